@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+
+import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
+import {IWithdrawGuard} from "./interfaces/IWithdrawGuard.sol";
+import {TokenUnits} from "./libraries/TokenUnits.sol";
+
+/// @title CollateralVault
+/// @notice Holds every trader's USDC and keeps each margin account's collateral as an 18-decimal USD balance.
+/// @dev Token units become USD only here, on the way in (exact) and on the way out (the user names token
+///      units; the debit is exact). Balance managers (the trading engine, the liquidation engine) move USD
+///      between accounts for PnL, fees and funding; those moves are zero-sum, so Σ collateral == totalCollateral.
+contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuard {
+    using SafeERC20 for IERC20;
+    using SafeCast for uint256;
+
+    /// @dev The only decimals the vault accepts for its token.
+    uint8 private constant TOKEN_DECIMALS = 6;
+
+    IERC20 private immutable _token;
+
+    mapping(address account => int256 usd) private _collateral;
+    mapping(address account => mapping(address operator => bool)) private _operators;
+    mapping(address manager => bool) private _balanceManagers;
+    IWithdrawGuard private _withdrawGuard;
+    uint256 private _totalCollateral;
+
+    /// @param token_ The collateral token (USDC, 6 decimals).
+    /// @param owner_ The admin (two-step ownership).
+    constructor(IERC20 token_, address owner_) Ownable(owner_) {
+        if (address(token_) == address(0)) revert ZeroAddress();
+        uint8 decimals = IERC20Metadata(address(token_)).decimals();
+        if (decimals != TOKEN_DECIMALS) revert UnsupportedTokenDecimals(decimals);
+        _token = token_;
+    }
+
+    modifier onlyBalanceManager() {
+        if (!_balanceManagers[msg.sender]) revert NotBalanceManager(msg.sender);
+        _;
+    }
+
+    // ------------------------------------------------------------------ user entry points
+
+    /// @inheritdoc ICollateralVault
+    function deposit(uint256 tokenAmount) external nonReentrant {
+        _deposit(msg.sender, tokenAmount);
+    }
+
+    /// @inheritdoc ICollateralVault
+    function depositFor(address account, uint256 tokenAmount) external nonReentrant {
+        _deposit(account, tokenAmount);
+    }
+
+    /// @inheritdoc ICollateralVault
+    function withdraw(uint256 tokenAmount, address receiver) external nonReentrant {
+        _withdraw(msg.sender, tokenAmount, receiver);
+    }
+
+    /// @inheritdoc ICollateralVault
+    function withdrawFrom(address account, uint256 tokenAmount, address receiver) external nonReentrant {
+        if (msg.sender != account && !_operators[account][msg.sender]) {
+            revert NotAccountOrOperator(msg.sender, account);
+        }
+        _withdraw(account, tokenAmount, receiver);
+    }
+
+    /// @inheritdoc ICollateralVault
+    function setOperator(address operator, bool approved) external {
+        if (operator == address(0)) revert ZeroAddress();
+        if (operator == msg.sender) revert SelfOperator();
+        _operators[msg.sender][operator] = approved;
+        emit OperatorSet(msg.sender, operator, approved);
+    }
+
+    // ------------------------------------------------------------------ engine entry points
+
+    /// @inheritdoc ICollateralVault
+    function transferBalance(address from, address to, uint256 usdAmount) external onlyBalanceManager {
+        int256 balance = _collateral[from];
+        if (balance < 0 || uint256(balance) < usdAmount) revert InsufficientBalance(from, usdAmount, balance);
+        _move(from, to, usdAmount);
+    }
+
+    /// @inheritdoc ICollateralVault
+    function transferBalanceAllowingDebt(address from, address to, uint256 usdAmount) external onlyBalanceManager {
+        _move(from, to, usdAmount);
+    }
+
+    // ------------------------------------------------------------------ admin
+
+    /// @notice Set the margin guard consulted on every withdrawal (zero address: none).
+    /// @param guard The margin engine implementing IWithdrawGuard.
+    function setWithdrawGuard(IWithdrawGuard guard) external onlyOwner {
+        _withdrawGuard = guard;
+        emit WithdrawGuardSet(address(guard));
+    }
+
+    /// @notice Allow or disallow `manager` to move balances between accounts.
+    /// @param manager An engine contract.
+    /// @param allowed True to allow.
+    function setBalanceManager(address manager, bool allowed) external onlyOwner {
+        if (manager == address(0)) revert ZeroAddress();
+        _balanceManagers[manager] = allowed;
+        emit BalanceManagerSet(manager, allowed);
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @inheritdoc ICollateralVault
+    function token() external view returns (address) {
+        return address(_token);
+    }
+
+    /// @inheritdoc ICollateralVault
+    function collateralOf(address account) external view returns (int256) {
+        return _collateral[account];
+    }
+
+    /// @inheritdoc ICollateralVault
+    function withdrawableUsd(address account) public view returns (uint256) {
+        int256 balance = _collateral[account];
+        if (balance <= 0) return 0;
+        IWithdrawGuard guard = _withdrawGuard;
+        if (address(guard) == address(0)) return uint256(balance);
+        uint256 free = guard.withdrawableUsd(account, balance);
+        return free < uint256(balance) ? free : uint256(balance);
+    }
+
+    /// @inheritdoc ICollateralVault
+    function maxWithdraw(address account) external view returns (uint256) {
+        return TokenUnits.toTokenDown(withdrawableUsd(account));
+    }
+
+    /// @inheritdoc ICollateralVault
+    function isOperator(address account, address operator) external view returns (bool) {
+        return _operators[account][operator];
+    }
+
+    /// @inheritdoc ICollateralVault
+    function isBalanceManager(address manager) external view returns (bool) {
+        return _balanceManagers[manager];
+    }
+
+    /// @inheritdoc ICollateralVault
+    function withdrawGuard() external view returns (IWithdrawGuard) {
+        return _withdrawGuard;
+    }
+
+    /// @inheritdoc ICollateralVault
+    function totalCollateral() external view returns (uint256) {
+        return _totalCollateral;
+    }
+
+    // ------------------------------------------------------------------ internal
+
+    function _deposit(address account, uint256 tokenAmount) private {
+        if (tokenAmount == 0) revert ZeroAmount();
+        if (account == address(0)) revert ZeroAddress();
+        // Measure what actually arrived: a token that delivers less than asked is refused, so the
+        // vault never credits more than it holds.
+        uint256 before = _token.balanceOf(address(this));
+        _token.safeTransferFrom(msg.sender, address(this), tokenAmount);
+        uint256 received = _token.balanceOf(address(this)) - before;
+        if (received != tokenAmount) revert UnsupportedTokenBehaviour(tokenAmount, received);
+
+        uint256 usdAmount = TokenUnits.toUsd(tokenAmount);
+        _collateral[account] += usdAmount.toInt256();
+        _totalCollateral += usdAmount;
+        emit Deposited(msg.sender, account, tokenAmount, usdAmount);
+    }
+
+    function _withdraw(address account, uint256 tokenAmount, address receiver) private {
+        if (tokenAmount == 0) revert ZeroAmount();
+        if (receiver == address(0)) revert ZeroAddress();
+        uint256 usdAmount = TokenUnits.toUsd(tokenAmount);
+        uint256 available = withdrawableUsd(account);
+        if (usdAmount > available) revert InsufficientWithdrawable(usdAmount, available);
+
+        _collateral[account] -= usdAmount.toInt256();
+        _totalCollateral -= usdAmount;
+        emit Withdrawn(msg.sender, account, receiver, tokenAmount, usdAmount);
+
+        uint256 before = _token.balanceOf(address(this));
+        _token.safeTransfer(receiver, tokenAmount);
+        uint256 sent = before - _token.balanceOf(address(this));
+        if (sent != tokenAmount) revert UnsupportedTokenBehaviour(tokenAmount, sent);
+    }
+
+    function _move(address from, address to, uint256 usdAmount) private {
+        if (usdAmount == 0) revert ZeroAmount();
+        if (from == address(0) || to == address(0)) revert ZeroAddress();
+        int256 amount = usdAmount.toInt256();
+        _collateral[from] -= amount;
+        _collateral[to] += amount;
+        emit BalanceTransferred(from, to, usdAmount);
+    }
+}

@@ -1,0 +1,134 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IWithdrawGuard} from "./IWithdrawGuard.sol";
+
+/// @title ICollateralVault
+/// @notice USDC margin vault: every account's collateral is kept as an 18-decimal USD balance.
+///         USDC (6 decimals) is converted only at the token boundary, rounding against the user.
+interface ICollateralVault {
+    // ---------------------------------------------------------------- errors
+    /// @notice An amount of zero was passed where a positive amount is required.
+    error ZeroAmount();
+    /// @notice The zero address was passed as an account, receiver or contract.
+    error ZeroAddress();
+    /// @notice The withdrawal asks for more than the account may take out.
+    /// @param requested Requested amount, 18-decimal USD.
+    /// @param available Amount that may be withdrawn, 18-decimal USD.
+    error InsufficientWithdrawable(uint256 requested, uint256 available);
+    /// @notice An internal transfer asks for more than the source account holds.
+    /// @param account The source account.
+    /// @param requested Requested amount, 18-decimal USD.
+    /// @param available The account's collateral, 18-decimal USD (may be negative).
+    error InsufficientBalance(address account, uint256 requested, int256 available);
+    /// @notice The token moved a different amount than asked (fee-on-transfer, rebasing or similar).
+    /// @param expected Token units the vault asked to move.
+    /// @param actual Token units that actually arrived or left.
+    error UnsupportedTokenBehaviour(uint256 expected, uint256 actual);
+    /// @notice The collateral token does not have the 6 decimals the vault is built for.
+    /// @param decimals The token's reported decimals.
+    error UnsupportedTokenDecimals(uint8 decimals);
+    /// @notice The caller is neither the account nor an operator it approved.
+    /// @param caller The caller.
+    /// @param account The account acted upon.
+    error NotAccountOrOperator(address caller, address account);
+    /// @notice The caller is not an engine contract allowed to move balances.
+    /// @param caller The caller.
+    error NotBalanceManager(address caller);
+    /// @notice An account tried to approve itself as its own operator.
+    error SelfOperator();
+
+    // ---------------------------------------------------------------- events
+    /// @notice USDC came in and was credited to `account`.
+    /// @param payer Who paid the tokens.
+    /// @param account Whose collateral was credited.
+    /// @param tokenAmount USDC units received (6 decimals).
+    /// @param usdAmount Collateral credited (18 decimals).
+    event Deposited(address indexed payer, address indexed account, uint256 tokenAmount, uint256 usdAmount);
+    /// @notice USDC left the vault from `account`'s collateral.
+    /// @param caller The account or its operator.
+    /// @param account Whose collateral was debited.
+    /// @param receiver Who received the tokens.
+    /// @param tokenAmount USDC units sent (6 decimals).
+    /// @param usdAmount Collateral debited (18 decimals).
+    event Withdrawn(
+        address indexed caller, address indexed account, address indexed receiver, uint256 tokenAmount, uint256 usdAmount
+    );
+    /// @notice An account approved or revoked an operator.
+    event OperatorSet(address indexed account, address indexed operator, bool approved);
+    /// @notice The margin guard consulted on withdrawals changed.
+    event WithdrawGuardSet(address indexed guard);
+    /// @notice A contract was allowed or disallowed to move balances between accounts.
+    event BalanceManagerSet(address indexed manager, bool allowed);
+    /// @notice A balance manager moved collateral between two accounts (PnL, fees, funding).
+    /// @param from Debited account.
+    /// @param to Credited account.
+    /// @param usdAmount Amount moved, 18 decimals.
+    event BalanceTransferred(address indexed from, address indexed to, uint256 usdAmount);
+
+    // ---------------------------------------------------------------- user entry points
+    /// @notice Deposit `tokenAmount` USDC from the caller into the caller's margin account.
+    /// @param tokenAmount USDC units (6 decimals), > 0.
+    function deposit(uint256 tokenAmount) external;
+
+    /// @notice Deposit `tokenAmount` USDC from the caller into `account`'s margin account.
+    /// @param account The account credited; need not be the caller.
+    /// @param tokenAmount USDC units (6 decimals), > 0.
+    function depositFor(address account, uint256 tokenAmount) external;
+
+    /// @notice Withdraw `tokenAmount` USDC of the caller's free collateral to `receiver`.
+    /// @param tokenAmount USDC units (6 decimals), > 0.
+    /// @param receiver Who receives the tokens.
+    function withdraw(uint256 tokenAmount, address receiver) external;
+
+    /// @notice Withdraw `tokenAmount` USDC of `account`'s free collateral to `receiver`; caller is the account or its operator.
+    /// @param account The account debited.
+    /// @param tokenAmount USDC units (6 decimals), > 0.
+    /// @param receiver Who receives the tokens.
+    function withdrawFrom(address account, uint256 tokenAmount, address receiver) external;
+
+    /// @notice Approve or revoke `operator` to withdraw and trade for the caller's account.
+    /// @param operator The operator (a router, a leveraged-token vault).
+    /// @param approved True to approve, false to revoke.
+    function setOperator(address operator, bool approved) external;
+
+    // ---------------------------------------------------------------- engine entry points
+    /// @notice Move `usdAmount` of collateral from `from` to `to`; callable by balance managers only.
+    /// @dev `from` may not go below zero through this call (bad debt is handled by the liquidation engine).
+    /// @param from Debited account.
+    /// @param to Credited account.
+    /// @param usdAmount 18-decimal USD amount.
+    function transferBalance(address from, address to, uint256 usdAmount) external;
+
+    /// @notice Move `usdAmount` from `from` to `to` even if `from` goes negative; callable by balance managers only.
+    /// @dev Used to realise a loss in a cross-margin account whose other positions still back it.
+    /// @param from Debited account (may end negative).
+    /// @param to Credited account.
+    /// @param usdAmount 18-decimal USD amount.
+    function transferBalanceAllowingDebt(address from, address to, uint256 usdAmount) external;
+
+    // ---------------------------------------------------------------- views
+    /// @notice The collateral token (USDC).
+    function token() external view returns (address);
+
+    /// @notice `account`'s collateral, 18-decimal USD; negative only after a realised loss beyond it.
+    function collateralOf(address account) external view returns (int256);
+
+    /// @notice What `account` may withdraw now, 18-decimal USD (the guard's answer, or its positive collateral).
+    function withdrawableUsd(address account) external view returns (uint256);
+
+    /// @notice What `account` may withdraw now, in USDC units, rounded down.
+    function maxWithdraw(address account) external view returns (uint256);
+
+    /// @notice Whether `operator` may act for `account`.
+    function isOperator(address account, address operator) external view returns (bool);
+
+    /// @notice Whether `manager` may move balances between accounts.
+    function isBalanceManager(address manager) external view returns (bool);
+
+    /// @notice The margin guard consulted on withdrawals (zero: none, collateral alone limits).
+    function withdrawGuard() external view returns (IWithdrawGuard);
+
+    /// @notice Sum of all credited deposits minus withdrawals, 18-decimal USD; equals the vault's token balance × 1e12.
+    function totalCollateral() external view returns (uint256);
+}
