@@ -2,10 +2,17 @@
 // Runs every test suite (Solidity unit/fuzz/invariant, then the TypeScript mocha suites), streams their
 // output, and ends with one summary line "N passed, N failed". Exits non-zero if anything failed.
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
 
+// Hardhat's package exports hide its CLI file; its package.json `bin` entry names it.
 const require = createRequire(import.meta.url);
-const hardhatCli = require.resolve("hardhat/dist/src/cli.js");
+const hardhatPackageJson = require.resolve("hardhat/package.json");
+const hardhatCli = join(
+  dirname(hardhatPackageJson),
+  JSON.parse(readFileSync(hardhatPackageJson, "utf8")).bin.hardhat,
+);
 
 const suites = [
   { name: "solidity", args: ["test", "solidity"] },
