@@ -1,0 +1,14 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+/// @title IPerpCounterparty
+/// @notice What the trading engine tells the liquidity vault about the position it holds: the opposite side of
+///         every market's net skew.
+interface IPerpCounterparty {
+    /// @notice The liquidity vault's unrealised PnL on the net skew plus the funding traders owe it but have not
+    ///         settled yet (negative: owed by it), summed over all markets, 18-decimal USD, rounded down.
+    function counterpartyPnl() external view returns (int256 usd);
+
+    /// @notice The USD the liquidity vault must keep so that open interest stays backed (see docs/DESIGN.md).
+    function requiredBacking() external view returns (uint256 usd);
+}

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {FixedPointMath} from "./FixedPointMath.sol";
+
+/// @title FairPriceMath
+/// @notice The fair price: an EMA of the mark price with time constant τ, advanced lazily (SPEC §3).
+/// @dev e^(−x) is approximated by 1 / (1 + x + x²/2 + x³/6) (the inverse of e^x's cubic Taylor sum): it is 1 at
+///      x = 0, strictly decreasing, always in (0, 1], and within 2 % of e^(−x) for x ≤ 1. The SDK uses the same
+///      integer steps. x is capped at 10^6 (the weight is then ~6·10^−18, below one wei of a price's relative step).
+library FairPriceMath {
+    uint256 internal constant WAD = 1e18;
+    uint256 internal constant MAX_X = 1e6 * WAD;
+
+    /// @notice The weight w = 1 / (1 + x + x²/2 + x³/6) with x = elapsed / tau, 18 decimals, rounded down.
+    ///         tau = 0 gives 0 (fair = mark).
+    function decayWeightDown(uint256 elapsed, uint256 tau) internal pure returns (uint256) {
+        if (tau == 0) return 0;
+        if (elapsed == 0) return WAD;
+        uint256 x = FixedPointMath.mulDivDown(elapsed, WAD, tau);
+        if (x > MAX_X) x = MAX_X;
+        uint256 x2 = (x * x) / WAD;
+        uint256 denominator = WAD + x + x2 / 2 + (x2 * x) / (6 * WAD);
+        return (WAD * WAD) / denominator;
+    }
+
+    /// @notice fair = mark + (fairLast − mark) × w(elapsed, tau), the product truncated toward zero (toward mark).
+    function fairPrice(uint256 mark, uint256 fairLast, uint256 elapsed, uint256 tau)
+        internal
+        pure
+        returns (uint256)
+    {
+        uint256 w = decayWeightDown(elapsed, tau);
+        int256 gap = int256(fairLast) - int256(mark);
+        return uint256(int256(mark) + FixedPointMath.mulDivTrunc(gap, int256(w), WAD));
+    }
+}
