@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+
+import {AccountMargin} from "./engine/AccountMargin.sol";
+import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
+import {AccountMargin as AccountMarginSummary, MarketParams, MarketState, Position} from "./interfaces/PerpTypes.sol";
+import {FixedPointMath} from "./libraries/FixedPointMath.sol";
+import {FundingMath} from "./libraries/FundingMath.sol";
+import {MarginMath} from "./libraries/MarginMath.sol";
+import {PositionMath} from "./libraries/PositionMath.sol";
+import {PricingMath} from "./libraries/PricingMath.sol";
+
+/// @title PerpEngine
+/// @notice Trading in cross-margin accounts against the liquidity vault (SPEC §3–5): every trade accrues the
+///         market, settles the position's funding, fills at the average premium before/after, settles fees and
+///         realised PnL into collateral, then checks caps and margin.
+/// @dev Shape of `trade`: checks → accrue → compute → write storage → emit → move collateral (the vault is a
+///      trusted internal ledger) → post-trade margin check (a view).
+contract PerpEngine is AccountMargin, ReentrancyGuard {
+    using SafeCast for uint256;
+    using SafeCast for int256;
+
+    /// @dev Largest backing ratio the admin may set.
+    uint256 private constant MAX_BACKING_RATIO = 2e18;
+
+    address private _liquidityVault;
+
+    /// @dev What one trade computes before it writes.
+    struct Fill {
+        uint256 oraclePrice;
+        uint256 price;
+        uint256 fee;
+        int256 fundingOwed;
+        int256 realisedPnl;
+        int256 oldSize;
+        int256 newSize;
+        int256 newOpenNotional;
+    }
+
+    /// @param vault_ The collateral vault (this engine must be one of its balance managers and its guard).
+    /// @param owner_ The admin.
+    constructor(ICollateralVault vault_, address owner_) Ownable(owner_) AccountMargin(vault_) {
+        if (address(vault_) == address(0)) revert ZeroAddress();
+    }
+
+    // ------------------------------------------------------------------ trading
+
+    /// @notice Trade `sizeDelta` in `marketId` for `account` (open, increase, reduce, close or flip).
+    /// @param account The margin account (the caller or an account that approved the caller as operator).
+    /// @param marketId The market.
+    /// @param sizeDelta Signed size: positive buys, negative sells.
+    /// @param acceptablePrice Worst fill accepted: a maximum for a buy, a minimum for a sell.
+    /// @return fillPrice The fill price.
+    function trade(address account, uint256 marketId, int256 sizeDelta, uint256 acceptablePrice)
+        external
+        nonReentrant
+        returns (uint256 fillPrice)
+    {
+        return _trade(account, marketId, sizeDelta, acceptablePrice);
+    }
+
+    /// @notice Close `account`'s whole position in `marketId`.
+    /// @param account The margin account.
+    /// @param marketId The market.
+    /// @param acceptablePrice Worst fill accepted.
+    /// @return fillPrice The fill price.
+    function closePosition(address account, uint256 marketId, uint256 acceptablePrice)
+        external
+        nonReentrant
+        returns (uint256 fillPrice)
+    {
+        return _trade(account, marketId, -int256(_positions[account][marketId].size), acceptablePrice);
+    }
+
+    /// @notice Accrue funding and advance the fair price of a market (anyone may call).
+    /// @param marketId The market.
+    function accrue(uint256 marketId) external nonReentrant {
+        _requireMarket(marketId);
+        _accrue(marketId, _oraclePrice(marketId));
+    }
+
+    function _trade(address account, uint256 marketId, int256 sizeDelta, uint256 acceptablePrice)
+        private
+        returns (uint256)
+    {
+        if (msg.sender != account && !_vault.isOperator(account, msg.sender)) {
+            revert NotAccountOrOperator(msg.sender, account);
+        }
+        if (sizeDelta == 0) revert ZeroSizeDelta();
+        _requireMarket(marketId);
+        address counterparty = _liquidityVault;
+        if (counterparty == address(0)) revert LiquidityVaultNotSet();
+
+        Fill memory f;
+        f.oraclePrice = _oraclePrice(marketId);
+        MarketState storage s = _accrue(marketId, f.oraclePrice);
+        Position storage pos = _positions[account][marketId];
+        f.oldSize = pos.size;
+        bool reducing = f.oldSize != 0 && (f.oldSize > 0) != (sizeDelta > 0)
+            && FixedPointMath.abs(sizeDelta) <= FixedPointMath.abs(f.oldSize);
+        if (!reducing && isReduceOnly(marketId)) revert MarketReduceOnly(marketId);
+
+        _price(f, marketId, s.skew, sizeDelta, acceptablePrice);
+        f.fundingOwed = FundingMath.owedCeil(f.oldSize, s.fundingIndex - pos.lastFundingIndex);
+        (f.newSize, f.newOpenNotional, f.realisedPnl) =
+            PositionMath.applyTrade(f.oldSize, pos.openNotional, sizeDelta, f.price);
+
+        _writeState(s, pos, f, sizeDelta);
+        _updateAccountMarkets(account, marketId, f.oldSize, f.newSize);
+        if (f.fundingOwed != 0) emit FundingSettled(account, marketId, f.fundingOwed);
+        emit Trade(account, marketId, sizeDelta, f.price, f.fee, f.realisedPnl, f.newSize, f.newOpenNotional);
+
+        _settleCash(account, counterparty, f.fundingOwed + int256(f.fee) - f.realisedPnl);
+        if (!reducing) _checkAfterIncrease(account, marketId, s, f.newSize);
+        return f.price;
+    }
+
+    /// @dev Fill price (with the slippage bound) and fee.
+    function _price(Fill memory f, uint256 marketId, int256 skew, int256 sizeDelta, uint256 acceptablePrice)
+        private
+        view
+    {
+        MarketParams storage p = _params[marketId];
+        int256 before = PricingMath.premium(skew, p.skewScale, p.maxPremium);
+        int256 afterTrade = PricingMath.premium(skew + sizeDelta, p.skewScale, p.maxPremium);
+        f.price = PricingMath.fillPrice(f.oraclePrice, before, afterTrade, sizeDelta > 0);
+        if (sizeDelta > 0 ? f.price > acceptablePrice : f.price < acceptablePrice) {
+            revert SlippageExceeded(f.price, acceptablePrice);
+        }
+        f.fee = PricingMath.tradeFeeUp(skew, sizeDelta, f.price, p.makerFee, p.takerFee);
+    }
+
+    function _writeState(MarketState storage s, Position storage pos, Fill memory f, int256 sizeDelta) private {
+        int256 index = s.fundingIndex;
+        // Σ size × lastIndex: remove the old term, add the new one.
+        s.sumSizeIndex += f.newSize * index - f.oldSize * pos.lastFundingIndex;
+        s.sumOpenNotional += f.newOpenNotional - pos.openNotional;
+        s.skew = (int256(s.skew) + sizeDelta).toInt128();
+        (uint256 oldLong, uint256 oldShort) = _sides(f.oldSize);
+        (uint256 newLong, uint256 newShort) = _sides(f.newSize);
+        s.openInterestLong = (s.openInterestLong + newLong - oldLong).toUint128();
+        s.openInterestShort = (s.openInterestShort + newShort - oldShort).toUint128();
+        pos.size = f.newSize.toInt128();
+        pos.openNotional = f.newOpenNotional.toInt128();
+        pos.lastFundingIndex = index;
+    }
+
+    function _sides(int256 size) private pure returns (uint256 longSize, uint256 shortSize) {
+        if (size >= 0) return (uint256(size), 0);
+        return (0, uint256(-size));
+    }
+
+    function _updateAccountMarkets(address account, uint256 marketId, int256 oldSize, int256 newSize) private {
+        if (oldSize == 0 && newSize != 0) {
+            uint256[] storage ids = _accountMarkets[account];
+            if (ids.length >= maxPositionsPerAccount()) revert TooManyPositions(maxPositionsPerAccount());
+            ids.push(marketId);
+        } else if (oldSize != 0 && newSize == 0) {
+            uint256[] storage ids = _accountMarkets[account];
+            uint256 last = ids.length - 1;
+            for (uint256 i; i <= last; ++i) {
+                if (ids[i] == marketId) {
+                    ids[i] = ids[last];
+                    ids.pop();
+                    break;
+                }
+            }
+        }
+    }
+
+    /// @dev Positive `owed`: the account pays the liquidity vault; negative: it receives.
+    function _settleCash(address account, address counterparty, int256 owed) private {
+        if (owed > 0) _vault.transferBalanceAllowingDebt(account, counterparty, uint256(owed));
+        else if (owed < 0) _vault.transferBalanceAllowingDebt(counterparty, account, uint256(-owed));
+    }
+
+    /// @dev Caps, position minimum, tier ceiling and initial margin after a trade that opens or increases.
+    function _checkAfterIncrease(address account, uint256 marketId, MarketState storage s, int256 newSize)
+        private
+        view
+    {
+        MarketParams storage p = _params[marketId];
+        uint256 cap = p.maxOpenInterest;
+        if (s.openInterestLong > cap) revert OpenInterestCapExceeded(marketId, s.openInterestLong, cap);
+        if (s.openInterestShort > cap) revert OpenInterestCapExceeded(marketId, s.openInterestShort, cap);
+        uint256 absSkew = FixedPointMath.abs(s.skew);
+        if (absSkew > p.maxSkew) revert MaxSkewExceeded(marketId, absSkew, p.maxSkew);
+
+        uint256 mark = _markPrice(marketId, _oraclePrice(marketId));
+        uint256 notional = MarginMath.notionalUp(newSize, mark);
+        uint256 maxNotional = _tiers[marketId][_tiers[marketId].length - 1].upToNotional;
+        if (notional > maxNotional) revert NotionalAboveMaxTier(notional, maxNotional);
+        uint256 positionIm = MarginMath.initialMarginUp(notional, _tierFor(marketId, notional).maxLeverage);
+        if (positionIm < p.minPositionMargin) revert PositionBelowMinimumMargin(positionIm, p.minPositionMargin);
+
+        AccountMarginSummary memory m = _margin(account, _vault.collateralOf(account), false);
+        if (m.equity < int256(m.initialMargin)) revert InsufficientMargin(m.equity, m.initialMargin);
+    }
+
+    // ------------------------------------------------------------------ withdraw guard
+
+    /// @notice Free collateral of `account`: max(0, min(collateral, equity − Σ IM)) at mark prices.
+    /// @dev A flat account reads no oracle, so it can always withdraw.
+    /// @param account The margin account.
+    /// @param collateral Its collateral as the vault sees it.
+    /// @return withdrawable 18-decimal USD.
+    function withdrawableUsd(address account, int256 collateral) external view returns (uint256) {
+        if (_accountMarkets[account].length == 0) return collateral > 0 ? uint256(collateral) : 0;
+        return _margin(account, collateral, false).withdrawable;
+    }
+
+    // ------------------------------------------------------------------ wiring
+
+    /// @notice Set the liquidity vault, counterparty of every market's net skew (once).
+    /// @param liquidityVault_ The ERC-4626 liquidity vault; its collateral account takes the other side.
+    function setLiquidityVault(address liquidityVault_) external onlyOwner {
+        if (liquidityVault_ == address(0)) revert ZeroAddress();
+        if (_liquidityVault != address(0)) revert LiquidityVaultAlreadySet();
+        _liquidityVault = liquidityVault_;
+        emit LiquidityVaultSet(liquidityVault_);
+    }
+
+    /// @notice Set the fraction of Σ |skew| × mark the liquidity vault must keep as assets (0 to 2e18).
+    /// @param ratio 18 decimals.
+    function setBackingRatio(uint256 ratio) external onlyOwner {
+        _checkBounds("backingRatio", ratio, 0, MAX_BACKING_RATIO);
+        _backingRatio = ratio;
+        emit BackingRatioSet(ratio);
+    }
+
+    /// @notice The collateral vault.
+    function collateralVault() external view returns (address) {
+        return address(_vault);
+    }
+
+    /// @notice The liquidity vault, counterparty of the net skew.
+    function liquidityVault() external view returns (address) {
+        return _liquidityVault;
+    }
+}

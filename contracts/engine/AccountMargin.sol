@@ -1,0 +1,205 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {ICollateralVault} from "../interfaces/ICollateralVault.sol";
+import {AccountMargin as AccountMarginSummary, MarketState, Position, Tier} from "../interfaces/PerpTypes.sol";
+import {FixedPointMath} from "../libraries/FixedPointMath.sol";
+import {FundingMath} from "../libraries/FundingMath.sol";
+import {MarginMath} from "../libraries/MarginMath.sol";
+import {PositionMath} from "../libraries/PositionMath.sol";
+import {MarketAccounting} from "./MarketAccounting.sol";
+
+/// @title AccountMargin
+/// @notice Positions of cross-margin accounts and their margin (SPEC §5): equity, IM, MM, utilisation,
+///         withdrawable and the liquidation price. Loops run over an account's own markets only, bounded by
+///         maxPositionsPerAccount.
+abstract contract AccountMargin is MarketAccounting {
+    /// @dev Largest price the liquidation-price search tries (2^128 wei, far above any real price).
+    uint256 private constant MAX_SEARCH_PRICE = 1 << 128;
+
+    ICollateralVault internal immutable _vault;
+
+    mapping(address account => mapping(uint256 marketId => Position)) internal _positions;
+    mapping(address account => uint256[]) internal _accountMarkets;
+
+    /// @dev One position valued at a price.
+    struct PositionValue {
+        int256 pnl;
+        int256 fundingOwed;
+        uint256 notional;
+        uint256 initialMargin;
+        uint256 maintenanceMargin;
+    }
+
+    constructor(ICollateralVault vault_) {
+        _vault = vault_;
+    }
+
+    // ------------------------------------------------------------------ valuation
+
+    /// @dev Values `account`'s position in `marketId` at the mark (atFair = false) or fair price.
+    function _valuePosition(address account, uint256 marketId, bool atFair)
+        internal
+        view
+        returns (PositionValue memory v)
+    {
+        Position storage pos = _positions[account][marketId];
+        uint256 oraclePrice = _oraclePrice(marketId);
+        uint256 mark = _markPrice(marketId, oraclePrice);
+        uint256 price = atFair ? _fairNow(marketId, mark) : mark;
+        int256 size = pos.size;
+        v.pnl = PositionMath.pnlFloor(size, pos.openNotional, price);
+        v.fundingOwed = FundingMath.owedCeil(size, _pendingIndex(marketId, oraclePrice) - pos.lastFundingIndex);
+        v.notional = MarginMath.notionalUp(size, price);
+        Tier memory tier = _tierFor(marketId, v.notional);
+        v.initialMargin = MarginMath.initialMarginUp(v.notional, tier.maxLeverage);
+        v.maintenanceMargin = MarginMath.maintenanceMarginUp(v.notional, tier.mmr);
+    }
+
+    /// @dev The tier whose range holds `notional` (the last tier above its cap).
+    function _tierFor(uint256 marketId, uint256 notional) internal view returns (Tier memory) {
+        Tier[] storage tiers = _tiers[marketId];
+        uint256 last = tiers.length - 1;
+        for (uint256 i; i < last; ++i) {
+            if (notional <= tiers[i].upToNotional) return tiers[i];
+        }
+        return tiers[last];
+    }
+
+    /// @dev The margin summary of `account` with `collateral`, valued at mark or fair prices.
+    function _margin(address account, int256 collateral, bool atFair)
+        internal
+        view
+        returns (AccountMarginSummary memory m)
+    {
+        m.collateral = collateral;
+        int256 equity = collateral;
+        uint256[] storage ids = _accountMarkets[account];
+        uint256 n = ids.length;
+        for (uint256 i; i < n; ++i) {
+            PositionValue memory v = _valuePosition(account, ids[i], atFair);
+            equity += v.pnl - v.fundingOwed;
+            m.initialMargin += v.initialMargin;
+            m.maintenanceMargin += v.maintenanceMargin;
+        }
+        m.equity = equity;
+        int256 free = equity - int256(m.initialMargin);
+        if (free > 0 && collateral > 0) m.withdrawable = uint256(free < collateral ? free : collateral);
+        if (equity > 0) {
+            m.marginUtilisation = FixedPointMath.mulDivUp(m.maintenanceMargin, WAD, uint256(equity));
+        } else if (m.maintenanceMargin > 0) {
+            m.marginUtilisation = type(uint256).max;
+        }
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @notice `account`'s position in `marketId`.
+    function position(address account, uint256 marketId) external view returns (Position memory) {
+        return _positions[account][marketId];
+    }
+
+    /// @notice Markets in which `account` holds a position.
+    function accountMarkets(address account) external view returns (uint256[] memory) {
+        return _accountMarkets[account];
+    }
+
+    /// @notice Funding the position owes now but has not settled (positive: owes), USD.
+    function accruedFunding(address account, uint256 marketId) external view returns (int256) {
+        _requireMarket(marketId);
+        Position storage pos = _positions[account][marketId];
+        if (pos.size == 0) return 0;
+        int256 index = _pendingIndex(marketId, _oraclePrice(marketId));
+        return FundingMath.owedCeil(pos.size, index - pos.lastFundingIndex);
+    }
+
+    /// @notice Unrealised PnL at the mark price, USD.
+    function unrealisedPnl(address account, uint256 marketId) external view returns (int256) {
+        _requireMarket(marketId);
+        Position storage pos = _positions[account][marketId];
+        if (pos.size == 0) return 0;
+        return PositionMath.pnlFloor(pos.size, pos.openNotional, _markPrice(marketId, _oraclePrice(marketId)));
+    }
+
+    /// @notice Margin summary valued at mark prices (what opening and withdrawing use).
+    function accountMargin(address account) external view returns (AccountMarginSummary memory) {
+        return _margin(account, _vault.collateralOf(account), false);
+    }
+
+    /// @notice Margin summary valued at fair prices (what liquidation uses).
+    function accountMarginAtFair(address account) external view returns (AccountMarginSummary memory) {
+        return _margin(account, _vault.collateralOf(account), true);
+    }
+
+    /// @notice equity − Σ MM at fair prices; the account is liquidatable when this is negative.
+    function maintenanceMargin(address account) external view returns (int256) {
+        AccountMarginSummary memory m = _margin(account, _vault.collateralOf(account), true);
+        return m.equity - int256(m.maintenanceMargin);
+    }
+
+    /// @notice The fair price of `marketId` at which `account`'s maintenance margin turns negative, the other
+    ///         positions held at their current fair prices. For a long: the highest price P with
+    ///         maintenance margin < 0 (at P + 1 it is ≥ 0); for a short: the lowest (at P − 1 it is ≥ 0).
+    ///         0 when no positive price makes the account liquidatable, or when there is no position.
+    /// @dev Exact by construction: it searches the integer price with the same integer steps as the margin
+    ///      check (doubling to bracket, then bisection: at most ~256 evaluations, no external calls in the loop).
+    function liquidationPrice(address account, uint256 marketId) external view returns (uint256) {
+        _requireMarket(marketId);
+        Position storage pos = _positions[account][marketId];
+        int256 size = pos.size;
+        if (size == 0) return 0;
+        int256 base = _vault.collateralOf(account) - pos.openNotional;
+        uint256[] storage ids = _accountMarkets[account];
+        for (uint256 i; i < ids.length; ++i) {
+            PositionValue memory v = _valuePosition(account, ids[i], true);
+            if (ids[i] == marketId) {
+                base -= v.fundingOwed;
+            } else {
+                base += v.pnl - v.fundingOwed - int256(v.maintenanceMargin);
+            }
+        }
+        return _searchLiquidationPrice(base, size, _tiers[marketId]);
+    }
+
+    /// @dev f(P) = base + floor(size × P) − MM(notional(size, P)); liquidatable when f(P) < 0.
+    function _maintenanceAt(int256 base, int256 size, Tier[] memory tiers, uint256 price)
+        private
+        pure
+        returns (int256)
+    {
+        uint256 notional = MarginMath.notionalUp(size, price);
+        uint256 last = tiers.length - 1;
+        uint256 mmr = tiers[last].mmr;
+        for (uint256 i; i < last; ++i) {
+            if (notional <= tiers[i].upToNotional) {
+                mmr = tiers[i].mmr;
+                break;
+            }
+        }
+        int256 value = FixedPointMath.mulDivFloor(size, int256(price), WAD);
+        return base + value - int256(MarginMath.maintenanceMarginUp(notional, mmr));
+    }
+
+    function _searchLiquidationPrice(int256 base, int256 size, Tier[] memory tiers) private pure returns (uint256) {
+        bool isLong = size > 0;
+        // A long is liquidatable at low prices, a short at high ones. `bad` is a price where f < 0,
+        // `good` one where f >= 0; the search keeps |bad − good| shrinking until they are adjacent.
+        uint256 probe = 1;
+        bool badAtProbe = _maintenanceAt(base, size, tiers, probe) < 0;
+        if (isLong && !badAtProbe) return 0;
+        if (!isLong && badAtProbe) return 1;
+        while (probe < MAX_SEARCH_PRICE && (_maintenanceAt(base, size, tiers, probe) < 0) == badAtProbe) {
+            probe <<= 1;
+        }
+        if ((_maintenanceAt(base, size, tiers, probe) < 0) == badAtProbe) return isLong ? probe : 0;
+        uint256 lo = probe >> 1; // same state as at 1
+        uint256 hi = probe; // the other state
+        while (hi - lo > 1) {
+            uint256 mid = lo + (hi - lo) / 2;
+            if ((_maintenanceAt(base, size, tiers, mid) < 0) == badAtProbe) lo = mid;
+            else hi = mid;
+        }
+        // Long: lo is the highest bad price. Short: hi is the lowest bad price.
+        return isLong ? lo : hi;
+    }
+}

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+
+import {IMarketConfig} from "../interfaces/IMarketConfig.sol";
+import {MarketParams, Tier} from "../interfaces/PerpTypes.sol";
+
+/// @title MarketConfig
+/// @notice Market listing and risk parameters with hard bounds; the trading engine inherits it.
+/// @dev Every bound is a constant here and in docs/DESIGN.md. Parameter changes call `_beforeMarketUpdate` so
+///      the engine accrues funding and the fair price at the old parameters first.
+abstract contract MarketConfig is IMarketConfig, Ownable2Step {
+    uint256 internal constant MAX_MARKETS = 256;
+    uint256 internal constant MAX_TIERS = 8;
+    uint256 internal constant MAX_POSITIONS_HARD_CAP = 16;
+
+    uint256 internal constant MIN_SKEW_SCALE = 1e15;
+    uint256 internal constant MAX_SKEW_SCALE = 1e36;
+    uint256 internal constant MAX_PREMIUM_CAP = 0.1e18;
+    uint256 internal constant MAX_FEE = 0.01e18;
+    uint256 internal constant MAX_SIZE_CAP = 1e36;
+    uint256 internal constant MAX_MIN_POSITION_MARGIN = 1_000_000e18;
+    uint256 internal constant MAX_FUNDING_INTEREST = 0.01e18;
+    uint256 internal constant MAX_FUNDING_CLAMP = 0.01e18;
+    uint256 internal constant MAX_FUNDING_RATE_CAP = 0.1e18;
+    uint256 internal constant MAX_FAIR_TAU = 1 days;
+    uint256 internal constant MIN_LEVERAGE = 1e18;
+    uint256 internal constant MAX_LEVERAGE = 100e18;
+
+    uint256 internal _marketCount;
+    uint256 private _maxPositionsPerAccount = 8;
+    bool private _globalPaused;
+    mapping(uint256 marketId => bytes32) private _symbols;
+    mapping(uint256 marketId => MarketParams) internal _params;
+    mapping(uint256 marketId => Tier[]) internal _tiers;
+    mapping(uint256 marketId => bool) private _marketPaused;
+
+    /// @inheritdoc IMarketConfig
+    function listMarket(bytes32 symbol, MarketParams calldata params, Tier[] calldata tiers)
+        external
+        onlyOwner
+        returns (uint256 marketId)
+    {
+        marketId = _marketCount;
+        if (marketId >= MAX_MARKETS) revert TooManyMarkets(MAX_MARKETS);
+        _validateParams(params);
+        _validateTiers(tiers);
+        _marketCount = marketId + 1;
+        _symbols[marketId] = symbol;
+        _params[marketId] = params;
+        _storeTiers(marketId, tiers);
+        _afterMarketListed(marketId);
+        emit MarketListed(marketId, symbol, address(params.oracle));
+        emit MarketParamsSet(marketId, params);
+        emit MarketTiersSet(marketId, tiers);
+    }
+
+    /// @inheritdoc IMarketConfig
+    function setMarketParams(uint256 marketId, MarketParams calldata params) external onlyOwner {
+        _requireMarket(marketId);
+        _validateParams(params);
+        _beforeMarketUpdate(marketId);
+        _params[marketId] = params;
+        emit MarketParamsSet(marketId, params);
+    }
+
+    /// @inheritdoc IMarketConfig
+    function setMarketTiers(uint256 marketId, Tier[] calldata tiers) external onlyOwner {
+        _requireMarket(marketId);
+        _validateTiers(tiers);
+        delete _tiers[marketId];
+        _storeTiers(marketId, tiers);
+        emit MarketTiersSet(marketId, tiers);
+    }
+
+    /// @inheritdoc IMarketConfig
+    function setMarketPaused(uint256 marketId, bool paused) external onlyOwner {
+        _requireMarket(marketId);
+        _marketPaused[marketId] = paused;
+        emit MarketPausedSet(marketId, paused);
+    }
+
+    /// @inheritdoc IMarketConfig
+    function setGlobalPaused(bool paused) external onlyOwner {
+        _globalPaused = paused;
+        emit GlobalPausedSet(paused);
+    }
+
+    /// @inheritdoc IMarketConfig
+    function setMaxPositionsPerAccount(uint256 maxPositions) external onlyOwner {
+        _checkBounds("maxPositionsPerAccount", maxPositions, 1, MAX_POSITIONS_HARD_CAP);
+        _maxPositionsPerAccount = maxPositions;
+        emit MaxPositionsPerAccountSet(maxPositions);
+    }
+
+    /// @inheritdoc IMarketConfig
+    function marketCount() external view returns (uint256) {
+        return _marketCount;
+    }
+
+    /// @inheritdoc IMarketConfig
+    function marketSymbol(uint256 marketId) external view returns (bytes32) {
+        _requireMarket(marketId);
+        return _symbols[marketId];
+    }
+
+    /// @inheritdoc IMarketConfig
+    function marketParams(uint256 marketId) external view returns (MarketParams memory) {
+        _requireMarket(marketId);
+        return _params[marketId];
+    }
+
+    /// @inheritdoc IMarketConfig
+    function marketTiers(uint256 marketId) external view returns (Tier[] memory) {
+        _requireMarket(marketId);
+        return _tiers[marketId];
+    }
+
+    /// @inheritdoc IMarketConfig
+    function isReduceOnly(uint256 marketId) public view returns (bool) {
+        return _globalPaused || _marketPaused[marketId];
+    }
+
+    /// @inheritdoc IMarketConfig
+    function maxPositionsPerAccount() public view returns (uint256) {
+        return _maxPositionsPerAccount;
+    }
+
+    // ------------------------------------------------------------------ hooks
+
+    /// @dev Called before a listed market's parameters change.
+    function _beforeMarketUpdate(uint256 marketId) internal virtual;
+
+    /// @dev Called when a market is listed.
+    function _afterMarketListed(uint256 marketId) internal virtual;
+
+    // ------------------------------------------------------------------ internal
+
+    function _requireMarket(uint256 marketId) internal view {
+        if (marketId >= _marketCount) revert UnknownMarket(marketId);
+    }
+
+    function _storeTiers(uint256 marketId, Tier[] calldata tiers) private {
+        Tier[] storage stored = _tiers[marketId];
+        for (uint256 i; i < tiers.length; ++i) {
+            stored.push(tiers[i]);
+        }
+    }
+
+    function _validateParams(MarketParams calldata p) private pure {
+        if (address(p.oracle) == address(0)) revert ZeroOracle();
+        _checkBounds("fairTau", p.fairTau, 0, MAX_FAIR_TAU);
+        _checkBounds("maxPremium", p.maxPremium, 0, MAX_PREMIUM_CAP);
+        _checkBounds("skewScale", p.skewScale, MIN_SKEW_SCALE, MAX_SKEW_SCALE);
+        _checkBounds("maxOpenInterest", p.maxOpenInterest, 1, MAX_SIZE_CAP);
+        _checkBounds("maxSkew", p.maxSkew, 1, p.maxOpenInterest);
+        _checkBounds("minPositionMargin", p.minPositionMargin, 0, MAX_MIN_POSITION_MARGIN);
+        _checkBounds("makerFee", p.makerFee, 0, MAX_FEE);
+        _checkBounds("takerFee", p.takerFee, 0, MAX_FEE);
+        _checkBounds("fundingInterest", p.fundingInterest, 0, MAX_FUNDING_INTEREST);
+        _checkBounds("fundingClamp", p.fundingClamp, 0, MAX_FUNDING_CLAMP);
+        _checkBounds("maxFundingRate", p.maxFundingRate, 1, MAX_FUNDING_RATE_CAP);
+    }
+
+    function _validateTiers(Tier[] calldata tiers) private pure {
+        if (tiers.length == 0 || tiers.length > MAX_TIERS) revert InvalidTier(tiers.length);
+        uint256 previousUpTo;
+        for (uint256 i; i < tiers.length; ++i) {
+            Tier calldata t = tiers[i];
+            if (t.upToNotional <= previousUpTo) revert InvalidTier(i);
+            _checkBounds("maxLeverage", t.maxLeverage, MIN_LEVERAGE, MAX_LEVERAGE);
+            // mmr < 1 / maxLeverage  ⟺  mmr × maxLeverage < 1e36; the largest such mmr is (1e36 − 1) / maxLeverage.
+            _checkBounds("mmr", t.mmr, 1, (1e36 - 1) / t.maxLeverage);
+            previousUpTo = t.upToNotional;
+        }
+    }
+
+    function _checkBounds(bytes32 name, uint256 value, uint256 min, uint256 max) internal pure {
+        if (value < min || value > max) revert ParameterOutOfBounds(name, value, min, max);
+    }
+}

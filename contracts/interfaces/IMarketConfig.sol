@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {MarketParams, Tier} from "./PerpTypes.sol";
+
+/// @title IMarketConfig
+/// @notice Admin listing of markets and their risk parameters, every value within a hard bound (SPEC §9).
+interface IMarketConfig {
+    /// @notice A parameter is outside its hard bounds.
+    /// @param parameter The parameter's name.
+    /// @param value The rejected value.
+    /// @param min Smallest allowed value.
+    /// @param max Largest allowed value.
+    error ParameterOutOfBounds(bytes32 parameter, uint256 value, uint256 min, uint256 max);
+    /// @notice The tier list is empty, too long, or not strictly increasing in notional.
+    /// @param index The offending tier.
+    error InvalidTier(uint256 index);
+    /// @notice No market has this id.
+    error UnknownMarket(uint256 marketId);
+    /// @notice The oracle adapter is the zero address.
+    error ZeroOracle();
+    /// @notice The market count reached its hard cap.
+    error TooManyMarkets(uint256 max);
+
+    /// @notice A market was listed.
+    event MarketListed(uint256 indexed marketId, bytes32 symbol, address oracle);
+    /// @notice A market's parameters changed.
+    event MarketParamsSet(uint256 indexed marketId, MarketParams params);
+    /// @notice A market's notional tiers changed.
+    event MarketTiersSet(uint256 indexed marketId, Tier[] tiers);
+    /// @notice A market was paused (reduce-only) or unpaused.
+    event MarketPausedSet(uint256 indexed marketId, bool paused);
+    /// @notice All markets were paused (reduce-only) or unpaused.
+    event GlobalPausedSet(bool paused);
+    /// @notice The per-account position limit changed.
+    event MaxPositionsPerAccountSet(uint256 maxPositions);
+
+    /// @notice List a new market; it starts with its fair price unset (set on the first trade).
+    /// @param symbol Short name, e.g. "ETH".
+    /// @param params Parameters, each within its hard bound.
+    /// @param tiers 1 to 8 notional tiers.
+    /// @return marketId The new market's id (0-based, sequential).
+    function listMarket(bytes32 symbol, MarketParams calldata params, Tier[] calldata tiers)
+        external
+        returns (uint256 marketId);
+
+    /// @notice Replace a market's parameters (funding and fair price accrue first at the old ones).
+    function setMarketParams(uint256 marketId, MarketParams calldata params) external;
+
+    /// @notice Replace a market's notional tiers.
+    function setMarketTiers(uint256 marketId, Tier[] calldata tiers) external;
+
+    /// @notice Pause or unpause one market: while paused it is reduce-only.
+    function setMarketPaused(uint256 marketId, bool paused) external;
+
+    /// @notice Pause or unpause every market: while paused they are reduce-only.
+    function setGlobalPaused(bool paused) external;
+
+    /// @notice Set how many markets one account may hold positions in (1 to 16).
+    function setMaxPositionsPerAccount(uint256 maxPositions) external;
+
+    /// @notice Number of listed markets.
+    function marketCount() external view returns (uint256);
+
+    /// @notice A market's symbol.
+    function marketSymbol(uint256 marketId) external view returns (bytes32);
+
+    /// @notice A market's parameters.
+    function marketParams(uint256 marketId) external view returns (MarketParams memory);
+
+    /// @notice A market's notional tiers.
+    function marketTiers(uint256 marketId) external view returns (Tier[] memory);
+
+    /// @notice Whether a market is reduce-only because it or everything is paused.
+    function isReduceOnly(uint256 marketId) external view returns (bool);
+
+    /// @notice How many markets one account may hold positions in.
+    function maxPositionsPerAccount() external view returns (uint256);
+}

@@ -1,0 +1,106 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IOracleAdapter} from "./IOracleAdapter.sol";
+
+/// @notice One notional tier of a market: positions whose notional is ≤ `upToNotional` (and above the
+///         previous tier's) use this tier's leverage and maintenance margin rate.
+/// @param upToNotional 18-decimal USD, strictly increasing across tiers.
+/// @param maxLeverage 18 decimals (20e18 = 20x); IM = notional / maxLeverage.
+/// @param mmr Maintenance margin rate, 18 decimals; mmr < 1 / maxLeverage.
+struct Tier {
+    uint96 upToNotional;
+    uint96 maxLeverage;
+    uint64 mmr;
+}
+
+/// @notice A market's risk and pricing parameters (SPEC §3–5), set by the admin within hard bounds.
+/// @param oracle Index price source.
+/// @param fairTau EMA time constant of the fair price, seconds (0: fair = mark).
+/// @param maxPremium Cap on |premium|, 18 decimals.
+/// @param skewScale Size at which premium reaches 100 %, 18 decimals.
+/// @param maxSkew Cap on |skew| after a trade that increases it, size units.
+/// @param maxOpenInterest Cap on each side's open interest after a trade that increases it, size units.
+/// @param minPositionMargin Smallest initial margin a position may be opened or increased to, USD.
+/// @param makerFee Fee rate on the part of a trade that reduces |skew|.
+/// @param takerFee Fee rate on the part of a trade that increases |skew|.
+/// @param fundingInterest Interest component of the hourly funding rate.
+/// @param fundingClamp Clamp c on (interest − premium), hourly.
+/// @param maxFundingRate Cap on |hourly funding rate|.
+struct MarketParams {
+    IOracleAdapter oracle;
+    uint32 fairTau;
+    uint64 maxPremium;
+    uint128 skewScale;
+    uint128 maxSkew;
+    uint128 maxOpenInterest;
+    uint128 minPositionMargin;
+    uint64 makerFee;
+    uint64 takerFee;
+    uint64 fundingInterest;
+    uint64 fundingClamp;
+    uint64 maxFundingRate;
+}
+
+/// @notice A market's running state.
+/// @param skew Σ long size − Σ short size of traders.
+/// @param openInterestLong Σ long size.
+/// @param openInterestShort Σ |short size|.
+/// @param lastUpdateTime When funding last accrued and the fair price last advanced (always together).
+/// @param lastFundingRate The hourly rate applied over the most recent accrual.
+/// @param fundingIndex Cumulative funding per unit of size, USD (18 decimals); a long pays its increase.
+/// @param fairPrice Fair price at `lastUpdateTime` (0 until the first accrual).
+/// @param sumOpenNotional Σ openNotional of traders' positions (for the liquidity vault's valuation).
+/// @param sumSizeIndex Σ size × lastFundingIndex of traders' positions (for the funding they have not settled).
+struct MarketState {
+    int128 skew;
+    uint128 openInterestLong;
+    uint128 openInterestShort;
+    uint64 lastUpdateTime;
+    int64 lastFundingRate;
+    int256 fundingIndex;
+    uint256 fairPrice;
+    int256 sumOpenNotional;
+    int256 sumSizeIndex;
+}
+
+/// @notice One account's position in one market.
+/// @param size Signed size, 18 decimals (positive long).
+/// @param openNotional Cost basis of the open size, USD (entry price = openNotional / size).
+/// @param lastFundingIndex The market's funding index when funding was last settled into collateral.
+struct Position {
+    int128 size;
+    int128 openNotional;
+    int256 lastFundingIndex;
+}
+
+/// @notice A market's prices and funding, as shown by views and the SDK.
+struct MarketPrices {
+    uint256 oraclePrice;
+    uint256 markPrice;
+    uint256 fairPrice;
+    int256 premium;
+    int256 lastFundingRate;
+    int256 currentFundingRate;
+    int256 annualisedFundingRate;
+    int256 fundingIndex;
+    int256 skew;
+    uint256 openInterestLong;
+    uint256 openInterestShort;
+}
+
+/// @notice An account's margin summary (SPEC §5), all 18-decimal USD.
+/// @param collateral Collateral in the vault (signed).
+/// @param equity collateral + Σ unrealised PnL − Σ unsettled funding owed.
+/// @param initialMargin Σ IM of positions.
+/// @param maintenanceMargin Σ MM of positions.
+/// @param marginUtilisation Σ MM / equity, 18 decimals (type(uint256).max when equity ≤ 0 with open positions).
+/// @param withdrawable max(0, min(collateral, equity − Σ IM)).
+struct AccountMargin {
+    int256 collateral;
+    int256 equity;
+    uint256 initialMargin;
+    uint256 maintenanceMargin;
+    uint256 marginUtilisation;
+    uint256 withdrawable;
+}

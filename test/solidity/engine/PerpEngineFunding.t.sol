@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
+import {MarketParams, MarketPrices} from "../../../contracts/interfaces/PerpTypes.sol";
+import {EngineFixture} from "./EngineFixture.sol";
+import {vm} from "../utils/Vm.sol";
+
+/// @notice Funding (SPEC §4) and the fair price (SPEC §3), numbers worked by hand.
+/// Defaults: interest 0.00125 %/h (1.25e13), clamp 0.00625 %/h (6.25e13), cap 4 %/h; oracle 2,000.
+contract PerpEngineFundingTest is EngineFixture {
+    // Long 10 → premium 1e-5 = 1e13. F = 1e13 + clamp(1.25e13 − 1e13, ±6.25e13) = 1.25e13 (clamp inactive).
+    // Index per hour = 1.25e13 × 2000 = 2.5e16 USD per unit; the long owes 10 × 0.025 = 0.25 USD per hour.
+    function test_funding_smallPremium_rateEqualsInterest_1h_8h_7d() public {
+        _trade(ALICE, eth, 10e18);
+        assertEq(engine.marketPrices(eth).currentFundingRate, 1.25e13, "F");
+        assertEq(engine.marketPrices(eth).annualisedFundingRate, 1.25e13 * 8760, "annualised");
+        vm.warp(T0 + 1 hours);
+        assertEq(engine.accruedFunding(ALICE, eth), 0.25e18, "1 h");
+        vm.warp(T0 + 8 hours);
+        assertEq(engine.accruedFunding(ALICE, eth), 2e18, "8 h");
+        vm.warp(T0 + 7 days);
+        assertEq(engine.accruedFunding(ALICE, eth), 42e18, "7 days = 168 h");
+    }
+
+    // Long 100 → premium 1e14. F = 1e14 + clamp(1.25e13 − 1e14 = −8.75e13 → −6.25e13) = 3.75e13 (clamp active).
+    // The long pays 100 × 3.75e13 × 2000 = 7.5 USD per hour.
+    function test_funding_positivePremium_longsPay_1h_8h_7d() public {
+        _fund(ALICE, 10_000e6);
+        _trade(ALICE, eth, 100e18);
+        assertEq(engine.marketPrices(eth).currentFundingRate, 3.75e13, "F");
+        vm.warp(T0 + 1 hours);
+        assertEq(engine.accruedFunding(ALICE, eth), 7.5e18, "1 h");
+        vm.warp(T0 + 8 hours);
+        assertEq(engine.accruedFunding(ALICE, eth), 60e18, "8 h");
+        vm.warp(T0 + 7 days);
+        assertEq(engine.accruedFunding(ALICE, eth), 1260e18, "7 days");
+    }
+
+    // Short 100 → premium −1e14. F = −1e14 + clamp(1.25e13 + 1e14 = 1.125e14 → 6.25e13) = −3.75e13:
+    // shorts pay. Index falls 0.075 per hour; the short owes −100 × −0.075 = 7.5 USD per hour.
+    function test_funding_negativePremium_shortsPay_1h_8h_7d() public {
+        _fund(BOB, 10_000e6);
+        _trade(BOB, eth, -100e18);
+        assertEq(engine.marketPrices(eth).currentFundingRate, -3.75e13, "F");
+        vm.warp(T0 + 1 hours);
+        assertEq(engine.accruedFunding(BOB, eth), 7.5e18, "1 h");
+        vm.warp(T0 + 8 hours);
+        assertEq(engine.accruedFunding(BOB, eth), 60e18, "8 h");
+        vm.warp(T0 + 7 days);
+        assertEq(engine.accruedFunding(BOB, eth), 1260e18, "7 days");
+    }
+
+    // A short receives when longs pay: alice long 100, bob short 10 → skew 90, premium 9e-5,
+    // F = 9e-5 − 6.25e-5 = 2.75e13; per hour index +0.055; bob receives 10 × 0.055 = 0.55.
+    function test_funding_receiverGetsPaid_andSettlesOnTrade() public {
+        _fund(ALICE, 10_000e6);
+        _trade(ALICE, eth, 100e18);
+        _trade(BOB, eth, -10e18);
+        vm.warp(T0 + 1 hours);
+        assertEq(engine.accruedFunding(BOB, eth), -0.55e18, "bob receives");
+        assertEq(engine.accruedFunding(ALICE, eth), 5.5e18, "alice pays 100 x 0.055");
+        int256 before = vault.collateralOf(BOB);
+        vm.expectEmit(true, true, false, true);
+        emit IPerpEngine.FundingSettled(BOB, eth, -0.55e18);
+        vm.prank(BOB);
+        engine.closePosition(BOB, eth, type(uint256).max);
+        // Open: sell 10 at skew 100 → 90, fill = 2000 × (1 + 9.5e-5) = 2000.19. Close: buy 10 at skew 90 → 100,
+        // the same fill, so the realised PnL is 0.
+        // Close fee: taker (increases |skew|) 20,001.9 × 5 bp = 10.00095.
+        assertEq(vault.collateralOf(BOB), before + 0.55e18 - 10.00095e18, "funding received, fee paid");
+        assertEq(engine.accruedFunding(BOB, eth), 0, "nothing left to settle");
+    }
+
+    // Max-rate cap: skewScale 1,000 → long 50 gives premium 0.05; F = 0.05 − 6.25e-5 = 0.0499375 → capped 0.04.
+    function test_funding_maxRateCap() public {
+        MarketParams memory p = ethParams(ethOracle);
+        p.skewScale = 1_000e18;
+        p.maxSkew = 100e18;
+        p.maxOpenInterest = 100e18;
+        uint256 thin = engine.listMarket("THIN", p, twoTiers());
+        _trade(ALICE, thin, 50e18);
+        assertEq(engine.marketPrices(thin).premium, 0.05e18, "premium");
+        assertEq(engine.marketPrices(thin).currentFundingRate, 0.04e18, "capped at 4 %/h");
+        vm.warp(T0 + 1 hours);
+        // 50 × 0.04 × 2000 = 4,000 USD per hour
+        assertEq(engine.accruedFunding(ALICE, thin), 4000e18, "1 h at the cap");
+        engine.accrue(thin);
+        assertEq(engine.marketPrices(thin).lastFundingRate, 0.04e18, "last rate applied");
+    }
+
+    // Conservation: Σ traders' owed (each rounded toward +∞) − skew × Δindex ∈ [0, n) wei: the residue is
+    // never negative (the protocol never pays out more than it collects) and below one wei per position.
+    function testFuzz_funding_conservation(uint256 a, uint256 b, uint256 c, uint256 dt, uint256 price) public {
+        a = bound(a, 0.11e18, 40e18);
+        b = bound(b, 0.11e18, 40e18);
+        c = bound(c, 0.11e18, 40e18);
+        dt = bound(dt, 1, 30 days);
+        price = bound(price, 1500e18, 2500e18);
+        _fund(CAROL, 10_000e6);
+        _trade(ALICE, eth, int256(a));
+        _trade(BOB, eth, -int256(b));
+        _trade(CAROL, eth, int256(c));
+        int256 indexBefore = engine.marketState(eth).fundingIndex;
+        vm.warp(T0 + dt);
+        ethOracle.setPrice(price);
+        engine.accrue(eth);
+        int256 deltaIndex = engine.marketState(eth).fundingIndex - indexBefore;
+        int256 owed = engine.accruedFunding(ALICE, eth) + engine.accruedFunding(BOB, eth)
+            + engine.accruedFunding(CAROL, eth);
+        int256 skew = engine.marketState(eth).skew;
+        int256 residueTimesWad = owed * 1e18 - skew * deltaIndex;
+        assertGe(residueTimesWad, int256(0), "residue >= 0");
+        assertTrue(residueTimesWad < 3e18, "residue < 1 wei per position");
+    }
+
+    // ------------------------------------------------------------------ fair price (tau = 300 s)
+
+    // Fair starts at the mark on the first accrual (2,000); the oracle then jumps to 2,100 (skew 0: mark 2,100).
+    // w(0) = 1 → 2,000; w(tau) = 1/(1 + 1 + 1/2 + 1/6) = 0.375 → 2,100 − 100 × 0.375 = 2,062.5;
+    // w(10 tau) = 1/(1 + 10 + 50 + 166.66…) = 0.004392386530014641 → 2,100 − 0.4392386530014641.
+    function test_fairPrice_after0_tau_10tau() public {
+        engine.accrue(eth);
+        ethOracle.setPrice(2100e18);
+        MarketPrices memory m = engine.marketPrices(eth);
+        assertEq(m.markPrice, 2100e18, "mark");
+        assertEq(m.fairPrice, 2000e18, "after 0 s");
+        vm.warp(T0 + 300);
+        assertEq(engine.marketPrices(eth).fairPrice, 2062.5e18, "after tau");
+        vm.warp(T0 + 3000);
+        assertEq(engine.marketPrices(eth).fairPrice, 2099560761346998535900, "after 10 tau");
+    }
+
+    function test_fairPrice_tauZero_equalsMark() public {
+        MarketParams memory p = ethParams(ethOracle);
+        p.fairTau = 0;
+        engine.setMarketParams(eth, p);
+        ethOracle.setPrice(2100e18);
+        vm.warp(T0 + 1);
+        assertEq(engine.marketPrices(eth).fairPrice, 2100e18, "fair = mark");
+    }
+}

@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {ICollateralVault} from "../../../contracts/interfaces/ICollateralVault.sol";
+import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
+import {AccountMargin, MarketParams, Tier} from "../../../contracts/interfaces/PerpTypes.sol";
+import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
+import {EngineFixture} from "./EngineFixture.sol";
+import {vm} from "../utils/Vm.sol";
+
+/// @notice Margin (SPEC §5): IM/MM per tier, equity, utilisation, withdrawable, liquidation price.
+contract PerpEngineMarginTest is EngineFixture {
+    // Alice long 10 at 2000.01 (cost 20,000.1, fee 10.00005). Mark = 2000 × (1 + 1e-5) = 2000.02.
+    // notional 20,000.2 → tier 1 (20x, 2.5 %): IM 1,000.01, MM 500.005.
+    // equity = 9,989.99995 + (20,000.2 − 20,000.1) = 9,990.09995; withdrawable = 9,990.09995 − 1,000.01.
+    function test_margin_tier1_exact() public {
+        _trade(ALICE, eth, 10e18);
+        AccountMargin memory m = engine.accountMargin(ALICE);
+        assertEq(m.collateral, 9989.99995e18, "collateral");
+        assertEq(m.equity, 9990.09995e18, "equity");
+        assertEq(m.initialMargin, 1000.01e18, "IM");
+        assertEq(m.maintenanceMargin, 500.005e18, "MM");
+        assertEq(m.withdrawable, 8990.08995e18, "withdrawable");
+        // 500.005 / 9,990.09995 rounded up
+        assertEq(m.marginUtilisation, 50050049799551806, "utilisation");
+        // The fair price lags: 0 s after the trade it is still the pre-trade mark, 2,000.
+        // At fair: PnL = 20,000 − 20,000.1 = −0.1, MM = 20,000 × 2.5 % = 500.
+        assertEq(engine.maintenanceMargin(ALICE), 9989.89995e18 - 500e18, "equity - MM at fair");
+    }
+
+    // Carol long 600: premium after 6e-4, fill 2000 × (1 + 3e-4) = 2000.6, mark 2000 × 1.0006 = 2001.2;
+    // notional at mark 1,200,720 > 1M → tier 2 (10x, 5 %): IM 120,072, MM 60,036.
+    function test_margin_tier2_exact() public {
+        _fund(CAROL, 200_000e6);
+        _trade(CAROL, eth, 600e18);
+        AccountMargin memory m = engine.accountMargin(CAROL);
+        assertEq(m.initialMargin, 120_072e18, "IM at 10x");
+        assertEq(m.maintenanceMargin, 60_036e18, "MM at 5 %");
+        // fee 1,200,360 × 5 bp = 600.18; PnL at mark = 600 × (2001.2 − 2000.6) = 360
+        assertEq(m.equity, 200_000e18 - 600.18e18 + 360e18, "equity");
+    }
+
+    // Withdrawals are capped by the engine through the vault's guard, at ±1 unit.
+    function test_withdraw_cappedByInitialMargin() public {
+        _trade(ALICE, eth, 10e18);
+        assertEq(vault.maxWithdraw(ALICE), 8990_089950, "8,990.08995 USDC");
+        vm.prank(ALICE);
+        vm.expectRevert(
+            abi.encodeWithSelector(ICollateralVault.InsufficientWithdrawable.selector, 8990.089951e18, 8990.08995e18)
+        );
+        vault.withdraw(8990_089951, ALICE);
+        vm.prank(ALICE);
+        vault.withdraw(8990_089950, ALICE);
+        assertEq(vault.collateralOf(ALICE), 999.91e18, "left: 9,989.99995 - 8,990.08995");
+    }
+
+    // Unrealised profit is never withdrawable: withdrawable = min(collateral, equity − IM).
+    function test_withdraw_unrealisedProfitNotWithdrawable() public {
+        _trade(ALICE, eth, 10e18);
+        ethOracle.setPrice(4000e18);
+        AccountMargin memory m = engine.accountMargin(ALICE);
+        assertTrue(m.equity - int256(m.initialMargin) > m.collateral, "profit exceeds collateral");
+        assertEq(m.withdrawable, uint256(m.collateral), "capped at collateral");
+    }
+
+    function test_withdraw_flatAccount_oracleDown() public {
+        _trade(ALICE, eth, 10e18);
+        ethOracle.setFailing(true);
+        vm.prank(BOB);
+        vault.withdraw(10_000e6, BOB);
+        assertEq(usdc.balanceOf(BOB), 10_000e6, "flat account got everything out");
+    }
+
+    // ------------------------------------------------------------------ liquidation price
+
+    /// @dev The RWA-perps seed example: 5x long at 150,000 with mmr 5 %, no fees, no premium, tau 0.
+    ///      Seed's simplified formula: entry × (1 − 1/lev + mmr) = 127,500 (MM on the entry notional).
+    ///      Ours: MM is on the notional at the liquidation price: 30,000 + P − 150,000 = 0.05 P
+    ///      → P = 120,000 / 0.95 = 126,315.789473684210526315…; the view returns the highest wei price at which
+    ///      maintenance margin < 0: 126315789473684210526315 (at +1 wei it is exactly 0).
+    function test_liquidationPrice_seedExample() public {
+        (uint256 rwa, MockOracleAdapter oracle) = _listRwa();
+        _fund(CAROL, 30_000e6);
+        _trade(CAROL, rwa, 1e18);
+        uint256 liq = engine.liquidationPrice(CAROL, rwa);
+        assertEq(liq, 126315789473684210526315, "exact liquidation price");
+        assertLt(liq, 127_500e18, "below the simplified formula");
+
+        oracle.setPrice(liq + 1);
+        assertEq(engine.maintenanceMargin(CAROL), 0, "+1 wei: not liquidatable");
+        oracle.setPrice(liq);
+        assertEq(engine.maintenanceMargin(CAROL), -1, "at the price: liquidatable");
+        oracle.setPrice(127_500e18);
+        assertEq(engine.maintenanceMargin(CAROL), 1125e18, "at 127,500 still 1,125 above MM");
+    }
+
+    /// @dev Short 1 at 150,000 with 30,000: 30,000 + 150,000 − P = 0.05 P → P = 171,428.571428…;
+    ///      the view returns the lowest wei price with maintenance margin < 0.
+    function test_liquidationPrice_short_boundary() public {
+        (uint256 rwa, MockOracleAdapter oracle) = _listRwa();
+        _fund(CAROL, 30_000e6);
+        _trade(CAROL, rwa, -1e18);
+        uint256 liq = engine.liquidationPrice(CAROL, rwa);
+        assertEq(liq, 171428571428571428571429, "exact");
+        oracle.setPrice(liq - 1);
+        assertGe(engine.maintenanceMargin(CAROL), int256(0), "-1 wei: not liquidatable");
+        oracle.setPrice(liq);
+        assertTrue(engine.maintenanceMargin(CAROL) < 0, "at the price: liquidatable");
+    }
+
+    function test_liquidationPrice_noPosition_isZero() public view {
+        assertEq(engine.liquidationPrice(ALICE, eth), 0, "none");
+    }
+
+    /// @dev For any size and collateral, the returned price is a boundary: liquidatable there, not one wei
+    ///      towards safety.
+    function testFuzz_liquidationPrice_isBoundary(uint256 collateral, uint256 size, bool isLong) public {
+        (uint256 rwa, MockOracleAdapter oracle) = _listRwa();
+        size = bound(size, 0.01e18, 1e18);
+        // enough for 5x (IM = notional / 5) and at most 100 % margin
+        uint256 minCollateral = (size * 150_000) / 5 / 1e12 + 1;
+        collateral = bound(collateral, minCollateral, minCollateral * 5);
+        _fund(CAROL, collateral);
+        _trade(CAROL, rwa, isLong ? int256(size) : -int256(size));
+        uint256 liq = engine.liquidationPrice(CAROL, rwa);
+        if (liq == 0) return; // a fully collateralised long cannot be liquidated at a positive price
+        oracle.setPrice(liq);
+        assertTrue(engine.maintenanceMargin(CAROL) < 0, "liquidatable at the price");
+        oracle.setPrice(isLong ? liq + 1 : liq - 1);
+        assertGe(engine.maintenanceMargin(CAROL), int256(0), "safe one wei away");
+    }
+
+    function _listRwa() internal returns (uint256 id, MockOracleAdapter oracle) {
+        oracle = new MockOracleAdapter(150_000e18);
+        MarketParams memory p = ethParams(oracle);
+        p.maxPremium = 0;
+        p.makerFee = 0;
+        p.takerFee = 0;
+        p.fairTau = 0;
+        p.minPositionMargin = 0;
+        Tier[] memory tiers = new Tier[](1);
+        tiers[0] = Tier({upToNotional: 10_000_000e18, maxLeverage: 5e18, mmr: 0.05e18});
+        id = engine.listMarket("RWA", p, tiers);
+    }
+}
