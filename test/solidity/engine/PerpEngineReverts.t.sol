@@ -1,0 +1,248 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+
+import {IMarketConfig} from "../../../contracts/interfaces/IMarketConfig.sol";
+import {IOracleAdapter} from "../../../contracts/interfaces/IOracleAdapter.sol";
+import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
+import {MarketParams, Tier} from "../../../contracts/interfaces/PerpTypes.sol";
+import {PerpEngine} from "../../../contracts/PerpEngine.sol";
+import {EngineFixture} from "./EngineFixture.sol";
+import {vm} from "../utils/Vm.sol";
+
+/// @notice Every trading and configuration error, at its boundary where it has one.
+contract PerpEngineRevertsTest is EngineFixture {
+    function test_zeroSize() public {
+        vm.prank(ALICE);
+        vm.expectRevert(IPerpEngine.ZeroSizeDelta.selector);
+        engine.trade(ALICE, eth, 0, 0);
+    }
+
+    function test_unknownMarket() public {
+        vm.prank(ALICE);
+        vm.expectRevert(abi.encodeWithSelector(IMarketConfig.UnknownMarket.selector, 7));
+        engine.trade(ALICE, 7, 1e18, type(uint256).max);
+    }
+
+    function test_notAccountOrOperator() public {
+        vm.prank(BOB);
+        vm.expectRevert(abi.encodeWithSelector(IPerpEngine.NotAccountOrOperator.selector, BOB, ALICE));
+        engine.trade(ALICE, eth, 1e18, type(uint256).max);
+    }
+
+    function test_liquidityVaultNotSet() public {
+        PerpEngine fresh = new PerpEngine(vault, address(this));
+        fresh.listMarket("ETH", ethParams(ethOracle), twoTiers());
+        vm.prank(ALICE);
+        vm.expectRevert(IPerpEngine.LiquidityVaultNotSet.selector);
+        fresh.trade(ALICE, 0, 1e18, type(uint256).max);
+    }
+
+    function test_setLiquidityVault_onlyOnce_andNotZero() public {
+        vm.expectRevert(IPerpEngine.LiquidityVaultAlreadySet.selector);
+        engine.setLiquidityVault(BOB);
+        PerpEngine fresh = new PerpEngine(vault, address(this));
+        vm.expectRevert(IPerpEngine.ZeroAddress.selector);
+        fresh.setLiquidityVault(address(0));
+    }
+
+    // Paused market: opening reverts, reducing and closing still work.
+    function test_pausedMarket_reduceOnly() public {
+        _trade(ALICE, eth, 10e18);
+        vm.expectEmit(true, false, false, true);
+        emit IMarketConfig.MarketPausedSet(eth, true);
+        engine.setMarketPaused(eth, true);
+        assertTrue(engine.isReduceOnly(eth), "reduce-only");
+        vm.prank(ALICE);
+        vm.expectRevert(abi.encodeWithSelector(IPerpEngine.MarketReduceOnly.selector, eth));
+        engine.trade(ALICE, eth, 1e18, type(uint256).max);
+        _trade(ALICE, eth, -4e18);
+        vm.prank(ALICE);
+        engine.closePosition(ALICE, eth, 0);
+        assertEq(engine.position(ALICE, eth).size, 0, "closed while paused");
+    }
+
+    function test_globalPause_reduceOnly() public {
+        _trade(ALICE, eth, 10e18);
+        engine.setGlobalPaused(true);
+        vm.prank(BOB);
+        vm.expectRevert(abi.encodeWithSelector(IPerpEngine.MarketReduceOnly.selector, eth));
+        engine.trade(BOB, eth, -1e18, 0);
+        // A flip is not a pure reduction: refused too.
+        vm.prank(ALICE);
+        vm.expectRevert(abi.encodeWithSelector(IPerpEngine.MarketReduceOnly.selector, eth));
+        engine.trade(ALICE, eth, -11e18, 0);
+        _trade(ALICE, eth, -10e18);
+        engine.setGlobalPaused(false);
+        _trade(BOB, eth, -1e18);
+    }
+
+    // OI cap 15: 10 + 5 fits exactly, 10 + 5.000…01 does not.
+    function test_openInterestCap_boundary() public {
+        MarketParams memory p = ethParams(ethOracle);
+        p.maxOpenInterest = 15e18;
+        p.maxSkew = 15e18;
+        engine.setMarketParams(eth, p);
+        _trade(ALICE, eth, 10e18);
+        vm.prank(BOB);
+        vm.expectRevert(abi.encodeWithSelector(IPerpEngine.OpenInterestCapExceeded.selector, eth, 15e18 + 1, 15e18));
+        engine.trade(BOB, eth, 5e18 + 1, type(uint256).max);
+        _trade(BOB, eth, 5e18);
+        assertEq(uint256(engine.marketState(eth).openInterestLong), 15e18, "at the cap");
+    }
+
+    function test_maxSkew_boundary() public {
+        MarketParams memory p = ethParams(ethOracle);
+        p.maxSkew = 12e18;
+        engine.setMarketParams(eth, p);
+        _trade(ALICE, eth, 10e18);
+        vm.prank(BOB);
+        vm.expectRevert(abi.encodeWithSelector(IPerpEngine.MaxSkewExceeded.selector, eth, 12e18 + 1, 12e18));
+        engine.trade(BOB, eth, 2e18 + 1, type(uint256).max);
+        _trade(BOB, eth, 2e18);
+        // Reducing skew is always allowed, even above the cap after a parameter change.
+        p.maxSkew = 1e18;
+        engine.setMarketParams(eth, p);
+        _trade(BOB, eth, -2e18);
+    }
+
+    // 0.09 ETH: premium after 9e10, mark = 2000.00018, notional 180.0000162, IM (20x) 9.00000081 < 10.
+    function test_minimumPositionMargin() public {
+        vm.prank(ALICE);
+        vm.expectRevert(
+            abi.encodeWithSelector(IPerpEngine.PositionBelowMinimumMargin.selector, 9.00000081e18, 10e18)
+        );
+        engine.trade(ALICE, eth, 0.09e18, type(uint256).max);
+    }
+
+    // 2,600 ETH: mark 2000 × 1.0026 = 2005.2 → notional 5,213,520 above the last tier (5M).
+    function test_notionalAboveMaxTier() public {
+        vm.prank(ALICE);
+        vm.expectRevert(
+            abi.encodeWithSelector(IPerpEngine.NotionalAboveMaxTier.selector, 5_213_520e18, 5_000_000e18)
+        );
+        engine.trade(ALICE, eth, 2600e18, type(uint256).max);
+    }
+
+    // 100 ETH: fill 2000.1, fee 100.005, mark 2000.2 → notional 200,020, IM 10,001;
+    // equity = 10,000 − 100.005 + (200,020 − 200,010) = 9,909.995 < 10,001.
+    function test_insufficientMargin() public {
+        vm.prank(ALICE);
+        vm.expectRevert(abi.encodeWithSelector(IPerpEngine.InsufficientMargin.selector, 9909.995e18, 10_001e18));
+        engine.trade(ALICE, eth, 100e18, type(uint256).max);
+    }
+
+    function test_tooManyPositions() public {
+        engine.setMaxPositionsPerAccount(1);
+        uint256 second = engine.listMarket("BTC", ethParams(ethOracle), twoTiers());
+        _trade(ALICE, eth, 1e18);
+        vm.prank(ALICE);
+        vm.expectRevert(abi.encodeWithSelector(IPerpEngine.TooManyPositions.selector, 1));
+        engine.trade(ALICE, second, 1e18, type(uint256).max);
+        // After closing the first, the second market is open to her.
+        _trade(ALICE, eth, -1e18);
+        _trade(ALICE, second, 1e18);
+        assertEq(engine.accountMarkets(ALICE)[0], second, "only the second market");
+    }
+
+    // ------------------------------------------------------------------ configuration bounds
+
+    function test_params_feeAboveCap() public {
+        MarketParams memory p = ethParams(ethOracle);
+        p.takerFee = 0.01e18 + 1;
+        vm.expectRevert(
+            abi.encodeWithSelector(IMarketConfig.ParameterOutOfBounds.selector, bytes32("takerFee"), 0.01e18 + 1, 0, 0.01e18)
+        );
+        engine.setMarketParams(eth, p);
+        p.takerFee = 0.01e18;
+        engine.setMarketParams(eth, p);
+    }
+
+    function test_params_maxSkewAboveOpenInterestCap() public {
+        MarketParams memory p = ethParams(ethOracle);
+        p.maxSkew = p.maxOpenInterest + 1;
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IMarketConfig.ParameterOutOfBounds.selector, bytes32("maxSkew"), 10_000e18 + 1, 1, 10_000e18
+            )
+        );
+        engine.setMarketParams(eth, p);
+    }
+
+    function test_params_zeroOracleAndZeroFundingCap() public {
+        MarketParams memory p = ethParams(IOracleAdapter(address(0)));
+        vm.expectRevert(IMarketConfig.ZeroOracle.selector);
+        engine.listMarket("X", p, twoTiers());
+        p = ethParams(ethOracle);
+        p.maxFundingRate = 0;
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IMarketConfig.ParameterOutOfBounds.selector, bytes32("maxFundingRate"), 0, 1, 0.1e18
+            )
+        );
+        engine.listMarket("X", p, twoTiers());
+    }
+
+    // mmr must be < 1/maxLeverage: at 20x the largest mmr is (1e36 − 1) / 20e18 = 0.049999999999999999.
+    function test_tiers_mmrMustBeBelowInverseLeverage() public {
+        Tier[] memory tiers = new Tier[](1);
+        tiers[0] = Tier({upToNotional: 1_000_000e18, maxLeverage: 20e18, mmr: 0.05e18});
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IMarketConfig.ParameterOutOfBounds.selector, bytes32("mmr"), 0.05e18, 1, 0.05e18 - 1
+            )
+        );
+        engine.setMarketTiers(eth, tiers);
+        tiers[0].mmr = 0.05e18 - 1;
+        engine.setMarketTiers(eth, tiers);
+        assertEq(engine.marketTiers(eth).length, 1, "replaced");
+    }
+
+    function test_tiers_mustIncreaseAndBeNonEmpty() public {
+        Tier[] memory tiers = twoTiers();
+        tiers[1].upToNotional = tiers[0].upToNotional;
+        vm.expectRevert(abi.encodeWithSelector(IMarketConfig.InvalidTier.selector, 1));
+        engine.setMarketTiers(eth, tiers);
+        vm.expectRevert(abi.encodeWithSelector(IMarketConfig.InvalidTier.selector, 0));
+        engine.setMarketTiers(eth, new Tier[](0));
+        vm.expectRevert(abi.encodeWithSelector(IMarketConfig.InvalidTier.selector, 9));
+        engine.setMarketTiers(eth, new Tier[](9));
+    }
+
+    function test_maxPositionsPerAccount_bounds() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IMarketConfig.ParameterOutOfBounds.selector, bytes32("maxPositionsPerAccount"), 17, 1, 16
+            )
+        );
+        engine.setMaxPositionsPerAccount(17);
+        vm.expectEmit(false, false, false, true);
+        emit IMarketConfig.MaxPositionsPerAccountSet(16);
+        engine.setMaxPositionsPerAccount(16);
+    }
+
+    function test_admin_onlyOwner() public {
+        vm.startPrank(ALICE);
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, ALICE));
+        engine.listMarket("X", ethParams(ethOracle), twoTiers());
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, ALICE));
+        engine.setMarketParams(eth, ethParams(ethOracle));
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, ALICE));
+        engine.setMarketPaused(eth, true);
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, ALICE));
+        engine.setGlobalPaused(true);
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, ALICE));
+        engine.setBackingRatio(1e18);
+        vm.stopPrank();
+    }
+
+    function test_listMarket_emitsEvents() public {
+        vm.expectEmit(true, false, false, true);
+        emit IMarketConfig.MarketListed(1, "BTC", address(ethOracle));
+        uint256 id = engine.listMarket("BTC", ethParams(ethOracle), twoTiers());
+        assertEq(id, 1, "sequential id");
+        assertEq(engine.marketCount(), 2, "count");
+        assertTrue(engine.marketSymbol(1) == "BTC", "symbol");
+    }
+}
