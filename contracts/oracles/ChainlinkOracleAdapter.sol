@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
+import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+
+import {IChainlinkOracleAdapter} from "../interfaces/IChainlinkOracleAdapter.sol";
+import {IOracleAdapter} from "../interfaces/IOracleAdapter.sol";
+
+/// @title ChainlinkOracleAdapter
+/// @notice Kind-1 oracle adapter: one spot Chainlink feed, checked and normalised to 18 decimals (SPEC §7).
+/// @dev The primary feed and its decimals are fixed at construction; the owner (two-step) tunes the heartbeat,
+///      the price bounds, the sequencer check and the second source within hard bounds. Reads never return 0:
+///      every failed check reverts with its own custom error (see IChainlinkOracleAdapter for the order).
+contract ChainlinkOracleAdapter is IChainlinkOracleAdapter, Ownable2Step {
+    /// @inheritdoc IChainlinkOracleAdapter
+    uint256 public constant MAX_HEARTBEAT = 2 days;
+    /// @inheritdoc IChainlinkOracleAdapter
+    uint256 public constant MAX_GRACE_PERIOD = 1 days;
+    /// @inheritdoc IChainlinkOracleAdapter
+    uint256 public constant MAX_DEVIATION_LIMIT = 0.5e18;
+    /// @inheritdoc IChainlinkOracleAdapter
+    uint256 public constant MAX_PRICE_LIMIT = 1e36;
+    /// @inheritdoc IChainlinkOracleAdapter
+    uint8 public constant MAX_FEED_DECIMALS = 36;
+
+    /// @dev Decimals of every price this adapter returns.
+    uint8 private constant PRICE_DECIMALS = 18;
+    /// @dev 1.0 as an 18-decimal fraction.
+    uint256 private constant WAD = 1e18;
+    /// @dev Chainlink sequencer uptime feed answers.
+    int256 private constant SEQUENCER_UP = 0;
+    int256 private constant SEQUENCER_DOWN = 1;
+
+    AggregatorV3Interface private immutable _primaryFeed;
+    uint8 private immutable _primaryDecimals;
+
+    uint256 private _heartbeat;
+    uint256 private _minPrice;
+    uint256 private _maxPrice;
+    SequencerConfig private _sequencer;
+    SecondaryConfig private _secondary;
+    uint8 private _secondaryDecimals;
+
+    /// @param primaryFeed_ The spot Chainlink feed, non-zero, at most 36 decimals.
+    /// @param heartbeat_ The primary feed's staleness limit, seconds, in `[1, MAX_HEARTBEAT]`.
+    /// @param minPrice_ Lowest accepted normalised price, 18 decimals, > 0, inclusive.
+    /// @param maxPrice_ Highest accepted normalised price, 18 decimals, > minPrice_, <= MAX_PRICE_LIMIT, inclusive.
+    /// @param sequencer_ Sequencer uptime check; feed zero (with grace 0) for none.
+    /// @param secondary_ Second source; feed zero (with heartbeat and band 0) for none.
+    /// @param owner_ The admin (two-step ownership).
+    constructor(
+        AggregatorV3Interface primaryFeed_,
+        uint256 heartbeat_,
+        uint256 minPrice_,
+        uint256 maxPrice_,
+        SequencerConfig memory sequencer_,
+        SecondaryConfig memory secondary_,
+        address owner_
+    ) Ownable(owner_) {
+        if (address(primaryFeed_) == address(0)) revert ZeroAddress();
+        _primaryFeed = primaryFeed_;
+        _primaryDecimals = _feedDecimals(primaryFeed_);
+        _setHeartbeat(heartbeat_);
+        _setPriceBounds(minPrice_, maxPrice_);
+        // An optional part given without its feed is a deployment mistake, not "none": refuse it.
+        if (address(sequencer_.feed) != address(0)) {
+            _setSequencer(sequencer_.feed, sequencer_.gracePeriod);
+        } else if (sequencer_.gracePeriod != 0) {
+            revert ZeroAddress();
+        }
+        if (address(secondary_.feed) != address(0)) {
+            _setSecondary(secondary_.feed, secondary_.heartbeat, secondary_.maxDeviation);
+        } else if (secondary_.heartbeat != 0 || secondary_.maxDeviation != 0) {
+            revert ZeroAddress();
+        }
+    }
+
+    // ------------------------------------------------------------------ reads
+
+    /// @inheritdoc IOracleAdapter
+    function price() external view returns (uint256 price18) {
+        (price18,) = _read();
+    }
+
+    /// @inheritdoc IOracleAdapter
+    function priceWithTime() external view returns (uint256 price18, uint256 updatedAt) {
+        return _read();
+    }
+
+    // ------------------------------------------------------------------ admin
+
+    /// @inheritdoc IChainlinkOracleAdapter
+    function setHeartbeat(uint256 heartbeat_) external onlyOwner {
+        _setHeartbeat(heartbeat_);
+    }
+
+    /// @inheritdoc IChainlinkOracleAdapter
+    function setPriceBounds(uint256 minPrice_, uint256 maxPrice_) external onlyOwner {
+        _setPriceBounds(minPrice_, maxPrice_);
+    }
+
+    /// @inheritdoc IChainlinkOracleAdapter
+    function setSequencer(AggregatorV3Interface feed, uint256 gracePeriod) external onlyOwner {
+        _setSequencer(feed, gracePeriod);
+    }
+
+    /// @inheritdoc IChainlinkOracleAdapter
+    function removeSequencer() external onlyOwner {
+        delete _sequencer;
+        emit SequencerSet(address(0), 0);
+    }
+
+    /// @inheritdoc IChainlinkOracleAdapter
+    function setSecondary(AggregatorV3Interface feed, uint256 heartbeat_, uint256 maxDeviation) external onlyOwner {
+        _setSecondary(feed, heartbeat_, maxDeviation);
+    }
+
+    /// @inheritdoc IChainlinkOracleAdapter
+    function removeSecondary() external onlyOwner {
+        delete _secondary;
+        delete _secondaryDecimals;
+        emit SecondarySet(address(0), 0, 0, 0);
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @inheritdoc IChainlinkOracleAdapter
+    function primaryFeed() external view returns (AggregatorV3Interface) {
+        return _primaryFeed;
+    }
+
+    /// @inheritdoc IChainlinkOracleAdapter
+    function primaryDecimals() external view returns (uint8) {
+        return _primaryDecimals;
+    }
+
+    /// @inheritdoc IChainlinkOracleAdapter
+    function heartbeat() external view returns (uint256) {
+        return _heartbeat;
+    }
+
+    /// @inheritdoc IChainlinkOracleAdapter
+    function priceBounds() external view returns (uint256 minPrice, uint256 maxPrice) {
+        return (_minPrice, _maxPrice);
+    }
+
+    /// @inheritdoc IChainlinkOracleAdapter
+    function sequencerConfig() external view returns (SequencerConfig memory) {
+        return _sequencer;
+    }
+
+    /// @inheritdoc IChainlinkOracleAdapter
+    function secondaryConfig() external view returns (SecondaryConfig memory) {
+        return _secondary;
+    }
+
+    /// @inheritdoc IChainlinkOracleAdapter
+    function secondaryDecimals() external view returns (uint8) {
+        return _secondaryDecimals;
+    }
+
+    // ------------------------------------------------------------------ internal: reads
+
+    function _read() private view returns (uint256 price18, uint256 updatedAt) {
+        _checkSequencer();
+
+        uint256 answer;
+        (answer, updatedAt) = _readPrimary();
+        price18 = _normalise(answer, _primaryDecimals);
+        uint256 minPrice = _minPrice;
+        uint256 maxPrice = _maxPrice;
+        if (price18 < minPrice || price18 > maxPrice) revert PriceOutOfBounds(price18, minPrice, maxPrice);
+
+        SecondaryConfig memory secondary = _secondary;
+        if (address(secondary.feed) != address(0)) {
+            uint256 secondary18 = _normalise(_readSecondary(secondary), _secondaryDecimals);
+            uint256 deviation = _deviation(price18, secondary18);
+            if (deviation > secondary.maxDeviation) {
+                revert PriceDeviationTooHigh(price18, secondary18, deviation, secondary.maxDeviation);
+            }
+        }
+    }
+
+    /// @dev Valid once the status is well-formed, up, and `block.timestamp - startedAt > gracePeriod`.
+    function _checkSequencer() private view {
+        AggregatorV3Interface feed = _sequencer.feed;
+        if (address(feed) == address(0)) return;
+        (, int256 status, uint256 startedAt,,) = feed.latestRoundData();
+        // startedAt == 0 is an uninitialised round (Chainlink's guidance); a future startedAt is equally unusable.
+        if (startedAt == 0 || startedAt > block.timestamp || (status != SEQUENCER_UP && status != SEQUENCER_DOWN)) {
+            revert SequencerStatusInvalid();
+        }
+        if (status == SEQUENCER_DOWN) revert SequencerDown();
+        uint256 gracePeriod = _sequencer.gracePeriod;
+        if (block.timestamp - startedAt <= gracePeriod) revert SequencerGracePeriodNotOver(startedAt, gracePeriod);
+    }
+
+    function _readPrimary() private view returns (uint256 answer, uint256 updatedAt) {
+        int256 raw;
+        (, raw,, updatedAt,) = _primaryFeed.latestRoundData();
+        if (raw <= 0) revert NonPositiveAnswer(raw);
+        if (updatedAt == 0) revert ZeroUpdatedAt();
+        if (updatedAt > block.timestamp) revert UpdatedAtInFuture(updatedAt, block.timestamp);
+        uint256 heartbeat_ = _heartbeat;
+        if (block.timestamp - updatedAt > heartbeat_) revert StalePrice(updatedAt, heartbeat_, block.timestamp);
+        answer = uint256(raw);
+    }
+
+    function _readSecondary(SecondaryConfig memory secondary) private view returns (uint256 answer) {
+        (, int256 raw,, uint256 updatedAt,) = secondary.feed.latestRoundData();
+        if (raw <= 0) revert SecondaryNonPositiveAnswer(raw);
+        if (updatedAt == 0) revert SecondaryZeroUpdatedAt();
+        if (updatedAt > block.timestamp) revert SecondaryUpdatedAtInFuture(updatedAt, block.timestamp);
+        if (block.timestamp - updatedAt > secondary.heartbeat) {
+            revert SecondaryStalePrice(updatedAt, secondary.heartbeat, block.timestamp);
+        }
+        answer = uint256(raw);
+    }
+
+    /// @dev `answer` in `decimals` → 18 decimals. Scaling up saturates at `type(uint256).max` (which always fails
+    ///      the max bound or the deviation band); scaling down rounds toward zero.
+    function _normalise(uint256 answer, uint8 decimals) private pure returns (uint256) {
+        if (decimals < PRICE_DECIMALS) return Math.saturatingMul(answer, uint256(10) ** (PRICE_DECIMALS - decimals));
+        if (decimals > PRICE_DECIMALS) return answer / uint256(10) ** (decimals - PRICE_DECIMALS);
+        return answer;
+    }
+
+    /// @dev `ceil(|a - b| * 1e18 / b)`; `type(uint256).max` when b == 0. Rounding up makes
+    ///      `deviation > maxDeviation` exactly `|a - b| / b > maxDeviation / 1e18`. No overflow: `a <= maxPrice
+    ///      <= 1e36`, so the result is below 1e18 when b > a and at most 1e54 otherwise.
+    function _deviation(uint256 a, uint256 b) private pure returns (uint256) {
+        if (b == 0) return type(uint256).max;
+        uint256 diff = a > b ? a - b : b - a;
+        return Math.mulDiv(diff, WAD, b, Math.Rounding.Ceil);
+    }
+
+    // ------------------------------------------------------------------ internal: configuration
+
+    function _feedDecimals(AggregatorV3Interface feed) private view returns (uint8 decimals) {
+        decimals = feed.decimals();
+        if (decimals > MAX_FEED_DECIMALS) revert UnsupportedFeedDecimals(address(feed), decimals);
+    }
+
+    function _setHeartbeat(uint256 heartbeat_) private {
+        _checkHeartbeat(heartbeat_);
+        _heartbeat = heartbeat_;
+        emit HeartbeatSet(heartbeat_);
+    }
+
+    function _setPriceBounds(uint256 minPrice, uint256 maxPrice) private {
+        if (minPrice == 0 || minPrice >= maxPrice || maxPrice > MAX_PRICE_LIMIT) {
+            revert InvalidPriceBounds(minPrice, maxPrice);
+        }
+        _minPrice = minPrice;
+        _maxPrice = maxPrice;
+        emit PriceBoundsSet(minPrice, maxPrice);
+    }
+
+    function _setSequencer(AggregatorV3Interface feed, uint256 gracePeriod) private {
+        if (address(feed) == address(0)) revert ZeroAddress();
+        if (gracePeriod > MAX_GRACE_PERIOD) revert InvalidGracePeriod(gracePeriod);
+        _sequencer = SequencerConfig({feed: feed, gracePeriod: gracePeriod});
+        emit SequencerSet(address(feed), gracePeriod);
+    }
+
+    function _setSecondary(AggregatorV3Interface feed, uint256 heartbeat_, uint256 maxDeviation) private {
+        if (address(feed) == address(0)) revert ZeroAddress();
+        _checkHeartbeat(heartbeat_);
+        if (maxDeviation == 0 || maxDeviation > MAX_DEVIATION_LIMIT) revert InvalidMaxDeviation(maxDeviation);
+        uint8 decimals = _feedDecimals(feed);
+        _secondary = SecondaryConfig({feed: feed, heartbeat: heartbeat_, maxDeviation: maxDeviation});
+        _secondaryDecimals = decimals;
+        emit SecondarySet(address(feed), decimals, heartbeat_, maxDeviation);
+    }
+
+    function _checkHeartbeat(uint256 heartbeat_) private pure {
+        if (heartbeat_ == 0 || heartbeat_ > MAX_HEARTBEAT) revert InvalidHeartbeat(heartbeat_);
+    }
+}
