@@ -15,6 +15,7 @@ interface Vm {
     function expectRevert(bytes calldata revertData) external;
     function expectEmit(bool checkTopic1, bool checkTopic2, bool checkTopic3, bool checkData) external;
     function expectEmit() external;
+    function expectEmit(address emitter) external;
     function expectEmit(bool checkTopic1, bool checkTopic2, bool checkTopic3, bool checkData, address emitter) external;
     function label(address account, string calldata name) external;
     function addr(uint256 privateKey) external pure returns (address);

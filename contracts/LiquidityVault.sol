@@ -1,0 +1,236 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
+import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {ERC4626} from "@openzeppelin/contracts/token/ERC20/extensions/ERC4626.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+
+import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
+import {ILiquidityVault} from "./interfaces/ILiquidityVault.sol";
+import {IPerpCounterparty} from "./interfaces/IPerpCounterparty.sol";
+import {TokenUnits} from "./libraries/TokenUnits.sol";
+
+/// @title LiquidityVault
+/// @notice ERC-4626 vault over USDC: liquidity providers take the other side of every market's net skew and
+///         earn trading fees and funding.
+/// @dev The vault keeps no USDC of its own: every deposit goes straight into its account `address(this)` in the
+///      collateral vault and every withdrawal comes straight out of it to the receiver. OpenZeppelin's
+///      `_deposit`/`_withdraw` are kept as they are (pull before mint, burn before pay, events); only their token
+///      hooks `_transferIn`/`_transferOut` are redirected through the collateral vault. Value:
+///      `totalAssets = max(0, collateralOf(this) + counterpartyPnl) / 1e12`, rounded down.
+contract LiquidityVault is ILiquidityVault, ERC4626, Ownable2Step, ReentrancyGuard {
+    using SafeERC20 for IERC20;
+
+    /// @dev Shares carry 12 more decimals than USDC (18 in all); 10^12 virtual shares against one virtual asset
+    ///      make a first-depositor donation attack cost about 10^12 times what it could steal.
+    uint8 private constant DECIMALS_OFFSET = 12;
+
+    ICollateralVault private immutable _collateralVault;
+    IPerpCounterparty private _counterparty;
+    uint256 private _depositCap;
+    bool private _depositsPaused;
+
+    /// @param collateralVault_ The collateral vault; its token (USDC) becomes the vault's asset.
+    /// @param owner_ The admin (two-step ownership).
+    /// @param depositCap_ Initial deposit cap, USDC units (`type(uint256).max`: none).
+    constructor(ICollateralVault collateralVault_, address owner_, uint256 depositCap_)
+        ERC20("Perp LP USDC", "plpUSDC")
+        ERC4626(_assetOf(collateralVault_))
+        Ownable(owner_)
+    {
+        _collateralVault = collateralVault_;
+        _depositCap = depositCap_;
+        emit DepositCapSet(depositCap_);
+    }
+
+    // ------------------------------------------------------------------ ERC-4626 entry points
+
+    /// @inheritdoc IERC4626
+    function deposit(uint256 assets, address receiver)
+        public
+        override(ERC4626, IERC4626)
+        nonReentrant
+        returns (uint256)
+    {
+        return super.deposit(assets, receiver);
+    }
+
+    /// @inheritdoc IERC4626
+    function mint(uint256 shares, address receiver)
+        public
+        override(ERC4626, IERC4626)
+        nonReentrant
+        returns (uint256)
+    {
+        return super.mint(shares, receiver);
+    }
+
+    /// @inheritdoc IERC4626
+    function withdraw(uint256 assets, address receiver, address shareOwner)
+        public
+        override(ERC4626, IERC4626)
+        nonReentrant
+        returns (uint256)
+    {
+        return super.withdraw(assets, receiver, shareOwner);
+    }
+
+    /// @inheritdoc IERC4626
+    function redeem(uint256 shares, address receiver, address shareOwner)
+        public
+        override(ERC4626, IERC4626)
+        nonReentrant
+        returns (uint256)
+    {
+        return super.redeem(shares, receiver, shareOwner);
+    }
+
+    // ------------------------------------------------------------------ admin
+
+    /// @inheritdoc ILiquidityVault
+    function setCounterparty(IPerpCounterparty counterparty_) external onlyOwner {
+        if (address(counterparty_) == address(0)) revert ZeroAddress();
+        address previous = address(_counterparty);
+        _counterparty = counterparty_;
+        emit CounterpartySet(previous, address(counterparty_));
+    }
+
+    /// @inheritdoc ILiquidityVault
+    function setDepositCap(uint256 cap) external onlyOwner {
+        _depositCap = cap;
+        emit DepositCapSet(cap);
+    }
+
+    /// @inheritdoc ILiquidityVault
+    function setDepositsPaused(bool paused) external onlyOwner {
+        _depositsPaused = paused;
+        emit DepositsPausedSet(paused);
+    }
+
+    // ------------------------------------------------------------------ ERC-4626 views
+
+    /// @inheritdoc IERC4626
+    /// @dev `max(0, netValueUsd())` in USDC units, rounded down (in the vault's favour on the way out; on the way
+    ///      in, the dropped fraction of a unit is not counted for the depositor either).
+    function totalAssets() public view override(ERC4626, IERC4626) returns (uint256) {
+        int256 value = netValueUsd();
+        return value <= 0 ? 0 : TokenUnits.toTokenDown(uint256(value));
+    }
+
+    /// @inheritdoc IERC4626
+    /// @dev 0 while paused or while the net value is negative; otherwise what brings `totalAssets` up to the cap.
+    function maxDeposit(address) public view override(ERC4626, IERC4626) returns (uint256) {
+        if (_depositsPaused) return 0;
+        int256 value = netValueUsd();
+        if (value < 0) return 0;
+        uint256 assets = TokenUnits.toTokenDown(uint256(value));
+        return _depositCap > assets ? _depositCap - assets : 0;
+    }
+
+    /// @inheritdoc IERC4626
+    /// @dev The shares `maxDeposit` buys, rounded down, so that `previewMint(maxMint) <= maxDeposit`.
+    function maxMint(address receiver) public view override(ERC4626, IERC4626) returns (uint256) {
+        uint256 assets = maxDeposit(receiver);
+        if (assets == 0) return 0;
+        // When the share amount does not fit in 256 bits, the cap cannot bind any mint that can be priced.
+        (uint256 high, ) = Math.mul512(assets, totalSupply() + 10 ** DECIMALS_OFFSET);
+        if (high > totalAssets()) return type(uint256).max;
+        return _convertToShares(assets, Math.Rounding.Floor);
+    }
+
+    /// @inheritdoc IERC4626
+    /// @dev The owner's shares at the redemption price, capped by `availableLiquidity()`.
+    function maxWithdraw(address shareOwner) public view override(ERC4626, IERC4626) returns (uint256) {
+        return Math.min(previewRedeem(balanceOf(shareOwner)), availableLiquidity());
+    }
+
+    /// @inheritdoc IERC4626
+    /// @dev All the owner's shares if they redeem to no more than `availableLiquidity()`; otherwise the shares
+    ///      that liquidity buys, rounded down.
+    function maxRedeem(address shareOwner) public view override(ERC4626, IERC4626) returns (uint256) {
+        uint256 shares = balanceOf(shareOwner);
+        uint256 liquidity = availableLiquidity();
+        if (previewRedeem(shares) <= liquidity) return shares;
+        return _convertToShares(liquidity, Math.Rounding.Floor);
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @inheritdoc ILiquidityVault
+    function collateralVault() external view returns (ICollateralVault) {
+        return _collateralVault;
+    }
+
+    /// @inheritdoc ILiquidityVault
+    function counterparty() external view returns (IPerpCounterparty) {
+        return _counterparty;
+    }
+
+    /// @inheritdoc ILiquidityVault
+    function depositCap() external view returns (uint256) {
+        return _depositCap;
+    }
+
+    /// @inheritdoc ILiquidityVault
+    function depositsPaused() external view returns (bool) {
+        return _depositsPaused;
+    }
+
+    /// @inheritdoc ILiquidityVault
+    function netValueUsd() public view returns (int256 usd) {
+        usd = _collateralVault.collateralOf(address(this));
+        IPerpCounterparty cp = _counterparty;
+        if (address(cp) != address(0)) usd += cp.counterpartyPnl();
+    }
+
+    /// @inheritdoc ILiquidityVault
+    function requiredBackingAssets() public view returns (uint256 assets) {
+        IPerpCounterparty cp = _counterparty;
+        if (address(cp) == address(0)) return 0;
+        return TokenUnits.toTokenUp(cp.requiredBacking());
+    }
+
+    /// @inheritdoc ILiquidityVault
+    function availableLiquidity() public view returns (uint256 assets) {
+        uint256 total = totalAssets();
+        uint256 required = requiredBackingAssets();
+        uint256 excess = total > required ? total - required : 0;
+        return Math.min(excess, _collateralVault.maxWithdraw(address(this)));
+    }
+
+    // ------------------------------------------------------------------ internal
+
+    /// @dev Pulls the assets from the depositor, then parks them in the vault's collateral account.
+    function _transferIn(address from, uint256 assets) internal override {
+        if (assets == 0) return;
+        IERC20 token = IERC20(asset());
+        uint256 before = token.balanceOf(address(this));
+        token.safeTransferFrom(from, address(this), assets);
+        uint256 received = token.balanceOf(address(this)) - before;
+        if (received != assets) revert UnsupportedTokenBehaviour(assets, received);
+        token.forceApprove(address(_collateralVault), assets);
+        _collateralVault.deposit(assets);
+    }
+
+    /// @dev Pays the receiver straight out of the vault's collateral account.
+    function _transferOut(address to, uint256 assets) internal override {
+        if (assets == 0) return;
+        _collateralVault.withdraw(assets, to);
+    }
+
+    /// @dev See DECIMALS_OFFSET.
+    function _decimalsOffset() internal pure override returns (uint8) {
+        return DECIMALS_OFFSET;
+    }
+
+    /// @dev The collateral vault's token, checked before ERC4626's constructor reads its decimals.
+    function _assetOf(ICollateralVault collateralVault_) private view returns (IERC20) {
+        if (address(collateralVault_) == address(0)) revert ZeroAddress();
+        return IERC20(collateralVault_.token());
+    }
+}

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
+
+import {ICollateralVault} from "./ICollateralVault.sol";
+import {IPerpCounterparty} from "./IPerpCounterparty.sol";
+
+/// @title ILiquidityVault
+/// @notice ERC-4626 vault over USDC whose liquidity providers are the counterparty of every market's net skew.
+///         Its USDC sits in its own account of the collateral vault; its value is that cash plus the unrealised
+///         PnL and unsettled funding of the net position, as reported by the trading engine.
+/// @dev Assets are USDC units (6 decimals); shares have 18 decimals (decimals offset 12). Withdrawals may not
+///      take the vault below the backing the engine requires, nor beyond the cash it may take out of the
+///      collateral vault; over-limit calls revert with OpenZeppelin's `ERC4626ExceededMax*` errors.
+interface ILiquidityVault is IERC4626 {
+    // ---------------------------------------------------------------- errors
+    /// @notice The zero address was passed where a contract is required.
+    error ZeroAddress();
+    /// @notice The token moved a different amount than asked (fee-on-transfer, rebasing or similar).
+    /// @param expected Token units the vault asked to receive.
+    /// @param actual Token units that actually arrived.
+    error UnsupportedTokenBehaviour(uint256 expected, uint256 actual);
+
+    // ---------------------------------------------------------------- events
+    /// @notice The contract reporting the vault's PnL and required backing changed.
+    /// @param previous The former counterparty source (zero before the first set).
+    /// @param counterparty The new counterparty source.
+    event CounterpartySet(address indexed previous, address indexed counterparty);
+    /// @notice The deposit cap changed.
+    /// @param cap The most total assets deposits may bring the vault to, USDC units (6 decimals).
+    event DepositCapSet(uint256 cap);
+    /// @notice Deposits and mints were paused or resumed.
+    /// @param paused True while paused.
+    event DepositsPausedSet(bool paused);
+
+    // ---------------------------------------------------------------- admin
+    /// @notice Set the engine contract that reports the vault's PnL and required backing (owner only).
+    /// @dev May be replaced later (an engine upgrade), never unset. The switch changes `totalAssets` at once, so
+    ///      the owner should be a timelock.
+    /// @param counterparty_ The trading engine implementing IPerpCounterparty; not zero.
+    function setCounterparty(IPerpCounterparty counterparty_) external;
+
+    /// @notice Set the most total assets deposits and mints may bring the vault to (owner only).
+    /// @dev A cap below the current total assets stops deposits without touching existing shares;
+    ///      `type(uint256).max` means no cap.
+    /// @param cap USDC units (6 decimals).
+    function setDepositCap(uint256 cap) external;
+
+    /// @notice Pause or resume deposits and mints (owner only). Withdrawals and redemptions are never paused.
+    /// @param paused True to pause.
+    function setDepositsPaused(bool paused) external;
+
+    // ---------------------------------------------------------------- views
+    /// @notice The collateral vault holding this vault's USDC in the account `address(this)`.
+    function collateralVault() external view returns (ICollateralVault);
+
+    /// @notice The engine reporting the vault's PnL and required backing (zero while unset: PnL and backing 0).
+    function counterparty() external view returns (IPerpCounterparty);
+
+    /// @notice The most total assets deposits and mints may bring the vault to, USDC units (6 decimals).
+    function depositCap() external view returns (uint256);
+
+    /// @notice Whether deposits and mints are paused.
+    function depositsPaused() external view returns (bool);
+
+    /// @notice The vault's value before flooring and rounding: its collateral plus the counterparty PnL,
+    ///         18-decimal USD. Negative when the net position has lost more than the vault's cash.
+    /// @dev `totalAssets() == max(0, netValueUsd()) / 1e12` (rounded down). While it is negative, deposits and
+    ///      mints are closed (a new deposit would pay off the deficit).
+    function netValueUsd() external view returns (int256 usd);
+
+    /// @notice The counterparty's required backing in USDC units, rounded up: withdrawals may not take
+    ///         `totalAssets()` below it.
+    function requiredBackingAssets() external view returns (uint256 assets);
+
+    /// @notice USDC units all share holders together may withdraw now: the excess of `totalAssets()` over the
+    ///         required backing, capped by the cash the collateral vault lets this vault take out.
+    function availableLiquidity() external view returns (uint256 assets);
+}

@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IPerpCounterparty} from "../interfaces/IPerpCounterparty.sol";
+
+/// @title MockCounterparty
+/// @notice Test-only stand-in for the trading engine: reports whatever PnL and required backing it is told.
+contract MockCounterparty is IPerpCounterparty {
+    int256 private _pnl;
+    uint256 private _requiredBacking;
+
+    /// @notice Set the PnL reported to the liquidity vault (tests only; no access control).
+    /// @param usd Signed 18-decimal USD.
+    function setCounterpartyPnl(int256 usd) external {
+        _pnl = usd;
+    }
+
+    /// @notice Set the backing the liquidity vault must keep (tests only; no access control).
+    /// @param usd 18-decimal USD.
+    function setRequiredBacking(uint256 usd) external {
+        _requiredBacking = usd;
+    }
+
+    /// @inheritdoc IPerpCounterparty
+    function counterpartyPnl() external view returns (int256) {
+        return _pnl;
+    }
+
+    /// @inheritdoc IPerpCounterparty
+    function requiredBacking() external view returns (uint256) {
+        return _requiredBacking;
+    }
+}
