@@ -6,7 +6,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Metadata} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Metadata.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
 import {IWithdrawGuard} from "./interfaces/IWithdrawGuard.sol";
@@ -17,7 +17,7 @@ import {TokenUnits} from "./libraries/TokenUnits.sol";
 /// @dev Token units become USD only here, on the way in (exact) and on the way out (the user names token
 ///      units; the debit is exact). Balance managers (the trading engine, the liquidation engine) move USD
 ///      between accounts for PnL, fees and funding; those moves are zero-sum, so Σ collateral == totalCollateral.
-contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuard {
+contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
 

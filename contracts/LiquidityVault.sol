@@ -8,7 +8,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ERC4626} from "@openzeppelin/contracts/token/ERC20/extensions/ERC4626.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
 import {ILiquidityVault} from "./interfaces/ILiquidityVault.sol";
@@ -23,7 +23,7 @@ import {TokenUnits} from "./libraries/TokenUnits.sol";
 ///      `_deposit`/`_withdraw` are kept as they are (pull before mint, burn before pay, events); only their token
 ///      hooks `_transferIn`/`_transferOut` are redirected through the collateral vault. Value:
 ///      `totalAssets = max(0, collateralOf(this) + counterpartyPnl) / 1e12`, rounded down.
-contract LiquidityVault is ILiquidityVault, ERC4626, Ownable2Step, ReentrancyGuard {
+contract LiquidityVault is ILiquidityVault, ERC4626, Ownable2Step, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     /// @dev Shares carry 12 more decimals than USDC (18 in all); 10^12 virtual shares against one virtual asset

@@ -3,14 +3,17 @@ pragma solidity 0.8.30;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {AccountMargin} from "./engine/AccountMargin.sol";
 import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
-import {AccountMargin as AccountMarginSummary, MarketParams, MarketState, Position} from "./interfaces/PerpTypes.sol";
+import {
+    AccountMargin as AccountMarginSummary, MarketParams, MarketState, Position, Tier
+} from "./interfaces/PerpTypes.sol";
 import {FixedPointMath} from "./libraries/FixedPointMath.sol";
 import {FundingMath} from "./libraries/FundingMath.sol";
 import {MarginMath} from "./libraries/MarginMath.sol";
+import {MarketBitmap} from "./libraries/MarketBitmap.sol";
 import {PositionMath} from "./libraries/PositionMath.sol";
 import {PricingMath} from "./libraries/PricingMath.sol";
 
@@ -20,7 +23,7 @@ import {PricingMath} from "./libraries/PricingMath.sol";
 ///         realised PnL into collateral, then checks caps and margin.
 /// @dev Shape of `trade`: checks → accrue → compute → write storage → emit → move collateral (the vault is a
 ///      trusted internal ledger) → post-trade margin check (a view).
-contract PerpEngine is AccountMargin, ReentrancyGuard {
+contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
     using SafeCast for uint256;
     using SafeCast for int256;
 
@@ -115,7 +118,7 @@ contract PerpEngine is AccountMargin, ReentrancyGuard {
         emit Trade(account, marketId, sizeDelta, f.price, f.fee, f.realisedPnl, f.newSize, f.newOpenNotional);
 
         _settleCash(account, counterparty, f.fundingOwed + int256(f.fee) - f.realisedPnl);
-        if (!reducing) _checkAfterIncrease(account, marketId, s, f.newSize);
+        if (!reducing) _checkAfterIncrease(account, marketId, s, f);
         return f.price;
     }
 
@@ -136,9 +139,12 @@ contract PerpEngine is AccountMargin, ReentrancyGuard {
 
     function _writeState(MarketState storage s, Position storage pos, Fill memory f, int256 sizeDelta) private {
         int256 index = s.fundingIndex;
-        // Σ size × lastIndex: remove the old term, add the new one.
-        s.sumSizeIndex += f.newSize * index - f.oldSize * pos.lastFundingIndex;
-        s.sumOpenNotional += f.newOpenNotional - pos.openNotional;
+        // Remove the position's old terms from the market aggregates and add the new ones. The old funding term
+        // is recomputed from the stored fields, so it is exactly what was added: the sums never drift.
+        int256 oldBasis = FixedPointMath.mulDivCeil(f.oldSize, pos.lastFundingIndex, WAD);
+        int256 newBasis = FixedPointMath.mulDivCeil(f.newSize, index, WAD);
+        s.sumFundingBasis = (s.sumFundingBasis + newBasis - oldBasis).toInt128();
+        s.sumOpenNotional = (s.sumOpenNotional + f.newOpenNotional - pos.openNotional).toInt128();
         s.skew = (int256(s.skew) + sizeDelta).toInt128();
         (uint256 oldLong, uint256 oldShort) = _sides(f.oldSize);
         (uint256 newLong, uint256 newShort) = _sides(f.newSize);
@@ -146,7 +152,7 @@ contract PerpEngine is AccountMargin, ReentrancyGuard {
         s.openInterestShort = (s.openInterestShort + newShort - oldShort).toUint128();
         pos.size = f.newSize.toInt128();
         pos.openNotional = f.newOpenNotional.toInt128();
-        pos.lastFundingIndex = index;
+        pos.lastFundingIndex = index.toInt128();
     }
 
     function _sides(int256 size) private pure returns (uint256 longSize, uint256 shortSize) {
@@ -155,20 +161,14 @@ contract PerpEngine is AccountMargin, ReentrancyGuard {
     }
 
     function _updateAccountMarkets(address account, uint256 marketId, int256 oldSize, int256 newSize) private {
-        if (oldSize == 0 && newSize != 0) {
-            uint256[] storage ids = _accountMarkets[account];
-            if (ids.length >= maxPositionsPerAccount()) revert TooManyPositions(maxPositionsPerAccount());
-            ids.push(marketId);
-        } else if (oldSize != 0 && newSize == 0) {
-            uint256[] storage ids = _accountMarkets[account];
-            uint256 last = ids.length - 1;
-            for (uint256 i; i <= last; ++i) {
-                if (ids[i] == marketId) {
-                    ids[i] = ids[last];
-                    ids.pop();
-                    break;
-                }
-            }
+        if ((oldSize == 0) == (newSize == 0)) return;
+        uint256 bits = _accountMarkets[account];
+        if (oldSize == 0) {
+            uint256 maxPositions = maxPositionsPerAccount();
+            if (MarketBitmap.count(bits) >= maxPositions) revert TooManyPositions(maxPositions);
+            _accountMarkets[account] = MarketBitmap.add(bits, marketId);
+        } else {
+            _accountMarkets[account] = MarketBitmap.remove(bits, marketId);
         }
     }
 
@@ -179,7 +179,7 @@ contract PerpEngine is AccountMargin, ReentrancyGuard {
     }
 
     /// @dev Caps, position minimum, tier ceiling and initial margin after a trade that opens or increases.
-    function _checkAfterIncrease(address account, uint256 marketId, MarketState storage s, int256 newSize)
+    function _checkAfterIncrease(address account, uint256 marketId, MarketState storage s, Fill memory f)
         private
         view
     {
@@ -190,14 +190,14 @@ contract PerpEngine is AccountMargin, ReentrancyGuard {
         uint256 absSkew = FixedPointMath.abs(s.skew);
         if (absSkew > p.maxSkew) revert MaxSkewExceeded(marketId, absSkew, p.maxSkew);
 
-        uint256 mark = _markPrice(marketId, _oraclePrice(marketId));
-        uint256 notional = MarginMath.notionalUp(newSize, mark);
-        uint256 maxNotional = _tiers[marketId][_tiers[marketId].length - 1].upToNotional;
+        uint256 notional = MarginMath.notionalUp(f.newSize, _markPrice(marketId, f.oraclePrice));
+        Tier[] storage tiers = _tiers[marketId];
+        uint256 maxNotional = tiers[tiers.length - 1].upToNotional;
         if (notional > maxNotional) revert NotionalAboveMaxTier(notional, maxNotional);
         uint256 positionIm = MarginMath.initialMarginUp(notional, _tierFor(marketId, notional).maxLeverage);
         if (positionIm < p.minPositionMargin) revert PositionBelowMinimumMargin(positionIm, p.minPositionMargin);
 
-        AccountMarginSummary memory m = _margin(account, _vault.collateralOf(account), false);
+        AccountMarginSummary memory m = _margin(account, _vault.collateralOf(account), false, marketId, f.oraclePrice);
         if (m.equity < int256(m.initialMargin)) revert InsufficientMargin(m.equity, m.initialMargin);
     }
 
@@ -209,8 +209,8 @@ contract PerpEngine is AccountMargin, ReentrancyGuard {
     /// @param collateral Its collateral as the vault sees it.
     /// @return withdrawable 18-decimal USD.
     function withdrawableUsd(address account, int256 collateral) external view returns (uint256) {
-        if (_accountMarkets[account].length == 0) return collateral > 0 ? uint256(collateral) : 0;
-        return _margin(account, collateral, false).withdrawable;
+        if (_accountMarkets[account] == 0) return collateral > 0 ? uint256(collateral) : 0;
+        return _margin(account, collateral, false, NO_MARKET, 0).withdrawable;
     }
 
     // ------------------------------------------------------------------ wiring

@@ -6,6 +6,7 @@ import {AccountMargin as AccountMarginSummary, MarketState, Position, Tier} from
 import {FixedPointMath} from "../libraries/FixedPointMath.sol";
 import {FundingMath} from "../libraries/FundingMath.sol";
 import {MarginMath} from "../libraries/MarginMath.sol";
+import {MarketBitmap} from "../libraries/MarketBitmap.sol";
 import {PositionMath} from "../libraries/PositionMath.sol";
 import {MarketAccounting} from "./MarketAccounting.sol";
 
@@ -16,11 +17,14 @@ import {MarketAccounting} from "./MarketAccounting.sol";
 abstract contract AccountMargin is MarketAccounting {
     /// @dev Largest price the liquidation-price search tries (2^128 wei, far above any real price).
     uint256 private constant MAX_SEARCH_PRICE = 1 << 128;
+    /// @dev "No market's oracle price is known yet" for `_margin`.
+    uint256 internal constant NO_MARKET = type(uint256).max;
 
     ICollateralVault internal immutable _vault;
 
     mapping(address account => mapping(uint256 marketId => Position)) internal _positions;
-    mapping(address account => uint256[]) internal _accountMarkets;
+    /// @dev The markets each account holds a position in (see MarketBitmap).
+    mapping(address account => uint256 bits) internal _accountMarkets;
 
     /// @dev One position valued at a price.
     struct PositionValue {
@@ -38,13 +42,12 @@ abstract contract AccountMargin is MarketAccounting {
     // ------------------------------------------------------------------ valuation
 
     /// @dev Values `account`'s position in `marketId` at the mark (atFair = false) or fair price.
-    function _valuePosition(address account, uint256 marketId, bool atFair)
+    function _valuePosition(address account, uint256 marketId, bool atFair, uint256 oraclePrice)
         internal
         view
         returns (PositionValue memory v)
     {
         Position storage pos = _positions[account][marketId];
-        uint256 oraclePrice = _oraclePrice(marketId);
         uint256 mark = _markPrice(marketId, oraclePrice);
         uint256 price = atFair ? _fairNow(marketId, mark) : mark;
         int256 size = pos.size;
@@ -66,18 +69,19 @@ abstract contract AccountMargin is MarketAccounting {
         return tiers[last];
     }
 
-    /// @dev The margin summary of `account` with `collateral`, valued at mark or fair prices.
-    function _margin(address account, int256 collateral, bool atFair)
+    /// @dev The margin summary of `account` with `collateral`, valued at mark or fair prices. The oracle price of
+    ///      `knownMarket` (NO_MARKET for none) is `knownOracle`, already read by the caller.
+    function _margin(address account, int256 collateral, bool atFair, uint256 knownMarket, uint256 knownOracle)
         internal
         view
         returns (AccountMarginSummary memory m)
     {
         m.collateral = collateral;
         int256 equity = collateral;
-        uint256[] storage ids = _accountMarkets[account];
-        uint256 n = ids.length;
-        for (uint256 i; i < n; ++i) {
-            PositionValue memory v = _valuePosition(account, ids[i], atFair);
+        for (uint256 bits = _accountMarkets[account]; bits != 0; bits &= bits - 1) {
+            uint256 id = MarketBitmap.lowest(bits);
+            uint256 oraclePrice = id == knownMarket ? knownOracle : _oraclePrice(id);
+            PositionValue memory v = _valuePosition(account, id, atFair, oraclePrice);
             equity += v.pnl - v.fundingOwed;
             m.initialMargin += v.initialMargin;
             m.maintenanceMargin += v.maintenanceMargin;
@@ -101,7 +105,7 @@ abstract contract AccountMargin is MarketAccounting {
 
     /// @notice Markets in which `account` holds a position.
     function accountMarkets(address account) external view returns (uint256[] memory) {
-        return _accountMarkets[account];
+        return MarketBitmap.toArray(_accountMarkets[account]);
     }
 
     /// @notice Funding the position owes now but has not settled (positive: owes), USD.
@@ -123,17 +127,17 @@ abstract contract AccountMargin is MarketAccounting {
 
     /// @notice Margin summary valued at mark prices (what opening and withdrawing use).
     function accountMargin(address account) external view returns (AccountMarginSummary memory) {
-        return _margin(account, _vault.collateralOf(account), false);
+        return _margin(account, _vault.collateralOf(account), false, NO_MARKET, 0);
     }
 
     /// @notice Margin summary valued at fair prices (what liquidation uses).
     function accountMarginAtFair(address account) external view returns (AccountMarginSummary memory) {
-        return _margin(account, _vault.collateralOf(account), true);
+        return _margin(account, _vault.collateralOf(account), true, NO_MARKET, 0);
     }
 
     /// @notice equity − Σ MM at fair prices; the account is liquidatable when this is negative.
     function maintenanceMargin(address account) external view returns (int256) {
-        AccountMarginSummary memory m = _margin(account, _vault.collateralOf(account), true);
+        AccountMarginSummary memory m = _margin(account, _vault.collateralOf(account), true, NO_MARKET, 0);
         return m.equity - int256(m.maintenanceMargin);
     }
 
@@ -149,10 +153,10 @@ abstract contract AccountMargin is MarketAccounting {
         int256 size = pos.size;
         if (size == 0) return 0;
         int256 base = _vault.collateralOf(account) - pos.openNotional;
-        uint256[] storage ids = _accountMarkets[account];
-        for (uint256 i; i < ids.length; ++i) {
-            PositionValue memory v = _valuePosition(account, ids[i], true);
-            if (ids[i] == marketId) {
+        for (uint256 bits = _accountMarkets[account]; bits != 0; bits &= bits - 1) {
+            uint256 id = MarketBitmap.lowest(bits);
+            PositionValue memory v = _valuePosition(account, id, true, _oraclePrice(id));
+            if (id == marketId) {
                 base -= v.fundingOwed;
             } else {
                 base += v.pnl - v.fundingOwed - int256(v.maintenanceMargin);

@@ -24,7 +24,6 @@ abstract contract MarketAccounting is MarketConfig, IPerpEngine {
 
     uint256 internal constant WAD = 1e18;
 
-    mapping(uint256 marketId => MarketState) internal _state;
     uint256 internal _backingRatio = 1e18;
 
     // ------------------------------------------------------------------ accrual
@@ -39,15 +38,16 @@ abstract contract MarketAccounting is MarketConfig, IPerpEngine {
         int256 rate = _rate(p, premium);
         int256 index = s.fundingIndex + FundingMath.indexDelta(rate, oraclePrice, elapsed);
         uint256 mark = PricingMath.markPriceDown(oraclePrice, premium);
-        s.fairPrice = s.fairPrice == 0 ? mark : FairPriceMath.fairPrice(mark, s.fairPrice, elapsed, p.fairTau);
-        s.fundingIndex = index;
+        s.fairPrice = (s.fairPrice == 0 ? mark : FairPriceMath.fairPrice(mark, s.fairPrice, elapsed, p.fairTau))
+            .toUint128();
+        s.fundingIndex = index.toInt128();
         s.lastFundingRate = int64(rate);
-        s.lastUpdateTime = uint64(block.timestamp);
+        s.lastUpdateTime = uint48(block.timestamp);
         emit FundingAccrued(marketId, rate, index, elapsed);
     }
 
     function _afterMarketListed(uint256 marketId) internal override {
-        _state[marketId].lastUpdateTime = uint64(block.timestamp);
+        _state[marketId].lastUpdateTime = uint48(block.timestamp);
     }
 
     function _beforeMarketUpdate(uint256 marketId) internal override {
@@ -124,25 +124,24 @@ abstract contract MarketAccounting is MarketConfig, IPerpEngine {
     }
 
     /// @inheritdoc IPerpCounterparty
-    /// @dev Σ over markets of (Σ traders' cost basis − skew × mark) + (skew × index − Σ size × lastIndex): the
-    ///      mirror of every trader's PnL at mark plus the funding they have not settled, each rounded down.
+    /// @dev Σ over markets of (Σ traders' cost basis − skew × mark) + (skew × index − Σ ceil(size × lastIndex)):
+    ///      the mirror of every trader's PnL at mark plus the funding they have not settled, each rounded down.
     function counterpartyPnl() external view returns (int256 usd) {
-        uint256 count = _marketCount;
+        uint256 count = _globals.marketCount;
         for (uint256 id; id < count; ++id) {
             MarketState storage s = _state[id];
-            if (s.skew == 0 && s.sumOpenNotional == 0 && s.sumSizeIndex == 0) continue;
+            if (s.skew == 0 && s.sumOpenNotional == 0 && s.sumFundingBasis == 0) continue;
             uint256 oraclePrice = _oraclePrice(id);
             int256 traderValue = FixedPointMath.mulDivCeil(s.skew, int256(_markPrice(id, oraclePrice)), WAD);
             usd += s.sumOpenNotional - traderValue;
-            int256 owedByTraders = int256(s.skew) * _pendingIndex(id, oraclePrice) - s.sumSizeIndex;
-            usd += FixedPointMath.mulDivFloor(owedByTraders, 1, WAD);
+            usd += FixedPointMath.mulDivFloor(s.skew, _pendingIndex(id, oraclePrice), WAD) - s.sumFundingBasis;
         }
     }
 
     /// @inheritdoc IPerpCounterparty
     /// @dev Σ over markets of |skew| × mark × backingRatio, rounded up.
     function requiredBacking() external view returns (uint256 usd) {
-        uint256 count = _marketCount;
+        uint256 count = _globals.marketCount;
         uint256 ratio = _backingRatio;
         for (uint256 id; id < count; ++id) {
             int256 skew = _state[id].skew;

@@ -4,7 +4,7 @@ pragma solidity 0.8.30;
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 
 import {IMarketConfig} from "../interfaces/IMarketConfig.sol";
-import {MarketParams, Tier} from "../interfaces/PerpTypes.sol";
+import {MarketParams, MarketState, Tier} from "../interfaces/PerpTypes.sol";
 
 /// @title MarketConfig
 /// @notice Market listing and risk parameters with hard bounds; the trading engine inherits it.
@@ -28,13 +28,19 @@ abstract contract MarketConfig is IMarketConfig, Ownable2Step {
     uint256 internal constant MIN_LEVERAGE = 1e18;
     uint256 internal constant MAX_LEVERAGE = 100e18;
 
-    uint256 internal _marketCount;
-    uint256 private _maxPositionsPerAccount = 8;
-    bool private _globalPaused;
+    /// @dev Read together on every trade, so kept in one slot.
+    struct Globals {
+        uint64 marketCount;
+        uint8 maxPositionsPerAccount;
+        bool globalPaused;
+    }
+
+    Globals internal _globals = Globals({marketCount: 0, maxPositionsPerAccount: 8, globalPaused: false});
     mapping(uint256 marketId => bytes32) private _symbols;
     mapping(uint256 marketId => MarketParams) internal _params;
     mapping(uint256 marketId => Tier[]) internal _tiers;
-    mapping(uint256 marketId => bool) private _marketPaused;
+    /// @dev Running state of each market (kept here so the pause flag shares its slot).
+    mapping(uint256 marketId => MarketState) internal _state;
 
     /// @inheritdoc IMarketConfig
     function listMarket(bytes32 symbol, MarketParams calldata params, Tier[] calldata tiers)
@@ -42,11 +48,11 @@ abstract contract MarketConfig is IMarketConfig, Ownable2Step {
         onlyOwner
         returns (uint256 marketId)
     {
-        marketId = _marketCount;
+        marketId = _globals.marketCount;
         if (marketId >= MAX_MARKETS) revert TooManyMarkets(MAX_MARKETS);
         _validateParams(params);
         _validateTiers(tiers);
-        _marketCount = marketId + 1;
+        _globals.marketCount = uint64(marketId + 1);
         _symbols[marketId] = symbol;
         _params[marketId] = params;
         _storeTiers(marketId, tiers);
@@ -77,26 +83,26 @@ abstract contract MarketConfig is IMarketConfig, Ownable2Step {
     /// @inheritdoc IMarketConfig
     function setMarketPaused(uint256 marketId, bool paused) external onlyOwner {
         _requireMarket(marketId);
-        _marketPaused[marketId] = paused;
+        _state[marketId].paused = paused;
         emit MarketPausedSet(marketId, paused);
     }
 
     /// @inheritdoc IMarketConfig
     function setGlobalPaused(bool paused) external onlyOwner {
-        _globalPaused = paused;
+        _globals.globalPaused = paused;
         emit GlobalPausedSet(paused);
     }
 
     /// @inheritdoc IMarketConfig
     function setMaxPositionsPerAccount(uint256 maxPositions) external onlyOwner {
         _checkBounds("maxPositionsPerAccount", maxPositions, 1, MAX_POSITIONS_HARD_CAP);
-        _maxPositionsPerAccount = maxPositions;
+        _globals.maxPositionsPerAccount = uint8(maxPositions);
         emit MaxPositionsPerAccountSet(maxPositions);
     }
 
     /// @inheritdoc IMarketConfig
     function marketCount() external view returns (uint256) {
-        return _marketCount;
+        return _globals.marketCount;
     }
 
     /// @inheritdoc IMarketConfig
@@ -119,12 +125,12 @@ abstract contract MarketConfig is IMarketConfig, Ownable2Step {
 
     /// @inheritdoc IMarketConfig
     function isReduceOnly(uint256 marketId) public view returns (bool) {
-        return _globalPaused || _marketPaused[marketId];
+        return _globals.globalPaused || _state[marketId].paused;
     }
 
     /// @inheritdoc IMarketConfig
     function maxPositionsPerAccount() public view returns (uint256) {
-        return _maxPositionsPerAccount;
+        return _globals.maxPositionsPerAccount;
     }
 
     // ------------------------------------------------------------------ hooks
@@ -138,7 +144,7 @@ abstract contract MarketConfig is IMarketConfig, Ownable2Step {
     // ------------------------------------------------------------------ internal
 
     function _requireMarket(uint256 marketId) internal view {
-        if (marketId >= _marketCount) revert UnknownMarket(marketId);
+        if (marketId >= _globals.marketCount) revert UnknownMarket(marketId);
     }
 
     function _storeTiers(uint256 marketId, Tier[] calldata tiers) private {

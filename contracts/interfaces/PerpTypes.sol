@@ -50,18 +50,21 @@ struct MarketParams {
 /// @param lastFundingRate The hourly rate applied over the most recent accrual.
 /// @param fundingIndex Cumulative funding per unit of size, USD (18 decimals); a long pays its increase.
 /// @param fairPrice Fair price at `lastUpdateTime` (0 until the first accrual).
+/// @param paused Whether the admin paused the market (reduce-only).
 /// @param sumOpenNotional Σ openNotional of traders' positions (for the liquidity vault's valuation).
-/// @param sumSizeIndex Σ size × lastFundingIndex of traders' positions (for the funding they have not settled).
+/// @param sumFundingBasis Σ ceil(size × lastFundingIndex) of traders' positions, USD: with skew × index it gives
+///        the funding traders have not settled (rounded so the liquidity vault never overstates it).
 struct MarketState {
     int128 skew;
     uint128 openInterestLong;
     uint128 openInterestShort;
-    uint64 lastUpdateTime;
+    uint48 lastUpdateTime;
     int64 lastFundingRate;
-    int256 fundingIndex;
-    uint256 fairPrice;
-    int256 sumOpenNotional;
-    int256 sumSizeIndex;
+    bool paused;
+    int128 fundingIndex;
+    uint128 fairPrice;
+    int128 sumOpenNotional;
+    int128 sumFundingBasis;
 }
 
 /// @notice One account's position in one market.
@@ -71,7 +74,7 @@ struct MarketState {
 struct Position {
     int128 size;
     int128 openNotional;
-    int256 lastFundingIndex;
+    int128 lastFundingIndex;
 }
 
 /// @notice A market's prices and funding, as shown by views and the SDK.

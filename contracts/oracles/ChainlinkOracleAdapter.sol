@@ -36,12 +36,31 @@ contract ChainlinkOracleAdapter is IChainlinkOracleAdapter, Ownable2Step {
     AggregatorV3Interface private immutable _primaryFeed;
     uint8 private immutable _primaryDecimals;
 
-    uint256 private _heartbeat;
-    uint256 private _minPrice;
-    uint256 private _maxPrice;
-    SequencerConfig private _sequencer;
-    SecondaryConfig private _secondary;
-    uint8 private _secondaryDecimals;
+    /// @dev What every read needs, in one slot (widths fit the hard bounds: heartbeat and grace ≤ 2 days).
+    struct ReadConfig {
+        AggregatorV3Interface sequencerFeed;
+        uint32 gracePeriod;
+        uint32 heartbeat;
+        bool hasSecondary;
+        uint8 secondaryDecimals;
+    }
+
+    /// @dev Price bounds in one slot (maxPrice ≤ 1e36 < 2^128).
+    struct Bounds {
+        uint128 minPrice;
+        uint128 maxPrice;
+    }
+
+    /// @dev The second source in one slot (maxDeviation ≤ 0.5e18 < 2^64); read only when configured.
+    struct Secondary {
+        AggregatorV3Interface feed;
+        uint32 heartbeat;
+        uint64 maxDeviation;
+    }
+
+    ReadConfig private _config;
+    Bounds private _bounds;
+    Secondary private _secondary;
 
     /// @param primaryFeed_ The spot Chainlink feed, non-zero, at most 36 decimals.
     /// @param heartbeat_ The primary feed's staleness limit, seconds, in `[1, MAX_HEARTBEAT]`.
@@ -108,7 +127,8 @@ contract ChainlinkOracleAdapter is IChainlinkOracleAdapter, Ownable2Step {
 
     /// @inheritdoc IChainlinkOracleAdapter
     function removeSequencer() external onlyOwner {
-        delete _sequencer;
+        _config.sequencerFeed = AggregatorV3Interface(address(0));
+        _config.gracePeriod = 0;
         emit SequencerSet(address(0), 0);
     }
 
@@ -120,7 +140,8 @@ contract ChainlinkOracleAdapter is IChainlinkOracleAdapter, Ownable2Step {
     /// @inheritdoc IChainlinkOracleAdapter
     function removeSecondary() external onlyOwner {
         delete _secondary;
-        delete _secondaryDecimals;
+        _config.hasSecondary = false;
+        _config.secondaryDecimals = 0;
         emit SecondarySet(address(0), 0, 0, 0);
     }
 
@@ -138,44 +159,51 @@ contract ChainlinkOracleAdapter is IChainlinkOracleAdapter, Ownable2Step {
 
     /// @inheritdoc IChainlinkOracleAdapter
     function heartbeat() external view returns (uint256) {
-        return _heartbeat;
+        return _config.heartbeat;
     }
 
     /// @inheritdoc IChainlinkOracleAdapter
     function priceBounds() external view returns (uint256 minPrice, uint256 maxPrice) {
-        return (_minPrice, _maxPrice);
+        return (_bounds.minPrice, _bounds.maxPrice);
     }
 
     /// @inheritdoc IChainlinkOracleAdapter
     function sequencerConfig() external view returns (SequencerConfig memory) {
-        return _sequencer;
+        return SequencerConfig({feed: _config.sequencerFeed, gracePeriod: _config.gracePeriod});
     }
 
     /// @inheritdoc IChainlinkOracleAdapter
     function secondaryConfig() external view returns (SecondaryConfig memory) {
-        return _secondary;
+        Secondary memory secondary = _secondary;
+        return SecondaryConfig({
+            feed: secondary.feed,
+            heartbeat: secondary.heartbeat,
+            maxDeviation: secondary.maxDeviation
+        });
     }
 
     /// @inheritdoc IChainlinkOracleAdapter
     function secondaryDecimals() external view returns (uint8) {
-        return _secondaryDecimals;
+        return _config.secondaryDecimals;
     }
 
     // ------------------------------------------------------------------ internal: reads
 
     function _read() private view returns (uint256 price18, uint256 updatedAt) {
-        _checkSequencer();
+        ReadConfig memory config = _config;
+        _checkSequencer(config);
 
         uint256 answer;
-        (answer, updatedAt) = _readPrimary();
+        (answer, updatedAt) = _readPrimary(config.heartbeat);
         price18 = _normalise(answer, _primaryDecimals);
-        uint256 minPrice = _minPrice;
-        uint256 maxPrice = _maxPrice;
-        if (price18 < minPrice || price18 > maxPrice) revert PriceOutOfBounds(price18, minPrice, maxPrice);
+        Bounds memory bounds = _bounds;
+        if (price18 < bounds.minPrice || price18 > bounds.maxPrice) {
+            revert PriceOutOfBounds(price18, bounds.minPrice, bounds.maxPrice);
+        }
 
-        SecondaryConfig memory secondary = _secondary;
-        if (address(secondary.feed) != address(0)) {
-            uint256 secondary18 = _normalise(_readSecondary(secondary), _secondaryDecimals);
+        if (config.hasSecondary) {
+            Secondary memory secondary = _secondary;
+            uint256 secondary18 = _normalise(_readSecondary(secondary), config.secondaryDecimals);
             uint256 deviation = _deviation(price18, secondary18);
             if (deviation > secondary.maxDeviation) {
                 revert PriceDeviationTooHigh(price18, secondary18, deviation, secondary.maxDeviation);
@@ -184,8 +212,8 @@ contract ChainlinkOracleAdapter is IChainlinkOracleAdapter, Ownable2Step {
     }
 
     /// @dev Valid once the status is well-formed, up, and `block.timestamp - startedAt > gracePeriod`.
-    function _checkSequencer() private view {
-        AggregatorV3Interface feed = _sequencer.feed;
+    function _checkSequencer(ReadConfig memory config) private view {
+        AggregatorV3Interface feed = config.sequencerFeed;
         if (address(feed) == address(0)) return;
         (, int256 status, uint256 startedAt,,) = feed.latestRoundData();
         // startedAt == 0 is an uninitialised round (Chainlink's guidance); a future startedAt is equally unusable.
@@ -193,22 +221,21 @@ contract ChainlinkOracleAdapter is IChainlinkOracleAdapter, Ownable2Step {
             revert SequencerStatusInvalid();
         }
         if (status == SEQUENCER_DOWN) revert SequencerDown();
-        uint256 gracePeriod = _sequencer.gracePeriod;
+        uint256 gracePeriod = config.gracePeriod;
         if (block.timestamp - startedAt <= gracePeriod) revert SequencerGracePeriodNotOver(startedAt, gracePeriod);
     }
 
-    function _readPrimary() private view returns (uint256 answer, uint256 updatedAt) {
+    function _readPrimary(uint256 heartbeat_) private view returns (uint256 answer, uint256 updatedAt) {
         int256 raw;
         (, raw,, updatedAt,) = _primaryFeed.latestRoundData();
         if (raw <= 0) revert NonPositiveAnswer(raw);
         if (updatedAt == 0) revert ZeroUpdatedAt();
         if (updatedAt > block.timestamp) revert UpdatedAtInFuture(updatedAt, block.timestamp);
-        uint256 heartbeat_ = _heartbeat;
         if (block.timestamp - updatedAt > heartbeat_) revert StalePrice(updatedAt, heartbeat_, block.timestamp);
         answer = uint256(raw);
     }
 
-    function _readSecondary(SecondaryConfig memory secondary) private view returns (uint256 answer) {
+    function _readSecondary(Secondary memory secondary) private view returns (uint256 answer) {
         (, int256 raw,, uint256 updatedAt,) = secondary.feed.latestRoundData();
         if (raw <= 0) revert SecondaryNonPositiveAnswer(raw);
         if (updatedAt == 0) revert SecondaryZeroUpdatedAt();
@@ -245,7 +272,7 @@ contract ChainlinkOracleAdapter is IChainlinkOracleAdapter, Ownable2Step {
 
     function _setHeartbeat(uint256 heartbeat_) private {
         _checkHeartbeat(heartbeat_);
-        _heartbeat = heartbeat_;
+        _config.heartbeat = uint32(heartbeat_);
         emit HeartbeatSet(heartbeat_);
     }
 
@@ -253,15 +280,15 @@ contract ChainlinkOracleAdapter is IChainlinkOracleAdapter, Ownable2Step {
         if (minPrice == 0 || minPrice >= maxPrice || maxPrice > MAX_PRICE_LIMIT) {
             revert InvalidPriceBounds(minPrice, maxPrice);
         }
-        _minPrice = minPrice;
-        _maxPrice = maxPrice;
+        _bounds = Bounds({minPrice: uint128(minPrice), maxPrice: uint128(maxPrice)});
         emit PriceBoundsSet(minPrice, maxPrice);
     }
 
     function _setSequencer(AggregatorV3Interface feed, uint256 gracePeriod) private {
         if (address(feed) == address(0)) revert ZeroAddress();
         if (gracePeriod > MAX_GRACE_PERIOD) revert InvalidGracePeriod(gracePeriod);
-        _sequencer = SequencerConfig({feed: feed, gracePeriod: gracePeriod});
+        _config.sequencerFeed = feed;
+        _config.gracePeriod = uint32(gracePeriod);
         emit SequencerSet(address(feed), gracePeriod);
     }
 
@@ -270,8 +297,9 @@ contract ChainlinkOracleAdapter is IChainlinkOracleAdapter, Ownable2Step {
         _checkHeartbeat(heartbeat_);
         if (maxDeviation == 0 || maxDeviation > MAX_DEVIATION_LIMIT) revert InvalidMaxDeviation(maxDeviation);
         uint8 decimals = _feedDecimals(feed);
-        _secondary = SecondaryConfig({feed: feed, heartbeat: heartbeat_, maxDeviation: maxDeviation});
-        _secondaryDecimals = decimals;
+        _secondary = Secondary({feed: feed, heartbeat: uint32(heartbeat_), maxDeviation: uint64(maxDeviation)});
+        _config.hasSecondary = true;
+        _config.secondaryDecimals = decimals;
         emit SecondarySet(address(feed), decimals, heartbeat_, maxDeviation);
     }
 

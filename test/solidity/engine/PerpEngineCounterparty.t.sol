@@ -41,6 +41,6 @@ contract PerpEngineCounterpartyTest is EngineFixture {
         assertEq(lpGain, tradersLoss, "zero-sum ledger");
         assertTrue(owedAlice > 0 && owedBob < 0, "longs pay shorts (positive premium)");
         assertEq(engine.counterpartyPnl(), 0, "nothing open, nothing owed");
-        assertEq(engine.marketState(eth).sumSizeIndex, 0, "aggregate index term cleared");
+        assertEq(engine.marketState(eth).sumFundingBasis, 0, "aggregate funding basis cleared");
     }
 }

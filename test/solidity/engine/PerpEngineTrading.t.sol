@@ -119,7 +119,7 @@ contract PerpEngineTradingTest is EngineFixture {
         engine.trade(ALICE, eth, -10e18, 2000.01e18);
     }
 
-    function test_quoteFillPrice_matchesTrade() public {
+    function test_quoteFillPrice_matchesTrade() public view {
         assertEq(engine.quoteFillPrice(eth, 10e18), 2000.01e18, "quote buy");
         assertEq(engine.quoteFillPrice(eth, -10e18), 1999.99e18, "quote sell");
     }
