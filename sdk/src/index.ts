@@ -1,1 +1,1 @@
-export { TOKEN_TO_USD_SCALE, toTokenDown, toTokenUp, toUsd } from "./math/tokenUnits.js";
+export * from "./math/index.js";

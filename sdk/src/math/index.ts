@@ -1,0 +1,29 @@
+/**
+ * Pure bigint mirrors of `contracts/libraries/`: one module per library, same function names and rounding
+ * directions. Browser-safe (no Node imports, no floating point).
+ */
+export {
+  checkInt256,
+  checkUint256,
+  MAX_INT256,
+  MAX_UINT256,
+  MIN_INT256,
+  toInt256,
+  toUint256,
+} from "./int256.js";
+export {
+  abs,
+  clamp,
+  mulDivCeil,
+  mulDivDown,
+  mulDivFloor,
+  mulDivTrunc,
+  mulDivUp,
+  WAD,
+} from "./fixedPointMath.js";
+export { fillPrice, markPriceDown, premium, tradeFeeUp } from "./pricingMath.js";
+export { annualised, fundingRate, HOURS_PER_YEAR, indexDelta, ONE_HOUR, owedCeil } from "./fundingMath.js";
+export { decayWeightDown, fairPrice, MAX_X } from "./fairPriceMath.js";
+export { applyTrade, pnlFloor, type TradeResult } from "./positionMath.js";
+export { initialMarginUp, maintenanceMarginUp, notionalUp } from "./marginMath.js";
+export { TOKEN_TO_USD_SCALE, toTokenDown, toTokenUp, toUsd } from "./tokenUnits.js";
