@@ -6,8 +6,10 @@ import {FixedPointMath} from "./FixedPointMath.sol";
 /// @title FairPriceMath
 /// @notice The fair price: an EMA of the mark price with time constant τ, advanced lazily (SPEC §3).
 /// @dev e^(−x) is approximated by 1 / (1 + x + x²/2 + x³/6) (the inverse of e^x's cubic Taylor sum): it is 1 at
-///      x = 0, strictly decreasing, always in (0, 1], and within 2 % of e^(−x) for x ≤ 1. The SDK uses the same
-///      integer steps. x is capped at 10^6 (the weight is then ~6·10^−18, below one wei of a price's relative step).
+///      x = 0, strictly decreasing, always in (0, 1], and within 2 % of e^(−x) for x ≤ 1. Its tail decays like
+///      6/x³ rather than exponentially (at x = 10 the weight is 0.44 % against 0.0045 % for e^(−10)), so the fair
+///      price converges to the mark more slowly than a true EMA would: it lags, which only delays liquidations
+///      after a sustained move. The SDK uses the same integer steps. x is capped at 10^6 (weight: 5 wei).
 library FairPriceMath {
     uint256 internal constant WAD = 1e18;
     uint256 internal constant MAX_X = 1e6 * WAD;

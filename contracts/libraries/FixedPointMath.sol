@@ -2,11 +2,13 @@
 pragma solidity ^0.8.24;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 /// @title FixedPointMath
 /// @notice 18-decimal fixed-point helpers for signed and unsigned values. Every name carries its rounding:
 ///         `Down`/`Up` for unsigned (toward 0 / away from 0), `Floor`/`Ceil` for signed (toward −∞ / +∞).
-/// @dev Unsigned products use OpenZeppelin's full-precision `Math.mulDiv`.
+/// @dev Products use OpenZeppelin's full-precision `Math.mulDiv`; a signed result that does not fit int256 reverts
+///      (SafeCast) instead of wrapping.
 library FixedPointMath {
     uint256 internal constant WAD = 1e18;
 
@@ -32,8 +34,8 @@ library FixedPointMath {
 
     /// @notice a × b / d rounded toward zero (signed a, b; d > 0).
     function mulDivTrunc(int256 a, int256 b, uint256 d) internal pure returns (int256) {
-        uint256 q = Math.mulDiv(abs(a), abs(b), d);
-        return (a < 0) != (b < 0) ? -int256(q) : int256(q);
+        int256 q = SafeCast.toInt256(Math.mulDiv(abs(a), abs(b), d));
+        return (a < 0) != (b < 0) ? -q : q;
     }
 
     /// @notice |x| as unsigned.
@@ -50,7 +52,9 @@ library FixedPointMath {
     function _mulDivSigned(int256 a, int256 b, uint256 d, bool floor) private pure returns (int256) {
         bool negative = (a < 0) != (b < 0) && a != 0 && b != 0;
         bool magnitudeUp = floor ? negative : !negative;
-        uint256 q = Math.mulDiv(abs(a), abs(b), d, magnitudeUp ? Math.Rounding.Ceil : Math.Rounding.Floor);
-        return negative ? -int256(q) : int256(q);
+        int256 q = SafeCast.toInt256(
+            Math.mulDiv(abs(a), abs(b), d, magnitudeUp ? Math.Rounding.Ceil : Math.Rounding.Floor)
+        );
+        return negative ? -q : q;
     }
 }

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
+
 import {FixedPointMath} from "./FixedPointMath.sol";
 
 /// @title PricingMath
 /// @notice Skew premium, mark price, fill price and trading fees (SPEC §3).
-/// @dev All prices 18 decimals, sizes signed 18-decimal base units, fractions 18 decimals.
+/// @dev All prices 18 decimals, sizes signed 18-decimal base units, fractions 18 decimals. A premium below −100 %
+///      (impossible with the admin bound maxPremium ≤ 10 %) reverts instead of wrapping.
 library PricingMath {
     using FixedPointMath for uint256;
 
@@ -19,7 +22,7 @@ library PricingMath {
 
     /// @notice mark = oracle × (1 + premium), rounded down.
     function markPriceDown(uint256 oraclePrice, int256 premium_) internal pure returns (uint256) {
-        return oraclePrice.mulDivDown(uint256(int256(WAD) + premium_), WAD);
+        return oraclePrice.mulDivDown(SafeCast.toUint256(int256(WAD) + premium_), WAD);
     }
 
     /// @notice Fill price of a trade: oracle × (1 + (premiumBefore + premiumAfter) / 2), rounded against
@@ -29,7 +32,7 @@ library PricingMath {
         pure
         returns (uint256)
     {
-        uint256 factor = uint256(int256(2 * WAD) + premiumBefore + premiumAfter);
+        uint256 factor = SafeCast.toUint256(int256(2 * WAD) + premiumBefore + premiumAfter);
         return isBuy ? oraclePrice.mulDivUp(factor, 2 * WAD) : oraclePrice.mulDivDown(factor, 2 * WAD);
     }
 

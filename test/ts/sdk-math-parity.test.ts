@@ -161,7 +161,7 @@ function fixedPointCases(rng: Rng): Case[] {
     const d = rng.chance(2) ? 0n : rng.mag(1n, 10n ** 30n);
     cases.push({ fn: "mulDivDown", args: [a, b, d], sdk: () => sdk.mulDivDown(a, b, d) });
     cases.push({ fn: "mulDivUp", args: [a, b, d], sdk: () => sdk.mulDivUp(a, b, d) });
-    // signed: |a·b/d| stays below 2^255 (beyond it the contract wraps, see the dedicated test below)
+    // signed: |a·b/d| mostly below 2^255 (beyond it both sides refuse, see the dedicated test below)
     const sa = rng.chance(2) ? sdk.MIN_INT256 : rng.signed(1n, 10n ** 38n);
     const sb = rng.signed(1n, 10n ** 38n);
     const sd = rng.chance(2) ? 0n : rng.mag(1n, 10n ** 30n);
@@ -442,12 +442,18 @@ describe("sdk/math parity with the Solidity libraries (MathHarness)", function (
     report(await runParity("edges", 0n, cases), cases.length);
   });
 
-  it("throws where the contract would cast silently and return a wrapped number", async function () {
-    // int256(q) of a quotient above 2^255 − 1 wraps in the contract: max × 2 / 1 comes back as −2.
-    expect(await harness.mulDivTrunc(sdk.MAX_INT256, 2n, 1n)).to.equal(-2n);
+  it("reverts (contract) and throws (SDK) where a result does not fit its type, never wrapping", async function () {
+    // A signed quotient above 2^255 − 1 does not fit int256.
+    await expect(harness.mulDivTrunc(sdk.MAX_INT256, 2n, 1n)).to.be.revertedWithCustomError(
+      harness,
+      "SafeCastOverflowedUintToInt",
+    );
     expect(() => sdk.mulDivTrunc(sdk.MAX_INT256, 2n, 1n)).to.throw(RangeError);
-    // uint256(1e18 + premium) of a premium below −100 % wraps: the "mark" is a huge number.
-    expect(await harness.markPriceDown(1n, -2n * WAD)).to.equal((sdk.MAX_UINT256 - WAD + 1n) / WAD);
+    // A premium below −100 % would make the price factor negative.
+    await expect(harness.markPriceDown(1n, -2n * WAD)).to.be.revertedWithCustomError(
+      harness,
+      "SafeCastOverflowedIntToUint",
+    );
     expect(() => sdk.markPriceDown(1n, -2n * WAD)).to.throw(RangeError);
   });
 });
