@@ -100,12 +100,15 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
 
         Fill memory f;
         f.oraclePrice = _oraclePrice(marketId);
-        MarketState storage s = _accrue(marketId, f.oraclePrice);
         Position storage pos = _positions[account][marketId];
         f.oldSize = pos.size;
         bool reducing = f.oldSize != 0 && (f.oldSize > 0) != (sizeDelta > 0)
             && FixedPointMath.abs(sizeDelta) <= FixedPointMath.abs(f.oldSize);
-        if (!reducing && isReduceOnly(marketId)) revert MarketReduceOnly(marketId);
+        if (!reducing) {
+            if (isReduceOnly(marketId)) revert MarketReduceOnly(marketId);
+            _requireBreakersClear(marketId, f.oraclePrice, _referenceNow(marketId, f.oraclePrice));
+        }
+        MarketState storage s = _accrue(marketId, f.oraclePrice);
 
         _price(f, marketId, s.skew, sizeDelta, acceptablePrice);
         f.fundingOwed = FundingMath.owedCeil(f.oldSize, s.fundingIndex - pos.lastFundingIndex);

@@ -8,13 +8,13 @@ import {FundingMath} from "../libraries/FundingMath.sol";
 import {MarginMath} from "../libraries/MarginMath.sol";
 import {MarketBitmap} from "../libraries/MarketBitmap.sol";
 import {PositionMath} from "../libraries/PositionMath.sol";
-import {MarketAccounting} from "./MarketAccounting.sol";
+import {CircuitBreakers} from "./CircuitBreakers.sol";
 
 /// @title AccountMargin
 /// @notice Positions of cross-margin accounts and their margin (SPEC §5): equity, IM, MM, utilisation,
 ///         withdrawable and the liquidation price. Loops run over an account's own markets only, bounded by
 ///         maxPositionsPerAccount.
-abstract contract AccountMargin is MarketAccounting {
+abstract contract AccountMargin is CircuitBreakers {
     /// @dev Largest price the liquidation-price search tries (2^128 wei, far above any real price).
     uint256 private constant MAX_SEARCH_PRICE = 1 << 128;
     /// @dev "No market's oracle price is known yet" for `_margin`.

@@ -44,9 +44,13 @@ abstract contract MarketAccounting is MarketConfig, IPerpEngine {
         s.lastFundingRate = int64(rate);
         s.lastUpdateTime = uint48(block.timestamp);
         emit FundingAccrued(marketId, rate, index, elapsed);
+        _afterAccrue(marketId, oraclePrice);
     }
 
-    function _afterMarketListed(uint256 marketId) internal override {
+    /// @dev Called at the end of an accrual that advanced time.
+    function _afterAccrue(uint256 marketId, uint256 oraclePrice) internal virtual;
+
+    function _afterMarketListed(uint256 marketId) internal virtual override {
         _state[marketId].lastUpdateTime = uint48(block.timestamp);
     }
 

@@ -4,7 +4,7 @@ pragma solidity ^0.8.24;
 import {IMarketConfig} from "./IMarketConfig.sol";
 import {IPerpCounterparty} from "./IPerpCounterparty.sol";
 import {IWithdrawGuard} from "./IWithdrawGuard.sol";
-import {AccountMargin, MarketPrices, MarketState, Position} from "./PerpTypes.sol";
+import {AccountMargin, BreakerParams, MarketPrices, MarketState, Position} from "./PerpTypes.sol";
 
 /// @title IPerpEngine
 /// @notice Positions in cross-margin accounts: skew-priced fills, oracle-driven funding, margin checks and the
@@ -39,6 +39,10 @@ interface IPerpEngine is IMarketConfig, IWithdrawGuard, IPerpCounterparty {
     error LiquidityVaultNotSet();
     /// @notice A zero address was passed.
     error ZeroAddress();
+    /// @notice A circuit breaker holds the market reduce-only.
+    /// @param marketId The market.
+    /// @param reason "oracleMove" or "funding".
+    error CircuitBreakerTripped(uint256 marketId, bytes32 reason);
 
     // ---------------------------------------------------------------- events
     /// @notice A trade filled.
@@ -72,6 +76,10 @@ interface IPerpEngine is IMarketConfig, IWithdrawGuard, IPerpCounterparty {
     event LiquidityVaultSet(address indexed liquidityVault);
     /// @notice The backing ratio the liquidity vault must hold against net skew notional changed.
     event BackingRatioSet(uint256 ratio);
+    /// @notice A market's circuit-breaker thresholds changed (also at listing, with the defaults).
+    event CircuitBreakerSet(uint256 indexed marketId, BreakerParams params);
+    /// @notice The admin re-anchored a market's breaker reference to the oracle price.
+    event CircuitBreakerReset(uint256 indexed marketId, uint256 referencePrice);
 
     // ---------------------------------------------------------------- trading
     /// @notice Trade `sizeDelta` in `marketId` for `account` (open, increase, reduce, close or flip).

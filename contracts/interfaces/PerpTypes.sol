@@ -107,3 +107,19 @@ struct AccountMargin {
     uint256 marginUtilisation;
     uint256 withdrawable;
 }
+
+/// @notice A market's circuit-breaker thresholds (SPEC §9).
+/// @param maxOracleMove Largest |oracle − reference| / reference before the market goes reduce-only, 18 decimals.
+/// @param maxFundingRate Largest |hourly funding rate| before the market goes reduce-only, 18 decimals.
+/// @param window Time constant of the reference price (an EMA of the oracle price), seconds.
+struct BreakerParams {
+    uint64 maxOracleMove;
+    uint64 maxFundingRate;
+    uint32 window;
+}
+
+/// @notice The slow reference price the oracle-move breaker compares against.
+struct BreakerState {
+    uint128 referencePrice;
+    uint48 referenceTime;
+}

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+
+import {IMarketConfig} from "../../../contracts/interfaces/IMarketConfig.sol";
+import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
+import {BreakerParams, MarketParams} from "../../../contracts/interfaces/PerpTypes.sol";
+import {EngineFixture} from "./EngineFixture.sol";
+import {vm} from "../utils/Vm.sol";
+
+/// @notice SPEC §9 circuit breakers: oracle move > 15 % against the slow reference, funding > 0.5 %/8h.
+contract PerpEngineCircuitBreakersTest is EngineFixture {
+    function setUp() public override {
+        super.setUp();
+        engine.accrue(eth); // anchors the reference at 2,000
+    }
+
+    // 15 % of 2,000 = 300: at 2,300 the move is exactly the limit (allowed), one wei more trips.
+    function test_oracleMove_boundary() public {
+        ethOracle.setPrice(2300e18 + 1);
+        vm.prank(ALICE);
+        vm.expectRevert(abi.encodeWithSelector(IPerpEngine.CircuitBreakerTripped.selector, eth, bytes32("oracleMove")));
+        engine.trade(ALICE, eth, 1e18, type(uint256).max);
+        ethOracle.setPrice(2300e18);
+        _trade(ALICE, eth, 1e18);
+    }
+
+    function test_oracleMove_reduceStillAllowed_andViewReports() public {
+        _trade(ALICE, eth, 2e18);
+        ethOracle.setPrice(1600e18); // −20 %
+        (bool oracleMove, bool funding, uint256 referencePrice) = engine.circuitBreakerStatus(eth);
+        assertTrue(oracleMove && !funding, "oracle-move breaker only");
+        assertEq(referencePrice, 2000e18, "reference not yet moved");
+        _trade(ALICE, eth, -1e18);
+        vm.prank(ALICE);
+        engine.closePosition(ALICE, eth, 0);
+        assertEq(engine.position(ALICE, eth).size, 0, "closed while tripped");
+    }
+
+    // A 20 % jump to 2,400 trips; one window (1 h) later the reference is 2,400 − 400 × 0.375 = 2,250,
+    // 6.7 % away: the condition has cleared by itself.
+    function test_oracleMove_clearsAsReferenceCatchesUp() public {
+        ethOracle.setPrice(2400e18);
+        (bool tripped,,) = engine.circuitBreakerStatus(eth);
+        assertTrue(tripped, "tripped");
+        vm.warp(T0 + 1 hours);
+        (bool stillTripped,, uint256 referencePrice) = engine.circuitBreakerStatus(eth);
+        assertEq(referencePrice, 2250e18, "reference after one window");
+        assertTrue(!stillTripped, "cleared");
+        _trade(ALICE, eth, 1e18);
+    }
+
+    function test_oracleMove_adminReset() public {
+        ethOracle.setPrice(2400e18);
+        vm.expectEmit(true, false, false, true);
+        emit IPerpEngine.CircuitBreakerReset(eth, 2400e18);
+        engine.resetCircuitBreaker(eth);
+        (bool tripped,, uint256 referencePrice) = engine.circuitBreakerStatus(eth);
+        assertTrue(!tripped, "cleared by the admin");
+        assertEq(referencePrice, 2400e18, "re-anchored");
+        _trade(ALICE, eth, 1e18);
+    }
+
+    // skewScale 1,000: F = premium − 6.25e-5 (clamp) exceeds 6.25e-4 per hour (0.5 %/8h) when
+    // premium > 6.875e-4, i.e. skew > 0.6875 ETH. At 0.6875 exactly F equals the limit (allowed).
+    function test_funding_boundary() public {
+        MarketParams memory p = ethParams(ethOracle);
+        p.skewScale = 1_000e18;
+        p.maxSkew = 100e18;
+        p.maxOpenInterest = 100e18;
+        uint256 thin = engine.listMarket("THIN", p, twoTiers());
+        _trade(ALICE, thin, 0.6875e18);
+        assertEq(engine.marketPrices(thin).currentFundingRate, 0.000625e18, "at the limit");
+        _trade(ALICE, thin, 1e3); // skew 0.6875e18 + 1e3: premium + 1, F = limit + 1
+        vm.prank(BOB);
+        vm.expectRevert(abi.encodeWithSelector(IPerpEngine.CircuitBreakerTripped.selector, thin, bytes32("funding")));
+        engine.trade(BOB, thin, 1e18, type(uint256).max);
+        // Reducing is allowed and clears it.
+        _trade(ALICE, thin, -0.1e18);
+        (, bool funding,) = engine.circuitBreakerStatus(thin);
+        assertTrue(!funding, "cleared once skew fell");
+    }
+
+    function test_setCircuitBreaker_boundsEventsOwner() public {
+        BreakerParams memory b = BreakerParams({maxOracleMove: 0.5e18 + 1, maxFundingRate: 0.001e18, window: 1 hours});
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IMarketConfig.ParameterOutOfBounds.selector, bytes32("maxOracleMove"), 0.5e18 + 1, 0.01e18, 0.5e18
+            )
+        );
+        engine.setCircuitBreaker(eth, b);
+        b.maxOracleMove = 0.1e18;
+        b.window = 299;
+        vm.expectRevert(
+            abi.encodeWithSelector(IMarketConfig.ParameterOutOfBounds.selector, bytes32("breakerWindow"), 299, 300, 1 days)
+        );
+        engine.setCircuitBreaker(eth, b);
+        b.window = 300;
+        vm.expectEmit(true, false, false, true);
+        emit IPerpEngine.CircuitBreakerSet(eth, b);
+        engine.setCircuitBreaker(eth, b);
+        assertEq(engine.circuitBreakerParams(eth).window, 300, "stored");
+        vm.prank(ALICE);
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, ALICE));
+        engine.setCircuitBreaker(eth, b);
+    }
+
+    function test_defaultsAtListing() public view {
+        BreakerParams memory b = engine.circuitBreakerParams(eth);
+        assertEq(b.maxOracleMove, 0.15e18, "15 %");
+        assertEq(b.window, 1 hours, "1 h");
+        assertEq(b.maxFundingRate, 0.000625e18, "0.5 % per 8 h, hourly");
+    }
+}
