@@ -4,12 +4,14 @@
 import { writeFileSync } from "node:fs";
 import { network } from "hardhat";
 
-import { deployLocalMarket, listedTiers, marketParams } from "./lib/local-markets.js";
+import { LOCAL_MARKETS } from "../deploy/config/local-markets.js";
+import { deployLocalProtocol } from "../deploy/local-protocol.js";
 
 const { ethers } = await network.create();
-const [owner, lp, trader, other] = await ethers.getSigners();
+const [, lp, trader, other] = await ethers.getSigners();
 const POSITION_COUNTS = [1, 4, 8, 16];
 const ONE = 10n ** 18n;
+const USDC = (whole: bigint) => whole * 1_000_000n;
 
 async function gasOf(tx: Promise<{ wait: () => Promise<{ gasUsed: bigint } | null> }>): Promise<bigint> {
   const receipt = await (await tx).wait();
@@ -17,39 +19,32 @@ async function gasOf(tx: Promise<{ wait: () => Promise<{ gasUsed: bigint } | nul
   return receipt.gasUsed;
 }
 
-async function deployProtocol(markets: number) {
-  const usdc = await ethers.deployContract("MockUSDC");
-  const vault = await ethers.deployContract("CollateralVault", [await usdc.getAddress(), owner.address]);
-  const engine = await ethers.deployContract("PerpEngine", [await vault.getAddress(), owner.address]);
-  await (await vault.setBalanceManager(await engine.getAddress(), true)).wait();
-  await (await vault.setWithdrawGuard(await engine.getAddress())).wait();
-  await (await engine.setLiquidityVault(lp.address)).wait();
+/** The local deployment with `count` copies of the ETH market (ETH0, ETH1, …). */
+async function deployWithMarkets(count: number) {
+  const markets = Array.from({ length: count }, (_, i) => ({ ...LOCAL_MARKETS[0], symbol: `ETH${i}` }));
+  const protocol = await deployLocalProtocol(ethers, markets);
+  const { usdc, vault, engine, liquidityVault } = protocol;
   await (await engine.setMaxPositionsPerAccount(16)).wait();
-  for (let i = 0; i < markets; i++) {
-    const adapter = await deployLocalMarket(ethers, owner.address, 2000n * 10n ** 18n);
-    await (
-      await engine.listMarket(ethers.encodeBytes32String(`M${i}`), marketParams(adapter), listedTiers())
-    ).wait();
-  }
   for (const who of [lp, trader, other]) {
-    await (await usdc.mint(who.address, 100_000_000n * 10n ** 6n)).wait();
+    await (await usdc.mint(who.address, USDC(100_000_000n))).wait();
     await (await usdc.connect(who).approve(await vault.getAddress(), ethers.MaxUint256)).wait();
   }
-  await (await vault.connect(lp).deposit(50_000_000n * 10n ** 6n)).wait();
+  await (await usdc.connect(lp).approve(await liquidityVault.getAddress(), ethers.MaxUint256)).wait();
+  await (await liquidityVault.connect(lp).deposit(USDC(50_000_000n), lp.address)).wait();
   // Another trader is already active in every market, as on a live deployment: the measured trades then pay
   // for their own storage, not for a market's first-ever writes.
-  await (await vault.connect(other).deposit(1_000_000n * 10n ** 6n)).wait();
-  for (let i = 0; i < markets; i++) {
+  await (await vault.connect(other).deposit(USDC(1_000_000n))).wait();
+  for (let i = 0; i < count; i++) {
     await (await engine.connect(other).trade(other.address, i, -ONE, 0n)).wait();
   }
-  return { usdc, vault, engine };
+  return protocol;
 }
 
 type Row = { action: string; positions: number; gas: bigint };
 const rows: Row[] = [];
 
 for (const n of POSITION_COUNTS) {
-  const { vault, engine } = await deployProtocol(n);
+  const { vault, engine } = await deployWithMarkets(n);
   const first = await gasOf(vault.connect(trader).deposit(1_000_000n * 10n ** 6n));
   const topUp = await gasOf(vault.connect(trader).deposit(1_000n * 10n ** 6n));
   if (n === 1) {

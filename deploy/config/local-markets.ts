@@ -1,0 +1,88 @@
+// Markets listed by the local deployment (in-process network and `hardhat node`). Prices are the mock feeds'
+// starting answers; every parameter is within the engine's hard bounds (docs/DESIGN.md).
+
+const E18 = 10n ** 18n;
+const bp = (n: bigint) => (n * E18) / 10_000n;
+
+export type TierConfig = { upToNotional: bigint; maxLeverage: bigint; mmr: bigint };
+
+export type MarketConfig = {
+  symbol: string;
+  /** Starting index price, 18 decimals. */
+  price: bigint;
+  /** The mock Chainlink feed's decimals (8 like most USD feeds). */
+  feedDecimals: number;
+  skewScale: bigint;
+  maxSkew: bigint;
+  maxOpenInterest: bigint;
+  makerFee: bigint;
+  takerFee: bigint;
+  tiers: TierConfig[];
+};
+
+const cryptoTiers: TierConfig[] = [
+  { upToNotional: 1_000_000n * E18, maxLeverage: 20n * E18, mmr: bp(250n) },
+  { upToNotional: 10_000_000n * E18, maxLeverage: 10n * E18, mmr: bp(500n) },
+];
+
+const tradFiTiers: TierConfig[] = [
+  { upToNotional: 2_000_000n * E18, maxLeverage: 10n * E18, mmr: bp(500n) },
+  { upToNotional: 10_000_000n * E18, maxLeverage: 5n * E18, mmr: bp(1000n) },
+];
+
+export const LOCAL_MARKETS: MarketConfig[] = [
+  {
+    symbol: "ETH",
+    price: 3_000n * E18,
+    feedDecimals: 8,
+    skewScale: 1_000_000n * E18,
+    maxSkew: 50_000n * E18,
+    maxOpenInterest: 100_000n * E18,
+    makerFee: bp(2n),
+    takerFee: bp(5n),
+    tiers: cryptoTiers,
+  },
+  {
+    symbol: "BTC",
+    price: 60_000n * E18,
+    feedDecimals: 8,
+    skewScale: 50_000n * E18,
+    maxSkew: 2_500n * E18,
+    maxOpenInterest: 5_000n * E18,
+    makerFee: bp(2n),
+    takerFee: bp(5n),
+    tiers: cryptoTiers,
+  },
+  {
+    symbol: "GOLD",
+    price: 2_400n * E18,
+    feedDecimals: 8,
+    skewScale: 2_000_000n * E18,
+    maxSkew: 100_000n * E18,
+    maxOpenInterest: 200_000n * E18,
+    makerFee: bp(1n),
+    takerFee: bp(3n),
+    tiers: tradFiTiers,
+  },
+  {
+    symbol: "SPX",
+    price: 5_500n * E18,
+    feedDecimals: 8,
+    skewScale: 1_000_000n * E18,
+    maxSkew: 50_000n * E18,
+    maxOpenInterest: 100_000n * E18,
+    makerFee: bp(1n),
+    takerFee: bp(3n),
+    tiers: tradFiTiers,
+  },
+];
+
+/** Shared defaults: SPEC §4 funding (0.00125 %/h interest, 0.00625 %/h clamp, 4 %/h cap), 5 min fair-price τ. */
+export const MARKET_DEFAULTS = {
+  fairTau: 300n,
+  maxPremium: E18 / 10n,
+  minPositionMargin: 10n * E18,
+  fundingInterest: 12_500_000_000_000n,
+  fundingClamp: 62_500_000_000_000n,
+  maxFundingRate: (4n * E18) / 100n,
+};

@@ -1,0 +1,83 @@
+// Deploys the whole protocol on a local network with mock USDC and mock Chainlink feeds behind the real
+// oracle adapter, and wires it: vault ↔ engine (balance manager, withdraw guard), engine ↔ liquidity vault.
+import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
+
+import type {
+  ChainlinkOracleAdapter,
+  CollateralVault,
+  LiquidityVault,
+  MockUSDC,
+  MockV3Aggregator,
+  PerpEngine,
+} from "../types/ethers-contracts/index.js";
+import { LOCAL_MARKETS, MARKET_DEFAULTS, type MarketConfig } from "./config/local-markets.js";
+
+export type LocalMarket = {
+  id: bigint;
+  symbol: string;
+  feed: MockV3Aggregator;
+  adapter: ChainlinkOracleAdapter;
+  feedDecimals: number;
+};
+
+export type LocalProtocol = {
+  usdc: MockUSDC;
+  vault: CollateralVault;
+  engine: PerpEngine;
+  liquidityVault: LiquidityVault;
+  markets: LocalMarket[];
+};
+
+/** A mock feed answer for an 18-decimal price. */
+export function feedAnswer(price18: bigint, feedDecimals: number): bigint {
+  return price18 / 10n ** BigInt(18 - feedDecimals);
+}
+
+/** Deploys and wires the protocol; the first signer owns everything. */
+export async function deployLocalProtocol(
+  ethers: HardhatEthers,
+  markets: MarketConfig[] = LOCAL_MARKETS,
+): Promise<LocalProtocol> {
+  const [owner] = await ethers.getSigners();
+  const usdc = await ethers.deployContract("MockUSDC");
+  const vault = await ethers.deployContract("CollateralVault", [await usdc.getAddress(), owner.address]);
+  const engine = await ethers.deployContract("PerpEngine", [await vault.getAddress(), owner.address]);
+  const liquidityVault = await ethers.deployContract("LiquidityVault", [
+    await vault.getAddress(),
+    owner.address,
+    ethers.MaxUint256,
+  ]);
+  await (await vault.setBalanceManager(await engine.getAddress(), true)).wait();
+  await (await vault.setWithdrawGuard(await engine.getAddress())).wait();
+  await (await engine.setLiquidityVault(await liquidityVault.getAddress())).wait();
+  await (await liquidityVault.setCounterparty(await engine.getAddress())).wait();
+
+  const listed: LocalMarket[] = [];
+  for (const m of markets) {
+    const feed = await ethers.deployContract("MockV3Aggregator", [
+      m.feedDecimals,
+      feedAnswer(m.price, m.feedDecimals),
+    ]);
+    const adapter = await ethers.deployContract("ChainlinkOracleAdapter", [
+      await feed.getAddress(),
+      86_400n,
+      1n,
+      10n ** 36n,
+      { feed: ethers.ZeroAddress, gracePeriod: 0n },
+      { feed: ethers.ZeroAddress, heartbeat: 0n, maxDeviation: 0n },
+      owner.address,
+    ]);
+    const params = {
+      ...MARKET_DEFAULTS,
+      oracle: await adapter.getAddress(),
+      skewScale: m.skewScale,
+      maxSkew: m.maxSkew,
+      maxOpenInterest: m.maxOpenInterest,
+      makerFee: m.makerFee,
+      takerFee: m.takerFee,
+    };
+    await (await engine.listMarket(ethers.encodeBytes32String(m.symbol), params, m.tiers)).wait();
+    listed.push({ id: BigInt(listed.length), symbol: m.symbol, feed, adapter, feedDecimals: m.feedDecimals });
+  }
+  return { usdc, vault, engine, liquidityVault, markets: listed };
+}
