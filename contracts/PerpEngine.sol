@@ -168,7 +168,7 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         uint256 bits = _accountMarkets[account];
         if (oldSize == 0) {
             uint256 maxPositions = maxPositionsPerAccount();
-            if (MarketBitmap.count(bits) >= maxPositions) revert TooManyPositions(maxPositions);
+            if (MarketBitmap.count(MarketBitmap.members(bits)) >= maxPositions) revert TooManyPositions(maxPositions);
             _accountMarkets[account] = MarketBitmap.add(bits, marketId);
         } else {
             _accountMarkets[account] = MarketBitmap.remove(bits, marketId);
@@ -212,7 +212,7 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
     /// @param collateral Its collateral as the vault sees it.
     /// @return withdrawable 18-decimal USD.
     function withdrawableUsd(address account, int256 collateral) external view returns (uint256) {
-        if (_accountMarkets[account] == 0) return collateral > 0 ? uint256(collateral) : 0;
+        if (MarketBitmap.members(_accountMarkets[account]) == 0) return collateral > 0 ? uint256(collateral) : 0;
         return _margin(account, collateral, false, NO_MARKET, 0).withdrawable;
     }
 

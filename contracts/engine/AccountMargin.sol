@@ -78,7 +78,7 @@ abstract contract AccountMargin is CircuitBreakers {
     {
         m.collateral = collateral;
         int256 equity = collateral;
-        for (uint256 bits = _accountMarkets[account]; bits != 0; bits &= bits - 1) {
+        for (uint256 bits = MarketBitmap.members(_accountMarkets[account]); bits != 0; bits &= bits - 1) {
             uint256 id = MarketBitmap.lowest(bits);
             uint256 oraclePrice = id == knownMarket ? knownOracle : _oraclePrice(id);
             PositionValue memory v = _valuePosition(account, id, atFair, oraclePrice);
@@ -105,7 +105,7 @@ abstract contract AccountMargin is CircuitBreakers {
 
     /// @notice Markets in which `account` holds a position.
     function accountMarkets(address account) external view returns (uint256[] memory) {
-        return MarketBitmap.toArray(_accountMarkets[account]);
+        return MarketBitmap.toArray(MarketBitmap.members(_accountMarkets[account]));
     }
 
     /// @notice Funding the position owes now but has not settled (positive: owes), USD.
@@ -153,7 +153,7 @@ abstract contract AccountMargin is CircuitBreakers {
         int256 size = pos.size;
         if (size == 0) return 0;
         int256 base = _vault.collateralOf(account) - pos.openNotional;
-        for (uint256 bits = _accountMarkets[account]; bits != 0; bits &= bits - 1) {
+        for (uint256 bits = MarketBitmap.members(_accountMarkets[account]); bits != 0; bits &= bits - 1) {
             uint256 id = MarketBitmap.lowest(bits);
             PositionValue memory v = _valuePosition(account, id, true, _oraclePrice(id));
             if (id == marketId) {

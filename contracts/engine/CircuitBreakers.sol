@@ -88,8 +88,14 @@ abstract contract CircuitBreakers is MarketAccounting {
         emit CircuitBreakerSet(marketId, params);
     }
 
-    /// @dev Advances the reference to now at `oraclePrice` (called from every accrual).
+    /// @dev Advances the stored reference to now at `oraclePrice` (called from every accrual), at most once per
+    ///      window / 16: the reference is an EMA of the oracle sampled at least that far apart, and reads in
+    ///      between advance it from the last sample (so busy markets do not pay a write on every trade).
     function _afterAccrue(uint256 marketId, uint256 oraclePrice) internal override {
+        BreakerState memory b = _breakerState[marketId];
+        if (b.referencePrice != 0 && block.timestamp - b.referenceTime < _breakerParams[marketId].window / 16) {
+            return;
+        }
         _breakerState[marketId] = BreakerState({
             referencePrice: _referenceNow(marketId, oraclePrice).toUint128(),
             referenceTime: uint48(block.timestamp)
