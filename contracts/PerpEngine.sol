@@ -30,7 +30,13 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
     /// @dev Largest backing ratio the admin may set.
     uint256 private constant MAX_BACKING_RATIO = 2e18;
 
+    /// @dev Largest share of trading fees the admin may send to the insurance fund.
+    uint256 private constant MAX_INSURANCE_FEE_SHARE = 0.5e18;
+
     address private _liquidityVault;
+    address private _liquidationEngine;
+    address private _insuranceFund;
+    uint256 private _insuranceFeeShare;
 
     /// @dev What one trade computes before it writes.
     struct Fill {
@@ -86,6 +92,28 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         _accrue(marketId, _oraclePrice(marketId));
     }
 
+    /// @notice Reduce or close `account`'s position for the liquidation engine: fills with skew impact like any
+    ///         trade (slippage is the account's loss), without a slippage bound, trading fee or margin check, and
+    ///         whatever the market's pause or breaker state. Collateral may go negative (bad debt).
+    /// @param account The account being liquidated.
+    /// @param marketId The market.
+    /// @param sizeDelta A reduction of the position (opposite sign, at most its size).
+    /// @return fillPrice The fill price.
+    /// @return notionalClosed |sizeDelta| × fillPrice, rounded up.
+    function closeForLiquidation(address account, uint256 marketId, int256 sizeDelta)
+        external
+        nonReentrant
+        returns (uint256 fillPrice, uint256 notionalClosed)
+    {
+        if (msg.sender != _liquidationEngine) revert NotLiquidationEngine(msg.sender);
+        int256 size = _positions[account][marketId].size;
+        if (sizeDelta == 0 || size == 0 || (size > 0) == (sizeDelta > 0) || FixedPointMath.abs(sizeDelta) > FixedPointMath.abs(size)) {
+            revert NotAReduction(marketId, size, sizeDelta);
+        }
+        fillPrice = _execute(account, marketId, sizeDelta, sizeDelta > 0 ? type(uint256).max : 0, true);
+        notionalClosed = MarginMath.notionalUp(sizeDelta, fillPrice);
+    }
+
     function _trade(address account, uint256 marketId, int256 sizeDelta, uint256 acceptablePrice)
         private
         returns (uint256)
@@ -95,6 +123,14 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         }
         if (sizeDelta == 0) revert ZeroSizeDelta();
         _requireMarket(marketId);
+        return _execute(account, marketId, sizeDelta, acceptablePrice, false);
+    }
+
+    /// @dev The trade itself. A liquidation close (checked by the caller to be a reduction) pays no trading fee.
+    function _execute(address account, uint256 marketId, int256 sizeDelta, uint256 acceptablePrice, bool liquidation)
+        private
+        returns (uint256)
+    {
         address counterparty = _liquidityVault;
         if (counterparty == address(0)) revert LiquidityVaultNotSet();
 
@@ -111,6 +147,7 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         MarketState storage s = _accrue(marketId, f.oraclePrice);
 
         _price(f, marketId, s.skew, sizeDelta, acceptablePrice);
+        if (liquidation) f.fee = 0;
         f.fundingOwed = FundingMath.owedCeil(f.oldSize, s.fundingIndex - pos.lastFundingIndex);
         (f.newSize, f.newOpenNotional, f.realisedPnl) =
             PositionMath.applyTrade(f.oldSize, pos.openNotional, sizeDelta, f.price);
@@ -120,7 +157,7 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         if (f.fundingOwed != 0) emit FundingSettled(account, marketId, f.fundingOwed);
         emit Trade(account, marketId, sizeDelta, f.price, f.fee, f.realisedPnl, f.newSize, f.newOpenNotional);
 
-        _settleCash(account, counterparty, f.fundingOwed + int256(f.fee) - f.realisedPnl);
+        _settleCash(account, counterparty, f);
         if (!reducing) _checkAfterIncrease(account, marketId, s, f);
         return f.price;
     }
@@ -175,8 +212,15 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         }
     }
 
-    /// @dev Positive `owed`: the account pays the liquidity vault; negative: it receives.
-    function _settleCash(address account, address counterparty, int256 owed) private {
+    /// @dev Funding, fee and realised PnL as one net move with the liquidity vault, after the insurance fund's share
+    ///      of the fee (rounded down) goes to the fund.
+    function _settleCash(address account, address counterparty, Fill memory f) private {
+        uint256 toFund;
+        if (f.fee != 0 && _insuranceFeeShare != 0) {
+            toFund = FixedPointMath.mulDivDown(f.fee, _insuranceFeeShare, WAD);
+            if (toFund != 0) _vault.transferBalanceAllowingDebt(account, _insuranceFund, toFund);
+        }
+        int256 owed = f.fundingOwed + int256(f.fee - toFund) - f.realisedPnl;
         if (owed > 0) _vault.transferBalanceAllowingDebt(account, counterparty, uint256(owed));
         else if (owed < 0) _vault.transferBalanceAllowingDebt(counterparty, account, uint256(-owed));
     }
@@ -233,6 +277,36 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         _checkBounds("backingRatio", ratio, 0, MAX_BACKING_RATIO);
         _backingRatio = ratio;
         emit BackingRatioSet(ratio);
+    }
+
+    /// @notice Set the liquidation engine, the only caller of `closeForLiquidation` (once).
+    /// @param liquidationEngine_ The liquidation engine.
+    function setLiquidationEngine(address liquidationEngine_) external onlyOwner {
+        if (liquidationEngine_ == address(0)) revert ZeroAddress();
+        if (_liquidationEngine != address(0)) revert LiquidationEngineAlreadySet();
+        _liquidationEngine = liquidationEngine_;
+        emit LiquidationEngineSet(liquidationEngine_);
+    }
+
+    /// @notice Send `share` of every trading fee to `fund` (share 0 to 50 %; the rest goes to the liquidity vault).
+    /// @param fund The insurance fund's collateral account (required when share > 0).
+    /// @param share 18 decimals.
+    function setInsuranceFeeShare(address fund, uint256 share) external onlyOwner {
+        _checkBounds("insuranceFeeShare", share, 0, MAX_INSURANCE_FEE_SHARE);
+        if (share != 0 && fund == address(0)) revert ZeroAddress();
+        _insuranceFund = fund;
+        _insuranceFeeShare = share;
+        emit InsuranceFeeShareSet(fund, share);
+    }
+
+    /// @notice The liquidation engine.
+    function liquidationEngine() external view returns (address) {
+        return _liquidationEngine;
+    }
+
+    /// @notice Where the insurance share of trading fees goes, and the share (18 decimals).
+    function insuranceFeeShare() external view returns (address fund, uint256 share) {
+        return (_insuranceFund, _insuranceFeeShare);
     }
 
     /// @notice The collateral vault.

@@ -39,6 +39,12 @@ interface IPerpEngine is IMarketConfig, IWithdrawGuard, IPerpCounterparty {
     error LiquidityVaultNotSet();
     /// @notice A zero address was passed.
     error ZeroAddress();
+    /// @notice Only the liquidation engine may call this.
+    error NotLiquidationEngine(address caller);
+    /// @notice The liquidation engine is already set (it is set once).
+    error LiquidationEngineAlreadySet();
+    /// @notice A liquidation close must reduce the position (opposite sign, at most its size).
+    error NotAReduction(uint256 marketId, int256 size, int256 sizeDelta);
     /// @notice A circuit breaker holds the market reduce-only.
     /// @param marketId The market.
     /// @param reason "oracleMove" or "funding".
@@ -76,6 +82,10 @@ interface IPerpEngine is IMarketConfig, IWithdrawGuard, IPerpCounterparty {
     event LiquidityVaultSet(address indexed liquidityVault);
     /// @notice The backing ratio the liquidity vault must hold against net skew notional changed.
     event BackingRatioSet(uint256 ratio);
+    /// @notice The liquidation engine was set.
+    event LiquidationEngineSet(address indexed liquidationEngine);
+    /// @notice The insurance fund's share of trading fees changed.
+    event InsuranceFeeShareSet(address indexed fund, uint256 share);
     /// @notice A market's circuit-breaker thresholds changed (also at listing, with the defaults).
     event CircuitBreakerSet(uint256 indexed marketId, BreakerParams params);
     /// @notice The admin re-anchored a market's breaker reference to the oracle price.
@@ -104,6 +114,17 @@ interface IPerpEngine is IMarketConfig, IWithdrawGuard, IPerpCounterparty {
 
     /// @notice Accrue funding and advance the fair price of a market (anyone may call).
     function accrue(uint256 marketId) external;
+
+    /// @notice Reduce or close `account`'s position for the liquidation engine (its only caller): fills with skew
+    ///         impact, no slippage bound, no trading fee, no margin check, whatever the pause or breaker state.
+    /// @param account The account being liquidated.
+    /// @param marketId The market.
+    /// @param sizeDelta A reduction of the position (opposite sign, at most its size).
+    /// @return fillPrice The fill price.
+    /// @return notionalClosed |sizeDelta| × fillPrice, rounded up.
+    function closeForLiquidation(address account, uint256 marketId, int256 sizeDelta)
+        external
+        returns (uint256 fillPrice, uint256 notionalClosed);
 
     // ---------------------------------------------------------------- views: markets
     /// @notice The four prices, premium, funding rates, skew and open interest of a market (SPEC §3–4).
@@ -151,6 +172,18 @@ interface IPerpEngine is IMarketConfig, IWithdrawGuard, IPerpCounterparty {
 
     /// @notice The backing ratio (18 decimals).
     function backingRatio() external view returns (uint256);
+
+    /// @notice Set the liquidation engine, the only caller of `closeForLiquidation` (once).
+    function setLiquidationEngine(address liquidationEngine_) external;
+
+    /// @notice Send `share` (0 to 50 %) of every trading fee to `fund`; the rest goes to the liquidity vault.
+    function setInsuranceFeeShare(address fund, uint256 share) external;
+
+    /// @notice The liquidation engine.
+    function liquidationEngine() external view returns (address);
+
+    /// @notice Where the insurance share of trading fees goes, and the share (18 decimals).
+    function insuranceFeeShare() external view returns (address fund, uint256 share);
 
     /// @notice The collateral vault.
     function collateralVault() external view returns (address);

@@ -29,7 +29,7 @@ abstract contract EngineFixture is TestBase {
 
     function setUp() public virtual {
         vm.warp(T0);
-        usdc = new MockUSDC();
+        usdc = _newToken();
         vault = new CollateralVault(IERC20(address(usdc)), address(this));
         engine = new PerpEngine(vault, address(this));
         vault.setBalanceManager(address(engine), true);
@@ -63,6 +63,11 @@ abstract contract EngineFixture is TestBase {
         tiers = new Tier[](2);
         tiers[0] = Tier({upToNotional: 1_000_000e18, maxLeverage: 20e18, mmr: 0.025e18});
         tiers[1] = Tier({upToNotional: 5_000_000e18, maxLeverage: 10e18, mmr: 0.05e18});
+    }
+
+    /// @dev The collateral token; a test may use a variant (blacklist, fee-on-transfer).
+    function _newToken() internal virtual returns (MockUSDC) {
+        return new MockUSDC();
     }
 
     function _fund(address account, uint256 usdcAmount) internal {

@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+
+import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
+import {IInsuranceFund} from "./interfaces/IInsuranceFund.sol";
+import {ILiquidationEngine, LiquidationConfig, LiquidationPreview} from "./interfaces/ILiquidationEngine.sol";
+import {IPerpEngine} from "./interfaces/IPerpEngine.sol";
+import {AccountMargin, Position} from "./interfaces/PerpTypes.sol";
+import {FixedPointMath} from "./libraries/FixedPointMath.sol";
+import {PositionMath} from "./libraries/PositionMath.sol";
+import {TokenUnits} from "./libraries/TokenUnits.sol";
+
+/// @title LiquidationEngine
+/// @notice Permissionless liquidation (SPEC §6). Positions close through the market at the fill price (slippage is
+///         the account's loss). The fee is split between the keeper (bounded reward, floor topped up by the fund) and
+///         the insurance fund; bad debt goes account collateral → insurance fund → ADL shortfall.
+/// @dev Must be a balance manager of the vault and a payer of the fund; the engine's liquidation engine. It keeps a
+///      transient collateral account of its own for the fee in flight, emptied in the same call.
+contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardTransient {
+    uint256 private constant WAD = 1e18;
+    bytes32 private constant KEEPER_REWARD = "keeperReward";
+    bytes32 private constant BAD_DEBT = "badDebt";
+
+    uint256 private constant MAX_FEE_RATE = 0.05e18;
+    uint256 private constant MAX_REWARD = 100_000e18;
+    uint256 private constant MIN_SLICE = 0.05e18;
+    uint256 private constant MAX_COOLDOWN = 1 hours;
+
+    IPerpEngine private immutable _engine;
+    ICollateralVault private immutable _vault;
+    IInsuranceFund private immutable _fund;
+
+    LiquidationConfig private _config;
+    mapping(address account => uint256) private _lastPartial;
+    uint256 private _totalShortfall;
+
+    /// @dev The fee of one liquidation and where it went.
+    struct FeeSplit {
+        uint256 fee;
+        uint256 reward;
+        uint256 toFund;
+    }
+
+    /// @param engine_ The trading engine.
+    /// @param vault_ The collateral vault.
+    /// @param fund_ The insurance fund.
+    /// @param owner_ The admin.
+    constructor(IPerpEngine engine_, ICollateralVault vault_, IInsuranceFund fund_, address owner_) Ownable(owner_) {
+        if (address(engine_) == address(0) || address(vault_) == address(0) || address(fund_) == address(0)) {
+            revert ZeroAddress();
+        }
+        _engine = engine_;
+        _vault = vault_;
+        _fund = fund_;
+        _setConfig(
+            LiquidationConfig({
+                feeRate: 0.005e18,
+                keeperShare: 0.2e18,
+                minKeeperReward: 5e18,
+                maxKeeperReward: 1_000e18,
+                partialNotional: 250_000e18,
+                sliceFraction: 0.2e18,
+                cooldown: 30
+            })
+        );
+    }
+
+    // ------------------------------------------------------------------ liquidation
+
+    /// @inheritdoc ILiquidationEngine
+    function liquidate(address account) external nonReentrant returns (uint256 notionalClosed, uint256 keeperReward) {
+        AccountMargin memory m = _engine.accountMarginAtFair(account);
+        int256 maintenance = m.equity - int256(m.maintenanceMargin);
+        if (maintenance >= 0) revert NotLiquidatable(account, maintenance);
+        bool bankrupt = m.equity <= 0;
+        if (!bankrupt) _requireCooldownOver(account);
+
+        bool partial_;
+        uint256[] memory ids = _engine.accountMarkets(account);
+        for (uint256 i; i < ids.length; ++i) {
+            (int256 delta, bool isSlice) = _closeSize(account, ids[i], bankrupt);
+            (, uint256 notional) = _engine.closeForLiquidation(account, ids[i], delta);
+            notionalClosed += notional;
+            partial_ = partial_ || isSlice;
+            if (!bankrupt && i + 1 < ids.length && _engine.maintenanceMargin(account) >= 0) break;
+        }
+        if (partial_) _lastPartial[account] = block.timestamp;
+
+        FeeSplit memory split = _chargeFee(account, notionalClosed);
+        keeperReward = split.reward;
+        emit Liquidated(account, msg.sender, notionalClosed, split.fee, split.reward, split.toFund, partial_);
+        _settleWaterfall(account, m.collateral);
+        _payKeeper(msg.sender, split.reward);
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    function previewLiquidation(address account) external view returns (LiquidationPreview memory p) {
+        AccountMargin memory m = _engine.accountMarginAtFair(account);
+        p.maintenanceMargin = m.equity - int256(m.maintenanceMargin);
+        bool bankrupt = m.equity <= 0;
+        uint256 readyAt = _lastPartial[account] + _config.cooldown;
+        bool coolingDown = !bankrupt && _lastPartial[account] != 0 && block.timestamp < readyAt;
+        p.liquidatable = p.maintenanceMargin < 0 && !coolingDown;
+        if (p.maintenanceMargin >= 0) return p;
+
+        uint256[] memory ids = _engine.accountMarkets(account);
+        p.marketIds = ids;
+        p.sizeDeltas = new int256[](ids.length);
+        int256 collateral = m.collateral;
+        bool closesAll = true;
+        for (uint256 i; i < ids.length; ++i) {
+            (int256 delta, bool isSlice, uint256 notional, int256 cashDelta) = _previewClose(account, ids[i], bankrupt);
+            p.sizeDeltas[i] = delta;
+            closesAll = closesAll && !isSlice;
+            p.notionalClosed += notional;
+            collateral += cashDelta;
+        }
+        (uint256 fee, uint256 reward) = _feeAndReward(p.notionalClosed);
+        uint256 charge = fee > reward ? fee : reward;
+        uint256 fromAccount = collateral > 0 ? _min(charge, uint256(collateral)) : 0;
+        p.keeperReward = reward;
+        p.insuranceFee = fromAccount > reward ? fromAccount - reward : 0;
+        int256 after_ = collateral - int256(fromAccount);
+        if (closesAll && after_ < 0) p.expectedBadDebt = uint256(-after_);
+    }
+
+    // ------------------------------------------------------------------ admin
+
+    /// @inheritdoc ILiquidationEngine
+    function setConfig(LiquidationConfig calldata config_) external onlyOwner {
+        _setConfig(config_);
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @inheritdoc ILiquidationEngine
+    function config() external view returns (LiquidationConfig memory) {
+        return _config;
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    function lastPartialLiquidation(address account) external view returns (uint256) {
+        return _lastPartial[account];
+    }
+
+    /// @inheritdoc ILiquidationEngine
+    function totalShortfall() external view returns (uint256) {
+        return _totalShortfall;
+    }
+
+    // ------------------------------------------------------------------ internal
+
+    function _requireCooldownOver(address account) private view {
+        uint256 last = _lastPartial[account];
+        if (last == 0) return;
+        uint256 readyAt = last + _config.cooldown;
+        if (block.timestamp < readyAt) revert LiquidationCooldown(account, readyAt);
+    }
+
+    /// @dev A slice of a position above the partial threshold (notional at its quoted full-close fill), the whole
+    ///      position otherwise or when the account is bankrupt.
+    function _closeSize(address account, uint256 marketId, bool bankrupt)
+        private
+        view
+        returns (int256 delta, bool isSlice)
+    {
+        int256 size = _engine.position(account, marketId).size;
+        if (bankrupt) return (-size, false);
+        uint256 notional = FixedPointMath.mulDivUp(
+            FixedPointMath.abs(size), _engine.quoteFillPrice(marketId, -size), WAD
+        );
+        if (notional <= _config.partialNotional) return (-size, false);
+        delta = -FixedPointMath.mulDivTrunc(size, int256(uint256(_config.sliceFraction)), WAD);
+        if (delta == 0 || delta == -size) return (-size, false);
+        return (delta, true);
+    }
+
+    /// @dev One position's close at the quoted fill: size, notional, and realised PnL minus settled funding.
+    function _previewClose(address account, uint256 marketId, bool bankrupt)
+        private
+        view
+        returns (int256 delta, bool isSlice, uint256 notional, int256 cashDelta)
+    {
+        (delta, isSlice) = _closeSize(account, marketId, bankrupt);
+        uint256 fill = _engine.quoteFillPrice(marketId, delta);
+        notional = FixedPointMath.mulDivUp(FixedPointMath.abs(delta), fill, WAD);
+        Position memory pos = _engine.position(account, marketId);
+        (,, int256 realised) = PositionMath.applyTrade(pos.size, pos.openNotional, delta, fill);
+        cashDelta = realised - _engine.accruedFunding(account, marketId);
+    }
+
+    function _feeAndReward(uint256 notionalClosed) private view returns (uint256 fee, uint256 reward) {
+        LiquidationConfig memory c = _config;
+        fee = FixedPointMath.mulDivUp(notionalClosed, c.feeRate, WAD);
+        reward = FixedPointMath.mulDivDown(fee, c.keeperShare, WAD);
+        if (reward < c.minKeeperReward) reward = c.minKeeperReward;
+        if (reward > c.maxKeeperReward) reward = c.maxKeeperReward;
+    }
+
+    /// @dev The account pays max(fee, reward) out of its positive collateral. The reward comes first; what the
+    ///      account cannot pay of it, the fund tops up (as far as its balance goes); the rest goes to the fund.
+    function _chargeFee(address account, uint256 notionalClosed) private returns (FeeSplit memory s) {
+        (s.fee, s.reward) = _feeAndReward(notionalClosed);
+        uint256 charge = s.fee > s.reward ? s.fee : s.reward;
+        int256 collateral = _vault.collateralOf(account);
+        uint256 fromAccount = collateral > 0 ? _min(charge, uint256(collateral)) : 0;
+        if (fromAccount != 0) _vault.transferBalance(account, address(this), fromAccount);
+        uint256 rewardFromAccount = _min(s.reward, fromAccount);
+        s.toFund = fromAccount - rewardFromAccount;
+        if (s.toFund != 0) _vault.transferBalance(address(this), address(_fund), s.toFund);
+        if (s.reward > rewardFromAccount) {
+            s.reward = rewardFromAccount + _fund.pay(address(this), s.reward - rewardFromAccount, KEEPER_REWARD);
+        }
+    }
+
+    /// @dev Layer 1 (collateral) always; once the account is flat, layer 2 (fund) and 3 (ADL shortfall).
+    function _settleWaterfall(address account, int256 collateralBefore) private {
+        int256 collateral = _vault.collateralOf(account);
+        int256 positiveAfter = collateral > 0 ? collateral : int256(0);
+        if (collateralBefore > positiveAfter) {
+            emit LossAbsorbedByCollateral(account, uint256(collateralBefore - positiveAfter));
+        }
+        if (collateral >= 0 || _engine.accountMarkets(account).length != 0) return;
+        uint256 shortfall = uint256(-collateral);
+        uint256 covered = _fund.pay(account, shortfall, BAD_DEBT);
+        if (covered != 0) emit BadDebtCoveredByFund(account, covered);
+        if (covered < shortfall) {
+            _totalShortfall += shortfall - covered;
+            emit ShortfallForAdl(account, shortfall - covered);
+        }
+    }
+
+    /// @dev USDC to the keeper (rounded down to token units; the dust goes to the fund). If the transfer fails
+    ///      (a blacklisted keeper), the reward is credited to the keeper's collateral instead: nothing can make a
+    ///      liquidation revert at this step.
+    function _payKeeper(address keeper, uint256 reward) private {
+        if (reward == 0) return;
+        uint256 tokens = TokenUnits.toTokenDown(reward);
+        uint256 dust = reward - TokenUnits.toUsd(tokens);
+        if (dust != 0) _vault.transferBalance(address(this), address(_fund), dust);
+        if (tokens == 0) return;
+        try _vault.withdraw(tokens, keeper) {}
+        catch {
+            _vault.transferBalance(address(this), keeper, TokenUnits.toUsd(tokens));
+            emit KeeperRewardCredited(keeper, TokenUnits.toUsd(tokens));
+        }
+    }
+
+    function _setConfig(LiquidationConfig memory c) private {
+        _checkBounds("feeRate", c.feeRate, 0, MAX_FEE_RATE);
+        _checkBounds("keeperShare", c.keeperShare, 0, WAD);
+        _checkBounds("maxKeeperReward", c.maxKeeperReward, 0, MAX_REWARD);
+        _checkBounds("minKeeperReward", c.minKeeperReward, 0, c.maxKeeperReward);
+        _checkBounds("sliceFraction", c.sliceFraction, MIN_SLICE, WAD);
+        _checkBounds("cooldown", c.cooldown, 0, MAX_COOLDOWN);
+        _config = c;
+        emit LiquidationConfigSet(c);
+    }
+
+    function _checkBounds(bytes32 name, uint256 value, uint256 min, uint256 max) private pure {
+        if (value < min || value > max) revert ParameterOutOfBounds(name, value, min, max);
+    }
+
+    function _min(uint256 a, uint256 b) private pure returns (uint256) {
+        return a < b ? a : b;
+    }
+}

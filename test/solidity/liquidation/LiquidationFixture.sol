@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {InsuranceFund} from "../../../contracts/InsuranceFund.sol";
+import {LiquidationEngine} from "../../../contracts/LiquidationEngine.sol";
+import {LiquidationConfig} from "../../../contracts/interfaces/ILiquidationEngine.sol";
+import {MarketParams, Tier} from "../../../contracts/interfaces/PerpTypes.sol";
+import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
+import {EngineFixture} from "../engine/EngineFixture.sol";
+
+/// @notice The engine fixture plus the insurance fund and the liquidation engine, and an RWA market with no premium,
+///         no fees, no funding and τ = 0 (fill = fair = oracle), so every number can be worked by hand.
+abstract contract LiquidationFixture is EngineFixture {
+    address internal constant KEEPER = address(0x6EE9E2);
+
+    InsuranceFund internal fund;
+    LiquidationEngine internal liquidator;
+    MockOracleAdapter internal rwaOracle;
+    uint256 internal rwa;
+
+    function setUp() public virtual override {
+        super.setUp();
+        fund = new InsuranceFund(vault, address(this));
+        liquidator = new LiquidationEngine(engine, vault, fund, address(this));
+        vault.setBalanceManager(address(fund), true);
+        vault.setBalanceManager(address(liquidator), true);
+        fund.setPayer(address(liquidator), true);
+        engine.setLiquidationEngine(address(liquidator));
+
+        rwaOracle = new MockOracleAdapter(150_000e18);
+        MarketParams memory p = ethParams(rwaOracle);
+        p.maxPremium = 0;
+        p.makerFee = 0;
+        p.takerFee = 0;
+        p.fairTau = 0;
+        p.minPositionMargin = 0;
+        p.fundingInterest = 0;
+        Tier[] memory tiers = new Tier[](1);
+        tiers[0] = Tier({upToNotional: 10_000_000e18, maxLeverage: 5e18, mmr: 0.05e18});
+        rwa = engine.listMarket("RWA", p, tiers);
+    }
+
+    /// @dev Carol: 30,000 USDC, long 1 unit at 150,000 (5x).
+    function _openCarolLong() internal {
+        _fund(CAROL, 30_000e6);
+        _trade(CAROL, rwa, 1e18);
+    }
+
+    function _seedFund(uint256 usdcAmount) internal {
+        usdc.mint(address(this), usdcAmount);
+        usdc.approve(address(vault), usdcAmount);
+        vault.depositFor(address(fund), usdcAmount);
+    }
+
+    function _setPartialNotional(uint128 notional) internal {
+        LiquidationConfig memory c = liquidator.config();
+        c.partialNotional = notional;
+        liquidator.setConfig(c);
+    }
+}
