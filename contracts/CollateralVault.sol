@@ -93,6 +93,19 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
         _move(from, to, usdAmount);
     }
 
+    /// @inheritdoc ICollateralVault
+    function payOut(address from, uint256 tokenAmount, address receiver) external onlyBalanceManager nonReentrant {
+        if (tokenAmount == 0) revert ZeroAmount();
+        if (receiver == address(0)) revert ZeroAddress();
+        uint256 usdAmount = TokenUnits.toUsd(tokenAmount);
+        int256 balance = _collateral[from];
+        if (balance < 0 || uint256(balance) < usdAmount) revert InsufficientBalance(from, usdAmount, balance);
+        _collateral[from] = balance - usdAmount.toInt256();
+        _totalCollateral -= usdAmount;
+        emit Withdrawn(msg.sender, from, receiver, tokenAmount, usdAmount);
+        _sendTokens(receiver, tokenAmount);
+    }
+
     // ------------------------------------------------------------------ admin
 
     /// @notice Set the margin guard consulted on every withdrawal (zero address: none).
@@ -186,7 +199,11 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
         _collateral[account] -= usdAmount.toInt256();
         _totalCollateral -= usdAmount;
         emit Withdrawn(msg.sender, account, receiver, tokenAmount, usdAmount);
+        _sendTokens(receiver, tokenAmount);
+    }
 
+    /// @dev Sends tokens and checks the vault's balance fell by exactly that much.
+    function _sendTokens(address receiver, uint256 tokenAmount) private {
         uint256 before = _token.balanceOf(address(this));
         _token.safeTransfer(receiver, tokenAmount);
         uint256 sent = before - _token.balanceOf(address(this));

@@ -36,6 +36,8 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     LiquidationConfig private _config;
     mapping(address account => uint256) private _lastPartial;
     uint256 private _totalShortfall;
+    /// @dev The liquidated account's collateral before the latest close (transient bookkeeping of `liquidate`).
+    int256 private transient _lastCollateral;
 
     /// @dev The fee of one liquidation and where it went.
     struct FeeSplit {
@@ -73,27 +75,38 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     /// @inheritdoc ILiquidationEngine
     function liquidate(address account) external nonReentrant returns (uint256 notionalClosed, uint256 keeperReward) {
         AccountMargin memory m = _engine.accountMarginAtFair(account);
-        int256 maintenance = m.equity - int256(m.maintenanceMargin);
-        if (maintenance >= 0) revert NotLiquidatable(account, maintenance);
+        if (m.equity >= int256(m.maintenanceMargin)) {
+            revert NotLiquidatable(account, m.equity - int256(m.maintenanceMargin));
+        }
         bool bankrupt = m.equity <= 0;
         if (!bankrupt) _requireCooldownOver(account);
+        _lastCollateral = m.collateral;
 
         bool partial_;
+        int256 maintenance = m.equity - int256(m.maintenanceMargin);
         uint256[] memory ids = _engine.accountMarkets(account);
         for (uint256 i; i < ids.length; ++i) {
             (int256 delta, bool isSlice) = _closeSize(account, ids[i], bankrupt);
+            bool more = !bankrupt && i + 1 < ids.length;
+            // Track equity − Σ MM without revaluing the account: take out this position at fair, put back what
+            // the close realised and what a slice leaves. Confirm with a full revaluation only when it looks healthy.
+            if (more) maintenance -= _marginAtFair(account, ids[i]);
             (, uint256 notional) = _engine.closeForLiquidation(account, ids[i], delta);
             notionalClosed += notional;
             partial_ = partial_ || isSlice;
-            if (!bankrupt && i + 1 < ids.length && _engine.maintenanceMargin(account) >= 0) break;
+            if (!more) continue;
+            maintenance += _collateralChange(account, ids[i]) + (isSlice ? _marginAtFair(account, ids[i]) : int256(0));
+            if (maintenance >= 0) {
+                maintenance = _engine.maintenanceMargin(account);
+                if (maintenance >= 0) break;
+            }
         }
         if (partial_) _lastPartial[account] = block.timestamp;
 
-        FeeSplit memory split = _chargeFee(account, notionalClosed);
+        FeeSplit memory split = _chargeFee(account, msg.sender, notionalClosed);
         keeperReward = split.reward;
         emit Liquidated(account, msg.sender, notionalClosed, split.fee, split.reward, split.toFund, partial_);
         _settleWaterfall(account, m.collateral);
-        _payKeeper(msg.sender, split.reward);
     }
 
     /// @inheritdoc ILiquidationEngine
@@ -118,13 +131,21 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
             p.notionalClosed += notional;
             collateral += cashDelta;
         }
-        (uint256 fee, uint256 reward) = _feeAndReward(p.notionalClosed);
-        uint256 charge = fee > reward ? fee : reward;
-        uint256 fromAccount = collateral > 0 ? _min(charge, uint256(collateral)) : 0;
-        p.keeperReward = reward;
-        p.insuranceFee = fromAccount > reward ? fromAccount - reward : 0;
+        uint256 fromAccount = _previewFee(p, collateral);
         int256 after_ = collateral - int256(fromAccount);
         if (closesAll && after_ < 0) p.expectedBadDebt = uint256(-after_);
+    }
+
+    /// @dev Fills the preview's reward and fund fee as `_chargeFee` would; returns what the account pays.
+    function _previewFee(LiquidationPreview memory p, int256 collateral) private view returns (uint256 fromAccount) {
+        (uint256 fee, uint256 reward) = _feeAndReward(p.notionalClosed);
+        uint256 charge = fee > reward ? fee : reward;
+        fromAccount = collateral > 0 ? _min(charge, uint256(collateral)) : 0;
+        uint256 rewardFromAccount = _min(reward, fromAccount);
+        uint256 paidByAccount = TokenUnits.toUsd(TokenUnits.toTokenDown(rewardFromAccount));
+        uint256 topUp = _min(reward - rewardFromAccount, _fund.balance() + _engine.pendingInsuranceFees());
+        p.keeperReward = paidByAccount + TokenUnits.toUsd(TokenUnits.toTokenDown(topUp));
+        p.insuranceFee = fromAccount - paidByAccount;
     }
 
     // ------------------------------------------------------------------ admin
@@ -160,19 +181,17 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         if (block.timestamp < readyAt) revert LiquidationCooldown(account, readyAt);
     }
 
-    /// @dev A slice of a position above the partial threshold (notional at its quoted full-close fill), the whole
+    /// @dev A slice of a position above the partial threshold (by its cost basis, |openNotional|), the whole
     ///      position otherwise or when the account is bankrupt.
     function _closeSize(address account, uint256 marketId, bool bankrupt)
         private
         view
         returns (int256 delta, bool isSlice)
     {
-        int256 size = _engine.position(account, marketId).size;
+        Position memory pos = _engine.position(account, marketId);
+        int256 size = pos.size;
         if (bankrupt) return (-size, false);
-        uint256 notional = FixedPointMath.mulDivUp(
-            FixedPointMath.abs(size), _engine.quoteFillPrice(marketId, -size), WAD
-        );
-        if (notional <= _config.partialNotional) return (-size, false);
+        if (FixedPointMath.abs(pos.openNotional) <= _config.partialNotional) return (-size, false);
         delta = -FixedPointMath.mulDivTrunc(size, int256(uint256(_config.sliceFraction)), WAD);
         if (delta == 0 || delta == -size) return (-size, false);
         return (delta, true);
@@ -192,6 +211,19 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         cashDelta = realised - _engine.accruedFunding(account, marketId);
     }
 
+    /// @dev The position's value at fair minus its maintenance margin (its contribution to equity − Σ MM).
+    function _marginAtFair(address account, uint256 marketId) private view returns (int256) {
+        (int256 value, uint256 mm) = _engine.positionAtFair(account, marketId);
+        return value - int256(mm);
+    }
+
+    /// @dev How much the account's collateral moved since the last call (realised PnL and settled funding).
+    function _collateralChange(address account, uint256) private returns (int256 change) {
+        int256 collateral = _vault.collateralOf(account);
+        change = collateral - _lastCollateral;
+        _lastCollateral = collateral;
+    }
+
     function _feeAndReward(uint256 notionalClosed) private view returns (uint256 fee, uint256 reward) {
         LiquidationConfig memory c = _config;
         fee = FixedPointMath.mulDivUp(notionalClosed, c.feeRate, WAD);
@@ -200,19 +232,28 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         if (reward > c.maxKeeperReward) reward = c.maxKeeperReward;
     }
 
-    /// @dev The account pays max(fee, reward) out of its positive collateral. The reward comes first; what the
-    ///      account cannot pay of it, the fund tops up (as far as its balance goes); the rest goes to the fund.
-    function _chargeFee(address account, uint256 notionalClosed) private returns (FeeSplit memory s) {
-        (s.fee, s.reward) = _feeAndReward(notionalClosed);
-        uint256 charge = s.fee > s.reward ? s.fee : s.reward;
+    /// @dev The account pays max(fee, reward) out of its positive collateral. The reward comes first and goes to the
+    ///      keeper in whole USDC units straight from the account (the sub-unit dust joins the fund's part); what the
+    ///      account cannot pay of the reward, the fund tops up as far as its balance goes.
+    function _chargeFee(address account, address keeper, uint256 notionalClosed) private returns (FeeSplit memory s) {
+        uint256 reward;
+        (s.fee, reward) = _feeAndReward(notionalClosed);
+        uint256 charge = s.fee > reward ? s.fee : reward;
         int256 collateral = _vault.collateralOf(account);
         uint256 fromAccount = collateral > 0 ? _min(charge, uint256(collateral)) : 0;
-        if (fromAccount != 0) _vault.transferBalance(account, address(this), fromAccount);
-        uint256 rewardFromAccount = _min(s.reward, fromAccount);
-        s.toFund = fromAccount - rewardFromAccount;
-        if (s.toFund != 0) _vault.transferBalance(address(this), address(_fund), s.toFund);
-        if (s.reward > rewardFromAccount) {
-            s.reward = rewardFromAccount + _fund.pay(address(this), s.reward - rewardFromAccount, KEEPER_REWARD);
+        uint256 rewardFromAccount = _min(reward, fromAccount);
+        uint256 paidToKeeper = TokenUnits.toUsd(TokenUnits.toTokenDown(rewardFromAccount));
+        s.toFund = fromAccount - paidToKeeper;
+        if (s.toFund != 0) _vault.transferBalance(account, address(_fund), s.toFund);
+        _payKeeper(account, keeper, paidToKeeper);
+        s.reward = paidToKeeper;
+        if (reward > rewardFromAccount) {
+            _sweepFees();
+            uint256 topUp = _fund.pay(address(this), reward - rewardFromAccount, KEEPER_REWARD);
+            uint256 topUpPaid = TokenUnits.toUsd(TokenUnits.toTokenDown(topUp));
+            if (topUp > topUpPaid) _vault.transferBalance(address(this), address(_fund), topUp - topUpPaid);
+            _payKeeper(address(this), keeper, topUpPaid);
+            s.reward += topUpPaid;
         }
     }
 
@@ -225,6 +266,7 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         }
         if (collateral >= 0 || _engine.accountMarkets(account).length != 0) return;
         uint256 shortfall = uint256(-collateral);
+        _sweepFees();
         uint256 covered = _fund.pay(account, shortfall, BAD_DEBT);
         if (covered != 0) emit BadDebtCoveredByFund(account, covered);
         if (covered < shortfall) {
@@ -233,20 +275,21 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         }
     }
 
-    /// @dev USDC to the keeper (rounded down to token units; the dust goes to the fund). If the transfer fails
-    ///      (a blacklisted keeper), the reward is credited to the keeper's collateral instead: nothing can make a
-    ///      liquidation revert at this step.
-    function _payKeeper(address keeper, uint256 reward) private {
-        if (reward == 0) return;
-        uint256 tokens = TokenUnits.toTokenDown(reward);
-        uint256 dust = reward - TokenUnits.toUsd(tokens);
-        if (dust != 0) _vault.transferBalance(address(this), address(_fund), dust);
-        if (tokens == 0) return;
-        try _vault.withdraw(tokens, keeper) {}
+    /// @dev `amount` (whole USDC units) out of `from`'s collateral to the keeper. If the transfer fails (a
+    ///      blacklisted keeper), it is credited to the keeper's collateral instead: this step cannot make a
+    ///      liquidation revert.
+    function _payKeeper(address from, address keeper, uint256 amount) private {
+        if (amount == 0) return;
+        try _vault.payOut(from, TokenUnits.toTokenDown(amount), keeper) {}
         catch {
-            _vault.transferBalance(address(this), keeper, TokenUnits.toUsd(tokens));
-            emit KeeperRewardCredited(keeper, TokenUnits.toUsd(tokens));
+            _vault.transferBalance(from, keeper, amount);
+            emit KeeperRewardCredited(keeper, amount);
         }
+    }
+
+    /// @dev Brings the fund's accrued share of trading fees in before drawing on it.
+    function _sweepFees() private {
+        if (_engine.pendingInsuranceFees() != 0) _engine.sweepInsuranceFees();
     }
 
     function _setConfig(LiquidationConfig memory c) private {

@@ -36,7 +36,6 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
     address private _liquidityVault;
     address private _liquidationEngine;
     address private _insuranceFund;
-    uint256 private _insuranceFeeShare;
 
     /// @dev What one trade computes before it writes.
     struct Fill {
@@ -212,17 +211,31 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         }
     }
 
-    /// @dev Funding, fee and realised PnL as one net move with the liquidity vault, after the insurance fund's share
-    ///      of the fee (rounded down) goes to the fund.
+    /// @dev Funding, fee and realised PnL as one net move with the liquidity vault. The insurance fund's share of
+    ///      the fee (rounded down) is only counted here, in a slot every trade already reads, and swept to the fund
+    ///      later (`sweepInsuranceFees`): one collateral move per trade instead of two.
     function _settleCash(address account, address counterparty, Fill memory f) private {
-        uint256 toFund;
-        if (f.fee != 0 && _insuranceFeeShare != 0) {
-            toFund = FixedPointMath.mulDivDown(f.fee, _insuranceFeeShare, WAD);
-            if (toFund != 0) _vault.transferBalanceAllowingDebt(account, _insuranceFund, toFund);
+        if (f.fee != 0) {
+            uint256 share = _globals.insuranceFeeShare;
+            if (share != 0) {
+                uint256 toFund = FixedPointMath.mulDivDown(f.fee, share, WAD);
+                _globals.pendingInsuranceFees = (_globals.pendingInsuranceFees + toFund).toUint112();
+            }
         }
-        int256 owed = f.fundingOwed + int256(f.fee - toFund) - f.realisedPnl;
+        int256 owed = f.fundingOwed + int256(f.fee) - f.realisedPnl;
         if (owed > 0) _vault.transferBalanceAllowingDebt(account, counterparty, uint256(owed));
         else if (owed < 0) _vault.transferBalanceAllowingDebt(counterparty, account, uint256(-owed));
+    }
+
+    /// @notice Move the insurance fund's accrued share of trading fees from the liquidity vault to the fund
+    ///         (anyone may call).
+    /// @return amount What was moved, USD.
+    function sweepInsuranceFees() public nonReentrant returns (uint256 amount) {
+        amount = _globals.pendingInsuranceFees;
+        if (amount == 0) return 0;
+        _globals.pendingInsuranceFees = 0;
+        emit InsuranceFeesSwept(_insuranceFund, amount);
+        _vault.transferBalanceAllowingDebt(_liquidityVault, _insuranceFund, amount);
     }
 
     /// @dev Caps, position minimum, tier ceiling and initial margin after a trade that opens or increases.
@@ -294,8 +307,9 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
     function setInsuranceFeeShare(address fund, uint256 share) external onlyOwner {
         _checkBounds("insuranceFeeShare", share, 0, MAX_INSURANCE_FEE_SHARE);
         if (share != 0 && fund == address(0)) revert ZeroAddress();
+        if (_globals.pendingInsuranceFees != 0) sweepInsuranceFees();
         _insuranceFund = fund;
-        _insuranceFeeShare = share;
+        _globals.insuranceFeeShare = uint64(share);
         emit InsuranceFeeShareSet(fund, share);
     }
 
@@ -306,7 +320,12 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
 
     /// @notice Where the insurance share of trading fees goes, and the share (18 decimals).
     function insuranceFeeShare() external view returns (address fund, uint256 share) {
-        return (_insuranceFund, _insuranceFeeShare);
+        return (_insuranceFund, _globals.insuranceFeeShare);
+    }
+
+    /// @notice The insurance fund's share of trading fees accrued and not yet swept, USD.
+    function pendingInsuranceFees() external view returns (uint256) {
+        return _globals.pendingInsuranceFees;
     }
 
     /// @notice The collateral vault.

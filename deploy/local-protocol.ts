@@ -1,10 +1,13 @@
 // Deploys the whole protocol on a local network with mock USDC and mock Chainlink feeds behind the real
-// oracle adapter, and wires it: vault ↔ engine (balance manager, withdraw guard), engine ↔ liquidity vault.
+// oracle adapter, and wires it: vault ↔ engine (balance manager, withdraw guard), engine ↔ liquidity vault,
+// insurance fund and liquidation engine (balance managers, fund payer, engine's liquidator, 10 % fee share).
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 
 import type {
   ChainlinkOracleAdapter,
   CollateralVault,
+  InsuranceFund,
+  LiquidationEngine,
   LiquidityVault,
   MockUSDC,
   MockV3Aggregator,
@@ -25,6 +28,8 @@ export type LocalProtocol = {
   vault: CollateralVault;
   engine: PerpEngine;
   liquidityVault: LiquidityVault;
+  insuranceFund: InsuranceFund;
+  liquidationEngine: LiquidationEngine;
   markets: LocalMarket[];
 };
 
@@ -51,6 +56,23 @@ export async function deployLocalProtocol(
   await (await vault.setWithdrawGuard(await engine.getAddress())).wait();
   await (await engine.setLiquidityVault(await liquidityVault.getAddress())).wait();
   await (await liquidityVault.setCounterparty(await engine.getAddress())).wait();
+
+  const insuranceFund = await ethers.deployContract("InsuranceFund", [
+    await vault.getAddress(),
+    owner.address,
+  ]);
+  const liquidationEngine = await ethers.deployContract("LiquidationEngine", [
+    await engine.getAddress(),
+    await vault.getAddress(),
+    await insuranceFund.getAddress(),
+    owner.address,
+  ]);
+  await (await vault.setBalanceManager(await insuranceFund.getAddress(), true)).wait();
+  await (await vault.setBalanceManager(await liquidationEngine.getAddress(), true)).wait();
+  await (await insuranceFund.setPayer(await liquidationEngine.getAddress(), true)).wait();
+  await (await engine.setLiquidationEngine(await liquidationEngine.getAddress())).wait();
+  // 10 % of trading fees build the insurance fund; the rest goes to the liquidity vault.
+  await (await engine.setInsuranceFeeShare(await insuranceFund.getAddress(), 10n ** 17n)).wait();
 
   const listed: LocalMarket[] = [];
   for (const m of markets) {
@@ -79,5 +101,5 @@ export async function deployLocalProtocol(
     await (await engine.listMarket(ethers.encodeBytes32String(m.symbol), params, m.tiers)).wait();
     listed.push({ id: BigInt(listed.length), symbol: m.symbol, feed, adapter, feedDecimals: m.feedDecimals });
   }
-  return { usdc, vault, engine, liquidityVault, markets: listed };
+  return { usdc, vault, engine, liquidityVault, insuranceFund, liquidationEngine, markets: listed };
 }

@@ -7,8 +7,8 @@ import { network } from "hardhat";
 import { LOCAL_MARKETS } from "../deploy/config/local-markets.js";
 import { deployLocalProtocol } from "../deploy/local-protocol.js";
 
-const { ethers } = await network.create();
-const [, lp, trader, other] = await ethers.getSigners();
+const { ethers, networkHelpers } = await network.create();
+const [, lp, trader, other, victim, keeper] = await ethers.getSigners();
 const POSITION_COUNTS = [1, 4, 8, 16];
 const ONE = 10n ** 18n;
 const USDC = (whole: bigint) => whole * 1_000_000n;
@@ -25,7 +25,7 @@ async function deployWithMarkets(count: number) {
   const protocol = await deployLocalProtocol(ethers, markets);
   const { usdc, vault, engine, liquidityVault } = protocol;
   await (await engine.setMaxPositionsPerAccount(16)).wait();
-  for (const who of [lp, trader, other]) {
+  for (const who of [lp, trader, other, victim]) {
     await (await usdc.mint(who.address, USDC(100_000_000n))).wait();
     await (await usdc.connect(who).approve(await vault.getAddress(), ethers.MaxUint256)).wait();
   }
@@ -81,10 +81,36 @@ for (const n of POSITION_COUNTS) {
   rows.push({ action: "close", positions: n, gas: await gasOf(t.closePosition(trader.address, 0, 0n)) });
 }
 
+// Liquidation: an account with n long positions of 1 ETH each and 160 USDC of collateral per position; every
+// feed drops 4 %, so equity (40 per position) is below maintenance (72 per position) but positive: positions close
+// one by one until maintenance margin is back above zero (all of them for 1 position, about half for 16).
+for (const n of [1, 16]) {
+  const { usdc, vault, engine, liquidationEngine, markets } = await deployWithMarkets(n);
+  await (await vault.connect(victim).deposit(USDC(160n) * BigInt(n))).wait();
+  // A working keeper already holds USDC and a live insurance fund has a balance: neither slot is written from zero.
+  await (await usdc.mint(keeper.address, 1n)).wait();
+  await (await engine.sweepInsuranceFees()).wait();
+  for (let m = 0; m < n; m++) {
+    await (await engine.connect(victim).trade(victim.address, m, ONE, ethers.MaxUint256)).wait();
+  }
+  for (const m of markets) {
+    const answer = (await m.feed.latestAnswer()) as bigint;
+    await (await m.feed.updateAnswer((answer * 96n) / 100n)).wait();
+  }
+  // Liquidation values positions at the fair price, which follows the mark with τ = 5 min: wait 10 τ.
+  await networkHelpers.time.increase(3000);
+  rows.push({
+    action: "liquidate",
+    positions: n,
+    gas: await gasOf(liquidationEngine.connect(keeper).liquidate(victim.address)),
+  });
+}
+
 const targets: Record<string, bigint> = {
   "open (account's first position)": 200_000n,
   "open (returning trader)": 200_000n,
   close: 150_000n,
+  liquidate: 250_000n,
   "deposit (first)": 80_000n,
 };
 const header = "| action | positions held | gas | target |\n| --- | ---: | ---: | ---: |";

@@ -135,6 +135,14 @@ abstract contract AccountMargin is CircuitBreakers {
         return _margin(account, _vault.collateralOf(account), true, NO_MARKET, 0);
     }
 
+    /// @notice One position valued at the fair price: PnL minus unsettled funding, and its maintenance margin.
+    function positionAtFair(address account, uint256 marketId) external view returns (int256 value, uint256 mm) {
+        _requireMarket(marketId);
+        if (_positions[account][marketId].size == 0) return (0, 0);
+        PositionValue memory v = _valuePosition(account, marketId, true, _oraclePrice(marketId));
+        return (v.pnl - v.fundingOwed, v.maintenanceMargin);
+    }
+
     /// @notice equity − Σ MM at fair prices; the account is liquidatable when this is negative.
     function maintenanceMargin(address account) external view returns (int256) {
         AccountMarginSummary memory m = _margin(account, _vault.collateralOf(account), true, NO_MARKET, 0);

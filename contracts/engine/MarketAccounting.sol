@@ -131,6 +131,8 @@ abstract contract MarketAccounting is MarketConfig, IPerpEngine {
     /// @dev Σ over markets of (Σ traders' cost basis − skew × mark) + (skew × index − Σ ceil(size × lastIndex)):
     ///      the mirror of every trader's PnL at mark plus the funding they have not settled, each rounded down.
     function counterpartyPnl() external view returns (int256 usd) {
+        // Fees owed to the insurance fund sit in the liquidity vault's account until swept: not its value.
+        usd = -int256(uint256(_globals.pendingInsuranceFees));
         uint256 count = _globals.marketCount;
         for (uint256 id; id < count; ++id) {
             MarketState storage s = _state[id];

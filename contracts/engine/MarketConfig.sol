@@ -30,13 +30,24 @@ abstract contract MarketConfig is IMarketConfig, Ownable2Step {
     uint256 internal constant MAX_LEVERAGE = 100e18;
 
     /// @dev Read together on every trade, so kept in one slot.
+    /// @param insuranceFeeShare Share of each trading fee owed to the insurance fund, 18 decimals.
+    /// @param pendingInsuranceFees That share, accrued and not yet swept to the fund, USD (it sits in the liquidity
+    ///        vault's account until `sweepInsuranceFees`).
     struct Globals {
         uint64 marketCount;
         uint8 maxPositionsPerAccount;
         bool globalPaused;
+        uint64 insuranceFeeShare;
+        uint112 pendingInsuranceFees;
     }
 
-    Globals internal _globals = Globals({marketCount: 0, maxPositionsPerAccount: 8, globalPaused: false});
+    Globals internal _globals = Globals({
+        marketCount: 0,
+        maxPositionsPerAccount: 8,
+        globalPaused: false,
+        insuranceFeeShare: 0,
+        pendingInsuranceFees: 0
+    });
     mapping(uint256 marketId => bytes32) private _symbols;
     mapping(uint256 marketId => MarketParams) internal _params;
     mapping(uint256 marketId => Tier[]) internal _tiers;

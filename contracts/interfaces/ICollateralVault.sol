@@ -107,6 +107,14 @@ interface ICollateralVault {
     /// @param usdAmount 18-decimal USD amount.
     function transferBalanceAllowingDebt(address from, address to, uint256 usdAmount) external;
 
+    /// @notice Pay `tokenAmount` USDC out of `from`'s collateral to `receiver`; callable by balance managers only
+    ///         (the liquidation engine pays keeper rewards with it).
+    /// @dev `from` may not go below zero. Emits `Withdrawn` with the manager as caller.
+    /// @param from Debited account.
+    /// @param tokenAmount USDC units (6 decimals), > 0.
+    /// @param receiver Who receives the tokens.
+    function payOut(address from, uint256 tokenAmount, address receiver) external;
+
     // ---------------------------------------------------------------- views
     /// @notice The collateral token (USDC).
     function token() external view returns (address);

@@ -26,7 +26,7 @@ struct LiquidationConfig {
 /// @param marketIds Markets that would be closed or reduced, in order.
 /// @param sizeDeltas The size change in each (a reduction).
 /// @param notionalClosed Σ |sizeDelta| × quoted fill, USD.
-/// @param keeperReward What the caller would receive, USD (before rounding down to USDC units).
+/// @param keeperReward What the caller would receive, USD (whole USDC units; the sub-unit rest goes to the fund).
 /// @param insuranceFee What the insurance fund would receive from the account, USD.
 /// @param expectedBadDebt The shortfall the account would leave if everything closed at the quoted fills, USD.
 struct LiquidationPreview {
@@ -58,8 +58,9 @@ interface ILiquidationEngine {
     /// @param keeper The caller, who was rewarded.
     /// @param notionalClosed Σ notional closed, USD.
     /// @param fee Liquidation fee charged (≥ the keeper reward), USD.
-    /// @param keeperReward Paid to the keeper, USD.
-    /// @param insuranceFee Paid to the insurance fund out of the account's collateral, USD.
+    /// @param keeperReward Paid to the keeper, USD (whole USDC units).
+    /// @param insuranceFee Paid to the insurance fund out of the account's collateral, USD (including the reward's
+    ///        sub-unit rest).
     /// @param partialOnly Whether any position was only reduced (the cooldown starts).
     event Liquidated(
         address indexed account,

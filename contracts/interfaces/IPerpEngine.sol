@@ -86,6 +86,8 @@ interface IPerpEngine is IMarketConfig, IWithdrawGuard, IPerpCounterparty {
     event LiquidationEngineSet(address indexed liquidationEngine);
     /// @notice The insurance fund's share of trading fees changed.
     event InsuranceFeeShareSet(address indexed fund, uint256 share);
+    /// @notice The accrued insurance share of trading fees moved from the liquidity vault to the fund.
+    event InsuranceFeesSwept(address indexed fund, uint256 amount);
     /// @notice A market's circuit-breaker thresholds changed (also at listing, with the defaults).
     event CircuitBreakerSet(uint256 indexed marketId, BreakerParams params);
     /// @notice The admin re-anchored a market's breaker reference to the oracle price.
@@ -155,6 +157,9 @@ interface IPerpEngine is IMarketConfig, IWithdrawGuard, IPerpCounterparty {
     /// @notice Margin summary valued at fair prices (what liquidation uses).
     function accountMarginAtFair(address account) external view returns (AccountMargin memory);
 
+    /// @notice One position valued at the fair price: PnL minus unsettled funding, and its maintenance margin.
+    function positionAtFair(address account, uint256 marketId) external view returns (int256 value, uint256 mm);
+
     /// @notice equity − Σ MM at fair prices; the account is liquidatable when this is negative.
     function maintenanceMargin(address account) external view returns (int256);
 
@@ -184,6 +189,13 @@ interface IPerpEngine is IMarketConfig, IWithdrawGuard, IPerpCounterparty {
 
     /// @notice Where the insurance share of trading fees goes, and the share (18 decimals).
     function insuranceFeeShare() external view returns (address fund, uint256 share);
+
+    /// @notice Move the insurance fund's accrued share of trading fees from the liquidity vault to the fund
+    ///         (anyone may call; the liquidation engine does before drawing on the fund).
+    function sweepInsuranceFees() external returns (uint256 amount);
+
+    /// @notice The insurance fund's share of trading fees accrued and not yet swept, USD.
+    function pendingInsuranceFees() external view returns (uint256);
 
     /// @notice The collateral vault.
     function collateralVault() external view returns (address);

@@ -22,8 +22,8 @@ contract LiquidationTest is LiquidationFixture {
     }
 
     // At P: close 1 unit at P (no premium). realised = P − 150,000; fee = ceil(0.5 % × P) =
-    // 631578947368421052632; reward = 20 % of it = 126315789473684210526 → 126.315789 USDC to the keeper, the
-    // 473684210526 wei of dust and the other 80 % to the fund.
+    // 631578947368421052632; 20 % of it is 126315789473684210526 → 126.315789 USDC to the keeper; the other 80 %
+    // and the 473684210526 wei below one USDC unit go to the fund.
     function test_justBelowMaintenance_liquidated_exactRewardAndFund() public {
         _openCarolLong();
         rwaOracle.setPrice(LIQ_PRICE);
@@ -33,32 +33,33 @@ contract LiquidationTest is LiquidationFixture {
         assertTrue(preview.liquidatable, "preview: liquidatable");
         assertEq(preview.sizeDeltas[0], -1e18, "preview: full close");
         assertEq(preview.notionalClosed, LIQ_PRICE, "preview: notional");
-        assertEq(preview.keeperReward, 126315789473684210526, "preview: reward");
-        assertEq(preview.insuranceFee, 505263157894736842106, "preview: fund fee");
+        assertEq(preview.keeperReward, 126315789000000000000, "preview: reward in whole USDC units");
+        assertEq(preview.insuranceFee, 505263158368421052632, "preview: fund fee, with the reward's dust");
         assertEq(preview.expectedBadDebt, 0, "preview: no bad debt");
 
         vm.expectEmit(true, true, false, true);
         emit ILiquidationEngine.Liquidated(
-            CAROL, KEEPER, LIQ_PRICE, 631578947368421052632, 126315789473684210526, 505263157894736842106, false
+            CAROL, KEEPER, LIQ_PRICE, 631578947368421052632, 126315789000000000000, 505263158368421052632, false
         );
         vm.prank(KEEPER);
         (uint256 notional, uint256 reward) = liquidator.liquidate(CAROL);
         assertEq(notional, LIQ_PRICE, "notional closed");
-        assertEq(reward, 126315789473684210526, "reward");
+        assertEq(reward, 126315789000000000000, "reward: 20 % of the fee, rounded down to USDC units");
         assertEq(usdc.balanceOf(KEEPER), 126_315789, "keeper paid in USDC, rounded down");
         assertEq(fund.balance(), 505263158368421052632, "fund: 80 % of the fee plus the dust");
         assertEq(vault.collateralOf(CAROL), 5684210526315789473683, "30,000 + (P - 150,000) - fee");
         assertEq(engine.position(CAROL, rwa).size, 0, "closed");
     }
 
-    // P = 124,000 with the partial threshold at 100,000: a 20 % slice (0.2 unit), then a cooldown; the remaining
-    // 0.8 unit (99,200 notional, below the threshold) closes fully once the cooldown is over.
+    // P = 124,000 with the partial threshold at 100,000 (by cost basis): 20 % slices with a cooldown between them
+    // while the cost basis is above the threshold, then the rest. Fees total 0.5 % of 124,000 = 620.
     function test_partialSlices_andCooldown() public {
         _openCarolLong();
         _setPartialNotional(100_000e18);
         rwaOracle.setPrice(124_000e18);
         assertEq(engine.maintenanceMargin(CAROL), -2200e18, "30,000 - 26,000 - 6,200");
 
+        // Slice 1: 0.2 unit; realised 24,800 - 30,000; fee 124.
         vm.prank(KEEPER);
         (uint256 notional, uint256 reward) = liquidator.liquidate(CAROL);
         assertEq(notional, 24_800e18, "0.2 x 124,000");
@@ -72,14 +73,24 @@ contract LiquidationTest is LiquidationFixture {
         vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.LiquidationCooldown.selector, CAROL, T0 + 30));
         liquidator.liquidate(CAROL);
 
+        // Slice 2 (cost basis 120,000 > 100,000): 0.16 unit; realised 19,840 - 24,000; fee 99.2.
         vm.warp(T0 + 30);
         vm.prank(KEEPER);
         (notional, reward) = liquidator.liquidate(CAROL);
-        assertEq(notional, 99_200e18, "the rest");
-        assertEq(reward, 99.2e18, "20 % of 496");
-        assertEq(vault.collateralOf(CAROL), 3380e18, "24,676 - 20,800 - 496");
-        assertEq(usdc.balanceOf(KEEPER), 124_000000, "24.8 + 99.2 USDC");
-        assertEq(fund.balance(), 99.2e18 + 396.8e18, "80 % of both fees");
+        assertEq(notional, 19_840e18, "0.16 x 124,000");
+        assertEq(engine.position(CAROL, rwa).size, 0.64e18, "0.64 left");
+        assertEq(vault.collateralOf(CAROL), 20_416.8e18, "24,676 - 4,160 - 99.2");
+        assertEq(engine.maintenanceMargin(CAROL), -191.2e18, "3,776.8 - 3,968");
+
+        // The rest (cost basis 96,000 ≤ 100,000): realised 79,360 - 96,000; fee 396.8.
+        vm.warp(T0 + 60);
+        vm.prank(KEEPER);
+        (notional, reward) = liquidator.liquidate(CAROL);
+        assertEq(notional, 79_360e18, "the rest");
+        assertEq(reward, 79.36e18, "20 % of 396.8");
+        assertEq(vault.collateralOf(CAROL), 3380e18, "20,416.8 - 16,640 - 396.8");
+        assertEq(usdc.balanceOf(KEEPER), 124_000000, "24.8 + 19.84 + 79.36 USDC");
+        assertEq(fund.balance(), 496e18, "80 % of 620");
     }
 
     // P = 110,000: equity −10,000 (bankrupt): everything closes; the account cannot pay the 550 fee, so the fund
