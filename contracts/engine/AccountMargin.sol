@@ -2,7 +2,7 @@
 pragma solidity 0.8.30;
 
 import {ICollateralVault} from "../interfaces/ICollateralVault.sol";
-import {AccountMargin as AccountMarginSummary, MarketState, Position, Tier} from "../interfaces/PerpTypes.sol";
+import {AccountMargin as AccountMarginSummary, Position, Tier} from "../interfaces/PerpTypes.sol";
 import {FixedPointMath} from "../libraries/FixedPointMath.sol";
 import {FundingMath} from "../libraries/FundingMath.sol";
 import {MarginMath} from "../libraries/MarginMath.sol";
