@@ -35,7 +35,7 @@ contract CurveBlendOracleAdapter is ICurveBlendOracleAdapter, Ownable2Step {
     uint256 private constant WAD = 1e18;
 
     /// @dev Sequencer check and roll schedule in one slot (20 + 3 + 5 + 3 + 1 bytes). Widths fit the hard
-    ///      bounds: grace ≤ 1 day and step ≤ 7 days < 2^24, step count ≤ 30; a roll start is at most a year ahead.
+    ///      bounds: grace ≤ 1 day and step ≤ 7 days (< 2^24), step count ≤ 30, roll start ≤ a year ahead.
     struct ReadConfig {
         AggregatorV3Interface sequencerFeed;
         uint24 gracePeriod;

@@ -41,7 +41,10 @@ contract CurveBlendOracleAdapterTest is TestBase {
 
     // ------------------------------------------------------------------ helpers
 
-    function _leg(MockV3Aggregator feed, uint256 heartbeat) internal pure returns (ICurveBlendOracleAdapter.LegConfig memory) {
+    function _leg(
+        MockV3Aggregator feed,
+        uint256 heartbeat
+    ) internal pure returns (ICurveBlendOracleAdapter.LegConfig memory) {
         return ICurveBlendOracleAdapter.LegConfig({feed: AggregatorV3Interface(address(feed)), heartbeat: heartbeat});
     }
 
