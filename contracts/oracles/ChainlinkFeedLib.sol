@@ -82,11 +82,6 @@ library ChainlinkFeedLib {
 
     // ------------------------------------------------------------------ feeds: classify
 
-    /// @notice The feed's latest answer and update time (the deprecated round ids are ignored).
-    function latest(AggregatorV3Interface feed) internal view returns (int256 answer, uint256 updatedAt) {
-        (, answer,, updatedAt,) = feed.latestRoundData();
-    }
-
     /// @notice Classify one round against `heartbeat` (see the library's definitions).
     function feedStatus(int256 answer, uint256 updatedAt, uint256 heartbeat) internal view returns (FeedStatus) {
         if (answer <= 0) return FeedStatus.NonPositiveAnswer;
@@ -98,13 +93,14 @@ library ChainlinkFeedLib {
 
     // ------------------------------------------------------------------ feeds: revert
 
-    /// @notice The feed's checked raw answer and update time; reverts with this library's `Feed*` errors.
+    /// @notice The feed's checked raw answer and update time; reverts with this library's `Feed*` errors. The
+    ///         deprecated round ids are ignored; staleness is judged by `updatedAt` alone.
     function readChecked(
         AggregatorV3Interface feed,
         uint256 heartbeat
     ) internal view returns (uint256 answer, uint256 updatedAt) {
         int256 raw;
-        (raw, updatedAt) = latest(feed);
+        (, raw,, updatedAt,) = feed.latestRoundData();
         FeedStatus status = feedStatus(raw, updatedAt, heartbeat);
         if (status != FeedStatus.Ok) {
             if (status == FeedStatus.NonPositiveAnswer) revert FeedNonPositiveAnswer(address(feed), raw);

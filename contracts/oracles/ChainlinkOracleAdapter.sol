@@ -194,7 +194,7 @@ contract ChainlinkOracleAdapter is IChainlinkOracleAdapter, Ownable2Step {
 
         uint256 answer;
         (answer, updatedAt) = _readPrimary(config.heartbeat);
-        price18 = _normalise(answer, _primaryDecimals);
+        price18 = ChainlinkFeedLib.normalise(answer, _primaryDecimals);
         Bounds memory bounds = _bounds;
         if (price18 < bounds.minPrice || price18 > bounds.maxPrice) {
             revert PriceOutOfBounds(price18, bounds.minPrice, bounds.maxPrice);
@@ -202,7 +202,7 @@ contract ChainlinkOracleAdapter is IChainlinkOracleAdapter, Ownable2Step {
 
         if (config.hasSecondary) {
             Secondary memory secondary = _secondary;
-            uint256 secondary18 = _normalise(_readSecondary(secondary), config.secondaryDecimals);
+            uint256 secondary18 = ChainlinkFeedLib.normalise(_readSecondary(secondary), config.secondaryDecimals);
             uint256 deviation = _deviation(price18, secondary18);
             if (deviation > secondary.maxDeviation) {
                 revert PriceDeviationTooHigh(price18, secondary18, deviation, secondary.maxDeviation);
@@ -227,7 +227,7 @@ contract ChainlinkOracleAdapter is IChainlinkOracleAdapter, Ownable2Step {
 
     function _readPrimary(uint256 heartbeat_) private view returns (uint256 answer, uint256 updatedAt) {
         int256 raw;
-        (raw, updatedAt) = ChainlinkFeedLib.latest(_primaryFeed);
+        (, raw,, updatedAt,) = _primaryFeed.latestRoundData();
         ChainlinkFeedLib.FeedStatus status = ChainlinkFeedLib.feedStatus(raw, updatedAt, heartbeat_);
         if (status != ChainlinkFeedLib.FeedStatus.Ok) {
             if (status == ChainlinkFeedLib.FeedStatus.NonPositiveAnswer) revert NonPositiveAnswer(raw);
@@ -241,7 +241,7 @@ contract ChainlinkOracleAdapter is IChainlinkOracleAdapter, Ownable2Step {
     }
 
     function _readSecondary(Secondary memory secondary) private view returns (uint256 answer) {
-        (int256 raw, uint256 updatedAt) = ChainlinkFeedLib.latest(secondary.feed);
+        (, int256 raw,, uint256 updatedAt,) = secondary.feed.latestRoundData();
         ChainlinkFeedLib.FeedStatus status = ChainlinkFeedLib.feedStatus(raw, updatedAt, secondary.heartbeat);
         if (status != ChainlinkFeedLib.FeedStatus.Ok) {
             if (status == ChainlinkFeedLib.FeedStatus.NonPositiveAnswer) revert SecondaryNonPositiveAnswer(raw);
@@ -252,11 +252,6 @@ contract ChainlinkOracleAdapter is IChainlinkOracleAdapter, Ownable2Step {
             revert SecondaryStalePrice(updatedAt, secondary.heartbeat, block.timestamp);
         }
         answer = uint256(raw);
-    }
-
-    /// @dev `answer` in `decimals` → 18 decimals (ChainlinkFeedLib.normalise: saturating up, rounding down).
-    function _normalise(uint256 answer, uint8 decimals) private pure returns (uint256) {
-        return ChainlinkFeedLib.normalise(answer, decimals);
     }
 
     /// @dev `ceil(|a - b| * 1e18 / b)`; `type(uint256).max` when b == 0. Rounding up makes
