@@ -27,7 +27,9 @@ async function deployProtocol(markets: number) {
   await (await engine.setMaxPositionsPerAccount(16)).wait();
   for (let i = 0; i < markets; i++) {
     const adapter = await deployLocalMarket(ethers, owner.address, 2000n * 10n ** 18n);
-    await (await engine.listMarket(ethers.encodeBytes32String(`M${i}`), marketParams(adapter), listedTiers())).wait();
+    await (
+      await engine.listMarket(ethers.encodeBytes32String(`M${i}`), marketParams(adapter), listedTiers())
+    ).wait();
   }
   for (const who of [lp, trader, other]) {
     await (await usdc.mint(who.address, 100_000_000n * 10n ** 6n)).wait();
@@ -59,8 +61,16 @@ for (const n of POSITION_COUNTS) {
     await (await engine.connect(trader).trade(trader.address, m, ONE, ethers.MaxUint256)).wait();
   }
   const t = engine.connect(trader);
-  rows.push({ action: "open", positions: n, gas: await gasOf(t.trade(trader.address, 0, ONE, ethers.MaxUint256)) });
-  rows.push({ action: "increase", positions: n, gas: await gasOf(t.trade(trader.address, 0, ONE, ethers.MaxUint256)) });
+  rows.push({
+    action: "open",
+    positions: n,
+    gas: await gasOf(t.trade(trader.address, 0, ONE, ethers.MaxUint256)),
+  });
+  rows.push({
+    action: "increase",
+    positions: n,
+    gas: await gasOf(t.trade(trader.address, 0, ONE, ethers.MaxUint256)),
+  });
   rows.push({ action: "reduce", positions: n, gas: await gasOf(t.trade(trader.address, 0, -ONE / 2n, 0n)) });
   rows.push({
     action: "withdraw",
@@ -73,7 +83,8 @@ for (const n of POSITION_COUNTS) {
 const targets: Record<string, bigint> = { open: 200_000n, close: 150_000n, "deposit (first)": 80_000n };
 const header = "| action | positions held | gas | target |\n| --- | ---: | ---: | ---: |";
 const lines = rows.map((r) => {
-  const target = r.positions <= 1 && targets[r.action] ? `≤ ${targets[r.action].toLocaleString("en-US")}` : "";
+  const target =
+    r.positions <= 1 && targets[r.action] ? `≤ ${targets[r.action].toLocaleString("en-US")}` : "";
   return `| ${r.action} | ${r.positions} | ${r.gas.toLocaleString("en-US")} | ${target} |`;
 });
 const table = [header, ...lines].join("\n");

@@ -5,7 +5,11 @@ import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 const E18 = 10n ** 18n;
 
 /** Deploys a MockV3Aggregator (8 decimals) at `price18` and a ChainlinkOracleAdapter over it; returns the adapter address. */
-export async function deployLocalMarket(ethers: HardhatEthers, owner: string, price18: bigint): Promise<string> {
+export async function deployLocalMarket(
+  ethers: HardhatEthers,
+  owner: string,
+  price18: bigint,
+): Promise<string> {
   const feed = await ethers.deployContract("MockV3Aggregator", [8, price18 / 10n ** 10n]);
   const zero = ethers.ZeroAddress;
   const adapter = await ethers.deployContract("ChainlinkOracleAdapter", [
