@@ -7,12 +7,16 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 import {IChainlinkOracleAdapter} from "../interfaces/IChainlinkOracleAdapter.sol";
 import {IOracleAdapter} from "../interfaces/IOracleAdapter.sol";
+import {ChainlinkFeedLib} from "./ChainlinkFeedLib.sol";
 
 /// @title ChainlinkOracleAdapter
 /// @notice Kind-1 oracle adapter: one spot Chainlink feed, checked and normalised to 18 decimals (SPEC §7).
 /// @dev The primary feed and its decimals are fixed at construction; the owner (two-step) tunes the heartbeat,
 ///      the price bounds, the sequencer check and the second source within hard bounds. Reads never return 0:
 ///      every failed check reverts with its own custom error (see IChainlinkOracleAdapter for the order).
+///      The checks themselves (feed round, sequencer round, normalisation) are ChainlinkFeedLib's; this adapter
+///      uses the library's status form and maps each outcome to its own errors, so its selectors and ABI are
+///      unchanged and a failing second source stays distinguishable from a failing primary.
 contract ChainlinkOracleAdapter is IChainlinkOracleAdapter, Ownable2Step {
     /// @inheritdoc IChainlinkOracleAdapter
     uint256 public constant MAX_HEARTBEAT = 2 days;
@@ -23,15 +27,10 @@ contract ChainlinkOracleAdapter is IChainlinkOracleAdapter, Ownable2Step {
     /// @inheritdoc IChainlinkOracleAdapter
     uint256 public constant MAX_PRICE_LIMIT = 1e36;
     /// @inheritdoc IChainlinkOracleAdapter
-    uint8 public constant MAX_FEED_DECIMALS = 36;
+    uint8 public constant MAX_FEED_DECIMALS = ChainlinkFeedLib.MAX_DECIMALS;
 
-    /// @dev Decimals of every price this adapter returns.
-    uint8 private constant PRICE_DECIMALS = 18;
     /// @dev 1.0 as an 18-decimal fraction.
     uint256 private constant WAD = 1e18;
-    /// @dev Chainlink sequencer uptime feed answers.
-    int256 private constant SEQUENCER_UP = 0;
-    int256 private constant SEQUENCER_DOWN = 1;
 
     AggregatorV3Interface private immutable _primaryFeed;
     uint8 private immutable _primaryDecimals;
@@ -195,7 +194,7 @@ contract ChainlinkOracleAdapter is IChainlinkOracleAdapter, Ownable2Step {
 
         uint256 answer;
         (answer, updatedAt) = _readPrimary(config.heartbeat);
-        price18 = _normalise(answer, _primaryDecimals);
+        price18 = ChainlinkFeedLib.normalise(answer, _primaryDecimals);
         Bounds memory bounds = _bounds;
         if (price18 < bounds.minPrice || price18 > bounds.maxPrice) {
             revert PriceOutOfBounds(price18, bounds.minPrice, bounds.maxPrice);
@@ -203,7 +202,7 @@ contract ChainlinkOracleAdapter is IChainlinkOracleAdapter, Ownable2Step {
 
         if (config.hasSecondary) {
             Secondary memory secondary = _secondary;
-            uint256 secondary18 = _normalise(_readSecondary(secondary), config.secondaryDecimals);
+            uint256 secondary18 = ChainlinkFeedLib.normalise(_readSecondary(secondary), config.secondaryDecimals);
             uint256 deviation = _deviation(price18, secondary18);
             if (deviation > secondary.maxDeviation) {
                 revert PriceDeviationTooHigh(price18, secondary18, deviation, secondary.maxDeviation);
@@ -215,43 +214,44 @@ contract ChainlinkOracleAdapter is IChainlinkOracleAdapter, Ownable2Step {
     function _checkSequencer(ReadConfig memory config) private view {
         AggregatorV3Interface feed = config.sequencerFeed;
         if (address(feed) == address(0)) return;
-        (, int256 status, uint256 startedAt,,) = feed.latestRoundData();
-        // startedAt == 0 is an uninitialised round (Chainlink's guidance); a future startedAt is equally unusable.
-        if (startedAt == 0 || startedAt > block.timestamp || (status != SEQUENCER_UP && status != SEQUENCER_DOWN)) {
-            revert SequencerStatusInvalid();
-        }
-        if (status == SEQUENCER_DOWN) revert SequencerDown();
         uint256 gracePeriod = config.gracePeriod;
-        if (block.timestamp - startedAt <= gracePeriod) revert SequencerGracePeriodNotOver(startedAt, gracePeriod);
+        (ChainlinkFeedLib.SequencerStatus status, uint256 startedAt) = ChainlinkFeedLib.sequencerStatus(
+            feed,
+            gracePeriod
+        );
+        if (status == ChainlinkFeedLib.SequencerStatus.Up) return;
+        if (status == ChainlinkFeedLib.SequencerStatus.Invalid) revert SequencerStatusInvalid();
+        if (status == ChainlinkFeedLib.SequencerStatus.Down) revert SequencerDown();
+        revert SequencerGracePeriodNotOver(startedAt, gracePeriod);
     }
 
     function _readPrimary(uint256 heartbeat_) private view returns (uint256 answer, uint256 updatedAt) {
         int256 raw;
         (, raw,, updatedAt,) = _primaryFeed.latestRoundData();
-        if (raw <= 0) revert NonPositiveAnswer(raw);
-        if (updatedAt == 0) revert ZeroUpdatedAt();
-        if (updatedAt > block.timestamp) revert UpdatedAtInFuture(updatedAt, block.timestamp);
-        if (block.timestamp - updatedAt > heartbeat_) revert StalePrice(updatedAt, heartbeat_, block.timestamp);
+        ChainlinkFeedLib.FeedStatus status = ChainlinkFeedLib.feedStatus(raw, updatedAt, heartbeat_);
+        if (status != ChainlinkFeedLib.FeedStatus.Ok) {
+            if (status == ChainlinkFeedLib.FeedStatus.NonPositiveAnswer) revert NonPositiveAnswer(raw);
+            if (status == ChainlinkFeedLib.FeedStatus.ZeroUpdatedAt) revert ZeroUpdatedAt();
+            if (status == ChainlinkFeedLib.FeedStatus.UpdatedAtInFuture) {
+                revert UpdatedAtInFuture(updatedAt, block.timestamp);
+            }
+            revert StalePrice(updatedAt, heartbeat_, block.timestamp);
+        }
         answer = uint256(raw);
     }
 
     function _readSecondary(Secondary memory secondary) private view returns (uint256 answer) {
         (, int256 raw,, uint256 updatedAt,) = secondary.feed.latestRoundData();
-        if (raw <= 0) revert SecondaryNonPositiveAnswer(raw);
-        if (updatedAt == 0) revert SecondaryZeroUpdatedAt();
-        if (updatedAt > block.timestamp) revert SecondaryUpdatedAtInFuture(updatedAt, block.timestamp);
-        if (block.timestamp - updatedAt > secondary.heartbeat) {
+        ChainlinkFeedLib.FeedStatus status = ChainlinkFeedLib.feedStatus(raw, updatedAt, secondary.heartbeat);
+        if (status != ChainlinkFeedLib.FeedStatus.Ok) {
+            if (status == ChainlinkFeedLib.FeedStatus.NonPositiveAnswer) revert SecondaryNonPositiveAnswer(raw);
+            if (status == ChainlinkFeedLib.FeedStatus.ZeroUpdatedAt) revert SecondaryZeroUpdatedAt();
+            if (status == ChainlinkFeedLib.FeedStatus.UpdatedAtInFuture) {
+                revert SecondaryUpdatedAtInFuture(updatedAt, block.timestamp);
+            }
             revert SecondaryStalePrice(updatedAt, secondary.heartbeat, block.timestamp);
         }
         answer = uint256(raw);
-    }
-
-    /// @dev `answer` in `decimals` → 18 decimals. Scaling up saturates at `type(uint256).max` (which always fails
-    ///      the max bound or the deviation band); scaling down rounds toward zero.
-    function _normalise(uint256 answer, uint8 decimals) private pure returns (uint256) {
-        if (decimals < PRICE_DECIMALS) return Math.saturatingMul(answer, uint256(10) ** (PRICE_DECIMALS - decimals));
-        if (decimals > PRICE_DECIMALS) return answer / uint256(10) ** (decimals - PRICE_DECIMALS);
-        return answer;
     }
 
     /// @dev `ceil(|a - b| * 1e18 / b)`; `type(uint256).max` when b == 0. Rounding up makes
@@ -265,6 +265,8 @@ contract ChainlinkOracleAdapter is IChainlinkOracleAdapter, Ownable2Step {
 
     // ------------------------------------------------------------------ internal: configuration
 
+    /// @dev Same limit as ChainlinkFeedLib.feedDecimals, reported with this adapter's own (identical) error so
+    ///      the library's error does not appear a second time in the ABI.
     function _feedDecimals(AggregatorV3Interface feed) private view returns (uint8 decimals) {
         decimals = feed.decimals();
         if (decimals > MAX_FEED_DECIMALS) revert UnsupportedFeedDecimals(address(feed), decimals);

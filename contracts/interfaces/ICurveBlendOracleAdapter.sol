@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
+
+import {IOracleAdapter} from "./IOracleAdapter.sol";
+
+/// @title ICurveBlendOracleAdapter
+/// @notice Kind-2 oracle adapter (SPEC §7): a blend of two dated-contract feeds (front, next) that moves from the
+///         front to the next contract along a published roll schedule of N equal steps.
+/// @dev Roll schedule: `rollStart` (timestamp), `stepCount` N in `[1, MAX_STEP_COUNT]`, `stepDuration` in
+///      `[MIN_STEP_DURATION, MAX_STEP_DURATION]` seconds.
+///      - `stepsElapsed(t) = 0` for `t < rollStart`, else `min(N, floor((t - rollStart) / stepDuration) + 1)`:
+///        the first step is taken at `rollStart` itself, step k (1-based) at `rollStart + (k - 1) * stepDuration`;
+///        the roll is complete (k = N) from `rollEnd = rollStart + (N - 1) * stepDuration`.
+///      - weight of `next`: `w = k / N` (exact rational; `nextWeight()` shows it as an 18-decimal fraction rounded
+///        down, for display only).
+///      - price: `floor((front * (N - k) + next * k) / N)` = `front * (1 - w) + next * w` rounded down once, so it
+///        always lies between the two leg prices (inclusive).
+///      Every read runs, in this order: the sequencer uptime check when configured (ChainlinkFeedLib's `Sequencer*`
+///      errors); then each leg with a non-zero weight: the feed checks against that leg's own heartbeat
+///      (ChainlinkFeedLib's `Feed*` errors, carrying the failing feed's address), normalisation to 18 decimals
+///      (saturating up, rounding down), and the bounds `[minPrice, maxPrice]` (inclusive) on the leg's price.
+///      A leg with weight 0 (next before `rollStart`, front once the roll is complete) is not read at all, so an
+///      unlisted next contract or an expired front contract cannot block the price. The blend of two in-bounds
+///      legs is in bounds. `priceWithTime()` returns the older `updatedAt` of the legs that were read.
+interface ICurveBlendOracleAdapter is IOracleAdapter {
+    // ---------------------------------------------------------------- types
+    /// @notice One leg as given to the constructor.
+    /// @param feed The dated contract's Chainlink feed, non-zero, at most 36 decimals.
+    /// @param heartbeat Its staleness limit, seconds, in `[1, MAX_HEARTBEAT]`.
+    struct LegConfig {
+        AggregatorV3Interface feed;
+        uint256 heartbeat;
+    }
+
+    /// @notice A leg as stored.
+    /// @param feed The feed.
+    /// @param decimals Its decimals, read once when the feed was set.
+    /// @param heartbeat Its staleness limit, seconds.
+    struct LegInfo {
+        AggregatorV3Interface feed;
+        uint8 decimals;
+        uint256 heartbeat;
+    }
+
+    /// @notice The published roll schedule.
+    /// @param rollStart When the first step is taken (timestamp).
+    /// @param stepCount N, the number of equal steps, in `[1, MAX_STEP_COUNT]`.
+    /// @param stepDuration Seconds between steps, in `[MIN_STEP_DURATION, MAX_STEP_DURATION]`.
+    struct RollSchedule {
+        uint256 rollStart;
+        uint256 stepCount;
+        uint256 stepDuration;
+    }
+
+    // ---------------------------------------------------------------- errors: reads
+    /// @notice A leg's normalised price lies outside `[minPrice, maxPrice]`.
+    /// @param feed The leg's feed.
+    /// @param price The normalised price, 18 decimals.
+    /// @param minPrice The lowest accepted price, 18 decimals.
+    /// @param maxPrice The highest accepted price, 18 decimals.
+    error PriceOutOfBounds(address feed, uint256 price, uint256 minPrice, uint256 maxPrice);
+
+    // ---------------------------------------------------------------- errors: configuration
+    /// @notice The zero address was passed where a feed is required.
+    error ZeroAddress();
+    /// @notice The front and the next leg would read the same feed.
+    /// @param feed The repeated feed.
+    error DuplicateFeed(address feed);
+    /// @notice A heartbeat outside `[1, MAX_HEARTBEAT]`.
+    /// @param heartbeat The rejected value, seconds.
+    error InvalidHeartbeat(uint256 heartbeat);
+    /// @notice Price bounds that are not `0 < minPrice < maxPrice <= MAX_PRICE_LIMIT`.
+    /// @param minPrice The rejected lower bound.
+    /// @param maxPrice The rejected upper bound.
+    error InvalidPriceBounds(uint256 minPrice, uint256 maxPrice);
+    /// @notice A sequencer grace period above `MAX_GRACE_PERIOD`.
+    /// @param gracePeriod The rejected value, seconds.
+    error InvalidGracePeriod(uint256 gracePeriod);
+    /// @notice A step count outside `[1, MAX_STEP_COUNT]`.
+    /// @param stepCount The rejected value.
+    error InvalidStepCount(uint256 stepCount);
+    /// @notice A step duration outside `[MIN_STEP_DURATION, MAX_STEP_DURATION]`.
+    /// @param stepDuration The rejected value, seconds.
+    error InvalidStepDuration(uint256 stepDuration);
+    /// @notice A roll start that is not in `(currentTime, currentTime + MAX_ROLL_START_DELAY]`.
+    /// @param rollStart The rejected timestamp.
+    /// @param currentTime `block.timestamp`.
+    error InvalidRollStart(uint256 rollStart, uint256 currentTime);
+    /// @notice The schedule or the next feed cannot change once the roll has started (`currentTime >= rollStart`).
+    /// @param rollStart The current roll's start.
+    /// @param currentTime `block.timestamp`.
+    error RollAlreadyStarted(uint256 rollStart, uint256 currentTime);
+    /// @notice `advanceRoll` before the roll is complete (`currentTime < rollEnd`).
+    /// @param rollEnd When the last step is taken.
+    /// @param currentTime `block.timestamp`.
+    error RollNotComplete(uint256 rollEnd, uint256 currentTime);
+
+    // ---------------------------------------------------------------- events
+    /// @notice The legs' staleness limits changed (also emitted at construction and by `advanceRoll`).
+    /// @param frontHeartbeat The front leg's limit, seconds.
+    /// @param nextHeartbeat The next leg's limit, seconds.
+    event HeartbeatsSet(uint256 frontHeartbeat, uint256 nextHeartbeat);
+    /// @notice The accepted leg price range changed (also emitted at construction).
+    /// @param minPrice New lower bound, 18 decimals, inclusive.
+    /// @param maxPrice New upper bound, 18 decimals, inclusive.
+    event PriceBoundsSet(uint256 minPrice, uint256 maxPrice);
+    /// @notice The sequencer uptime check was configured or removed (feed 0, grace 0 on removal).
+    /// @param feed The sequencer uptime feed.
+    /// @param gracePeriod Seconds after a restart during which reads revert.
+    event SequencerSet(address indexed feed, uint256 gracePeriod);
+    /// @notice The roll schedule changed (also emitted at construction and by `advanceRoll`).
+    /// @param rollStart When the first step is taken.
+    /// @param stepCount N.
+    /// @param stepDuration Seconds between steps.
+    event RollScheduleSet(uint256 rollStart, uint256 stepCount, uint256 stepDuration);
+    /// @notice The legs' feeds changed (emitted at construction, by `setNextFeed` and by `advanceRoll`).
+    /// @param front The front leg's feed.
+    /// @param next The next leg's feed.
+    /// @param frontDecimals The front feed's decimals.
+    /// @param nextDecimals The next feed's decimals.
+    event LegsSet(address indexed front, address indexed next, uint8 frontDecimals, uint8 nextDecimals);
+
+    // ---------------------------------------------------------------- admin (owner only)
+    /// @notice Set both legs' staleness limits.
+    /// @param frontHeartbeat Seconds, in `[1, MAX_HEARTBEAT]`.
+    /// @param nextHeartbeat Seconds, in `[1, MAX_HEARTBEAT]`.
+    function setHeartbeats(uint256 frontHeartbeat, uint256 nextHeartbeat) external;
+
+    /// @notice Set the accepted range of each leg's normalised price; both ends are inclusive.
+    /// @param minPrice Lower bound, 18 decimals, > 0.
+    /// @param maxPrice Upper bound, 18 decimals, > minPrice and `<= MAX_PRICE_LIMIT`.
+    function setPriceBounds(uint256 minPrice, uint256 maxPrice) external;
+
+    /// @notice Configure the L2 sequencer uptime check (off until set).
+    /// @param feed The sequencer uptime feed, non-zero (use `removeSequencer` to turn the check off).
+    /// @param gracePeriod Seconds, `<= MAX_GRACE_PERIOD`; reads are valid once `now - startedAt > gracePeriod`.
+    function setSequencer(AggregatorV3Interface feed, uint256 gracePeriod) external;
+
+    /// @notice Turn the sequencer uptime check off.
+    function removeSequencer() external;
+
+    /// @notice Republish the roll schedule; only before the current roll has started.
+    /// @param rollStart In `(now, now + MAX_ROLL_START_DELAY]`.
+    /// @param stepCount In `[1, MAX_STEP_COUNT]`.
+    /// @param stepDuration Seconds, in `[MIN_STEP_DURATION, MAX_STEP_DURATION]`.
+    function setRollSchedule(uint256 rollStart, uint256 stepCount, uint256 stepDuration) external;
+
+    /// @notice Replace the next leg's feed (keeping its heartbeat); only before the current roll has started.
+    /// @param feed Non-zero, not the front feed, at most 36 decimals.
+    function setNextFeed(AggregatorV3Interface feed) external;
+
+    /// @notice Once the roll is complete: the next leg becomes the front leg (feed, decimals and heartbeat), and
+    ///         `newNextFeed` the next leg, with the previous next leg's heartbeat; the schedule keeps N and the
+    ///         step duration and starts at `newRollStart`. The price is continuous across the call (before it the
+    ///         price is the next leg's, after it the front leg's: the same feed).
+    /// @param newNextFeed Non-zero, not the new front feed, at most 36 decimals.
+    /// @param newRollStart In `(now, now + MAX_ROLL_START_DELAY]`.
+    function advanceRoll(AggregatorV3Interface newNextFeed, uint256 newRollStart) external;
+
+    // ---------------------------------------------------------------- views
+    /// @notice The front leg (the expiring contract).
+    function frontLeg() external view returns (LegInfo memory);
+
+    /// @notice The next leg (the contract rolled into).
+    function nextLeg() external view returns (LegInfo memory);
+
+    /// @notice The published roll schedule.
+    function rollSchedule() external view returns (RollSchedule memory);
+
+    /// @notice When the last step is taken: `rollStart + (stepCount - 1) * stepDuration`.
+    function rollEnd() external view returns (uint256);
+
+    /// @notice Steps taken at `timestamp` under the current schedule (see the interface's definition).
+    /// @param timestamp Any timestamp.
+    function stepsElapsedAt(uint256 timestamp) external view returns (uint256);
+
+    /// @notice The next leg's weight now, `stepsElapsed * 1e18 / stepCount` rounded down (display only; the
+    ///         price uses the exact ratio).
+    function nextWeight() external view returns (uint256);
+
+    /// @notice The accepted range of each leg's normalised price, both inclusive, 18 decimals.
+    function priceBounds() external view returns (uint256 minPrice, uint256 maxPrice);
+
+    /// @notice The sequencer uptime check (feed zero: not configured).
+    function sequencerConfig() external view returns (AggregatorV3Interface feed, uint256 gracePeriod);
+
+    /// @notice Hard upper bound of each heartbeat, seconds (2 days).
+    function MAX_HEARTBEAT() external view returns (uint256);
+
+    /// @notice Hard upper bound of the sequencer grace period, seconds (1 day).
+    function MAX_GRACE_PERIOD() external view returns (uint256);
+
+    /// @notice Hard upper bound of `maxPrice`, 18 decimals (1e36).
+    function MAX_PRICE_LIMIT() external view returns (uint256);
+
+    /// @notice Hard upper bound of the step count (30).
+    function MAX_STEP_COUNT() external view returns (uint256);
+
+    /// @notice Hard lower bound of the step duration, seconds (1 hour).
+    function MIN_STEP_DURATION() external view returns (uint256);
+
+    /// @notice Hard upper bound of the step duration, seconds (7 days).
+    function MAX_STEP_DURATION() external view returns (uint256);
+
+    /// @notice How far ahead a roll start may be set, seconds (365 days).
+    function MAX_ROLL_START_DELAY() external view returns (uint256);
+}
