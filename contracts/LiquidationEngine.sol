@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
 import {IInsuranceFund} from "./interfaces/IInsuranceFund.sol";
@@ -12,6 +12,7 @@ import {AccountMargin, Position} from "./interfaces/PerpTypes.sol";
 import {FixedPointMath} from "./libraries/FixedPointMath.sol";
 import {PositionMath} from "./libraries/PositionMath.sol";
 import {TokenUnits} from "./libraries/TokenUnits.sol";
+import {AutoDeleveraging} from "./liquidation/AutoDeleveraging.sol";
 
 /// @title LiquidationEngine
 /// @notice Permissionless liquidation (SPEC §6). Positions close through the market at the fill price (slippage is
@@ -19,8 +20,7 @@ import {TokenUnits} from "./libraries/TokenUnits.sol";
 ///         the insurance fund; bad debt goes account collateral → insurance fund → ADL shortfall.
 /// @dev Must be a balance manager of the vault and a payer of the fund; the engine's liquidation engine. It keeps a
 ///      transient collateral account of its own for the fee in flight, emptied in the same call.
-contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardTransient {
-    uint256 private constant WAD = 1e18;
+contract LiquidationEngine is ILiquidationEngine, AutoDeleveraging, Ownable2Step {
     bytes32 private constant KEEPER_REWARD = "keeperReward";
     bytes32 private constant BAD_DEBT = "badDebt";
 
@@ -29,15 +29,28 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     uint256 private constant MIN_SLICE = 0.05e18;
     uint256 private constant MAX_COOLDOWN = 1 hours;
 
-    IPerpEngine private immutable _engine;
-    ICollateralVault private immutable _vault;
     IInsuranceFund private immutable _fund;
 
     LiquidationConfig private _config;
     mapping(address account => uint256) private _lastPartial;
-    uint256 private _totalShortfall;
     /// @dev The liquidated account's collateral before the latest close (transient bookkeeping of `liquidate`).
     int256 private transient _lastCollateral;
+
+    /// @dev A liquidation's running state across its positions.
+    struct Progress {
+        int256 maintenance;
+        uint256 notionalClosed;
+        bool partialOnly;
+        WorstClose worst;
+    }
+
+    /// @dev The close that lost the most in one liquidation: where an ADL shortfall is attributed.
+    struct WorstClose {
+        uint256 marketId;
+        int256 delta;
+        uint256 fill;
+        int256 collateralChange;
+    }
 
     /// @dev The fee of one liquidation and where it went.
     struct FeeSplit {
@@ -50,12 +63,13 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     /// @param vault_ The collateral vault.
     /// @param fund_ The insurance fund.
     /// @param owner_ The admin.
-    constructor(IPerpEngine engine_, ICollateralVault vault_, IInsuranceFund fund_, address owner_) Ownable(owner_) {
+    constructor(IPerpEngine engine_, ICollateralVault vault_, IInsuranceFund fund_, address owner_)
+        AutoDeleveraging(engine_, vault_)
+        Ownable(owner_)
+    {
         if (address(engine_) == address(0) || address(vault_) == address(0) || address(fund_) == address(0)) {
             revert ZeroAddress();
         }
-        _engine = engine_;
-        _vault = vault_;
         _fund = fund_;
         _setConfig(
             LiquidationConfig({
@@ -82,31 +96,44 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         if (!bankrupt) _requireCooldownOver(account);
         _lastCollateral = m.collateral;
 
-        bool partial_;
-        int256 maintenance = m.equity - int256(m.maintenanceMargin);
+        Progress memory g;
+        g.maintenance = m.equity - int256(m.maintenanceMargin);
         uint256[] memory ids = _engine.accountMarkets(account);
         for (uint256 i; i < ids.length; ++i) {
-            (int256 delta, bool isSlice) = _closeSize(account, ids[i], bankrupt);
-            bool more = !bankrupt && i + 1 < ids.length;
-            // Track equity − Σ MM without revaluing the account: take out this position at fair, put back what
-            // the close realised and what a slice leaves. Confirm with a full revaluation only when it looks healthy.
-            if (more) maintenance -= _marginAtFair(account, ids[i]);
-            (, uint256 notional) = _engine.closeForLiquidation(account, ids[i], delta);
-            notionalClosed += notional;
-            partial_ = partial_ || isSlice;
-            if (!more) continue;
-            maintenance += _collateralChange(account, ids[i]) + (isSlice ? _marginAtFair(account, ids[i]) : int256(0));
-            if (maintenance >= 0) {
-                maintenance = _engine.maintenanceMargin(account);
-                if (maintenance >= 0) break;
-            }
+            if (_closeOne(account, ids[i], bankrupt, !bankrupt && i + 1 < ids.length, g)) break;
         }
+        notionalClosed = g.notionalClosed;
+        bool partial_ = g.partialOnly;
+        WorstClose memory worst = g.worst;
         if (partial_) _lastPartial[account] = block.timestamp;
 
         FeeSplit memory split = _chargeFee(account, msg.sender, notionalClosed);
         keeperReward = split.reward;
         emit Liquidated(account, msg.sender, notionalClosed, split.fee, split.reward, split.toFund, partial_);
-        _settleWaterfall(account, m.collateral);
+        _settleWaterfall(account, m.collateral, worst);
+    }
+
+    /// @dev Closes (or slices) one position and updates `g`; returns true once the account is healthy again.
+    ///      equity − Σ MM is tracked without revaluing the account: take out this position at fair, put back what the
+    ///      close realised and what a slice leaves; a full revaluation confirms only when it looks healthy.
+    function _closeOne(address account, uint256 marketId, bool bankrupt, bool more, Progress memory g)
+        private
+        returns (bool healthy)
+    {
+        (int256 delta, bool isSlice) = _closeSize(account, marketId, bankrupt);
+        if (more) g.maintenance -= _marginAtFair(account, marketId);
+        (uint256 fill, uint256 notional) = _engine.closeForLiquidation(account, marketId, delta);
+        g.notionalClosed += notional;
+        g.partialOnly = g.partialOnly || isSlice;
+        int256 change = _collateralChange(account);
+        if (g.worst.delta == 0 || change < g.worst.collateralChange) {
+            g.worst = WorstClose(marketId, delta, fill, change);
+        }
+        if (!more) return false;
+        g.maintenance += change + (isSlice ? _marginAtFair(account, marketId) : int256(0));
+        if (g.maintenance < 0) return false;
+        g.maintenance = _engine.maintenanceMargin(account);
+        return g.maintenance >= 0;
     }
 
     /// @inheritdoc ILiquidationEngine
@@ -140,10 +167,10 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     function _previewFee(LiquidationPreview memory p, int256 collateral) private view returns (uint256 fromAccount) {
         (uint256 fee, uint256 reward) = _feeAndReward(p.notionalClosed);
         uint256 charge = fee > reward ? fee : reward;
-        fromAccount = collateral > 0 ? _min(charge, uint256(collateral)) : 0;
-        uint256 rewardFromAccount = _min(reward, fromAccount);
+        fromAccount = collateral > 0 ? Math.min(charge, uint256(collateral)) : 0;
+        uint256 rewardFromAccount = Math.min(reward, fromAccount);
         uint256 paidByAccount = TokenUnits.toUsd(TokenUnits.toTokenDown(rewardFromAccount));
-        uint256 topUp = _min(reward - rewardFromAccount, _fund.balance() + _engine.pendingInsuranceFees());
+        uint256 topUp = Math.min(reward - rewardFromAccount, _fund.balance() + _engine.pendingInsuranceFees());
         p.keeperReward = paidByAccount + TokenUnits.toUsd(TokenUnits.toTokenDown(topUp));
         p.insuranceFee = fromAccount - paidByAccount;
     }
@@ -165,11 +192,6 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     /// @inheritdoc ILiquidationEngine
     function lastPartialLiquidation(address account) external view returns (uint256) {
         return _lastPartial[account];
-    }
-
-    /// @inheritdoc ILiquidationEngine
-    function totalShortfall() external view returns (uint256) {
-        return _totalShortfall;
     }
 
     // ------------------------------------------------------------------ internal
@@ -218,7 +240,7 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
     }
 
     /// @dev How much the account's collateral moved since the last call (realised PnL and settled funding).
-    function _collateralChange(address account, uint256) private returns (int256 change) {
+    function _collateralChange(address account) private returns (int256 change) {
         int256 collateral = _vault.collateralOf(account);
         change = collateral - _lastCollateral;
         _lastCollateral = collateral;
@@ -240,8 +262,8 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         (s.fee, reward) = _feeAndReward(notionalClosed);
         uint256 charge = s.fee > reward ? s.fee : reward;
         int256 collateral = _vault.collateralOf(account);
-        uint256 fromAccount = collateral > 0 ? _min(charge, uint256(collateral)) : 0;
-        uint256 rewardFromAccount = _min(reward, fromAccount);
+        uint256 fromAccount = collateral > 0 ? Math.min(charge, uint256(collateral)) : 0;
+        uint256 rewardFromAccount = Math.min(reward, fromAccount);
         uint256 paidToKeeper = TokenUnits.toUsd(TokenUnits.toTokenDown(rewardFromAccount));
         s.toFund = fromAccount - paidToKeeper;
         if (s.toFund != 0) _vault.transferBalance(account, address(_fund), s.toFund);
@@ -257,8 +279,9 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         }
     }
 
-    /// @dev Layer 1 (collateral) always; once the account is flat, layer 2 (fund) and 3 (ADL shortfall).
-    function _settleWaterfall(address account, int256 collateralBefore) private {
+    /// @dev Layer 1 (collateral) always; once the account is flat, layer 2 (fund) and 3 (ADL shortfall, queued
+    ///      against the close that lost the most, at that position's bankruptcy price).
+    function _settleWaterfall(address account, int256 collateralBefore, WorstClose memory worst) private {
         int256 collateral = _vault.collateralOf(account);
         int256 positiveAfter = collateral > 0 ? collateral : int256(0);
         if (collateralBefore > positiveAfter) {
@@ -270,8 +293,8 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         uint256 covered = _fund.pay(account, shortfall, BAD_DEBT);
         if (covered != 0) emit BadDebtCoveredByFund(account, covered);
         if (covered < shortfall) {
-            _totalShortfall += shortfall - covered;
             emit ShortfallForAdl(account, shortfall - covered);
+            _queueShortfall(account, worst.marketId, worst.delta, worst.fill, shortfall, shortfall - covered);
         }
     }
 
@@ -307,7 +330,4 @@ contract LiquidationEngine is ILiquidationEngine, Ownable2Step, ReentrancyGuardT
         if (value < min || value > max) revert ParameterOutOfBounds(name, value, min, max);
     }
 
-    function _min(uint256 a, uint256 b) private pure returns (uint256) {
-        return a < b ? a : b;
-    }
 }

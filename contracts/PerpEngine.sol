@@ -104,13 +104,30 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         nonReentrant
         returns (uint256 fillPrice, uint256 notionalClosed)
     {
+        _requireLiquidationReduction(account, marketId, sizeDelta);
+        fillPrice = _execute(account, marketId, sizeDelta, sizeDelta > 0 ? type(uint256).max : 0, true, 0);
+        notionalClosed = MarginMath.notionalUp(sizeDelta, fillPrice);
+    }
+
+    /// @notice Reduce `account`'s position at `price` for auto-deleveraging (liquidation engine only): no fee, no
+    ///         margin check, whatever the pause or breaker state.
+    /// @param account The deleveraged account.
+    /// @param marketId The market.
+    /// @param sizeDelta A reduction of the position.
+    /// @param price The price it is closed at (the bankrupt position's bankruptcy price, capped by the caller so the
+    ///        victim's profit never turns into a loss).
+    function closeForAdl(address account, uint256 marketId, int256 sizeDelta, uint256 price) external nonReentrant {
+        _requireLiquidationReduction(account, marketId, sizeDelta);
+        _execute(account, marketId, sizeDelta, 0, true, price);
+    }
+
+    function _requireLiquidationReduction(address account, uint256 marketId, int256 sizeDelta) private view {
         if (msg.sender != _liquidationEngine) revert NotLiquidationEngine(msg.sender);
         int256 size = _positions[account][marketId].size;
-        if (sizeDelta == 0 || size == 0 || (size > 0) == (sizeDelta > 0) || FixedPointMath.abs(sizeDelta) > FixedPointMath.abs(size)) {
-            revert NotAReduction(marketId, size, sizeDelta);
-        }
-        fillPrice = _execute(account, marketId, sizeDelta, sizeDelta > 0 ? type(uint256).max : 0, true);
-        notionalClosed = MarginMath.notionalUp(sizeDelta, fillPrice);
+        if (
+            sizeDelta == 0 || size == 0 || (size > 0) == (sizeDelta > 0)
+                || FixedPointMath.abs(sizeDelta) > FixedPointMath.abs(size)
+        ) revert NotAReduction(marketId, size, sizeDelta);
     }
 
     function _trade(address account, uint256 marketId, int256 sizeDelta, uint256 acceptablePrice)
@@ -122,14 +139,19 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         }
         if (sizeDelta == 0) revert ZeroSizeDelta();
         _requireMarket(marketId);
-        return _execute(account, marketId, sizeDelta, acceptablePrice, false);
+        return _execute(account, marketId, sizeDelta, acceptablePrice, false, 0);
     }
 
-    /// @dev The trade itself. A liquidation close (checked by the caller to be a reduction) pays no trading fee.
-    function _execute(address account, uint256 marketId, int256 sizeDelta, uint256 acceptablePrice, bool liquidation)
-        private
-        returns (uint256)
-    {
+    /// @dev The trade itself. A liquidation or ADL close (checked by the caller to be a reduction) pays no trading
+    ///      fee; an ADL close fills at `fixedPrice` instead of the skew-priced fill.
+    function _execute(
+        address account,
+        uint256 marketId,
+        int256 sizeDelta,
+        uint256 acceptablePrice,
+        bool liquidation,
+        uint256 fixedPrice
+    ) private returns (uint256) {
         address counterparty = _liquidityVault;
         if (counterparty == address(0)) revert LiquidityVaultNotSet();
 
@@ -145,7 +167,8 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         }
         MarketState storage s = _accrue(marketId, f.oraclePrice);
 
-        _price(f, marketId, s.skew, sizeDelta, acceptablePrice);
+        if (fixedPrice != 0) f.price = fixedPrice;
+        else _price(f, marketId, s.skew, sizeDelta, acceptablePrice);
         if (liquidation) f.fee = 0;
         f.fundingOwed = FundingMath.owedCeil(f.oldSize, s.fundingIndex - pos.lastFundingIndex);
         (f.newSize, f.newOpenNotional, f.realisedPnl) =

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {IAutoDeleveraging} from "./IAutoDeleveraging.sol";
+
 /// @notice Liquidation parameters (SPEC §6), each within a hard bound.
 /// @param feeRate Liquidation fee on the notional closed, 18 decimals (default 0.5 %).
 /// @param keeperShare Share of the fee paid to the keeper, 18 decimals; the rest goes to the insurance fund.
@@ -43,7 +45,7 @@ struct LiquidationPreview {
 /// @title ILiquidationEngine
 /// @notice Permissionless liquidation of accounts below maintenance margin, with keeper rewards and the loss
 ///         waterfall account collateral → insurance fund → ADL (SPEC §6).
-interface ILiquidationEngine {
+interface ILiquidationEngine is IAutoDeleveraging {
     /// @notice The account's maintenance margin is not negative.
     error NotLiquidatable(address account, int256 maintenanceMargin);
     /// @notice The account was partially liquidated recently and is not bankrupt.
@@ -103,6 +105,4 @@ interface ILiquidationEngine {
     /// @notice When `account` was last partially liquidated (0: never).
     function lastPartialLiquidation(address account) external view returns (uint256);
 
-    /// @notice Σ bad debt left for ADL and not yet resolved, USD.
-    function totalShortfall() external view returns (uint256);
 }

@@ -128,6 +128,10 @@ interface IPerpEngine is IMarketConfig, IWithdrawGuard, IPerpCounterparty {
         external
         returns (uint256 fillPrice, uint256 notionalClosed);
 
+    /// @notice Reduce `account`'s position at `price` for auto-deleveraging (liquidation engine only): no fee, no
+    ///         margin check, whatever the pause or breaker state.
+    function closeForAdl(address account, uint256 marketId, int256 sizeDelta, uint256 price) external;
+
     // ---------------------------------------------------------------- views: markets
     /// @notice The four prices, premium, funding rates, skew and open interest of a market (SPEC §3–4).
     function marketPrices(uint256 marketId) external view returns (MarketPrices memory);
