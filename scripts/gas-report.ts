@@ -106,6 +106,26 @@ for (const n of [1, 16]) {
   });
 }
 
+// One ADL step: the victim's long goes bankrupt after a 20 % drop (equity 160 − 600 < 0), the fund cannot cover it,
+// and the other trader's profitable short is deleveraged.
+{
+  const { usdc, vault, engine, liquidationEngine, markets } = await deployWithMarkets(1);
+  await (await usdc.mint(keeper.address, 1n)).wait();
+  await (await vault.connect(victim).deposit(USDC(160n))).wait();
+  await (await engine.connect(victim).trade(victim.address, 0, ONE, ethers.MaxUint256)).wait();
+  const answer = (await markets[0].feed.latestAnswer()) as bigint;
+  await (await markets[0].feed.updateAnswer((answer * 80n) / 100n)).wait();
+  await networkHelpers.time.increase(3000);
+  await (await liquidationEngine.connect(keeper).liquidate(victim.address)).wait();
+  await (await liquidationEngine.connect(keeper).submitAdlCandidate(other.address)).wait();
+  await networkHelpers.time.increase(60);
+  rows.push({
+    action: "ADL step",
+    positions: 1,
+    gas: await gasOf(liquidationEngine.connect(keeper).executeAdl()),
+  });
+}
+
 const targets: Record<string, bigint> = {
   "open (account's first position)": 200_000n,
   "open (returning trader)": 200_000n,
@@ -130,6 +150,15 @@ optimizer (200 runs), every market priced through \`ChainlinkOracleAdapter\` ove
 withdraw: while they are open). Another trader already holds a position in every market, as on a live
 deployment. Each open position adds one oracle read and one position valuation to the
 margin check of an opening trade and of a withdrawal; reducing and closing skip the margin check.
+10 % of trading fees accrue to the insurance fund (local deployment default).
+
+- "open (account's first position)" pays about 34k more than a returning trader's open: the position's two
+  storage slots and the account's market set are written from zero once per account.
+- "liquidate": n long positions of 1 ETH with 160 USDC each, after a 4 % drop (equity above zero, below
+  maintenance). Positions close until maintenance margin is back above zero: all of them for 1 position, about
+  half for 16. The check is linear in the number of positions. The keeper and the fund already hold balances.
+- "ADL step": one execution of \`executeAdl\` (one candidate re-ranked, one position reduced at the bankruptcy
+  price, the shortfall repaid).
 
 ${table}
 `;
