@@ -4,6 +4,7 @@
 import { network } from "hardhat";
 
 import { deployLocalProtocol, feedAnswer } from "../deploy/local-protocol.js";
+import { formatUsd } from "./lib/format.js";
 import { printAccounts, printLiquidityVault, printMarkets } from "./lib/report.js";
 
 const { ethers, networkHelpers } = await network.create();
@@ -16,7 +17,7 @@ const progress = (text: string) => console.log(`[${++step}] ${text}`);
 
 progress("Deploying USDC, collateral vault, engine, liquidity vault and 4 markets (ETH, BTC, GOLD, SPX)");
 const protocol = await deployLocalProtocol(ethers);
-const { usdc, vault, engine, liquidityVault, markets } = protocol;
+const { usdc, vault, engine, liquidityVault, insuranceFund, markets } = protocol;
 const bySymbol = Object.fromEntries(markets.map((m) => [m.symbol, m]));
 
 progress("LP deposits 2,000,000 USDC into the liquidity vault");
@@ -83,4 +84,6 @@ await (await vault.connect(alice).withdraw(free, alice.address)).wait();
 console.log(`alice withdrew ${(free / 1_000_000n).toLocaleString("en-US")} USDC (started with 20,000)`);
 
 await printLiquidityVault(liquidityVault, lpSharePriceBefore);
+await (await engine.sweepInsuranceFees()).wait();
+console.log(`insurance fund: ${formatUsd(await insuranceFund.balance(), 2)} USD (10 % of trading fees)`);
 console.log("\nDemo finished.");
