@@ -1,5 +1,6 @@
 // Deploys the whole protocol on a local network with mock USDC and mock Chainlink feeds behind the real
 // oracle adapter, and wires it: vault ↔ engine (balance manager, withdraw guard), engine ↔ liquidity vault.
+// The read-only PerpLens (one-call views for the SDK) is deployed alongside.
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 
 import type {
@@ -9,6 +10,7 @@ import type {
   MockUSDC,
   MockV3Aggregator,
   PerpEngine,
+  PerpLens,
 } from "../types/ethers-contracts/index.js";
 import { LOCAL_MARKETS, MARKET_DEFAULTS, type MarketConfig } from "./config/local-markets.js";
 
@@ -25,6 +27,7 @@ export type LocalProtocol = {
   vault: CollateralVault;
   engine: PerpEngine;
   liquidityVault: LiquidityVault;
+  lens: PerpLens;
   markets: LocalMarket[];
 };
 
@@ -51,6 +54,7 @@ export async function deployLocalProtocol(
   await (await vault.setWithdrawGuard(await engine.getAddress())).wait();
   await (await engine.setLiquidityVault(await liquidityVault.getAddress())).wait();
   await (await liquidityVault.setCounterparty(await engine.getAddress())).wait();
+  const lens = await ethers.deployContract("PerpLens", [await engine.getAddress()]);
 
   const listed: LocalMarket[] = [];
   for (const m of markets) {
@@ -79,5 +83,5 @@ export async function deployLocalProtocol(
     await (await engine.listMarket(ethers.encodeBytes32String(m.symbol), params, m.tiers)).wait();
     listed.push({ id: BigInt(listed.length), symbol: m.symbol, feed, adapter, feedDecimals: m.feedDecimals });
   }
-  return { usdc, vault, engine, liquidityVault, markets: listed };
+  return { usdc, vault, engine, liquidityVault, lens, markets: listed };
 }
