@@ -1,6 +1,7 @@
 // Deploys the whole protocol on a local network with mock USDC and mock Chainlink feeds behind the real
 // oracle adapter, and wires it: vault ↔ engine (balance manager, withdraw guard), engine ↔ liquidity vault,
 // insurance fund and liquidation engine (balance managers, fund payer, engine's liquidator, 10 % fee share).
+// The read-only PerpLens (one-call views for the SDK) is deployed alongside.
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 
 import type {
@@ -12,6 +13,7 @@ import type {
   MockUSDC,
   MockV3Aggregator,
   PerpEngine,
+  PerpLens,
 } from "../types/ethers-contracts/index.js";
 import { LOCAL_MARKETS, MARKET_DEFAULTS, type MarketConfig } from "./config/local-markets.js";
 
@@ -30,6 +32,7 @@ export type LocalProtocol = {
   liquidityVault: LiquidityVault;
   insuranceFund: InsuranceFund;
   liquidationEngine: LiquidationEngine;
+  lens: PerpLens;
   markets: LocalMarket[];
 };
 
@@ -56,6 +59,7 @@ export async function deployLocalProtocol(
   await (await vault.setWithdrawGuard(await engine.getAddress())).wait();
   await (await engine.setLiquidityVault(await liquidityVault.getAddress())).wait();
   await (await liquidityVault.setCounterparty(await engine.getAddress())).wait();
+  const lens = await ethers.deployContract("PerpLens", [await engine.getAddress()]);
 
   const insuranceFund = await ethers.deployContract("InsuranceFund", [
     await vault.getAddress(),
@@ -101,5 +105,5 @@ export async function deployLocalProtocol(
     await (await engine.listMarket(ethers.encodeBytes32String(m.symbol), params, m.tiers)).wait();
     listed.push({ id: BigInt(listed.length), symbol: m.symbol, feed, adapter, feedDecimals: m.feedDecimals });
   }
-  return { usdc, vault, engine, liquidityVault, insuranceFund, liquidationEngine, markets: listed };
+  return { usdc, vault, engine, liquidityVault, insuranceFund, liquidationEngine, lens, markets: listed };
 }

@@ -1,13 +1,9 @@
-// Display helpers for scripts: fixed-point bigint to a decimal string, no floating point.
+// Display helpers for scripts: fixed-point bigint to a decimal string, no floating point (the SDK's formatter).
+import { formatFixed as formatWithSdk } from "../../sdk/src/format.js";
 
-/** Formats a signed fixed-point bigint with `decimals` decimals, thousands separated. */
+/** Formats a signed fixed-point bigint with `decimals` decimals (all shown by default), thousands separated. */
 export function formatFixed(value: bigint, decimals: number, shownDecimals = decimals): string {
-  const negative = value < 0n;
-  const abs = negative ? -value : value;
-  const base = 10n ** BigInt(decimals);
-  const whole = (abs / base).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  const fraction = (abs % base).toString().padStart(decimals, "0").slice(0, shownDecimals);
-  return `${negative ? "-" : ""}${whole}${shownDecimals > 0 ? `.${fraction}` : ""}`;
+  return formatWithSdk(value, decimals, shownDecimals);
 }
 
 /** 18-decimal USD. */

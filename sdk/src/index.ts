@@ -1,1 +1,84 @@
+// The package entry (viem first). Ethers v6 users: TypeChain contracts and factories are in "@perp/sdk/ethers".
+export {
+  createPerpClient,
+  type CreatePerpClientParameters,
+  type PerpClient,
+  type PerpClientBase,
+} from "./client.js";
+export {
+  defineDeployment,
+  deploymentFromLocalProtocol,
+  type Addressable,
+  type LocalProtocolLike,
+  type PerpContracts,
+  type PerpDeployment,
+} from "./deployment.js";
+export {
+  perpActions,
+  type PerpActions,
+  type PerpEventActions,
+  type PerpReadActions,
+  type PerpWriteActions,
+} from "./decorators/perpActions.js";
+
+// Actions, one per file, each also usable as a plain function `action(client, parameters)`.
+export * from "./actions/getMarkets.js";
+export * from "./actions/getMarket.js";
+export * from "./actions/getAccount.js";
+export * from "./actions/getLiquidityVault.js";
+export * from "./actions/quoteTrade.js";
+export * from "./actions/deposit.js";
+export * from "./actions/withdraw.js";
+export * from "./actions/trade.js";
+export * from "./actions/openPosition.js";
+export * from "./actions/reducePosition.js";
+export * from "./actions/closePosition.js";
+export * from "./actions/depositLiquidity.js";
+export * from "./actions/withdrawLiquidity.js";
+export {
+  DEFAULT_SLIPPAGE_BPS,
+  type TradeOptions,
+  type TradeExecutionResult,
+} from "./actions/internal/trade.js";
+export type { ApprovalMode } from "./actions/internal/approve.js";
+
+// Events.
+export * from "./events/watchTrades.js";
+export * from "./events/watchFunding.js";
+export * from "./events/getTradeHistory.js";
+export * from "./events/getFundingHistory.js";
+export { DEFAULT_PAGE_SIZE, type BlockRangeParameters } from "./events/paging.js";
+export type {
+  EventLocation,
+  FundingAccruedEvent,
+  FundingEvent,
+  FundingSettledEvent,
+  TradeEvent,
+} from "./events/types.js";
+
+// Read models.
+export {
+  DANGER_UTILISATION,
+  symbolToString,
+  toAccount,
+  toLiquidityVault,
+  toMarket,
+  type Account,
+  type CircuitBreaker,
+  type LiquidityVaultInfo,
+  type Market,
+  type MarketParams,
+  type MarketState,
+  type Position,
+  type Tier,
+} from "./types.js";
+
+// Errors.
+export * from "./errors/index.js";
+
+// Pure math (no RPC) and formatting.
 export * from "./math/index.js";
+export * from "./format.js";
+
+// Generated ABIs (`as const`).
+export * from "./abis/index.js";

@@ -1,6 +1,7 @@
 /**
- * Pure bigint mirrors of `contracts/libraries/`: one module per library, same function names and rounding
- * directions. Browser-safe (no Node imports, no floating point).
+ * Pure bigint mirrors of `contracts/libraries/` (one module per library, same function names and rounding
+ * directions) and of the engine's account-level views (`marketAccounting`, `accountMargin`, `tradePreview`).
+ * Browser-safe (no Node imports, no floating point).
  */
 export {
   checkInt256,
@@ -27,3 +28,44 @@ export { decayWeightDown, fairPrice, MAX_X } from "./fairPriceMath.js";
 export { applyTrade, pnlFloor, type TradeResult } from "./positionMath.js";
 export { initialMarginUp, maintenanceMarginUp, notionalUp } from "./marginMath.js";
 export { TOKEN_TO_USD_SCALE, toTokenDown, toTokenUp, toUsd } from "./tokenUnits.js";
+export {
+  currentFundingRate,
+  fairPriceNow,
+  marketPremium,
+  marketPrices,
+  markPrice,
+  pendingFundingIndex,
+  quoteFillPrice,
+  type MarketPricesResult,
+  type MarketPricingParams,
+  type MarketRunningState,
+  type MarketValuationInput,
+  type TierParams,
+} from "./marketAccounting.js";
+export {
+  accountMargin,
+  accruedFunding,
+  liquidationPrice,
+  maintenanceAt,
+  maintenanceMargin,
+  MAX_SEARCH_PRICE,
+  maxWithdraw,
+  searchLiquidationPrice,
+  tierFor,
+  unrealisedPnl,
+  valuePosition,
+  withdrawableUsd,
+  type AccountMarginResult,
+  type AccountPositionInput,
+  type AccountStateInput,
+  type PositionState,
+  type PositionValue,
+} from "./accountMargin.js";
+export {
+  acceptablePriceFor,
+  BPS,
+  previewTrade,
+  type TradeCheckFailure,
+  type TradeMarketInput,
+  type TradePreview,
+} from "./tradePreview.js";

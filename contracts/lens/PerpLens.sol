@@ -1,0 +1,246 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {ICollateralVault} from "../interfaces/ICollateralVault.sol";
+import {ILiquidityVault} from "../interfaces/ILiquidityVault.sol";
+import {
+    AccountMargin,
+    BreakerParams,
+    MarketParams,
+    MarketPrices,
+    MarketState,
+    Position,
+    Tier
+} from "../interfaces/PerpTypes.sol";
+import {PerpEngine} from "../PerpEngine.sol";
+
+/// @title PerpLens
+/// @notice Read-only aggregator for the SDK and front ends: all markets, one account with every position, or the
+///         liquidity vault, each in a single call. It only forwards the engine's and vaults' own views, so its
+///         values are exactly theirs, and it returns the raw state next to them so that an off-chain mirror of the
+///         math can recompute (and simulate) everything at the same block.
+/// @dev Never imported by core contracts; stores only the engine address. An oracle that reverts does not make a
+///      read revert: the market is returned with `oracleValid = false` (prices zero), the account with
+///      `valuationValid = false` (margin fields zero).
+contract PerpLens {
+    /// @notice One market: configuration, stored state and the views of SPEC §3–4 and §9.
+    /// @param marketId The market id.
+    /// @param symbol Short name, e.g. "ETH" (bytes32, zero-padded).
+    /// @param params Risk and pricing parameters.
+    /// @param tiers Notional tiers.
+    /// @param state Stored running state (funding index and fair price as of `state.lastUpdateTime`).
+    /// @param reduceOnly Paused (market or global): only reducing trades pass.
+    /// @param breaker Circuit-breaker thresholds.
+    /// @param oracleValid False when the oracle reverted; `prices` and the breaker status are then zero.
+    /// @param prices The four prices, premium, funding rates and open interest, advanced to now.
+    /// @param breakerOracleMove The oracle-move breaker holds now.
+    /// @param breakerFunding The funding breaker holds now.
+    /// @param breakerReferencePrice The breaker's reference price advanced to now.
+    struct MarketView {
+        uint256 marketId;
+        bytes32 symbol;
+        MarketParams params;
+        Tier[] tiers;
+        MarketState state;
+        bool reduceOnly;
+        BreakerParams breaker;
+        bool oracleValid;
+        MarketPrices prices;
+        bool breakerOracleMove;
+        bool breakerFunding;
+        uint256 breakerReferencePrice;
+    }
+
+    /// @notice One position and the engine's views of it (zero when the account's valuation failed).
+    /// @param marketId The market.
+    /// @param position Stored size, cost basis and funding index at the last settlement.
+    /// @param unrealisedPnl PnL at the mark price, USD.
+    /// @param accruedFunding Funding owed but not settled (positive: owes), USD.
+    /// @param liquidationPrice The engine's `liquidationPrice` (0: none).
+    struct PositionView {
+        uint256 marketId;
+        Position position;
+        int256 unrealisedPnl;
+        int256 accruedFunding;
+        uint256 liquidationPrice;
+    }
+
+    /// @notice One account at one block.
+    /// @param account The margin account.
+    /// @param blockNumber The block the values are for.
+    /// @param timestamp Its timestamp (funding and fair prices are advanced to it).
+    /// @param collateral Collateral in the vault, 18-decimal USD.
+    /// @param valuationValid False when an oracle of one of its markets reverted.
+    /// @param withdrawableUsd What may be withdrawn now, 18-decimal USD (the vault's view).
+    /// @param maxWithdraw The same in USDC units, rounded down.
+    /// @param margin Margin summary at mark prices (opening, withdrawing).
+    /// @param marginAtFair Margin summary at fair prices (liquidation).
+    /// @param maintenanceMargin equity − Σ MM at fair prices (liquidatable when negative).
+    /// @param positions Every open position, by increasing market id.
+    /// @param markets The market of each position, same order.
+    struct AccountView {
+        address account;
+        uint256 blockNumber;
+        uint256 timestamp;
+        int256 collateral;
+        bool valuationValid;
+        uint256 withdrawableUsd;
+        uint256 maxWithdraw;
+        AccountMargin margin;
+        AccountMargin marginAtFair;
+        int256 maintenanceMargin;
+        PositionView[] positions;
+        MarketView[] markets;
+    }
+
+    /// @notice What `valuation` returns: every view of an account that needs an oracle.
+    struct Valuation {
+        uint256 withdrawableUsd;
+        uint256 maxWithdraw;
+        AccountMargin margin;
+        AccountMargin marginAtFair;
+        int256 maintenanceMargin;
+        PositionView[] positions;
+    }
+
+    /// @notice The liquidity vault and one holder's position in it.
+    /// @param totalAssets USDC units (6 decimals).
+    /// @param totalSupply Shares (18 decimals).
+    /// @param sharePrice USDC units one whole share (1e18) redeems for, rounded down.
+    /// @param netValueUsd Cash plus counterparty PnL, 18-decimal USD (may be negative).
+    /// @param requiredBackingAssets USDC units withdrawals may not go below.
+    /// @param availableLiquidity USDC units all holders together may withdraw now.
+    /// @param depositCap USDC units; `type(uint256).max` for none.
+    /// @param depositsPaused Deposits and mints are paused.
+    /// @param shares The holder's shares.
+    /// @param assets What those shares redeem for now, USDC units.
+    /// @param maxDeposit USDC units the holder may deposit now.
+    /// @param maxWithdraw USDC units the holder may withdraw now.
+    /// @param maxRedeem Shares the holder may redeem now.
+    struct LiquidityVaultView {
+        uint256 blockNumber;
+        uint256 timestamp;
+        uint256 totalAssets;
+        uint256 totalSupply;
+        uint256 sharePrice;
+        int256 netValueUsd;
+        uint256 requiredBackingAssets;
+        uint256 availableLiquidity;
+        uint256 depositCap;
+        bool depositsPaused;
+        uint256 shares;
+        uint256 assets;
+        uint256 maxDeposit;
+        uint256 maxWithdraw;
+        uint256 maxRedeem;
+    }
+
+    /// @notice The trading engine read through this lens.
+    PerpEngine public immutable engine;
+
+    /// @param engine_ The trading engine.
+    constructor(PerpEngine engine_) {
+        engine = engine_;
+    }
+
+    /// @notice Every listed market, by id.
+    function getMarkets() external view returns (MarketView[] memory views) {
+        uint256 count = engine.marketCount();
+        views = new MarketView[](count);
+        for (uint256 id; id < count; ++id) {
+            views[id] = getMarket(id);
+        }
+    }
+
+    /// @notice One market; reverts `UnknownMarket` for an id that is not listed.
+    /// @param marketId The market.
+    function getMarket(uint256 marketId) public view returns (MarketView memory v) {
+        PerpEngine e = engine;
+        v.marketId = marketId;
+        v.symbol = e.marketSymbol(marketId);
+        v.params = e.marketParams(marketId);
+        v.tiers = e.marketTiers(marketId);
+        v.state = e.marketState(marketId);
+        v.reduceOnly = e.isReduceOnly(marketId);
+        v.breaker = e.circuitBreakerParams(marketId);
+        try e.marketPrices(marketId) returns (MarketPrices memory prices) {
+            v.oracleValid = true;
+            v.prices = prices;
+            (v.breakerOracleMove, v.breakerFunding, v.breakerReferencePrice) = e.circuitBreakerStatus(marketId);
+        } catch {}
+    }
+
+    /// @notice One account with every position, its markets and the engine's margin views, in one call.
+    /// @param account The margin account.
+    function getAccount(address account) external view returns (AccountView memory v) {
+        PerpEngine e = engine;
+        v.account = account;
+        v.blockNumber = block.number;
+        v.timestamp = block.timestamp;
+        v.collateral = ICollateralVault(e.collateralVault()).collateralOf(account);
+        uint256[] memory ids = e.accountMarkets(account);
+        v.markets = new MarketView[](ids.length);
+        for (uint256 i; i < ids.length; ++i) {
+            v.markets[i] = getMarket(ids[i]);
+        }
+        try this.valuation(account) returns (Valuation memory val) {
+            v.valuationValid = true;
+            v.withdrawableUsd = val.withdrawableUsd;
+            v.maxWithdraw = val.maxWithdraw;
+            v.margin = val.margin;
+            v.marginAtFair = val.marginAtFair;
+            v.maintenanceMargin = val.maintenanceMargin;
+            v.positions = val.positions;
+        } catch {
+            v.positions = new PositionView[](ids.length);
+            for (uint256 i; i < ids.length; ++i) {
+                v.positions[i].marketId = ids[i];
+                v.positions[i].position = e.position(account, ids[i]);
+            }
+        }
+    }
+
+    /// @notice Every view of `account` that reads an oracle (reverts if one does; `getAccount` catches that).
+    /// @param account The margin account.
+    function valuation(address account) external view returns (Valuation memory val) {
+        PerpEngine e = engine;
+        ICollateralVault vault = ICollateralVault(e.collateralVault());
+        val.withdrawableUsd = vault.withdrawableUsd(account);
+        val.maxWithdraw = vault.maxWithdraw(account);
+        val.margin = e.accountMargin(account);
+        val.marginAtFair = e.accountMarginAtFair(account);
+        val.maintenanceMargin = e.maintenanceMargin(account);
+        uint256[] memory ids = e.accountMarkets(account);
+        val.positions = new PositionView[](ids.length);
+        for (uint256 i; i < ids.length; ++i) {
+            uint256 id = ids[i];
+            PositionView memory p = val.positions[i];
+            p.marketId = id;
+            p.position = e.position(account, id);
+            p.unrealisedPnl = e.unrealisedPnl(account, id);
+            p.accruedFunding = e.accruedFunding(account, id);
+            p.liquidationPrice = e.liquidationPrice(account, id);
+        }
+    }
+
+    /// @notice The liquidity vault's value, limits and share price, and `holder`'s shares in it.
+    /// @param holder A liquidity provider (any address; zero for none).
+    function getLiquidityVault(address holder) external view returns (LiquidityVaultView memory v) {
+        ILiquidityVault lv = ILiquidityVault(engine.liquidityVault());
+        v.blockNumber = block.number;
+        v.timestamp = block.timestamp;
+        v.totalAssets = lv.totalAssets();
+        v.totalSupply = lv.totalSupply();
+        v.sharePrice = lv.convertToAssets(1e18);
+        v.netValueUsd = lv.netValueUsd();
+        v.requiredBackingAssets = lv.requiredBackingAssets();
+        v.availableLiquidity = lv.availableLiquidity();
+        v.depositCap = lv.depositCap();
+        v.depositsPaused = lv.depositsPaused();
+        v.shares = lv.balanceOf(holder);
+        v.assets = lv.previewRedeem(v.shares);
+        v.maxDeposit = lv.maxDeposit(holder);
+        v.maxWithdraw = lv.maxWithdraw(holder);
+        v.maxRedeem = lv.maxRedeem(holder);
+    }
+}

@@ -1,0 +1,48 @@
+import { zeroAddress, type Address } from "viem";
+import { readContract } from "viem/actions";
+
+import { perpLensAbi } from "../abis/perpLens.js";
+import type { PerpClientBase } from "../client.js";
+import { toPerpError, type PerpError } from "../errors/index.js";
+import { toLiquidityVault, type LiquidityVaultInfo } from "../types.js";
+
+/** Parameters of {@link getLiquidityVault}. */
+export interface GetLiquidityVaultParameters {
+  /** The liquidity provider whose shares to include (default: the wallet's account, else none). */
+  holder?: Address;
+  /** Read at this block (default: latest). */
+  blockNumber?: bigint;
+}
+
+/** The vault and the holder's position in it. */
+export type GetLiquidityVaultReturnType = LiquidityVaultInfo;
+
+/** Errors {@link getLiquidityVault} can throw. */
+export type GetLiquidityVaultErrorType = PerpError;
+
+/**
+ * Reads the liquidity vault in one call (`PerpLens.getLiquidityVault`): total assets, share price, net value,
+ * required backing, available liquidity, cap and pause, and the holder's shares and limits.
+ *
+ * @example
+ * const lv = await perp.getLiquidityVault();
+ * console.log(`share price ${formatUsdc(lv.sharePrice)} USDC, my shares ${formatSize(lv.shares)}`);
+ */
+export async function getLiquidityVault(
+  client: PerpClientBase,
+  parameters: GetLiquidityVaultParameters = {},
+): Promise<GetLiquidityVaultReturnType> {
+  const holder = parameters.holder ?? client.walletClient?.account?.address ?? zeroAddress;
+  try {
+    const view = await readContract(client.publicClient, {
+      address: client.deployment.contracts.perpLens,
+      abi: perpLensAbi,
+      functionName: "getLiquidityVault",
+      args: [holder],
+      blockNumber: parameters.blockNumber,
+    });
+    return toLiquidityVault(view, client.deployment.contracts.liquidityVault, holder);
+  } catch (err) {
+    throw toPerpError(err, "getLiquidityVault");
+  }
+}

@@ -1,0 +1,45 @@
+import { erc20Abi, maxUint256, type Address, type Hash } from "viem";
+import { readContract, writeContract } from "viem/actions";
+
+import type { PerpClientBase } from "../../client.js";
+import { toPerpError } from "../../errors/transaction.js";
+import { sendTransaction } from "./send.js";
+
+/** How a write that pulls tokens handles the allowance: approve exactly the amount, approve the maximum, or never. */
+export type ApprovalMode = "exact" | "max" | false;
+
+/**
+ * Approves `spender` for `amount` of `token` from the wallet's account when the current allowance is lower
+ * (mode "exact": the amount; "max": 2^256 − 1; false: never). Returns the approval's hash, if one was sent.
+ */
+export async function ensureAllowance(
+  client: PerpClientBase,
+  action: string,
+  params: { token: Address; owner: Address; spender: Address; amount: bigint; mode: ApprovalMode },
+): Promise<Hash | undefined> {
+  if (params.mode === false) return undefined;
+  let allowance: bigint;
+  try {
+    allowance = await readContract(client.publicClient, {
+      address: params.token,
+      abi: erc20Abi,
+      functionName: "allowance",
+      args: [params.owner, params.spender],
+    });
+  } catch (err) {
+    throw toPerpError(err, `${action} (allowance)`);
+  }
+  if (allowance >= params.amount) return undefined;
+  const value = params.mode === "max" ? maxUint256 : params.amount;
+  const { hash } = await sendTransaction(client, `${action} (approve)`, (wallet, account) =>
+    writeContract(wallet, {
+      address: params.token,
+      abi: erc20Abi,
+      functionName: "approve",
+      args: [params.spender, value],
+      account,
+      chain: wallet.chain,
+    }),
+  );
+  return hash;
+}

@@ -1,0 +1,133 @@
+import {
+  closePosition,
+  type ClosePositionParameters,
+  type ClosePositionReturnType,
+} from "../actions/closePosition.js";
+import { deposit, type DepositParameters, type DepositReturnType } from "../actions/deposit.js";
+import {
+  depositLiquidity,
+  type DepositLiquidityParameters,
+  type DepositLiquidityReturnType,
+} from "../actions/depositLiquidity.js";
+import { getAccount, type GetAccountParameters, type GetAccountReturnType } from "../actions/getAccount.js";
+import {
+  getLiquidityVault,
+  type GetLiquidityVaultParameters,
+  type GetLiquidityVaultReturnType,
+} from "../actions/getLiquidityVault.js";
+import { getMarket, type GetMarketParameters, type GetMarketReturnType } from "../actions/getMarket.js";
+import { getMarkets, type GetMarketsParameters, type GetMarketsReturnType } from "../actions/getMarkets.js";
+import {
+  openPosition,
+  type OpenPositionParameters,
+  type OpenPositionReturnType,
+} from "../actions/openPosition.js";
+import { quoteTrade, type QuoteTradeParameters, type QuoteTradeReturnType } from "../actions/quoteTrade.js";
+import {
+  reducePosition,
+  type ReducePositionParameters,
+  type ReducePositionReturnType,
+} from "../actions/reducePosition.js";
+import { trade, type TradeParameters, type TradeReturnType } from "../actions/trade.js";
+import { withdraw, type WithdrawParameters, type WithdrawReturnType } from "../actions/withdraw.js";
+import {
+  withdrawLiquidity,
+  type WithdrawLiquidityParameters,
+  type WithdrawLiquidityReturnType,
+} from "../actions/withdrawLiquidity.js";
+import type { PerpClientBase } from "../client.js";
+import {
+  getFundingHistory,
+  type GetFundingHistoryParameters,
+  type GetFundingHistoryReturnType,
+} from "../events/getFundingHistory.js";
+import {
+  getTradeHistory,
+  type GetTradeHistoryParameters,
+  type GetTradeHistoryReturnType,
+} from "../events/getTradeHistory.js";
+import {
+  watchFunding,
+  type WatchFundingParameters,
+  type WatchFundingReturnType,
+} from "../events/watchFunding.js";
+import {
+  watchTrades,
+  type WatchTradesParameters,
+  type WatchTradesReturnType,
+} from "../events/watchTrades.js";
+
+/** Reads: markets, accounts, the liquidity vault, trade quotes. */
+export interface PerpReadActions {
+  /** See {@link getMarkets}. */
+  getMarkets: (parameters?: GetMarketsParameters) => Promise<GetMarketsReturnType>;
+  /** See {@link getMarket}. */
+  getMarket: (parameters: GetMarketParameters) => Promise<GetMarketReturnType>;
+  /** See {@link getAccount}. */
+  getAccount: (parameters?: GetAccountParameters) => Promise<GetAccountReturnType>;
+  /** See {@link getLiquidityVault}. */
+  getLiquidityVault: (parameters?: GetLiquidityVaultParameters) => Promise<GetLiquidityVaultReturnType>;
+  /** See {@link quoteTrade}. */
+  quoteTrade: (parameters: QuoteTradeParameters) => Promise<QuoteTradeReturnType>;
+}
+
+/** Writes: collateral, trading, liquidity. Each needs the client's wallet. */
+export interface PerpWriteActions {
+  /** See {@link deposit}. */
+  deposit: (parameters: DepositParameters) => Promise<DepositReturnType>;
+  /** See {@link withdraw}. */
+  withdraw: (parameters: WithdrawParameters) => Promise<WithdrawReturnType>;
+  /** See {@link trade}. */
+  trade: (parameters: TradeParameters) => Promise<TradeReturnType>;
+  /** See {@link openPosition}. */
+  openPosition: (parameters: OpenPositionParameters) => Promise<OpenPositionReturnType>;
+  /** See {@link reducePosition}. */
+  reducePosition: (parameters: ReducePositionParameters) => Promise<ReducePositionReturnType>;
+  /** See {@link closePosition}. */
+  closePosition: (parameters: ClosePositionParameters) => Promise<ClosePositionReturnType>;
+  /** See {@link depositLiquidity}. */
+  depositLiquidity: (parameters: DepositLiquidityParameters) => Promise<DepositLiquidityReturnType>;
+  /** See {@link withdrawLiquidity}. */
+  withdrawLiquidity: (parameters: WithdrawLiquidityParameters) => Promise<WithdrawLiquidityReturnType>;
+}
+
+/** Events: watchers and paged history. */
+export interface PerpEventActions {
+  /** See {@link watchTrades}. */
+  watchTrades: (parameters: WatchTradesParameters) => WatchTradesReturnType;
+  /** See {@link watchFunding}. */
+  watchFunding: (parameters: WatchFundingParameters) => WatchFundingReturnType;
+  /** See {@link getTradeHistory}. */
+  getTradeHistory: (parameters?: GetTradeHistoryParameters) => Promise<GetTradeHistoryReturnType>;
+  /** See {@link getFundingHistory}. */
+  getFundingHistory: (parameters?: GetFundingHistoryParameters) => Promise<GetFundingHistoryReturnType>;
+}
+
+/** Every action of the SDK, bound to a client. */
+export type PerpActions = PerpReadActions & PerpWriteActions & PerpEventActions;
+
+/**
+ * The decorator that binds every action to a client (`client.extend(perpActions)`); `createPerpClient` applies it.
+ * Each action is also exported as a plain function taking the client first, for tree-shaking.
+ */
+export function perpActions(client: PerpClientBase): PerpActions {
+  return {
+    getMarkets: (p) => getMarkets(client, p),
+    getMarket: (p) => getMarket(client, p),
+    getAccount: (p) => getAccount(client, p),
+    getLiquidityVault: (p) => getLiquidityVault(client, p),
+    quoteTrade: (p) => quoteTrade(client, p),
+    deposit: (p) => deposit(client, p),
+    withdraw: (p) => withdraw(client, p),
+    trade: (p) => trade(client, p),
+    openPosition: (p) => openPosition(client, p),
+    reducePosition: (p) => reducePosition(client, p),
+    closePosition: (p) => closePosition(client, p),
+    depositLiquidity: (p) => depositLiquidity(client, p),
+    withdrawLiquidity: (p) => withdrawLiquidity(client, p),
+    watchTrades: (p) => watchTrades(client, p),
+    watchFunding: (p) => watchFunding(client, p),
+    getTradeHistory: (p) => getTradeHistory(client, p),
+    getFundingHistory: (p) => getFundingHistory(client, p),
+  };
+}

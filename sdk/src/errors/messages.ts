@@ -1,0 +1,246 @@
+/**
+ * A readable message and a category for every custom error in the generated `perpErrorsAbi`. The table's type is
+ * a mapped type over the ABI's error names, so a contract error without a message here fails to compile.
+ */
+import { hexToString, type Hex } from "viem";
+
+import { formatRate, formatSize, formatUsd, formatUsdc } from "../format.js";
+import type { PerpContractErrorArgs, PerpContractErrorName, PerpErrorCategory } from "./contract.js";
+
+type MessageTable = {
+  [N in PerpContractErrorName]: {
+    category: PerpErrorCategory;
+    message: (args: PerpContractErrorArgs<N>) => string;
+  };
+};
+
+/** A bytes32 holding a short ASCII name (`"oracleMove"`, `"fairTau"`). */
+const text = (value: Hex) => hexToString(value, { size: 32 }).replace(/\0+$/, "");
+const usd = (value: bigint) => `${formatUsd(value)} USD`;
+const usdc = (value: bigint) => `${formatUsdc(value)} USDC`;
+const time = (seconds: bigint) => `${seconds.toString()} s`;
+
+/** The message and category of each contract error. */
+export const contractErrorMessages: MessageTable = {
+  // ---------------------------------------------------------------- engine: trading
+  ZeroSizeDelta: { category: "input", message: () => "A trade needs a non-zero size." },
+  SlippageExceeded: {
+    category: "slippage",
+    message: (a) =>
+      `The fill price ${formatUsd(a.fillPrice)} is worse than the acceptable price ${formatUsd(a.acceptablePrice)}.`,
+  },
+  MarketReduceOnly: {
+    category: "marketClosed",
+    message: (a) => `Market ${a.marketId} is paused: only trades that reduce a position are allowed.`,
+  },
+  CircuitBreakerTripped: {
+    category: "marketClosed",
+    message: (a) =>
+      `Market ${a.marketId} is reduce-only: its ${text(a.reason) === "funding" ? "funding-rate" : "oracle-move"} circuit breaker has tripped.`,
+  },
+  OpenInterestCapExceeded: {
+    category: "limit",
+    message: (a) =>
+      `The trade would take market ${a.marketId}'s open interest to ${formatSize(a.openInterest)}, above its cap of ${formatSize(a.cap)}.`,
+  },
+  MaxSkewExceeded: {
+    category: "limit",
+    message: (a) =>
+      `The trade would take market ${a.marketId}'s skew to ${formatSize(a.absSkew)}, above its maximum of ${formatSize(a.maxSkew)}.`,
+  },
+  PositionBelowMinimumMargin: {
+    category: "limit",
+    message: (a) =>
+      `The position's initial margin ${usd(a.initialMargin)} is below the market's minimum of ${usd(a.minPositionMargin)}.`,
+  },
+  NotionalAboveMaxTier: {
+    category: "margin",
+    message: (a) =>
+      `The position's notional ${usd(a.notional)} is above the market's largest tier (${usd(a.maxNotional)}).`,
+  },
+  InsufficientMargin: {
+    category: "margin",
+    message: (a) =>
+      `Equity after the trade (${usd(a.equity)}) would be below the initial margin it requires (${usd(a.initialMargin)}): the leverage is above what the tiers allow.`,
+  },
+  TooManyPositions: {
+    category: "limit",
+    message: (a) => `The account already holds positions in the maximum of ${a.maxPositions} markets.`,
+  },
+  NotAccountOrOperator: {
+    category: "authorization",
+    message: (a) =>
+      `${a.caller} may not act for account ${a.account}: it is neither the account nor its operator.`,
+  },
+  UnknownMarket: { category: "input", message: (a) => `No market has id ${a.marketId}.` },
+  LiquidityVaultNotSet: {
+    category: "admin",
+    message: () => "Trading is not open yet: the engine's liquidity vault is not set.",
+  },
+  LiquidityVaultAlreadySet: { category: "admin", message: () => "The liquidity vault is already set." },
+  // ---------------------------------------------------------------- engine: admin
+  ParameterOutOfBounds: {
+    category: "admin",
+    message: (a) => `Parameter ${text(a.parameter)} = ${a.value} is outside its bounds [${a.min}, ${a.max}].`,
+  },
+  InvalidTier: {
+    category: "admin",
+    message: (a) => `Tier ${a.index} is invalid (empty list, too many or not increasing).`,
+  },
+  TooManyMarkets: { category: "admin", message: (a) => `The market count reached its cap of ${a.max}.` },
+  ZeroOracle: { category: "admin", message: () => "A market needs an oracle adapter." },
+  OwnableInvalidOwner: { category: "admin", message: (a) => `${a.owner} cannot be the owner.` },
+  OwnableUnauthorizedAccount: {
+    category: "authorization",
+    message: (a) => `${a.account} is not the owner of the contract.`,
+  },
+  // ---------------------------------------------------------------- collateral vault
+  ZeroAmount: { category: "input", message: () => "The amount must be greater than zero." },
+  ZeroAddress: { category: "input", message: () => "The zero address is not allowed here." },
+  InsufficientWithdrawable: {
+    category: "margin",
+    message: (a) =>
+      `Cannot withdraw ${usd(a.requested)}: only ${usd(a.available)} is free (equity minus initial margin, at most the collateral).`,
+  },
+  InsufficientBalance: {
+    category: "margin",
+    message: (a) =>
+      `Account ${a.account} holds ${usd(a.available)}, less than the ${usd(a.requested)} to move.`,
+  },
+  UnsupportedTokenBehaviour: {
+    category: "token",
+    message: (a) =>
+      `The token moved ${a.actual} units instead of ${a.expected} (fee-on-transfer or rebasing).`,
+  },
+  UnsupportedTokenDecimals: {
+    category: "token",
+    message: (a) => `The collateral token has ${a.decimals} decimals; 6 are required.`,
+  },
+  NotBalanceManager: {
+    category: "authorization",
+    message: (a) => `${a.caller} is not allowed to move collateral between accounts.`,
+  },
+  SelfOperator: { category: "input", message: () => "An account cannot be its own operator." },
+  SafeERC20FailedOperation: {
+    category: "token",
+    message: (a) => `The token ${a.token} refused the transfer.`,
+  },
+  // ---------------------------------------------------------------- liquidity vault (ERC-4626, ERC-20)
+  ERC4626ExceededMaxDeposit: {
+    category: "limit",
+    message: (a) =>
+      `Cannot deposit ${usdc(a.assets)}: at most ${usdc(a.max)} may be deposited now (cap or pause).`,
+  },
+  ERC4626ExceededMaxMint: {
+    category: "limit",
+    message: (a) => `Cannot mint ${formatSize(a.shares)} shares: at most ${formatSize(a.max)} now.`,
+  },
+  ERC4626ExceededMaxWithdraw: {
+    category: "limit",
+    message: (a) =>
+      `Cannot withdraw ${usdc(a.assets)}: at most ${usdc(a.max)} now (the vault keeps the backing its open interest requires).`,
+  },
+  ERC4626ExceededMaxRedeem: {
+    category: "limit",
+    message: (a) => `Cannot redeem ${formatSize(a.shares)} shares: at most ${formatSize(a.max)} now.`,
+  },
+  ERC20InsufficientAllowance: {
+    category: "token",
+    message: (a) => `Allowance of ${a.spender} is ${a.allowance}, below the ${a.needed} needed.`,
+  },
+  ERC20InsufficientBalance: {
+    category: "token",
+    message: (a) => `${a.sender} holds ${a.balance} token units, below the ${a.needed} needed.`,
+  },
+  ERC20InvalidApprover: { category: "token", message: (a) => `Invalid approver ${a.approver}.` },
+  ERC20InvalidReceiver: { category: "token", message: (a) => `Invalid receiver ${a.receiver}.` },
+  ERC20InvalidSender: { category: "token", message: (a) => `Invalid sender ${a.sender}.` },
+  ERC20InvalidSpender: { category: "token", message: (a) => `Invalid spender ${a.spender}.` },
+  // ---------------------------------------------------------------- oracle adapter
+  StalePrice: {
+    category: "oracle",
+    message: (a) =>
+      `The oracle price is stale: updated ${time(a.currentTime - a.updatedAt)} ago, heartbeat ${time(a.heartbeat)}.`,
+  },
+  ZeroUpdatedAt: { category: "oracle", message: () => "The oracle round is incomplete (updatedAt = 0)." },
+  UpdatedAtInFuture: {
+    category: "oracle",
+    message: (a) => `The oracle's timestamp ${a.updatedAt} is in the future (now ${a.currentTime}).`,
+  },
+  NonPositiveAnswer: {
+    category: "oracle",
+    message: (a) => `The oracle answered ${a.answer}, not a positive price.`,
+  },
+  PriceOutOfBounds: {
+    category: "oracle",
+    message: (a) =>
+      `The oracle price ${formatUsd(a.price)} is outside its bounds [${formatUsd(a.minPrice)}, ${formatUsd(a.maxPrice)}].`,
+  },
+  PriceDeviationTooHigh: {
+    category: "oracle",
+    message: (a) =>
+      `The oracle (${formatUsd(a.primary)}) deviates ${formatRate(a.deviation, 2)} from the second source (${formatUsd(a.secondary)}), beyond ${formatRate(a.maxDeviation, 2)}.`,
+  },
+  SequencerDown: { category: "oracle", message: () => "The L2 sequencer is down: prices cannot be trusted." },
+  SequencerGracePeriodNotOver: {
+    category: "oracle",
+    message: (a) =>
+      `The L2 sequencer restarted at ${a.startedAt}; prices are refused for ${time(a.gracePeriod)}.`,
+  },
+  SequencerStatusInvalid: {
+    category: "oracle",
+    message: () => "The L2 sequencer uptime feed gave an invalid round.",
+  },
+  SecondaryStalePrice: {
+    category: "oracle",
+    message: (a) =>
+      `The second price source is stale: updated ${time(a.currentTime - a.updatedAt)} ago, heartbeat ${time(a.heartbeat)}.`,
+  },
+  SecondaryZeroUpdatedAt: {
+    category: "oracle",
+    message: () => "The second price source's round is incomplete.",
+  },
+  SecondaryUpdatedAtInFuture: {
+    category: "oracle",
+    message: (a) => `The second source's timestamp ${a.updatedAt} is in the future (now ${a.currentTime}).`,
+  },
+  SecondaryNonPositiveAnswer: {
+    category: "oracle",
+    message: (a) => `The second price source answered ${a.answer}, not a positive price.`,
+  },
+  InvalidHeartbeat: {
+    category: "admin",
+    message: (a) => `Heartbeat ${time(a.heartbeat)} is outside its bounds.`,
+  },
+  InvalidGracePeriod: {
+    category: "admin",
+    message: (a) => `Grace period ${time(a.gracePeriod)} is too long.`,
+  },
+  InvalidMaxDeviation: {
+    category: "admin",
+    message: (a) => `Deviation band ${formatRate(a.maxDeviation, 2)} is outside (0, 50 %].`,
+  },
+  InvalidPriceBounds: {
+    category: "admin",
+    message: (a) => `Price bounds [${formatUsd(a.minPrice)}, ${formatUsd(a.maxPrice)}] are invalid.`,
+  },
+  UnsupportedFeedDecimals: {
+    category: "admin",
+    message: (a) => `Feed ${a.feed} has ${a.decimals} decimals; at most 36 are supported.`,
+  },
+  // ---------------------------------------------------------------- OpenZeppelin internals
+  ReentrancyGuardReentrantCall: { category: "internal", message: () => "Reentrant call refused." },
+  SafeCastOverflowedIntDowncast: {
+    category: "internal",
+    message: (a) => `The value ${a.value} does not fit int${a.bits}.`,
+  },
+  SafeCastOverflowedIntToUint: { category: "internal", message: (a) => `The value ${a.value} is negative.` },
+  SafeCastOverflowedUintDowncast: {
+    category: "internal",
+    message: (a) => `The value ${a.value} does not fit uint${a.bits}.`,
+  },
+  SafeCastOverflowedUintToInt: {
+    category: "internal",
+    message: (a) => `The value ${a.value} does not fit int256.`,
+  },
+};

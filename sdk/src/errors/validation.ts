@@ -1,0 +1,131 @@
+/**
+ * Errors the SDK throws before it sends anything: bad input, a missing wallet, a trade its own math says the engine
+ * would refuse. Each carries the values it checked.
+ */
+import { formatUsd } from "../format.js";
+import type { TradeCheckFailure } from "../math/tradePreview.js";
+import { PerpError, type PerpErrorParameters } from "./base.js";
+
+/** Base class of the errors thrown before a transaction is sent. */
+export class PerpValidationError extends PerpError {
+  override name = "PerpValidationError";
+}
+
+/** A trade size of zero, or a reduce larger than the position. */
+export class InvalidSizeError extends PerpValidationError {
+  override name = "InvalidSizeError";
+  constructor(
+    readonly size: bigint,
+    reason = "A trade needs a non-zero size.",
+  ) {
+    super(reason, { metaMessages: [`size: ${size}`] });
+  }
+}
+
+/** An amount of zero (deposit, withdrawal, liquidity). */
+export class ZeroAmountError extends PerpValidationError {
+  override name = "ZeroAmountError";
+  constructor(readonly what: string) {
+    super(`The ${what} must be greater than zero.`);
+  }
+}
+
+/** A market id that is not listed. */
+export class UnknownMarketError extends PerpValidationError {
+  override name = "UnknownMarketError";
+  constructor(
+    readonly marketId: bigint,
+    args: PerpErrorParameters = {},
+  ) {
+    super(`No market has id ${marketId}.`, args);
+  }
+}
+
+/** Reduce or close without a position in the market. */
+export class NoPositionError extends PerpValidationError {
+  override name = "NoPositionError";
+  constructor(readonly marketId: bigint) {
+    super(`The account has no position in market ${marketId}.`);
+  }
+}
+
+/**
+ * The trade would leave equity below the initial margin the tiers require (SPEC §5): the account's leverage would
+ * be above what the position's tier allows. `maxLeverage` is that tier's, 18 decimals.
+ */
+export class LeverageAboveTierError extends PerpValidationError {
+  override name = "LeverageAboveTierError";
+  constructor(
+    readonly params: {
+      marketId: bigint;
+      equity: bigint;
+      initialMargin: bigint;
+      notional: bigint;
+      maxLeverage: bigint;
+    },
+  ) {
+    super(
+      `Leverage above the tier: the account would need ${formatUsd(params.initialMargin)} USD of initial margin but its equity after the trade would be ${formatUsd(params.equity)} USD.`,
+      {
+        metaMessages: [
+          `position notional after the trade: ${formatUsd(params.notional)} USD`,
+          `tier max leverage: ${formatUsd(params.maxLeverage)}x`,
+        ],
+      },
+    );
+  }
+}
+
+/** The position's notional would be above the market's largest tier. */
+export class NotionalAboveMaxTierError extends PerpValidationError {
+  override name = "NotionalAboveMaxTierError";
+  constructor(readonly params: { marketId: bigint; notional: bigint; maxNotional: bigint }) {
+    super(
+      `The position's notional ${formatUsd(params.notional)} USD would be above market ${params.marketId}'s largest tier (${formatUsd(params.maxNotional)} USD).`,
+    );
+  }
+}
+
+/**
+ * Any other engine check the SDK's preview says the trade would fail (reduce-only market, circuit breaker, caps,
+ * minimum margin, an explicit acceptable price already crossed); `failure` names it like the contract error.
+ */
+export class TradeRejectedError extends PerpValidationError {
+  override name = "TradeRejectedError";
+  constructor(readonly failure: TradeCheckFailure) {
+    super(`The engine would reject this trade: ${failure.error}.`, {
+      metaMessages: Object.entries(failure)
+        .filter(([key]) => key !== "error")
+        .map(([key, value]) => `${key}: ${String(value)}`),
+    });
+  }
+}
+
+/** A write was called on a client created without a wallet client (or one without an account). */
+export class WalletRequiredError extends PerpValidationError {
+  override name = "WalletRequiredError";
+  constructor(action: string) {
+    super(`${action} needs a walletClient with an account: pass one to createPerpClient.`);
+  }
+}
+
+/** A read that needs an account got none and the client has no wallet account to default to. */
+export class AccountRequiredError extends PerpValidationError {
+  override name = "AccountRequiredError";
+  constructor(action: string) {
+    super(`${action} needs an account: pass \`account\` or a walletClient with an account.`);
+  }
+}
+
+/** The clients are on another chain than the deployment. */
+export class ChainMismatchError extends PerpValidationError {
+  override name = "ChainMismatchError";
+  constructor(readonly params: { expected: number; actual: number }) {
+    super(`The deployment is for chain ${params.expected} but the client is on chain ${params.actual}.`);
+  }
+}
+
+/** An address book that is missing a contract or holds an invalid address. */
+export class InvalidDeploymentError extends PerpValidationError {
+  override name = "InvalidDeploymentError";
+}

@@ -1,0 +1,52 @@
+import type { Address } from "viem";
+import { getContractEvents } from "viem/actions";
+
+import { perpEngineAbi } from "../abis/perpEngine.js";
+import type { PerpClientBase } from "../client.js";
+import { toPerpError, type PerpError } from "../errors/index.js";
+import { fetchPaged, type BlockRangeParameters } from "./paging.js";
+import { toTradeEvent, type TradeEvent } from "./types.js";
+
+/** Parameters of {@link getTradeHistory}. */
+export type GetTradeHistoryParameters = BlockRangeParameters & {
+  /** Only this account's trades. */
+  account?: Address;
+  /** Only this market's trades. */
+  marketId?: bigint;
+};
+
+/** The trades, oldest first. */
+export type GetTradeHistoryReturnType = TradeEvent[];
+
+/** Errors {@link getTradeHistory} can throw. */
+export type GetTradeHistoryErrorType = PerpError;
+
+/**
+ * Past `Trade` events, filtered by account and market on the node (indexed topics), fetched in pages of
+ * `pageSize` blocks from the deployment's start block (or `fromBlock`) to the latest block (or `toBlock`).
+ *
+ * @example
+ * const trades = await perp.getTradeHistory({ account: "0x…", pageSize: 5_000n });
+ * for (const t of trades) console.log(t.blockNumber, formatSize(t.sizeDelta), formatUsd(t.fillPrice));
+ */
+export async function getTradeHistory(
+  client: PerpClientBase,
+  parameters: GetTradeHistoryParameters = {},
+): Promise<GetTradeHistoryReturnType> {
+  try {
+    return await fetchPaged(client, parameters, async (fromBlock, toBlock) => {
+      const logs = await getContractEvents(client.publicClient, {
+        address: client.deployment.contracts.perpEngine,
+        abi: perpEngineAbi,
+        eventName: "Trade",
+        args: { account: parameters.account, marketId: parameters.marketId },
+        fromBlock,
+        toBlock,
+        strict: true,
+      });
+      return logs.map(toTradeEvent);
+    });
+  } catch (err) {
+    throw toPerpError(err, "getTradeHistory");
+  }
+}

@@ -1,0 +1,218 @@
+/**
+ * Bigint mirror of `contracts/engine/AccountMargin.sol` (SPEC §5): each position valued at the mark or fair price,
+ * the account's equity, initial and maintenance margin, utilisation and withdrawable amount, and the exact
+ * liquidation price (doubling then bisection over integer prices, the same steps as the contract). Every function
+ * takes the state of one block and its timestamp and returns what the engine's view returns at that block.
+ */
+import { mulDivFloor, mulDivUp, WAD } from "./fixedPointMath.js";
+import { owedCeil } from "./fundingMath.js";
+import { checkInt256, MAX_UINT256, toInt256 } from "./int256.js";
+import { initialMarginUp, maintenanceMarginUp, notionalUp } from "./marginMath.js";
+import {
+  fairPriceNow,
+  markPrice,
+  pendingFundingIndex,
+  type MarketValuationInput,
+  type TierParams,
+} from "./marketAccounting.js";
+import { pnlFloor } from "./positionMath.js";
+import { toTokenDown } from "./tokenUnits.js";
+
+/** Largest price the liquidation-price search tries (2^128 wei). */
+export const MAX_SEARCH_PRICE = 1n << 128n;
+
+/** A stored position (`Position`): signed size, cost basis and the funding index at its last settlement. */
+export interface PositionState {
+  size: bigint;
+  openNotional: bigint;
+  lastFundingIndex: bigint;
+}
+
+/** One position of an account together with its market's state at the block. */
+export interface AccountPositionInput extends PositionState {
+  marketId: bigint;
+  market: MarketValuationInput;
+}
+
+/** An account at one block: its collateral and every open position (in any order). */
+export interface AccountStateInput {
+  collateral: bigint;
+  positions: readonly AccountPositionInput[];
+}
+
+/** One position valued at a price (`PositionValue`). */
+export interface PositionValue {
+  /** The price used: mark or fair. */
+  price: bigint;
+  pnl: bigint;
+  /** Funding owed but not settled (positive: owes). */
+  fundingOwed: bigint;
+  notional: bigint;
+  initialMargin: bigint;
+  maintenanceMargin: bigint;
+  /** The tier the notional falls in. */
+  tier: TierParams;
+}
+
+/** The margin summary (`AccountMargin` struct), all 18-decimal USD. */
+export interface AccountMarginResult {
+  collateral: bigint;
+  equity: bigint;
+  initialMargin: bigint;
+  maintenanceMargin: bigint;
+  /** Σ MM / equity (18 decimals, rounded up); 2^256 − 1 when equity ≤ 0 with open positions. */
+  marginUtilisation: bigint;
+  withdrawable: bigint;
+}
+
+/** The tier whose range holds `notional`; the last tier above its cap (`_tierFor`). */
+export function tierFor(tiers: readonly TierParams[], notional: bigint): TierParams {
+  if (tiers.length === 0) throw new RangeError("market has no tiers");
+  const last = tiers.length - 1;
+  for (let i = 0; i < last; i++) if (notional <= tiers[i].upToNotional) return tiers[i];
+  return tiers[last];
+}
+
+/** Values one position at the mark (`atFair = false`) or the fair price advanced to `timestamp` (`_valuePosition`). */
+export function valuePosition(p: AccountPositionInput, timestamp: bigint, atFair: boolean): PositionValue {
+  const { market } = p;
+  const mark = markPrice(market, market.oraclePrice);
+  const price = atFair ? fairPriceNow(market, mark, timestamp) : mark;
+  const notional = notionalUp(p.size, price);
+  const tier = tierFor(market.tiers, notional);
+  return {
+    price,
+    pnl: pnlFloor(p.size, p.openNotional, price),
+    fundingOwed: owedCeil(
+      p.size,
+      checkInt256(pendingFundingIndex(market, market.oraclePrice, timestamp) - p.lastFundingIndex),
+    ),
+    notional,
+    initialMargin: initialMarginUp(notional, tier.maxLeverage),
+    maintenanceMargin: maintenanceMarginUp(notional, tier.mmr),
+    tier,
+  };
+}
+
+/**
+ * The margin summary at mark (`accountMargin`) or fair prices (`accountMarginAtFair`): equity = collateral +
+ * Σ (PnL − funding owed), Σ IM, Σ MM, utilisation = Σ MM / equity rounded up, withdrawable = max(0, min(collateral,
+ * equity − Σ IM)).
+ */
+export function accountMargin(
+  account: AccountStateInput,
+  timestamp: bigint,
+  atFair = false,
+): AccountMarginResult {
+  const collateral = checkInt256(account.collateral, "collateral");
+  let equity = collateral;
+  let initialMargin = 0n;
+  let maintenanceMargin = 0n;
+  for (const p of account.positions) {
+    if (p.size === 0n) continue;
+    const v = valuePosition(p, timestamp, atFair);
+    equity = checkInt256(equity + checkInt256(v.pnl - v.fundingOwed), "equity");
+    initialMargin += v.initialMargin;
+    maintenanceMargin += v.maintenanceMargin;
+  }
+  const free = checkInt256(equity - toInt256(initialMargin, "initialMargin"));
+  let withdrawable = 0n;
+  if (free > 0n && collateral > 0n) withdrawable = free < collateral ? free : collateral;
+  let marginUtilisation = 0n;
+  if (equity > 0n) marginUtilisation = mulDivUp(maintenanceMargin, WAD, equity);
+  else if (maintenanceMargin > 0n) marginUtilisation = MAX_UINT256;
+  return { collateral, equity, initialMargin, maintenanceMargin, marginUtilisation, withdrawable };
+}
+
+/** equity − Σ MM at fair prices (`maintenanceMargin`): the account is liquidatable when this is negative. */
+export function maintenanceMargin(account: AccountStateInput, timestamp: bigint): bigint {
+  const m = accountMargin(account, timestamp, true);
+  return checkInt256(m.equity - toInt256(m.maintenanceMargin));
+}
+
+/**
+ * What the collateral vault lets the account withdraw, 18-decimal USD (`CollateralVault.withdrawableUsd` with the
+ * engine as guard): 0 for collateral ≤ 0; all of it for a flat account; else the margin summary's withdrawable.
+ */
+export function withdrawableUsd(account: AccountStateInput, timestamp: bigint): bigint {
+  const balance = checkInt256(account.collateral, "collateral");
+  if (balance <= 0n) return 0n;
+  if (!account.positions.some((p) => p.size !== 0n)) return balance;
+  const free = accountMargin(account, timestamp, false).withdrawable;
+  return free < balance ? free : balance;
+}
+
+/** {@link withdrawableUsd} in USDC units, rounded down (`CollateralVault.maxWithdraw`). */
+export function maxWithdraw(account: AccountStateInput, timestamp: bigint): bigint {
+  return toTokenDown(withdrawableUsd(account, timestamp));
+}
+
+/** Funding the position owes now but has not settled, USD (`accruedFunding`; 0 for no position). */
+export function accruedFunding(p: AccountPositionInput, timestamp: bigint): bigint {
+  if (p.size === 0n) return 0n;
+  const index = pendingFundingIndex(p.market, p.market.oraclePrice, timestamp);
+  return owedCeil(p.size, checkInt256(index - p.lastFundingIndex));
+}
+
+/** Unrealised PnL at the mark price, USD (`unrealisedPnl`; 0 for no position). */
+export function unrealisedPnl(p: AccountPositionInput): bigint {
+  if (p.size === 0n) return 0n;
+  return pnlFloor(p.size, p.openNotional, markPrice(p.market, p.market.oraclePrice));
+}
+
+/**
+ * f(P) = base + ⌊size × P⌋ − MM(notional(size, P)) (`_maintenanceAt`): the account's maintenance margin when the
+ * position's market is at fair price P; liquidatable when negative.
+ */
+export function maintenanceAt(
+  base: bigint,
+  size: bigint,
+  tiers: readonly TierParams[],
+  price: bigint,
+): bigint {
+  const notional = notionalUp(size, price);
+  const mmr = tierFor(tiers, notional).mmr;
+  const value = mulDivFloor(size, toInt256(price, "price"), WAD);
+  return checkInt256(base + value - toInt256(maintenanceMarginUp(notional, mmr)), "maintenance margin");
+}
+
+/**
+ * `_searchLiquidationPrice`: brackets by doubling from 1 wei, then bisects. For a long the highest price with
+ * f < 0 (0 if none), for a short the lowest (1 if already liquidatable at 1 wei, 0 if none up to 2^128).
+ */
+export function searchLiquidationPrice(base: bigint, size: bigint, tiers: readonly TierParams[]): bigint {
+  const isLong = size > 0n;
+  const bad = (price: bigint) => maintenanceAt(base, size, tiers, price) < 0n;
+  let probe = 1n;
+  const badAtProbe = bad(probe);
+  if (isLong && !badAtProbe) return 0n;
+  if (!isLong && badAtProbe) return 1n;
+  while (probe < MAX_SEARCH_PRICE && bad(probe) === badAtProbe) probe <<= 1n;
+  if (bad(probe) === badAtProbe) return isLong ? probe : 0n;
+  let lo = probe >> 1n;
+  let hi = probe;
+  while (hi - lo > 1n) {
+    const mid = lo + (hi - lo) / 2n;
+    if (bad(mid) === badAtProbe) lo = mid;
+    else hi = mid;
+  }
+  return isLong ? lo : hi;
+}
+
+/**
+ * The fair price of `marketId` at which the account's maintenance margin turns negative, other positions held at
+ * their fair prices advanced to `timestamp` (`liquidationPrice`): for a long the highest such price, for a short
+ * the lowest; 0 when no positive price makes the account liquidatable, or when it has no position there.
+ */
+export function liquidationPrice(account: AccountStateInput, marketId: bigint, timestamp: bigint): bigint {
+  const target = account.positions.find((p) => p.marketId === marketId);
+  if (target === undefined || target.size === 0n) return 0n;
+  let base = checkInt256(checkInt256(account.collateral) - target.openNotional);
+  for (const p of account.positions) {
+    if (p.size === 0n) continue;
+    const v = valuePosition(p, timestamp, true);
+    if (p.marketId === marketId) base = checkInt256(base - v.fundingOwed);
+    else base = checkInt256(base + v.pnl - v.fundingOwed - toInt256(v.maintenanceMargin));
+  }
+  return searchLiquidationPrice(base, target.size, target.market.tiers);
+}
