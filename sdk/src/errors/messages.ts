@@ -78,6 +78,17 @@ export const contractErrorMessages: MessageTable = {
     message: () => "Trading is not open yet: the engine's liquidity vault is not set.",
   },
   LiquidityVaultAlreadySet: { category: "admin", message: () => "The liquidity vault is already set." },
+  LiquidationEngineAlreadySet: { category: "admin", message: () => "The liquidation engine is already set." },
+  NotLiquidationEngine: {
+    category: "authorization",
+    message: (a) =>
+      `${a.caller} is not the liquidation engine: only it may close positions for liquidation or ADL.`,
+  },
+  NotAReduction: {
+    category: "input",
+    message: (a) =>
+      `A liquidation close must reduce the position in market ${a.marketId}: size ${a.size}, change ${a.sizeDelta}.`,
+  },
   // ---------------------------------------------------------------- engine: admin
   ParameterOutOfBounds: {
     category: "admin",
