@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 import hardhatViem from "@nomicfoundation/hardhat-viem";
-import { defineConfig } from "hardhat/config";
+import { configVariable, defineConfig } from "hardhat/config";
 
 // solc is compiled offline from the `solc` npm package (wasm build); the path must be absolute.
 const require = createRequire(import.meta.url);
@@ -10,6 +10,25 @@ const solcPath = require.resolve("solc/soljson.js");
 
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers, hardhatViem],
+  networks: {
+    // A local `npx hardhat node` (or Anvil). PERP_LOCAL_RPC_URL points elsewhere, e.g. another port.
+    localhost: {
+      type: "http",
+      url: process.env.PERP_LOCAL_RPC_URL ?? "http://127.0.0.1:8545",
+    },
+    // A real network. Configuration variables are read only when this network is used: from the environment,
+    // else from Hardhat's keystore (`npx hardhat keystore set PERP_DEPLOYER_KEY`). Never commit a key.
+    live: {
+      type: "http",
+      url: configVariable("PERP_RPC_URL"),
+      accounts: [configVariable("PERP_DEPLOYER_KEY")],
+    },
+  },
+  // Explorer verification (`"verify": true` in a network's deploy config, or `npx hardhat ignition verify …`).
+  // Blockscout and Sourcify need no key; Etherscan's is read only when verifying.
+  verify: {
+    etherscan: { apiKey: configVariable("ETHERSCAN_API_KEY") },
+  },
   solidity: {
     version: SOLC_VERSION,
     path: solcPath,
