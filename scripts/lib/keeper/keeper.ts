@@ -1,0 +1,699 @@
+// The keeper: one `runPass()` discovers accounts from the engine's `Trade` events (the chain is the only source of
+// the account list), reads each account's health through the SDK (`getAccount`: the lens at fair prices), asks
+// `previewLiquidation` for those below maintenance margin, liquidates the ones whose reward beats the gas, and
+// runs auto-deleveraging when a shortfall is queued (submits the highest-ranked candidates among the discovered
+// accounts, executes once the ranking window is over). Reads are retried with backoff on RPC errors and grouped
+// in batches; transactions go out back to back through one nonce-managed sender. Everything is logged as events
+// (see logger.ts). The CLI (scripts/keeper.ts) runs passes in a loop or once; the demo imports `createKeeper`.
+import {
+  BaseError,
+  ContractFunctionRevertedError,
+  encodeFunctionData,
+  getAddress,
+  parseEventLogs,
+  type Address,
+  type Hash,
+  type PublicClient,
+} from "viem";
+import {
+  estimateContractGas,
+  estimateFeesPerGas,
+  getBlock,
+  getBlockNumber,
+  getGasPrice,
+  readContract,
+  simulateContract,
+} from "viem/actions";
+
+import {
+  createPerpClient,
+  getAccount,
+  getMarkets,
+  getTradeHistory,
+  perpErrorsAbi,
+  type Account,
+  type PerpClient,
+  type PerpDeployment,
+} from "../../../sdk/src/index.js";
+import { LiquidationEngine__factory } from "../../../types/ethers-contracts/index.js";
+import { createJsonLogger, type Logger } from "./logger.js";
+import { sleep, withRetry, type RetryOptions } from "./retry.js";
+import { TransactionSender, type KeeperWalletClient } from "./sender.js";
+
+// The liquidation engine's ABI (`as const`, from the TypeChain factory `hardhat build` generates). When the SDK
+// exports it, this is the one line to change: `import { liquidationEngineAbi } from "../../../sdk/src/index.js";`
+// (and `readEngine` / `simulateEngine` below can become the SDK's liquidation and ADL actions).
+const liquidationEngineAbi = LiquidationEngine__factory.abi;
+/** For decoding reverts that bubble up from the engine, the vaults or an oracle. */
+const decodingAbi = [...liquidationEngineAbi, ...perpErrorsAbi];
+
+const WAD = 10n ** 18n;
+/** Gas-estimate headroom: +20 %. */
+const GAS_HEADROOM_BPS = 12_000n;
+/** Simulations without a wallet (dry run) are sent from this address. */
+const DRY_RUN_FROM: Address = "0x000000000000000000000000000000000000dEaD";
+
+export interface KeeperConfig {
+  publicClient: PublicClient;
+  /** Signs the keeper's transactions; without one the keeper only reports (dry run). */
+  walletClient?: KeeperWalletClient;
+  /** The SDK's address book. */
+  deployment: PerpDeployment;
+  liquidationEngine: Address;
+  logger?: Logger;
+  /** Find and evaluate, send nothing (default false). */
+  dryRun?: boolean;
+  /** Accounts read concurrently, one JSON-RPC batch on a batching transport (default 25). */
+  batchSize?: number;
+  /** Liquidations sent per pass, most profitable first (default 20). */
+  maxLiquidationsPerPass?: number;
+  /** Least reward minus gas cost worth a liquidation, 18-decimal USD (default 0). */
+  minProfitUsd?: bigint;
+  /** The gas token's USD price, 18 decimals; default: the oracle price of the market `nativeSymbol`. */
+  nativePriceUsd?: bigint;
+  /** The market whose oracle prices the gas token (default "ETH"). */
+  nativeSymbol?: string;
+  /** Run auto-deleveraging (default true). */
+  adl?: boolean;
+  /** `executeAdl` calls per pass (default 8). */
+  maxAdlStepsPerPass?: number;
+  /** Wait within the pass for an ADL ranking window that closes within this many ms (default 0: next pass). */
+  adlWaitMs?: number;
+  /** Blocks per `eth_getLogs` page (default 10,000). */
+  pageSize?: bigint;
+  /** Scan events from this block (default: the address book's startBlock). */
+  fromBlock?: bigint;
+  retry?: RetryOptions;
+  /** Aborting stops the pass before its next transaction (transactions already sent are still awaited). */
+  signal?: AbortSignal;
+}
+
+export interface LiquidationRecord {
+  account: Address;
+  txHash: Hash;
+  notionalClosed: bigint;
+  fee: bigint;
+  keeperReward: bigint;
+  insuranceFee: bigint;
+  partialOnly: boolean;
+  /** Bad debt left for ADL by this liquidation, USD. */
+  shortfallForAdl: bigint;
+  gasUsed: bigint;
+}
+
+export interface LiquidationCandidate {
+  account: Address;
+  maintenanceMargin: bigint;
+  keeperReward: bigint;
+  insuranceFee: bigint;
+  notionalClosed: bigint;
+  expectedBadDebt: bigint;
+  gas: bigint;
+  gasCostUsd: bigint;
+  profitUsd: bigint;
+}
+
+export interface AdlExecution {
+  victim: Address;
+  sizeDelta: bigint;
+  price: bigint;
+  covered: bigint;
+  txHash: Hash;
+}
+
+export interface AdlReport {
+  pending: boolean;
+  requestId?: bigint;
+  /** Accounts this pass added to the candidate set. */
+  submitted: Address[];
+  executed: AdlExecution[];
+  /** The request was fully covered in this pass. */
+  resolved: boolean;
+  /** When the ranking window closes, if it was still open. */
+  executableAt?: bigint;
+}
+
+export interface PassReport {
+  blockNumber: bigint;
+  accountsKnown: number;
+  newAccounts: number;
+  accountsChecked: number;
+  /** Below maintenance margin (the SDK's view). */
+  underwater: Address[];
+  liquidations: LiquidationRecord[];
+  /** In a dry run: what would have been sent. */
+  wouldLiquidate: LiquidationCandidate[];
+  skipped: { account: Address; reason: string }[];
+  adl: AdlReport;
+  errors: number;
+  dryRun: boolean;
+  durationMs: number;
+}
+
+/** A contract revert's error name and arguments, or undefined for other failures. */
+export function revertOf(error: unknown): { name: string; args: readonly unknown[] } | undefined {
+  if (!(error instanceof BaseError)) return undefined;
+  const revert = error.walk((e) => e instanceof ContractFunctionRevertedError);
+  if (!(revert instanceof ContractFunctionRevertedError) || revert.data === undefined) return undefined;
+  return { name: revert.data.errorName, args: revert.data.args ?? [] };
+}
+
+export class Keeper {
+  /** Accounts with positions (or freshly seen trading): the ones checked each pass. */
+  readonly accounts = new Set<Address>();
+  readonly #config: KeeperConfig;
+  readonly #perp: PerpClient;
+  readonly #log: Logger;
+  readonly #sender: TransactionSender | undefined;
+  readonly #dryRun: boolean;
+  #scannedTo: bigint | undefined;
+  #adlConstants: { window: bigint; maxCandidates: number } | undefined;
+
+  constructor(config: KeeperConfig) {
+    this.#config = config;
+    this.#log = config.logger ?? createJsonLogger();
+    this.#perp = createPerpClient({ publicClient: config.publicClient, deployment: config.deployment });
+    this.#dryRun = config.dryRun === true || config.walletClient === undefined;
+    this.#sender =
+      config.walletClient === undefined || this.#dryRun
+        ? undefined
+        : new TransactionSender({
+            publicClient: config.publicClient,
+            walletClient: config.walletClient,
+            logger: this.#log,
+            retry: this.#retryOptions("send"),
+          });
+  }
+
+  /** The address rewards go to (the wallet's), or the dry-run placeholder. */
+  get keeperAddress(): Address {
+    return this.#config.walletClient?.account.address ?? DRY_RUN_FROM;
+  }
+
+  #retryOptions(what: string): RetryOptions {
+    return {
+      ...this.#config.retry,
+      signal: this.#config.signal,
+      onRetry: ({ attempt, delayMs, error }) =>
+        this.#log.warn("rpc-retry", { what, attempt, delayMs, error }),
+    };
+  }
+
+  #retry<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    return withRetry(fn, this.#retryOptions(what));
+  }
+
+  #readEngine<
+    const F extends
+      | "previewLiquidation"
+      | "pendingAdl"
+      | "adlRank"
+      | "ADL_RANKING_WINDOW"
+      | "MAX_ADL_CANDIDATES",
+  >(functionName: F, args?: readonly unknown[]) {
+    return this.#retry(functionName, () =>
+      readContract(this.#config.publicClient, {
+        address: this.#config.liquidationEngine,
+        abi: liquidationEngineAbi,
+        functionName,
+        args,
+      } as never),
+    );
+  }
+
+  /** One pass: discover, check, liquidate, deleverage. Throws only when the node cannot be read at all. */
+  async runPass(): Promise<PassReport> {
+    const started = Date.now();
+    const report: PassReport = {
+      blockNumber: 0n,
+      accountsKnown: 0,
+      newAccounts: 0,
+      accountsChecked: 0,
+      underwater: [],
+      liquidations: [],
+      wouldLiquidate: [],
+      skipped: [],
+      adl: { pending: false, submitted: [], executed: [], resolved: false },
+      errors: 0,
+      dryRun: this.#dryRun,
+      durationMs: 0,
+    };
+    report.blockNumber = await this.#retry("getBlockNumber", () =>
+      getBlockNumber(this.#config.publicClient, { cacheTime: 0 }),
+    );
+    report.newAccounts = await this.#discover(report.blockNumber);
+    const snapshot = await this.#checkAccounts(report);
+    report.accountsKnown = this.accounts.size;
+
+    const candidates = await this.#evaluate(report);
+    if (this.#dryRun) {
+      report.wouldLiquidate = candidates;
+      for (const c of candidates) this.#log.info("would-liquidate", { ...c });
+    } else if (candidates.length > 0) {
+      report.liquidations = await this.#liquidate(candidates, report);
+    }
+    if (this.#config.adl !== false) await this.#deleverage(snapshot, report);
+
+    report.durationMs = Date.now() - started;
+    this.#log.info("pass-complete", {
+      block: report.blockNumber,
+      accounts: report.accountsKnown,
+      newAccounts: report.newAccounts,
+      underwater: report.underwater.length,
+      liquidated: report.liquidations.length,
+      wouldLiquidate: report.wouldLiquidate.length,
+      adlPending: report.adl.pending,
+      adlExecuted: report.adl.executed.length,
+      errors: report.errors,
+      dryRun: this.#dryRun,
+      durationMs: report.durationMs,
+    });
+    return report;
+  }
+
+  /** Adds every account that traded since the last scan (from the deployment's start block on the first pass). */
+  async #discover(toBlock: bigint): Promise<number> {
+    const fromBlock =
+      this.#scannedTo === undefined
+        ? (this.#config.fromBlock ?? BigInt(this.#config.deployment.startBlock ?? 0))
+        : this.#scannedTo + 1n;
+    if (fromBlock > toBlock) return 0;
+    const trades = await this.#retry("getTradeHistory", () =>
+      getTradeHistory(this.#perp, { fromBlock, toBlock, pageSize: this.#config.pageSize }),
+    );
+    let added = 0;
+    for (const t of trades) {
+      const account = getAddress(t.account);
+      if (!this.accounts.has(account)) {
+        this.accounts.add(account);
+        added++;
+      }
+    }
+    this.#scannedTo = toBlock;
+    this.#log.info("discovered", {
+      fromBlock,
+      toBlock,
+      trades: trades.length,
+      newAccounts: added,
+      known: this.accounts.size,
+    });
+    return added;
+  }
+
+  /** Reads every known account through the SDK, in concurrent batches; forgets flat ones (a new trade re-adds them). */
+  async #checkAccounts(report: PassReport): Promise<Map<Address, Account>> {
+    const snapshot = new Map<Address, Account>();
+    const batch = Math.max(1, this.#config.batchSize ?? 25);
+    const all = [...this.accounts];
+    for (let i = 0; i < all.length; i += batch) {
+      const chunk = all.slice(i, i + batch);
+      const results = await Promise.allSettled(
+        chunk.map((account) => this.#retry("getAccount", () => getAccount(this.#perp, { account }))),
+      );
+      results.forEach((r, j) => {
+        const account = chunk[j];
+        if (r.status === "rejected") {
+          report.errors++;
+          this.#log.error("account-read-failed", { account, error: r.reason });
+          return;
+        }
+        report.accountsChecked++;
+        const a = r.value;
+        if (a.positions.length === 0) {
+          this.accounts.delete(account);
+          return;
+        }
+        snapshot.set(account, a);
+        if (!a.valuationValid) {
+          report.skipped.push({ account, reason: "oracle-invalid" });
+          this.#log.warn("account-unvalued", { account, reason: "an oracle of one of its markets reverts" });
+          return;
+        }
+        this.#log.debug("account", {
+          account,
+          equity: a.equity,
+          maintenanceMargin: a.maintenanceMargin,
+          marginUtilisation: a.marginUtilisation,
+          positions: a.positions.length,
+        });
+        if (a.liquidatable) report.underwater.push(account);
+      });
+    }
+    return snapshot;
+  }
+
+  async #gasPriceAndNative(): Promise<{ feePerGas: bigint; nativePrice: bigint | undefined }> {
+    const client = this.#config.publicClient;
+    const feePerGas = await this.#retry("fees", async () => {
+      try {
+        return (await estimateFeesPerGas(client)).maxFeePerGas;
+      } catch {
+        return await getGasPrice(client);
+      }
+    });
+    let nativePrice = this.#config.nativePriceUsd;
+    if (nativePrice === undefined) {
+      const symbol = this.#config.nativeSymbol ?? "ETH";
+      const market = (await this.#retry("getMarkets", () => getMarkets(this.#perp))).find(
+        (m) => m.symbol === symbol,
+      );
+      if (market?.oracleValid) nativePrice = market.oraclePrice;
+      else
+        this.#log.warn("native-price-unknown", { symbol, note: "gas cost not counted; pass --native-price" });
+    }
+    return { feePerGas, nativePrice };
+  }
+
+  /** `previewLiquidation` and a gas estimate for each underwater account; the profitable ones, best first. */
+  async #evaluate(report: PassReport): Promise<LiquidationCandidate[]> {
+    if (report.underwater.length === 0) return [];
+    const { feePerGas, nativePrice } = await this.#gasPriceAndNative();
+    const minProfit = this.#config.minProfitUsd ?? 0n;
+    const out: LiquidationCandidate[] = [];
+    for (const account of report.underwater) {
+      try {
+        const p = (await this.#readEngine("previewLiquidation", [account])) as {
+          liquidatable: boolean;
+          maintenanceMargin: bigint;
+          notionalClosed: bigint;
+          keeperReward: bigint;
+          insuranceFee: bigint;
+          expectedBadDebt: bigint;
+        };
+        if (!p.liquidatable) {
+          report.skipped.push({ account, reason: "cooldown" });
+          this.#log.info("liquidation-cooldown", { account, maintenanceMargin: p.maintenanceMargin });
+          continue;
+        }
+        const gas = await this.#retry("estimateGas", () =>
+          estimateContractGas(this.#config.publicClient, {
+            address: this.#config.liquidationEngine,
+            abi: decodingAbi,
+            functionName: "liquidate",
+            args: [account],
+            account: this.keeperAddress,
+          }),
+        );
+        const gasCostUsd = nativePrice === undefined ? 0n : (gas * feePerGas * nativePrice) / WAD;
+        const candidate: LiquidationCandidate = {
+          account,
+          maintenanceMargin: p.maintenanceMargin,
+          keeperReward: p.keeperReward,
+          insuranceFee: p.insuranceFee,
+          notionalClosed: p.notionalClosed,
+          expectedBadDebt: p.expectedBadDebt,
+          gas,
+          gasCostUsd,
+          profitUsd: p.keeperReward - gasCostUsd,
+        };
+        if (candidate.profitUsd < minProfit) {
+          report.skipped.push({ account, reason: "unprofitable" });
+          this.#log.info("liquidation-unprofitable", { ...candidate, minProfitUsd: minProfit });
+          continue;
+        }
+        out.push(candidate);
+      } catch (error) {
+        report.errors++;
+        report.skipped.push({ account, reason: revertOf(error)?.name ?? "error" });
+        this.#log.error("liquidation-check-failed", { account, revert: revertOf(error), error });
+      }
+    }
+    out.sort((a, b) => (b.profitUsd > a.profitUsd ? 1 : b.profitUsd < a.profitUsd ? -1 : 0));
+    return out.slice(0, this.#config.maxLiquidationsPerPass ?? 20);
+  }
+
+  /** Sends the liquidations back to back (consecutive nonces), then waits for all of them. */
+  async #liquidate(candidates: LiquidationCandidate[], report: PassReport): Promise<LiquidationRecord[]> {
+    const sender = this.#sender!;
+    const sent: { candidate: LiquidationCandidate; hash: Hash }[] = [];
+    for (const candidate of candidates) {
+      if (this.#config.signal?.aborted) {
+        this.#log.info("liquidations-stopped", { remaining: candidates.length - sent.length });
+        break;
+      }
+      try {
+        const hash = await sender.send({
+          to: this.#config.liquidationEngine,
+          data: encodeFunctionData({
+            abi: liquidationEngineAbi,
+            functionName: "liquidate",
+            args: [candidate.account],
+          }),
+          gas: (candidate.gas * GAS_HEADROOM_BPS) / 10_000n,
+          label: `liquidate ${candidate.account}`,
+        });
+        sent.push({ candidate, hash });
+        this.#log.info("liquidation-sent", {
+          account: candidate.account,
+          txHash: hash,
+          expectedReward: candidate.keeperReward,
+        });
+      } catch (error) {
+        report.errors++;
+        this.#log.error("liquidation-send-failed", {
+          account: candidate.account,
+          revert: revertOf(error),
+          error,
+        });
+      }
+    }
+    const records: LiquidationRecord[] = [];
+    const receipts = await Promise.allSettled(sent.map((s) => sender.wait(s.hash)));
+    receipts.forEach((r, i) => {
+      const { candidate, hash } = sent[i];
+      if (r.status === "rejected") {
+        report.errors++;
+        this.#log.error("liquidation-unconfirmed", {
+          account: candidate.account,
+          txHash: hash,
+          error: r.reason,
+        });
+        return;
+      }
+      if (r.value.status !== "success") {
+        report.skipped.push({ account: candidate.account, reason: "reverted" });
+        this.#log.warn("liquidation-reverted", {
+          account: candidate.account,
+          txHash: hash,
+          note: "someone else may have liquidated first",
+        });
+        return;
+      }
+      const logs = parseEventLogs({ abi: liquidationEngineAbi, logs: r.value.logs });
+      const liquidated = logs.find((l) => l.eventName === "Liquidated");
+      if (liquidated === undefined || liquidated.eventName !== "Liquidated") return;
+      const shortfall = logs.find((l) => l.eventName === "ShortfallForAdl");
+      const record: LiquidationRecord = {
+        account: liquidated.args.account,
+        txHash: hash,
+        notionalClosed: liquidated.args.notionalClosed,
+        fee: liquidated.args.fee,
+        keeperReward: liquidated.args.keeperReward,
+        insuranceFee: liquidated.args.insuranceFee,
+        partialOnly: liquidated.args.partialOnly,
+        shortfallForAdl: shortfall?.eventName === "ShortfallForAdl" ? shortfall.args.amount : 0n,
+        gasUsed: r.value.gasUsed,
+      };
+      records.push(record);
+      this.#log.info("liquidated", { ...record, block: r.value.blockNumber });
+    });
+    return records;
+  }
+
+  async #adlConstantsOnce() {
+    if (this.#adlConstants === undefined) {
+      const [window, max] = await Promise.all([
+        this.#readEngine("ADL_RANKING_WINDOW"),
+        this.#readEngine("MAX_ADL_CANDIDATES"),
+      ]);
+      this.#adlConstants = { window: window as bigint, maxCandidates: Number(max as bigint) };
+    }
+    return this.#adlConstants;
+  }
+
+  async #pendingAdl() {
+    const [pending, requestId, request, candidates] = (await this.#readEngine("pendingAdl")) as readonly [
+      boolean,
+      bigint,
+      {
+        account: Address;
+        marketId: number;
+        victimsLong: boolean;
+        openedAt: number;
+        bankruptcyPrice: bigint;
+        remaining: bigint;
+      },
+      readonly Address[],
+    ];
+    return { pending, requestId, request, candidates };
+  }
+
+  /**
+   * ADL: while a shortfall is queued, submit the highest-ranked accounts on its victim side among the discovered
+   * ones (the contract keeps the best `MAX_ADL_CANDIDATES` and computes ranks itself), then, once the ranking window
+   * is over, execute step by step until the request is covered or no candidate can give more.
+   */
+  async #deleverage(snapshot: Map<Address, Account>, report: PassReport) {
+    const adl = report.adl;
+    let state = await this.#pendingAdl();
+    if (!state.pending) return;
+    const { maxCandidates } = await this.#adlConstantsOnce();
+    const { requestId, request } = state;
+    adl.pending = true;
+    adl.requestId = requestId;
+    const marketId = BigInt(request.marketId);
+    this.#log.info("adl-pending", {
+      requestId,
+      bankrupt: request.account,
+      marketId,
+      victimsLong: request.victimsLong,
+      bankruptcyPrice: request.bankruptcyPrice,
+      remaining: request.remaining,
+      candidates: state.candidates,
+    });
+
+    // Rank the discovered accounts holding the victim side of the market (the contract's own rank).
+    const sideHolders = [...snapshot.values()]
+      .filter((a) =>
+        a.positions.some(
+          (p) => p.marketId === marketId && p.size > 0n === request.victimsLong && p.unrealisedPnl > 0n,
+        ),
+      )
+      .map((a) => getAddress(a.address));
+    const known = new Set(state.candidates.map((c) => getAddress(c)));
+    const everyone = [...new Set([...sideHolders, ...known])];
+    const ranks = await Promise.all(
+      everyone.map(async (account) => ({
+        account,
+        rank: (await this.#readEngine("adlRank", [account, marketId])) as bigint,
+      })),
+    );
+    const desired = ranks
+      .filter((r) => r.rank > 0n)
+      .sort((a, b) => (b.rank > a.rank ? 1 : b.rank < a.rank ? -1 : 0))
+      .slice(0, maxCandidates);
+    for (const { account, rank } of desired) {
+      if (known.has(account)) continue;
+      if (this.#config.signal?.aborted) return;
+      const done = await this.#adlStep("submitAdlCandidate", [account], { account, rank }, report);
+      if (done === "sent") adl.submitted.push(account);
+    }
+
+    for (let step = 0; step < (this.#config.maxAdlStepsPerPass ?? 8); step++) {
+      if (this.#config.signal?.aborted) return;
+      const outcome = await this.#adlStep("executeAdl", [], { requestId }, report);
+      if (outcome === "window-open" && adl.executableAt !== undefined) {
+        const block = await this.#retry("getBlock", () => getBlock(this.#config.publicClient));
+        const waitMs = Number(adl.executableAt - block.timestamp + 1n) * 1000;
+        if (waitMs > (this.#config.adlWaitMs ?? 0)) return;
+        this.#log.info("adl-waiting", { executableAt: adl.executableAt, waitMs });
+        await sleep(waitMs, this.#config.signal).catch(() => undefined);
+        step--;
+        continue;
+      }
+      if (outcome !== "sent") return;
+      state = await this.#pendingAdl();
+      if (!state.pending || state.requestId !== requestId) {
+        adl.resolved = true;
+        return;
+      }
+    }
+  }
+
+  /**
+   * Simulates an ADL call (on the pending block, so the ranking window is judged at the current time) and, unless
+   * dry-running, sends it and waits for it. Returns what happened.
+   */
+  async #adlStep(
+    functionName: "submitAdlCandidate" | "executeAdl",
+    args: readonly [Address] | readonly [],
+    context: Record<string, unknown>,
+    report: PassReport,
+  ): Promise<"sent" | "dry-run" | "window-open" | "rejected" | "failed"> {
+    let gas: bigint;
+    try {
+      await this.#retry(functionName, () =>
+        simulateContract(this.#config.publicClient, {
+          address: this.#config.liquidationEngine,
+          abi: decodingAbi,
+          functionName,
+          args,
+          account: this.keeperAddress,
+          blockTag: "pending",
+        } as never),
+      );
+      gas = await this.#retry("estimateGas", () =>
+        estimateContractGas(this.#config.publicClient, {
+          address: this.#config.liquidationEngine,
+          abi: decodingAbi,
+          functionName,
+          args,
+          account: this.keeperAddress,
+          blockTag: "pending",
+        } as never),
+      );
+    } catch (error) {
+      const revert = revertOf(error);
+      if (revert?.name === "AdlRankingWindowOpen") {
+        report.adl.executableAt = revert.args[0] as bigint;
+        this.#log.info("adl-window-open", { ...context, executableAt: report.adl.executableAt });
+        return "window-open";
+      }
+      if (revert !== undefined) {
+        this.#log.info(`${functionName}-rejected`, { ...context, revert });
+        return "rejected";
+      }
+      report.errors++;
+      this.#log.error(`${functionName}-failed`, { ...context, error });
+      return "failed";
+    }
+    if (this.#dryRun) {
+      this.#log.info(`would-${functionName}`, context);
+      return "dry-run";
+    }
+    try {
+      const sender = this.#sender!;
+      const hash = await sender.send({
+        to: this.#config.liquidationEngine,
+        data: encodeFunctionData({ abi: liquidationEngineAbi, functionName, args } as never),
+        gas: (gas * GAS_HEADROOM_BPS) / 10_000n,
+        label: functionName,
+      });
+      const receipt = await sender.wait(hash);
+      if (receipt.status !== "success") {
+        this.#log.warn(`${functionName}-reverted`, { ...context, txHash: hash });
+        return "rejected";
+      }
+      for (const log of parseEventLogs({ abi: liquidationEngineAbi, logs: receipt.logs })) {
+        if (log.eventName === "AdlCandidateSubmitted")
+          this.#log.info("adl-candidate-submitted", {
+            requestId: log.args.requestId,
+            account: log.args.account,
+            rank: log.args.rank,
+            txHash: hash,
+          });
+        if (log.eventName === "AdlExecuted") {
+          const e: AdlExecution = {
+            victim: log.args.victim,
+            sizeDelta: log.args.sizeDelta,
+            price: log.args.price,
+            covered: log.args.covered,
+            txHash: hash,
+          };
+          report.adl.executed.push(e);
+          this.#log.info("adl-executed", { requestId: log.args.requestId, ...e });
+        }
+        if (log.eventName === "AdlResolved")
+          this.#log.info("adl-resolved", { requestId: log.args.requestId, txHash: hash });
+      }
+      return "sent";
+    } catch (error) {
+      report.errors++;
+      this.#log.error(`${functionName}-send-failed`, { ...context, revert: revertOf(error), error });
+      return "failed";
+    }
+  }
+}
+
+/** A keeper with its own account set and event cursor; call `runPass()` once or in a loop. */
+export const createKeeper = (config: KeeperConfig) => new Keeper(config);
