@@ -29,7 +29,7 @@ liquidates those whose keeper reward beats the gas cost, and runs auto-deleverag
 Logs one JSON object per line to stdout. The key is read from KEEPER_PRIVATE_KEY (0x-prefixed hex).
 
   --rpc <url>              JSON-RPC endpoint (or KEEPER_RPC_URL)
-  --deployment <file>      address book (default: deployments/<chainId>.json)
+  --deployment <file>      address book (default: deployments/<chainId>.json, or under PERP_DEPLOYMENTS_DIR)
   --once                   one pass, then exit (exit code 1 if the pass could not run)
   --dry-run                find and evaluate, send nothing (no key needed)
   --interval <s>           seconds between passes (default 10); failed passes back off up to 5 min
@@ -129,7 +129,8 @@ const chain = defineChain({
   rpcUrls: { default: { http: [rpc] } },
 });
 
-const bookFile = resolve(opts.deployment ?? join(root, "deployments", `${chainId}.json`));
+const deploymentsDir = process.env.PERP_DEPLOYMENTS_DIR ?? join(root, "deployments");
+const bookFile = resolve(opts.deployment ?? join(deploymentsDir, `${chainId}.json`));
 let raw: { contracts?: { liquidationEngine?: unknown } };
 try {
   raw = JSON.parse(readFileSync(bookFile, "utf8"));

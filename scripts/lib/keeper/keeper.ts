@@ -42,8 +42,22 @@ import { TransactionSender, type KeeperWalletClient } from "./sender.js";
 
 // The liquidation engine's ABI (`as const`, from the TypeChain factory `hardhat build` generates). When the SDK
 // exports it, this is the one line to change: `import { liquidationEngineAbi } from "../../../sdk/src/index.js";`
-// (and `readEngine` / `simulateEngine` below can become the SDK's liquidation and ADL actions).
+// (and each read of `engineReads` below can become the SDK's liquidation / ADL action of the same name).
 const liquidationEngineAbi = LiquidationEngine__factory.abi;
+
+/** The liquidation engine's views the keeper uses, typed from the ABI. */
+function engineReads(client: PublicClient, address: Address) {
+  const read = { address, abi: liquidationEngineAbi } as const;
+  return {
+    previewLiquidation: (account: Address) =>
+      readContract(client, { ...read, functionName: "previewLiquidation", args: [account] }),
+    pendingAdl: () => readContract(client, { ...read, functionName: "pendingAdl" }),
+    adlRank: (account: Address, marketId: bigint) =>
+      readContract(client, { ...read, functionName: "adlRank", args: [account, marketId] }),
+    adlRankingWindow: () => readContract(client, { ...read, functionName: "ADL_RANKING_WINDOW" }),
+    maxAdlCandidates: () => readContract(client, { ...read, functionName: "MAX_ADL_CANDIDATES" }),
+  };
+}
 /** For decoding reverts that bubble up from the engine, the vaults or an oracle. */
 const decodingAbi = [...liquidationEngineAbi, ...perpErrorsAbi];
 
@@ -165,6 +179,7 @@ export class Keeper {
   readonly #perp: PerpClient;
   readonly #log: Logger;
   readonly #sender: TransactionSender | undefined;
+  readonly #engine: ReturnType<typeof engineReads>;
   readonly #dryRun: boolean;
   #scannedTo: bigint | undefined;
   #adlConstants: { window: bigint; maxCandidates: number } | undefined;
@@ -173,6 +188,7 @@ export class Keeper {
     this.#config = config;
     this.#log = config.logger ?? createJsonLogger();
     this.#perp = createPerpClient({ publicClient: config.publicClient, deployment: config.deployment });
+    this.#engine = engineReads(config.publicClient, config.liquidationEngine);
     this.#dryRun = config.dryRun === true || config.walletClient === undefined;
     this.#sender =
       config.walletClient === undefined || this.#dryRun
@@ -201,24 +217,6 @@ export class Keeper {
 
   #retry<T>(what: string, fn: () => Promise<T>): Promise<T> {
     return withRetry(fn, this.#retryOptions(what));
-  }
-
-  #readEngine<
-    const F extends
-      | "previewLiquidation"
-      | "pendingAdl"
-      | "adlRank"
-      | "ADL_RANKING_WINDOW"
-      | "MAX_ADL_CANDIDATES",
-  >(functionName: F, args?: readonly unknown[]) {
-    return this.#retry(functionName, () =>
-      readContract(this.#config.publicClient, {
-        address: this.#config.liquidationEngine,
-        abi: liquidationEngineAbi,
-        functionName,
-        args,
-      } as never),
-    );
   }
 
   /** One pass: discover, check, liquidate, deleverage. Throws only when the node cannot be read at all. */
@@ -372,14 +370,7 @@ export class Keeper {
     const out: LiquidationCandidate[] = [];
     for (const account of report.underwater) {
       try {
-        const p = (await this.#readEngine("previewLiquidation", [account])) as {
-          liquidatable: boolean;
-          maintenanceMargin: bigint;
-          notionalClosed: bigint;
-          keeperReward: bigint;
-          insuranceFee: bigint;
-          expectedBadDebt: bigint;
-        };
+        const p = await this.#retry("previewLiquidation", () => this.#engine.previewLiquidation(account));
         if (!p.liquidatable) {
           report.skipped.push({ account, reason: "cooldown" });
           this.#log.info("liquidation-cooldown", { account, maintenanceMargin: p.maintenanceMargin });
@@ -503,28 +494,18 @@ export class Keeper {
   async #adlConstantsOnce() {
     if (this.#adlConstants === undefined) {
       const [window, max] = await Promise.all([
-        this.#readEngine("ADL_RANKING_WINDOW"),
-        this.#readEngine("MAX_ADL_CANDIDATES"),
+        this.#retry("ADL_RANKING_WINDOW", () => this.#engine.adlRankingWindow()),
+        this.#retry("MAX_ADL_CANDIDATES", () => this.#engine.maxAdlCandidates()),
       ]);
-      this.#adlConstants = { window: window as bigint, maxCandidates: Number(max as bigint) };
+      this.#adlConstants = { window, maxCandidates: Number(max) };
     }
     return this.#adlConstants;
   }
 
   async #pendingAdl() {
-    const [pending, requestId, request, candidates] = (await this.#readEngine("pendingAdl")) as readonly [
-      boolean,
-      bigint,
-      {
-        account: Address;
-        marketId: number;
-        victimsLong: boolean;
-        openedAt: number;
-        bankruptcyPrice: bigint;
-        remaining: bigint;
-      },
-      readonly Address[],
-    ];
+    const [pending, requestId, request, candidates] = await this.#retry("pendingAdl", () =>
+      this.#engine.pendingAdl(),
+    );
     return { pending, requestId, request, candidates };
   }
 
@@ -565,7 +546,7 @@ export class Keeper {
     const ranks = await Promise.all(
       everyone.map(async (account) => ({
         account,
-        rank: (await this.#readEngine("adlRank", [account, marketId])) as bigint,
+        rank: await this.#retry("adlRank", () => this.#engine.adlRank(account, marketId)),
       })),
     );
     const desired = ranks
