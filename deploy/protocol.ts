@@ -211,8 +211,10 @@ export async function deployProtocol(options: DeployProtocolOptions): Promise<De
       rmSync(bookFile, { force: true });
       resetStaleDevChain = true;
     }
-    mkdirSync(journalDir, { recursive: true });
-    writeFileSync(markerFile, `${JSON.stringify({ chainId, genesisHash: genesis }, null, 2)}\n`);
+    if (marker !== genesis || resetStaleDevChain) {
+      mkdirSync(journalDir, { recursive: true });
+      writeFileSync(markerFile, `${JSON.stringify({ chainId, genesisHash: genesis }, null, 2)}\n`);
+    }
   }
 
   await preflight(client, config, log);
