@@ -1,13 +1,21 @@
 // The main job: a full local run on Hardhat's in-process network (no node to start). It deploys the protocol with
 // mock Chainlink feeds for four markets, funds an LP and four traders, trades, lets funding accrue for 8 hours,
-// moves prices, and prints the markets, the accounts and the liquidity vault before and after.
+// moves prices, and prints the markets, the accounts and the liquidity vault before and after. Then GOLD falls
+// further, carol's account drops below maintenance margin, and one pass of the keeper (the same code as
+// `npm run keeper`, imported) liquidates it.
 import { network } from "hardhat";
+import { createWalletClient, custom, getAddress, keccak256, toHex } from "viem";
+import { privateKeyToAccount } from "viem/accounts";
 
 import { deployLocalProtocol, feedAnswer } from "../deploy/local-protocol.js";
-import { formatUsd } from "./lib/format.js";
+import { deploymentFromLocalProtocol } from "../sdk/src/index.js";
+import { formatFixed, formatUsd } from "./lib/format.js";
+import { createKeeper } from "./lib/keeper/keeper.js";
+import { createMemoryLogger } from "./lib/keeper/logger.js";
 import { printAccounts, printLiquidityVault, printMarkets } from "./lib/report.js";
 
-const { ethers, networkHelpers } = await network.create();
+const connection = await network.create();
+const { ethers, networkHelpers, viem } = connection;
 const [, lp, alice, bob, carol, dave] = await ethers.getSigners();
 const E18 = 10n ** 18n;
 const USDC = (whole: bigint) => whole * 1_000_000n;
@@ -86,4 +94,69 @@ console.log(`alice withdrew ${(free / 1_000_000n).toLocaleString("en-US")} USDC 
 await printLiquidityVault(liquidityVault, lpSharePriceBefore);
 await (await engine.sweepInsuranceFees()).wait();
 console.log(`insurance fund: ${formatUsd(await insuranceFund.balance(), 2)} USD (10 % of trading fees)`);
+
+progress(
+  "GOLD falls another 3 % and an hour passes, so the fair price follows: carol is below maintenance margin",
+);
+{
+  const { oraclePrice } = await engine.marketPrices(bySymbol.GOLD.id);
+  await (await bySymbol.GOLD.feed.updateAnswer(feedAnswer((oraclePrice * 97n) / 100n, 8))).wait();
+  await networkHelpers.time.increase(3600);
+  const { fairPrice } = await engine.marketPrices(bySymbol.GOLD.id);
+  const liq = await engine.liquidationPrice(carol.address, bySymbol.GOLD.id);
+  const m = await engine.accountMarginAtFair(carol.address);
+  console.log(`GOLD fair price ${formatUsd(fairPrice, 2)}, carol's liquidation price ${formatUsd(liq, 2)}`);
+  console.log(
+    `carol: equity ${formatUsd(m.equity, 2)} USD against ${formatUsd(m.maintenanceMargin, 2)} USD of maintenance margin required: ${formatUsd(BigInt(m.maintenanceMargin) - m.equity, 2)} USD short, liquidatable`,
+  );
+}
+
+progress(
+  "One keeper pass (the code of `npm run keeper`): accounts from Trade events, health via the SDK, liquidation",
+);
+// A new account with gas money: anyone can be the keeper. (A fixed demo key, so the output is the same every run.)
+const keeperAccount = privateKeyToAccount(keccak256(toHex("perp demo keeper")));
+await networkHelpers.setBalance(keeperAccount.address, 10n ** 18n);
+const publicClient = await viem.getPublicClient();
+const before = {
+  fund: await insuranceFund.balance(),
+  lpAssets: await liquidityVault.totalAssets(),
+  sharePrice: await liquidityVault.convertToAssets(E18),
+};
+const keeper = createKeeper({
+  publicClient,
+  walletClient: createWalletClient({
+    chain: publicClient.chain,
+    transport: custom(connection.provider),
+    account: keeperAccount,
+  }),
+  deployment: await deploymentFromLocalProtocol(protocol, { chainId: publicClient.chain.id, startBlock: 0 }),
+  liquidationEngine: getAddress(await protocol.liquidationEngine.getAddress()),
+  // The JSON-lines log stays in memory here; the summary below is printed instead.
+  logger: createMemoryLogger("info"),
+});
+const pass = await keeper.runPass();
+const names = new Map(traders.map((t) => [getAddress(t.signer.address), t.name]));
+const nameOf = (a: string) => names.get(getAddress(a)) ?? a;
+console.log(
+  `keeper: ${pass.newAccounts} accounts found in Trade events, ${pass.accountsKnown} with positions, below maintenance margin: ${pass.underwater.map(nameOf).join(", ") || "none"}`,
+);
+for (const l of pass.liquidations) {
+  console.log(
+    `liquidated ${nameOf(l.account)}: ${formatUsd(l.notionalClosed, 2)} USD of notional closed${l.partialOnly ? " (partially)" : ""}, fee ${formatUsd(l.fee, 2)} USD = keeper reward ${formatUsd(l.keeperReward, 2)} + insurance fund ${formatUsd(l.insuranceFee, 2)}`,
+  );
+}
+console.log(
+  `the keeper's wallet received ${formatFixed(await usdc.balanceOf(keeperAccount.address), 6, 2)} USDC`,
+);
+const carolAfter = await engine.accountMargin(carol.address);
+console.log(
+  `carol after: collateral ${formatUsd(carolAfter.collateral, 2)} USD, ${(await engine.accountMarkets(carol.address)).length} positions`,
+);
+console.log(
+  `insurance fund: ${formatUsd(before.fund, 2)} USD before, ${formatUsd(await insuranceFund.balance(), 2)} USD after`,
+);
+console.log(
+  `liquidity vault: total assets ${formatFixed(before.lpAssets, 6, 2)} → ${formatFixed(await liquidityVault.totalAssets(), 6, 2)} USDC, share price ${formatFixed(before.sharePrice, 6, 6)} → ${formatFixed(await liquidityVault.convertToAssets(E18), 6, 6)} USDC per share`,
+);
 console.log("\nDemo finished.");
