@@ -64,6 +64,8 @@ const decodingAbi = [...liquidationEngineAbi, ...perpErrorsAbi];
 const WAD = 10n ** 18n;
 /** Gas-estimate headroom: +20 %. */
 const GAS_HEADROOM_BPS = 12_000n;
+/** Blocks re-scanned for Trade events on every pass after the first (reorg safety). */
+const REORG_OVERLAP_BLOCKS = 12n;
 /** Simulations without a wallet (dry run) are sent from this address. */
 const DRY_RUN_FROM: Address = "0x000000000000000000000000000000000000dEaD";
 
@@ -271,10 +273,11 @@ export class Keeper {
 
   /** Adds every account that traded since the last scan (from the deployment's start block on the first pass). */
   async #discover(toBlock: bigint): Promise<number> {
-    const fromBlock =
-      this.#scannedTo === undefined
-        ? (this.#config.fromBlock ?? BigInt(this.#config.deployment.startBlock ?? 0))
-        : this.#scannedTo + 1n;
+    const first = this.#config.fromBlock ?? BigInt(this.#config.deployment.startBlock ?? 0);
+    // Later passes re-read the last few blocks: a trade re-mined after a reorg at a height already scanned is
+    // still seen (accounts are a set, so reading a trade twice changes nothing).
+    const overlap = this.#scannedTo === undefined ? first : this.#scannedTo + 1n - REORG_OVERLAP_BLOCKS;
+    const fromBlock = overlap > first ? overlap : first;
     if (fromBlock > toBlock) return 0;
     const trades = await this.#retry("getTradeHistory", () =>
       getTradeHistory(this.#perp, { fromBlock, toBlock, pageSize: this.#config.pageSize }),
