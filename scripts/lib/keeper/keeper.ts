@@ -54,10 +54,10 @@ function engineReads(client: PublicClient, address: Address) {
     pendingAdl: () => readContract(client, { ...read, functionName: "pendingAdl" }),
     adlRank: (account: Address, marketId: bigint) =>
       readContract(client, { ...read, functionName: "adlRank", args: [account, marketId] }),
-    adlRankingWindow: () => readContract(client, { ...read, functionName: "ADL_RANKING_WINDOW" }),
     maxAdlCandidates: () => readContract(client, { ...read, functionName: "MAX_ADL_CANDIDATES" }),
   };
 }
+
 /** For decoding reverts that bubble up from the engine, the vaults or an oracle. */
 const decodingAbi = [...liquidationEngineAbi, ...perpErrorsAbi];
 
@@ -184,7 +184,7 @@ export class Keeper {
   readonly #engine: ReturnType<typeof engineReads>;
   readonly #dryRun: boolean;
   #scannedTo: bigint | undefined;
-  #adlConstants: { window: bigint; maxCandidates: number } | undefined;
+  #maxCandidates: number | undefined;
 
   constructor(config: KeeperConfig) {
     this.#config = config;
@@ -494,15 +494,11 @@ export class Keeper {
     return records;
   }
 
-  async #adlConstantsOnce() {
-    if (this.#adlConstants === undefined) {
-      const [window, max] = await Promise.all([
-        this.#retry("ADL_RANKING_WINDOW", () => this.#engine.adlRankingWindow()),
-        this.#retry("MAX_ADL_CANDIDATES", () => this.#engine.maxAdlCandidates()),
-      ]);
-      this.#adlConstants = { window, maxCandidates: Number(max) };
-    }
-    return this.#adlConstants;
+  async #maxAdlCandidates(): Promise<number> {
+    this.#maxCandidates ??= Number(
+      await this.#retry("MAX_ADL_CANDIDATES", () => this.#engine.maxAdlCandidates()),
+    );
+    return this.#maxCandidates;
   }
 
   async #pendingAdl() {
@@ -521,7 +517,7 @@ export class Keeper {
     const adl = report.adl;
     let state = await this.#pendingAdl();
     if (!state.pending) return;
-    const { maxCandidates } = await this.#adlConstantsOnce();
+    const maxCandidates = await this.#maxAdlCandidates();
     const { requestId, request } = state;
     adl.pending = true;
     adl.requestId = requestId;
