@@ -61,6 +61,7 @@ export * from "./events/watchAdl.js";
 export * from "./events/getLiquidationHistory.js";
 export * from "./events/getAdlHistory.js";
 export { DEFAULT_PAGE_SIZE, type BlockRangeParameters } from "./events/paging.js";
+export { toAdlEvent, toLiquidationEvent } from "./events/types.js";
 export type {
   AdlCandidateSubmittedEvent,
   AdlEvent,

@@ -64,7 +64,7 @@ export interface LiquidationFeeSplit extends LiquidationFeeAndReward {
   rewardFromAccount: bigint;
   /** What the keeper receives out of the account: `rewardFromAccount` in whole USDC units (rounded down). */
   keeperRewardFromAccount: bigint;
-  /** What the fund pays toward the reward: min(reward − rewardFromAccount, fund balance + unswept fees). */
+  /** What the fund pays toward the reward: min(reward − rewardFromAccount, its balance then). */
   fundTopUp: bigint;
   /** What the keeper receives out of the top-up, in whole USDC units (the sub-unit rest returns to the fund). */
   keeperRewardFromFund: bigint;
@@ -78,21 +78,26 @@ export interface LiquidationFeeSplit extends LiquidationFeeAndReward {
 const wholeUnits = (usd: bigint): bigint => toUsd(toTokenDown(usd));
 
 /**
- * The fee split of `LiquidationEngine._chargeFee` (and `_previewFee`): the account pays max(fee, reward) out of
- * its positive collateral (after the closes); the keeper's part comes first and is paid in whole USDC units, the
- * rest (with the reward's sub-unit dust) goes to the insurance fund; what the account cannot pay of the reward, the
- * fund tops up as far as `fundAvailable` (its balance plus the engine's unswept fee share) goes, again in whole
- * units.
+ * The fee split of `LiquidationEngine._chargeFee`: the account pays max(fee, reward) out of its positive collateral
+ * (after the closes); the keeper's part comes first and is paid in whole USDC units, the rest (with the reward's
+ * sub-unit dust) goes to the insurance fund; what the account cannot pay of the reward, the fund tops up as far as
+ * its balance goes (its balance plus the engine's unswept fee share, plus the account's fee just paid in), again in
+ * whole units.
+ *
+ * `previewLiquidation` (`_previewFee`) computes the top-up on the fund's balance before the account's fee reaches
+ * it; pass `{ asPreview: true }` for that. The two differ only when the fund is nearly empty and the account pays
+ * some sub-unit dust: `liquidate` then pays the keeper at most one USDC unit more than the view says.
  *
  * @param notionalClosed Σ notional closed, USD.
  * @param collateral The account's collateral after the closes (realised PnL and settled funding), USD.
- * @param fundAvailable The insurance fund's balance plus `pendingInsuranceFees`, USD.
+ * @param fundAvailable The insurance fund's balance plus `pendingInsuranceFees` before the liquidation, USD.
  */
 export function liquidationFeeSplit(
   notionalClosed: bigint,
   collateral: bigint,
   fundAvailable: bigint,
   config: Pick<LiquidationConfig, "feeRate" | "keeperShare" | "minKeeperReward" | "maxKeeperReward">,
+  options: { asPreview?: boolean } = {},
 ): LiquidationFeeSplit {
   checkInt256(collateral, "collateral");
   const { fee, reward } = liquidationFeeAndReward(notionalClosed, config);
@@ -100,8 +105,10 @@ export function liquidationFeeSplit(
   const fromAccount = collateral > 0n ? (charge < collateral ? charge : collateral) : 0n;
   const rewardFromAccount = reward < fromAccount ? reward : fromAccount;
   const keeperRewardFromAccount = wholeUnits(rewardFromAccount);
+  const insuranceFee = fromAccount - keeperRewardFromAccount;
   const missing = reward - rewardFromAccount;
-  const fundTopUp = missing < fundAvailable ? missing : fundAvailable;
+  const fundBalance = options.asPreview ? fundAvailable : fundAvailable + insuranceFee;
+  const fundTopUp = missing < fundBalance ? missing : fundBalance;
   const keeperRewardFromFund = wholeUnits(fundTopUp);
   return {
     fee,
@@ -113,7 +120,7 @@ export function liquidationFeeSplit(
     fundTopUp,
     keeperRewardFromFund,
     keeperReward: keeperRewardFromAccount + keeperRewardFromFund,
-    insuranceFee: fromAccount - keeperRewardFromAccount,
+    insuranceFee,
   };
 }
 
@@ -184,7 +191,7 @@ export interface LiquidationSimulation extends LiquidationPreview {
   readyAt: bigint;
   /** Collateral after every close, before the fee, USD. */
   collateralAfterCloses: bigint;
-  /** The fee split on the notional closed (zero when not below maintenance). */
+  /** The fee split on the notional closed, as the view computes it (undefined when not below maintenance). */
   split: LiquidationFeeSplit | undefined;
 }
 
@@ -201,7 +208,11 @@ export interface LiquidationSimulationParameters {
  * The liquidation engine's `previewLiquidation(account)` at `timestamp`, from an account snapshot (positions with
  * their markets, as `getAccount` returns it): whether the account is liquidatable, which positions close by how
  * much at the quoted fills, the notional, the keeper reward, the fund's fee and the expected bad debt. Like the
- * contract view, it assumes every position is processed; `liquidate` may stop earlier once the account is healthy.
+ * contract view, it assumes every position is processed (`liquidate` may stop earlier once the account is
+ * healthy; `liquidationFeeSplit` on the closes it made gives its exact split), and it tops the reward up from the
+ * fund's balance before the account's fee reaches it (see {@link liquidationFeeSplit}). An account with no position
+ * and negative collateral (bad debt waiting for ADL) shows as liquidatable here as in the view, but `liquidate`
+ * reverts for it unless the fund can cover the whole debt.
  *
  * @example
  * const account = await perp.getAccount({ account: victim });
@@ -263,7 +274,9 @@ export function simulateLiquidation(
     notionalClosed += notional;
     collateral = checkInt256(collateral + cashDelta, "collateral");
   }
-  const split = liquidationFeeSplit(notionalClosed, collateral, parameters.fundAvailable, config);
+  const split = liquidationFeeSplit(notionalClosed, collateral, parameters.fundAvailable, config, {
+    asPreview: true,
+  });
   const after = collateral - split.fromAccount;
   return {
     ...base,
