@@ -321,8 +321,9 @@ describe("SDK liquidation, insurance fund and ADL against the in-process network
     const split = expectSplitMatches(r, before, fund.available, config);
     expect(split.fromAccount).to.equal(0n); // negative collateral: the fund pays the keeper's floor
     expect(split.fundTopUp > 0n).to.equal(true);
-    // The fund paid the top-up, took back its sub-unit rest, then paid what it had left toward the bad debt.
-    expect(r.badDebtCoveredByFund).to.equal(fund.available - split.keeperRewardFromFund);
+    // The fund received the account's fee (none here), paid the top-up, took back its sub-unit rest, then paid
+    // what it had left toward the bad debt.
+    expect(r.badDebtCoveredByFund).to.equal(fund.available + r.insuranceFee - split.keeperRewardFromFund);
     expect(r.shortfallForAdl > 0n).to.equal(true);
     expect(r.adlRequest).to.deep.include({
       type: "requested",
