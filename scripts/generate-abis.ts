@@ -30,6 +30,16 @@ const CONTRACTS = [
     name: "liquidityVaultAbi",
     file: "liquidityVault.ts",
   },
+  {
+    artifact: "contracts/LiquidationEngine.sol/LiquidationEngine.json",
+    name: "liquidationEngineAbi",
+    file: "liquidationEngine.ts",
+  },
+  {
+    artifact: "contracts/InsuranceFund.sol/InsuranceFund.json",
+    name: "insuranceFundAbi",
+    file: "insuranceFund.ts",
+  },
   { artifact: "contracts/lens/PerpLens.sol/PerpLens.json", name: "perpLensAbi", file: "perpLens.ts" },
   {
     artifact: "contracts/oracles/ChainlinkOracleAdapter.sol/ChainlinkOracleAdapter.json",

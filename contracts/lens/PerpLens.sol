@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {AdlRequest} from "../interfaces/IAutoDeleveraging.sol";
 import {ICollateralVault} from "../interfaces/ICollateralVault.sol";
+import {IInsuranceFund} from "../interfaces/IInsuranceFund.sol";
+import {ILiquidationEngine} from "../interfaces/ILiquidationEngine.sol";
 import {ILiquidityVault} from "../interfaces/ILiquidityVault.sol";
 import {
     AccountMargin,
@@ -12,11 +15,12 @@ import {
     Position,
     Tier
 } from "../interfaces/PerpTypes.sol";
+import {LiquidationEngine} from "../LiquidationEngine.sol";
 import {PerpEngine} from "../PerpEngine.sol";
 
 /// @title PerpLens
-/// @notice Read-only aggregator for the SDK and front ends: all markets, one account with every position, or the
-///         liquidity vault, each in a single call. It only forwards the engine's and vaults' own views, so its
+/// @notice Read-only aggregator for the SDK and front ends: all markets, one account with every position, the
+///         liquidity vault, the insurance fund or the pending auto-deleveraging, each in a single call. It only forwards the engine's and vaults' own views, so its
 ///         values are exactly theirs, and it returns the raw state next to them so that an off-chain mirror of the
 ///         math can recompute (and simulate) everything at the same block.
 /// @dev Never imported by core contracts; stores only the engine address. An oracle that reverts does not make a
@@ -57,12 +61,15 @@ contract PerpLens {
     /// @param unrealisedPnl PnL at the mark price, USD.
     /// @param accruedFunding Funding owed but not settled (positive: owes), USD.
     /// @param liquidationPrice The engine's `liquidationPrice` (0: none).
+    /// @param adlRank The liquidation engine's `adlRank` (PnL % × leverage at mark; 0 when not profitable or when no
+    ///        liquidation engine is set).
     struct PositionView {
         uint256 marketId;
         Position position;
         int256 unrealisedPnl;
         int256 accruedFunding;
         uint256 liquidationPrice;
+        uint256 adlRank;
     }
 
     /// @notice One account at one block.
@@ -78,6 +85,8 @@ contract PerpLens {
     /// @param maintenanceMargin equity − Σ MM at fair prices (liquidatable when negative).
     /// @param positions Every open position, by increasing market id.
     /// @param markets The market of each position, same order.
+    /// @param lastPartialLiquidation When the account was last partially liquidated (0: never, or no liquidation
+    ///        engine); the cooldown runs from there.
     struct AccountView {
         address account;
         uint256 blockNumber;
@@ -91,6 +100,7 @@ contract PerpLens {
         int256 maintenanceMargin;
         PositionView[] positions;
         MarketView[] markets;
+        uint256 lastPartialLiquidation;
     }
 
     /// @notice What `valuation` returns: every view of an account that needs an oracle.
@@ -133,6 +143,53 @@ contract PerpLens {
         uint256 maxDeposit;
         uint256 maxWithdraw;
         uint256 maxRedeem;
+    }
+
+    /// @notice The insurance fund and the fee flow into it.
+    /// @param fund The fund read.
+    /// @param balance Its balance (collateral in its vault account), 18-decimal USD.
+    /// @param totalBadDebtCovered Everything it paid for bad debt, USD.
+    /// @param totalKeeperRewardsPaid Everything it paid as keeper-reward top-ups, USD.
+    /// @param pendingFees The engine's trading-fee share accrued for the fund and not yet swept, USD.
+    /// @param feeRecipient Where the engine sends that share.
+    /// @param feeShare The share of trading fees, 18 decimals.
+    struct InsuranceFundView {
+        uint256 blockNumber;
+        uint256 timestamp;
+        address fund;
+        uint256 balance;
+        uint256 totalBadDebtCovered;
+        uint256 totalKeeperRewardsPaid;
+        uint256 pendingFees;
+        address feeRecipient;
+        uint256 feeShare;
+    }
+
+    /// @notice Auto-deleveraging now: the pending request (the head of the FIFO queue) and its candidates.
+    /// @param liquidationEngine The liquidation engine read (zero: none set, everything else is empty).
+    /// @param pending A request is pending.
+    /// @param requestId The pending request's id (the next request's id when none is pending).
+    /// @param request The pending request (zero when none).
+    /// @param executableAt When `executeAdl` may run (request.openedAt + the ranking window; 0 when none).
+    /// @param candidates The candidate set.
+    /// @param candidateRanks Each candidate's rank as `executeAdl` computes it now: its `adlRank` in the request's
+    ///        market when its position there is on the victim side, else 0.
+    /// @param totalShortfall Σ shortfall queued and not yet covered, USD.
+    /// @param rankingWindow Seconds candidates are collected after a request opens.
+    /// @param maxCandidates Size of the candidate set.
+    struct AdlView {
+        uint256 blockNumber;
+        uint256 timestamp;
+        address liquidationEngine;
+        bool pending;
+        uint256 requestId;
+        AdlRequest request;
+        uint256 executableAt;
+        address[] candidates;
+        uint256[] candidateRanks;
+        uint256 totalShortfall;
+        uint256 rankingWindow;
+        uint256 maxCandidates;
     }
 
     /// @notice The trading engine read through this lens.
@@ -178,6 +235,10 @@ contract PerpLens {
         v.blockNumber = block.number;
         v.timestamp = block.timestamp;
         v.collateral = ICollateralVault(e.collateralVault()).collateralOf(account);
+        address liquidator = e.liquidationEngine();
+        if (liquidator != address(0)) {
+            v.lastPartialLiquidation = ILiquidationEngine(liquidator).lastPartialLiquidation(account);
+        }
         uint256[] memory ids = e.accountMarkets(account);
         v.markets = new MarketView[](ids.length);
         for (uint256 i; i < ids.length; ++i) {
@@ -210,6 +271,7 @@ contract PerpLens {
         val.margin = e.accountMargin(account);
         val.marginAtFair = e.accountMarginAtFair(account);
         val.maintenanceMargin = e.maintenanceMargin(account);
+        ILiquidationEngine liquidator = ILiquidationEngine(e.liquidationEngine());
         uint256[] memory ids = e.accountMarkets(account);
         val.positions = new PositionView[](ids.length);
         for (uint256 i; i < ids.length; ++i) {
@@ -220,6 +282,7 @@ contract PerpLens {
             p.unrealisedPnl = e.unrealisedPnl(account, id);
             p.accruedFunding = e.accruedFunding(account, id);
             p.liquidationPrice = e.liquidationPrice(account, id);
+            if (address(liquidator) != address(0)) p.adlRank = liquidator.adlRank(account, id);
         }
     }
 
@@ -242,5 +305,41 @@ contract PerpLens {
         v.maxDeposit = lv.maxDeposit(holder);
         v.maxWithdraw = lv.maxWithdraw(holder);
         v.maxRedeem = lv.maxRedeem(holder);
+    }
+
+    /// @notice The insurance fund's balance and totals, and the engine's fee share flowing into it.
+    /// @param fund The insurance fund (the liquidation engine's; the lens does not store it).
+    function getInsuranceFund(IInsuranceFund fund) external view returns (InsuranceFundView memory v) {
+        v.blockNumber = block.number;
+        v.timestamp = block.timestamp;
+        v.fund = address(fund);
+        v.balance = fund.balance();
+        v.totalBadDebtCovered = fund.totalBadDebtCovered();
+        v.totalKeeperRewardsPaid = fund.totalKeeperRewardsPaid();
+        v.pendingFees = engine.pendingInsuranceFees();
+        (v.feeRecipient, v.feeShare) = engine.insuranceFeeShare();
+    }
+
+    /// @notice The pending auto-deleveraging request, its candidates with their current ranks, and the total
+    ///         shortfall. Each rank costs one account valuation; the set holds at most `maxCandidates`.
+    function getAdl() external view returns (AdlView memory v) {
+        v.blockNumber = block.number;
+        v.timestamp = block.timestamp;
+        LiquidationEngine liquidator = LiquidationEngine(engine.liquidationEngine());
+        v.liquidationEngine = address(liquidator);
+        if (address(liquidator) == address(0)) return v;
+        (v.pending, v.requestId, v.request, v.candidates) = liquidator.pendingAdl();
+        v.totalShortfall = liquidator.totalShortfall();
+        v.rankingWindow = liquidator.ADL_RANKING_WINDOW();
+        v.maxCandidates = liquidator.MAX_ADL_CANDIDATES();
+        if (!v.pending) return v;
+        v.executableAt = uint256(v.request.openedAt) + v.rankingWindow;
+        v.candidateRanks = new uint256[](v.candidates.length);
+        for (uint256 i; i < v.candidates.length; ++i) {
+            int256 size = engine.position(v.candidates[i], v.request.marketId).size;
+            if (size != 0 && (size > 0) == v.request.victimsLong) {
+                v.candidateRanks[i] = liquidator.adlRank(v.candidates[i], v.request.marketId);
+            }
+        }
     }
 }

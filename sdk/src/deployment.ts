@@ -14,7 +14,11 @@ export interface PerpContracts {
   collateralVault: Address;
   /** `LiquidityVault`: the ERC-4626 LP vault. */
   liquidityVault: Address;
-  /** `PerpLens`: one-call reads of markets, accounts and the LP vault. */
+  /** `LiquidationEngine`: liquidations, the liquidation config and preview, auto-deleveraging. */
+  liquidationEngine: Address;
+  /** `InsuranceFund`: the second layer of the loss waterfall (balance, bad debt covered, keeper top-ups). */
+  insuranceFund: Address;
+  /** `PerpLens`: one-call reads of markets, accounts, the LP vault, the insurance fund and pending ADL. */
   perpLens: Address;
   /** The collateral token (USDC, 6 decimals). */
   collateralToken: Address;
@@ -32,6 +36,8 @@ const CONTRACT_KEYS = [
   "perpEngine",
   "collateralVault",
   "liquidityVault",
+  "liquidationEngine",
+  "insuranceFund",
   "perpLens",
   "collateralToken",
 ] as const satisfies readonly (keyof PerpContracts)[];
@@ -78,6 +84,8 @@ export interface LocalProtocolLike {
   vault: Addressable;
   engine: Addressable;
   liquidityVault: Addressable;
+  liquidationEngine: Addressable;
+  insuranceFund: Addressable;
   lens: Addressable;
 }
 
@@ -99,6 +107,8 @@ export async function deploymentFromLocalProtocol(
       perpEngine: await protocol.engine.getAddress(),
       collateralVault: await protocol.vault.getAddress(),
       liquidityVault: await protocol.liquidityVault.getAddress(),
+      liquidationEngine: await protocol.liquidationEngine.getAddress(),
+      insuranceFund: await protocol.insuranceFund.getAddress(),
       perpLens: await protocol.lens.getAddress(),
       collateralToken: await protocol.usdc.getAddress(),
     },

@@ -49,6 +49,15 @@ export function formatRate(value: bigint, shownDecimals = 5): string {
 }
 
 /**
+ * An 18-decimal ADL rank (unrealised PnL % × leverage, as `adlRank` returns it) with 4 decimals: `0.3125`; `∞`
+ * for the maximum (an account whose equity is ≤ 0).
+ */
+export function formatAdlRank(value: bigint, shownDecimals = 4): string {
+  if (value === MAX_UINT256) return "∞";
+  return formatFixed(value, 18, shownDecimals);
+}
+
+/**
  * Parses a decimal string into a fixed-point bigint exactly: `parseFixed("1.5", 6)` → `1_500_000n`. Throws on
  * anything but an optional sign, digits, an optional point and at most `decimals` fraction digits.
  */

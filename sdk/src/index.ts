@@ -35,6 +35,15 @@ export * from "./actions/reducePosition.js";
 export * from "./actions/closePosition.js";
 export * from "./actions/depositLiquidity.js";
 export * from "./actions/withdrawLiquidity.js";
+export * from "./actions/getInsuranceFund.js";
+export * from "./actions/getLiquidationConfig.js";
+export * from "./actions/previewLiquidation.js";
+export * from "./actions/getPendingAdl.js";
+export * from "./actions/getTotalShortfall.js";
+export * from "./actions/liquidate.js";
+export * from "./actions/submitAdlCandidate.js";
+export * from "./actions/executeAdl.js";
+export * from "./actions/sweepInsuranceFees.js";
 export {
   DEFAULT_SLIPPAGE_BPS,
   type TradeOptions,
@@ -47,12 +56,28 @@ export * from "./events/watchTrades.js";
 export * from "./events/watchFunding.js";
 export * from "./events/getTradeHistory.js";
 export * from "./events/getFundingHistory.js";
+export * from "./events/watchLiquidations.js";
+export * from "./events/watchAdl.js";
+export * from "./events/getLiquidationHistory.js";
+export * from "./events/getAdlHistory.js";
 export { DEFAULT_PAGE_SIZE, type BlockRangeParameters } from "./events/paging.js";
+export { toAdlEvent, toLiquidationEvent } from "./events/types.js";
 export type {
+  AdlCandidateSubmittedEvent,
+  AdlEvent,
+  AdlExecutedEvent,
+  AdlRequestedEvent,
+  AdlResolvedEvent,
+  BadDebtCoveredByFundEvent,
   EventLocation,
   FundingAccruedEvent,
   FundingEvent,
   FundingSettledEvent,
+  KeeperRewardCreditedEvent,
+  LiquidatedEvent,
+  LiquidationEvent,
+  LossAbsorbedByCollateralEvent,
+  ShortfallForAdlEvent,
   TradeEvent,
 } from "./events/types.js";
 
@@ -61,14 +86,22 @@ export {
   DANGER_UTILISATION,
   symbolToString,
   toAccount,
+  toInsuranceFund,
+  toLiquidationConfig,
+  toLiquidationPreview,
   toLiquidityVault,
   toMarket,
+  toPendingAdl,
   type Account,
+  type AdlCandidate,
+  type AdlRequest,
   type CircuitBreaker,
+  type InsuranceFundInfo,
   type LiquidityVaultInfo,
   type Market,
   type MarketParams,
   type MarketState,
+  type PendingAdl,
   type Position,
   type Tier,
 } from "./types.js";

@@ -1,20 +1,31 @@
 /**
- * The SDK's read models (markets, accounts, positions, the liquidity vault) and their construction from the
- * `PerpLens` views. Every amount is a bigint in the contracts' units: USD, prices, sizes and rates 18 decimals,
- * USDC 6 decimals. Values the engine computes (margins, PnL, funding, liquidation prices) are the engine's own;
+ * The SDK's read models (markets, accounts, positions, the liquidity vault, the insurance fund, pending
+ * auto-deleveraging, the liquidation config and preview) and their construction from the `PerpLens` and
+ * `LiquidationEngine` views. Every amount is a bigint in the contracts' units: USD, prices, sizes and rates
+ * 18 decimals, USDC 6 decimals. Values the engine computes (margins, PnL, funding, liquidation prices) are the engine's own;
  * the per-position margin breakdown and the next-hour funding are computed with the SDK's exact math.
  */
 import { hexToString, type Address, type ContractFunctionReturnType } from "viem";
 
+import type { liquidationEngineAbi } from "./abis/liquidationEngine.js";
 import type { perpLensAbi } from "./abis/perpLens.js";
 import { abs, mulDivDown, WAD } from "./math/fixedPointMath.js";
 import { valuePosition, type AccountMarginResult, type PositionValue } from "./math/accountMargin.js";
 import { indexDelta, ONE_HOUR } from "./math/fundingMath.js";
+import type { LiquidationConfig, LiquidationPreview } from "./math/liquidationMath.js";
 import type { TradeMarketInput } from "./math/tradePreview.js";
 
 type LensMarketView = ContractFunctionReturnType<typeof perpLensAbi, "view", "getMarket">;
 type LensAccountView = ContractFunctionReturnType<typeof perpLensAbi, "view", "getAccount">;
 type LensLiquidityVaultView = ContractFunctionReturnType<typeof perpLensAbi, "view", "getLiquidityVault">;
+type LensInsuranceFundView = ContractFunctionReturnType<typeof perpLensAbi, "view", "getInsuranceFund">;
+type LensAdlView = ContractFunctionReturnType<typeof perpLensAbi, "view", "getAdl">;
+type LiquidationConfigView = ContractFunctionReturnType<typeof liquidationEngineAbi, "view", "config">;
+type LiquidationPreviewView = ContractFunctionReturnType<
+  typeof liquidationEngineAbi,
+  "view",
+  "previewLiquidation"
+>;
 
 /** Margin utilisation above which an account is flagged as at risk (70 %, SPEC §5). */
 export const DANGER_UTILISATION = (70n * WAD) / 100n;
@@ -119,6 +130,11 @@ export interface Position {
   accruedFunding: bigint;
   /** The fair price at which the account becomes liquidatable (the engine's `liquidationPrice`; 0: none). */
   liquidationPrice: bigint;
+  /**
+   * The liquidation engine's `adlRank`: unrealised PnL % × leverage at mark, 18 decimals (0 when not profitable,
+   * 2^256 − 1 when equity ≤ 0). Profitable positions with the highest rank are deleveraged first.
+   */
+  adlRank: bigint;
   /** Notional, PnL, funding, IM and MM at the mark price (SDK math). */
   atMark: PositionValue;
   /** The same at the fair price, what liquidation uses (SDK math). */
@@ -152,6 +168,8 @@ export interface Account {
   margin: AccountMarginResult;
   /** At fair prices (`accountMarginAtFair`). */
   marginAtFair: AccountMarginResult;
+  /** When the account was last partially liquidated (0: never); the liquidation cooldown runs from there. */
+  lastPartialLiquidation: bigint;
   positions: readonly Position[];
 }
 
@@ -287,6 +305,7 @@ export function toAccount(v: LensAccountView): Account {
       unrealisedPnl: p.unrealisedPnl,
       accruedFunding: p.accruedFunding,
       liquidationPrice: p.liquidationPrice,
+      adlRank: p.adlRank,
       atMark: valued ? valuePosition(input, timestamp, false) : zeroValue(market.tiers[0]),
       atFair: valued ? valuePosition(input, timestamp, true) : zeroValue(market.tiers[0]),
       market,
@@ -309,6 +328,7 @@ export function toAccount(v: LensAccountView): Account {
     maxWithdraw: v.maxWithdraw,
     margin,
     marginAtFair,
+    lastPartialLiquidation: v.lastPartialLiquidation,
     positions,
   };
 }
@@ -320,4 +340,142 @@ export function toLiquidityVault(
   holder: Address,
 ): LiquidityVaultInfo {
   return { address, holder, ...v };
+}
+
+/** The insurance fund and the trading-fee share flowing into it (all 18-decimal USD). */
+export interface InsuranceFundInfo {
+  address: Address;
+  blockNumber: bigint;
+  timestamp: bigint;
+  /** Its balance: collateral in its own vault account. */
+  balance: bigint;
+  /** Everything paid out for bad debt. */
+  totalBadDebtCovered: bigint;
+  /** Everything paid out as keeper-reward top-ups. */
+  totalKeeperRewardsPaid: bigint;
+  /** The engine's share of trading fees accrued for the fund and not swept yet (`sweepInsuranceFees` moves it). */
+  pendingFees: bigint;
+  /** balance + pendingFees: what the fund can pay now (a liquidation sweeps before drawing on it). */
+  available: bigint;
+  /** Where the engine sends its share of trading fees. */
+  feeRecipient: Address;
+  /** That share of every trading fee, 18 decimals. */
+  feeShare: bigint;
+}
+
+/** A shortfall waiting for auto-deleveraging (`AdlRequest`). */
+export interface AdlRequest {
+  requestId: bigint;
+  /** The bankrupt account (its negative collateral is what ADL repays). */
+  account: Address;
+  /** The market of the close that lost the most; its opposite side is deleveraged. */
+  marketId: bigint;
+  /** True: profitable longs are deleveraged (the bankrupt position was short). */
+  victimsLong: boolean;
+  openedAt: bigint;
+  /** When `executeAdl` may run: openedAt + the ranking window. */
+  executableAt: bigint;
+  /** The price victims close at (capped at each victim's break-even). */
+  bankruptcyPrice: bigint;
+  /** Shortfall still to cover, USD. */
+  remaining: bigint;
+}
+
+/** A member of the pending request's candidate set with its rank now (0: not eligible any more). */
+export interface AdlCandidate {
+  account: Address;
+  rank: bigint;
+}
+
+/** Auto-deleveraging at one block: the pending request (the head of the FIFO queue), its candidates, the total. */
+export interface PendingAdl {
+  blockNumber: bigint;
+  timestamp: bigint;
+  /** The pending request, or undefined when none is pending. */
+  request: AdlRequest | undefined;
+  /** The candidate set, in the contract's order. */
+  candidates: AdlCandidate[];
+  /** The candidate `executeAdl` would reduce now: the first with the highest rank, if any rank is > 0. */
+  next: AdlCandidate | undefined;
+  /** A request is pending, its ranking window is over and a candidate is eligible. */
+  executable: boolean;
+  /** Σ shortfall queued and not yet covered, USD. */
+  totalShortfall: bigint;
+  /** Seconds candidates are collected after a request opens. */
+  rankingWindow: bigint;
+  /** Size of the candidate set. */
+  maxCandidates: bigint;
+}
+
+/** A `PerpLens.InsuranceFundView` as {@link InsuranceFundInfo}. */
+export function toInsuranceFund(v: LensInsuranceFundView): InsuranceFundInfo {
+  return {
+    address: v.fund,
+    blockNumber: v.blockNumber,
+    timestamp: v.timestamp,
+    balance: v.balance,
+    totalBadDebtCovered: v.totalBadDebtCovered,
+    totalKeeperRewardsPaid: v.totalKeeperRewardsPaid,
+    pendingFees: v.pendingFees,
+    available: v.balance + v.pendingFees,
+    feeRecipient: v.feeRecipient,
+    feeShare: v.feeShare,
+  };
+}
+
+/** A `PerpLens.AdlView` as {@link PendingAdl}. */
+export function toPendingAdl(v: LensAdlView): PendingAdl {
+  const r = v.request;
+  const request: AdlRequest | undefined = v.pending
+    ? {
+        requestId: v.requestId,
+        account: r.account,
+        marketId: BigInt(r.marketId),
+        victimsLong: r.victimsLong,
+        openedAt: BigInt(r.openedAt),
+        executableAt: v.executableAt,
+        bankruptcyPrice: r.bankruptcyPrice,
+        remaining: r.remaining,
+      }
+    : undefined;
+  const candidates = v.candidates.map((account, i) => ({ account, rank: v.candidateRanks[i] ?? 0n }));
+  let next: AdlCandidate | undefined;
+  for (const c of candidates) if (c.rank > (next?.rank ?? 0n)) next = c;
+  return {
+    blockNumber: v.blockNumber,
+    timestamp: v.timestamp,
+    request,
+    candidates,
+    next,
+    executable: request !== undefined && v.timestamp >= request.executableAt && next !== undefined,
+    totalShortfall: v.totalShortfall,
+    rankingWindow: v.rankingWindow,
+    maxCandidates: v.maxCandidates,
+  };
+}
+
+/** `LiquidationEngine.config()` as a {@link LiquidationConfig} (every number a bigint). */
+export function toLiquidationConfig(v: LiquidationConfigView): LiquidationConfig {
+  return {
+    feeRate: v.feeRate,
+    keeperShare: v.keeperShare,
+    minKeeperReward: v.minKeeperReward,
+    maxKeeperReward: v.maxKeeperReward,
+    partialNotional: v.partialNotional,
+    sliceFraction: v.sliceFraction,
+    cooldown: BigInt(v.cooldown),
+  };
+}
+
+/** `LiquidationEngine.previewLiquidation(account)` as a {@link LiquidationPreview}. */
+export function toLiquidationPreview(v: LiquidationPreviewView): LiquidationPreview {
+  return {
+    liquidatable: v.liquidatable,
+    maintenanceMargin: v.maintenanceMargin,
+    closes: v.marketIds.map((marketId, i) => ({ marketId, sizeDelta: v.sizeDeltas[i] ?? 0n })),
+    notionalClosed: v.notionalClosed,
+    keeperReward: v.keeperReward,
+    insuranceFee: v.insuranceFee,
+    expectedBadDebt: v.expectedBadDebt,
+  };
 }

@@ -1,6 +1,6 @@
 // The SDK as a package: the committed ABIs match the artifacts, `npm run build:sdk` emits ESM + declarations, the
-// packed package's declarations compile in a strict consumer project (viem and ethers entries), and the README's
-// quick start runs unchanged against a fresh `hardhat node`.
+// packed package's declarations compile in a strict consumer project (viem and ethers entries, with the README's
+// keeper snippet), and the README's quick start runs unchanged against a fresh `hardhat node`.
 import { expect } from "chai";
 import { spawn, type ChildProcess } from "node:child_process";
 import {
@@ -62,13 +62,17 @@ function freePort(): Promise<number> {
   });
 }
 
-/** The README's quick start: the ```ts block after the `<!-- quick-start -->` marker. */
-function quickStartSource(): string {
+/** A ```ts block of the README: the one after the `<!-- name -->` marker. */
+function readmeBlock(name: string): string {
   const readme = readFileSync(join(sdkDir, "README.md"), "utf8");
-  const match = /<!-- quick-start -->\s*```ts\n([\s\S]*?)```/.exec(readme);
-  if (match === null) throw new Error("sdk/README.md has no quick-start block");
+  const match = new RegExp(`<!-- ${name} -->\\s*\`\`\`ts\\n([\\s\\S]*?)\`\`\``).exec(readme);
+  if (match === null) throw new Error(`sdk/README.md has no ${name} block`);
   return match[1];
 }
+
+/** The README's quick start (run against a node below) and keeper snippet (compiled). */
+const quickStartSource = () => readmeBlock("quick-start");
+const keeperSource = () => readmeBlock("keeper");
 
 /** A consumer of both entries, compiled with the strictest options against the packed declarations. */
 const CONSUMER = `
@@ -82,12 +86,22 @@ import {
   liquidationPrice,
   perpEngineAbi,
   PerpContractError,
+  simulateLiquidation,
   type Account,
+  type AdlEvent,
+  type LiquidateReturnType,
+  type LiquidationEvent,
   type Market,
+  type PendingAdl,
   type PerpClient,
   type TradeReturnType,
 } from "@perp/sdk";
-import { PerpEngine__factory, PerpLens__factory, type PerpEngine } from "@perp/sdk/ethers";
+import {
+  LiquidationEngine__factory,
+  PerpEngine__factory,
+  PerpLens__factory,
+  type PerpEngine,
+} from "@perp/sdk/ethers";
 
 const deployment = defineDeployment({});
 const perp: PerpClient = createPerpClient({
@@ -110,13 +124,38 @@ export function onError(e: unknown): bigint | undefined {
   return undefined;
 }
 export const fill = (r: TradeReturnType): bigint => r.fillPrice + r.fee - r.realisedPnl;
+export async function liquidation(victim: Address): Promise<bigint> {
+  const [account, fund, config] = await Promise.all([
+    perp.getAccount({ account: victim }),
+    perp.getInsuranceFund(),
+    perp.getLiquidationConfig(),
+  ]);
+  const sim = simulateLiquidation(
+    account,
+    { config, fundAvailable: fund.available, lastPartialLiquidation: account.lastPartialLiquidation },
+    account.timestamp,
+  );
+  const adl: PendingAdl = await perp.getPendingAdl();
+  return sim.keeperReward + adl.totalShortfall + (account.positions[0]?.adlRank ?? 0n) + (adl.request?.remaining ?? 0n);
+}
+export const waterfall = (r: LiquidateReturnType): bigint =>
+  r.lossAbsorbedByCollateral + r.badDebtCoveredByFund + r.shortfallForAdl + (r.adlRequest?.bankruptcyPrice ?? 0n);
+export const eventAmount = (e: LiquidationEvent | AdlEvent): bigint =>
+  e.type === "liquidated" ? e.keeperReward : e.type === "executed" ? e.covered : 0n;
+export function onLiquidationError(e: unknown): bigint | undefined {
+  if (e instanceof PerpContractError && e.is("LiquidationCooldown")) return e.args.readyAt;
+  if (e instanceof PerpContractError && e.is("NotLiquidatable")) return e.args.maintenanceMargin;
+  return undefined;
+}
 export const tradeAbi = perpEngineAbi.find((item) => item.type === "function" && item.name === "trade");
 export async function ethersUser(url: string, address: string): Promise<bigint> {
   const engine: PerpEngine = PerpEngine__factory.connect(address, new JsonRpcProvider(url));
   const lens = PerpLens__factory.connect(address, engine.runner);
   const view = await lens.getAccount(address);
+  const liquidator = LiquidationEngine__factory.connect(address, engine.runner);
+  const preview = await liquidator.previewLiquidation(address);
   const ok: boolean = engine instanceof BaseContract;
-  return ok ? (await engine.marketCount()) + view.collateral : 0n;
+  return ok ? (await engine.marketCount()) + view.collateral + preview.keeperReward : 0n;
 }
 `;
 
@@ -202,11 +241,12 @@ describe("SDK package (build, strict consumer, README quick start)", function ()
           noEmit: true,
           types: ["node"],
         },
-        files: ["consumer.ts", "quickstart.ts"],
+        files: ["consumer.ts", "quickstart.ts", "keeper.ts"],
       }),
     );
     writeFileSync(join(work, "consumer.ts"), CONSUMER);
     writeFileSync(join(work, "quickstart.ts"), quickStartSource());
+    writeFileSync(join(work, "keeper.ts"), keeperSource());
     expectSuccess(
       await run(process.execPath, [tscCli, "-p", join(work, "tsconfig.json")]),
       "tsc (strict consumer)",

@@ -417,6 +417,8 @@ describe("SDK errors, formatting and address books (no chain)", function () {
       perpEngine: "0x5fbdb2315678afecb367f032d93f642f64180aa3",
       collateralVault: "0xe7f1725e7734ce288f8367e1bb143e90bb3f0512",
       liquidityVault: "0x9fe46736679d2d9a65f0992f2272de9f3c7fa6e0",
+      liquidationEngine: "0x5fc8d32690cc91d4c39d9d3abcbd16989f875707",
+      insuranceFund: "0x0165878a594ca255338adfa4d48449f69242eb8f",
       perpLens: "0xcf7ed3acca5a467e9e704c703e8d87f634fb0fc9",
       collateralToken: "0xdc64a140aa3e981100a9beca4e685f962f0cf6c9",
     };
@@ -427,5 +429,10 @@ describe("SDK errors, formatting and address books (no chain)", function () {
       defineDeployment({ chainId: 31337, contracts: { ...contracts, perpLens: "0x12" } }),
     ).to.throw(InvalidDeploymentError);
     expect(() => defineDeployment({ contracts })).to.throw(InvalidDeploymentError);
+    const { insuranceFund: _missing, ...withoutFund } = contracts;
+    expect(() => defineDeployment({ chainId: 31337, contracts: withoutFund })).to.throw(
+      InvalidDeploymentError,
+      /insuranceFund/,
+    );
   });
 });

@@ -2,6 +2,7 @@ import { expect } from "chai";
 
 import {
   abs,
+  adlRank,
   annualised,
   applyTrade,
   decayWeightDown,
@@ -10,7 +11,11 @@ import {
   fundingRate,
   indexDelta,
   initialMarginUp,
+  liquidationCloseSize,
+  liquidationFeeAndReward,
+  liquidationFeeSplit,
   maintenanceMarginUp,
+  MAX_UINT256,
   markPriceDown,
   MAX_INT256,
   MIN_INT256,
@@ -97,5 +102,94 @@ describe("sdk/math (hand-computed values)", function () {
     expect(notionalUp(-15n * 10n ** 17n, 2000n * e18 + 1n)).to.equal(3000n * e18 + 2n);
     expect(initialMarginUp(3000n * e18 + 2n, 20n * e18)).to.equal(150n * e18 + 1n);
     expect(maintenanceMarginUp(3000n * e18 + 2n, 5n * 10n ** 15n)).to.equal(15n * e18 + 1n);
+  });
+});
+
+describe("sdk/math liquidation (hand-computed values)", function () {
+  const config = {
+    feeRate: 5n * 10n ** 15n, // 0.5 %
+    keeperShare: 2n * 10n ** 17n, // 20 %
+    minKeeperReward: 5n * e18,
+    maxKeeperReward: 1_000n * e18,
+    partialNotional: 250_000n * e18,
+    sliceFraction: 2n * 10n ** 17n,
+  };
+
+  it("splits the fee: the keeper's part first in whole USDC units, the rest and its dust to the fund", function () {
+    // 10,000 closed: fee 50, reward 10; the account pays the fee, 10 of it to the keeper.
+    expect(liquidationFeeSplit(10_000n * e18, 1_000n * e18, 0n, config)).to.deep.include({
+      fee: 50n * e18,
+      reward: 10n * e18,
+      fromAccount: 50n * e18,
+      keeperReward: 10n * e18,
+      insuranceFee: 40n * e18,
+      fundTopUp: 0n,
+    });
+    // 123,456.789012345678901234 closed: fee ⌈617.28394506172839450617⌉, reward ⌊123.4567890123456789014⌋,
+    // paid as 123.456789 (whole units); the 0.000000012345678901 rest joins the fund's part.
+    const n = 123_456_789_012_345_678_901_234n;
+    expect(liquidationFeeAndReward(n, config)).to.deep.equal({
+      fee: 617_283_945_061_728_394_507n,
+      reward: 123_456_789_012_345_678_901n,
+    });
+    expect(liquidationFeeSplit(n, 10_000n * e18, 0n, config)).to.deep.include({
+      keeperReward: 123_456_789_000_000_000_000n,
+      insuranceFee: 617_283_945_061_728_394_507n - 123_456_789_000_000_000_000n,
+    });
+    // The reward is clamped to [min, max].
+    expect(liquidationFeeAndReward(100n * e18, config).reward).to.equal(5n * e18);
+    expect(liquidationFeeAndReward(10_000_000n * e18, config).reward).to.equal(1_000n * e18);
+  });
+
+  it("tops the reward floor up from the fund, after the account's dust reached it (liquidate) or before (view)", function () {
+    // 100 closed: fee 0.5, reward floor 5. The account holds 3.0000005: the keeper gets 3 from it, the fund the
+    // 0.0000005 dust, and the fund (1.9999989 before) tops up the missing 1.9999995 as far as it can.
+    const collateral = 3_000_000_500_000_000_000n;
+    const fund = 1_999_998_900_000_000_000n;
+    const charged = liquidationFeeSplit(100n * e18, collateral, fund, config);
+    expect(charged).to.deep.include({
+      fromAccount: collateral,
+      keeperRewardFromAccount: 3n * e18,
+      insuranceFee: 500_000_000_000n,
+      fundTopUp: 1_999_999_400_000_000_000n, // 1.9999989 + 0.0000005
+      keeperRewardFromFund: 1_999_999_000_000_000_000n,
+      keeperReward: 4_999_999_000_000_000_000n,
+    });
+    const previewed = liquidationFeeSplit(100n * e18, collateral, fund, config, { asPreview: true });
+    expect(previewed.keeperReward).to.equal(4_999_998_000_000_000_000n); // one USDC unit less
+    // Nothing from an account in debt: the fund pays the whole floor, in whole units.
+    expect(liquidationFeeSplit(100n * e18, -1n, 7n * e18 + 1n, config)).to.deep.include({
+      fromAccount: 0n,
+      insuranceFee: 0n,
+      fundTopUp: 5n * e18,
+      keeperReward: 5n * e18,
+    });
+  });
+
+  it("slices positions above the partial threshold unless the account is bankrupt", function () {
+    const big = { size: 10n * e18, openNotional: 300_000n * e18 };
+    expect(liquidationCloseSize(big, config, false)).to.deep.equal({ sizeDelta: -2n * e18, isSlice: true });
+    expect(liquidationCloseSize(big, config, true)).to.deep.equal({ sizeDelta: -10n * e18, isSlice: false });
+    expect(liquidationCloseSize({ size: -3n, openNotional: -300_000n * e18 }, config, false)).to.deep.equal({
+      sizeDelta: 3n, // 20 % of 3 wei truncates to 0: the whole position closes
+      isSlice: false,
+    });
+    expect(
+      liquidationCloseSize({ size: 10n * e18, openNotional: 250_000n * e18 }, config, false).isSlice,
+    ).to.equal(false); // at the threshold: closed in full
+  });
+
+  it("ranks ADL victims by PnL % × leverage (test/solidity/liquidation/AutoDeleveraging.t.sol)", function () {
+    // Mark 110,000. Bob: short 1 at 150,000 with 50,000 → 40,000/150,000 × 110,000/90,000.
+    expect(adlRank({ size: -e18, openNotional: -150_000n * e18 }, 40_000n * e18, 90_000n * e18)).to.equal(
+      325_925_925_925_925_925n,
+    );
+    // Dave: short 0.5 at 150,000 with 15,000 → 20,000/75,000 × 55,000/35,000 (each factor rounded down).
+    expect(adlRank({ size: -e18 / 2n, openNotional: -75_000n * e18 }, 20_000n * e18, 35_000n * e18)).to.equal(
+      419_047_619_047_619_046n,
+    );
+    expect(adlRank({ size: e18, openNotional: 100n * e18 }, 0n, e18)).to.equal(0n); // not profitable
+    expect(adlRank({ size: e18, openNotional: 100n * e18 }, 1n, 0n)).to.equal(MAX_UINT256); // equity ≤ 0
+    expect(adlRank({ size: 0n, openNotional: 0n }, 1n, e18)).to.equal(0n);
   });
 });

@@ -6,7 +6,8 @@
 // engine's views) and checks, to the wei, the SDK's pure math on the same block's raw state:
 //   markets:  marketPrices (mark, fair advanced to now, premium, rates, pending funding index), quoteFillPrice;
 //   accounts: accountMargin (at mark), accountMarginAtFair, maintenanceMargin, withdrawable (vault), maxWithdraw,
-//             and per position accruedFunding, unrealisedPnl and liquidationPrice (the doubling + bisection search).
+//             and per position accruedFunding, unrealisedPnl, liquidationPrice (the doubling + bisection search)
+//             and the liquidation engine's adlRank (see sdk-parity-liquidation.test.ts for the liquidation math).
 // Every random trade is also previewed with the SDK's `previewTrade` at the block it is mined in, and must match the
 // engine: the same fill, fee, funding settled, realised PnL and new position, or the same revert.
 // Block timestamps are set explicitly, so a seed reproduces a run: PARITY_SEED=0x… PARITY_STATES=2000 npx hardhat
@@ -15,9 +16,10 @@ import { expect } from "chai";
 import { network } from "hardhat";
 import { getAddress, maxUint256, parseEventLogs, type Address } from "viem";
 
-import type { MarketConfig, TierConfig } from "../../deploy/config/local-markets.js";
+import type { MarketConfig } from "../../deploy/config/local-markets.js";
 import { deployLocalProtocol, type LocalProtocol } from "../../deploy/local-protocol.js";
 import * as sdk from "../../sdk/src/index.js";
+import { pick, randomMarket, randomParams, randomTiers } from "./helpers/random-markets.js";
 import { Rng } from "./helpers/rng.js";
 
 const { viem, ethers, networkHelpers } = await network.create();
@@ -30,58 +32,6 @@ const MARKETS = 4;
 
 type PublicClient = Awaited<ReturnType<typeof viem.getPublicClient>>;
 type WalletClient = Awaited<ReturnType<typeof viem.getWalletClients>>[number];
-
-const pick = <T>(rng: Rng, items: readonly T[]): T => items[Number(rng.below(BigInt(items.length)))];
-
-// ------------------------------------------------------------------ random parameters (within the hard bounds)
-
-function randomTiers(rng: Rng): TierConfig[] {
-  const tiers: TierConfig[] = [];
-  let upTo = 0n;
-  for (let i = 0, n = 1 + Number(rng.below(4n)); i < n; i++) {
-    upTo += rng.mag(1_000n, 10_000_000n) * E18 + rng.below(E18);
-    const maxLeverage = rng.chance(10) ? pick(rng, [E18, 100n * E18]) : rng.between(E18, 100n * E18);
-    const maxMmr = (10n ** 36n - 1n) / maxLeverage;
-    const mmr = rng.chance(10) ? pick(rng, [1n, maxMmr]) : rng.between(maxMmr / 20n + 1n, maxMmr);
-    tiers.push({ upToNotional: upTo, maxLeverage, mmr });
-  }
-  return tiers;
-}
-
-function randomParams(rng: Rng, oracle: string, base: MarketConfig) {
-  return {
-    oracle,
-    fairTau: rng.chance(15) ? 0n : rng.mag(1n, 86_400n),
-    maxPremium: rng.mag(0n, E18 / 10n),
-    skewScale: base.skewScale,
-    maxSkew: base.maxSkew,
-    maxOpenInterest: base.maxOpenInterest,
-    minPositionMargin: rng.chance(30) ? 0n : rng.mag(1n, 50n * E18),
-    makerFee: base.makerFee,
-    takerFee: base.takerFee,
-    fundingInterest: rng.mag(0n, E18 / 100n),
-    fundingClamp: rng.mag(0n, E18 / 100n),
-    maxFundingRate: rng.mag(1n, E18 / 10n),
-  };
-}
-
-function randomMarket(rng: Rng, i: number): MarketConfig {
-  const price = rng.mag(10n ** 15n, 10n ** 23n);
-  // Caps mostly out of the way; in some markets a few hundred thousand USD of size, so that caps bind sometimes.
-  const typicalSize = (100_000n * E18 * E18) / price;
-  const maxOpenInterest = rng.chance(25) ? typicalSize * rng.mag(1n, 30n) : 10n ** 36n;
-  return {
-    symbol: `M${i}`,
-    price,
-    feedDecimals: 18,
-    skewScale: rng.mag(10n ** 15n, 10n ** 30n),
-    maxSkew: rng.chance(25) ? (maxOpenInterest * rng.between(10n, 100n)) / 100n : maxOpenInterest,
-    maxOpenInterest,
-    makerFee: rng.mag(0n, E18 / 100n),
-    takerFee: rng.mag(0n, E18 / 100n),
-    tiers: randomTiers(rng),
-  };
-}
 
 // ------------------------------------------------------------------ the test
 
@@ -335,8 +285,13 @@ describe("SDK account math parity with the engine's views (random chain states)"
         stats.positionChecks++;
         check(
           `${where} market ${p.marketId} position`,
-          [sdk.accruedFunding(p, ts), sdk.unrealisedPnl(p), sdk.liquidationPrice(a, p.marketId, ts)],
-          [p.accruedFunding, p.unrealisedPnl, p.liquidationPrice],
+          [
+            sdk.accruedFunding(p, ts),
+            sdk.unrealisedPnl(p),
+            sdk.liquidationPrice(a, p.marketId, ts),
+            sdk.positionAdlRank(a, p.marketId, ts),
+          ],
+          [p.accruedFunding, p.unrealisedPnl, p.liquidationPrice, p.adlRank],
         );
       }
     }

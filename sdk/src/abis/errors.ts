@@ -5,6 +5,44 @@ export const perpErrorsAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "executableAt",
+        "type": "uint256"
+      }
+    ],
+    "name": "AdlRankingWindowOpen",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "rank",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "lowestRank",
+        "type": "uint256"
+      }
+    ],
+    "name": "AdlRankTooLow",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      }
+    ],
+    "name": "AlreadyAdlCandidate",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "marketId",
         "type": "uint256"
       },
@@ -301,6 +339,22 @@ export const perpErrorsAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "readyAt",
+        "type": "uint256"
+      }
+    ],
+    "name": "LiquidationCooldown",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "LiquidationEngineAlreadySet",
     "type": "error"
@@ -348,6 +402,16 @@ export const perpErrorsAbi = [
     "type": "error"
   },
   {
+    "inputs": [],
+    "name": "NoAdlCandidates",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "NoAdlPending",
+    "type": "error"
+  },
+  {
     "inputs": [
       {
         "internalType": "int256",
@@ -372,6 +436,22 @@ export const perpErrorsAbi = [
       }
     ],
     "name": "NotAccountOrOperator",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      }
+    ],
+    "name": "NotAdlCandidate",
     "type": "error"
   },
   {
@@ -426,11 +506,38 @@ export const perpErrorsAbi = [
     "inputs": [
       {
         "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "internalType": "int256",
+        "name": "maintenanceMargin",
+        "type": "int256"
+      }
+    ],
+    "name": "NotLiquidatable",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
         "name": "caller",
         "type": "address"
       }
     ],
     "name": "NotLiquidationEngine",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "caller",
+        "type": "address"
+      }
+    ],
+    "name": "NotPayer",
     "type": "error"
   },
   {

@@ -2,6 +2,8 @@
 export { perpEngineAbi } from "./perpEngine.js";
 export { collateralVaultAbi } from "./collateralVault.js";
 export { liquidityVaultAbi } from "./liquidityVault.js";
+export { liquidationEngineAbi } from "./liquidationEngine.js";
+export { insuranceFundAbi } from "./insuranceFund.js";
 export { perpLensAbi } from "./perpLens.js";
 export { chainlinkOracleAdapterAbi } from "./chainlinkOracleAdapter.js";
 export { perpErrorsAbi } from "./errors.js";

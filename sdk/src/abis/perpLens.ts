@@ -193,6 +193,11 @@ export const perpLensAbi = [
                 "internalType": "uint256",
                 "name": "liquidationPrice",
                 "type": "uint256"
+              },
+              {
+                "internalType": "uint256",
+                "name": "adlRank",
+                "type": "uint256"
               }
             ],
             "internalType": "struct PerpLens.PositionView[]",
@@ -470,9 +475,187 @@ export const perpLensAbi = [
             "internalType": "struct PerpLens.MarketView[]",
             "name": "markets",
             "type": "tuple[]"
+          },
+          {
+            "internalType": "uint256",
+            "name": "lastPartialLiquidation",
+            "type": "uint256"
           }
         ],
         "internalType": "struct PerpLens.AccountView",
+        "name": "v",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "getAdl",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint256",
+            "name": "blockNumber",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "timestamp",
+            "type": "uint256"
+          },
+          {
+            "internalType": "address",
+            "name": "liquidationEngine",
+            "type": "address"
+          },
+          {
+            "internalType": "bool",
+            "name": "pending",
+            "type": "bool"
+          },
+          {
+            "internalType": "uint256",
+            "name": "requestId",
+            "type": "uint256"
+          },
+          {
+            "components": [
+              {
+                "internalType": "address",
+                "name": "account",
+                "type": "address"
+              },
+              {
+                "internalType": "uint32",
+                "name": "marketId",
+                "type": "uint32"
+              },
+              {
+                "internalType": "bool",
+                "name": "victimsLong",
+                "type": "bool"
+              },
+              {
+                "internalType": "uint48",
+                "name": "openedAt",
+                "type": "uint48"
+              },
+              {
+                "internalType": "uint128",
+                "name": "bankruptcyPrice",
+                "type": "uint128"
+              },
+              {
+                "internalType": "uint128",
+                "name": "remaining",
+                "type": "uint128"
+              }
+            ],
+            "internalType": "struct AdlRequest",
+            "name": "request",
+            "type": "tuple"
+          },
+          {
+            "internalType": "uint256",
+            "name": "executableAt",
+            "type": "uint256"
+          },
+          {
+            "internalType": "address[]",
+            "name": "candidates",
+            "type": "address[]"
+          },
+          {
+            "internalType": "uint256[]",
+            "name": "candidateRanks",
+            "type": "uint256[]"
+          },
+          {
+            "internalType": "uint256",
+            "name": "totalShortfall",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "rankingWindow",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "maxCandidates",
+            "type": "uint256"
+          }
+        ],
+        "internalType": "struct PerpLens.AdlView",
+        "name": "v",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "contract IInsuranceFund",
+        "name": "fund",
+        "type": "address"
+      }
+    ],
+    "name": "getInsuranceFund",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint256",
+            "name": "blockNumber",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "timestamp",
+            "type": "uint256"
+          },
+          {
+            "internalType": "address",
+            "name": "fund",
+            "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "balance",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "totalBadDebtCovered",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "totalKeeperRewardsPaid",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "pendingFees",
+            "type": "uint256"
+          },
+          {
+            "internalType": "address",
+            "name": "feeRecipient",
+            "type": "address"
+          },
+          {
+            "internalType": "uint256",
+            "name": "feeShare",
+            "type": "uint256"
+          }
+        ],
+        "internalType": "struct PerpLens.InsuranceFundView",
         "name": "v",
         "type": "tuple"
       }
@@ -1285,6 +1468,11 @@ export const perpLensAbi = [
               {
                 "internalType": "uint256",
                 "name": "liquidationPrice",
+                "type": "uint256"
+              },
+              {
+                "internalType": "uint256",
+                "name": "adlRank",
                 "type": "uint256"
               }
             ],

@@ -9,6 +9,43 @@ import {
   type DepositLiquidityParameters,
   type DepositLiquidityReturnType,
 } from "../actions/depositLiquidity.js";
+import { executeAdl, type ExecuteAdlParameters, type ExecuteAdlReturnType } from "../actions/executeAdl.js";
+import {
+  getInsuranceFund,
+  type GetInsuranceFundParameters,
+  type GetInsuranceFundReturnType,
+} from "../actions/getInsuranceFund.js";
+import {
+  getLiquidationConfig,
+  type GetLiquidationConfigParameters,
+  type GetLiquidationConfigReturnType,
+} from "../actions/getLiquidationConfig.js";
+import {
+  getPendingAdl,
+  type GetPendingAdlParameters,
+  type GetPendingAdlReturnType,
+} from "../actions/getPendingAdl.js";
+import {
+  getTotalShortfall,
+  type GetTotalShortfallParameters,
+  type GetTotalShortfallReturnType,
+} from "../actions/getTotalShortfall.js";
+import { liquidate, type LiquidateParameters, type LiquidateReturnType } from "../actions/liquidate.js";
+import {
+  previewLiquidation,
+  type PreviewLiquidationParameters,
+  type PreviewLiquidationReturnType,
+} from "../actions/previewLiquidation.js";
+import {
+  submitAdlCandidate,
+  type SubmitAdlCandidateParameters,
+  type SubmitAdlCandidateReturnType,
+} from "../actions/submitAdlCandidate.js";
+import {
+  sweepInsuranceFees,
+  type SweepInsuranceFeesParameters,
+  type SweepInsuranceFeesReturnType,
+} from "../actions/sweepInsuranceFees.js";
 import { getAccount, type GetAccountParameters, type GetAccountReturnType } from "../actions/getAccount.js";
 import {
   getLiquidityVault,
@@ -37,27 +74,46 @@ import {
 } from "../actions/withdrawLiquidity.js";
 import type { PerpClientBase } from "../client.js";
 import {
+  getAdlHistory,
+  type GetAdlHistoryParameters,
+  type GetAdlHistoryReturnType,
+} from "../events/getAdlHistory.js";
+import {
   getFundingHistory,
   type GetFundingHistoryParameters,
   type GetFundingHistoryReturnType,
 } from "../events/getFundingHistory.js";
 import {
+  getLiquidationHistory,
+  type GetLiquidationHistoryParameters,
+  type GetLiquidationHistoryReturnType,
+} from "../events/getLiquidationHistory.js";
+import {
   getTradeHistory,
   type GetTradeHistoryParameters,
   type GetTradeHistoryReturnType,
 } from "../events/getTradeHistory.js";
+import { watchAdl, type WatchAdlParameters, type WatchAdlReturnType } from "../events/watchAdl.js";
 import {
   watchFunding,
   type WatchFundingParameters,
   type WatchFundingReturnType,
 } from "../events/watchFunding.js";
 import {
+  watchLiquidations,
+  type WatchLiquidationsParameters,
+  type WatchLiquidationsReturnType,
+} from "../events/watchLiquidations.js";
+import {
   watchTrades,
   type WatchTradesParameters,
   type WatchTradesReturnType,
 } from "../events/watchTrades.js";
 
-/** Reads: markets, accounts, the liquidity vault, trade quotes. */
+/**
+ * Reads: markets, accounts, the liquidity vault, trade quotes; the insurance fund, the liquidation config and
+ * preview, pending auto-deleveraging and the total shortfall.
+ */
 export interface PerpReadActions {
   /** See {@link getMarkets}. */
   getMarkets: (parameters?: GetMarketsParameters) => Promise<GetMarketsReturnType>;
@@ -69,9 +125,24 @@ export interface PerpReadActions {
   getLiquidityVault: (parameters?: GetLiquidityVaultParameters) => Promise<GetLiquidityVaultReturnType>;
   /** See {@link quoteTrade}. */
   quoteTrade: (parameters: QuoteTradeParameters) => Promise<QuoteTradeReturnType>;
+  /** See {@link getInsuranceFund}. */
+  getInsuranceFund: (parameters?: GetInsuranceFundParameters) => Promise<GetInsuranceFundReturnType>;
+  /** See {@link getLiquidationConfig}. */
+  getLiquidationConfig: (
+    parameters?: GetLiquidationConfigParameters,
+  ) => Promise<GetLiquidationConfigReturnType>;
+  /** See {@link previewLiquidation}. */
+  previewLiquidation: (parameters?: PreviewLiquidationParameters) => Promise<PreviewLiquidationReturnType>;
+  /** See {@link getPendingAdl}. */
+  getPendingAdl: (parameters?: GetPendingAdlParameters) => Promise<GetPendingAdlReturnType>;
+  /** See {@link getTotalShortfall}. */
+  getTotalShortfall: (parameters?: GetTotalShortfallParameters) => Promise<GetTotalShortfallReturnType>;
 }
 
-/** Writes: collateral, trading, liquidity. Each needs the client's wallet. */
+/**
+ * Writes: collateral, trading, liquidity; keeper actions (liquidation, ADL, fee sweep). Each needs the client's
+ * wallet.
+ */
 export interface PerpWriteActions {
   /** See {@link deposit}. */
   deposit: (parameters: DepositParameters) => Promise<DepositReturnType>;
@@ -89,6 +160,14 @@ export interface PerpWriteActions {
   depositLiquidity: (parameters: DepositLiquidityParameters) => Promise<DepositLiquidityReturnType>;
   /** See {@link withdrawLiquidity}. */
   withdrawLiquidity: (parameters: WithdrawLiquidityParameters) => Promise<WithdrawLiquidityReturnType>;
+  /** See {@link liquidate}. */
+  liquidate: (parameters: LiquidateParameters) => Promise<LiquidateReturnType>;
+  /** See {@link submitAdlCandidate}. */
+  submitAdlCandidate: (parameters: SubmitAdlCandidateParameters) => Promise<SubmitAdlCandidateReturnType>;
+  /** See {@link executeAdl}. */
+  executeAdl: (parameters?: ExecuteAdlParameters) => Promise<ExecuteAdlReturnType>;
+  /** See {@link sweepInsuranceFees}. */
+  sweepInsuranceFees: (parameters?: SweepInsuranceFeesParameters) => Promise<SweepInsuranceFeesReturnType>;
 }
 
 /** Events: watchers and paged history. */
@@ -101,6 +180,16 @@ export interface PerpEventActions {
   getTradeHistory: (parameters?: GetTradeHistoryParameters) => Promise<GetTradeHistoryReturnType>;
   /** See {@link getFundingHistory}. */
   getFundingHistory: (parameters?: GetFundingHistoryParameters) => Promise<GetFundingHistoryReturnType>;
+  /** See {@link watchLiquidations}. */
+  watchLiquidations: (parameters: WatchLiquidationsParameters) => WatchLiquidationsReturnType;
+  /** See {@link watchAdl}. */
+  watchAdl: (parameters: WatchAdlParameters) => WatchAdlReturnType;
+  /** See {@link getLiquidationHistory}. */
+  getLiquidationHistory: (
+    parameters?: GetLiquidationHistoryParameters,
+  ) => Promise<GetLiquidationHistoryReturnType>;
+  /** See {@link getAdlHistory}. */
+  getAdlHistory: (parameters?: GetAdlHistoryParameters) => Promise<GetAdlHistoryReturnType>;
 }
 
 /** Every action of the SDK, bound to a client. */
@@ -117,6 +206,11 @@ export function perpActions(client: PerpClientBase): PerpActions {
     getAccount: (p) => getAccount(client, p),
     getLiquidityVault: (p) => getLiquidityVault(client, p),
     quoteTrade: (p) => quoteTrade(client, p),
+    getInsuranceFund: (p) => getInsuranceFund(client, p),
+    getLiquidationConfig: (p) => getLiquidationConfig(client, p),
+    previewLiquidation: (p) => previewLiquidation(client, p),
+    getPendingAdl: (p) => getPendingAdl(client, p),
+    getTotalShortfall: (p) => getTotalShortfall(client, p),
     deposit: (p) => deposit(client, p),
     withdraw: (p) => withdraw(client, p),
     trade: (p) => trade(client, p),
@@ -125,9 +219,17 @@ export function perpActions(client: PerpClientBase): PerpActions {
     closePosition: (p) => closePosition(client, p),
     depositLiquidity: (p) => depositLiquidity(client, p),
     withdrawLiquidity: (p) => withdrawLiquidity(client, p),
+    liquidate: (p) => liquidate(client, p),
+    submitAdlCandidate: (p) => submitAdlCandidate(client, p),
+    executeAdl: (p) => executeAdl(client, p),
+    sweepInsuranceFees: (p) => sweepInsuranceFees(client, p),
     watchTrades: (p) => watchTrades(client, p),
     watchFunding: (p) => watchFunding(client, p),
     getTradeHistory: (p) => getTradeHistory(client, p),
     getFundingHistory: (p) => getFundingHistory(client, p),
+    watchLiquidations: (p) => watchLiquidations(client, p),
+    watchAdl: (p) => watchAdl(client, p),
+    getLiquidationHistory: (p) => getLiquidationHistory(client, p),
+    getAdlHistory: (p) => getAdlHistory(client, p),
   };
 }

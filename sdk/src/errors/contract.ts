@@ -22,6 +22,8 @@ export type PerpErrorCategory =
   | "marketClosed"
   | "limit"
   | "oracle"
+  | "liquidation"
+  | "adl"
   | "authorization"
   | "input"
   | "token"

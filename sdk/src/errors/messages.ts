@@ -4,7 +4,7 @@
  */
 import { hexToString, type Hex } from "viem";
 
-import { formatRate, formatSize, formatUsd, formatUsdc } from "../format.js";
+import { formatAdlRank, formatRate, formatSize, formatUsd, formatUsdc } from "../format.js";
 import type { PerpContractErrorArgs, PerpContractErrorName, PerpErrorCategory } from "./contract.js";
 
 type MessageTable = {
@@ -88,6 +88,47 @@ export const contractErrorMessages: MessageTable = {
     category: "input",
     message: (a) =>
       `A liquidation close must reduce the position in market ${a.marketId}: size ${a.size}, change ${a.sizeDelta}.`,
+  },
+  // ---------------------------------------------------------------- liquidation engine
+  NotLiquidatable: {
+    category: "liquidation",
+    message: (a) =>
+      `Account ${a.account} is not liquidatable: its maintenance margin at fair prices is ${usd(a.maintenanceMargin)} (liquidation needs it below zero).`,
+  },
+  LiquidationCooldown: {
+    category: "liquidation",
+    message: (a) =>
+      `Account ${a.account} was partially liquidated moments ago: it can be liquidated again from ${a.readyAt} (unix time), or at once if it becomes bankrupt.`,
+  },
+  // ---------------------------------------------------------------- auto-deleveraging
+  NoAdlPending: { category: "adl", message: () => "No auto-deleveraging request is pending." },
+  AdlRankingWindowOpen: {
+    category: "adl",
+    message: (a) =>
+      `ADL candidates are still being collected: executeAdl may run from ${a.executableAt} (unix time).`,
+  },
+  NotAdlCandidate: {
+    category: "adl",
+    message: (a) =>
+      `${a.account} holds no profitable position on the deleveraged side of market ${a.marketId}: it cannot be an ADL candidate.`,
+  },
+  AlreadyAdlCandidate: {
+    category: "adl",
+    message: (a) => `${a.account} is already an ADL candidate of the pending request.`,
+  },
+  AdlRankTooLow: {
+    category: "adl",
+    message: (a) =>
+      `The ADL candidate set is full and its lowest rank ${formatAdlRank(a.lowestRank)} is not below this account's ${formatAdlRank(a.rank)}.`,
+  },
+  NoAdlCandidates: {
+    category: "adl",
+    message: () => "No eligible ADL candidate is left for the pending request: submit candidates first.",
+  },
+  // ---------------------------------------------------------------- insurance fund
+  NotPayer: {
+    category: "authorization",
+    message: (a) => `${a.caller} may not draw on the insurance fund.`,
   },
   // ---------------------------------------------------------------- engine: admin
   ParameterOutOfBounds: {

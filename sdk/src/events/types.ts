@@ -66,3 +66,187 @@ export function toFundingSettledEvent(
 ): FundingSettledEvent {
   return { type: "settled", ...locationOf(log), ...log.args };
 }
+
+/** A decoded `Liquidated` event: the liquidation itself (amounts 18-decimal USD). */
+export interface LiquidatedEvent extends EventLocation {
+  type: "liquidated";
+  account: Address;
+  /** Who called `liquidate` and was rewarded. */
+  keeper: Address;
+  /** Σ notional closed. */
+  notionalClosed: bigint;
+  /** The liquidation fee charged (≥ the keeper reward). */
+  fee: bigint;
+  /** Paid to the keeper (whole USDC units). */
+  keeperReward: bigint;
+  /** Paid to the insurance fund out of the account's collateral. */
+  insuranceFee: bigint;
+  /** A position was only sliced: the cooldown started. */
+  partialOnly: boolean;
+}
+
+/** Waterfall layer 1: the account's collateral absorbed `amount` of the losses and fee. */
+export interface LossAbsorbedByCollateralEvent extends EventLocation {
+  type: "lossAbsorbedByCollateral";
+  account: Address;
+  amount: bigint;
+}
+
+/** Waterfall layer 2: the insurance fund covered `amount` of the account's bad debt. */
+export interface BadDebtCoveredByFundEvent extends EventLocation {
+  type: "badDebtCoveredByFund";
+  account: Address;
+  amount: bigint;
+}
+
+/** Waterfall layer 3: `amount` of bad debt was left for auto-deleveraging. */
+export interface ShortfallForAdlEvent extends EventLocation {
+  type: "shortfallForAdl";
+  account: Address;
+  amount: bigint;
+}
+
+/** The keeper's USDC transfer failed (e.g. blacklisted): its reward was credited to its collateral instead. */
+export interface KeeperRewardCreditedEvent extends EventLocation {
+  type: "keeperRewardCredited";
+  keeper: Address;
+  amount: bigint;
+}
+
+/** Any liquidation event of the liquidation engine. */
+export type LiquidationEvent =
+  | LiquidatedEvent
+  | LossAbsorbedByCollateralEvent
+  | BadDebtCoveredByFundEvent
+  | ShortfallForAdlEvent
+  | KeeperRewardCreditedEvent;
+
+/** A shortfall was queued for ADL (`AdlRequested`). */
+export interface AdlRequestedEvent extends EventLocation {
+  type: "requested";
+  requestId: bigint;
+  /** The bankrupt account. */
+  account: Address;
+  marketId: bigint;
+  /** True: profitable longs are deleveraged. */
+  victimsLong: boolean;
+  bankruptcyPrice: bigint;
+  /** The shortfall queued, USD. */
+  shortfall: bigint;
+}
+
+/** A candidate joined the pending request's set, with its rank then (`AdlCandidateSubmitted`). */
+export interface AdlCandidateSubmittedEvent extends EventLocation {
+  type: "candidateSubmitted";
+  requestId: bigint;
+  account: Address;
+  rank: bigint;
+}
+
+/** A victim was reduced (`AdlExecuted`). */
+export interface AdlExecutedEvent extends EventLocation {
+  type: "executed";
+  requestId: bigint;
+  victim: Address;
+  /** How its position changed (0: it could give nothing at the capped price and left the set). */
+  sizeDelta: bigint;
+  /** The price it closed at. */
+  price: bigint;
+  /** Shortfall repaid by this step, USD. */
+  covered: bigint;
+}
+
+/** A request's shortfall is fully covered (`AdlResolved`). */
+export interface AdlResolvedEvent extends EventLocation {
+  type: "resolved";
+  requestId: bigint;
+}
+
+/** Any auto-deleveraging event. */
+export type AdlEvent = AdlRequestedEvent | AdlCandidateSubmittedEvent | AdlExecutedEvent | AdlResolvedEvent;
+
+/**
+ * A decoded log of the liquidation engine, as viem's `parseEventLogs` / `getContractEvents` give it with the
+ * liquidation engine's ABI (the arguments are read by event name).
+ */
+type LiquidationEngineLog = LogBase & { eventName: string; args: unknown };
+
+/** The liquidation event a liquidation-engine log holds, or undefined for any other log. */
+export function toLiquidationEvent(log: LiquidationEngineLog): LiquidationEvent | undefined {
+  const at = locationOf(log);
+  switch (log.eventName) {
+    case "Liquidated": {
+      const a = log.args as Omit<LiquidatedEvent, keyof EventLocation | "type">;
+      return { type: "liquidated", ...at, ...a };
+    }
+    case "LossAbsorbedByCollateral":
+    case "BadDebtCoveredByFund":
+    case "ShortfallForAdl": {
+      const a = log.args as { account: Address; amount: bigint };
+      const type =
+        log.eventName === "LossAbsorbedByCollateral"
+          ? "lossAbsorbedByCollateral"
+          : log.eventName === "BadDebtCoveredByFund"
+            ? "badDebtCoveredByFund"
+            : "shortfallForAdl";
+      return { type, ...at, account: a.account, amount: a.amount };
+    }
+    case "KeeperRewardCredited": {
+      const a = log.args as { keeper: Address; amount: bigint };
+      return { type: "keeperRewardCredited", ...at, keeper: a.keeper, amount: a.amount };
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The ADL event a liquidation-engine log holds, or undefined for any other log. */
+export function toAdlEvent(log: LiquidationEngineLog): AdlEvent | undefined {
+  const at = locationOf(log);
+  switch (log.eventName) {
+    case "AdlRequested":
+      return {
+        type: "requested",
+        ...at,
+        ...(log.args as Omit<AdlRequestedEvent, keyof EventLocation | "type">),
+      };
+    case "AdlCandidateSubmitted": {
+      const a = log.args as { requestId: bigint; account: Address; rank: bigint };
+      return { type: "candidateSubmitted", ...at, requestId: a.requestId, account: a.account, rank: a.rank };
+    }
+    case "AdlExecuted":
+      return {
+        type: "executed",
+        ...at,
+        ...(log.args as Omit<AdlExecutedEvent, keyof EventLocation | "type">),
+      };
+    case "AdlResolved":
+      return { type: "resolved", ...at, requestId: (log.args as { requestId: bigint }).requestId };
+    default:
+      return undefined;
+  }
+}
+
+/** Whether a liquidation event concerns `account` (its `account` field) and `keeper` (its `keeper` field). */
+export function liquidationEventMatches(
+  event: LiquidationEvent,
+  filter: { account?: Address | undefined; keeper?: Address | undefined },
+): boolean {
+  const same = (a: Address, b: Address) => a.toLowerCase() === b.toLowerCase();
+  if (filter.account !== undefined && !("account" in event && same(event.account, filter.account)))
+    return false;
+  if (filter.keeper !== undefined && !("keeper" in event && same(event.keeper, filter.keeper))) return false;
+  return true;
+}
+
+/** Whether an ADL event belongs to request `requestId` and concerns `account` (bankrupt account, candidate, victim). */
+export function adlEventMatches(
+  event: AdlEvent,
+  filter: { requestId?: bigint | undefined; account?: Address | undefined },
+): boolean {
+  if (filter.requestId !== undefined && event.requestId !== filter.requestId) return false;
+  if (filter.account === undefined) return true;
+  const who =
+    event.type === "executed" ? event.victim : event.type === "resolved" ? undefined : event.account;
+  return who !== undefined && who.toLowerCase() === filter.account.toLowerCase();
+}

@@ -1,7 +1,8 @@
 /**
  * Pure bigint mirrors of `contracts/libraries/` (one module per library, same function names and rounding
- * directions) and of the engine's account-level views (`marketAccounting`, `accountMargin`, `tradePreview`).
- * Browser-safe (no Node imports, no floating point).
+ * directions), of the engine's account-level views (`marketAccounting`, `accountMargin`, `tradePreview`) and of
+ * the liquidation engine's fee split, preview and ADL rank (`liquidationMath`). Browser-safe (no Node imports,
+ * no floating point).
  */
 export {
   checkInt256,
@@ -69,3 +70,20 @@ export {
   type TradeMarketInput,
   type TradePreview,
 } from "./tradePreview.js";
+export {
+  adlRank,
+  adlVictimRank,
+  liquidationCloseSize,
+  liquidationFeeAndReward,
+  liquidationFeeSplit,
+  positionAdlRank,
+  simulateLiquidation,
+  type LiquidationClose,
+  type LiquidationCloseDetail,
+  type LiquidationConfig,
+  type LiquidationFeeAndReward,
+  type LiquidationFeeSplit,
+  type LiquidationPreview,
+  type LiquidationSimulation,
+  type LiquidationSimulationParameters,
+} from "./liquidationMath.js";

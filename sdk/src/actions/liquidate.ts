@@ -1,0 +1,154 @@
+import { isAddressEqual, parseEventLogs, type Address, type Hash, type TransactionReceipt } from "viem";
+import { writeContract } from "viem/actions";
+
+import { liquidationEngineAbi } from "../abis/liquidationEngine.js";
+import { perpEngineAbi } from "../abis/perpEngine.js";
+import type { PerpClientBase } from "../client.js";
+import { PerpError } from "../errors/index.js";
+import {
+  toAdlEvent,
+  toLiquidationEvent,
+  type AdlRequestedEvent,
+  type LiquidatedEvent,
+} from "../events/types.js";
+import { emittedBy } from "./internal/logs.js";
+import { sendTransaction } from "./internal/send.js";
+
+/** Parameters of {@link liquidate}. */
+export interface LiquidateParameters {
+  /** The account to liquidate (maintenance margin at fair prices below zero). */
+  account: Address;
+}
+
+/** One position closed (or sliced) by the liquidation, from the engine's `Trade` event. */
+export interface LiquidationFill {
+  marketId: bigint;
+  sizeDelta: bigint;
+  fillPrice: bigint;
+  /** PnL realised by the close, USD. */
+  realisedPnl: bigint;
+  /** Funding settled by the close (positive: the account paid), USD. */
+  fundingSettled: bigint;
+  newSize: bigint;
+}
+
+/**
+ * The liquidation's hash, receipt and decoded summary: the `Liquidated` event's amounts, each position's fill, and
+ * what each layer of the loss waterfall took (every amount 18-decimal USD, 0 when the layer was not reached).
+ */
+export interface LiquidateReturnType {
+  hash: Hash;
+  receipt: TransactionReceipt;
+  account: Address;
+  /** The caller, who received the reward. */
+  keeper: Address;
+  /** Σ notional closed. */
+  notionalClosed: bigint;
+  /** The liquidation fee charged (≥ the keeper reward). */
+  fee: bigint;
+  /** Paid to the keeper (whole USDC units; out of the account, topped up by the fund when it could not pay). */
+  keeperReward: bigint;
+  /** Paid to the insurance fund out of the account's collateral. */
+  insuranceFee: bigint;
+  /** Some position was only sliced: the cooldown started. */
+  partialOnly: boolean;
+  /** The closes, in the order they happened. */
+  fills: LiquidationFill[];
+  /** Layer 1: losses and fee absorbed by the account's own collateral. */
+  lossAbsorbedByCollateral: bigint;
+  /** Layer 2: bad debt the insurance fund covered. */
+  badDebtCoveredByFund: bigint;
+  /** Layer 3: bad debt left for auto-deleveraging. */
+  shortfallForAdl: bigint;
+  /** The ADL request the shortfall opened, if any. */
+  adlRequest: AdlRequestedEvent | undefined;
+  /** The reward credited to the keeper's collateral because its USDC transfer failed (0 normally). */
+  keeperRewardCredited: bigint;
+}
+
+/** Errors {@link liquidate} can throw: `NotLiquidatable`, `LiquidationCooldown` (decoded before sending)… */
+export type LiquidateErrorType = PerpError;
+
+/**
+ * Liquidates an account (`LiquidationEngine.liquidate`, permissionless): positions close through the market at the
+ * fill price, slices for positions above the partial threshold, until maintenance margin is back at zero or above
+ * (everything when the account is bankrupt). The caller receives the keeper reward in USDC. An account that is not
+ * liquidatable, or cooling down after a partial liquidation, fails during gas estimation with the decoded
+ * `NotLiquidatable` / `LiquidationCooldown` error and nothing is sent.
+ *
+ * @example
+ * const preview = await keeper.previewLiquidation({ account: victim });
+ * if (preview.liquidatable) {
+ *   const r = await keeper.liquidate({ account: victim });
+ *   console.log(`closed ${formatUsd(r.notionalClosed)}, earned ${formatUsd(r.keeperReward)} USD`);
+ * }
+ */
+export async function liquidate(
+  client: PerpClientBase,
+  parameters: LiquidateParameters,
+): Promise<LiquidateReturnType> {
+  const { liquidationEngine, perpEngine } = client.deployment.contracts;
+  const { account } = parameters;
+  const { hash, receipt } = await sendTransaction(client, "liquidate", (wallet, from) =>
+    writeContract(wallet, {
+      address: liquidationEngine,
+      abi: liquidationEngineAbi,
+      functionName: "liquidate",
+      args: [account],
+      account: from,
+      chain: wallet.chain,
+    }),
+  );
+  const logs = emittedBy(
+    parseEventLogs({ abi: liquidationEngineAbi, logs: receipt.logs }),
+    liquidationEngine,
+  );
+  const events = logs.map(toLiquidationEvent);
+  const mine = (a: Address) => isAddressEqual(a, account);
+  const liquidated = events.find((e): e is LiquidatedEvent => e?.type === "liquidated" && mine(e.account));
+  if (liquidated === undefined)
+    throw new PerpError(`liquidate: transaction ${hash} emitted no Liquidated event.`);
+  const amountOf = (type: "lossAbsorbedByCollateral" | "badDebtCoveredByFund" | "shortfallForAdl") => {
+    const e = events.find((x) => x?.type === type && mine(x.account));
+    return e !== undefined && "amount" in e ? e.amount : 0n;
+  };
+  const credited = events.find((e) => e?.type === "keeperRewardCredited");
+  const adlRequest = logs
+    .map(toAdlEvent)
+    .find((e): e is AdlRequestedEvent => e?.type === "requested" && mine(e.account));
+
+  const engineLogs = emittedBy(parseEventLogs({ abi: perpEngineAbi, logs: receipt.logs }), perpEngine);
+  const funding = new Map<bigint, bigint>();
+  for (const l of engineLogs)
+    if (l.eventName === "FundingSettled" && mine(l.args.account))
+      funding.set(l.args.marketId, (funding.get(l.args.marketId) ?? 0n) + l.args.amount);
+  const fills: LiquidationFill[] = [];
+  for (const l of engineLogs)
+    if (l.eventName === "Trade" && mine(l.args.account))
+      fills.push({
+        marketId: l.args.marketId,
+        sizeDelta: l.args.sizeDelta,
+        fillPrice: l.args.fillPrice,
+        realisedPnl: l.args.realisedPnl,
+        fundingSettled: funding.get(l.args.marketId) ?? 0n,
+        newSize: l.args.newSize,
+      });
+
+  return {
+    hash,
+    receipt,
+    account: liquidated.account,
+    keeper: liquidated.keeper,
+    notionalClosed: liquidated.notionalClosed,
+    fee: liquidated.fee,
+    keeperReward: liquidated.keeperReward,
+    insuranceFee: liquidated.insuranceFee,
+    partialOnly: liquidated.partialOnly,
+    fills,
+    lossAbsorbedByCollateral: amountOf("lossAbsorbedByCollateral"),
+    badDebtCoveredByFund: amountOf("badDebtCoveredByFund"),
+    shortfallForAdl: amountOf("shortfallForAdl"),
+    adlRequest,
+    keeperRewardCredited: credited?.type === "keeperRewardCredited" ? credited.amount : 0n,
+  };
+}

@@ -1,0 +1,474 @@
+// Integration: liquidation, the insurance fund and auto-deleveraging driven entirely through the SDK on the
+// in-process network. A mock feed moves an account below maintenance margin; liquidation values at the fair price,
+// which lags the mark (τ = 300 s), so time is advanced before a keeper liquidates. Then a bankrupt account with a
+// small insurance fund opens an ADL request; candidates are submitted, the 60 s window passes and ADL executes.
+// Every result is checked through the SDK's reads and its pure math (fee split, preview, ADL rank), and the
+// watchers must have seen the events.
+import { expect } from "chai";
+import { network } from "hardhat";
+import { getAddress, type Address } from "viem";
+
+import { deployLocalProtocol, type LocalProtocol } from "../../deploy/local-protocol.js";
+import {
+  adlVictimRank,
+  createPerpClient,
+  deploymentFromLocalProtocol,
+  isPerpContractError,
+  liquidationFeeSplit,
+  parseSize,
+  parseUsdc,
+  PerpContractError,
+  positionAdlRank,
+  simulateLiquidation,
+  toUsd,
+  type Account,
+  type AdlEvent,
+  type LiquidateReturnType,
+  type LiquidationEvent,
+  type PerpClient,
+  type PerpDeployment,
+} from "../../sdk/src/index.js";
+
+const { viem, ethers, networkHelpers } = await network.create();
+
+const E18 = 10n ** 18n;
+const ETH = 0n;
+const BTC = 1n;
+/** Long enough for the fair price (τ = 300 s) to come within 1/61 of the mark. */
+const FAIR_CATCH_UP = 1_800;
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const waitFor = async (done: () => boolean) => {
+  for (let i = 0; i < 150 && !done(); i++) await sleep(20);
+};
+
+describe("SDK liquidation, insurance fund and ADL against the in-process network", function () {
+  let protocol: LocalProtocol;
+  let deployment: PerpDeployment;
+  let publicClient: Awaited<ReturnType<typeof viem.getPublicClient>>;
+  let lp: PerpClient;
+  let keeper: PerpClient;
+  let alice: PerpClient;
+  let carol: PerpClient;
+  let dave: PerpClient;
+  let erin: PerpClient;
+  let frank: PerpClient;
+  let keeperAddress: Address;
+  let address: Record<"alice" | "carol" | "dave" | "erin" | "frank", Address>;
+  const liquidationEvents: LiquidationEvent[] = [];
+  const adlEvents: AdlEvent[] = [];
+  const unwatch: (() => void)[] = [];
+
+  const setPrice = async (marketIndex: number, price: bigint) =>
+    (await protocol.markets[marketIndex].feed.updateAnswer(price * 10n ** 8n)).wait();
+
+  async function expectRevert(from: Address, run: () => Promise<unknown>): Promise<PerpContractError> {
+    const nonce = await publicClient.getTransactionCount({ address: from });
+    let caught: unknown;
+    try {
+      await run();
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught, "expected the action to throw").to.be.instanceOf(PerpContractError);
+    expect(await publicClient.getTransactionCount({ address: from }), "nothing sent").to.equal(nonce);
+    return caught as PerpContractError;
+  }
+
+  /** The SDK's whole-USDC fee split, on the collateral the liquidation's own fills left before the fee. */
+  function expectSplitMatches(
+    r: LiquidateReturnType,
+    before: Account,
+    fundAvailable: bigint,
+    config: Awaited<ReturnType<PerpClient["getLiquidationConfig"]>>,
+  ) {
+    const afterCloses = r.fills.reduce((c, f) => c + f.realisedPnl - f.fundingSettled, before.collateral);
+    const split = liquidationFeeSplit(r.notionalClosed, afterCloses, fundAvailable, config);
+    expect([r.fee, r.keeperReward, r.insuranceFee]).to.deep.equal([
+      split.fee,
+      split.keeperReward,
+      split.insuranceFee,
+    ]);
+    return split;
+  }
+
+  before(async function () {
+    protocol = await deployLocalProtocol(ethers);
+    publicClient = await viem.getPublicClient();
+    const wallets = await viem.getWalletClients();
+    deployment = await deploymentFromLocalProtocol(protocol, {
+      chainId: await publicClient.getChainId(),
+      startBlock: Number(await publicClient.getBlockNumber()),
+    });
+    const client = (i: number) => createPerpClient({ publicClient, walletClient: wallets[i], deployment });
+    [lp, keeper, alice, carol, dave, erin, frank] = [1, 2, 3, 4, 5, 6, 7].map(client);
+    keeperAddress = getAddress(wallets[2].account.address);
+    address = {
+      alice: getAddress(wallets[3].account.address),
+      carol: getAddress(wallets[4].account.address),
+      dave: getAddress(wallets[5].account.address),
+      erin: getAddress(wallets[6].account.address),
+      frank: getAddress(wallets[7].account.address),
+    };
+    for (const w of wallets.slice(1, 8))
+      await (await protocol.usdc.mint(w.account.address, parseUsdc("2000000"))).wait();
+    await lp.depositLiquidity({ assets: parseUsdc("1000000") });
+    unwatch.push(keeper.watchLiquidations({ onLiquidations: (e) => liquidationEvents.push(...e) }));
+    unwatch.push(keeper.watchAdl({ onAdl: (e) => adlEvents.push(...e) }));
+    await sleep(100); // the watchers start from the block after the current one
+  });
+
+  after(() => unwatch.forEach((stop) => stop()));
+
+  it("reads the insurance fund, the liquidation config and an empty ADL queue", async function () {
+    const fund = await keeper.getInsuranceFund();
+    expect(fund.address).to.equal(deployment.contracts.insuranceFund);
+    expect(fund.feeRecipient).to.equal(deployment.contracts.insuranceFund);
+    expect(fund.feeShare).to.equal(E18 / 10n);
+    expect([fund.balance, fund.totalBadDebtCovered, fund.totalKeeperRewardsPaid]).to.deep.equal([0n, 0n, 0n]);
+    const config = await keeper.getLiquidationConfig();
+    expect(config).to.deep.equal({
+      feeRate: (5n * E18) / 1000n,
+      keeperShare: E18 / 5n,
+      minKeeperReward: 5n * E18,
+      maxKeeperReward: 1_000n * E18,
+      partialNotional: 250_000n * E18,
+      sliceFraction: E18 / 5n,
+      cooldown: 30n,
+    });
+    const adl = await keeper.getPendingAdl();
+    expect(adl.request).to.equal(undefined);
+    expect(adl.candidates).to.deep.equal([]);
+    expect([adl.executable, adl.totalShortfall, adl.rankingWindow, adl.maxCandidates]).to.deep.equal([
+      false,
+      0n,
+      60n,
+      8n,
+    ]);
+    expect(await keeper.getTotalShortfall()).to.equal(0n);
+  });
+
+  it("liquidates once the fair price has caught up with the mark, with the fee split the SDK computes", async function () {
+    await alice.deposit({ amount: parseUsdc("1000") });
+    await alice.openPosition({ marketId: ETH, side: "long", size: parseSize("6") });
+    const healthy = await keeper.previewLiquidation({ account: address.alice });
+    expect(healthy.liquidatable).to.equal(false);
+    expect(healthy.closes).to.deep.equal([]);
+    const notYet = await expectRevert(keeperAddress, () => keeper.liquidate({ account: address.alice }));
+    expect(notYet.errorName).to.equal("NotLiquidatable");
+    expect(notYet.category).to.equal("liquidation");
+    expect(notYet.shortMessage).to.match(/^Account 0x[0-9a-fA-F]{40} is not liquidatable/);
+
+    // ETH −4 %: below maintenance at the mark at once, but liquidation values at the fair price, which lags.
+    await setPrice(0, 2_880n);
+    const lagging = await alice.getAccount();
+    expect(lagging.margin.equity < lagging.margin.maintenanceMargin).to.equal(true);
+    expect(lagging.liquidatable).to.equal(false);
+    expect((await keeper.previewLiquidation({ account: address.alice })).liquidatable).to.equal(false);
+
+    await networkHelpers.time.increase(FAIR_CATCH_UP);
+    const before = await alice.getAccount();
+    expect(before.liquidatable).to.equal(true);
+    const [preview, fund, config] = await Promise.all([
+      keeper.previewLiquidation({ account: address.alice, blockNumber: before.blockNumber }),
+      keeper.getInsuranceFund({ blockNumber: before.blockNumber }),
+      keeper.getLiquidationConfig(),
+    ]);
+    const simulated = simulateLiquidation(
+      before,
+      { config, fundAvailable: fund.available, lastPartialLiquidation: before.lastPartialLiquidation },
+      before.timestamp,
+    );
+    expect(preview).to.deep.include({
+      liquidatable: simulated.liquidatable,
+      maintenanceMargin: simulated.maintenanceMargin,
+      notionalClosed: simulated.notionalClosed,
+      keeperReward: simulated.keeperReward,
+      insuranceFee: simulated.insuranceFee,
+      expectedBadDebt: 0n,
+    });
+    expect(preview.closes).to.deep.equal([{ marketId: ETH, sizeDelta: -parseSize("6") }]);
+    expect(preview.keeperReward % 10n ** 12n).to.equal(0n); // whole USDC units
+
+    const usdcBefore = await protocol.usdc.balanceOf(keeperAddress);
+    const r = await keeper.liquidate({ account: address.alice });
+    expect(r.account).to.equal(address.alice);
+    expect(r.keeper).to.equal(keeperAddress);
+    expect(r.partialOnly).to.equal(false);
+    expect(r.notionalClosed).to.equal(preview.notionalClosed); // same skew and oracle: the same fill
+    expect(r.fills).to.have.length(1);
+    expect(r.fills[0]).to.deep.include({ marketId: ETH, sizeDelta: -parseSize("6"), newSize: 0n });
+    const split = expectSplitMatches(r, before, fund.available, config);
+    expect(split.fundTopUp).to.equal(0n); // the account could pay its keeper
+    expect(r.keeperReward).to.equal(preview.keeperReward);
+    expect(r.fee).to.equal((r.notionalClosed * 5n + 999n) / 1000n);
+    expect([r.badDebtCoveredByFund, r.shortfallForAdl, r.keeperRewardCredited]).to.deep.equal([0n, 0n, 0n]);
+    expect(r.adlRequest).to.equal(undefined);
+    expect(await protocol.usdc.balanceOf(keeperAddress)).to.equal(usdcBefore + r.keeperReward / 10n ** 12n);
+
+    const after = await alice.getAccount();
+    expect(after.positions).to.deep.equal([]);
+    expect(after.collateral).to.equal(
+      before.collateral + r.fills[0].realisedPnl - r.fills[0].fundingSettled - split.fromAccount,
+    );
+    expect(r.lossAbsorbedByCollateral).to.equal(before.collateral - after.collateral);
+    const fundAfter = await keeper.getInsuranceFund();
+    expect(fundAfter.balance).to.equal(fund.balance + r.insuranceFee);
+
+    await waitFor(() =>
+      liquidationEvents.some((e) => e.transactionHash === r.hash && e.type === "liquidated"),
+    );
+    const seen = liquidationEvents.filter((e) => e.transactionHash === r.hash);
+    expect(seen.map((e) => e.type)).to.deep.equal(["liquidated", "lossAbsorbedByCollateral"]);
+    expect(seen[0]).to.deep.include({
+      account: address.alice,
+      keeper: keeperAddress,
+      notionalClosed: r.notionalClosed,
+      keeperReward: r.keeperReward,
+      insuranceFee: r.insuranceFee,
+      partialOnly: false,
+    });
+  });
+
+  it("slices a position above the partial threshold and honours the cooldown", async function () {
+    await (
+      await protocol.liquidationEngine.setConfig({
+        ...(await keeper.getLiquidationConfig()),
+        partialNotional: 10_000n * E18,
+      })
+    ).wait();
+    expect((await keeper.getLiquidationConfig()).partialNotional).to.equal(10_000n * E18);
+    await carol.deposit({ amount: parseUsdc("2000") });
+    await carol.openPosition({ marketId: ETH, side: "long", size: parseSize("10") });
+    await setPrice(0, 2_700n);
+    await networkHelpers.time.increase(FAIR_CATCH_UP);
+
+    const first = await keeper.liquidate({ account: address.carol });
+    expect(first.partialOnly).to.equal(true);
+    expect(first.fills[0].sizeDelta).to.equal(-parseSize("2")); // 20 % of 10
+    const account = await carol.getAccount();
+    const stamp = (await publicClient.getBlock({ blockNumber: first.receipt.blockNumber })).timestamp;
+    expect(account.lastPartialLiquidation).to.equal(stamp);
+    expect(account.positions[0].size).to.equal(parseSize("8"));
+    expect(account.maintenanceMargin < 0n && account.equity > 0n).to.equal(true); // still below, not bankrupt
+
+    const [preview, fund, config] = await Promise.all([
+      keeper.previewLiquidation({ account: address.carol, blockNumber: account.blockNumber }),
+      keeper.getInsuranceFund({ blockNumber: account.blockNumber }),
+      keeper.getLiquidationConfig(),
+    ]);
+    const sim = simulateLiquidation(
+      account,
+      { config, fundAvailable: fund.available, lastPartialLiquidation: account.lastPartialLiquidation },
+      account.timestamp,
+    );
+    expect(preview.liquidatable).to.equal(false);
+    expect(sim).to.deep.include({ liquidatable: false, coolingDown: true, readyAt: stamp + 30n });
+    expect(preview).to.deep.include({
+      maintenanceMargin: sim.maintenanceMargin,
+      notionalClosed: sim.notionalClosed,
+      keeperReward: sim.keeperReward,
+      insuranceFee: sim.insuranceFee,
+    });
+    const cooling = await expectRevert(keeperAddress, () => keeper.liquidate({ account: address.carol }));
+    expect(isPerpContractError(cooling, "LiquidationCooldown")).to.equal(true);
+    expect((cooling as PerpContractError<"LiquidationCooldown">).args.readyAt).to.equal(stamp + 30n);
+
+    await networkHelpers.time.increase(30);
+    const second = await keeper.liquidate({ account: address.carol });
+    expect(second.partialOnly).to.equal(true);
+    expect(second.fills[0].sizeDelta).to.equal(-parseSize("1.6")); // 20 % of 8
+  });
+
+  it("covers bad debt from a small fund, opens an ADL request and deleverages the highest rank first", async function () {
+    // A small fund: 100 USDC deposited for it through the SDK, plus what the liquidations above paid in.
+    await keeper.deposit({ amount: parseUsdc("100"), account: deployment.contracts.insuranceFund });
+    // Dave: 20x long BTC. Erin (3x) and Frank (10x): shorts, the victims once Dave goes bankrupt.
+    await dave.deposit({ amount: parseUsdc("3000") });
+    await dave.openPosition({ marketId: BTC, side: "long", size: parseSize("0.9") });
+    await erin.deposit({ amount: parseUsdc("20000") });
+    await erin.openPosition({ marketId: BTC, side: "short", size: parseSize("1") });
+    await frank.deposit({ amount: parseUsdc("3000") });
+    await frank.openPosition({ marketId: BTC, side: "short", size: parseSize("0.5") });
+
+    await setPrice(1, 54_000n); // BTC −10 %
+    await networkHelpers.time.increase(FAIR_CATCH_UP);
+    const before = await dave.getAccount();
+    expect(before.marginAtFair.equity < 0n).to.equal(true); // bankrupt
+    const [preview, fund, config] = await Promise.all([
+      keeper.previewLiquidation({ account: address.dave, blockNumber: before.blockNumber }),
+      keeper.getInsuranceFund({ blockNumber: before.blockNumber }),
+      keeper.getLiquidationConfig(),
+    ]);
+    expect(fund.balance > toUsd(parseUsdc("100"))).to.equal(true);
+    const sim = simulateLiquidation(
+      before,
+      { config, fundAvailable: fund.available, lastPartialLiquidation: before.lastPartialLiquidation },
+      before.timestamp,
+    );
+    expect(sim.bankrupt).to.equal(true);
+    expect(preview).to.deep.include({
+      liquidatable: true,
+      maintenanceMargin: sim.maintenanceMargin,
+      notionalClosed: sim.notionalClosed,
+      keeperReward: sim.keeperReward,
+      insuranceFee: 0n,
+      expectedBadDebt: sim.expectedBadDebt,
+    });
+    expect(preview.expectedBadDebt > fund.available).to.equal(true);
+
+    const r = await keeper.liquidate({ account: address.dave });
+    const split = expectSplitMatches(r, before, fund.available, config);
+    expect(split.fromAccount).to.equal(0n); // negative collateral: the fund pays the keeper's floor
+    expect(split.fundTopUp > 0n).to.equal(true);
+    // The fund received the account's fee (none here), paid the top-up, took back its sub-unit rest, then paid
+    // what it had left toward the bad debt.
+    expect(r.badDebtCoveredByFund).to.equal(fund.available + r.insuranceFee - split.keeperRewardFromFund);
+    expect(r.shortfallForAdl > 0n).to.equal(true);
+    expect(r.adlRequest).to.deep.include({
+      type: "requested",
+      requestId: 0n,
+      account: address.dave,
+      marketId: BTC,
+      victimsLong: false,
+      shortfall: r.shortfallForAdl,
+    });
+
+    // The fund is empty now; its totals record both payments.
+    const fundAfter = await keeper.getInsuranceFund();
+    expect([fundAfter.balance, fundAfter.pendingFees]).to.deep.equal([0n, 0n]);
+    expect(fundAfter.totalBadDebtCovered).to.equal(r.badDebtCoveredByFund);
+    expect(fundAfter.totalKeeperRewardsPaid).to.equal(split.fundTopUp);
+    expect((await dave.getAccount()).collateral).to.equal(-r.shortfallForAdl);
+    expect(await keeper.getTotalShortfall()).to.equal(r.shortfallForAdl);
+
+    const pending = await keeper.getPendingAdl();
+    const openedAt = (await publicClient.getBlock({ blockNumber: r.receipt.blockNumber })).timestamp;
+    expect(pending.request).to.deep.equal({
+      requestId: 0n,
+      account: address.dave,
+      marketId: BTC,
+      victimsLong: false,
+      openedAt,
+      executableAt: openedAt + 60n,
+      bankruptcyPrice: r.adlRequest!.bankruptcyPrice,
+      remaining: r.shortfallForAdl,
+    });
+    expect([pending.executable, pending.totalShortfall]).to.deep.equal([false, r.shortfallForAdl]);
+
+    // Candidates: the contract ranks them itself; the snapshot's rank and the SDK's mirror agree at that block.
+    const notEligible = await expectRevert(keeperAddress, () =>
+      keeper.submitAdlCandidate({ account: address.dave }),
+    );
+    expect(notEligible.errorName).to.equal("NotAdlCandidate");
+    const submitted = [];
+    for (const who of [address.erin, address.frank]) {
+      const s = await keeper.submitAdlCandidate({ account: who });
+      const snapshot = await keeper.getAccount({ account: who, blockNumber: s.receipt.blockNumber });
+      expect(s.requestId).to.equal(0n);
+      expect(s.rank).to.equal(snapshot.positions[0].adlRank);
+      expect(positionAdlRank(snapshot, BTC, snapshot.timestamp)).to.equal(s.rank);
+      expect(adlVictimRank(snapshot, pending.request!, snapshot.timestamp)).to.equal(s.rank);
+      submitted.push(s);
+    }
+    const twice = await expectRevert(keeperAddress, () =>
+      keeper.submitAdlCandidate({ account: address.erin }),
+    );
+    expect(twice.errorName).to.equal("AlreadyAdlCandidate");
+    const early = await expectRevert(keeperAddress, () => keeper.executeAdl());
+    expect(isPerpContractError(early, "AdlRankingWindowOpen")).to.equal(true);
+    expect((early as PerpContractError<"AdlRankingWindowOpen">).args.executableAt).to.equal(openedAt + 60n);
+
+    const ranked = await keeper.getPendingAdl();
+    expect(ranked.candidates.map((c) => c.account)).to.deep.equal([address.erin, address.frank]);
+    expect(ranked.next?.account).to.equal(address.frank); // 10x beats 3x at the same PnL %
+    expect(ranked.candidates[1].rank > ranked.candidates[0].rank).to.equal(true);
+
+    await networkHelpers.time.increase(60);
+    expect((await keeper.getPendingAdl()).executable).to.equal(true);
+    const frankBefore = await frank.getAccount();
+    const step1 = await keeper.executeAdl();
+    expect(step1).to.deep.include({ requestId: 0n, victim: address.frank, resolved: false });
+    expect(step1.sizeDelta).to.equal(parseSize("0.5")); // the whole short bought back
+    expect(step1.price <= r.adlRequest!.bankruptcyPrice).to.equal(true);
+    const frankAfter = await frank.getAccount();
+    expect(frankAfter.positions).to.deep.equal([]);
+    expect(frankAfter.collateral >= frankBefore.collateral).to.equal(true); // profit reduced, never a loss
+
+    const step2 = await keeper.executeAdl();
+    expect(step2).to.deep.include({ requestId: 0n, victim: address.erin, resolved: true });
+    expect(step1.covered + step2.covered).to.equal(r.shortfallForAdl);
+    expect((await erin.getAccount()).positions[0].size > -parseSize("1")).to.equal(true);
+
+    // Resolved: Dave is made whole, nothing is pending.
+    expect((await dave.getAccount()).collateral).to.equal(0n);
+    const done = await keeper.getPendingAdl();
+    expect([done.request, done.candidates, done.totalShortfall]).to.deep.equal([undefined, [], 0n]);
+    expect(await keeper.getTotalShortfall()).to.equal(0n);
+    const none = await expectRevert(keeperAddress, () => keeper.executeAdl());
+    expect(none.errorName).to.equal("NoAdlPending");
+
+    // The watchers saw the whole sequence.
+    await waitFor(() => adlEvents.some((e) => e.type === "resolved"));
+    expect(adlEvents.map((e) => e.type)).to.deep.equal([
+      "requested",
+      "candidateSubmitted",
+      "candidateSubmitted",
+      "executed",
+      "executed",
+      "resolved",
+    ]);
+    expect(adlEvents[0].transactionHash).to.equal(r.hash);
+    expect(adlEvents[3]).to.deep.include({ victim: address.frank, covered: step1.covered });
+    await waitFor(() => liquidationEvents.some((e) => e.transactionHash === r.hash));
+    expect(liquidationEvents.filter((e) => e.transactionHash === r.hash).map((e) => e.type)).to.deep.equal([
+      "liquidated",
+      "lossAbsorbedByCollateral",
+      "badDebtCoveredByFund",
+      "shortfallForAdl",
+    ]);
+  });
+
+  it("sweeps the insurance share of trading fees into the fund", async function () {
+    await erin.closePosition({ marketId: BTC });
+    const fund = await keeper.getInsuranceFund();
+    expect(fund.pendingFees > 0n).to.equal(true);
+    const sweep = await keeper.sweepInsuranceFees();
+    expect(sweep.fund).to.equal(deployment.contracts.insuranceFund);
+    expect(sweep.amount).to.equal(fund.pendingFees);
+    const after = await keeper.getInsuranceFund();
+    expect([after.balance, after.pendingFees]).to.deep.equal([fund.balance + fund.pendingFees, 0n]);
+    expect((await keeper.sweepInsuranceFees()).amount).to.equal(0n); // nothing left: no event
+  });
+
+  it("pages through liquidation and ADL history, filtered by account, keeper and request", async function () {
+    const all = await keeper.getLiquidationHistory();
+    const paged = await keeper.getLiquidationHistory({ pageSize: 3n });
+    expect(paged).to.deep.equal(all);
+    expect(all.filter((e) => e.type === "liquidated")).to.have.length(4); // alice, carol twice, dave
+    await waitFor(() => liquidationEvents.length >= all.length);
+    expect(liquidationEvents).to.deep.equal(all);
+    const carols = await keeper.getLiquidationHistory({ account: address.carol });
+    expect(carols.every((e) => "account" in e && e.account === address.carol)).to.equal(true);
+    expect(carols.filter((e) => e.type === "liquidated")).to.have.length(2);
+    const mine = await keeper.getLiquidationHistory({ keeper: keeperAddress });
+    expect(mine.map((e) => e.type)).to.deep.equal(["liquidated", "liquidated", "liquidated", "liquidated"]);
+
+    const adl = await keeper.getAdlHistory({ requestId: 0n, pageSize: 2n });
+    expect(adl).to.deep.equal(adlEvents);
+    const frankAdl = await keeper.getAdlHistory({ account: address.frank });
+    expect(frankAdl.map((e) => e.type)).to.deep.equal(["candidateSubmitted", "executed"]);
+    expect(await keeper.getAdlHistory({ requestId: 1n })).to.deep.equal([]);
+  });
+
+  it("stops the watchers on unsubscribe", async function () {
+    unwatch.forEach((stop) => stop());
+    const seen = liquidationEvents.length;
+    await carol.deposit({ amount: parseUsdc("1") }); // a new block; carol is cooling down or healthy
+    await networkHelpers.time.increase(3_600);
+    const preview = await keeper.previewLiquidation({ account: address.carol });
+    if (preview.liquidatable) await keeper.liquidate({ account: address.carol });
+    await sleep(200);
+    expect(liquidationEvents).to.have.length(seen);
+  });
+});
