@@ -99,6 +99,9 @@ contract LiquidationEngine is ILiquidationEngine, AutoDeleveraging, Ownable2Step
         Progress memory g;
         g.maintenance = m.equity - int256(m.maintenanceMargin);
         uint256[] memory ids = _engine.accountMarkets(account);
+        // A flat account with negative collateral is bad debt already handed to the fund and ADL: liquidating it
+        // again would pay the debt twice.
+        if (ids.length == 0) revert NothingToLiquidate(account);
         for (uint256 i; i < ids.length; ++i) {
             if (_closeOne(account, ids[i], bankrupt, !bankrupt && i + 1 < ids.length, g)) break;
         }
@@ -143,10 +146,10 @@ contract LiquidationEngine is ILiquidationEngine, AutoDeleveraging, Ownable2Step
         bool bankrupt = m.equity <= 0;
         uint256 readyAt = _lastPartial[account] + _config.cooldown;
         bool coolingDown = !bankrupt && _lastPartial[account] != 0 && block.timestamp < readyAt;
-        p.liquidatable = p.maintenanceMargin < 0 && !coolingDown;
-        if (p.maintenanceMargin >= 0) return p;
-
         uint256[] memory ids = _engine.accountMarkets(account);
+        p.liquidatable = p.maintenanceMargin < 0 && !coolingDown && ids.length != 0;
+        if (p.maintenanceMargin >= 0 || ids.length == 0) return p;
+
         p.marketIds = ids;
         p.sizeDeltas = new int256[](ids.length);
         int256 collateral = m.collateral;
@@ -170,9 +173,11 @@ contract LiquidationEngine is ILiquidationEngine, AutoDeleveraging, Ownable2Step
         fromAccount = collateral > 0 ? Math.min(charge, uint256(collateral)) : 0;
         uint256 rewardFromAccount = Math.min(reward, fromAccount);
         uint256 paidByAccount = TokenUnits.toUsd(TokenUnits.toTokenDown(rewardFromAccount));
-        uint256 topUp = Math.min(reward - rewardFromAccount, _fund.balance() + _engine.pendingInsuranceFees());
-        p.keeperReward = paidByAccount + TokenUnits.toUsd(TokenUnits.toTokenDown(topUp));
         p.insuranceFee = fromAccount - paidByAccount;
+        // As in `_chargeFee`: the account's part reaches the fund before the fund tops the reward up.
+        uint256 fundAvailable = _fund.balance() + _engine.pendingInsuranceFees() + p.insuranceFee;
+        uint256 topUp = Math.min(reward - rewardFromAccount, fundAvailable);
+        p.keeperReward = paidByAccount + TokenUnits.toUsd(TokenUnits.toTokenDown(topUp));
     }
 
     // ------------------------------------------------------------------ admin

@@ -48,6 +48,8 @@ struct LiquidationPreview {
 interface ILiquidationEngine is IAutoDeleveraging {
     /// @notice The account's maintenance margin is not negative.
     error NotLiquidatable(address account, int256 maintenanceMargin);
+    /// @notice The account holds no position (e.g. bad debt already queued for ADL): there is nothing to close.
+    error NothingToLiquidate(address account);
     /// @notice The account was partially liquidated recently and is not bankrupt.
     error LiquidationCooldown(address account, uint256 readyAt);
     /// @notice A parameter is outside its hard bounds.

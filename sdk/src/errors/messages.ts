@@ -90,6 +90,11 @@ export const contractErrorMessages: MessageTable = {
       `A liquidation close must reduce the position in market ${a.marketId}: size ${a.size}, change ${a.sizeDelta}.`,
   },
   // ---------------------------------------------------------------- liquidation engine
+  NothingToLiquidate: {
+    category: "liquidation",
+    message: (a) =>
+      `Account ${a.account} holds no position: there is nothing to liquidate (bad debt goes to ADL).`,
+  },
   NotLiquidatable: {
     category: "liquidation",
     message: (a) =>

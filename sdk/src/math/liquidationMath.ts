@@ -84,9 +84,7 @@ const wholeUnits = (usd: bigint): bigint => toUsd(toTokenDown(usd));
  * its balance goes (its balance plus the engine's unswept fee share, plus the account's fee just paid in), again in
  * whole units.
  *
- * `previewLiquidation` (`_previewFee`) computes the top-up on the fund's balance before the account's fee reaches
- * it; pass `{ asPreview: true }` for that. The two differ only when the fund is nearly empty and the account pays
- * some sub-unit dust: `liquidate` then pays the keeper at most one USDC unit more than the view says.
+ * `previewLiquidation` (`_previewFee`) computes the same split.
  *
  * @param notionalClosed Σ notional closed, USD.
  * @param collateral The account's collateral after the closes (realised PnL and settled funding), USD.
@@ -97,7 +95,6 @@ export function liquidationFeeSplit(
   collateral: bigint,
   fundAvailable: bigint,
   config: Pick<LiquidationConfig, "feeRate" | "keeperShare" | "minKeeperReward" | "maxKeeperReward">,
-  options: { asPreview?: boolean } = {},
 ): LiquidationFeeSplit {
   checkInt256(collateral, "collateral");
   const { fee, reward } = liquidationFeeAndReward(notionalClosed, config);
@@ -107,7 +104,7 @@ export function liquidationFeeSplit(
   const keeperRewardFromAccount = wholeUnits(rewardFromAccount);
   const insuranceFee = fromAccount - keeperRewardFromAccount;
   const missing = reward - rewardFromAccount;
-  const fundBalance = options.asPreview ? fundAvailable : fundAvailable + insuranceFee;
+  const fundBalance = fundAvailable + insuranceFee;
   const fundTopUp = missing < fundBalance ? missing : fundBalance;
   const keeperRewardFromFund = wholeUnits(fundTopUp);
   return {
@@ -209,10 +206,8 @@ export interface LiquidationSimulationParameters {
  * their markets, as `getAccount` returns it): whether the account is liquidatable, which positions close by how
  * much at the quoted fills, the notional, the keeper reward, the fund's fee and the expected bad debt. Like the
  * contract view, it assumes every position is processed (`liquidate` may stop earlier once the account is
- * healthy; `liquidationFeeSplit` on the closes it made gives its exact split), and it tops the reward up from the
- * fund's balance before the account's fee reaches it (see {@link liquidationFeeSplit}). An account with no position
- * and negative collateral (bad debt waiting for ADL) shows as liquidatable here as in the view, but `liquidate`
- * reverts for it unless the fund can cover the whole debt.
+ * healthy; `liquidationFeeSplit` on the closes it made gives its exact split). An account with no position (for
+ * example bad debt waiting for ADL) is not liquidatable: `liquidate` reverts with `NothingToLiquidate`.
  *
  * @example
  * const account = await perp.getAccount({ account: victim });
@@ -237,14 +232,17 @@ export function simulateLiquidation(
   const last = parameters.lastPartialLiquidation ?? 0n;
   const readyAt = last === 0n ? 0n : last + config.cooldown;
   const coolingDown = !bankrupt && last !== 0n && timestamp < readyAt;
+  const held = account.positions
+    .filter((p) => p.size !== 0n)
+    .sort((a, b) => (a.marketId < b.marketId ? -1 : a.marketId > b.marketId ? 1 : 0));
   const base = {
-    liquidatable: maintenanceMargin < 0n && !coolingDown,
+    liquidatable: maintenanceMargin < 0n && !coolingDown && held.length > 0,
     maintenanceMargin,
     bankrupt,
     coolingDown,
     readyAt,
   };
-  if (maintenanceMargin >= 0n)
+  if (maintenanceMargin >= 0n || held.length === 0)
     return {
       ...base,
       closes: [],
@@ -256,9 +254,6 @@ export function simulateLiquidation(
       split: undefined,
     };
 
-  const held = account.positions
-    .filter((p) => p.size !== 0n)
-    .sort((a, b) => (a.marketId < b.marketId ? -1 : a.marketId > b.marketId ? 1 : 0));
   const closes: LiquidationCloseDetail[] = [];
   let collateral = m.collateral;
   let notionalClosed = 0n;
@@ -274,9 +269,7 @@ export function simulateLiquidation(
     notionalClosed += notional;
     collateral = checkInt256(collateral + cashDelta, "collateral");
   }
-  const split = liquidationFeeSplit(notionalClosed, collateral, parameters.fundAvailable, config, {
-    asPreview: true,
-  });
+  const split = liquidationFeeSplit(notionalClosed, collateral, parameters.fundAvailable, config);
   const after = collateral - split.fromAccount;
   return {
     ...base,

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {AdlRequest, IAutoDeleveraging} from "../../../contracts/interfaces/IAutoDeleveraging.sol";
+import {ILiquidationEngine} from "../../../contracts/interfaces/ILiquidationEngine.sol";
 import {LiquidationFixture} from "./LiquidationFixture.sol";
 import {vm} from "../utils/Vm.sol";
 
@@ -107,6 +108,15 @@ contract AutoDeleveragingTest is LiquidationFixture {
         assertEq(engine.position(eve, rwa).size, 0, "closed: 9,110 / 5,000 per unit exceeds her size");
         assertEq(vault.collateralOf(eve), 30_000e18, "realised exactly 0 at her break-even 115,000");
         assertEq(vault.collateralOf(CAROL), -4_110e18, "she covered 5,000");
+    }
+
+    // Carol is flat with −9,110 waiting for ADL: there is nothing to close, and liquidating her again would pay the
+    // debt twice, so the preview says no and `liquidate` refuses.
+    function test_flatBankruptAccount_notLiquidatableAgain() public {
+        assertTrue(!liquidator.previewLiquidation(CAROL).liquidatable, "preview: no");
+        vm.prank(KEEPER);
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.NothingToLiquidate.selector, CAROL));
+        liquidator.liquidate(CAROL);
     }
 
     function test_submit_errors() public {

@@ -145,6 +145,24 @@ contract LiquidationTest is LiquidationFixture {
         assertEq(fund.balance(), 99e18, "100 - 1");
     }
 
+    // The preview's keeper reward equals what `liquidate` pays even when the fund's top-up crosses a USDC unit only
+    // thanks to the account's sub-unit dust. Carol: 0.001 unit, closed at 124,000 + 1e9 wei → collateral
+    // 4 + 1e-12 USD. The 5 USD floor: 4 from her (whole units), her 1e-12 dust goes to the fund, which then tops up
+    // the missing 1 − 1e-12 from 0.5 − 1 wei + 1e-12 → 0.500000 USDC. Reward 4.5 USDC.
+    function test_preview_matchesLiquidate_whenDustCrossesAUnit() public {
+        vault.setBalanceManager(address(this), true);
+        _fund(address(this), 1e6);
+        vault.transferBalance(address(this), address(fund), 0.5e18 - 1);
+        _fund(CAROL, 30e6);
+        _trade(CAROL, rwa, 0.001e18);
+        rwaOracle.setPrice(124_000e18 + 1e9);
+        LiquidationPreview memory preview = liquidator.previewLiquidation(CAROL);
+        vm.prank(KEEPER);
+        (, uint256 reward) = liquidator.liquidate(CAROL);
+        assertEq(reward, 4.5e18, "4 from the account + 0.5 from the fund");
+        assertEq(preview.keeperReward, reward, "preview = liquidate");
+    }
+
     function test_closeForLiquidation_onlyLiquidationEngine_andOnlyReductions() public {
         _openCarolLong();
         vm.expectRevert(abi.encodeWithSelector(IPerpEngine.NotLiquidationEngine.selector, address(this)));
