@@ -181,7 +181,16 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
 
         _settleCash(account, counterparty, f);
         if (!reducing) _checkAfterIncrease(account, marketId, s, f);
+        else if (!liquidation && f.newSize == 0) _requireNotBankruptWhenFlat(account);
         return f.price;
+    }
+
+    /// @dev A voluntary close may not leave an account flat with negative collateral: its equity is ≤ 0, so it is
+    ///      liquidatable, and the liquidation engine's waterfall (fund, then ADL) must settle that debt.
+    function _requireNotBankruptWhenFlat(address account) private view {
+        if (MarketBitmap.members(_accountMarkets[account]) != 0) return;
+        int256 collateral = _vault.collateralOf(account);
+        if (collateral < 0) revert BankruptCloseNeedsLiquidation(account, collateral);
     }
 
     /// @dev Fill price (with the slippage bound) and fee.

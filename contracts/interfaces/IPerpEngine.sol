@@ -45,6 +45,9 @@ interface IPerpEngine is IMarketConfig, IWithdrawGuard, IPerpCounterparty {
     error LiquidationEngineAlreadySet();
     /// @notice A liquidation close must reduce the position (opposite sign, at most its size).
     error NotAReduction(uint256 marketId, int256 size, int256 sizeDelta);
+    /// @notice Closing would leave the account flat with negative collateral: it is bankrupt and must be liquidated,
+    ///         so the loss goes through the insurance fund and ADL.
+    error BankruptCloseNeedsLiquidation(address account, int256 collateral);
     /// @notice A circuit breaker holds the market reduce-only.
     /// @param marketId The market.
     /// @param reason "oracleMove" or "funding".

@@ -95,6 +95,11 @@ export const contractErrorMessages: MessageTable = {
     message: (a) =>
       `Account ${a.account} holds no position: there is nothing to liquidate (bad debt goes to ADL).`,
   },
+  BankruptCloseNeedsLiquidation: {
+    category: "liquidation",
+    message: (a) =>
+      `Closing would leave account ${a.account} flat with ${usd(a.collateral)} of collateral: it is bankrupt and must be liquidated.`,
+  },
   NotLiquidatable: {
     category: "liquidation",
     message: (a) =>

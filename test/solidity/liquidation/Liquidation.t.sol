@@ -163,6 +163,23 @@ contract LiquidationTest is LiquidationFixture {
         assertEq(preview.keeperReward, reward, "preview = liquidate");
     }
 
+    // At 110,000 Carol is bankrupt (equity −10,000). Closing herself would leave the debt outside the waterfall, so
+    // the engine refuses; the keeper's liquidation then routes it through the fund.
+    function test_bankruptAccount_cannotCloseItself_liquidationSettlesIt() public {
+        _openCarolLong();
+        _seedFund(20_000e6);
+        rwaOracle.setPrice(110_000e18);
+        vm.prank(CAROL);
+        vm.expectRevert(
+            abi.encodeWithSelector(IPerpEngine.BankruptCloseNeedsLiquidation.selector, CAROL, -10_000e18)
+        );
+        engine.closePosition(CAROL, rwa, 0);
+        vm.prank(KEEPER);
+        liquidator.liquidate(CAROL);
+        assertEq(vault.collateralOf(CAROL), 0, "the fund covered it");
+        assertEq(fund.totalBadDebtCovered(), 10_000e18, "through the waterfall");
+    }
+
     function test_closeForLiquidation_onlyLiquidationEngine_andOnlyReductions() public {
         _openCarolLong();
         vm.expectRevert(abi.encodeWithSelector(IPerpEngine.NotLiquidationEngine.selector, address(this)));
