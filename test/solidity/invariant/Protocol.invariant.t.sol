@@ -381,6 +381,8 @@ contract ProtocolHandlerCoverageTest is ProtocolDeployment {
         }
         assertTrue(handler.count("liquidate.partial") > 0, "partial liquidation");
         assertTrue(handler.count("liquidate.full") > 0, "full liquidation");
+        assertTrue(handler.count("liquidate.fundCovered") > 0, "bad debt covered by the fund");
+        assertTrue(handler.count("liquidate.shortfall") > 0, "shortfall left for ADL");
         assertTrue(handler.count("open.breaker") > 0, "breaker refusal");
         assertTrue(handler.count("withdrawFlat.oracleDown") > 0, "flat withdrawal with a failing oracle");
     }
