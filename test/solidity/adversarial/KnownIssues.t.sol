@@ -86,7 +86,7 @@ contract KnownIssuesTest is LiquidationFixture {
         vault.withdraw(10_000e6, BOB);
     }
 
-    /// @dev ISSUE 4 (design): liquidation decides "bankrupt" (close everything) and "healthy again" (stop) at the
+    /// @dev ISSUE 5 (design): liquidation decides "bankrupt" (close everything) and "healthy again" (stop) at the
     ///      fair price, which lags a jump, but fills at the oracle. Market LAG: 2,000, τ = 300 s, no premium, fees or
     ///      funding, 20x / mmr 2.5 %; partial threshold 100,000. Carol: 12,000 collateral, short 100 at 2,000. The
     ///      oracle jumps to 2,400 and 60 s pass: fair = 2,400 − 400 × w(0.2) = 2,072.4890829694323144 (w =

@@ -61,8 +61,9 @@ contract ThinMarketSelfLiquidationTest is AdversarialFixture {
         _assertLedgerBacked();
     }
 
-    /// @dev KNOWN ISSUE (reported, not fixed here): maxPremium 10 %, the default of the ETH fixture. The liquidation
-    ///      of 2,400 units moves the skew 0 → −2,400 (premium −12 %, clamped to −10 %), so it fills at
+    /// @dev KNOWN ISSUE 4 (docs/DESIGN.md; reported, not fixed here): maxPremium 10 %, the default of the ETH
+    ///      fixture. The liquidation of 2,400 units moves the skew 0 → −2,400 (premium −12 %, clamped to −10 %), so
+    ///      it fills at
     ///      97 × (1 − 0.10 / 2) = 92.15: 5 % below the oracle, twice the 2.5 % maintenance margin. VICTIM realises
     ///      2,400 × 92.15 − 240,072 = −18,912 → collateral −6,912 (bad debt). The fund pays the keeper reward the
     ///      account cannot (20 % of 0.5 % × 221,160 = 221.16 USDC to HEDGE) and covers the 6,912. HEDGE buys back at
