@@ -1,0 +1,726 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {CollateralVault} from "../../../contracts/CollateralVault.sol";
+import {InsuranceFund} from "../../../contracts/InsuranceFund.sol";
+import {ILiquidationEngine, LiquidationConfig} from "../../../contracts/interfaces/ILiquidationEngine.sol";
+import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
+import {AccountMargin, MarketParams, MarketState, Position, Tier} from "../../../contracts/interfaces/PerpTypes.sol";
+import {LiquidationEngine} from "../../../contracts/LiquidationEngine.sol";
+import {LiquidityVault} from "../../../contracts/LiquidityVault.sol";
+import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
+import {MockUSDC} from "../../../contracts/mocks/MockUSDC.sol";
+import {PerpEngine} from "../../../contracts/PerpEngine.sol";
+import {TestBase} from "../utils/TestBase.sol";
+import {vm} from "../utils/Vm.sol";
+
+/// @notice Drives the whole protocol (collateral vault, engine, liquidity vault, insurance fund, liquidation engine)
+///         for the stateful invariant suite `Protocol.invariant.t.sol`.
+/// @dev Every action is bounded so that most calls succeed. The run uses `failOnRevert: false`, so an assertion inside
+///      an action would be rolled back and lost: properties checked here are recorded in the `violation*` ghost
+///      counters instead and asserted (== 0) by the invariant functions. Successes are counted per action in `count`
+///      (see `ACTIONS`), so a run can be checked to have exercised every action.
+///      Each action is its own external function and touches nothing outside the protocol and the ghosts, so an
+///      `adl` action (auto-deleveraging, issue 4) can be added the same way: pick a victim, record the shortfall and
+///      the victim's PnL before and after, count it, and extend `invariant_conservation` with ADL transfers.
+contract ProtocolHandler is TestBase {
+    uint256 internal constant WAD = 1e18;
+    uint256 internal constant USD_PER_UNIT = 1e12;
+
+    uint256 public constant TRADER_COUNT = 4;
+    uint256 public constant MARKET_COUNT = 3;
+
+    address public constant KEEPER = address(0x6EE9E2);
+    address public constant PROVIDER = address(0x9999);
+
+    MockUSDC public immutable usdc;
+    CollateralVault public immutable vault;
+    PerpEngine public immutable engine;
+    LiquidityVault public immutable lpVault;
+    InsuranceFund public immutable fund;
+    LiquidationEngine public immutable liquidator;
+
+    address[TRADER_COUNT] public traders = [address(0x7001), address(0x7002), address(0x7003), address(0x7004)];
+    MockOracleAdapter[MARKET_COUNT] public oracles;
+    uint256[MARKET_COUNT] public initialPrices;
+
+    /// @dev Per-market sizing constants read once: the smallest notional that passes the minimum position margin at
+    ///      any tier, the lowest tier leverage (safe for any notional), the largest tier notional, and the caps.
+    uint256[MARKET_COUNT] internal _minNotional;
+    uint256[MARKET_COUNT] internal _safeLeverage;
+    uint256[MARKET_COUNT] internal _maxTierNotional;
+    uint256[MARKET_COUNT] internal _maxOpenInterest;
+    uint256[MARKET_COUNT] internal _maxSkew;
+
+    // ------------------------------------------------------------------ ghosts: money flows (USDC units)
+
+    /// @notice USDC each account deposited into / withdrew from its own collateral account.
+    mapping(address account => uint256) public deposited;
+    mapping(address account => uint256) public withdrawn;
+    /// @notice USDC that entered / left the liquidity vault through ERC-4626 deposits and withdrawals.
+    uint256 public lpAssetsIn;
+    uint256 public lpAssetsOut;
+    /// @notice USDC deposited straight into the insurance fund's account (its seed).
+    uint256 public fundSeeded;
+    /// @notice USDC the liquidation engine paid to callers' wallets (keeper rewards via `payOut`).
+    uint256 public keeperRewardsPaid;
+
+    // ------------------------------------------------------------------ ghosts: coverage
+
+    /// @notice Successful calls per action (keys in `ACTIONS` and the `*.xxx` sub-outcomes).
+    mapping(bytes32 action => uint256) public count;
+    uint256 public calls;
+    uint256 public successes;
+
+    // ------------------------------------------------------------------ ghosts: violations (must stay 0)
+
+    /// @notice A liquidation succeeded although maintenance margin was ≥ 0 just before it.
+    uint256 public violationLiquidatedHealthy;
+    /// @notice A liquidation left the account with positions and its maintenance margin improved neither at fair
+    ///         prices (what the liquidation engine checks) nor at mark prices (what the fills realise).
+    uint256 public violationLiquidationNoImprovement;
+    /// @notice `liquidate` refused an account whose maintenance margin was negative, for a reason other than the
+    ///         cooldown.
+    uint256 public violationLiquidatableRefused;
+    /// @notice A flat account's maxWithdraw was not floor(collateral / 1e12), or the view reverted.
+    uint256 public violationFlatMaxWithdraw;
+    /// @notice A flat account could not withdraw its maxWithdraw.
+    uint256 public violationFlatWithdraw;
+    /// @notice A reduce-only trade reverted while the market's oracle was valid.
+    uint256 public violationReduceRefused;
+    /// @notice A withdrawal of at most maxWithdraw reverted.
+    uint256 public violationWithdrawWithinMax;
+    /// @notice An ERC-4626 deposit/withdraw/redeem within its max* view reverted.
+    uint256 public violationLpWithinMax;
+    /// @notice Revert data of the latest unexpected revert (for debugging a failed run).
+    bytes public lastUnexpectedRevert;
+    /// @notice Maintenance margin before / after the latest liquidation that did not improve it.
+    int256 public lastNoImprovementBefore;
+    int256 public lastNoImprovementAfter;
+
+    // ------------------------------------------------------------------ ghosts: known issues (see DESIGN.md)
+
+    /// @notice Flat trader accounts that reached negative collateral by closing their own last position (a
+    ///         reduce-only trade is always allowed), which the liquidation waterfall never saw.
+    uint256 public selfClosedBankruptcies;
+    /// @notice Accounts whose debt is of that kind and not yet recorded by a liquidation.
+    mapping(address account => bool) public unrecordedDebt;
+    /// @notice Accounts whose flat negative collateral a liquidation already recorded as ADL shortfall.
+    mapping(address account => bool) public recordedDebt;
+    /// @notice Withdrawals within maxWithdraw (collateral vault or ERC-4626) refused because they asked for more USDC
+    ///         than the vault holds: unresolved bad debt (negative collateral) leaves Σ positive collateral above the
+    ///         tokens, and the max* views do not see it; the vault then reverts with an arithmetic underflow.
+    uint256 public unbackedWithdrawals;
+    /// @notice Liquidations of an already flat account with negative collateral that added its remaining debt to
+    ///         `totalShortfall` again (the same debt counted twice).
+    uint256 public shortfallRecountedOnFlatAccount;
+    /// @notice Partial liquidations after which maintenance margin at fair prices fell (it rose at mark prices): the
+    ///         fair price lagged a jump, the slice realised the loss at the oracle while the fair valuation had not
+    ///         counted it yet.
+    uint256 public liquidationWorsenedAtFairOnly;
+    /// @notice Liquidations that stopped once maintenance margin was ≥ 0 and then charged the keeper-reward floor,
+    ///         which exceeded the maintenance margin the closed (dust) position released: the account ends below
+    ///         maintenance again, lower than before.
+    uint256 public liquidationWorsenedByRewardFloor;
+    /// @notice Partial (sliced) liquidations of an account whose equity was > 0 at fair prices but ≤ 0 at mark
+    ///         prices: the bankrupt shortcut (close everything, no cooldown) looks at the lagging fair price only.
+    uint256 public slicedWhileBankruptAtMark;
+
+    constructor(
+        MockUSDC usdc_,
+        CollateralVault vault_,
+        PerpEngine engine_,
+        LiquidityVault lpVault_,
+        InsuranceFund fund_,
+        LiquidationEngine liquidator_,
+        MockOracleAdapter[MARKET_COUNT] memory oracles_
+    ) {
+        usdc = usdc_;
+        vault = vault_;
+        engine = engine_;
+        lpVault = lpVault_;
+        fund = fund_;
+        liquidator = liquidator_;
+        for (uint256 m; m < MARKET_COUNT; ++m) {
+            oracles[m] = oracles_[m];
+            initialPrices[m] = oracles_[m].currentPrice();
+            MarketParams memory p = engine_.marketParams(m);
+            Tier[] memory tiers = engine_.marketTiers(m);
+            _safeLeverage[m] = tiers[tiers.length - 1].maxLeverage;
+            _maxTierNotional[m] = tiers[tiers.length - 1].upToNotional;
+            // IM = notional / leverage ≥ minPositionMargin at the highest leverage, with 1 % to spare.
+            _minNotional[m] = (uint256(p.minPositionMargin) * tiers[0].maxLeverage / WAD) * 101 / 100 + 1;
+            _maxOpenInterest[m] = p.maxOpenInterest;
+            _maxSkew[m] = p.maxSkew;
+        }
+        for (uint256 i; i < TRADER_COUNT; ++i) {
+            vm.prank(traders[i]);
+            usdc.approve(address(vault_), type(uint256).max);
+        }
+        vm.prank(PROVIDER);
+        usdc.approve(address(lpVault_), type(uint256).max);
+        usdc.approve(address(vault_), type(uint256).max);
+
+        // Starting state: the liquidity vault holds 2M, the fund 10k, each trader 100k.
+        _lpDeposit(2_000_000e6);
+        usdc.mint(address(this), 10_000e6);
+        vault.depositFor(address(fund_), 10_000e6);
+        fundSeeded = 10_000e6;
+        for (uint256 i; i < TRADER_COUNT; ++i) {
+            _deposit(traders[i], 100_000e6);
+        }
+    }
+
+    // ================================================================== actions
+
+    /// @notice Deposit 1 unit .. 100,000 USDC for a trader (repays debt first if its collateral is negative).
+    function deposit(uint256 actorSeed, uint256 amount) external {
+        _enter();
+        _deposit(_trader(actorSeed), bound(amount, 1, 100_000e6));
+        _ok("deposit");
+    }
+
+    /// @notice Withdraw up to maxWithdraw; a withdrawal within it must succeed.
+    function withdraw(uint256 actorSeed, uint256 amount) external {
+        _enter();
+        address a = _trader(actorSeed);
+        uint256 max;
+        try vault.maxWithdraw(a) returns (uint256 x) {
+            max = x;
+        } catch {
+            _note("withdraw.oracleDown");
+            return;
+        }
+        if (max == 0) return;
+        amount = bound(amount, 1, max);
+        bool unbacked = _unbacked(amount);
+        vm.prank(a);
+        try vault.withdraw(amount, a) {
+            withdrawn[a] += amount;
+            _ok("withdraw");
+        } catch (bytes memory err) {
+            _withinMaxRefused(unbacked, err, false);
+        }
+    }
+
+    /// @notice Open, increase or flip a position, sized within the account's free margin at the safest tier and
+    ///         within the open-interest and skew caps. Breakers and margin may still refuse it (legitimately).
+    function openPosition(uint256 actorSeed, uint256 marketSeed, uint256 sizeSeed, bool isLong) external {
+        _enter();
+        address a = _trader(actorSeed);
+        uint256 m = marketSeed % MARKET_COUNT;
+        if (oracles[m].failing()) return;
+        AccountMargin memory am;
+        try engine.accountMargin(a) returns (AccountMargin memory x) {
+            am = x;
+        } catch {
+            return;
+        }
+        int256 free = am.equity - int256(am.initialMargin);
+        if (free <= 0) return;
+        uint256 price = oracles[m].currentPrice();
+        uint256 hiNotional = (uint256(free) * _safeLeverage[m] / WAD) * 9 / 10;
+        if (hiNotional > _maxTierNotional[m] / 2) hiNotional = _maxTierNotional[m] / 2;
+        uint256 hiSize = hiNotional * WAD / price;
+        uint256 capacity = _capacity(m, isLong);
+        if (hiSize > capacity) hiSize = capacity;
+        uint256 loSize = _minNotional[m] * WAD / price + 1;
+        if (hiSize < loSize) return;
+        uint256 size = bound(sizeSeed, loSize, hiSize);
+        int256 delta = isLong ? int256(size) : -int256(size);
+
+        int256 current = engine.position(a, m).size;
+        bool reducing = current != 0 && (current > 0) != isLong && size <= _abs(current);
+        uint256 acceptable = isLong ? type(uint256).max : 0;
+        vm.prank(a);
+        try engine.trade(a, m, delta, acceptable) {
+            if (reducing) {
+                _ok("reduce");
+                _afterReduce(a);
+            } else {
+                _ok(current != 0 && (current > 0) != isLong ? bytes32("open.flip") : bytes32("open"));
+            }
+        } catch (bytes memory err) {
+            if (reducing) {
+                violationReduceRefused++;
+                lastUnexpectedRevert = err;
+            } else {
+                _noteOpenRevert(err);
+            }
+        }
+    }
+
+    /// @notice Reduce an existing position by 1–100 % (100 %: `closePosition`). Must succeed while its oracle is valid.
+    function reducePosition(uint256 actorSeed, uint256 marketSeed, uint256 percentSeed) external {
+        _enter();
+        (address a, uint256 m, int256 size) = _findPosition(actorSeed, marketSeed);
+        if (size == 0) return;
+        uint256 percent = percentSeed % 4 == 0 ? 100 : bound(percentSeed, 1, 99);
+        int256 delta = -(size * int256(percent)) / 100;
+        bool oracleValid = !oracles[m].failing();
+        bool closing = percent == 100 || delta == 0;
+        uint256 acceptable = size > 0 ? 0 : type(uint256).max;
+        bool ok;
+        bytes memory err;
+        vm.prank(a);
+        if (closing) {
+            try engine.closePosition(a, m, acceptable) {
+                ok = true;
+            } catch (bytes memory e) {
+                err = e;
+            }
+        } else {
+            try engine.trade(a, m, delta, acceptable) {
+                ok = true;
+            } catch (bytes memory e) {
+                err = e;
+            }
+        }
+        if (ok) {
+            _ok(closing ? bytes32("close") : bytes32("reduce"));
+            _afterReduce(a);
+        } else if (oracleValid) {
+            violationReduceRefused++;
+            lastUnexpectedRevert = err;
+        } else {
+            _note("reduce.oracleDown");
+        }
+    }
+
+    /// @notice Move one oracle by a bounded factor (five in six moves within ±3 %, one in six within 0.6x–1.6x),
+    ///         keeping it within 0.1x–24x of its initial price.
+    function movePrice(uint256 marketSeed, uint256 factorSeed) external {
+        _enter();
+        uint256 m = marketSeed % MARKET_COUNT;
+        uint256 factor = factorSeed % 6 == 0 ? bound(factorSeed, 0.6e18, 1.6e18) : bound(factorSeed, 0.97e18, 1.03e18);
+        uint256 p = oracles[m].currentPrice() * factor / WAD;
+        uint256 lo = initialPrices[m] / 10;
+        uint256 hi = initialPrices[m] * 24;
+        if (p < lo) p = lo;
+        if (p > hi) p = hi;
+        oracles[m].setPrice(p);
+        _ok("movePrice");
+    }
+
+    /// @notice A targeted oracle move: put the oracle of a market where some trader holds a position 0–2 % beyond
+    ///         that position's liquidation price (`engine.liquidationPrice`), so accounts become liquidatable without
+    ///         being bankrupt yet and partial liquidations happen. Kept within 0.1x–24x of the initial price.
+    function squeezePrice(uint256 actorSeed, uint256 marketSeed, uint256 overshootSeed) external {
+        _enter();
+        (address a, uint256 m, int256 size) = _findPosition(actorSeed, marketSeed);
+        if (size == 0 || oracles[m].failing()) return;
+        uint256 liquidationPrice;
+        try engine.liquidationPrice(a, m) returns (uint256 x) {
+            liquidationPrice = x;
+        } catch {
+            return;
+        }
+        if (liquidationPrice == 0) return;
+        uint256 overshoot = bound(overshootSeed, 0, 0.02e18);
+        uint256 p = liquidationPrice * (size > 0 ? WAD - overshoot : WAD + overshoot) / WAD;
+        uint256 lo = initialPrices[m] / 10;
+        uint256 hi = initialPrices[m] * 24;
+        if (p < lo || p > hi) return;
+        oracles[m].setPrice(p);
+        _ok("squeeze");
+    }
+
+    /// @notice Let time pass: one in eight warps up to 30 days, the others up to 2 hours.
+    function warp(uint256 secondsSeed) external {
+        _enter();
+        uint256 dt = secondsSeed % 8 == 0 ? bound(secondsSeed, 1, 30 days) : bound(secondsSeed, 1, 2 hours);
+        vm.warp(block.timestamp + dt);
+        _ok("warp");
+    }
+
+    /// @dev What `liquidate` observes around one call.
+    struct Observation {
+        address caller;
+        address target;
+        bool known;
+        int256 mmFair;
+        int256 mmMark;
+        bool flatBefore;
+        bool bankruptBefore;
+        bool bankruptAtMark;
+        uint256 shortfallBefore;
+        uint256 coveredBefore;
+        uint256 walletBefore;
+    }
+
+    /// @notice Any actor (a trader or the keeper) liquidates a trader, preferring one below maintenance margin with
+    ///         positions (an already flat account with debt one time in four).
+    function liquidate(uint256 callerSeed, uint256 targetSeed) external {
+        _enter();
+        Observation memory o;
+        o.caller = callerSeed % 5 == 4 ? KEEPER : traders[callerSeed % TRADER_COUNT];
+        o.target = _pickLiquidationTarget(o, callerSeed % 4 == 0, targetSeed);
+        o.flatBefore = engine.accountMarkets(o.target).length == 0;
+        try engine.accountMarginAtFair(o.target) returns (AccountMargin memory x) {
+            o.bankruptBefore = x.equity <= 0;
+        } catch {}
+        (o.mmMark, o.bankruptAtMark) = _maintenanceAtMark(o.target);
+        o.shortfallBefore = liquidator.totalShortfall();
+        o.coveredBefore = fund.totalBadDebtCovered();
+        o.walletBefore = usdc.balanceOf(o.caller);
+
+        vm.prank(o.caller);
+        try liquidator.liquidate(o.target) returns (uint256 notionalClosed, uint256) {
+            _afterLiquidation(o, notionalClosed);
+        } catch (bytes memory err) {
+            bytes4 selector = bytes4(err);
+            if (selector == ILiquidationEngine.NotLiquidatable.selector) {
+                _note("liquidate.notLiquidatable");
+                if (o.known && o.mmFair < 0) {
+                    violationLiquidatableRefused++;
+                    lastUnexpectedRevert = err;
+                }
+            } else if (selector == ILiquidationEngine.LiquidationCooldown.selector) {
+                _note("liquidate.cooldown");
+            } else {
+                _note("liquidate.otherRevert");
+            }
+        }
+    }
+
+    /// @notice The liquidity provider deposits up to maxDeposit (at most 500,000 USDC); within it must succeed.
+    function lpDeposit(uint256 amount) external {
+        _enter();
+        uint256 max;
+        try lpVault.maxDeposit(PROVIDER) returns (uint256 x) {
+            max = x;
+        } catch {
+            return;
+        }
+        if (max == 0) return;
+        amount = bound(amount, 1, max < 500_000e6 ? max : 500_000e6);
+        usdc.mint(PROVIDER, amount);
+        vm.prank(PROVIDER);
+        try lpVault.deposit(amount, PROVIDER) {
+            lpAssetsIn += amount;
+            _ok("lpDeposit");
+        } catch (bytes memory err) {
+            violationLpWithinMax++;
+            lastUnexpectedRevert = err;
+        }
+    }
+
+    /// @notice The liquidity provider withdraws (or redeems) within maxWithdraw (maxRedeem); within it must succeed.
+    function lpWithdraw(uint256 amount, bool redeem) external {
+        _enter();
+        uint256 max;
+        if (redeem) {
+            try lpVault.maxRedeem(PROVIDER) returns (uint256 x) {
+                max = x;
+            } catch {
+                return;
+            }
+        } else {
+            try lpVault.maxWithdraw(PROVIDER) returns (uint256 x) {
+                max = x;
+            } catch {
+                return;
+            }
+        }
+        if (max == 0) return;
+        amount = bound(amount, 1, max);
+        bool unbacked = _unbacked(redeem ? lpVault.previewRedeem(amount) : amount);
+        vm.prank(PROVIDER);
+        if (redeem) {
+            try lpVault.redeem(amount, PROVIDER, PROVIDER) returns (uint256 assets) {
+                lpAssetsOut += assets;
+                _ok("lpRedeem");
+            } catch (bytes memory err) {
+                _withinMaxRefused(unbacked, err, true);
+            }
+        } else {
+            try lpVault.withdraw(amount, PROVIDER, PROVIDER) {
+                lpAssetsOut += amount;
+                _ok("lpWithdraw");
+            } catch (bytes memory err) {
+                _withinMaxRefused(unbacked, err, true);
+            }
+        }
+    }
+
+    /// @notice Anyone moves the fund's accrued share of trading fees.
+    function sweepInsuranceFees() external {
+        _enter();
+        if (engine.sweepInsuranceFees() != 0) _ok("sweep");
+    }
+
+    /// @notice Toggle oracle failure: if any oracle fails, all recover; otherwise one starts failing, and a flat
+    ///         account immediately tries to withdraw everything while it does.
+    function toggleOracleFailure(uint256 marketSeed, uint256 actorSeed) external {
+        _enter();
+        if (anyOracleFailing()) {
+            for (uint256 m; m < MARKET_COUNT; ++m) {
+                oracles[m].setFailing(false);
+            }
+            _ok("oracle.recover");
+            return;
+        }
+        oracles[marketSeed % MARKET_COUNT].setFailing(true);
+        _ok("oracle.fail");
+        _withdrawAllIfFlat(actorSeed);
+    }
+
+    /// @notice A flat account (no position) withdraws everything: maxWithdraw must be floor(collateral / 1e12)
+    ///         and the withdrawal must succeed, whatever the oracles do.
+    function withdrawAllWhenFlat(uint256 actorSeed) external {
+        _enter();
+        _withdrawAllIfFlat(actorSeed);
+    }
+
+    // ================================================================== views for the invariants
+
+    /// @notice Every address that can hold collateral in this run: traders, keeper, liquidity vault, fund,
+    ///         liquidation engine.
+    function accounts() public view returns (address[] memory list) {
+        list = new address[](TRADER_COUNT + 4);
+        for (uint256 i; i < TRADER_COUNT; ++i) {
+            list[i] = traders[i];
+        }
+        list[TRADER_COUNT] = KEEPER;
+        list[TRADER_COUNT + 1] = address(lpVault);
+        list[TRADER_COUNT + 2] = address(fund);
+        list[TRADER_COUNT + 3] = address(liquidator);
+    }
+
+    function anyOracleFailing() public view returns (bool) {
+        for (uint256 m; m < MARKET_COUNT; ++m) {
+            if (oracles[m].failing()) return true;
+        }
+        return false;
+    }
+
+    function trader(uint256 i) external view returns (address) {
+        return traders[i];
+    }
+
+    function oracle(uint256 m) external view returns (MockOracleAdapter) {
+        return oracles[m];
+    }
+
+    /// @notice The action names counted in `count`, for coverage checks.
+    function actions() external pure returns (bytes32[] memory list) {
+        list = new bytes32[](15);
+        list[14] = "squeeze";
+        list[0] = "deposit";
+        list[1] = "withdraw";
+        list[2] = "open";
+        list[3] = "reduce";
+        list[4] = "close";
+        list[5] = "movePrice";
+        list[6] = "warp";
+        list[7] = "liquidate";
+        list[8] = "lpDeposit";
+        list[9] = "lpWithdraw";
+        list[10] = "lpRedeem";
+        list[11] = "sweep";
+        list[12] = "oracle.fail";
+        list[13] = "withdrawFlat";
+    }
+
+    // ================================================================== internal
+
+    function _enter() private {
+        calls++;
+    }
+
+    function _ok(bytes32 action) private {
+        successes++;
+        count[action]++;
+    }
+
+    function _note(bytes32 outcome) private {
+        count[outcome]++;
+    }
+
+    function _trader(uint256 seed) private view returns (address) {
+        return traders[seed % TRADER_COUNT];
+    }
+
+    function _deposit(address account, uint256 amount) private {
+        usdc.mint(account, amount);
+        vm.prank(account);
+        vault.deposit(amount);
+        deposited[account] += amount;
+        if (vault.collateralOf(account) >= 0) (unrecordedDebt[account], recordedDebt[account]) = (false, false);
+    }
+
+    function _lpDeposit(uint256 amount) private {
+        usdc.mint(PROVIDER, amount);
+        vm.prank(PROVIDER);
+        lpVault.deposit(amount, PROVIDER);
+        lpAssetsIn += amount;
+    }
+
+    function _withdrawAllIfFlat(uint256 seed) private {
+        for (uint256 i; i <= TRADER_COUNT; ++i) {
+            uint256 k = (seed + i) % (TRADER_COUNT + 1);
+            address a = k == TRADER_COUNT ? KEEPER : traders[k];
+            int256 c = vault.collateralOf(a);
+            if (c <= 0 || engine.accountMarkets(a).length != 0) continue;
+            uint256 expected = uint256(c) / USD_PER_UNIT;
+            try vault.maxWithdraw(a) returns (uint256 max) {
+                if (max != expected) violationFlatMaxWithdraw++;
+            } catch (bytes memory err) {
+                violationFlatMaxWithdraw++;
+                lastUnexpectedRevert = err;
+                return;
+            }
+            if (expected == 0) return;
+            bool unbacked = _unbacked(expected);
+            vm.prank(a);
+            try vault.withdraw(expected, a) {
+                withdrawn[a] += expected;
+                _ok("withdrawFlat");
+                if (anyOracleFailing()) _note("withdrawFlat.oracleDown");
+            } catch (bytes memory err) {
+                if (unbacked) {
+                    unbackedWithdrawals++;
+                } else {
+                    violationFlatWithdraw++;
+                    lastUnexpectedRevert = err;
+                }
+            }
+            return;
+        }
+    }
+
+    function _pickLiquidationTarget(Observation memory o, bool allowFlat, uint256 seed) private view returns (address) {
+        for (uint256 i; i < TRADER_COUNT; ++i) {
+            address t = traders[(seed + i) % TRADER_COUNT];
+            if (!allowFlat && engine.accountMarkets(t).length == 0) continue;
+            try engine.maintenanceMargin(t) returns (int256 x) {
+                if (x < 0) {
+                    (o.mmFair, o.known) = (x, true);
+                    return t;
+                }
+            } catch {}
+        }
+        address target = traders[seed % TRADER_COUNT];
+        if (!allowFlat) {
+            for (uint256 i; i < TRADER_COUNT; ++i) {
+                address t = traders[(seed + i) % TRADER_COUNT];
+                if (engine.accountMarkets(t).length != 0) {
+                    target = t;
+                    break;
+                }
+            }
+        }
+        try engine.maintenanceMargin(target) returns (int256 x) {
+            (o.mmFair, o.known) = (x, true);
+        } catch {}
+        return target;
+    }
+
+    /// @dev The account paid the keeper-reward floor rather than the proportional fee (fee rate × notional < min).
+    function _rewardFloorBinds(uint256 notionalClosed) private view returns (bool) {
+        LiquidationConfig memory c = liquidator.config();
+        return notionalClosed * c.feeRate / WAD < c.minKeeperReward;
+    }
+
+    /// @dev equity − Σ MM at mark prices (what the fills realise), and whether equity at mark is ≤ 0.
+    function _maintenanceAtMark(address account) private view returns (int256 mm, bool bankrupt) {
+        try engine.accountMargin(account) returns (AccountMargin memory x) {
+            return (x.equity - int256(x.maintenanceMargin), x.equity <= 0);
+        } catch {}
+    }
+
+    function _afterLiquidation(Observation memory o, uint256 notionalClosed) private {
+        _ok("liquidate");
+        if (o.bankruptBefore) _note("liquidate.bankrupt");
+        keeperRewardsPaid += usdc.balanceOf(o.caller) - o.walletBefore;
+        if (!o.known || o.mmFair >= 0) violationLiquidatedHealthy++;
+        if (engine.accountMarkets(o.target).length == 0) {
+            _note(o.flatBefore ? bytes32("liquidate.flatDebt") : bytes32("liquidate.full"));
+        } else {
+            _note("liquidate.partial");
+            if (o.bankruptAtMark && !o.bankruptBefore) slicedWhileBankruptAtMark++;
+            int256 fairAfter = engine.maintenanceMargin(o.target);
+            (int256 markAfter,) = _maintenanceAtMark(o.target);
+            if (fairAfter <= o.mmFair) {
+                if (markAfter > o.mmMark) {
+                    liquidationWorsenedAtFairOnly++;
+                } else if (_rewardFloorBinds(notionalClosed)) {
+                    liquidationWorsenedByRewardFloor++;
+                } else {
+                    violationLiquidationNoImprovement++;
+                    (lastNoImprovementBefore, lastNoImprovementAfter) = (o.mmFair, fairAfter);
+                }
+            }
+        }
+        if (fund.totalBadDebtCovered() > o.coveredBefore) _note("liquidate.fundCovered");
+        if (liquidator.totalShortfall() > o.shortfallBefore) {
+            _note("liquidate.shortfall");
+            if (o.flatBefore && recordedDebt[o.target]) shortfallRecountedOnFlatAccount++;
+        }
+        unrecordedDebt[o.target] = false;
+        recordedDebt[o.target] = engine.accountMarkets(o.target).length == 0 && vault.collateralOf(o.target) < 0;
+    }
+
+    /// @dev More than the vault holds: possible only while unresolved bad debt makes Σ positive collateral exceed
+    ///      the tokens (see `unbackedWithdrawals`).
+    function _unbacked(uint256 tokenAmount) private view returns (bool) {
+        return tokenAmount * USD_PER_UNIT > vault.totalCollateral();
+    }
+
+    function _withinMaxRefused(bool unbacked, bytes memory err, bool lp) private {
+        if (unbacked) {
+            unbackedWithdrawals++;
+        } else if (lp) {
+            violationLpWithinMax++;
+            lastUnexpectedRevert = err;
+        } else {
+            violationWithdrawWithinMax++;
+            lastUnexpectedRevert = err;
+        }
+    }
+
+    function _afterReduce(address a) private {
+        if (engine.accountMarkets(a).length == 0 && vault.collateralOf(a) < 0 && !recordedDebt[a]) {
+            selfClosedBankruptcies++;
+            unrecordedDebt[a] = true;
+        }
+    }
+
+    /// @dev Size the market can still take on one side: open-interest cap and skew cap.
+    function _capacity(uint256 m, bool isLong) private view returns (uint256) {
+        MarketState memory s = engine.marketState(m);
+        uint256 side = isLong ? s.openInterestLong : s.openInterestShort;
+        uint256 oiRoom = _maxOpenInterest[m] > side ? _maxOpenInterest[m] - side : 0;
+        int256 skewRoom = int256(_maxSkew[m]) - (isLong ? int256(s.skew) : -int256(s.skew));
+        if (skewRoom <= 0) return 0;
+        return uint256(skewRoom) < oiRoom ? uint256(skewRoom) : oiRoom;
+    }
+
+    /// @dev The first (trader, market) with a position, scanning from the seeds.
+    function _findPosition(uint256 actorSeed, uint256 marketSeed)
+        private
+        view
+        returns (address a, uint256 m, int256 size)
+    {
+        for (uint256 i; i < TRADER_COUNT; ++i) {
+            a = traders[(actorSeed + i) % TRADER_COUNT];
+            for (uint256 j; j < MARKET_COUNT; ++j) {
+                m = (marketSeed + j) % MARKET_COUNT;
+                size = engine.position(a, m).size;
+                if (size != 0) return (a, m, size);
+            }
+        }
+        return (a, m, 0);
+    }
+
+    function _noteOpenRevert(bytes memory err) private {
+        bytes4 selector = bytes4(err);
+        if (selector == IPerpEngine.CircuitBreakerTripped.selector) _note("open.breaker");
+        else if (selector == IPerpEngine.InsufficientMargin.selector) _note("open.margin");
+        else _note("open.otherRevert");
+    }
+
+    function _abs(int256 x) private pure returns (uint256) {
+        return x >= 0 ? uint256(x) : uint256(-x);
+    }
+}
