@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {ILiquidationEngine, LiquidationPreview} from "../../../contracts/interfaces/ILiquidationEngine.sol";
+import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
 import {AccountMargin, MarketParams, Tier} from "../../../contracts/interfaces/PerpTypes.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
 import {LiquidationFixture} from "../liquidation/LiquidationFixture.sol";
@@ -12,52 +13,39 @@ import {vm} from "../utils/Vm.sol";
 ///         the contracts are not changed here.
 /// @dev Carol: 30,000 collateral, long 1 RWA unit at 150,000; at 110,000 her equity is −10,000 (bankrupt).
 contract KnownIssuesTest is LiquidationFixture {
-    /// @dev ISSUE 1: liquidating an account that is already flat with negative collateral (anyone may, it is
-    ///      "liquidatable": equity = collateral < 0 = MM) records its remaining debt as ADL shortfall again. With an
-    ///      empty fund, every call adds the same 10,000: `totalShortfall` counts one debt many times.
-    ///      Fix: record only the increase of the account's debt (or skip the waterfall for a debt already recorded).
-    function test_knownIssue_liquidatingFlatDebtAgain_countsShortfallTwice() public {
+    /// @dev ISSUE 1 (fixed): liquidating an account that is already flat with negative collateral used to record its
+    ///      debt as ADL shortfall again. `liquidate` now refuses a flat account (`NothingToLiquidate`) and the preview
+    ///      says it is not liquidatable; the shortfall is recorded once.
+    function test_fixedIssue_flatDebtIsNotLiquidatedAgain() public {
         _openCarolLong();
         rwaOracle.setPrice(110_000e18);
         vm.prank(KEEPER);
         liquidator.liquidate(CAROL);
         assertEq(vault.collateralOf(CAROL), -10_000e18, "debt left, fund empty");
         assertEq(liquidator.totalShortfall(), 10_000e18, "recorded once");
-
-        vm.expectEmit(true, false, false, true);
-        emit ILiquidationEngine.ShortfallForAdl(CAROL, 10_000e18);
+        assertTrue(!liquidator.previewLiquidation(CAROL).liquidatable, "preview: nothing to liquidate");
         vm.prank(KEEPER);
-        (uint256 notional, uint256 reward) = liquidator.liquidate(CAROL);
-        assertEq(notional, 0, "nothing to close");
-        assertEq(reward, 0, "empty fund: no reward");
-        assertEq(vault.collateralOf(CAROL), -10_000e18, "the same debt");
-        assertEq(liquidator.totalShortfall(), 20_000e18, "BUG: counted twice");
+        vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.NothingToLiquidate.selector, CAROL));
+        liquidator.liquidate(CAROL);
+        assertEq(liquidator.totalShortfall(), 10_000e18, "still recorded once");
     }
 
-    /// @dev ISSUE 2: a bankrupt account may close its own position (a reduce-only trade is always allowed) and end
-    ///      flat with negative collateral without any liquidation: the fund does not cover the debt, no shortfall is
-    ///      recorded, no waterfall event is emitted; the counterparty's collateral counts the full loss as cash.
-    ///      Only a later keeper call on the flat account routes it through the waterfall (for the 5 USD floor reward,
-    ///      paid by the fund). Fix: settle the waterfall (or hand over to the liquidation engine) when a trade leaves
-    ///      a flat account with negative collateral, or refuse a voluntary close of a bankrupt account.
-    function test_knownIssue_bankruptAccountClosesItself_bypassesWaterfall() public {
+    /// @dev ISSUE 2 (fixed): a bankrupt account used to be able to close its own position and end flat with negative
+    ///      collateral outside the waterfall. The engine now refuses such a close (`BankruptCloseNeedsLiquidation`);
+    ///      the keeper's liquidation routes the debt through the fund.
+    function test_fixedIssue_bankruptAccountCannotCloseItself() public {
         _openCarolLong();
         _seedFund(20_000e6);
         rwaOracle.setPrice(110_000e18);
-        _trade(CAROL, rwa, -1e18);
-        assertEq(vault.collateralOf(CAROL), -10_000e18, "flat with debt");
-        assertEq(engine.accountMarkets(CAROL).length, 0, "flat");
-        assertEq(fund.balance(), 20_000e18, "fund not drawn");
-        assertEq(liquidator.totalShortfall(), 0, "no shortfall recorded");
-        assertEq(vault.collateralOf(LP), 1_040_000e18, "counterparty credited the whole 40,000 loss");
-
-        LiquidationPreview memory preview = liquidator.previewLiquidation(CAROL);
-        assertTrue(preview.liquidatable, "a keeper can still push it through the waterfall");
+        vm.prank(CAROL);
+        vm.expectRevert(
+            abi.encodeWithSelector(IPerpEngine.BankruptCloseNeedsLiquidation.selector, CAROL, -10_000e18)
+        );
+        engine.trade(CAROL, rwa, -1e18, 0);
         vm.prank(KEEPER);
-        (, uint256 reward) = liquidator.liquidate(CAROL);
-        assertEq(reward, 5e18, "floor reward for closing nothing, paid by the fund");
+        liquidator.liquidate(CAROL);
         assertEq(vault.collateralOf(CAROL), 0, "fund covered the debt");
-        assertEq(fund.balance(), 20_000e18 - 5e18 - 10_000e18, "fund: reward + debt");
+        assertEq(fund.totalBadDebtCovered(), 10_000e18, "through the waterfall");
     }
 
     /// @dev ISSUE 3: unresolved bad debt leaves Σ positive collateral above the USDC held (Σ signed == held), but

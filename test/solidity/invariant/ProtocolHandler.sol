@@ -241,7 +241,9 @@ contract ProtocolHandler is TestBase {
                 _ok(current != 0 && (current > 0) != isLong ? bytes32("open.flip") : bytes32("open"));
             }
         } catch (bytes memory err) {
-            if (reducing) {
+            if (reducing && _isBankruptClose(err)) {
+                _note("reduce.bankruptMustLiquidate");
+            } else if (reducing) {
                 violationReduceRefused++;
                 lastUnexpectedRevert = err;
             } else {
@@ -279,6 +281,9 @@ contract ProtocolHandler is TestBase {
         if (ok) {
             _ok(closing ? bytes32("close") : bytes32("reduce"));
             _afterReduce(a);
+        } else if (_isBankruptClose(err)) {
+            // Closing would leave the account flat with negative collateral: the engine sends it to liquidation.
+            _note("reduce.bankruptMustLiquidate");
         } else if (oracleValid) {
             violationReduceRefused++;
             lastUnexpectedRevert = err;
@@ -531,6 +536,11 @@ contract ProtocolHandler is TestBase {
     function _ok(bytes32 action) private {
         successes++;
         count[action]++;
+    }
+
+    /// @dev The engine's refusal of a voluntary close that would leave a bankrupt account flat (it must be liquidated).
+    function _isBankruptClose(bytes memory err) private pure returns (bool) {
+        return err.length >= 4 && bytes4(err) == IPerpEngine.BankruptCloseNeedsLiquidation.selector;
     }
 
     function _note(bytes32 outcome) private {
