@@ -55,7 +55,8 @@ export type TradeCheckFailure =
   | { error: "MaxSkewExceeded"; marketId: bigint; absSkew: bigint; maxSkew: bigint }
   | { error: "NotionalAboveMaxTier"; notional: bigint; maxNotional: bigint }
   | { error: "PositionBelowMinimumMargin"; initialMargin: bigint; minPositionMargin: bigint }
-  | { error: "InsufficientMargin"; equity: bigint; initialMargin: bigint };
+  | { error: "InsufficientMargin"; equity: bigint; initialMargin: bigint }
+  | { error: "BankruptCloseNeedsLiquidation"; collateral: bigint };
 
 /** What a trade would do (see {@link previewTrade}). */
 export interface TradePreview {
@@ -234,6 +235,9 @@ export function previewTrade(
         equity: marginAfter.equity,
         initialMargin: marginAfter.initialMargin,
       });
+  } else if (newSize === 0n && positions.every((q) => q.size === 0n) && collateralAfter < 0n) {
+    // As the engine: a close that leaves the account flat with negative collateral must be a liquidation.
+    fail({ error: "BankruptCloseNeedsLiquidation", collateral: collateralAfter });
   }
   return {
     sizeDelta,
