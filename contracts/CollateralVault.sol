@@ -31,6 +31,7 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
     mapping(address manager => bool) private _balanceManagers;
     IWithdrawGuard private _withdrawGuard;
     uint256 private _totalCollateral;
+    uint256 private _totalDebt;
 
     /// @param token_ The collateral token (USDC, 6 decimals).
     /// @param owner_ The admin (two-step ownership).
@@ -101,7 +102,7 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
         int256 balance = _collateral[from];
         if (balance < 0 || uint256(balance) < usdAmount) revert InsufficientBalance(from, usdAmount, balance);
         _collateral[from] = balance - usdAmount.toInt256();
-        _totalCollateral -= usdAmount;
+        _spendHeld(usdAmount);
         emit Withdrawn(msg.sender, from, receiver, tokenAmount, usdAmount);
         _sendTokens(receiver, tokenAmount);
     }
@@ -171,6 +172,11 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
         return _totalCollateral;
     }
 
+    /// @inheritdoc ICollateralVault
+    function totalDebt() external view returns (uint256) {
+        return _totalDebt;
+    }
+
     // ------------------------------------------------------------------ internal
 
     function _deposit(address account, uint256 tokenAmount) private {
@@ -184,7 +190,10 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
         if (received != tokenAmount) revert UnsupportedTokenBehaviour(tokenAmount, received);
 
         uint256 usdAmount = TokenUnits.toUsd(tokenAmount);
-        _collateral[account] += usdAmount.toInt256();
+        int256 balance = _collateral[account];
+        int256 newBalance = balance + usdAmount.toInt256();
+        _collateral[account] = newBalance;
+        if (balance < 0) _totalDebt = _totalDebt - _debtOf(balance) + _debtOf(newBalance);
         _totalCollateral += usdAmount;
         emit Deposited(msg.sender, account, tokenAmount, usdAmount);
     }
@@ -197,9 +206,21 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
         if (usdAmount > available) revert InsufficientWithdrawable(usdAmount, available);
 
         _collateral[account] -= usdAmount.toInt256();
-        _totalCollateral -= usdAmount;
+        _spendHeld(usdAmount);
         emit Withdrawn(msg.sender, account, receiver, tokenAmount, usdAmount);
         _sendTokens(receiver, tokenAmount);
+    }
+
+    /// @dev Σ collateral equals what the vault holds, so while some accounts are in debt the positive balances
+    ///      exceed it: the withdrawal that would take more than is held gets a clear error, not an underflow.
+    function _spendHeld(uint256 usdAmount) private {
+        uint256 held = _totalCollateral;
+        if (usdAmount > held) revert InsufficientVaultBalance(usdAmount, held);
+        _totalCollateral = held - usdAmount;
+    }
+
+    function _debtOf(int256 balance) private pure returns (uint256) {
+        return balance < 0 ? uint256(-balance) : 0;
     }
 
     /// @dev Sends tokens and checks the vault's balance fell by exactly that much.
@@ -214,8 +235,17 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
         if (usdAmount == 0) revert ZeroAmount();
         if (from == address(0) || to == address(0)) revert ZeroAddress();
         int256 amount = usdAmount.toInt256();
-        _collateral[from] -= amount;
-        _collateral[to] += amount;
+        int256 fromBefore = _collateral[from];
+        int256 fromAfter = fromBefore - amount;
+        _collateral[from] = fromAfter;
+        // Read after the write, so that a move to oneself nets out.
+        int256 toBefore = _collateral[to];
+        int256 toAfter = toBefore + amount;
+        _collateral[to] = toAfter;
+        // Only a balance below zero before or after changes the debt (rare: skip the slot otherwise).
+        if (fromAfter < 0 || toBefore < 0) {
+            _totalDebt = _totalDebt + _debtOf(fromAfter) - _debtOf(fromBefore) + _debtOf(toAfter) - _debtOf(toBefore);
+        }
         emit BalanceTransferred(from, to, usdAmount);
     }
 }

@@ -8,8 +8,10 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ERC4626} from "@openzeppelin/contracts/token/ERC20/extensions/ERC4626.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
+import {IAutoDeleveraging} from "./interfaces/IAutoDeleveraging.sol";
 import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
 import {ILiquidityVault} from "./interfaces/ILiquidityVault.sol";
 import {IPerpCounterparty} from "./interfaces/IPerpCounterparty.sol";
@@ -22,9 +24,10 @@ import {TokenUnits} from "./libraries/TokenUnits.sol";
 ///      collateral vault and every withdrawal comes straight out of it to the receiver. OpenZeppelin's
 ///      `_deposit`/`_withdraw` are kept as they are (pull before mint, burn before pay, events); only their token
 ///      hooks `_transferIn`/`_transferOut` are redirected through the collateral vault. Value:
-///      `totalAssets = max(0, collateralOf(this) + counterpartyPnl) / 1e12`, rounded down.
+///      `totalAssets = max(0, collateralOf(this) + counterpartyPnl − unresolved shortfall) / 1e12`, rounded down.
 contract LiquidityVault is ILiquidityVault, ERC4626, Ownable2Step, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
+    using SafeCast for uint256;
 
     /// @dev Shares carry 12 more decimals than USDC (18 in all); 10^12 virtual shares against one virtual asset
     ///      make a first-depositor donation attack cost about 10^12 times what it could steal.
@@ -185,7 +188,15 @@ contract LiquidityVault is ILiquidityVault, ERC4626, Ownable2Step, ReentrancyGua
     function netValueUsd() public view returns (int256 usd) {
         usd = _collateralVault.collateralOf(address(this));
         IPerpCounterparty cp = _counterparty;
-        if (address(cp) != address(0)) usd += cp.counterpartyPnl();
+        if (address(cp) != address(0)) usd += cp.counterpartyPnl() - unresolvedShortfallUsd().toInt256();
+    }
+
+    /// @inheritdoc ILiquidityVault
+    function unresolvedShortfallUsd() public view returns (uint256) {
+        IPerpCounterparty cp = _counterparty;
+        if (address(cp) == address(0)) return 0;
+        address engine = cp.liquidationEngine();
+        return engine == address(0) ? 0 : IAutoDeleveraging(engine).totalShortfall();
     }
 
     /// @inheritdoc ILiquidityVault
@@ -200,7 +211,12 @@ contract LiquidityVault is ILiquidityVault, ERC4626, Ownable2Step, ReentrancyGua
         uint256 total = totalAssets();
         uint256 required = requiredBackingAssets();
         uint256 excess = total > required ? total - required : 0;
-        return Math.min(excess, _collateralVault.maxWithdraw(address(this)));
+        // Positive balances exceed the tokens held by the total debt (bad debt awaiting ADL, and accounts whose
+        // realised losses ran past their collateral while they hold positions). That debt was credited to this
+        // vault as counterparty, so it is the part of its balance that is not cash.
+        uint256 cash = _collateralVault.maxWithdraw(address(this));
+        uint256 owed = TokenUnits.toTokenUp(_collateralVault.totalDebt());
+        return Math.min(excess, cash > owed ? cash - owed : 0);
     }
 
     // ------------------------------------------------------------------ internal

@@ -21,6 +21,11 @@ interface ICollateralVault {
     /// @param requested Requested amount, 18-decimal USD.
     /// @param available The account's collateral, 18-decimal USD (may be negative).
     error InsufficientBalance(address account, uint256 requested, int256 available);
+    /// @notice A withdrawal asks for more than the vault holds: claims exceed the tokens while bad debt is
+    ///         unresolved (the liquidity vault's value and limits exclude it, so this is a last line of defence).
+    /// @param requested Requested amount, 18-decimal USD.
+    /// @param held What the vault holds, 18-decimal USD.
+    error InsufficientVaultBalance(uint256 requested, uint256 held);
     /// @notice The token moved a different amount than asked (fee-on-transfer, rebasing or similar).
     /// @param expected Token units the vault asked to move.
     /// @param actual Token units that actually arrived or left.
@@ -139,4 +144,9 @@ interface ICollateralVault {
 
     /// @notice Sum of all credited deposits minus withdrawals, 18-decimal USD; equals the vault's token balance × 1e12.
     function totalCollateral() external view returns (uint256);
+
+    /// @notice Σ |collateral| over accounts whose collateral is negative, 18-decimal USD: by how much the positive
+    ///         balances exceed what the vault holds (positive balances = held + total debt). Debt arises when an
+    ///         engine moves more than an account holds (realised losses, funding, bad debt awaiting ADL).
+    function totalDebt() external view returns (uint256);
 }

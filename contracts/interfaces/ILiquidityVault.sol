@@ -64,8 +64,9 @@ interface ILiquidityVault is IERC4626 {
     /// @notice Whether deposits and mints are paused.
     function depositsPaused() external view returns (bool);
 
-    /// @notice The vault's value before flooring and rounding: its collateral plus the counterparty PnL,
-    ///         18-decimal USD. Negative when the net position has lost more than the vault's cash.
+    /// @notice The vault's value before flooring and rounding: its collateral plus the counterparty PnL, minus the
+    ///         unresolved ADL shortfall (`unresolvedShortfallUsd`), 18-decimal USD. Negative when the net position
+    ///         has lost more than the vault's cash.
     /// @dev `totalAssets() == max(0, netValueUsd()) / 1e12` (rounded down). While it is negative, deposits and
     ///      mints are closed (a new deposit would pay off the deficit).
     function netValueUsd() external view returns (int256 usd);
@@ -75,6 +76,13 @@ interface ILiquidityVault is IERC4626 {
     function requiredBackingAssets() external view returns (uint256 assets);
 
     /// @notice USDC units all share holders together may withdraw now: the excess of `totalAssets()` over the
-    ///         required backing, capped by the cash the collateral vault lets this vault take out.
+    ///         required backing, capped by the cash the collateral vault lets this vault take out less the
+    ///         collateral vault's total debt (balances above the tokens held: bad debt awaiting ADL and the
+    ///         negative collateral of accounts with open positions, both credited to this vault as counterparty).
     function availableLiquidity() external view returns (uint256 assets);
+
+    /// @notice Bad debt neither the bankrupt account nor the insurance fund could pay and that auto-deleveraging
+    ///         has not repaid yet, 18-decimal USD. The loss it stands for was credited to this vault's collateral
+    ///         account when the bankrupt position closed, so liquidity providers bear it until ADL repays it.
+    function unresolvedShortfallUsd() external view returns (uint256 usd);
 }

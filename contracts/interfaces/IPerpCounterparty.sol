@@ -11,4 +11,8 @@ interface IPerpCounterparty {
 
     /// @notice The USD the liquidity vault must keep so that open interest stays backed (see docs/DESIGN.md).
     function requiredBacking() external view returns (uint256 usd);
+
+    /// @notice The liquidation engine, whose unresolved ADL shortfall the liquidity vault's value excludes: that
+    ///         bad debt sits in the vault's cash until auto-deleveraging repays it (zero address: none).
+    function liquidationEngine() external view returns (address);
 }

@@ -191,9 +191,6 @@ interface IPerpEngine is IMarketConfig, IWithdrawGuard, IPerpCounterparty {
     /// @notice Send `share` (0 to 50 %) of every trading fee to `fund`; the rest goes to the liquidity vault.
     function setInsuranceFeeShare(address fund, uint256 share) external;
 
-    /// @notice The liquidation engine.
-    function liquidationEngine() external view returns (address);
-
     /// @notice Where the insurance share of trading fees goes, and the share (18 decimals).
     function insuranceFeeShare() external view returns (address fund, uint256 share);
 

@@ -8,6 +8,7 @@ import {IPerpCounterparty} from "../interfaces/IPerpCounterparty.sol";
 contract MockCounterparty is IPerpCounterparty {
     int256 private _pnl;
     uint256 private _requiredBacking;
+    address private _liquidationEngine;
 
     /// @notice Set the PnL reported to the liquidity vault (tests only; no access control).
     /// @param usd Signed 18-decimal USD.
@@ -19,6 +20,17 @@ contract MockCounterparty is IPerpCounterparty {
     /// @param usd 18-decimal USD.
     function setRequiredBacking(uint256 usd) external {
         _requiredBacking = usd;
+    }
+
+    /// @notice Set the liquidation engine reported to the liquidity vault (tests only; no access control).
+    /// @param engine Where the vault reads the unresolved shortfall.
+    function setLiquidationEngine(address engine) external {
+        _liquidationEngine = engine;
+    }
+
+    /// @inheritdoc IPerpCounterparty
+    function liquidationEngine() external view returns (address) {
+        return _liquidationEngine;
     }
 
     /// @inheritdoc IPerpCounterparty

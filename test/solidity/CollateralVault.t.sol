@@ -278,6 +278,56 @@ contract CollateralVaultTest is TestBase {
         vault.withdraw(1, ALICE);
     }
 
+    /// @dev totalDebt follows every crossing of zero: Alice 10 → −2 (debt 2), Bob 0 → −5 by moving 5 to Alice
+    ///      (Alice +3, debt 5), a deposit of 3 repays 3 of Bob's debt (2), a move to oneself changes nothing, and
+    ///      a move from Alice to Bob clears Bob (Alice 3 − 2 = 1, Bob 0, debt 0).
+    function test_totalDebt_followsNegativeBalances() public {
+        vault.setBalanceManager(address(this), true);
+        vm.prank(ALICE);
+        vault.deposit(10 * ONE_USDC);
+        vault.transferBalanceAllowingDebt(ALICE, BOB, 12e18);
+        assertEq(vault.totalDebt(), 2e18, "alice -2");
+        vault.transferBalanceAllowingDebt(BOB, ALICE, 17e18);
+        assertEq(vault.collateralOf(BOB), -5e18, "bob -5");
+        assertEq(vault.collateralOf(ALICE), 15e18, "alice +15");
+        assertEq(vault.totalDebt(), 5e18, "only bob");
+        usdc.mint(BOB, 3 * ONE_USDC);
+        vm.startPrank(BOB);
+        usdc.approve(address(vault), type(uint256).max);
+        vault.deposit(3 * ONE_USDC);
+        vm.stopPrank();
+        assertEq(vault.totalDebt(), 2e18, "partly repaid");
+        vault.transferBalanceAllowingDebt(BOB, BOB, 7e18);
+        assertEq(vault.collateralOf(BOB), -2e18, "a move to oneself nets out");
+        assertEq(vault.totalDebt(), 2e18, "unchanged");
+        vault.transferBalance(ALICE, BOB, 2e18);
+        assertEq(vault.totalDebt(), 0, "cleared");
+        assertEq(usdc.balanceOf(address(vault)) * 1e12, vault.totalCollateral(), "ledger backed");
+    }
+
+    /// @dev Any sequence of moves among three accounts: totalDebt == Σ |negative balances| and Σ positive ==
+    ///      held + totalDebt.
+    function testFuzz_totalDebt_equalsSumOfNegatives(uint256[8] memory seeds) public {
+        vault.setBalanceManager(address(this), true);
+        address[3] memory who = [ALICE, BOB, address(0xCA201)];
+        vm.prank(ALICE);
+        vault.deposit(10 * ONE_USDC);
+        for (uint256 i; i < seeds.length; ++i) {
+            address from = who[seeds[i] % 3];
+            address to = who[(seeds[i] >> 8) % 3];
+            vault.transferBalanceAllowingDebt(from, to, bound(seeds[i] >> 16, 1, 30e18));
+        }
+        uint256 positive;
+        uint256 negative;
+        for (uint256 k; k < 3; ++k) {
+            int256 c = vault.collateralOf(who[k]);
+            if (c < 0) negative += uint256(-c);
+            else positive += uint256(c);
+        }
+        assertEq(vault.totalDebt(), negative, "sum of negatives");
+        assertEq(positive, vault.totalCollateral() + negative, "positive = held + debt");
+    }
+
     function test_transferBalance_onlyManager() public {
         vm.expectRevert(abi.encodeWithSelector(ICollateralVault.NotBalanceManager.selector, address(this)));
         vault.transferBalance(ALICE, BOB, 1);

@@ -46,6 +46,22 @@ export const collateralVaultAbi = [
       },
       {
         "internalType": "uint256",
+        "name": "held",
+        "type": "uint256"
+      }
+    ],
+    "name": "InsufficientVaultBalance",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "requested",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
         "name": "available",
         "type": "uint256"
       }
@@ -599,6 +615,19 @@ export const collateralVaultAbi = [
   {
     "inputs": [],
     "name": "totalCollateral",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "totalDebt",
     "outputs": [
       {
         "internalType": "uint256",

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.24;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+
+import {CollateralVault} from "../../../contracts/CollateralVault.sol";
+import {InsuranceFund} from "../../../contracts/InsuranceFund.sol";
+import {LiquidationEngine} from "../../../contracts/LiquidationEngine.sol";
+import {LiquidityVault} from "../../../contracts/LiquidityVault.sol";
+import {MarketParams, Tier} from "../../../contracts/interfaces/PerpTypes.sol";
+import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
+import {MockUSDC} from "../../../contracts/mocks/MockUSDC.sol";
+import {PerpEngine} from "../../../contracts/PerpEngine.sol";
+import {EngineFixture} from "../engine/EngineFixture.sol";
+import {vm} from "../utils/Vm.sol";
+
+/// @notice Unresolved bad debt with the real liquidity vault as counterparty: liquidity providers bear the ADL
+///         shortfall until auto-deleveraging repays it, so every other claim stays backed by the USDC held.
+/// @dev RWA market at 150,000 (no premium, fees or funding, τ = 0, 5x / mmr 5 %). Provider 100,000 in the vault,
+///      backing ratio 0 (so the backing rule does not hide the effect). Carol long 1 with 30,000, Bob short 1 with
+///      50,000 (skew 0), Alice flat with 10,000. Oracle 110,000, empty fund: Carol's liquidation realises −40,000 (credited to the vault's
+///      account: 140,000), leaves her at −10,000 and queues a 10,000 shortfall. The vault's counterparty PnL is
+///      −40,000 (Bob's unrealised gain), so its value is 140,000 − 40,000 − 10,000 = 90,000.
+contract ShortfallWithLiquidityVaultTest is EngineFixture {
+    address internal constant PROVIDER = address(0x9999);
+    address internal constant KEEPER = address(0x6EE9E2);
+
+    LiquidityVault internal lpVault;
+    InsuranceFund internal fund;
+    LiquidationEngine internal liquidator;
+    MockOracleAdapter internal rwaOracle;
+    uint256 internal rwa;
+
+    function setUp() public override {
+        vm.warp(T0);
+        usdc = new MockUSDC();
+        vault = new CollateralVault(IERC20(address(usdc)), address(this));
+        engine = new PerpEngine(vault, address(this));
+        lpVault = new LiquidityVault(vault, address(this), type(uint256).max);
+        fund = new InsuranceFund(vault, address(this));
+        liquidator = new LiquidationEngine(engine, vault, fund, address(this));
+        vault.setBalanceManager(address(engine), true);
+        vault.setBalanceManager(address(fund), true);
+        vault.setBalanceManager(address(liquidator), true);
+        vault.setWithdrawGuard(engine);
+        fund.setPayer(address(liquidator), true);
+        engine.setLiquidityVault(address(lpVault));
+        engine.setLiquidationEngine(address(liquidator));
+        engine.setBackingRatio(0);
+        lpVault.setCounterparty(engine);
+
+        rwaOracle = new MockOracleAdapter(150_000e18);
+        MarketParams memory p = ethParams(rwaOracle);
+        p.maxPremium = 0;
+        p.makerFee = 0;
+        p.takerFee = 0;
+        p.fairTau = 0;
+        p.minPositionMargin = 0;
+        p.fundingInterest = 0;
+        Tier[] memory tiers = new Tier[](1);
+        tiers[0] = Tier({upToNotional: 10_000_000e18, maxLeverage: 5e18, mmr: 0.05e18});
+        rwa = engine.listMarket("RWA", p, tiers);
+
+        usdc.mint(PROVIDER, 100_000e6);
+        vm.startPrank(PROVIDER);
+        usdc.approve(address(lpVault), type(uint256).max);
+        lpVault.deposit(100_000e6, PROVIDER);
+        vm.stopPrank();
+        _fund(CAROL, 30_000e6);
+        _fund(BOB, 50_000e6);
+        _fund(ALICE, 10_000e6);
+        _trade(CAROL, rwa, 1e18);
+        _trade(BOB, rwa, -1e18);
+        rwaOracle.setPrice(110_000e18);
+        vm.prank(KEEPER);
+        liquidator.liquidate(CAROL);
+    }
+
+    function test_shortfall_excludedFromVaultValue() public view {
+        assertEq(vault.collateralOf(CAROL), -10_000e18, "carol's debt");
+        assertEq(liquidator.totalShortfall(), 10_000e18, "queued for ADL");
+        assertEq(lpVault.unresolvedShortfallUsd(), 10_000e18, "seen by the vault");
+        assertEq(vault.collateralOf(address(lpVault)), 140_000e18, "100,000 + carol's realised loss");
+        assertEq(engine.counterpartyPnl(), -40_000e18, "bob's unrealised gain");
+        assertEq(lpVault.netValueUsd(), 90_000e18, "140,000 - 40,000 - 10,000");
+        assertEq(lpVault.totalAssets(), 90_000e6, "providers bear the shortfall");
+        assertEq(lpVault.availableLiquidity(), 90_000e6, "min(90,000 excess, 140,000 cash - 10,000 owed)");
+    }
+
+    /// @dev Everyone leaves: the provider redeems every share (100,000e18 × 90,000,000,001 / (100,000e18 + 1e12) =
+    ///      90,000 USDC), Bob closes (+40,000) and withdraws 90,000, Alice 10,000: 190,000 deposited, 190,000 paid.
+    ///      What stays in the vault's account is a 10,000 balance matched by Carol's debt, which providers may not
+    ///      take (before the fix they could, and the last trader's withdrawal failed).
+    function test_bankRun_everyClaimPaid() public {
+        vm.startPrank(PROVIDER);
+        uint256 assets = lpVault.redeem(lpVault.balanceOf(PROVIDER), PROVIDER, PROVIDER);
+        vm.stopPrank();
+        assertEq(assets, 90_000e6, "provider's share of the value");
+
+        vm.prank(BOB);
+        engine.closePosition(BOB, rwa, type(uint256).max);
+        assertEq(vault.maxWithdraw(BOB), 90_000e6, "50,000 + 40,000");
+        vm.prank(BOB);
+        vault.withdraw(90_000e6, BOB);
+        vm.prank(ALICE);
+        vault.withdraw(10_000e6, ALICE);
+
+        assertEq(usdc.balanceOf(address(vault)), 0, "every token paid out, no withdrawal refused");
+        assertEq(vault.collateralOf(address(lpVault)), 10_000e18, "a balance matched only by carol's debt");
+        assertEq(lpVault.availableLiquidity(), 0, "nothing more for providers");
+        assertEq(usdc.balanceOf(address(vault)) * 1e12, vault.totalCollateral(), "ledger backed");
+    }
+
+    /// @dev One cash unit more than the provider may take is refused; exactly the limit passes.
+    function test_providerLimit_atBoundary() public {
+        uint256 max = lpVault.maxWithdraw(PROVIDER);
+        assertEq(max, 90_000e6, "value after the shortfall");
+        vm.startPrank(PROVIDER);
+        vm.expectRevert(
+            abi.encodeWithSignature("ERC4626ExceededMaxWithdraw(address,uint256,uint256)", PROVIDER, max + 1, max)
+        );
+        lpVault.withdraw(max + 1, PROVIDER, PROVIDER);
+        lpVault.withdraw(max, PROVIDER, PROVIDER);
+        vm.stopPrank();
+    }
+
+    /// @dev ADL repays the shortfall and restores the providers: Bob (short 1 from 150,000) is closed at the bankruptcy
+    ///      price 120,000 (gap 10,000 to the mark, covering all 10,000) and realises 30,000. The vault's account:
+    ///      140,000 − 30,000 − 10,000 (to Carol) = 100,000; nothing open, no shortfall: value back to 100,000.
+    function test_adlRepays_valueRestored() public {
+        liquidator.submitAdlCandidate(BOB);
+        vm.warp(T0 + 60);
+        assertEq(liquidator.executeAdl(), 10_000e18, "covered");
+        assertEq(vault.collateralOf(CAROL), 0, "made whole");
+        assertEq(vault.collateralOf(BOB), 80_000e18, "50,000 + 30,000");
+        assertEq(lpVault.unresolvedShortfallUsd(), 0, "resolved");
+        assertEq(vault.collateralOf(address(lpVault)), 100_000e18, "140,000 - 30,000 - 10,000");
+        assertEq(lpVault.totalAssets(), 100_000e6, "providers restored");
+    }
+}
