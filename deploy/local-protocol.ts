@@ -97,6 +97,7 @@ export async function deployLocalProtocol(
       ...MARKET_DEFAULTS,
       oracle: await adapter.getAddress(),
       skewScale: m.skewScale,
+      maxPremium: m.maxPremium ?? MARKET_DEFAULTS.maxPremium,
       maxSkew: m.maxSkew,
       maxOpenInterest: m.maxOpenInterest,
       makerFee: m.makerFee,

@@ -63,7 +63,7 @@ abstract contract MarketConfig is IMarketConfig, Ownable2Step {
         marketId = _globals.marketCount;
         if (marketId >= MAX_MARKETS) revert TooManyMarkets(MAX_MARKETS);
         _validateParams(params);
-        _validateTiers(tiers);
+        _requireImpactCovered(params.maxPremium, params.maxOpenInterest, params.skewScale, _validateTiers(tiers));
         _globals.marketCount = uint64(marketId + 1);
         _symbols[marketId] = symbol;
         _params[marketId] = params;
@@ -78,6 +78,7 @@ abstract contract MarketConfig is IMarketConfig, Ownable2Step {
     function setMarketParams(uint256 marketId, MarketParams calldata params) external onlyOwner {
         _requireMarket(marketId);
         _validateParams(params);
+        _requireImpactCovered(params.maxPremium, params.maxOpenInterest, params.skewScale, _minMmr(_tiers[marketId]));
         _beforeMarketUpdate(marketId);
         _params[marketId] = params;
         emit MarketParamsSet(marketId, params);
@@ -86,7 +87,8 @@ abstract contract MarketConfig is IMarketConfig, Ownable2Step {
     /// @inheritdoc IMarketConfig
     function setMarketTiers(uint256 marketId, Tier[] calldata tiers) external onlyOwner {
         _requireMarket(marketId);
-        _validateTiers(tiers);
+        MarketParams storage p = _params[marketId];
+        _requireImpactCovered(p.maxPremium, p.maxOpenInterest, p.skewScale, _validateTiers(tiers));
         delete _tiers[marketId];
         _storeTiers(marketId, tiers);
         emit MarketTiersSet(marketId, tiers);
@@ -181,16 +183,48 @@ abstract contract MarketConfig is IMarketConfig, Ownable2Step {
         _checkBounds("maxFundingRate", p.maxFundingRate, 1, MAX_FUNDING_RATE_CAP);
     }
 
-    function _validateTiers(Tier[] calldata tiers) private pure {
+    /// @dev Returns the lowest mmr of the (valid) tiers.
+    function _validateTiers(Tier[] calldata tiers) private pure returns (uint256 minMmr) {
         if (tiers.length == 0 || tiers.length > MAX_TIERS) revert InvalidTier(tiers.length);
         uint256 previousUpTo;
+        minMmr = type(uint256).max;
         for (uint256 i; i < tiers.length; ++i) {
             Tier calldata t = tiers[i];
             if (t.upToNotional <= previousUpTo) revert InvalidTier(i);
             _checkBounds("maxLeverage", t.maxLeverage, MIN_LEVERAGE, MAX_LEVERAGE);
             // mmr < 1 / maxLeverage  ⟺  mmr × maxLeverage < 1e36; the largest such mmr is (1e36 − 1) / maxLeverage.
             _checkBounds("mmr", t.mmr, 1, (1e36 - 1) / t.maxLeverage);
+            if (t.mmr < minMmr) minMmr = t.mmr;
             previousUpTo = t.upToNotional;
+        }
+    }
+
+    function _minMmr(Tier[] storage tiers) private view returns (uint256 minMmr) {
+        minMmr = type(uint256).max;
+        for (uint256 i; i < tiers.length; ++i) {
+            if (tiers[i].mmr < minMmr) minMmr = tiers[i].mmr;
+        }
+    }
+
+    /// @dev A close of size q moves the premium by at most min(q / skewScale, 2 × maxPremium) (the premium is
+    ///      clamped to ±maxPremium) and fills at the average premium before and after, so it realises at most half
+    ///      of that below the mark the account was valued at; q is at most maxOpenInterest (one side's open
+    ///      interest). That impact must fit in the maintenance margin, else liquidating an account just below
+    ///      maintenance creates bad debt that its owner's other account collects (thin-market self-liquidation).
+    function _requireImpactCovered(uint256 maxPremium, uint256 maxOpenInterest, uint256 skewScale, uint256 minMmr)
+        private
+        pure
+    {
+        // min(maxPremium, ⌈maxOpenInterest / (2 × skewScale)⌉) > minMmr, without dividing. Validated bounds keep the
+        // products below 2^256: maxOpenInterest, skewScale ≤ 1e36 and mmr < 1e18.
+        unchecked {
+            uint256 doubleScale = 2 * skewScale;
+            if (maxPremium > minMmr && maxOpenInterest * 1e18 > doubleScale * minMmr) {
+                uint256 byOpenInterest = (maxOpenInterest * 1e18 - 1) / doubleScale + 1;
+                revert LiquidationImpactAboveMaintenance(
+                    maxPremium < byOpenInterest ? maxPremium : byOpenInterest, minMmr
+                );
+            }
         }
     }
 

@@ -21,6 +21,12 @@ interface IMarketConfig {
     error ZeroOracle();
     /// @notice The market count reached its hard cap.
     error TooManyMarkets(uint256 max);
+    /// @notice Closing a position could cost more than its maintenance margin in skew impact: the largest impact,
+    ///         min(maxPremium, maxOpenInterest / (2 × skewScale)), must not exceed the lowest tier's mmr, or a
+    ///         liquidation just below maintenance could create bad debt (see docs/DESIGN.md, "Liquidation impact").
+    /// @param maxImpact The largest fill impact of a close, 18 decimals.
+    /// @param minMmr The lowest maintenance margin rate of the market's tiers.
+    error LiquidationImpactAboveMaintenance(uint256 maxImpact, uint256 minMmr);
 
     /// @notice A market was listed.
     event MarketListed(uint256 indexed marketId, bytes32 symbol, address oracle);
@@ -44,10 +50,12 @@ interface IMarketConfig {
         external
         returns (uint256 marketId);
 
-    /// @notice Replace a market's parameters (funding and fair price accrue first at the old ones).
+    /// @notice Replace a market's parameters (funding and fair price accrue first at the old ones). The largest
+    ///         close impact they allow must stay within the current tiers' lowest mmr.
     function setMarketParams(uint256 marketId, MarketParams calldata params) external;
 
-    /// @notice Replace a market's notional tiers.
+    /// @notice Replace a market's notional tiers. Their lowest mmr must cover the current parameters' largest
+    ///         close impact.
     function setMarketTiers(uint256 marketId, Tier[] calldata tiers) external;
 
     /// @notice Pause or unpause one market: while paused it is reduce-only.

@@ -13,6 +13,9 @@ export type MarketConfig = {
   /** The mock Chainlink feed's decimals (8 like most USD feeds). */
   feedDecimals: number;
   skewScale: bigint;
+  /** Cap on |premium| (default `MARKET_DEFAULTS.maxPremium`); with maxOpenInterest / (2 × skewScale) it bounds a
+   *  close's skew impact, which must not exceed the lowest tier's mmr. */
+  maxPremium?: bigint;
   maxSkew: bigint;
   maxOpenInterest: bigint;
   makerFee: bigint;
@@ -37,7 +40,7 @@ export const LOCAL_MARKETS: MarketConfig[] = [
     feedDecimals: 8,
     skewScale: 1_000_000n * E18,
     maxSkew: 50_000n * E18,
-    maxOpenInterest: 100_000n * E18,
+    maxOpenInterest: 50_000n * E18,
     makerFee: bp(2n),
     takerFee: bp(5n),
     tiers: cryptoTiers,
@@ -48,7 +51,7 @@ export const LOCAL_MARKETS: MarketConfig[] = [
     feedDecimals: 8,
     skewScale: 50_000n * E18,
     maxSkew: 2_500n * E18,
-    maxOpenInterest: 5_000n * E18,
+    maxOpenInterest: 2_500n * E18,
     makerFee: bp(2n),
     takerFee: bp(5n),
     tiers: cryptoTiers,

@@ -23,6 +23,7 @@ export function localDeployConfig(markets: MarketConfig[] = LOCAL_MARKETS): Prot
       params: {
         ...MARKET_DEFAULTS,
         skewScale: m.skewScale,
+        maxPremium: m.maxPremium ?? MARKET_DEFAULTS.maxPremium,
         maxSkew: m.maxSkew,
         maxOpenInterest: m.maxOpenInterest,
         makerFee: m.makerFee,

@@ -278,7 +278,8 @@ export function parseDeployConfig(input: unknown, source = "config"): ProtocolDe
 
 /**
  * Checks what the contracts would reject, before anything is sent: unique symbols, price bounds, tiers increasing
- * with mmr < 1 / maxLeverage, caps, the fee share. (The contracts enforce the rest of their hard bounds.)
+ * with mmr < 1 / maxLeverage, caps, the liquidation-impact bound, the fee share. (The contracts enforce the rest of
+ * their hard bounds.)
  */
 export function validateDeployConfig(config: ProtocolDeployConfig, source = "config"): void {
   const seen = new Set<string>();
@@ -302,6 +303,14 @@ export function validateDeployConfig(config: ProtocolDeployConfig, source = "con
       if (t.mmr === 0n || t.mmr * t.maxLeverage >= E18 * E18)
         fail(`${path}.tiers[${j}]`, "needs 0 < mmr < 1 / maxLeverage");
     });
+    // The engine's liquidation-impact bound: min(maxPremium, ⌈maxOpenInterest / (2 × skewScale)⌉) <= lowest mmr.
+    const minMmr = m.tiers.reduce((low, t) => (t.mmr < low ? t.mmr : low), E18);
+    const { maxPremium, maxOpenInterest, skewScale } = m.params;
+    if (skewScale > 0n && maxPremium > minMmr && maxOpenInterest * E18 > 2n * skewScale * minMmr)
+      fail(
+        path,
+        "a close's skew impact, min(maxPremium, maxOpenInterest / (2 × skewScale)), exceeds the lowest mmr",
+      );
   });
 }
 

@@ -227,6 +227,13 @@ describe("deploy: the protocol module, configs and address book", function () {
       /duplicate symbol/,
     );
     expect(() => parseDeployConfig({ ...base, insuranceFeeShare: "0.6" })).to.throw(/at most 0.5/);
+    // Liquidation impact: min(maxPremium 0.1, maxOpenInterest / (2 × 1,000,000)) must not exceed mmr 0.025.
+    expect(
+      parseDeployConfig(withMarket({ maxOpenInterest: "50000" })).markets[0].params.maxOpenInterest,
+    ).to.equal(50_000n * 10n ** 18n);
+    expect(() => parseDeployConfig(withMarket({ maxOpenInterest: "50000.000000000000000001" }))).to.throw(
+      /skew impact/,
+    );
     // `$`-prefixed keys are comments.
     expect(parseDeployConfig({ ...base, $comment: "fine" }).name).to.equal("test-network");
   });

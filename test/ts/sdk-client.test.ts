@@ -102,7 +102,7 @@ describe("SDK client (viem) against the in-process network", function () {
     expect(eth.nextHourFundingPerUnit).to.equal(37_500_000_000_000_000n);
     expect(eth.tiers).to.have.length(2);
     expect(eth.tiers[0].maxLeverage).to.equal(20n * E18);
-    expect(eth.params.maxOpenInterest).to.equal(100_000n * E18);
+    expect(eth.params.maxOpenInterest).to.equal(50_000n * E18);
     expect(eth.params.fairTau).to.equal(300n);
     expect(eth.circuitBreaker.window).to.equal(3600n);
     expect(await alice.getMarket({ marketId: BTC })).to.deep.include({ symbol: "BTC", marketId: BTC });

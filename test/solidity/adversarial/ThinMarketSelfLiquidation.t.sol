@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {Tier} from "../../../contracts/interfaces/PerpTypes.sol";
+import {IMarketConfig} from "../../../contracts/interfaces/IMarketConfig.sol";
+import {MarketParams, Tier} from "../../../contracts/interfaces/PerpTypes.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
 import {AdversarialFixture} from "./AdversarialFixture.sol";
 import {vm} from "../utils/Vm.sol";
@@ -11,8 +12,8 @@ import {vm} from "../utils/Vm.sol";
 ///         0.0625 %/h, checked before every opening trade) never trips. After a small oracle drop VICTIM is just
 ///         below maintenance; HEDGE liquidates it (and takes the keeper reward). The liquidation sells the whole
 ///         position into the skew, so its fill carries the full skew impact: that slippage is VICTIM's loss and
-///         HEDGE's gain when it buys back at the same depressed fill. Whether the attacker profits depends on
-///         whether the slippage exceeds VICTIM's remaining equity, i.e. on maxPremium / 2 against mmr.
+///         HEDGE's gain when it buys back at the same depressed fill. The attacker would profit if the slippage
+///         exceeded VICTIM's remaining equity; the listing bound (close impact ≤ mmr) keeps it within.
 /// @dev Market THIN at 100 USD: skewScale 20,000, no fees, no funding interest, τ = 0, one tier 20x / mmr 2.5 %.
 ///      Steps of 12 units: a buy fills at 100 × (1 + 0.0006 / 2) = 100.03, the hedge sells at the same price
 ///      (premium 0.0006 → 0); 200 steps give 2,400 units each way, cost basis 240,072 (below the 250,000 partial
@@ -61,36 +62,78 @@ contract ThinMarketSelfLiquidationTest is AdversarialFixture {
         _assertLedgerBacked();
     }
 
-    /// @dev KNOWN ISSUE 4 (docs/DESIGN.md; reported, not fixed here): maxPremium 10 %, the default of the ETH
-    ///      fixture. The liquidation of 2,400 units moves the skew 0 → −2,400 (premium −12 %, clamped to −10 %), so
-    ///      it fills at
-    ///      97 × (1 − 0.10 / 2) = 92.15: 5 % below the oracle, twice the 2.5 % maintenance margin. VICTIM realises
-    ///      2,400 × 92.15 − 240,072 = −18,912 → collateral −6,912 (bad debt). The fund pays the keeper reward the
-    ///      account cannot (20 % of 0.5 % × 221,160 = 221.16 USDC to HEDGE) and covers the 6,912. HEDGE buys back at
-    ///      92.15: +18,912 → 30,912. Attacker total 0 + 30,912 + 221.16 = 31,133.16 > 24,000 deposited: +7,133.16,
-    ///      exactly the fund's loss (the counterparty nets 0: +18,912 from VICTIM, −18,912 to HEDGE).
-    ///      The property "attacker total + keeper reward ≤ deposited" fails whenever
-    ///      min(maxPremium, maxOpenInterest / skewScale) / 2 + feeRate > mmr. When fixed, this test must assert
-    ///      `total <= deposited` like the one above.
-    function test_knownIssue_slippageAboveMaintenance_attackerProfitsFromFund() public {
-        uint256 thin = _listThin(0.1e18);
+    /// @dev ISSUE 4 (fixed): with maxPremium 10 % (the ETH fixture's default) the liquidation of 2,400 units moved the
+    ///      skew 0 → −2,400 (premium −12 %, clamped to −10 %) and filled at 97 × (1 − 0.10 / 2) = 92.15, 5 % below the
+    ///      oracle and twice the 2.5 % maintenance margin: VICTIM went to −6,912, the fund paid it, and HEDGE's
+    ///      buy-back at 92.15 collected it (+7,133.16 for the attacker). Listing now requires the largest close impact
+    ///      min(maxPremium, maxOpenInterest / (2 × skewScale)) to fit in the lowest mmr. Here maxOpenInterest /
+    ///      (2 × skewScale) = 10,000 / 40,000 = 25 %, so maxPremium decides: 2.5 % lists, 2.5 % + 1 wei and 10 % do
+    ///      not. The same bound applies when parameters or tiers change later.
+    function test_fixedIssue_impactAboveMaintenance_cannotBeListed() public {
+        vm.expectRevert(
+            abi.encodeWithSelector(IMarketConfig.LiquidationImpactAboveMaintenance.selector, 0.1e18, 0.025e18)
+        );
+        _listThin(0.1e18);
+        vm.expectRevert(
+            abi.encodeWithSelector(IMarketConfig.LiquidationImpactAboveMaintenance.selector, 0.025e18 + 1, 0.025e18)
+        );
+        _listThin(0.025e18 + 1);
+        uint256 thin = _listThin(0.025e18);
+
+        MarketParams memory p = engine.marketParams(thin);
+        p.maxPremium = 0.025e18 + 1;
+        vm.expectRevert(
+            abi.encodeWithSelector(IMarketConfig.LiquidationImpactAboveMaintenance.selector, 0.025e18 + 1, 0.025e18)
+        );
+        engine.setMarketParams(thin, p);
+        Tier[] memory tiers = new Tier[](1);
+        tiers[0] = Tier({upToNotional: 10_000_000e18, maxLeverage: 20e18, mmr: 0.025e18 - 1});
+        vm.expectRevert(
+            abi.encodeWithSelector(IMarketConfig.LiquidationImpactAboveMaintenance.selector, 0.025e18, 0.025e18 - 1)
+        );
+        engine.setMarketTiers(thin, tiers);
+    }
+
+    /// @dev The open-interest side of the bound: maxPremium 10 % but maxOpenInterest 1,000 against skewScale 20,000
+    ///      limits any close to 1,000 / 40,000 = 2.5 %; one more unit of open interest (ceil) does not list.
+    function test_impactBoundByOpenInterest_atBoundary() public {
+        _listExactMarket(
+            "OI", thinOracle, 20_000e18, 0.1e18, 1_000e18, 1_000e18,
+            Tier({upToNotional: 10_000_000e18, maxLeverage: 20e18, mmr: 0.025e18})
+        );
+        vm.expectRevert(
+            abi.encodeWithSelector(IMarketConfig.LiquidationImpactAboveMaintenance.selector, 0.025e18 + 1, 0.025e18)
+        );
+        _listExactMarket(
+            "OI+1", thinOracle, 20_000e18, 0.1e18, 1_000e18, 1_000e18 + 1,
+            Tier({upToNotional: 10_000_000e18, maxLeverage: 20e18, mmr: 0.025e18})
+        );
+    }
+
+    /// @dev At the bound (maxPremium 2.5 % = mmr) the attack of the known issue loses. The liquidation of 2,400 units
+    ///      fills at 97 × (1 − 0.025 / 2) = 95.7875: VICTIM realises 2,400 × 95.7875 − 240,072 = −10,182 (collateral
+    ///      1,818) and pays 0.5 % × 229,890 = 1,149.45: 229.89 USDC to the keeper (HEDGE), 919.56 to the fund; it keeps
+    ///      668.55. HEDGE buys back at 95.7875: +10,182 → 22,182. Attacker total 668.55 + 22,182 + 229.89 = 23,080.44
+    ///      < 24,000 deposited; no bad debt.
+    function test_slippageAtTheBound_attackerCannotProfit() public {
+        uint256 thin = _listThin(0.025e18);
         _buildHedge(thin);
         thinOracle.setPrice(97e18);
         assertEq(engine.maintenanceMargin(VICTIM), -1_092e18, "just below maintenance, equity 4,728 > 0");
 
         vm.prank(HEDGE);
         (, uint256 reward) = liquidator.liquidate(VICTIM);
-        assertEq(reward, 221.16e18, "keeper reward paid by the fund");
-        assertEq(vault.collateralOf(VICTIM), 0, "fund covered the 6,912 bad debt");
-        assertEq(fund.totalBadDebtCovered(), 6_912e18, "bad debt created by the liquidation's own slippage");
+        assertEq(reward, 229.89e18, "keeper reward: 20 % of the fee, paid by the account");
+        assertEq(vault.collateralOf(VICTIM), 668.55e18, "victim keeps the rest");
+        assertEq(fund.totalBadDebtCovered(), 0, "no bad debt");
         _close(HEDGE, thin);
-        assertEq(vault.collateralOf(HEDGE), 30_912e18, "hedge: 12,000 + 18,912");
+        assertEq(vault.collateralOf(HEDGE), 22_182e18, "hedge: 12,000 + 10,182");
 
         int256 total = vault.collateralOf(VICTIM) + vault.collateralOf(HEDGE) + int256(usdc.balanceOf(HEDGE)) * 1e12;
-        assertEq(total, 31_133.16e18, "attacker total");
-        assertEq(total - int256(2 * DEPOSIT) * 1e12, 7_133.16e18, "attacker profit");
-        assertEq(fund.balance(), 92_866.84e18, "fund: 100,000 - 221.16 - 6,912");
-        assertEq(vault.collateralOf(LP), 1_000_000e18, "counterparty nets zero");
+        assertEq(total, 23_080.44e18, "attacker total");
+        assertGe(int256(2 * DEPOSIT) * 1e12, total, "attacker total + keeper reward <= deposited");
+        assertEq(fund.balance(), 100_919.56e18, "fund gained its fee share");
+        assertEq(liquidator.totalShortfall(), 0, "no shortfall");
         _assertLedgerBacked();
     }
 

@@ -67,8 +67,9 @@ contract PerpEngineCircuitBreakersTest is EngineFixture {
     function test_funding_boundary() public {
         MarketParams memory p = ethParams(ethOracle);
         p.skewScale = 1_000e18;
-        p.maxSkew = 100e18;
-        p.maxOpenInterest = 100e18;
+        // Largest close impact 50 / (2 × 1,000) = 2.5 %, within the 2.5 % maintenance margin of the first tier.
+        p.maxSkew = 50e18;
+        p.maxOpenInterest = 50e18;
         uint256 thin = engine.listMarket("THIN", p, twoTiers());
         _trade(ALICE, thin, 0.6875e18);
         assertEq(engine.marketPrices(thin).currentFundingRate, 0.000625e18, "at the limit");

@@ -76,8 +76,9 @@ contract PerpEngineFundingTest is EngineFixture {
     function test_funding_maxRateCap() public {
         MarketParams memory p = ethParams(ethOracle);
         p.skewScale = 1_000e18;
-        p.maxSkew = 100e18;
-        p.maxOpenInterest = 100e18;
+        // Largest close impact 50 / (2 × 1,000) = 2.5 %, within the 2.5 % maintenance margin of the first tier.
+        p.maxSkew = 50e18;
+        p.maxOpenInterest = 50e18;
         uint256 thin = engine.listMarket("THIN", p, twoTiers());
         _trade(ALICE, thin, 50e18);
         assertEq(engine.marketPrices(thin).premium, 0.05e18, "premium");

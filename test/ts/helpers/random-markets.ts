@@ -4,6 +4,9 @@ import type { MarketConfig, TierConfig } from "../../../deploy/config/local-mark
 import type { Rng } from "./rng.js";
 
 const E18 = 10n ** 18n;
+/** Lowest mmr a random tier gets, and highest maxPremium a random market gets: the engine requires a close's skew
+ *  impact, min(maxPremium, maxOpenInterest / (2 × skewScale)), to fit in the lowest mmr, whatever the tiers. */
+const MMR_FLOOR = E18 / 1_000n;
 
 export const pick = <T>(rng: Rng, items: readonly T[]): T => items[Number(rng.below(BigInt(items.length)))];
 
@@ -14,7 +17,8 @@ export function randomTiers(rng: Rng): TierConfig[] {
     upTo += rng.mag(1_000n, 10_000_000n) * E18 + rng.below(E18);
     const maxLeverage = rng.chance(10) ? pick(rng, [E18, 100n * E18]) : rng.between(E18, 100n * E18);
     const maxMmr = (10n ** 36n - 1n) / maxLeverage;
-    const mmr = rng.chance(10) ? pick(rng, [1n, maxMmr]) : rng.between(maxMmr / 20n + 1n, maxMmr);
+    const low = maxMmr / 20n + 1n > MMR_FLOOR ? maxMmr / 20n + 1n : MMR_FLOOR;
+    const mmr = rng.chance(10) ? pick(rng, [MMR_FLOOR, maxMmr]) : rng.between(low, maxMmr);
     tiers.push({ upToNotional: upTo, maxLeverage, mmr });
   }
   return tiers;
@@ -24,7 +28,7 @@ export function randomParams(rng: Rng, oracle: string, base: MarketConfig) {
   return {
     oracle,
     fairTau: rng.chance(15) ? 0n : rng.mag(1n, 86_400n),
-    maxPremium: rng.mag(0n, E18 / 10n),
+    maxPremium: rng.mag(0n, MMR_FLOOR),
     skewScale: base.skewScale,
     maxSkew: base.maxSkew,
     maxOpenInterest: base.maxOpenInterest,
@@ -47,6 +51,7 @@ export function randomMarket(rng: Rng, i: number): MarketConfig {
     price,
     feedDecimals: 18,
     skewScale: rng.mag(10n ** 15n, 10n ** 30n),
+    maxPremium: rng.mag(0n, MMR_FLOOR),
     maxSkew: rng.chance(25) ? (maxOpenInterest * rng.between(10n, 100n)) / 100n : maxOpenInterest,
     maxOpenInterest,
     makerFee: rng.mag(0n, E18 / 100n),
