@@ -92,18 +92,26 @@ contract LiquidationEngine is ILiquidationEngine, AutoDeleveraging, Ownable2Step
         if (m.equity >= int256(m.maintenanceMargin)) {
             revert NotLiquidatable(account, m.equity - int256(m.maintenanceMargin));
         }
-        bool bankrupt = m.equity <= 0;
+        uint256[] memory ids = _engine.accountMarkets(account);
+        // A flat account with negative collateral is bad debt already handed to the fund and ADL: liquidating it
+        // again would pay the debt twice.
+        if (ids.length == 0) revert NothingToLiquidate(account);
+        Position[] memory positions = new Position[](ids.length);
+        bool sliceable;
+        for (uint256 i; i < ids.length; ++i) {
+            positions[i] = _engine.position(account, ids[i]);
+            sliceable = sliceable || FixedPointMath.abs(positions[i].openNotional) > _config.partialNotional;
+        }
+        // Equity at mark only changes the outcome when a slice, the cooldown or an early stop is possible.
+        bool bankrupt = m.equity <= 0
+            || ((sliceable || _coolingDown(account) || ids.length > 1) && _engine.accountMargin(account).equity <= 0);
         if (!bankrupt) _requireCooldownOver(account);
         _lastCollateral = m.collateral;
 
         Progress memory g;
         g.maintenance = m.equity - int256(m.maintenanceMargin);
-        uint256[] memory ids = _engine.accountMarkets(account);
-        // A flat account with negative collateral is bad debt already handed to the fund and ADL: liquidating it
-        // again would pay the debt twice.
-        if (ids.length == 0) revert NothingToLiquidate(account);
         for (uint256 i; i < ids.length; ++i) {
-            if (_closeOne(account, ids[i], bankrupt, !bankrupt && i + 1 < ids.length, g)) break;
+            if (_closeOne(account, ids[i], positions[i], bankrupt, !bankrupt && i + 1 < ids.length, g)) break;
         }
         notionalClosed = g.notionalClosed;
         bool partial_ = g.partialOnly;
@@ -119,11 +127,15 @@ contract LiquidationEngine is ILiquidationEngine, AutoDeleveraging, Ownable2Step
     /// @dev Closes (or slices) one position and updates `g`; returns true once the account is healthy again.
     ///      equity − Σ MM is tracked without revaluing the account: take out this position at fair, put back what the
     ///      close realised and what a slice leaves; a full revaluation confirms only when it looks healthy.
-    function _closeOne(address account, uint256 marketId, bool bankrupt, bool more, Progress memory g)
-        private
-        returns (bool healthy)
-    {
-        (int256 delta, bool isSlice) = _closeSize(account, marketId, bankrupt);
+    function _closeOne(
+        address account,
+        uint256 marketId,
+        Position memory pos,
+        bool bankrupt,
+        bool more,
+        Progress memory g
+    ) private returns (bool healthy) {
+        (int256 delta, bool isSlice) = _closeSize(pos, bankrupt);
         if (more) g.maintenance -= _marginAtFair(account, marketId);
         (uint256 fill, uint256 notional) = _engine.closeForLiquidation(account, marketId, delta);
         g.notionalClosed += notional;
@@ -134,21 +146,24 @@ contract LiquidationEngine is ILiquidationEngine, AutoDeleveraging, Ownable2Step
         }
         if (!more) return false;
         g.maintenance += change + (isSlice ? _marginAtFair(account, marketId) : int256(0));
-        if (g.maintenance < 0) return false;
+        // Stop only once the fee charged afterwards still leaves maintenance margin ≥ 0.
+        int256 charge = int256(_charge(g.notionalClosed));
+        if (g.maintenance < charge) return false;
         g.maintenance = _engine.maintenanceMargin(account);
-        return g.maintenance >= 0;
+        return g.maintenance >= charge;
     }
 
     /// @inheritdoc ILiquidationEngine
     function previewLiquidation(address account) external view returns (LiquidationPreview memory p) {
         AccountMargin memory m = _engine.accountMarginAtFair(account);
         p.maintenanceMargin = m.equity - int256(m.maintenanceMargin);
-        bool bankrupt = m.equity <= 0;
-        uint256 readyAt = _lastPartial[account] + _config.cooldown;
-        bool coolingDown = !bankrupt && _lastPartial[account] != 0 && block.timestamp < readyAt;
+        if (p.maintenanceMargin >= 0) return p;
+        // As in `liquidate`, where the mark check is skipped only when it cannot change the outcome.
+        bool bankrupt = m.equity <= 0 || _engine.accountMargin(account).equity <= 0;
+        bool coolingDown = !bankrupt && _coolingDown(account);
         uint256[] memory ids = _engine.accountMarkets(account);
-        p.liquidatable = p.maintenanceMargin < 0 && !coolingDown && ids.length != 0;
-        if (p.maintenanceMargin >= 0 || ids.length == 0) return p;
+        p.liquidatable = !coolingDown && ids.length != 0;
+        if (ids.length == 0) return p;
 
         p.marketIds = ids;
         p.sizeDeltas = new int256[](ids.length);
@@ -202,20 +217,17 @@ contract LiquidationEngine is ILiquidationEngine, AutoDeleveraging, Ownable2Step
     // ------------------------------------------------------------------ internal
 
     function _requireCooldownOver(address account) private view {
+        if (_coolingDown(account)) revert LiquidationCooldown(account, _lastPartial[account] + _config.cooldown);
+    }
+
+    function _coolingDown(address account) private view returns (bool) {
         uint256 last = _lastPartial[account];
-        if (last == 0) return;
-        uint256 readyAt = last + _config.cooldown;
-        if (block.timestamp < readyAt) revert LiquidationCooldown(account, readyAt);
+        return last != 0 && block.timestamp < last + _config.cooldown;
     }
 
     /// @dev A slice of a position above the partial threshold (by its cost basis, |openNotional|), the whole
     ///      position otherwise or when the account is bankrupt.
-    function _closeSize(address account, uint256 marketId, bool bankrupt)
-        private
-        view
-        returns (int256 delta, bool isSlice)
-    {
-        Position memory pos = _engine.position(account, marketId);
+    function _closeSize(Position memory pos, bool bankrupt) private view returns (int256 delta, bool isSlice) {
         int256 size = pos.size;
         if (bankrupt) return (-size, false);
         if (FixedPointMath.abs(pos.openNotional) <= _config.partialNotional) return (-size, false);
@@ -230,10 +242,10 @@ contract LiquidationEngine is ILiquidationEngine, AutoDeleveraging, Ownable2Step
         view
         returns (int256 delta, bool isSlice, uint256 notional, int256 cashDelta)
     {
-        (delta, isSlice) = _closeSize(account, marketId, bankrupt);
+        Position memory pos = _engine.position(account, marketId);
+        (delta, isSlice) = _closeSize(pos, bankrupt);
         uint256 fill = _engine.quoteFillPrice(marketId, delta);
         notional = FixedPointMath.mulDivUp(FixedPointMath.abs(delta), fill, WAD);
-        Position memory pos = _engine.position(account, marketId);
         (,, int256 realised) = PositionMath.applyTrade(pos.size, pos.openNotional, delta, fill);
         cashDelta = realised - _engine.accruedFunding(account, marketId);
     }
@@ -249,6 +261,12 @@ contract LiquidationEngine is ILiquidationEngine, AutoDeleveraging, Ownable2Step
         int256 collateral = _vault.collateralOf(account);
         change = collateral - _lastCollateral;
         _lastCollateral = collateral;
+    }
+
+    /// @dev What the account is charged for closing `notionalClosed`: max(fee, bounded keeper reward).
+    function _charge(uint256 notionalClosed) private view returns (uint256) {
+        (uint256 fee, uint256 reward) = _feeAndReward(notionalClosed);
+        return fee > reward ? fee : reward;
     }
 
     function _feeAndReward(uint256 notionalClosed) private view returns (uint256 fee, uint256 reward) {

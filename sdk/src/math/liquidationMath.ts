@@ -180,7 +180,7 @@ export interface LiquidationCloseDetail extends LiquidationClose {
 /** {@link simulateLiquidation}'s result: the contract preview's fields, plus the steps behind them. */
 export interface LiquidationSimulation extends LiquidationPreview {
   closes: LiquidationCloseDetail[];
-  /** Equity at fair prices ≤ 0: every position closes in full and no cooldown applies. */
+  /** Equity ≤ 0 at fair or at mark prices: every position closes in full and no cooldown applies. */
   bankrupt: boolean;
   /** A recent partial liquidation's cooldown blocks liquidation now. */
   coolingDown: boolean;
@@ -228,7 +228,9 @@ export function simulateLiquidation(
   const { config } = parameters;
   const m = accountMargin(account, timestamp, true);
   const maintenanceMargin = checkInt256(m.equity - toInt256(m.maintenanceMargin), "maintenance margin");
-  const bankrupt = m.equity <= 0n;
+  // Bankrupt at fair or at mark: right after a jump the lagging fair price can still show equity the mark does not.
+  const bankrupt =
+    maintenanceMargin < 0n && (m.equity <= 0n || accountMargin(account, timestamp, false).equity <= 0n);
   const last = parameters.lastPartialLiquidation ?? 0n;
   const readyAt = last === 0n ? 0n : last + config.cooldown;
   const coolingDown = !bankrupt && last !== 0n && timestamp < readyAt;

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {ILiquidationEngine, LiquidationPreview} from "../../../contracts/interfaces/ILiquidationEngine.sol";
+import {ICollateralVault} from "../../../contracts/interfaces/ICollateralVault.sol";
+import {
+    ILiquidationEngine, LiquidationConfig, LiquidationPreview
+} from "../../../contracts/interfaces/ILiquidationEngine.sol";
 import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
 import {AccountMargin, MarketParams, Tier} from "../../../contracts/interfaces/PerpTypes.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
@@ -9,8 +12,8 @@ import {LiquidationFixture} from "../liquidation/LiquidationFixture.sol";
 import {vm} from "../utils/Vm.sol";
 
 /// @notice Reproductions of the contract issues the protocol invariant suite found (docs/DESIGN.md, "Invariant and
-///         adversarial suites"). Each test pins today's behaviour with exact numbers and says what a fix must change;
-///         the contracts are not changed here.
+///         adversarial suites"), each now fixed: every test asserts the fixed behaviour with exact numbers and
+///         says what used to happen.
 /// @dev Carol: 30,000 collateral, long 1 RWA unit at 150,000; at 110,000 her equity is −10,000 (bankrupt).
 contract KnownIssuesTest is LiquidationFixture {
     /// @dev ISSUE 1 (fixed): liquidating an account that is already flat with negative collateral used to record its
@@ -48,14 +51,13 @@ contract KnownIssuesTest is LiquidationFixture {
         assertEq(fund.totalBadDebtCovered(), 10_000e18, "through the waterfall");
     }
 
-    /// @dev ISSUE 3: unresolved bad debt leaves Σ positive collateral above the USDC held (Σ signed == held), but
-    ///      `maxWithdraw` of a flat account is its whole collateral. Withdrawals are first come, first served; the
-    ///      last one reverts with an arithmetic underflow (`_totalCollateral -= usdAmount`) instead of a typed error,
-    ///      while the view promised it. The liquidity vault's `maxWithdraw`/`maxRedeem`/`totalAssets` count the same
-    ///      unbacked cash (its account holds the bankrupt side's loss), so LP shares are overvalued by the
-    ///      shortfall until ADL resolves it (the invariant suite records these refusals as `unbackedWithdrawals`).
-    ///      Here: vault holds 1,050,000; LP 1,040,000 + Alice 10,000 + Bob 10,000 = 1,060,000 of claims.
-    function test_knownIssue_unresolvedBadDebt_lastWithdrawalPanics() public {
+    /// @dev ISSUE 3 (fixed): unresolved bad debt leaves Σ positive collateral above the USDC held (Σ signed == held).
+    ///      With the real liquidity vault as counterparty its value and limits now exclude the shortfall (see
+    ///      `ShortfallWithLiquidityVault.t.sol`), so traders' claims stay backed. Here the counterparty is a plain
+    ///      account that ignores it: vault holds 1,050,000; LP 1,040,000 + Alice 10,000 + Bob 10,000 = 1,060,000 of
+    ///      claims. The withdrawal beyond the holdings used to underflow (`Panic(0x11)`); it now reverts with
+    ///      `InsufficientVaultBalance` and loses nothing.
+    function test_fixedIssue_withdrawalBeyondHoldings_typedError() public {
         _openCarolLong();
         rwaOracle.setPrice(110_000e18);
         vm.prank(KEEPER);
@@ -66,37 +68,28 @@ contract KnownIssuesTest is LiquidationFixture {
         vm.prank(LP);
         vault.withdraw(1_040_000e6, LP);
         vm.prank(ALICE);
-        vault.withdraw(10_000e6, ALICE);
-        assertEq(vault.maxWithdraw(BOB), 10_000e6, "view promises 10,000");
-        assertEq(vault.totalCollateral(), 0, "nothing left: Bob's 10,000 is backed by Carol's debt");
+        vault.withdraw(9_000e6, ALICE);
+        assertEq(vault.totalCollateral(), 1_000e18, "1,000 left");
         vm.prank(BOB);
-        vm.expectRevert(abi.encodeWithSignature("Panic(uint256)", 0x11));
-        vault.withdraw(10_000e6, BOB);
+        vm.expectRevert(abi.encodeWithSelector(ICollateralVault.InsufficientVaultBalance.selector, 1_000e18 + 1e12, 1_000e18));
+        vault.withdraw(1_000e6 + 1, BOB);
+        vm.prank(BOB);
+        vault.withdraw(1_000e6, BOB);
+        assertEq(vault.collateralOf(BOB), 9_000e18, "the refused part stays credited");
+        assertEq(usdc.balanceOf(address(vault)) * 1e12, vault.totalCollateral(), "tokens x 1e12 == totalCollateral");
     }
 
-    /// @dev ISSUE 5 (design): liquidation decides "bankrupt" (close everything) and "healthy again" (stop) at the
-    ///      fair price, which lags a jump, but fills at the oracle. Market LAG: 2,000, τ = 300 s, no premium, fees or
-    ///      funding, 20x / mmr 2.5 %; partial threshold 100,000. Carol: 12,000 collateral, short 100 at 2,000. The
-    ///      oracle jumps to 2,400 and 60 s pass: fair = 2,400 − 400 × w(0.2) = 2,072.4890829694323144 (w =
-    ///      1 / (1 + 0.2 + 0.02 + 0.001333…) = 0.818777292576419214). At fair: equity 12,000 − 100 × 72.489… =
-    ///      4,751.09 > 0, MM 5,181.22: liquidatable but "not bankrupt", so the first call closes only a 20 % slice,
-    ///      although at the oracle equity is 12,000 − 40,000 = −28,000. The slice realises −8,000 at 2,400 and pays
-    ///      a 240 fee (collateral 3,760), which the fair valuation had not counted: maintenance margin at fair falls
-    ///      from −430.131 to −6,184.105 (at mark it rises from −34,000 to −33,040). Now fair equity is ≤ 0, so the next
-    ///      call closes the rest at once; a further jump in between would have grown the bad debt. The invariant
-    ///      suite counts these cases in `liquidationWorsenedAtFairOnly` / `slicedWhileBankruptAtMark`.
-    ///      Fix: treat an account as bankrupt when its equity at mark (or oracle) is ≤ 0 too.
-    function test_knownIssue_fairPriceLag_slicesAnAccountBankruptAtTheOracle() public {
-        MockOracleAdapter lagOracle = new MockOracleAdapter(2_000e18);
-        MarketParams memory p = ethParams(lagOracle);
-        p.maxPremium = 0;
-        p.makerFee = 0;
-        p.takerFee = 0;
-        p.fundingInterest = 0;
-        p.minPositionMargin = 0;
-        Tier[] memory tiers = new Tier[](1);
-        tiers[0] = Tier({upToNotional: 10_000_000e18, maxLeverage: 20e18, mmr: 0.025e18});
-        uint256 lag = engine.listMarket("LAG", p, tiers);
+    /// @dev ISSUE 5 (fixed): liquidation decided "bankrupt" (close everything, no cooldown) at the fair price only,
+    ///      which lags a jump. Market LAG: 2,000, τ = 300 s, no premium, fees or funding, 20x / mmr 2.5 %; partial
+    ///      threshold 100,000. Carol: 12,000 collateral, short 100 at 2,000. The oracle jumps to 2,400 and 60 s pass:
+    ///      fair = 2,400 − 400 × w(0.2) = 2,072.4890829694323144 (w = 1 / (1 + 0.2 + 0.02 + 0.001333…) =
+    ///      0.818777292576419214). At fair: equity 12,000 − 100 × 72.489… = 4,751.09 > 0, MM 5,181.22; at the mark
+    ///      (= oracle, no premium) equity is 12,000 − 40,000 = −28,000. It used to lose only a 20 % slice, realising
+    ///      the oracle loss bit by bit. Now equity ≤ 0 at mark also counts as bankrupt: one call closes all 100 at
+    ///      2,400 (notional 240,000), collateral −28,000; the fee (1,200, keeper share 240) has no collateral to come
+    ///      from and the fund is empty, so the keeper gets nothing and the 28,000 goes to ADL.
+    function test_fixedIssue_bankruptAtMark_closesEverything() public {
+        uint256 lag = _listLagMarket();
         _setPartialNotional(100_000e18);
         _fund(CAROL, 12_000e6);
         _trade(CAROL, lag, -100e18);
@@ -105,37 +98,120 @@ contract KnownIssuesTest is LiquidationFixture {
         vm.warp(T0 + 60);
         assertEq(engine.marketPrices(lag).fairPrice, 2_072_489082969432314400, "fair lags the jump");
         AccountMargin memory atMark = engine.accountMargin(CAROL);
-        assertEq(atMark.equity, -28_000e18, "bankrupt at the oracle");
-        int256 fairBefore = engine.maintenanceMargin(CAROL);
-        assertEq(fairBefore, -430_131004366812226000, "just below maintenance at fair");
+        assertEq(atMark.equity, -28_000e18, "bankrupt at the mark");
+        assertEq(engine.maintenanceMargin(CAROL), -430_131004366812226000, "just below maintenance at fair");
+        LiquidationPreview memory preview = liquidator.previewLiquidation(CAROL);
+        assertEq(preview.sizeDeltas[0], 100e18, "preview: the whole position");
+        assertEq(preview.expectedBadDebt, 28_000e18, "preview: bad debt");
 
         vm.prank(KEEPER);
-        liquidator.liquidate(CAROL);
-        assertEq(engine.position(CAROL, lag).size, -80e18, "only a 20 % slice");
-        assertEq(liquidator.lastPartialLiquidation(CAROL), T0 + 60, "treated as a partial liquidation");
-        assertEq(vault.collateralOf(CAROL), 3_760e18, "12,000 - 8,000 - 240");
-        int256 fairAfter = engine.maintenanceMargin(CAROL);
-        assertTrue(fairAfter < fairBefore, "maintenance margin at fair got worse");
-        AccountMargin memory markAfter = engine.accountMargin(CAROL);
-        assertEq(markAfter.equity - int256(markAfter.maintenanceMargin), -33_040e18, "at mark it improved");
-
-        vm.prank(KEEPER);
-        liquidator.liquidate(CAROL);
-        assertEq(engine.position(CAROL, lag).size, 0, "second call: bankrupt at fair now, everything closed");
+        (uint256 notional, uint256 reward) = liquidator.liquidate(CAROL);
+        assertEq(notional, 240_000e18, "closed in full at 2,400");
+        assertEq(reward, 0, "nothing to pay the keeper from");
+        assertEq(engine.accountMarkets(CAROL).length, 0, "flat");
+        assertEq(liquidator.lastPartialLiquidation(CAROL), 0, "not a partial liquidation");
+        assertEq(vault.collateralOf(CAROL), -28_000e18, "debt");
+        assertEq(liquidator.totalShortfall(), 28_000e18, "handed to ADL");
     }
 
-    /// @dev ISSUE 6: `liquidate` stops as soon as maintenance margin is back at ≥ 0 and only then charges
-    ///      max(fee, keeper-reward floor). When the positions closed are dust, the 5 USD floor exceeds the
-    ///      maintenance margin they released, so the account ends below maintenance again, lower than before (the
-    ///      invariant suite's `liquidationWorsenedByRewardFloor`). Market BIG (id 2): 1,000 USD, exact (τ = 0, no
+    /// @dev Equity positive at mark and at fair: still sliced (the fix only adds the mark test). Same market, oracle
+    ///      2,100 and a day later (fair within a wei of it): mark equity 12,000 − 10,000 = 2,000 > 0, maintenance
+    ///      margin ≈ 2,000 − 2.5 % × 210,000 < 0, so a 20 % slice.
+    function test_notBankruptAtMark_stillSliced() public {
+        uint256 lag = _listLagMarket();
+        _setPartialNotional(100_000e18);
+        _fund(CAROL, 12_000e6);
+        _trade(CAROL, lag, -100e18);
+        lagOracle.setPrice(2_100e18);
+        vm.warp(T0 + 1 days);
+        assertEq(engine.accountMargin(CAROL).equity, 2_000e18, "solvent at the mark");
+        assertTrue(engine.maintenanceMargin(CAROL) < 0, "below maintenance at fair");
+        vm.prank(KEEPER);
+        liquidator.liquidate(CAROL);
+        assertEq(engine.position(CAROL, lag).size, -80e18, "a 20 % slice");
+        assertEq(liquidator.lastPartialLiquidation(CAROL), T0 + 1 days, "partial");
+    }
+
+    /// @dev ISSUE 6 (fixed): `liquidate` used to stop as soon as maintenance margin was back at ≥ 0 and only then
+    ///      charge max(fee, keeper-reward floor); with dust positions the 5 USD floor exceeded the maintenance margin
+    ///      they released and the account ended lower than before. Market BIG (id 2): 1,000 USD, exact (τ = 0, no
     ///      premium, fees or funding), 5x / mmr 5 %. Carol: 41,000 collateral, long 0.0005 RWA at 150,000 (notional
     ///      75, MM 3.75) and long 200 BIG at 1,000. BIG oracle 836.85: equity 41,000 − 32,630 = 8,370, MM 3.75 +
-    ///      8,368.5: maintenance margin −2.25. The first call closes the RWA dust (markets in id order), sees
-    ///      −2.25 + 3.75 = +1.5 ≥ 0 and stops, then charges the 5 USD floor (the fee is 0.375): −3.5. The next call
-    ///      closes BIG and charges again. Fix: include the charge in the stop test (stop when maintenance margin
-    ///      − charge ≥ 0) or cap the floor at what the account can pay without going below maintenance.
-    function test_knownIssue_rewardFloorAfterStop_leavesAccountBelowMaintenance() public {
-        MockOracleAdapter bigOracle = new MockOracleAdapter(1_000e18);
+    ///      8,368.5: maintenance margin −2.25. Closing the RWA dust gives −2.25 + 3.75 = +1.5, below the 5 USD charge,
+    ///      so the call goes on and closes BIG (200 × 836.85 = 167,370; loss 32,630). Notional 167,445, fee 0.5 % =
+    ///      837.225, keeper 20 % = 167.445; collateral 41,000 − 32,630 − 837.225 = 7,532.775.
+    function test_fixedIssue_stopCheckIncludesTheCharge() public {
+        uint256 big = _listBigMarket();
+        _fund(CAROL, 41_000e6);
+        _trade(CAROL, rwa, 0.0005e18);
+        _trade(CAROL, big, 200e18);
+
+        bigOracle.setPrice(836.85e18);
+        assertEq(engine.maintenanceMargin(CAROL), -2.25e18, "just below maintenance");
+        vm.prank(KEEPER);
+        (uint256 notional, uint256 reward) = liquidator.liquidate(CAROL);
+        assertEq(notional, 167_445e18, "the dust and BIG");
+        assertEq(reward, 167.445e18, "20 % of the fee");
+        assertEq(engine.accountMarkets(CAROL).length, 0, "flat");
+        assertEq(vault.collateralOf(CAROL), 7_532.775e18, "41,000 - 32,630 - 837.225");
+    }
+
+    /// @dev Boundary of the stop test, same accounts: with the keeper-reward floor at 1.5 USD the charge for the dust
+    ///      (max(0.375 fee, 1.5 floor)) equals the +1.5 maintenance margin left after closing it, so the call stops
+    ///      there and the account ends exactly at maintenance (0).
+    function test_stopCheck_chargeExactlyCovered_stops() public {
+        uint256 big = _listBigMarket();
+        LiquidationConfig memory c = liquidator.config();
+        c.minKeeperReward = 1.5e18;
+        liquidator.setConfig(c);
+        _fund(CAROL, 41_000e6);
+        _trade(CAROL, rwa, 0.0005e18);
+        _trade(CAROL, big, 200e18);
+        bigOracle.setPrice(836.85e18);
+
+        vm.prank(KEEPER);
+        (uint256 notional, uint256 reward) = liquidator.liquidate(CAROL);
+        assertEq(notional, 75e18, "only the RWA dust");
+        assertEq(reward, 1.5e18, "the floor");
+        assertEq(engine.position(CAROL, big).size, 200e18, "BIG kept");
+        assertEq(engine.maintenanceMargin(CAROL), 0, "exactly at maintenance");
+    }
+
+    /// @dev One wei more of floor than the released margin: the call goes on and closes BIG.
+    function test_stopCheck_chargeOneWeiAbove_continues() public {
+        uint256 big = _listBigMarket();
+        LiquidationConfig memory c = liquidator.config();
+        c.minKeeperReward = 1.5e18 + 1;
+        liquidator.setConfig(c);
+        _fund(CAROL, 41_000e6);
+        _trade(CAROL, rwa, 0.0005e18);
+        _trade(CAROL, big, 200e18);
+        bigOracle.setPrice(836.85e18);
+
+        vm.prank(KEEPER);
+        (uint256 notional,) = liquidator.liquidate(CAROL);
+        assertEq(notional, 167_445e18, "the dust and BIG");
+        assertEq(engine.accountMarkets(CAROL).length, 0, "flat");
+    }
+
+    MockOracleAdapter internal lagOracle;
+    MockOracleAdapter internal bigOracle;
+
+    function _listLagMarket() private returns (uint256) {
+        lagOracle = new MockOracleAdapter(2_000e18);
+        MarketParams memory p = ethParams(lagOracle);
+        p.maxPremium = 0;
+        p.makerFee = 0;
+        p.takerFee = 0;
+        p.fundingInterest = 0;
+        p.minPositionMargin = 0;
+        Tier[] memory tiers = new Tier[](1);
+        tiers[0] = Tier({upToNotional: 10_000_000e18, maxLeverage: 20e18, mmr: 0.025e18});
+        return engine.listMarket("LAG", p, tiers);
+    }
+
+    function _listBigMarket() private returns (uint256) {
+        bigOracle = new MockOracleAdapter(1_000e18);
         MarketParams memory p = ethParams(bigOracle);
         p.maxPremium = 0;
         p.makerFee = 0;
@@ -145,23 +221,6 @@ contract KnownIssuesTest is LiquidationFixture {
         p.minPositionMargin = 0;
         Tier[] memory tiers = new Tier[](1);
         tiers[0] = Tier({upToNotional: 10_000_000e18, maxLeverage: 5e18, mmr: 0.05e18});
-        uint256 big = engine.listMarket("BIG", p, tiers);
-        _fund(CAROL, 41_000e6);
-        _trade(CAROL, rwa, 0.0005e18);
-        _trade(CAROL, big, 200e18);
-
-        bigOracle.setPrice(836.85e18);
-        assertEq(engine.maintenanceMargin(CAROL), -2.25e18, "just below maintenance");
-        vm.prank(KEEPER);
-        (uint256 notional, uint256 reward) = liquidator.liquidate(CAROL);
-        assertEq(notional, 75e18, "only the RWA dust closed");
-        assertEq(reward, 5e18, "keeper-reward floor, paid by the account");
-        assertEq(engine.position(CAROL, big).size, 200e18, "stopped before BIG");
-        assertEq(engine.maintenanceMargin(CAROL), -3.5e18, "BUG: lower than before the liquidation");
-
-        vm.prank(KEEPER);
-        liquidator.liquidate(CAROL);
-        assertEq(engine.accountMarkets(CAROL).length, 0, "second call closes BIG");
-        assertEq(vault.collateralOf(CAROL), 7_528.15e18, "41,000 - 5 - 32,630 - 836.85");
+        return engine.listMarket("BIG", p, tiers);
     }
 }
