@@ -287,6 +287,22 @@ export const perpErrorsAbi = [
       },
       {
         "internalType": "uint256",
+        "name": "held",
+        "type": "uint256"
+      }
+    ],
+    "name": "InsufficientVaultBalance",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "requested",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
         "name": "available",
         "type": "uint256"
       }
@@ -373,6 +389,22 @@ export const perpErrorsAbi = [
   {
     "inputs": [],
     "name": "LiquidationEngineAlreadySet",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "maxImpact",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "minMmr",
+        "type": "uint256"
+      }
+    ],
+    "name": "LiquidationImpactAboveMaintenance",
     "type": "error"
   },
   {

@@ -81,6 +81,22 @@ export const perpEngineAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "maxImpact",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "minMmr",
+        "type": "uint256"
+      }
+    ],
+    "name": "LiquidationImpactAboveMaintenance",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "LiquidityVaultAlreadySet",
     "type": "error"

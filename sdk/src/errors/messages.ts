@@ -150,6 +150,11 @@ export const contractErrorMessages: MessageTable = {
     message: (a) => `Tier ${a.index} is invalid (empty list, too many or not increasing).`,
   },
   TooManyMarkets: { category: "admin", message: (a) => `The market count reached its cap of ${a.max}.` },
+  LiquidationImpactAboveMaintenance: {
+    category: "admin",
+    message: (a) =>
+      `A close could move the fill ${formatRate(a.maxImpact)} from the mark, more than the lowest maintenance margin rate ${formatRate(a.minMmr)}: lower maxPremium or maxOpenInterest / skewScale, or raise the tiers' mmr.`,
+  },
   ZeroOracle: { category: "admin", message: () => "A market needs an oracle adapter." },
   OwnableInvalidOwner: { category: "admin", message: (a) => `${a.owner} cannot be the owner.` },
   OwnableUnauthorizedAccount: {
@@ -168,6 +173,11 @@ export const contractErrorMessages: MessageTable = {
     category: "margin",
     message: (a) =>
       `Account ${a.account} holds ${usd(a.available)}, less than the ${usd(a.requested)} to move.`,
+  },
+  InsufficientVaultBalance: {
+    category: "margin",
+    message: (a) =>
+      `The vault holds ${usd(a.held)}, less than the ${usd(a.requested)} asked for: bad debt awaiting auto-deleveraging backs part of the balances.`,
   },
   UnsupportedTokenBehaviour: {
     category: "token",

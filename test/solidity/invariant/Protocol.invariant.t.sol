@@ -150,7 +150,7 @@ contract ProtocolInvariantTest is ProtocolDeployment {
 
     /// @notice Only the actions (not the handler's ghost getters) are called.
     function targetSelectors() public view returns (FuzzSelector[] memory targets) {
-        bytes4[] memory s = new bytes4[](13);
+        bytes4[] memory s = new bytes4[](14);
         s[0] = ProtocolHandler.deposit.selector;
         s[1] = ProtocolHandler.withdraw.selector;
         s[2] = ProtocolHandler.openPosition.selector;
@@ -164,6 +164,7 @@ contract ProtocolInvariantTest is ProtocolDeployment {
         s[10] = ProtocolHandler.toggleOracleFailure.selector;
         s[11] = ProtocolHandler.withdrawAllWhenFlat.selector;
         s[12] = ProtocolHandler.squeezePrice.selector;
+        s[13] = ProtocolHandler.adl.selector;
         targets = new FuzzSelector[](1);
         targets[0] = FuzzSelector({addr: address(handler), selectors: s});
     }
@@ -172,9 +173,9 @@ contract ProtocolInvariantTest is ProtocolDeployment {
 
     /// @notice The ledger is exactly backed: USDC held × 1e12 == totalCollateral == Σ signed collateral of every
     ///         account that ever held any, i.e. Σ positive − Σ |negative| == USDC held × 1e12. Negative collateral
-    ///         on a flat trader account is bad debt nobody will repay: it is at most what the liquidation engine
-    ///         recorded as ADL shortfall, plus the debt of accounts that closed their own bankrupt position (see
-    ///         `selfClosedBankruptcies`, a known issue).
+    ///         on a flat trader account is bad debt only ADL repays: it is at most what the liquidation engine
+    ///         recorded as ADL shortfall (no account reaches it by its own trade), and the liquidity vault's value
+    ///         excludes exactly that shortfall.
     function invariant_solvency() public view {
         address[] memory list = handler.accounts();
         int256 signedSum;
@@ -190,21 +191,27 @@ contract ProtocolInvariantTest is ProtocolDeployment {
         assertEq(held, vault.totalCollateral(), "tokens x 1e12 == totalCollateral");
         assertEq(signedSum, int256(held), "sum of signed collateral == tokens x 1e12");
         assertEq(positive - negative, held, "positive - |negative| == tokens x 1e12");
+        assertEq(vault.totalDebt(), negative, "totalDebt == sum of |negative|");
 
         uint256 flatDebt;
         for (uint256 i; i < handler.TRADER_COUNT(); ++i) {
             address t = handler.trader(i);
             int256 c = vault.collateralOf(t);
-            if (c < 0 && engine.accountMarkets(t).length == 0 && !handler.unrecordedDebt(t)) flatDebt += uint256(-c);
+            if (c < 0 && engine.accountMarkets(t).length == 0) flatDebt += uint256(-c);
         }
         assertLe(flatDebt, liquidator.totalShortfall(), "flat debt <= recorded ADL shortfall");
+        assertEq(lpVault.unresolvedShortfallUsd(), liquidator.totalShortfall(), "vault value excludes the shortfall");
+        assertEq(handler.violationSelfClosedBankruptcy(), 0, "bankrupt account closed itself");
+        assertEq(handler.violationShortfallRecounted(), 0, "shortfall recorded twice");
     }
 
     // ------------------------------------------------------------------ conservation
 
     /// @notice Every value move is zero-sum: Σ over users (traders, keeper) of (collateral − net deposits) + the
     ///         liquidity vault's account change + the fund's change + the liquidation engine's account + keeper
-    ///         rewards paid out in USDC == 0 (PnL, funding, fees, fund payouts and socialised loss all net out).
+    ///         rewards paid out in USDC == 0 (PnL, funding, fees, fund payouts and socialised loss all net out; an ADL
+    ///         step moves value between accounts of the sum: the victim's close with the liquidity vault and the
+    ///         vault's repayment of the bankrupt account).
     function invariant_conservation() public view {
         int256 total;
         for (uint256 i; i < handler.TRADER_COUNT(); ++i) {
@@ -317,21 +324,33 @@ contract ProtocolInvariantTest is ProtocolDeployment {
 
     /// @notice Only accounts below maintenance margin (equity − Σ MM at fair prices < 0) are liquidated; an account
     ///         below it is never refused (except during the partial cooldown); each liquidation closes everything or
-    ///         raises maintenance margin, at fair prices or, when the fair price lags a jump, at mark prices (the
-    ///         at-fair-only cases are the known issue counted in `liquidationWorsenedAtFairOnly`), except when the
-    ///         keeper-reward floor was charged for a dust close (known issue, `liquidationWorsenedByRewardFloor`).
+    ///         raises maintenance margin, at fair prices or, when the fair price lags a jump, at mark prices (what
+    ///         the fills realise; counted in `liquidationWorsenedAtFairOnly`), the fee included; an account whose
+    ///         equity is ≤ 0 at fair or at mark is never only sliced.
     function invariant_liquidationOnlyBelowMaintenanceAndImproves() public view {
         assertEq(handler.violationLiquidatedHealthy(), 0, "liquidated at maintenance margin >= 0");
         assertEq(handler.violationLiquidatableRefused(), 0, "liquidatable account refused");
         assertEq(handler.violationLiquidationNoImprovement(), 0, "liquidation improved maintenance margin nowhere");
+        assertEq(handler.violationSlicedWhileBankrupt(), 0, "bankrupt account only sliced");
+    }
+
+    // ------------------------------------------------------------------ auto-deleveraging
+
+    /// @notice ADL reduces the highest-ranked candidate, never at a realised loss for it, and covers exactly what it
+    ///         reports: the shortfall, the bankrupt account's debt and the request move by that amount, and the
+    ///         request resolves once covered.
+    function invariant_adl() public view {
+        assertEq(handler.violationAdlOrder(), 0, "lower-ranked victim reduced");
+        assertEq(handler.violationAdlVictimLoss(), 0, "victim's profit turned into a loss");
+        assertEq(handler.violationAdlAccounting(), 0, "ADL accounting");
     }
 
     // ------------------------------------------------------------------ user guarantees
 
     /// @notice A flat account can always withdraw everything (maxWithdraw == floor(collateral / 1e12), even with a
     ///         failing oracle); a reduce-only trade always goes through while its oracle is valid; withdrawals and
-    ///         ERC-4626 calls within their max* views succeed (unless they ask for more USDC than the vault holds,
-    ///         see `unbackedWithdrawals`); unrealised profit is never withdrawable: withdrawable ≤ max(0, collateral)
+    ///         ERC-4626 calls within their max* views succeed (bad debt awaiting ADL is excluded from the liquidity
+    ///         vault's limits, so every claim within its view is backed); unrealised profit is never withdrawable: withdrawable ≤ max(0, collateral)
     ///         and ≤ max(0, equity − Σ IM) at mark prices (SPEC §5).
     function invariant_userGuarantees() public view {
         if (!handler.anyOracleFailing()) {
@@ -345,15 +364,20 @@ contract ProtocolInvariantTest is ProtocolDeployment {
             }
         }
         assertEq(handler.violationFlatMaxWithdraw(), 0, "flat maxWithdraw == floor(collateral)");
-        assertEq(handler.violationFlatWithdraw(), 0, "flat account withdraws everything");
+        assertEq(handler.violationFlatWithdraw(), 0, _withLastRevert("flat account withdraws everything"));
         assertEq(handler.violationReduceRefused(), 0, "reduce-only trade refused with a valid oracle");
-        assertEq(handler.violationWithdrawWithinMax(), 0, "withdraw within maxWithdraw refused");
-        assertEq(handler.violationLpWithinMax(), 0, "ERC-4626 call within its max refused");
+        assertEq(handler.violationWithdrawWithinMax(), 0, _withLastRevert("withdraw within maxWithdraw refused"));
+        assertEq(handler.violationLpWithinMax(), 0, _withLastRevert("ERC-4626 call within its max refused"));
     }
 
     /// @notice The handler itself never reverts (every expected revert is caught), so every call is counted.
     function afterInvariant() public view {
         assertTrue(handler.successes() > 0 || handler.calls() == 0, "the run did something");
+    }
+
+    /// @dev `message` followed by the revert data of the handler's latest unexpected revert.
+    function _withLastRevert(string memory message) private view returns (string memory) {
+        return string(abi.encodePacked(message, ": ", vm.toString(handler.lastUnexpectedRevert())));
     }
 
     function _userChange(address a) private view returns (int256) {
@@ -383,6 +407,7 @@ contract ProtocolHandlerCoverageTest is ProtocolDeployment {
         assertTrue(handler.count("liquidate.full") > 0, "full liquidation");
         assertTrue(handler.count("liquidate.fundCovered") > 0, "bad debt covered by the fund");
         assertTrue(handler.count("liquidate.shortfall") > 0, "shortfall left for ADL");
+        assertTrue(handler.count("adl.reduced") > 0, "ADL reduced a victim");
         assertTrue(handler.count("open.breaker") > 0, "breaker refusal");
         assertTrue(handler.count("withdrawFlat.oracleDown") > 0, "flat withdrawal with a failing oracle");
     }
@@ -391,11 +416,12 @@ contract ProtocolHandlerCoverageTest is ProtocolDeployment {
         uint256 a = seed >> 8;
         uint256 b = seed >> 72;
         uint256 c = seed >> 136;
-        uint256 action = seed % 14;
+        uint256 action = seed % 15;
         if (action == 0) handler.deposit(a, b);
         else if (action == 1) handler.withdraw(a, b);
         else if (action == 13) handler.squeezePrice(a, b, c);
-            else if (action == 2 || action == 12) handler.openPosition(a, b, c, seed & 0x100 != 0);
+        else if (action == 14) handler.adl(a);
+        else if (action == 2 || action == 12) handler.openPosition(a, b, c, seed & 0x100 != 0);
         else if (action == 3) handler.reducePosition(a, b, c);
         else if (action == 4) handler.movePrice(a, b);
         else if (action == 5) handler.warp(a);

@@ -3,7 +3,8 @@ pragma solidity ^0.8.24;
 
 import {CollateralVault} from "../../../contracts/CollateralVault.sol";
 import {InsuranceFund} from "../../../contracts/InsuranceFund.sol";
-import {ILiquidationEngine, LiquidationConfig} from "../../../contracts/interfaces/ILiquidationEngine.sol";
+import {AdlRequest, IAutoDeleveraging} from "../../../contracts/interfaces/IAutoDeleveraging.sol";
+import {ILiquidationEngine} from "../../../contracts/interfaces/ILiquidationEngine.sol";
 import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
 import {AccountMargin, MarketParams, MarketState, Position, Tier} from "../../../contracts/interfaces/PerpTypes.sol";
 import {LiquidationEngine} from "../../../contracts/LiquidationEngine.sol";
@@ -20,9 +21,7 @@ import {vm} from "../utils/Vm.sol";
 ///      an action would be rolled back and lost: properties checked here are recorded in the `violation*` ghost
 ///      counters instead and asserted (== 0) by the invariant functions. Successes are counted per action in `count`
 ///      (see `ACTIONS`), so a run can be checked to have exercised every action.
-///      Each action is its own external function and touches nothing outside the protocol and the ghosts, so an
-///      `adl` action (auto-deleveraging, issue 4) can be added the same way: pick a victim, record the shortfall and
-///      the victim's PnL before and after, count it, and extend `invariant_conservation` with ADL transfers.
+///      Each action is its own external function and touches nothing outside the protocol and the ghosts.
 contract ProtocolHandler is TestBase {
     uint256 internal constant WAD = 1e18;
     uint256 internal constant USD_PER_UNIT = 1e12;
@@ -92,39 +91,36 @@ contract ProtocolHandler is TestBase {
     uint256 public violationWithdrawWithinMax;
     /// @notice An ERC-4626 deposit/withdraw/redeem within its max* view reverted.
     uint256 public violationLpWithinMax;
+    /// @notice A trader ended flat with negative collateral by its own trade (outside the liquidation waterfall).
+    uint256 public violationSelfClosedBankruptcy;
+    /// @notice A liquidation of an already flat account added its debt to `totalShortfall` again.
+    uint256 public violationShortfallRecounted;
+    /// @notice A partial (sliced) liquidation of an account whose equity was ≤ 0 at mark prices.
+    uint256 public violationSlicedWhileBankrupt;
+    /// @notice ADL reduced a candidate whose rank was below another candidate's.
+    uint256 public violationAdlOrder;
+    /// @notice ADL closed a victim at a realised loss (its profit turned into a loss).
+    uint256 public violationAdlVictimLoss;
+    /// @notice ADL covered more than the request's remaining shortfall, or the shortfall, the bankrupt account and
+    ///         the request did not move by exactly what was covered (or the request stayed open once covered).
+    uint256 public violationAdlAccounting;
     /// @notice Revert data of the latest unexpected revert (for debugging a failed run).
     bytes public lastUnexpectedRevert;
     /// @notice Maintenance margin before / after the latest liquidation that did not improve it.
     int256 public lastNoImprovementBefore;
     int256 public lastNoImprovementAfter;
 
-    // ------------------------------------------------------------------ ghosts: known issues (see DESIGN.md)
+    // ------------------------------------------------------------------ ghosts: informational
 
-    /// @notice Flat trader accounts that reached negative collateral by closing their own last position (a
-    ///         reduce-only trade is always allowed), which the liquidation waterfall never saw.
-    uint256 public selfClosedBankruptcies;
-    /// @notice Accounts whose debt is of that kind and not yet recorded by a liquidation.
-    mapping(address account => bool) public unrecordedDebt;
-    /// @notice Accounts whose flat negative collateral a liquidation already recorded as ADL shortfall.
-    mapping(address account => bool) public recordedDebt;
-    /// @notice Withdrawals within maxWithdraw (collateral vault or ERC-4626) refused because they asked for more USDC
-    ///         than the vault holds: unresolved bad debt (negative collateral) leaves Σ positive collateral above the
-    ///         tokens, and the max* views do not see it; the vault then reverts with an arithmetic underflow.
-    uint256 public unbackedWithdrawals;
-    /// @notice Liquidations of an already flat account with negative collateral that added its remaining debt to
-    ///         `totalShortfall` again (the same debt counted twice).
-    uint256 public shortfallRecountedOnFlatAccount;
-    /// @notice Partial liquidations after which maintenance margin at fair prices fell (it rose at mark prices): the
-    ///         fair price lagged a jump, the slice realised the loss at the oracle while the fair valuation had not
-    ///         counted it yet.
+    /// @notice Partial liquidations after which maintenance margin at fair prices fell while it rose at mark prices:
+    ///         the fair price lagged a jump and the slice realised at the oracle a loss the fair valuation had not
+    ///         counted yet. Allowed (the liquidation improved what the fills realise); counted to show it happens.
     uint256 public liquidationWorsenedAtFairOnly;
-    /// @notice Liquidations that stopped once maintenance margin was ≥ 0 and then charged the keeper-reward floor,
-    ///         which exceeded the maintenance margin the closed (dust) position released: the account ends below
-    ///         maintenance again, lower than before.
-    uint256 public liquidationWorsenedByRewardFloor;
-    /// @notice Partial (sliced) liquidations of an account whose equity was > 0 at fair prices but ≤ 0 at mark
-    ///         prices: the bankrupt shortcut (close everything, no cooldown) looks at the lagging fair price only.
-    uint256 public slicedWhileBankruptAtMark;
+    /// @notice USD of shortfall ADL repaid over the run.
+    uint256 public adlCovered;
+
+    /// @dev Accounts whose flat negative collateral a liquidation recorded as ADL shortfall.
+    mapping(address account => bool) internal _recordedDebt;
 
     constructor(
         MockUSDC usdc_,
@@ -193,13 +189,13 @@ contract ProtocolHandler is TestBase {
         }
         if (max == 0) return;
         amount = bound(amount, 1, max);
-        bool unbacked = _unbacked(amount);
         vm.prank(a);
         try vault.withdraw(amount, a) {
             withdrawn[a] += amount;
             _ok("withdraw");
         } catch (bytes memory err) {
-            _withinMaxRefused(unbacked, err, false);
+            violationWithdrawWithinMax++;
+            lastUnexpectedRevert = err;
         }
     }
 
@@ -370,8 +366,8 @@ contract ProtocolHandler is TestBase {
         o.walletBefore = usdc.balanceOf(o.caller);
 
         vm.prank(o.caller);
-        try liquidator.liquidate(o.target) returns (uint256 notionalClosed, uint256) {
-            _afterLiquidation(o, notionalClosed);
+        try liquidator.liquidate(o.target) {
+            _afterLiquidation(o);
         } catch (bytes memory err) {
             bytes4 selector = bytes4(err);
             if (selector == ILiquidationEngine.NotLiquidatable.selector) {
@@ -385,6 +381,50 @@ contract ProtocolHandler is TestBase {
             } else {
                 _note("liquidate.otherRevert");
             }
+        }
+    }
+
+    /// @dev What `adl` observes before `executeAdl`.
+    struct AdlObservation {
+        AdlRequest request;
+        uint256 requestId;
+        address[] candidates;
+        int256[] sizes;
+        int256[] collateral;
+        int256[] funding;
+        uint256[] ranks;
+        uint256 bestRank;
+        uint256 shortfallBefore;
+        int256 bankruptBefore;
+    }
+
+    /// @notice Auto-deleveraging of the pending shortfall: every trader on the victim side is submitted as a candidate
+    ///         (the contract keeps the best 8 and refuses the rest), time moves past the ranking window, and one step
+    ///         executes. Checked: the reduced victim had the highest rank among the candidates, its realised PnL is
+    ///         ≥ 0, and the covered amount moves the shortfall, the bankrupt account and the request by exactly
+    ///         that much, resolving the request once it is covered.
+    function adl(uint256 seed) external {
+        _enter();
+        (bool pending,,,) = liquidator.pendingAdl();
+        if (!pending) return;
+        for (uint256 i; i < TRADER_COUNT; ++i) {
+            try liquidator.submitAdlCandidate(traders[(seed + i) % TRADER_COUNT]) {
+                _note("adl.submitted");
+            } catch {}
+        }
+        AdlObservation memory o;
+        (, o.requestId, o.request, o.candidates) = liquidator.pendingAdl();
+        uint256 executableAt = uint256(o.request.openedAt) + liquidator.ADL_RANKING_WINDOW();
+        if (block.timestamp < executableAt) vm.warp(executableAt);
+        if (!_observeCandidates(o)) return;
+        try liquidator.executeAdl() returns (uint256 covered) {
+            _ok("adl");
+            adlCovered += covered;
+            _checkAdl(o, covered);
+        } catch (bytes memory err) {
+            bytes4 selector = bytes4(err);
+            if (selector == IAutoDeleveraging.NoAdlCandidates.selector) _note("adl.noCandidates");
+            else _note("adl.otherRevert");
         }
     }
 
@@ -429,21 +469,22 @@ contract ProtocolHandler is TestBase {
         }
         if (max == 0) return;
         amount = bound(amount, 1, max);
-        bool unbacked = _unbacked(redeem ? lpVault.previewRedeem(amount) : amount);
         vm.prank(PROVIDER);
         if (redeem) {
             try lpVault.redeem(amount, PROVIDER, PROVIDER) returns (uint256 assets) {
                 lpAssetsOut += assets;
                 _ok("lpRedeem");
             } catch (bytes memory err) {
-                _withinMaxRefused(unbacked, err, true);
+                violationLpWithinMax++;
+                lastUnexpectedRevert = err;
             }
         } else {
             try lpVault.withdraw(amount, PROVIDER, PROVIDER) {
                 lpAssetsOut += amount;
                 _ok("lpWithdraw");
             } catch (bytes memory err) {
-                _withinMaxRefused(unbacked, err, true);
+                violationLpWithinMax++;
+                lastUnexpectedRevert = err;
             }
         }
     }
@@ -509,7 +550,8 @@ contract ProtocolHandler is TestBase {
 
     /// @notice The action names counted in `count`, for coverage checks.
     function actions() external pure returns (bytes32[] memory list) {
-        list = new bytes32[](15);
+        list = new bytes32[](16);
+        list[15] = "adl";
         list[14] = "squeeze";
         list[0] = "deposit";
         list[1] = "withdraw";
@@ -556,7 +598,7 @@ contract ProtocolHandler is TestBase {
         vm.prank(account);
         vault.deposit(amount);
         deposited[account] += amount;
-        if (vault.collateralOf(account) >= 0) (unrecordedDebt[account], recordedDebt[account]) = (false, false);
+        if (vault.collateralOf(account) >= 0) _recordedDebt[account] = false;
     }
 
     function _lpDeposit(uint256 amount) private {
@@ -581,19 +623,14 @@ contract ProtocolHandler is TestBase {
                 return;
             }
             if (expected == 0) return;
-            bool unbacked = _unbacked(expected);
             vm.prank(a);
             try vault.withdraw(expected, a) {
                 withdrawn[a] += expected;
                 _ok("withdrawFlat");
                 if (anyOracleFailing()) _note("withdrawFlat.oracleDown");
             } catch (bytes memory err) {
-                if (unbacked) {
-                    unbackedWithdrawals++;
-                } else {
-                    violationFlatWithdraw++;
-                    lastUnexpectedRevert = err;
-                }
+                violationFlatWithdraw++;
+                lastUnexpectedRevert = err;
             }
             return;
         }
@@ -626,10 +663,55 @@ contract ProtocolHandler is TestBase {
         return target;
     }
 
-    /// @dev The account paid the keeper-reward floor rather than the proportional fee (fee rate × notional < min).
-    function _rewardFloorBinds(uint256 notionalClosed) private view returns (bool) {
-        LiquidationConfig memory c = liquidator.config();
-        return notionalClosed * c.feeRate / WAD < c.minKeeperReward;
+    /// @dev Records each candidate's size, collateral, pending funding and the highest rank; false if a valuation
+    ///         reverts (a failing oracle), in which case `executeAdl` would revert too and is not called.
+    function _observeCandidates(AdlObservation memory o) private view returns (bool) {
+        uint256 n = o.candidates.length;
+        (o.sizes, o.collateral, o.funding) = (new int256[](n), new int256[](n), new int256[](n));
+        o.ranks = new uint256[](n);
+        uint256 m = o.request.marketId;
+        for (uint256 i; i < n; ++i) {
+            address c = o.candidates[i];
+            o.sizes[i] = engine.position(c, m).size;
+            o.collateral[i] = vault.collateralOf(c);
+            try engine.accruedFunding(c, m) returns (int256 f) {
+                o.funding[i] = f;
+            } catch {
+                return false;
+            }
+            if (o.sizes[i] == 0 || (o.sizes[i] > 0) != o.request.victimsLong) continue;
+            try liquidator.adlRank(c, m) returns (uint256 rank) {
+                o.ranks[i] = rank;
+                if (rank > o.bestRank) o.bestRank = rank;
+            } catch {
+                return false;
+            }
+        }
+        o.shortfallBefore = liquidator.totalShortfall();
+        o.bankruptBefore = vault.collateralOf(o.request.account);
+        return true;
+    }
+
+    function _checkAdl(AdlObservation memory o, uint256 covered) private {
+        uint256 m = o.request.marketId;
+        for (uint256 i; i < o.candidates.length; ++i) {
+            address c = o.candidates[i];
+            if (engine.position(c, m).size == o.sizes[i]) continue;
+            _note("adl.reduced");
+            // The victim is the one candidate whose position moved: it must have had the highest rank.
+            if (o.ranks[i] != o.bestRank) violationAdlOrder++;
+            // Realised PnL = collateral change + the funding settled by the close.
+            if (vault.collateralOf(c) - o.collateral[i] + o.funding[i] < 0) violationAdlVictimLoss++;
+        }
+        (bool pending, uint256 id, AdlRequest memory r,) = liquidator.pendingAdl();
+        bool resolved = !pending || id != o.requestId;
+        if (
+            covered > o.request.remaining || liquidator.totalShortfall() != o.shortfallBefore - covered
+                || vault.collateralOf(o.request.account) != o.bankruptBefore + int256(covered)
+                || (covered == o.request.remaining) != resolved
+                || (!resolved && r.remaining != o.request.remaining - covered)
+        ) violationAdlAccounting++;
+        if (resolved) _note("adl.resolved");
     }
 
     /// @dev equity − Σ MM at mark prices (what the fills realise), and whether equity at mark is ≤ 0.
@@ -639,7 +721,7 @@ contract ProtocolHandler is TestBase {
         } catch {}
     }
 
-    function _afterLiquidation(Observation memory o, uint256 notionalClosed) private {
+    function _afterLiquidation(Observation memory o) private {
         _ok("liquidate");
         if (o.bankruptBefore) _note("liquidate.bankrupt");
         keeperRewardsPaid += usdc.balanceOf(o.caller) - o.walletBefore;
@@ -648,14 +730,12 @@ contract ProtocolHandler is TestBase {
             _note(o.flatBefore ? bytes32("liquidate.flatDebt") : bytes32("liquidate.full"));
         } else {
             _note("liquidate.partial");
-            if (o.bankruptAtMark && !o.bankruptBefore) slicedWhileBankruptAtMark++;
+            if (o.bankruptAtMark || o.bankruptBefore) violationSlicedWhileBankrupt++;
             int256 fairAfter = engine.maintenanceMargin(o.target);
             (int256 markAfter,) = _maintenanceAtMark(o.target);
             if (fairAfter <= o.mmFair) {
                 if (markAfter > o.mmMark) {
                     liquidationWorsenedAtFairOnly++;
-                } else if (_rewardFloorBinds(notionalClosed)) {
-                    liquidationWorsenedByRewardFloor++;
                 } else {
                     violationLiquidationNoImprovement++;
                     (lastNoImprovementBefore, lastNoImprovementAfter) = (o.mmFair, fairAfter);
@@ -665,34 +745,14 @@ contract ProtocolHandler is TestBase {
         if (fund.totalBadDebtCovered() > o.coveredBefore) _note("liquidate.fundCovered");
         if (liquidator.totalShortfall() > o.shortfallBefore) {
             _note("liquidate.shortfall");
-            if (o.flatBefore && recordedDebt[o.target]) shortfallRecountedOnFlatAccount++;
+            if (o.flatBefore && _recordedDebt[o.target]) violationShortfallRecounted++;
         }
-        unrecordedDebt[o.target] = false;
-        recordedDebt[o.target] = engine.accountMarkets(o.target).length == 0 && vault.collateralOf(o.target) < 0;
-    }
-
-    /// @dev More than the vault holds: possible only while unresolved bad debt makes Σ positive collateral exceed
-    ///      the tokens (see `unbackedWithdrawals`).
-    function _unbacked(uint256 tokenAmount) private view returns (bool) {
-        return tokenAmount * USD_PER_UNIT > vault.totalCollateral();
-    }
-
-    function _withinMaxRefused(bool unbacked, bytes memory err, bool lp) private {
-        if (unbacked) {
-            unbackedWithdrawals++;
-        } else if (lp) {
-            violationLpWithinMax++;
-            lastUnexpectedRevert = err;
-        } else {
-            violationWithdrawWithinMax++;
-            lastUnexpectedRevert = err;
-        }
+        _recordedDebt[o.target] = engine.accountMarkets(o.target).length == 0 && vault.collateralOf(o.target) < 0;
     }
 
     function _afterReduce(address a) private {
-        if (engine.accountMarkets(a).length == 0 && vault.collateralOf(a) < 0 && !recordedDebt[a]) {
-            selfClosedBankruptcies++;
-            unrecordedDebt[a] = true;
+        if (engine.accountMarkets(a).length == 0 && vault.collateralOf(a) < 0 && !_recordedDebt[a]) {
+            violationSelfClosedBankruptcy++;
         }
     }
 

@@ -19,6 +19,7 @@ interface Vm {
     function expectEmit(bool checkTopic1, bool checkTopic2, bool checkTopic3, bool checkData, address emitter) external;
     function label(address account, string calldata name) external;
     function addr(uint256 privateKey) external pure returns (address);
+    function toString(bytes calldata value) external pure returns (string memory);
 }
 
 Vm constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
