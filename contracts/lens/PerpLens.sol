@@ -117,7 +117,8 @@ contract PerpLens {
     /// @param totalAssets USDC units (6 decimals).
     /// @param totalSupply Shares (18 decimals).
     /// @param sharePrice USDC units one whole share (1e18) redeems for, rounded down.
-    /// @param netValueUsd Cash plus counterparty PnL, 18-decimal USD (may be negative).
+    /// @param netValueUsd Cash plus counterparty PnL minus the unresolved ADL shortfall, 18-decimal USD (may be
+    ///        negative).
     /// @param requiredBackingAssets USDC units withdrawals may not go below.
     /// @param availableLiquidity USDC units all holders together may withdraw now.
     /// @param depositCap USDC units; `type(uint256).max` for none.

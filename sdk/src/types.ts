@@ -183,7 +183,7 @@ export interface LiquidityVaultInfo {
   totalSupply: bigint;
   /** USDC units one whole share (10^18) redeems for. */
   sharePrice: bigint;
-  /** Cash plus counterparty PnL, 18-decimal USD. */
+  /** Cash plus counterparty PnL minus the unresolved ADL shortfall, 18-decimal USD. */
   netValueUsd: bigint;
   requiredBackingAssets: bigint;
   availableLiquidity: bigint;

@@ -18,16 +18,11 @@ abstract contract AdversarialFixture is LiquidationFixture {
         uint256 maxOpenInterest,
         Tier memory tier
     ) internal returns (uint256) {
-        MarketParams memory p = ethParams(oracle);
-        p.fairTau = 0;
+        MarketParams memory p = exactParams(oracle);
         p.skewScale = uint128(skewScale);
         p.maxPremium = uint64(maxPremium);
         p.maxSkew = uint128(maxSkew);
         p.maxOpenInterest = uint128(maxOpenInterest);
-        p.minPositionMargin = 0;
-        p.makerFee = 0;
-        p.takerFee = 0;
-        p.fundingInterest = 0;
         Tier[] memory tiers = new Tier[](1);
         tiers[0] = tier;
         return engine.listMarket(symbol, p, tiers);

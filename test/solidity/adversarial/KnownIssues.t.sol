@@ -6,7 +6,7 @@ import {
     ILiquidationEngine, LiquidationConfig, LiquidationPreview
 } from "../../../contracts/interfaces/ILiquidationEngine.sol";
 import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
-import {AccountMargin, MarketParams, Tier} from "../../../contracts/interfaces/PerpTypes.sol";
+import {AccountMargin, MarketParams} from "../../../contracts/interfaces/PerpTypes.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
 import {LiquidationFixture} from "../liquidation/LiquidationFixture.sol";
 import {vm} from "../utils/Vm.sol";
@@ -199,28 +199,13 @@ contract KnownIssuesTest is LiquidationFixture {
 
     function _listLagMarket() private returns (uint256) {
         lagOracle = new MockOracleAdapter(2_000e18);
-        MarketParams memory p = ethParams(lagOracle);
-        p.maxPremium = 0;
-        p.makerFee = 0;
-        p.takerFee = 0;
-        p.fundingInterest = 0;
-        p.minPositionMargin = 0;
-        Tier[] memory tiers = new Tier[](1);
-        tiers[0] = Tier({upToNotional: 10_000_000e18, maxLeverage: 20e18, mmr: 0.025e18});
-        return engine.listMarket("LAG", p, tiers);
+        MarketParams memory p = exactParams(lagOracle);
+        p.fairTau = 300;
+        return engine.listMarket("LAG", p, oneTier(20e18, 0.025e18));
     }
 
     function _listBigMarket() private returns (uint256) {
         bigOracle = new MockOracleAdapter(1_000e18);
-        MarketParams memory p = ethParams(bigOracle);
-        p.maxPremium = 0;
-        p.makerFee = 0;
-        p.takerFee = 0;
-        p.fundingInterest = 0;
-        p.fairTau = 0;
-        p.minPositionMargin = 0;
-        Tier[] memory tiers = new Tier[](1);
-        tiers[0] = Tier({upToNotional: 10_000_000e18, maxLeverage: 5e18, mmr: 0.05e18});
-        return engine.listMarket("BIG", p, tiers);
+        return engine.listMarket("BIG", exactParams(bigOracle), oneTier(5e18, 0.05e18));
     }
 }

@@ -58,6 +58,24 @@ abstract contract EngineFixture is TestBase {
         p.maxFundingRate = 0.04e18;
     }
 
+    /// @dev An exact market: no premium, fees, funding interest or minimum margin and τ = 0, so fill = mark = fair =
+    ///      oracle and every number can be worked by hand.
+    function exactParams(IOracleAdapter oracle) internal pure returns (MarketParams memory p) {
+        p = ethParams(oracle);
+        p.maxPremium = 0;
+        p.makerFee = 0;
+        p.takerFee = 0;
+        p.fairTau = 0;
+        p.minPositionMargin = 0;
+        p.fundingInterest = 0;
+    }
+
+    /// @dev One tier up to 10M USD.
+    function oneTier(uint256 maxLeverage, uint256 mmr) internal pure returns (Tier[] memory tiers) {
+        tiers = new Tier[](1);
+        tiers[0] = Tier({upToNotional: 10_000_000e18, maxLeverage: uint96(maxLeverage), mmr: uint64(mmr)});
+    }
+
     /// @dev ≤ 1M USD: 20x, mmr 2.5 %; ≤ 5M USD: 10x, mmr 5 %.
     function twoTiers() internal pure returns (Tier[] memory tiers) {
         tiers = new Tier[](2);

@@ -3,7 +3,7 @@ pragma solidity ^0.8.24;
 
 import {ICollateralVault} from "../../../contracts/interfaces/ICollateralVault.sol";
 import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
-import {AccountMargin, MarketParams, Tier} from "../../../contracts/interfaces/PerpTypes.sol";
+import {AccountMargin} from "../../../contracts/interfaces/PerpTypes.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
 import {EngineFixture} from "./EngineFixture.sol";
 import {vm} from "../utils/Vm.sol";
@@ -132,14 +132,6 @@ contract PerpEngineMarginTest is EngineFixture {
 
     function _listRwa() internal returns (uint256 id, MockOracleAdapter oracle) {
         oracle = new MockOracleAdapter(150_000e18);
-        MarketParams memory p = ethParams(oracle);
-        p.maxPremium = 0;
-        p.makerFee = 0;
-        p.takerFee = 0;
-        p.fairTau = 0;
-        p.minPositionMargin = 0;
-        Tier[] memory tiers = new Tier[](1);
-        tiers[0] = Tier({upToNotional: 10_000_000e18, maxLeverage: 5e18, mmr: 0.05e18});
-        id = engine.listMarket("RWA", p, tiers);
+        id = engine.listMarket("RWA", exactParams(oracle), oneTier(5e18, 0.05e18));
     }
 }

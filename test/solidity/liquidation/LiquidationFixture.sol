@@ -4,7 +4,6 @@ pragma solidity ^0.8.24;
 import {InsuranceFund} from "../../../contracts/InsuranceFund.sol";
 import {LiquidationEngine} from "../../../contracts/LiquidationEngine.sol";
 import {LiquidationConfig} from "../../../contracts/interfaces/ILiquidationEngine.sol";
-import {MarketParams, Tier} from "../../../contracts/interfaces/PerpTypes.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
 import {EngineFixture} from "../engine/EngineFixture.sol";
 
@@ -28,16 +27,7 @@ abstract contract LiquidationFixture is EngineFixture {
         engine.setLiquidationEngine(address(liquidator));
 
         rwaOracle = new MockOracleAdapter(150_000e18);
-        MarketParams memory p = ethParams(rwaOracle);
-        p.maxPremium = 0;
-        p.makerFee = 0;
-        p.takerFee = 0;
-        p.fairTau = 0;
-        p.minPositionMargin = 0;
-        p.fundingInterest = 0;
-        Tier[] memory tiers = new Tier[](1);
-        tiers[0] = Tier({upToNotional: 10_000_000e18, maxLeverage: 5e18, mmr: 0.05e18});
-        rwa = engine.listMarket("RWA", p, tiers);
+        rwa = engine.listMarket("RWA", exactParams(rwaOracle), oneTier(5e18, 0.05e18));
     }
 
     /// @dev Carol: 30,000 USDC, long 1 unit at 150,000 (5x).

@@ -7,7 +7,6 @@ import {CollateralVault} from "../../../contracts/CollateralVault.sol";
 import {InsuranceFund} from "../../../contracts/InsuranceFund.sol";
 import {LiquidationEngine} from "../../../contracts/LiquidationEngine.sol";
 import {LiquidityVault} from "../../../contracts/LiquidityVault.sol";
-import {MarketParams, Tier} from "../../../contracts/interfaces/PerpTypes.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
 import {MockUSDC} from "../../../contracts/mocks/MockUSDC.sol";
 import {PerpEngine} from "../../../contracts/PerpEngine.sol";
@@ -50,16 +49,7 @@ contract ShortfallWithLiquidityVaultTest is EngineFixture {
         lpVault.setCounterparty(engine);
 
         rwaOracle = new MockOracleAdapter(150_000e18);
-        MarketParams memory p = ethParams(rwaOracle);
-        p.maxPremium = 0;
-        p.makerFee = 0;
-        p.takerFee = 0;
-        p.fairTau = 0;
-        p.minPositionMargin = 0;
-        p.fundingInterest = 0;
-        Tier[] memory tiers = new Tier[](1);
-        tiers[0] = Tier({upToNotional: 10_000_000e18, maxLeverage: 5e18, mmr: 0.05e18});
-        rwa = engine.listMarket("RWA", p, tiers);
+        rwa = engine.listMarket("RWA", exactParams(rwaOracle), oneTier(5e18, 0.05e18));
 
         usdc.mint(PROVIDER, 100_000e6);
         vm.startPrank(PROVIDER);
