@@ -47,6 +47,8 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         int256 oldSize;
         int256 newSize;
         int256 newOpenNotional;
+        int256 premiumBefore;
+        int256 premiumAfter;
     }
 
     /// @param vault_ The collateral vault (this engine must be one of its balance managers and its guard).
@@ -161,12 +163,7 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         f.oldSize = pos.size;
         bool reducing = f.oldSize != 0 && (f.oldSize > 0) != (sizeDelta > 0)
             && FixedPointMath.abs(sizeDelta) <= FixedPointMath.abs(f.oldSize);
-        if (!reducing) {
-            if (isReduceOnly(marketId)) revert MarketReduceOnly(marketId);
-            _requireBreakersClear(marketId, f.oraclePrice, _referenceNow(marketId, f.oraclePrice));
-        }
-        MarketState storage s = _accrue(marketId, f.oraclePrice);
-
+        MarketState storage s = _checkAndAccrue(f, marketId, reducing);
         if (fixedPrice != 0) f.price = fixedPrice;
         else _price(f, marketId, s.skew, sizeDelta, acceptablePrice);
         if (liquidation) f.fee = 0;
@@ -185,6 +182,22 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         return f.price;
     }
 
+    /// @dev Checks a trade that is not a pure reduction against the pause and the breakers, then accrues the market.
+    ///      The premium and funding rate at the skew before the trade serve the breaker check, the accrual and the
+    ///      fill (`f.premiumBefore`), so each is computed once.
+    function _checkAndAccrue(Fill memory f, uint256 marketId, bool reducing) private returns (MarketState storage s) {
+        s = _state[marketId];
+        int256 premium = _premium(marketId, s.skew);
+        f.premiumBefore = premium;
+        bool due = _accrualDue(s);
+        int256 rate = !reducing || due ? _rate(_params[marketId], premium) : int256(0);
+        if (!reducing) {
+            if (isReduceOnly(marketId)) revert MarketReduceOnly(marketId);
+            _requireBreakersClear(marketId, f.oraclePrice, _referenceNow(marketId, f.oraclePrice), rate);
+        }
+        if (due) _accrueAt(marketId, s, f.oraclePrice, premium, rate);
+    }
+
     /// @dev A voluntary close may not leave an account flat with negative collateral: its equity is ≤ 0, so it is
     ///      liquidatable, and the liquidation engine's waterfall (fund, then ADL) must settle that debt.
     function _requireNotBankruptWhenFlat(address account) private view {
@@ -199,9 +212,8 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         view
     {
         MarketParams storage p = _params[marketId];
-        int256 before = PricingMath.premium(skew, p.skewScale, p.maxPremium);
-        int256 afterTrade = PricingMath.premium(skew + sizeDelta, p.skewScale, p.maxPremium);
-        f.price = PricingMath.fillPrice(f.oraclePrice, before, afterTrade, sizeDelta > 0);
+        f.premiumAfter = PricingMath.premium(skew + sizeDelta, p.skewScale, p.maxPremium);
+        f.price = PricingMath.fillPrice(f.oraclePrice, f.premiumBefore, f.premiumAfter, sizeDelta > 0);
         if (sizeDelta > 0 ? f.price > acceptablePrice : f.price < acceptablePrice) {
             revert SlippageExceeded(f.price, acceptablePrice);
         }
@@ -209,21 +221,32 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
     }
 
     function _writeState(MarketState storage s, Position storage pos, Fill memory f, int256 sizeDelta) private {
-        int256 index = s.fundingIndex;
-        // Remove the position's old terms from the market aggregates and add the new ones. The old funding term
-        // is recomputed from the stored fields, so it is exactly what was added: the sums never drift.
-        int256 oldBasis = FixedPointMath.mulDivCeil(f.oldSize, pos.lastFundingIndex, WAD);
-        int256 newBasis = FixedPointMath.mulDivCeil(f.newSize, index, WAD);
-        s.sumFundingBasis = (s.sumFundingBasis + newBasis - oldBasis).toInt128();
-        s.sumOpenNotional = (s.sumOpenNotional + f.newOpenNotional - pos.openNotional).toInt128();
-        s.skew = (int256(s.skew) + sizeDelta).toInt128();
-        (uint256 oldLong, uint256 oldShort) = _sides(f.oldSize);
-        (uint256 newLong, uint256 newShort) = _sides(f.newSize);
-        s.openInterestLong = (s.openInterestLong + newLong - oldLong).toUint128();
-        s.openInterestShort = (s.openInterestShort + newShort - oldShort).toUint128();
-        pos.size = f.newSize.toInt128();
-        pos.openNotional = f.newOpenNotional.toInt128();
-        pos.lastFundingIndex = index.toInt128();
+        int128 index = s.fundingIndex;
+        // Each value is cast before the fields sharing its slot are written, so every slot is written once.
+        {
+            // Remove the position's old terms from the market aggregates and add the new ones. The old funding term
+            // is recomputed from the stored fields, so it is exactly what was added: the sums never drift.
+            int256 oldBasis = FixedPointMath.mulDivCeil(f.oldSize, pos.lastFundingIndex, WAD);
+            int256 newBasis = FixedPointMath.mulDivCeil(f.newSize, index, WAD);
+            int128 sumFundingBasis = (s.sumFundingBasis + newBasis - oldBasis).toInt128();
+            int128 sumOpenNotional = (s.sumOpenNotional + f.newOpenNotional - pos.openNotional).toInt128();
+            s.sumFundingBasis = sumFundingBasis;
+            s.sumOpenNotional = sumOpenNotional;
+        }
+        {
+            (uint256 oldLong, uint256 oldShort) = _sides(f.oldSize);
+            (uint256 newLong, uint256 newShort) = _sides(f.newSize);
+            int128 skew = (int256(s.skew) + sizeDelta).toInt128();
+            uint128 openInterestLong = (s.openInterestLong + newLong - oldLong).toUint128();
+            s.skew = skew;
+            s.openInterestLong = openInterestLong;
+            s.openInterestShort = (s.openInterestShort + newShort - oldShort).toUint128();
+        }
+        int128 size = f.newSize.toInt128();
+        int128 openNotional = f.newOpenNotional.toInt128();
+        pos.size = size;
+        pos.openNotional = openNotional;
+        pos.lastFundingIndex = index;
     }
 
     function _sides(int256 size) private pure returns (uint256 longSize, uint256 shortSize) {
@@ -282,14 +305,14 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         uint256 absSkew = FixedPointMath.abs(s.skew);
         if (absSkew > p.maxSkew) revert MaxSkewExceeded(marketId, absSkew, p.maxSkew);
 
-        uint256 notional = MarginMath.notionalUp(f.newSize, _markPrice(marketId, f.oraclePrice));
-        Tier[] storage tiers = _tiers[marketId];
-        uint256 maxNotional = tiers[tiers.length - 1].upToNotional;
-        if (notional > maxNotional) revert NotionalAboveMaxTier(notional, maxNotional);
-        uint256 positionIm = MarginMath.initialMarginUp(notional, _tierFor(marketId, notional).maxLeverage);
+        // The mark at the new skew: the premium after the trade, already computed for the fill.
+        uint256 mark = PricingMath.markPriceDown(f.oraclePrice, f.premiumAfter);
+        uint256 notional = MarginMath.notionalUp(f.newSize, mark);
+        uint256 positionIm = MarginMath.initialMarginUp(notional, _tierWithin(marketId, notional).maxLeverage);
         if (positionIm < p.minPositionMargin) revert PositionBelowMinimumMargin(positionIm, p.minPositionMargin);
 
-        AccountMarginSummary memory m = _margin(account, _vault.collateralOf(account), false, marketId, f.oraclePrice);
+        AccountMarginSummary memory m =
+            _margin(account, _vault.collateralOf(account), false, marketId, f.oraclePrice, mark);
         if (m.equity < int256(m.initialMargin)) revert InsufficientMargin(m.equity, m.initialMargin);
     }
 
@@ -302,7 +325,7 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
     /// @return withdrawable 18-decimal USD.
     function withdrawableUsd(address account, int256 collateral) external view returns (uint256) {
         if (MarketBitmap.members(_accountMarkets[account]) == 0) return collateral > 0 ? uint256(collateral) : 0;
-        return _margin(account, collateral, false, NO_MARKET, 0).withdrawable;
+        return _margin(account, collateral, false, NO_MARKET, 0, 0).withdrawable;
     }
 
     // ------------------------------------------------------------------ wiring

@@ -41,14 +41,14 @@ abstract contract AccountMargin is CircuitBreakers {
 
     // ------------------------------------------------------------------ valuation
 
-    /// @dev Values `account`'s position in `marketId` at the mark (atFair = false) or fair price.
-    function _valuePosition(address account, uint256 marketId, bool atFair, uint256 oraclePrice)
+    /// @dev Values `account`'s position in `marketId` at the mark (atFair = false) or fair price; `mark` is the
+    ///      market's mark price at `oraclePrice`.
+    function _valuePosition(address account, uint256 marketId, bool atFair, uint256 oraclePrice, uint256 mark)
         internal
         view
         returns (PositionValue memory v)
     {
         Position storage pos = _positions[account][marketId];
-        uint256 mark = _markPrice(marketId, oraclePrice);
         uint256 price = atFair ? _fairNow(marketId, mark) : mark;
         int256 size = pos.size;
         v.pnl = PositionMath.pnlFloor(size, pos.openNotional, price);
@@ -57,6 +57,17 @@ abstract contract AccountMargin is CircuitBreakers {
         Tier memory tier = _tierFor(marketId, v.notional);
         v.initialMargin = MarginMath.initialMarginUp(v.notional, tier.maxLeverage);
         v.maintenanceMargin = MarginMath.maintenanceMarginUp(v.notional, tier.mmr);
+    }
+
+    /// @dev The tier whose range holds `notional`; reverts above the last tier's cap (opening and increasing).
+    function _tierWithin(uint256 marketId, uint256 notional) internal view returns (Tier memory t) {
+        Tier[] storage tiers = _tiers[marketId];
+        uint256 n = tiers.length;
+        for (uint256 i; i < n; ++i) {
+            t = tiers[i];
+            if (notional <= t.upToNotional) return t;
+        }
+        revert NotionalAboveMaxTier(notional, t.upToNotional);
     }
 
     /// @dev The tier whose range holds `notional` (the last tier above its cap).
@@ -69,19 +80,28 @@ abstract contract AccountMargin is CircuitBreakers {
         return tiers[last];
     }
 
-    /// @dev The margin summary of `account` with `collateral`, valued at mark or fair prices. The oracle price of
-    ///      `knownMarket` (NO_MARKET for none) is `knownOracle`, already read by the caller.
-    function _margin(address account, int256 collateral, bool atFair, uint256 knownMarket, uint256 knownOracle)
-        internal
-        view
-        returns (AccountMarginSummary memory m)
-    {
+    /// @dev The margin summary of `account` with `collateral`, valued at mark or fair prices. The oracle and mark
+    ///      prices of `knownMarket` (NO_MARKET for none) are `knownOracle` and `knownMark`, already computed by the
+    ///      caller.
+    function _margin(
+        address account,
+        int256 collateral,
+        bool atFair,
+        uint256 knownMarket,
+        uint256 knownOracle,
+        uint256 knownMark
+    ) internal view returns (AccountMarginSummary memory m) {
         m.collateral = collateral;
         int256 equity = collateral;
         for (uint256 bits = MarketBitmap.members(_accountMarkets[account]); bits != 0; bits &= bits - 1) {
             uint256 id = MarketBitmap.lowest(bits);
-            uint256 oraclePrice = id == knownMarket ? knownOracle : _oraclePrice(id);
-            PositionValue memory v = _valuePosition(account, id, atFair, oraclePrice);
+            uint256 oraclePrice = knownOracle;
+            uint256 mark = knownMark;
+            if (id != knownMarket) {
+                oraclePrice = _oraclePrice(id);
+                mark = _markPrice(id, oraclePrice);
+            }
+            PositionValue memory v = _valuePosition(account, id, atFair, oraclePrice, mark);
             equity += v.pnl - v.fundingOwed;
             m.initialMargin += v.initialMargin;
             m.maintenanceMargin += v.maintenanceMargin;
@@ -127,25 +147,27 @@ abstract contract AccountMargin is CircuitBreakers {
 
     /// @notice Margin summary valued at mark prices (what opening and withdrawing use).
     function accountMargin(address account) external view returns (AccountMarginSummary memory) {
-        return _margin(account, _vault.collateralOf(account), false, NO_MARKET, 0);
+        return _margin(account, _vault.collateralOf(account), false, NO_MARKET, 0, 0);
     }
 
     /// @notice Margin summary valued at fair prices (what liquidation uses).
     function accountMarginAtFair(address account) external view returns (AccountMarginSummary memory) {
-        return _margin(account, _vault.collateralOf(account), true, NO_MARKET, 0);
+        return _margin(account, _vault.collateralOf(account), true, NO_MARKET, 0, 0);
     }
 
     /// @notice One position valued at the fair price: PnL minus unsettled funding, and its maintenance margin.
     function positionAtFair(address account, uint256 marketId) external view returns (int256 value, uint256 mm) {
         _requireMarket(marketId);
         if (_positions[account][marketId].size == 0) return (0, 0);
-        PositionValue memory v = _valuePosition(account, marketId, true, _oraclePrice(marketId));
+        uint256 oraclePrice = _oraclePrice(marketId);
+        PositionValue memory v =
+            _valuePosition(account, marketId, true, oraclePrice, _markPrice(marketId, oraclePrice));
         return (v.pnl - v.fundingOwed, v.maintenanceMargin);
     }
 
     /// @notice equity − Σ MM at fair prices; the account is liquidatable when this is negative.
     function maintenanceMargin(address account) external view returns (int256) {
-        AccountMarginSummary memory m = _margin(account, _vault.collateralOf(account), true, NO_MARKET, 0);
+        AccountMarginSummary memory m = _margin(account, _vault.collateralOf(account), true, NO_MARKET, 0, 0);
         return m.equity - int256(m.maintenanceMargin);
     }
 
@@ -163,7 +185,8 @@ abstract contract AccountMargin is CircuitBreakers {
         int256 base = _vault.collateralOf(account) - pos.openNotional;
         for (uint256 bits = MarketBitmap.members(_accountMarkets[account]); bits != 0; bits &= bits - 1) {
             uint256 id = MarketBitmap.lowest(bits);
-            PositionValue memory v = _valuePosition(account, id, true, _oraclePrice(id));
+            uint256 oraclePrice = _oraclePrice(id);
+            PositionValue memory v = _valuePosition(account, id, true, oraclePrice, _markPrice(id, oraclePrice));
             if (id == marketId) {
                 base -= v.fundingOwed;
             } else {

@@ -72,7 +72,8 @@ abstract contract CircuitBreakers is MarketAccounting {
         _requireMarket(marketId);
         uint256 oraclePrice = _oraclePrice(marketId);
         referencePrice = _referenceNow(marketId, oraclePrice);
-        (oracleMove, funding) = _breakerConditions(marketId, oraclePrice, referencePrice);
+        int256 rate = _rate(_params[marketId], _premium(marketId, _state[marketId].skew));
+        (oracleMove, funding) = _breakerConditions(marketId, oraclePrice, referencePrice, rate);
     }
 
     // ------------------------------------------------------------------ internal
@@ -103,9 +104,13 @@ abstract contract CircuitBreakers is MarketAccounting {
     }
 
     /// @dev Reverts if a breaker condition holds; called before a trade that is not a pure reduction.
-    ///      The reference is the one stored before this transaction's accrual moved it.
-    function _requireBreakersClear(uint256 marketId, uint256 oraclePrice, uint256 referencePrice) internal view {
-        (bool oracleMove, bool funding) = _breakerConditions(marketId, oraclePrice, referencePrice);
+    ///      The reference is the one stored before this transaction's accrual moved it; `rate` is the funding rate
+    ///      at the current skew.
+    function _requireBreakersClear(uint256 marketId, uint256 oraclePrice, uint256 referencePrice, int256 rate)
+        internal
+        view
+    {
+        (bool oracleMove, bool funding) = _breakerConditions(marketId, oraclePrice, referencePrice, rate);
         if (oracleMove) revert CircuitBreakerTripped(marketId, "oracleMove");
         if (funding) revert CircuitBreakerTripped(marketId, "funding");
     }
@@ -119,7 +124,7 @@ abstract contract CircuitBreakers is MarketAccounting {
         );
     }
 
-    function _breakerConditions(uint256 marketId, uint256 oraclePrice, uint256 referencePrice)
+    function _breakerConditions(uint256 marketId, uint256 oraclePrice, uint256 referencePrice, int256 rate)
         private
         view
         returns (bool oracleMove, bool funding)
@@ -128,7 +133,6 @@ abstract contract CircuitBreakers is MarketAccounting {
         uint256 gap = oraclePrice > referencePrice ? oraclePrice - referencePrice : referencePrice - oraclePrice;
         // |P − ref| / ref > maxMove  ⟺  |P − ref| × 1e18 > maxMove × ref (no rounding)
         oracleMove = gap * WAD > uint256(params.maxOracleMove) * referencePrice;
-        int256 rate = _rate(_params[marketId], _premium(marketId, _state[marketId].skew));
         funding = FixedPointMath.abs(rate) > params.maxFundingRate;
     }
 }
