@@ -8,12 +8,12 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {AccountMargin} from "./engine/AccountMargin.sol";
 import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
 import {
-    AccountMargin as AccountMarginSummary, MarketParams, MarketState, Position, Tier
+    AccountMargin as AccountMarginSummary, MarketParams, MarketState
 } from "./interfaces/PerpTypes.sol";
 import {FixedPointMath} from "./libraries/FixedPointMath.sol";
 import {FundingMath} from "./libraries/FundingMath.sol";
 import {MarginMath} from "./libraries/MarginMath.sol";
-import {MarketBitmap} from "./libraries/MarketBitmap.sol";
+import {MarketList} from "./libraries/MarketList.sol";
 import {PositionMath} from "./libraries/PositionMath.sol";
 import {PricingMath} from "./libraries/PricingMath.sol";
 
@@ -83,7 +83,7 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         nonReentrant
         returns (uint256 fillPrice)
     {
-        return _trade(account, marketId, -int256(_positions[account][marketId].size), acceptablePrice);
+        return _trade(account, marketId, -int256(_record(account, marketId).size), acceptablePrice);
     }
 
     /// @notice Accrue funding and advance the fair price of a market (anyone may call).
@@ -125,7 +125,7 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
 
     function _requireLiquidationReduction(address account, uint256 marketId, int256 sizeDelta) private view {
         if (msg.sender != _liquidationEngine) revert NotLiquidationEngine(msg.sender);
-        int256 size = _positions[account][marketId].size;
+        int256 size = _record(account, marketId).size;
         if (
             sizeDelta == 0 || size == 0 || (size > 0) == (sizeDelta > 0)
                 || FixedPointMath.abs(sizeDelta) > FixedPointMath.abs(size)
@@ -159,7 +159,7 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
 
         Fill memory f;
         f.oraclePrice = _oraclePrice(marketId);
-        Position storage pos = _positions[account][marketId];
+        PositionRecord storage pos = _record(account, marketId);
         f.oldSize = pos.size;
         bool reducing = f.oldSize != 0 && (f.oldSize > 0) != (sizeDelta > 0)
             && FixedPointMath.abs(sizeDelta) <= FixedPointMath.abs(f.oldSize);
@@ -201,7 +201,7 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
     /// @dev A voluntary close may not leave an account flat with negative collateral: its equity is ≤ 0, so it is
     ///      liquidatable, and the liquidation engine's waterfall (fund, then ADL) must settle that debt.
     function _requireNotBankruptWhenFlat(address account) private view {
-        if (MarketBitmap.members(_accountMarkets[account]) != 0) return;
+        if (_marketList(account) != 0) return;
         int256 collateral = _vault.collateralOf(account);
         if (collateral < 0) revert BankruptCloseNeedsLiquidation(account, collateral);
     }
@@ -220,7 +220,9 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         f.fee = PricingMath.tradeFeeUp(skew, sizeDelta, f.price, p.makerFee, p.takerFee);
     }
 
-    function _writeState(MarketState storage s, Position storage pos, Fill memory f, int256 sizeDelta) private {
+    function _writeState(MarketState storage s, PositionRecord storage pos, Fill memory f, int256 sizeDelta)
+        private
+    {
         int128 index = s.fundingIndex;
         // Each value is cast before the fields sharing its slot are written, so every slot is written once.
         {
@@ -254,16 +256,20 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         return (0, uint256(-size));
     }
 
+    /// @dev Adds `marketId` to the account's market list when a position opens (in its first free entry, which
+    ///      is where `_record` placed it) and removes it when one closes.
     function _updateAccountMarkets(address account, uint256 marketId, int256 oldSize, int256 newSize) private {
         if ((oldSize == 0) == (newSize == 0)) return;
-        uint256 bits = _accountMarkets[account];
+        PositionRecord storage home = _positions[account][HOME];
+        uint256 list = home.markets;
         if (oldSize == 0) {
             uint256 maxPositions = maxPositionsPerAccount();
-            if (MarketBitmap.count(MarketBitmap.members(bits)) >= maxPositions) revert TooManyPositions(maxPositions);
-            _accountMarkets[account] = MarketBitmap.add(bits, marketId);
+            if (MarketList.count(list) >= maxPositions) revert TooManyPositions(maxPositions);
+            list = MarketList.add(list, marketId);
         } else {
-            _accountMarkets[account] = MarketBitmap.remove(bits, marketId);
+            list = MarketList.remove(list, marketId);
         }
+        home.markets = uint128(list);
     }
 
     /// @dev Funding, fee and realised PnL as one net move with the liquidity vault. The insurance fund's share of
@@ -324,7 +330,7 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
     /// @param collateral Its collateral as the vault sees it.
     /// @return withdrawable 18-decimal USD.
     function withdrawableUsd(address account, int256 collateral) external view returns (uint256) {
-        if (MarketBitmap.members(_accountMarkets[account]) == 0) return collateral > 0 ? uint256(collateral) : 0;
+        if (_marketList(account) == 0) return collateral > 0 ? uint256(collateral) : 0;
         return _margin(account, collateral, false, NO_MARKET, 0, 0).withdrawable;
     }
 

@@ -11,7 +11,8 @@ import {MarketParams, MarketState, Tier} from "../interfaces/PerpTypes.sol";
 /// @dev Every bound is a constant here and in docs/DESIGN.md. Parameter changes call `_beforeMarketUpdate` so
 ///      the engine accrues funding and the fair price at the old parameters first.
 abstract contract MarketConfig is IMarketConfig, Ownable2Step {
-    /// @dev Market ids 0–254: bit 255 of an account's market set is a marker (see MarketBitmap).
+    /// @dev Market ids 0–254: an account's market list stores id + 1 in one byte (see MarketList), and key 255 of
+    ///      an account's positions is its home record.
     uint256 internal constant MAX_MARKETS = 255;
     uint256 internal constant MAX_TIERS = 8;
     uint256 internal constant MAX_POSITIONS_HARD_CAP = 16;
