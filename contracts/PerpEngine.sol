@@ -8,7 +8,7 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {AccountMargin} from "./engine/AccountMargin.sol";
 import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
 import {
-    AccountMargin as AccountMarginSummary, MarketParams, MarketState
+    AccountMargin as AccountMarginSummary, MarketState
 } from "./interfaces/PerpTypes.sol";
 import {FixedPointMath} from "./libraries/FixedPointMath.sol";
 import {FundingMath} from "./libraries/FundingMath.sol";
@@ -211,7 +211,7 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         private
         view
     {
-        MarketParams storage p = _params[marketId];
+        StoredParams storage p = _params[marketId];
         f.premiumAfter = PricingMath.premium(skew + sizeDelta, p.skewScale, p.maxPremium);
         f.price = PricingMath.fillPrice(f.oraclePrice, f.premiumBefore, f.premiumAfter, sizeDelta > 0);
         if (sizeDelta > 0 ? f.price > acceptablePrice : f.price < acceptablePrice) {
@@ -304,7 +304,7 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         private
         view
     {
-        MarketParams storage p = _params[marketId];
+        StoredParams storage p = _params[marketId];
         uint256 cap = p.maxOpenInterest;
         if (s.openInterestLong > cap) revert OpenInterestCapExceeded(marketId, s.openInterestLong, cap);
         if (s.openInterestShort > cap) revert OpenInterestCapExceeded(marketId, s.openInterestShort, cap);

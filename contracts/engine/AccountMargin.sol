@@ -92,24 +92,27 @@ abstract contract AccountMargin is CircuitBreakers {
     }
 
     /// @dev The tier whose range holds `notional`; reverts above the last tier's cap (opening and increasing).
-    function _tierWithin(uint256 marketId, uint256 notional) internal view returns (Tier memory t) {
-        Tier[] storage tiers = _tiers[marketId];
-        uint256 n = tiers.length;
-        for (uint256 i; i < n; ++i) {
-            t = tiers[i];
-            if (notional <= t.upToNotional) return t;
-        }
-        revert NotionalAboveMaxTier(notional, t.upToNotional);
+    function _tierWithin(uint256 marketId, uint256 notional) internal view returns (Tier memory) {
+        (uint256 i, bool above) = _tierIndex(marketId, notional);
+        Tier storage t = _tiers[marketId][i];
+        if (above) revert NotionalAboveMaxTier(notional, t.upToNotional);
+        return t;
     }
 
     /// @dev The tier whose range holds `notional` (the last tier above its cap).
     function _tierFor(uint256 marketId, uint256 notional) internal view returns (Tier memory) {
-        Tier[] storage tiers = _tiers[marketId];
-        uint256 last = tiers.length - 1;
-        for (uint256 i; i < last; ++i) {
-            if (notional <= tiers[i].upToNotional) return tiers[i];
+        (uint256 i,) = _tierIndex(marketId, notional);
+        return _tiers[marketId][i];
+    }
+
+    /// @dev The index of the first tier whose upToNotional ≥ `notional`, or of the last tier (`above`) when there
+    ///      is none.
+    function _tierIndex(uint256 marketId, uint256 notional) private view returns (uint256 i, bool above) {
+        Tier[MAX_TIERS] storage tiers = _tiers[marketId];
+        while (notional > tiers[i].upToNotional) {
+            if (i + 1 == MAX_TIERS || tiers[i + 1].upToNotional == 0) return (i, true);
+            ++i;
         }
-        return tiers[last];
     }
 
     /// @dev The margin summary of `account` with `collateral`, valued at mark or fair prices. The oracle and mark
@@ -232,7 +235,7 @@ abstract contract AccountMargin is CircuitBreakers {
                 base += v.pnl - v.fundingOwed - int256(v.maintenanceMargin);
             }
         }
-        return _searchLiquidationPrice(base, size, _tiers[marketId]);
+        return _searchLiquidationPrice(base, size, _tierList(marketId));
     }
 
     /// @dev f(P) = base + floor(size × P) − MM(notional(size, P)); liquidatable when f(P) < 0.

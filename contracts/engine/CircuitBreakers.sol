@@ -29,7 +29,7 @@ abstract contract CircuitBreakers is MarketAccounting {
     uint32 internal constant DEFAULT_BREAKER_WINDOW = 1 hours;
     uint64 internal constant DEFAULT_MAX_BREAKER_FUNDING = 0.000625e18;
 
-    mapping(uint256 marketId => BreakerParams) internal _breakerParams;
+    /// @dev The thresholds (BreakerParams) are stored in each market's StoredParams (see MarketConfig).
     mapping(uint256 marketId => BreakerState) internal _breakerState;
 
     /// @notice Set a market's circuit-breaker thresholds.
@@ -40,7 +40,7 @@ abstract contract CircuitBreakers is MarketAccounting {
         _checkBounds("maxOracleMove", params.maxOracleMove, MIN_BREAKER_MOVE, MAX_BREAKER_MOVE);
         _checkBounds("breakerWindow", params.window, MIN_BREAKER_WINDOW, MAX_BREAKER_WINDOW);
         _checkBounds("breakerFundingRate", params.maxFundingRate, 1, MAX_FUNDING_RATE_CAP);
-        _breakerParams[marketId] = params;
+        _storeBreakerParams(marketId, params);
         emit CircuitBreakerSet(marketId, params);
     }
 
@@ -57,7 +57,8 @@ abstract contract CircuitBreakers is MarketAccounting {
     /// @notice A market's circuit-breaker thresholds.
     function circuitBreakerParams(uint256 marketId) external view returns (BreakerParams memory) {
         _requireMarket(marketId);
-        return _breakerParams[marketId];
+        StoredParams storage p = _params[marketId];
+        return BreakerParams(p.breakerMaxOracleMove, p.breakerMaxFundingRate, p.breakerWindow);
     }
 
     /// @notice Whether each breaker condition holds now (either makes the market reduce-only).
@@ -85,8 +86,15 @@ abstract contract CircuitBreakers is MarketAccounting {
             window: DEFAULT_BREAKER_WINDOW,
             maxFundingRate: DEFAULT_MAX_BREAKER_FUNDING
         });
-        _breakerParams[marketId] = params;
+        _storeBreakerParams(marketId, params);
         emit CircuitBreakerSet(marketId, params);
+    }
+
+    function _storeBreakerParams(uint256 marketId, BreakerParams memory params) private {
+        StoredParams storage p = _params[marketId];
+        p.breakerMaxOracleMove = params.maxOracleMove;
+        p.breakerMaxFundingRate = params.maxFundingRate;
+        p.breakerWindow = params.window;
     }
 
     /// @dev Advances the stored reference to now at `oraclePrice` (called from every accrual), at most once per
@@ -94,7 +102,7 @@ abstract contract CircuitBreakers is MarketAccounting {
     ///      between advance it from the last sample (so busy markets do not pay a write on every trade).
     function _afterAccrue(uint256 marketId, uint256 oraclePrice) internal override {
         BreakerState memory b = _breakerState[marketId];
-        if (b.referencePrice != 0 && block.timestamp - b.referenceTime < _breakerParams[marketId].window / 16) {
+        if (b.referencePrice != 0 && block.timestamp - b.referenceTime < _params[marketId].breakerWindow / 16) {
             return;
         }
         _breakerState[marketId] = BreakerState({
@@ -120,7 +128,7 @@ abstract contract CircuitBreakers is MarketAccounting {
         BreakerState memory b = _breakerState[marketId];
         if (b.referencePrice == 0) return oraclePrice;
         return FairPriceMath.fairPrice(
-            oraclePrice, b.referencePrice, block.timestamp - b.referenceTime, _breakerParams[marketId].window
+            oraclePrice, b.referencePrice, block.timestamp - b.referenceTime, _params[marketId].breakerWindow
         );
     }
 
@@ -129,10 +137,10 @@ abstract contract CircuitBreakers is MarketAccounting {
         view
         returns (bool oracleMove, bool funding)
     {
-        BreakerParams memory params = _breakerParams[marketId];
+        StoredParams storage p = _params[marketId];
         uint256 gap = oraclePrice > referencePrice ? oraclePrice - referencePrice : referencePrice - oraclePrice;
         // |P − ref| / ref > maxMove  ⟺  |P − ref| × 1e18 > maxMove × ref (no rounding)
-        oracleMove = gap * WAD > uint256(params.maxOracleMove) * referencePrice;
-        funding = FixedPointMath.abs(rate) > params.maxFundingRate;
+        oracleMove = gap * WAD > uint256(p.breakerMaxOracleMove) * referencePrice;
+        funding = FixedPointMath.abs(rate) > p.breakerMaxFundingRate;
     }
 }

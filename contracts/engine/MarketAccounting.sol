@@ -5,7 +5,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {IPerpCounterparty} from "../interfaces/IPerpCounterparty.sol";
 import {IPerpEngine} from "../interfaces/IPerpEngine.sol";
-import {MarketParams, MarketPrices, MarketState} from "../interfaces/PerpTypes.sol";
+import {MarketPrices, MarketState} from "../interfaces/PerpTypes.sol";
 import {FairPriceMath} from "../libraries/FairPriceMath.sol";
 import {FixedPointMath} from "../libraries/FixedPointMath.sol";
 import {FundingMath} from "../libraries/FundingMath.sol";
@@ -84,12 +84,12 @@ abstract contract MarketAccounting is MarketConfig, IPerpEngine {
         return _params[marketId].oracle.price();
     }
 
-    function _rate(MarketParams storage p, int256 premium) internal view returns (int256) {
+    function _rate(StoredParams storage p, int256 premium) internal view returns (int256) {
         return FundingMath.fundingRate(premium, int256(uint256(p.fundingInterest)), p.fundingClamp, p.maxFundingRate);
     }
 
     function _premium(uint256 marketId, int256 skew) internal view returns (int256) {
-        MarketParams storage p = _params[marketId];
+        StoredParams storage p = _params[marketId];
         return PricingMath.premium(skew, p.skewScale, p.maxPremium);
     }
 

@@ -4,6 +4,7 @@ pragma solidity 0.8.30;
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 
 import {IMarketConfig} from "../interfaces/IMarketConfig.sol";
+import {IOracleAdapter} from "../interfaces/IOracleAdapter.sol";
 import {MarketParams, MarketState, Tier} from "../interfaces/PerpTypes.sol";
 
 /// @title MarketConfig
@@ -42,6 +43,27 @@ abstract contract MarketConfig is IMarketConfig, Ownable2Step {
         uint112 pendingInsuranceFees;
     }
 
+    /// @dev A market's parameters as stored: the fields of MarketParams, then the circuit-breaker thresholds
+    ///      (BreakerParams, set by CircuitBreakers) in the free part of the slot that holds maxFundingRate, so a
+    ///      trade reads them with the slots it reads anyway.
+    struct StoredParams {
+        IOracleAdapter oracle;
+        uint32 fairTau;
+        uint64 maxPremium;
+        uint128 skewScale;
+        uint128 maxSkew;
+        uint128 maxOpenInterest;
+        uint128 minPositionMargin;
+        uint64 makerFee;
+        uint64 takerFee;
+        uint64 fundingInterest;
+        uint64 fundingClamp;
+        uint64 maxFundingRate;
+        uint64 breakerMaxOracleMove;
+        uint64 breakerMaxFundingRate;
+        uint32 breakerWindow;
+    }
+
     Globals internal _globals = Globals({
         marketCount: 0,
         maxPositionsPerAccount: 8,
@@ -50,8 +72,10 @@ abstract contract MarketConfig is IMarketConfig, Ownable2Step {
         pendingInsuranceFees: 0
     });
     mapping(uint256 marketId => bytes32) private _symbols;
-    mapping(uint256 marketId => MarketParams) internal _params;
-    mapping(uint256 marketId => Tier[]) internal _tiers;
+    mapping(uint256 marketId => StoredParams) internal _params;
+    /// @dev A market's tiers in order, then empty entries: every listed tier has upToNotional ≥ 1, so the first
+    ///      entry with upToNotional 0 ends the list and reading a tier needs no separate length slot.
+    mapping(uint256 marketId => Tier[MAX_TIERS]) internal _tiers;
     /// @dev Running state of each market (kept here so the pause flag shares its slot).
     mapping(uint256 marketId => MarketState) internal _state;
 
@@ -67,7 +91,7 @@ abstract contract MarketConfig is IMarketConfig, Ownable2Step {
         _validateTiers(tiers);
         _globals.marketCount = uint64(marketId + 1);
         _symbols[marketId] = symbol;
-        _params[marketId] = params;
+        _storeParams(marketId, params);
         _storeTiers(marketId, tiers);
         _afterMarketListed(marketId);
         emit MarketListed(marketId, symbol, address(params.oracle));
@@ -80,7 +104,7 @@ abstract contract MarketConfig is IMarketConfig, Ownable2Step {
         _requireMarket(marketId);
         _validateParams(params);
         _beforeMarketUpdate(marketId);
-        _params[marketId] = params;
+        _storeParams(marketId, params);
         emit MarketParamsSet(marketId, params);
     }
 
@@ -88,7 +112,6 @@ abstract contract MarketConfig is IMarketConfig, Ownable2Step {
     function setMarketTiers(uint256 marketId, Tier[] calldata tiers) external onlyOwner {
         _requireMarket(marketId);
         _validateTiers(tiers);
-        delete _tiers[marketId];
         _storeTiers(marketId, tiers);
         emit MarketTiersSet(marketId, tiers);
     }
@@ -127,13 +150,27 @@ abstract contract MarketConfig is IMarketConfig, Ownable2Step {
     /// @inheritdoc IMarketConfig
     function marketParams(uint256 marketId) external view returns (MarketParams memory) {
         _requireMarket(marketId);
-        return _params[marketId];
+        StoredParams storage p = _params[marketId];
+        return MarketParams(
+            p.oracle,
+            p.fairTau,
+            p.maxPremium,
+            p.skewScale,
+            p.maxSkew,
+            p.maxOpenInterest,
+            p.minPositionMargin,
+            p.makerFee,
+            p.takerFee,
+            p.fundingInterest,
+            p.fundingClamp,
+            p.maxFundingRate
+        );
     }
 
     /// @inheritdoc IMarketConfig
     function marketTiers(uint256 marketId) external view returns (Tier[] memory) {
         _requireMarket(marketId);
-        return _tiers[marketId];
+        return _tierList(marketId);
     }
 
     /// @inheritdoc IMarketConfig
@@ -160,10 +197,43 @@ abstract contract MarketConfig is IMarketConfig, Ownable2Step {
         if (marketId >= _globals.marketCount) revert UnknownMarket(marketId);
     }
 
+    /// @dev Stores validated parameters, leaving the breaker thresholds that share their last slot as they are.
+    function _storeParams(uint256 marketId, MarketParams calldata params) private {
+        StoredParams storage p = _params[marketId];
+        p.oracle = params.oracle;
+        p.fairTau = params.fairTau;
+        p.maxPremium = params.maxPremium;
+        p.skewScale = params.skewScale;
+        p.maxSkew = params.maxSkew;
+        p.maxOpenInterest = params.maxOpenInterest;
+        p.minPositionMargin = params.minPositionMargin;
+        p.makerFee = params.makerFee;
+        p.takerFee = params.takerFee;
+        p.fundingInterest = params.fundingInterest;
+        p.fundingClamp = params.fundingClamp;
+        p.maxFundingRate = params.maxFundingRate;
+    }
+
+    /// @dev A market's tiers, as stored (see `_tiers`).
+    function _tierList(uint256 marketId) internal view returns (Tier[] memory tiers) {
+        Tier[MAX_TIERS] storage stored = _tiers[marketId];
+        uint256 n;
+        while (n < MAX_TIERS && stored[n].upToNotional != 0) ++n;
+        tiers = new Tier[](n);
+        for (uint256 i; i < n; ++i) {
+            tiers[i] = stored[i];
+        }
+    }
+
+    /// @dev Stores validated tiers and clears the entries a longer previous list left behind.
     function _storeTiers(uint256 marketId, Tier[] calldata tiers) private {
-        Tier[] storage stored = _tiers[marketId];
-        for (uint256 i; i < tiers.length; ++i) {
-            stored.push(tiers[i]);
+        Tier[MAX_TIERS] storage stored = _tiers[marketId];
+        uint256 i;
+        for (; i < tiers.length; ++i) {
+            stored[i] = tiers[i];
+        }
+        for (; i < MAX_TIERS && stored[i].upToNotional != 0; ++i) {
+            delete stored[i];
         }
     }
 
