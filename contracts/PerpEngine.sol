@@ -8,12 +8,12 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {AccountMargin} from "./engine/AccountMargin.sol";
 import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
 import {
-    AccountMargin as AccountMarginSummary, MarketParams, MarketState, Position, Tier
+    AccountMargin as AccountMarginSummary, MarketState
 } from "./interfaces/PerpTypes.sol";
 import {FixedPointMath} from "./libraries/FixedPointMath.sol";
 import {FundingMath} from "./libraries/FundingMath.sol";
 import {MarginMath} from "./libraries/MarginMath.sol";
-import {MarketBitmap} from "./libraries/MarketBitmap.sol";
+import {MarketList} from "./libraries/MarketList.sol";
 import {PositionMath} from "./libraries/PositionMath.sol";
 import {PricingMath} from "./libraries/PricingMath.sol";
 
@@ -47,6 +47,8 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         int256 oldSize;
         int256 newSize;
         int256 newOpenNotional;
+        int256 premiumBefore;
+        int256 premiumAfter;
     }
 
     /// @param vault_ The collateral vault (this engine must be one of its balance managers and its guard).
@@ -81,7 +83,7 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         nonReentrant
         returns (uint256 fillPrice)
     {
-        return _trade(account, marketId, -int256(_positions[account][marketId].size), acceptablePrice);
+        return _trade(account, marketId, -int256(_record(account, marketId).size), acceptablePrice);
     }
 
     /// @notice Accrue funding and advance the fair price of a market (anyone may call).
@@ -123,7 +125,7 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
 
     function _requireLiquidationReduction(address account, uint256 marketId, int256 sizeDelta) private view {
         if (msg.sender != _liquidationEngine) revert NotLiquidationEngine(msg.sender);
-        int256 size = _positions[account][marketId].size;
+        int256 size = _record(account, marketId).size;
         if (
             sizeDelta == 0 || size == 0 || (size > 0) == (sizeDelta > 0)
                 || FixedPointMath.abs(sizeDelta) > FixedPointMath.abs(size)
@@ -157,16 +159,11 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
 
         Fill memory f;
         f.oraclePrice = _oraclePrice(marketId);
-        Position storage pos = _positions[account][marketId];
+        PositionRecord storage pos = _record(account, marketId);
         f.oldSize = pos.size;
         bool reducing = f.oldSize != 0 && (f.oldSize > 0) != (sizeDelta > 0)
             && FixedPointMath.abs(sizeDelta) <= FixedPointMath.abs(f.oldSize);
-        if (!reducing) {
-            if (isReduceOnly(marketId)) revert MarketReduceOnly(marketId);
-            _requireBreakersClear(marketId, f.oraclePrice, _referenceNow(marketId, f.oraclePrice));
-        }
-        MarketState storage s = _accrue(marketId, f.oraclePrice);
-
+        MarketState storage s = _checkAndAccrue(f, marketId, reducing);
         if (fixedPrice != 0) f.price = fixedPrice;
         else _price(f, marketId, s.skew, sizeDelta, acceptablePrice);
         if (liquidation) f.fee = 0;
@@ -185,10 +182,26 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         return f.price;
     }
 
+    /// @dev Checks a trade that is not a pure reduction against the pause and the breakers, then accrues the market.
+    ///      The premium and funding rate at the skew before the trade serve the breaker check, the accrual and the
+    ///      fill (`f.premiumBefore`), so each is computed once.
+    function _checkAndAccrue(Fill memory f, uint256 marketId, bool reducing) private returns (MarketState storage s) {
+        s = _state[marketId];
+        int256 premium = _premium(marketId, s.skew);
+        f.premiumBefore = premium;
+        bool due = _accrualDue(s);
+        int256 rate = !reducing || due ? _rate(_params[marketId], premium) : int256(0);
+        if (!reducing) {
+            if (isReduceOnly(marketId)) revert MarketReduceOnly(marketId);
+            _requireBreakersClear(marketId, f.oraclePrice, _referenceNow(marketId, f.oraclePrice), rate);
+        }
+        if (due) _accrueAt(marketId, s, f.oraclePrice, premium, rate);
+    }
+
     /// @dev A voluntary close may not leave an account flat with negative collateral: its equity is ≤ 0, so it is
     ///      liquidatable, and the liquidation engine's waterfall (fund, then ADL) must settle that debt.
     function _requireNotBankruptWhenFlat(address account) private view {
-        if (MarketBitmap.members(_accountMarkets[account]) != 0) return;
+        if (_marketList(account) != 0) return;
         int256 collateral = _vault.collateralOf(account);
         if (collateral < 0) revert BankruptCloseNeedsLiquidation(account, collateral);
     }
@@ -198,32 +211,44 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         private
         view
     {
-        MarketParams storage p = _params[marketId];
-        int256 before = PricingMath.premium(skew, p.skewScale, p.maxPremium);
-        int256 afterTrade = PricingMath.premium(skew + sizeDelta, p.skewScale, p.maxPremium);
-        f.price = PricingMath.fillPrice(f.oraclePrice, before, afterTrade, sizeDelta > 0);
+        StoredParams storage p = _params[marketId];
+        f.premiumAfter = PricingMath.premium(skew + sizeDelta, p.skewScale, p.maxPremium);
+        f.price = PricingMath.fillPrice(f.oraclePrice, f.premiumBefore, f.premiumAfter, sizeDelta > 0);
         if (sizeDelta > 0 ? f.price > acceptablePrice : f.price < acceptablePrice) {
             revert SlippageExceeded(f.price, acceptablePrice);
         }
         f.fee = PricingMath.tradeFeeUp(skew, sizeDelta, f.price, p.makerFee, p.takerFee);
     }
 
-    function _writeState(MarketState storage s, Position storage pos, Fill memory f, int256 sizeDelta) private {
-        int256 index = s.fundingIndex;
-        // Remove the position's old terms from the market aggregates and add the new ones. The old funding term
-        // is recomputed from the stored fields, so it is exactly what was added: the sums never drift.
-        int256 oldBasis = FixedPointMath.mulDivCeil(f.oldSize, pos.lastFundingIndex, WAD);
-        int256 newBasis = FixedPointMath.mulDivCeil(f.newSize, index, WAD);
-        s.sumFundingBasis = (s.sumFundingBasis + newBasis - oldBasis).toInt128();
-        s.sumOpenNotional = (s.sumOpenNotional + f.newOpenNotional - pos.openNotional).toInt128();
-        s.skew = (int256(s.skew) + sizeDelta).toInt128();
-        (uint256 oldLong, uint256 oldShort) = _sides(f.oldSize);
-        (uint256 newLong, uint256 newShort) = _sides(f.newSize);
-        s.openInterestLong = (s.openInterestLong + newLong - oldLong).toUint128();
-        s.openInterestShort = (s.openInterestShort + newShort - oldShort).toUint128();
-        pos.size = f.newSize.toInt128();
-        pos.openNotional = f.newOpenNotional.toInt128();
-        pos.lastFundingIndex = index.toInt128();
+    function _writeState(MarketState storage s, PositionRecord storage pos, Fill memory f, int256 sizeDelta)
+        private
+    {
+        int128 index = s.fundingIndex;
+        // Each value is cast before the fields sharing its slot are written, so every slot is written once.
+        {
+            // Remove the position's old terms from the market aggregates and add the new ones. The old funding term
+            // is recomputed from the stored fields, so it is exactly what was added: the sums never drift.
+            int256 oldBasis = FixedPointMath.mulDivCeil(f.oldSize, pos.lastFundingIndex, WAD);
+            int256 newBasis = FixedPointMath.mulDivCeil(f.newSize, index, WAD);
+            int128 sumFundingBasis = (s.sumFundingBasis + newBasis - oldBasis).toInt128();
+            int128 sumOpenNotional = (s.sumOpenNotional + f.newOpenNotional - pos.openNotional).toInt128();
+            s.sumFundingBasis = sumFundingBasis;
+            s.sumOpenNotional = sumOpenNotional;
+        }
+        {
+            (uint256 oldLong, uint256 oldShort) = _sides(f.oldSize);
+            (uint256 newLong, uint256 newShort) = _sides(f.newSize);
+            int128 skew = (int256(s.skew) + sizeDelta).toInt128();
+            uint128 openInterestLong = (s.openInterestLong + newLong - oldLong).toUint128();
+            s.skew = skew;
+            s.openInterestLong = openInterestLong;
+            s.openInterestShort = (s.openInterestShort + newShort - oldShort).toUint128();
+        }
+        int128 size = f.newSize.toInt128();
+        int128 openNotional = f.newOpenNotional.toInt128();
+        pos.size = size;
+        pos.openNotional = openNotional;
+        pos.lastFundingIndex = index;
     }
 
     function _sides(int256 size) private pure returns (uint256 longSize, uint256 shortSize) {
@@ -231,16 +256,20 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         return (0, uint256(-size));
     }
 
+    /// @dev Adds `marketId` to the account's market list when a position opens (in its first free entry, which
+    ///      is where `_record` placed it) and removes it when one closes.
     function _updateAccountMarkets(address account, uint256 marketId, int256 oldSize, int256 newSize) private {
         if ((oldSize == 0) == (newSize == 0)) return;
-        uint256 bits = _accountMarkets[account];
+        PositionRecord storage home = _positions[account][HOME];
+        uint256 list = home.markets;
         if (oldSize == 0) {
             uint256 maxPositions = maxPositionsPerAccount();
-            if (MarketBitmap.count(MarketBitmap.members(bits)) >= maxPositions) revert TooManyPositions(maxPositions);
-            _accountMarkets[account] = MarketBitmap.add(bits, marketId);
+            if (MarketList.count(list) >= maxPositions) revert TooManyPositions(maxPositions);
+            list = MarketList.add(list, marketId);
         } else {
-            _accountMarkets[account] = MarketBitmap.remove(bits, marketId);
+            list = MarketList.remove(list, marketId);
         }
+        home.markets = uint128(list);
     }
 
     /// @dev Funding, fee and realised PnL as one net move with the liquidity vault. The insurance fund's share of
@@ -275,21 +304,21 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         private
         view
     {
-        MarketParams storage p = _params[marketId];
+        StoredParams storage p = _params[marketId];
         uint256 cap = p.maxOpenInterest;
         if (s.openInterestLong > cap) revert OpenInterestCapExceeded(marketId, s.openInterestLong, cap);
         if (s.openInterestShort > cap) revert OpenInterestCapExceeded(marketId, s.openInterestShort, cap);
         uint256 absSkew = FixedPointMath.abs(s.skew);
         if (absSkew > p.maxSkew) revert MaxSkewExceeded(marketId, absSkew, p.maxSkew);
 
-        uint256 notional = MarginMath.notionalUp(f.newSize, _markPrice(marketId, f.oraclePrice));
-        Tier[] storage tiers = _tiers[marketId];
-        uint256 maxNotional = tiers[tiers.length - 1].upToNotional;
-        if (notional > maxNotional) revert NotionalAboveMaxTier(notional, maxNotional);
-        uint256 positionIm = MarginMath.initialMarginUp(notional, _tierFor(marketId, notional).maxLeverage);
+        // The mark at the new skew: the premium after the trade, already computed for the fill.
+        uint256 mark = PricingMath.markPriceDown(f.oraclePrice, f.premiumAfter);
+        uint256 notional = MarginMath.notionalUp(f.newSize, mark);
+        uint256 positionIm = MarginMath.initialMarginUp(notional, _tierWithin(marketId, notional).maxLeverage);
         if (positionIm < p.minPositionMargin) revert PositionBelowMinimumMargin(positionIm, p.minPositionMargin);
 
-        AccountMarginSummary memory m = _margin(account, _vault.collateralOf(account), false, marketId, f.oraclePrice);
+        AccountMarginSummary memory m =
+            _margin(account, _vault.collateralOf(account), false, marketId, f.oraclePrice, mark);
         if (m.equity < int256(m.initialMargin)) revert InsufficientMargin(m.equity, m.initialMargin);
     }
 
@@ -301,8 +330,8 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
     /// @param collateral Its collateral as the vault sees it.
     /// @return withdrawable 18-decimal USD.
     function withdrawableUsd(address account, int256 collateral) external view returns (uint256) {
-        if (MarketBitmap.members(_accountMarkets[account]) == 0) return collateral > 0 ? uint256(collateral) : 0;
-        return _margin(account, collateral, false, NO_MARKET, 0).withdrawable;
+        if (_marketList(account) == 0) return collateral > 0 ? uint256(collateral) : 0;
+        return _margin(account, collateral, false, NO_MARKET, 0, 0).withdrawable;
     }
 
     // ------------------------------------------------------------------ wiring

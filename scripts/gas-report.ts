@@ -62,7 +62,8 @@ for (const n of POSITION_COUNTS) {
     gas: await gasOf(t.trade(trader.address, 0, ONE, ethers.MaxUint256)),
   });
   if (n === 1) {
-    // The same trader again after closing: the funding checkpoint slot is already non-zero.
+    // The same trader again after closing: the home record's checkpoint slot (which holds the market list) is
+    // already non-zero.
     await (await t.closePosition(trader.address, 0, 0n)).wait();
     const again = await gasOf(t.trade(trader.address, 0, ONE, ethers.MaxUint256));
     rows.push({ action: "open (returning trader)", positions: n, gas: again });
@@ -152,11 +153,17 @@ deployment. Each open position adds one oracle read and one position valuation t
 margin check of an opening trade and of a withdrawal; reducing and closing skip the margin check.
 10 % of trading fees accrue to the insurance fund (local deployment default).
 
-- "open (account's first position)" pays about 34k more than a returning trader's open: the position's two
-  storage slots and the account's market set are written from zero once per account.
+- "open (account's first position)" pays about 17k more than a returning trader's open: it writes the account's
+  home record from zero, both slots (size and cost basis; the funding checkpoint beside the account's market
+  list). After a close the checkpoint keeps its slot non-zero, so a returning trader writes only the size and
+  cost-basis slot from zero. There is no separate market-set slot (docs/DESIGN.md, "Position storage").
+- A position opened while the account's home record is taken (the "open" rows for 4 to 16 positions) is keyed
+  by its market: two slots from zero, plus a rewrite of the market list.
 - "liquidate": n long positions of 1 ETH with 160 USDC each, after a 4 % drop (equity above zero, below
-  maintenance). Positions close until maintenance margin is back above zero: all of them for 1 position, about
-  half for 16. The check is linear in the number of positions. The keeper and the fund already hold balances.
+  maintenance). Positions close until maintenance margin is back above the fee charged afterwards: all of them
+  for 1 position, about half for 16. With more than one position the account is also valued at mark prices once
+  (equity ≤ 0 there counts as bankrupt: everything closes), so the 16-position row includes a second valuation.
+  The check is linear in the number of positions. The keeper and the fund already hold balances.
 - "ADL step": one execution of \`executeAdl\` (one candidate re-ranked, one position reduced at the bankruptcy
   price, the shortfall repaid).
 

@@ -19,17 +19,12 @@ import {MarketAccounting} from "./MarketAccounting.sol";
 abstract contract CircuitBreakers is MarketAccounting {
     using SafeCast for uint256;
 
-    uint256 internal constant MIN_BREAKER_MOVE = 0.01e18;
-    uint256 internal constant MAX_BREAKER_MOVE = 0.5e18;
-    uint256 internal constant MIN_BREAKER_WINDOW = 5 minutes;
-    uint256 internal constant MAX_BREAKER_WINDOW = 1 days;
-
     /// @dev Defaults from SPEC §9: 15 % within 1 h; funding beyond ±0.5 % per 8 h (0.0625 % per hour).
     uint64 internal constant DEFAULT_MAX_ORACLE_MOVE = 0.15e18;
     uint32 internal constant DEFAULT_BREAKER_WINDOW = 1 hours;
     uint64 internal constant DEFAULT_MAX_BREAKER_FUNDING = 0.000625e18;
 
-    mapping(uint256 marketId => BreakerParams) internal _breakerParams;
+    /// @dev The thresholds (BreakerParams) are stored in each market's StoredParams (see MarketConfig).
     mapping(uint256 marketId => BreakerState) internal _breakerState;
 
     /// @notice Set a market's circuit-breaker thresholds.
@@ -37,10 +32,8 @@ abstract contract CircuitBreakers is MarketAccounting {
     /// @param params maxOracleMove in [1 %, 50 %], window in [5 min, 1 day], maxFundingRate (hourly) in (0, 10 %].
     function setCircuitBreaker(uint256 marketId, BreakerParams calldata params) external onlyOwner {
         _requireMarket(marketId);
-        _checkBounds("maxOracleMove", params.maxOracleMove, MIN_BREAKER_MOVE, MAX_BREAKER_MOVE);
-        _checkBounds("breakerWindow", params.window, MIN_BREAKER_WINDOW, MAX_BREAKER_WINDOW);
-        _checkBounds("breakerFundingRate", params.maxFundingRate, 1, MAX_FUNDING_RATE_CAP);
-        _breakerParams[marketId] = params;
+        _validator.validateBreaker(params);
+        _storeBreakerParams(marketId, params);
         emit CircuitBreakerSet(marketId, params);
     }
 
@@ -57,7 +50,8 @@ abstract contract CircuitBreakers is MarketAccounting {
     /// @notice A market's circuit-breaker thresholds.
     function circuitBreakerParams(uint256 marketId) external view returns (BreakerParams memory) {
         _requireMarket(marketId);
-        return _breakerParams[marketId];
+        StoredParams storage p = _params[marketId];
+        return BreakerParams(p.breakerMaxOracleMove, p.breakerMaxFundingRate, p.breakerWindow);
     }
 
     /// @notice Whether each breaker condition holds now (either makes the market reduce-only).
@@ -72,7 +66,8 @@ abstract contract CircuitBreakers is MarketAccounting {
         _requireMarket(marketId);
         uint256 oraclePrice = _oraclePrice(marketId);
         referencePrice = _referenceNow(marketId, oraclePrice);
-        (oracleMove, funding) = _breakerConditions(marketId, oraclePrice, referencePrice);
+        int256 rate = _rate(_params[marketId], _premium(marketId, _state[marketId].skew));
+        (oracleMove, funding) = _breakerConditions(marketId, oraclePrice, referencePrice, rate);
     }
 
     // ------------------------------------------------------------------ internal
@@ -84,8 +79,15 @@ abstract contract CircuitBreakers is MarketAccounting {
             window: DEFAULT_BREAKER_WINDOW,
             maxFundingRate: DEFAULT_MAX_BREAKER_FUNDING
         });
-        _breakerParams[marketId] = params;
+        _storeBreakerParams(marketId, params);
         emit CircuitBreakerSet(marketId, params);
+    }
+
+    function _storeBreakerParams(uint256 marketId, BreakerParams memory params) private {
+        StoredParams storage p = _params[marketId];
+        p.breakerMaxOracleMove = params.maxOracleMove;
+        p.breakerMaxFundingRate = params.maxFundingRate;
+        p.breakerWindow = params.window;
     }
 
     /// @dev Advances the stored reference to now at `oraclePrice` (called from every accrual), at most once per
@@ -93,7 +95,7 @@ abstract contract CircuitBreakers is MarketAccounting {
     ///      between advance it from the last sample (so busy markets do not pay a write on every trade).
     function _afterAccrue(uint256 marketId, uint256 oraclePrice) internal override {
         BreakerState memory b = _breakerState[marketId];
-        if (b.referencePrice != 0 && block.timestamp - b.referenceTime < _breakerParams[marketId].window / 16) {
+        if (b.referencePrice != 0 && block.timestamp - b.referenceTime < _params[marketId].breakerWindow / 16) {
             return;
         }
         _breakerState[marketId] = BreakerState({
@@ -103,9 +105,13 @@ abstract contract CircuitBreakers is MarketAccounting {
     }
 
     /// @dev Reverts if a breaker condition holds; called before a trade that is not a pure reduction.
-    ///      The reference is the one stored before this transaction's accrual moved it.
-    function _requireBreakersClear(uint256 marketId, uint256 oraclePrice, uint256 referencePrice) internal view {
-        (bool oracleMove, bool funding) = _breakerConditions(marketId, oraclePrice, referencePrice);
+    ///      The reference is the one stored before this transaction's accrual moved it; `rate` is the funding rate
+    ///      at the current skew.
+    function _requireBreakersClear(uint256 marketId, uint256 oraclePrice, uint256 referencePrice, int256 rate)
+        internal
+        view
+    {
+        (bool oracleMove, bool funding) = _breakerConditions(marketId, oraclePrice, referencePrice, rate);
         if (oracleMove) revert CircuitBreakerTripped(marketId, "oracleMove");
         if (funding) revert CircuitBreakerTripped(marketId, "funding");
     }
@@ -115,20 +121,19 @@ abstract contract CircuitBreakers is MarketAccounting {
         BreakerState memory b = _breakerState[marketId];
         if (b.referencePrice == 0) return oraclePrice;
         return FairPriceMath.fairPrice(
-            oraclePrice, b.referencePrice, block.timestamp - b.referenceTime, _breakerParams[marketId].window
+            oraclePrice, b.referencePrice, block.timestamp - b.referenceTime, _params[marketId].breakerWindow
         );
     }
 
-    function _breakerConditions(uint256 marketId, uint256 oraclePrice, uint256 referencePrice)
+    function _breakerConditions(uint256 marketId, uint256 oraclePrice, uint256 referencePrice, int256 rate)
         private
         view
         returns (bool oracleMove, bool funding)
     {
-        BreakerParams memory params = _breakerParams[marketId];
+        StoredParams storage p = _params[marketId];
         uint256 gap = oraclePrice > referencePrice ? oraclePrice - referencePrice : referencePrice - oraclePrice;
         // |P − ref| / ref > maxMove  ⟺  |P − ref| × 1e18 > maxMove × ref (no rounding)
-        oracleMove = gap * WAD > uint256(params.maxOracleMove) * referencePrice;
-        int256 rate = _rate(_params[marketId], _premium(marketId, _state[marketId].skew));
-        funding = FixedPointMath.abs(rate) > params.maxFundingRate;
+        oracleMove = gap * WAD > uint256(p.breakerMaxOracleMove) * referencePrice;
+        funding = FixedPointMath.abs(rate) > p.breakerMaxFundingRate;
     }
 }

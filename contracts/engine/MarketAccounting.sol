@@ -5,7 +5,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {IPerpCounterparty} from "../interfaces/IPerpCounterparty.sol";
 import {IPerpEngine} from "../interfaces/IPerpEngine.sol";
-import {MarketParams, MarketPrices, MarketState} from "../interfaces/PerpTypes.sol";
+import {MarketPrices, MarketState} from "../interfaces/PerpTypes.sol";
 import {FairPriceMath} from "../libraries/FairPriceMath.sol";
 import {FixedPointMath} from "../libraries/FixedPointMath.sol";
 import {FundingMath} from "../libraries/FundingMath.sol";
@@ -31,20 +31,40 @@ abstract contract MarketAccounting is MarketConfig, IPerpEngine {
     /// @dev Advances funding and the fair price of `marketId` to now at `oraclePrice`.
     function _accrue(uint256 marketId, uint256 oraclePrice) internal returns (MarketState storage s) {
         s = _state[marketId];
+        if (!_accrualDue(s)) return s;
+        int256 premium = _premium(marketId, s.skew);
+        _accrueAt(marketId, s, oraclePrice, premium, _rate(_params[marketId], premium));
+    }
+
+    /// @dev Whether `s` has time to accrue (or has never accrued).
+    function _accrualDue(MarketState storage s) internal view returns (bool) {
+        return block.timestamp != s.lastUpdateTime || s.fairPrice == 0;
+    }
+
+    /// @dev The accrual of a due market whose `premium` and funding `rate` at the current skew the caller has.
+    function _accrueAt(uint256 marketId, MarketState storage s, uint256 oraclePrice, int256 premium, int256 rate)
+        internal
+    {
         uint256 elapsed = block.timestamp - s.lastUpdateTime;
-        if (elapsed == 0 && s.fairPrice != 0) return s;
-        MarketParams storage p = _params[marketId];
-        int256 premium = PricingMath.premium(s.skew, p.skewScale, p.maxPremium);
-        int256 rate = _rate(p, premium);
         int256 index = s.fundingIndex + FundingMath.indexDelta(rate, oraclePrice, elapsed);
-        uint256 mark = PricingMath.markPriceDown(oraclePrice, premium);
-        s.fairPrice = (s.fairPrice == 0 ? mark : FairPriceMath.fairPrice(mark, s.fairPrice, elapsed, p.fairTau))
-            .toUint128();
-        s.fundingIndex = index.toInt128();
+        uint128 fair = _fairAfter(marketId, s.fairPrice, PricingMath.markPriceDown(oraclePrice, premium), elapsed);
+        int128 storedIndex = index.toInt128();
+        s.fairPrice = fair;
+        s.fundingIndex = storedIndex;
         s.lastFundingRate = int64(rate);
         s.lastUpdateTime = uint48(block.timestamp);
         emit FundingAccrued(marketId, rate, index, elapsed);
         _afterAccrue(marketId, oraclePrice);
+    }
+
+    /// @dev The fair price `elapsed` after `fairLast` with the mark at `mark` (the mark itself the first time).
+    function _fairAfter(uint256 marketId, uint256 fairLast, uint256 mark, uint256 elapsed)
+        private
+        view
+        returns (uint128)
+    {
+        if (fairLast == 0) return mark.toUint128();
+        return FairPriceMath.fairPrice(mark, fairLast, elapsed, _params[marketId].fairTau).toUint128();
     }
 
     /// @dev Called at the end of an accrual that advanced time.
@@ -64,12 +84,12 @@ abstract contract MarketAccounting is MarketConfig, IPerpEngine {
         return _params[marketId].oracle.price();
     }
 
-    function _rate(MarketParams storage p, int256 premium) internal view returns (int256) {
+    function _rate(StoredParams storage p, int256 premium) internal view returns (int256) {
         return FundingMath.fundingRate(premium, int256(uint256(p.fundingInterest)), p.fundingClamp, p.maxFundingRate);
     }
 
     function _premium(uint256 marketId, int256 skew) internal view returns (int256) {
-        MarketParams storage p = _params[marketId];
+        StoredParams storage p = _params[marketId];
         return PricingMath.premium(skew, p.skewScale, p.maxPremium);
     }
 

@@ -4,30 +4,20 @@ pragma solidity 0.8.30;
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 
 import {IMarketConfig} from "../interfaces/IMarketConfig.sol";
+import {IOracleAdapter} from "../interfaces/IOracleAdapter.sol";
 import {MarketParams, MarketState, Tier} from "../interfaces/PerpTypes.sol";
+import {MAX_TIERS, MarketParamsValidator} from "./MarketParamsValidator.sol";
 
 /// @title MarketConfig
 /// @notice Market listing and risk parameters with hard bounds; the trading engine inherits it.
-/// @dev Every bound is a constant here and in docs/DESIGN.md. Parameter changes call `_beforeMarketUpdate` so
+/// @dev Every bound is a constant in MarketParamsValidator (and docs/DESIGN.md). Parameter changes call `_beforeMarketUpdate` so
 ///      the engine accrues funding and the fair price at the old parameters first.
 abstract contract MarketConfig is IMarketConfig, Ownable2Step {
-    /// @dev Market ids 0–254: bit 255 of an account's market set is a marker (see MarketBitmap).
+    /// @dev Market ids 0–254: an account's market list stores id + 1 in one byte (see MarketList), and key 255 of
+    ///      an account's positions is its home record.
     uint256 internal constant MAX_MARKETS = 255;
-    uint256 internal constant MAX_TIERS = 8;
     uint256 internal constant MAX_POSITIONS_HARD_CAP = 16;
 
-    uint256 internal constant MIN_SKEW_SCALE = 1e15;
-    uint256 internal constant MAX_SKEW_SCALE = 1e36;
-    uint256 internal constant MAX_PREMIUM_CAP = 0.1e18;
-    uint256 internal constant MAX_FEE = 0.01e18;
-    uint256 internal constant MAX_SIZE_CAP = 1e36;
-    uint256 internal constant MAX_MIN_POSITION_MARGIN = 1_000_000e18;
-    uint256 internal constant MAX_FUNDING_INTEREST = 0.01e18;
-    uint256 internal constant MAX_FUNDING_CLAMP = 0.01e18;
-    uint256 internal constant MAX_FUNDING_RATE_CAP = 0.1e18;
-    uint256 internal constant MAX_FAIR_TAU = 1 days;
-    uint256 internal constant MIN_LEVERAGE = 1e18;
-    uint256 internal constant MAX_LEVERAGE = 100e18;
 
     /// @dev Read together on every trade, so kept in one slot.
     /// @param insuranceFeeShare Share of each trading fee owed to the insurance fund, 18 decimals.
@@ -41,6 +31,31 @@ abstract contract MarketConfig is IMarketConfig, Ownable2Step {
         uint112 pendingInsuranceFees;
     }
 
+    /// @dev A market's parameters as stored: the fields of MarketParams, then the circuit-breaker thresholds
+    ///      (BreakerParams, set by CircuitBreakers) in the free part of the slot that holds maxFundingRate, so a
+    ///      trade reads them with the slots it reads anyway.
+    struct StoredParams {
+        IOracleAdapter oracle;
+        uint32 fairTau;
+        uint64 maxPremium;
+        uint128 skewScale;
+        uint128 maxSkew;
+        uint128 maxOpenInterest;
+        uint128 minPositionMargin;
+        uint64 makerFee;
+        uint64 takerFee;
+        uint64 fundingInterest;
+        uint64 fundingClamp;
+        uint64 maxFundingRate;
+        uint64 breakerMaxOracleMove;
+        uint64 breakerMaxFundingRate;
+        uint32 breakerWindow;
+    }
+
+    /// @dev The parameter and tier bounds, deployed by this contract's constructor (its code counts against the
+    ///      constructor's size, not the engine's runtime code) and called only by admin functions.
+    MarketParamsValidator internal immutable _validator = new MarketParamsValidator();
+
     Globals internal _globals = Globals({
         marketCount: 0,
         maxPositionsPerAccount: 8,
@@ -49,8 +64,10 @@ abstract contract MarketConfig is IMarketConfig, Ownable2Step {
         pendingInsuranceFees: 0
     });
     mapping(uint256 marketId => bytes32) private _symbols;
-    mapping(uint256 marketId => MarketParams) internal _params;
-    mapping(uint256 marketId => Tier[]) internal _tiers;
+    mapping(uint256 marketId => StoredParams) internal _params;
+    /// @dev A market's tiers in order, then empty entries: every listed tier has upToNotional ≥ 1, so the first
+    ///      entry with upToNotional 0 ends the list and reading a tier needs no separate length slot.
+    mapping(uint256 marketId => Tier[MAX_TIERS]) internal _tiers;
     /// @dev Running state of each market (kept here so the pause flag shares its slot).
     mapping(uint256 marketId => MarketState) internal _state;
 
@@ -62,11 +79,10 @@ abstract contract MarketConfig is IMarketConfig, Ownable2Step {
     {
         marketId = _globals.marketCount;
         if (marketId >= MAX_MARKETS) revert TooManyMarkets(MAX_MARKETS);
-        _validateParams(params);
-        _requireImpactCovered(params.maxPremium, params.maxOpenInterest, params.skewScale, _validateTiers(tiers));
+        _validator.validateMarket(params, tiers);
         _globals.marketCount = uint64(marketId + 1);
         _symbols[marketId] = symbol;
-        _params[marketId] = params;
+        _storeParams(marketId, params);
         _storeTiers(marketId, tiers);
         _afterMarketListed(marketId);
         emit MarketListed(marketId, symbol, address(params.oracle));
@@ -77,19 +93,17 @@ abstract contract MarketConfig is IMarketConfig, Ownable2Step {
     /// @inheritdoc IMarketConfig
     function setMarketParams(uint256 marketId, MarketParams calldata params) external onlyOwner {
         _requireMarket(marketId);
-        _validateParams(params);
-        _requireImpactCovered(params.maxPremium, params.maxOpenInterest, params.skewScale, _minMmr(_tiers[marketId]));
+        _validator.validateParams(params, _minMmr(_tiers[marketId]));
         _beforeMarketUpdate(marketId);
-        _params[marketId] = params;
+        _storeParams(marketId, params);
         emit MarketParamsSet(marketId, params);
     }
 
     /// @inheritdoc IMarketConfig
     function setMarketTiers(uint256 marketId, Tier[] calldata tiers) external onlyOwner {
         _requireMarket(marketId);
-        MarketParams storage p = _params[marketId];
-        _requireImpactCovered(p.maxPremium, p.maxOpenInterest, p.skewScale, _validateTiers(tiers));
-        delete _tiers[marketId];
+        StoredParams storage p = _params[marketId];
+        _validator.validateTiers(tiers, p.maxPremium, p.maxOpenInterest, p.skewScale);
         _storeTiers(marketId, tiers);
         emit MarketTiersSet(marketId, tiers);
     }
@@ -128,13 +142,27 @@ abstract contract MarketConfig is IMarketConfig, Ownable2Step {
     /// @inheritdoc IMarketConfig
     function marketParams(uint256 marketId) external view returns (MarketParams memory) {
         _requireMarket(marketId);
-        return _params[marketId];
+        StoredParams storage p = _params[marketId];
+        return MarketParams(
+            p.oracle,
+            p.fairTau,
+            p.maxPremium,
+            p.skewScale,
+            p.maxSkew,
+            p.maxOpenInterest,
+            p.minPositionMargin,
+            p.makerFee,
+            p.takerFee,
+            p.fundingInterest,
+            p.fundingClamp,
+            p.maxFundingRate
+        );
     }
 
     /// @inheritdoc IMarketConfig
     function marketTiers(uint256 marketId) external view returns (Tier[] memory) {
         _requireMarket(marketId);
-        return _tiers[marketId];
+        return _tierList(marketId);
     }
 
     /// @inheritdoc IMarketConfig
@@ -161,70 +189,50 @@ abstract contract MarketConfig is IMarketConfig, Ownable2Step {
         if (marketId >= _globals.marketCount) revert UnknownMarket(marketId);
     }
 
+    /// @dev Stores validated parameters, leaving the breaker thresholds that share their last slot as they are.
+    function _storeParams(uint256 marketId, MarketParams calldata params) private {
+        StoredParams storage p = _params[marketId];
+        p.oracle = params.oracle;
+        p.fairTau = params.fairTau;
+        p.maxPremium = params.maxPremium;
+        p.skewScale = params.skewScale;
+        p.maxSkew = params.maxSkew;
+        p.maxOpenInterest = params.maxOpenInterest;
+        p.minPositionMargin = params.minPositionMargin;
+        p.makerFee = params.makerFee;
+        p.takerFee = params.takerFee;
+        p.fundingInterest = params.fundingInterest;
+        p.fundingClamp = params.fundingClamp;
+        p.maxFundingRate = params.maxFundingRate;
+    }
+
+    /// @dev A market's tiers, as stored (see `_tiers`).
+    function _tierList(uint256 marketId) internal view returns (Tier[] memory tiers) {
+        Tier[MAX_TIERS] storage stored = _tiers[marketId];
+        uint256 n;
+        while (n < MAX_TIERS && stored[n].upToNotional != 0) ++n;
+        tiers = new Tier[](n);
+        for (uint256 i; i < n; ++i) {
+            tiers[i] = stored[i];
+        }
+    }
+
+    /// @dev Stores validated tiers and clears the entries a longer previous list left behind.
     function _storeTiers(uint256 marketId, Tier[] calldata tiers) private {
-        Tier[] storage stored = _tiers[marketId];
-        for (uint256 i; i < tiers.length; ++i) {
-            stored.push(tiers[i]);
+        Tier[MAX_TIERS] storage stored = _tiers[marketId];
+        uint256 i;
+        for (; i < tiers.length; ++i) {
+            stored[i] = tiers[i];
+        }
+        for (; i < MAX_TIERS && stored[i].upToNotional != 0; ++i) {
+            delete stored[i];
         }
     }
 
-    function _validateParams(MarketParams calldata p) private pure {
-        if (address(p.oracle) == address(0)) revert ZeroOracle();
-        _checkBounds("fairTau", p.fairTau, 0, MAX_FAIR_TAU);
-        _checkBounds("maxPremium", p.maxPremium, 0, MAX_PREMIUM_CAP);
-        _checkBounds("skewScale", p.skewScale, MIN_SKEW_SCALE, MAX_SKEW_SCALE);
-        _checkBounds("maxOpenInterest", p.maxOpenInterest, 1, MAX_SIZE_CAP);
-        _checkBounds("maxSkew", p.maxSkew, 1, p.maxOpenInterest);
-        _checkBounds("minPositionMargin", p.minPositionMargin, 0, MAX_MIN_POSITION_MARGIN);
-        _checkBounds("makerFee", p.makerFee, 0, MAX_FEE);
-        _checkBounds("takerFee", p.takerFee, 0, MAX_FEE);
-        _checkBounds("fundingInterest", p.fundingInterest, 0, MAX_FUNDING_INTEREST);
-        _checkBounds("fundingClamp", p.fundingClamp, 0, MAX_FUNDING_CLAMP);
-        _checkBounds("maxFundingRate", p.maxFundingRate, 1, MAX_FUNDING_RATE_CAP);
-    }
-
-    /// @dev Returns the lowest mmr of the (valid) tiers.
-    function _validateTiers(Tier[] calldata tiers) private pure returns (uint256 minMmr) {
-        if (tiers.length == 0 || tiers.length > MAX_TIERS) revert InvalidTier(tiers.length);
-        uint256 previousUpTo;
+    function _minMmr(Tier[MAX_TIERS] storage tiers) private view returns (uint256 minMmr) {
         minMmr = type(uint256).max;
-        for (uint256 i; i < tiers.length; ++i) {
-            Tier calldata t = tiers[i];
-            if (t.upToNotional <= previousUpTo) revert InvalidTier(i);
-            _checkBounds("maxLeverage", t.maxLeverage, MIN_LEVERAGE, MAX_LEVERAGE);
-            // mmr < 1 / maxLeverage  ⟺  mmr × maxLeverage < 1e36; the largest such mmr is (1e36 − 1) / maxLeverage.
-            _checkBounds("mmr", t.mmr, 1, (1e36 - 1) / t.maxLeverage);
-            if (t.mmr < minMmr) minMmr = t.mmr;
-            previousUpTo = t.upToNotional;
-        }
-    }
-
-    function _minMmr(Tier[] storage tiers) private view returns (uint256 minMmr) {
-        minMmr = type(uint256).max;
-        for (uint256 i; i < tiers.length; ++i) {
+        for (uint256 i; i < MAX_TIERS && tiers[i].upToNotional != 0; ++i) {
             if (tiers[i].mmr < minMmr) minMmr = tiers[i].mmr;
-        }
-    }
-
-    /// @dev A close of size q moves the premium by at most min(q / skewScale, 2 × maxPremium) (the premium is
-    ///      clamped to ±maxPremium) and fills at the average premium before and after, so it realises at most half
-    ///      of that below the mark the account was valued at; q is at most maxOpenInterest (one side's open
-    ///      interest). That impact must fit in the maintenance margin, else liquidating an account just below
-    ///      maintenance creates bad debt that its owner's other account collects (thin-market self-liquidation).
-    function _requireImpactCovered(uint256 maxPremium, uint256 maxOpenInterest, uint256 skewScale, uint256 minMmr)
-        private
-        pure
-    {
-        // min(maxPremium, ⌈maxOpenInterest / (2 × skewScale)⌉) > minMmr, without dividing. Validated bounds keep the
-        // products below 2^256: maxOpenInterest, skewScale ≤ 1e36 and mmr < 1e18.
-        unchecked {
-            uint256 doubleScale = 2 * skewScale;
-            if (maxPremium > minMmr && maxOpenInterest * 1e18 > doubleScale * minMmr) {
-                uint256 byOpenInterest = (maxOpenInterest * 1e18 - 1) / doubleScale + 1;
-                revert LiquidationImpactAboveMaintenance(
-                    maxPremium < byOpenInterest ? maxPremium : byOpenInterest, minMmr
-                );
-            }
         }
     }
 

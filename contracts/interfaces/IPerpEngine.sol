@@ -146,10 +146,10 @@ interface IPerpEngine is IMarketConfig, IWithdrawGuard, IPerpCounterparty {
     function quoteFillPrice(uint256 marketId, int256 sizeDelta) external view returns (uint256);
 
     // ---------------------------------------------------------------- views: accounts
-    /// @notice `account`'s position in `marketId`.
+    /// @notice `account`'s position in `marketId` (all zero when it holds none).
     function position(address account, uint256 marketId) external view returns (Position memory);
 
-    /// @notice Markets in which `account` holds a position (at most maxPositionsPerAccount).
+    /// @notice Markets in which `account` holds a position, in increasing order (at most maxPositionsPerAccount).
     function accountMarkets(address account) external view returns (uint256[] memory);
 
     /// @notice Funding the position owes now but has not settled (positive: owes), USD.

@@ -107,6 +107,24 @@ contract PerpEngineCircuitBreakersTest is EngineFixture {
         engine.setCircuitBreaker(eth, b);
     }
 
+    /// @dev The thresholds share a storage slot with the market's maxFundingRate: setting either side leaves the
+    ///      other as it was.
+    function test_breakerAndMarketParams_setIndependently() public {
+        BreakerParams memory b = BreakerParams({maxOracleMove: 0.2e18, maxFundingRate: 0.001e18, window: 2 hours});
+        engine.setCircuitBreaker(eth, b);
+        MarketParams memory p = ethParams(ethOracle);
+        p.maxFundingRate = 0.05e18;
+        p.fundingClamp = 0.00007e18;
+        engine.setMarketParams(eth, p);
+        BreakerParams memory stored = engine.circuitBreakerParams(eth);
+        assertTrue(keccak256(abi.encode(stored)) == keccak256(abi.encode(b)), "breaker kept");
+        b.window = 300;
+        b.maxFundingRate = 0.1e18;
+        engine.setCircuitBreaker(eth, b);
+        assertTrue(keccak256(abi.encode(engine.marketParams(eth))) == keccak256(abi.encode(p)), "market params kept");
+        assertTrue(keccak256(abi.encode(engine.circuitBreakerParams(eth))) == keccak256(abi.encode(b)), "breaker set");
+    }
+
     function test_defaultsAtListing() public view {
         BreakerParams memory b = engine.circuitBreakerParams(eth);
         assertEq(b.maxOracleMove, 0.15e18, "15 %");

@@ -199,6 +199,33 @@ contract PerpEngineRevertsTest is EngineFixture {
         assertEq(engine.marketTiers(eth).length, 1, "replaced");
     }
 
+    /// @dev A shorter tier list replaces a longer one entirely: the cap is the new last tier's. 600 ETH at mark
+    ///      2,000 × (1 + 600 / 1M) = 2,001.2 is 1,200,720 USD of notional.
+    function test_tiers_shorterListReplacesLonger() public {
+        Tier[] memory three = new Tier[](3);
+        three[0] = Tier({upToNotional: 500_000e18, maxLeverage: 50e18, mmr: 0.01e18});
+        three[1] = Tier({upToNotional: 2_000_000e18, maxLeverage: 20e18, mmr: 0.025e18});
+        three[2] = Tier({upToNotional: 10_000_000e18, maxLeverage: 10e18, mmr: 0.05e18});
+        engine.setMarketTiers(eth, three);
+        assertEq(engine.marketTiers(eth).length, 3, "three tiers");
+        Tier[] memory one = new Tier[](1);
+        one[0] = Tier({upToNotional: 1_200_720e18 - 1, maxLeverage: 20e18, mmr: 0.025e18});
+        engine.setMarketTiers(eth, one);
+        Tier[] memory stored = engine.marketTiers(eth);
+        assertEq(stored.length, 1, "one tier");
+        assertEq(uint256(stored[0].upToNotional), 1_200_720e18 - 1, "the new tier");
+        _fund(ALICE, 100_000e6);
+        vm.prank(ALICE);
+        vm.expectRevert(
+            abi.encodeWithSelector(IPerpEngine.NotionalAboveMaxTier.selector, 1_200_720e18, 1_200_720e18 - 1)
+        );
+        engine.trade(ALICE, eth, 600e18, type(uint256).max);
+        one[0].upToNotional = 1_200_720e18;
+        engine.setMarketTiers(eth, one);
+        _trade(ALICE, eth, 600e18);
+        assertEq(engine.position(ALICE, eth).size, 600e18, "at the cap");
+    }
+
     function test_tiers_mustIncreaseAndBeNonEmpty() public {
         Tier[] memory tiers = twoTiers();
         tiers[1].upToNotional = tiers[0].upToNotional;

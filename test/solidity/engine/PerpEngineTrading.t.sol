@@ -156,4 +156,57 @@ contract PerpEngineTradingTest is EngineFixture {
         assertTrue(vault.collateralOf(LP) > 1_000_000e18, "counterparty kept the fees");
         assertEq(vault.totalCollateral(), 1_020_000e18, "ledger total unchanged");
     }
+
+    /// @dev An account's first position is stored in its home record; later ones are keyed by market until the
+    ///      home record frees up, and the next new position takes it. Every view and the market sums follow each
+    ///      position wherever it is stored; a market the account holds nothing in reads as all zero.
+    function test_homeRecord_reusedAfterClose() public {
+        uint256 btc = engine.listMarket("BTC", ethParams(ethOracle), twoTiers());
+        uint256 sol = engine.listMarket("SOL", ethParams(ethOracle), twoTiers());
+        _trade(ALICE, btc, 1e18); // home record
+        vm.warp(T0 + 1 hours);
+        _trade(ALICE, eth, -2e18); // keyed by market
+        vm.warp(T0 + 2 hours);
+        _trade(ALICE, btc, -1e18); // the home record frees up
+        Position memory flat = engine.position(ALICE, btc);
+        assertEq(int256(flat.size) | int256(flat.openNotional) | int256(flat.lastFundingIndex), 0, "flat: all zero");
+        _trade(ALICE, sol, 3e18); // takes the home record
+        vm.warp(T0 + 3 hours);
+        _trade(ALICE, btc, 4e18); // keyed by market now
+        uint256[] memory ids = engine.accountMarkets(ALICE);
+        assertEq(ids.length, 3, "three markets");
+        assertEq(ids[0], eth, "increasing order");
+        assertEq(ids[1], btc, "increasing order");
+        assertEq(ids[2], sol, "increasing order");
+        assertEq(int256(engine.position(ALICE, eth).size), -2e18, "eth");
+        assertEq(int256(engine.position(ALICE, btc).size), 4e18, "btc");
+        assertEq(int256(engine.position(ALICE, sol).size), 3e18, "sol");
+        assertEq(int256(engine.position(ALICE, btc).lastFundingIndex), engine.marketState(btc).fundingIndex, "index");
+        // Funding accrues on both the home and a keyed position.
+        vm.warp(T0 + 5 hours);
+        assertTrue(engine.accruedFunding(ALICE, sol) > 0, "home long pays");
+        assertTrue(engine.accruedFunding(ALICE, eth) < 0, "keyed short receives");
+        uint256 mmSum;
+        for (uint256 i; i < ids.length; ++i) {
+            (, uint256 mm) = engine.positionAtFair(ALICE, ids[i]);
+            assertTrue(mm > 0, "each position valued");
+            mmSum += mm;
+        }
+        AccountMargin memory m = engine.accountMarginAtFair(ALICE);
+        assertEq(m.maintenanceMargin, mmSum, "the account's MM sums all three positions");
+        // Close everything: the list empties and every market's sums return to zero.
+        _trade(ALICE, sol, -3e18);
+        _trade(ALICE, eth, 2e18);
+        vm.prank(ALICE);
+        engine.closePosition(ALICE, btc, 0);
+        assertEq(engine.accountMarkets(ALICE).length, 0, "flat account");
+        uint256[3] memory all = [eth, btc, sol];
+        for (uint256 i; i < 3; ++i) {
+            assertEq(engine.position(ALICE, all[i]).size, 0, "flat");
+            assertEq(engine.marketState(all[i]).sumOpenNotional, 0, "no cost basis left");
+            assertEq(engine.marketState(all[i]).sumFundingBasis, 0, "no funding basis left");
+            assertEq(uint256(engine.marketState(all[i]).openInterestLong), 0, "no OI");
+            assertEq(uint256(engine.marketState(all[i]).openInterestShort), 0, "no OI");
+        }
+    }
 }
