@@ -60,12 +60,20 @@ interface IAutoDeleveraging {
     );
     /// @notice A request's shortfall is fully covered.
     event AdlResolved(uint256 indexed requestId);
+    /// @notice The bankrupt account repaid part of its debt itself (a deposit into its negative collateral), so the
+    ///         request and the total shortfall shrink to the debt that is left.
+    /// @param requestId The request.
+    /// @param account The bankrupt account.
+    /// @param amount Shortfall no longer needing ADL, USD.
+    event AdlShortfallRepaid(uint256 indexed requestId, address indexed account, uint256 amount);
 
     /// @notice Add `account` to the pending request's candidates (its rank is computed here, at current prices).
     function submitAdlCandidate(address account) external;
 
     /// @notice Reduce the highest-ranked candidate of the pending request at the bankruptcy price (capped so its
-    ///         profit never turns into a loss), repaying the shortfall. One victim per call.
+    ///         profit never turns into a loss), repaying the shortfall. One victim per call. The request first
+    ///         shrinks to the bankrupt account's remaining debt (it may have repaid some itself); a request whose
+    ///         debt is fully repaid is resolved with no victim (covered 0).
     /// @return covered Shortfall repaid by this call, USD.
     function executeAdl() external returns (uint256 covered);
 

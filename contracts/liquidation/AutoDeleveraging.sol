@@ -64,6 +64,7 @@ abstract contract AutoDeleveraging is IAutoDeleveraging, ReentrancyGuardTransien
 
     /// @inheritdoc IAutoDeleveraging
     function executeAdl() external nonReentrant returns (uint256 covered) {
+        if (_syncHead()) return 0;
         AdlRequest memory r = _pendingRequest();
         uint256 executableAt = uint256(r.openedAt) + ADL_RANKING_WINDOW;
         if (block.timestamp < executableAt) revert AdlRankingWindowOpen(executableAt);
@@ -143,6 +144,23 @@ abstract contract AutoDeleveraging is IAutoDeleveraging, ReentrancyGuardTransien
         );
         _totalShortfall += shortfall;
         emit AdlRequested(_requests.length - 1, account, marketId, !bankruptWasLong, price, shortfall);
+    }
+
+    /// @dev Shrinks the pending request to the bankrupt account's current debt: what it repaid itself (a deposit
+    ///      into its negative collateral) needs no victim. Returns true when that resolved the request.
+    function _syncHead() private returns (bool resolved) {
+        if (_head >= _requests.length) revert NoAdlPending();
+        AdlRequest storage r = _requests[_head];
+        int256 collateral = _vault.collateralOf(r.account);
+        uint256 debt = collateral < 0 ? uint256(-collateral) : 0;
+        uint256 remaining = r.remaining;
+        if (debt >= remaining) return false;
+        r.remaining = uint128(debt);
+        _totalShortfall -= remaining - debt;
+        emit AdlShortfallRepaid(_head, r.account, remaining - debt);
+        if (debt != 0) return false;
+        _resolveHead();
+        return true;
     }
 
     function _pendingRequest() private view returns (AdlRequest memory) {

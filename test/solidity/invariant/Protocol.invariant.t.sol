@@ -350,7 +350,8 @@ contract ProtocolInvariantTest is ProtocolDeployment {
     /// @notice A flat account can always withdraw everything (maxWithdraw == floor(collateral / 1e12), even with a
     ///         failing oracle); a reduce-only trade always goes through while its oracle is valid; withdrawals and
     ///         ERC-4626 calls within their max* views succeed (bad debt awaiting ADL is excluded from the liquidity
-    ///         vault's limits, so every claim within its view is backed); unrealised profit is never withdrawable: withdrawable ≤ max(0, collateral)
+    ///         vault's limits, so every claim within its view is backed), unless the liquidity vault itself holds
+    ///         less than the total debt (see `refusedCounterpartyShort`); unrealised profit is never withdrawable: withdrawable ≤ max(0, collateral)
     ///         and ≤ max(0, equity − Σ IM) at mark prices (SPEC §5).
     function invariant_userGuarantees() public view {
         if (!handler.anyOracleFailing()) {

@@ -82,6 +82,40 @@ contract AutoDeleveragingTest is LiquidationFixture {
         liquidator.executeAdl();
     }
 
+    // Carol repays her whole debt herself (a 9,110 USDC deposit): the request needs no victim. executeAdl resolves it
+    // with nothing covered, and the total shortfall (which the liquidity vault's value excludes) drops to 0.
+    function test_debtRepaidByDeposit_resolvesWithoutVictim() public {
+        liquidator.submitAdlCandidate(DAVE);
+        _fund(CAROL, 9_110e6);
+        assertEq(vault.collateralOf(CAROL), 0, "debt repaid");
+        vm.expectEmit(true, true, false, true);
+        emit IAutoDeleveraging.AdlShortfallRepaid(0, CAROL, 9_110e18);
+        vm.expectEmit(true, false, false, false);
+        emit IAutoDeleveraging.AdlResolved(0);
+        assertEq(liquidator.executeAdl(), 0, "nothing covered by a victim");
+        assertEq(liquidator.totalShortfall(), 0, "shortfall gone");
+        assertEq(engine.position(DAVE, rwa).size, -0.5e18, "dave untouched");
+        (bool pending,,,) = liquidator.pendingAdl();
+        assertTrue(!pending, "resolved");
+    }
+
+    // Carol repays 5,000 of 9,110: the request shrinks to 4,110 and ADL takes only that from Dave:
+    // 4,110 / 10,000 = 0.411 unit at 120,000, realising 0.411 × 30,000 = 12,330.
+    function test_partialRepayment_shrinksTheRequest() public {
+        liquidator.submitAdlCandidate(DAVE);
+        _fund(CAROL, 5_000e6);
+        vm.warp(T0 + 60);
+        vm.expectEmit(true, true, false, true);
+        emit IAutoDeleveraging.AdlShortfallRepaid(0, CAROL, 5_000e18);
+        vm.expectEmit(true, true, false, true);
+        emit IAutoDeleveraging.AdlExecuted(0, DAVE, 0.411e18, 120_000e18, 4_110e18);
+        assertEq(liquidator.executeAdl(), 4_110e18, "covers what is left");
+        assertEq(engine.position(DAVE, rwa).size, -0.089e18, "dave keeps the rest");
+        assertEq(vault.collateralOf(DAVE), 27_330e18, "15,000 + 12,330");
+        assertEq(vault.collateralOf(CAROL), 0, "made whole");
+        assertEq(liquidator.totalShortfall(), 0, "covered");
+    }
+
     // The ledger stays exactly backed through liquidation and ADL.
     function test_ledgerBacked() public {
         liquidator.submitAdlCandidate(DAVE);
