@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-
 import {CollateralVault} from "../../../contracts/CollateralVault.sol";
 import {InsuranceFund} from "../../../contracts/InsuranceFund.sol";
 import {LiquidationConfig} from "../../../contracts/interfaces/ILiquidationEngine.sol";
@@ -18,6 +16,7 @@ import {PerpEngine} from "../../../contracts/PerpEngine.sol";
 import {TestBase} from "../utils/TestBase.sol";
 import {vm} from "../utils/Vm.sol";
 import {ProtocolHandler} from "./ProtocolHandler.sol";
+import {Protocol, deployProtocol} from "../utils/ProtocolDeploy.sol";
 
 /// @notice The real protocol wired as in production (LiquidationFixture + LiquidityVaultWithEngine), three markets and
 ///         the handler that drives it.
@@ -39,20 +38,8 @@ abstract contract ProtocolDeployment is TestBase {
 
     function _deploy() internal {
         vm.warp(T0);
-        usdc = new MockUSDC();
-        vault = new CollateralVault(IERC20(address(usdc)), address(this));
-        engine = new PerpEngine(vault, address(this));
-        lpVault = new LiquidityVault(vault, address(this), type(uint256).max);
-        fund = new InsuranceFund(vault, address(this));
-        liquidator = new LiquidationEngine(engine, vault, fund, address(this));
-        vault.setBalanceManager(address(engine), true);
-        vault.setBalanceManager(address(fund), true);
-        vault.setBalanceManager(address(liquidator), true);
-        vault.setWithdrawGuard(engine);
-        engine.setLiquidityVault(address(lpVault));
-        lpVault.setCounterparty(engine);
-        fund.setPayer(address(liquidator), true);
-        engine.setLiquidationEngine(address(liquidator));
+        Protocol memory p = deployProtocol(address(this));
+        (usdc, vault, engine, lpVault, fund, liquidator) = (p.usdc, p.vault, p.engine, p.lpVault, p.fund, p.liquidator);
         engine.setInsuranceFeeShare(address(fund), 0.1e18);
         LiquidationConfig memory c = liquidator.config();
         c.partialNotional = 100_000e18;

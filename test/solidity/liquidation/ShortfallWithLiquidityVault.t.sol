@@ -1,16 +1,12 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-
-import {CollateralVault} from "../../../contracts/CollateralVault.sol";
 import {InsuranceFund} from "../../../contracts/InsuranceFund.sol";
 import {LiquidationEngine} from "../../../contracts/LiquidationEngine.sol";
 import {LiquidityVault} from "../../../contracts/LiquidityVault.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
-import {MockUSDC} from "../../../contracts/mocks/MockUSDC.sol";
-import {PerpEngine} from "../../../contracts/PerpEngine.sol";
 import {EngineFixture} from "../engine/EngineFixture.sol";
+import {Protocol, deployProtocol} from "../utils/ProtocolDeploy.sol";
 import {vm} from "../utils/Vm.sol";
 
 /// @notice Unresolved bad debt with the real liquidity vault as counterparty: liquidity providers bear the ADL
@@ -32,21 +28,9 @@ contract ShortfallWithLiquidityVaultTest is EngineFixture {
 
     function setUp() public override {
         vm.warp(T0);
-        usdc = new MockUSDC();
-        vault = new CollateralVault(IERC20(address(usdc)), address(this));
-        engine = new PerpEngine(vault, address(this));
-        lpVault = new LiquidityVault(vault, address(this), type(uint256).max);
-        fund = new InsuranceFund(vault, address(this));
-        liquidator = new LiquidationEngine(engine, vault, fund, address(this));
-        vault.setBalanceManager(address(engine), true);
-        vault.setBalanceManager(address(fund), true);
-        vault.setBalanceManager(address(liquidator), true);
-        vault.setWithdrawGuard(engine);
-        fund.setPayer(address(liquidator), true);
-        engine.setLiquidityVault(address(lpVault));
-        engine.setLiquidationEngine(address(liquidator));
+        Protocol memory p = deployProtocol(address(this));
+        (usdc, vault, engine, lpVault, fund, liquidator) = (p.usdc, p.vault, p.engine, p.lpVault, p.fund, p.liquidator);
         engine.setBackingRatio(0);
-        lpVault.setCounterparty(engine);
 
         rwaOracle = new MockOracleAdapter(150_000e18);
         rwa = engine.listMarket("RWA", exactParams(rwaOracle), oneTier(5e18, 0.05e18));
