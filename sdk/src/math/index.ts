@@ -72,12 +72,14 @@ export {
 } from "./tradePreview.js";
 export {
   adlRank,
+  adlRepayment,
   adlVictimRank,
   liquidationCloseSize,
   liquidationFeeAndReward,
   liquidationFeeSplit,
   positionAdlRank,
   simulateLiquidation,
+  type AdlRepayment,
   type LiquidationClose,
   type LiquidationCloseDetail,
   type LiquidationConfig,

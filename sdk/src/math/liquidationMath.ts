@@ -285,6 +285,29 @@ export function simulateLiquidation(
   };
 }
 
+/** {@link adlRepayment}'s result. */
+export interface AdlRepayment {
+  /** The shortfall left for victims: min(remaining, the bankrupt account's debt), USD. */
+  remaining: bigint;
+  /** What the account repaid itself and `executeAdl` drops from the request (`AdlShortfallRepaid`), USD. */
+  repaid: bigint;
+  /** Nothing is left: `executeAdl` resolves the request with no victim and covers 0. */
+  resolvedByRepayment: boolean;
+}
+
+/**
+ * What `executeAdl` does first to the pending request: shrink it to the bankrupt account's remaining debt, since a
+ * deposit into negative collateral repays debt and that part needs no victim.
+ *
+ * @param remaining The request's remaining shortfall (`getPendingAdl().request.remaining`).
+ * @param bankruptCollateral The bankrupt account's collateral now (`getAccount({ account }).collateral`).
+ */
+export function adlRepayment(remaining: bigint, bankruptCollateral: bigint): AdlRepayment {
+  const debt = bankruptCollateral < 0n ? -bankruptCollateral : 0n;
+  if (debt >= remaining) return { remaining, repaid: 0n, resolvedByRepayment: false };
+  return { remaining: debt, repaid: remaining - debt, resolvedByRepayment: debt === 0n };
+}
+
 /**
  * ADL rank (`AutoDeleveraging.adlRank`): unrealised PnL % × leverage, 18 decimals, both at the mark price, where
  * PnL % = ⌊pnl / |openNotional|⌋ and leverage = ⌊|openNotional + pnl| / equity⌋ (the notional at mark over the
