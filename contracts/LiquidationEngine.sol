@@ -184,7 +184,7 @@ contract LiquidationEngine is ILiquidationEngine, AutoDeleveraging, Ownable2Step
     /// @dev Fills the preview's reward and fund fee as `_chargeFee` would; returns what the account pays.
     function _previewFee(LiquidationPreview memory p, int256 collateral) private view returns (uint256 fromAccount) {
         (uint256 fee, uint256 reward) = _feeAndReward(p.notionalClosed);
-        uint256 charge = fee > reward ? fee : reward;
+        uint256 charge = Math.max(fee, reward);
         fromAccount = collateral > 0 ? Math.min(charge, uint256(collateral)) : 0;
         uint256 rewardFromAccount = Math.min(reward, fromAccount);
         uint256 paidByAccount = TokenUnits.toUsd(TokenUnits.toTokenDown(rewardFromAccount));
@@ -266,7 +266,7 @@ contract LiquidationEngine is ILiquidationEngine, AutoDeleveraging, Ownable2Step
     /// @dev What the account is charged for closing `notionalClosed`: max(fee, bounded keeper reward).
     function _charge(uint256 notionalClosed) private view returns (uint256) {
         (uint256 fee, uint256 reward) = _feeAndReward(notionalClosed);
-        return fee > reward ? fee : reward;
+        return Math.max(fee, reward);
     }
 
     function _feeAndReward(uint256 notionalClosed) private view returns (uint256 fee, uint256 reward) {
@@ -283,7 +283,7 @@ contract LiquidationEngine is ILiquidationEngine, AutoDeleveraging, Ownable2Step
     function _chargeFee(address account, address keeper, uint256 notionalClosed) private returns (FeeSplit memory s) {
         uint256 reward;
         (s.fee, reward) = _feeAndReward(notionalClosed);
-        uint256 charge = s.fee > reward ? s.fee : reward;
+        uint256 charge = Math.max(s.fee, reward);
         int256 collateral = _vault.collateralOf(account);
         uint256 fromAccount = collateral > 0 ? Math.min(charge, uint256(collateral)) : 0;
         uint256 rewardFromAccount = Math.min(reward, fromAccount);
