@@ -177,6 +177,11 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
         return _totalDebt;
     }
 
+    /// @inheritdoc ICollateralVault
+    function collateralAndDebt(address account) external view returns (int256, uint256) {
+        return (_collateral[account], _totalDebt);
+    }
+
     // ------------------------------------------------------------------ internal
 
     function _deposit(address account, uint256 tokenAmount) private {

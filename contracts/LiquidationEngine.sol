@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
-import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 
 import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
 import {IInsuranceFund} from "./interfaces/IInsuranceFund.sol";
@@ -20,7 +20,7 @@ import {AutoDeleveraging} from "./liquidation/AutoDeleveraging.sol";
 ///         the insurance fund; bad debt goes account collateral → insurance fund → ADL shortfall.
 /// @dev Must be a balance manager of the vault and a payer of the fund; the engine's liquidation engine. It keeps a
 ///      transient collateral account of its own for the fee in flight, emptied in the same call.
-contract LiquidationEngine is ILiquidationEngine, AutoDeleveraging, Ownable2Step {
+contract LiquidationEngine is ILiquidationEngine, AutoDeleveraging {
     bytes32 private constant KEEPER_REWARD = "keeperReward";
     bytes32 private constant BAD_DEBT = "badDebt";
 
@@ -36,11 +36,14 @@ contract LiquidationEngine is ILiquidationEngine, AutoDeleveraging, Ownable2Step
     /// @dev The liquidated account's collateral before the latest close (transient bookkeeping of `liquidate`).
     int256 private transient _lastCollateral;
 
-    /// @dev A liquidation's running state across its positions.
+    /// @dev A liquidation's running state across its positions. `cut`: some close filled less than asked because of
+    ///      its bound (the keeper-reward floor then does not apply).
     struct Progress {
         int256 maintenance;
         uint256 notionalClosed;
+        int256 lastChange;
         bool partialOnly;
+        bool cut;
         WorstClose worst;
     }
 
@@ -96,29 +99,25 @@ contract LiquidationEngine is ILiquidationEngine, AutoDeleveraging, Ownable2Step
         // A flat account with negative collateral is bad debt already handed to the fund and ADL: liquidating it
         // again would pay the debt twice.
         if (ids.length == 0) revert NothingToLiquidate(account);
-        Position[] memory positions = new Position[](ids.length);
-        bool sliceable;
-        for (uint256 i; i < ids.length; ++i) {
-            positions[i] = _engine.position(account, ids[i]);
-            sliceable = sliceable || FixedPointMath.abs(positions[i].openNotional) > _config.partialNotional;
-        }
-        // Equity at mark only changes the outcome when a slice, the cooldown or an early stop is possible.
-        bool bankrupt = m.equity <= 0
-            || ((sliceable || _coolingDown(account) || ids.length > 1) && _engine.accountMargin(account).equity <= 0);
+        // The fair price follows the oracle at once (only its premium term is slow), so equity ≤ 0 there is bankrupt.
+        bool bankrupt = m.equity <= 0;
         if (!bankrupt) _requireCooldownOver(account);
         _lastCollateral = m.collateral;
 
         Progress memory g;
         g.maintenance = m.equity - int256(m.maintenanceMargin);
         for (uint256 i; i < ids.length; ++i) {
-            if (_closeOne(account, ids[i], positions[i], bankrupt, !bankrupt && i + 1 < ids.length, g)) break;
+            if (_closeOne(account, ids[i], _engine.position(account, ids[i]), bankrupt, !bankrupt && i + 1 < ids.length, g)) {
+                break;
+            }
         }
         notionalClosed = g.notionalClosed;
+        if (notionalClosed == 0) revert LiquidationBeyondBound(account);
         bool partial_ = g.partialOnly;
         WorstClose memory worst = g.worst;
         if (partial_) _lastPartial[account] = block.timestamp;
 
-        FeeSplit memory split = _chargeFee(account, msg.sender, notionalClosed);
+        FeeSplit memory split = _chargeFee(account, msg.sender, notionalClosed, g.cut);
         keeperReward = split.reward;
         emit Liquidated(account, msg.sender, notionalClosed, split.fee, split.reward, split.toFund, partial_);
         _settleWaterfall(account, m.collateral, worst);
@@ -126,7 +125,8 @@ contract LiquidationEngine is ILiquidationEngine, AutoDeleveraging, Ownable2Step
 
     /// @dev Closes (or slices) one position and updates `g`; returns true once the account is healthy again.
     ///      equity − Σ MM is tracked without revaluing the account: take out this position at fair, put back what the
-    ///      close realised and what a slice leaves; a full revaluation confirms only when it looks healthy.
+    ///      close realised and what a slice or a bounded close leaves; a full revaluation confirms only when it looks
+    ///      healthy.
     function _closeOne(
         address account,
         uint256 marketId,
@@ -137,20 +137,33 @@ contract LiquidationEngine is ILiquidationEngine, AutoDeleveraging, Ownable2Step
     ) private returns (bool healthy) {
         (int256 delta, bool isSlice) = _closeSize(pos, bankrupt);
         if (more) g.maintenance -= _marginAtFair(account, marketId);
-        (uint256 fill, uint256 notional) = _engine.closeForLiquidation(account, marketId, delta);
-        g.notionalClosed += notional;
-        g.partialOnly = g.partialOnly || isSlice;
-        int256 change = _collateralChange(account);
-        if (g.worst.delta == 0 || change < g.worst.collateralChange) {
-            g.worst = WorstClose(marketId, delta, fill, change);
-        }
+        int256 closed = _forcedClose(account, marketId, delta, g);
+        g.partialOnly = g.partialOnly || (isSlice && closed != 0);
         if (!more) return false;
-        g.maintenance += change + (isSlice ? _marginAtFair(account, marketId) : int256(0));
+        g.maintenance += g.lastChange + (isSlice || closed != delta ? _marginAtFair(account, marketId) : int256(0));
         // Stop only once the fee charged afterwards still leaves maintenance margin ≥ 0.
-        int256 charge = int256(_charge(g.notionalClosed));
+        int256 charge = int256(_charge(g.notionalClosed, g.cut));
         if (g.maintenance < charge) return false;
         g.maintenance = _engine.maintenanceMargin(account);
         return g.maintenance >= charge;
+    }
+
+    /// @dev One forced close; records its notional, whether its bound cut it, the collateral it moved and whether it
+    ///      is the worst close so far.
+    function _forcedClose(address account, uint256 marketId, int256 delta, Progress memory g)
+        private
+        returns (int256 closed)
+    {
+        uint256 fill;
+        uint256 notional;
+        (closed, fill, notional,) = _engine.forcedClose(account, marketId, delta, false);
+        g.cut = g.cut || closed != delta;
+        g.notionalClosed += notional;
+        int256 change = _collateralChange(account);
+        g.lastChange = change;
+        if (closed != 0 && (g.worst.delta == 0 || change < g.worst.collateralChange)) {
+            g.worst = WorstClose(marketId, closed, fill, change);
+        }
     }
 
     /// @inheritdoc ILiquidationEngine
@@ -158,41 +171,61 @@ contract LiquidationEngine is ILiquidationEngine, AutoDeleveraging, Ownable2Step
         AccountMargin memory m = _engine.accountMarginAtFair(account);
         p.maintenanceMargin = m.equity - int256(m.maintenanceMargin);
         if (p.maintenanceMargin >= 0) return p;
-        // As in `liquidate`, where the mark check is skipped only when it cannot change the outcome.
-        bool bankrupt = m.equity <= 0 || _engine.accountMargin(account).equity <= 0;
+        bool bankrupt = m.equity <= 0;
         bool coolingDown = !bankrupt && _coolingDown(account);
         uint256[] memory ids = _engine.accountMarkets(account);
-        p.liquidatable = !coolingDown && ids.length != 0;
         if (ids.length == 0) return p;
 
         p.marketIds = ids;
-        p.sizeDeltas = new int256[](ids.length);
-        int256 collateral = m.collateral;
-        bool closesAll = true;
-        for (uint256 i; i < ids.length; ++i) {
-            (int256 delta, bool isSlice, uint256 notional, int256 cashDelta) = _previewClose(account, ids[i], bankrupt);
-            p.sizeDeltas[i] = delta;
-            closesAll = closesAll && !isSlice;
-            p.notionalClosed += notional;
-            collateral += cashDelta;
-        }
-        uint256 fromAccount = _previewFee(p, collateral);
+        (int256 cashDelta, bool closesAll, bool cut) = _previewCloses(account, bankrupt, p);
+        int256 collateral = m.collateral + cashDelta;
+        p.liquidatable = !coolingDown && p.notionalClosed != 0;
+        uint256 fromAccount = _previewFee(p, collateral, cut);
         int256 after_ = collateral - int256(fromAccount);
         if (closesAll && after_ < 0) p.expectedBadDebt = uint256(-after_);
     }
 
+    /// @dev Fills the preview's size deltas and notional from each position's quoted forced close; returns the
+    ///      collateral they move, whether every position closes in full and whether a bound cut one.
+    function _previewCloses(address account, bool bankrupt, LiquidationPreview memory p)
+        private
+        view
+        returns (int256 cashDelta, bool closesAll, bool cut)
+    {
+        uint256 n = p.marketIds.length;
+        p.sizeDeltas = new int256[](n);
+        closesAll = true;
+        for (uint256 i; i < n; ++i) {
+            Position memory pos = _engine.position(account, p.marketIds[i]);
+            (int256 delta, int256 closed, uint256 notional, int256 change) =
+                _previewClose(account, p.marketIds[i], pos, bankrupt);
+            p.sizeDeltas[i] = closed;
+            closesAll = closesAll && closed == -int256(pos.size);
+            cut = cut || closed != delta;
+            p.notionalClosed += notional;
+            cashDelta += change;
+        }
+    }
+
     /// @dev Fills the preview's reward and fund fee as `_chargeFee` would; returns what the account pays.
-    function _previewFee(LiquidationPreview memory p, int256 collateral) private view returns (uint256 fromAccount) {
-        (uint256 fee, uint256 reward) = _feeAndReward(p.notionalClosed);
+    function _previewFee(LiquidationPreview memory p, int256 collateral, bool cut)
+        private
+        view
+        returns (uint256 fromAccount)
+    {
+        (uint256 fee, uint256 reward) = _feeAndReward(p.notionalClosed, cut);
         uint256 charge = Math.max(fee, reward);
         fromAccount = collateral > 0 ? Math.min(charge, uint256(collateral)) : 0;
         uint256 rewardFromAccount = Math.min(reward, fromAccount);
         uint256 paidByAccount = TokenUnits.toUsd(TokenUnits.toTokenDown(rewardFromAccount));
         p.insuranceFee = fromAccount - paidByAccount;
-        // As in `_chargeFee`: the account's part reaches the fund before the fund tops the reward up.
-        uint256 fundAvailable = _fund.balance() + _engine.pendingInsuranceFees() + p.insuranceFee;
-        uint256 topUp = Math.min(reward - rewardFromAccount, fundAvailable);
-        p.keeperReward = paidByAccount + TokenUnits.toUsd(TokenUnits.toTokenDown(topUp));
+        p.keeperReward = paidByAccount;
+        if (reward > rewardFromAccount && _fundTopsUp(p.notionalClosed)) {
+            // As in `_chargeFee`: the account's part reaches the fund before the fund tops the reward up.
+            uint256 fundAvailable = _fund.balance() + _engine.pendingInsuranceFees() + p.insuranceFee;
+            uint256 topUp = Math.min(reward - rewardFromAccount, fundAvailable);
+            p.keeperReward += TokenUnits.toUsd(TokenUnits.toTokenDown(topUp));
+        }
     }
 
     // ------------------------------------------------------------------ admin
@@ -236,17 +269,19 @@ contract LiquidationEngine is ILiquidationEngine, AutoDeleveraging, Ownable2Step
         return (delta, true);
     }
 
-    /// @dev One position's close at the quoted fill: size, notional, and realised PnL minus settled funding.
-    function _previewClose(address account, uint256 marketId, bool bankrupt)
+    /// @dev One position's forced close as quoted now: the size asked, the size that fits its bound, the notional, and
+    ///      realised PnL minus settled funding (nothing when nothing fits).
+    function _previewClose(address account, uint256 marketId, Position memory pos, bool bankrupt)
         private
         view
-        returns (int256 delta, bool isSlice, uint256 notional, int256 cashDelta)
+        returns (int256 delta, int256 closed, uint256 notional, int256 cashDelta)
     {
-        Position memory pos = _engine.position(account, marketId);
-        (delta, isSlice) = _closeSize(pos, bankrupt);
-        uint256 fill = _engine.quoteFillPrice(marketId, delta);
-        notional = FixedPointMath.mulDivUp(FixedPointMath.abs(delta), fill, WAD);
-        (,, int256 realised) = PositionMath.applyTrade(pos.size, pos.openNotional, delta, fill);
+        (delta,) = _closeSize(pos, bankrupt);
+        uint256 fill;
+        (closed, fill) = _engine.quoteForcedClose(marketId, delta);
+        if (closed == 0) return (delta, 0, 0, 0);
+        notional = FixedPointMath.mulDivUp(FixedPointMath.abs(closed), fill, WAD);
+        (,, int256 realised) = PositionMath.applyTrade(pos.size, pos.openNotional, closed, fill);
         cashDelta = realised - _engine.accruedFunding(account, marketId);
     }
 
@@ -264,25 +299,43 @@ contract LiquidationEngine is ILiquidationEngine, AutoDeleveraging, Ownable2Step
     }
 
     /// @dev What the account is charged for closing `notionalClosed`: max(fee, bounded keeper reward).
-    function _charge(uint256 notionalClosed) private view returns (uint256) {
-        (uint256 fee, uint256 reward) = _feeAndReward(notionalClosed);
+    function _charge(uint256 notionalClosed, bool cut) private view returns (uint256) {
+        (uint256 fee, uint256 reward) = _feeAndReward(notionalClosed, cut);
         return Math.max(fee, reward);
     }
 
-    function _feeAndReward(uint256 notionalClosed) private view returns (uint256 fee, uint256 reward) {
+    /// @dev fee = notional × feeRate (up); reward = fee × keeperShare (down), at most maxKeeperReward and, unless a
+    ///      close was cut by its bound (a push could otherwise make slivers pay the floor again and again), at least
+    ///      minKeeperReward.
+    function _feeAndReward(uint256 notionalClosed, bool cut) private view returns (uint256 fee, uint256 reward) {
         LiquidationConfig memory c = _config;
         fee = FixedPointMath.mulDivUp(notionalClosed, c.feeRate, WAD);
         reward = FixedPointMath.mulDivDown(fee, c.keeperShare, WAD);
-        if (reward < c.minKeeperReward) reward = c.minKeeperReward;
+        if (!cut && reward < c.minKeeperReward) reward = c.minKeeperReward;
         if (reward > c.maxKeeperReward) reward = c.maxKeeperReward;
+    }
+
+    /// @dev The fund tops the keeper reward up only for a close of at least minKeeperReward / feeRate of notional
+    ///      (whose fee covers the floor), so a dust account cannot make the shared fund pay.
+    function _fundTopsUp(uint256 notionalClosed) private view returns (bool) {
+        LiquidationConfig memory c = _config;
+        return notionalClosed * c.feeRate >= uint256(c.minKeeperReward) * WAD;
+    }
+
+    /// @inheritdoc AutoDeleveraging
+    function _callerFeeShare() internal view override returns (uint256) {
+        return _config.keeperShare;
     }
 
     /// @dev The account pays max(fee, reward) out of its positive collateral. The reward comes first and goes to the
     ///      keeper in whole USDC units straight from the account (the sub-unit dust joins the fund's part); what the
     ///      account cannot pay of the reward, the fund tops up as far as its balance goes.
-    function _chargeFee(address account, address keeper, uint256 notionalClosed) private returns (FeeSplit memory s) {
+    function _chargeFee(address account, address keeper, uint256 notionalClosed, bool cut)
+        private
+        returns (FeeSplit memory s)
+    {
         uint256 reward;
-        (s.fee, reward) = _feeAndReward(notionalClosed);
+        (s.fee, reward) = _feeAndReward(notionalClosed, cut);
         uint256 charge = Math.max(s.fee, reward);
         int256 collateral = _vault.collateralOf(account);
         uint256 fromAccount = collateral > 0 ? Math.min(charge, uint256(collateral)) : 0;
@@ -290,14 +343,14 @@ contract LiquidationEngine is ILiquidationEngine, AutoDeleveraging, Ownable2Step
         uint256 paidToKeeper = TokenUnits.toUsd(TokenUnits.toTokenDown(rewardFromAccount));
         s.toFund = fromAccount - paidToKeeper;
         if (s.toFund != 0) _vault.transferBalance(account, address(_fund), s.toFund);
-        _payKeeper(account, keeper, paidToKeeper);
+        _payReward(account, keeper, paidToKeeper);
         s.reward = paidToKeeper;
-        if (reward > rewardFromAccount) {
+        if (reward > rewardFromAccount && _fundTopsUp(notionalClosed)) {
             _sweepFees();
             uint256 topUp = _fund.pay(address(this), reward - rewardFromAccount, KEEPER_REWARD);
             uint256 topUpPaid = TokenUnits.toUsd(TokenUnits.toTokenDown(topUp));
             if (topUp > topUpPaid) _vault.transferBalance(address(this), address(_fund), topUp - topUpPaid);
-            _payKeeper(address(this), keeper, topUpPaid);
+            _payReward(address(this), keeper, topUpPaid);
             s.reward += topUpPaid;
         }
     }
@@ -318,18 +371,6 @@ contract LiquidationEngine is ILiquidationEngine, AutoDeleveraging, Ownable2Step
         if (covered < shortfall) {
             emit ShortfallForAdl(account, shortfall - covered);
             _queueShortfall(account, worst.marketId, worst.delta, worst.fill, shortfall, shortfall - covered);
-        }
-    }
-
-    /// @dev `amount` (whole USDC units) out of `from`'s collateral to the keeper. If the transfer fails (a
-    ///      blacklisted keeper), it is credited to the keeper's collateral instead: this step cannot make a
-    ///      liquidation revert.
-    function _payKeeper(address from, address keeper, uint256 amount) private {
-        if (amount == 0) return;
-        try _vault.payOut(from, TokenUnits.toTokenDown(amount), keeper) {}
-        catch {
-            _vault.transferBalance(from, keeper, amount);
-            emit KeeperRewardCredited(keeper, amount);
         }
     }
 

@@ -24,7 +24,10 @@ import {TokenUnits} from "./libraries/TokenUnits.sol";
 ///      collateral vault and every withdrawal comes straight out of it to the receiver. OpenZeppelin's
 ///      `_deposit`/`_withdraw` are kept as they are (pull before mint, burn before pay, events); only their token
 ///      hooks `_transferIn`/`_transferOut` are redirected through the collateral vault. Value:
-///      `totalAssets = max(0, collateralOf(this) + counterpartyPnl − unresolved shortfall) / 1e12`, rounded down.
+///      `totalAssets = max(0, collateralOf(this) + counterpartyPnl − unresolved shortfall) / 1e12`, rounded down,
+///      with the net position at its exit value. No view reverts: a market whose oracle fails is valued at its worst
+///      case (and deposits close until it recovers); a counterparty that reverts closes deposits and exits. Deposits
+///      and exits pay `liquidityFee`, which stays in the vault for the remaining holders.
 contract LiquidityVault is ILiquidityVault, ERC4626, Ownable2Step, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
@@ -33,10 +36,15 @@ contract LiquidityVault is ILiquidityVault, ERC4626, Ownable2Step, ReentrancyGua
     ///      make a first-depositor donation attack cost about 10^12 times what it could steal.
     uint8 private constant DECIMALS_OFFSET = 12;
 
+    /// @dev Largest entry/exit fee the admin may set (1 %).
+    uint256 private constant MAX_LIQUIDITY_FEE = 0.01e18;
+    uint256 private constant WAD = 1e18;
+
     ICollateralVault private immutable _collateralVault;
     IPerpCounterparty private _counterparty;
     uint256 private _depositCap;
     bool private _depositsPaused;
+    uint64 private _liquidityFee;
 
     /// @param collateralVault_ The collateral vault; its token (USDC) becomes the vault's asset.
     /// @param owner_ The admin (two-step ownership).
@@ -115,22 +123,30 @@ contract LiquidityVault is ILiquidityVault, ERC4626, Ownable2Step, ReentrancyGua
         emit DepositsPausedSet(paused);
     }
 
+    /// @inheritdoc ILiquidityVault
+    function setLiquidityFee(uint256 fee) external onlyOwner {
+        if (fee > MAX_LIQUIDITY_FEE) revert LiquidityFeeTooHigh(fee, MAX_LIQUIDITY_FEE);
+        _liquidityFee = uint64(fee);
+        emit LiquidityFeeSet(fee);
+    }
+
     // ------------------------------------------------------------------ ERC-4626 views
 
     /// @inheritdoc IERC4626
     /// @dev `max(0, netValueUsd())` in USDC units, rounded down (in the vault's favour on the way out; on the way
-    ///      in, the dropped fraction of a unit is not counted for the depositor either).
+    ///      in, the dropped fraction of a unit is not counted for the depositor either). Never reverts.
     function totalAssets() public view override(ERC4626, IERC4626) returns (uint256) {
         int256 value = netValueUsd();
         return value <= 0 ? 0 : TokenUnits.toTokenDown(uint256(value));
     }
 
     /// @inheritdoc IERC4626
-    /// @dev 0 while paused or while the net value is negative; otherwise what brings `totalAssets` up to the cap.
+    /// @dev 0 while paused, while the net value is negative or while a market is valued at its fallback (its oracle
+    ///      fails); otherwise what brings `totalAssets` up to the cap.
     function maxDeposit(address) public view override(ERC4626, IERC4626) returns (uint256) {
         if (_depositsPaused) return 0;
-        int256 value = netValueUsd();
-        if (value < 0) return 0;
+        (int256 value, bool fallbackUsed, bool known) = _valuation();
+        if (value < 0 || fallbackUsed || !known) return 0;
         uint256 assets = TokenUnits.toTokenDown(uint256(value));
         return _depositCap > assets ? _depositCap - assets : 0;
     }
@@ -143,23 +159,49 @@ contract LiquidityVault is ILiquidityVault, ERC4626, Ownable2Step, ReentrancyGua
         // When the share amount does not fit in 256 bits, the cap cannot bind any mint that can be priced.
         (uint256 high, ) = Math.mul512(assets, totalSupply() + 10 ** DECIMALS_OFFSET);
         if (high > totalAssets()) return type(uint256).max;
-        return _convertToShares(assets, Math.Rounding.Floor);
+        return previewDeposit(assets);
     }
 
     /// @inheritdoc IERC4626
-    /// @dev The owner's shares at the redemption price, capped by `availableLiquidity()`.
+    /// @dev The owner's shares at the redemption price (after the exit fee), capped by `availableLiquidity()`.
     function maxWithdraw(address shareOwner) public view override(ERC4626, IERC4626) returns (uint256) {
         return Math.min(previewRedeem(balanceOf(shareOwner)), availableLiquidity());
     }
 
     /// @inheritdoc IERC4626
     /// @dev All the owner's shares if they redeem to no more than `availableLiquidity()`; otherwise the shares
-    ///      that liquidity buys, rounded down.
+    ///      that liquidity is worth before the fee, rounded down (so what they redeem to is within it).
     function maxRedeem(address shareOwner) public view override(ERC4626, IERC4626) returns (uint256) {
         uint256 shares = balanceOf(shareOwner);
         uint256 liquidity = availableLiquidity();
         if (previewRedeem(shares) <= liquidity) return shares;
         return _convertToShares(liquidity, Math.Rounding.Floor);
+    }
+
+    /// @inheritdoc IERC4626
+    /// @dev The shares `assets` buy after the entry fee (fee = assets × fee / (1 + fee), rounded up).
+    function previewDeposit(uint256 assets) public view override(ERC4626, IERC4626) returns (uint256) {
+        return super.previewDeposit(assets - _feeOnTotal(assets));
+    }
+
+    /// @inheritdoc IERC4626
+    /// @dev The assets `shares` cost, plus the entry fee on them (rounded up).
+    function previewMint(uint256 shares) public view override(ERC4626, IERC4626) returns (uint256) {
+        uint256 assets = super.previewMint(shares);
+        return assets + _feeOnRaw(assets);
+    }
+
+    /// @inheritdoc IERC4626
+    /// @dev The shares burned to pay out `assets`: those worth `assets` plus the exit fee on them (rounded up).
+    function previewWithdraw(uint256 assets) public view override(ERC4626, IERC4626) returns (uint256) {
+        return super.previewWithdraw(assets + _feeOnRaw(assets));
+    }
+
+    /// @inheritdoc IERC4626
+    /// @dev What `shares` pay out after the exit fee (fee = value × fee / (1 + fee), rounded up).
+    function previewRedeem(uint256 shares) public view override(ERC4626, IERC4626) returns (uint256) {
+        uint256 assets = super.previewRedeem(shares);
+        return assets - _feeOnTotal(assets);
     }
 
     // ------------------------------------------------------------------ views
@@ -185,30 +227,50 @@ contract LiquidityVault is ILiquidityVault, ERC4626, Ownable2Step, ReentrancyGua
     }
 
     /// @inheritdoc ILiquidityVault
+    function liquidityFee() external view returns (uint256) {
+        return _liquidityFee;
+    }
+
+    /// @inheritdoc ILiquidityVault
     function netValueUsd() public view returns (int256 usd) {
-        usd = _collateralVault.collateralOf(address(this));
-        IPerpCounterparty cp = _counterparty;
-        if (address(cp) != address(0)) usd += cp.counterpartyPnl() - unresolvedShortfallUsd().toInt256();
+        (usd,,) = _valuation();
+    }
+
+    /// @inheritdoc ILiquidityVault
+    function valuationFallback() external view returns (bool) {
+        (, bool fallbackUsed, bool known) = _valuation();
+        return fallbackUsed || !known;
     }
 
     /// @inheritdoc ILiquidityVault
     function unresolvedShortfallUsd() public view returns (uint256) {
         IPerpCounterparty cp = _counterparty;
         if (address(cp) == address(0)) return 0;
-        address engine = cp.liquidationEngine();
-        return engine == address(0) ? 0 : IAutoDeleveraging(engine).totalShortfall();
+        try cp.liquidationEngine() returns (address engine) {
+            if (engine == address(0)) return 0;
+            try IAutoDeleveraging(engine).totalShortfall() returns (uint256 shortfall) {
+                return shortfall;
+            } catch {}
+        } catch {}
+        return 0;
     }
 
     /// @inheritdoc ILiquidityVault
     function requiredBackingAssets() public view returns (uint256 assets) {
         IPerpCounterparty cp = _counterparty;
         if (address(cp) == address(0)) return 0;
-        return TokenUnits.toTokenUp(cp.requiredBacking());
+        try cp.requiredBacking() returns (uint256 usd, bool) {
+            return TokenUnits.toTokenUp(usd);
+        } catch {
+            return type(uint256).max;
+        }
     }
 
     /// @inheritdoc ILiquidityVault
     function availableLiquidity() public view returns (uint256 assets) {
-        uint256 total = totalAssets();
+        (int256 value,, bool known) = _valuation();
+        if (!known || value <= 0) return 0;
+        uint256 total = TokenUnits.toTokenDown(uint256(value));
         uint256 required = requiredBackingAssets();
         uint256 excess = total > required ? total - required : 0;
         // Positive balances exceed the tokens held by the total debt (bad debt awaiting ADL, and accounts whose
@@ -237,6 +299,29 @@ contract LiquidityVault is ILiquidityVault, ERC4626, Ownable2Step, ReentrancyGua
     function _transferOut(address to, uint256 assets) internal override {
         if (assets == 0) return;
         _collateralVault.withdraw(assets, to);
+    }
+
+    /// @dev The vault's value (worst case while an oracle fails: `fallbackUsed`), or `known` false when the
+    ///      counterparty's valuation reverted (then the value is taken as the cash alone and every limit is closed).
+    function _valuation() private view returns (int256 usd, bool fallbackUsed, bool known) {
+        usd = _collateralVault.collateralOf(address(this));
+        IPerpCounterparty cp = _counterparty;
+        if (address(cp) == address(0)) return (usd, false, true);
+        try cp.counterpartyPnl() returns (int256 pnl, bool fallback_) {
+            return (usd + pnl - unresolvedShortfallUsd().toInt256(), fallback_, true);
+        } catch {
+            return (usd - unresolvedShortfallUsd().toInt256(), false, false);
+        }
+    }
+
+    /// @dev The fee on an amount that does not include it, rounded up.
+    function _feeOnRaw(uint256 assets) private view returns (uint256) {
+        return Math.mulDiv(assets, _liquidityFee, WAD, Math.Rounding.Ceil);
+    }
+
+    /// @dev The fee part of an amount that includes it, rounded up.
+    function _feeOnTotal(uint256 assets) private view returns (uint256) {
+        return Math.mulDiv(assets, _liquidityFee, _liquidityFee + WAD, Math.Rounding.Ceil);
     }
 
     /// @dev See DECIMALS_OFFSET.

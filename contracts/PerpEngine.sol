@@ -6,21 +6,22 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {AccountMargin} from "./engine/AccountMargin.sol";
+import {HOME, PositionRecord, StoredParams, VaultRisk} from "./engine/PerpStorage.sol";
 import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
-import {
-    AccountMargin as AccountMarginSummary, MarketState
-} from "./interfaces/PerpTypes.sol";
+import {IPerpEngine} from "./interfaces/IPerpEngine.sol";
+import {AccountMargin as AccountMarginSummary, MarketState} from "./interfaces/PerpTypes.sol";
 import {FixedPointMath} from "./libraries/FixedPointMath.sol";
 import {FundingMath} from "./libraries/FundingMath.sol";
 import {MarginMath} from "./libraries/MarginMath.sol";
+import {MarketAccrual} from "./libraries/MarketAccrual.sol";
 import {MarketList} from "./libraries/MarketList.sol";
 import {PositionMath} from "./libraries/PositionMath.sol";
 import {PricingMath} from "./libraries/PricingMath.sol";
 
 /// @title PerpEngine
 /// @notice Trading in cross-margin accounts against the liquidity vault (SPEC §3–5): every trade accrues the
-///         market, settles the position's funding, fills at the average premium before/after, settles fees and
-///         realised PnL into collateral, then checks caps and margin.
+///         market, settles the position's funding, fills at the exact average of the clamped premium over its skew
+///         path, settles fees and realised PnL into collateral, then checks caps and margin.
 /// @dev Shape of `trade`: checks → accrue → compute → write storage → emit → move collateral (the vault is a
 ///      trusted internal ledger) → post-trade margin check (a view).
 contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
@@ -30,31 +31,44 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
     /// @dev Largest backing ratio the admin may set.
     uint256 private constant MAX_BACKING_RATIO = 2e18;
 
+    /// @dev Bounds of the skew-to-cash ratio: a market's net skew may never be worth more than the vault's cash.
+    uint256 private constant MIN_SKEW_CASH_RATIO = 0.01e18;
+    uint256 private constant MAX_SKEW_CASH_RATIO = 1e18;
+
     /// @dev Largest share of trading fees the admin may send to the insurance fund.
     uint256 private constant MAX_INSURANCE_FEE_SHARE = 0.5e18;
 
-    address private _liquidityVault;
-    address private _liquidationEngine;
-    address private _insuranceFund;
+    /// @dev Largest |size| one trade may take: twice the largest open-interest cap (a flip from one cap to the other).
+    int256 private constant MAX_TRADE_SIZE = 2e36;
+
+    /// @dev How a trade is executed: a trader's own (slippage bound, fee, checks), a forced close for the liquidation
+    ///      engine (bounded by its own impact from the fair premium; with or without the trading fee), or an ADL close
+    ///      at a fixed price.
+    enum Mode {
+        Trade,
+        Forced,
+        ForcedWithFee,
+        Adl
+    }
 
     /// @dev What one trade computes before it writes.
     struct Fill {
         uint256 oraclePrice;
         uint256 price;
         uint256 fee;
+        int256 sizeDelta;
         int256 fundingOwed;
         int256 realisedPnl;
         int256 oldSize;
         int256 newSize;
         int256 newOpenNotional;
-        int256 premiumBefore;
-        int256 premiumAfter;
     }
 
     /// @param vault_ The collateral vault (this engine must be one of its balance managers and its guard).
     /// @param owner_ The admin.
     constructor(ICollateralVault vault_, address owner_) Ownable(owner_) AccountMargin(vault_) {
         if (address(vault_) == address(0)) revert ZeroAddress();
+        _vaultRisk = VaultRisk({backingRatio: 1e18, skewCashRatio: 1e18});
     }
 
     // ------------------------------------------------------------------ trading
@@ -86,29 +100,46 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         return _trade(account, marketId, -int256(_record(account, marketId).size), acceptablePrice);
     }
 
-    /// @notice Accrue funding and advance the fair price of a market (anyone may call).
+    /// @notice Accrue funding and advance the fair premium of a market (anyone may call).
     /// @param marketId The market.
     function accrue(uint256 marketId) external nonReentrant {
         _requireMarket(marketId);
         _accrue(marketId, _oraclePrice(marketId));
     }
 
-    /// @notice Reduce or close `account`'s position for the liquidation engine: fills with skew impact like any
-    ///         trade (slippage is the account's loss), without a slippage bound, trading fee or margin check, and
-    ///         whatever the market's pause or breaker state. Collateral may go negative (bad debt).
-    /// @param account The account being liquidated.
-    /// @param marketId The market.
-    /// @param sizeDelta A reduction of the position (opposite sign, at most its size).
-    /// @return fillPrice The fill price.
-    /// @return notionalClosed |sizeDelta| × fillPrice, rounded up.
-    function closeForLiquidation(address account, uint256 marketId, int256 sizeDelta)
+    /// @inheritdoc IPerpEngine
+    function forcedClose(address account, uint256 marketId, int256 sizeDelta, bool chargeFee)
         external
         nonReentrant
-        returns (uint256 fillPrice, uint256 notionalClosed)
+        returns (int256 sizeClosed, uint256 fillPrice, uint256 notionalClosed, uint256 fee)
     {
         _requireLiquidationReduction(account, marketId, sizeDelta);
-        fillPrice = _execute(account, marketId, sizeDelta, sizeDelta > 0 ? type(uint256).max : 0, true, 0);
-        notionalClosed = MarginMath.notionalUp(sizeDelta, fillPrice);
+        Fill memory f = _execute(
+            account,
+            marketId,
+            sizeDelta,
+            sizeDelta > 0 ? type(uint256).max : 0,
+            chargeFee ? Mode.ForcedWithFee : Mode.Forced,
+            0
+        );
+        sizeClosed = f.sizeDelta;
+        fillPrice = f.price;
+        fee = f.fee;
+        if (sizeClosed != 0) notionalClosed = MarginMath.notionalUp(sizeClosed, fillPrice);
+    }
+
+    /// @inheritdoc IPerpEngine
+    function quoteForcedClose(uint256 marketId, int256 sizeDelta)
+        external
+        view
+        returns (int256 sizeClosed, uint256 fillPrice)
+    {
+        _requireMarket(marketId);
+        if (sizeDelta == 0) revert ZeroSizeDelta();
+        uint256 oraclePrice = _oraclePrice(marketId);
+        int256 skew = _state[marketId].skew;
+        sizeClosed = _fitted(marketId, oraclePrice, skew, _fairPremiumNow(marketId), sizeDelta);
+        if (sizeClosed != 0) fillPrice = _fill(marketId, oraclePrice, skew, sizeClosed);
     }
 
     /// @notice Reduce `account`'s position at `price` for auto-deleveraging (liquidation engine only): no fee, no
@@ -120,7 +151,7 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
     ///        victim's profit never turns into a loss).
     function closeForAdl(address account, uint256 marketId, int256 sizeDelta, uint256 price) external nonReentrant {
         _requireLiquidationReduction(account, marketId, sizeDelta);
-        _execute(account, marketId, sizeDelta, 0, true, price);
+        _execute(account, marketId, sizeDelta, 0, Mode.Adl, price);
     }
 
     function _requireLiquidationReduction(address account, uint256 marketId, int256 sizeDelta) private view {
@@ -140,33 +171,43 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
             revert NotAccountOrOperator(msg.sender, account);
         }
         if (sizeDelta == 0) revert ZeroSizeDelta();
+        if (sizeDelta > MAX_TRADE_SIZE || sizeDelta < -MAX_TRADE_SIZE) {
+            revert SizeDeltaTooLarge(sizeDelta, uint256(MAX_TRADE_SIZE));
+        }
         _requireMarket(marketId);
-        return _execute(account, marketId, sizeDelta, acceptablePrice, false, 0);
+        return _execute(account, marketId, sizeDelta, acceptablePrice, Mode.Trade, 0).price;
     }
 
-    /// @dev The trade itself. A liquidation or ADL close (checked by the caller to be a reduction) pays no trading
-    ///      fee; an ADL close fills at `fixedPrice` instead of the skew-priced fill.
+    /// @dev The trade itself. A forced close may fill less than asked (see `_fitForcedClose`; nothing when nothing
+    ///      fits); a forced close without fee and an ADL close pay no trading fee; an ADL close fills at `fixedPrice`.
     function _execute(
         address account,
         uint256 marketId,
         int256 sizeDelta,
         uint256 acceptablePrice,
-        bool liquidation,
+        Mode mode,
         uint256 fixedPrice
-    ) private returns (uint256) {
+    ) private returns (Fill memory f) {
         address counterparty = _liquidityVault;
         if (counterparty == address(0)) revert LiquidityVaultNotSet();
 
-        Fill memory f;
         f.oraclePrice = _oraclePrice(marketId);
         PositionRecord storage pos = _record(account, marketId);
         f.oldSize = pos.size;
         bool reducing = f.oldSize != 0 && (f.oldSize > 0) != (sizeDelta > 0)
             && FixedPointMath.abs(sizeDelta) <= FixedPointMath.abs(f.oldSize);
         MarketState storage s = _checkAndAccrue(f, marketId, reducing);
-        if (fixedPrice != 0) f.price = fixedPrice;
-        else _price(f, marketId, s.skew, sizeDelta, acceptablePrice);
-        if (liquidation) f.fee = 0;
+        if (mode == Mode.Adl) {
+            f.price = fixedPrice;
+        } else {
+            if (mode != Mode.Trade) {
+                sizeDelta = _fitForcedClose(account, marketId, s, f.oraclePrice, sizeDelta);
+                if (sizeDelta == 0) return f;
+            }
+            _price(f, marketId, s.skew, sizeDelta, acceptablePrice);
+            if (mode == Mode.Forced) f.fee = 0;
+        }
+        f.sizeDelta = sizeDelta;
         f.fundingOwed = FundingMath.owedCeil(f.oldSize, s.fundingIndex - pos.lastFundingIndex);
         (f.newSize, f.newOpenNotional, f.realisedPnl) =
             PositionMath.applyTrade(f.oldSize, pos.openNotional, sizeDelta, f.price);
@@ -178,24 +219,52 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
 
         _settleCash(account, counterparty, f);
         if (!reducing) _checkAfterIncrease(account, marketId, s, f);
-        else if (!liquidation && f.newSize == 0) _requireNotBankruptWhenFlat(account);
-        return f.price;
+        else if (mode == Mode.Trade) _checkAfterReduction(account, marketId, f);
     }
 
-    /// @dev Checks a trade that is not a pure reduction against the pause and the breakers, then accrues the market.
-    ///      The premium and funding rate at the skew before the trade serve the breaker check, the accrual and the
-    ///      fill (`f.premiumBefore`), so each is computed once.
+    /// @dev Checks a trade that is not a pure reduction against the pause and the oracle-move breaker, then accrues
+    ///      the market. The funding breaker and the caps are judged after the trade (`_checkAfterIncrease`).
     function _checkAndAccrue(Fill memory f, uint256 marketId, bool reducing) private returns (MarketState storage s) {
         s = _state[marketId];
-        int256 premium = _premium(marketId, s.skew);
-        f.premiumBefore = premium;
-        bool due = _accrualDue(s);
-        int256 rate = !reducing || due ? _rate(_params[marketId], premium) : int256(0);
         if (!reducing) {
             if (isReduceOnly(marketId)) revert MarketReduceOnly(marketId);
-            _requireBreakersClear(marketId, f.oraclePrice, _referenceNow(marketId, f.oraclePrice), rate);
+            _requireOracleBreakerClear(marketId, f.oraclePrice, _referenceNow(marketId, f.oraclePrice));
         }
-        if (due) _accrueAt(marketId, s, f.oraclePrice, premium, rate);
+        if (MarketAccrual.due(s)) {
+            StoredParams storage p = _params[marketId];
+            int256 premium = MarketAccrual.premium(p, s.skew);
+            MarketAccrual.accrueAt(
+                s, p, _breakerState[marketId], marketId, f.oraclePrice, premium, MarketAccrual.rate(p, premium)
+            );
+        }
+    }
+
+    /// @dev A forced close fills on the live skew like any trade, but only as far as its fill stays within the
+    ///      account's own close impact measured from the fair premium (the premium behind the liquidation trigger):
+    ///      the bound is the fill the whole close would get from the skew whose premium is the fair premium. Beyond
+    ///      it, only what fits closes (`PricingMath.fitForcedClose`) and the rest waits; nothing beyond the bound is
+    ///      booked to the counterparty, so trades around a forced close cannot worsen its price.
+    function _fitForcedClose(address account, uint256 marketId, MarketState storage s, uint256 oraclePrice, int256 delta)
+        private
+        returns (int256 fitted)
+    {
+        fitted = _fitted(marketId, oraclePrice, s.skew, s.fairPremium, delta);
+        if (fitted != delta) emit ForcedCloseBounded(account, marketId, delta, fitted);
+    }
+
+    /// @dev The part of a forced close of `delta` that fits its bound at `skew`, given the fair premium.
+    function _fitted(uint256 marketId, uint256 oraclePrice, int256 skew, int256 fairPremium, int256 delta)
+        private
+        view
+        returns (int256)
+    {
+        StoredParams storage p = _params[marketId];
+        uint256 scale = p.skewScale;
+        uint256 maxPremium = p.maxPremium;
+        int256 fairSkew = FixedPointMath.mulDivTrunc(fairPremium, int256(scale), WAD);
+        uint256 bound = PricingMath.fillPrice(oraclePrice, fairSkew, delta, scale, maxPremium);
+        uint256 size = PricingMath.fitForcedClose(oraclePrice, skew, delta, bound, scale, maxPremium);
+        return delta > 0 ? int256(size) : -int256(size);
     }
 
     /// @dev A voluntary close may not leave an account flat with negative collateral: its equity is ≤ 0, so it is
@@ -212,8 +281,7 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         view
     {
         StoredParams storage p = _params[marketId];
-        f.premiumAfter = PricingMath.premium(skew + sizeDelta, p.skewScale, p.maxPremium);
-        f.price = PricingMath.fillPrice(f.oraclePrice, f.premiumBefore, f.premiumAfter, sizeDelta > 0);
+        f.price = PricingMath.fillPrice(f.oraclePrice, skew, sizeDelta, p.skewScale, p.maxPremium);
         if (sizeDelta > 0 ? f.price > acceptablePrice : f.price < acceptablePrice) {
             revert SlippageExceeded(f.price, acceptablePrice);
         }
@@ -236,13 +304,10 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
             s.sumOpenNotional = sumOpenNotional;
         }
         {
-            (uint256 oldLong, uint256 oldShort) = _sides(f.oldSize);
-            (uint256 newLong, uint256 newShort) = _sides(f.newSize);
             int128 skew = (int256(s.skew) + sizeDelta).toInt128();
-            uint128 openInterestLong = (s.openInterestLong + newLong - oldLong).toUint128();
+            uint128 openInterestLong = (s.openInterestLong + _longSide(f.newSize) - _longSide(f.oldSize)).toUint128();
             s.skew = skew;
             s.openInterestLong = openInterestLong;
-            s.openInterestShort = (s.openInterestShort + newShort - oldShort).toUint128();
         }
         int128 size = f.newSize.toInt128();
         int128 openNotional = f.newOpenNotional.toInt128();
@@ -251,9 +316,12 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         pos.lastFundingIndex = index;
     }
 
-    function _sides(int256 size) private pure returns (uint256 longSize, uint256 shortSize) {
-        if (size >= 0) return (uint256(size), 0);
-        return (0, uint256(-size));
+    function _longSide(int256 size) private pure returns (uint256) {
+        return size > 0 ? uint256(size) : 0;
+    }
+
+    function _shortSide(int256 size) private pure returns (uint256) {
+        return size < 0 ? uint256(-size) : 0;
     }
 
     /// @dev Adds `marketId` to the account's market list when a position opens (in its first free entry, which
@@ -299,39 +367,72 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         _vault.transferBalanceAllowingDebt(_liquidityVault, _insuranceFund, amount);
     }
 
-    /// @dev Caps, position minimum, tier ceiling and initial margin after a trade that opens or increases.
+    /// @dev After a trade that opens, increases or flips: the caps, each refusing only a trade that increases what it
+    ///      caps (a side's open interest; |skew| for maxSkew, the funding breaker and the skew-to-cash limit), then the
+    ///      position minimum, the tier ceiling and initial margin with every position valued at the worse of its exit
+    ///      and fair price.
     function _checkAfterIncrease(address account, uint256 marketId, MarketState storage s, Fill memory f)
         private
         view
     {
         StoredParams storage p = _params[marketId];
         uint256 cap = p.maxOpenInterest;
-        if (s.openInterestLong > cap) revert OpenInterestCapExceeded(marketId, s.openInterestLong, cap);
-        if (s.openInterestShort > cap) revert OpenInterestCapExceeded(marketId, s.openInterestShort, cap);
-        uint256 absSkew = FixedPointMath.abs(s.skew);
-        if (absSkew > p.maxSkew) revert MaxSkewExceeded(marketId, absSkew, p.maxSkew);
+        uint256 openInterestLong = s.openInterestLong;
+        int256 skewAfter = s.skew;
+        if (_longSide(f.newSize) > _longSide(f.oldSize) && openInterestLong > cap) {
+            revert OpenInterestCapExceeded(marketId, openInterestLong, cap);
+        }
+        if (_shortSide(f.newSize) > _shortSide(f.oldSize)) {
+            uint256 openInterestShort = uint256(int256(openInterestLong) - skewAfter);
+            if (openInterestShort > cap) revert OpenInterestCapExceeded(marketId, openInterestShort, cap);
+        }
+        uint256 absSkew = FixedPointMath.abs(skewAfter);
+        if (absSkew > FixedPointMath.abs(skewAfter - f.sizeDelta)) {
+            if (absSkew > p.maxSkew) revert MaxSkewExceeded(marketId, absSkew, p.maxSkew);
+            _requireFundingBreakerClear(marketId, PricingMath.premium(skewAfter, p.skewScale, p.maxPremium));
+            _requireSkewWithinCash(marketId, absSkew, f.oraclePrice);
+        }
 
-        // The mark at the new skew: the premium after the trade, already computed for the fill.
-        uint256 mark = PricingMath.markPriceDown(f.oraclePrice, f.premiumAfter);
-        uint256 notional = MarginMath.notionalUp(f.newSize, mark);
+        uint256 notional = MarginMath.notionalUp(f.newSize, f.oraclePrice);
         uint256 positionIm = MarginMath.initialMarginUp(notional, _tierWithin(marketId, notional).maxLeverage);
         if (positionIm < p.minPositionMargin) revert PositionBelowMinimumMargin(positionIm, p.minPositionMargin);
 
-        AccountMarginSummary memory m =
-            _margin(account, _vault.collateralOf(account), false, marketId, f.oraclePrice, mark);
+        AccountMarginSummary memory m = _margin(account, _vault.collateralOf(account), true, marketId, f.oraclePrice);
         if (m.equity < int256(m.initialMargin)) revert InsufficientMargin(m.equity, m.initialMargin);
+    }
+
+    /// @dev After a voluntary reduction: a partial one may not leave less than the minimum position margin (close in
+    ///      full instead); a full one may not leave the account flat with negative collateral.
+    function _checkAfterReduction(address account, uint256 marketId, Fill memory f) private view {
+        if (f.newSize == 0) return _requireNotBankruptWhenFlat(account);
+        uint256 notional = MarginMath.notionalUp(f.newSize, f.oraclePrice);
+        uint256 remaining = MarginMath.initialMarginUp(notional, _tierFor(marketId, notional).maxLeverage);
+        uint256 minMargin = _params[marketId].minPositionMargin;
+        if (remaining < minMargin) revert PartialCloseBelowMinimumMargin(marketId, remaining, minMargin, -f.oldSize);
+    }
+
+    /// @dev A market's net skew, valued at the oracle, may not exceed `skewCashRatio` of the liquidity vault's cash:
+    ///      its collateral less the collateral vault's total debt (the part of the balances that is not tokens), read
+    ///      in one call.
+    function _requireSkewWithinCash(uint256 marketId, uint256 absSkew, uint256 oraclePrice) private view {
+        (int256 collateral, uint256 debt) = _vault.collateralAndDebt(_liquidityVault);
+        uint256 cash = collateral > int256(debt) ? uint256(collateral - int256(debt)) : 0;
+        uint256 limit = FixedPointMath.mulDivDown(cash, _vaultRisk.skewCashRatio, WAD);
+        uint256 notional = MarginMath.notionalUp(int256(absSkew), oraclePrice);
+        if (notional > limit) revert SkewAboveCashLimit(marketId, notional, limit);
     }
 
     // ------------------------------------------------------------------ withdraw guard
 
-    /// @notice Free collateral of `account`: max(0, min(collateral, equity − Σ IM)) at mark prices.
+    /// @notice Free collateral of `account`: max(0, min(collateral, equity − Σ IM)), every position at the worse of
+    ///         its exit and fair price (a market whose oracle fails at its worst case within the breaker band).
     /// @dev A flat account reads no oracle, so it can always withdraw.
     /// @param account The margin account.
     /// @param collateral Its collateral as the vault sees it.
     /// @return withdrawable 18-decimal USD.
     function withdrawableUsd(address account, int256 collateral) external view returns (uint256) {
         if (_marketList(account) == 0) return collateral > 0 ? uint256(collateral) : 0;
-        return _margin(account, collateral, false, NO_MARKET, 0, 0).withdrawable;
+        return _margin(account, collateral, true, NO_MARKET, 0).withdrawable;
     }
 
     // ------------------------------------------------------------------ wiring
@@ -349,8 +450,17 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
     /// @param ratio 18 decimals.
     function setBackingRatio(uint256 ratio) external onlyOwner {
         _checkBounds("backingRatio", ratio, 0, MAX_BACKING_RATIO);
-        _backingRatio = ratio;
+        _vaultRisk.backingRatio = uint64(ratio);
         emit BackingRatioSet(ratio);
+    }
+
+    /// @notice Set the most a market's |skew| × oracle may be after a trade that increases |skew|, as a fraction of
+    ///         the liquidity vault's cash (1 % to 100 %).
+    /// @param ratio 18 decimals.
+    function setSkewCashRatio(uint256 ratio) external onlyOwner {
+        _checkBounds("skewCashRatio", ratio, MIN_SKEW_CASH_RATIO, MAX_SKEW_CASH_RATIO);
+        _vaultRisk.skewCashRatio = uint64(ratio);
+        emit SkewCashRatioSet(ratio);
     }
 
     /// @notice Set the liquidation engine, the only caller of `closeForLiquidation` (once).

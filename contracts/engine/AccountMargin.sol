@@ -6,42 +6,21 @@ import {AccountMargin as AccountMarginSummary, Position, Tier} from "../interfac
 import {FixedPointMath} from "../libraries/FixedPointMath.sol";
 import {FundingMath} from "../libraries/FundingMath.sol";
 import {MarginMath} from "../libraries/MarginMath.sol";
-import {MAX_TIERS} from "./MarketParamsValidator.sol";
 import {MarketList} from "../libraries/MarketList.sol";
 import {PositionMath} from "../libraries/PositionMath.sol";
 import {CircuitBreakers} from "./CircuitBreakers.sol";
+import {MAX_TIERS} from "./MarketParamsValidator.sol";
+import {HOME, PositionRecord} from "./PerpStorage.sol";
 
 /// @title AccountMargin
-/// @notice Positions of cross-margin accounts and their margin (SPEC §5): equity, IM, MM, utilisation,
-///         withdrawable and the liquidation price. Loops run over an account's own markets only, bounded by
-///         maxPositionsPerAccount.
+/// @notice Positions of cross-margin accounts and their margin (SPEC §5): equity, IM, MM, utilisation and
+///         withdrawable (the liquidation price is the lens's: `LiquidationPriceSearch`). Loops run over an account's
+///         own markets only, bounded by maxPositionsPerAccount.
 abstract contract AccountMargin is CircuitBreakers {
-    /// @dev Largest price the liquidation-price search tries (2^128 wei, far above any real price).
-    uint256 private constant MAX_SEARCH_PRICE = 1 << 128;
     /// @dev "No market's oracle price is known yet" for `_margin`.
     uint256 internal constant NO_MARKET = type(uint256).max;
 
-    /// @dev Key of an account's home record in `_positions`; never a market id (those are below MAX_MARKETS).
-    uint256 internal constant HOME = MAX_MARKETS;
-
     ICollateralVault internal immutable _vault;
-
-    /// @dev A position as stored: `Position` (size and cost basis in one slot, the funding checkpoint in the next)
-    ///      and, in an account's home record only, the account's market list (see MarketList) beside the
-    ///      checkpoint. Whichever position an account opens while its home record is free goes there, so an
-    ///      account's first position writes two slots from zero, not three; after the home position closes, the
-    ///      checkpoint keeps that slot non-zero (unless the market's funding index was exactly 0), so the next
-    ///      position stored there writes from zero only its size and cost basis. Every other position is keyed by
-    ///      its market id.
-    struct PositionRecord {
-        int128 size;
-        int128 openNotional;
-        int128 lastFundingIndex;
-        uint128 markets;
-    }
-
-    /// @dev Positions by account and key: a market id, or HOME.
-    mapping(address account => mapping(uint256 key => PositionRecord)) internal _positions;
 
     /// @dev One position valued at a price.
     struct PositionValue {
@@ -58,19 +37,34 @@ abstract contract AccountMargin is CircuitBreakers {
 
     // ------------------------------------------------------------------ valuation
 
-    /// @dev Values the position `pos` in `marketId` at the mark (atFair = false) or fair price; `mark` is the
-    ///      market's mark price at `oraclePrice`.
+    /// @dev Values the position `pos` in `marketId`. The liquidation trigger (`credit` false) values it at the fair
+    ///      price. What is credited to the account (`credit` true: the initial-margin check after a trade, the
+    ///      withdrawable amount) values it at the worse for the account of its exit price (the fill closing it would
+    ///      get now) and the fair price, so neither its own price impact nor someone else's push counts; a market
+    ///      whose oracle fails (`oracleOk` false) is valued at its last good price moved against the position by the
+    ///      oracle-move breaker band, without funding since its last accrual.
     function _valuePosition(
         PositionRecord storage pos,
         uint256 marketId,
-        bool atFair,
+        bool credit,
         uint256 oraclePrice,
-        uint256 mark
+        bool oracleOk
     ) internal view returns (PositionValue memory v) {
-        uint256 price = atFair ? _fairNow(marketId, mark) : mark;
         int256 size = pos.size;
+        uint256 price;
+        int256 index = _state[marketId].fundingIndex;
+        if (!oracleOk) {
+            price = _fallbackPrice(marketId, size < 0);
+        } else {
+            price = _fairNow(marketId, oraclePrice);
+            if (credit) {
+                uint256 exit = _fill(marketId, oraclePrice, _state[marketId].skew, -size);
+                if (size > 0 ? exit < price : exit > price) price = exit;
+            }
+            index = _pendingIndex(marketId, oraclePrice);
+        }
         v.pnl = PositionMath.pnlFloor(size, pos.openNotional, price);
-        v.fundingOwed = FundingMath.owedCeil(size, _pendingIndex(marketId, oraclePrice) - pos.lastFundingIndex);
+        v.fundingOwed = FundingMath.owedCeil(size, index - pos.lastFundingIndex);
         v.notional = MarginMath.notionalUp(size, price);
         Tier memory tier = _tierFor(marketId, v.notional);
         v.initialMargin = MarginMath.initialMarginUp(v.notional, tier.maxLeverage);
@@ -116,17 +110,14 @@ abstract contract AccountMargin is CircuitBreakers {
         }
     }
 
-    /// @dev The margin summary of `account` with `collateral`, valued at mark or fair prices. The oracle and mark
-    ///      prices of `knownMarket` (NO_MARKET for none) are `knownOracle` and `knownMark`, already computed by the
-    ///      caller.
-    function _margin(
-        address account,
-        int256 collateral,
-        bool atFair,
-        uint256 knownMarket,
-        uint256 knownOracle,
-        uint256 knownMark
-    ) internal view returns (AccountMarginSummary memory m) {
+    /// @dev The margin summary of `account` with `collateral`: the liquidation trigger's (`credit` false: fair prices,
+    ///      every oracle must answer) or what is credited (`credit` true: see `_valuePosition`). The oracle price of
+    ///      `knownMarket` (NO_MARKET for none) is `knownOracle`, already read by the caller.
+    function _margin(address account, int256 collateral, bool credit, uint256 knownMarket, uint256 knownOracle)
+        internal
+        view
+        returns (AccountMarginSummary memory m)
+    {
         m.collateral = collateral;
         int256 equity = collateral;
         uint256 list = _marketList(account);
@@ -134,12 +125,12 @@ abstract contract AccountMargin is CircuitBreakers {
             if (rest & 0xff == 0) continue;
             uint256 id = (rest & 0xff) - 1;
             uint256 oraclePrice = knownOracle;
-            uint256 mark = knownMark;
+            bool ok = true;
             if (id != knownMarket) {
-                oraclePrice = _oraclePrice(id);
-                mark = _markPrice(id, oraclePrice);
+                if (credit) (ok, oraclePrice) = _tryOraclePrice(id);
+                else oraclePrice = _oraclePrice(id);
             }
-            PositionValue memory v = _valuePosition(_record(account, id, list), id, atFair, oraclePrice, mark);
+            PositionValue memory v = _valuePosition(_record(account, id, list), id, credit, oraclePrice, ok);
             equity += v.pnl - v.fundingOwed;
             m.initialMargin += v.initialMargin;
             m.maintenanceMargin += v.maintenanceMargin;
@@ -185,14 +176,15 @@ abstract contract AccountMargin is CircuitBreakers {
         return PositionMath.pnlFloor(pos.size, pos.openNotional, _markPrice(marketId, _oraclePrice(marketId)));
     }
 
-    /// @notice Margin summary valued at mark prices (what opening and withdrawing use).
+    /// @notice Margin summary with each position at the worse of its exit and fair price (what opening and
+    ///         withdrawing use); a market whose oracle fails counts at its worst case within the breaker band.
     function accountMargin(address account) external view returns (AccountMarginSummary memory) {
-        return _margin(account, _vault.collateralOf(account), false, NO_MARKET, 0, 0);
+        return _margin(account, _vault.collateralOf(account), true, NO_MARKET, 0);
     }
 
     /// @notice Margin summary valued at fair prices (what liquidation uses).
     function accountMarginAtFair(address account) external view returns (AccountMarginSummary memory) {
-        return _margin(account, _vault.collateralOf(account), true, NO_MARKET, 0, 0);
+        return _margin(account, _vault.collateralOf(account), false, NO_MARKET, 0);
     }
 
     /// @notice One position valued at the fair price: PnL minus unsettled funding, and its maintenance margin.
@@ -200,84 +192,13 @@ abstract contract AccountMargin is CircuitBreakers {
         _requireMarket(marketId);
         PositionRecord storage pos = _record(account, marketId);
         if (pos.size == 0) return (0, 0);
-        uint256 oraclePrice = _oraclePrice(marketId);
-        PositionValue memory v = _valuePosition(pos, marketId, true, oraclePrice, _markPrice(marketId, oraclePrice));
+        PositionValue memory v = _valuePosition(pos, marketId, false, _oraclePrice(marketId), true);
         return (v.pnl - v.fundingOwed, v.maintenanceMargin);
     }
 
     /// @notice equity − Σ MM at fair prices; the account is liquidatable when this is negative.
     function maintenanceMargin(address account) external view returns (int256) {
-        AccountMarginSummary memory m = _margin(account, _vault.collateralOf(account), true, NO_MARKET, 0, 0);
+        AccountMarginSummary memory m = _margin(account, _vault.collateralOf(account), false, NO_MARKET, 0);
         return m.equity - int256(m.maintenanceMargin);
-    }
-
-    /// @notice The fair price of `marketId` at which `account`'s maintenance margin turns negative, the other
-    ///         positions held at their current fair prices. For a long: the highest price P with
-    ///         maintenance margin < 0 (at P + 1 it is ≥ 0); for a short: the lowest (at P − 1 it is ≥ 0).
-    ///         0 when no positive price makes the account liquidatable, or when there is no position.
-    /// @dev Exact by construction: it searches the integer price with the same integer steps as the margin
-    ///      check (doubling to bracket, then bisection: at most ~256 evaluations, no external calls in the loop).
-    function liquidationPrice(address account, uint256 marketId) external view returns (uint256) {
-        _requireMarket(marketId);
-        uint256 list = _marketList(account);
-        PositionRecord storage pos = _record(account, marketId, list);
-        int256 size = pos.size;
-        if (size == 0) return 0;
-        int256 base = _vault.collateralOf(account) - pos.openNotional;
-        for (uint256 rest = list; rest != 0; rest >>= 8) {
-            if (rest & 0xff == 0) continue;
-            uint256 id = (rest & 0xff) - 1;
-            uint256 oraclePrice = _oraclePrice(id);
-            PositionValue memory v =
-                _valuePosition(_record(account, id, list), id, true, oraclePrice, _markPrice(id, oraclePrice));
-            if (id == marketId) {
-                base -= v.fundingOwed;
-            } else {
-                base += v.pnl - v.fundingOwed - int256(v.maintenanceMargin);
-            }
-        }
-        return _searchLiquidationPrice(base, size, _tierList(marketId));
-    }
-
-    /// @dev f(P) = base + floor(size × P) − MM(notional(size, P)); liquidatable when f(P) < 0.
-    function _maintenanceAt(int256 base, int256 size, Tier[] memory tiers, uint256 price)
-        private
-        pure
-        returns (int256)
-    {
-        uint256 notional = MarginMath.notionalUp(size, price);
-        uint256 last = tiers.length - 1;
-        uint256 mmr = tiers[last].mmr;
-        for (uint256 i; i < last; ++i) {
-            if (notional <= tiers[i].upToNotional) {
-                mmr = tiers[i].mmr;
-                break;
-            }
-        }
-        int256 value = FixedPointMath.mulDivFloor(size, int256(price), WAD);
-        return base + value - int256(MarginMath.maintenanceMarginUp(notional, mmr));
-    }
-
-    function _searchLiquidationPrice(int256 base, int256 size, Tier[] memory tiers) private pure returns (uint256) {
-        bool isLong = size > 0;
-        // A long is liquidatable at low prices, a short at high ones. `bad` is a price where f < 0,
-        // `good` one where f >= 0; the search keeps |bad − good| shrinking until they are adjacent.
-        uint256 probe = 1;
-        bool badAtProbe = _maintenanceAt(base, size, tiers, probe) < 0;
-        if (isLong && !badAtProbe) return 0;
-        if (!isLong && badAtProbe) return 1;
-        while (probe < MAX_SEARCH_PRICE && (_maintenanceAt(base, size, tiers, probe) < 0) == badAtProbe) {
-            probe <<= 1;
-        }
-        if ((_maintenanceAt(base, size, tiers, probe) < 0) == badAtProbe) return isLong ? probe : 0;
-        uint256 lo = probe >> 1; // same state as at 1
-        uint256 hi = probe; // the other state
-        while (hi - lo > 1) {
-            uint256 mid = lo + (hi - lo) / 2;
-            if ((_maintenanceAt(base, size, tiers, mid) < 0) == badAtProbe) lo = mid;
-            else hi = mid;
-        }
-        // Long: lo is the highest bad price. Short: hi is the lowest bad price.
-        return isLong ? lo : hi;
     }
 }

@@ -1,39 +1,33 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-
-import {BreakerParams, BreakerState} from "../interfaces/PerpTypes.sol";
-import {FairPriceMath} from "../libraries/FairPriceMath.sol";
+import {BreakerParams} from "../interfaces/PerpTypes.sol";
 import {FixedPointMath} from "../libraries/FixedPointMath.sol";
+import {MarketAccrual} from "../libraries/MarketAccrual.sol";
 import {MarketAccounting} from "./MarketAccounting.sol";
+import {StoredParams} from "./PerpStorage.sol";
 
 /// @title CircuitBreakers
-/// @notice SPEC §9: a market goes reduce-only while its oracle has moved more than `maxOracleMove` against a slow
-///         reference price, or while |funding rate| exceeds `maxFundingRate`; it reopens when the condition clears
-///         or the admin re-anchors the reference.
+/// @notice SPEC §9: while its oracle has moved more than `maxOracleMove` against a slow reference price, a market
+///         takes only trades that reduce the trader's own position; it reopens when the condition clears or the admin
+///         re-anchors the reference. The funding breaker refuses a trade that increases |skew| to a skew whose hourly
+///         funding rate exceeds `maxFundingRate`: judged after the trade, it caps the skew opens can reach, never a
+///         trade that leaves |skew| where it was or lower, so no one can freeze a market by tripping it.
 /// @dev The reference is an EMA of the oracle price with time constant `window`, advanced lazily on every accrual
 ///      with the same weight function as the fair price. A sudden jump leaves the reference behind for about one
 ///      window, which trips the breaker; a slow drift moves the reference with it. Nothing is latched in storage
 ///      by a failing trade (a revert would undo it): the condition is evaluated on every opening trade.
 abstract contract CircuitBreakers is MarketAccounting {
-    using SafeCast for uint256;
-
-    /// @dev Defaults from SPEC §9: 15 % within 1 h; funding beyond ±0.5 % per 8 h (0.0625 % per hour).
-    uint64 internal constant DEFAULT_MAX_ORACLE_MOVE = 0.15e18;
-    uint32 internal constant DEFAULT_BREAKER_WINDOW = 1 hours;
-    uint64 internal constant DEFAULT_MAX_BREAKER_FUNDING = 0.000625e18;
-
-    /// @dev The thresholds (BreakerParams) are stored in each market's StoredParams (see MarketConfig).
-    mapping(uint256 marketId => BreakerState) internal _breakerState;
-
     /// @notice Set a market's circuit-breaker thresholds.
     /// @param marketId The market.
     /// @param params maxOracleMove in [1 %, 50 %], window in [5 min, 1 day], maxFundingRate (hourly) in (0, 10 %].
     function setCircuitBreaker(uint256 marketId, BreakerParams calldata params) external onlyOwner {
         _requireMarket(marketId);
-        _validator.validateBreaker(params);
-        _storeBreakerParams(marketId, params);
+        _validator.validateBreaker(params, _validator.fundingRateAtMaxSkew(marketParams(marketId)));
+        StoredParams storage p = _params[marketId];
+        p.breakerMaxOracleMove = params.maxOracleMove;
+        p.breakerMaxFundingRate = params.maxFundingRate;
+        p.breakerWindow = params.window;
         emit CircuitBreakerSet(marketId, params);
     }
 
@@ -42,8 +36,7 @@ abstract contract CircuitBreakers is MarketAccounting {
     function resetCircuitBreaker(uint256 marketId) external onlyOwner {
         _requireMarket(marketId);
         uint256 oraclePrice = _oraclePrice(marketId);
-        _breakerState[marketId] =
-            BreakerState({referencePrice: oraclePrice.toUint128(), referenceTime: uint48(block.timestamp)});
+        MarketAccrual.anchor(_breakerState[marketId], oraclePrice);
         emit CircuitBreakerReset(marketId, oraclePrice);
     }
 
@@ -54,9 +47,11 @@ abstract contract CircuitBreakers is MarketAccounting {
         return BreakerParams(p.breakerMaxOracleMove, p.breakerMaxFundingRate, p.breakerWindow);
     }
 
-    /// @notice Whether each breaker condition holds now (either makes the market reduce-only).
-    /// @return oracleMove The oracle is more than maxOracleMove away from the reference.
-    /// @return funding |current funding rate| > maxFundingRate.
+    /// @notice Whether each breaker condition holds now.
+    /// @return oracleMove The oracle is more than maxOracleMove away from the reference: only reductions of one's own
+    ///         position pass.
+    /// @return funding |current funding rate| > maxFundingRate: trades that increase |skew| are refused (they would
+    ///         end beyond the band too); trades that leave |skew| where it was or lower pass.
     /// @return referencePrice The reference price advanced to now.
     function circuitBreakerStatus(uint256 marketId)
         external
@@ -66,74 +61,40 @@ abstract contract CircuitBreakers is MarketAccounting {
         _requireMarket(marketId);
         uint256 oraclePrice = _oraclePrice(marketId);
         referencePrice = _referenceNow(marketId, oraclePrice);
-        int256 rate = _rate(_params[marketId], _premium(marketId, _state[marketId].skew));
-        (oracleMove, funding) = _breakerConditions(marketId, oraclePrice, referencePrice, rate);
+        oracleMove = _oracleMoved(marketId, oraclePrice, referencePrice);
+        funding = _fundingBeyondBand(marketId, _state[marketId].skew);
     }
 
     // ------------------------------------------------------------------ internal
 
-    function _afterMarketListed(uint256 marketId) internal virtual override {
-        super._afterMarketListed(marketId);
-        BreakerParams memory params = BreakerParams({
-            maxOracleMove: DEFAULT_MAX_ORACLE_MOVE,
-            window: DEFAULT_BREAKER_WINDOW,
-            maxFundingRate: DEFAULT_MAX_BREAKER_FUNDING
-        });
-        _storeBreakerParams(marketId, params);
-        emit CircuitBreakerSet(marketId, params);
+    /// @dev Reverts if the oracle-move breaker holds; called before a trade that is not a pure reduction. The
+    ///      reference is the one stored before this transaction's accrual moved it.
+    function _requireOracleBreakerClear(uint256 marketId, uint256 oraclePrice, uint256 referencePrice) internal view {
+        if (_oracleMoved(marketId, oraclePrice, referencePrice)) revert CircuitBreakerTripped(marketId, "oracleMove");
     }
 
-    function _storeBreakerParams(uint256 marketId, BreakerParams memory params) private {
+    /// @dev Reverts if the funding rate at `premiumAfter`, the premium after a trade that increased |skew|, is beyond
+    ///      the band.
+    function _requireFundingBreakerClear(uint256 marketId, int256 premiumAfter) internal view {
         StoredParams storage p = _params[marketId];
-        p.breakerMaxOracleMove = params.maxOracleMove;
-        p.breakerMaxFundingRate = params.maxFundingRate;
-        p.breakerWindow = params.window;
-    }
-
-    /// @dev Advances the stored reference to now at `oraclePrice` (called from every accrual), at most once per
-    ///      window / 16: the reference is an EMA of the oracle sampled at least that far apart, and reads in
-    ///      between advance it from the last sample (so busy markets do not pay a write on every trade).
-    function _afterAccrue(uint256 marketId, uint256 oraclePrice) internal override {
-        BreakerState memory b = _breakerState[marketId];
-        if (b.referencePrice != 0 && block.timestamp - b.referenceTime < _params[marketId].breakerWindow / 16) {
-            return;
+        if (FixedPointMath.abs(_rate(p, premiumAfter)) > p.breakerMaxFundingRate) {
+            revert CircuitBreakerTripped(marketId, "funding");
         }
-        _breakerState[marketId] = BreakerState({
-            referencePrice: _referenceNow(marketId, oraclePrice).toUint128(),
-            referenceTime: uint48(block.timestamp)
-        });
     }
 
-    /// @dev Reverts if a breaker condition holds; called before a trade that is not a pure reduction.
-    ///      The reference is the one stored before this transaction's accrual moved it; `rate` is the funding rate
-    ///      at the current skew.
-    function _requireBreakersClear(uint256 marketId, uint256 oraclePrice, uint256 referencePrice, int256 rate)
-        internal
-        view
-    {
-        (bool oracleMove, bool funding) = _breakerConditions(marketId, oraclePrice, referencePrice, rate);
-        if (oracleMove) revert CircuitBreakerTripped(marketId, "oracleMove");
-        if (funding) revert CircuitBreakerTripped(marketId, "funding");
-    }
-
-    /// @dev The reference as it would be after advancing to now (the oracle price itself the first time).
+    /// @dev The reference as it would be after advancing to now.
     function _referenceNow(uint256 marketId, uint256 oraclePrice) internal view returns (uint256) {
-        BreakerState memory b = _breakerState[marketId];
-        if (b.referencePrice == 0) return oraclePrice;
-        return FairPriceMath.fairPrice(
-            oraclePrice, b.referencePrice, block.timestamp - b.referenceTime, _params[marketId].breakerWindow
-        );
+        return MarketAccrual.referenceNow(_breakerState[marketId], _params[marketId], oraclePrice);
     }
 
-    function _breakerConditions(uint256 marketId, uint256 oraclePrice, uint256 referencePrice, int256 rate)
-        private
-        view
-        returns (bool oracleMove, bool funding)
-    {
-        StoredParams storage p = _params[marketId];
+    /// @dev |oracle − reference| / reference > maxOracleMove  ⟺  |oracle − ref| × 1e18 > maxMove × ref (no rounding).
+    function _oracleMoved(uint256 marketId, uint256 oraclePrice, uint256 referencePrice) private view returns (bool) {
         uint256 gap = oraclePrice > referencePrice ? oraclePrice - referencePrice : referencePrice - oraclePrice;
-        // |P − ref| / ref > maxMove  ⟺  |P − ref| × 1e18 > maxMove × ref (no rounding)
-        oracleMove = gap * WAD > uint256(p.breakerMaxOracleMove) * referencePrice;
-        funding = FixedPointMath.abs(rate) > p.breakerMaxFundingRate;
+        return gap * WAD > uint256(_params[marketId].breakerMaxOracleMove) * referencePrice;
+    }
+
+    function _fundingBeyondBand(uint256 marketId, int256 skew) private view returns (bool) {
+        StoredParams storage p = _params[marketId];
+        return FixedPointMath.abs(_rate(p, _premium(marketId, skew))) > p.breakerMaxFundingRate;
     }
 }

@@ -1,81 +1,31 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
-
 import {IPerpCounterparty} from "../interfaces/IPerpCounterparty.sol";
 import {IPerpEngine} from "../interfaces/IPerpEngine.sol";
 import {MarketPrices, MarketState} from "../interfaces/PerpTypes.sol";
-import {FairPriceMath} from "../libraries/FairPriceMath.sol";
 import {FixedPointMath} from "../libraries/FixedPointMath.sol";
 import {FundingMath} from "../libraries/FundingMath.sol";
+import {MarketAccrual} from "../libraries/MarketAccrual.sol";
 import {PricingMath} from "../libraries/PricingMath.sol";
 import {MarketConfig} from "./MarketConfig.sol";
+import {StoredParams} from "./PerpStorage.sol";
 
 /// @title MarketAccounting
-/// @notice Per-market running state: funding accrual into the cumulative index, the lazily advanced fair price,
-///         the market views, and the liquidity vault's valuation (it holds the opposite of every net skew).
-/// @dev Funding and the fair price advance together on every interaction. Over an interval the rate is the one
-///      implied by the skew held during it (skew only changes on trades, which accrue first) and the index is
-///      valued at the oracle price read at the end of the interval.
+/// @notice Per-market running state: funding accrual into the cumulative index, the lazily advanced fair premium,
+///         the last good oracle price, the market views, and the liquidity vault's valuation (it holds the opposite
+///         of every net skew) at exit prices.
+/// @dev Funding and the fair premium advance together on every interaction. Over an interval the rate and the
+///      premium are those implied by the skew held during it (skew only changes on trades, which accrue first) and
+///      the index is valued at the oracle price read at the end of the interval.
 abstract contract MarketAccounting is MarketConfig, IPerpEngine {
-    using SafeCast for uint256;
-    using SafeCast for int256;
-
     uint256 internal constant WAD = 1e18;
-
-    uint256 internal _backingRatio = 1e18;
 
     // ------------------------------------------------------------------ accrual
 
-    /// @dev Advances funding and the fair price of `marketId` to now at `oraclePrice`.
-    function _accrue(uint256 marketId, uint256 oraclePrice) internal returns (MarketState storage s) {
-        s = _state[marketId];
-        if (!_accrualDue(s)) return s;
-        int256 premium = _premium(marketId, s.skew);
-        _accrueAt(marketId, s, oraclePrice, premium, _rate(_params[marketId], premium));
-    }
-
-    /// @dev Whether `s` has time to accrue (or has never accrued).
-    function _accrualDue(MarketState storage s) internal view returns (bool) {
-        return block.timestamp != s.lastUpdateTime || s.fairPrice == 0;
-    }
-
-    /// @dev The accrual of a due market whose `premium` and funding `rate` at the current skew the caller has.
-    function _accrueAt(uint256 marketId, MarketState storage s, uint256 oraclePrice, int256 premium, int256 rate)
-        internal
-    {
-        uint256 elapsed = block.timestamp - s.lastUpdateTime;
-        int256 index = s.fundingIndex + FundingMath.indexDelta(rate, oraclePrice, elapsed);
-        uint128 fair = _fairAfter(marketId, s.fairPrice, PricingMath.markPriceDown(oraclePrice, premium), elapsed);
-        int128 storedIndex = index.toInt128();
-        s.fairPrice = fair;
-        s.fundingIndex = storedIndex;
-        s.lastFundingRate = int64(rate);
-        s.lastUpdateTime = uint48(block.timestamp);
-        emit FundingAccrued(marketId, rate, index, elapsed);
-        _afterAccrue(marketId, oraclePrice);
-    }
-
-    /// @dev The fair price `elapsed` after `fairLast` with the mark at `mark` (the mark itself the first time).
-    function _fairAfter(uint256 marketId, uint256 fairLast, uint256 mark, uint256 elapsed)
-        private
-        view
-        returns (uint128)
-    {
-        if (fairLast == 0) return mark.toUint128();
-        return FairPriceMath.fairPrice(mark, fairLast, elapsed, _params[marketId].fairTau).toUint128();
-    }
-
-    /// @dev Called at the end of an accrual that advanced time.
-    function _afterAccrue(uint256 marketId, uint256 oraclePrice) internal virtual;
-
-    function _afterMarketListed(uint256 marketId) internal virtual override {
-        _state[marketId].lastUpdateTime = uint48(block.timestamp);
-    }
-
-    function _beforeMarketUpdate(uint256 marketId) internal override {
-        _accrue(marketId, _oraclePrice(marketId));
+    /// @dev Advances funding, the fair premium and the breaker reference of `marketId` to now at `oraclePrice`.
+    function _accrue(uint256 marketId, uint256 oraclePrice) internal {
+        MarketAccrual.accrue(_state[marketId], _params[marketId], _breakerState[marketId], marketId, oraclePrice);
     }
 
     // ------------------------------------------------------------------ pricing helpers
@@ -84,29 +34,50 @@ abstract contract MarketAccounting is MarketConfig, IPerpEngine {
         return _params[marketId].oracle.price();
     }
 
+    /// @dev The oracle price, or (false, 0) when the adapter reverts or answers 0.
+    function _tryOraclePrice(uint256 marketId) internal view returns (bool ok, uint256 price) {
+        try _params[marketId].oracle.price() returns (uint256 p) {
+            return (p != 0, p);
+        } catch {
+            return (false, 0);
+        }
+    }
+
+    /// @dev The last good price moved to its worst case within the oracle-move breaker band: up (rounded up) or down
+    ///      (rounded down).
+    function _fallbackPrice(uint256 marketId, bool up) internal view returns (uint256) {
+        uint256 last = _state[marketId].lastOraclePrice;
+        uint256 band = _params[marketId].breakerMaxOracleMove;
+        return up ? FixedPointMath.mulDivUp(last, WAD + band, WAD) : FixedPointMath.mulDivDown(last, WAD - band, WAD);
+    }
+
     function _rate(StoredParams storage p, int256 premium) internal view returns (int256) {
-        return FundingMath.fundingRate(premium, int256(uint256(p.fundingInterest)), p.fundingClamp, p.maxFundingRate);
+        return MarketAccrual.rate(p, premium);
     }
 
     function _premium(uint256 marketId, int256 skew) internal view returns (int256) {
+        return MarketAccrual.premium(_params[marketId], skew);
+    }
+
+    /// @dev The fill of a trade of `delta` at `skew` (exact integral of the clamped premium).
+    function _fill(uint256 marketId, uint256 oraclePrice, int256 skew, int256 delta) internal view returns (uint256) {
         StoredParams storage p = _params[marketId];
-        return PricingMath.premium(skew, p.skewScale, p.maxPremium);
+        return PricingMath.fillPrice(oraclePrice, skew, delta, p.skewScale, p.maxPremium);
     }
 
     /// @dev The funding index as it would be after accruing to now.
     function _pendingIndex(uint256 marketId, uint256 oraclePrice) internal view returns (int256) {
-        MarketState storage s = _state[marketId];
-        uint256 elapsed = block.timestamp - s.lastUpdateTime;
-        if (elapsed == 0) return s.fundingIndex;
-        int256 rate = _rate(_params[marketId], _premium(marketId, s.skew));
-        return s.fundingIndex + FundingMath.indexDelta(rate, oraclePrice, elapsed);
+        return MarketAccrual.pendingIndex(_state[marketId], _params[marketId], oraclePrice);
     }
 
-    /// @dev The fair price as it would be after advancing to now (mark before the first accrual).
-    function _fairNow(uint256 marketId, uint256 mark) internal view returns (uint256) {
-        MarketState storage s = _state[marketId];
-        if (s.fairPrice == 0) return mark;
-        return FairPriceMath.fairPrice(mark, s.fairPrice, block.timestamp - s.lastUpdateTime, _params[marketId].fairTau);
+    /// @dev The fair premium as it would be after advancing to now.
+    function _fairPremiumNow(uint256 marketId) internal view returns (int256) {
+        return MarketAccrual.fairPremiumNow(_state[marketId], _params[marketId]);
+    }
+
+    /// @dev fair = oracle × (1 + fair premium now), rounded down: the price liquidation is judged at.
+    function _fairNow(uint256 marketId, uint256 oraclePrice) internal view returns (uint256) {
+        return PricingMath.markPriceDown(oraclePrice, _fairPremiumNow(marketId));
     }
 
     function _markPrice(uint256 marketId, uint256 oraclePrice) internal view returns (uint256) {
@@ -115,21 +86,22 @@ abstract contract MarketAccounting is MarketConfig, IPerpEngine {
 
     // ------------------------------------------------------------------ views
 
-    /// @notice The four prices, premium, funding rates, skew and open interest of a market (SPEC §3–4).
+    /// @notice The four prices, premium, fair premium, funding rates, skew and open interest of a market.
     function marketPrices(uint256 marketId) external view returns (MarketPrices memory m) {
         _requireMarket(marketId);
         MarketState storage s = _state[marketId];
         m.oraclePrice = _oraclePrice(marketId);
         m.premium = _premium(marketId, s.skew);
         m.markPrice = PricingMath.markPriceDown(m.oraclePrice, m.premium);
-        m.fairPrice = _fairNow(marketId, m.markPrice);
+        m.fairPremium = _fairPremiumNow(marketId);
+        m.fairPrice = PricingMath.markPriceDown(m.oraclePrice, m.fairPremium);
         m.lastFundingRate = s.lastFundingRate;
         m.currentFundingRate = _rate(_params[marketId], m.premium);
         m.annualisedFundingRate = FundingMath.annualised(m.currentFundingRate);
         m.fundingIndex = _pendingIndex(marketId, m.oraclePrice);
         m.skew = s.skew;
         m.openInterestLong = s.openInterestLong;
-        m.openInterestShort = s.openInterestShort;
+        m.openInterestShort = uint256(int256(uint256(s.openInterestLong)) - s.skew);
     }
 
     /// @notice A market's stored state.
@@ -141,46 +113,65 @@ abstract contract MarketAccounting is MarketConfig, IPerpEngine {
     /// @notice The fill price a trade of `sizeDelta` would get now.
     function quoteFillPrice(uint256 marketId, int256 sizeDelta) external view returns (uint256) {
         _requireMarket(marketId);
-        int256 skew = _state[marketId].skew;
-        return PricingMath.fillPrice(
-            _oraclePrice(marketId), _premium(marketId, skew), _premium(marketId, skew + sizeDelta), sizeDelta > 0
-        );
+        if (sizeDelta == 0) revert ZeroSizeDelta();
+        return _fill(marketId, _oraclePrice(marketId), _state[marketId].skew, sizeDelta);
     }
 
     /// @inheritdoc IPerpCounterparty
-    /// @dev Σ over markets of (Σ traders' cost basis − skew × mark) + (skew × index − Σ ceil(size × lastIndex)):
-    ///      the mirror of every trader's PnL at mark plus the funding they have not settled, each rounded down.
-    function counterpartyPnl() external view returns (int256 usd) {
+    /// @dev Σ over markets of (Σ traders' cost basis − the traders' net position at its exit value) + (skew × index −
+    ///      Σ ceil(size × lastIndex)): what closing every trader's position now would leave the vault, plus the
+    ///      funding traders have not settled, each rounded down. A market whose oracle fails is valued at its last
+    ///      good price moved against the vault by the oracle-move breaker band, without funding since its last
+    ///      accrual (`fallbackUsed`).
+    function counterpartyPnl() external view returns (int256 usd, bool fallbackUsed) {
         // Fees owed to the insurance fund sit in the liquidity vault's account until swept: not its value.
         usd = -int256(uint256(_globals.pendingInsuranceFees));
         uint256 count = _globals.marketCount;
         for (uint256 id; id < count; ++id) {
             MarketState storage s = _state[id];
-            if (s.skew == 0 && s.sumOpenNotional == 0 && s.sumFundingBasis == 0) continue;
-            uint256 oraclePrice = _oraclePrice(id);
-            int256 traderValue = FixedPointMath.mulDivCeil(s.skew, int256(_markPrice(id, oraclePrice)), WAD);
-            usd += s.sumOpenNotional - traderValue;
-            usd += FixedPointMath.mulDivFloor(s.skew, _pendingIndex(id, oraclePrice), WAD) - s.sumFundingBasis;
+            int256 skew = s.skew;
+            if (skew == 0 && s.sumOpenNotional == 0 && s.sumFundingBasis == 0) continue;
+            (bool ok, uint256 oraclePrice) = _tryOraclePrice(id);
+            int256 index = s.fundingIndex;
+            if (ok) {
+                index = _pendingIndex(id, oraclePrice);
+            } else {
+                fallbackUsed = true;
+                oraclePrice = _fallbackPrice(id, skew > 0);
+            }
+            StoredParams storage p = _params[id];
+            usd += s.sumOpenNotional - PricingMath.netExitValueCeil(oraclePrice, skew, p.skewScale, p.maxPremium);
+            usd += FixedPointMath.mulDivFloor(skew, index, WAD) - s.sumFundingBasis;
         }
     }
 
     /// @inheritdoc IPerpCounterparty
-    /// @dev Σ over markets of |skew| × mark × backingRatio, rounded up.
-    function requiredBacking() external view returns (uint256 usd) {
+    /// @dev Σ over markets of |skew| × oracle × backingRatio, rounded up; a market whose oracle fails counts at its
+    ///      last good price moved up by the breaker band (`fallbackUsed`).
+    function requiredBacking() external view returns (uint256 usd, bool fallbackUsed) {
         uint256 count = _globals.marketCount;
-        uint256 ratio = _backingRatio;
+        uint256 ratio = _vaultRisk.backingRatio;
         for (uint256 id; id < count; ++id) {
             int256 skew = _state[id].skew;
             if (skew == 0) continue;
-            uint256 notional = FixedPointMath.mulDivUp(
-                FixedPointMath.abs(skew), _markPrice(id, _oraclePrice(id)), WAD
-            );
+            (bool ok, uint256 oraclePrice) = _tryOraclePrice(id);
+            if (!ok) {
+                fallbackUsed = true;
+                oraclePrice = _fallbackPrice(id, true);
+            }
+            uint256 notional = FixedPointMath.mulDivUp(FixedPointMath.abs(skew), oraclePrice, WAD);
             usd += FixedPointMath.mulDivUp(notional, ratio, WAD);
         }
     }
 
     /// @notice The backing ratio (18 decimals).
     function backingRatio() external view returns (uint256) {
-        return _backingRatio;
+        return _vaultRisk.backingRatio;
+    }
+
+    /// @notice The most a market's |skew| × oracle may be after a trade that increases |skew|, as a fraction of the
+    ///         liquidity vault's cash (18 decimals).
+    function skewCashRatio() external view returns (uint256) {
+        return _vaultRisk.skewCashRatio;
     }
 }

@@ -2,7 +2,11 @@
 pragma solidity 0.8.30;
 
 import {IMarketConfig} from "../interfaces/IMarketConfig.sol";
+import {IOracleAdapter} from "../interfaces/IOracleAdapter.sol";
 import {BreakerParams, MarketParams, Tier} from "../interfaces/PerpTypes.sol";
+import {FixedPointMath} from "../libraries/FixedPointMath.sol";
+import {FundingMath} from "../libraries/FundingMath.sol";
+import {PricingMath} from "../libraries/PricingMath.sol";
 
 // Hard bounds of market parameters (SPEC §9; the table in docs/DESIGN.md).
 uint256 constant MAX_TIERS = 8;
@@ -22,6 +26,9 @@ uint256 constant MIN_BREAKER_MOVE = 0.01e18;
 uint256 constant MAX_BREAKER_MOVE = 0.5e18;
 uint256 constant MIN_BREAKER_WINDOW = 5 minutes;
 uint256 constant MAX_BREAKER_WINDOW = 1 days;
+/// @dev The oracle kind the engine refuses to list (SPEC §7 kind 3, market hours): its index jumps at every session
+///      open by a move traders can see coming, and nothing bounds trading into that jump yet.
+uint8 constant MARKET_HOURS_KIND = 3;
 
 /// @title MarketParamsValidator
 /// @notice The hard bounds of a market's parameters and tiers, and the liquidation-impact bound that ties them.
@@ -32,17 +39,58 @@ contract MarketParamsValidator {
     /// @notice A new market: its parameters, its tiers and the liquidation-impact bound between them.
     /// @param p The parameters.
     /// @param tiers The notional tiers.
-    function validateMarket(MarketParams calldata p, Tier[] calldata tiers) external pure {
+    /// @return rateAtMaxSkew The largest |hourly funding rate| at a skew of ±maxSkew: the funding breaker's band may
+    ///         not be below it (see `validateBreaker`).
+    function validateMarket(MarketParams calldata p, Tier[] calldata tiers)
+        external
+        pure
+        returns (uint256 rateAtMaxSkew)
+    {
         _validateParams(p);
         _requireImpactCovered(p.maxPremium, p.maxOpenInterest, p.skewScale, _validateTiers(tiers));
+        return fundingRateAtMaxSkew(p);
     }
 
-    /// @notice New parameters for a market whose tiers' lowest mmr is `minMmr`.
+    /// @notice New parameters for a market whose tiers' lowest mmr is `minMmr` and whose funding breaker band is
+    ///         `band`.
     /// @param p The parameters.
     /// @param minMmr The lowest mmr of the market's current tiers.
-    function validateParams(MarketParams calldata p, uint256 minMmr) external pure {
+    /// @param band The market's funding breaker band (hourly).
+    function validateParams(MarketParams calldata p, uint256 minMmr, uint256 band) external pure {
         _validateParams(p);
         _requireImpactCovered(p.maxPremium, p.maxOpenInterest, p.skewScale, minMmr);
+        _requireBandCoversMaxSkew(band, fundingRateAtMaxSkew(p));
+    }
+
+    /// @notice An oracle adapter the engine may price a market with: it answers now, and it is not of the market-hours
+    ///         kind (refused until trading into its session-open jump is bounded; see docs/DESIGN.md).
+    /// @param oracle The adapter.
+    /// @return price Its current price, 18 decimals.
+    function validateOracle(IOracleAdapter oracle) external view returns (uint256 price) {
+        if (address(oracle) == address(0)) revert IMarketConfig.ZeroOracle();
+        uint8 kind = oracle.kind();
+        if (kind == MARKET_HOURS_KIND) revert IMarketConfig.OracleKindNotListable(kind);
+        return oracle.price();
+    }
+
+    /// @notice The largest |hourly funding rate| the market's parameters give at a skew of +maxSkew or −maxSkew.
+    /// @dev The funding breaker judges the rate after a trade that increases |skew|, so its band is a cap on the skew
+    ///      opens can reach; keeping the band at or above this rate makes maxSkew that cap, as the admin set it.
+    /// @param p The parameters.
+    function fundingRateAtMaxSkew(MarketParams calldata p) public pure returns (uint256) {
+        int256 interest = int256(uint256(p.fundingInterest));
+        int256 skew = int256(uint256(p.maxSkew));
+        uint256 up = FixedPointMath.abs(
+            FundingMath.fundingRate(
+                PricingMath.premium(skew, p.skewScale, p.maxPremium), interest, p.fundingClamp, p.maxFundingRate
+            )
+        );
+        uint256 down = FixedPointMath.abs(
+            FundingMath.fundingRate(
+                PricingMath.premium(-skew, p.skewScale, p.maxPremium), interest, p.fundingClamp, p.maxFundingRate
+            )
+        );
+        return up > down ? up : down;
     }
 
     /// @notice New tiers for a market with the given current parameters.
@@ -58,12 +106,18 @@ contract MarketParamsValidator {
     }
 
     /// @notice Circuit-breaker thresholds: maxOracleMove in [1 %, 50 %], window in [5 min, 1 day], maxFundingRate
-    ///         (hourly) in (0, 10 %].
+    ///         (hourly) in (0, 10 %] and at least the market's rate at ±maxSkew.
     /// @param b The thresholds.
-    function validateBreaker(BreakerParams calldata b) external pure {
+    /// @param rateAtMaxSkew The market's `fundingRateAtMaxSkew`.
+    function validateBreaker(BreakerParams calldata b, uint256 rateAtMaxSkew) external pure {
         _checkBounds("maxOracleMove", b.maxOracleMove, MIN_BREAKER_MOVE, MAX_BREAKER_MOVE);
         _checkBounds("breakerWindow", b.window, MIN_BREAKER_WINDOW, MAX_BREAKER_WINDOW);
         _checkBounds("breakerFundingRate", b.maxFundingRate, 1, MAX_FUNDING_RATE_CAP);
+        _requireBandCoversMaxSkew(b.maxFundingRate, rateAtMaxSkew);
+    }
+
+    function _requireBandCoversMaxSkew(uint256 band, uint256 rateAtMaxSkew) private pure {
+        if (band < rateAtMaxSkew) revert IMarketConfig.FundingBandBelowMaxSkewRate(band, rateAtMaxSkew);
     }
 
     /// @dev Every parameter within its hard bound.
@@ -98,23 +152,26 @@ contract MarketParamsValidator {
         }
     }
 
-    /// @dev A close of size q moves the premium by at most min(q / skewScale, 2 × maxPremium) (the premium is
-    ///      clamped to ±maxPremium) and fills at the average premium before and after, so it realises at most half
-    ///      of that below the mark the account was valued at; q is at most maxOpenInterest (one side's open
-    ///      interest). That impact must fit in the maintenance margin, else liquidating an account just below
-    ///      maintenance creates bad debt that its owner's other account collects (thin-market self-liquidation).
+    /// @dev A close of size q fills at the average premium over the skew path it walks, at most min(q / (2 ×
+    ///      skewScale), 2 × maxPremium) below the premium it starts from (the linear part costs q / (2 × skewScale);
+    ///      a path from +maxPremium deep into the flat −maxPremium part approaches 2 × maxPremium), and q is at most
+    ///      maxOpenInterest (one side's open interest). That impact must fit in the maintenance margin, else
+    ///      liquidating an account just below maintenance creates bad debt that its owner's other account collects
+    ///      (thin-market self-liquidation). Forced closes are also bounded to this own impact measured from the fair
+    ///      premium, so the bound covers them whatever the live skew.
     function _requireImpactCovered(uint256 maxPremium, uint256 maxOpenInterest, uint256 skewScale, uint256 minMmr)
         private
         pure
     {
-        // min(maxPremium, ⌈maxOpenInterest / (2 × skewScale)⌉) > minMmr, without dividing. Validated bounds keep the
-        // products below 2^256: maxOpenInterest, skewScale ≤ 1e36 and mmr < 1e18.
+        // min(2 × maxPremium, ⌈maxOpenInterest / (2 × skewScale)⌉) > minMmr, without dividing. Validated bounds keep
+        // the products below 2^256: maxOpenInterest, skewScale ≤ 1e36 and mmr < 1e18.
         unchecked {
             uint256 doubleScale = 2 * skewScale;
-            if (maxPremium > minMmr && maxOpenInterest * 1e18 > doubleScale * minMmr) {
+            uint256 flat = 2 * maxPremium;
+            if (flat > minMmr && maxOpenInterest * 1e18 > doubleScale * minMmr) {
                 uint256 byOpenInterest = (maxOpenInterest * 1e18 - 1) / doubleScale + 1;
                 revert IMarketConfig.LiquidationImpactAboveMaintenance(
-                    maxPremium < byOpenInterest ? maxPremium : byOpenInterest, minMmr
+                    flat < byOpenInterest ? flat : byOpenInterest, minMmr
                 );
             }
         }

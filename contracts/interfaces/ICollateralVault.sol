@@ -149,4 +149,10 @@ interface ICollateralVault {
     ///         balances exceed what the vault holds (positive balances = held + total debt). Debt arises when an
     ///         engine moves more than an account holds (realised losses, funding, bad debt awaiting ADL).
     function totalDebt() external view returns (uint256);
+
+    /// @notice `account`'s collateral and the total debt, in one call (the engine's skew-to-cash check reads the
+    ///         liquidity vault's cash as their difference).
+    /// @return collateral The account's collateral, 18-decimal USD (signed).
+    /// @return debt Σ |negative balances|, 18-decimal USD.
+    function collateralAndDebt(address account) external view returns (int256 collateral, uint256 debt);
 }

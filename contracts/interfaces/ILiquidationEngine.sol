@@ -52,8 +52,9 @@ interface ILiquidationEngine is IAutoDeleveraging {
     error NothingToLiquidate(address account);
     /// @notice The account was partially liquidated recently and is not bankrupt.
     error LiquidationCooldown(address account, uint256 readyAt);
-    /// @notice A parameter is outside its hard bounds.
-    error ParameterOutOfBounds(bytes32 parameter, uint256 value, uint256 min, uint256 max);
+    /// @notice No position could be closed within its forced-close bound (the live skew is beyond every position's own
+    ///         close impact from the fair premium): nothing was liquidated, try in a later block.
+    error LiquidationBeyondBound(address account);
     /// @notice A zero address was passed.
     error ZeroAddress();
 
@@ -81,8 +82,6 @@ interface ILiquidationEngine is IAutoDeleveraging {
     event BadDebtCoveredByFund(address indexed account, uint256 amount);
     /// @notice Waterfall layer 3: `amount` of bad debt is left for auto-deleveraging.
     event ShortfallForAdl(address indexed account, uint256 amount);
-    /// @notice The keeper's USDC transfer failed (e.g. blacklisted); the reward was credited to its collateral.
-    event KeeperRewardCredited(address indexed keeper, uint256 amount);
     /// @notice Parameters changed.
     event LiquidationConfigSet(LiquidationConfig config);
 

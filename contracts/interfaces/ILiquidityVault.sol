@@ -21,6 +21,8 @@ interface ILiquidityVault is IERC4626 {
     /// @param expected Token units the vault asked to receive.
     /// @param actual Token units that actually arrived.
     error UnsupportedTokenBehaviour(uint256 expected, uint256 actual);
+    /// @notice The entry/exit fee is above its bound.
+    error LiquidityFeeTooHigh(uint256 fee, uint256 max);
 
     // ---------------------------------------------------------------- events
     /// @notice The contract reporting the vault's PnL and required backing changed.
@@ -30,6 +32,9 @@ interface ILiquidityVault is IERC4626 {
     /// @notice The deposit cap changed.
     /// @param cap The most total assets deposits may bring the vault to, USDC units (6 decimals).
     event DepositCapSet(uint256 cap);
+    /// @notice The entry/exit fee changed.
+    /// @param fee Fraction of what is deposited or paid out, 18 decimals.
+    event LiquidityFeeSet(uint256 fee);
     /// @notice Deposits and mints were paused or resumed.
     /// @param paused True while paused.
     event DepositsPausedSet(bool paused);
@@ -51,7 +56,21 @@ interface ILiquidityVault is IERC4626 {
     /// @param paused True to pause.
     function setDepositsPaused(bool paused) external;
 
+    /// @notice Set the fee deposits and exits pay (owner only), at most 1 %: it stays in the vault for the remaining
+    ///         holders, so an entry just before a block's fee income and an exit just after cannot profit (see
+    ///         docs/DESIGN.md, "Security model").
+    /// @param fee Fraction, 18 decimals: a deposit of a buys shares worth a / (1 + fee); redeeming shares worth v pays
+    ///        v / (1 + fee).
+    function setLiquidityFee(uint256 fee) external;
+
     // ---------------------------------------------------------------- views
+    /// @notice The entry/exit fee (18 decimals).
+    function liquidityFee() external view returns (uint256);
+
+    /// @notice Whether the value is a worst case because a market's oracle fails (or the counterparty's valuation
+    ///         reverted): deposits and mints are closed, exits are valued at that worst case.
+    function valuationFallback() external view returns (bool);
+
     /// @notice The collateral vault holding this vault's USDC in the account `address(this)`.
     function collateralVault() external view returns (ICollateralVault);
 

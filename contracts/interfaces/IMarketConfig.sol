@@ -27,6 +27,14 @@ interface IMarketConfig {
     /// @param maxImpact The largest fill impact of a close, 18 decimals.
     /// @param minMmr The lowest maintenance margin rate of the market's tiers.
     error LiquidationImpactAboveMaintenance(uint256 maxImpact, uint256 minMmr);
+    /// @notice The oracle adapter is of a kind the engine does not list (kind 3, market hours: its index jumps at each
+    ///         session open by a move traders can see coming; see docs/DESIGN.md, "Security model").
+    error OracleKindNotListable(uint8 kind);
+    /// @notice The funding breaker's band is below the hourly funding rate at ±maxSkew. Judged after the trade, the
+    ///         band caps the skew opens can reach; it may not cap it below maxSkew.
+    /// @param band The band (hourly rate).
+    /// @param rateAtMaxSkew The largest |hourly rate| at a skew of ±maxSkew.
+    error FundingBandBelowMaxSkewRate(uint256 band, uint256 rateAtMaxSkew);
 
     /// @notice A market was listed.
     event MarketListed(uint256 indexed marketId, bytes32 symbol, address oracle);
@@ -41,7 +49,9 @@ interface IMarketConfig {
     /// @notice The per-account position limit changed.
     event MaxPositionsPerAccountSet(uint256 maxPositions);
 
-    /// @notice List a new market; it starts with its fair price unset (set on the first trade).
+    /// @notice List a new market. Its oracle must answer (its price becomes the last good price and the breaker
+    ///         reference) and may not be of the market-hours kind; the funding breaker's band starts at the SPEC default
+    ///         or at the rate at ±maxSkew if that is higher. The fair premium starts at 0.
     /// @param symbol Short name, e.g. "ETH".
     /// @param params Parameters, each within its hard bound.
     /// @param tiers 1 to 8 notional tiers.
@@ -50,8 +60,12 @@ interface IMarketConfig {
         external
         returns (uint256 marketId);
 
-    /// @notice Replace a market's parameters (funding and fair price accrue first at the old ones). The largest
-    ///         close impact they allow must stay within the current tiers' lowest mmr.
+    /// @notice Replace a market's parameters (funding and the fair premium accrue first at the old ones). The largest
+    ///         close impact they allow must stay within the current tiers' lowest mmr, and the funding rate at ±maxSkew
+    ///         within the breaker band. A failing oracle can always be replaced: if the old oracle does not answer,
+    ///         the interval since the last accrual accrues no funding (nobody could trade or be charged during it) and
+    ///         the fair premium still advances. A new oracle must answer; its price re-anchors the breaker reference
+    ///         and becomes the last good price.
     function setMarketParams(uint256 marketId, MarketParams calldata params) external;
 
     /// @notice Replace a market's notional tiers. Their lowest mmr must cover the current parameters' largest

@@ -14,4 +14,9 @@ interface IOracleAdapter {
     /// @return price18 The price normalised to 18 decimals, > 0.
     /// @return updatedAt The feed's update timestamp.
     function priceWithTime() external view returns (uint256 price18, uint256 updatedAt);
+
+    /// @notice The adapter's kind (SPEC §7): 1 spot feed, 2 curve blend, 3 market hours, 4 self-referencing.
+    /// @dev The engine refuses to list kinds whose index moves at known times by amounts traders can see coming,
+    ///      until trading into those moves is bounded (kind 3 today).
+    function kind() external view returns (uint8);
 }

@@ -15,6 +15,20 @@ interface IPerpEngine is IMarketConfig, IWithdrawGuard, IPerpCounterparty {
     error NotAccountOrOperator(address caller, address account);
     /// @notice A trade of size zero.
     error ZeroSizeDelta();
+    /// @notice A trade larger than any position could be (twice the largest open-interest cap).
+    error SizeDeltaTooLarge(int256 sizeDelta, uint256 max);
+    /// @notice A partial reduction would leave a position whose initial margin is below the market's minimum: close
+    ///         it in full (`fullCloseDelta`) instead.
+    /// @param marketId The market.
+    /// @param remainingMargin Initial margin of what the reduction would leave, USD (at the oracle price).
+    /// @param minPositionMargin The market's minimum.
+    /// @param fullCloseDelta The size delta that closes the position.
+    error PartialCloseBelowMinimumMargin(
+        uint256 marketId, uint256 remainingMargin, uint256 minPositionMargin, int256 fullCloseDelta
+    );
+    /// @notice The trade would take the market's net skew, valued at the oracle, above its share of the liquidity
+    ///         vault's cash (`skewCashRatio`).
+    error SkewAboveCashLimit(uint256 marketId, uint256 skewNotional, uint256 limit);
     /// @notice The fill price is worse than the trader's bound.
     /// @param fillPrice The price the trade would fill at.
     /// @param acceptablePrice The trader's bound (max for a buy, min for a sell).
@@ -48,7 +62,8 @@ interface IPerpEngine is IMarketConfig, IWithdrawGuard, IPerpCounterparty {
     /// @notice Closing would leave the account flat with negative collateral: it is bankrupt and must be liquidated,
     ///         so the loss goes through the insurance fund and ADL.
     error BankruptCloseNeedsLiquidation(address account, int256 collateral);
-    /// @notice A circuit breaker holds the market reduce-only.
+    /// @notice A circuit breaker refuses the trade: "oracleMove" (only reductions of one's own position pass) or
+    ///         "funding" (the trade increases |skew| to where the hourly funding rate exceeds the band).
     /// @param marketId The market.
     /// @param reason "oracleMove" or "funding".
     error CircuitBreakerTripped(uint256 marketId, bytes32 reason);
@@ -93,14 +108,26 @@ interface IPerpEngine is IMarketConfig, IWithdrawGuard, IPerpCounterparty {
     event InsuranceFeesSwept(address indexed fund, uint256 amount);
     /// @notice A market's circuit-breaker thresholds changed (also at listing, with the defaults).
     event CircuitBreakerSet(uint256 indexed marketId, BreakerParams params);
-    /// @notice The admin re-anchored a market's breaker reference to the oracle price.
+    /// @notice The admin re-anchored a market's breaker reference to the oracle price (also when its oracle is
+    ///         replaced).
     event CircuitBreakerReset(uint256 indexed marketId, uint256 referencePrice);
+    /// @notice The skew-to-cash ratio changed.
+    event SkewCashRatioSet(uint256 ratio);
+    /// @notice A forced close filled less than asked: the rest would have filled beyond its bound (the account's own
+    ///         close impact measured from the fair premium) and waits for a later call.
+    /// @param account The account.
+    /// @param marketId The market.
+    /// @param requested The size delta asked for.
+    /// @param filled The size delta that filled (0: none).
+    event ForcedCloseBounded(address indexed account, uint256 indexed marketId, int256 requested, int256 filled);
 
     // ---------------------------------------------------------------- trading
     /// @notice Trade `sizeDelta` in `marketId` for `account` (open, increase, reduce, close or flip).
     /// @dev The caller must be the account or an operator it approved in the collateral vault. Funding is
-    ///      settled first; the fill is oracle × (1 + average premium before/after); fees and realised PnL settle
-    ///      into collateral; caps and initial margin are checked after, except for a trade that only reduces.
+    ///      settled first; the fill is oracle × (1 + the exact average of the clamped premium over the skew path);
+    ///      fees and realised PnL settle into collateral; caps and initial margin are checked after, each cap
+    ///      refusing only a trade that increases what it caps; a trade that only reduces the position skips them but
+    ///      may not leave less than the minimum position margin.
     /// @param account The margin account.
     /// @param marketId The market.
     /// @param sizeDelta Signed size: positive buys, negative sells.
@@ -120,16 +147,23 @@ interface IPerpEngine is IMarketConfig, IWithdrawGuard, IPerpCounterparty {
     /// @notice Accrue funding and advance the fair price of a market (anyone may call).
     function accrue(uint256 marketId) external;
 
-    /// @notice Reduce or close `account`'s position for the liquidation engine (its only caller): fills with skew
-    ///         impact, no slippage bound, no trading fee, no margin check, whatever the pause or breaker state.
-    /// @param account The account being liquidated.
+    /// @notice A forced reduction or close of `account`'s position for the liquidation engine (its only caller):
+    ///         liquidations and pnl-factor reductions. It fills on the live skew like any trade, without a slippage
+    ///         bound, margin check or the pause and breaker checks, but only as far as its average fill stays within
+    ///         the account's own close impact measured from the fair premium (the fill the whole close would get from
+    ///         the skew whose premium is the fair premium); beyond that it closes only what fits (possibly nothing,
+    ///         `ForcedCloseBounded`) and the rest waits. Collateral may go negative (bad debt).
+    /// @param account The account.
     /// @param marketId The market.
     /// @param sizeDelta A reduction of the position (opposite sign, at most its size).
-    /// @return fillPrice The fill price.
-    /// @return notionalClosed |sizeDelta| × fillPrice, rounded up.
-    function closeForLiquidation(address account, uint256 marketId, int256 sizeDelta)
+    /// @param chargeFee Whether the trading fee is charged (pnl-factor reductions) or not (liquidations).
+    /// @return sizeClosed The size delta that filled (same sign as `sizeDelta`, possibly 0).
+    /// @return fillPrice Its fill price (0 when nothing filled).
+    /// @return notionalClosed |sizeClosed| × fillPrice, rounded up.
+    /// @return fee The trading fee charged (0 without `chargeFee`).
+    function forcedClose(address account, uint256 marketId, int256 sizeDelta, bool chargeFee)
         external
-        returns (uint256 fillPrice, uint256 notionalClosed);
+        returns (int256 sizeClosed, uint256 fillPrice, uint256 notionalClosed, uint256 fee);
 
     /// @notice Reduce `account`'s position at `price` for auto-deleveraging (liquidation engine only): no fee, no
     ///         margin check, whatever the pause or breaker state.
@@ -142,8 +176,15 @@ interface IPerpEngine is IMarketConfig, IWithdrawGuard, IPerpCounterparty {
     /// @notice A market's stored state.
     function marketState(uint256 marketId) external view returns (MarketState memory);
 
-    /// @notice The fill price a trade of `sizeDelta` would get now.
+    /// @notice The fill price a trade of `sizeDelta` would get now (reverts `ZeroSizeDelta` for 0).
     function quoteFillPrice(uint256 marketId, int256 sizeDelta) external view returns (uint256);
+
+    /// @notice What a forced close of `sizeDelta` would fill now: the part within its bound (the fill of the whole
+    ///         close from the skew whose premium is the fair premium) and its fill price (0 when nothing fits).
+    function quoteForcedClose(uint256 marketId, int256 sizeDelta)
+        external
+        view
+        returns (int256 sizeClosed, uint256 fillPrice);
 
     // ---------------------------------------------------------------- views: accounts
     /// @notice `account`'s position in `marketId` (all zero when it holds none).
@@ -158,7 +199,9 @@ interface IPerpEngine is IMarketConfig, IWithdrawGuard, IPerpCounterparty {
     /// @notice Unrealised PnL at the mark price, USD.
     function unrealisedPnl(address account, uint256 marketId) external view returns (int256);
 
-    /// @notice Margin summary valued at mark prices (what opening and withdrawing use).
+    /// @notice Margin summary with each position at the worse of its exit price (the fill closing it would get now)
+    ///         and its fair price: what opening and withdrawing use. A market whose oracle fails counts at its last good
+    ///         price moved against the position by the oracle-move breaker band.
     function accountMargin(address account) external view returns (AccountMargin memory);
 
     /// @notice Margin summary valued at fair prices (what liquidation uses).
@@ -170,22 +213,24 @@ interface IPerpEngine is IMarketConfig, IWithdrawGuard, IPerpCounterparty {
     /// @notice equity − Σ MM at fair prices; the account is liquidatable when this is negative.
     function maintenanceMargin(address account) external view returns (int256);
 
-    /// @notice The fair price of `marketId` at which `account`'s maintenance margin turns negative, other
-    ///         positions held at their current fair prices: for a long the highest such price, for a short the
-    ///         lowest. Returns 0 if no positive price makes the account liquidatable (or no position).
-    function liquidationPrice(address account, uint256 marketId) external view returns (uint256);
-
     // ---------------------------------------------------------------- wiring
     /// @notice Set the liquidity vault, counterparty of every market's net skew (once).
     function setLiquidityVault(address liquidityVault_) external;
 
-    /// @notice Set the fraction of Σ |skew| × mark the liquidity vault must keep as assets (0 to 2e18).
+    /// @notice Set the fraction of Σ |skew| × oracle the liquidity vault must keep as assets (0 to 2e18).
     function setBackingRatio(uint256 ratio) external;
 
     /// @notice The backing ratio (18 decimals).
     function backingRatio() external view returns (uint256);
 
-    /// @notice Set the liquidation engine, the only caller of `closeForLiquidation` (once).
+    /// @notice Set the most a market's |skew| × oracle may be after a trade that increases |skew|, as a fraction of
+    ///         the liquidity vault's cash (its collateral less the collateral vault's total debt), 1 % to 100 %.
+    function setSkewCashRatio(uint256 ratio) external;
+
+    /// @notice The skew-to-cash ratio (18 decimals).
+    function skewCashRatio() external view returns (uint256);
+
+    /// @notice Set the liquidation engine, the only caller of `forcedClose` and `closeForAdl` (once).
     function setLiquidationEngine(address liquidationEngine_) external;
 
     /// @notice Send `share` (0 to 50 %) of every trading fee to `fund`; the rest goes to the liquidity vault.

@@ -42,27 +42,30 @@ struct MarketParams {
     uint64 maxFundingRate;
 }
 
-/// @notice A market's running state.
+/// @notice A market's running state (four storage slots; every accrual writes the second and third, every trade all
+///         four).
 /// @param skew Σ long size − Σ short size of traders.
-/// @param openInterestLong Σ long size.
-/// @param openInterestShort Σ |short size|.
-/// @param lastUpdateTime When funding last accrued and the fair price last advanced (always together).
+/// @param openInterestLong Σ long size (Σ |short size| is openInterestLong − skew).
+/// @param lastUpdateTime When funding last accrued and the fair premium last advanced (always together).
 /// @param lastFundingRate The hourly rate applied over the most recent accrual.
-/// @param fundingIndex Cumulative funding per unit of size, USD (18 decimals); a long pays its increase.
-/// @param fairPrice Fair price at `lastUpdateTime` (0 until the first accrual).
+/// @param fairPremium The fair premium at `lastUpdateTime`: an EMA of the skew premium whose move is capped per
+///        second (fair price = oracle × (1 + fairPremium), SPEC §3).
 /// @param paused Whether the admin paused the market (reduce-only).
+/// @param fundingIndex Cumulative funding per unit of size, USD (18 decimals); a long pays its increase.
+/// @param lastOraclePrice The oracle price read by the most recent accrual (0 before the first): the last good
+///        price, from which views value a market whose oracle fails at its worst case within the breaker band.
 /// @param sumOpenNotional Σ openNotional of traders' positions (for the liquidity vault's valuation).
 /// @param sumFundingBasis Σ ceil(size × lastFundingIndex) of traders' positions, USD: with skew × index it gives
 ///        the funding traders have not settled (rounded so the liquidity vault never overstates it).
 struct MarketState {
     int128 skew;
     uint128 openInterestLong;
-    uint128 openInterestShort;
     uint48 lastUpdateTime;
     int64 lastFundingRate;
+    int64 fairPremium;
     bool paused;
     int128 fundingIndex;
-    uint128 fairPrice;
+    uint128 lastOraclePrice;
     int128 sumOpenNotional;
     int128 sumFundingBasis;
 }
@@ -78,11 +81,13 @@ struct Position {
 }
 
 /// @notice A market's prices and funding, as shown by views and the SDK.
+/// @dev fairPrice = oracle × (1 + fairPremium), the price liquidation is judged at.
 struct MarketPrices {
     uint256 oraclePrice;
     uint256 markPrice;
     uint256 fairPrice;
     int256 premium;
+    int256 fairPremium;
     int256 lastFundingRate;
     int256 currentFundingRate;
     int256 annualisedFundingRate;
@@ -94,7 +99,8 @@ struct MarketPrices {
 
 /// @notice An account's margin summary (SPEC §5), all 18-decimal USD.
 /// @param collateral Collateral in the vault (signed).
-/// @param equity collateral + Σ unrealised PnL − Σ unsettled funding owed.
+/// @param equity collateral + Σ unrealised PnL − Σ unsettled funding owed (PnL at fair prices for the liquidation
+///        trigger; at each position's worse of exit and fair price for what is credited: opening, withdrawing).
 /// @param initialMargin Σ IM of positions.
 /// @param maintenanceMargin Σ MM of positions.
 /// @param marginUtilisation Σ MM / equity, 18 decimals (type(uint256).max when equity ≤ 0 with open positions).

@@ -16,6 +16,7 @@ import {
     Tier
 } from "../interfaces/PerpTypes.sol";
 import {LiquidationEngine} from "../LiquidationEngine.sol";
+import {LiquidationPriceSearch} from "../libraries/LiquidationPriceSearch.sol";
 import {PerpEngine} from "../PerpEngine.sol";
 
 /// @title PerpLens
@@ -60,7 +61,7 @@ contract PerpLens {
     /// @param position Stored size, cost basis and funding index at the last settlement.
     /// @param unrealisedPnl PnL at the mark price, USD.
     /// @param accruedFunding Funding owed but not settled (positive: owes), USD.
-    /// @param liquidationPrice The engine's `liquidationPrice` (0: none).
+    /// @param liquidationPrice The fair price at which the account becomes liquidatable (`liquidationPrice`; 0: none).
     /// @param adlRank The liquidation engine's `adlRank` (PnL % × leverage at mark; 0 when not profitable or when no
     ///        liquidation engine is set).
     struct PositionView {
@@ -178,6 +179,13 @@ contract PerpLens {
     /// @param totalShortfall Σ shortfall queued and not yet covered, USD.
     /// @param rankingWindow Seconds candidates are collected after a request opens.
     /// @param maxCandidates Size of the candidate set.
+    /// @param executable Whether `executeAdl` would succeed now: a shortfall the bankrupt account has repaid in full
+    ///        resolves at once; otherwise the ranking window must be over and a candidate must rank above 0 (or, for a
+    ///        pnl-factor reduction, the factor must be back within its limit).
+    /// @param rotatableAt When `rotateAdl` may run if no candidate can cover the request (0 when none is pending).
+    /// @param traderProfit Traders' unrealised profit against the liquidity vault, USD (`pnlFactor`).
+    /// @param vaultCash The liquidity vault's cash, USD (`pnlFactor`).
+    /// @param maxPnlFactor The limit on traderProfit / vaultCash beyond which a pnl-factor reduction may be queued.
     struct AdlView {
         uint256 blockNumber;
         uint256 timestamp;
@@ -191,6 +199,11 @@ contract PerpLens {
         uint256 totalShortfall;
         uint256 rankingWindow;
         uint256 maxCandidates;
+        bool executable;
+        uint256 rotatableAt;
+        uint256 traderProfit;
+        uint256 vaultCash;
+        uint256 maxPnlFactor;
     }
 
     /// @notice The trading engine read through this lens.
@@ -282,9 +295,31 @@ contract PerpLens {
             p.position = e.position(account, id);
             p.unrealisedPnl = e.unrealisedPnl(account, id);
             p.accruedFunding = e.accruedFunding(account, id);
-            p.liquidationPrice = e.liquidationPrice(account, id);
+            p.liquidationPrice = liquidationPrice(account, id);
             if (address(liquidator) != address(0)) p.adlRank = liquidator.adlRank(account, id);
         }
+    }
+
+    /// @notice The fair price of `marketId` at which `account`'s maintenance margin turns negative, the other
+    ///         positions held at their current fair prices: for a long the highest such price (at P + 1 wei it is no
+    ///         longer liquidatable), for a short the lowest. 0 when no positive price makes the account liquidatable,
+    ///         or when it holds no position there. Exact: the same integer steps as the engine's check
+    ///         (`LiquidationPriceSearch`).
+    /// @param account The margin account.
+    /// @param marketId The market.
+    function liquidationPrice(address account, uint256 marketId) public view returns (uint256) {
+        PerpEngine e = engine;
+        Position memory pos = e.position(account, marketId);
+        if (pos.size == 0) return 0;
+        int256 base = ICollateralVault(e.collateralVault()).collateralOf(account) - pos.openNotional
+            - e.accruedFunding(account, marketId);
+        uint256[] memory ids = e.accountMarkets(account);
+        for (uint256 i; i < ids.length; ++i) {
+            if (ids[i] == marketId) continue;
+            (int256 value, uint256 mm) = e.positionAtFair(account, ids[i]);
+            base += value - int256(mm);
+        }
+        return LiquidationPriceSearch.search(base, pos.size, e.marketTiers(marketId));
     }
 
     /// @notice The liquidity vault's value, limits and share price, and `holder`'s shares in it.
@@ -333,14 +368,28 @@ contract PerpLens {
         v.totalShortfall = liquidator.totalShortfall();
         v.rankingWindow = liquidator.ADL_RANKING_WINDOW();
         v.maxCandidates = liquidator.MAX_ADL_CANDIDATES();
+        (v.traderProfit, v.vaultCash) = liquidator.pnlFactor();
+        v.maxPnlFactor = liquidator.maxPnlFactor();
         if (!v.pending) return v;
         v.executableAt = uint256(v.request.openedAt) + v.rankingWindow;
+        uint256 since = v.executableAt > v.request.lastProgressAt ? v.executableAt : v.request.lastProgressAt;
+        v.rotatableAt = since + liquidator.ADL_STUCK_WINDOW();
         v.candidateRanks = new uint256[](v.candidates.length);
+        bool ranked;
         for (uint256 i; i < v.candidates.length; ++i) {
             int256 size = engine.position(v.candidates[i], v.request.marketId).size;
             if (size != 0 && (size > 0) == v.request.victimsLong) {
                 v.candidateRanks[i] = liquidator.adlRank(v.candidates[i], v.request.marketId);
+                ranked = ranked || v.candidateRanks[i] != 0;
             }
+        }
+        bool windowOver = block.timestamp >= v.executableAt;
+        if (v.request.account == address(0)) {
+            bool withinLimit = v.traderProfit <= v.vaultCash * v.maxPnlFactor / 1e18;
+            v.executable = windowOver && (withinLimit || ranked);
+        } else {
+            int256 collateral = ICollateralVault(engine.collateralVault()).collateralOf(v.request.account);
+            v.executable = collateral >= 0 || (windowOver && ranked);
         }
     }
 }

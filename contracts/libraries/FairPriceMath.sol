@@ -4,7 +4,8 @@ pragma solidity ^0.8.24;
 import {FixedPointMath} from "./FixedPointMath.sol";
 
 /// @title FairPriceMath
-/// @notice The fair price: an EMA of the mark price with time constant τ, advanced lazily (SPEC §3).
+/// @notice The EMA weight shared by the fair premium, the breaker reference and the self-referencing index, and the
+///         fair premium itself: an EMA of the skew premium whose move per second is capped (SPEC §3).
 /// @dev e^(−x) is approximated by 1 / (1 + x + x²/2 + x³/6) (the inverse of e^x's cubic Taylor sum): it is 1 at
 ///      x = 0, strictly decreasing, always in (0, 1], and within 2 % of e^(−x) for x ≤ 1. Its tail decays like
 ///      6/x³ rather than exponentially (at x = 10 the weight is 0.44 % against 0.0045 % for e^(−10)), so the fair
@@ -13,6 +14,7 @@ import {FixedPointMath} from "./FixedPointMath.sol";
 library FairPriceMath {
     uint256 internal constant WAD = 1e18;
     uint256 internal constant MAX_X = 1e6 * WAD;
+    uint256 internal constant ONE_HOUR = 3600;
 
     /// @notice The weight w = 1 / (1 + x + x²/2 + x³/6) with x = elapsed / tau, 18 decimals, rounded down.
     ///         tau = 0 gives 0 (fair = mark).
@@ -35,5 +37,21 @@ library FairPriceMath {
         uint256 w = decayWeightDown(elapsed, tau);
         int256 gap = int256(fairLast) - int256(mark);
         return uint256(int256(mark) + FixedPointMath.mulDivTrunc(gap, int256(w), WAD));
+    }
+
+    /// @notice The fair premium `elapsed` seconds after `last`, with the skew premium at `premium` over the
+    ///         interval: the EMA step (premium − last) × (1 − w(elapsed, tau)), truncated toward zero, then clamped
+    ///         to ± maxDriftPerHour × elapsed / 3600 (rounded down). τ = 0 makes the step the whole gap, so the cap
+    ///         alone sets the speed: a premium held for t seconds moves the fair premium by at most
+    ///         maxDriftPerHour × t / 3600, however large the push.
+    function fairPremium(int256 last, int256 premium, uint256 elapsed, uint256 tau, uint256 maxDriftPerHour)
+        internal
+        pure
+        returns (int256)
+    {
+        if (elapsed == 0) return last;
+        int256 step = FixedPointMath.mulDivTrunc(premium - last, int256(WAD - decayWeightDown(elapsed, tau)), WAD);
+        int256 cap = int256(FixedPointMath.mulDivDown(maxDriftPerHour, elapsed, ONE_HOUR));
+        return last + FixedPointMath.clamp(step, -cap, cap);
     }
 }

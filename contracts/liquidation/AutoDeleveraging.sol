@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
@@ -10,20 +11,29 @@ import {ICollateralVault} from "../interfaces/ICollateralVault.sol";
 import {IPerpEngine} from "../interfaces/IPerpEngine.sol";
 import {Position} from "../interfaces/PerpTypes.sol";
 import {FixedPointMath} from "../libraries/FixedPointMath.sol";
+import {TokenUnits} from "../libraries/TokenUnits.sol";
 
 /// @title AutoDeleveraging
-/// @notice The ADL layer of the liquidation engine: a FIFO queue of shortfalls, a bounded candidate set per pending
-///         shortfall, and execution highest rank first at the bankruptcy price.
+/// @notice The ADL layer of the liquidation engine: a FIFO queue of requests (shortfalls and pnl-factor reductions),
+///         a bounded candidate set per pending request, and execution highest rank first. A request that no
+///         candidate can cover for `ADL_STUCK_WINDOW` can be rotated to the back of the queue by anyone, and the
+///         owner can book an uncoverable shortfall to the liquidity providers, so one request never blocks the rest.
 /// @dev Gas: submitting recomputes at most MAX_ADL_CANDIDATES ranks (each one account valuation); executing
-///      recomputes them once and closes one position. Nothing loops over all users.
-abstract contract AutoDeleveraging is IAutoDeleveraging, ReentrancyGuardTransient {
+///      recomputes them once and closes one position. Nothing loops over all users; a pnl-factor check loops over
+///      markets (one oracle read each), never on a trade.
+abstract contract AutoDeleveraging is IAutoDeleveraging, ReentrancyGuardTransient, Ownable2Step {
     using SafeCast for uint256;
 
     uint256 internal constant WAD = 1e18;
-    /// @notice Candidates kept per pending shortfall.
+    /// @notice Candidates kept per pending request.
     uint256 public constant MAX_ADL_CANDIDATES = 8;
-    /// @notice Seconds after a shortfall is queued during which candidates are collected before execution.
+    /// @notice Seconds after a request opens during which candidates are collected before execution.
     uint256 public constant ADL_RANKING_WINDOW = 60;
+    /// @notice Seconds without a covering step, after the ranking window, before a request can be rotated.
+    uint256 public constant ADL_STUCK_WINDOW = 15 minutes;
+
+    uint256 private constant MIN_PNL_FACTOR = 0.1e18;
+    uint256 private constant MAX_PNL_FACTOR = 1e18;
 
     IPerpEngine internal immutable _engine;
     ICollateralVault internal immutable _vault;
@@ -32,6 +42,8 @@ abstract contract AutoDeleveraging is IAutoDeleveraging, ReentrancyGuardTransien
     uint256 private _head;
     address[] private _candidates;
     uint256 private _totalShortfall;
+    uint256 private _maxPnlFactor = 0.5e18;
+    bool private _reductionPending;
 
     constructor(IPerpEngine engine_, ICollateralVault vault_) {
         _engine = engine_;
@@ -64,8 +76,13 @@ abstract contract AutoDeleveraging is IAutoDeleveraging, ReentrancyGuardTransien
 
     /// @inheritdoc IAutoDeleveraging
     function executeAdl() external nonReentrant returns (uint256 covered) {
-        if (_syncHead()) return 0;
         AdlRequest memory r = _pendingRequest();
+        if (r.account == address(0)) {
+            _executeReduction(r);
+            return 0;
+        }
+        if (_syncHead()) return 0;
+        r = _requests[_head];
         uint256 executableAt = uint256(r.openedAt) + ADL_RANKING_WINDOW;
         if (block.timestamp < executableAt) revert AdlRankingWindowOpen(executableAt);
         (address victim, uint256 index) = _highestCandidate(r);
@@ -77,8 +94,73 @@ abstract contract AutoDeleveraging is IAutoDeleveraging, ReentrancyGuardTransien
         if (delta == 0 || _engine.position(victim, r.marketId).size == 0) _removeCandidate(index);
         emit AdlExecuted(_head, victim, delta, price, covered);
         _totalShortfall -= covered;
-        _requests[_head].remaining = uint128(r.remaining - covered);
+        AdlRequest storage stored = _requests[_head];
+        stored.remaining = uint128(r.remaining - covered);
+        if (covered != 0) stored.lastProgressAt = uint40(block.timestamp);
         if (r.remaining == covered) _resolveHead();
+    }
+
+    /// @inheritdoc IAutoDeleveraging
+    function rotateAdl() external nonReentrant {
+        AdlRequest memory r = _pendingRequest();
+        if (r.account != address(0) && _syncHead()) return;
+        r = _requests[_head];
+        uint256 since = Math.max(uint256(r.openedAt) + ADL_RANKING_WINDOW, r.lastProgressAt);
+        uint256 readyAt = since + ADL_STUCK_WINDOW;
+        if (block.timestamp < readyAt || _coverable(r)) revert AdlNotStuck(readyAt);
+        uint256 oldId = _head;
+        r.openedAt = uint40(block.timestamp);
+        r.lastProgressAt = uint40(block.timestamp);
+        _requests.push(r);
+        delete _candidates;
+        ++_head;
+        emit AdlRotated(oldId, _requests.length - 1);
+    }
+
+    /// @inheritdoc IAutoDeleveraging
+    function writeOffAdl() external onlyOwner nonReentrant {
+        AdlRequest memory r = _pendingRequest();
+        if (r.account == address(0)) revert NoAdlPending();
+        if (_syncHead()) return;
+        uint256 amount = _requests[_head].remaining;
+        _totalShortfall -= amount;
+        _requests[_head].remaining = 0;
+        emit AdlWrittenOff(_head, r.account, amount);
+        _vault.transferBalanceAllowingDebt(_engine.liquidityVault(), r.account, amount);
+        _resolveHead();
+    }
+
+    /// @inheritdoc IAutoDeleveraging
+    function requestPnlReduction(uint256 marketId) external nonReentrant returns (uint256 requestId) {
+        if (_reductionPending) revert PnlReductionPending();
+        (uint256 profit, uint256 cash) = pnlFactor();
+        uint256 limit = FixedPointMath.mulDivDown(cash, _maxPnlFactor, WAD);
+        if (profit <= limit) revert PnlFactorWithinLimit(profit, limit);
+        int256 skew = _engine.marketPrices(marketId).skew;
+        if (skew == 0) revert NoWinningSide(marketId);
+        _reductionPending = true;
+        requestId = _requests.length;
+        _requests.push(
+            AdlRequest({
+                account: address(0),
+                marketId: uint8(marketId),
+                victimsLong: skew > 0,
+                openedAt: uint40(block.timestamp),
+                lastProgressAt: uint40(block.timestamp),
+                bankruptcyPrice: 0,
+                remaining: 0
+            })
+        );
+        emit PnlReductionRequested(requestId, marketId, skew > 0, profit, cash);
+    }
+
+    /// @inheritdoc IAutoDeleveraging
+    function setMaxPnlFactor(uint256 factor) external onlyOwner {
+        if (factor < MIN_PNL_FACTOR || factor > MAX_PNL_FACTOR) {
+            revert ParameterOutOfBounds("maxPnlFactor", factor, MIN_PNL_FACTOR, MAX_PNL_FACTOR);
+        }
+        _maxPnlFactor = factor;
+        emit MaxPnlFactorSet(factor);
     }
 
     // ------------------------------------------------------------------ views
@@ -115,7 +197,23 @@ abstract contract AutoDeleveraging is IAutoDeleveraging, ReentrancyGuardTransien
         return _totalShortfall;
     }
 
+    /// @inheritdoc IAutoDeleveraging
+    function maxPnlFactor() external view returns (uint256) {
+        return _maxPnlFactor;
+    }
+
+    /// @inheritdoc IAutoDeleveraging
+    function pnlFactor() public view returns (uint256 traderProfit, uint256 cash) {
+        (int256 vaultPnl,) = _engine.counterpartyPnl();
+        if (vaultPnl < 0) traderProfit = uint256(-vaultPnl);
+        (int256 collateral, uint256 debt) = _vault.collateralAndDebt(_engine.liquidityVault());
+        if (collateral > int256(debt)) cash = uint256(collateral - int256(debt));
+    }
+
     // ------------------------------------------------------------------ internal
+
+    /// @dev The share of a trading fee a pnl-factor reduction's caller earns (the liquidation config's keeper share).
+    function _callerFeeShare() internal view virtual returns (uint256);
 
     /// @dev Queues `shortfall` of `account` from closing `closedDelta` at `fill` in `marketId`. The bankruptcy
     ///      price is where that close would have left the account at zero: fill ± totalLoss / |closedDelta|.
@@ -135,9 +233,10 @@ abstract contract AutoDeleveraging is IAutoDeleveraging, ReentrancyGuardTransien
         _requests.push(
             AdlRequest({
                 account: account,
-                marketId: uint32(marketId),
+                marketId: uint8(marketId),
                 victimsLong: !bankruptWasLong,
-                openedAt: uint48(block.timestamp),
+                openedAt: uint40(block.timestamp),
+                lastProgressAt: uint40(block.timestamp),
                 bankruptcyPrice: price.toUint128(),
                 remaining: shortfall.toUint128()
             })
@@ -146,10 +245,41 @@ abstract contract AutoDeleveraging is IAutoDeleveraging, ReentrancyGuardTransien
         emit AdlRequested(_requests.length - 1, account, marketId, !bankruptWasLong, price, shortfall);
     }
 
-    /// @dev Shrinks the pending request to the bankrupt account's current debt: what it repaid itself (a deposit
+    /// @dev `amount` (whole USDC units) out of `from`'s collateral to `to`. If the transfer fails (a blacklisted
+    ///      receiver), it is credited to `to`'s collateral instead, so this step cannot make the caller revert.
+    function _payReward(address from, address to, uint256 amount) internal {
+        if (amount == 0) return;
+        try _vault.payOut(from, TokenUnits.toTokenDown(amount), to) {}
+        catch {
+            _vault.transferBalance(from, to, amount);
+            emit KeeperRewardCredited(to, amount);
+        }
+    }
+
+    /// @dev One step of a pnl-factor reduction: resolved once the factor is within its limit; else the highest
+    ///      candidate's position closes at the bounded market fill with the trading fee, and the caller earns its
+    ///      share of that fee from the liquidity vault (whole USDC units).
+    function _executeReduction(AdlRequest memory r) private {
+        uint256 executableAt = uint256(r.openedAt) + ADL_RANKING_WINDOW;
+        if (block.timestamp < executableAt) revert AdlRankingWindowOpen(executableAt);
+        (uint256 profit, uint256 cash) = pnlFactor();
+        if (profit <= FixedPointMath.mulDivDown(cash, _maxPnlFactor, WAD)) {
+            _resolveHead();
+            return;
+        }
+        (address victim, uint256 index) = _highestCandidate(r);
+        int256 size = _engine.position(victim, r.marketId).size;
+        (int256 closed, uint256 fill,, uint256 fee) = _engine.forcedClose(victim, r.marketId, -size, true);
+        uint256 reward = TokenUnits.toUsd(TokenUnits.toTokenDown(FixedPointMath.mulDivDown(fee, _callerFeeShare(), WAD)));
+        if (closed == -size) _removeCandidate(index);
+        if (closed != 0) _requests[_head].lastProgressAt = uint40(block.timestamp);
+        emit PnlReductionExecuted(_head, victim, closed, fill, fee, reward);
+        _payReward(_engine.liquidityVault(), msg.sender, reward);
+    }
+
+    /// @dev Shrinks the pending shortfall to the bankrupt account's current debt: what it repaid itself (a deposit
     ///      into its negative collateral) needs no victim. Returns true when that resolved the request.
     function _syncHead() private returns (bool resolved) {
-        if (_head >= _requests.length) revert NoAdlPending();
         AdlRequest storage r = _requests[_head];
         int256 collateral = _vault.collateralOf(r.account);
         uint256 debt = collateral < 0 ? uint256(-collateral) : 0;
@@ -185,9 +315,25 @@ abstract contract AutoDeleveraging is IAutoDeleveraging, ReentrancyGuardTransien
         if (best == 0) revert NoAdlCandidates();
     }
 
+    /// @dev Whether some candidate could make a step on `r` now: cover part of a shortfall, or (a reduction) be
+    ///      reduced at all.
+    function _coverable(AdlRequest memory r) private view returns (bool) {
+        uint256 n = _candidates.length;
+        for (uint256 i; i < n; ++i) {
+            address candidate = _candidates[i];
+            if (_victimRank(candidate, r) == 0) continue;
+            if (r.account == address(0)) return true;
+            (,, uint256 cover) = _deleverageSize(candidate, r);
+            if (cover != 0) return true;
+        }
+        return false;
+    }
+
     /// @dev How much of the victim to close, at what price, and the shortfall that repays. The price is the
-    ///      bankruptcy price, capped at the victim's break-even so its realised PnL stays ≥ 0. Each unit closed
-    ///      there instead of at the mark saves the liquidity vault |price − mark|; that saving repays the shortfall.
+    ///      bankruptcy price, capped at the victim's break-even so its realised PnL stays ≥ 0. Each unit closed there
+    ///      instead of at its exit price (the fill a close of that size would get now) saves the liquidity vault the
+    ///      difference, exactly what its valuation at exit prices gains; that saving repays the shortfall. A smaller
+    ///      close exits at a better price, so the size found with the whole position's exit still covers.
     function _deleverageSize(address victim, AdlRequest memory r)
         private
         view
@@ -196,11 +342,11 @@ abstract contract AutoDeleveraging is IAutoDeleveraging, ReentrancyGuardTransien
         Position memory pos = _engine.position(victim, r.marketId);
         uint256 size = FixedPointMath.abs(pos.size);
         uint256 cost = FixedPointMath.abs(pos.openNotional);
-        uint256 mark = _engine.marketPrices(r.marketId).markPrice;
         // Break-even for the whole position; refined below for the size actually closed.
-        uint256 breakEven = r.victimsLong ? FixedPointMath.mulDivUp(cost, WAD, size) : FixedPointMath.mulDivDown(cost, WAD, size);
+        uint256 breakEven =
+            r.victimsLong ? FixedPointMath.mulDivUp(cost, WAD, size) : FixedPointMath.mulDivDown(cost, WAD, size);
         price = r.victimsLong ? Math.max(r.bankruptcyPrice, breakEven) : Math.min(r.bankruptcyPrice, breakEven);
-        uint256 gap = r.victimsLong ? (mark > price ? mark - price : 0) : (price > mark ? price - mark : 0);
+        uint256 gap = _exitGap(r, size, price);
         if (gap == 0) return (0, price, 0);
         uint256 q = Math.min(size, FixedPointMath.mulDivUp(r.remaining, WAD, gap));
         // Exact cap for q: a long's proceeds floor(q·P) must cover ceil(cost·q/size); a short's buy-back ceil(q·P)
@@ -208,14 +354,19 @@ abstract contract AutoDeleveraging is IAutoDeleveraging, ReentrancyGuardTransien
         if (r.victimsLong) {
             uint256 closedCost = FixedPointMath.mulDivUp(cost, q, size);
             price = Math.max(price, FixedPointMath.mulDivUp(closedCost, WAD, q));
-            gap = mark > price ? mark - price : 0;
         } else {
             uint256 closedCost = FixedPointMath.mulDivDown(cost, q, size);
             price = Math.min(price, FixedPointMath.mulDivDown(closedCost, WAD, q));
-            gap = price > mark ? price - mark : 0;
         }
-        covered = Math.min(r.remaining, FixedPointMath.mulDivDown(q, gap, WAD));
+        covered = Math.min(r.remaining, FixedPointMath.mulDivDown(q, _exitGap(r, q, price), WAD));
         delta = r.victimsLong ? -int256(q) : int256(q);
+    }
+
+    /// @dev What the liquidity vault saves per unit when the victim closes `q` at `price` instead of its exit fill.
+    function _exitGap(AdlRequest memory r, uint256 q, uint256 price) private view returns (uint256) {
+        uint256 exit = _engine.quoteFillPrice(r.marketId, r.victimsLong ? -int256(q) : int256(q));
+        if (r.victimsLong) return exit > price ? exit - price : 0;
+        return price > exit ? price - exit : 0;
     }
 
     function _removeCandidate(uint256 index) private {
@@ -225,10 +376,9 @@ abstract contract AutoDeleveraging is IAutoDeleveraging, ReentrancyGuardTransien
     }
 
     function _resolveHead() private {
+        if (_requests[_head].account == address(0)) _reductionPending = false;
         emit AdlResolved(_head);
         delete _candidates;
         ++_head;
     }
-
-
 }

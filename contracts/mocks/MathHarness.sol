@@ -55,12 +55,35 @@ contract MathHarness {
         return PricingMath.markPriceDown(oraclePrice, premium_);
     }
 
-    function fillPrice(uint256 oraclePrice, int256 premiumBefore, int256 premiumAfter, bool isBuy)
+    function premiumIntegralDown(int256 skew, uint256 skewScale, uint256 maxPremium) external pure returns (uint256) {
+        return PricingMath.premiumIntegralDown(skew, skewScale, maxPremium);
+    }
+
+    function fillPrice(uint256 oraclePrice, int256 skew, int256 delta, uint256 skewScale, uint256 maxPremium)
         external
         pure
         returns (uint256)
     {
-        return PricingMath.fillPrice(oraclePrice, premiumBefore, premiumAfter, isBuy);
+        return PricingMath.fillPrice(oraclePrice, skew, delta, skewScale, maxPremium);
+    }
+
+    function netExitValueCeil(uint256 oraclePrice, int256 skew, uint256 skewScale, uint256 maxPremium)
+        external
+        pure
+        returns (int256)
+    {
+        return PricingMath.netExitValueCeil(oraclePrice, skew, skewScale, maxPremium);
+    }
+
+    function fitForcedClose(
+        uint256 oraclePrice,
+        int256 skew,
+        int256 delta,
+        uint256 boundPrice,
+        uint256 skewScale,
+        uint256 maxPremium
+    ) external pure returns (uint256) {
+        return PricingMath.fitForcedClose(oraclePrice, skew, delta, boundPrice, skewScale, maxPremium);
     }
 
     function tradeFeeUp(int256 skew, int256 delta, uint256 fill, uint256 makerFee, uint256 takerFee)
@@ -101,6 +124,14 @@ contract MathHarness {
 
     function fairPrice(uint256 mark, uint256 fairLast, uint256 elapsed, uint256 tau) external pure returns (uint256) {
         return FairPriceMath.fairPrice(mark, fairLast, elapsed, tau);
+    }
+
+    function fairPremium(int256 last, int256 premium_, uint256 elapsed, uint256 tau, uint256 maxDriftPerHour)
+        external
+        pure
+        returns (int256)
+    {
+        return FairPriceMath.fairPremium(last, premium_, elapsed, tau, maxDriftPerHour);
     }
 
     // ------------------------------------------------------------------ PositionMath

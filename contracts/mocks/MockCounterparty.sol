@@ -9,6 +9,7 @@ contract MockCounterparty is IPerpCounterparty {
     int256 private _pnl;
     uint256 private _requiredBacking;
     address private _liquidationEngine;
+    bool private _fallback;
 
     /// @notice Set the PnL reported to the liquidity vault (tests only; no access control).
     /// @param usd Signed 18-decimal USD.
@@ -20,6 +21,11 @@ contract MockCounterparty is IPerpCounterparty {
     /// @param usd 18-decimal USD.
     function setRequiredBacking(uint256 usd) external {
         _requiredBacking = usd;
+    }
+
+    /// @notice Report (or stop reporting) that a market's oracle fails, so values are worst cases (tests only).
+    function setFallbackUsed(bool fallback_) external {
+        _fallback = fallback_;
     }
 
     /// @notice Set the liquidation engine reported to the liquidity vault (tests only; no access control).
@@ -34,12 +40,12 @@ contract MockCounterparty is IPerpCounterparty {
     }
 
     /// @inheritdoc IPerpCounterparty
-    function counterpartyPnl() external view returns (int256) {
-        return _pnl;
+    function counterpartyPnl() external view returns (int256, bool) {
+        return (_pnl, _fallback);
     }
 
     /// @inheritdoc IPerpCounterparty
-    function requiredBacking() external view returns (uint256) {
-        return _requiredBacking;
+    function requiredBacking() external view returns (uint256, bool) {
+        return (_requiredBacking, _fallback);
     }
 }

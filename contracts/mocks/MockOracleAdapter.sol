@@ -37,4 +37,9 @@ contract MockOracleAdapter is IOracleAdapter {
         if (failing) revert MockOracleFailure();
         return (currentPrice, block.timestamp);
     }
+
+    /// @inheritdoc IOracleAdapter
+    function kind() external pure returns (uint8) {
+        return 1;
+    }
 }

@@ -107,6 +107,11 @@ contract ChainlinkOracleAdapter is IChainlinkOracleAdapter, Ownable2Step {
         return _read();
     }
 
+    /// @inheritdoc IOracleAdapter
+    function kind() external pure returns (uint8) {
+        return 1;
+    }
+
     // ------------------------------------------------------------------ admin
 
     /// @inheritdoc IChainlinkOracleAdapter

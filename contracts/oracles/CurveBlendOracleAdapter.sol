@@ -101,6 +101,11 @@ contract CurveBlendOracleAdapter is ICurveBlendOracleAdapter, Ownable2Step {
         return _read();
     }
 
+    /// @inheritdoc IOracleAdapter
+    function kind() external pure returns (uint8) {
+        return 2;
+    }
+
     // ------------------------------------------------------------------ admin
 
     /// @inheritdoc ICurveBlendOracleAdapter

@@ -115,6 +115,11 @@ contract MarketHoursOracleAdapter is IMarketHoursOracleAdapter, Ownable2Step {
         return _read();
     }
 
+    /// @inheritdoc IOracleAdapter
+    function kind() external pure returns (uint8) {
+        return 3;
+    }
+
     // ------------------------------------------------------------------ permissionless / pricer
 
     /// @inheritdoc IMarketHoursOracleAdapter

@@ -92,6 +92,11 @@ contract SelfReferencingOracleAdapter is ISelfReferencingOracleAdapter, Ownable2
         return _read();
     }
 
+    /// @inheritdoc IOracleAdapter
+    function kind() external pure returns (uint8) {
+        return 4;
+    }
+
     // ------------------------------------------------------------------ observer
 
     /// @inheritdoc ISelfReferencingOracleAdapter

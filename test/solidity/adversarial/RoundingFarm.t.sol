@@ -35,7 +35,7 @@ contract RoundingFarmTest is LiquidationFixture {
         engine.sweepInsuranceFees();
         assertGe(userStart - 1, vault.collateralOf(ALICE), "final < initial");
         assertGe(_protocol(), protocolStart, "protocol never lost");
-        assertEq(engine.counterpartyPnl(), 0, "nothing open, nothing pending");
+        assertEq(_cpPnl(engine), 0, "nothing open, nothing pending");
         assertEq(usdc.balanceOf(address(vault)) * 1e12, vault.totalCollateral(), "ledger backed");
     }
 

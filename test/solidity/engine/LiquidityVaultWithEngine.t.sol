@@ -48,7 +48,7 @@ contract LiquidityVaultWithEngineTest is EngineFixture {
         // Alice realises 1,000.005 and pays a 4.200021 maker fee: the loss moves from PnL into cash.
         _trade(ALICE, eth, -10e18);
         assertEq(lpVault.totalAssets(), 99_014_195071, "100,010.00005 - 1,000.005 + 4.200021");
-        assertEq(engine.counterpartyPnl(), 0, "nothing open");
+        assertEq(_cpPnl(engine), 0, "nothing open");
     }
 
     // Backing: |skew| × mark = 10 × 2100.021 = 21,000.21 must stay; available = 99,009.890050 − 21,000.210000.

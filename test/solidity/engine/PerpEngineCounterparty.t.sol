@@ -12,13 +12,13 @@ contract PerpEngineCounterpartyTest is EngineFixture {
     function test_counterpartyPnl_mirrorsTraders_plusUnsettledFunding() public {
         _trade(ALICE, eth, 10e18);
         ethOracle.setPrice(2100e18);
-        assertEq(engine.counterpartyPnl(), -1000.11e18, "mirror of the trader's PnL");
+        assertEq(_cpPnl(engine), -1000.11e18, "mirror of the trader's PnL");
         assertEq(engine.unrealisedPnl(ALICE, eth), 1000.11e18, "trader's PnL");
         vm.warp(T0 + 1 hours);
-        assertEq(engine.counterpartyPnl(), -1000.11e18 + 0.2625e18, "plus funding receivable");
-        assertEq(engine.requiredBacking(), 21000.21e18, "|skew| x mark x 100 %");
+        assertEq(_cpPnl(engine), -1000.11e18 + 0.2625e18, "plus funding receivable");
+        assertEq(_cpBacking(engine), 21000.21e18, "|skew| x mark x 100 %");
         engine.setBackingRatio(0.5e18);
-        assertEq(engine.requiredBacking(), 10500.105e18, "x 50 %");
+        assertEq(_cpBacking(engine), 10500.105e18, "x 50 %");
     }
 
     // Once every trader has settled, the receivable is gone and the cash moved: counterparty collateral rose by
@@ -40,7 +40,7 @@ contract PerpEngineCounterpartyTest is EngineFixture {
         int256 tradersLoss = (aliceBefore - vault.collateralOf(ALICE)) + (bobBefore - vault.collateralOf(BOB));
         assertEq(lpGain, tradersLoss, "zero-sum ledger");
         assertTrue(owedAlice > 0 && owedBob < 0, "longs pay shorts (positive premium)");
-        assertEq(engine.counterpartyPnl(), 0, "nothing open, nothing owed");
+        assertEq(_cpPnl(engine), 0, "nothing open, nothing owed");
         assertEq(engine.marketState(eth).sumFundingBasis, 0, "aggregate funding basis cleared");
     }
 }

@@ -82,7 +82,7 @@ contract PerpEngineMarginTest is EngineFixture {
         (uint256 rwa, MockOracleAdapter oracle) = _listRwa();
         _fund(CAROL, 30_000e6);
         _trade(CAROL, rwa, 1e18);
-        uint256 liq = engine.liquidationPrice(CAROL, rwa);
+        uint256 liq = _liqPrice(engine, CAROL, rwa);
         assertEq(liq, 126315789473684210526315, "exact liquidation price");
         assertLt(liq, 127_500e18, "below the simplified formula");
 
@@ -100,7 +100,7 @@ contract PerpEngineMarginTest is EngineFixture {
         (uint256 rwa, MockOracleAdapter oracle) = _listRwa();
         _fund(CAROL, 30_000e6);
         _trade(CAROL, rwa, -1e18);
-        uint256 liq = engine.liquidationPrice(CAROL, rwa);
+        uint256 liq = _liqPrice(engine, CAROL, rwa);
         assertEq(liq, 171428571428571428571429, "exact");
         oracle.setPrice(liq - 1);
         assertGe(engine.maintenanceMargin(CAROL), int256(0), "-1 wei: not liquidatable");
@@ -108,8 +108,8 @@ contract PerpEngineMarginTest is EngineFixture {
         assertTrue(engine.maintenanceMargin(CAROL) < 0, "at the price: liquidatable");
     }
 
-    function test_liquidationPrice_noPosition_isZero() public view {
-        assertEq(engine.liquidationPrice(ALICE, eth), 0, "none");
+    function test_liquidationPrice_noPosition_isZero() public {
+        assertEq(_liqPrice(engine, ALICE, eth), 0, "none");
     }
 
     /// @dev For any size and collateral, the returned price is a boundary: liquidatable there, not one wei
@@ -122,7 +122,7 @@ contract PerpEngineMarginTest is EngineFixture {
         collateral = bound(collateral, minCollateral, minCollateral * 5);
         _fund(CAROL, collateral);
         _trade(CAROL, rwa, isLong ? int256(size) : -int256(size));
-        uint256 liq = engine.liquidationPrice(CAROL, rwa);
+        uint256 liq = _liqPrice(engine, CAROL, rwa);
         if (liq == 0) return; // a fully collateralised long cannot be liquidated at a positive price
         oracle.setPrice(liq);
         assertTrue(engine.maintenanceMargin(CAROL) < 0, "liquidatable at the price");

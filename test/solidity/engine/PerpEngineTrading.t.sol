@@ -76,7 +76,7 @@ contract PerpEngineTradingTest is EngineFixture {
         _trade(ALICE, eth, -15e18);
         assertEq(vault.collateralOf(ALICE), 10_000e18 - 10.00005e18 - 0.05e18 - 9.0000225e18, "collateral");
         assertEq(uint256(engine.marketState(eth).openInterestLong), 0, "no longs");
-        assertEq(uint256(engine.marketState(eth).openInterestShort), 5e18, "5 short");
+        assertEq(uint256(engine.marketPrices(eth).openInterestShort), 5e18, "5 short");
     }
 
     // Partial reduce: long 10 at 2000.01, sell 4 at oracle 2,050 with skew 10 → premium 1e-5 → 6e-6:
@@ -206,7 +206,7 @@ contract PerpEngineTradingTest is EngineFixture {
             assertEq(engine.marketState(all[i]).sumOpenNotional, 0, "no cost basis left");
             assertEq(engine.marketState(all[i]).sumFundingBasis, 0, "no funding basis left");
             assertEq(uint256(engine.marketState(all[i]).openInterestLong), 0, "no OI");
-            assertEq(uint256(engine.marketState(all[i]).openInterestShort), 0, "no OI");
+            assertEq(uint256(engine.marketPrices(all[i]).openInterestShort), 0, "no OI");
         }
     }
 }

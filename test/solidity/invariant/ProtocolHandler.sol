@@ -12,6 +12,7 @@ import {LiquidationEngine} from "../../../contracts/LiquidationEngine.sol";
 import {LiquidityVault} from "../../../contracts/LiquidityVault.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
 import {MockUSDC} from "../../../contracts/mocks/MockUSDC.sol";
+import {PerpLens} from "../../../contracts/lens/PerpLens.sol";
 import {PerpEngine} from "../../../contracts/PerpEngine.sol";
 import {TestBase} from "../utils/TestBase.sol";
 import {vm} from "../utils/Vm.sol";
@@ -36,6 +37,7 @@ contract ProtocolHandler is TestBase {
     MockUSDC public immutable usdc;
     CollateralVault public immutable vault;
     PerpEngine public immutable engine;
+    PerpLens public immutable lens;
     LiquidityVault public immutable lpVault;
     InsuranceFund public immutable fund;
     LiquidationEngine public immutable liquidator;
@@ -141,6 +143,7 @@ contract ProtocolHandler is TestBase {
         usdc = usdc_;
         vault = vault_;
         engine = engine_;
+        lens = new PerpLens(engine_);
         lpVault = lpVault_;
         fund = fund_;
         liquidator = liquidator_;
@@ -315,14 +318,14 @@ contract ProtocolHandler is TestBase {
     }
 
     /// @notice A targeted oracle move: put the oracle of a market where some trader holds a position 0–2 % beyond
-    ///         that position's liquidation price (`engine.liquidationPrice`), so accounts become liquidatable without
+    ///         that position's liquidation price (`PerpLens.liquidationPrice`), so accounts become liquidatable without
     ///         being bankrupt yet and partial liquidations happen. Kept within 0.1x–24x of the initial price.
     function squeezePrice(uint256 actorSeed, uint256 marketSeed, uint256 overshootSeed) external {
         _enter();
         (address a, uint256 m, int256 size) = _findPosition(actorSeed, marketSeed);
         if (size == 0 || oracles[m].failing()) return;
         uint256 liquidationPrice;
-        try engine.liquidationPrice(a, m) returns (uint256 x) {
+        try lens.liquidationPrice(a, m) returns (uint256 x) {
             liquidationPrice = x;
         } catch {
             return;
@@ -787,7 +790,7 @@ contract ProtocolHandler is TestBase {
     /// @dev Size the market can still take on one side: open-interest cap and skew cap.
     function _capacity(uint256 m, bool isLong) private view returns (uint256) {
         MarketState memory s = engine.marketState(m);
-        uint256 side = isLong ? s.openInterestLong : s.openInterestShort;
+        uint256 side = isLong ? s.openInterestLong : uint256(int256(uint256(s.openInterestLong)) - s.skew);
         uint256 oiRoom = _maxOpenInterest[m] > side ? _maxOpenInterest[m] - side : 0;
         int256 skewRoom = int256(_maxSkew[m]) - (isLong ? int256(s.skew) : -int256(s.skew));
         if (skewRoom <= 0) return 0;

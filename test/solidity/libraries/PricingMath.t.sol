@@ -81,33 +81,6 @@ contract PricingMathTest is TestBase {
 
     // ------------------------------------------------------------------ fill
 
-    function test_fillPrice_specExample_buyOfTenThousandFromZeroSkew() public view {
-        int256 before = h.premium(0, SCALE, MAX_PREMIUM); // 0
-        int256 afterTrade = h.premium(10_000e18, SCALE, MAX_PREMIUM); // 0.01e18
-        assertEq(before, 0, "premium before");
-        assertEq(afterTrade, 0.01e18, "premium after");
-        // 2000e18 * (2e18 + 0 + 0.01e18) / 2e18 = 2000e18 * 1.005 = 2010e18 exactly: buy = sell
-        assertEq(h.fillPrice(2000e18, before, afterTrade, true), 2010e18, "buy fill");
-        assertEq(h.fillPrice(2000e18, afterTrade, before, false), 2010e18, "sell back to zero, same factor");
-    }
-
-    function test_fillPrice_buyRoundsUp_sellRoundsDown() public view {
-        // (2000e18 + 1) * 1.005 = 2010e18 + 1.005
-        assertEq(h.fillPrice(2000e18 + 1, 0, 0.01e18, true), 2010e18 + 2, "buy up");
-        assertEq(h.fillPrice(2000e18 + 1, 0, 0.01e18, false), 2010e18 + 1, "sell down");
-        // 1234567890123456789 * (2e18 - 0.02e18 - 0.03e18) / 2e18 = 1234567890123456789 * 0.975
-        //   = 1203703692870370369.275
-        assertEq(h.fillPrice(1234567890123456789, -0.02e18, -0.03e18, true), 1203703692870370370, "neg buy up");
-        assertEq(h.fillPrice(1234567890123456789, -0.02e18, -0.03e18, false), 1203703692870370369, "neg sell down");
-    }
-
-    function test_fillPrice_averagesPremiums() public view {
-        // premiums 0.02 and 0.04 average 0.03: 1000e18 * 1.03 = 1030e18
-        assertEq(h.fillPrice(1000e18, 0.02e18, 0.04e18, true), 1030e18, "average up");
-        // short side: -0.04 and -0.02 average -0.03: 1000e18 * 0.97 = 970e18
-        assertEq(h.fillPrice(1000e18, -0.04e18, -0.02e18, false), 970e18, "average down");
-    }
-
     // ------------------------------------------------------------------ fees
 
     function test_tradeFeeUp_pureTaker() public view {
@@ -146,27 +119,6 @@ contract PricingMathTest is TestBase {
     }
 
     // ------------------------------------------------------------------ fuzz
-
-    function testFuzz_fillPrice_buyAtLeastSell_byAtMostOneWei(uint256 oracle, int256 pb, int256 pa) public view {
-        oracle = bound(oracle, 1e12, 1e24);
-        pb = boundInt(pb, -0.5e18, 0.5e18);
-        pa = boundInt(pa, -0.5e18, 0.5e18);
-        uint256 buy = h.fillPrice(oracle, pb, pa, true);
-        uint256 sell = h.fillPrice(oracle, pb, pa, false);
-        assertGe(buy, sell, "buy >= sell");
-        assertLe(buy - sell, 1, "differ by at most one wei");
-    }
-
-    function testFuzz_fillPrice_betweenMarksBeforeAndAfter(uint256 oracle, int256 pb, int256 pa) public view {
-        oracle = bound(oracle, 1e12, 1e24);
-        pb = boundInt(pb, -0.5e18, 0.5e18);
-        pa = boundInt(pa, -0.5e18, 0.5e18);
-        (int256 lo, int256 hi) = pb < pa ? (pb, pa) : (pa, pb);
-        uint256 sell = h.fillPrice(oracle, pb, pa, false);
-        uint256 buy = h.fillPrice(oracle, pb, pa, true);
-        assertGe(sell, h.markPriceDown(oracle, lo), "sell >= lower mark");
-        assertLe(buy, h.markPriceDown(oracle, hi) + 1, "buy <= higher mark + 1 wei");
-    }
 
     function testFuzz_premium_monotoneInSkew(int256 skew, uint256 step, uint256 scale) public view {
         skew = boundInt(skew, -1e27, 1e27);

@@ -14,7 +14,7 @@ contract LiquidationTest is LiquidationFixture {
 
     function test_healthyAccount_cannotBeLiquidated_atLiquidationPricePlusOne() public {
         _openCarolLong();
-        assertEq(engine.liquidationPrice(CAROL, rwa), LIQ_PRICE, "view");
+        assertEq(_liqPrice(engine, CAROL, rwa), LIQ_PRICE, "view");
         rwaOracle.setPrice(LIQ_PRICE + 1);
         vm.prank(KEEPER);
         vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.NotLiquidatable.selector, CAROL, 0));
@@ -180,16 +180,16 @@ contract LiquidationTest is LiquidationFixture {
         assertEq(fund.totalBadDebtCovered(), 10_000e18, "through the waterfall");
     }
 
-    function test_closeForLiquidation_onlyLiquidationEngine_andOnlyReductions() public {
+    function test_forcedClose_onlyLiquidationEngine_andOnlyReductions() public {
         _openCarolLong();
         vm.expectRevert(abi.encodeWithSelector(IPerpEngine.NotLiquidationEngine.selector, address(this)));
-        engine.closeForLiquidation(CAROL, rwa, -1e18);
+        engine.forcedClose(CAROL, rwa, -1e18, false);
         vm.prank(address(liquidator));
         vm.expectRevert(abi.encodeWithSelector(IPerpEngine.NotAReduction.selector, rwa, 1e18, 1e18));
-        engine.closeForLiquidation(CAROL, rwa, 1e18);
+        engine.forcedClose(CAROL, rwa, 1e18, false);
         vm.prank(address(liquidator));
         vm.expectRevert(abi.encodeWithSelector(IPerpEngine.NotAReduction.selector, rwa, 1e18, -2e18));
-        engine.closeForLiquidation(CAROL, rwa, -2e18);
+        engine.forcedClose(CAROL, rwa, -2e18, false);
     }
 
     function test_liquidationIgnoresPause() public {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {IAutoDeleveraging} from "../../../contracts/interfaces/IAutoDeleveraging.sol";
 import {ILiquidationEngine} from "../../../contracts/interfaces/ILiquidationEngine.sol";
 import {MockBlacklistUSDC} from "../../../contracts/mocks/MockBlacklistUSDC.sol";
 import {MockUSDC} from "../../../contracts/mocks/MockUSDC.sol";
@@ -20,7 +21,7 @@ contract LiquidationUnblockableTest is LiquidationFixture {
         MockBlacklistUSDC(address(usdc)).setBlacklisted(KEEPER, true);
         rwaOracle.setPrice(LIQ_PRICE);
         vm.expectEmit(true, false, false, true);
-        emit ILiquidationEngine.KeeperRewardCredited(KEEPER, 126315789000000000000);
+        emit IAutoDeleveraging.KeeperRewardCredited(KEEPER, 126315789000000000000);
         vm.prank(KEEPER);
         liquidator.liquidate(CAROL);
         assertEq(engine.position(CAROL, rwa).size, 0, "liquidated anyway");

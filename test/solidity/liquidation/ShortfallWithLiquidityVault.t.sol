@@ -55,7 +55,7 @@ contract ShortfallWithLiquidityVaultTest is EngineFixture {
         assertEq(liquidator.totalShortfall(), 10_000e18, "queued for ADL");
         assertEq(lpVault.unresolvedShortfallUsd(), 10_000e18, "seen by the vault");
         assertEq(vault.collateralOf(address(lpVault)), 140_000e18, "100,000 + carol's realised loss");
-        assertEq(engine.counterpartyPnl(), -40_000e18, "bob's unrealised gain");
+        assertEq(_cpPnl(engine), -40_000e18, "bob's unrealised gain");
         assertEq(lpVault.netValueUsd(), 90_000e18, "140,000 - 40,000 - 10,000");
         assertEq(lpVault.totalAssets(), 90_000e6, "providers bear the shortfall");
         assertEq(lpVault.availableLiquidity(), 90_000e6, "min(90,000 excess, 140,000 cash - 10,000 owed)");

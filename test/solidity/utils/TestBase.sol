@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {IPerpCounterparty} from "../../../contracts/interfaces/IPerpCounterparty.sol";
+import {PerpLens} from "../../../contracts/lens/PerpLens.sol";
+import {PerpEngine} from "../../../contracts/PerpEngine.sol";
 import {Vm, vm} from "./Vm.sol";
 
 /// @notice Assertions and input bounding for the Solidity tests (a small subset of what forge-std offers).
@@ -57,5 +60,24 @@ abstract contract TestBase {
 
     function _vm() internal pure returns (Vm) {
         return vm;
+    }
+
+    /// @dev The engine's counterparty PnL (asserting no oracle fell back).
+    function _cpPnl(IPerpCounterparty e) internal view returns (int256 usd) {
+        bool fallbackUsed;
+        (usd, fallbackUsed) = e.counterpartyPnl();
+        assertTrue(!fallbackUsed, "no oracle fallback");
+    }
+
+    /// @dev The engine's required backing (asserting no oracle fell back).
+    function _cpBacking(IPerpCounterparty e) internal view returns (uint256 usd) {
+        bool fallbackUsed;
+        (usd, fallbackUsed) = e.requiredBacking();
+        assertTrue(!fallbackUsed, "no oracle fallback");
+    }
+
+    /// @dev The lens's liquidation price (the engine does not carry the search).
+    function _liqPrice(PerpEngine e, address account, uint256 marketId) internal returns (uint256) {
+        return new PerpLens(e).liquidationPrice(account, marketId);
     }
 }
