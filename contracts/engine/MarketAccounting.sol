@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IOracleAdapter} from "../interfaces/IOracleAdapter.sol";
 import {IPerpCounterparty} from "../interfaces/IPerpCounterparty.sol";
 import {IPerpEngine} from "../interfaces/IPerpEngine.sol";
 import {MarketPrices, MarketState} from "../interfaces/PerpTypes.sol";
@@ -34,13 +35,14 @@ abstract contract MarketAccounting is MarketConfig, IPerpEngine {
         return _params[marketId].oracle.price();
     }
 
-    /// @dev The oracle price, or (false, 0) when the adapter reverts or answers 0.
+    /// @dev The oracle price, or (false, 0) when the adapter reverts, answers 0 or answers something that is not one
+    ///      word (a low-level call, so a malformed answer cannot make a caller revert either).
     function _tryOraclePrice(uint256 marketId) internal view returns (bool ok, uint256 price) {
-        try _params[marketId].oracle.price() returns (uint256 p) {
-            return (p != 0, p);
-        } catch {
-            return (false, 0);
-        }
+        (bool success, bytes memory data) =
+            address(_params[marketId].oracle).staticcall(abi.encodeCall(IOracleAdapter.price, ()));
+        if (!success || data.length != 32) return (false, 0);
+        price = abi.decode(data, (uint256));
+        ok = price != 0;
     }
 
     /// @dev The last good price moved to its worst case within the oracle-move breaker band: up (rounded up) or down
