@@ -114,6 +114,30 @@ contract PerpEngineMarginTest is EngineFixture {
         assertTrue(engine.maintenanceMargin(CAROL) < 0, "at the price: liquidatable");
     }
 
+    /// @dev Two positions: the lens holds the other one at its fair value less its MM. Carol (31,000) long 1 RWA at
+    ///      150,000 (5x, mmr 5 %) and short 10 in an exact ETH market at 2,000 (20x, mmr 2.5 %). ETH moves to 1,900:
+    ///      the short is worth +1,000 with MM 19,000 × 2.5 % = 475. base = 31,000 − 150,000 + 1,000 − 475 = −118,475;
+    ///      f(P) = base + P − ceil(P / 20) = base + floor(19 P / 20) < 0 ⇔ P < 2,369,500e18 / 19 =
+    ///      124,710,526,315,789,473,684,210.53 wei: P = 124710526315789473684210 (floor(19 P / 20) = base − 1 wei).
+    ///      At P the account's maintenance margin at fair is −1 wei; at P + 1 it is 0 (not liquidatable).
+    function test_liquidationPrice_twoPositions_boundary() public {
+        (uint256 rwa, MockOracleAdapter oracle) = _listRwa();
+        MockOracleAdapter ethx = new MockOracleAdapter(2000e18);
+        uint256 ex = engine.listMarket("ETHX", exactParams(ethx), twoTiers());
+        _fund(CAROL, 31_000e6);
+        _trade(CAROL, rwa, 1e18);
+        _trade(CAROL, ex, -10e18);
+        ethx.setPrice(1900e18);
+        uint256 liq = _liqPrice(engine, CAROL, rwa);
+        assertEq(liq, 124710526315789473684210, "exact");
+        oracle.setPrice(liq);
+        assertEq(engine.maintenanceMargin(CAROL), -1, "at P: liquidatable");
+        oracle.setPrice(liq + 1);
+        assertEq(engine.maintenanceMargin(CAROL), 0, "at P + 1: not");
+        oracle.setPrice(liq - 1);
+        assertTrue(engine.maintenanceMargin(CAROL) < 0, "below P: liquidatable");
+    }
+
     function test_liquidationPrice_noPosition_isZero() public {
         assertEq(_liqPrice(engine, ALICE, eth), 0, "none");
     }
