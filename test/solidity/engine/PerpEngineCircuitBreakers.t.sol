@@ -65,9 +65,9 @@ contract PerpEngineCircuitBreakersTest is EngineFixture {
     // THIN: skewScale 1,000, maxSkew 0.6875 (OI cap 50). F = premium − 6.25e-5 (clamp active) at +maxSkew:
     // premium 0.6875 / 1,000 = 6.875e-4, F = 6.25e-4 = the default band exactly; at −maxSkew F = −6.875e-4 + 6.25e-5
     // = −6.25e-4. So the listing keeps the default 0.000625 band, and an open to exactly maxSkew reaches exactly the
-    // band and passes. The funding breaker is judged after the trade on |skew| growth, so one size unit more trips
+    // band and passes. The funding breaker is judged after the trade on |skew| growth, so one wei of size more trips
     // the maxSkew cap first (the validator keeps the band ≥ the rate at ±maxSkew; the breaker's own boundary is in
-    // PerpEngineBreakersAfterTrade). Reducing is always allowed.
+    // PerpEngineCapsTest). Reducing is always allowed.
     function test_funding_boundary() public {
         MarketParams memory p = ethParams(ethOracle);
         p.skewScale = 1_000e18;
