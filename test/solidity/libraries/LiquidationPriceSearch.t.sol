@@ -63,6 +63,54 @@ contract LiquidationPriceSearchTest is TestBase {
         assertEq(h.search(-140_000e18, 1e18, _twoTiers()), 147368421052631578947368, "tier 2");
     }
 
+    /// @dev A long's maintenance margin drops where its notional crosses into a tier with a higher mmr, so its
+    ///      liquidatable prices need not be one interval. Tiers ≤ 100,000 at 1 %, then 5 %; long 1 with base −97,000:
+    ///      tier 1 (P ≤ 100,000): f = −97,000 + 0.99 P < 0 for P < 97,979.79…; tier 2 (P > 100,000): f = −97,000 + P −
+    ///      ceil(P / 20). With P = 20k + r (r < 20): f = 19k + r − [r > 0] − 97,000e18; 97,000e18 / 19 =
+    ///      5105263157894736842105.26…, so k = 5105263157894736842105 leaves 19k = 97,000e18 − 5 and f < 0 ⇔
+    ///      r − [r > 0] < 5 ⇔ r ≤ 5: the highest liquidatable price is 20k + 5 = 102105263157894736842105 (the old
+    ///      single bisection returned 97,979.79…, a price below which the account is liquidatable but far from the
+    ///      highest). At 100,000 + 1 wei the account is liquidatable too, at 100,000 it is not.
+    function test_search_long_liquidatableAgainAboveATierBoundary() public view {
+        Tier[] memory t = _twoTiers();
+        uint256 p = h.search(-97_000e18, 1e18, t);
+        assertEq(p, 102105263157894736842105, "highest liquidatable price, in the upper tier");
+        assertTrue(h.maintenanceAt(-97_000e18, 1e18, t, p) < 0, "f(P) < 0");
+        assertEq(h.maintenanceAt(-97_000e18, 1e18, t, p + 1), 0, "f(P + 1) = 0");
+        assertTrue(h.maintenanceAt(-97_000e18, 1e18, t, 100_000e18 + 1) < 0, "just above the boundary: liquidatable");
+        assertGe(h.maintenanceAt(-97_000e18, 1e18, t, 100_000e18), int256(0), "at the boundary (tier 1): healthy");
+    }
+
+    /// @dev Two random tiers: the long's result is liquidatable, one wei above is not, and no tier range above it
+    ///      holds a liquidatable price (f rises within a tier, so checking each higher range's lowest price covers it).
+    /// hardhat-config: default.fuzz.runs = 1000
+    /// hardhat-config: long.fuzz.runs = 20000
+    function testFuzz_search_long_twoTiers_isHighestBadPrice(int256 base, uint256 size, uint256 upTo, uint256 mmr1, uint256 mmr2)
+        public
+        view
+    {
+        size = bound(size, 1e15, 1e24);
+        upTo = bound(upTo, 1e18, 1e30);
+        mmr1 = bound(mmr1, 1, 0.2e18);
+        mmr2 = bound(mmr2, mmr1, 0.5e18);
+        base = boundInt(base, -1e30, 1e30);
+        Tier[] memory t = new Tier[](2);
+        t[0] = Tier({upToNotional: uint96(upTo), maxLeverage: 2e18, mmr: uint64(mmr1)});
+        t[1] = Tier({upToNotional: uint96(upTo * 10), maxLeverage: 1e18 + 1, mmr: uint64(mmr2)});
+        uint256 p = h.search(base, int256(size), t);
+        uint256 boundary = upTo * 1e18 / size; // the highest price of tier 1
+        if (p == 0) {
+            assertGe(h.maintenanceAt(base, int256(size), t, 1), int256(0), "none: healthy at 1 wei");
+            assertGe(h.maintenanceAt(base, int256(size), t, boundary + 1), int256(0), "none: healthy in tier 2");
+            return;
+        }
+        assertTrue(h.maintenanceAt(base, int256(size), t, p) < 0, "bad at P");
+        if (p < 1 << 128) assertGe(h.maintenanceAt(base, int256(size), t, p + 1), int256(0), "good at P + 1");
+        if (p <= boundary) {
+            assertGe(h.maintenanceAt(base, int256(size), t, boundary + 1), int256(0), "tier 2 holds no bad price");
+        }
+    }
+
     function test_search_edges() public view {
         assertEq(h.search(-1e18, 0, _oneTier(0.05e18)), 0, "no position");
         // A long with base 0: f(1 wei) = 1 − ceil(1 × 5 %) = 0, never negative at a positive price.
