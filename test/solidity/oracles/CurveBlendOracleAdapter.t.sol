@@ -6,6 +6,7 @@ import {MockV3Aggregator} from "@chainlink/contracts/src/v0.8/tests/MockV3Aggreg
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 
 import {ICurveBlendOracleAdapter} from "../../../contracts/interfaces/ICurveBlendOracleAdapter.sol";
+import {IOracleAdapter} from "../../../contracts/interfaces/IOracleAdapter.sol";
 import {ChainlinkFeedLib} from "../../../contracts/oracles/ChainlinkFeedLib.sol";
 import {CurveBlendOracleAdapter} from "../../../contracts/oracles/CurveBlendOracleAdapter.sol";
 import {TestBase} from "../utils/TestBase.sol";
@@ -108,8 +109,13 @@ contract CurveBlendOracleAdapterTest is TestBase {
 
     // ------------------------------------------------------------------ kind and construction
 
-    function test_kind_isCurveBlend() public view {
-        assertEq(uint256(adapter.kind()), 2, "kind 2: curve blend");
+    /// @dev Kind 2 (curve blend), read through the interface the engine lists with, before, during and after the roll.
+    function test_kind_isCurveBlend() public {
+        assertEq(uint256(IOracleAdapter(address(adapter)).kind()), 2, "kind 2 before the roll");
+        vm.warp(ROLL_START + 1);
+        assertEq(uint256(adapter.kind()), 2, "kind 2 during the roll");
+        vm.warp(ROLL_END);
+        assertEq(uint256(adapter.kind()), 2, "kind 2 after the roll");
     }
 
     function test_constructor_storesConfig() public view {
