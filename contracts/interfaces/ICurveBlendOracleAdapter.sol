@@ -155,10 +155,10 @@ interface ICurveBlendOracleAdapter is IOracleAdapter {
     /// @param feed Non-zero, not the front feed, at most 36 decimals.
     function setNextFeed(AggregatorV3Interface feed) external;
 
-    /// @notice Once the roll is complete (from `rollEnd` on): the next leg becomes the front leg (feed, decimals and heartbeat), and
-    ///         `newNextFeed` the next leg, with the previous next leg's heartbeat; the schedule keeps N and the
-    ///         step duration and starts at `newRollStart`. The price is continuous across the call (before it the
-    ///         price is the next leg's, after it the front leg's: the same feed).
+    /// @notice Once the roll is complete (from `rollEnd` on): the next leg becomes the front leg (feed, decimals and
+    ///         heartbeat), and `newNextFeed` the next leg, with the previous next leg's heartbeat; the schedule keeps N
+    ///         and the step duration and starts at `newRollStart`. The price is continuous across the call (before
+    ///         it the price is the next leg's, after it the front leg's: the same feed).
     /// @param newNextFeed Non-zero, not the new front feed, at most 36 decimals.
     /// @param newRollStart In `(now, now + MAX_ROLL_START_DELAY]`.
     function advanceRoll(AggregatorV3Interface newNextFeed, uint256 newRollStart) external;

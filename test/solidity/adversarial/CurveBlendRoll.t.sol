@@ -155,8 +155,8 @@ contract CurveBlendRollTest is AdversarialFixture {
 
     // ------------------------------------------------------------------ finding 7: the attack, now unprofitable
 
-    /// @dev FINDING 7 (fixed). The old schedule took its second step (k = 2) at ROLL_START + 1 day: the index jumped from
-    ///      (70 × 4 + 75.5) / 5 = 71.1 to (70 × 3 + 75.5 × 2) / 5 = 72.2 at that known second. The attacker buys
+    /// @dev FINDING 7 (fixed). The old schedule took its second step (k = 2) at ROLL_START + 1 day: the index jumped
+    ///      from (70 × 4 + 75.5) / 5 = 71.1 to (70 × 3 + 75.5 × 2) / 5 = 72.2 at that known second. The attacker buys
     ///      100,000 units (7.1M) 2 s (one L2 block) before it and sells at it.
     ///      BEFORE (this test run on commit 1005906, old step schedule, same market and parameters): the index
     ///      jumped 71.1 -> 72.2 between the two trades, fills 71.13555 -> 72.2361, and the round trip made
@@ -170,8 +170,9 @@ contract CurveBlendRollTest is AdversarialFixture {
     ///        = 71,135,524,524,305,555,556; cost basis 1e5 × fill = 7,113,552,452,430,555,555,600,000.
     ///        Fee (taker, whole size): 7,113,552.4524305555556 × 0.0003 = 2,134.06573572916666668.
     ///      - close at e = 86,400: oracle 71.1e18 exactly; the sell back to skew 0 has the same factor 1.0005:
-    ///        fill = floor(71.1 × 1.0005) = 71.13555e18; proceeds 7,113,555; realised 7,113,555 − 7,113,552.4524305555556
-    ///        = 2.5475694444444. Fee (maker, whole size): 7,113,555 × 0.0001 = 711.3555.
+    ///        fill = floor(71.1 × 1.0005) = 71.13555e18; proceeds 7,113,555; realised
+    ///        7,113,555 − 7,113,552.4524305555556 = 2.5475694444444.
+    ///        Fee (maker, whole size): 7,113,555 × 0.0001 = 711.3555.
     ///      - funding over the 2 s held at skew 1e23: premium 1e23 / 1e26 = 0.001, rate 0.001 + clamp(0.0000125 −
     ///        0.001, ±0.0000625) = 0.0009375/h; index delta trunc(0.0009375 × 71.1 × 2 / 3600) = 0.00003703125;
     ///        owed 1e5 × 0.00003703125 = 3.703125 (paid by the attacker, who made the skew).
@@ -275,8 +276,8 @@ contract CurveBlendRollTest is AdversarialFixture {
 
     /// @dev PROPERTY (e): a pair of trades up to one hour apart, opened anywhere from an hour before the roll to an
     ///      hour after it, earns nothing beyond the published carry minus fees. For any legs (±20 %), schedule
-    ///      (N in [1, 30], step in [1 h, 7 days]), premium scale, size (1 unit to 5M of notional), side, open second and
-    ///      hold (1 s to 1 h):
+    ///      (N in [1, 30], step in [1 h, 7 days]), premium scale, size (1 unit to 5M of notional), side, open second
+    ///      and hold (1 s to 1 h):
     ///      - the index moves by at most the carry over the hold: |Δoracle| ≤ ceil(|next − front| × hold / D);
     ///      - funding is exactly the premium's: index delta = trunc(p × oracle × hold / 3600) with
     ///        p = clamp(trunc(size / K), ±2 %), and the trader who made the skew pays it (owed ≥ 0);
@@ -355,9 +356,10 @@ contract CurveBlendRollTest is AdversarialFixture {
             : int256((units * r.fillOpen) / 1e18) - int256(_ceilDiv(units * r.fillClose, 1e18));
     }
 
-    /// @dev The property against the published schedule: the carry over [t1, t2] is (next − front) × (e(t2) − e(t1)) / D;
-    ///      the index is that line rounded down once, so it differs from it by less than 1 wei per unit:
-    ///      round trip × 1e18 × D ≤ size × (next − front) × (e2 − e1) + |size| × D − fees × 1e18 × D.
+    /// @dev The property against the published schedule: the carry over [t1, t2] is
+    ///      (next − front) × (e(t2) − e(t1)) / D; the index is that line rounded down once, so it differs from it by
+    ///      less than 1 wei per unit: round trip × 1e18 × D ≤ size × (next − front) × (e2 − e1) + |size| × D
+    ///      − fees × 1e18 × D.
     function _checkAgainstPublishedCarry(Roll memory c, RoundTrip memory r, int256 size, uint256 fees) internal pure {
         int256 d = int256(c.duration);
         int256 carryTimesD = (int256(c.nextPrice) - int256(c.frontPrice))
