@@ -43,8 +43,12 @@ contract ShortfallWithLiquidityVaultTest is EngineFixture {
         _fund(CAROL, 30_000e6);
         _fund(BOB, 50_000e6);
         _fund(ALICE, 10_000e6);
-        _trade(CAROL, rwa, 1e18);
+        // The skew-to-cash limit (|skew| × oracle ≤ the vault's 100,000 of cash after a trade that grows |skew|) refuses
+        // a 1-unit skew at 150,000, so Carol opens in two halves around Bob's short: skew 0.5 (75,000 ≤ 100,000),
+        // then −0.5 (|skew| not grown), then 0. Positions and cost bases are the same as one 1-unit trade each.
+        _trade(CAROL, rwa, 0.5e18);
         _trade(BOB, rwa, -1e18);
+        _trade(CAROL, rwa, 0.5e18);
         rwaOracle.setPrice(110_000e18);
         vm.prank(KEEPER);
         liquidator.liquidate(CAROL);
