@@ -12,12 +12,15 @@ import {Protocol, deployProtocol} from "../utils/ProtocolDeploy.sol";
 import {vm} from "../utils/Vm.sol";
 
 /// @notice The fully wired protocol (`deployProtocol`: real liquidity vault as counterparty, insurance fund,
-///         liquidation engine) with the local deployment's ETH market (deploy/config/local-markets.ts): oracle 3,000,
-///         skewScale 1,000,000 ETH, maxPremium 10 %, maxSkew = maxOpenInterest = 50,000 ETH, minimum position margin
-///         10 USD, maker 2 bp, taker 5 bp, funding interest 0.00125 %/h, clamp 0.00625 %/h, cap 4 %/h, fairTau 300 s;
-///         tiers ≤ 1M USD: 20x / mmr 2.5 %, ≤ 10M USD: 10x / mmr 5 %. Nobody has deposited anything yet.
-/// @dev Reuses EngineFixture's accounts and helpers (`_fund`, `_trade`, `exactParams`, `oneTier`) but replaces its
-///      setUp: `engine`, `vault`, `usdc` are the wired protocol's, `eth` / `ethOracle` the local ETH market.
+///         liquidation engine) with the local deployment's ETH market as the security review used it
+///         (deploy/config/local-markets.ts at commit 1005906): oracle 3,000, skewScale 1,000,000 ETH, maxPremium 10 %,
+///         maxSkew = maxOpenInterest = 50,000 ETH, minimum position margin 10 USD, maker 2 bp, taker 5 bp, funding
+///         interest 0.00125 %/h, clamp 0.00625 %/h, cap 4 %/h, fairTau 300 s; tiers ≤ 1M USD: 20x / mmr 2.5 %,
+///         ≤ 10M USD: 10x / mmr 5 %. Nobody has deposited anything yet.
+/// @dev The local deployment now lists ETH with maxSkew 680 ETH (inside the 0.0625 %/h funding band, which the
+///      validator ties to maxSkew) and sets skewCashRatio 50 %: `LOCAL_ETH_MAX_SKEW`. Every other parameter is
+///      unchanged. Reuses EngineFixture's accounts and helpers (`_fund`, `_trade`, `exactParams`, `oneTier`) but
+///      replaces its setUp: `engine`, `vault`, `usdc` are the wired protocol's, `eth` / `ethOracle` the ETH market.
 abstract contract LocalProtocolFixture is EngineFixture {
     address internal constant PROVIDER = address(0x9999);
     address internal constant PROVIDER2 = address(0x9998);
@@ -26,6 +29,8 @@ abstract contract LocalProtocolFixture is EngineFixture {
     address internal constant KEEPER = address(0x6EE9E2);
 
     uint256 internal constant ETH_PRICE = 3_000e18;
+    /// @dev The local ETH market's maxSkew since the breaker band and maxSkew were made consistent.
+    uint256 internal constant LOCAL_ETH_MAX_SKEW = 680e18;
 
     LiquidityVault internal lpVault;
     InsuranceFund internal fund;
@@ -39,7 +44,8 @@ abstract contract LocalProtocolFixture is EngineFixture {
         eth = engine.listMarket("ETH", localEthParams(ethOracle), localCryptoTiers());
     }
 
-    /// @dev The local ETH market's parameters (MARKET_DEFAULTS plus the ETH entry of local-markets.ts).
+    /// @dev The local ETH market's parameters as the review used them (MARKET_DEFAULTS plus the ETH entry of
+    ///      local-markets.ts at commit 1005906).
     function localEthParams(IOracleAdapter oracle) internal pure returns (MarketParams memory p) {
         p.oracle = oracle;
         p.fairTau = 300;
@@ -55,7 +61,8 @@ abstract contract LocalProtocolFixture is EngineFixture {
         p.maxFundingRate = 0.04e18;
     }
 
-    /// @dev The local BTC market's parameters: 60,000, skewScale 50,000 BTC, maxSkew = maxOpenInterest = 2,500 BTC.
+    /// @dev The local BTC market's parameters as the review used them: 60,000, skewScale 50,000 BTC, maxSkew =
+    ///      maxOpenInterest = 2,500 BTC (the local deployment now caps its skew at 34 BTC).
     function localBtcParams(IOracleAdapter oracle) internal pure returns (MarketParams memory p) {
         p = localEthParams(oracle);
         p.skewScale = 50_000e18;
