@@ -45,7 +45,9 @@ contract CapsLockoutTest is LocalProtocolFixture {
         vm.expectRevert(abi.encodeWithSelector(IPerpEngine.OpenInterestCapExceeded.selector, eth, 500e18 + 1, 500e18));
         engine.trade(CAROL, eth, -1, 0);
         vm.prank(DAN);
-        vm.expectRevert(abi.encodeWithSelector(IPerpEngine.OpenInterestCapExceeded.selector, eth, 1_000e18 + 1, 500e18));
+        vm.expectRevert(
+            abi.encodeWithSelector(IPerpEngine.OpenInterestCapExceeded.selector, eth, 1_000e18 + 1, 500e18)
+        );
         engine.trade(DAN, eth, 1, type(uint256).max);
 
         _trade(BOB, eth, 200e18);
@@ -57,7 +59,8 @@ contract CapsLockoutTest is LocalProtocolFixture {
     /// @dev maxSkew = 300 only (maxOpenInterest stays 50,000), below skew 800. Dan's 100 ETH short passes (skew 700).
     ///      Any trade that does not grow |skew| passes, even one ending above maxSkew on the other side: from +700 a
     ///      1,400 ETH short ends at −700 (|skew| unchanged) and passes, 1 wei more grows it: `MaxSkewExceeded(ETH,
-    ///      700 + 1 wei, 300)`, as does Carol's 1 wei long at +700 (Dan's would reduce his own short: exempt). From −700, Carol's 1,000 ETH long ends at +300 and passes.
+    ///      700 + 1 wei, 300)`, as does Carol's 1 wei long at +700 (Dan's would reduce his own short: exempt). From
+    ///      −700, Carol's 1,000 ETH long ends at +300 and passes.
     function test_finding12_maxSkewBelowLive_skewReducingTradesPass() public {
         _setCaps(50_000e18, 300e18);
         _trade(DAN, eth, -100e18);

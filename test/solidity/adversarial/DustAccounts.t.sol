@@ -63,13 +63,13 @@ contract DustAccountsTest is LocalProtocolFixture {
 
     /// @dev An account that is dust anyway, by price. Erin deposits 50 and opens 0.07 ETH: fill 3,000 × (1 + 0.07 /
     ///      2,000,000) = 3,000.000105, cost basis 210.00000735, taker fee 0.105000003675. At 2,800 her IM is 0.07 ×
-    ///      2,800 / 20 = 9.8 (below the 10 minimum); valued at min(exit 2,800.000098, fair 2,800): equity 49.894999996325
-    ///      − 14.00000735 = 35.894992646325, withdrawable 26.094992646325, she withdraws 26.094992 (collateral
-    ///      23.800007996325). A 3 % move to 2,716: equity 23.800007996325 + 190.12 − 210.00000735 = 3.920000646325
-    ///      < MM 2.5 % × 190.12 = 4.753. The liquidation closes 0.07 at 2,716 × 1.000000035 = 2,716.00009506 (realised
-    ///      −19.8800006958, collateral 3.920007300525), notional 190.1200066542 < minKeeperReward / feeRate = 5 / 0.5 %
-    ///      = 1,000, so the fund does not top the 5 floor up: the keeper gets 3.920007 (what the account had, in whole
-    ///      USDC units), the fund pays 0 and receives the 0.000000300525 rest.
+    ///      2,800 / 20 = 9.8 (below the 10 minimum); valued at min(exit 2,800.000098, fair 2,800): equity
+    ///      49.894999996325 − 14.00000735 = 35.894992646325, withdrawable 26.094992646325, she withdraws 26.094992
+    ///      (collateral 23.800007996325). A 3 % move to 2,716: equity 23.800007996325 + 190.12 − 210.00000735 =
+    ///      3.920000646325 < MM 2.5 % × 190.12 = 4.753. The liquidation closes 0.07 at 2,716 × 1.000000035 =
+    ///      2,716.00009506 (realised −19.8800006958, collateral 3.920007300525), notional 190.1200066542 <
+    ///      minKeeperReward / feeRate = 5 / 0.5 % = 1,000, so the fund does not top the 5 floor up: the keeper gets
+    ///      3.920007 (what the account had, in whole USDC units), the fund pays 0 and receives the 0.000000300525 rest.
     function test_finding11_dustByPrice_liquidation_fundPaysNothing() public {
         _fund(ERIN, 50e6);
         assertEq(_trade(ERIN, eth, 0.07e18), 3_000.000105e18, "fill");

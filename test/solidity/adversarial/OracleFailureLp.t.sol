@@ -62,7 +62,7 @@ contract OracleFailureLpTest is LocalProtocolFixture {
         assertEq(lpVault.requiredBackingAssets(), 405_000e6, "100 x 3,450 + 1 x 60,000");
         assertEq(lpVault.availableLiquidity(), AVAILABLE, "955,177.7578 - 405,000");
         assertEq(lpVault.maxWithdraw(PROVIDER), AVAILABLE, "capped by the available liquidity");
-        assertEq(lpVault.maxRedeem(PROVIDER), 575_995_152_009_363_698_989_799, "shares the available liquidity is worth");
+        assertEq(lpVault.maxRedeem(PROVIDER), 575_995_152_009_363_698_989_799, "shares worth the available liquidity");
         assertEq(lpVault.maxDeposit(PROVIDER2), 0, "deposits closed");
         assertEq(lpVault.maxMint(PROVIDER2), 0, "mints closed");
         assertEq(lpVault.previewDeposit(1_000e6), 1_046_925_550_594_047_840_641, "previews still answer");

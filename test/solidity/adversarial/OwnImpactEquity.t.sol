@@ -30,9 +30,9 @@ contract OwnImpactEquityTest is LocalProtocolFixture {
         _depositLp(PROVIDER, 20_000_000e6);
     }
 
-    /// @dev Withdrawable is exactly 90,997 USDC: 1 unit more reverts `InsufficientWithdrawable(90,997.000001,
-    ///      90,997)`. Bob's 2,000 ETH long on top (fill 3,009, skew 4,000) moves Alice's exit to 3,009 (sells from 4,000
-    ///      to 2,000: average premium 0.3 %) but her fair price stays 3,000, so nothing of his push is credited. After
+    /// @dev Withdrawable is exactly 90,997 USDC: 1 unit more reverts `InsufficientWithdrawable(90,997.000001, 90,997)`.
+    ///      Bob's 2,000 ETH long on top (fill 3,009, skew 4,000) moves Alice's exit to 3,009 (sells from 4,000 to
+    ///      2,000: average premium 0.3 %) but her fair price stays 3,000, so nothing of his push is credited. After
     ///      withdrawing the 90,997 her equity equals her initial margin to the wei.
     function test_finding10_ownImpactNotCredited_withdrawableExact() public {
         _fund(ALICE, 700_000e6);

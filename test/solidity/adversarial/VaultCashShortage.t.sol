@@ -88,7 +88,9 @@ contract VaultCashShortageTest is LocalProtocolFixture {
         (uint256 profit, uint256 cash) = liquidator.pnlFactor();
         assertEq(profit, 480_072e18, "900,135 - 4,600 x 300.045");
         assertEq(cash, 1_000_450.0675e18, "deposit + fees");
-        vm.expectRevert(abi.encodeWithSelector(IAutoDeleveraging.PnlFactorWithinLimit.selector, 480_072e18, 500_225.03375e18));
+        vm.expectRevert(
+            abi.encodeWithSelector(IAutoDeleveraging.PnlFactorWithinLimit.selector, 480_072e18, 500_225.03375e18)
+        );
         liquidator.requestPnlReduction(eth);
 
         ethOracle.setPrice(4_700e18);
@@ -109,7 +111,8 @@ contract VaultCashShortageTest is LocalProtocolFixture {
         vm.prank(KEEPER);
         assertEq(liquidator.executeAdl(), 0, "a reduction covers no shortfall");
         assertEq(engine.position(ALICE, eth).size, 0, "Alice closed in full");
-        assertEq(vault.collateralOf(ALICE), 379_636.2115666666666668e18, "40,000 - 300.03 + 340,128 - 188.0376 - 3.72083...");
+        // 40,000 − 300.03 + 340,128 − 188.0376 − 3.7208333333333332
+        assertEq(vault.collateralOf(ALICE), 379_636.2115666666666668e18, "Alice's collateral after the reduction");
         assertEq(usdc.balanceOf(KEEPER), 37_607520, "the caller's share of the fee");
         (profit, cash) = liquidator.pnlFactor();
         assertEq(profit, 169_946.6395833333333334e18, "Bob's profit less his funding");
@@ -128,7 +131,8 @@ contract VaultCashShortageTest is LocalProtocolFixture {
         ethOracle.setPrice(7_000e18);
         vm.prank(BOB);
         assertEq(engine.closePosition(BOB, eth, 0), 7_000.35e18, "Bob's exit fill");
-        assertEq(vault.collateralOf(BOB), 499_668.0950833333333334e18, "100,000 - 150.0375 + 399,960 - 140.007 - 1.86041...");
+        // 100,000 − 150.0375 + 399,960 − 140.007 − 1.8604166666666666
+        assertEq(vault.collateralOf(BOB), 499_668.0950833333333334e18, "Bob's collateral after his close");
         vm.prank(BOB);
         vault.withdraw(499_668_095083, BOB);
         assertEq(usdc.balanceOf(BOB), 499_668_095083, "Bob's profit paid in the same block");
@@ -139,7 +143,9 @@ contract VaultCashShortageTest is LocalProtocolFixture {
         assertEq(lpVault.maxWithdraw(PROVIDER), 260_658_085829, "all of it");
         vm.startPrank(PROVIDER);
         vm.expectRevert(
-            abi.encodeWithSelector(ERC4626.ERC4626ExceededMaxWithdraw.selector, PROVIDER, 260_658_085830, 260_658_085829)
+            abi.encodeWithSelector(
+                ERC4626.ERC4626ExceededMaxWithdraw.selector, PROVIDER, 260_658_085830, 260_658_085829
+            )
         );
         lpVault.withdraw(260_658_085830, PROVIDER, PROVIDER);
         lpVault.withdraw(260_658_085829, PROVIDER, PROVIDER);
