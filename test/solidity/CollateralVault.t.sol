@@ -326,6 +326,37 @@ contract CollateralVaultTest is TestBase {
         }
         assertEq(vault.totalDebt(), negative, "sum of negatives");
         assertEq(positive, vault.totalCollateral() + negative, "positive = held + debt");
+        for (uint256 k; k < 3; ++k) {
+            (int256 c, uint256 d) = vault.collateralAndDebt(who[k]);
+            assertEq(c, vault.collateralOf(who[k]), "collateralAndDebt: collateral");
+            assertEq(d, negative, "collateralAndDebt: debt");
+        }
+    }
+
+    /// @dev collateralAndDebt(account) is (collateralOf(account), totalDebt) in one call, for any sign of the balance:
+    ///      empty vault (0, 0); Alice 10 (10, 0); after moving 12 to Bob, Alice −2 and Bob 12 with debt 2; after Bob
+    ///      moves 17 back, Bob −5 and Alice 15 with debt 5; an account never touched reads (0, debt).
+    function test_collateralAndDebt_matchesCollateralOfAndTotalDebt() public {
+        _assertCollateralAndDebt(ALICE, 0, 0);
+        vault.setBalanceManager(address(this), true);
+        vm.prank(ALICE);
+        vault.deposit(10 * ONE_USDC);
+        _assertCollateralAndDebt(ALICE, 10e18, 0);
+        vault.transferBalanceAllowingDebt(ALICE, BOB, 12e18);
+        _assertCollateralAndDebt(ALICE, -2e18, 2e18);
+        _assertCollateralAndDebt(BOB, 12e18, 2e18);
+        vault.transferBalanceAllowingDebt(BOB, ALICE, 17e18);
+        _assertCollateralAndDebt(BOB, -5e18, 5e18);
+        _assertCollateralAndDebt(ALICE, 15e18, 5e18);
+        _assertCollateralAndDebt(ROUTER, 0, 5e18);
+    }
+
+    function _assertCollateralAndDebt(address account, int256 collateral, uint256 debt) internal view {
+        (int256 c, uint256 d) = vault.collateralAndDebt(account);
+        assertEq(c, collateral, "collateral");
+        assertEq(d, debt, "debt");
+        assertEq(c, vault.collateralOf(account), "same as collateralOf");
+        assertEq(d, vault.totalDebt(), "same as totalDebt");
     }
 
     function test_transferBalance_onlyManager() public {
