@@ -114,6 +114,8 @@ contract LiquidityVaultTest is TestBase {
         assertEq(address(v.counterparty()), address(0), "counterparty unset");
         assertTrue(!v.depositsPaused(), "open");
         assertEq(v.totalAssets(), 0, "empty");
+        assertEq(v.liquidityFee(), 0, "no entry/exit fee until the owner sets one");
+        assertTrue(!v.valuationFallback(), "no counterparty: nothing to fall back from");
     }
 
     function test_constructor_rejectsZeroCollateralVault() public {
