@@ -349,4 +349,49 @@ contract LiquidityVaultCounterpartyFailureTest is MockVaultFixture, LpViewsNever
         assertTrue(!lp.valuationFallback(), "the value itself is known");
         assertEq(lp.maxDeposit(BOB), NO_CAP - 900 * ONE_USDC, "deposits open");
     }
+
+    /// @dev A counterparty that answers with the wrong shape (one word, as an engine built against an older interface
+    ///      whose counterpartyPnl returned only the PnL would) is treated like one that reverts: every view answers,
+    ///      deposits and exits close.
+    function test_counterpartyPnlMalformedAnswer_treatedAsUnknown() public {
+        vm.mockCall(address(cp), abi.encodeWithSelector(IPerpCounterparty.counterpartyPnl.selector), abi.encode(int256(5)));
+        _assertLpViewsDoNotRevert(address(lp), ALICE);
+        assertTrue(lp.valuationFallback(), "flagged");
+        assertEq(lp.netValueUsd(), 1_000e18, "cash alone");
+        assertEq(lp.maxDeposit(BOB), 0, "deposit");
+        assertEq(lp.maxRedeem(ALICE), 0, "redeem");
+        vm.clearMockedCalls();
+        assertEq(lp.maxWithdraw(ALICE), 600 * ONE_USDC, "well-formed again");
+    }
+
+    /// @dev requiredBacking answering one word: backing unbounded (exits closed), nothing reverts.
+    function test_requiredBackingMalformedAnswer_closesExits() public {
+        vm.mockCall(address(cp), abi.encodeWithSelector(IPerpCounterparty.requiredBacking.selector), abi.encode(1));
+        _assertLpViewsDoNotRevert(address(lp), ALICE);
+        assertEq(lp.requiredBackingAssets(), type(uint256).max, "unbounded");
+        assertEq(lp.maxWithdraw(ALICE), 0, "withdraw");
+        assertEq(lp.maxDeposit(BOB), NO_CAP - 900 * ONE_USDC, "deposits open");
+    }
+
+    /// @dev A liquidation engine without code (misconfigured): its shortfall reads as 0 and nothing reverts.
+    function test_liquidationEngineWithoutCode_shortfallZero() public {
+        cp.setLiquidationEngine(address(0x1234));
+        _assertLpViewsDoNotRevert(address(lp), ALICE);
+        assertEq(lp.unresolvedShortfallUsd(), 0, "no shortfall read");
+        assertEq(lp.netValueUsd(), 900e18, "cash + PnL");
+        assertEq(lp.maxWithdraw(ALICE), 600 * ONE_USDC, "exits open");
+    }
+
+    /// @dev A counterparty address without code (an owner's mistake): every view answers, deposits and exits close.
+    function test_counterpartyWithoutCode_closesEverything() public {
+        lp.setCounterparty(IPerpCounterparty(address(0xDEAD)));
+        _assertLpViewsDoNotRevert(address(lp), ALICE);
+        assertTrue(lp.valuationFallback(), "flagged");
+        assertEq(lp.netValueUsd(), 1_000e18, "cash alone");
+        assertEq(lp.requiredBackingAssets(), type(uint256).max, "backing unknown");
+        assertEq(lp.maxDeposit(BOB), 0, "deposit");
+        assertEq(lp.maxMint(BOB), 0, "mint");
+        assertEq(lp.maxWithdraw(ALICE), 0, "withdraw");
+        assertEq(lp.maxRedeem(ALICE), 0, "redeem");
+    }
 }
