@@ -307,6 +307,8 @@ contract CollateralVaultTest is TestBase {
 
     /// @dev Any sequence of moves among three accounts: totalDebt == Σ |negative balances| and Σ positive ==
     ///      held + totalDebt.
+    /// hardhat-config: default.fuzz.runs = 1000
+    /// hardhat-config: long.fuzz.runs = 20000
     function testFuzz_totalDebt_equalsSumOfNegatives(uint256[8] memory seeds) public {
         vault.setBalanceManager(address(this), true);
         address[3] memory who = [ALICE, BOB, address(0xCA201)];
@@ -467,6 +469,8 @@ contract CollateralVaultTest is TestBase {
     // ------------------------------------------------------------------ fuzz
 
     /// @dev Across the 6→18 boundary: whatever is deposited, the most that can come out is exactly it.
+    /// hardhat-config: default.fuzz.runs = 1000
+    /// hardhat-config: long.fuzz.runs = 20000
     function testFuzz_depositWithdraw_neverMoreThanDeposited(uint256 amount, uint256 firstPart) public {
         amount = bound(amount, 1, 1_000_000 * ONE_USDC);
         firstPart = bound(firstPart, 1, amount);
@@ -486,6 +490,8 @@ contract CollateralVaultTest is TestBase {
     }
 
     /// @dev A balance that is not a whole number of token units (after PnL) rounds down on the way out.
+    /// hardhat-config: default.fuzz.runs = 1000
+    /// hardhat-config: long.fuzz.runs = 20000
     function testFuzz_fractionalBalance_roundsDownOnWithdraw(uint256 deposited, uint256 moved) public {
         deposited = bound(deposited, 1, 1_000_000 * ONE_USDC);
         moved = bound(moved, 1, deposited * 1e12);
@@ -511,6 +517,8 @@ contract CollateralVaultTest is TestBase {
     }
 
     /// @dev A withdrawal one unit above the free amount always reverts; at the free amount it succeeds.
+    /// hardhat-config: default.fuzz.runs = 1000
+    /// hardhat-config: long.fuzz.runs = 20000
     function testFuzz_withdraw_boundaryAtBalance(uint256 amount) public {
         amount = bound(amount, 1, 1_000_000 * ONE_USDC);
         vm.startPrank(ALICE);
