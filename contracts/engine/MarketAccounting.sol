@@ -53,6 +53,15 @@ abstract contract MarketAccounting is MarketConfig, IPerpEngine {
         return up ? FixedPointMath.mulDivUp(last, WAD + band, WAD) : FixedPointMath.mulDivDown(last, WAD - band, WAD);
     }
 
+    /// @dev The funding index a holder of the given side is charged while its market's oracle fails: the stored index,
+    ///      or the one accrued to now at the fallback price when that is worse for the holder (higher for a long, who
+    ///      pays as it rises; lower for a short). Funding in the holder's favour since the last accrual is not counted.
+    function _fallbackIndex(uint256 marketId, uint256 fallbackPrice, bool holderLong) internal view returns (int256) {
+        int256 stored = _state[marketId].fundingIndex;
+        int256 pending = _pendingIndex(marketId, fallbackPrice);
+        return holderLong == (pending > stored) ? pending : stored;
+    }
+
     function _rate(StoredParams storage p, int256 premium) internal view returns (int256) {
         return MarketAccrual.rate(p, premium);
     }
@@ -123,8 +132,8 @@ abstract contract MarketAccounting is MarketConfig, IPerpEngine {
     /// @dev Σ over markets of (Σ traders' cost basis − the traders' net position at its exit value) + (skew × index −
     ///      Σ ceil(size × lastIndex)): what closing every trader's position now would leave the vault, plus the
     ///      funding traders have not settled, each rounded down. A market whose oracle fails is valued at its last
-    ///      good price moved against the vault by the oracle-move breaker band, without funding since its last
-    ///      accrual (`fallbackUsed`).
+    ///      good price moved against the vault by the oracle-move breaker band, counting funding since its last
+    ///      accrual only when it is against the vault (`fallbackUsed`).
     function counterpartyPnl() external view returns (int256 usd, bool fallbackUsed) {
         // Fees owed to the insurance fund sit in the liquidity vault's account until swept: not its value.
         usd = -int256(uint256(_globals.pendingInsuranceFees));
@@ -140,6 +149,7 @@ abstract contract MarketAccounting is MarketConfig, IPerpEngine {
             } else {
                 fallbackUsed = true;
                 oraclePrice = _fallbackPrice(id, skew > 0);
+                index = _fallbackIndex(id, oraclePrice, skew < 0);
             }
             StoredParams storage p = _params[id];
             usd += s.sumOpenNotional - PricingMath.netExitValueCeil(oraclePrice, skew, p.skewScale, p.maxPremium);

@@ -133,10 +133,13 @@ contract PerpEngineOracleFallbackTest is EngineFixture {
     ///      funding interest 1.25e-5 per hour (F = min(interest, clamp) at zero premium). Alice long 2 A (IM 200) and
     ///      long 10 B; Bob short 10 B. B moves to 120; an accrual at T0 + 1 h sets lastOraclePrice 120 and the index
     ///      to 1.25e-5 × 120 = 0.0015 (Alice owes 0.015, Bob receives 0.015). Then B's oracle dies; 4 h later:
-    ///      - Alice's B long counts at floor(120 × (1 − 15 %)) = 102: PnL 10 × 102 − 1,000 = 20, IM 1,020 / 20 = 51;
-    ///        equity 10,000 + 20 − 0.015 = 10,019.985 (no funding after the last accrual), IM 200 + 51 = 251,
-    ///        withdrawable min(10,000, 9,768.985) = 9,768.985;
-    ///      - Bob's B short counts at ceil(120 × 1.15) = 138: PnL −380, IM 69; equity 9,620.015; withdrawable 9,551.015.
+    ///      - Alice's B long counts at floor(120 × (1 − 15 %)) = 102: PnL 10 × 102 − 1,000 = 20, IM 1,020 / 20 = 51.
+    ///        Funding since the last accrual counts only when she owes it: at zero skew F = +1.25e-5 per hour (longs
+    ///        pay), accrued at 102 over 4 h: 1.25e-5 × 102 × 4 = 0.0051, index 0.0015 + 0.0051 = 0.0066 > 0.0015, so
+    ///        she owes 10 × 0.0066 = 0.066: equity 10,000 + 20 − 0.066 = 10,019.934, IM 200 + 51 = 251, withdrawable
+    ///        min(10,000, 9,768.934) = 9,768.934;
+    ///      - Bob's B short counts at ceil(120 × 1.15) = 138: PnL −380, IM 69; the pending funding is in his favour (a
+    ///        higher index pays shorts), so only the stored index counts: equity 9,620.015; withdrawable 9,551.015.
     ///      The liquidation trigger (fair prices) reverts; a flat account withdraws everything.
     function test_failingOracle_creditAtWorstCaseWithinBand() public {
         MockOracleAdapter aOracle = new MockOracleAdapter(2000e18);
@@ -156,10 +159,10 @@ contract PerpEngineOracleFallbackTest is EngineFixture {
         vm.warp(T0 + 5 hours);
 
         AccountMargin memory m = engine.accountMargin(ALICE);
-        assertEq(m.equity, 10_019.985e18, "Alice equity, B at 102");
+        assertEq(m.equity, 10_019.934e18, "Alice equity, B at 102");
         assertEq(m.initialMargin, 251e18, "Alice IM");
-        assertEq(m.withdrawable, 9768.985e18, "Alice withdrawable");
-        assertEq(vault.maxWithdraw(ALICE), 9768_985000, "through the guard");
+        assertEq(m.withdrawable, 9768.934e18, "Alice withdrawable");
+        assertEq(vault.maxWithdraw(ALICE), 9768_934000, "through the guard");
         m = engine.accountMargin(BOB);
         assertEq(m.equity, 9620.015e18, "Bob equity, B at 138");
         assertEq(m.initialMargin, 69e18, "Bob IM");

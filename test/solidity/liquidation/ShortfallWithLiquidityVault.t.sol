@@ -15,7 +15,7 @@ import {vm} from "../utils/Vm.sol";
 /// @notice Unresolved bad debt with the real liquidity vault as counterparty: liquidity providers bear the ADL
 ///         shortfall until auto-deleveraging repays it, so every other claim stays backed by the USDC held.
 /// @dev RWA market at 150,000 (no premium, fees or funding, τ = 0, 5x / mmr 5 %). Provider 100,000 in the vault,
-///      backing ratio 0 (so the backing rule does not hide the effect). Carol long 1 with 30,000, Bob short 1 with
+///      backing ratio 25 % (the lowest; the skew is 0 after the setup, so nothing is required). Carol long 1 with 30,000, Bob short 1 with
 ///      50,000 (skew 0), Alice flat with 10,000. Oracle 110,000, empty fund: Carol's liquidation realises −40,000 (credited to the vault's
 ///      account: 140,000), leaves her at −10,000 and queues a 10,000 shortfall. The vault's counterparty PnL is
 ///      −40,000 (Bob's unrealised gain), so its value is 140,000 − 40,000 − 10,000 = 90,000.
@@ -33,7 +33,7 @@ contract ShortfallWithLiquidityVaultTest is EngineFixture {
         vm.warp(T0);
         Protocol memory p = deployProtocol(address(this));
         (usdc, vault, engine, lpVault, fund, liquidator) = (p.usdc, p.vault, p.engine, p.lpVault, p.fund, p.liquidator);
-        engine.setBackingRatio(0);
+        engine.setBackingRatio(0.25e18); // the lowest allowed; the skew is 0 after the setup, so nothing is required
 
         rwaOracle = new MockOracleAdapter(150_000e18);
         rwa = engine.listMarket("RWA", exactParams(rwaOracle), oneTier(5e18, 0.05e18));
@@ -65,21 +65,25 @@ contract ShortfallWithLiquidityVaultTest is EngineFixture {
         assertEq(_cpPnl(engine), -40_000e18, "bob's unrealised gain");
         assertEq(lpVault.netValueUsd(), 90_000e18, "140,000 - 40,000 - 10,000");
         assertEq(lpVault.totalAssets(), 90_000e6, "providers bear the shortfall");
-        assertEq(lpVault.availableLiquidity(), 90_000e6, "min(90,000 excess, 140,000 cash - 10,000 owed)");
+        // Bob's short keeps 25 % of |skew| × oracle = 0.25 × 110,000 = 27,500 as backing.
+        assertEq(lpVault.requiredBackingAssets(), 27_500e6, "backing for Bob's open short");
+        assertEq(lpVault.availableLiquidity(), 62_500e6, "min(90,000 - 27,500 excess, 140,000 cash - 10,000 owed)");
     }
 
-    /// @dev Everyone leaves: the provider redeems every share (100,000e18 × 90,000,000,001 / (100,000e18 + 1e12) =
-    ///      90,000 USDC), Bob closes (+40,000) and withdraws 90,000, Alice 10,000: 190,000 deposited, 190,000 paid.
+    /// @dev Everyone leaves: Bob closes (+40,000; the vault's account 100,000, nothing open, so no backing is
+    ///      required), the provider redeems every share (100,000e18 × 90,000,000,001 / (100,000e18 + 1e12) = 90,000
+    ///      USDC: min(value 90,000, cash 100,000 − 10,000 owed)), Bob withdraws 90,000, Alice 10,000: 190,000
+    ///      deposited, 190,000 paid.
     ///      What stays in the vault's account is a 10,000 balance matched by Carol's debt, which providers may not
     ///      take (before the fix they could, and the last trader's withdrawal failed).
     function test_bankRun_everyClaimPaid() public {
+        vm.prank(BOB);
+        engine.closePosition(BOB, rwa, type(uint256).max);
         vm.startPrank(PROVIDER);
         uint256 assets = lpVault.redeem(lpVault.balanceOf(PROVIDER), PROVIDER, PROVIDER);
         vm.stopPrank();
         assertEq(assets, 90_000e6, "provider's share of the value");
 
-        vm.prank(BOB);
-        engine.closePosition(BOB, rwa, type(uint256).max);
         assertEq(vault.maxWithdraw(BOB), 90_000e6, "50,000 + 40,000");
         vm.prank(BOB);
         vault.withdraw(90_000e6, BOB);
@@ -92,10 +96,11 @@ contract ShortfallWithLiquidityVaultTest is EngineFixture {
         assertEq(usdc.balanceOf(address(vault)) * 1e12, vault.totalCollateral(), "ledger backed");
     }
 
-    /// @dev One cash unit more than the provider may take is refused; exactly the limit passes.
+    /// @dev One cash unit more than the provider may take is refused; exactly the limit passes: the value after the
+    ///      shortfall (90,000) less the backing Bob's open short requires (27,500).
     function test_providerLimit_atBoundary() public {
         uint256 max = lpVault.maxWithdraw(PROVIDER);
-        assertEq(max, 90_000e6, "value after the shortfall");
+        assertEq(max, 62_500e6, "value after the shortfall, less the backing");
         vm.startPrank(PROVIDER);
         vm.expectRevert(
             abi.encodeWithSignature("ERC4626ExceededMaxWithdraw(address,uint256,uint256)", PROVIDER, max + 1, max)

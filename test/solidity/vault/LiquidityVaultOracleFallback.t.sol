@@ -145,23 +145,26 @@ contract LiquidityVaultOracleFallbackTest is EngineVaultFixture, LpViewsNeverRev
     }
 
     /// @dev BTC (the vault is long 1) fails. Worst case for the vault: down, 50,000 × 0.85 = 42,500 (its last good
-    ///      price is the listing price: BTC never accrued), stored index 0.
-    ///      BTC: −49,999.975 − ceil(42,500 × (−1 + 0.0000005)) + 0 = −49,999.975 + 42,499.97875 = −7,499.99625.
-    ///      ETH live at 2,100: −999.48 (as above). Net value 1,000,035.0000375 − 999.48 − 7,499.99625 = 991,535.5237875.
-    ///      Backing counts the failing market up whatever the side: 10 × 2,100 + 1 × ceil(50,000 × 1.15) = 78,500.
+    ///      price is the listing price: BTC never accrued). Funding since the last accrual counts because it is against
+    ///      the vault: at skew −1 the rate is 1.25e-5 per hour (longs pay, and the vault is the long), accrued at the
+    ///      fallback price over the 2 h since listing: index 1.25e-5 × 42,500 × 2 = 1.0625, so the vault owes 1.0625.
+    ///      BTC: −49,999.975 − ceil(42,500 × (−1 + 0.0000005)) − 1.0625 = −49,999.975 + 42,499.97875 − 1.0625 =
+    ///      −7,501.05875. ETH live at 2,100: −999.48 (as above). Net value 1,000,035.0000375 − 999.48 − 7,501.05875 =
+    ///      991,534.4612875. Backing counts the failing market up whatever the side: 10 × 2,100 + 1 × ceil(50,000 ×
+    ///      1.15) = 78,500.
     function test_btcOracleFails_vaultLong_valuedDown_backingUp() public {
         btcOracle.setFailing(true);
         _assertLpViewsDoNotRevert(address(lpVault), PROVIDER);
         (int256 pnl, bool fallbackUsed) = engine.counterpartyPnl();
         assertTrue(fallbackUsed, "fallback");
-        assertEq(pnl, -999.48e18 - 7_499.99625e18, "ETH live + BTC at its worst case");
-        assertEq(lpVault.netValueUsd(), 991_535.5237875e18, "net value");
-        assertEq(lpVault.totalAssets(), 991_535_523787, "total assets");
+        assertEq(pnl, -999.48e18 - 7_501.05875e18, "ETH live + BTC at its worst case");
+        assertEq(lpVault.netValueUsd(), 991_534.4612875e18, "net value");
+        assertEq(lpVault.totalAssets(), 991_534_461287, "total assets");
         assertEq(lpVault.requiredBackingAssets(), 78_500_000000, "backing at last x (1 + band) for the failing market");
-        assertEq(lpVault.availableLiquidity(), 991_535_523787 - 78_500_000000, "total - backing");
+        assertEq(lpVault.availableLiquidity(), 991_534_461287 - 78_500_000000, "total - backing");
         assertEq(lpVault.maxDeposit(PROVIDER), 0, "deposits closed");
         assertEq(lpVault.maxMint(PROVIDER), 0, "mints closed");
-        assertEq(lpVault.maxWithdraw(PROVIDER), 991_535_523787 - 78_500_000000, "exits open");
+        assertEq(lpVault.maxWithdraw(PROVIDER), 991_534_461287 - 78_500_000000, "exits open");
         btcOracle.setFailing(false);
         assertTrue(!lpVault.valuationFallback(), "recovered");
         assertTrue(lpVault.maxDeposit(PROVIDER) > 0, "deposits open again");
