@@ -69,7 +69,7 @@ contract SkewCashLimitBypassTest is ReviewFixture {
         engine.trade(ALICE, eth, 167e18, type(uint256).max);
     }
 
-    function test_hedgedBook_closeOneLeg_skew54xTheLimit_then4PercentMoveBreaksTheVault() public {
+    function test_hedgedBook_closeOneLeg_skew47xTheLimit_then4PercentMoveBreaksTheVault() public {
         for (uint256 step; step < 30; ++step) {
             for (uint256 j; j < 3; ++j) {
                 _trade(longs[j], eth, 100e18); // |skew| 0 → 100 (300,000 ≤ 500,000)
@@ -111,6 +111,29 @@ contract SkewCashLimitBypassTest is ReviewFixture {
         vm.prank(ALICE);
         vm.expectRevert(abi.encodeWithSelector(ICollateralVault.InsufficientVaultBalance.selector, 200_000e18, held));
         vault.withdraw(200_000e6, ALICE);
+    }
+
+    /// @dev Second bypass, same limit: the cash it is judged against can be borrowed. A flash-loaned LP deposit raises
+    ///      the cash, the open passes, and the redemption that follows is checked only against the backing ratio
+    ///      (|skew| × oracle × backingRatio), not against the skew-to-cash limit. Backing ratio 25 % (its minimum),
+    ///      skewCashRatio 50 %, provider 1,000,000 (limit 500,000 = 166 ETH). In one transaction: deposit 4,000,000,
+    ///      buy 680 ETH (2,040,000 ≤ half of 5,000,000), redeem every share (backing needed 510,000). Left: a 2,040,000
+    ///      skew against about 1,000,000 of cash, 4x the limit (bounded by maxSkew here; by cash / backingRatio, 8x the
+    ///      local limit, in general). Fix: keep
+    ///      every market's |skew| × oracle ≤ skewCashRatio × the cash left in LP withdrawals too (`availableLiquidity`).
+    function test_flashLpDeposit_opensBeyondTheLimit_thenLeaves() public {
+        engine.setBackingRatio(0.25e18);
+        lpVault.setLiquidityFee(0.001e18);
+        uint256 shares = _lpDeposit(MALLORY, 4_000_000e6);
+        _trade(MALLORY, eth, 680e18);
+        vm.startPrank(MALLORY);
+        uint256 back = lpVault.redeem(shares, MALLORY, MALLORY);
+        vm.stopPrank();
+        assertGe(back, 3_990_000e6, "the flash loan comes back, less about 0.2 % of fees");
+        (int256 lpCollateral,) = vault.collateralAndDebt(address(lpVault));
+        uint256 limit = uint256(lpCollateral) / 2;
+        assertLt(limit, 503_000e18, "limit back to about 502,500 (the LP and trading fees stayed)");
+        assertGe(2_040_000e18, 4 * limit, "skew 680 x 3,000 = 2,040,000: about 4x the limit");
     }
 
     function _withdrawAll(address account) internal returns (uint256 amount) {
