@@ -129,8 +129,13 @@ abstract contract LocalProtocolFixture is TestBase {
         fund = p.fund;
         liquidator = p.liquidator;
         ethOracle = new MockOracleAdapter(3_000e18);
-        eth = engine.listMarket("ETH", localEthParams(ethOracle), cryptoTiers());
+        eth = engine.listMarket("ETH", localEthParams(_ethAdapter()), cryptoTiers());
         _lpDeposit(HONEST_LP, 1_000_000e6);
+    }
+
+    /// @dev The adapter the ETH market is listed with: the settable mock `ethOracle` unless a test overrides it.
+    function _ethAdapter() internal virtual returns (IOracleAdapter) {
+        return ethOracle;
     }
 
     function localEthParams(IOracleAdapter oracle) internal pure returns (MarketParams memory p) {
