@@ -54,15 +54,6 @@ contract DeadOracleTest is LocalProtocolFixture {
         assertEq(vault.collateralOf(BOB), 99_969.99775e18, "bob: 100,000 - 30.00225");
     }
 
-    /// @dev The feed is still fresh at T0 + 1 day (age == heartbeat) and dead one second later.
-    function test_feedDiesAfterItsHeartbeat() public {
-        vm.warp(T0 + HEARTBEAT);
-        assertEq(adapter.price(), 3_000e18, "age == heartbeat: fresh");
-        vm.warp(T0 + HEARTBEAT + 1);
-        vm.expectRevert(_stale());
-        adapter.price();
-    }
-
     /// @dev During the outage ALICE's account is valued, for what it may withdraw, at the failing market's worst case:
     ///      the last good price 3,000 moved down by the 15 % band, 2,550, and no funding since the last accrual (T0).
     ///      PnL 100 × 2,550 − 300,015 = −45,015; equity 99,849.9925 − 45,015 = 54,834.9925; notional 255,000, IM at 20x
@@ -102,7 +93,8 @@ contract DeadOracleTest is LocalProtocolFixture {
         assertEq(lpVault.maxWithdraw(HONEST_LP), 805_179.44725e6, "capped by the liquidity");
     }
 
-    /// @dev The owner replaces the dead adapter. The pre-update accrual falls back: the day of outage accrues no funding
+    /// @dev The feed answers at T0 + 1 day (age == heartbeat) and is dead one second later, for good. The owner replaces
+    ///      the dead adapter. The pre-update accrual falls back: the day of outage accrues no funding
     ///      (index stays 0, rate 0), the new adapter's 2,900 becomes the last good price and the breaker reference.
     ///      ALICE sells 100 at skew 50: 2,900 × (100 − (G(−50) − G(50))) / 100 = 2,900 (G is even), −10,015, fee
     ///      29 maker + 72.5 taker; BOB buys 50 at −50: 2,900 × (50 − 50² / 2,000,000) / 50 = 2,899.9275, +5,014.875,
@@ -110,7 +102,11 @@ contract DeadOracleTest is LocalProtocolFixture {
     ///      28.999275 = 1,005,310.634025 and the honest LP redeems ⌊1e24 × (1,005,310,634,025 + 1) / (1e24 + 1e12)⌋ =
     ///      1,005,310.634024.
     function test_deadOracleReplaced_positionsClose_lpsExit() public {
+        vm.warp(T0 + HEARTBEAT);
+        assertEq(adapter.price(), 3_000e18, "age == heartbeat: still fresh");
         vm.warp(T0 + HEARTBEAT + 1);
+        vm.expectRevert(_stale());
+        adapter.price();
         MarketParams memory p = engine.marketParams(eth);
         MockV3Aggregator feed2 = new MockV3Aggregator(8, 2_900e8);
         p.oracle = _adapterOver(feed2);
