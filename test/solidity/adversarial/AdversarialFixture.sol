@@ -105,7 +105,7 @@ library RefPricing {
 ///         fairTau 300 s, minimum position margin 10, SPEC §4 funding (interest 0.00125 %/h, clamp 0.00625 %/h, cap
 ///         4 %/h), tiers ≤ 1M: 20x / 2.5 %, ≤ 10M: 10x / 5 %; and an honest LP with 1,000,000 USDC in the liquidity
 ///         vault. Skew-to-cash ratio 100 % (the default), insurance fee share 0 (every fee goes to the LPs).
-abstract contract LocalProtocolFixture is TestBase {
+abstract contract LocalEthFixture is TestBase {
     uint256 internal constant T0 = 1_700_000_000;
     address internal constant HONEST_LP = address(0x1F0057);
     address internal constant KEEPER = address(0x6EE9E2);

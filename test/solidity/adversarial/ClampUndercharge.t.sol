@@ -5,7 +5,7 @@ import {IMarketConfig} from "../../../contracts/interfaces/IMarketConfig.sol";
 import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
 import {MarketParams} from "../../../contracts/interfaces/PerpTypes.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
-import {LocalProtocolFixture, RefPricing} from "./AdversarialFixture.sol";
+import {LocalEthFixture, RefPricing} from "./AdversarialFixture.sol";
 import {vm} from "../utils/Vm.sol";
 
 /// @notice Finding 4 of the security issue: trades that cross the premium clamp were under-charged. The fill used to be
@@ -24,7 +24,7 @@ import {vm} from "../utils/Vm.sol";
 ///      measured +29,323 with its own sizes), and the hedged variation below returned +27,648.15 to its two accounts.
 ///      After: the first costs exactly its fees, 4,267.2, the second exactly its fees, 8,333.85 (the liquidity vault
 ///      gains exactly those).
-contract ClampUnderchargeTest is LocalProtocolFixture {
+contract ClampUnderchargeTest is LocalEthFixture {
     address internal constant ATTACKER = address(0xA7);
     address internal constant LONG_LEG = address(0xA8);
     address internal constant SHORT_LEG = address(0xA9);

@@ -10,7 +10,7 @@ import {IOracleAdapter} from "../../../contracts/interfaces/IOracleAdapter.sol";
 import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
 import {MarketParams, MarketState} from "../../../contracts/interfaces/PerpTypes.sol";
 import {ChainlinkOracleAdapter} from "../../../contracts/oracles/ChainlinkOracleAdapter.sol";
-import {LocalProtocolFixture} from "./AdversarialFixture.sol";
+import {LocalEthFixture} from "./AdversarialFixture.sol";
 import {vm} from "../utils/Vm.sol";
 
 /// @notice Finding 2 of the security issue: a dead oracle could never be replaced. `setMarketParams`, the only way to
@@ -30,7 +30,7 @@ import {vm} from "../utils/Vm.sol";
 ///      ALICE's withdrawal of even 1 USDC, the owner's setMarketParams with a new adapter, every close and every LP
 ///      view; nothing could leave. After: ALICE withdraws exactly 42,084.9925 (one unit more is refused), the owner
 ///      replaces the adapter, both traders close at 2,900 and the honest LP redeems 1,005,310.634024.
-contract DeadOracleTest is LocalProtocolFixture {
+contract DeadOracleTest is LocalEthFixture {
     address internal constant ALICE = address(0xA11CE);
     address internal constant BOB = address(0xB0B);
     uint256 internal constant HEARTBEAT = 1 days;

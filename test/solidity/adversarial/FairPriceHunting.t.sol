@@ -4,7 +4,7 @@ pragma solidity ^0.8.24;
 import {ILiquidationEngine} from "../../../contracts/interfaces/ILiquidationEngine.sol";
 import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
 import {MarketPrices} from "../../../contracts/interfaces/PerpTypes.sol";
-import {LocalProtocolFixture, RefPricing} from "./AdversarialFixture.sol";
+import {LocalEthFixture, RefPricing} from "./AdversarialFixture.sol";
 import {vm} from "../utils/Vm.sol";
 
 /// @notice Finding 5 of the security issue: fair-price hunting. The liquidation trigger (fair) was an EMA of the mark,
@@ -28,7 +28,7 @@ import {vm} from "../utils/Vm.sol";
 ///      built as a hedged book and held 300 s it moves fair by exactly ⌊2,924 × 0.1 % × 300 / 3,600⌋ (to the wei
 ///      rounding), no account becomes liquidatable, and longer holds only pay the victims funding; the cheapest hold
 ///      that liquidates W (the weakest account) costs the attacker 2,366.4986754052 for a 194.731915 keeper reward.
-contract FairPriceHuntingTest is LocalProtocolFixture {
+contract FairPriceHuntingTest is LocalEthFixture {
     address internal constant MAKER = address(0x3A4E);
     address internal constant MAKER2 = address(0x3A4F);
     address internal constant W = address(0x3EAC);

@@ -4,7 +4,7 @@ pragma solidity ^0.8.24;
 import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
 import {ILiquidationEngine} from "../../../contracts/interfaces/ILiquidationEngine.sol";
 import {AccountMargin} from "../../../contracts/interfaces/PerpTypes.sol";
-import {LocalProtocolFixture, RefPricing} from "./AdversarialFixture.sol";
+import {LocalEthFixture, RefPricing} from "./AdversarialFixture.sol";
 import {vm} from "../utils/Vm.sol";
 
 /// @notice Finding 3 of the security issue: the liquidation sandwich. Liquidation closes used to fill at the live
@@ -30,7 +30,7 @@ import {vm} from "../utils/Vm.sol";
 ///      129,736.57 went to ADL against the LPs, whose NAV fell 53,738.79 over the transaction despite the fees. After:
 ///      the victims' closes do not fill at the pushed skew, the attacker loses exactly its fees (189,319.003566), the
 ///      victims are liquidated afterwards within their bound, and no bad debt arises.
-contract LiquidationSandwichTest is LocalProtocolFixture {
+contract LiquidationSandwichTest is LocalEthFixture {
     uint256 internal constant K = 1_000_000e18;
     uint256 internal constant M = 0.1e18;
     uint256 internal constant P1 = 2_921e18;

@@ -4,7 +4,7 @@ pragma solidity ^0.8.24;
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
-import {LocalProtocolFixture, RefPricing} from "./AdversarialFixture.sol";
+import {LocalEthFixture, RefPricing} from "./AdversarialFixture.sol";
 import {vm} from "../utils/Vm.sol";
 
 /// @notice Finding 1 of the security issue: the LP share price could be sandwiched. The liquidity vault valued the net
@@ -28,7 +28,7 @@ import {vm} from "../utils/Vm.sol";
 ///      then (its depression, about 166 per round, is below its fees). After: the finding's push is refused; the
 ///      pre-deposit variation loses the attacker 5,980.361213 over ten rounds (201,186.107969 with a 10 bp liquidity
 ///      fee), the +333 variation 5,196.1751305 (104,487.6554955), and the honest LP's redeemable value never falls.
-contract LpSandwichTest is LocalProtocolFixture {
+contract LpSandwichTest is LocalEthFixture {
     address internal constant ATTACKER = address(0xA7);
 
     uint256 internal constant E12 = 1e12;

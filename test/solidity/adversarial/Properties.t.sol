@@ -5,7 +5,7 @@ import {ILiquidationEngine} from "../../../contracts/interfaces/ILiquidationEngi
 import {AccountMargin, MarketParams, Position} from "../../../contracts/interfaces/PerpTypes.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
 import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
-import {LocalProtocolFixture, RefPricing} from "./AdversarialFixture.sol";
+import {LocalEthFixture, RefPricing} from "./AdversarialFixture.sol";
 import {vm} from "../utils/Vm.sol";
 
 /// @dev The refusals a random trade may meet (caps, breakers, margin, tiers, dust); any other revert is a failure.
@@ -37,7 +37,7 @@ abstract contract Refusals {
 ///      it). Besides the honest 1,000,000 LP a second LP deposits 10,000,000, so the skew-to-cash limit lets opens walk
 ///      THIN's whole premium curve (166 > maxSkew 100); trades a cap or margin check refuses are skipped (they change
 ///      nothing). No time passes inside a sequence: a constant oracle and no funding.
-contract PropertiesTest is LocalProtocolFixture, Refusals {
+contract PropertiesTest is LocalEthFixture, Refusals {
     uint256 internal constant THIN_ORACLE = 60_000e18;
     uint256 internal constant ETH_K = 1_000_000e18;
     uint256 internal constant THIN_K = 2_000e18;
@@ -224,7 +224,7 @@ contract PropertiesTest is LocalProtocolFixture, Refusals {
 ///      3,000.4995 (cost basis 999,166.3335) with 51,000 of collateral (a maker sells it back); four accounts hold hedged
 ///      books of 3,000 ETH a side, built in steps of 300 (|skew| ≤ 300), so their reductions can push the skew by up
 ///      to ±6,000 past every cap.
-contract LiquidationPropertiesTest is LocalProtocolFixture, Refusals {
+contract LiquidationPropertiesTest is LocalEthFixture, Refusals {
     uint256 internal constant ETH_K = 1_000_000e18;
     address internal constant MAKER = address(0x3A4E);
     address internal constant VICTIM = address(0xF1C7);
