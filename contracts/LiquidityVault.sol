@@ -246,24 +246,19 @@ contract LiquidityVault is ILiquidityVault, ERC4626, Ownable2Step, ReentrancyGua
     function unresolvedShortfallUsd() public view returns (uint256) {
         IPerpCounterparty cp = _counterparty;
         if (address(cp) == address(0)) return 0;
-        try cp.liquidationEngine() returns (address engine) {
-            if (engine == address(0)) return 0;
-            try IAutoDeleveraging(engine).totalShortfall() returns (uint256 shortfall) {
-                return shortfall;
-            } catch {}
-        } catch {}
-        return 0;
+        (bool ok, uint256 engine,) = _tryView(address(cp), IPerpCounterparty.liquidationEngine.selector, 1);
+        if (!ok || engine == 0 || engine > type(uint160).max) return 0;
+        (bool known, uint256 shortfall,) =
+            _tryView(address(uint160(engine)), IAutoDeleveraging.totalShortfall.selector, 1);
+        return known ? shortfall : 0;
     }
 
     /// @inheritdoc ILiquidityVault
     function requiredBackingAssets() public view returns (uint256 assets) {
         IPerpCounterparty cp = _counterparty;
         if (address(cp) == address(0)) return 0;
-        try cp.requiredBacking() returns (uint256 usd, bool) {
-            return TokenUnits.toTokenUp(usd);
-        } catch {
-            return type(uint256).max;
-        }
+        (bool ok, uint256 usd,) = _tryView(address(cp), IPerpCounterparty.requiredBacking.selector, 2);
+        return ok ? TokenUnits.toTokenUp(usd) : type(uint256).max;
     }
 
     /// @inheritdoc ILiquidityVault
@@ -307,10 +302,29 @@ contract LiquidityVault is ILiquidityVault, ERC4626, Ownable2Step, ReentrancyGua
         usd = _collateralVault.collateralOf(address(this));
         IPerpCounterparty cp = _counterparty;
         if (address(cp) == address(0)) return (usd, false, true);
-        try cp.counterpartyPnl() returns (int256 pnl, bool fallback_) {
-            return (usd + pnl - unresolvedShortfallUsd().toInt256(), fallback_, true);
-        } catch {
-            return (usd - unresolvedShortfallUsd().toInt256(), false, false);
+        (bool ok, uint256 pnl, uint256 fallback_) = _tryView(address(cp), IPerpCounterparty.counterpartyPnl.selector, 2);
+        if (!ok) return (usd - unresolvedShortfallUsd().toInt256(), false, false);
+        return (usd + int256(pnl) - unresolvedShortfallUsd().toInt256(), fallback_ != 0, true);
+    }
+
+    /// @dev Calls the argument-free view `selector` of `target` and reads the first two words of its answer; `ok` is
+    ///      false when the call reverts or answers fewer than `words` words (no code, another interface), so that a
+    ///      misbehaving counterparty can never make a view of this vault revert (ERC-4626 views must not).
+    function _tryView(address target, bytes4 selector, uint256 words)
+        private
+        view
+        returns (bool ok, uint256 first, uint256 second)
+    {
+        bytes memory ret;
+        (ok, ret) = target.staticcall(abi.encodeWithSelector(selector));
+        if (!ok || ret.length < 32 * words) return (false, 0, 0);
+        assembly ("memory-safe") {
+            first := mload(add(ret, 0x20))
+        }
+        if (words > 1) {
+            assembly ("memory-safe") {
+                second := mload(add(ret, 0x40))
+            }
         }
     }
 

@@ -28,7 +28,9 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
     using SafeCast for uint256;
     using SafeCast for int256;
 
-    /// @dev Largest backing ratio the admin may set.
+    /// @dev Bounds of the backing ratio: LP exits always leave at least a quarter of the net skew's notional in cash
+    ///      on top of traders' unrealised profit (a move of 25 % against the vault on every market at once).
+    uint256 private constant MIN_BACKING_RATIO = 0.25e18;
     uint256 private constant MAX_BACKING_RATIO = 2e18;
 
     /// @dev Bounds of the skew-to-cash ratio: a market's net skew may never be worth more than the vault's cash.
@@ -446,10 +448,10 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         emit LiquidityVaultSet(liquidityVault_);
     }
 
-    /// @notice Set the fraction of Σ |skew| × mark the liquidity vault must keep as assets (0 to 2e18).
+    /// @notice Set the fraction of Σ |skew| × oracle the liquidity vault must keep as assets (25 % to 200 %).
     /// @param ratio 18 decimals.
     function setBackingRatio(uint256 ratio) external onlyOwner {
-        _checkBounds("backingRatio", ratio, 0, MAX_BACKING_RATIO);
+        _checkBounds("backingRatio", ratio, MIN_BACKING_RATIO, MAX_BACKING_RATIO);
         _vaultRisk.backingRatio = uint64(ratio);
         emit BackingRatioSet(ratio);
     }

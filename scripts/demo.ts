@@ -25,7 +25,7 @@ const progress = (text: string) => console.log(`[${++step}] ${text}`);
 
 progress("Deploying USDC, collateral vault, engine, liquidity vault and 4 markets (ETH, BTC, GOLD, SPX)");
 const protocol = await deployLocalProtocol(ethers);
-const { usdc, vault, engine, liquidityVault, insuranceFund, markets } = protocol;
+const { usdc, vault, engine, lens, liquidityVault, insuranceFund, markets } = protocol;
 const bySymbol = Object.fromEntries(markets.map((m) => [m.symbol, m]));
 
 progress("LP deposits 2,000,000 USDC into the liquidity vault");
@@ -67,7 +67,7 @@ await trade(dave, "ETH", -20n * E18);
 const lpSharePriceBefore = await liquidityVault.convertToAssets(E18);
 console.log("\n=== Before: just after opening ===");
 await printMarkets(engine, markets);
-await printAccounts(engine, vault, markets, traders);
+await printAccounts(engine, lens, vault, markets, traders);
 await printLiquidityVault(liquidityVault);
 
 progress("8 hours pass; prices move: ETH +6 %, BTC -4 %, GOLD -5 %, SPX +1 %");
@@ -83,7 +83,7 @@ for (const m of markets) {
 
 console.log("\n=== After: 8 hours of funding and the price moves ===");
 await printMarkets(engine, markets);
-await printAccounts(engine, vault, markets, traders);
+await printAccounts(engine, lens, vault, markets, traders);
 
 progress("Alice closes her ETH long and withdraws everything she can");
 await (await engine.connect(alice).closePosition(alice.address, bySymbol.ETH.id, 0n)).wait();
@@ -96,14 +96,14 @@ await (await engine.sweepInsuranceFees()).wait();
 console.log(`insurance fund: ${formatUsd(await insuranceFund.balance(), 2)} USD (10 % of trading fees)`);
 
 progress(
-  "GOLD falls another 3 % and an hour passes, so the fair price follows: carol is below maintenance margin",
+  "GOLD falls another 3 % and an hour passes (the fair price follows the oracle at once): carol is below maintenance margin",
 );
 {
   const { oraclePrice } = await engine.marketPrices(bySymbol.GOLD.id);
   await (await bySymbol.GOLD.feed.updateAnswer(feedAnswer((oraclePrice * 97n) / 100n, 8))).wait();
   await networkHelpers.time.increase(3600);
   const { fairPrice } = await engine.marketPrices(bySymbol.GOLD.id);
-  const liq = await engine.liquidationPrice(carol.address, bySymbol.GOLD.id);
+  const liq = await lens.liquidationPrice(carol.address, bySymbol.GOLD.id);
   const m = await engine.accountMarginAtFair(carol.address);
   console.log(`GOLD fair price ${formatUsd(fairPrice, 2)}, carol's liquidation price ${formatUsd(liq, 2)}`);
   console.log(

@@ -42,7 +42,7 @@ abstract contract AccountMargin is CircuitBreakers {
     ///      withdrawable amount) values it at the worse for the account of its exit price (the fill closing it would
     ///      get now) and the fair price, so neither its own price impact nor someone else's push counts; a market
     ///      whose oracle fails (`oracleOk` false) is valued at its last good price moved against the position by the
-    ///      oracle-move breaker band, without funding since its last accrual.
+    ///      oracle-move breaker band, counting funding since its last accrual only when the position owes it.
     function _valuePosition(
         PositionRecord storage pos,
         uint256 marketId,
@@ -55,6 +55,7 @@ abstract contract AccountMargin is CircuitBreakers {
         int256 index = _state[marketId].fundingIndex;
         if (!oracleOk) {
             price = _fallbackPrice(marketId, size < 0);
+            index = _fallbackIndex(marketId, price, size > 0);
         } else {
             price = _fairNow(marketId, oraclePrice);
             if (credit) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {IOracleAdapter} from "../interfaces/IOracleAdapter.sol";
 import {IPerpCounterparty} from "../interfaces/IPerpCounterparty.sol";
 import {IPerpEngine} from "../interfaces/IPerpEngine.sol";
 import {MarketPrices, MarketState} from "../interfaces/PerpTypes.sol";
@@ -34,13 +35,14 @@ abstract contract MarketAccounting is MarketConfig, IPerpEngine {
         return _params[marketId].oracle.price();
     }
 
-    /// @dev The oracle price, or (false, 0) when the adapter reverts or answers 0.
+    /// @dev The oracle price, or (false, 0) when the adapter reverts, answers 0 or answers something that is not one
+    ///      word (a low-level call, so a malformed answer cannot make a caller revert either).
     function _tryOraclePrice(uint256 marketId) internal view returns (bool ok, uint256 price) {
-        try _params[marketId].oracle.price() returns (uint256 p) {
-            return (p != 0, p);
-        } catch {
-            return (false, 0);
-        }
+        (bool success, bytes memory data) =
+            address(_params[marketId].oracle).staticcall(abi.encodeCall(IOracleAdapter.price, ()));
+        if (!success || data.length != 32) return (false, 0);
+        price = abi.decode(data, (uint256));
+        ok = price != 0;
     }
 
     /// @dev The last good price moved to its worst case within the oracle-move breaker band: up (rounded up) or down
@@ -49,6 +51,15 @@ abstract contract MarketAccounting is MarketConfig, IPerpEngine {
         uint256 last = _state[marketId].lastOraclePrice;
         uint256 band = _params[marketId].breakerMaxOracleMove;
         return up ? FixedPointMath.mulDivUp(last, WAD + band, WAD) : FixedPointMath.mulDivDown(last, WAD - band, WAD);
+    }
+
+    /// @dev The funding index a holder of the given side is charged while its market's oracle fails: the stored index,
+    ///      or the one accrued to now at the fallback price when that is worse for the holder (higher for a long, who
+    ///      pays as it rises; lower for a short). Funding in the holder's favour since the last accrual is not counted.
+    function _fallbackIndex(uint256 marketId, uint256 fallbackPrice, bool holderLong) internal view returns (int256) {
+        int256 stored = _state[marketId].fundingIndex;
+        int256 pending = _pendingIndex(marketId, fallbackPrice);
+        return holderLong == (pending > stored) ? pending : stored;
     }
 
     function _rate(StoredParams storage p, int256 premium) internal view returns (int256) {
@@ -121,8 +132,8 @@ abstract contract MarketAccounting is MarketConfig, IPerpEngine {
     /// @dev Σ over markets of (Σ traders' cost basis − the traders' net position at its exit value) + (skew × index −
     ///      Σ ceil(size × lastIndex)): what closing every trader's position now would leave the vault, plus the
     ///      funding traders have not settled, each rounded down. A market whose oracle fails is valued at its last
-    ///      good price moved against the vault by the oracle-move breaker band, without funding since its last
-    ///      accrual (`fallbackUsed`).
+    ///      good price moved against the vault by the oracle-move breaker band, counting funding since its last
+    ///      accrual only when it is against the vault (`fallbackUsed`).
     function counterpartyPnl() external view returns (int256 usd, bool fallbackUsed) {
         // Fees owed to the insurance fund sit in the liquidity vault's account until swept: not its value.
         usd = -int256(uint256(_globals.pendingInsuranceFees));
@@ -138,6 +149,7 @@ abstract contract MarketAccounting is MarketConfig, IPerpEngine {
             } else {
                 fallbackUsed = true;
                 oraclePrice = _fallbackPrice(id, skew > 0);
+                index = _fallbackIndex(id, oraclePrice, skew < 0);
             }
             StoredParams storage p = _params[id];
             usd += s.sumOpenNotional - PricingMath.netExitValueCeil(oraclePrice, skew, p.skewScale, p.maxPremium);

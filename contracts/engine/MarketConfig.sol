@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {Address} from "@openzeppelin/contracts/utils/Address.sol";
+
 import {IMarketConfig} from "../interfaces/IMarketConfig.sol";
 import {MarketParams, Tier} from "../interfaces/PerpTypes.sol";
 import {MarketAdmin} from "./MarketAdmin.sol";
@@ -10,8 +12,9 @@ import {PerpStorage, StoredParams} from "./PerpStorage.sol";
 /// @title MarketConfig
 /// @notice Market listing and risk parameters with hard bounds, pause per market and global; the trading engine
 ///         inherits it.
-/// @dev Listing and parameter or tier changes run in `MarketAdmin` (DELEGATECALL on this storage), so their code does
-///      not count against the engine's size; every bound is a constant in MarketParamsValidator (and docs/DESIGN.md).
+/// @dev Listing and parameter or tier changes run in `MarketAdmin` (DELEGATECALL on this storage, through
+///      OpenZeppelin's `Address.functionDelegateCall`, which bubbles the module's revert), so their code does not count
+///      against the engine's size; every bound is a constant in MarketParamsValidator (and docs/DESIGN.md).
 abstract contract MarketConfig is IMarketConfig, PerpStorage {
     uint256 internal constant MAX_POSITIONS_HARD_CAP = 16;
 
@@ -30,17 +33,17 @@ abstract contract MarketConfig is IMarketConfig, PerpStorage {
 
     /// @inheritdoc IMarketConfig
     function listMarket(bytes32, MarketParams calldata, Tier[] calldata) external returns (uint256) {
-        _delegateToAdmin();
+        return abi.decode(Address.functionDelegateCall(_admin, msg.data), (uint256));
     }
 
     /// @inheritdoc IMarketConfig
     function setMarketParams(uint256, MarketParams calldata) external {
-        _delegateToAdmin();
+        Address.functionDelegateCall(_admin, msg.data);
     }
 
     /// @inheritdoc IMarketConfig
     function setMarketTiers(uint256, Tier[] calldata) external {
-        _delegateToAdmin();
+        Address.functionDelegateCall(_admin, msg.data);
     }
 
     /// @inheritdoc IMarketConfig
@@ -129,18 +132,5 @@ abstract contract MarketConfig is IMarketConfig, PerpStorage {
 
     function _checkBounds(bytes32 name, uint256 value, uint256 min, uint256 max) internal pure {
         if (value < min || value > max) revert ParameterOutOfBounds(name, value, min, max);
-    }
-
-    /// @dev Runs the current call in the admin module on this contract's storage and returns or reverts with its
-    ///      result (the module checks the caller is the owner).
-    function _delegateToAdmin() private {
-        address admin = _admin;
-        assembly {
-            calldatacopy(0, 0, calldatasize())
-            let ok := delegatecall(gas(), admin, 0, calldatasize(), 0, 0)
-            returndatacopy(0, 0, returndatasize())
-            if iszero(ok) { revert(0, returndatasize()) }
-            return(0, returndatasize())
-        }
     }
 }

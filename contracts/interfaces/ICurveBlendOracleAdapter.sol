@@ -6,22 +6,25 @@ import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interf
 import {IOracleAdapter} from "./IOracleAdapter.sol";
 
 /// @title ICurveBlendOracleAdapter
-/// @notice Kind-2 oracle adapter (SPEC §7): a blend of two dated-contract feeds (front, next) that moves from the
-///         front to the next contract along a published roll schedule of N equal steps.
+/// @notice Kind-2 oracle adapter (SPEC §7): a blend of two dated-contract feeds (front, next) whose weight moves
+///         linearly in time from the front to the next contract over a published roll window, so the index never
+///         jumps at a known second: holding a position across the roll earns the published roll carry
+///         `(next - front) / D` per second and per unit, never more.
 /// @dev Roll schedule: `rollStart` (timestamp), `stepCount` N in `[1, MAX_STEP_COUNT]`, `stepDuration` in
-///      `[MIN_STEP_DURATION, MAX_STEP_DURATION]` seconds.
-///      - `stepsElapsed(t) = 0` for `t < rollStart`, else `min(N, floor((t - rollStart) / stepDuration) + 1)`:
-///        the first step is taken at `rollStart` itself, step k (1-based) at `rollStart + (k - 1) * stepDuration`;
-///        the roll is complete (k = N) from `rollEnd = rollStart + (N - 1) * stepDuration`.
-///      - weight of `next`: `w = k / N` (exact rational; `nextWeight()` shows it as an 18-decimal fraction rounded
-///        down, for display only).
-///      - price: `floor((front * (N - k) + next * k) / N)` = `front * (1 - w) + next * w` rounded down once, so it
-///        always lies between the two leg prices (inclusive).
+///      `[MIN_STEP_DURATION, MAX_STEP_DURATION]` seconds. N and the step duration only size the window: the roll
+///      lasts `D = N * stepDuration` seconds (N = 1 is a plain linear roll over one step duration).
+///      - elapsed: `e(t) = clamp(t - rollStart, 0, D)`: 0 until `rollStart` (inclusive), `t - rollStart` during the
+///        roll, D from `rollEnd = rollStart + D` on.
+///      - weight of `next`: `w(t) = e(t) / D` (exact rational): 0 before and at `rollStart`, linear in between, 1
+///        from `rollEnd` on (`nextWeightAt(t)` shows `e * 1e18 / D` rounded down, for display only).
+///      - price: `floor((front * (D - e) + next * e) / D)` = `front * (1 - w) + next * w` rounded down once, so it
+///        always lies between the two leg prices (inclusive), and at constant legs two reads `dt` seconds apart
+///        differ by less than `|next - front| * dt / D + 1` wei (no jump beyond the carry).
 ///      Every read runs, in this order: the sequencer uptime check when configured (ChainlinkFeedLib's `Sequencer*`
-///      errors); then each leg with a non-zero weight: the feed checks against that leg's own heartbeat
+///      errors); then each leg with a non-zero weight, front first: the feed checks against that leg's own heartbeat
 ///      (ChainlinkFeedLib's `Feed*` errors, carrying the failing feed's address), normalisation to 18 decimals
 ///      (saturating up, rounding down), and the bounds `[minPrice, maxPrice]` (inclusive) on the leg's price.
-///      A leg with weight 0 (next before `rollStart`, front once the roll is complete) is not read at all, so an
+///      A leg with weight 0 (next until `rollStart` inclusive, front from `rollEnd` on) is not read at all, so an
 ///      unlisted next contract or an expired front contract cannot block the price. The blend of two in-bounds
 ///      legs is in bounds. `priceWithTime()` returns the older `updatedAt` of the legs that were read.
 interface ICurveBlendOracleAdapter is IOracleAdapter {
@@ -44,10 +47,11 @@ interface ICurveBlendOracleAdapter is IOracleAdapter {
         uint256 heartbeat;
     }
 
-    /// @notice The published roll schedule.
-    /// @param rollStart When the first step is taken (timestamp).
-    /// @param stepCount N, the number of equal steps, in `[1, MAX_STEP_COUNT]`.
-    /// @param stepDuration Seconds between steps, in `[MIN_STEP_DURATION, MAX_STEP_DURATION]`.
+    /// @notice The published roll schedule: the weight of the next leg moves linearly from 0 at `rollStart` to 1 at
+    ///         `rollStart + stepCount * stepDuration`.
+    /// @param rollStart When the weight starts to move (timestamp; the weight is still 0 at this second).
+    /// @param stepCount N, in `[1, MAX_STEP_COUNT]`: the roll lasts N step durations.
+    /// @param stepDuration Seconds, in `[MIN_STEP_DURATION, MAX_STEP_DURATION]`.
     struct RollSchedule {
         uint256 rollStart;
         uint256 stepCount;
@@ -93,7 +97,7 @@ interface ICurveBlendOracleAdapter is IOracleAdapter {
     /// @param currentTime `block.timestamp`.
     error RollAlreadyStarted(uint256 rollStart, uint256 currentTime);
     /// @notice `advanceRoll` before the roll is complete (`currentTime < rollEnd`).
-    /// @param rollEnd When the last step is taken.
+    /// @param rollEnd When the weight of the next leg reaches 1 (`rollStart + stepCount * stepDuration`).
     /// @param currentTime `block.timestamp`.
     error RollNotComplete(uint256 rollEnd, uint256 currentTime);
 
@@ -111,9 +115,9 @@ interface ICurveBlendOracleAdapter is IOracleAdapter {
     /// @param gracePeriod Seconds after a restart during which reads revert.
     event SequencerSet(address indexed feed, uint256 gracePeriod);
     /// @notice The roll schedule changed (also emitted at construction and by `advanceRoll`).
-    /// @param rollStart When the first step is taken.
-    /// @param stepCount N.
-    /// @param stepDuration Seconds between steps.
+    /// @param rollStart When the weight starts to move.
+    /// @param stepCount N (the roll lasts N step durations).
+    /// @param stepDuration Seconds.
     event RollScheduleSet(uint256 rollStart, uint256 stepCount, uint256 stepDuration);
     /// @notice The legs' feeds changed (emitted at construction, by `setNextFeed` and by `advanceRoll`).
     /// @param front The front leg's feed.
@@ -151,10 +155,10 @@ interface ICurveBlendOracleAdapter is IOracleAdapter {
     /// @param feed Non-zero, not the front feed, at most 36 decimals.
     function setNextFeed(AggregatorV3Interface feed) external;
 
-    /// @notice Once the roll is complete: the next leg becomes the front leg (feed, decimals and heartbeat), and
-    ///         `newNextFeed` the next leg, with the previous next leg's heartbeat; the schedule keeps N and the
-    ///         step duration and starts at `newRollStart`. The price is continuous across the call (before it the
-    ///         price is the next leg's, after it the front leg's: the same feed).
+    /// @notice Once the roll is complete (from `rollEnd` on): the next leg becomes the front leg (feed, decimals and
+    ///         heartbeat), and `newNextFeed` the next leg, with the previous next leg's heartbeat; the schedule keeps N
+    ///         and the step duration and starts at `newRollStart`. The price is continuous across the call (before
+    ///         it the price is the next leg's, after it the front leg's: the same feed).
     /// @param newNextFeed Non-zero, not the new front feed, at most 36 decimals.
     /// @param newRollStart In `(now, now + MAX_ROLL_START_DELAY]`.
     function advanceRoll(AggregatorV3Interface newNextFeed, uint256 newRollStart) external;
@@ -169,15 +173,24 @@ interface ICurveBlendOracleAdapter is IOracleAdapter {
     /// @notice The published roll schedule.
     function rollSchedule() external view returns (RollSchedule memory);
 
-    /// @notice When the last step is taken: `rollStart + (stepCount - 1) * stepDuration`.
+    /// @notice When the roll is complete (weight of the next leg 1, `advanceRoll` allowed):
+    ///         `rollStart + stepCount * stepDuration`.
     function rollEnd() external view returns (uint256);
 
-    /// @notice Steps taken at `timestamp` under the current schedule (see the interface's definition).
-    /// @param timestamp Any timestamp.
-    function stepsElapsedAt(uint256 timestamp) external view returns (uint256);
+    /// @notice D, the length of the roll window in seconds: `stepCount * stepDuration`.
+    function rollDuration() external view returns (uint256);
 
-    /// @notice The next leg's weight now, `stepsElapsed * 1e18 / stepCount` rounded down (display only; the
-    ///         price uses the exact ratio).
+    /// @notice e, the seconds of the roll elapsed at `timestamp`: `clamp(timestamp - rollStart, 0, D)` (the price
+    ///         uses this exact value).
+    /// @param timestamp Any timestamp.
+    function rollElapsedAt(uint256 timestamp) external view returns (uint256);
+
+    /// @notice The next leg's weight at `timestamp` under the current schedule, `e * 1e18 / D` rounded down
+    ///         (display only; the price uses the exact ratio e / D).
+    /// @param timestamp Any timestamp.
+    function nextWeightAt(uint256 timestamp) external view returns (uint256);
+
+    /// @notice The next leg's weight now: `nextWeightAt(block.timestamp)`.
     function nextWeight() external view returns (uint256);
 
     /// @notice The accepted range of each leg's normalised price, both inclusive, 18 decimals.

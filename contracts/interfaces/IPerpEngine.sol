@@ -217,7 +217,7 @@ interface IPerpEngine is IMarketConfig, IWithdrawGuard, IPerpCounterparty {
     /// @notice Set the liquidity vault, counterparty of every market's net skew (once).
     function setLiquidityVault(address liquidityVault_) external;
 
-    /// @notice Set the fraction of Σ |skew| × oracle the liquidity vault must keep as assets (0 to 2e18).
+    /// @notice Set the fraction of Σ |skew| × oracle the liquidity vault must keep as assets (25 % to 200 %).
     function setBackingRatio(uint256 ratio) external;
 
     /// @notice The backing ratio (18 decimals).

@@ -19,31 +19,59 @@ library LiquidationPriceSearch {
 
     /// @notice For a long the highest price P with f(P) < 0 (at P + 1 it is ≥ 0); for a short the lowest (at P − 1
     ///         it is ≥ 0). 0 when no positive price makes f negative (or size is 0).
+    /// @dev A short's f falls as P rises, within a tier and at every tier boundary (its mmr steps up), so its
+    ///      liquidatable prices are one interval [P, ∞): doubling then bisection finds P. A long's f rises within a
+    ///      tier but drops at each boundary, so its liquidatable prices can be several intervals, one per tier; the
+    ///      search takes the tiers' price ranges from the highest down and returns the highest liquidatable price of
+    ///      the first range that has one (the highest tier's range ends at MAX_SEARCH_PRICE).
     /// @param base See above, 18-decimal USD.
     /// @param size The position's signed size.
     /// @param tiers The market's notional tiers.
     function search(int256 base, int256 size, Tier[] memory tiers) internal pure returns (uint256) {
         if (size == 0) return 0;
-        bool isLong = size > 0;
-        // A long is liquidatable at low prices, a short at high ones. `bad` is a price where f < 0,
-        // `good` one where f >= 0; the search keeps |bad − good| shrinking until they are adjacent.
-        uint256 probe = 1;
-        bool badAtProbe = maintenanceAt(base, size, tiers, probe) < 0;
-        if (isLong && !badAtProbe) return 0;
-        if (!isLong && badAtProbe) return 1;
-        while (probe < MAX_SEARCH_PRICE && (maintenanceAt(base, size, tiers, probe) < 0) == badAtProbe) {
-            probe <<= 1;
+        if (size < 0) return _lowestBadForShort(base, size, tiers);
+        for (uint256 i = tiers.length; i > 0; --i) {
+            (uint256 lo, uint256 hi) = _priceRange(uint256(size), tiers, i - 1);
+            if (lo > hi || maintenanceAt(base, size, tiers, lo) >= 0) continue;
+            if (maintenanceAt(base, size, tiers, hi) < 0) return hi;
+            // f(lo) < 0 ≤ f(hi), f increasing in between: the highest bad price.
+            while (hi - lo > 1) {
+                uint256 mid = lo + (hi - lo) / 2;
+                if (maintenanceAt(base, size, tiers, mid) < 0) lo = mid;
+                else hi = mid;
+            }
+            return lo;
         }
-        if ((maintenanceAt(base, size, tiers, probe) < 0) == badAtProbe) return isLong ? probe : 0;
-        uint256 lo = probe >> 1; // same state as at 1
-        uint256 hi = probe; // the other state
+        return 0;
+    }
+
+    /// @dev The prices at which a long of `size` falls in tier `i`: notional = ceil(size × P / 1e18) in
+    ///      (upTo[i − 1], upTo[i]], i.e. P in [floor(upTo[i − 1] × 1e18 / size) + 1, floor(upTo[i] × 1e18 / size)];
+    ///      the first tier starts at 1 wei, the last one (which also applies above its cap) ends at MAX_SEARCH_PRICE.
+    function _priceRange(uint256 size, Tier[] memory tiers, uint256 i) private pure returns (uint256 lo, uint256 hi) {
+        lo = i == 0 ? 1 : FixedPointMath.mulDivDown(tiers[i - 1].upToNotional, WAD, size) + 1;
+        hi = i + 1 == tiers.length
+            ? MAX_SEARCH_PRICE
+            : _min(FixedPointMath.mulDivDown(tiers[i].upToNotional, WAD, size), MAX_SEARCH_PRICE);
+    }
+
+    function _lowestBadForShort(int256 base, int256 size, Tier[] memory tiers) private pure returns (uint256) {
+        uint256 probe = 1;
+        if (maintenanceAt(base, size, tiers, probe) < 0) return 1;
+        while (probe < MAX_SEARCH_PRICE && maintenanceAt(base, size, tiers, probe) >= 0) probe <<= 1;
+        if (maintenanceAt(base, size, tiers, probe) >= 0) return 0;
+        uint256 lo = probe >> 1; // good
+        uint256 hi = probe; // bad
         while (hi - lo > 1) {
             uint256 mid = lo + (hi - lo) / 2;
-            if ((maintenanceAt(base, size, tiers, mid) < 0) == badAtProbe) lo = mid;
-            else hi = mid;
+            if (maintenanceAt(base, size, tiers, mid) < 0) hi = mid;
+            else lo = mid;
         }
-        // Long: lo is the highest bad price. Short: hi is the lowest bad price.
-        return isLong ? lo : hi;
+        return hi;
+    }
+
+    function _min(uint256 a, uint256 b) private pure returns (uint256) {
+        return a < b ? a : b;
     }
 
     /// @notice f(P) = base + floor(size × P) − MM(notional(size, P)), with MM at the tier the notional falls in.

@@ -42,7 +42,8 @@ library PricingMath {
         uint256 a = FixedPointMath.abs(skew);
         // |s| ≤ maxPremium × skewScale / 1e18 exactly (a is an integer, so comparing with the floor is exact).
         if (a <= Math.mulDiv(maxPremium, skewScale, WAD)) return Math.mulDiv(a * a, WAD, 2 * skewScale);
-        return maxPremium * a - Math.mulDiv(maxPremium * maxPremium, skewScale, 2 * WAD);
+        // M·|s| − M²·K / 2, the constant rounded up so that G itself is rounded down (M·|s| > M²·K/1e18 ≥ it here).
+        return maxPremium * a - Math.mulDiv(maxPremium * maxPremium, skewScale, 2 * WAD, Math.Rounding.Ceil);
     }
 
     /// @notice Fill price of a trade of `delta` at `skew`: oracle × (1 + (G(skew + delta) − G(skew)) / delta), i.e.

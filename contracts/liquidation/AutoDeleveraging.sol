@@ -315,14 +315,19 @@ abstract contract AutoDeleveraging is IAutoDeleveraging, ReentrancyGuardTransien
         if (best == 0) revert NoAdlCandidates();
     }
 
-    /// @dev Whether some candidate could make a step on `r` now: cover part of a shortfall, or (a reduction) be
-    ///      reduced at all.
+    /// @dev Whether some candidate could make a step on `r` now: cover part of a shortfall, or (a reduction) have some
+    ///      of its position close within its forced-close bound.
     function _coverable(AdlRequest memory r) private view returns (bool) {
         uint256 n = _candidates.length;
         for (uint256 i; i < n; ++i) {
             address candidate = _candidates[i];
             if (_victimRank(candidate, r) == 0) continue;
-            if (r.account == address(0)) return true;
+            if (r.account == address(0)) {
+                // A reduction can step only if some of the candidate's close fits its forced-close bound now.
+                (int256 fits,) = _engine.quoteForcedClose(r.marketId, -_engine.position(candidate, r.marketId).size);
+                if (fits != 0) return true;
+                continue;
+            }
             (,, uint256 cover) = _deleverageSize(candidate, r);
             if (cover != 0) return true;
         }

@@ -10,7 +10,8 @@ import {IOracleAdapter} from "../interfaces/IOracleAdapter.sol";
 import {ChainlinkFeedLib} from "./ChainlinkFeedLib.sol";
 
 /// @title CurveBlendOracleAdapter
-/// @notice Kind-2 oracle adapter: two dated-contract feeds blended along a published roll schedule (SPEC §7).
+/// @notice Kind-2 oracle adapter: two dated-contract feeds blended along a published roll schedule (SPEC §7); the
+///         weight of the next contract moves linearly in time, so the index never jumps at a known second.
 /// @dev Definitions, order of checks and rounding: see ICurveBlendOracleAdapter. The per-feed checks are
 ///      ChainlinkFeedLib's; each leg is checked against its own heartbeat. The owner (two-step) tunes heartbeats,
 ///      bounds and the sequencer check within hard bounds, republishes the schedule or swaps the next feed only
@@ -35,7 +36,8 @@ contract CurveBlendOracleAdapter is ICurveBlendOracleAdapter, Ownable2Step {
     uint256 private constant WAD = 1e18;
 
     /// @dev Sequencer check and roll schedule in one slot (20 + 3 + 5 + 3 + 1 bytes). Widths fit the hard
-    ///      bounds: grace ≤ 1 day and step ≤ 7 days (< 2^24), step count ≤ 30, roll start ≤ a year ahead.
+    ///      bounds: grace ≤ 1 day and step ≤ 7 days (< 2^24), step count ≤ 30, roll start ≤ a year ahead. The roll
+    ///      lasts D = stepCount × stepDuration ≤ 210 days.
     struct ReadConfig {
         AggregatorV3Interface sequencerFeed;
         uint24 gracePeriod;
@@ -199,14 +201,24 @@ contract CurveBlendOracleAdapter is ICurveBlendOracleAdapter, Ownable2Step {
     }
 
     /// @inheritdoc ICurveBlendOracleAdapter
-    function stepsElapsedAt(uint256 timestamp) external view returns (uint256) {
-        return _stepsElapsed(_config, timestamp);
+    function rollDuration() external view returns (uint256) {
+        return _rollDuration(_config);
+    }
+
+    /// @inheritdoc ICurveBlendOracleAdapter
+    function rollElapsedAt(uint256 timestamp) external view returns (uint256) {
+        return _rollElapsed(_config, timestamp);
+    }
+
+    /// @inheritdoc ICurveBlendOracleAdapter
+    function nextWeightAt(uint256 timestamp) public view returns (uint256) {
+        ReadConfig memory config = _config;
+        return (_rollElapsed(config, timestamp) * WAD) / _rollDuration(config);
     }
 
     /// @inheritdoc ICurveBlendOracleAdapter
     function nextWeight() external view returns (uint256) {
-        ReadConfig memory config = _config;
-        return (_stepsElapsed(config, block.timestamp) * WAD) / config.stepCount;
+        return nextWeightAt(block.timestamp);
     }
 
     /// @inheritdoc ICurveBlendOracleAdapter
@@ -225,15 +237,15 @@ contract CurveBlendOracleAdapter is ICurveBlendOracleAdapter, Ownable2Step {
         ReadConfig memory config = _config;
         ChainlinkFeedLib.checkSequencer(config.sequencerFeed, config.gracePeriod);
         Bounds memory bounds = _bounds;
-        uint256 steps = _stepsElapsed(config, block.timestamp);
-        if (steps == 0) return _readLeg(_front, bounds);
-        uint256 n = config.stepCount;
-        if (steps == n) return _readLeg(_next, bounds);
+        uint256 elapsed = _rollElapsed(config, block.timestamp);
+        if (elapsed == 0) return _readLeg(_front, bounds);
+        uint256 duration = _rollDuration(config);
+        if (elapsed == duration) return _readLeg(_next, bounds);
 
         (uint256 frontPrice, uint256 frontUpdatedAt) = _readLeg(_front, bounds);
         (uint256 nextPrice, uint256 nextUpdatedAt) = _readLeg(_next, bounds);
-        // Both legs are <= MAX_PRICE_LIMIT (1e36) and n <= 30: the sum cannot overflow.
-        price18 = (frontPrice * (n - steps) + nextPrice * steps) / n;
+        // Both legs are <= MAX_PRICE_LIMIT (1e36) and duration <= 30 × 7 days (< 2^25): the sum stays below 2^146.
+        price18 = (frontPrice * (duration - elapsed) + nextPrice * elapsed) / duration;
         updatedAt = Math.min(frontUpdatedAt, nextUpdatedAt);
     }
 
@@ -245,17 +257,23 @@ contract CurveBlendOracleAdapter is ICurveBlendOracleAdapter, Ownable2Step {
         }
     }
 
-    /// @dev 0 before `rollStart`, else `min(N, floor((t - rollStart) / stepDuration) + 1)`.
-    function _stepsElapsed(ReadConfig memory config, uint256 timestamp) private pure returns (uint256) {
-        uint256 rollStart = config.rollStart;
-        if (timestamp < rollStart) return 0;
-        uint256 steps = (timestamp - rollStart) / config.stepDuration + 1;
-        uint256 n = config.stepCount;
-        return steps < n ? steps : n;
+    /// @dev D = N × stepDuration: how long the weight takes to move from 0 to 1.
+    function _rollDuration(ReadConfig memory config) private pure returns (uint256) {
+        return uint256(config.stepCount) * config.stepDuration;
     }
 
+    /// @dev e(t) = clamp(t − rollStart, 0, D): seconds of the roll elapsed at `timestamp`.
+    function _rollElapsed(ReadConfig memory config, uint256 timestamp) private pure returns (uint256) {
+        uint256 rollStart = config.rollStart;
+        if (timestamp <= rollStart) return 0;
+        uint256 elapsed = timestamp - rollStart;
+        uint256 duration = _rollDuration(config);
+        return elapsed < duration ? elapsed : duration;
+    }
+
+    /// @dev rollStart + D: the first second at which the weight of the next leg is 1.
     function _rollEnd(ReadConfig memory config) private pure returns (uint256) {
-        return uint256(config.rollStart) + (uint256(config.stepCount) - 1) * config.stepDuration;
+        return uint256(config.rollStart) + _rollDuration(config);
     }
 
     function _legInfo(Leg memory leg) private pure returns (LegInfo memory) {

@@ -1,5 +1,9 @@
 // Markets listed by the local deployment (in-process network and `hardhat node`). Prices are the mock feeds'
-// starting answers; every parameter is within the engine's hard bounds (docs/DESIGN.md).
+// starting answers; every parameter is within the engine's hard bounds (docs/DESIGN.md). Each maxSkew sits within the
+// funding breaker band (0.0625 %/h): with funding interest 0.00125 %/h and clamp 0.00625 %/h the hourly rate at a
+// premium p > 0.0075 % is p − 0.00625 %, so opens may take the premium to 0.06875 % at most, i.e. |skew| ≤
+// 0.0006875 × skewScale (ETH 687.5, BTC 34.375, GOLD 1,375, SPX 687.5); the skew-to-cash limit (LOCAL_VAULT_RISK)
+// usually binds first.
 
 const E18 = 10n ** 18n;
 const bp = (n: bigint) => (n * E18) / 10_000n;
@@ -39,7 +43,7 @@ export const LOCAL_MARKETS: MarketConfig[] = [
     price: 3_000n * E18,
     feedDecimals: 8,
     skewScale: 1_000_000n * E18,
-    maxSkew: 50_000n * E18,
+    maxSkew: 680n * E18,
     maxOpenInterest: 50_000n * E18,
     makerFee: bp(2n),
     takerFee: bp(5n),
@@ -50,7 +54,7 @@ export const LOCAL_MARKETS: MarketConfig[] = [
     price: 60_000n * E18,
     feedDecimals: 8,
     skewScale: 50_000n * E18,
-    maxSkew: 2_500n * E18,
+    maxSkew: 34n * E18,
     maxOpenInterest: 2_500n * E18,
     makerFee: bp(2n),
     takerFee: bp(5n),
@@ -61,7 +65,7 @@ export const LOCAL_MARKETS: MarketConfig[] = [
     price: 2_400n * E18,
     feedDecimals: 8,
     skewScale: 2_000_000n * E18,
-    maxSkew: 100_000n * E18,
+    maxSkew: 1_360n * E18,
     maxOpenInterest: 200_000n * E18,
     makerFee: bp(1n),
     takerFee: bp(3n),
@@ -72,13 +76,26 @@ export const LOCAL_MARKETS: MarketConfig[] = [
     price: 5_500n * E18,
     feedDecimals: 8,
     skewScale: 1_000_000n * E18,
-    maxSkew: 50_000n * E18,
+    maxSkew: 680n * E18,
     maxOpenInterest: 100_000n * E18,
     makerFee: bp(1n),
     takerFee: bp(3n),
     tiers: tradFiTiers,
   },
 ];
+
+/**
+ * The liquidity vault's risk settings (docs/DESIGN.md, "Security model"): each market's net skew at most half the
+ * vault's cash; a pnl-factor reduction once traders' profit passes half its cash; an entry/exit fee of 0.1 %. The fee
+ * is sized to the vault's value move one block's trades can cause: at a constant oracle only their fees move it, and
+ * swinging every market's skew from one cap to the other (half the cash each) pays maker + taker on that notional,
+ * (7 + 7 + 4 + 4) bp × 0.5 = 0.11 % of the cash, less than the 0.2 % an entry and an exit pay together.
+ */
+export const LOCAL_VAULT_RISK = {
+  skewCashRatio: E18 / 2n,
+  liquidityFee: E18 / 1_000n,
+  maxPnlFactor: E18 / 2n,
+};
 
 /** Shared defaults: SPEC §4 funding (0.00125 %/h interest, 0.00625 %/h clamp, 4 %/h cap), 5 min fair-price τ. */
 export const MARKET_DEFAULTS = {

@@ -5,6 +5,8 @@
 import { getAddress, isAddress, type Address } from "viem";
 
 import { parseFixed } from "../../sdk/src/format.js";
+import { fundingRate } from "../../sdk/src/math/fundingMath.js";
+import { premium } from "../../sdk/src/math/pricingMath.js";
 
 /** A market's Chainlink feed: an existing aggregator, or a `MockV3Aggregator` deployed with a starting price. */
 export type FeedConfig = { address: Address } | { mock: { decimals: number; price: bigint } };
@@ -67,6 +69,13 @@ export type ProtocolDeployConfig = {
   depositCap: bigint;
   /** Share of trading fees swept to the insurance fund, 18 decimals (at most 50 %). */
   insuranceFeeShare: bigint;
+  /** The most a market's |skew| × oracle may be, as a fraction of the liquidity vault's cash (1 % to 100 %). */
+  skewCashRatio: bigint;
+  /** The liquidity vault's entry/exit fee, 18 decimals (at most 1 %). */
+  liquidityFee: bigint;
+  /** Traders' unrealised profit against the liquidity vault, as a fraction of its cash, beyond which the winning
+   *  side of a market may be reduced (10 % to 100 %). */
+  maxPnlFactor: bigint;
   liquidation?: LiquidationDeployConfig;
   /** Verify the contracts on the configured block explorers after deploying. */
   verify: boolean;
@@ -178,6 +187,9 @@ const TOP_KEYS = [
   "admin",
   "depositCap",
   "insuranceFeeShare",
+  "skewCashRatio",
+  "liquidityFee",
+  "maxPnlFactor",
   "liquidation",
   "verify",
   "marketDefaults",
@@ -243,6 +255,9 @@ export function parseDeployConfig(input: unknown, source = "config"): ProtocolDe
         ? MAX_UINT256
         : decimal(raw.depositCap, 6, `${source}.depositCap`),
     insuranceFeeShare: wad(raw.insuranceFeeShare ?? "0", `${source}.insuranceFeeShare`),
+    skewCashRatio: wad(raw.skewCashRatio ?? "1", `${source}.skewCashRatio`),
+    liquidityFee: wad(raw.liquidityFee ?? "0", `${source}.liquidityFee`),
+    maxPnlFactor: wad(raw.maxPnlFactor ?? "0.5", `${source}.maxPnlFactor`),
     verify: raw.verify === true,
     markets: raw.markets.map((m: unknown, i: number) => market(m, defaults, `${source}.markets[${i}]`)),
   };
@@ -276,14 +291,35 @@ export function parseDeployConfig(input: unknown, source = "config"): ProtocolDe
   return config;
 }
 
+/** SPEC §9's funding breaker band: ±0.5 % per 8 h, 0.0625 % per hour (the engine's default at listing). */
+export const DEFAULT_BREAKER_FUNDING_BAND = 625_000_000_000_000n;
+
+/** The largest |hourly funding rate| a market's parameters give at a skew of ±maxSkew (the engine's validator's). */
+export function fundingRateAtMaxSkew(p: MarketParamsConfig): bigint {
+  const rateAt = (skew: bigint) => {
+    const r = fundingRate(premium(skew, p.skewScale, p.maxPremium), p.fundingInterest, p.fundingClamp, p.maxFundingRate);
+    return r < 0n ? -r : r;
+  };
+  const up = rateAt(p.maxSkew);
+  const down = rateAt(-p.maxSkew);
+  return up > down ? up : down;
+}
+
 /**
  * Checks what the contracts would reject, before anything is sent: unique symbols, price bounds, tiers increasing
- * with mmr < 1 / maxLeverage, caps, the liquidation-impact bound, the fee share. (The contracts enforce the rest of
- * their hard bounds.)
+ * with mmr < 1 / maxLeverage, caps, the liquidation-impact bound, the fee share and the vault-risk settings. It also
+ * refuses a maxSkew whose funding rate exceeds the SPEC breaker band (the engine would then raise that market's
+ * band to the rate, making the breaker meaningless): the band caps the skew opens can reach, so maxSkew must sit
+ * within it. (The contracts enforce the rest of their hard bounds.)
  */
 export function validateDeployConfig(config: ProtocolDeployConfig, source = "config"): void {
   const seen = new Set<string>();
   if (config.insuranceFeeShare > E18 / 2n) fail(`${source}.insuranceFeeShare`, "at most 0.5");
+  if (config.skewCashRatio < E18 / 100n || config.skewCashRatio > E18)
+    fail(`${source}.skewCashRatio`, "must be in [0.01, 1]");
+  if (config.liquidityFee > E18 / 100n) fail(`${source}.liquidityFee`, "at most 0.01");
+  if (config.maxPnlFactor < E18 / 10n || config.maxPnlFactor > E18)
+    fail(`${source}.maxPnlFactor`, "must be in [0.1, 1]");
   config.markets.forEach((m, i) => {
     const path = `${source}.markets[${i}] (${m.symbol})`;
     if (seen.has(m.symbol)) fail(path, "duplicate symbol");
@@ -303,13 +339,18 @@ export function validateDeployConfig(config: ProtocolDeployConfig, source = "con
       if (t.mmr === 0n || t.mmr * t.maxLeverage >= E18 * E18)
         fail(`${path}.tiers[${j}]`, "needs 0 < mmr < 1 / maxLeverage");
     });
-    // The engine's liquidation-impact bound: min(maxPremium, ⌈maxOpenInterest / (2 × skewScale)⌉) <= lowest mmr.
+    // The engine's liquidation-impact bound: min(2 × maxPremium, ⌈maxOpenInterest / (2 × skewScale)⌉) <= lowest mmr.
     const minMmr = m.tiers.reduce((low, t) => (t.mmr < low ? t.mmr : low), E18);
     const { maxPremium, maxOpenInterest, skewScale } = m.params;
-    if (skewScale > 0n && maxPremium > minMmr && maxOpenInterest * E18 > 2n * skewScale * minMmr)
+    if (skewScale > 0n && 2n * maxPremium > minMmr && maxOpenInterest * E18 > 2n * skewScale * minMmr)
       fail(
         path,
-        "a close's skew impact, min(maxPremium, maxOpenInterest / (2 × skewScale)), exceeds the lowest mmr",
+        "a close's skew impact, min(2 × maxPremium, maxOpenInterest / (2 × skewScale)), exceeds the lowest mmr",
+      );
+    if (skewScale > 0n && fundingRateAtMaxSkew(m.params) > DEFAULT_BREAKER_FUNDING_BAND)
+      fail(
+        path,
+        "the funding rate at ±maxSkew exceeds the breaker band (0.0625 %/h): lower maxSkew or raise skewScale",
       );
   });
 }

@@ -2,7 +2,12 @@
 import { ethers } from "ethers";
 
 import type { LocalMarket } from "../../deploy/local-protocol.js";
-import type { CollateralVault, LiquidityVault, PerpEngine } from "../../types/ethers-contracts/index.js";
+import type {
+  CollateralVault,
+  LiquidityVault,
+  PerpEngine,
+  PerpLens,
+} from "../../types/ethers-contracts/index.js";
 import { formatFixed, formatUsd } from "./format.js";
 
 const E18 = 10n ** 18n;
@@ -39,6 +44,7 @@ type Trader = { name: string; signer: { address: string } };
 
 export async function printAccounts(
   engine: PerpEngine,
+  lens: PerpLens,
   vault: CollateralVault,
   markets: LocalMarket[],
   traders: Trader[],
@@ -57,7 +63,7 @@ export async function printAccounts(
       const entry = (pos.openNotional * E18) / pos.size;
       const pnl = await engine.unrealisedPnl(t.signer.address, id);
       const funding = await engine.accruedFunding(t.signer.address, id);
-      const liq = await engine.liquidationPrice(t.signer.address, id);
+      const liq = await lens.liquidationPrice(t.signer.address, id);
       console.log(
         `         ${market.symbol.padEnd(5)} size ${size(pos.size).padStart(9)}  entry ${price(entry).padStart(10)}  uPnL ${formatUsd(pnl, 2).padStart(10)}  funding owed ${formatUsd(funding, 4).padStart(9)}  liq. price ${liq === 0n ? "none" : price(liq)}`,
       );

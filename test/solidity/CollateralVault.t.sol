@@ -307,6 +307,8 @@ contract CollateralVaultTest is TestBase {
 
     /// @dev Any sequence of moves among three accounts: totalDebt == Σ |negative balances| and Σ positive ==
     ///      held + totalDebt.
+    /// hardhat-config: default.fuzz.runs = 1000
+    /// hardhat-config: long.fuzz.runs = 20000
     function testFuzz_totalDebt_equalsSumOfNegatives(uint256[8] memory seeds) public {
         vault.setBalanceManager(address(this), true);
         address[3] memory who = [ALICE, BOB, address(0xCA201)];
@@ -326,6 +328,37 @@ contract CollateralVaultTest is TestBase {
         }
         assertEq(vault.totalDebt(), negative, "sum of negatives");
         assertEq(positive, vault.totalCollateral() + negative, "positive = held + debt");
+        for (uint256 k; k < 3; ++k) {
+            (int256 c, uint256 d) = vault.collateralAndDebt(who[k]);
+            assertEq(c, vault.collateralOf(who[k]), "collateralAndDebt: collateral");
+            assertEq(d, negative, "collateralAndDebt: debt");
+        }
+    }
+
+    /// @dev collateralAndDebt(account) is (collateralOf(account), totalDebt) in one call, for any sign of the balance:
+    ///      empty vault (0, 0); Alice 10 (10, 0); after moving 12 to Bob, Alice −2 and Bob 12 with debt 2; after Bob
+    ///      moves 17 back, Bob −5 and Alice 15 with debt 5; an account never touched reads (0, debt).
+    function test_collateralAndDebt_matchesCollateralOfAndTotalDebt() public {
+        _assertCollateralAndDebt(ALICE, 0, 0);
+        vault.setBalanceManager(address(this), true);
+        vm.prank(ALICE);
+        vault.deposit(10 * ONE_USDC);
+        _assertCollateralAndDebt(ALICE, 10e18, 0);
+        vault.transferBalanceAllowingDebt(ALICE, BOB, 12e18);
+        _assertCollateralAndDebt(ALICE, -2e18, 2e18);
+        _assertCollateralAndDebt(BOB, 12e18, 2e18);
+        vault.transferBalanceAllowingDebt(BOB, ALICE, 17e18);
+        _assertCollateralAndDebt(BOB, -5e18, 5e18);
+        _assertCollateralAndDebt(ALICE, 15e18, 5e18);
+        _assertCollateralAndDebt(ROUTER, 0, 5e18);
+    }
+
+    function _assertCollateralAndDebt(address account, int256 collateral, uint256 debt) internal view {
+        (int256 c, uint256 d) = vault.collateralAndDebt(account);
+        assertEq(c, collateral, "collateral");
+        assertEq(d, debt, "debt");
+        assertEq(c, vault.collateralOf(account), "same as collateralOf");
+        assertEq(d, vault.totalDebt(), "same as totalDebt");
     }
 
     function test_transferBalance_onlyManager() public {
@@ -436,6 +469,8 @@ contract CollateralVaultTest is TestBase {
     // ------------------------------------------------------------------ fuzz
 
     /// @dev Across the 6→18 boundary: whatever is deposited, the most that can come out is exactly it.
+    /// hardhat-config: default.fuzz.runs = 1000
+    /// hardhat-config: long.fuzz.runs = 20000
     function testFuzz_depositWithdraw_neverMoreThanDeposited(uint256 amount, uint256 firstPart) public {
         amount = bound(amount, 1, 1_000_000 * ONE_USDC);
         firstPart = bound(firstPart, 1, amount);
@@ -455,6 +490,8 @@ contract CollateralVaultTest is TestBase {
     }
 
     /// @dev A balance that is not a whole number of token units (after PnL) rounds down on the way out.
+    /// hardhat-config: default.fuzz.runs = 1000
+    /// hardhat-config: long.fuzz.runs = 20000
     function testFuzz_fractionalBalance_roundsDownOnWithdraw(uint256 deposited, uint256 moved) public {
         deposited = bound(deposited, 1, 1_000_000 * ONE_USDC);
         moved = bound(moved, 1, deposited * 1e12);
@@ -480,6 +517,8 @@ contract CollateralVaultTest is TestBase {
     }
 
     /// @dev A withdrawal one unit above the free amount always reverts; at the free amount it succeeds.
+    /// hardhat-config: default.fuzz.runs = 1000
+    /// hardhat-config: long.fuzz.runs = 20000
     function testFuzz_withdraw_boundaryAtBalance(uint256 amount) public {
         amount = bound(amount, 1, 1_000_000 * ONE_USDC);
         vm.startPrank(ALICE);

@@ -114,6 +114,8 @@ contract LiquidityVaultTest is TestBase {
         assertEq(address(v.counterparty()), address(0), "counterparty unset");
         assertTrue(!v.depositsPaused(), "open");
         assertEq(v.totalAssets(), 0, "empty");
+        assertEq(v.liquidityFee(), 0, "no entry/exit fee until the owner sets one");
+        assertTrue(!v.valuationFallback(), "no counterparty: nothing to fall back from");
     }
 
     function test_constructor_rejectsZeroCollateralVault() public {
@@ -602,6 +604,8 @@ contract LiquidityVaultTest is TestBase {
 
     /// @dev With zero counterparty PnL, a deposit redeemed in full never returns more than it brought, and at
     ///      most one unit less, whatever the vault held before (other depositors, fees of any fraction of a unit).
+    /// hardhat-config: default.fuzz.runs = 1000
+    /// hardhat-config: long.fuzz.runs = 20000
     function testFuzz_depositRedeem_neverMoreThanDeposited(uint256 prior, uint256 fee, uint256 amount) public {
         prior = bound(prior, 0, 1_000_000 * ONE_USDC);
         fee = bound(fee, 0, 1_000e18);
@@ -621,6 +625,8 @@ contract LiquidityVaultTest is TestBase {
     /// @dev Two depositors in either order, with any PnL between their deposits: at every step a holder can take
     ///      out at most his pro-rata share of totalAssets (one more unit only when the price fell below the
     ///      initial one, where the virtual shares absorb a sliver of the loss), and together no more than exists.
+    /// hardhat-config: default.fuzz.runs = 1000
+    /// hardhat-config: long.fuzz.runs = 20000
     function testFuzz_twoDepositors_noMoreThanProRata(
         uint256 first,
         uint256 second,

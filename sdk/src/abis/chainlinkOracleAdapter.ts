@@ -548,6 +548,19 @@ export const chainlinkOracleAdapterAbi = [
   },
   {
     "inputs": [],
+    "name": "kind",
+    "outputs": [
+      {
+        "internalType": "uint8",
+        "name": "",
+        "type": "uint8"
+      }
+    ],
+    "stateMutability": "pure",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "owner",
     "outputs": [
       {

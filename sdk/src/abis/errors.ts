@@ -5,6 +5,17 @@ export const perpErrorsAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "readyAt",
+        "type": "uint256"
+      }
+    ],
+    "name": "AdlNotStuck",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "executableAt",
         "type": "uint256"
       }
@@ -244,6 +255,22 @@ export const perpErrorsAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "band",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "rateAtMaxSkew",
+        "type": "uint256"
+      }
+    ],
+    "name": "FundingBandBelowMaxSkewRate",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "account",
         "type": "address"
@@ -376,6 +403,17 @@ export const perpErrorsAbi = [
         "internalType": "address",
         "name": "account",
         "type": "address"
+      }
+    ],
+    "name": "LiquidationBeyondBound",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
       },
       {
         "internalType": "uint256",
@@ -405,6 +443,22 @@ export const perpErrorsAbi = [
       }
     ],
     "name": "LiquidationImpactAboveMaintenance",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "fee",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "max",
+        "type": "uint256"
+      }
+    ],
+    "name": "LiquidityFeeTooHigh",
     "type": "error"
   },
   {
@@ -605,6 +659,17 @@ export const perpErrorsAbi = [
         "internalType": "uint256",
         "name": "marketId",
         "type": "uint256"
+      }
+    ],
+    "name": "NoWinningSide",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
       },
       {
         "internalType": "uint256",
@@ -618,6 +683,17 @@ export const perpErrorsAbi = [
       }
     ],
     "name": "OpenInterestCapExceeded",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint8",
+        "name": "kind",
+        "type": "uint8"
+      }
+    ],
+    "name": "OracleKindNotListable",
     "type": "error"
   },
   {
@@ -666,6 +742,53 @@ export const perpErrorsAbi = [
       }
     ],
     "name": "ParameterOutOfBounds",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "remainingMargin",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "minPositionMargin",
+        "type": "uint256"
+      },
+      {
+        "internalType": "int256",
+        "name": "fullCloseDelta",
+        "type": "int256"
+      }
+    ],
+    "name": "PartialCloseBelowMinimumMargin",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "traderProfit",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "limit",
+        "type": "uint256"
+      }
+    ],
+    "name": "PnlFactorWithinLimit",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "PnlReductionPending",
     "type": "error"
   },
   {
@@ -883,6 +1006,43 @@ export const perpErrorsAbi = [
   {
     "inputs": [],
     "name": "SequencerStatusInvalid",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "int256",
+        "name": "sizeDelta",
+        "type": "int256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "max",
+        "type": "uint256"
+      }
+    ],
+    "name": "SizeDeltaTooLarge",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "skewNotional",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "limit",
+        "type": "uint256"
+      }
+    ],
+    "name": "SkewAboveCashLimit",
     "type": "error"
   },
   {

@@ -30,6 +30,17 @@ export const liquidationEngineAbi = [
     "inputs": [
       {
         "internalType": "uint256",
+        "name": "readyAt",
+        "type": "uint256"
+      }
+    ],
+    "name": "AdlNotStuck",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
         "name": "rank",
         "type": "uint256"
       },
@@ -70,6 +81,17 @@ export const liquidationEngineAbi = [
         "internalType": "address",
         "name": "account",
         "type": "address"
+      }
+    ],
+    "name": "LiquidationBeyondBound",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
       },
       {
         "internalType": "uint256",
@@ -88,6 +110,17 @@ export const liquidationEngineAbi = [
   {
     "inputs": [],
     "name": "NoAdlPending",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      }
+    ],
+    "name": "NoWinningSide",
     "type": "error"
   },
   {
@@ -179,6 +212,27 @@ export const liquidationEngineAbi = [
       }
     ],
     "name": "ParameterOutOfBounds",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "traderProfit",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "limit",
+        "type": "uint256"
+      }
+    ],
+    "name": "PnlFactorWithinLimit",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "PnlReductionPending",
     "type": "error"
   },
   {
@@ -347,6 +401,25 @@ export const liquidationEngineAbi = [
       },
       {
         "indexed": true,
+        "internalType": "uint256",
+        "name": "newRequestId",
+        "type": "uint256"
+      }
+    ],
+    "name": "AdlRotated",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "requestId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
         "internalType": "address",
         "name": "account",
         "type": "address"
@@ -359,6 +432,31 @@ export const liquidationEngineAbi = [
       }
     ],
     "name": "AdlShortfallRepaid",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "requestId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "amount",
+        "type": "uint256"
+      }
+    ],
+    "name": "AdlWrittenOff",
     "type": "event"
   },
   {
@@ -521,6 +619,19 @@ export const liquidationEngineAbi = [
     "anonymous": false,
     "inputs": [
       {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "factor",
+        "type": "uint256"
+      }
+    ],
+    "name": "MaxPnlFactorSet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
         "indexed": true,
         "internalType": "address",
         "name": "previousOwner",
@@ -560,6 +671,86 @@ export const liquidationEngineAbi = [
     "inputs": [
       {
         "indexed": true,
+        "internalType": "uint256",
+        "name": "requestId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "victim",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "int256",
+        "name": "sizeDelta",
+        "type": "int256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "fillPrice",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "fee",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "callerReward",
+        "type": "uint256"
+      }
+    ],
+    "name": "PnlReductionExecuted",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "requestId",
+        "type": "uint256"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "bool",
+        "name": "victimsLong",
+        "type": "bool"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "traderProfit",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "cash",
+        "type": "uint256"
+      }
+    ],
+    "name": "PnlReductionRequested",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
         "internalType": "address",
         "name": "account",
         "type": "address"
@@ -577,6 +768,19 @@ export const liquidationEngineAbi = [
   {
     "inputs": [],
     "name": "ADL_RANKING_WINDOW",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "ADL_STUCK_WINDOW",
     "outputs": [
       {
         "internalType": "uint256",
@@ -739,6 +943,19 @@ export const liquidationEngineAbi = [
   },
   {
     "inputs": [],
+    "name": "maxPnlFactor",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "owner",
     "outputs": [
       {
@@ -772,9 +989,9 @@ export const liquidationEngineAbi = [
             "type": "address"
           },
           {
-            "internalType": "uint32",
+            "internalType": "uint8",
             "name": "marketId",
-            "type": "uint32"
+            "type": "uint8"
           },
           {
             "internalType": "bool",
@@ -782,9 +999,14 @@ export const liquidationEngineAbi = [
             "type": "bool"
           },
           {
-            "internalType": "uint48",
+            "internalType": "uint40",
             "name": "openedAt",
-            "type": "uint48"
+            "type": "uint40"
+          },
+          {
+            "internalType": "uint40",
+            "name": "lastProgressAt",
+            "type": "uint40"
           },
           {
             "internalType": "uint128",
@@ -818,6 +1040,24 @@ export const liquidationEngineAbi = [
         "internalType": "address",
         "name": "",
         "type": "address"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "pnlFactor",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "traderProfit",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "cash",
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",
@@ -894,6 +1134,32 @@ export const liquidationEngineAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      }
+    ],
+    "name": "requestPnlReduction",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "requestId",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "rotateAdl",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "components": [
           {
             "internalType": "uint64",
@@ -944,6 +1210,19 @@ export const liquidationEngineAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "factor",
+        "type": "uint256"
+      }
+    ],
+    "name": "setMaxPnlFactor",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "account",
         "type": "address"
@@ -976,6 +1255,13 @@ export const liquidationEngineAbi = [
       }
     ],
     "name": "transferOwnership",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "writeOffAdl",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"

@@ -51,6 +51,22 @@ export const perpEngineAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint256",
+        "name": "band",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "rateAtMaxSkew",
+        "type": "uint256"
+      }
+    ],
+    "name": "FundingBandBelowMaxSkewRate",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "int256",
         "name": "equity",
         "type": "int256"
@@ -226,6 +242,17 @@ export const perpEngineAbi = [
   {
     "inputs": [
       {
+        "internalType": "uint8",
+        "name": "kind",
+        "type": "uint8"
+      }
+    ],
+    "name": "OracleKindNotListable",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "address",
         "name": "owner",
         "type": "address"
@@ -269,6 +296,32 @@ export const perpEngineAbi = [
       }
     ],
     "name": "ParameterOutOfBounds",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "remainingMargin",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "minPositionMargin",
+        "type": "uint256"
+      },
+      {
+        "internalType": "int256",
+        "name": "fullCloseDelta",
+        "type": "int256"
+      }
+    ],
+    "name": "PartialCloseBelowMinimumMargin",
     "type": "error"
   },
   {
@@ -344,6 +397,43 @@ export const perpEngineAbi = [
       }
     ],
     "name": "SafeCastOverflowedUintToInt",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "int256",
+        "name": "sizeDelta",
+        "type": "int256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "max",
+        "type": "uint256"
+      }
+    ],
+    "name": "SizeDeltaTooLarge",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "skewNotional",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "limit",
+        "type": "uint256"
+      }
+    ],
+    "name": "SkewAboveCashLimit",
     "type": "error"
   },
   {
@@ -476,6 +566,37 @@ export const perpEngineAbi = [
       }
     ],
     "name": "CircuitBreakerSet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "indexed": false,
+        "internalType": "int256",
+        "name": "requested",
+        "type": "int256"
+      },
+      {
+        "indexed": false,
+        "internalType": "int256",
+        "name": "filled",
+        "type": "int256"
+      }
+    ],
+    "name": "ForcedCloseBounded",
     "type": "event"
   },
   {
@@ -827,6 +948,19 @@ export const perpEngineAbi = [
     "anonymous": false,
     "inputs": [
       {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "ratio",
+        "type": "uint256"
+      }
+    ],
+    "name": "SkewCashRatioSet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
         "indexed": true,
         "internalType": "address",
         "name": "account",
@@ -1162,40 +1296,6 @@ export const perpEngineAbi = [
         "type": "uint256"
       },
       {
-        "internalType": "int256",
-        "name": "sizeDelta",
-        "type": "int256"
-      }
-    ],
-    "name": "closeForLiquidation",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "fillPrice",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "notionalClosed",
-        "type": "uint256"
-      }
-    ],
-    "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "account",
-        "type": "address"
-      },
-      {
-        "internalType": "uint256",
-        "name": "marketId",
-        "type": "uint256"
-      },
-      {
         "internalType": "uint256",
         "name": "acceptablePrice",
         "type": "uint256"
@@ -1233,9 +1333,63 @@ export const perpEngineAbi = [
         "internalType": "int256",
         "name": "usd",
         "type": "int256"
+      },
+      {
+        "internalType": "bool",
+        "name": "fallbackUsed",
+        "type": "bool"
       }
     ],
     "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "int256",
+        "name": "sizeDelta",
+        "type": "int256"
+      },
+      {
+        "internalType": "bool",
+        "name": "chargeFee",
+        "type": "bool"
+      }
+    ],
+    "name": "forcedClose",
+    "outputs": [
+      {
+        "internalType": "int256",
+        "name": "sizeClosed",
+        "type": "int256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "fillPrice",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "notionalClosed",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "fee",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "nonpayable",
     "type": "function"
   },
   {
@@ -1289,30 +1443,6 @@ export const perpEngineAbi = [
     "type": "function"
   },
   {
-    "inputs": [
-      {
-        "internalType": "address",
-        "name": "account",
-        "type": "address"
-      },
-      {
-        "internalType": "uint256",
-        "name": "marketId",
-        "type": "uint256"
-      }
-    ],
-    "name": "liquidationPrice",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
-    ],
-    "stateMutability": "view",
-    "type": "function"
-  },
-  {
     "inputs": [],
     "name": "liquidityVault",
     "outputs": [
@@ -1329,7 +1459,7 @@ export const perpEngineAbi = [
     "inputs": [
       {
         "internalType": "bytes32",
-        "name": "symbol",
+        "name": "",
         "type": "bytes32"
       },
       {
@@ -1396,7 +1526,7 @@ export const perpEngineAbi = [
           }
         ],
         "internalType": "struct MarketParams",
-        "name": "params",
+        "name": "",
         "type": "tuple"
       },
       {
@@ -1418,7 +1548,7 @@ export const perpEngineAbi = [
           }
         ],
         "internalType": "struct Tier[]",
-        "name": "tiers",
+        "name": "",
         "type": "tuple[]"
       }
     ],
@@ -1426,7 +1556,7 @@ export const perpEngineAbi = [
     "outputs": [
       {
         "internalType": "uint256",
-        "name": "marketId",
+        "name": "",
         "type": "uint256"
       }
     ],
@@ -1580,6 +1710,11 @@ export const perpEngineAbi = [
           },
           {
             "internalType": "int256",
+            "name": "fairPremium",
+            "type": "int256"
+          },
+          {
+            "internalType": "int256",
             "name": "lastFundingRate",
             "type": "int256"
           },
@@ -1645,11 +1780,6 @@ export const perpEngineAbi = [
             "type": "uint128"
           },
           {
-            "internalType": "uint128",
-            "name": "openInterestShort",
-            "type": "uint128"
-          },
-          {
             "internalType": "uint48",
             "name": "lastUpdateTime",
             "type": "uint48"
@@ -1657,6 +1787,11 @@ export const perpEngineAbi = [
           {
             "internalType": "int64",
             "name": "lastFundingRate",
+            "type": "int64"
+          },
+          {
+            "internalType": "int64",
+            "name": "fairPremium",
             "type": "int64"
           },
           {
@@ -1671,7 +1806,7 @@ export const perpEngineAbi = [
           },
           {
             "internalType": "uint128",
-            "name": "fairPrice",
+            "name": "lastOraclePrice",
             "type": "uint128"
           },
           {
@@ -1895,6 +2030,35 @@ export const perpEngineAbi = [
     "type": "function"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "int256",
+        "name": "sizeDelta",
+        "type": "int256"
+      }
+    ],
+    "name": "quoteForcedClose",
+    "outputs": [
+      {
+        "internalType": "int256",
+        "name": "sizeClosed",
+        "type": "int256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "fillPrice",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [],
     "name": "renounceOwnership",
     "outputs": [],
@@ -1909,6 +2073,11 @@ export const perpEngineAbi = [
         "internalType": "uint256",
         "name": "usd",
         "type": "uint256"
+      },
+      {
+        "internalType": "bool",
+        "name": "fallbackUsed",
+        "type": "bool"
       }
     ],
     "stateMutability": "view",
@@ -2036,7 +2205,7 @@ export const perpEngineAbi = [
     "inputs": [
       {
         "internalType": "uint256",
-        "name": "marketId",
+        "name": "",
         "type": "uint256"
       },
       {
@@ -2103,7 +2272,7 @@ export const perpEngineAbi = [
           }
         ],
         "internalType": "struct MarketParams",
-        "name": "params",
+        "name": "",
         "type": "tuple"
       }
     ],
@@ -2134,7 +2303,7 @@ export const perpEngineAbi = [
     "inputs": [
       {
         "internalType": "uint256",
-        "name": "marketId",
+        "name": "",
         "type": "uint256"
       },
       {
@@ -2156,7 +2325,7 @@ export const perpEngineAbi = [
           }
         ],
         "internalType": "struct Tier[]",
-        "name": "tiers",
+        "name": "",
         "type": "tuple[]"
       }
     ],
@@ -2176,6 +2345,32 @@ export const perpEngineAbi = [
     "name": "setMaxPositionsPerAccount",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "ratio",
+        "type": "uint256"
+      }
+    ],
+    "name": "setSkewCashRatio",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "skewCashRatio",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {

@@ -12,6 +12,17 @@ export const perpLensAbi = [
     "type": "constructor"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "value",
+        "type": "uint256"
+      }
+    ],
+    "name": "SafeCastOverflowedUintToInt",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "engine",
     "outputs": [
@@ -318,11 +329,6 @@ export const perpLensAbi = [
                     "type": "uint128"
                   },
                   {
-                    "internalType": "uint128",
-                    "name": "openInterestShort",
-                    "type": "uint128"
-                  },
-                  {
                     "internalType": "uint48",
                     "name": "lastUpdateTime",
                     "type": "uint48"
@@ -330,6 +336,11 @@ export const perpLensAbi = [
                   {
                     "internalType": "int64",
                     "name": "lastFundingRate",
+                    "type": "int64"
+                  },
+                  {
+                    "internalType": "int64",
+                    "name": "fairPremium",
                     "type": "int64"
                   },
                   {
@@ -344,7 +355,7 @@ export const perpLensAbi = [
                   },
                   {
                     "internalType": "uint128",
-                    "name": "fairPrice",
+                    "name": "lastOraclePrice",
                     "type": "uint128"
                   },
                   {
@@ -414,6 +425,11 @@ export const perpLensAbi = [
                   {
                     "internalType": "int256",
                     "name": "premium",
+                    "type": "int256"
+                  },
+                  {
+                    "internalType": "int256",
+                    "name": "fairPremium",
                     "type": "int256"
                   },
                   {
@@ -529,9 +545,9 @@ export const perpLensAbi = [
                 "type": "address"
               },
               {
-                "internalType": "uint32",
+                "internalType": "uint8",
                 "name": "marketId",
-                "type": "uint32"
+                "type": "uint8"
               },
               {
                 "internalType": "bool",
@@ -539,9 +555,14 @@ export const perpLensAbi = [
                 "type": "bool"
               },
               {
-                "internalType": "uint48",
+                "internalType": "uint40",
                 "name": "openedAt",
-                "type": "uint48"
+                "type": "uint40"
+              },
+              {
+                "internalType": "uint40",
+                "name": "lastProgressAt",
+                "type": "uint40"
               },
               {
                 "internalType": "uint128",
@@ -586,6 +607,31 @@ export const perpLensAbi = [
           {
             "internalType": "uint256",
             "name": "maxCandidates",
+            "type": "uint256"
+          },
+          {
+            "internalType": "bool",
+            "name": "executable",
+            "type": "bool"
+          },
+          {
+            "internalType": "uint256",
+            "name": "rotatableAt",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "traderProfit",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "vaultCash",
+            "type": "uint256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "maxPnlFactor",
             "type": "uint256"
           }
         ],
@@ -883,11 +929,6 @@ export const perpLensAbi = [
                 "type": "uint128"
               },
               {
-                "internalType": "uint128",
-                "name": "openInterestShort",
-                "type": "uint128"
-              },
-              {
                 "internalType": "uint48",
                 "name": "lastUpdateTime",
                 "type": "uint48"
@@ -895,6 +936,11 @@ export const perpLensAbi = [
               {
                 "internalType": "int64",
                 "name": "lastFundingRate",
+                "type": "int64"
+              },
+              {
+                "internalType": "int64",
+                "name": "fairPremium",
                 "type": "int64"
               },
               {
@@ -909,7 +955,7 @@ export const perpLensAbi = [
               },
               {
                 "internalType": "uint128",
-                "name": "fairPrice",
+                "name": "lastOraclePrice",
                 "type": "uint128"
               },
               {
@@ -979,6 +1025,11 @@ export const perpLensAbi = [
               {
                 "internalType": "int256",
                 "name": "premium",
+                "type": "int256"
+              },
+              {
+                "internalType": "int256",
+                "name": "fairPremium",
                 "type": "int256"
               },
               {
@@ -1163,11 +1214,6 @@ export const perpLensAbi = [
                 "type": "uint128"
               },
               {
-                "internalType": "uint128",
-                "name": "openInterestShort",
-                "type": "uint128"
-              },
-              {
                 "internalType": "uint48",
                 "name": "lastUpdateTime",
                 "type": "uint48"
@@ -1175,6 +1221,11 @@ export const perpLensAbi = [
               {
                 "internalType": "int64",
                 "name": "lastFundingRate",
+                "type": "int64"
+              },
+              {
+                "internalType": "int64",
+                "name": "fairPremium",
                 "type": "int64"
               },
               {
@@ -1189,7 +1240,7 @@ export const perpLensAbi = [
               },
               {
                 "internalType": "uint128",
-                "name": "fairPrice",
+                "name": "lastOraclePrice",
                 "type": "uint128"
               },
               {
@@ -1263,6 +1314,11 @@ export const perpLensAbi = [
               },
               {
                 "internalType": "int256",
+                "name": "fairPremium",
+                "type": "int256"
+              },
+              {
+                "internalType": "int256",
                 "name": "lastFundingRate",
                 "type": "int256"
               },
@@ -1320,6 +1376,30 @@ export const perpLensAbi = [
         "internalType": "struct PerpLens.MarketView[]",
         "name": "views",
         "type": "tuple[]"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      }
+    ],
+    "name": "liquidationPrice",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",

@@ -37,27 +37,36 @@ contract LiquidityVaultWithEngineTest is EngineFixture {
         _fund(ALICE, 10_000e6);
     }
 
-    // Alice long 10 at 2000.01 pays 10.00005 in fees to the vault; at mark 2000.02 she is up 0.1, so the vault's
-    // value is 100,000 + 10.00005 − 0.1 = 100,009.90005 USD → 100,009.900050 USDC.
+    // Alice long 10 from skew 0 fills at 2,000 × (1 + G(10) / 10) = 2,000 × (1 + 0.000005) = 2,000.01 (cost basis
+    // 20,000.1) and pays a taker fee of 20,000.1 × 0.05 % = 10.00005 to the vault. The vault's net position is valued
+    // at its exit: 20,000.1 − ceil(2,000 × (10 + 0.00005)) = 20,000.1 − 20,000.1 = 0, so only the fee moves its value:
+    // 100,000 + 10.00005 = 100,010.00005 USD → 100,010.000050 USDC.
     function test_feesAndTraderPnl_flowIntoShareValue() public {
         _trade(ALICE, eth, 10e18);
-        assertEq(lpVault.totalAssets(), 100_009_900050, "cash + fees - trader PnL");
-        // Oracle 2,100: the vault is short the net skew and down 1,000.11.
+        assertEq(lpVault.netValueUsd(), 100_010.00005e18, "cash + fee, the open itself is worth nothing");
+        assertEq(lpVault.totalAssets(), 100_010_000050, "cash + fees - trader PnL at exit");
+        // Oracle 2,100: the vault is short the net skew; its position is worth 20,000.1 − 2,100 × 10.00005 =
+        // 20,000.1 − 21,000.105 = −1,000.005, so 100,010.00005 − 1,000.005 = 99,009.99505.
         ethOracle.setPrice(2100e18);
-        assertEq(lpVault.totalAssets(), 99_009_890050, "100,010.00005 - 1,000.11");
-        // Alice realises 1,000.005 and pays a 4.200021 maker fee: the loss moves from PnL into cash.
+        assertEq(lpVault.totalAssets(), 99_009_995050, "100,010.00005 - 1,000.005");
+        // Alice closes at 2,100 × (1 + 0.000005) = 2,100.0105 (exactly the exit the vault was valued at), realises
+        // 21,000.105 − 20,000.1 = 1,000.005 and pays a maker fee of 21,000.105 × 0.02 % = 4.200021: the loss moves
+        // from PnL into cash unchanged, the fee is added.
         _trade(ALICE, eth, -10e18);
         assertEq(lpVault.totalAssets(), 99_014_195071, "100,010.00005 - 1,000.005 + 4.200021");
         assertEq(_cpPnl(engine), 0, "nothing open");
     }
 
-    // Backing: |skew| × mark = 10 × 2100.021 = 21,000.21 must stay; available = 99,009.890050 − 21,000.210000.
+    // Backing at the oracle (not the mark): |skew| × oracle × 100 % = 10 × 2,100 = 21,000 USD → 21,000.000000 USDC.
+    // Available = total assets − backing = 99,009.995050 − 21,000 = 78,009.995050 (the cash, 100,010.00005, does not
+    // bind), below the provider's whole value.
     function test_backingRule_capsLpWithdrawal_atBoundary() public {
         _trade(ALICE, eth, 10e18);
         ethOracle.setPrice(2100e18);
-        assertEq(lpVault.requiredBackingAssets(), 21_000_210000, "backing in USDC, rounded up");
+        assertEq(lpVault.requiredBackingAssets(), 21_000_000000, "backing in USDC, rounded up");
+        assertEq(lpVault.availableLiquidity(), 78_009_995050, "total assets minus backing");
         uint256 max = lpVault.maxWithdraw(PROVIDER);
-        assertEq(max, 78_009_680050, "total assets minus backing");
+        assertEq(max, 78_009_995050, "max withdraw = available liquidity");
         vm.prank(PROVIDER);
         vm.expectRevert(
             abi.encodeWithSelector(ERC4626.ERC4626ExceededMaxWithdraw.selector, PROVIDER, max + 1, max)
@@ -66,6 +75,7 @@ contract LiquidityVaultWithEngineTest is EngineFixture {
         vm.prank(PROVIDER);
         lpVault.withdraw(max, PROVIDER, PROVIDER);
         assertEq(usdc.balanceOf(PROVIDER), max, "withdrawn exactly the max");
+        assertEq(lpVault.totalAssets(), 21_000_000000, "exactly the backing left");
         assertEq(lpVault.maxWithdraw(PROVIDER), 0, "nothing more while the skew is open");
     }
 

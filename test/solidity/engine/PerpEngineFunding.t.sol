@@ -117,27 +117,69 @@ contract PerpEngineFundingTest is EngineFixture {
 
     // ------------------------------------------------------------------ fair price (tau = 300 s)
 
-    // Fair starts at the mark on the first accrual (2,000); the oracle then jumps to 2,100 (skew 0: mark 2,100).
-    // w(0) = 1 → 2,000; w(tau) = 1/(1 + 1 + 1/2 + 1/6) = 0.375 → 2,100 − 100 × 0.375 = 2,062.5;
-    // w(10 tau) = 1/(1 + 10 + 50 + 166.66…) = 0.004392386530014641 → 2,100 − 0.4392386530014641.
+    // fair = oracle × (1 + fair premium P_f); P_f starts at 0 and moves toward the skew premium p by the EMA step
+    // (p − P_f) × (1 − w(t/τ)), capped at 0.1 %/h × t. Alice long 10 at T0 holds p = 1e-5 = 1e13; the oracle then
+    // jumps to 2,100: fair follows at once (no lag on the oracle), P_f is still 0 after 0 s.
+    // After τ (300 s): w = 0.375, step = trunc(1e13 × 0.625) = 6.25e12 (cap 1e15 × 300 / 3600 = 8.33e13 not binding)
+    //   → fair = 2,100 × (1 + 6.25e-6) = 2,100.013125.
+    // After 10 τ: w = 4392386530014641, step = trunc(1e13 × 995607613469985359 / 1e18) = 9956076134699
+    //   → fair = floor(2,100e18 × (1e18 + 9956076134699) / 1e18) = 2,100e18 + 20907759882867900.
     function test_fairPrice_after0_tau_10tau() public {
-        engine.accrue(eth);
+        _trade(ALICE, eth, 10e18);
         ethOracle.setPrice(2100e18);
         MarketPrices memory m = engine.marketPrices(eth);
-        assertEq(m.markPrice, 2100e18, "mark");
-        assertEq(m.fairPrice, 2000e18, "after 0 s");
+        assertEq(m.markPrice, 2100.021e18, "mark = 2,100 x (1 + 1e-5)");
+        assertEq(m.fairPremium, 0, "fair premium after 0 s");
+        assertEq(m.fairPrice, 2100e18, "fair follows the oracle at once");
         vm.warp(T0 + 300);
-        assertEq(engine.marketPrices(eth).fairPrice, 2062.5e18, "after tau");
+        assertEq(engine.marketPrices(eth).fairPremium, 6.25e12, "fair premium after tau");
+        assertEq(engine.marketPrices(eth).fairPrice, 2100.013125e18, "after tau");
         vm.warp(T0 + 3000);
-        assertEq(engine.marketPrices(eth).fairPrice, 2099560761346998535900, "after 10 tau");
+        assertEq(engine.marketPrices(eth).fairPremium, 9956076134699, "fair premium after 10 tau");
+        assertEq(engine.marketPrices(eth).fairPrice, 2100e18 + 20907759882867900, "after 10 tau");
     }
 
+    // A large push held for τ: long 1,000 → p = 1e-3. The EMA step after 300 s would be 1e-3 × 0.625 = 6.25e-4, but
+    // the drift cap allows floor(1e15 × 300 / 3600) = 83333333333333: fair = floor(2,000 × (1 + 8.3333…e-5))
+    // = 2,000.166666666666666. One second later the cap is floor(1e15 × 301 / 3600) = 83611111111111.
+    // Accruing stores the advanced premium; the next interval starts from it.
+    function test_fairPremium_driftCapBinds() public {
+        _fund(LP, 2_000_000e6);
+        _fund(ALICE, 300_000e6);
+        _trade(ALICE, eth, 1000e18);
+        vm.warp(T0 + 300);
+        assertEq(engine.marketPrices(eth).fairPremium, 83333333333333, "capped at 0.1 %/h x 300 s");
+        assertEq(engine.marketPrices(eth).fairPrice, 2000166666666666666000, "fair");
+        vm.warp(T0 + 301);
+        assertEq(engine.marketPrices(eth).fairPremium, 83611111111111, "cap after 301 s");
+        vm.warp(T0 + 300);
+        engine.accrue(eth);
+        assertEq(engine.marketState(eth).fairPremium, 83333333333333, "stored");
+        // 300 s more from 8.3333e-5: step (1e15 − 83333333333333) × 0.625 = 5.729e14 > cap 83333333333333.
+        vm.warp(T0 + 600);
+        assertEq(engine.marketPrices(eth).fairPremium, 2 * 83333333333333, "cap again");
+    }
+
+    // τ = 0: the EMA step is the whole gap, so only the drift cap sets the speed. At skew 0 fair = oracle = mark.
+    // Alice long 10 at T0 + 1 (p = 1e13): 60 s later the cap is 1e15 × 60 / 3600 = 1.6667e13 ≥ 1e13, so P_f = p and
+    // fair = mark = 2,100 × (1 + 1e-5) = 2,100.021. Carol then buys 1,000 (p = 1.01e15, the accrual stores P_f =
+    // 1e13): 1 s later the cap floor(1e15 / 3600) = 277777777777 binds: P_f = 1e13 + 277777777777.
     function test_fairPrice_tauZero_equalsMark() public {
         MarketParams memory p = ethParams(ethOracle);
         p.fairTau = 0;
         engine.setMarketParams(eth, p);
         ethOracle.setPrice(2100e18);
         vm.warp(T0 + 1);
-        assertEq(engine.marketPrices(eth).fairPrice, 2100e18, "fair = mark");
+        assertEq(engine.marketPrices(eth).fairPrice, 2100e18, "fair = mark at zero skew");
+        _trade(ALICE, eth, 10e18);
+        vm.warp(T0 + 61);
+        assertEq(engine.marketPrices(eth).fairPremium, 1e13, "whole gap within the cap");
+        assertEq(engine.marketPrices(eth).fairPrice, 2100.021e18, "fair = mark");
+        _fund(LP, 2_000_000e6);
+        _fund(CAROL, 300_000e6);
+        _trade(CAROL, eth, 1000e18);
+        assertEq(engine.marketState(eth).fairPremium, 1e13, "stored by the accrual");
+        vm.warp(T0 + 62);
+        assertEq(engine.marketPrices(eth).fairPremium, 1e13 + 277777777777, "drift cap binds");
     }
 }

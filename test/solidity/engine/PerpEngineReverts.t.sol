@@ -107,30 +107,50 @@ contract PerpEngineRevertsTest is EngineFixture {
         _trade(BOB, eth, -2e18);
     }
 
-    // 0.09 ETH: premium after 9e10, mark = 2000.00018, notional 180.0000162, IM (20x) 9.00000081 < 10.
+    // The minimum is judged at the oracle price (not the post-trade mark): 0.1 ETH × 2,000 = 200 USD of notional,
+    // IM (20x) = 10 = the minimum, passes; 0.1 ETH − 1 wei: notional ceil((0.1e18 − 1) × 2,000) = 200e18 − 2,000,
+    // IM ceil((200e18 − 2,000) / 20) = 10e18 − 100 < 10e18. 0.09 ETH: 180 / 20 = 9.
     function test_minimumPositionMargin() public {
         vm.prank(ALICE);
-        vm.expectRevert(
-            abi.encodeWithSelector(IPerpEngine.PositionBelowMinimumMargin.selector, 9.00000081e18, 10e18)
-        );
+        vm.expectRevert(abi.encodeWithSelector(IPerpEngine.PositionBelowMinimumMargin.selector, 9e18, 10e18));
         engine.trade(ALICE, eth, 0.09e18, type(uint256).max);
+        vm.prank(ALICE);
+        vm.expectRevert(abi.encodeWithSelector(IPerpEngine.PositionBelowMinimumMargin.selector, 10e18 - 100, 10e18));
+        engine.trade(ALICE, eth, 0.1e18 - 1, type(uint256).max);
+        _trade(ALICE, eth, 0.1e18);
+        assertEq(engine.position(ALICE, eth).size, 0.1e18, "exactly the minimum opens");
     }
 
-    // 2,600 ETH: mark 2000 × 1.0026 = 2005.2 → notional 5,213,520 above the last tier (5M).
+    // The tier is judged on the notional at the oracle price: 2,500 ETH × 2,000 = 5,000,000 USD, exactly the last
+    // tier's cap, passes; 2,500 ETH + 1 wei is ceil((2,500e18 + 1) × 2,000) = 5,000,000e18 + 2,000 above it.
+    // Alice gets 600,000 USDC (IM at 10x is 500,000) and the liquidity vault 5M more cash (skew-to-cash limit).
     function test_notionalAboveMaxTier() public {
+        _fund(LP, 5_000_000e6);
+        _fund(ALICE, 590_000e6);
         vm.prank(ALICE);
         vm.expectRevert(
-            abi.encodeWithSelector(IPerpEngine.NotionalAboveMaxTier.selector, 5_213_520e18, 5_000_000e18)
+            abi.encodeWithSelector(IPerpEngine.NotionalAboveMaxTier.selector, 5_000_000e18 + 2000, 5_000_000e18)
         );
-        engine.trade(ALICE, eth, 2600e18, type(uint256).max);
+        engine.trade(ALICE, eth, 2500e18 + 1, type(uint256).max);
+        _trade(ALICE, eth, 2500e18);
+        assertEq(engine.position(ALICE, eth).size, 2500e18, "at the last tier's cap");
     }
 
-    // 100 ETH: fill 2000.1, fee 100.005, mark 2000.2 → notional 200,020, IM 10,001;
-    // equity = 10,000 − 100.005 + (200,020 − 200,010) = 9,909.995 < 10,001.
+    // 100 ETH: fill 2000 × (1 + 100 / 2M) = 2000.1, fee 200,010 × 5 bp = 100.005. Credited at the worse of the exit
+    // (sell 100 from 100 to 0: 2000.1) and fair (2,000): 2,000, so PnL = −10, notional 200,000, IM (20x) 10,000.
+    // equity = collateral − 100.005 − 10. With 10,000 USDC: 9,889.995 < 10,000. With 10,110.005 USDC the equity is
+    // exactly the IM (passes); one USDC unit less (10,110.004999) leaves 9,999.999999 and reverts.
     function test_insufficientMargin() public {
         vm.prank(ALICE);
-        vm.expectRevert(abi.encodeWithSelector(IPerpEngine.InsufficientMargin.selector, 9909.995e18, 10_001e18));
+        vm.expectRevert(abi.encodeWithSelector(IPerpEngine.InsufficientMargin.selector, 9889.995e18, 10_000e18));
         engine.trade(ALICE, eth, 100e18, type(uint256).max);
+        _fund(ALICE, 110_004999);
+        vm.prank(ALICE);
+        vm.expectRevert(abi.encodeWithSelector(IPerpEngine.InsufficientMargin.selector, 9999.999999e18, 10_000e18));
+        engine.trade(ALICE, eth, 100e18, type(uint256).max);
+        _fund(ALICE, 1);
+        _trade(ALICE, eth, 100e18);
+        assertEq(engine.accountMargin(ALICE).equity, 10_000e18, "equity exactly the IM");
     }
 
     function test_tooManyPositions() public {
@@ -199,8 +219,9 @@ contract PerpEngineRevertsTest is EngineFixture {
         assertEq(engine.marketTiers(eth).length, 1, "replaced");
     }
 
-    /// @dev A shorter tier list replaces a longer one entirely: the cap is the new last tier's. 600 ETH at mark
-    ///      2,000 × (1 + 600 / 1M) = 2,001.2 is 1,200,720 USD of notional.
+    /// @dev A shorter tier list replaces a longer one entirely: the cap is the new last tier's. 600 ETH at the
+    ///      oracle 2,000 is 1,200,000 USD of notional (the tier is judged at the oracle price). The liquidity vault
+    ///      gets 1M more cash so the skew-to-cash limit (1.2M) does not bind.
     function test_tiers_shorterListReplacesLonger() public {
         Tier[] memory three = new Tier[](3);
         three[0] = Tier({upToNotional: 500_000e18, maxLeverage: 50e18, mmr: 0.01e18});
@@ -209,18 +230,19 @@ contract PerpEngineRevertsTest is EngineFixture {
         engine.setMarketTiers(eth, three);
         assertEq(engine.marketTiers(eth).length, 3, "three tiers");
         Tier[] memory one = new Tier[](1);
-        one[0] = Tier({upToNotional: 1_200_720e18 - 1, maxLeverage: 20e18, mmr: 0.025e18});
+        one[0] = Tier({upToNotional: 1_200_000e18 - 1, maxLeverage: 20e18, mmr: 0.025e18});
         engine.setMarketTiers(eth, one);
         Tier[] memory stored = engine.marketTiers(eth);
         assertEq(stored.length, 1, "one tier");
-        assertEq(uint256(stored[0].upToNotional), 1_200_720e18 - 1, "the new tier");
+        assertEq(uint256(stored[0].upToNotional), 1_200_000e18 - 1, "the new tier");
+        _fund(LP, 1_000_000e6);
         _fund(ALICE, 100_000e6);
         vm.prank(ALICE);
         vm.expectRevert(
-            abi.encodeWithSelector(IPerpEngine.NotionalAboveMaxTier.selector, 1_200_720e18, 1_200_720e18 - 1)
+            abi.encodeWithSelector(IPerpEngine.NotionalAboveMaxTier.selector, 1_200_000e18, 1_200_000e18 - 1)
         );
         engine.trade(ALICE, eth, 600e18, type(uint256).max);
-        one[0].upToNotional = 1_200_720e18;
+        one[0].upToNotional = 1_200_000e18;
         engine.setMarketTiers(eth, one);
         _trade(ALICE, eth, 600e18);
         assertEq(engine.position(ALICE, eth).size, 600e18, "at the cap");

@@ -88,6 +88,65 @@ contract FairPriceMathTest is TestBase {
         assertEq(h.fairPrice(2000e18, 1900e18 - 1, 10 * TAU, TAU), 2000e18 - 439238653001464100, "below");
     }
 
+    // ------------------------------------------------------------------ fairPremium
+
+    uint256 internal constant DRIFT = 0.001e18; // 0.1 % per hour
+
+    function test_fairPremium_zeroElapsed_isLast() public view {
+        assertEq(h.fairPremium(0.003e18, 0.1e18, 0, TAU, DRIFT), 0.003e18, "no time, no move");
+        assertEq(h.fairPremium(-7, -0.1e18, 0, 0, DRIFT), -7, "tau = 0 too");
+    }
+
+    // τ = 0: w = 0, the step is the whole gap, clamped to 0.1 %/h × t. From 0 toward 5 %: after 60 s the cap is
+    // floor(1e15 × 60 / 3600) = 16666666666666; toward 1e13 after 3,600 s the cap (1e15) does not bind: 1e13.
+    function test_fairPremium_tauZero_cappedByDrift() public view {
+        assertEq(h.fairPremium(0, 0.05e18, 60, 0, DRIFT), 16666666666666, "capped");
+        assertEq(h.fairPremium(0, -0.05e18, 60, 0, DRIFT), -16666666666666, "capped, negative");
+        assertEq(h.fairPremium(0, 1e13, 3600, 0, DRIFT), 1e13, "whole gap within the cap");
+        // 36 s: the cap is exactly 1e13, the gap exactly 1e13
+        assertEq(h.fairPremium(0, 1e13, 36, 0, DRIFT), 1e13, "cap equal to the gap");
+        assertEq(h.fairPremium(0, 1e13 + 1, 36, 0, DRIFT), 1e13, "one wei more is capped");
+    }
+
+    // τ = 1 h, t = 1 h: w = 0.375, the EMA step is 62.5 % of the gap. Toward 1 %: 6.25e15 > cap 1e15 → +1e15.
+    // Toward 0.1 %: 6.25e14 < 1e15 → +6.25e14. From 0.2 % toward −0.2 %: the gap is −4e15, the step −2.5e15 is capped at
+    // −1e15 → 1e15.
+    function test_fairPremium_emaStep_driftCapBindingOrNot() public view {
+        assertEq(h.fairPremium(0, 0.01e18, TAU, TAU, DRIFT), 1e15, "cap binds");
+        assertEq(h.fairPremium(0, 0.001e18, TAU, TAU, DRIFT), 6.25e14, "cap does not bind");
+        assertEq(h.fairPremium(0.002e18, -0.002e18, TAU, TAU, DRIFT), 0.001e18, "capped toward negative");
+        // the step truncates toward zero: gap 7 wei × 0.625 = 4.375 → 4
+        assertEq(h.fairPremium(0, 7, TAU, TAU, DRIFT), 4, "positive truncated");
+        assertEq(h.fairPremium(0, -7, TAU, TAU, DRIFT), -4, "negative truncated toward zero");
+        // the cap rounds down: 1 s is floor(1e15 / 3600) = 277777777777
+        assertEq(h.fairPremium(0, 0.1e18, 1, 0, DRIFT), 277777777777, "cap floored");
+    }
+
+    function test_fairPremium_signSymmetric() public view {
+        assertEq(h.fairPremium(-0.002e18, 0.002e18, TAU, TAU, DRIFT), -0.001e18, "mirror of the capped case");
+        assertEq(h.fairPremium(0, -0.001e18, TAU, TAU, DRIFT), -6.25e14, "mirror of the EMA case");
+    }
+
+    /// @dev |result − last| ≤ the drift cap, the result lies between last and premium, and the function is odd.
+    /// hardhat-config: default.fuzz.runs = 1000
+    /// hardhat-config: long.fuzz.runs = 20000
+    function testFuzz_fairPremium_boundedAndBetween(int256 last, int256 premium, uint256 elapsed, uint256 tau)
+        public
+        view
+    {
+        last = boundInt(last, -0.1e18, 0.1e18);
+        premium = boundInt(premium, -0.1e18, 0.1e18);
+        elapsed = bound(elapsed, 0, 30 days);
+        tau = bound(tau, 0, 1 days);
+        int256 r = h.fairPremium(last, premium, elapsed, tau, DRIFT);
+        uint256 cap = DRIFT * elapsed / 3600;
+        assertLe(h.abs(r - last), cap, "|move| <= 0.1 %/h x t");
+        (int256 lo, int256 hi) = last < premium ? (last, premium) : (premium, last);
+        assertGe(r, lo, ">= min(last, premium)");
+        assertGe(hi, r, "<= max(last, premium)");
+        assertEq(h.fairPremium(-last, -premium, elapsed, tau, DRIFT), -r, "odd");
+    }
+
     // ------------------------------------------------------------------ fuzz
 
     function testFuzz_decayWeight_monotoneNonIncreasing(uint256 e1, uint256 e2, uint256 tau) public view {

@@ -129,38 +129,61 @@ contract LiquidationTest is LiquidationFixture {
         assertEq(liquidator.totalShortfall(), 5110e18, "recorded");
     }
 
-    // A dust position (notional 150 USD) is still liquidated, and the keeper gets the 5 USD floor even though
-    // 20 % of the 0.75 fee is 0.15.
-    function test_dustPosition_keeperFloor() public {
+    // A dust position (notional 150 USD) is still liquidated, but the shared fund no longer tops its reward up: it
+    // does so only when notionalClosed × feeRate ≥ minKeeperReward × 1e18, i.e. notional ≥ 5 / 0.005 = 1,000 USD.
+    // Carol: 30 USDC, long 0.001 at 150,000 (IM 150 / 5 = 30). At 124,000: equity 30 − 26 = 4, MM 5 % × 124 = 6.2.
+    // Close 0.001 at 124,000: notional 124; fee 0.5 % × 124 = 0.62; reward 20 % × 0.62 = 0.124 → the 5 floor (no
+    // close was cut); charge max(0.62, 5) = 5, of which she has 4: the keeper gets 4 USDC from her, nothing from the
+    // fund (124 × 0.005 = 0.62 < 5), so a dust account cannot make the fund pay.
+    function test_dustPosition_accountPaysWhatItHas_fundDoesNotTopUp() public {
         _seedFund(100e6);
         _fund(CAROL, 30e6);
         _trade(CAROL, rwa, 0.001e18);
-        rwaOracle.setPrice(124_000e18); // equity 30 − 26 = 4, MM 6.2
+        rwaOracle.setPrice(124_000e18);
+        assertEq(engine.maintenanceMargin(CAROL), -2.2e18, "4 - 6.2");
+
+        LiquidationPreview memory preview = liquidator.previewLiquidation(CAROL);
+        assertTrue(preview.liquidatable, "preview: liquidatable");
+        assertEq(preview.notionalClosed, 124e18, "preview: notional");
+        assertEq(preview.keeperReward, 4e18, "preview: what the account has");
+        assertEq(preview.insuranceFee, 0, "preview: nothing left for the fund");
+
+        vm.expectEmit(true, true, false, true);
+        emit ILiquidationEngine.Liquidated(CAROL, KEEPER, 124e18, 0.62e18, 4e18, 0, false);
         vm.prank(KEEPER);
-        (, uint256 reward) = liquidator.liquidate(CAROL);
-        assertEq(reward, 5e18, "floor");
-        assertEq(usdc.balanceOf(KEEPER), 5e6, "paid");
-        assertEq(vault.collateralOf(CAROL), 0, "the account paid what it had (4), the fund the rest");
-        assertEq(fund.totalKeeperRewardsPaid(), 1e18, "fund topped up 1");
-        assertEq(fund.balance(), 99e18, "100 - 1");
+        (uint256 notional, uint256 reward) = liquidator.liquidate(CAROL);
+        assertEq(notional, 124e18, "0.001 x 124,000");
+        assertEq(reward, 4e18, "the account's 4, no top-up");
+        assertEq(usdc.balanceOf(KEEPER), 4e6, "paid");
+        assertEq(vault.collateralOf(CAROL), 0, "the account paid what it had");
+        assertEq(fund.totalKeeperRewardsPaid(), 0, "the fund paid nothing");
+        assertEq(fund.balance(), 100e18, "untouched");
     }
 
     // The preview's keeper reward equals what `liquidate` pays even when the fund's top-up crosses a USDC unit only
-    // thanks to the account's sub-unit dust. Carol: 0.001 unit, closed at 124,000 + 1e9 wei → collateral
-    // 4 + 1e-12 USD. The 5 USD floor: 4 from her (whole units), her 1e-12 dust goes to the fund, which then tops up
-    // the missing 1 − 1e-12 from 0.5 − 1 wei + 1e-12 → 0.500000 USDC. Reward 4.5 USDC.
+    // thanks to the account's sub-unit dust. Carol: 300 USDC, long 0.01 at 150,000 (IM 1,500 / 5 = 300), closed at
+    // P = 120,400 + 1e8 wei: realised floor(0.01 × P) − 1,500 = −296 + 1e-12, so her collateral is 4 + 1e-12 USD
+    // (equity 4 < MM 60.2). Notional 1,204 + 1e-12 ≥ 1,000, so the fund tops up: fee ceil(0.5 % × notional) =
+    // 6.02 + 5e-15, reward 20 % = 1.204… → the 5 floor. She pays min(charge, collateral) = 4 + 1e-12: 4 USDC to the
+    // keeper, her 1e-12 dust to the fund, which then tops up the missing 1 − 1e-12 out of 0.5 − 1 wei + 1e-12 =
+    // 0.5e18 + 999,999 wei → 0.500000 USDC (its 999,999 wei below a unit return to it). Reward 4.5 USDC; without
+    // the dust the fund's 0.5e18 − 1 would have paid 0.499999.
     function test_preview_matchesLiquidate_whenDustCrossesAUnit() public {
         vault.setBalanceManager(address(this), true);
         _fund(address(this), 1e6);
         vault.transferBalance(address(this), address(fund), 0.5e18 - 1);
-        _fund(CAROL, 30e6);
-        _trade(CAROL, rwa, 0.001e18);
-        rwaOracle.setPrice(124_000e18 + 1e9);
+        _fund(CAROL, 300e6);
+        _trade(CAROL, rwa, 0.01e18);
+        rwaOracle.setPrice(120_400e18 + 1e8);
         LiquidationPreview memory preview = liquidator.previewLiquidation(CAROL);
+        assertEq(preview.notionalClosed, 1_204e18 + 1e6, "preview: above the top-up threshold");
         vm.prank(KEEPER);
         (, uint256 reward) = liquidator.liquidate(CAROL);
         assertEq(reward, 4.5e18, "4 from the account + 0.5 from the fund");
         assertEq(preview.keeperReward, reward, "preview = liquidate");
+        assertEq(usdc.balanceOf(KEEPER), 4.5e6, "paid");
+        assertEq(fund.totalKeeperRewardsPaid(), 0.5e18 + 1e6 - 1, "the fund paid all it had");
+        assertEq(fund.balance(), 1e6 - 1, "its sub-unit rest came back");
     }
 
     // At 110,000 Carol is bankrupt (equity −10,000). Closing herself would leave the debt outside the waterfall, so

@@ -4,6 +4,8 @@ pragma solidity ^0.8.24;
 import {InsuranceFund} from "../../../contracts/InsuranceFund.sol";
 import {LiquidationEngine} from "../../../contracts/LiquidationEngine.sol";
 import {LiquidationConfig} from "../../../contracts/interfaces/ILiquidationEngine.sol";
+import {IOracleAdapter} from "../../../contracts/interfaces/IOracleAdapter.sol";
+import {MarketParams} from "../../../contracts/interfaces/PerpTypes.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
 import {EngineFixture} from "../engine/EngineFixture.sol";
 
@@ -34,6 +36,17 @@ abstract contract LiquidationFixture is EngineFixture {
     function _openCarolLong() internal {
         _fund(CAROL, 30_000e6);
         _trade(CAROL, rwa, 1e18);
+    }
+
+    /// @dev A market with a skew premium but no fees, no funding and τ = 0: skewScale 10,000 units, maxPremium 0.2 %
+    ///      (the clamp starts at |skew| = 20 units). Funding is exactly 0 at every skew: rate = p + clamp(0 − p, ±c)
+    ///      with c = maxPremium ≥ |p|. The fair premium starts at 0 and moves only with time (0.1 %/h at most), so
+    ///      within one block fair = oracle and fills follow the premium integral alone.
+    function premiumParams(IOracleAdapter oracle) internal pure returns (MarketParams memory p) {
+        p = exactParams(oracle);
+        p.maxPremium = 0.002e18;
+        p.skewScale = 10_000e18;
+        p.fundingClamp = 0.002e18;
     }
 
     function _seedFund(uint256 usdcAmount) internal {

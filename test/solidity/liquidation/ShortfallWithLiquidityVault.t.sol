@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
+
+import {AdlRequest, IAutoDeleveraging} from "../../../contracts/interfaces/IAutoDeleveraging.sol";
 import {InsuranceFund} from "../../../contracts/InsuranceFund.sol";
 import {LiquidationEngine} from "../../../contracts/LiquidationEngine.sol";
 import {LiquidityVault} from "../../../contracts/LiquidityVault.sol";
@@ -12,7 +15,7 @@ import {vm} from "../utils/Vm.sol";
 /// @notice Unresolved bad debt with the real liquidity vault as counterparty: liquidity providers bear the ADL
 ///         shortfall until auto-deleveraging repays it, so every other claim stays backed by the USDC held.
 /// @dev RWA market at 150,000 (no premium, fees or funding, τ = 0, 5x / mmr 5 %). Provider 100,000 in the vault,
-///      backing ratio 0 (so the backing rule does not hide the effect). Carol long 1 with 30,000, Bob short 1 with
+///      backing ratio 25 % (the lowest; the skew is 0 after the setup, so nothing is required). Carol long 1 with 30,000, Bob short 1 with
 ///      50,000 (skew 0), Alice flat with 10,000. Oracle 110,000, empty fund: Carol's liquidation realises −40,000 (credited to the vault's
 ///      account: 140,000), leaves her at −10,000 and queues a 10,000 shortfall. The vault's counterparty PnL is
 ///      −40,000 (Bob's unrealised gain), so its value is 140,000 − 40,000 − 10,000 = 90,000.
@@ -30,7 +33,7 @@ contract ShortfallWithLiquidityVaultTest is EngineFixture {
         vm.warp(T0);
         Protocol memory p = deployProtocol(address(this));
         (usdc, vault, engine, lpVault, fund, liquidator) = (p.usdc, p.vault, p.engine, p.lpVault, p.fund, p.liquidator);
-        engine.setBackingRatio(0);
+        engine.setBackingRatio(0.25e18); // the lowest allowed; the skew is 0 after the setup, so nothing is required
 
         rwaOracle = new MockOracleAdapter(150_000e18);
         rwa = engine.listMarket("RWA", exactParams(rwaOracle), oneTier(5e18, 0.05e18));
@@ -43,8 +46,12 @@ contract ShortfallWithLiquidityVaultTest is EngineFixture {
         _fund(CAROL, 30_000e6);
         _fund(BOB, 50_000e6);
         _fund(ALICE, 10_000e6);
-        _trade(CAROL, rwa, 1e18);
+        // The skew-to-cash limit (|skew| × oracle ≤ the vault's 100,000 of cash after a trade that grows |skew|) refuses
+        // a 1-unit skew at 150,000, so Carol opens in two halves around Bob's short: skew 0.5 (75,000 ≤ 100,000),
+        // then −0.5 (|skew| not grown), then 0. Positions and cost bases are the same as one 1-unit trade each.
+        _trade(CAROL, rwa, 0.5e18);
         _trade(BOB, rwa, -1e18);
+        _trade(CAROL, rwa, 0.5e18);
         rwaOracle.setPrice(110_000e18);
         vm.prank(KEEPER);
         liquidator.liquidate(CAROL);
@@ -58,21 +65,25 @@ contract ShortfallWithLiquidityVaultTest is EngineFixture {
         assertEq(_cpPnl(engine), -40_000e18, "bob's unrealised gain");
         assertEq(lpVault.netValueUsd(), 90_000e18, "140,000 - 40,000 - 10,000");
         assertEq(lpVault.totalAssets(), 90_000e6, "providers bear the shortfall");
-        assertEq(lpVault.availableLiquidity(), 90_000e6, "min(90,000 excess, 140,000 cash - 10,000 owed)");
+        // Bob's short keeps 25 % of |skew| × oracle = 0.25 × 110,000 = 27,500 as backing.
+        assertEq(lpVault.requiredBackingAssets(), 27_500e6, "backing for Bob's open short");
+        assertEq(lpVault.availableLiquidity(), 62_500e6, "min(90,000 - 27,500 excess, 140,000 cash - 10,000 owed)");
     }
 
-    /// @dev Everyone leaves: the provider redeems every share (100,000e18 × 90,000,000,001 / (100,000e18 + 1e12) =
-    ///      90,000 USDC), Bob closes (+40,000) and withdraws 90,000, Alice 10,000: 190,000 deposited, 190,000 paid.
+    /// @dev Everyone leaves: Bob closes (+40,000; the vault's account 100,000, nothing open, so no backing is
+    ///      required), the provider redeems every share (100,000e18 × 90,000,000,001 / (100,000e18 + 1e12) = 90,000
+    ///      USDC: min(value 90,000, cash 100,000 − 10,000 owed)), Bob withdraws 90,000, Alice 10,000: 190,000
+    ///      deposited, 190,000 paid.
     ///      What stays in the vault's account is a 10,000 balance matched by Carol's debt, which providers may not
     ///      take (before the fix they could, and the last trader's withdrawal failed).
     function test_bankRun_everyClaimPaid() public {
+        vm.prank(BOB);
+        engine.closePosition(BOB, rwa, type(uint256).max);
         vm.startPrank(PROVIDER);
         uint256 assets = lpVault.redeem(lpVault.balanceOf(PROVIDER), PROVIDER, PROVIDER);
         vm.stopPrank();
         assertEq(assets, 90_000e6, "provider's share of the value");
 
-        vm.prank(BOB);
-        engine.closePosition(BOB, rwa, type(uint256).max);
         assertEq(vault.maxWithdraw(BOB), 90_000e6, "50,000 + 40,000");
         vm.prank(BOB);
         vault.withdraw(90_000e6, BOB);
@@ -85,10 +96,11 @@ contract ShortfallWithLiquidityVaultTest is EngineFixture {
         assertEq(usdc.balanceOf(address(vault)) * 1e12, vault.totalCollateral(), "ledger backed");
     }
 
-    /// @dev One cash unit more than the provider may take is refused; exactly the limit passes.
+    /// @dev One cash unit more than the provider may take is refused; exactly the limit passes: the value after the
+    ///      shortfall (90,000) less the backing Bob's open short requires (27,500).
     function test_providerLimit_atBoundary() public {
         uint256 max = lpVault.maxWithdraw(PROVIDER);
-        assertEq(max, 90_000e6, "value after the shortfall");
+        assertEq(max, 62_500e6, "value after the shortfall, less the backing");
         vm.startPrank(PROVIDER);
         vm.expectRevert(
             abi.encodeWithSignature("ERC4626ExceededMaxWithdraw(address,uint256,uint256)", PROVIDER, max + 1, max)
@@ -110,5 +122,78 @@ contract ShortfallWithLiquidityVaultTest is EngineFixture {
         assertEq(lpVault.unresolvedShortfallUsd(), 0, "resolved");
         assertEq(vault.collateralOf(address(lpVault)), 100_000e18, "140,000 - 30,000 - 10,000");
         assertEq(lpVault.totalAssets(), 100_000e6, "providers restored");
+    }
+
+    // ------------------------------------------------------------------ write-off (owner)
+
+    function test_writeOff_onlyOwner() public {
+        vm.prank(KEEPER);
+        vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, KEEPER));
+        liquidator.writeOffAdl();
+        assertEq(liquidator.totalShortfall(), 10_000e18, "nothing written off");
+    }
+
+    /// @dev A second request in another market first: RWB at 100,000, Alice long 0.5 with her 10,000 (IM 50,000 / 5;
+    ///      the vault's cash 140,000 − 10,000 of debt covers the 50,000 skew). At 75,000 her equity is
+    ///      10,000 − 12,500 = −2,500: request 1. The vault's account: 140,000 + 12,500 = 152,500; its counterparty PnL
+    ///      −40,000 (Bob); shortfall 12,500: net value 100,000.
+    ///      Writing off request 0 moves its 10,000 from the vault's balance to Carol: balance 142,500, shortfall 2,500,
+    ///      net value 142,500 − 40,000 − 2,500 = 100,000, unchanged to the wei; request 1 becomes the head.
+    function test_writeOff_movesTheRemainingShortfall_netValueUnchanged_nextRequestHeads() public {
+        _queueAliceInAnotherMarket();
+        assertEq(vault.collateralOf(address(lpVault)), 152_500e18, "140,000 + 12,500");
+        assertEq(liquidator.totalShortfall(), 12_500e18, "10,000 + 2,500");
+        int256 netBefore = lpVault.netValueUsd();
+        assertEq(netBefore, 100_000e18, "152,500 - 40,000 - 12,500");
+
+        vm.expectEmit(true, true, false, true);
+        emit IAutoDeleveraging.AdlWrittenOff(0, CAROL, 10_000e18);
+        vm.expectEmit(true, false, false, false);
+        emit IAutoDeleveraging.AdlResolved(0);
+        liquidator.writeOffAdl();
+
+        assertEq(vault.collateralOf(CAROL), 0, "carol's debt booked to the providers");
+        assertEq(vault.collateralOf(address(lpVault)), 142_500e18, "152,500 - 10,000");
+        assertEq(liquidator.totalShortfall(), 2_500e18, "12,500 - 10,000");
+        assertEq(lpVault.unresolvedShortfallUsd(), 2_500e18, "seen by the vault");
+        assertEq(lpVault.netValueUsd(), netBefore, "net value unchanged to the wei");
+        (bool pending, uint256 id, AdlRequest memory r,) = liquidator.pendingAdl();
+        assertTrue(pending, "the next request");
+        assertEq(id, 1, "request 1 heads");
+        assertEq(r.account, ALICE, "alice");
+        assertEq(r.remaining, 2_500e18, "her shortfall");
+        assertEq(usdc.balanceOf(address(vault)) * 1e12, vault.totalCollateral(), "ledger backed");
+    }
+
+    /// @dev Carol repays 3,000 herself first: the write-off shrinks the request to the 7,000 she still owes (as
+    ///      executeAdl would) and books only that. Until that sync the total shortfall still reads 10,000, so the net
+    ///      value is 140,000 − 40,000 − 10,000 = 90,000; after it, 133,000 − 40,000 − 0 = 93,000: the 3,000 repaid
+    ///      and nothing from the write-off itself.
+    function test_writeOff_afterPartialRepayment_booksWhatIsLeft() public {
+        _fund(CAROL, 3_000e6);
+        assertEq(lpVault.netValueUsd(), 90_000e18, "the repayment is not synced yet");
+        vm.expectEmit(true, true, false, true);
+        emit IAutoDeleveraging.AdlShortfallRepaid(0, CAROL, 3_000e18);
+        vm.expectEmit(true, true, false, true);
+        emit IAutoDeleveraging.AdlWrittenOff(0, CAROL, 7_000e18);
+        liquidator.writeOffAdl();
+        assertEq(vault.collateralOf(CAROL), 0, "made whole");
+        assertEq(vault.collateralOf(address(lpVault)), 133_000e18, "140,000 - 7,000");
+        assertEq(liquidator.totalShortfall(), 0, "none left");
+        assertEq(lpVault.netValueUsd(), 93_000e18, "90,000 + the 3,000 repaid");
+        (bool pending,,,) = liquidator.pendingAdl();
+        assertTrue(!pending, "resolved");
+        vm.expectRevert(IAutoDeleveraging.NoAdlPending.selector);
+        liquidator.writeOffAdl();
+    }
+
+    function _queueAliceInAnotherMarket() internal {
+        MockOracleAdapter rwbOracle = new MockOracleAdapter(100_000e18);
+        uint256 rwb = engine.listMarket("RWB", exactParams(rwbOracle), oneTier(5e18, 0.05e18));
+        _trade(ALICE, rwb, 0.5e18);
+        rwbOracle.setPrice(75_000e18);
+        vm.prank(KEEPER);
+        liquidator.liquidate(ALICE);
+        assertEq(vault.collateralOf(ALICE), -2_500e18, "alice's debt");
     }
 }

@@ -6,6 +6,7 @@ import {MockV3Aggregator} from "@chainlink/contracts/src/v0.8/tests/MockV3Aggreg
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 
 import {IChainlinkOracleAdapter} from "../../../contracts/interfaces/IChainlinkOracleAdapter.sol";
+import {IOracleAdapter} from "../../../contracts/interfaces/IOracleAdapter.sol";
 import {ChainlinkOracleAdapter} from "../../../contracts/oracles/ChainlinkOracleAdapter.sol";
 import {TestBase} from "../utils/TestBase.sol";
 import {vm} from "../utils/Vm.sol";
@@ -113,6 +114,16 @@ contract ChainlinkOracleAdapterTest is TestBase {
     }
 
     // ------------------------------------------------------------------ construction
+
+    /// @dev Kind 1 (spot feed), read through the interface the engine lists with; it reads no feed, so a broken
+    ///      feed does not change it.
+    function test_kind_isSpotFeed() public {
+        assertEq(uint256(IOracleAdapter(address(adapter)).kind()), 1, "kind 1: spot feed");
+        _setRound(primary, 0, T0);
+        vm.expectRevert(abi.encodeWithSelector(IChainlinkOracleAdapter.NonPositiveAnswer.selector, 0));
+        adapter.price();
+        assertEq(uint256(adapter.kind()), 1, "still 1 with a broken feed");
+    }
 
     function test_constructor_storesConfig() public view {
         assertEq(address(adapter.primaryFeed()), address(primary), "primary feed");

@@ -6,20 +6,24 @@ import {MockV3Aggregator} from "@chainlink/contracts/src/v0.8/tests/MockV3Aggreg
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 
 import {ICurveBlendOracleAdapter} from "../../../contracts/interfaces/ICurveBlendOracleAdapter.sol";
+import {IOracleAdapter} from "../../../contracts/interfaces/IOracleAdapter.sol";
 import {ChainlinkFeedLib} from "../../../contracts/oracles/ChainlinkFeedLib.sol";
 import {CurveBlendOracleAdapter} from "../../../contracts/oracles/CurveBlendOracleAdapter.sol";
 import {TestBase} from "../utils/TestBase.sol";
 import {vm} from "../utils/Vm.sol";
 
-/// @dev Default fixture: front 70.00000000 (8 decimals) and next 75.5 (18 decimals); N = 5 steps of 1 day from
-///      ROLL_START = T0 + 1 day. With w = k/5 the blend is (70 × (5 − k) + 75.5 × k) / 5 = 70 + 1.1 k:
-///      k = 0..5 → 70, 71.1, 72.2, 73.3, 74.4, 75.5.
+/// @dev Default fixture: front 70.00000000 (8 decimals) and next 75.5 (18 decimals); N = 5 step durations of 1 day
+///      from ROLL_START = T0 + 1 day, so the roll lasts D = 5 × 86,400 = 432,000 s and ends at ROLL_START + D.
+///      With e = clamp(t − ROLL_START, 0, D) the blend is floor((70e18 × (D − e) + 75.5e18 × e) / D)
+///      = 70e18 + floor(5.5e18 × e / 432,000): the index moves by the carry 5.5e18 / 432,000
+///      = 12,731,481,481,481.48 wei per second, and never jumps.
 contract CurveBlendOracleAdapterTest is TestBase {
     uint256 internal constant T0 = 1_700_000_000;
     uint256 internal constant ROLL_START = T0 + 1 days;
     uint256 internal constant STEP = 1 days;
     uint256 internal constant STEPS = 5;
-    uint256 internal constant ROLL_END = ROLL_START + 4 days; // rollStart + (N − 1) × step
+    uint256 internal constant D = 432_000; // STEPS × STEP
+    uint256 internal constant ROLL_END = ROLL_START + D; // rollStart + N × stepDuration
     uint256 internal constant FRONT_HEARTBEAT = 1 hours;
     uint256 internal constant NEXT_HEARTBEAT = 2 hours;
     uint256 internal constant MIN_PRICE = 1e18;
@@ -103,7 +107,16 @@ contract CurveBlendOracleAdapterTest is TestBase {
         return reason.length >= 4 && bytes4(reason) == selector;
     }
 
-    // ------------------------------------------------------------------ construction
+    // ------------------------------------------------------------------ kind and construction
+
+    /// @dev Kind 2 (curve blend), read through the interface the engine lists with, before, during and after the roll.
+    function test_kind_isCurveBlend() public {
+        assertEq(uint256(IOracleAdapter(address(adapter)).kind()), 2, "kind 2 before the roll");
+        vm.warp(ROLL_START + 1);
+        assertEq(uint256(adapter.kind()), 2, "kind 2 during the roll");
+        vm.warp(ROLL_END);
+        assertEq(uint256(adapter.kind()), 2, "kind 2 after the roll");
+    }
 
     function test_constructor_storesConfig() public view {
         ICurveBlendOracleAdapter.LegInfo memory f = adapter.frontLeg();
@@ -118,7 +131,8 @@ contract CurveBlendOracleAdapterTest is TestBase {
         assertEq(s.rollStart, T0 + 86_400, "roll start");
         assertEq(s.stepCount, 5, "steps");
         assertEq(s.stepDuration, 86_400, "step duration");
-        assertEq(adapter.rollEnd(), T0 + 5 * 86_400, "roll end = start + 4 steps");
+        assertEq(adapter.rollDuration(), 432_000, "D = 5 x 86,400");
+        assertEq(adapter.rollEnd(), T0 + 86_400 + 432_000, "roll end = start + N x step");
         (uint256 minPrice, uint256 maxPrice) = adapter.priceBounds();
         assertEq(minPrice, 1e18, "min");
         assertEq(maxPrice, 1000e18, "max");
@@ -176,12 +190,28 @@ contract CurveBlendOracleAdapterTest is TestBase {
         new CurveBlendOracleAdapter(
             _leg(front, 3600), _leg(next, 172_801), _schedule(ROLL_START, 5, STEP), 1e18, 1000e18, address(this)
         );
+        // The edges are accepted.
+        CurveBlendOracleAdapter a = new CurveBlendOracleAdapter(
+            _leg(front, 1), _leg(next, 172_800), _schedule(ROLL_START, 5, STEP), 1e18, 1000e18, address(this)
+        );
+        assertEq(a.frontLeg().heartbeat, 1, "1 s accepted");
+        assertEq(a.nextLeg().heartbeat, 172_800, "2 days accepted");
     }
 
     function test_constructor_revertsOnBadBoundsOrOwner() public {
         vm.expectRevert(abi.encodeWithSelector(ICurveBlendOracleAdapter.InvalidPriceBounds.selector, 0, 1000e18));
         new CurveBlendOracleAdapter(
             _leg(front, 3600), _leg(next, 7200), _schedule(ROLL_START, 5, STEP), 0, 1000e18, address(this)
+        );
+        vm.expectRevert(
+            abi.encodeWithSelector(ICurveBlendOracleAdapter.InvalidPriceBounds.selector, 1000e18, 1000e18)
+        );
+        new CurveBlendOracleAdapter(
+            _leg(front, 3600), _leg(next, 7200), _schedule(ROLL_START, 5, STEP), 1000e18, 1000e18, address(this)
+        );
+        vm.expectRevert(abi.encodeWithSelector(ICurveBlendOracleAdapter.InvalidPriceBounds.selector, 1, 1e36 + 1));
+        new CurveBlendOracleAdapter(
+            _leg(front, 3600), _leg(next, 7200), _schedule(ROLL_START, 5, STEP), 1, 1e36 + 1, address(this)
         );
         vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableInvalidOwner.selector, address(0)));
         new CurveBlendOracleAdapter(
@@ -205,98 +235,200 @@ contract CurveBlendOracleAdapterTest is TestBase {
         );
         _deploy(front, next, T0 + 31_536_001, 5, STEP);
 
-        // The edges are accepted.
+        // The edges are accepted: the shortest roll (N = 1 of 1 h) and the longest (30 × 7 days = 210 days).
         CurveBlendOracleAdapter a = _deploy(front, next, T0 + 1, 1, 3600);
         assertEq(a.rollSchedule().rollStart, T0 + 1, "start 1 s ahead");
         assertEq(a.rollSchedule().stepCount, 1, "1 step");
         assertEq(a.rollSchedule().stepDuration, 3600, "1 h");
+        assertEq(a.rollDuration(), 3600, "D = 1 x 3,600");
+        assertEq(a.rollEnd(), T0 + 3601, "end = start + 3,600");
         a = _deploy(front, next, T0 + 31_536_000, 30, 604_800);
         assertEq(a.rollSchedule().rollStart, T0 + 31_536_000, "start 365 days ahead");
         assertEq(a.rollSchedule().stepCount, 30, "30 steps");
         assertEq(a.rollSchedule().stepDuration, 604_800, "7 days");
-        assertEq(a.rollEnd(), T0 + 31_536_000 + 29 * 604_800, "roll end");
+        assertEq(a.rollDuration(), 18_144_000, "D = 30 x 604,800");
+        assertEq(a.rollEnd(), T0 + 31_536_000 + 18_144_000, "roll end");
     }
 
-    // ------------------------------------------------------------------ schedule and blend
+    // ------------------------------------------------------------------ the linear schedule
 
-    function test_stepsElapsed_atEveryBoundary() public view {
-        assertEq(adapter.stepsElapsedAt(0), 0, "long before");
-        assertEq(adapter.stepsElapsedAt(ROLL_START - 1), 0, "start - 1 s");
-        assertEq(adapter.stepsElapsedAt(ROLL_START), 1, "start: first step");
-        for (uint256 k = 1; k < STEPS; ++k) {
-            assertEq(adapter.stepsElapsedAt(ROLL_START + k * STEP - 1), k, "boundary - 1 s");
-            assertEq(adapter.stepsElapsedAt(ROLL_START + k * STEP), k + 1, "boundary");
-            assertEq(adapter.stepsElapsedAt(ROLL_START + k * STEP + 1), k + 1, "boundary + 1 s");
-        }
-        assertEq(adapter.stepsElapsedAt(ROLL_END), 5, "complete at roll end");
-        assertEq(adapter.stepsElapsedAt(ROLL_END + STEP), 5, "capped at N");
-        assertEq(adapter.stepsElapsedAt(type(uint256).max), 5, "capped far ahead");
+    function test_rollElapsedAndWeight_atTheEdges() public view {
+        // e = clamp(t − ROLL_START, 0, 432,000); weight = e × 1e18 / 432,000 rounded down.
+        assertEq(adapter.rollElapsedAt(0), 0, "e long before");
+        assertEq(adapter.rollElapsedAt(ROLL_START - 1), 0, "e start - 1 s");
+        assertEq(adapter.rollElapsedAt(ROLL_START), 0, "e at start: 0");
+        assertEq(adapter.rollElapsedAt(ROLL_START + 1), 1, "e start + 1 s");
+        assertEq(adapter.rollElapsedAt(ROLL_START + 216_000), 216_000, "e mid-roll");
+        assertEq(adapter.rollElapsedAt(ROLL_END - 1), 431_999, "e end - 1 s");
+        assertEq(adapter.rollElapsedAt(ROLL_END), 432_000, "e at end: D");
+        assertEq(adapter.rollElapsedAt(ROLL_END + 1), 432_000, "e capped at D");
+        assertEq(adapter.rollElapsedAt(type(uint256).max), 432_000, "e capped far ahead");
+
+        assertEq(adapter.nextWeightAt(ROLL_START - 1), 0, "w start - 1 s");
+        assertEq(adapter.nextWeightAt(ROLL_START), 0, "w at start");
+        // 1e18 / 432,000 = 2,314,814,814,814.8 -> 2,314,814,814,814
+        assertEq(adapter.nextWeightAt(ROLL_START + 1), 2_314_814_814_814, "w start + 1 s");
+        assertEq(adapter.nextWeightAt(ROLL_START + 216_000), 0.5e18, "w mid-roll");
+        // 431,999e18 / 432,000 = 999,997,685,185,185,185.19 -> ...185
+        assertEq(adapter.nextWeightAt(ROLL_END - 1), 999_997_685_185_185_185, "w end - 1 s");
+        assertEq(adapter.nextWeightAt(ROLL_END), 1e18, "w at end");
+        assertEq(adapter.nextWeightAt(ROLL_END + 365 days), 1e18, "w stays 1");
+        assertEq(adapter.nextWeight(), 0, "w now (T0)");
     }
 
-    /// @dev The exact weight and price on each side of every step boundary.
-    function test_price_atEveryStepBoundary() public {
-        // k:  0     1     2     3     4     5
-        // w:  0     0.2   0.4   0.6   0.8   1
-        // p:  70    71.1  72.2  73.3  74.4  75.5
-        uint256[6] memory expected = [uint256(70e18), 71.1e18, 72.2e18, 73.3e18, 74.4e18, 75.5e18];
-        uint256[6] memory weights = [uint256(0), 0.2e18, 0.4e18, 0.6e18, 0.8e18, 1e18];
-
-        assertEq(adapter.price(), 70e18, "at deployment");
-        assertEq(adapter.nextWeight(), 0, "weight at deployment");
+    /// @dev The default roll (front 70, next 75.5, D = 432,000 s): price = 70e18 + floor(5.5e18 × e / 432,000).
+    function test_price_defaultRoll_atChosenSeconds() public {
+        assertEq(adapter.price(), 70e18, "at deployment: front");
         _warpFresh(ROLL_START - 1);
-        assertEq(adapter.price(), 70e18, "start - 1 s");
-        assertEq(adapter.nextWeight(), 0, "weight start - 1 s");
-        for (uint256 k = 1; k <= STEPS; ++k) {
-            uint256 boundary = ROLL_START + (k - 1) * STEP;
-            _warpFresh(boundary);
-            assertEq(adapter.price(), expected[k], "at step boundary");
-            assertEq(adapter.nextWeight(), weights[k], "weight at boundary");
-            _warpFresh(boundary - 1);
-            assertEq(adapter.price(), expected[k - 1], "1 s before the boundary");
-            assertEq(adapter.nextWeight(), weights[k - 1], "weight 1 s before");
-            _warpFresh(boundary + 1);
-            assertEq(adapter.price(), expected[k], "1 s after the boundary");
-        }
+        assertEq(adapter.price(), 70e18, "start - 1 s: front");
+        _warpFresh(ROLL_START);
+        assertEq(adapter.price(), 70e18, "at start: e = 0, front");
+        assertEq(adapter.nextWeight(), 0, "weight 0 at start");
+        _warpFresh(ROLL_START + 1);
+        // 5.5e18 × 1 / 432,000 = 12,731,481,481,481.48 -> 70e18 + 12,731,481,481,481
+        assertEq(adapter.price(), 70_000_012_731_481_481_481, "start + 1 s: one second of carry");
+        _warpFresh(ROLL_START + 216_000);
+        // (70e18 × 216,000 + 75.5e18 × 216,000) / 432,000 = (70 + 75.5) / 2 = 72.75e18 exactly
+        assertEq(adapter.price(), 72.75e18, "mid-roll: halfway");
+        assertEq(adapter.nextWeight(), 0.5e18, "weight 1/2");
+        _warpFresh(ROLL_END - 1);
+        // 70e18 + 5.5e18 × 431,999 / 432,000 = 75.5e18 − 12,731,481,481,481.48 = 75,499,987,268,518,518,518.52
+        //   -> 75,499,987,268,518,518,518
+        assertEq(adapter.price(), 75_499_987_268_518_518_518, "end - 1 s");
+        _warpFresh(ROLL_END);
+        assertEq(adapter.price(), 75.5e18, "at end: next");
+        assertEq(adapter.nextWeight(), 1e18, "weight 1 at end");
         _warpFresh(ROLL_END + 30 days);
-        assertEq(adapter.price(), 75.5e18, "long after the roll");
-        assertEq(adapter.nextWeight(), 1e18, "weight stays 1");
+        assertEq(adapter.price(), 75.5e18, "long after the roll: next");
+    }
+
+    /// @dev The old schedule's step times (ROLL_START + k × 1 day) are ordinary seconds now: across each of them the
+    ///      index moves by one second of carry (12,731,481,481,482 wei with the rounding), where the step schedule
+    ///      jumped by 1.1e18.
+    function test_price_noJumpAtTheOldStepTimes() public {
+        for (uint256 k = 1; k < STEPS; ++k) {
+            uint256 t = ROLL_START + k * STEP;
+            _warpFresh(t - 1);
+            uint256 before = adapter.price();
+            _warpFresh(t);
+            uint256 afterStep = adapter.price();
+            // At t = ROLL_START + 86,400 k: e = 86,400 k and 5.5e18 × 86,400 k / 432,000 = 1.1e18 × k exactly.
+            assertEq(afterStep, 70e18 + k * 1.1e18, "on the line at the old step time");
+            // 1 s earlier: floor(1.1e18 k − 12,731,481,481,481.48) = 1.1e18 k − 12,731,481,481,482.
+            assertEq(afterStep - before, 12_731_481_481_482, "one second of carry, not 1.1e18");
+        }
+    }
+
+    /// @dev N = 1: a plain linear roll over one step duration, no jump at all. front 200 (8 decimals), next 203.6
+    ///      (18 decimals), D = 3,600 s: price = 200e18 + 3.6e18 × e / 3,600 = 200e18 + 0.001e18 × e, exact.
+    function test_price_singleStepCount_linearOverOneStepDuration() public {
+        MockV3Aggregator f = new MockV3Aggregator(8, 200e8);
+        MockV3Aggregator n = new MockV3Aggregator(18, 203.6e18);
+        uint256 start = T0 + 100;
+        CurveBlendOracleAdapter a = _deploy(f, n, start, 1, 1 hours);
+        assertEq(a.rollDuration(), 3600, "D");
+        assertEq(a.rollEnd(), start + 3600, "end = start + 1 h");
+        _warpFresh(f, n, start - 1);
+        assertEq(a.price(), 200e18, "start - 1 s");
+        _warpFresh(f, n, start);
+        assertEq(a.price(), 200e18, "start");
+        _warpFresh(f, n, start + 1);
+        assertEq(a.price(), 200.001e18, "start + 1 s: 0.001 of carry, not the whole 3.6");
+        _warpFresh(f, n, start + 1800);
+        assertEq(a.price(), 201.8e18, "mid-roll");
+        _warpFresh(f, n, start + 3599);
+        assertEq(a.price(), 203.599e18, "end - 1 s");
+        _warpFresh(f, n, start + 3600);
+        assertEq(a.price(), 203.6e18, "end: next");
+        assertEq(a.nextWeight(), 1e18, "weight 1");
+    }
+
+    /// @dev N = 30 steps of 1 day in backwardation: front 80 (6 decimals), next 77.408 (18 decimals),
+    ///      D = 30 × 86,400 = 2,592,000 s: price = 80e18 − 2.592e18 × e / 2,592,000 = 80e18 − 1e12 × e, exact.
+    function test_price_thirtySteps_backwardation() public {
+        MockV3Aggregator f = new MockV3Aggregator(6, 80e6);
+        MockV3Aggregator n = new MockV3Aggregator(18, 77.408e18);
+        uint256 start = T0 + 7 days;
+        CurveBlendOracleAdapter a = _deploy(f, n, start, 30, 1 days);
+        assertEq(a.rollDuration(), 2_592_000, "D = 30 days");
+        assertEq(a.rollEnd(), start + 2_592_000, "end");
+        _warpFresh(f, n, start);
+        assertEq(a.price(), 80e18, "start");
+        _warpFresh(f, n, start + 1);
+        assertEq(a.price(), 79.999999e18, "start + 1 s: 80 - 0.000001");
+        _warpFresh(f, n, start + 1_296_000);
+        assertEq(a.price(), 78.704e18, "mid-roll: 80 - 1.296");
+        _warpFresh(f, n, start + 2_591_999);
+        assertEq(a.price(), 77.408001e18, "end - 1 s");
+        _warpFresh(f, n, start + 2_592_000);
+        assertEq(a.price(), 77.408e18, "end: next");
+        // The old schedule's 17th step time (start + 16 days): e = 1,382,400 -> 80 − 1.3824 = 78.6176, on the line.
+        _warpFresh(f, n, start + 16 days);
+        assertEq(a.price(), 78.6176e18, "an old step time is an ordinary second");
     }
 
     function test_price_roundsDownOnce() public {
-        // N = 3, front 1e18, next 1e18 + 2 (both 18 decimals).
-        // k = 1: (1e18 × 2 + (1e18 + 2) × 1) / 3 = (3e18 + 2) / 3 = 1e18 + 0.67 -> 1e18
-        // k = 2: (1e18 × 1 + (1e18 + 2) × 2) / 3 = (3e18 + 4) / 3 = 1e18 + 1.33 -> 1e18 + 1
+        // N = 1 of 1 h (D = 3,600), front 1e18, next 1e18 + 2 (both 18 decimals): floor(1e18 + 2e / 3,600).
         MockV3Aggregator f = new MockV3Aggregator(18, 1e18);
         MockV3Aggregator n = new MockV3Aggregator(18, 1e18 + 2);
-        CurveBlendOracleAdapter a = _deploy(f, n, T0 + 1, 3, 1 hours);
-        vm.warp(T0 + 1);
-        assertEq(a.price(), 1e18, "k = 1");
-        assertEq(a.nextWeight(), 333_333_333_333_333_333, "w = 1/3 shown rounded down");
-        _warpFresh(f, n, T0 + 1 + 1 hours);
-        assertEq(a.price(), 1e18 + 1, "k = 2");
-        assertEq(a.nextWeight(), 666_666_666_666_666_666, "w = 2/3 shown rounded down");
-        _warpFresh(f, n, T0 + 1 + 2 hours);
-        assertEq(a.price(), 1e18 + 2, "k = 3: next");
+        CurveBlendOracleAdapter a = _deploy(f, n, T0 + 1, 1, 1 hours);
+        _warpFresh(f, n, T0 + 2);
+        assertEq(a.price(), 1e18, "e = 1: 2 / 3,600 -> 0");
+        _warpFresh(f, n, T0 + 1 + 1799);
+        assertEq(a.price(), 1e18, "e = 1,799: 3,598 / 3,600 -> 0");
+        _warpFresh(f, n, T0 + 1 + 1800);
+        assertEq(a.price(), 1e18 + 1, "e = 1,800: 3,600 / 3,600 = 1");
+        _warpFresh(f, n, T0 + 1 + 3599);
+        assertEq(a.price(), 1e18 + 1, "e = 3,599: 7,198 / 3,600 -> 1");
+        _warpFresh(f, n, T0 + 1 + 3600);
+        assertEq(a.price(), 1e18 + 2, "e = D: next");
+        // Backwardation (legs swapped): floor(1e18 + 2 (3,600 − e) / 3,600).
+        CurveBlendOracleAdapter b = _deploy(n, f, T0 + 3601 + 1, 1, 1 hours);
+        _warpFresh(f, n, T0 + 3601 + 2);
+        assertEq(b.price(), 1e18 + 1, "e = 1: 7,198 / 3,600 -> 1");
+        _warpFresh(f, n, T0 + 3601 + 1 + 3599);
+        assertEq(b.price(), 1e18, "e = 3,599: 2 / 3,600 -> 0");
+        assertEq(b.nextWeight(), 999_722_222_222_222_222, "w = 3,599e18 / 3,600 rounded down");
     }
 
-    function test_price_nextBelowFront_backwardation() public {
-        // front 80, next 70, N = 4: k = 1 -> (80 × 3 + 70) / 4 = 310 / 4 = 77.5
+    /// @dev The largest legs and the longest roll do not overflow: legs 1 wei and 1e36 (bounds [1, 1e36]),
+    ///      D = 18,144,000 s, half-way: (1 × 9,072,000 + 1e36 × 9,072,000) / 18,144,000 = (1e36 + 1) / 2 -> 5e35.
+    function test_price_extremeLegsAndLongestRoll() public {
+        MockV3Aggregator f = new MockV3Aggregator(18, 1);
+        MockV3Aggregator n = new MockV3Aggregator(18, 1e36);
+        CurveBlendOracleAdapter a = new CurveBlendOracleAdapter(
+            _leg(f, 172_800), _leg(n, 172_800), _schedule(T0 + 1, 30, 604_800), 1, 1e36, address(this)
+        );
+        _warpFresh(f, n, T0 + 1 + 9_072_000);
+        assertEq(a.price(), 5e35, "half-way");
+        // e = D − 1: floor((1 + 1e36 × 18,143,999) / 18,144,000) = 1e36 − ceil((1e36 − 1) / 18,144,000)
+        //   = 1e36 − 55,114,638,447,971,781,305,114,638,448
+        _warpFresh(f, n, T0 + 1 + 18_143_999);
+        assertEq(a.price(), 1e36 - 55_114_638_447_971_781_305_114_638_448, "end - 1 s");
+    }
+
+    function test_price_nextBelowFront_backwardation_decimals() public {
+        // front 80 (18 decimals), next 70 (6 decimals), N = 4 of 1 h (D = 14,400): 80e18 − 10e18 × e / 14,400.
         MockV3Aggregator f = new MockV3Aggregator(18, 80e18);
         MockV3Aggregator n = new MockV3Aggregator(6, 70e6);
         CurveBlendOracleAdapter a = _deploy(f, n, T0 + 1, 4, 1 hours);
-        vm.warp(T0 + 1);
-        assertEq(a.price(), 77.5e18, "k = 1");
-        _warpFresh(f, n, T0 + 1 + 2 hours);
-        assertEq(a.price(), 72.5e18, "k = 3: (80 + 210) / 4");
+        _warpFresh(f, n, T0 + 1 + 3600);
+        assertEq(a.price(), 77.5e18, "e = 3,600: 80 - 2.5");
+        _warpFresh(f, n, T0 + 1 + 10_800);
+        assertEq(a.price(), 72.5e18, "e = 10,800: 80 - 7.5");
+        // e = 1: 80e18 − 10e18 / 14,400 = 80e18 − 694,444,444,444,444.4 -> floor 79,999,305,555,555,555,555
+        _warpFresh(f, n, T0 + 2);
+        assertEq(a.price(), 79_999_305_555_555_555_555, "e = 1, rounded down");
     }
 
-    function test_singleStep_switchesAtRollStart() public {
-        CurveBlendOracleAdapter a = _deploy(front, next, ROLL_START, 1, STEP);
-        assertEq(a.rollEnd(), ROLL_START, "one step: ends where it starts");
-        _warpFresh(ROLL_START - 1);
-        assertEq(a.price(), 70e18, "front until the start");
-        _warpFresh(ROLL_START);
-        assertEq(a.price(), 75.5e18, "next from the start");
+    function test_normalise_24DecimalLeg_roundsDown() public {
+        // next 72.000000000000000000999999 (24 decimals) -> 72e18 exactly; N = 2 of 1 h, D = 7,200.
+        MockV3Aggregator n = new MockV3Aggregator(24, 72_000_000_000_000_000_000_999_999);
+        CurveBlendOracleAdapter a = _deploy(front, n, T0 + 1, 2, 1 hours);
+        _warpFresh(front, n, T0 + 1 + 3600);
+        assertEq(a.price(), 71e18, "mid-roll: (70 + 72) / 2, the next leg normalised down first");
+        _warpFresh(front, n, T0 + 1 + 7200);
+        assertEq(a.price(), 72e18, "end: next normalised down");
     }
 
     function test_priceWithTime_olderOfTheLegsRead() public {
@@ -307,14 +439,19 @@ contract CurveBlendOracleAdapterTest is TestBase {
         assertEq(p, 70e18, "front price");
         assertEq(t, T0 - 100, "front updatedAt");
 
-        // During the roll: the older of the two.
+        // At rollStart the next leg still weighs 0: only the front.
         vm.warp(ROLL_START);
         _setRound(front, 70e8, ROLL_START - 10);
+        (p, t) = adapter.priceWithTime();
+        assertEq(t, ROLL_START - 10, "front only at start");
+
+        // During the roll: the older of the two.
+        vm.warp(ROLL_START + 1);
         _setRound(next, 75.5e18, ROLL_START - 20);
         (p, t) = adapter.priceWithTime();
-        assertEq(p, 71.1e18, "blend");
+        assertEq(p, 70_000_012_731_481_481_481, "blend");
         assertEq(t, ROLL_START - 20, "next is older");
-        _setRound(next, 75.5e18, ROLL_START);
+        _setRound(next, 75.5e18, ROLL_START + 1);
         (, t) = adapter.priceWithTime();
         assertEq(t, ROLL_START - 10, "front is older");
 
@@ -326,23 +463,38 @@ contract CurveBlendOracleAdapterTest is TestBase {
         assertEq(t, ROLL_END - 7, "next updatedAt");
     }
 
-    // ------------------------------------------------------------------ which legs are read
+    // ------------------------------------------------------------------ which legs are read (weight > 0 only)
 
-    function test_beforeRoll_nextNotRead() public {
+    function test_next_readOnlyOnceItsWeightIsPositive_brokenFeed() public {
         _setRound(next, 0, 0); // broken next feed
         assertEq(adapter.price(), 70e18, "front only");
-        _warpFresh(ROLL_START - 1);
-        _setRound(next, -5, T0);
-        assertEq(adapter.price(), 70e18, "still front only, 1 s before the start");
-        vm.warp(ROLL_START);
+        _warpFresh(ROLL_START);
+        _setRound(next, -5, ROLL_START);
+        assertEq(adapter.price(), 70e18, "still front only at rollStart (weight 0)");
+        _warpFresh(ROLL_START + 1);
+        _setRound(next, -5, ROLL_START + 1);
         vm.expectRevert(abi.encodeWithSelector(ChainlinkFeedLib.FeedNonPositiveAnswer.selector, address(next), -5));
         adapter.price();
     }
 
-    function test_afterRoll_frontNotRead() public {
+    function test_next_stalenessOnlyOnceItsWeightIsPositive() public {
+        // The next feed's last round is at T0: at ROLL_START it is 86,400 s old, far beyond its 7,200 s heartbeat.
+        _setRound(next, 75.5e18, T0);
+        vm.warp(ROLL_START);
+        _setRound(front, 70e8, ROLL_START);
+        assertEq(adapter.price(), 70e18, "stale next not read at rollStart");
+        vm.warp(ROLL_START + 1);
+        _setRound(front, 70e8, ROLL_START + 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(ChainlinkFeedLib.FeedStalePrice.selector, address(next), T0, 7200, ROLL_START + 1)
+        );
+        adapter.price();
+    }
+
+    function test_front_stalenessOnlyWhileItsWeightIsPositive() public {
         _warpFresh(ROLL_END);
         _setRound(front, 70e8, T0); // the expired contract's feed stopped updating
-        assertEq(adapter.price(), 75.5e18, "next only");
+        assertEq(adapter.price(), 75.5e18, "stale front not read at rollEnd");
         vm.warp(ROLL_END - 1);
         vm.expectRevert(
             abi.encodeWithSelector(ChainlinkFeedLib.FeedStalePrice.selector, address(front), T0, 3600, ROLL_END - 1)
@@ -350,14 +502,23 @@ contract CurveBlendOracleAdapterTest is TestBase {
         adapter.price();
     }
 
+    function test_front_brokenFeedIgnoredOnceComplete() public {
+        _warpFresh(ROLL_END);
+        _setRound(front, 0, ROLL_END);
+        assertEq(adapter.price(), 75.5e18, "broken front not read at rollEnd");
+        vm.warp(ROLL_END - 1);
+        vm.expectRevert(abi.encodeWithSelector(ChainlinkFeedLib.FeedNonPositiveAnswer.selector, address(front), 0));
+        adapter.price();
+    }
+
     // ------------------------------------------------------------------ feed checks (own heartbeat per leg)
 
     function test_duringRoll_eachLegAgainstItsOwnHeartbeat() public {
-        uint256 t = ROLL_START + STEP;
+        uint256 t = ROLL_START + 216_000;
         vm.warp(t);
         _setRound(front, 70e8, t - 3600);
         _setRound(next, 75.5e18, t - 7200);
-        assertEq(adapter.price(), 72.2e18, "front age 1 h, next age 2 h: both fresh");
+        assertEq(adapter.price(), 72.75e18, "front age 1 h, next age 2 h: both fresh");
 
         _setRound(front, 70e8, t - 3601);
         vm.expectRevert(
@@ -374,10 +535,11 @@ contract CurveBlendOracleAdapterTest is TestBase {
     }
 
     function test_feedErrors_carryTheFailingFeed() public {
-        vm.warp(ROLL_START);
-        _setRound(next, 75.5e18, ROLL_START);
+        uint256 t = ROLL_START + 1;
+        vm.warp(t);
+        _setRound(next, 75.5e18, t);
 
-        _setRound(front, 0, ROLL_START);
+        _setRound(front, 0, t);
         vm.expectRevert(abi.encodeWithSelector(ChainlinkFeedLib.FeedNonPositiveAnswer.selector, address(front), 0));
         adapter.price();
 
@@ -385,19 +547,14 @@ contract CurveBlendOracleAdapterTest is TestBase {
         vm.expectRevert(abi.encodeWithSelector(ChainlinkFeedLib.FeedZeroUpdatedAt.selector, address(front)));
         adapter.price();
 
-        _setRound(front, 70e8, ROLL_START + 1);
+        _setRound(front, 70e8, t + 1);
         vm.expectRevert(
-            abi.encodeWithSelector(
-                ChainlinkFeedLib.FeedUpdatedAtInFuture.selector,
-                address(front),
-                ROLL_START + 1,
-                ROLL_START
-            )
+            abi.encodeWithSelector(ChainlinkFeedLib.FeedUpdatedAtInFuture.selector, address(front), t + 1, t)
         );
         adapter.price();
 
-        _setRound(front, 70e8, ROLL_START);
-        _setRound(next, -1, ROLL_START);
+        _setRound(front, 70e8, t);
+        _setRound(next, -1, t);
         vm.expectRevert(abi.encodeWithSelector(ChainlinkFeedLib.FeedNonPositiveAnswer.selector, address(next), -1));
         adapter.price();
 
@@ -405,32 +562,28 @@ contract CurveBlendOracleAdapterTest is TestBase {
         vm.expectRevert(abi.encodeWithSelector(ChainlinkFeedLib.FeedZeroUpdatedAt.selector, address(next)));
         adapter.price();
 
-        _setRound(next, 75.5e18, ROLL_START + 1);
+        _setRound(next, 75.5e18, t + 1);
         vm.expectRevert(
-            abi.encodeWithSelector(
-                ChainlinkFeedLib.FeedUpdatedAtInFuture.selector,
-                address(next),
-                ROLL_START + 1,
-                ROLL_START
-            )
+            abi.encodeWithSelector(ChainlinkFeedLib.FeedUpdatedAtInFuture.selector, address(next), t + 1, t)
         );
         adapter.price();
 
-        _setRound(next, 75.5e18, ROLL_START);
-        assertEq(adapter.price(), 71.1e18, "both valid again");
+        _setRound(next, 75.5e18, t);
+        assertEq(adapter.price(), 70_000_012_731_481_481_481, "both valid again");
     }
 
     function test_feedChecks_frontBeforeNext() public {
-        vm.warp(ROLL_START);
-        _setRound(front, 0, ROLL_START);
-        _setRound(next, 0, ROLL_START);
+        vm.warp(ROLL_START + 1);
+        _setRound(front, 0, ROLL_START + 1);
+        _setRound(next, 0, ROLL_START + 1);
         vm.expectRevert(abi.encodeWithSelector(ChainlinkFeedLib.FeedNonPositiveAnswer.selector, address(front), 0));
         adapter.price();
     }
 
-    // ------------------------------------------------------------------ bounds
+    // ------------------------------------------------------------------ bounds (per leg, only legs read)
 
     function test_bounds_perLeg_inclusive_oneWeiOutsideReverts() public {
+        // front at the lower bound, next at the upper; N = 2 of 1 h from T0 + 1 (D = 7,200).
         MockV3Aggregator f = new MockV3Aggregator(18, 1e18);
         MockV3Aggregator n = new MockV3Aggregator(18, 1000e18);
         CurveBlendOracleAdapter a = _deploy(f, n, T0 + 1, 2, 1 hours);
@@ -447,11 +600,13 @@ contract CurveBlendOracleAdapterTest is TestBase {
         );
         a.price();
 
-        vm.warp(T0 + 1);
-        _setRound(f, 1e18, T0 + 1);
-        // (1e18 + 1000e18) / 2 = 500.5e18: both legs on their edges, blend inside.
+        uint256 mid = T0 + 1 + 3600;
+        vm.warp(mid);
+        _setRound(f, 1e18, mid);
+        _setRound(n, 1000e18, mid);
+        // (1e18 × 3,600 + 1000e18 × 3,600) / 7,200 = 500.5e18: both legs on their edges, blend inside.
         assertEq(a.price(), 500.5e18, "both legs at the edges");
-        _setRound(n, 1000e18 + 1, T0 + 1);
+        _setRound(n, 1000e18 + 1, mid);
         vm.expectRevert(
             abi.encodeWithSelector(
                 ICurveBlendOracleAdapter.PriceOutOfBounds.selector,
@@ -462,6 +617,56 @@ contract CurveBlendOracleAdapterTest is TestBase {
             )
         );
         a.price();
+        _setRound(n, 1000e18, mid);
+        _setRound(f, 1e18 - 1, mid);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ICurveBlendOracleAdapter.PriceOutOfBounds.selector,
+                address(f),
+                1e18 - 1,
+                1e18,
+                1000e18
+            )
+        );
+        a.price();
+    }
+
+    function test_bounds_legWithZeroWeightNotChecked() public {
+        // Before and at rollStart the next leg may be out of bounds; from rollStart + 1 it is checked.
+        _setRound(next, 1000e18 + 1, T0);
+        assertEq(adapter.price(), 70e18, "next above max, not read");
+        _warpFresh(ROLL_START);
+        assertEq(adapter.price(), 70e18, "still not read at rollStart");
+        _warpFresh(ROLL_START + 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ICurveBlendOracleAdapter.PriceOutOfBounds.selector,
+                address(next),
+                1000e18 + 1,
+                1e18,
+                1000e18
+            )
+        );
+        adapter.price();
+
+        // From rollEnd the front leg may be out of bounds; one second before it is checked.
+        _setRound(next, 75.5e18, ROLL_START + 1);
+        _warpFresh(ROLL_END);
+        _setRound(front, 1e8 - 1, ROLL_END); // 0.99999999 < 1
+        assertEq(adapter.price(), 75.5e18, "front below min, not read at rollEnd");
+        vm.warp(ROLL_END - 1);
+        _setRound(front, 1e8 - 1, ROLL_END - 1);
+        _setRound(next, 75.5e18, ROLL_END - 1);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                ICurveBlendOracleAdapter.PriceOutOfBounds.selector,
+                address(front),
+                0.99999999e18,
+                1e18,
+                1000e18
+            )
+        );
+        adapter.price();
     }
 
     function test_normalise_saturatedLegFailsMaxBound() public {
@@ -479,20 +684,30 @@ contract CurveBlendOracleAdapterTest is TestBase {
         a.price();
     }
 
-    function test_normalise_24DecimalLeg_roundsDown() public {
-        // 72.000000000000000000999999 -> 72e18
-        MockV3Aggregator n = new MockV3Aggregator(24, 72_000_000_000_000_000_000_999_999);
-        CurveBlendOracleAdapter a = _deploy(front, n, T0 + 1, 2, 1 hours);
-        vm.warp(T0 + 1 hours + 1);
-        _setRound(front, 70e8, T0 + 1 hours + 1);
-        _setRound(n, 72_000_000_000_000_000_000_999_999, T0 + 1 hours + 1);
-        assertEq(a.price(), 72e18, "next normalised down");
-    }
-
     // ------------------------------------------------------------------ fuzz
 
+    /// @dev The schedule's definitions, written out independently of the contract.
+    function _expectedElapsed(uint256 rollStart, uint256 d, uint256 t) internal pure returns (uint256) {
+        if (t <= rollStart) return 0;
+        return t - rollStart >= d ? d : t - rollStart;
+    }
+
+    /// @dev Two 18-decimal feeds and an adapter rolling from T0 + 1 day.
+    function _fuzzAdapter(
+        uint256 frontPrice,
+        uint256 nextPrice,
+        uint256 stepCount,
+        uint256 stepDuration
+    ) internal returns (CurveBlendOracleAdapter a, MockV3Aggregator f, MockV3Aggregator n) {
+        f = new MockV3Aggregator(18, int256(frontPrice));
+        n = new MockV3Aggregator(18, int256(nextPrice));
+        a = _deploy(f, n, T0 + 1 days, stepCount, stepDuration);
+    }
+
     /// @dev Whatever the legs, the schedule and the time: the price equals the formula and lies between the legs.
-    function testFuzz_blend_betweenLegs(
+    /// hardhat-config: default.fuzz.runs = 1000
+    /// hardhat-config: long.fuzz.runs = 20000
+    function testFuzz_blend_formulaAndBetweenLegs(
         uint256 frontPrice,
         uint256 nextPrice,
         uint256 stepCount,
@@ -503,48 +718,87 @@ contract CurveBlendOracleAdapterTest is TestBase {
         nextPrice = bound(nextPrice, MIN_PRICE, MAX_PRICE);
         stepCount = bound(stepCount, 1, 30);
         stepDuration = bound(stepDuration, 1 hours, 7 days);
-        uint256 t = T0 + bound(offset, 0, 31 * 7 days);
-        CurveBlendOracleAdapter a = _fuzzAdapter(frontPrice, nextPrice, stepCount, stepDuration, t);
-
-        uint256 k = _expectedSteps(T0 + 1 days, stepCount, stepDuration, t);
-        assertEq(a.stepsElapsedAt(t), k, "steps");
-        uint256 p = a.price();
-        assertEq(p, (frontPrice * (stepCount - k) + nextPrice * k) / stepCount, "formula");
-        assertGe(p, frontPrice < nextPrice ? frontPrice : nextPrice, "at least the lower leg");
-        assertLe(p, frontPrice < nextPrice ? nextPrice : frontPrice, "at most the higher leg");
-        assertLe(a.nextWeight(), 1e18, "weight at most 1");
+        uint256 d = stepCount * stepDuration;
+        uint256 t = T0 + bound(offset, 0, 2 days + d);
+        (CurveBlendOracleAdapter a, MockV3Aggregator f, MockV3Aggregator n) =
+            _fuzzAdapter(frontPrice, nextPrice, stepCount, stepDuration);
+        _warpFresh(f, n, t);
+        _checkFormula(a, frontPrice, nextPrice, d, t);
     }
 
-    /// @dev Two 18-decimal feeds, an adapter rolling from T0 + 1 day, then warp to `t` with fresh rounds.
-    function _fuzzAdapter(
+    function _checkFormula(CurveBlendOracleAdapter a, uint256 frontPrice, uint256 nextPrice, uint256 d, uint256 t)
+        internal
+        view
+    {
+        uint256 e = _expectedElapsed(T0 + 1 days, d, t);
+        assertEq(a.rollDuration(), d, "D");
+        assertEq(a.rollElapsedAt(t), e, "elapsed");
+        assertEq(a.nextWeightAt(t), (e * 1e18) / d, "weight");
+        uint256 p = a.price();
+        assertEq(p, (frontPrice * (d - e) + nextPrice * e) / d, "formula");
+        assertGe(p, frontPrice < nextPrice ? frontPrice : nextPrice, "at least the lower leg");
+        assertLe(p, frontPrice < nextPrice ? nextPrice : frontPrice, "at most the higher leg");
+    }
+
+    /// @dev No jump beyond the published carry: at constant legs, for any t1 < t2 around the roll,
+    ///      |price(t2) − price(t1)| ≤ |next − front| × (t2 − t1) / D + 1 wei (checked in the tighter form
+    ///      ≤ ceil(|next − front| × (t2 − t1) / D), which implies it).
+    /// hardhat-config: default.fuzz.runs = 1000
+    /// hardhat-config: long.fuzz.runs = 20000
+    function testFuzz_noJumpBeyondCarry(
         uint256 frontPrice,
         uint256 nextPrice,
         uint256 stepCount,
         uint256 stepDuration,
-        uint256 t
-    ) internal returns (CurveBlendOracleAdapter a) {
-        MockV3Aggregator f = new MockV3Aggregator(18, int256(frontPrice));
-        MockV3Aggregator n = new MockV3Aggregator(18, int256(nextPrice));
-        a = _deploy(f, n, T0 + 1 days, stepCount, stepDuration);
-        vm.warp(t);
-        _setRound(f, int256(frontPrice), t);
-        _setRound(n, int256(nextPrice), t);
+        uint256 offset1,
+        uint256 offset2
+    ) public {
+        frontPrice = bound(frontPrice, MIN_PRICE, MAX_PRICE);
+        nextPrice = bound(nextPrice, MIN_PRICE, MAX_PRICE);
+        stepCount = bound(stepCount, 1, 30);
+        stepDuration = bound(stepDuration, 1 hours, 7 days);
+        uint256 d = stepCount * stepDuration;
+        // From a day before the roll to a day after it; t2 is often within an hour of t1 (the attack's window).
+        uint256 t1 = T0 + bound(offset1, 0, 2 days + d);
+        uint256 t2 = offset2 % 2 == 0 ? t1 + bound(offset2, 1, 1 hours) : bound(offset2, t1 + 1, T0 + 2 days + d + 1);
+        (uint256 p1, uint256 p2) = _pricesAt(frontPrice, nextPrice, stepCount, stepDuration, t1, t2);
+
+        uint256 move = p2 > p1 ? p2 - p1 : p1 - p2;
+        uint256 spread = nextPrice > frontPrice ? nextPrice - frontPrice : frontPrice - nextPrice;
+        uint256 carry = spread * (t2 - t1);
+        uint256 carryUp = carry / d + (carry % d == 0 ? 0 : 1);
+        assertLe(move, carryUp, "no move beyond the carry over the interval (rounded up)");
+        assertLe(move, carry / d + 1, "no move beyond the carry + 1 wei");
+        // The move goes the carry's way (never against it).
+        if (nextPrice >= frontPrice) assertGe(p2, p1, "contango: non-decreasing");
+        else assertLe(p2, p1, "backwardation: non-increasing");
     }
 
-    /// @dev The schedule's definition, written out independently of the contract.
-    function _expectedSteps(uint256 rollStart, uint256 n, uint256 d, uint256 t) internal pure returns (uint256 k) {
-        if (t < rollStart) return 0;
-        k = (t - rollStart) / d + 1;
-        if (k > n) k = n;
+    /// @dev A fresh adapter's price at t1 and at t2, the legs constant and fresh.
+    function _pricesAt(
+        uint256 frontPrice,
+        uint256 nextPrice,
+        uint256 stepCount,
+        uint256 stepDuration,
+        uint256 t1,
+        uint256 t2
+    ) internal returns (uint256 p1, uint256 p2) {
+        (CurveBlendOracleAdapter a, MockV3Aggregator f, MockV3Aggregator n) =
+            _fuzzAdapter(frontPrice, nextPrice, stepCount, stepDuration);
+        _warpFresh(f, n, t1);
+        p1 = a.price();
+        _warpFresh(f, n, t2);
+        p2 = a.price();
     }
 
-    function testFuzz_stepsElapsed_monotone(uint256 t1, uint256 t2) public view {
+    function testFuzz_weight_monotone(uint256 t1, uint256 t2) public view {
         t1 = bound(t1, 0, T0 + 400 days);
         t2 = bound(t2, t1, T0 + 400 days);
-        uint256 k1 = adapter.stepsElapsedAt(t1);
-        uint256 k2 = adapter.stepsElapsedAt(t2);
-        assertLe(k1, k2, "non-decreasing");
-        assertLe(k2, STEPS, "at most N");
+        uint256 w1 = adapter.nextWeightAt(t1);
+        uint256 w2 = adapter.nextWeightAt(t2);
+        assertLe(w1, w2, "non-decreasing");
+        assertLe(w2, 1e18, "at most 1");
+        assertLe(adapter.rollElapsedAt(t2) - adapter.rollElapsedAt(t1), t2 - t1, "elapsed grows at most 1 per second");
     }
 
     /// @dev Any answers and ages: a price in bounds, or one of the adapter's (or the library's) errors.
@@ -693,7 +947,8 @@ contract CurveBlendOracleAdapterTest is TestBase {
         assertEq(s.rollStart, ROLL_START + 7 days, "start");
         assertEq(s.stepCount, 10, "steps");
         assertEq(s.stepDuration, 43_200, "duration");
-        assertEq(adapter.rollEnd(), ROLL_START + 7 days + 9 * 12 hours, "end");
+        assertEq(adapter.rollDuration(), 432_000, "D = 10 x 43,200");
+        assertEq(adapter.rollEnd(), ROLL_START + 7 days + 432_000, "end = start + N x step");
     }
 
     function test_setRollSchedule_onceStarted_reverts() public {
@@ -762,6 +1017,27 @@ contract CurveBlendOracleAdapterTest is TestBase {
             abi.encodeWithSelector(ICurveBlendOracleAdapter.RollNotComplete.selector, ROLL_END, ROLL_END - 1)
         );
         adapter.advanceRoll(AggregatorV3Interface(address(third)), ROLL_END + 30 days);
+        // One second before the end the front leg still weighs 1 / 432,000: the roll is not complete.
+        assertEq(adapter.nextWeightAt(ROLL_END - 1), 999_997_685_185_185_185, "weight below 1");
+    }
+
+    /// @dev N = 1 of 1 h: rollEnd = start + 3,600 (the old schedule ended at the start itself).
+    function test_advanceRoll_singleStep_atStartPlusOneStepDuration() public {
+        CurveBlendOracleAdapter a = _deploy(front, next, T0 + 10, 1, 1 hours);
+        MockV3Aggregator third = new MockV3Aggregator(18, 80e18);
+        vm.warp(T0 + 10);
+        vm.expectRevert(
+            abi.encodeWithSelector(ICurveBlendOracleAdapter.RollNotComplete.selector, T0 + 3610, T0 + 10)
+        );
+        a.advanceRoll(AggregatorV3Interface(address(third)), T0 + 30 days);
+        vm.warp(T0 + 3609);
+        vm.expectRevert(
+            abi.encodeWithSelector(ICurveBlendOracleAdapter.RollNotComplete.selector, T0 + 3610, T0 + 3609)
+        );
+        a.advanceRoll(AggregatorV3Interface(address(third)), T0 + 30 days);
+        vm.warp(T0 + 3610);
+        a.advanceRoll(AggregatorV3Interface(address(third)), T0 + 30 days);
+        assertEq(address(a.frontLeg().feed), address(next), "advanced at start + 3,600");
     }
 
     function test_advanceRoll_atRollEnd_swapsLegs_priceContinuous() public {
@@ -787,13 +1063,17 @@ contract CurveBlendOracleAdapterTest is TestBase {
         assertEq(n.heartbeat, 7200, "inherits the next heartbeat");
         assertEq(adapter.price(), 75.5e18, "continuous: same feed, now as front");
         assertEq(adapter.nextWeight(), 0, "new roll not started");
+        assertEq(adapter.rollEnd(), ROLL_END + 30 days + 432_000, "new end = new start + D");
 
-        // The next roll: (75.5 × 4 + 80) / 5 = 382 / 5 = 76.4 at its first step.
+        // The next roll, linear again from 75.5 to 80 over 432,000 s: 75.5e18 + floor(4.5e18 × e / 432,000).
         uint256 start2 = ROLL_END + 30 days;
-        vm.warp(start2);
-        _setRound(next, 75.5e18, start2);
-        _setRound(third, 80e18, start2);
-        assertEq(adapter.price(), 76.4e18, "first step of the second roll");
+        _warpFresh(next, third, start2);
+        assertEq(adapter.price(), 75.5e18, "second roll at its start");
+        _warpFresh(next, third, start2 + 1);
+        // 4.5e18 / 432,000 = 10,416,666,666,666.67 -> 10,416,666,666,666
+        assertEq(adapter.price(), 75_500_010_416_666_666_666, "second roll, 1 s in");
+        _warpFresh(next, third, start2 + 216_000);
+        assertEq(adapter.price(), 77.75e18, "second roll, half-way: (75.5 + 80) / 2");
     }
 
     function test_advanceRoll_reverts() public {

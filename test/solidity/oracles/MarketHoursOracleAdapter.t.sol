@@ -6,6 +6,7 @@ import {MockV3Aggregator} from "@chainlink/contracts/src/v0.8/tests/MockV3Aggreg
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 
 import {IMarketHoursOracleAdapter} from "../../../contracts/interfaces/IMarketHoursOracleAdapter.sol";
+import {IOracleAdapter} from "../../../contracts/interfaces/IOracleAdapter.sol";
 import {ChainlinkFeedLib} from "../../../contracts/oracles/ChainlinkFeedLib.sol";
 import {MarketHoursOracleAdapter} from "../../../contracts/oracles/MarketHoursOracleAdapter.sol";
 import {TestBase} from "../utils/TestBase.sol";
@@ -109,6 +110,16 @@ contract MarketHoursOracleAdapterTest is TestBase {
     }
 
     // ------------------------------------------------------------------ construction
+
+    /// @dev Kind 3 (market hours), read through the interface the engine lists with, in and out of hours (the
+    ///      engine refuses to list this kind: `OracleKindNotListable(3)`).
+    function test_kind_isMarketHours() public {
+        assertEq(uint256(IOracleAdapter(address(adapter)).kind()), 3, "kind 3 in hours");
+        vm.warp(_at(5, 12 hours)); // Saturday noon, closed, no close recorded: the price reverts, the kind does not
+        vm.expectRevert(IMarketHoursOracleAdapter.NoLastClose.selector);
+        adapter.price();
+        assertEq(uint256(adapter.kind()), 3, "kind 3 off hours");
+    }
 
     function test_constructor_storesConfig() public view {
         assertEq(address(adapter.feed()), address(feed), "feed");

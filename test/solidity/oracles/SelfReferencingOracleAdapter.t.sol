@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 
 import {ISelfReferencingOracleAdapter} from "../../../contracts/interfaces/ISelfReferencingOracleAdapter.sol";
+import {IOracleAdapter} from "../../../contracts/interfaces/IOracleAdapter.sol";
 import {FairPriceMath} from "../../../contracts/libraries/FairPriceMath.sol";
 import {SelfReferencingOracleAdapter} from "../../../contracts/oracles/SelfReferencingOracleAdapter.sol";
 import {TestBase} from "../utils/TestBase.sol";
@@ -59,6 +60,18 @@ contract SelfReferencingOracleAdapterTest is TestBase {
     }
 
     // ------------------------------------------------------------------ construction
+
+    /// @dev Kind 4 (self-referencing), read through the interface the engine lists with; it does not depend on the
+    ///      index's age.
+    function test_kind_isSelfReferencing() public {
+        assertEq(uint256(IOracleAdapter(address(adapter)).kind()), 4, "kind 4");
+        vm.warp(T0 + 2 days); // beyond the max age: the price reverts, the kind does not
+        vm.expectRevert(
+            abi.encodeWithSelector(ISelfReferencingOracleAdapter.IndexStale.selector, T0, 86_400, T0 + 2 days)
+        );
+        adapter.price();
+        assertEq(uint256(adapter.kind()), 4, "still 4 when stale");
+    }
 
     function test_constructor_storesConfig() public view {
         assertEq(adapter.emaPrice(), 2000e18, "ema");
