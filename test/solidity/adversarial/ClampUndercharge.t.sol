@@ -62,8 +62,8 @@ contract ClampUnderchargeTest is LocalEthFixture {
         assertEq(engine.marketParams(thin).maxOpenInterest, 100e18, "listed at 100");
     }
 
-    /// @dev The finding's sequence, with a liquidity vault deep enough that the skew-to-cash limit lets the open through
-    ///      (honest LP 1,000,000 + DEEP_LP 9,000,000). ATTACKER (1,000,000 collateral):
+    /// @dev The finding's sequence, with a liquidity vault deep enough that the skew-to-cash limit lets the open
+    ///      through (honest LP 1,000,000 + DEEP_LP 9,000,000). ATTACKER (1,000,000 collateral):
     ///      open +100 in one trade: factor (100 + G(100)) / 100 = 101.6 / 100 → fill 60,960, notional 6,096,000, taker
     ///        fee 5 bp = 3,048 (skew-to-cash: 100 × 60,000 = 6,000,000 ≤ 10,003,048);
     ///      close −60 (skew 100 → 40): factor (60 + G(100) − G(40)) / 60 = 61.2 / 60 → 61,200, proceeds 3,672,000, cost
@@ -102,15 +102,15 @@ contract ClampUnderchargeTest is LocalEthFixture {
     }
 
     /// @dev The strongest variation that passes every limit with the 1,000,000 LP: a hedged book built in steps of 1
-    ///      (|skew| ≤ 1, so the skew-to-cash limit, maxSkew and the funding band never bind), then one leg closed in one
-    ///      trade across the clamp (a reduction: no cap applies) and the other closed in two.
+    ///      (|skew| ≤ 1, so the skew-to-cash limit, maxSkew and the funding band never bind), then one leg closed in
+    ///      one trade across the clamp (a reduction: no cap applies) and the other closed in two.
     ///      Build: LONG_LEG buys 1 at skew 0 (factor 1 + 1/4,000 → 60,015, taker 30.0075), SHORT_LEG sells 1 at skew 1
     ///        (60,015, maker 12.003), 100 times: each leg's cost basis 6,001,500, fees 3,000.75 + 1,200.3.
     ///      LONG_LEG sells 100 at skew 0 → −100: factor (100 − 1.6) / 100 → 59,040, proceeds 5,904,000, −97,500, taker
     ///        2,952.
     ///      SHORT_LEG buys 60 at −100 → −40: factor (60 + 0.4 − 1.6) / 60 → 58,800, 3,528,000 against a cost share of
-    ///        3,600,900: +72,900, maker 705.6; buys 40 at −40 → 0: factor 39.6 / 40 → 59,400, 2,376,000 against 2,400,600:
-    ///        +24,600, maker 475.2.
+    ///        3,600,900: +72,900, maker 705.6; buys 40 at −40 → 0: factor 39.6 / 40 → 59,400, 2,376,000 against
+    ///        2,400,600: +24,600, maker 475.2.
     ///      PnL −97,500 + 97,500 = 0; fees 3,000.75 + 1,200.3 + 2,952 + 705.6 + 475.2 = 8,333.85.
     function test_hedgedBookAcrossTheClamp_costsExactlyTheFees() public {
         _fund(LONG_LEG, 1_000_000e6);
@@ -132,7 +132,9 @@ contract ClampUnderchargeTest is LocalEthFixture {
 
         assertEq(fees, 8_333.85e18, "fees: 3,000.75 + 1,200.3 + 2,952 + 705.6 + 475.2");
         assertEq(vault.collateralOf(LONG_LEG), 1_000_000e18 - 97_500e18 - 3_000.75e18 - 2_952e18, "long leg");
-        assertEq(vault.collateralOf(SHORT_LEG), 1_000_000e18 + 97_500e18 - 1_200.3e18 - 705.6e18 - 475.2e18, "short leg");
+        assertEq(
+            vault.collateralOf(SHORT_LEG), 1_000_000e18 + 97_500e18 - 1_200.3e18 - 705.6e18 - 475.2e18, "short leg"
+        );
         int256 total = vault.collateralOf(LONG_LEG) + vault.collateralOf(SHORT_LEG);
         assertEq(total, 2_000_000e18 - int256(fees), "the round trip costs exactly the fees");
         assertEq(lpVault.netValueUsd() - lpBefore, int256(fees), "the liquidity vault gains exactly the fees");

@@ -23,12 +23,12 @@ import {vm} from "../utils/Vm.sol";
 ///         it at its worst case within the breaker band, and the liquidity vault's views answer at that worst case.
 /// @dev The local ETH market priced by a ChainlinkOracleAdapter over an 8-decimal feed at 3,000.00000000 (heartbeat
 ///      1 day, as the local deployment), the honest LP's 1,000,000, oracle-move band 15 % (the default).
-///      At T0: ALICE (100,000) buys 100 from skew 0: 3,000 × (1 + 100 / 2,000,000) = 3,000.15, cost basis 300,015, taker
-///      fee 150.0075; BOB (100,000) sells 50 at skew 100: 3,000 × (1 + 75 / 1,000,000) = 3,000.225, cost basis
+///      At T0: ALICE (100,000) buys 100 from skew 0: 3,000 × (1 + 100 / 2,000,000) = 3,000.15, cost basis 300,015,
+///      taker fee 150.0075; BOB (100,000) sells 50 at skew 100: 3,000 × (1 + 75 / 1,000,000) = 3,000.225, cost basis
 ///      −150,011.25, maker fee 30.00225. Skew +50, the liquidity vault short 50. The feed never updates again.
 ///      Before (commit 1005906): at T0 + 1 day + 1 s every step below reverted with StalePrice(T0, 86,400, now):
 ///      ALICE's withdrawal of even 1 USDC, the owner's setMarketParams with a new adapter, every close and every LP
-///      view; nothing could leave. After: ALICE withdraws exactly 42,084.9925 (one unit more is refused), the owner
+///      view; nothing could leave. After: ALICE withdraws exactly 42,008.491614 (one unit more is refused), the owner
 ///      replaces the adapter, both traders close at 2,900 and the honest LP redeems 1,005,310.634024.
 contract DeadOracleTest is LocalEthFixture {
     address internal constant ALICE = address(0xA11CE);
@@ -55,20 +55,26 @@ contract DeadOracleTest is LocalEthFixture {
     }
 
     /// @dev During the outage ALICE's account is valued, for what it may withdraw, at the failing market's worst case:
-    ///      the last good price 3,000 moved down by the 15 % band, 2,550, and no funding since the last accrual (T0).
-    ///      PnL 100 × 2,550 − 300,015 = −45,015; equity 99,849.9925 − 45,015 = 54,834.9925; notional 255,000, IM at 20x
-    ///      12,750: withdrawable 42,084.9925. One USDC unit more is refused; closing needs a price and reverts.
+    ///      the last good price 3,000 moved down by the 15 % band, 2,550, with the funding since the last accrual (T0)
+    ///      counted because it is against her: at skew +50 the rate is 0.005 % + clamp(0.00125 % − 0.005 %, ±0.00625 %)
+    ///      = 0.00125 %/h, longs pay; over 86,401 s at 2,550 the index rises 0.765008854166666666 a unit and she owes
+    ///      ⌈100 × that⌉ = 76.5008854166666666. PnL 100 × 2,550 − 300,015 = −45,015; equity 99,849.9925 − 45,015 −
+    ///      76.5008854166666666 = 54,758.4916145833333334; notional 255,000, IM at 20x 12,750: withdrawable
+    ///      42,008.4916145833333334, i.e. 42,008.491614 USDC. One USDC unit more is refused; closing needs a price and
+    ///      reverts.
     function test_outage_restOfTheAccountWithdrawable_downToTheWorstCase() public {
         vm.warp(T0 + HEARTBEAT + 1);
-        assertEq(vault.withdrawableUsd(ALICE), 42_084.9925e18, "worst case within the breaker band");
+        assertEq(vault.withdrawableUsd(ALICE), 42_008.4916145833333334e18, "worst case within the breaker band");
         vm.prank(ALICE);
         vm.expectRevert(
-            abi.encodeWithSelector(ICollateralVault.InsufficientWithdrawable.selector, 42_084.992501e18, 42_084.9925e18)
+            abi.encodeWithSelector(
+                ICollateralVault.InsufficientWithdrawable.selector, 42_008.491615e18, 42_008.4916145833333334e18
+            )
         );
-        vault.withdraw(42_084.992501e6, ALICE);
+        vault.withdraw(42_008.491615e6, ALICE);
         vm.prank(ALICE);
-        vault.withdraw(42_084.9925e6, ALICE);
-        assertEq(vault.collateralOf(ALICE), 57_765e18, "99,849.9925 - 42,084.9925");
+        vault.withdraw(42_008.491614e6, ALICE);
+        assertEq(vault.collateralOf(ALICE), 57_841.500886e18, "99,849.9925 - 42,008.491614");
 
         vm.prank(ALICE);
         vm.expectRevert(_stale());
@@ -77,9 +83,10 @@ contract DeadOracleTest is LocalEthFixture {
 
     /// @dev During the outage the liquidity vault stays live at its worst case: it is short 50, valued at the last
     ///      price moved up by the band, 3,450. Its cost basis 300,015 − 150,011.25 = 150,003.75 against the exit value
-    ///      3,450 × (50 + 50² / 2,000,000) = 172,504.3125: −22,500.5625; collateral 1,000,000 + 180.00975 of fees; NAV
-    ///      977,679.44725. Deposits are closed; the honest LP could redeem at that value, up to the liquidity left
-    ///      after the backing 50 × 3,450 = 172,500: 805,179.44725.
+    ///      3,450 × (50 + 50² / 2,000,000) = 172,504.3125: −22,500.5625; collateral 1,000,000 + 180.00975 of fees (the
+    ///      funding the longs owe it since T0 is in its favour, so not counted); NAV 977,679.44725. Deposits are
+    ///      closed; the honest LP could redeem at that value, up to the liquidity left after the backing 50 × 3,450 =
+    ///      172,500: 805,179.44725.
     function test_outage_liquidityVaultLive_atItsWorstCase() public {
         vm.warp(T0 + HEARTBEAT + 1);
         assertTrue(lpVault.valuationFallback(), "fallback used");
@@ -93,8 +100,8 @@ contract DeadOracleTest is LocalEthFixture {
         assertEq(lpVault.maxWithdraw(HONEST_LP), 805_179.44725e6, "capped by the liquidity");
     }
 
-    /// @dev The feed answers at T0 + 1 day (age == heartbeat) and is dead one second later, for good. The owner replaces
-    ///      the dead adapter. The pre-update accrual falls back: the day of outage accrues no funding
+    /// @dev The feed answers at T0 + 1 day (age == heartbeat) and is dead one second later, for good. The owner
+    ///      replaces the dead adapter. The pre-update accrual falls back: the day of outage accrues no funding
     ///      (index stays 0, rate 0), the new adapter's 2,900 becomes the last good price and the breaker reference.
     ///      ALICE sells 100 at skew 50: 2,900 × (100 − (G(−50) − G(50))) / 100 = 2,900 (G is even), −10,015, fee
     ///      29 maker + 72.5 taker; BOB buys 50 at −50: 2,900 × (50 − 50² / 2,000,000) / 50 = 2,899.9275, +5,014.875,

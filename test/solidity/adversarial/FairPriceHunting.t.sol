@@ -15,11 +15,11 @@ import {vm} from "../utils/Vm.sol";
 /// @dev The local ETH market and the honest 1,000,000 LP. At T0: W (51,466) buys 333 at oracle 3,003 (fill 3,003 × (1
 ///      + 333 / 2,000,000) = 3,003.4999995, cost basis 1,000,165.4998335, fee 500.08274991675); at oracle 3,000 ten
 ///      victims V0..V9 (collateral 50,730 + 100·i) each buy 333 at 3,000.4995 (cost basis 999,166.3335, fee
-///      499.58316675); after every buy a maker (MAKER, MAKER2: one 10M tier each) sells 333 back, so the skew stays 0 (the skew-to-cash limit, about 333
-///      ETH for the 1,000,000 vault, refuses any unbalanced 1M open). The oracle then drops to 2,924 (P_f is 0: fair =
-///      2,924). Each victim's buffer (equity − MM at fair) is 50,730 + 100·i − 499.58316675 + 333 × 2,924 −
-///      999,166.3335 − 2.5 % × 973,692 = 413.78333325 + 100·i; W's is 51,466 − 500.08274991675 + 973,692 −
-///      1,000,165.4998335 − 24,342.3 = 150.11741658325.
+///      499.58316675); after every buy a maker (MAKER, MAKER2: one 10M tier each) sells 333 back, so the skew stays 0
+///      (the skew-to-cash limit, about 333 ETH for the 1,000,000 vault, refuses any unbalanced 1M open). The oracle
+///      then drops to 2,924 (P_f is 0: fair = 2,924). Each victim's buffer (equity − MM at fair) is 50,730 + 100·i −
+///      499.58316675 + 333 × 2,924 − 999,166.3335 − 2.5 % × 973,692 = 413.78333325 + 100·i; W's is 51,466 −
+///      500.08274991675 + 973,692 − 1,000,165.4998335 − 24,342.3 = 150.11741658325.
 ///      Before (commit 1005906, the same accounts; the drop left to settle for two hours so the old EMA fair reached
 ///      2,924.0298, smallest buffer 399.12 after that interest): one 10M short (3,330 ETH, allowed then) held 300 s
 ///      moved fair to 2,917.9256 (−0.209 %) and made all ten victims and W liquidatable (buffers −417.64 to
@@ -108,7 +108,8 @@ contract FairPriceHuntingTest is LocalEthFixture {
     /// @dev Longer holds of the same push: the drift reaches its 0.1 %/h cap but the funding the push pays the longs
     ///      (0.32675 %/h of their notional) outruns it. After 1 h: P_f = −0.1 %, V0's buffer 2,645.97224325, W's
     ///      2,382.30632658325, and SHORT_LEG owes 31,815.3861 of funding; after 4 h: P_f = −0.3329830387612692 % (the
-    ///      EMA, no longer the cap, binds), V0 9,978.764293719007133607, W 9,715.098377052257133607, funding 127,261.5444.
+    ///      EMA, no longer the cap, binds), V0 9,978.764293719007133607, W 9,715.098377052257133607, funding
+    ///      127,261.5444.
     function test_longerHoldsOfTheBigPush_fundingOutrunsTheDrift() public {
         _buildBook(3_330e18);
         _close(LONG_LEG, eth);
@@ -125,10 +126,10 @@ contract FairPriceHuntingTest is LocalEthFixture {
     }
 
     /// @dev The cheapest hold that liquidates someone: a 500 ETH push (premium −0.05 %, just above where the drift cap
-    ///      binds for half an hour) held 1,800 s. P_f = −0.0005 × (1 − w(6)) = −0.000491803278688524 (w(6) = 1/61): fair
-    ///      2,922.561967213114755824. Funding −0.04375 %/h: index −0.639625 a unit. W's buffer falls to −103.78 and W
-    ///      is liquidatable (from t = 1,080 s); V0's is 159.885. The attacker buys back (skew 0) and liquidates W:
-    ///      slice 66.6 ETH at 2,924 × (1 − 33.3 / 1,000,000) = 2,923.9026308 (within its bound from the fair skew
+    ///      binds for half an hour) held 1,800 s. P_f = −0.0005 × (1 − w(6)) = −0.000491803278688524 (w(6) = 1/61):
+    ///      fair 2,922.561967213114755824. Funding −0.04375 %/h: index −0.639625 a unit. W's buffer falls to −103.78
+    ///      and W is liquidatable (from t = 1,080 s); V0's is 159.885. The attacker buys back (skew 0) and liquidates
+    ///      W: slice 66.6 ETH at 2,924 × (1 − 33.3 / 1,000,000) = 2,923.9026308 (within its bound from the fair skew
     ///      −491.8), notional 194,731.91521128, fee 973.6595760564, keeper reward 194.731915 USDC.
     ///      Attacker: book fees (333 and 167 a side) 1,023.5420254052, LONG_LEG's close 730.81725 (taker), SHORT_LEG's
     ///      292.3269 (maker), funding 500 × 0.639625 = 319.8125; the legs' PnL cancels: −2,366.4986754052, +194.731915
@@ -168,7 +169,7 @@ contract FairPriceHuntingTest is LocalEthFixture {
     ///      the push pays it only helps).
     function _assertHealthy(address account, int256 bufferBefore, uint256 moved) private {
         int256 margin = engine.maintenanceMargin(account);
-        assertGe(margin, bufferBefore - int256(333 * moved) - 1, "fell by at most size x move (+1 wei of PnL rounding)");
+        assertGe(margin, bufferBefore - int256(333 * moved) - 1, "fell by at most size x move (+1 wei of rounding)");
         assertTrue(margin > 0, "healthy");
         vm.prank(KEEPER);
         vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.NotLiquidatable.selector, account, margin));

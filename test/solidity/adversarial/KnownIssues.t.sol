@@ -82,13 +82,13 @@ contract KnownIssuesTest is LiquidationFixture {
     /// @dev ISSUE 5 (fixed): liquidation used to decide "bankrupt" (close everything, no cooldown) at the fair price,
     ///      an EMA of the mark that lagged an oracle jump, so an account already under water at the oracle was judged
     ///      solvent and only lost 20 % slices, realising the loss bit by bit. The fair price now follows the oracle at
-    ///      once (fair = oracle × (1 + fair premium); only the premium term moves slowly), and bankrupt is equity ≤ 0 at
-    ///      fair. Market LAG: 2,000, τ = 300 s, no premium (so the fair premium stays 0), no fees or funding, 20x / mmr
-    ///      2.5 %; partial threshold 100,000. Carol: 12,000 collateral, short 100 at 2,000. The oracle jumps to 2,400 and
-    ///      60 s pass: fair = 2,400 at once, equity 12,000 − 100 × 400 = −28,000, maintenance margin −28,000 − 2.5 % ×
-    ///      240,000 = −34,000. One call closes all 100 at 2,400 (notional 240,000; the bound, Carol's own impact from the
-    ///      fair premium, is 0 here), collateral −28,000; the fee (1,200, keeper share 240) has no collateral to come
-    ///      from and the fund is empty, so the keeper gets nothing and the 28,000 goes to ADL.
+    ///      once (fair = oracle × (1 + fair premium); only the premium term moves slowly), and bankrupt is equity ≤ 0
+    ///      at fair. Market LAG: 2,000, τ = 300 s, no premium (so the fair premium stays 0), no fees or funding, 20x /
+    ///      mmr 2.5 %; partial threshold 100,000. Carol: 12,000 collateral, short 100 at 2,000. The oracle jumps to
+    ///      2,400 and 60 s pass: fair = 2,400 at once, equity 12,000 − 100 × 400 = −28,000, maintenance margin −28,000
+    ///      − 2.5 % × 240,000 = −34,000. One call closes all 100 at 2,400 (notional 240,000; the bound, Carol's own
+    ///      impact from the fair premium, is 0 here), collateral −28,000; the fee (1,200, keeper share 240) has no
+    ///      collateral to come from and the fund is empty, so the keeper gets nothing and the 28,000 goes to ADL.
     function test_fixedIssue_bankruptAfterAJump_closesEverything() public {
         uint256 lag = _listLagMarket();
         _setPartialNotional(100_000e18);

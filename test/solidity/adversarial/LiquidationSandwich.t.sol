@@ -170,9 +170,10 @@ contract LiquidationSandwichTest is LocalEthFixture {
 
     /// @dev After the push: each victim's slice from skew 0 fills exactly at its bound 2,920.9027307 (notional
     ///      194,532.12186462, realised −5,301.14483538 against a cost share of 199,833.2667), fee 0.5 % =
-    ///      972.6606093231, of which 194.532121 USDC to the keeper and 778.1284883231 to the fund. A maker buys the 66.6
-    ///      back after each (an arbitrageur restoring the skew to the fair one, so the next slice fits). Each victim
-    ///      loses 6.47813538 + 972.6606093231 = 979.1387447031, well within MM + own impact, and is healthy again.
+    ///      972.6606093231, of which 194.532121 USDC to the keeper and 778.1284883231 to the fund. A maker buys the
+    ///      66.6 back after each (an arbitrageur restoring the skew to the fair one, so the next slice fits). Each
+    ///      victim loses 6.47813538 + 972.6606093231 = 979.1387447031, well within MM + own impact, and is healthy
+    ///      again.
     function _liquidateAllAfterThePush() private {
         for (uint256 i; i < 10; ++i) {
             AccountMargin memory m0 = engine.accountMarginAtFair(victims[i]);

@@ -15,8 +15,8 @@ import {vm} from "../utils/Vm.sol";
 ///         push outright with a 1,000,000 USDC vault.
 /// @dev The local ETH market (oracle 3,000, K = 1,000,000 ETH, maker 2 bp, taker 5 bp) and an honest LP with 1,000,000
 ///      USDC. A push of +3,280 ETH from skew 0 fills at 3,000 × (1 + 3,280 / 2,000,000) = 3,004.92 (notional
-///      9,856,137.6, taker fee 4,928.0688) and closes at the same price (maker fee 1,971.22752); a push of +333 fills and
-///      closes at 3,000 × (1 + 333 / 2,000,000) = 3,000.4995 (notional 999,166.3335, fees 499.58316675 and
+///      9,856,137.6, taker fee 4,928.0688) and closes at the same price (maker fee 1,971.22752); a push of +333 fills
+///      and closes at 3,000 × (1 + 333 / 2,000,000) = 3,000.4995 (notional 999,166.3335, fees 499.58316675 and
 ///      199.8332667). After either push the vault's exit valuation of the net position equals its cost basis
 ///      (3,280 × 3,004.92 = 3,000 × (3,280 + 3,280² / 2,000,000)), so its NAV is its collateral.
 ///      Expected LP amounts come from the ERC-4626 share model in this file (OpenZeppelin's conversions with 10^12
@@ -24,8 +24,8 @@ import {vm} from "../utils/Vm.sol";
 ///      Before (commit 1005906, the same sequences): the finding's ten rounds (push 3,280, deposit 9,000,000, close,
 ///      redeem, no pre-deposit) ended the attacker +94,868.817759 USDC after all fees and left the honest LP's
 ///      redeemable value at 905,131.182241 (−9.5 %; the issue measured +106,829 with its own deposit size); the
-///      pre-deposit variation ended +1,682.827287 (honest LP 998,317.172713); the +333 variation lost 3,699.3216605 even
-///      then (its depression, about 166 per round, is below its fees). After: the finding's push is refused; the
+///      pre-deposit variation ended +1,682.827287 (honest LP 998,317.172713); the +333 variation lost 3,699.3216605
+///      even then (its depression, about 166 per round, is below its fees). After: the finding's push is refused; the
 ///      pre-deposit variation loses the attacker 5,980.361213 over ten rounds (201,186.107969 with a 10 bp liquidity
 ///      fee), the +333 variation 5,196.1751305 (104,487.6554955), and the honest LP's redeemable value never falls.
 contract LpSandwichTest is LocalEthFixture {

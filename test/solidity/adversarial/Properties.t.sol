@@ -71,8 +71,8 @@ contract PropertiesTest is LocalEthFixture, Refusals {
     // ------------------------------------------------------------------ (a)
 
     /// @dev (a) Any sequence of 2–8 trades by 2–4 accounts that starts and ends flat, at a constant oracle and time,
-    ///      with any sizes (to the wei, across THIN's clamp) and any splits of the closes, returns no more USDC than was
-    ///      deposited: the accounts' total falls by at least the fees of the trades they made (reference
+    ///      with any sizes (to the wei, across THIN's clamp) and any splits of the closes, returns no more USDC than
+    ///      was deposited: the accounts' total falls by at least the fees of the trades they made (reference
     ///      implementation), and what they lose the liquidity vault gains exactly.
     /// hardhat-config: default.fuzz.runs = 1000
     /// hardhat-config: long.fuzz.runs = 20000
@@ -221,9 +221,9 @@ contract PropertiesTest is LocalEthFixture, Refusals {
 
 /// @notice Property (d): trades by others around a liquidation in the same block.
 /// @dev The local ETH market and the honest 1,000,000 LP; the fund holds 50,000. VICTIM is long 333 ETH bought at
-///      3,000.4995 (cost basis 999,166.3335) with 51,000 of collateral (a maker sells it back); four accounts hold hedged
-///      books of 3,000 ETH a side, built in steps of 300 (|skew| ≤ 300), so their reductions can push the skew by up
-///      to ±6,000 past every cap.
+///      3,000.4995 (cost basis 999,166.3335) with 51,000 of collateral (a maker sells it back); four accounts hold
+///      hedged books of 3,000 ETH a side, built in steps of 300 (|skew| ≤ 300), so their reductions can push the skew
+///      by up to ±6,000 past every cap.
 contract LiquidationPropertiesTest is LocalEthFixture, Refusals {
     uint256 internal constant ETH_K = 1_000_000e18;
     address internal constant MAKER = address(0x3A4E);
@@ -264,8 +264,8 @@ contract LiquidationPropertiesTest is LocalEthFixture, Refusals {
     ///      one. In the block, the four book accounts trade up to 8 times (any size up to 4,000 either way: reductions
     ///      pass every cap) and the keeper tries to liquidate at two points of the sequence. Then:
     ///      - VICTIM's loss (its equity at fair before, less its collateral and remaining position at fair after, the
-    ///        fund's cover added back) is at most its maintenance margin at fair plus its own close impact from the fair
-    ///        premium, |Δ| × (fair − fill(oracle, fairSkew, Δ)) for the close Δ a liquidation asks for;
+    ///        fund's cover added back) is at most its maintenance margin at fair plus its own close impact from the
+    ///        fair premium, |Δ| × (fair − fill(oracle, fairSkew, Δ)) for the close Δ a liquidation asks for;
     ///      - the bad debt the block hands to the fund and the LPs (the fund's cover plus new ADL shortfall) is at most
     ///        what a close at that bound leaves, max(0, own impact + the liquidation fees charged − equity) (the fees,
     ///        charged from the collateral of a close cut by its bound, go to the fund and the keeper; two wei of
