@@ -79,16 +79,17 @@ contract KnownIssuesTest is LiquidationFixture {
         assertEq(usdc.balanceOf(address(vault)) * 1e12, vault.totalCollateral(), "tokens x 1e12 == totalCollateral");
     }
 
-    /// @dev ISSUE 5 (fixed): liquidation decided "bankrupt" (close everything, no cooldown) at the fair price only,
-    ///      which lags a jump. Market LAG: 2,000, τ = 300 s, no premium, fees or funding, 20x / mmr 2.5 %; partial
-    ///      threshold 100,000. Carol: 12,000 collateral, short 100 at 2,000. The oracle jumps to 2,400 and 60 s pass:
-    ///      fair = 2,400 − 400 × w(0.2) = 2,072.4890829694323144 (w = 1 / (1 + 0.2 + 0.02 + 0.001333…) =
-    ///      0.818777292576419214). At fair: equity 12,000 − 100 × 72.489… = 4,751.09 > 0, MM 5,181.22; at the mark
-    ///      (= oracle, no premium) equity is 12,000 − 40,000 = −28,000. It used to lose only a 20 % slice, realising
-    ///      the oracle loss bit by bit. Now equity ≤ 0 at mark also counts as bankrupt: one call closes all 100 at
-    ///      2,400 (notional 240,000), collateral −28,000; the fee (1,200, keeper share 240) has no collateral to come
-    ///      from and the fund is empty, so the keeper gets nothing and the 28,000 goes to ADL.
-    function test_fixedIssue_bankruptAtMark_closesEverything() public {
+    /// @dev ISSUE 5 (fixed): liquidation used to decide "bankrupt" (close everything, no cooldown) at the fair price,
+    ///      an EMA of the mark that lagged an oracle jump, so an account already under water at the oracle was judged
+    ///      solvent and only lost 20 % slices, realising the loss bit by bit. The fair price now follows the oracle at
+    ///      once (fair = oracle × (1 + fair premium); only the premium term moves slowly), and bankrupt is equity ≤ 0
+    ///      at fair. Market LAG: 2,000, τ = 300 s, no premium (so the fair premium stays 0), no fees or funding, 20x /
+    ///      mmr 2.5 %; partial threshold 100,000. Carol: 12,000 collateral, short 100 at 2,000. The oracle jumps to
+    ///      2,400 and 60 s pass: fair = 2,400 at once, equity 12,000 − 100 × 400 = −28,000, maintenance margin −28,000
+    ///      − 2.5 % × 240,000 = −34,000. One call closes all 100 at 2,400 (notional 240,000; the bound, Carol's own
+    ///      impact from the fair premium, is 0 here), collateral −28,000; the fee (1,200, keeper share 240) has no
+    ///      collateral to come from and the fund is empty, so the keeper gets nothing and the 28,000 goes to ADL.
+    function test_fixedIssue_bankruptAfterAJump_closesEverything() public {
         uint256 lag = _listLagMarket();
         _setPartialNotional(100_000e18);
         _fund(CAROL, 12_000e6);
@@ -96,10 +97,11 @@ contract KnownIssuesTest is LiquidationFixture {
 
         lagOracle.setPrice(2_400e18);
         vm.warp(T0 + 60);
-        assertEq(engine.marketPrices(lag).fairPrice, 2_072_489082969432314400, "fair lags the jump");
-        AccountMargin memory atMark = engine.accountMargin(CAROL);
-        assertEq(atMark.equity, -28_000e18, "bankrupt at the mark");
-        assertEq(engine.maintenanceMargin(CAROL), -430_131004366812226000, "just below maintenance at fair");
+        assertEq(engine.marketPrices(lag).fairPrice, 2_400e18, "fair follows the jump at once");
+        AccountMargin memory atFair = engine.accountMarginAtFair(CAROL);
+        assertEq(atFair.equity, -28_000e18, "bankrupt at fair");
+        assertEq(engine.accountMargin(CAROL).equity, -28_000e18, "and at its exit price");
+        assertEq(engine.maintenanceMargin(CAROL), -34_000e18, "-28,000 - 6,000");
         LiquidationPreview memory preview = liquidator.previewLiquidation(CAROL);
         assertEq(preview.sizeDeltas[0], 100e18, "preview: the whole position");
         assertEq(preview.expectedBadDebt, 28_000e18, "preview: bad debt");
@@ -114,18 +116,17 @@ contract KnownIssuesTest is LiquidationFixture {
         assertEq(liquidator.totalShortfall(), 28_000e18, "handed to ADL");
     }
 
-    /// @dev Equity positive at mark and at fair: still sliced (the fix only adds the mark test). Same market, oracle
-    ///      2,100 and a day later (fair within a wei of it): mark equity 12,000 − 10,000 = 2,000 > 0, maintenance
-    ///      margin ≈ 2,000 − 2.5 % × 210,000 < 0, so a 20 % slice.
-    function test_notBankruptAtMark_stillSliced() public {
+    /// @dev Equity positive at fair: still sliced. Same market, oracle 2,100 a day later (fair = 2,100): equity
+    ///      12,000 − 10,000 = 2,000 > 0, maintenance margin 2,000 − 2.5 % × 210,000 = −3,250, so a 20 % slice.
+    function test_solventAtFair_stillSliced() public {
         uint256 lag = _listLagMarket();
         _setPartialNotional(100_000e18);
         _fund(CAROL, 12_000e6);
         _trade(CAROL, lag, -100e18);
         lagOracle.setPrice(2_100e18);
         vm.warp(T0 + 1 days);
-        assertEq(engine.accountMargin(CAROL).equity, 2_000e18, "solvent at the mark");
-        assertTrue(engine.maintenanceMargin(CAROL) < 0, "below maintenance at fair");
+        assertEq(engine.accountMarginAtFair(CAROL).equity, 2_000e18, "solvent at fair");
+        assertEq(engine.maintenanceMargin(CAROL), -3_250e18, "below maintenance at fair");
         vm.prank(KEEPER);
         liquidator.liquidate(CAROL);
         assertEq(engine.position(CAROL, lag).size, -80e18, "a 20 % slice");
