@@ -136,8 +136,18 @@ contract LiquidationEngine is ILiquidationEngine, AutoDeleveraging {
         Progress memory g
     ) private returns (bool healthy) {
         (int256 delta, bool isSlice) = _closeSize(pos, bankrupt);
-        if (more) g.maintenance -= _marginAtFair(account, marketId);
-        int256 closed = _forcedClose(account, marketId, delta, g);
+        // A position whose market's oracle fails cannot close now: it waits (valued at its worst case meanwhile), and
+        // the account's other positions are liquidated without it, so a failing market shields nothing.
+        if (more) {
+            try _engine.positionAtFair(account, marketId) returns (int256 value, uint256 mm) {
+                g.maintenance -= value - int256(mm);
+            } catch {
+                g.cut = true;
+                return false;
+            }
+        }
+        (bool closedOk, int256 closed) = _forcedClose(account, marketId, delta, g);
+        if (!closedOk) return false;
         g.partialOnly = g.partialOnly || (isSlice && closed != 0);
         if (!more) return false;
         g.maintenance += g.lastChange + (isSlice || closed != delta ? _marginAtFair(account, marketId) : int256(0));
@@ -152,11 +162,16 @@ contract LiquidationEngine is ILiquidationEngine, AutoDeleveraging {
     ///      is the worst close so far.
     function _forcedClose(address account, uint256 marketId, int256 delta, Progress memory g)
         private
-        returns (int256 closed)
+        returns (bool ok, int256 closed)
     {
         uint256 fill;
         uint256 notional;
-        (closed, fill, notional,) = _engine.forcedClose(account, marketId, delta, false);
+        try _engine.forcedClose(account, marketId, delta, false) returns (int256 c, uint256 f, uint256 n, uint256) {
+            (ok, closed, fill, notional) = (true, c, f, n);
+        } catch {
+            g.cut = true;
+            return (false, 0);
+        }
         g.cut = g.cut || closed != delta;
         g.notionalClosed += notional;
         int256 change = _collateralChange(account);
@@ -278,7 +293,11 @@ contract LiquidationEngine is ILiquidationEngine, AutoDeleveraging {
     {
         (delta,) = _closeSize(pos, bankrupt);
         uint256 fill;
-        (closed, fill) = _engine.quoteForcedClose(marketId, delta);
+        try _engine.quoteForcedClose(marketId, delta) returns (int256 c, uint256 f, uint256) {
+            (closed, fill) = (c, f);
+        } catch {
+            return (delta, 0, 0, 0); // its oracle fails: it waits
+        }
         if (closed == 0) return (delta, 0, 0, 0);
         notional = FixedPointMath.mulDivUp(FixedPointMath.abs(closed), fill, WAD);
         (,, int256 realised) = PositionMath.applyTrade(pos.size, pos.openNotional, closed, fill);

@@ -146,7 +146,9 @@ contract LiquidityVault is ILiquidityVault, ERC4626, Ownable2Step, ReentrancyGua
     function maxDeposit(address) public view override(ERC4626, IERC4626) returns (uint256) {
         if (_depositsPaused) return 0;
         (int256 value, bool fallbackUsed, bool known) = _valuation();
-        if (value < 0 || fallbackUsed || !known) return 0;
+        // An unresolved shortfall is a loss the holders bear until ADL repays it: a deposit now would buy a share of
+        // that repayment at the current price (an ADL step restores the value by what it covers).
+        if (value < 0 || fallbackUsed || !known || unresolvedShortfallUsd() != 0) return 0;
         uint256 assets = TokenUnits.toTokenDown(uint256(value));
         return _depositCap > assets ? _depositCap - assets : 0;
     }
@@ -272,8 +274,16 @@ contract LiquidityVault is ILiquidityVault, ERC4626, Ownable2Step, ReentrancyGua
         // realised losses ran past their collateral while they hold positions). That debt was credited to this
         // vault as counterparty, so it is the part of its balance that is not cash.
         uint256 cash = _collateralVault.maxWithdraw(address(this));
-        uint256 owed = TokenUnits.toTokenUp(_collateralVault.totalDebt());
+        uint256 owed = TokenUnits.toTokenUp(_collateralVault.totalDebt()) + requiredCashAssets();
         return Math.min(excess, cash > owed ? cash - owed : 0);
+    }
+
+    /// @inheritdoc ILiquidityVault
+    function requiredCashAssets() public view returns (uint256 assets) {
+        IPerpCounterparty cp = _counterparty;
+        if (address(cp) == address(0)) return 0;
+        (bool ok, uint256 usd,) = _tryView(address(cp), IPerpCounterparty.requiredCash.selector, 2);
+        return ok ? TokenUnits.toTokenUp(usd) : type(uint128).max;
     }
 
     // ------------------------------------------------------------------ internal
@@ -318,14 +328,8 @@ contract LiquidityVault is ILiquidityVault, ERC4626, Ownable2Step, ReentrancyGua
         bytes memory ret;
         (ok, ret) = target.staticcall(abi.encodeWithSelector(selector));
         if (!ok || ret.length < 32 * words) return (false, 0, 0);
-        assembly ("memory-safe") {
-            first := mload(add(ret, 0x20))
-        }
-        if (words > 1) {
-            assembly ("memory-safe") {
-                second := mload(add(ret, 0x40))
-            }
-        }
+        if (words == 1) (first) = abi.decode(ret, (uint256));
+        else (first, second) = abi.decode(ret, (uint256, uint256));
     }
 
     /// @dev The fee on an amount that does not include it, rounded up.

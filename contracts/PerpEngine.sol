@@ -33,9 +33,9 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
     uint256 private constant MIN_BACKING_RATIO = 0.25e18;
     uint256 private constant MAX_BACKING_RATIO = 2e18;
 
-    /// @dev Bounds of the skew-to-cash ratio: a market's net skew may never be worth more than the vault's cash.
-    uint256 private constant MIN_SKEW_CASH_RATIO = 0.01e18;
-    uint256 private constant MAX_SKEW_CASH_RATIO = 1e18;
+    /// @dev Bounds of the open-interest-to-cash ratio: neither side of a market may be worth more than the vault's cash.
+    uint256 private constant MIN_OPEN_INTEREST_CASH_RATIO = 0.01e18;
+    uint256 private constant MAX_OPEN_INTEREST_CASH_RATIO = 1e18;
 
     /// @dev Largest share of trading fees the admin may send to the insurance fund.
     uint256 private constant MAX_INSURANCE_FEE_SHARE = 0.5e18;
@@ -70,7 +70,7 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
     /// @param owner_ The admin.
     constructor(ICollateralVault vault_, address owner_) Ownable(owner_) AccountMargin(vault_) {
         if (address(vault_) == address(0)) revert ZeroAddress();
-        _vaultRisk = VaultRisk({backingRatio: 1e18, skewCashRatio: 1e18});
+        _vaultRisk = VaultRisk({backingRatio: 1e18, openInterestCashRatio: 1e18});
     }
 
     // ------------------------------------------------------------------ trading
@@ -134,13 +134,13 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
     function quoteForcedClose(uint256 marketId, int256 sizeDelta)
         external
         view
-        returns (int256 sizeClosed, uint256 fillPrice)
+        returns (int256 sizeClosed, uint256 fillPrice, uint256 boundPrice)
     {
         _requireMarket(marketId);
         if (sizeDelta == 0) revert ZeroSizeDelta();
         uint256 oraclePrice = _oraclePrice(marketId);
         int256 skew = _state[marketId].skew;
-        sizeClosed = _fitted(marketId, oraclePrice, skew, _fairPremiumNow(marketId), sizeDelta);
+        (sizeClosed, boundPrice) = _fitted(marketId, oraclePrice, skew, _fairPremiumNow(marketId), sizeDelta);
         if (sizeClosed != 0) fillPrice = _fill(marketId, oraclePrice, skew, sizeClosed);
     }
 
@@ -250,31 +250,23 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         private
         returns (int256 fitted)
     {
-        fitted = _fitted(marketId, oraclePrice, s.skew, s.fairPremium, delta);
+        (fitted,) = _fitted(marketId, oraclePrice, s.skew, s.fairPremium, delta);
         if (fitted != delta) emit ForcedCloseBounded(account, marketId, delta, fitted);
     }
 
-    /// @dev The part of a forced close of `delta` that fits its bound at `skew`, given the fair premium.
+    /// @dev The part of a forced close of `delta` that fits its bound at `skew`, given the fair premium, and the bound.
     function _fitted(uint256 marketId, uint256 oraclePrice, int256 skew, int256 fairPremium, int256 delta)
         private
         view
-        returns (int256)
+        returns (int256, uint256 bound)
     {
         StoredParams storage p = _params[marketId];
         uint256 scale = p.skewScale;
         uint256 maxPremium = p.maxPremium;
         int256 fairSkew = FixedPointMath.mulDivTrunc(fairPremium, int256(scale), WAD);
-        uint256 bound = PricingMath.fillPrice(oraclePrice, fairSkew, delta, scale, maxPremium);
+        bound = PricingMath.fillPrice(oraclePrice, fairSkew, delta, scale, maxPremium);
         uint256 size = PricingMath.fitForcedClose(oraclePrice, skew, delta, bound, scale, maxPremium);
-        return delta > 0 ? int256(size) : -int256(size);
-    }
-
-    /// @dev A voluntary close may not leave an account flat with negative collateral: its equity is ≤ 0, so it is
-    ///      liquidatable, and the liquidation engine's waterfall (fund, then ADL) must settle that debt.
-    function _requireNotBankruptWhenFlat(address account) private view {
-        if (_marketList(account) != 0) return;
-        int256 collateral = _vault.collateralOf(account);
-        if (collateral < 0) revert BankruptCloseNeedsLiquidation(account, collateral);
+        return (delta > 0 ? int256(size) : -int256(size), bound);
     }
 
     /// @dev Fill price (with the slippage bound) and fee.
@@ -381,18 +373,19 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         uint256 cap = p.maxOpenInterest;
         uint256 openInterestLong = s.openInterestLong;
         int256 skewAfter = s.skew;
-        if (_longSide(f.newSize) > _longSide(f.oldSize) && openInterestLong > cap) {
-            revert OpenInterestCapExceeded(marketId, openInterestLong, cap);
+        if (_longSide(f.newSize) > _longSide(f.oldSize)) {
+            if (openInterestLong > cap) revert OpenInterestCapExceeded(marketId, openInterestLong, cap);
+            _requireOpenInterestWithinCash(marketId, openInterestLong, f.oraclePrice);
         }
         if (_shortSide(f.newSize) > _shortSide(f.oldSize)) {
             uint256 openInterestShort = uint256(int256(openInterestLong) - skewAfter);
             if (openInterestShort > cap) revert OpenInterestCapExceeded(marketId, openInterestShort, cap);
+            _requireOpenInterestWithinCash(marketId, openInterestShort, f.oraclePrice);
         }
         uint256 absSkew = FixedPointMath.abs(skewAfter);
         if (absSkew > FixedPointMath.abs(skewAfter - f.sizeDelta)) {
             if (absSkew > p.maxSkew) revert MaxSkewExceeded(marketId, absSkew, p.maxSkew);
             _requireFundingBreakerClear(marketId, PricingMath.premium(skewAfter, p.skewScale, p.maxPremium));
-            _requireSkewWithinCash(marketId, absSkew, f.oraclePrice);
         }
 
         uint256 notional = MarginMath.notionalUp(f.newSize, f.oraclePrice);
@@ -404,24 +397,36 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
     }
 
     /// @dev After a voluntary reduction: a partial one may not leave less than the minimum position margin (close in
-    ///      full instead); a full one may not leave the account flat with negative collateral.
+    ///      full instead); and no reduction may leave the account bankrupt. A realised loss that takes collateral below
+    ///      zero is allowed only while the account's equity (at fair prices) stays above zero: otherwise a close at a
+    ///      pushed skew could hand the bad debt to the fund and the LPs, outside the forced-close bound; such an account
+    ///      must be liquidated (`BankruptCloseNeedsLiquidation`).
     function _checkAfterReduction(address account, uint256 marketId, Fill memory f) private view {
-        if (f.newSize == 0) return _requireNotBankruptWhenFlat(account);
-        uint256 notional = MarginMath.notionalUp(f.newSize, f.oraclePrice);
-        uint256 remaining = MarginMath.initialMarginUp(notional, _tierFor(marketId, notional).maxLeverage);
-        uint256 minMargin = _params[marketId].minPositionMargin;
-        if (remaining < minMargin) revert PartialCloseBelowMinimumMargin(marketId, remaining, minMargin, -f.oldSize);
+        if (f.newSize != 0) {
+            uint256 notional = MarginMath.notionalUp(f.newSize, f.oraclePrice);
+            uint256 remaining = MarginMath.initialMarginUp(notional, _tierFor(marketId, notional).maxLeverage);
+            uint256 minMargin = _params[marketId].minPositionMargin;
+            if (remaining < minMargin) {
+                revert PartialCloseBelowMinimumMargin(marketId, remaining, minMargin, -f.oldSize);
+            }
+        }
+        int256 collateral = _vault.collateralOf(account);
+        if (collateral >= 0) return;
+        if (_marketList(account) == 0 || _margin(account, collateral, false, marketId, f.oraclePrice).equity <= 0) {
+            revert BankruptCloseNeedsLiquidation(account, collateral);
+        }
     }
 
-    /// @dev A market's net skew, valued at the oracle, may not exceed `skewCashRatio` of the liquidity vault's cash:
-    ///      its collateral less the collateral vault's total debt (the part of the balances that is not tokens), read
-    ///      in one call.
-    function _requireSkewWithinCash(uint256 marketId, uint256 absSkew, uint256 oraclePrice) private view {
+    /// @dev A side of a market that a trade grew, valued at the oracle, may not exceed `openInterestCashRatio` of the
+    ///      liquidity vault's cash: its collateral less the collateral vault's total debt (the part of the balances that
+    ///      is not tokens), read in one call. Capping each side (not the net skew) bounds the skew whatever later
+    ///      own-position reductions do: closing one leg of a hedged book leaves at most the other side's size.
+    function _requireOpenInterestWithinCash(uint256 marketId, uint256 openInterest, uint256 oraclePrice) private view {
         (int256 collateral, uint256 debt) = _vault.collateralAndDebt(_liquidityVault);
         uint256 cash = collateral > int256(debt) ? uint256(collateral - int256(debt)) : 0;
-        uint256 limit = FixedPointMath.mulDivDown(cash, _vaultRisk.skewCashRatio, WAD);
-        uint256 notional = MarginMath.notionalUp(int256(absSkew), oraclePrice);
-        if (notional > limit) revert SkewAboveCashLimit(marketId, notional, limit);
+        uint256 limit = FixedPointMath.mulDivDown(cash, _vaultRisk.openInterestCashRatio, WAD);
+        uint256 notional = MarginMath.notionalUp(int256(openInterest), oraclePrice);
+        if (notional > limit) revert OpenInterestAboveCashLimit(marketId, notional, limit);
     }
 
     // ------------------------------------------------------------------ withdraw guard
@@ -456,13 +461,13 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         emit BackingRatioSet(ratio);
     }
 
-    /// @notice Set the most a market's |skew| × oracle may be after a trade that increases |skew|, as a fraction of
-    ///         the liquidity vault's cash (1 % to 100 %).
+    /// @notice Set the most each side of a market's open interest × oracle may be after a trade that increases it,
+    ///         as a fraction of the liquidity vault's cash (1 % to 100 %).
     /// @param ratio 18 decimals.
-    function setSkewCashRatio(uint256 ratio) external onlyOwner {
-        _checkBounds("skewCashRatio", ratio, MIN_SKEW_CASH_RATIO, MAX_SKEW_CASH_RATIO);
-        _vaultRisk.skewCashRatio = uint64(ratio);
-        emit SkewCashRatioSet(ratio);
+    function setOpenInterestCashRatio(uint256 ratio) external onlyOwner {
+        _checkBounds("openInterestCashRatio", ratio, MIN_OPEN_INTEREST_CASH_RATIO, MAX_OPEN_INTEREST_CASH_RATIO);
+        _vaultRisk.openInterestCashRatio = uint64(ratio);
+        emit OpenInterestCashRatioSet(ratio);
     }
 
     /// @notice Set the liquidation engine, the only caller of `closeForLiquidation` (once).

@@ -41,8 +41,9 @@ abstract contract AccountMargin is CircuitBreakers {
     ///      price. What is credited to the account (`credit` true: the initial-margin check after a trade, the
     ///      withdrawable amount) values it at the worse for the account of its exit price (the fill closing it would
     ///      get now) and the fair price, so neither its own price impact nor someone else's push counts; a market
-    ///      whose oracle fails (`oracleOk` false) is valued at its last good price moved against the position by the
-    ///      oracle-move breaker band, counting funding since its last accrual only when the position owes it.
+    ///      whose oracle fails (`oracleOk` false), in either valuation, is valued at its last good price moved against
+    ///      the position by the oracle-move breaker band, counting funding since its last accrual only when the
+    ///      position owes it.
     function _valuePosition(
         PositionRecord storage pos,
         uint256 marketId,
@@ -111,8 +112,10 @@ abstract contract AccountMargin is CircuitBreakers {
         }
     }
 
-    /// @dev The margin summary of `account` with `collateral`: the liquidation trigger's (`credit` false: fair prices,
-    ///      every oracle must answer) or what is credited (`credit` true: see `_valuePosition`). The oracle price of
+    /// @dev The margin summary of `account` with `collateral`: the liquidation trigger's (`credit` false: fair prices)
+    ///      or what is credited (`credit` true: see `_valuePosition`). Either way a market whose oracle fails counts at
+    ///      its worst case within the breaker band, so one failing market can neither shield an account from
+    ///      liquidation nor hold the rest of it hostage. The oracle price of
     ///      `knownMarket` (NO_MARKET for none) is `knownOracle`, already read by the caller.
     function _margin(address account, int256 collateral, bool credit, uint256 knownMarket, uint256 knownOracle)
         internal
@@ -127,10 +130,7 @@ abstract contract AccountMargin is CircuitBreakers {
             uint256 id = (rest & 0xff) - 1;
             uint256 oraclePrice = knownOracle;
             bool ok = true;
-            if (id != knownMarket) {
-                if (credit) (ok, oraclePrice) = _tryOraclePrice(id);
-                else oraclePrice = _oraclePrice(id);
-            }
+            if (id != knownMarket) (ok, oraclePrice) = _tryOraclePrice(id);
             PositionValue memory v = _valuePosition(_record(account, id, list), id, credit, oraclePrice, ok);
             equity += v.pnl - v.fundingOwed;
             m.initialMargin += v.initialMargin;

@@ -139,22 +139,35 @@ abstract contract MarketAccounting is MarketConfig, IPerpEngine {
         usd = -int256(uint256(_globals.pendingInsuranceFees));
         uint256 count = _globals.marketCount;
         for (uint256 id; id < count; ++id) {
-            MarketState storage s = _state[id];
-            int256 skew = s.skew;
-            if (skew == 0 && s.sumOpenNotional == 0 && s.sumFundingBasis == 0) continue;
-            (bool ok, uint256 oraclePrice) = _tryOraclePrice(id);
-            int256 index = s.fundingIndex;
-            if (ok) {
-                index = _pendingIndex(id, oraclePrice);
-            } else {
-                fallbackUsed = true;
-                oraclePrice = _fallbackPrice(id, skew > 0);
-                index = _fallbackIndex(id, oraclePrice, skew < 0);
-            }
-            StoredParams storage p = _params[id];
-            usd += s.sumOpenNotional - PricingMath.netExitValueCeil(oraclePrice, skew, p.skewScale, p.maxPremium);
-            usd += FixedPointMath.mulDivFloor(skew, index, WAD) - s.sumFundingBasis;
+            (int256 marketUsd, bool marketFallback) = _counterpartyPnlOf(id);
+            usd += marketUsd;
+            fallbackUsed = fallbackUsed || marketFallback;
         }
+    }
+
+    /// @notice The liquidity vault's PnL in one market, as `counterpartyPnl` counts it (without the pending insurance
+    ///         fees): negative where the traders are winning against it.
+    function counterpartyPnlOf(uint256 marketId) external view returns (int256 usd, bool fallbackUsed) {
+        _requireMarket(marketId);
+        return _counterpartyPnlOf(marketId);
+    }
+
+    function _counterpartyPnlOf(uint256 id) private view returns (int256 usd, bool fallbackUsed) {
+        MarketState storage s = _state[id];
+        int256 skew = s.skew;
+        if (skew == 0 && s.sumOpenNotional == 0 && s.sumFundingBasis == 0) return (0, false);
+        (bool ok, uint256 oraclePrice) = _tryOraclePrice(id);
+        int256 index = s.fundingIndex;
+        if (ok) {
+            index = _pendingIndex(id, oraclePrice);
+        } else {
+            fallbackUsed = true;
+            oraclePrice = _fallbackPrice(id, skew > 0);
+            index = _fallbackIndex(id, oraclePrice, skew < 0);
+        }
+        StoredParams storage p = _params[id];
+        usd = s.sumOpenNotional - PricingMath.netExitValueCeil(oraclePrice, skew, p.skewScale, p.maxPremium);
+        usd += FixedPointMath.mulDivFloor(skew, index, WAD) - s.sumFundingBasis;
     }
 
     /// @inheritdoc IPerpCounterparty
@@ -181,9 +194,31 @@ abstract contract MarketAccounting is MarketConfig, IPerpEngine {
         return _vaultRisk.backingRatio;
     }
 
-    /// @notice The most a market's |skew| × oracle may be after a trade that increases |skew|, as a fraction of the
-    ///         liquidity vault's cash (18 decimals).
-    function skewCashRatio() external view returns (uint256) {
-        return _vaultRisk.skewCashRatio;
+    /// @notice The most each side of a market's open interest × oracle may be after a trade that increases it, as a
+    ///         fraction of the liquidity vault's cash (18 decimals).
+    function openInterestCashRatio() external view returns (uint256) {
+        return _vaultRisk.openInterestCashRatio;
+    }
+
+    /// @inheritdoc IPerpCounterparty
+    /// @dev max over markets of ⌈max(open interest long, short) × oracle / openInterestCashRatio⌉; a market whose
+    ///      oracle fails counts at its last good price moved up by the breaker band (`fallbackUsed`).
+    function requiredCash() external view returns (uint256 usd, bool fallbackUsed) {
+        uint256 count = _globals.marketCount;
+        uint256 ratio = _vaultRisk.openInterestCashRatio;
+        for (uint256 id; id < count; ++id) {
+            MarketState storage s = _state[id];
+            uint256 longs = s.openInterestLong;
+            uint256 shorts = uint256(int256(longs) - s.skew);
+            uint256 side = longs > shorts ? longs : shorts;
+            if (side == 0) continue;
+            (bool ok, uint256 oraclePrice) = _tryOraclePrice(id);
+            if (!ok) {
+                fallbackUsed = true;
+                oraclePrice = _fallbackPrice(id, true);
+            }
+            uint256 cash = FixedPointMath.mulDivUp(FixedPointMath.mulDivUp(side, oraclePrice, WAD), WAD, ratio);
+            if (cash > usd) usd = cash;
+        }
     }
 }

@@ -51,11 +51,12 @@ struct StoredParams {
 
 /// @dev Vault-side risk parameters, in one slot.
 /// @param backingRatio Fraction of Σ |skew| × oracle the liquidity vault keeps when LPs withdraw.
-/// @param skewCashRatio The most a market's |skew| × oracle may be, as a fraction of the liquidity vault's cash,
-///        after a trade that increases |skew|.
+/// @param openInterestCashRatio The most each side of a market's open interest × oracle may be, as a fraction of
+///        the liquidity vault's cash, after a trade that increases that side (it bounds the net skew too, whatever
+///        later own-position reductions do to it).
 struct VaultRisk {
     uint64 backingRatio;
-    uint64 skewCashRatio;
+    uint64 openInterestCashRatio;
 }
 
 /// @dev A position as stored: `Position` (size and cost basis in one slot, the funding checkpoint in the next) and, in

@@ -54,8 +54,8 @@ interface IAutoDeleveraging {
     error PnlFactorWithinLimit(uint256 traderProfit, uint256 limit);
     /// @notice A pnl-factor reduction is already queued.
     error PnlReductionPending();
-    /// @notice The market has no net skew, so no side wins against the liquidity vault there.
-    error NoWinningSide(uint256 marketId);
+    /// @notice No market has traders winning against the liquidity vault.
+    error NoWinningSide();
 
     /// @notice A shortfall was queued for ADL.
     event AdlRequested(
@@ -128,8 +128,10 @@ interface IAutoDeleveraging {
     ///         candidate at the bankruptcy price (capped so its profit never turns into a loss), repaying the shortfall
     ///         with what the liquidity vault saves against the candidate's exit price. A pnl-factor reduction: resolved
     ///         with no victim once the factor is within its limit, else the candidate's position is closed at the
-    ///         bounded market fill (as a forced close) paying the trading fee, of which the caller earns the
-    ///         liquidation config's `keeperShare`.
+    ///         bounded market fill (as a forced close) paying the trading fee; the caller earns the liquidation
+    ///         config's `keeperShare` of the part of that fee the vault keeps (after the insurance fund's share). A
+    ///         reduction none of whose candidates ranks above 0 after the window resolves with no victim. A candidate
+    ///         whose cover is 0 only at the live skew (not at the fair premium) stays in the set.
     /// @return covered Shortfall repaid by this call, USD (0 for a pnl-factor reduction).
     function executeAdl() external returns (uint256 covered);
 
@@ -142,10 +144,17 @@ interface IAutoDeleveraging {
     ///         the liquidity vault's balance to the bankrupt account and the request resolves.
     function writeOffAdl() external;
 
-    /// @notice Queue a pnl-factor reduction of `marketId`'s winning side (anyone may call) while traders' unrealised
-    ///         profit against the liquidity vault exceeds `maxPnlFactor` of its cash. One may be queued at a time.
+    /// @notice Queue a pnl-factor reduction (anyone may call) while traders' unrealised profit against the liquidity
+    ///         vault exceeds `maxPnlFactor` of its cash: of the winning side of the market where the traders win the
+    ///         most against the vault (chosen here, not by the caller). One may be queued at a time; one whose winning
+    ///         side has no ranked candidate after its window resolves, so it never blocks the next.
     /// @return requestId The request.
-    function requestPnlReduction(uint256 marketId) external returns (uint256 requestId);
+    function requestPnlReduction() external returns (uint256 requestId);
+
+    /// @notice What `executeAdl` would do with `candidate` on the pending request now: the size it would close, at
+    ///         what price, and the shortfall that repays (0 for a pnl-factor reduction, whose `price` is the bounded
+    ///         fill). All zero when the candidate is not on the victim side in profit.
+    function previewAdlStep(address candidate) external view returns (int256 sizeDelta, uint256 price, uint256 covered);
 
     /// @notice Set the pnl factor limit (owner only), 10 % to 100 % of the vault's cash.
     function setMaxPnlFactor(uint256 factor) external;

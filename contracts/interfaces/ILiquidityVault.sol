@@ -67,6 +67,10 @@ interface ILiquidityVault is IERC4626 {
     /// @notice The entry/exit fee (18 decimals).
     function liquidityFee() external view returns (uint256);
 
+    /// @notice The cash the vault keeps for open interest, in USDC units rounded up: the counterparty's
+    ///         `requiredCash` (each side of every market within its share of the cash). `availableLiquidity` leaves it.
+    function requiredCashAssets() external view returns (uint256 assets);
+
     /// @notice Whether the value is a worst case because a market's oracle fails (or the counterparty's valuation
     ///         reverted): deposits and mints are closed, exits are valued at that worst case.
     function valuationFallback() external view returns (bool);
@@ -97,7 +101,9 @@ interface ILiquidityVault is IERC4626 {
     /// @notice USDC units all share holders together may withdraw now: the excess of `totalAssets()` over the
     ///         required backing, capped by the cash the collateral vault lets this vault take out less the
     ///         collateral vault's total debt (balances above the tokens held: bad debt awaiting ADL and the
-    ///         negative collateral of accounts with open positions, both credited to this vault as counterparty).
+    ///         negative collateral of accounts with open positions, both credited to this vault as counterparty) and
+    ///         less the cash open interest requires (`requiredCashAssets`), so an exit never leaves any market's open
+    ///         interest beyond its share of the cash.
     function availableLiquidity() external view returns (uint256 assets);
 
     /// @notice Bad debt neither the bankrupt account nor the insurance fund could pay and that auto-deleveraging

@@ -19,6 +19,13 @@ interface IPerpCounterparty {
     /// @return fallbackUsed Whether some market's oracle failed.
     function requiredBacking() external view returns (uint256 usd, bool fallbackUsed);
 
+    /// @notice The cash the liquidity vault must keep so that every market's open interest stays within its share of
+    ///         that cash (the largest side of any market × oracle / openInterestCashRatio). Never reverts (a failing
+    ///         oracle counts at its worst case).
+    /// @return usd The cash required.
+    /// @return fallbackUsed Whether some market's oracle failed.
+    function requiredCash() external view returns (uint256 usd, bool fallbackUsed);
+
     /// @notice The liquidation engine, whose unresolved ADL shortfall the liquidity vault's value excludes: that
     ///         bad debt sits in the vault's cash until auto-deleveraging repays it (zero address: none).
     function liquidationEngine() external view returns (address);

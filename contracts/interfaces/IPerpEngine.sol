@@ -26,9 +26,9 @@ interface IPerpEngine is IMarketConfig, IWithdrawGuard, IPerpCounterparty {
     error PartialCloseBelowMinimumMargin(
         uint256 marketId, uint256 remainingMargin, uint256 minPositionMargin, int256 fullCloseDelta
     );
-    /// @notice The trade would take the market's net skew, valued at the oracle, above its share of the liquidity
-    ///         vault's cash (`skewCashRatio`).
-    error SkewAboveCashLimit(uint256 marketId, uint256 skewNotional, uint256 limit);
+    /// @notice The trade would take a side of the market's open interest, valued at the oracle, above its share of the
+    ///         liquidity vault's cash (`openInterestCashRatio`).
+    error OpenInterestAboveCashLimit(uint256 marketId, uint256 openInterestNotional, uint256 limit);
     /// @notice The fill price is worse than the trader's bound.
     /// @param fillPrice The price the trade would fill at.
     /// @param acceptablePrice The trader's bound (max for a buy, min for a sell).
@@ -59,8 +59,9 @@ interface IPerpEngine is IMarketConfig, IWithdrawGuard, IPerpCounterparty {
     error LiquidationEngineAlreadySet();
     /// @notice A liquidation close must reduce the position (opposite sign, at most its size).
     error NotAReduction(uint256 marketId, int256 size, int256 sizeDelta);
-    /// @notice Closing would leave the account flat with negative collateral: it is bankrupt and must be liquidated,
-    ///         so the loss goes through the insurance fund and ADL.
+    /// @notice The reduction would leave the account bankrupt: negative collateral with no position left, or with equity
+    ///         (at fair prices) at or below zero. It must be liquidated, so the loss goes through the bounded forced close,
+    ///         the insurance fund and ADL.
     error BankruptCloseNeedsLiquidation(address account, int256 collateral);
     /// @notice A circuit breaker refuses the trade: "oracleMove" (only reductions of one's own position pass) or
     ///         "funding" (the trade increases |skew| to where the hourly funding rate exceeds the band).
@@ -112,7 +113,7 @@ interface IPerpEngine is IMarketConfig, IWithdrawGuard, IPerpCounterparty {
     ///         replaced).
     event CircuitBreakerReset(uint256 indexed marketId, uint256 referencePrice);
     /// @notice The skew-to-cash ratio changed.
-    event SkewCashRatioSet(uint256 ratio);
+    event OpenInterestCashRatioSet(uint256 ratio);
     /// @notice A forced close filled less than asked: the rest would have filled beyond its bound (the account's own
     ///         close impact measured from the fair premium) and waits for a later call.
     /// @param account The account.
@@ -179,12 +180,17 @@ interface IPerpEngine is IMarketConfig, IWithdrawGuard, IPerpCounterparty {
     /// @notice The fill price a trade of `sizeDelta` would get now (reverts `ZeroSizeDelta` for 0).
     function quoteFillPrice(uint256 marketId, int256 sizeDelta) external view returns (uint256);
 
-    /// @notice What a forced close of `sizeDelta` would fill now: the part within its bound (the fill of the whole
-    ///         close from the skew whose premium is the fair premium) and its fill price (0 when nothing fits).
+    /// @notice What a forced close of `sizeDelta` would fill now: the part within its bound and its fill price (0 when
+    ///         nothing fits), and the bound itself (the fill of the whole close from the skew whose premium is the fair
+    ///         premium: its exit price at the fair premium).
     function quoteForcedClose(uint256 marketId, int256 sizeDelta)
         external
         view
-        returns (int256 sizeClosed, uint256 fillPrice);
+        returns (int256 sizeClosed, uint256 fillPrice, uint256 boundPrice);
+
+    /// @notice The liquidity vault's PnL in one market, as `counterpartyPnl` counts it (without the pending insurance
+    ///         fees): negative where the traders are winning against it. Never reverts on an oracle failure.
+    function counterpartyPnlOf(uint256 marketId) external view returns (int256 usd, bool fallbackUsed);
 
     // ---------------------------------------------------------------- views: accounts
     /// @notice `account`'s position in `marketId` (all zero when it holds none).
@@ -223,12 +229,13 @@ interface IPerpEngine is IMarketConfig, IWithdrawGuard, IPerpCounterparty {
     /// @notice The backing ratio (18 decimals).
     function backingRatio() external view returns (uint256);
 
-    /// @notice Set the most a market's |skew| × oracle may be after a trade that increases |skew|, as a fraction of
-    ///         the liquidity vault's cash (its collateral less the collateral vault's total debt), 1 % to 100 %.
-    function setSkewCashRatio(uint256 ratio) external;
+    /// @notice Set the most each side of a market's open interest × oracle may be after a trade that increases it, as
+    ///         a fraction of the liquidity vault's cash (its collateral less the collateral vault's total debt), 1 % to
+    ///         100 %.
+    function setOpenInterestCashRatio(uint256 ratio) external;
 
-    /// @notice The skew-to-cash ratio (18 decimals).
-    function skewCashRatio() external view returns (uint256);
+    /// @notice The open-interest-to-cash ratio (18 decimals).
+    function openInterestCashRatio() external view returns (uint256);
 
     /// @notice Set the liquidation engine, the only caller of `forcedClose` and `closeForAdl` (once).
     function setLiquidationEngine(address liquidationEngine_) external;

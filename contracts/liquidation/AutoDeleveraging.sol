@@ -90,8 +90,11 @@ abstract contract AutoDeleveraging is IAutoDeleveraging, ReentrancyGuardTransien
         if (delta != 0) _engine.closeForAdl(victim, r.marketId, delta, price);
         covered = cover;
         if (covered != 0) _vault.transferBalanceAllowingDebt(_engine.liquidityVault(), r.account, covered);
-        // A candidate that is closed, or that can give nothing more at this price, leaves the set.
-        if (delta == 0 || _engine.position(victim, r.marketId).size == 0) _removeCandidate(index);
+        // A candidate that is closed, or that could give nothing at this price even from the fair premium, leaves the
+        // set; one whose cover is 0 only at the live skew (someone pushed it) stays, so a push cannot drop it.
+        if (_engine.position(victim, r.marketId).size == 0 || (delta == 0 && !_givesAtFair(victim, r, price))) {
+            _removeCandidate(index);
+        }
         emit AdlExecuted(_head, victim, delta, price, covered);
         _totalShortfall -= covered;
         AdlRequest storage stored = _requests[_head];
@@ -131,13 +134,22 @@ abstract contract AutoDeleveraging is IAutoDeleveraging, ReentrancyGuardTransien
     }
 
     /// @inheritdoc IAutoDeleveraging
-    function requestPnlReduction(uint256 marketId) external nonReentrant returns (uint256 requestId) {
+    function requestPnlReduction() external nonReentrant returns (uint256 requestId) {
         if (_reductionPending) revert PnlReductionPending();
         (uint256 profit, uint256 cash) = pnlFactor();
         uint256 limit = FixedPointMath.mulDivDown(cash, _maxPnlFactor, WAD);
         if (profit <= limit) revert PnlFactorWithinLimit(profit, limit);
-        int256 skew = _engine.marketPrices(marketId).skew;
-        if (skew == 0) revert NoWinningSide(marketId);
+        // The market where the traders win the most against the vault: the caller does not choose it, so a request
+        // on a quiet market cannot take the place of the one that matters.
+        uint256 marketId = type(uint256).max;
+        int256 worst;
+        uint256 count = _engine.marketCount();
+        for (uint256 id; id < count; ++id) {
+            (int256 pnl,) = _engine.counterpartyPnlOf(id);
+            if (pnl < worst) (worst, marketId) = (pnl, id);
+        }
+        if (marketId == type(uint256).max) revert NoWinningSide();
+        int256 skew = _engine.marketState(marketId).skew;
         _reductionPending = true;
         requestId = _requests.length;
         _requests.push(
@@ -190,6 +202,14 @@ abstract contract AutoDeleveraging is IAutoDeleveraging, ReentrancyGuardTransien
         requestId = _head;
         if (pending) request = _requests[_head];
         candidates = _candidates;
+    }
+
+    /// @inheritdoc IAutoDeleveraging
+    function previewAdlStep(address candidate) external view returns (int256 sizeDelta, uint256 price, uint256 covered) {
+        AdlRequest memory r = _pendingRequest();
+        if (_victimRank(candidate, r) == 0) return (0, 0, 0);
+        if (r.account != address(0)) return _deleverageSize(candidate, r);
+        (sizeDelta, price,) = _engine.quoteForcedClose(r.marketId, -_engine.position(candidate, r.marketId).size);
     }
 
     /// @inheritdoc IAutoDeleveraging
@@ -267,10 +287,20 @@ abstract contract AutoDeleveraging is IAutoDeleveraging, ReentrancyGuardTransien
             _resolveHead();
             return;
         }
-        (address victim, uint256 index) = _highestCandidate(r);
+        (address victim, uint256 index, uint256 rank) = _highestRanked(r);
+        if (rank == 0) {
+            // Nobody on the winning side is in profit any more (or nobody was submitted): this request cannot make
+            // progress; a new one may be queued while the factor stays over the limit.
+            _resolveHead();
+            return;
+        }
         int256 size = _engine.position(victim, r.marketId).size;
         (int256 closed, uint256 fill,, uint256 fee) = _engine.forcedClose(victim, r.marketId, -size, true);
-        uint256 reward = TokenUnits.toUsd(TokenUnits.toTokenDown(FixedPointMath.mulDivDown(fee, _callerFeeShare(), WAD)));
+        // The caller's share comes out of the vault's part of the fee (the insurance fund's part is not the vault's).
+        (, uint256 insuranceShare) = _engine.insuranceFeeShare();
+        uint256 vaultPart = fee - FixedPointMath.mulDivDown(fee, insuranceShare, WAD);
+        uint256 reward =
+            TokenUnits.toUsd(TokenUnits.toTokenDown(FixedPointMath.mulDivDown(vaultPart, _callerFeeShare(), WAD)));
         if (closed == -size) _removeCandidate(index);
         if (closed != 0) _requests[_head].lastProgressAt = uint40(block.timestamp);
         emit PnlReductionExecuted(_head, victim, closed, fill, fee, reward);
@@ -307,29 +337,36 @@ abstract contract AutoDeleveraging is IAutoDeleveraging, ReentrancyGuardTransien
 
     function _highestCandidate(AdlRequest memory r) private view returns (address victim, uint256 index) {
         uint256 best;
+        (victim, index, best) = _highestRanked(r);
+        if (best == 0) revert NoAdlCandidates();
+    }
+
+    function _highestRanked(AdlRequest memory r) private view returns (address victim, uint256 index, uint256 best) {
         uint256 n = _candidates.length;
         for (uint256 i; i < n; ++i) {
             uint256 rank = _victimRank(_candidates[i], r);
             if (rank > best) (best, victim, index) = (rank, _candidates[i], i);
         }
-        if (best == 0) revert NoAdlCandidates();
+    }
+
+    /// @dev Whether `victim` could give something at `price` measured from the fair premium (the exit its close would
+    ///      get from the skew whose premium is the fair premium): a cover of 0 at the live skew alone does not drop it.
+    function _givesAtFair(address victim, AdlRequest memory r, uint256 price) private view returns (bool) {
+        int256 size = _engine.position(victim, r.marketId).size;
+        (,, uint256 exitAtFair) = _engine.quoteForcedClose(r.marketId, -size);
+        return r.victimsLong ? exitAtFair > price : exitAtFair < price;
     }
 
     /// @dev Whether some candidate could make a step on `r` now: cover part of a shortfall, or (a reduction) have some
-    ///      of its position close within its forced-close bound.
+    ///      of its position close within its forced-close bound. Each candidate is judged through `previewAdlStep`
+    ///      (an external self-call), so a market whose oracle fails makes its candidates unable to step instead of
+    ///      making the rotation revert.
     function _coverable(AdlRequest memory r) private view returns (bool) {
         uint256 n = _candidates.length;
         for (uint256 i; i < n; ++i) {
-            address candidate = _candidates[i];
-            if (_victimRank(candidate, r) == 0) continue;
-            if (r.account == address(0)) {
-                // A reduction can step only if some of the candidate's close fits its forced-close bound now.
-                (int256 fits,) = _engine.quoteForcedClose(r.marketId, -_engine.position(candidate, r.marketId).size);
-                if (fits != 0) return true;
-                continue;
-            }
-            (,, uint256 cover) = _deleverageSize(candidate, r);
-            if (cover != 0) return true;
+            try this.previewAdlStep(_candidates[i]) returns (int256 delta, uint256, uint256 cover) {
+                if (r.account == address(0) ? delta != 0 : cover != 0) return true;
+            } catch {}
         }
         return false;
     }

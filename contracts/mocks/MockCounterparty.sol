@@ -8,6 +8,7 @@ import {IPerpCounterparty} from "../interfaces/IPerpCounterparty.sol";
 contract MockCounterparty is IPerpCounterparty {
     int256 private _pnl;
     uint256 private _requiredBacking;
+    uint256 private _requiredCash;
     address private _liquidationEngine;
     bool private _fallback;
 
@@ -28,6 +29,12 @@ contract MockCounterparty is IPerpCounterparty {
         _fallback = fallback_;
     }
 
+    /// @notice Set the cash the liquidity vault must keep for open interest (tests only; no access control).
+    /// @param usd 18-decimal USD.
+    function setRequiredCash(uint256 usd) external {
+        _requiredCash = usd;
+    }
+
     /// @notice Set the liquidation engine reported to the liquidity vault (tests only; no access control).
     /// @param engine Where the vault reads the unresolved shortfall.
     function setLiquidationEngine(address engine) external {
@@ -42,6 +49,11 @@ contract MockCounterparty is IPerpCounterparty {
     /// @inheritdoc IPerpCounterparty
     function counterpartyPnl() external view returns (int256, bool) {
         return (_pnl, _fallback);
+    }
+
+    /// @inheritdoc IPerpCounterparty
+    function requiredCash() external view returns (uint256, bool) {
+        return (_requiredCash, _fallback);
     }
 
     /// @inheritdoc IPerpCounterparty
