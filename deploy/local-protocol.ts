@@ -1,7 +1,7 @@
 // Deploys the whole protocol on a local network with mock USDC and mock Chainlink feeds behind the real
 // oracle adapter, and wires it: vault ↔ engine (balance manager, withdraw guard), engine ↔ liquidity vault,
 // insurance fund and liquidation engine (balance managers, fund payer, engine's liquidator, 10 % fee share), and the
-// vault-risk settings (skew-to-cash ratio, liquidity fee, pnl factor).
+// vault-risk settings (open-interest-to-cash ratio, liquidity fee, pnl factor).
 // The read-only PerpLens (one-call views for the SDK) is deployed alongside.
 import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 
@@ -78,7 +78,7 @@ export async function deployLocalProtocol(
   await (await engine.setLiquidationEngine(await liquidationEngine.getAddress())).wait();
   // 10 % of trading fees build the insurance fund; the rest goes to the liquidity vault.
   await (await engine.setInsuranceFeeShare(await insuranceFund.getAddress(), 10n ** 17n)).wait();
-  await (await engine.setSkewCashRatio(LOCAL_VAULT_RISK.skewCashRatio)).wait();
+  await (await engine.setOpenInterestCashRatio(LOCAL_VAULT_RISK.openInterestCashRatio)).wait();
   await (await liquidityVault.setLiquidityFee(LOCAL_VAULT_RISK.liquidityFee)).wait();
   await (await liquidationEngine.setMaxPnlFactor(LOCAL_VAULT_RISK.maxPnlFactor)).wait();
 

@@ -2,8 +2,8 @@
 // starting answers; every parameter is within the engine's hard bounds (docs/DESIGN.md). Each maxSkew sits within the
 // funding breaker band (0.0625 %/h): with funding interest 0.00125 %/h and clamp 0.00625 %/h the hourly rate at a
 // premium p > 0.0075 % is p − 0.00625 %, so opens may take the premium to 0.06875 % at most, i.e. |skew| ≤
-// 0.0006875 × skewScale (ETH 687.5, BTC 34.375, GOLD 1,375, SPX 687.5); the skew-to-cash limit (LOCAL_VAULT_RISK)
-// usually binds first.
+// 0.0006875 × skewScale (ETH 687.5, BTC 34.375, GOLD 1,375, SPX 687.5); the open-interest-to-cash limit
+// (LOCAL_VAULT_RISK) usually binds first.
 
 const E18 = 10n ** 18n;
 const bp = (n: bigint) => (n * E18) / 10_000n;
@@ -85,14 +85,15 @@ export const LOCAL_MARKETS: MarketConfig[] = [
 ];
 
 /**
- * The liquidity vault's risk settings (docs/DESIGN.md, "Security model"): each market's net skew at most half the
- * vault's cash; a pnl-factor reduction once traders' profit passes half its cash; an entry/exit fee of 0.1 %. The fee
- * is sized to the vault's value move one block's trades can cause: at a constant oracle only their fees move it, and
- * swinging every market's skew from one cap to the other (half the cash each) pays maker + taker on that notional,
- * (7 + 7 + 4 + 4) bp × 0.5 = 0.11 % of the cash, less than the 0.2 % an entry and an exit pay together.
+ * The liquidity vault's risk settings (docs/DESIGN.md, "Security model"): each side of each market's open interest at
+ * most half the vault's cash; a pnl-factor reduction once traders' profit passes half its cash; an entry/exit fee of
+ * 0.1 %. The fee is sized to the vault's value move one block's position changes can cause: at a constant oracle only
+ * their fees move it, and opening both sides of every market from zero to their caps (half the cash each) pays at most
+ * the taker fee on that notional, (5 + 5 + 3 + 3) bp × 2 sides × 0.5 = 0.16 % of the cash, less than the 0.2 % an entry
+ * and an exit pay together.
  */
 export const LOCAL_VAULT_RISK = {
-  skewCashRatio: E18 / 2n,
+  openInterestCashRatio: E18 / 2n,
   liquidityFee: E18 / 1_000n,
   maxPnlFactor: E18 / 2n,
 };

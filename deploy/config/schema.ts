@@ -70,7 +70,7 @@ export type ProtocolDeployConfig = {
   /** Share of trading fees swept to the insurance fund, 18 decimals (at most 50 %). */
   insuranceFeeShare: bigint;
   /** The most a market's |skew| × oracle may be, as a fraction of the liquidity vault's cash (1 % to 100 %). */
-  skewCashRatio: bigint;
+  openInterestCashRatio: bigint;
   /** The liquidity vault's entry/exit fee, 18 decimals (at most 1 %). */
   liquidityFee: bigint;
   /** Traders' unrealised profit against the liquidity vault, as a fraction of its cash, beyond which the winning
@@ -187,7 +187,7 @@ const TOP_KEYS = [
   "admin",
   "depositCap",
   "insuranceFeeShare",
-  "skewCashRatio",
+  "openInterestCashRatio",
   "liquidityFee",
   "maxPnlFactor",
   "liquidation",
@@ -255,7 +255,7 @@ export function parseDeployConfig(input: unknown, source = "config"): ProtocolDe
         ? MAX_UINT256
         : decimal(raw.depositCap, 6, `${source}.depositCap`),
     insuranceFeeShare: wad(raw.insuranceFeeShare ?? "0", `${source}.insuranceFeeShare`),
-    skewCashRatio: wad(raw.skewCashRatio ?? "1", `${source}.skewCashRatio`),
+    openInterestCashRatio: wad(raw.openInterestCashRatio ?? "1", `${source}.openInterestCashRatio`),
     liquidityFee: wad(raw.liquidityFee ?? "0", `${source}.liquidityFee`),
     maxPnlFactor: wad(raw.maxPnlFactor ?? "0.5", `${source}.maxPnlFactor`),
     verify: raw.verify === true,
@@ -315,8 +315,8 @@ export function fundingRateAtMaxSkew(p: MarketParamsConfig): bigint {
 export function validateDeployConfig(config: ProtocolDeployConfig, source = "config"): void {
   const seen = new Set<string>();
   if (config.insuranceFeeShare > E18 / 2n) fail(`${source}.insuranceFeeShare`, "at most 0.5");
-  if (config.skewCashRatio < E18 / 100n || config.skewCashRatio > E18)
-    fail(`${source}.skewCashRatio`, "must be in [0.01, 1]");
+  if (config.openInterestCashRatio < E18 / 100n || config.openInterestCashRatio > E18)
+    fail(`${source}.openInterestCashRatio`, "must be in [0.01, 1]");
   if (config.liquidityFee > E18 / 100n) fail(`${source}.liquidityFee`, "at most 0.01");
   if (config.maxPnlFactor < E18 / 10n || config.maxPnlFactor > E18)
     fail(`${source}.maxPnlFactor`, "must be in [0.1, 1]");

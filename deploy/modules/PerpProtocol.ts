@@ -50,7 +50,7 @@ export function buildPerpProtocolModule(config: ProtocolDeployConfig) {
       m.call(insuranceFund, "setPayer", [liquidationEngine, true]),
       m.call(engine, "setLiquidationEngine", [liquidationEngine]),
       m.call(engine, "setInsuranceFeeShare", [insuranceFund, config.insuranceFeeShare]),
-      m.call(engine, "setSkewCashRatio", [config.skewCashRatio]),
+      m.call(engine, "setOpenInterestCashRatio", [config.openInterestCashRatio]),
       m.call(liquidityVault, "setLiquidityFee", [config.liquidityFee]),
       m.call(liquidationEngine, "setMaxPnlFactor", [config.maxPnlFactor]),
     ];
