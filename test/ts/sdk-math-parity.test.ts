@@ -21,7 +21,7 @@ const BASE_SEED = process.env.PARITY_SEED ? BigInt(process.env.PARITY_SEED) : 0x
 
 // ------------------------------------------------------------------ batching and comparison
 
-type Value = bigint | boolean;
+type Value = bigint | boolean | { upToNotional: bigint; maxLeverage: bigint; mmr: bigint }[];
 interface Case {
   fn: string;
   args: Value[];
@@ -31,11 +31,11 @@ interface Case {
 let harness: MathHarness;
 
 /** Runs every case on chain in batches, compares with the SDK, returns the mismatches (empty when all agree). */
-async function runParity(group: string, seed: bigint, cases: Case[]): Promise<string[]> {
+async function runParity(group: string, seed: bigint, cases: Case[], batch = BATCH): Promise<string[]> {
   const iface = harness.interface as unknown as Interface;
   const failures: string[] = [];
-  for (let start = 0; start < cases.length; start += BATCH) {
-    const chunk = cases.slice(start, start + BATCH);
+  for (let start = 0; start < cases.length; start += batch) {
+    const chunk = cases.slice(start, start + batch);
     const calls = chunk.map((c) => iface.encodeFunctionData(c.fn, c.args));
     const [ok, results] = await harness.tryBatch.staticCall(calls);
     chunk.forEach((c, j) => {
@@ -373,6 +373,47 @@ function tradePipelineCases(rng: Rng): Case[] {
   return cases;
 }
 
+/** Random notional tiers within the validator's bounds (1 to 4, increasing, mmr < 1 / maxLeverage); now and then none. */
+function tiersFor(rng: Rng): { upToNotional: bigint; maxLeverage: bigint; mmr: bigint }[] {
+  const tiers = [];
+  let upTo = 0n;
+  for (let i = 0, n = rng.chance(2) ? 0 : 1 + Number(rng.below(4n)); i < n; i++) {
+    upTo += rng.mag(1_000n, 10_000_000n) * WAD;
+    const maxLeverage = rng.mag(WAD, 100n * WAD);
+    tiers.push({ upToNotional: upTo, maxLeverage, mmr: rng.mag(1n, (10n ** 36n - 1n) / maxLeverage) });
+  }
+  return tiers;
+}
+
+/**
+ * The lens's liquidation-price search (`LiquidationPriceSearch`): f(P) = base + ⌊size × P⌋ − MM at the tier of the
+ * notional, and the doubling-then-bisection search for the price where it turns negative. The base is mostly that
+ * of a position opened near a random price with some margin (so the answer is a realistic price), sometimes any.
+ */
+function liquidationSearchCases(rng: Rng): Case[] {
+  const cases: Case[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const tiers = tiersFor(rng);
+    const s = rng.chance(2) ? 0n : size(rng);
+    const entry = price(rng);
+    const base = rng.chance(80)
+      ? -sdk.mulDivFloor(s, entry, WAD) + rng.signed(1n, sdk.mulDivUp(sdk.abs(s), entry, WAD) / 5n + 1n)
+      : rng.signed(1n, 10n ** 30n);
+    cases.push({
+      fn: "liquidationPriceSearch",
+      args: [base, s, tiers],
+      sdk: () => sdk.searchLiquidationPrice(base, s, tiers),
+    });
+    const at = rng.chance(50) ? entry : price(rng);
+    cases.push({
+      fn: "maintenanceAt",
+      args: [base, s, tiers, at],
+      sdk: () => sdk.maintenanceAt(base, s, tiers, at),
+    });
+  }
+  return cases;
+}
+
 /** Funding over time for a long and a short, the rate derived from a premium. */
 function fundingPipelineCases(rng: Rng): Case[] {
   const cases: Case[] = [];
@@ -412,6 +453,7 @@ describe("sdk/math parity with the Solidity libraries (MathHarness)", function (
     ["PricingMath.fitForcedClose", forcedCloseCases],
     ["FundingMath", fundingCases],
     ["FairPriceMath", fairPriceCases],
+    ["LiquidationPriceSearch", liquidationSearchCases],
     ["PositionMath", positionCases],
     ["MarginMath + TokenUnits", marginCases],
     ["trade pipeline", tradePipelineCases],
@@ -422,7 +464,9 @@ describe("sdk/math parity with the Solidity libraries (MathHarness)", function (
     it(`${name}: ${RUNS} random input sets per function agree to the wei`, async function () {
       const seed = BASE_SEED + BigInt(k);
       const cases = make(new Rng(seed));
-      report(await runParity(name, seed, cases), cases.length);
+      // A liquidation-price search costs up to ~260 evaluations: fewer per eth_call.
+      const batch = make === liquidationSearchCases ? 20 : BATCH;
+      report(await runParity(name, seed, cases, batch), cases.length);
       if (make === forcedCloseCases) {
         // The generator reaches every outcome of the fit: the whole close, a cut one and nothing at all.
         const outcomes = { full: 0, cut: 0, none: 0 };

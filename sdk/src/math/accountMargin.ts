@@ -242,9 +242,11 @@ export function maintenanceAt(
 
 /**
  * `LiquidationPriceSearch.search`: brackets by doubling from 1 wei, then bisects. For a long the highest price with
- * f < 0 (0 if none), for a short the lowest (1 if already liquidatable at 1 wei, 0 if none up to 2^128).
+ * f < 0 (0 if none), for a short the lowest (1 if already liquidatable at 1 wei, 0 if none up to 2^128); 0 for
+ * size 0.
  */
 export function searchLiquidationPrice(base: bigint, size: bigint, tiers: readonly TierParams[]): bigint {
+  if (size === 0n) return 0n;
   const isLong = size > 0n;
   const bad = (price: bigint) => maintenanceAt(base, size, tiers, price) < 0n;
   let probe = 1n;
