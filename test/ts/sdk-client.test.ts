@@ -444,6 +444,36 @@ describe("SDK client (viem) against the in-process network", function () {
     }
   });
 
+  it("validates a trade while another market of the account has a failing oracle, valuing it at its fallback", async function () {
+    const snapshot = await networkHelpers.takeSnapshot();
+    try {
+      await alice.deposit({ amount: parseUsdc("5000") });
+      await alice.openPosition({ marketId: BTC, side: "long", size: parseSize("0.1") });
+      await protocol.markets[1].feed.updateAnswer(0n); // the BTC adapter now reverts
+      const account = await alice.getAccount();
+      expect(account.valuationValid).to.equal(false);
+      const btc = account.positions.find((p) => p.marketId === BTC)!;
+      // BTC at its last good price moved against the long by the breaker band (15 %), as the engine values it.
+      expect(btc.credited).to.deep.include({
+        fallback: true,
+        price: (btc.market.state.lastOraclePrice * 85n) / 100n,
+      });
+      expect(account.margin.equity).to.equal((await protocol.engine.accountMargin(aliceAddress)).equity);
+      // Far beyond the tiers: refused before sending, with the fallback valuation in the equity.
+      const tooBig = await expectNothingSent(aliceAddress, () =>
+        alice.openPosition({ marketId: ETH, side: "long", size: parseSize("50") }),
+      );
+      expect(tooBig).to.be.instanceOf(LeverageAboveTierError);
+      expect((tooBig as LeverageAboveTierError).params.equity < account.margin.equity).to.equal(true);
+      // Within them: it goes through, and the engine agrees with the preview's fill.
+      const ok = await alice.openPosition({ marketId: ETH, side: "long", size: parseSize("0.5") });
+      expect(ok.fillPrice).to.equal(ok.preview.fillPrice);
+      expect(ok.preview.failure).to.equal(undefined);
+    } finally {
+      await snapshot.restore();
+    }
+  });
+
   it("needs a wallet for writes and the deployment's chain", async function () {
     const readOnly = createPerpClient({ publicClient, deployment });
     expect((await readOnly.getAccount({ account: aliceAddress })).positions).to.have.length(1);

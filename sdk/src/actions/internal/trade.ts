@@ -179,11 +179,7 @@ export async function executeTrade(
 ): Promise<TradeExecutionResult> {
   const account = resolveAccount(client, params.account, action);
   if (params.sizeDelta === 0n) throw new InvalidSizeError(0n);
-  const {
-    market,
-    preview,
-    account: snapshot,
-  } = await loadTradeContext(client, {
+  const { market, preview } = await loadTradeContext(client, {
     marketId: params.marketId,
     sizeDelta: params.sizeDelta,
     account,
@@ -194,8 +190,9 @@ export async function executeTrade(
   const acceptablePrice =
     params.acceptablePrice ??
     acceptablePriceFor(preview.fillPrice, isBuy, params.slippageBps ?? DEFAULT_SLIPPAGE_BPS);
-  // The math is only meaningful with valid oracle prices; otherwise the engine's own revert decides.
-  const priced = snapshot.valuationValid && market.oracleValid;
+  // The traded market must be priced (otherwise the engine's own revert decides); a failing oracle in another market
+  // of the account is valued at its fallback, by the preview as by the engine.
+  const priced = market.oracleValid;
   if ((params.validate ?? true) && priced && preview.failure !== undefined)
     throw validationErrorFor(preview.failure, preview, params.marketId);
 
