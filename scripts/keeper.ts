@@ -1,5 +1,7 @@
 // The keeper's command line: npm run keeper -- --rpc <url> [options]   (see --help)
-// Finds accounts from the chain's events, liquidates the profitable ones, runs ADL; logs JSON lines to stdout.
+// Finds accounts from the chain's events, liquidates the profitable ones (retrying next pass those whose closes do not
+// fit their forced-close bound), runs ADL, rotates a stuck ADL request and requests pnl-factor reductions; logs JSON
+// lines to stdout.
 // The signing key comes from the KEEPER_PRIVATE_KEY environment variable (never a flag: flags show up in `ps`).
 import { readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -25,7 +27,10 @@ import { backoffDelay, sleep } from "./lib/keeper/retry.js";
 const HELP = `Usage: npm run keeper -- --rpc <url> [options]
 
 Discovers accounts from the engine's Trade events, checks their health (SDK getAccount + previewLiquidation),
-liquidates those whose keeper reward beats the gas cost, and runs auto-deleveraging when a shortfall is queued.
+liquidates those whose keeper reward beats the gas cost (an account whose closes do not fit their forced-close bound
+now is logged and retried on the next pass), queues a pnl-factor reduction when traders' profit against the
+liquidity vault passes its limit, runs auto-deleveraging on the pending request, and rotates a request no candidate
+can work once its stuck window has passed.
 Logs one JSON object per line to stdout. The key is read from KEEPER_PRIVATE_KEY (0x-prefixed hex).
 
   --rpc <url>              JSON-RPC endpoint (or KEEPER_RPC_URL)

@@ -3,7 +3,9 @@ pragma solidity ^0.8.24;
 
 import {FairPriceMath} from "../libraries/FairPriceMath.sol";
 import {FixedPointMath} from "../libraries/FixedPointMath.sol";
+import {Tier} from "../interfaces/PerpTypes.sol";
 import {FundingMath} from "../libraries/FundingMath.sol";
+import {LiquidationPriceSearch} from "../libraries/LiquidationPriceSearch.sol";
 import {MarginMath} from "../libraries/MarginMath.sol";
 import {PositionMath} from "../libraries/PositionMath.sol";
 import {PricingMath} from "../libraries/PricingMath.sol";
@@ -160,6 +162,20 @@ contract MathHarness {
 
     function maintenanceMarginUp(uint256 notional, uint256 mmr) external pure returns (uint256) {
         return MarginMath.maintenanceMarginUp(notional, mmr);
+    }
+
+    // ------------------------------------------------------------------ LiquidationPriceSearch
+
+    function liquidationPriceSearch(int256 base, int256 size, Tier[] memory tiers) external pure returns (uint256) {
+        return LiquidationPriceSearch.search(base, size, tiers);
+    }
+
+    function maintenanceAt(int256 base, int256 size, Tier[] memory tiers, uint256 price)
+        external
+        pure
+        returns (int256)
+    {
+        return LiquidationPriceSearch.maintenanceAt(base, size, tiers, price);
     }
 
     // ------------------------------------------------------------------ TokenUnits

@@ -27,6 +27,7 @@ export * from "./actions/getMarket.js";
 export * from "./actions/getAccount.js";
 export * from "./actions/getLiquidityVault.js";
 export * from "./actions/quoteTrade.js";
+export * from "./actions/quoteLiquidity.js";
 export * from "./actions/deposit.js";
 export * from "./actions/withdraw.js";
 export * from "./actions/trade.js";
@@ -43,6 +44,8 @@ export * from "./actions/getTotalShortfall.js";
 export * from "./actions/liquidate.js";
 export * from "./actions/submitAdlCandidate.js";
 export * from "./actions/executeAdl.js";
+export * from "./actions/rotateAdl.js";
+export * from "./actions/requestPnlReduction.js";
 export * from "./actions/sweepInsuranceFees.js";
 export {
   DEFAULT_SLIPPAGE_BPS,
@@ -68,6 +71,11 @@ export type {
   AdlExecutedEvent,
   AdlRequestedEvent,
   AdlResolvedEvent,
+  AdlRotatedEvent,
+  AdlShortfallRepaidEvent,
+  AdlWrittenOffEvent,
+  PnlReductionExecutedEvent,
+  PnlReductionRequestedEvent,
   BadDebtCoveredByFundEvent,
   EventLocation,
   FundingAccruedEvent,

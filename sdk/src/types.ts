@@ -10,9 +10,16 @@ import { hexToString, type Address, type ContractFunctionReturnType } from "viem
 import type { liquidationEngineAbi } from "./abis/liquidationEngine.js";
 import type { perpLensAbi } from "./abis/perpLens.js";
 import { abs, mulDivDown, WAD } from "./math/fixedPointMath.js";
-import { valuePosition, type AccountMarginResult, type PositionValue } from "./math/accountMargin.js";
+import {
+  accountMargin,
+  valuePosition,
+  withdrawableUsd,
+  type AccountMarginResult,
+  type PositionValue,
+} from "./math/accountMargin.js";
 import { indexDelta, ONE_HOUR } from "./math/fundingMath.js";
-import type { LiquidationConfig, LiquidationPreview } from "./math/liquidationMath.js";
+import { pnlFactorLimit, type LiquidationConfig, type LiquidationPreview } from "./math/liquidationMath.js";
+import { toTokenDown } from "./math/tokenUnits.js";
 import type { TradeMarketInput } from "./math/tradePreview.js";
 
 type LensMarketView = ContractFunctionReturnType<typeof perpLensAbi, "view", "getMarket">;
@@ -33,7 +40,7 @@ export const DANGER_UTILISATION = (70n * WAD) / 100n;
 /** A market's parameters (`MarketParams`), every number a bigint. */
 export interface MarketParams {
   oracle: Address;
-  /** Fair-price EMA time constant, seconds. */
+  /** Fair-premium EMA time constant, seconds. */
   fairTau: bigint;
   maxPremium: bigint;
   skewScale: bigint;
@@ -57,16 +64,21 @@ export interface Tier {
   mmr: bigint;
 }
 
-/** A market's stored state (`MarketState`) as of `lastUpdateTime`. */
+/**
+ * A market's stored state (`MarketState`) as of `lastUpdateTime`. Short open interest is not stored: it is
+ * openInterestLong − skew (`Market.openInterestShort`).
+ */
 export interface MarketState {
   skew: bigint;
   openInterestLong: bigint;
-  openInterestShort: bigint;
   lastUpdateTime: bigint;
   lastFundingRate: bigint;
+  /** The fair premium at `lastUpdateTime` (fair price = oracle × (1 + fair premium)). */
+  fairPremium: bigint;
   paused: boolean;
   fundingIndex: bigint;
-  fairPrice: bigint;
+  /** The oracle price the last accrual read: the last good price a failing oracle's fallback is built from. */
+  lastOraclePrice: bigint;
   sumOpenNotional: bigint;
   sumFundingBasis: bigint;
 }
@@ -89,12 +101,18 @@ export interface Market extends TradeMarketInput {
   state: MarketState;
   /** Paused (this market or all): only reducing trades pass. */
   reduceOnly: boolean;
-  /** False when the oracle reverted: every price below is then 0. */
+  /**
+   * False when the oracle reverted: every price below is then 0, and the SDK's credit valuation uses the fallback
+   * (`state.lastOraclePrice` moved against the position by `circuitBreaker.maxOracleMove`).
+   */
   oracleValid: boolean;
   oraclePrice: bigint;
   markPrice: bigint;
+  /** oracle × (1 + fairPremium): the price liquidation is judged at. */
   fairPrice: bigint;
   premium: bigint;
+  /** The fair premium advanced to now. */
+  fairPremium: bigint;
   /** Hourly rate applied over the most recent accrual. */
   lastFundingRate: bigint;
   /** Hourly rate implied by the current skew (what accrues from now on). */
@@ -106,8 +124,14 @@ export interface Market extends TradeMarketInput {
   nextHourFundingPerUnit: bigint;
   skew: bigint;
   openInterestLong: bigint;
+  /** openInterestLong − skew. */
   openInterestShort: bigint;
+  /** The oracle-move breaker holds: only trades that reduce the trader's own position pass. */
   breakerOracleMove: boolean;
+  /**
+   * |funding rate| at the current skew is beyond the band: trades that increase |skew| are refused (they would end
+   * beyond it too); trades that leave |skew| where it was or lower pass.
+   */
   breakerFunding: boolean;
   circuitBreaker: CircuitBreaker;
 }
@@ -128,16 +152,19 @@ export interface Position {
   unrealisedPnl: bigint;
   /** Funding owed but not settled, positive: owes (the engine's `accruedFunding`). */
   accruedFunding: bigint;
-  /** The fair price at which the account becomes liquidatable (the engine's `liquidationPrice`; 0: none). */
+  /** The fair price at which the account becomes liquidatable (the lens's `liquidationPrice`; 0: none). */
   liquidationPrice: bigint;
   /**
-   * The liquidation engine's `adlRank`: unrealised PnL % × leverage at mark, 18 decimals (0 when not profitable,
-   * 2^256 − 1 when equity ≤ 0). Profitable positions with the highest rank are deleveraged first.
+   * The liquidation engine's `adlRank`: unrealised PnL % at mark × leverage on the credited equity, 18 decimals (0
+   * when not profitable, 2^256 − 1 when equity ≤ 0). Profitable positions with the highest rank go first.
    */
   adlRank: bigint;
-  /** Notional, PnL, funding, IM and MM at the mark price (SDK math). */
-  atMark: PositionValue;
-  /** The same at the fair price, what liquidation uses (SDK math). */
+  /**
+   * Price, notional, PnL, funding, IM and MM as credited to the account (SDK math): at the worse of its exit price
+   * and the fair price, or at the fallback price while its oracle fails. What opening and withdrawing use.
+   */
+  credited: PositionValue;
+  /** The same at the fair price, what liquidation uses (SDK math; zeros while its oracle fails). */
   atFair: PositionValue;
   market: Market;
 }
@@ -149,9 +176,14 @@ export interface Account {
   timestamp: bigint;
   /** Collateral in the vault, 18-decimal USD (negative only after a realised loss beyond it). */
   collateral: bigint;
-  /** False when an oracle of one of its markets reverted: margin fields and position values are then 0. */
+  /**
+   * False when an oracle of one of its markets reverted: the liquidation views (fair prices) are then 0, and the
+   * credited fields (`equity`, `margin`, `withdrawable`, `maxWithdraw`) come from the SDK's own credit valuation,
+   * which values that market at its fallback price exactly as the engine's `accountMargin` and `withdrawableUsd` do
+   * (they do not revert).
+   */
   valuationValid: boolean;
-  /** Equity at mark prices: collateral + Σ PnL − Σ funding owed. */
+  /** Credited equity: collateral + Σ (PnL − funding owed), each position at the worse of its exit and fair price. */
   equity: bigint;
   /** Σ MM / equity at fair prices (18 decimals; 2^256 − 1 when equity ≤ 0 with positions). */
   marginUtilisation: bigint;
@@ -164,7 +196,7 @@ export interface Account {
   withdrawable: bigint;
   /** The same in USDC units, rounded down: pass it to `withdraw`. */
   maxWithdraw: bigint;
-  /** The engine's margin summary at mark prices (`accountMargin`). */
+  /** The engine's credited margin summary (`accountMargin`: each position at the worse of exit and fair). */
   margin: AccountMarginResult;
   /** At fair prices (`accountMarginAtFair`). */
   marginAtFair: AccountMarginResult;
@@ -192,9 +224,15 @@ export interface LiquidityVaultInfo {
   shares: bigint;
   /** What the holder's shares redeem for now. */
   assets: bigint;
+  /** 0 while paused, while a market's oracle fails (`valuationFallback`) or up to the cap. */
   maxDeposit: bigint;
+  /** The holder's redeemable value after the exit fee, within `availableLiquidity`. */
   maxWithdraw: bigint;
   maxRedeem: bigint;
+  /** The entry/exit fee, 18 decimals: a deposit pays assets × f / (1 + f), an exit f on what it takes out. */
+  liquidityFee: bigint;
+  /** A market's oracle fails: the vault is valued at its worst case and deposits are closed. */
+  valuationFallback: boolean;
 }
 
 /** bytes32 → string, trailing zero bytes removed. */
@@ -223,12 +261,12 @@ export function toMarket(v: LensMarketView): Market {
   const state: MarketState = {
     skew: s.skew,
     openInterestLong: s.openInterestLong,
-    openInterestShort: s.openInterestShort,
     lastUpdateTime: BigInt(s.lastUpdateTime),
     lastFundingRate: s.lastFundingRate,
+    fairPremium: s.fairPremium,
     paused: s.paused,
     fundingIndex: s.fundingIndex,
-    fairPrice: s.fairPrice,
+    lastOraclePrice: s.lastOraclePrice,
     sumOpenNotional: s.sumOpenNotional,
     sumFundingBasis: s.sumFundingBasis,
   };
@@ -245,6 +283,7 @@ export function toMarket(v: LensMarketView): Market {
     markPrice: prices.markPrice,
     fairPrice: prices.fairPrice,
     premium: prices.premium,
+    fairPremium: prices.fairPremium,
     lastFundingRate: s.lastFundingRate,
     fundingRatePerHour: prices.currentFundingRate,
     fundingRateAnnualised: prices.annualisedFundingRate,
@@ -254,7 +293,7 @@ export function toMarket(v: LensMarketView): Market {
       : 0n,
     skew: s.skew,
     openInterestLong: s.openInterestLong,
-    openInterestShort: s.openInterestShort,
+    openInterestShort: s.openInterestLong - s.skew,
     breakerOracleMove: v.breakerOracleMove,
     breakerFunding: v.breakerFunding,
     circuitBreaker: {
@@ -283,7 +322,17 @@ const zeroValue = (tier: Tier): PositionValue => ({
   initialMargin: 0n,
   maintenanceMargin: 0n,
   tier,
+  fallback: false,
 });
+
+/** The SDK's math on a snapshot, or `fallback` when it cannot value it (e.g. a market without tiers). */
+function orElse<T>(compute: () => T, fallback: T): T {
+  try {
+    return compute();
+  } catch {
+    return fallback;
+  }
+}
 
 /** A `PerpLens.AccountView` as an {@link Account}. */
 export function toAccount(v: LensAccountView): Account {
@@ -293,7 +342,6 @@ export function toAccount(v: LensAccountView): Account {
     const market = markets[i];
     const { size, openNotional, lastFundingIndex } = p.position;
     const input = { marketId: p.marketId, size, openNotional, lastFundingIndex, market };
-    const valued = v.valuationValid && market.oracleValid;
     return {
       marketId: p.marketId,
       symbol: market.symbol,
@@ -306,12 +354,22 @@ export function toAccount(v: LensAccountView): Account {
       accruedFunding: p.accruedFunding,
       liquidationPrice: p.liquidationPrice,
       adlRank: p.adlRank,
-      atMark: valued ? valuePosition(input, timestamp, false) : zeroValue(market.tiers[0]),
-      atFair: valued ? valuePosition(input, timestamp, true) : zeroValue(market.tiers[0]),
+      credited: orElse(() => valuePosition(input, timestamp, "credit"), zeroValue(market.tiers[0])),
+      atFair: market.oracleValid
+        ? orElse(() => valuePosition(input, timestamp, "fair"), zeroValue(market.tiers[0]))
+        : zeroValue(market.tiers[0]),
       market,
     };
   });
-  const margin = v.valuationValid ? { ...v.margin } : zeroMargin(v.collateral);
+  // While an oracle fails the lens cannot read the fair views; the credited ones the SDK computes itself (the
+  // engine's `accountMargin` and `withdrawableUsd` value the failing market at its fallback and do not revert).
+  const snapshot = { collateral: v.collateral, positions };
+  const margin = v.valuationValid
+    ? { ...v.margin }
+    : orElse(() => accountMargin(snapshot, timestamp, "credit"), zeroMargin(v.collateral));
+  const withdrawable = v.valuationValid
+    ? v.withdrawableUsd
+    : orElse(() => withdrawableUsd(snapshot, timestamp), 0n);
   const marginAtFair = v.valuationValid ? { ...v.marginAtFair } : zeroMargin(v.collateral);
   return {
     address: v.account,
@@ -324,8 +382,8 @@ export function toAccount(v: LensAccountView): Account {
     atRisk: marginAtFair.marginUtilisation > DANGER_UTILISATION,
     maintenanceMargin: v.maintenanceMargin,
     liquidatable: v.valuationValid && v.maintenanceMargin < 0n,
-    withdrawable: v.withdrawableUsd,
-    maxWithdraw: v.maxWithdraw,
+    withdrawable,
+    maxWithdraw: v.valuationValid ? v.maxWithdraw : toTokenDown(withdrawable),
     margin,
     marginAtFair,
     lastPartialLiquidation: v.lastPartialLiquidation,
@@ -333,13 +391,14 @@ export function toAccount(v: LensAccountView): Account {
   };
 }
 
-/** A `PerpLens.LiquidityVaultView` as {@link LiquidityVaultInfo}. */
+/** A `PerpLens.LiquidityVaultView` (plus the vault's fee and fallback flag, read beside it) as {@link LiquidityVaultInfo}. */
 export function toLiquidityVault(
   v: LensLiquidityVaultView,
   address: Address,
   holder: Address,
+  extra: { liquidityFee: bigint; valuationFallback: boolean },
 ): LiquidityVaultInfo {
-  return { address, holder, ...v };
+  return { address, holder, ...v, ...extra };
 }
 
 /** The insurance fund and the trading-fee share flowing into it (all 18-decimal USD). */
@@ -363,21 +422,30 @@ export interface InsuranceFundInfo {
   feeShare: bigint;
 }
 
-/** A shortfall waiting for auto-deleveraging (`AdlRequest`). */
+/**
+ * A request waiting in the ADL queue (`AdlRequest`): a shortfall to repay (`kind` "shortfall"), or a pnl-factor
+ * reduction of a market's winning side (`kind` "pnlReduction", account zero).
+ */
 export interface AdlRequest {
   requestId: bigint;
-  /** The bankrupt account (its negative collateral is what ADL repays). */
+  kind: "shortfall" | "pnlReduction";
+  /** The bankrupt account (its negative collateral is what ADL repays); zero for a pnl-factor reduction. */
   account: Address;
-  /** The market of the close that lost the most; its opposite side is deleveraged. */
+  /** The market of the close that lost the most (or whose winning side is reduced); its victim side is reduced. */
   marketId: bigint;
-  /** True: profitable longs are deleveraged (the bankrupt position was short). */
+  /** True: profitable longs are deleveraged (the bankrupt position was short, or the market's traders net long). */
   victimsLong: boolean;
+  /** When the request opened, or was rotated to the back of the queue. */
   openedAt: bigint;
+  /** When a step last covered part of it (openedAt until then). */
+  lastProgressAt: bigint;
   /** When `executeAdl` may run: openedAt + the ranking window. */
   executableAt: bigint;
-  /** The price victims close at (capped at each victim's break-even). */
+  /** When `rotateAdl` may run if no candidate can cover it: max(executableAt, lastProgressAt) + the stuck window. */
+  rotatableAt: bigint;
+  /** The price victims close at (capped at each victim's break-even); 0 for a reduction (bounded market fill). */
   bankruptcyPrice: bigint;
-  /** Shortfall still to cover, USD. */
+  /** Shortfall still to cover, USD (0 for a reduction). */
   remaining: bigint;
 }
 
@@ -387,7 +455,10 @@ export interface AdlCandidate {
   rank: bigint;
 }
 
-/** Auto-deleveraging at one block: the pending request (the head of the FIFO queue), its candidates, the total. */
+/**
+ * Auto-deleveraging at one block: the pending request (the head of the FIFO queue), its candidates, the total
+ * shortfall and the pnl factor (traders' profit against the liquidity vault's cash).
+ */
 export interface PendingAdl {
   blockNumber: bigint;
   timestamp: bigint;
@@ -397,14 +468,30 @@ export interface PendingAdl {
   candidates: AdlCandidate[];
   /** The candidate `executeAdl` would reduce now: the first with the highest rank, if any rank is > 0. */
   next: AdlCandidate | undefined;
-  /** A request is pending, its ranking window is over and a candidate is eligible. */
+  /**
+   * Whether `executeAdl` would succeed now (the lens's answer): a shortfall the bankrupt account has repaid in full
+   * resolves at once; otherwise the ranking window must be over and a candidate must rank above 0 (or, for a
+   * pnl-factor reduction, the factor be back within its limit).
+   */
   executable: boolean;
+  /** `rotateAdl` may run once this time has passed and no candidate can cover the request (0: none pending). */
+  rotatableAt: bigint;
   /** Σ shortfall queued and not yet covered, USD. */
   totalShortfall: bigint;
   /** Seconds candidates are collected after a request opens. */
   rankingWindow: bigint;
   /** Size of the candidate set. */
   maxCandidates: bigint;
+  /** Traders' unrealised profit against the liquidity vault, USD (`pnlFactor`). */
+  traderProfit: bigint;
+  /** The liquidity vault's cash: its collateral less the collateral vault's total debt, USD (`pnlFactor`). */
+  vaultCash: bigint;
+  /** The limit on traderProfit / vaultCash, 18 decimals. */
+  maxPnlFactor: bigint;
+  /** ⌊vaultCash × maxPnlFactor / 10^18⌋: above it anyone may `requestPnlReduction`. */
+  pnlFactorLimit: bigint;
+  /** traderProfit > pnlFactorLimit. */
+  pnlFactorExceeded: boolean;
 }
 
 /** A `PerpLens.InsuranceFundView` as {@link InsuranceFundInfo}. */
@@ -429,11 +516,14 @@ export function toPendingAdl(v: LensAdlView): PendingAdl {
   const request: AdlRequest | undefined = v.pending
     ? {
         requestId: v.requestId,
+        kind: BigInt(r.account) === 0n ? "pnlReduction" : "shortfall",
         account: r.account,
         marketId: BigInt(r.marketId),
         victimsLong: r.victimsLong,
         openedAt: BigInt(r.openedAt),
+        lastProgressAt: BigInt(r.lastProgressAt),
         executableAt: v.executableAt,
+        rotatableAt: v.rotatableAt,
         bankruptcyPrice: r.bankruptcyPrice,
         remaining: r.remaining,
       }
@@ -441,16 +531,23 @@ export function toPendingAdl(v: LensAdlView): PendingAdl {
   const candidates = v.candidates.map((account, i) => ({ account, rank: v.candidateRanks[i] ?? 0n }));
   let next: AdlCandidate | undefined;
   for (const c of candidates) if (c.rank > (next?.rank ?? 0n)) next = c;
+  const limit = pnlFactorLimit(v.vaultCash, v.maxPnlFactor);
   return {
     blockNumber: v.blockNumber,
     timestamp: v.timestamp,
     request,
     candidates,
     next,
-    executable: request !== undefined && v.timestamp >= request.executableAt && next !== undefined,
+    executable: v.executable,
+    rotatableAt: v.rotatableAt,
     totalShortfall: v.totalShortfall,
     rankingWindow: v.rankingWindow,
     maxCandidates: v.maxCandidates,
+    traderProfit: v.traderProfit,
+    vaultCash: v.vaultCash,
+    maxPnlFactor: v.maxPnlFactor,
+    pnlFactorLimit: limit,
+    pnlFactorExceeded: v.traderProfit > limit,
   };
 }
 

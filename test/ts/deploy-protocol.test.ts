@@ -45,7 +45,7 @@ function networkConfigJson(usdc: string, feed: string, extra: Record<string, unk
         fairTau: 300,
         maxPremium: "0.1",
         skewScale: "1000000",
-        maxSkew: "5000",
+        maxSkew: "680",
         maxOpenInterest: "10000",
         minPositionMargin: "10",
         makerFee: "0.0002",
@@ -101,6 +101,17 @@ describe("deploy: the protocol module, configs and address book", function () {
     expect(share).to.equal((await local.engine.insuranceFeeShare())[1]);
     expect(await deployed.liquidityVault.depositCap()).to.equal(await local.liquidityVault.depositCap());
     expect(await deployed.liquidation.config()).to.deep.equal(await local.liquidationEngine.config());
+    // The vault-risk settings: skew-to-cash 0.5, liquidity fee 0.1 %, pnl factor 0.5.
+    expect([
+      await deployed.engine.skewCashRatio(),
+      await deployed.liquidityVault.liquidityFee(),
+      await deployed.liquidation.maxPnlFactor(),
+    ]).to.deep.equal([10n ** 18n / 2n, 10n ** 15n, 10n ** 18n / 2n]);
+    expect([
+      await local.engine.skewCashRatio(),
+      await local.liquidityVault.liquidityFee(),
+      await local.liquidationEngine.maxPnlFactor(),
+    ]).to.deep.equal([10n ** 18n / 2n, 10n ** 15n, 10n ** 18n / 2n]);
     for (const c of Object.values(deployed)) expect(await c.owner()).to.equal(deployer.address);
 
     // Markets: same ids, symbols, parameters (but the oracle), tiers, prices; adapters configured alike.
@@ -233,6 +244,28 @@ describe("deploy: the protocol module, configs and address book", function () {
     ).to.equal(50_000n * 10n ** 18n);
     expect(() => parseDeployConfig(withMarket({ maxOpenInterest: "50000.000000000000000001" }))).to.throw(
       /skew impact/,
+    );
+    // The funding band: the hourly rate at ±maxSkew may not exceed 0.0625 %. With interest 0.00125 % and clamp
+    // 0.00625 % the rate at a premium p > 0.0075 % is p − 0.00625 %, so p ≤ 0.06875 %: the premium
+    // ⌊maxSkew / 1,000,000⌋ (in 1e18 units) may reach 687,500,000,000,000, i.e. maxSkew < 687.500000000001.
+    expect(
+      parseDeployConfig(withMarket({ maxSkew: "687.500000000000999999" })).markets[0].params.maxSkew,
+    ).to.equal(687_500_000_000_000_999_999n);
+    expect(() => parseDeployConfig(withMarket({ maxSkew: "687.500000000001" }))).to.throw(
+      /funding rate at ±maxSkew exceeds the breaker band/,
+    );
+    // The vault-risk settings, at their bounds and one wei beyond.
+    expect(
+      parseDeployConfig({ ...base, skewCashRatio: "0.01", liquidityFee: "0.01", maxPnlFactor: "1" }),
+    ).to.deep.include({ skewCashRatio: 10n ** 16n, liquidityFee: 10n ** 16n, maxPnlFactor: 10n ** 18n });
+    expect(() => parseDeployConfig({ ...base, skewCashRatio: "0.009999999999999999" })).to.throw(
+      /skewCashRatio/,
+    );
+    expect(() => parseDeployConfig({ ...base, liquidityFee: "0.010000000000000001" })).to.throw(
+      /liquidityFee/,
+    );
+    expect(() => parseDeployConfig({ ...base, maxPnlFactor: "0.099999999999999999" })).to.throw(
+      /maxPnlFactor/,
     );
     // `$`-prefixed keys are comments.
     expect(parseDeployConfig({ ...base, $comment: "fine" }).name).to.equal("test-network");

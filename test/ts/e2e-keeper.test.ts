@@ -168,7 +168,8 @@ describe("end to end on a hardhat node: deploy, SDK trades, keeper liquidation",
       args: [2_150n * 10n ** 8n],
     });
     await client.waitForTransactionReceipt({ hash });
-    // The fair price follows the mark over fairTau (5 min): an hour later it has caught up.
+    // The fair price is the oracle times one plus the fair premium: it follows the drop at once. The hour lets the
+    // fair premium (τ = 5 min) catch up with the skew's, so that the keeper's close fits its bound in full.
     await client.request({ method: "evm_increaseTime", params: [3600] } as never);
     await client.request({ method: "evm_mine", params: [] } as never);
     const perp = createPerpClient({ publicClient: client, deployment: defineDeployment(book) });

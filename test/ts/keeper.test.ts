@@ -1,7 +1,10 @@
 // The keeper's pass on the in-process network (viem clients on Hardhat's provider, the same code the CLI runs):
-// discovery from events, dry run, back-to-back liquidations and the keeper's pay, the profit threshold, ADL over
-// several passes (submit, wait for the window, execute until covered), retries of RPC failures, abort, and the
-// helpers (retry policy, JSON-lines logger). The CLI against a real node is in e2e-keeper.test.ts.
+// discovery from events, dry run, back-to-back liquidations and the keeper's pay, a liquidation whose closes do not
+// fit their forced-close bound (after the pass's own first liquidation, or after someone pushed the skew: logged,
+// retried on the next pass, not an error), the profit threshold, ADL over several passes (submit, wait for the
+// window, execute until covered), the rotation of a stuck ADL request, a pnl-factor reduction requested and
+// executed, retries of RPC failures, abort, and the helpers (retry policy, JSON-lines logger). The CLI against a real
+// node is in e2e-keeper.test.ts.
 import { expect } from "chai";
 import { network } from "hardhat";
 import {
@@ -37,11 +40,35 @@ type Scenario = {
   addresses: { carol: Address; erin: Address; bob: Address; dave: Address };
 };
 
-/** LP 2M; carol 8,000 long 30 GOLD; erin 3,000 long 10 GOLD; bob 100,000 short 30 GOLD; dave 30,000 short 20. */
+/**
+ * LP 2M; carol 8,000 long 30 GOLD; erin 3,000 long 10 GOLD; bob 100,000 short 30 GOLD; dave 30,000 short 20. GOLD's
+ * fair premium has τ = 0, so an hour after the last trade it equals the skew premium exactly (only the 0.1 %/h drift
+ * cap slows it), and a liquidation on an undisturbed skew closes in full: with τ > 0 the EMA never quite arrives,
+ * and a close whose fair premium lags the skew premium by ε is cut by 2ε of skew (the bound is its own impact from
+ * the fair premium's skew).
+ */
 async function goldScenario(): Promise<Scenario> {
   const protocol = await deployLocalProtocol(ethers);
   const { usdc, vault, engine, liquidityVault } = protocol;
   const [, lp, carol, erin, bob, dave] = await ethers.getSigners();
+  const goldId = protocol.markets.find((m) => m.symbol === "GOLD")!.id;
+  const current = await engine.marketParams(goldId);
+  await (
+    await engine.setMarketParams(goldId, {
+      oracle: current.oracle,
+      fairTau: 0n,
+      maxPremium: current.maxPremium,
+      skewScale: current.skewScale,
+      maxSkew: current.maxSkew,
+      maxOpenInterest: current.maxOpenInterest,
+      minPositionMargin: current.minPositionMargin,
+      makerFee: current.makerFee,
+      takerFee: current.takerFee,
+      fundingInterest: current.fundingInterest,
+      fundingClamp: current.fundingClamp,
+      maxFundingRate: current.maxFundingRate,
+    })
+  ).wait();
   await (await usdc.mint(lp.address, USDC(2_000_000n))).wait();
   await (await usdc.connect(lp).approve(await liquidityVault.getAddress(), ethers.MaxUint256)).wait();
   await (await liquidityVault.connect(lp).deposit(USDC(2_000_000n), lp.address)).wait();
@@ -71,7 +98,27 @@ async function goldScenario(): Promise<Scenario> {
   };
 }
 
-/** Sets GOLD's feed to `price` (whole USD) and lets an hour pass, so the fair price follows. */
+/**
+ * LP 200,000; the pnl factor limit at its minimum, 10 % of the vault's cash; carol 30,000 and long 40 GOLD (96,000
+ * USD of notional, within the skew-to-cash limit of half the cash).
+ */
+async function pnlScenario(): Promise<Scenario> {
+  const protocol = await deployLocalProtocol(ethers);
+  const { usdc, vault, engine, liquidityVault, liquidationEngine } = protocol;
+  const [, lp, carol] = await ethers.getSigners();
+  await (await liquidationEngine.setMaxPnlFactor(E18 / 10n)).wait();
+  await (await usdc.mint(lp.address, USDC(200_000n))).wait();
+  await (await usdc.connect(lp).approve(await liquidityVault.getAddress(), ethers.MaxUint256)).wait();
+  await (await liquidityVault.connect(lp).deposit(USDC(200_000n), lp.address)).wait();
+  await (await usdc.mint(carol.address, USDC(30_000n))).wait();
+  await (await usdc.connect(carol).approve(await vault.getAddress(), ethers.MaxUint256)).wait();
+  await (await vault.connect(carol).deposit(USDC(30_000n))).wait();
+  await (await engine.connect(carol).trade(carol.address, 2n, 40n * E18, ethers.MaxUint256)).wait();
+  const none = getAddress("0x0000000000000000000000000000000000000001");
+  return { protocol, addresses: { carol: getAddress(carol.address), erin: none, bob: none, dave: none } };
+}
+
+/** Sets GOLD's feed to `price` (whole USD) and lets an hour pass, so the fair premium follows. */
 async function moveGold(protocol: LocalProtocol, price: bigint) {
   const gold = protocol.markets.find((m) => m.symbol === "GOLD")!;
   await (await gold.feed.updateAnswer(feedAnswer(price * E18, gold.feedDecimals))).wait();
@@ -100,6 +147,31 @@ async function keeperFor(protocol: LocalProtocol, overrides: Partial<KeeperConfi
 const positions = async (protocol: LocalProtocol, account: Address) =>
   (await protocol.engine.accountMarkets(account)).length;
 
+/** Signer #6 (not used by the scenarios) trades `size` GOLD with enough collateral. */
+async function frankTrades(protocol: LocalProtocol, size: bigint) {
+  const { usdc, vault, engine } = protocol;
+  const frank = (await ethers.getSigners())[6];
+  const gold = protocol.markets.find((m) => m.symbol === "GOLD")!.id;
+  if ((await vault.collateralOf(frank.address)) === 0n) {
+    await (await usdc.mint(frank.address, USDC(100_000n))).wait();
+    await (await usdc.connect(frank).approve(await vault.getAddress(), ethers.MaxUint256)).wait();
+    await (await vault.connect(frank).deposit(USDC(100_000n))).wait();
+  }
+  await (
+    await engine.connect(frank).trade(frank.address, gold, size, size > 0n ? ethers.MaxUint256 : 0n)
+  ).wait();
+}
+
+/** Closes `who`'s GOLD position (a trader leaving before the scenario's move). */
+async function closeGold(protocol: LocalProtocol, who: Address) {
+  const signer = await ethers.getSigner(who);
+  const gold = protocol.markets.find((m) => m.symbol === "GOLD")!.id;
+  const size = (await protocol.engine.position(who, gold)).size;
+  await (
+    await protocol.engine.connect(signer).closePosition(who, gold, size > 0n ? 0n : ethers.MaxUint256)
+  ).wait();
+}
+
 describe("keeper pass (in-process)", function () {
   this.timeout(120_000);
 
@@ -121,35 +193,75 @@ describe("keeper pass (in-process)", function () {
     expect(await positions(protocol, addresses.carol)).to.equal(1);
   });
 
-  it("liquidates every underwater account in one pass, back to back, and is paid; the next pass has nothing", async function () {
+  it("liquidates back to back and is paid; a liquidation the first one's close pushed beyond its bound waits for the next pass", async function () {
     const { protocol, addresses } = await networkHelpers.loadFixture(goldScenario);
     await moveGold(protocol, 2_150n);
     const usdcBefore = await protocol.usdc.balanceOf(keeperAccount.address);
     const nonce = await ethers.provider.getTransactionCount(keeperAccount.address);
     const { keeper, events } = await keeperFor(protocol);
     const report = await keeper.runPass();
-    expect(report.liquidations.map((l) => l.account)).to.have.members([addresses.carol, addresses.erin]);
-    expect(report.errors).to.equal(0);
+    // Both go out back to back (the keeper counts the nonce itself); the in-process node runs each as it arrives, so
+    // erin's, which reverts, is answered as a failed send (a node that queues it would show a reverted receipt).
     const sent = events("liquidation-sent");
-    expect(sent).to.have.length(2);
-    // Both sent before either was awaited: the keeper counted the nonce itself.
-    const txs = await Promise.all(
-      sent.map((s) => ethers.provider.getTransaction(s.txHash as string).then((t) => t!.nonce)),
-    );
-    expect(txs).to.deep.equal([nonce, nonce + 1]);
-    const rewards = report.liquidations.reduce((sum, l) => sum + l.keeperReward, 0n);
+    expect(sent[0].account).to.equal(addresses.carol);
+    expect((await ethers.provider.getTransaction(sent[0].txHash as string))!.nonce).to.equal(nonce);
+    expect(await ethers.provider.getTransactionCount(keeperAccount.address)).to.equal(nonce + 2);
+    // Carol's close (a sell of 30 GOLD) takes the skew from −10 to −40, 30 below the skew of the fair premium
+    // (about −10, an hour after the last trade). Erin's close of 10 is bounded by its own impact from there: a sell
+    // of a from −40 averages (−40 − a/2) / skewScale, the bound (−10 − 10/2) / skewScale, so a ≤ 10 − 2 × 30 < 0:
+    // nothing fits, the mined transaction reverts LiquidationBeyondBound, and that is not an error.
+    expect(report.liquidations.map((l) => l.account)).to.deep.equal([addresses.carol]);
+    expect(report.beyondBound).to.deep.equal([addresses.erin]);
+    expect(report.skipped).to.deep.equal([{ account: addresses.erin, reason: "beyond-bound" }]);
+    expect(report.errors).to.equal(0);
+    expect(events("liquidation-beyond-bound")).to.have.length(1);
+    expect(events("liquidation-beyond-bound")[0].account).to.equal(addresses.erin);
+    expect(events("liquidation-beyond-bound")[0].at).to.be.oneOf(["send", "mined"]);
+    expect(events("liquidation-reverted")).to.deep.equal([]);
     expect((await protocol.usdc.balanceOf(keeperAccount.address)) - usdcBefore).to.equal(
-      rewards / 10n ** 12n,
+      report.liquidations[0].keeperReward / 10n ** 12n,
     );
     expect(await positions(protocol, addresses.carol)).to.equal(0);
+    expect(await positions(protocol, addresses.erin)).to.equal(1);
+
+    // Buyers bring the skew back to the fair premium's: the next pass liquidates erin.
+    await frankTrades(protocol, 30n * E18);
+    const second = await keeper.runPass();
+    expect(second.liquidations.map((l) => l.account)).to.deep.equal([addresses.erin]);
+    expect(second.beyondBound).to.deep.equal([]);
     expect(await positions(protocol, addresses.erin)).to.equal(0);
     expect(await positions(protocol, addresses.bob)).to.equal(1);
 
-    const second = await keeper.runPass();
-    expect(second.newAccounts).to.equal(0);
-    expect(second.underwater).to.deep.equal([]);
-    expect(second.liquidations).to.deep.equal([]);
+    const third = await keeper.runPass();
+    expect(third.underwater).to.deep.equal([]);
+    expect(third.liquidations).to.deep.equal([]);
     expect(keeper.accounts.has(addresses.carol), "flat accounts are forgotten").to.equal(false);
+  });
+
+  it("logs accounts whose closes do not fit their bound after a push, sends nothing for them, retries next pass", async function () {
+    const { protocol, addresses } = await networkHelpers.loadFixture(goldScenario);
+    await moveGold(protocol, 2_150n);
+    // A 20 GOLD sell pushes the skew from −10 to −30 right before the pass. Carol's sell of 30 fits only
+    // a ≤ 30 − 2 × 20 < 0, erin's a ≤ 10 − 2 × 20 < 0: the preview closes nothing for either.
+    await frankTrades(protocol, -20n * E18);
+    const nonce = await ethers.provider.getTransactionCount(keeperAccount.address);
+    const { keeper, events } = await keeperFor(protocol);
+    const report = await keeper.runPass();
+    expect(report.underwater).to.have.members([addresses.carol, addresses.erin]);
+    expect(report.beyondBound).to.have.members([addresses.carol, addresses.erin]);
+    expect(report.liquidations).to.deep.equal([]);
+    expect(report.errors).to.equal(0);
+    expect(events("liquidation-beyond-bound").map((e) => e.account)).to.have.members([
+      addresses.carol,
+      addresses.erin,
+    ]);
+    expect(await ethers.provider.getTransactionCount(keeperAccount.address)).to.equal(nonce);
+
+    // The push is bought back: carol's close fits again.
+    await frankTrades(protocol, 20n * E18);
+    const second = await keeper.runPass();
+    expect(second.liquidations.map((l) => l.account)).to.include(addresses.carol);
+    expect(await positions(protocol, addresses.carol)).to.equal(0);
   });
 
   it("skips liquidations whose reward does not beat the gas cost plus the minimum profit", async function () {
@@ -165,13 +277,15 @@ describe("keeper pass (in-process)", function () {
 
   it("runs ADL across passes: submits the profitable shorts, waits for the window, executes until covered", async function () {
     const { protocol, addresses } = await networkHelpers.loadFixture(goldScenario);
-    // A 16.7 % crash: carol and erin are bankrupt and the insurance fund cannot cover them.
+    // Erin leaves first; then a 16.7 % crash makes carol bankrupt and the insurance fund cannot cover her.
+    await closeGold(protocol, addresses.erin);
     await moveGold(protocol, 2_000n);
     const { keeper, events } = await keeperFor(protocol);
     const first = await keeper.runPass();
-    expect(first.liquidations.map((l) => l.account)).to.have.members([addresses.carol, addresses.erin]);
-    expect(first.liquidations.some((l) => l.shortfallForAdl > 0n)).to.equal(true);
+    expect(first.liquidations.map((l) => l.account)).to.deep.equal([addresses.carol]);
+    expect(first.liquidations[0].shortfallForAdl).to.be.greaterThan(0n);
     expect(first.adl.pending).to.equal(true);
+    expect(first.adl.kind).to.equal("shortfall");
     expect(first.adl.submitted).to.have.members([addresses.bob, addresses.dave]);
     expect(first.adl.executed).to.deep.equal([]);
     expect(first.adl.executableAt !== undefined).to.equal(true);
@@ -187,6 +301,7 @@ describe("keeper pass (in-process)", function () {
     expect(second.adl.executed.length).to.be.greaterThan(0);
     // Highest rank first: the contract picks the victim, the keeper only supplied the candidates.
     expect(second.adl.executed[0].victim).to.equal(bobRank > daveRank ? addresses.bob : addresses.dave);
+    expect(second.adl.executed[0].kind).to.equal("shortfall");
     expect(await protocol.liquidationEngine.totalShortfall()).to.be.lessThan(shortfallBefore);
 
     // Every queued shortfall is covered within a few passes.
@@ -197,6 +312,75 @@ describe("keeper pass (in-process)", function () {
     expect(await protocol.liquidationEngine.totalShortfall()).to.equal(0n);
     expect((await protocol.liquidationEngine.pendingAdl())[0]).to.equal(false);
     expect(events("adl-resolved").length).to.be.greaterThan(0);
+  });
+
+  it("rotates an ADL request no candidate can cover once its stuck window has passed", async function () {
+    const { protocol, addresses } = await networkHelpers.loadFixture(goldScenario);
+    // Every short leaves (and erin): when carol goes bankrupt, no account holds the victim side.
+    for (const who of [addresses.bob, addresses.dave, addresses.erin]) await closeGold(protocol, who);
+    await moveGold(protocol, 2_000n);
+    const { keeper, events } = await keeperFor(protocol);
+    const first = await keeper.runPass();
+    expect(first.liquidations.map((l) => l.account)).to.deep.equal([addresses.carol]);
+    expect(first.adl).to.deep.include({ pending: true, requestId: 0n, submitted: [] });
+    const [, , opened] = await protocol.liquidationEngine.pendingAdl();
+    // rotatableAt = max(openedAt + 60 s ranking window, lastProgressAt) + 15 min stuck window.
+    const rotatableAt = opened.openedAt + 60n + 900n;
+
+    // After the ranking window the request cannot be worked (no candidate), and it is not stuck yet.
+    await networkHelpers.time.increase(61);
+    const second = await keeper.runPass();
+    expect(second.adl.executed).to.deep.equal([]);
+    expect(second.adl.rotated).to.equal(undefined);
+    expect(events("executeAdl-rejected").at(-1)?.revert).to.deep.include({ name: "NoAdlCandidates" });
+
+    // Once rotatableAt has passed with no ranked candidate, the keeper moves it to the back of the queue.
+    await networkHelpers.time.increaseTo(rotatableAt);
+    const third = await keeper.runPass();
+    expect(third.adl.rotated).to.deep.equal({ requestId: 0n, newRequestId: 1n });
+    expect(events("adl-rotated")).to.have.length(1);
+    const [pending, requestId, request] = await protocol.liquidationEngine.pendingAdl();
+    expect([pending, requestId, request.account, request.remaining]).to.deep.equal([
+      true,
+      1n,
+      opened.account,
+      opened.remaining,
+    ]);
+  });
+
+  it("requests a pnl-factor reduction when traders' profit passes its limit, then executes it and is paid", async function () {
+    const { protocol, addresses } = await networkHelpers.loadFixture(pnlScenario);
+    const gold = 2n;
+    // GOLD 2,400 → 3,100: carol's 40 GOLD long is about 40 × 700 = 28,000 USD up, above 10 % of the vault's
+    // ~200,000 USD of cash.
+    await moveGold(protocol, 3_100n);
+    const { keeper, events } = await keeperFor(protocol);
+    const first = await keeper.runPass();
+    expect(first.adl.pnlReductionRequested).to.deep.include({ requestId: 0n, marketId: gold });
+    const requested = first.adl.pnlReductionRequested!;
+    expect(requested.traderProfit > requested.cash / 10n).to.equal(true);
+    expect(first.adl).to.deep.include({ pending: true, requestId: 0n, kind: "pnlReduction" });
+    expect(first.adl.submitted).to.deep.equal([addresses.carol]);
+    expect(events("adl-window-open")).to.have.length(1);
+
+    await networkHelpers.time.increase(61);
+    const usdcBefore = await protocol.usdc.balanceOf(keeperAccount.address);
+    const second = await keeper.runPass();
+    // Carol's whole position closed at the bounded market fill with the trading fee; then the factor is back
+    // within its limit and the next step resolves the request.
+    expect(second.adl.executed).to.have.length(1);
+    const [step] = second.adl.executed;
+    expect(step).to.deep.include({ kind: "pnlReduction", victim: addresses.carol, sizeDelta: -40n * E18 });
+    expect(second.adl.resolved).to.equal(true);
+    expect(await positions(protocol, addresses.carol)).to.equal(0);
+    // The caller earns keeperShare (20 %) of the fee, in whole USDC units, from the liquidity vault.
+    const [executed] = events("pnl-reduction-executed");
+    const fee = BigInt(executed.fee as string);
+    expect(step.callerReward).to.equal((fee / 5n / 10n ** 12n) * 10n ** 12n);
+    expect((await protocol.usdc.balanceOf(keeperAccount.address)) - usdcBefore).to.equal(
+      step.callerReward / 10n ** 12n,
+    );
+    expect((await protocol.liquidationEngine.pendingAdl())[0]).to.equal(false);
   });
 
   it("retries RPC failures with backoff and still completes the pass", async function () {
@@ -219,7 +403,8 @@ describe("keeper pass (in-process)", function () {
     const { keeper, events } = await keeperFor(protocol, { publicClient });
     const report = await keeper.runPass();
     expect(events("rpc-retry")).to.have.length(3);
-    expect(report.liquidations.map((l) => l.account)).to.have.members([addresses.carol, addresses.erin]);
+    expect(report.liquidations.map((l) => l.account)).to.deep.equal([addresses.carol]);
+    expect(report.beyondBound).to.deep.equal([addresses.erin]);
   });
 
   it("sends nothing once aborted (the CLI's SIGINT), but still reports", async function () {

@@ -112,7 +112,9 @@ export async function read(owner: Address): Promise<bigint> {
   const markets: Market[] = await perp.getMarkets();
   const account: Account = await perp.getAccount({ account: owner });
   const first = account.positions[0];
-  const margin = accountMargin(account, account.timestamp, true);
+  const margin = accountMargin(account, account.timestamp, "fair");
+  // @ts-expect-error the valuation is "fair" or "credit", not a boolean
+  accountMargin(account, account.timestamp, true);
   const liq: bigint = first === undefined ? 0n : liquidationPrice(account, first.marketId, account.timestamp);
   // @ts-expect-error market ids are bigint
   await perp.getMarket({ marketId: 1 });
@@ -121,6 +123,7 @@ export async function read(owner: Address): Promise<bigint> {
 export function onError(e: unknown): bigint | undefined {
   if (e instanceof PerpContractError && e.is("SlippageExceeded")) return e.args.fillPrice - e.args.acceptablePrice;
   if (e instanceof PerpContractError && e.is("InsufficientMargin")) return e.args.initialMargin;
+  if (e instanceof PerpContractError && e.is("PartialCloseBelowMinimumMargin")) return e.args.fullCloseDelta;
   return undefined;
 }
 export const fill = (r: TradeReturnType): bigint => r.fillPrice + r.fee - r.realisedPnl;
@@ -136,7 +139,9 @@ export async function liquidation(victim: Address): Promise<bigint> {
     account.timestamp,
   );
   const adl: PendingAdl = await perp.getPendingAdl();
-  return sim.keeperReward + adl.totalShortfall + (account.positions[0]?.adlRank ?? 0n) + (adl.request?.remaining ?? 0n);
+  const quote = await perp.quoteLiquidity({ redeem: 10n ** 18n });
+  const waiting = sim.refusal === "LiquidationBeyondBound" ? adl.rotatableAt : 0n;
+  return sim.keeperReward + adl.totalShortfall + (account.positions[0]?.adlRank ?? 0n) + (adl.request?.remaining ?? 0n) + quote.fee + waiting;
 }
 export const waterfall = (r: LiquidateReturnType): bigint =>
   r.lossAbsorbedByCollateral + r.badDebtCoveredByFund + r.shortfallForAdl + (r.adlRequest?.bankruptcyPrice ?? 0n);
@@ -145,6 +150,7 @@ export const eventAmount = (e: LiquidationEvent | AdlEvent): bigint =>
 export function onLiquidationError(e: unknown): bigint | undefined {
   if (e instanceof PerpContractError && e.is("LiquidationCooldown")) return e.args.readyAt;
   if (e instanceof PerpContractError && e.is("NotLiquidatable")) return e.args.maintenanceMargin;
+  if (e instanceof PerpContractError && e.is("AdlNotStuck")) return e.args.readyAt;
   return undefined;
 }
 export const tradeAbi = perpEngineAbi.find((item) => item.type === "function" && item.name === "trade");

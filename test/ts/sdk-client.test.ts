@@ -22,15 +22,18 @@ import {
   InvalidSizeError,
   isPerpContractError,
   LeverageAboveTierError,
+  LiquiditySlippageError,
   liquidationPrice,
   NoPositionError,
   MAX_UINT256,
   parseFixed,
   parseSize,
   parseUsdc,
+  PartialCloseBelowMinimumMarginError,
   PerpContractError,
   perpErrorsAbi,
   quoteFillPrice,
+  TradeRejectedError,
   UnknownMarketError,
   WalletRequiredError,
   ZeroAmountError,
@@ -109,15 +112,32 @@ describe("SDK client (viem) against the in-process network", function () {
   });
 
   it("deposits liquidity with approval handling and reads the share price", async function () {
-    const result = await lp.depositLiquidity({ assets: parseUsdc("1000000") });
+    // The local deployment's entry/exit fee is 0.1 %: 1,000,000 USDC in include a fee of
+    // ⌈1,000,000 × 0.001 / 1.001⌉ = 999.001 USDC (999.000999000999… rounded up to the unit), which stays in the vault.
+    const quote = await lp.quoteLiquidity({ deposit: parseUsdc("1000000") });
+    expect(quote).to.deep.include({ assets: parseUsdc("1000000"), fee: 999_001_000n });
+    const tooMany = await expectNothingSent(lp.walletClient!.account!.address, () =>
+      lp.depositLiquidity({ assets: parseUsdc("1000000"), minShares: quote.shares + 1n }),
+    );
+    expect(tooMany).to.be.instanceOf(LiquiditySlippageError);
+    const result = await lp.depositLiquidity({ assets: parseUsdc("1000000"), minShares: quote.shares });
     expect(result.approvalHash).to.match(/^0x[0-9a-f]{64}$/);
     expect(result.assets).to.equal(parseUsdc("1000000"));
-    expect(result.shares).to.equal(parseUsdc("1000000") * 10n ** 12n);
+    expect(result.fee).to.equal(999_001_000n);
+    // The first deposit mints 10^12 shares per unit after the fee: 999,000.999 USDC → 999,000,999,000 × 10^12.
+    expect(result.shares).to.equal(999_000_999_000n * 10n ** 12n);
+    expect(result.expected.shares).to.equal(result.shares);
     const vault = await lp.getLiquidityVault();
     expect(vault.totalAssets).to.equal(parseUsdc("1000000"));
+    expect(vault.liquidityFee).to.equal(10n ** 15n);
+    expect(vault.valuationFallback).to.equal(false);
     expect(vault.shares).to.equal(result.shares);
-    expect(vault.sharePrice).to.equal(1_000_000n); // 1 USDC per share
-    expect(vault.maxWithdraw).to.equal(parseUsdc("1000000"));
+    // 10^18 × (10^12 + 1) / (999,000,999,000 × 10^12 + 10^12), rounded down: 1.001 USDC per share.
+    expect(vault.sharePrice).to.equal(1_001_000n);
+    // All the shares are worth 999,999.999999 USDC (the rounding keeps the last unit); the exit fee takes
+    // ⌈999,999.999999 × 0.001 / 1.001⌉ = 999.000999.
+    expect(vault.maxWithdraw).to.equal(999_000_999_000n);
+    expect(vault.assets).to.equal(999_000_999_000n);
   });
 
   it("deposits collateral: approves the exact amount, or the maximum once", async function () {
@@ -163,7 +183,7 @@ describe("SDK client (viem) against the in-process network", function () {
     expect(accountMargin(account, account.timestamp)).to.deep.equal(account.margin);
     expect(liquidationPrice(account, ETH, account.timestamp)).to.equal(pos.liquidationPrice);
     expect(pos.liquidationPrice).to.be.greaterThan(0n);
-    expect(pos.atMark.initialMargin).to.equal((pos.atMark.notional + 19n) / 20n);
+    expect(pos.credited.initialMargin).to.equal((pos.credited.notional + 19n) / 20n);
   });
 
   it("increases, reduces (realising PnL) and closes, each fill decoded from the receipt", async function () {
@@ -268,7 +288,7 @@ describe("SDK client (viem) against the in-process network", function () {
     );
 
     const leverage = await expectNothingSent(aliceAddress, () =>
-      alice.openPosition({ marketId: ETH, side: "long", size: parseSize("100"), validate: false }),
+      alice.openPosition({ marketId: ETH, side: "long", size: parseSize("50"), validate: false }),
     );
     expect(leverage).to.be.instanceOf(PerpContractError);
     expect((leverage as PerpContractError).errorName).to.equal("InsufficientMargin");
@@ -281,6 +301,62 @@ describe("SDK client (viem) against the in-process network", function () {
 
     const lpTooMuch = await expectNothingSent(aliceAddress, () => alice.withdrawLiquidity({ assets: 1n }));
     expect(isPerpContractError(lpTooMuch, "ERC4626ExceededMaxWithdraw")).to.equal(true);
+  });
+
+  it("refuses, before sending, a trade beyond the skew-to-cash limit and a reduction that would leave dust", async function () {
+    // The skew-to-cash limit: |skew| × oracle after an increase at most 50 % of the liquidity vault's cash (its
+    // collateral less the collateral vault's total debt) after the trade's own fee reached it.
+    const bobAddress = getAddress(bob.walletClient!.account!.address);
+    const [collateral, debt] = await protocol.vault.collateralAndDebt(deployment.contracts.liquidityVault);
+    const market = await bob.getMarket({ marketId: ETH });
+    expect(market.skew).to.equal(parseSize("1")); // alice's long: a long increase pays the taker fee only
+    // About 1 % more ETH than half the cash is worth.
+    const size = ((collateral - debt) * 101n * E18) / 200n / market.oraclePrice - market.skew;
+    const fill = await protocol.engine.quoteFillPrice(ETH, size);
+    // Taker fee 0.05 %: ⌈⌈size × fill⌉ × 0.0005⌉.
+    const fee = (((size * fill + E18 - 1n) / E18) * 5n * 10n ** 14n + E18 - 1n) / E18;
+    const limit = (collateral + fee - debt) / 2n;
+    const skewNotional = ((market.skew + size) * market.oraclePrice + E18 - 1n) / E18;
+    const rejected = await expectNothingSent(bobAddress, () =>
+      bob.openPosition({ marketId: ETH, side: "long", size }),
+    );
+    expect(rejected).to.be.instanceOf(TradeRejectedError);
+    expect((rejected as TradeRejectedError).failure).to.deep.equal({
+      error: "SkewAboveCashLimit",
+      marketId: ETH,
+      skewNotional,
+      limit,
+    });
+    const onChain = await expectNothingSent(bobAddress, () =>
+      bob.openPosition({ marketId: ETH, side: "long", size, validate: false }),
+    );
+    expect(isPerpContractError(onChain, "SkewAboveCashLimit")).to.equal(true);
+    expect((onChain as PerpContractError<"SkewAboveCashLimit">).args).to.deep.equal({
+      marketId: ETH,
+      skewNotional,
+      limit,
+    });
+
+    // The dust rule: alice's 1 ETH long (IM 3,300 / 20 = 165 USD) reduced by 0.99 ETH would keep 0.01 ETH, an IM of
+    // 1.65 USD at the oracle, below ETH's minimum position margin of 10 USD: close it in full instead.
+    const dust = await expectNothingSent(aliceAddress, () =>
+      alice.reducePosition({ marketId: ETH, size: parseSize("0.99") }),
+    );
+    expect(dust).to.be.instanceOf(PartialCloseBelowMinimumMarginError);
+    expect((dust as PartialCloseBelowMinimumMarginError).params).to.deep.equal({
+      marketId: ETH,
+      remainingMargin: 1_650_000_000_000_000_000n,
+      minPositionMargin: 10n * E18,
+      fullCloseDelta: -parseSize("1"),
+    });
+    expect((dust as PartialCloseBelowMinimumMarginError).shortMessage).to.match(
+      /close it in full instead \(size -1\)/,
+    );
+    const dustOnChain = await expectNothingSent(aliceAddress, () =>
+      alice.reducePosition({ marketId: ETH, size: parseSize("0.99"), validate: false }),
+    );
+    expect(isPerpContractError(dustOnChain, "PartialCloseBelowMinimumMargin")).to.equal(true);
+    expect((dustOnChain as PerpContractError).shortMessage).to.match(/close it in full instead/);
   });
 
   it("watches trades and funding with viem and stops on unsubscribe", async function () {
@@ -344,11 +420,55 @@ describe("SDK client (viem) against the in-process network", function () {
       const account = await alice.getAccount();
       expect(account.valuationValid).to.equal(false);
       expect(account.positions).to.have.length(1);
+      // The lens cannot read the fair views, but what may be withdrawn is still known: the SDK values the ETH long
+      // at its last good price moved down by the breaker band (15 %), as the engine's own views do.
+      const margin = await protocol.engine.accountMargin(aliceAddress);
+      expect(account.margin.equity).to.equal(margin.equity);
+      expect(account.margin.initialMargin).to.equal(margin.initialMargin);
+      expect(account.withdrawable).to.equal(await protocol.vault.withdrawableUsd(aliceAddress));
+      expect(margin.equity).to.not.equal(0n);
+      expect(account.positions[0].credited.fallback).to.equal(true);
+      const last = account.positions[0].market.state.lastOraclePrice;
+      expect(account.positions[0].credited.price).to.equal((last * 85n) / 100n);
+      // The liquidity vault stays readable at its worst case, deposits closed.
+      const vault = await lp.getLiquidityVault();
+      expect(vault.valuationFallback).to.equal(true);
+      expect(vault.maxDeposit).to.equal(0n);
       const stale = await expectNothingSent(aliceAddress, () =>
         alice.openPosition({ marketId: ETH, side: "long", size: parseSize("0.1") }),
       );
       expect(isPerpContractError(stale, "StalePrice")).to.equal(true);
       expect((stale as PerpContractError).category).to.equal("oracle");
+    } finally {
+      await snapshot.restore();
+    }
+  });
+
+  it("validates a trade while another market of the account has a failing oracle, valuing it at its fallback", async function () {
+    const snapshot = await networkHelpers.takeSnapshot();
+    try {
+      await alice.deposit({ amount: parseUsdc("5000") });
+      await alice.openPosition({ marketId: BTC, side: "long", size: parseSize("0.1") });
+      await protocol.markets[1].feed.updateAnswer(0n); // the BTC adapter now reverts
+      const account = await alice.getAccount();
+      expect(account.valuationValid).to.equal(false);
+      const btc = account.positions.find((p) => p.marketId === BTC)!;
+      // BTC at its last good price moved against the long by the breaker band (15 %), as the engine values it.
+      expect(btc.credited).to.deep.include({
+        fallback: true,
+        price: (btc.market.state.lastOraclePrice * 85n) / 100n,
+      });
+      expect(account.margin.equity).to.equal((await protocol.engine.accountMargin(aliceAddress)).equity);
+      // Far beyond the tiers: refused before sending, with the fallback valuation in the equity.
+      const tooBig = await expectNothingSent(aliceAddress, () =>
+        alice.openPosition({ marketId: ETH, side: "long", size: parseSize("50") }),
+      );
+      expect(tooBig).to.be.instanceOf(LeverageAboveTierError);
+      expect((tooBig as LeverageAboveTierError).params.equity < account.margin.equity).to.equal(true);
+      // Within them: it goes through, and the engine agrees with the preview's fill.
+      const ok = await alice.openPosition({ marketId: ETH, side: "long", size: parseSize("0.5") });
+      expect(ok.fillPrice).to.equal(ok.preview.fillPrice);
+      expect(ok.preview.failure).to.equal(undefined);
     } finally {
       await snapshot.restore();
     }

@@ -1,15 +1,19 @@
 // Integration: liquidation, the insurance fund and auto-deleveraging driven entirely through the SDK on the
 // in-process network. A mock feed moves an account below maintenance margin; liquidation values at the fair price,
-// which lags the mark (τ = 300 s), so time is advanced before a keeper liquidates. Then a bankrupt account with a
-// small insurance fund opens an ADL request; candidates are submitted, the 60 s window passes and ADL executes.
-// Every result is checked through the SDK's reads and its pure math (fee split, preview, ADL rank), and the
-// watchers must have seen the events.
+// which follows the oracle at once (only its premium term is slow), so a keeper liquidates in the next block. Each
+// close is bounded by its own impact from the fair premium: a push of the skew right before a liquidation makes it
+// revert `LiquidationBeyondBound` until the skew comes back. ETH and BTC have τ = 0 here (the fair premium reaches
+// the skew premium within the 0.1 %/h drift cap), so successive slices close exactly their size. Then a bankrupt
+// account with a small insurance fund opens an ADL request; candidates are submitted, the 60 s window passes and ADL
+// executes, each step covering at exit prices. Every result is checked through the SDK's reads and its pure math
+// (fee split, preview, ADL rank and step), and the watchers must have seen the events.
 import { expect } from "chai";
 import { network } from "hardhat";
 import { getAddress, type Address } from "viem";
 
 import { deployLocalProtocol, type LocalProtocol } from "../../deploy/local-protocol.js";
 import {
+  adlDeleverageSize,
   adlVictimRank,
   createPerpClient,
   deploymentFromLocalProtocol,
@@ -34,7 +38,7 @@ const { viem, ethers, networkHelpers } = await network.create();
 const E18 = 10n ** 18n;
 const ETH = 0n;
 const BTC = 1n;
-/** Long enough for the fair price (τ = 300 s) to come within 1/61 of the mark. */
+/** Long enough for the fair premium (τ = 0) to reach the skew premium of any of these trades under the drift cap. */
 const FAIR_CATCH_UP = 1_800;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -112,6 +116,25 @@ describe("SDK liquidation, insurance fund and ADL against the in-process network
     };
     for (const w of wallets.slice(1, 8))
       await (await protocol.usdc.mint(w.account.address, parseUsdc("2000000"))).wait();
+    for (const id of [ETH, BTC]) {
+      const p = await protocol.engine.marketParams(id);
+      await (
+        await protocol.engine.setMarketParams(id, {
+          oracle: p.oracle,
+          fairTau: 0n,
+          maxPremium: p.maxPremium,
+          skewScale: p.skewScale,
+          maxSkew: p.maxSkew,
+          maxOpenInterest: p.maxOpenInterest,
+          minPositionMargin: p.minPositionMargin,
+          makerFee: p.makerFee,
+          takerFee: p.takerFee,
+          fundingInterest: p.fundingInterest,
+          fundingClamp: p.fundingClamp,
+          maxFundingRate: p.maxFundingRate,
+        })
+      ).wait();
+    }
     await lp.depositLiquidity({ assets: parseUsdc("1000000") });
     unwatch.push(keeper.watchLiquidations({ onLiquidations: (e) => liquidationEvents.push(...e) }));
     unwatch.push(keeper.watchAdl({ onAdl: (e) => adlEvents.push(...e) }));
@@ -148,7 +171,7 @@ describe("SDK liquidation, insurance fund and ADL against the in-process network
     expect(await keeper.getTotalShortfall()).to.equal(0n);
   });
 
-  it("liquidates once the fair price has caught up with the mark, with the fee split the SDK computes", async function () {
+  it("liquidates at the fair price, which follows the oracle at once, with the fee split the SDK computes", async function () {
     await alice.deposit({ amount: parseUsdc("1000") });
     await alice.openPosition({ marketId: ETH, side: "long", size: parseSize("6") });
     const healthy = await keeper.previewLiquidation({ account: address.alice });
@@ -159,15 +182,11 @@ describe("SDK liquidation, insurance fund and ADL against the in-process network
     expect(notYet.category).to.equal("liquidation");
     expect(notYet.shortMessage).to.match(/^Account 0x[0-9a-fA-F]{40} is not liquidatable/);
 
-    // ETH −4 %: below maintenance at the mark at once, but liquidation values at the fair price, which lags.
+    // ETH −4 %: the fair price is oracle × (1 + fair premium), so the account is below maintenance at once. 6 ETH
+    // at 2,880 is 17,280 of notional, MM 2.5 % = 432; the equity is about 1,000 − 6 × 120 − fees ≈ 270.
     await setPrice(0, 2_880n);
-    const lagging = await alice.getAccount();
-    expect(lagging.margin.equity < lagging.margin.maintenanceMargin).to.equal(true);
-    expect(lagging.liquidatable).to.equal(false);
-    expect((await keeper.previewLiquidation({ account: address.alice })).liquidatable).to.equal(false);
-
-    await networkHelpers.time.increase(FAIR_CATCH_UP);
     const before = await alice.getAccount();
+    expect(before.marginAtFair.equity < before.marginAtFair.maintenanceMargin).to.equal(true);
     expect(before.liquidatable).to.equal(true);
     const [preview, fund, config] = await Promise.all([
       keeper.previewLiquidation({ account: address.alice, blockNumber: before.blockNumber }),
@@ -242,6 +261,33 @@ describe("SDK liquidation, insurance fund and ADL against the in-process network
     await carol.openPosition({ marketId: ETH, side: "long", size: parseSize("10") });
     await setPrice(0, 2_700n);
     await networkHelpers.time.increase(FAIR_CATCH_UP);
+
+    // A 10 ETH sell right before the liquidation pushes the skew 10 below the fair premium's: carol's slice (a sell
+    // of 2) would average (skew − a/2) / skewScale against a bound of (fairSkew − 1) / skewScale, so a ≤ 2 − 2 × 10 <
+    // 0 fits. The view says so, and `liquidate` reverts LiquidationBeyondBound, decoded before sending.
+    await erin.deposit({ amount: parseUsdc("20000") });
+    await erin.openPosition({ marketId: ETH, side: "short", size: parseSize("10") });
+    const pushed = await carol.getAccount();
+    const [pushedPreview, pushedFund, pushedConfig] = await Promise.all([
+      keeper.previewLiquidation({ account: address.carol, blockNumber: pushed.blockNumber }),
+      keeper.getInsuranceFund({ blockNumber: pushed.blockNumber }),
+      keeper.getLiquidationConfig(),
+    ]);
+    const pushedSim = simulateLiquidation(
+      pushed,
+      { config: pushedConfig, fundAvailable: pushedFund.available },
+      pushed.timestamp,
+    );
+    expect(pushedSim).to.deep.include({ liquidatable: false, notionalClosed: 0n, cut: true });
+    expect(pushedSim.refusal).to.equal("LiquidationBeyondBound");
+    expect(pushedSim.closes[0]).to.deep.include({ requestedDelta: -parseSize("2"), sizeDelta: 0n });
+    expect(pushedPreview).to.deep.include({ liquidatable: false, notionalClosed: 0n, keeperReward: 0n });
+    expect(pushedPreview.closes).to.deep.equal([{ marketId: ETH, sizeDelta: 0n }]);
+    const beyond = await expectRevert(keeperAddress, () => keeper.liquidate({ account: address.carol }));
+    expect(isPerpContractError(beyond, "LiquidationBeyondBound")).to.equal(true);
+    expect(beyond.shortMessage).to.match(/retry in a later block/);
+    // The push is bought back: the slice fits again.
+    await erin.closePosition({ marketId: ETH });
 
     const first = await keeper.liquidate({ account: address.carol });
     expect(first.partialOnly).to.equal(true);
@@ -346,15 +392,28 @@ describe("SDK liquidation, insurance fund and ADL against the in-process network
     const openedAt = (await publicClient.getBlock({ blockNumber: r.receipt.blockNumber })).timestamp;
     expect(pending.request).to.deep.equal({
       requestId: 0n,
+      kind: "shortfall",
       account: address.dave,
       marketId: BTC,
       victimsLong: false,
       openedAt,
+      lastProgressAt: openedAt,
       executableAt: openedAt + 60n,
+      // max(openedAt + 60 s, lastProgressAt) + 15 min
+      rotatableAt: openedAt + 60n + 900n,
       bankruptcyPrice: r.adlRequest!.bankruptcyPrice,
       remaining: r.shortfallForAdl,
     });
     expect([pending.executable, pending.totalShortfall]).to.deep.equal([false, r.shortfallForAdl]);
+    // Traders' profit against the vault is far within half its cash: no pnl-factor reduction.
+    expect(pending.maxPnlFactor).to.equal(E18 / 2n);
+    expect(pending.pnlFactorLimit).to.equal(pending.vaultCash / 2n);
+    expect(pending.pnlFactorExceeded).to.equal(false);
+    const within = await expectRevert(keeperAddress, () => keeper.requestPnlReduction({ marketId: BTC }));
+    expect(isPerpContractError(within, "PnlFactorWithinLimit")).to.equal(true);
+    // Not stuck yet: rotation waits for the ranking window and the 15 minutes after it.
+    const notStuck = await expectRevert(keeperAddress, () => keeper.rotateAdl());
+    expect((notStuck as PerpContractError<"AdlNotStuck">).args.readyAt).to.equal(openedAt + 60n + 900n);
 
     // Candidates: the contract ranks them itself; the snapshot's rank and the SDK's mirror agree at that block.
     const notEligible = await expectRevert(keeperAddress, () =>
@@ -387,16 +446,42 @@ describe("SDK liquidation, insurance fund and ADL against the in-process network
     await networkHelpers.time.increase(60);
     expect((await keeper.getPendingAdl()).executable).to.equal(true);
     const frankBefore = await frank.getAccount();
+    // Each step closes what the SDK's mirror of `_deleverageSize` says: the size whose saving against its exit
+    // fill covers the shortfall, at the bankruptcy price capped at the victim's break-even.
+    const btc = await keeper.getMarket({ marketId: BTC });
+    const expected1 = adlDeleverageSize(frankBefore.positions[0], pending.request!, btc);
     const step1 = await keeper.executeAdl();
-    expect(step1).to.deep.include({ requestId: 0n, victim: address.frank, resolved: false });
+    expect(step1).to.deep.include({
+      requestId: 0n,
+      kind: "shortfall",
+      victim: address.frank,
+      resolved: false,
+    });
+    expect([step1.sizeDelta, step1.price, step1.covered]).to.deep.equal([
+      expected1.sizeDelta,
+      expected1.price,
+      expected1.covered,
+    ]);
     expect(step1.sizeDelta).to.equal(parseSize("0.5")); // the whole short bought back
     expect(step1.price <= r.adlRequest!.bankruptcyPrice).to.equal(true);
     const frankAfter = await frank.getAccount();
     expect(frankAfter.positions).to.deep.equal([]);
     expect(frankAfter.collateral >= frankBefore.collateral).to.equal(true); // profit reduced, never a loss
 
+    const erinBefore = await erin.getAccount();
+    const rest = { ...pending.request!, remaining: r.shortfallForAdl - step1.covered };
+    const expected2 = adlDeleverageSize(
+      erinBefore.positions[0],
+      rest,
+      await keeper.getMarket({ marketId: BTC }),
+    );
     const step2 = await keeper.executeAdl();
     expect(step2).to.deep.include({ requestId: 0n, victim: address.erin, resolved: true });
+    expect([step2.sizeDelta, step2.price, step2.covered]).to.deep.equal([
+      expected2.sizeDelta,
+      expected2.price,
+      expected2.covered,
+    ]);
     expect(step1.covered + step2.covered).to.equal(r.shortfallForAdl);
     expect((await erin.getAccount()).positions[0].size > -parseSize("1")).to.equal(true);
 
@@ -470,5 +555,101 @@ describe("SDK liquidation, insurance fund and ADL against the in-process network
     if (preview.liquidatable) await keeper.liquidate({ account: address.carol });
     await sleep(200);
     expect(liquidationEvents).to.have.length(seen);
+  });
+});
+
+describe("SDK pnl-factor reduction and ADL rotation against the in-process network", function () {
+  const GOLD = 2n;
+
+  it("requests a reduction, rotates it while no candidate can work it, then closes the winner at the bounded fill", async function () {
+    // LP 200,000; pnl-factor limit at its minimum, 10 % of the vault's cash; carol long 40 GOLD at 2,400.
+    const protocol = await deployLocalProtocol(ethers);
+    const publicClient = await viem.getPublicClient();
+    const wallets = await viem.getWalletClients();
+    const deployment = await deploymentFromLocalProtocol(protocol, {
+      chainId: await publicClient.getChainId(),
+      startBlock: Number(await publicClient.getBlockNumber()),
+    });
+    const [lp, keeper, carol] = [1, 2, 3].map((i) =>
+      createPerpClient({ publicClient, walletClient: wallets[i], deployment }),
+    );
+    const keeperAddress = getAddress(wallets[2].account.address);
+    const carolAddress = getAddress(wallets[3].account.address);
+    for (const i of [1, 3])
+      await (await protocol.usdc.mint(wallets[i].account.address, parseUsdc("200000"))).wait();
+    await (await protocol.liquidationEngine.setMaxPnlFactor(E18 / 10n)).wait();
+    await lp.depositLiquidity({ assets: parseUsdc("200000") });
+    await carol.deposit({ amount: parseUsdc("30000") });
+    await carol.openPosition({ marketId: GOLD, side: "long", size: parseSize("40") });
+
+    // GOLD 2,400 → 3,100: carol is about 40 × 700 = 28,000 up against the vault, above 10 % of its cash.
+    await (await protocol.markets[2].feed.updateAnswer(3_100n * 10n ** 8n)).wait();
+    await networkHelpers.time.increase(3_600);
+    const before = await keeper.getPendingAdl();
+    expect(before.request).to.equal(undefined);
+    expect(before.pnlFactorLimit).to.equal(before.vaultCash / 10n);
+    expect(before.traderProfit > before.pnlFactorLimit).to.equal(true);
+    expect(before.pnlFactorExceeded).to.equal(true);
+    const noSide = await keeper.requestPnlReduction({ marketId: 0n }).catch((e: unknown) => e);
+    expect(isPerpContractError(noSide, "NoWinningSide")).to.equal(true);
+
+    const requested = await keeper.requestPnlReduction({ marketId: GOLD });
+    expect(requested).to.deep.include({ requestId: 0n, marketId: GOLD, victimsLong: true });
+    expect(requested.traderProfit > requested.cash / 10n).to.equal(true);
+    const twice = await keeper.requestPnlReduction({ marketId: GOLD }).catch((e: unknown) => e);
+    expect(isPerpContractError(twice, "PnlReductionPending")).to.equal(true);
+    const pending = await keeper.getPendingAdl();
+    expect(pending.request).to.deep.include({
+      requestId: 0n,
+      kind: "pnlReduction",
+      marketId: GOLD,
+      victimsLong: true,
+      bankruptcyPrice: 0n,
+      remaining: 0n,
+    });
+
+    // Nobody submits a candidate: after the window it cannot be worked, and after the stuck window it rotates.
+    await networkHelpers.time.increase(61);
+    const empty = await keeper.executeAdl().catch((e: unknown) => e);
+    expect(isPerpContractError(empty, "NoAdlCandidates")).to.equal(true);
+    expect((await keeper.getPendingAdl()).executable).to.equal(false);
+    await networkHelpers.time.increaseTo(pending.request!.rotatableAt);
+    const rotated = await keeper.rotateAdl();
+    expect(rotated).to.deep.include({ requestId: 0n, newRequestId: 1n, resolved: false });
+    const back = await keeper.getPendingAdl();
+    expect(back.request).to.deep.include({ requestId: 1n, kind: "pnlReduction", marketId: GOLD });
+
+    // Carol is submitted; after the window the step closes her whole position at the bounded market fill with the
+    // trading fee. Her sell of 40 from a skew of 40 reduces |skew| only: the maker fee, 0.01 %.
+    const submitted = await keeper.submitAdlCandidate({ account: carolAddress });
+    expect(submitted.requestId).to.equal(1n);
+    await networkHelpers.time.increase(61);
+    const [sizeClosed, fill] = await protocol.engine.quoteForcedClose(GOLD, -parseSize("40"));
+    expect(sizeClosed).to.equal(-parseSize("40"));
+    const usdcBefore = await protocol.usdc.balanceOf(keeperAddress);
+    const step = await keeper.executeAdl();
+    // Notional ⌈40 × fill⌉ = 40 × fill exactly; fee ⌈notional × 0.0001⌉.
+    const fee = (40n * fill * 10n ** 14n + E18 - 1n) / E18;
+    expect(step).to.deep.include({
+      requestId: 1n,
+      kind: "pnlReduction",
+      victim: carolAddress,
+      sizeDelta: -parseSize("40"),
+      price: fill,
+      fee,
+      covered: 0n,
+      resolved: false,
+    });
+    // The caller earns the keeper share (20 %) of the fee in whole USDC units, paid by the liquidity vault.
+    const reward = (fee / 5n / 10n ** 12n) * 10n ** 12n;
+    expect(step.callerReward).to.equal(reward);
+    expect((await protocol.usdc.balanceOf(keeperAddress)) - usdcBefore).to.equal(reward / 10n ** 12n);
+    expect((await carol.getAccount()).positions).to.deep.equal([]);
+
+    // Back within the limit: the next call resolves the request with no victim.
+    const done = await keeper.executeAdl();
+    expect(done).to.deep.include({ requestId: 1n, kind: "pnlReduction", victim: undefined, resolved: true });
+    const after = await keeper.getPendingAdl();
+    expect([after.request, after.pnlFactorExceeded]).to.deep.equal([undefined, false]);
   });
 });

@@ -21,7 +21,7 @@ const BASE_SEED = process.env.PARITY_SEED ? BigInt(process.env.PARITY_SEED) : 0x
 
 // ------------------------------------------------------------------ batching and comparison
 
-type Value = bigint | boolean;
+type Value = bigint | boolean | { upToNotional: bigint; maxLeverage: bigint; mmr: bigint }[];
 interface Case {
   fn: string;
   args: Value[];
@@ -31,11 +31,11 @@ interface Case {
 let harness: MathHarness;
 
 /** Runs every case on chain in batches, compares with the SDK, returns the mismatches (empty when all agree). */
-async function runParity(group: string, seed: bigint, cases: Case[]): Promise<string[]> {
+async function runParity(group: string, seed: bigint, cases: Case[], batch = BATCH): Promise<string[]> {
   const iface = harness.interface as unknown as Interface;
   const failures: string[] = [];
-  for (let start = 0; start < cases.length; start += BATCH) {
-    const chunk = cases.slice(start, start + BATCH);
+  for (let start = 0; start < cases.length; start += batch) {
+    const chunk = cases.slice(start, start + batch);
     const calls = chunk.map((c) => iface.encodeFunctionData(c.fn, c.args));
     const [ok, results] = await harness.tryBatch.staticCall(calls);
     chunk.forEach((c, j) => {
@@ -111,6 +111,24 @@ function fixedPointCases(rng: Rng): Case[] {
   return cases;
 }
 
+/** A skew scale and premium cap within the validator's bounds, or (now and then) anywhere. */
+function pricingParams(rng: Rng): { scale: bigint; maxPremium: bigint } {
+  const scale = rng.chance(1) ? 0n : rng.chance(80) ? rng.mag(10n ** 15n, 10n ** 30n) : skewScale(rng);
+  const maxPremium = rng.chance(80) ? rng.mag(0n, WAD / 10n) : rng.mag(0n, WAD);
+  return { scale, maxPremium };
+}
+
+/**
+ * A skew around the clamp: a multiple of L = maxPremium × skewScale (where the premium reaches its cap) between
+ * −3L and 3L, exactly ±L (±1 wei) now and then, or any size.
+ */
+function skewNearClamp(rng: Rng, scale: bigint, maxPremium: bigint): bigint {
+  const clampAt = (maxPremium * scale) / WAD;
+  if (clampAt === 0n || rng.chance(20)) return rng.signed(10n ** 10n, 10n ** 27n);
+  if (rng.chance(15)) return (rng.bool() ? 1n : -1n) * (clampAt + rng.between(-1n, 1n));
+  return ((rng.bool() ? 1n : -1n) * clampAt * rng.between(0n, 3_000n)) / 1_000n + rng.signed(1n, 10n ** 6n);
+}
+
 function pricingCases(rng: Rng): Case[] {
   const cases: Case[] = [];
   for (let i = 0; i < RUNS; i++) {
@@ -125,24 +143,71 @@ function pricingCases(rng: Rng): Case[] {
     const oracle = price(rng);
     const p = premiumIn(rng);
     cases.push({ fn: "markPriceDown", args: [oracle, p], sdk: () => sdk.markPriceDown(oracle, p) });
-    const pb = premiumIn(rng);
-    const pa = premiumIn(rng);
-    const isBuy = rng.bool();
+    // The premium integral and the fill: paths inside the clamp, across it (in and out, and from one side's cap
+    // to the other's) and on its flat part.
+    const pp = pricingParams(rng);
+    const s0 = skewNearClamp(rng, pp.scale, pp.maxPremium);
+    const s1 = rng.chance(5) ? s0 : skewNearClamp(rng, pp.scale, pp.maxPremium);
+    const delta = s1 - s0;
+    cases.push({
+      fn: "premiumIntegralDown",
+      args: [s0, pp.scale, pp.maxPremium],
+      sdk: () => sdk.premiumIntegralDown(s0, pp.scale, pp.maxPremium),
+    });
     cases.push({
       fn: "fillPrice",
-      args: [oracle, pb, pa, isBuy],
-      sdk: () => sdk.fillPrice(oracle, pb, pa, isBuy),
+      args: [oracle, s0, delta, pp.scale, pp.maxPremium],
+      sdk: () => sdk.fillPrice(oracle, s0, delta, pp.scale, pp.maxPremium),
     });
-    const delta = size(rng);
+    cases.push({
+      fn: "netExitValueCeil",
+      args: [oracle, s1, pp.scale, pp.maxPremium],
+      sdk: () => sdk.netExitValueCeil(oracle, s1, pp.scale, pp.maxPremium),
+    });
+    const feeDelta = size(rng);
     // a third of the trades are against the skew and cross zero or stop short of it
-    const feeSkew = rng.chance(33) ? -delta / rng.between(1n, 5n) + rng.signed(1n, 10n ** 18n) : size(rng);
+    const feeSkew = rng.chance(33) ? -feeDelta / rng.between(1n, 5n) + rng.signed(1n, 10n ** 18n) : size(rng);
     const fill = price(rng);
     const makerFee = fee(rng);
     const takerFee = fee(rng);
     cases.push({
       fn: "tradeFeeUp",
-      args: [feeSkew, delta, fill, makerFee, takerFee],
-      sdk: () => sdk.tradeFeeUp(feeSkew, delta, fill, makerFee, takerFee),
+      args: [feeSkew, feeDelta, fill, makerFee, takerFee],
+      sdk: () => sdk.tradeFeeUp(feeSkew, feeDelta, fill, makerFee, takerFee),
+    });
+  }
+  return cases;
+}
+
+/**
+ * The forced-close fit: a close of `delta` (a reduction of a position on either side) at a live skew, bounded by
+ * the fill of the same close from the fair premium's skew (as `PerpEngine._fitted` computes it), from a skew pushed
+ * against it, with it, or not at all; and bounds at the exact fill ±1 wei.
+ */
+function forcedCloseCases(rng: Rng): Case[] {
+  const cases: Case[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const oracle = price(rng);
+    const { scale, maxPremium } = pricingParams(rng);
+    if (scale === 0n) continue;
+    const fairPremium = rng.signed(1n, maxPremium === 0n ? 1n : maxPremium);
+    const fairSkew = sdk.mulDivTrunc(fairPremium, scale, WAD);
+    const push = rng.chance(15) ? 0n : skewNearClamp(rng, scale, maxPremium);
+    const skew = fairSkew + push;
+    const delta = rng.chance(3) ? 0n : rng.signed(10n ** 10n, 10n ** 27n);
+    let bound: bigint;
+    try {
+      bound = rng.chance(80)
+        ? sdk.fillPrice(oracle, fairSkew, delta, scale, maxPremium)
+        : sdk.fillPrice(oracle, skew, delta, scale, maxPremium) + rng.between(-1n, 1n);
+    } catch {
+      bound = rng.mag(0n, 10n ** 24n);
+    }
+    if (bound < 0n) bound = 0n;
+    cases.push({
+      fn: "fitForcedClose",
+      args: [oracle, skew, delta, bound, scale, maxPremium],
+      sdk: () => sdk.fitForcedClose(oracle, skew, delta, bound, scale, maxPremium),
     });
   }
   return cases;
@@ -185,6 +250,17 @@ function fairPriceCases(rng: Rng): Case[] {
       fn: "fairPrice",
       args: [mark, fairLast, dt, t],
       sdk: () => sdk.fairPrice(mark, fairLast, dt, t),
+    });
+    // The fair premium: a held premium within the cap, the engine's drift (0.1 %/h) or any other; seconds to days.
+    const cap = rng.mag(0n, WAD / 10n);
+    const last = rng.signed(1n, cap === 0n ? 1n : cap);
+    const held = rng.signed(1n, cap === 0n ? 1n : cap);
+    const drift = rng.chance(70) ? sdk.FAIR_DRIFT_PER_HOUR : rng.mag(0n, WAD);
+    const gap = rng.chance(50) ? rng.mag(0n, 7_200n) : dt;
+    cases.push({
+      fn: "fairPremium",
+      args: [last, held, gap, t, drift],
+      sdk: () => sdk.fairPremium(last, held, gap, t, drift),
     });
   }
   return cases;
@@ -251,20 +327,19 @@ function tradePipelineCases(rng: Rng): Case[] {
   for (let i = 0; i < RUNS; i++) {
     const oracle = price(rng);
     const scale = skewScale(rng);
-    const skew = rng.signed(10n ** 10n, 10n ** 24n);
-    const delta = size(rng);
-    const pBefore = sdk.premium(skew, scale, maxPremium);
+    const skew = skewNearClamp(rng, scale, maxPremium);
+    const delta = rng.chance(50) ? skewNearClamp(rng, scale, maxPremium) - skew : size(rng);
+    if (delta === 0n) continue;
     const pAfter = sdk.premium(skew + delta, scale, maxPremium);
-    const isBuy = delta > 0n;
-    const fill = sdk.fillPrice(oracle, pBefore, pAfter, isBuy);
+    const fill = sdk.fillPrice(oracle, skew, delta, scale, maxPremium);
     const pos = size(rng);
     const openNotional = sdk.mulDivCeil(pos, price(rng), WAD);
     const after = sdk.applyTrade(pos, openNotional, delta, fill);
     const mark = sdk.markPriceDown(oracle, pAfter);
-    const notional = sdk.notionalUp(after.newSize, mark);
+    const notional = sdk.notionalUp(after.newSize, oracle);
     cases.push(
       { fn: "premium", args: [skew + delta, scale, maxPremium], sdk: () => pAfter },
-      { fn: "fillPrice", args: [oracle, pBefore, pAfter, isBuy], sdk: () => fill },
+      { fn: "fillPrice", args: [oracle, skew, delta, scale, maxPremium], sdk: () => fill },
       {
         fn: "tradeFeeUp",
         args: [skew, delta, fill, 2n * 10n ** 14n, 6n * 10n ** 14n],
@@ -273,11 +348,16 @@ function tradePipelineCases(rng: Rng): Case[] {
       { fn: "applyTrade", args: [pos, openNotional, delta, fill], sdk: () => tradeTuple(after) },
       { fn: "markPriceDown", args: [oracle, pAfter], sdk: () => mark },
       {
+        fn: "netExitValueCeil",
+        args: [oracle, skew + delta, scale, maxPremium],
+        sdk: () => sdk.netExitValueCeil(oracle, skew + delta, scale, maxPremium),
+      },
+      {
         fn: "pnlFloor",
         args: [after.newSize, after.newOpenNotional, mark],
         sdk: () => sdk.pnlFloor(after.newSize, after.newOpenNotional, mark),
       },
-      { fn: "notionalUp", args: [after.newSize, mark], sdk: () => notional },
+      { fn: "notionalUp", args: [after.newSize, oracle], sdk: () => notional },
       {
         fn: "initialMarginUp",
         args: [notional, 20n * WAD],
@@ -289,6 +369,47 @@ function tradePipelineCases(rng: Rng): Case[] {
         sdk: () => sdk.maintenanceMarginUp(notional, WAD / 200n),
       },
     );
+  }
+  return cases;
+}
+
+/** Random notional tiers within the validator's bounds (1 to 4, increasing, mmr < 1 / maxLeverage); now and then none. */
+function tiersFor(rng: Rng): { upToNotional: bigint; maxLeverage: bigint; mmr: bigint }[] {
+  const tiers = [];
+  let upTo = 0n;
+  for (let i = 0, n = rng.chance(2) ? 0 : 1 + Number(rng.below(4n)); i < n; i++) {
+    upTo += rng.mag(1_000n, 10_000_000n) * WAD;
+    const maxLeverage = rng.mag(WAD, 100n * WAD);
+    tiers.push({ upToNotional: upTo, maxLeverage, mmr: rng.mag(1n, (10n ** 36n - 1n) / maxLeverage) });
+  }
+  return tiers;
+}
+
+/**
+ * The lens's liquidation-price search (`LiquidationPriceSearch`): f(P) = base + ⌊size × P⌋ − MM at the tier of the
+ * notional, and the doubling-then-bisection search for the price where it turns negative. The base is mostly that
+ * of a position opened near a random price with some margin (so the answer is a realistic price), sometimes any.
+ */
+function liquidationSearchCases(rng: Rng): Case[] {
+  const cases: Case[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const tiers = tiersFor(rng);
+    const s = rng.chance(2) ? 0n : size(rng);
+    const entry = price(rng);
+    const base = rng.chance(80)
+      ? -sdk.mulDivFloor(s, entry, WAD) + rng.signed(1n, sdk.mulDivUp(sdk.abs(s), entry, WAD) / 5n + 1n)
+      : rng.signed(1n, 10n ** 30n);
+    cases.push({
+      fn: "liquidationPriceSearch",
+      args: [base, s, tiers],
+      sdk: () => sdk.searchLiquidationPrice(base, s, tiers),
+    });
+    const at = rng.chance(50) ? entry : price(rng);
+    cases.push({
+      fn: "maintenanceAt",
+      args: [base, s, tiers, at],
+      sdk: () => sdk.maintenanceAt(base, s, tiers, at),
+    });
   }
   return cases;
 }
@@ -329,8 +450,10 @@ describe("sdk/math parity with the Solidity libraries (MathHarness)", function (
   const groups: [string, (rng: Rng) => Case[]][] = [
     ["FixedPointMath", fixedPointCases],
     ["PricingMath", pricingCases],
+    ["PricingMath.fitForcedClose", forcedCloseCases],
     ["FundingMath", fundingCases],
     ["FairPriceMath", fairPriceCases],
+    ["LiquidationPriceSearch", liquidationSearchCases],
     ["PositionMath", positionCases],
     ["MarginMath + TokenUnits", marginCases],
     ["trade pipeline", tradePipelineCases],
@@ -341,7 +464,27 @@ describe("sdk/math parity with the Solidity libraries (MathHarness)", function (
     it(`${name}: ${RUNS} random input sets per function agree to the wei`, async function () {
       const seed = BASE_SEED + BigInt(k);
       const cases = make(new Rng(seed));
-      report(await runParity(name, seed, cases), cases.length);
+      // A liquidation-price search costs up to ~260 evaluations: fewer per eth_call.
+      const batch = make === liquidationSearchCases ? 20 : BATCH;
+      report(await runParity(name, seed, cases, batch), cases.length);
+      if (make === forcedCloseCases) {
+        // The generator reaches every outcome of the fit: the whole close, a cut one and nothing at all.
+        const outcomes = { full: 0, cut: 0, none: 0 };
+        for (const c of cases) {
+          try {
+            const fitted = c.sdk() as bigint;
+            const asked = sdk.abs(c.args[2] as bigint);
+            if (fitted === asked) outcomes.full++;
+            else if (fitted === 0n) outcomes.none++;
+            else outcomes.cut++;
+          } catch {
+            // a reverting case (delta = 0): compared above
+          }
+        }
+        expect(outcomes.full, JSON.stringify(outcomes)).to.be.greaterThan(RUNS / 10);
+        expect(outcomes.cut, JSON.stringify(outcomes)).to.be.greaterThan(RUNS / 100);
+        expect(outcomes.none, JSON.stringify(outcomes)).to.be.greaterThan(RUNS / 20);
+      }
     });
   });
 
@@ -357,6 +500,45 @@ describe("sdk/math parity with the Solidity libraries (MathHarness)", function (
       { fn: "abs", args: [MIN], sdk: () => sdk.abs(MIN) },
       { fn: "abs", args: [MIN + 1n], sdk: () => sdk.abs(MIN + 1n) },
       { fn: "premium", args: [1n, 0n, WAD], sdk: () => sdk.premium(1n, 0n, WAD) },
+      // A trade of size zero divides by zero; so does a fit of nothing.
+      {
+        fn: "fillPrice",
+        args: [WAD, 0n, 0n, WAD, WAD / 10n],
+        sdk: () => sdk.fillPrice(WAD, 0n, 0n, WAD, WAD / 10n),
+      },
+      {
+        fn: "fitForcedClose",
+        args: [WAD, 0n, 0n, WAD, WAD, WAD / 10n],
+        sdk: () => sdk.fitForcedClose(WAD, 0n, 0n, WAD, WAD, WAD / 10n),
+      },
+      // A zero skew scale: the linear part divides by zero at skew 0, the flat part does not divide.
+      {
+        fn: "premiumIntegralDown",
+        args: [0n, 0n, WAD / 10n],
+        sdk: () => sdk.premiumIntegralDown(0n, 0n, WAD / 10n),
+      },
+      {
+        fn: "premiumIntegralDown",
+        args: [1n, 0n, WAD / 10n],
+        sdk: () => sdk.premiumIntegralDown(1n, 0n, WAD / 10n),
+      },
+      // |skew| at the clamp and one wei beyond it (the linear and the flat formula meet there).
+      {
+        fn: "premiumIntegralDown",
+        args: [10n ** 23n, 10n ** 24n, WAD / 10n],
+        sdk: () => sdk.premiumIntegralDown(10n ** 23n, 10n ** 24n, WAD / 10n),
+      },
+      {
+        fn: "premiumIntegralDown",
+        args: [-(10n ** 23n) - 1n, 10n ** 24n, WAD / 10n],
+        sdk: () => sdk.premiumIntegralDown(-(10n ** 23n) - 1n, 10n ** 24n, WAD / 10n),
+      },
+      // A premium integral whose square overflows uint256 in the linear part.
+      {
+        fn: "premiumIntegralDown",
+        args: [sdk.MAX_INT256, MAX, WAD],
+        sdk: () => sdk.premiumIntegralDown(sdk.MAX_INT256, MAX, WAD),
+      },
       { fn: "annualised", args: [sdk.MAX_INT256], sdk: () => sdk.annualised(sdk.MAX_INT256) },
       { fn: "initialMarginUp", args: [WAD, 0n], sdk: () => sdk.initialMarginUp(WAD, 0n) },
       { fn: "notionalUp", args: [MIN, 1n], sdk: () => sdk.notionalUp(MIN, 1n) },

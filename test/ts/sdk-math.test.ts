@@ -2,15 +2,23 @@ import { expect } from "chai";
 
 import {
   abs,
+  adlDeleverageSize,
   adlRank,
   annualised,
   applyTrade,
   decayWeightDown,
+  fairPremium,
   fairPrice,
   fillPrice,
+  fitForcedClose,
   fundingRate,
+  fundTopsUp,
   indexDelta,
   initialMarginUp,
+  liquidityFeeOnRaw,
+  liquidityFeeOnTotal,
+  liquidityPreviewDeposit,
+  liquidityPreviewRedeem,
   liquidationCloseSize,
   liquidationFeeAndReward,
   liquidationFeeSplit,
@@ -22,10 +30,12 @@ import {
   mulDivCeil,
   mulDivFloor,
   mulDivTrunc,
+  netExitValueCeil,
   notionalUp,
   owedCeil,
   pnlFloor,
   premium,
+  premiumIntegralDown,
   tradeFeeUp,
 } from "../../sdk/src/index.js";
 
@@ -53,19 +63,70 @@ describe("sdk/math (hand-computed values)", function () {
 
   it("prices the SPEC example: a 10,000 buy from zero skew fills at 2010", function () {
     const scale = 1_000_000n * e18;
-    const before = premium(0n, scale, e18 / 10n);
-    const after = premium(10_000n * e18, scale, e18 / 10n);
-    expect(after).to.equal(e18 / 100n);
-    expect(fillPrice(2000n * e18, before, after, true)).to.equal(2010n * e18);
-    // (2000e18 + 1) × 1.005 = 2010e18 + 1.005: buy up, sell down
-    expect(fillPrice(2000n * e18 + 1n, before, after, true)).to.equal(2010n * e18 + 2n);
-    expect(fillPrice(2000n * e18 + 1n, before, after, false)).to.equal(2010n * e18 + 1n);
+    const cap = e18 / 10n;
+    expect(premium(10_000n * e18, scale, cap)).to.equal(e18 / 100n);
+    // G(10,000) = 10,000² / (2 × 1,000,000) = 50 (× 1e18 × 1e18): the average premium is 50 / 10,000 = 0.5 %.
+    expect(premiumIntegralDown(10_000n * e18, scale, cap)).to.equal(50n * e18 * e18);
+    expect(fillPrice(2000n * e18, 0n, 10_000n * e18, scale, cap)).to.equal(2010n * e18);
+    // (2000e18 + 1) × 1.005 = 2010e18 + 1.005: buy up; the sell back from +10,000 to 0 averages 0.5 % too, down.
+    expect(fillPrice(2000n * e18 + 1n, 0n, 10_000n * e18, scale, cap)).to.equal(2010n * e18 + 2n);
+    expect(fillPrice(2000n * e18 + 1n, 10_000n * e18, -10_000n * e18, scale, cap)).to.equal(2010n * e18 + 1n);
     expect(markPriceDown(2000n * e18 + 1n, e18 / 2n)).to.equal(3000n * e18 + 1n);
     expect(premium(-(3_000_000n - 1n), scale, e18)).to.equal(-2n);
     // skew +4e18, sell 10e18 at 2000e18 + 1: maker 1.6e18 + 1, taker 7.2e18 + 1
     expect(tradeFeeUp(4n * e18, -10n * e18, 2000n * e18 + 1n, 2n * 10n ** 14n, 6n * 10n ** 14n)).to.equal(
       88n * 10n ** 17n + 2n,
     );
+  });
+
+  it("integrates the premium across the clamp: path-independent fills, the net exit value", function () {
+    // skewScale 1,000, maxPremium 1 %: the premium reaches its cap at L = 10.
+    const scale = 1_000n * e18;
+    const cap = e18 / 100n;
+    // Linear part: G(10) = 10² / 2,000 = 0.05; flat part: G(30) = 0.01 × 30 − 0.01² × 1,000 / 2 = 0.3 − 0.05 = 0.25.
+    expect(premiumIntegralDown(10n * e18, scale, cap)).to.equal(5n * 10n ** 34n);
+    expect(premiumIntegralDown(-30n * e18, scale, cap)).to.equal(25n * 10n ** 34n);
+    // A buy of 30 from 0 averages 0.25 / 30 = 0.8333… %: 1,000 × 30.25 / 30 = 1,008.333… rounded up (the old
+    // average of the endpoint premiums, 0.5 %, under-charged it by 100 USD).
+    const whole = fillPrice(1000n * e18, 0n, 30n * e18, scale, cap);
+    expect(whole).to.equal(1_008_333_333_333_333_333_334n);
+    // Split 10 + 20: 1,005 (linear) then (0.25 − 0.05) / 20 = 1 % → 1,010. 10 × 1,005 + 20 × 1,010 = 30,250 =
+    // 30 × 1,008.333…: the same total.
+    expect(fillPrice(1000n * e18, 0n, 10n * e18, scale, cap)).to.equal(1005n * e18);
+    expect(fillPrice(1000n * e18, 10n * e18, 20n * e18, scale, cap)).to.equal(1010n * e18);
+    // The traders' net long 30 exits at 30 × the sell back from 30: (30 + 0.25) × 1,000 = 30,250.
+    expect(netExitValueCeil(1000n * e18, 30n * e18, scale, cap)).to.equal(30_250n * e18);
+    expect(netExitValueCeil(1000n * e18, -30n * e18, scale, cap)).to.equal(-29_750n * e18);
+  });
+
+  it("fits a forced close within its own impact from the fair premium's skew", function () {
+    // skewScale 1,000, cap 10 %; a long of 10 closes (sells 10) with the fair premium at 0.5 % (skew 5): its bound
+    // is the sell from 5 to −5, average premium 0 → 1,000.
+    const scale = 1_000n * e18;
+    const cap = e18 / 10n;
+    const bound = fillPrice(1000n * e18, 5n * e18, -10n * e18, scale, cap);
+    expect(bound).to.equal(1000n * e18);
+    // From the fair skew itself the whole close fits.
+    expect(fitForcedClose(1000n * e18, 5n * e18, -10n * e18, bound, scale, cap)).to.equal(10n * e18);
+    // Pushed to 0, even the first wei sells below 1,000: nothing fits.
+    expect(fitForcedClose(1000n * e18, 0n, -10n * e18, bound, scale, cap)).to.equal(0n);
+    // Pushed to 3: a sell of a averages (3 − a/2) / 1,000 ≥ 0 ⟺ a ≤ 6; bisection stops within 10 / 2^32 below it.
+    const fitted = fitForcedClose(1000n * e18, 3n * e18, -10n * e18, bound, scale, cap);
+    expect(fitted <= 6n * e18 && fitted > 6n * e18 - (10n * e18) / 2n ** 32n).to.equal(true);
+    expect(fillPrice(1000n * e18, 3n * e18, -fitted, scale, cap) >= bound).to.equal(true);
+    expect(fillPrice(1000n * e18, 3n * e18, -(6n * e18 + 1n), scale, cap) < bound).to.equal(true);
+  });
+
+  it("moves the fair premium toward the skew premium at most 0.1 % per hour", function () {
+    const drift = e18 / 1000n;
+    // A small gap is not capped: w(1 h / 1 h) = 0.375, so the step is 62.5 % of it.
+    expect(fairPremium(0n, 10n ** 13n, 3600n, 3600n, drift)).to.equal(625n * 10n ** 10n);
+    // A 1 % premium held for an hour moves it by the cap, 0.1 %; held for 6 minutes by 0.01 %, whatever τ.
+    expect(fairPremium(0n, e18 / 100n, 3600n, 3600n, drift)).to.equal(e18 / 1000n);
+    expect(fairPremium(0n, e18 / 100n, 360n, 3600n, drift)).to.equal(e18 / 10_000n);
+    expect(fairPremium(e18 / 200n, -e18 / 100n, 360n, 0n, drift)).to.equal(e18 / 200n - e18 / 10_000n);
+    // No time, no move.
+    expect(fairPremium(7n, e18, 0n, 0n, drift)).to.equal(7n);
   });
 
   it("accrues funding: 1 h at premium +0.1 % on oracle 2000e18 − 1", function () {
@@ -142,11 +203,13 @@ describe("sdk/math liquidation (hand-computed values)", function () {
   });
 
   it("tops the reward floor up from the fund after the account's dust reached it (liquidate and its view)", function () {
-    // 100 closed: fee 0.5, reward floor 5. The account holds 3.0000005: the keeper gets 3 from it, the fund the
-    // 0.0000005 dust, and the fund (1.9999989 before) tops up the missing 1.9999995 as far as it can.
+    // 1,000 closed (= minKeeperReward / feeRate): fee 5, reward floor 5. The account holds 3.0000005: the keeper gets
+    // 3 from it, the fund the 0.0000005 dust, and the fund (1.9999989 before) tops up the missing 1.9999995 as far as
+    // it can.
     const collateral = 3_000_000_500_000_000_000n;
     const fund = 1_999_998_900_000_000_000n;
-    const charged = liquidationFeeSplit(100n * e18, collateral, fund, config);
+    expect(fundTopsUp(1000n * e18, config)).to.equal(true);
+    const charged = liquidationFeeSplit(1000n * e18, collateral, fund, config);
     expect(charged).to.deep.include({
       fromAccount: collateral,
       keeperRewardFromAccount: 3n * e18,
@@ -156,12 +219,81 @@ describe("sdk/math liquidation (hand-computed values)", function () {
       keeperReward: 4_999_999_000_000_000_000n,
     });
     // Nothing from an account in debt: the fund pays the whole floor, in whole units.
-    expect(liquidationFeeSplit(100n * e18, -1n, 7n * e18 + 1n, config)).to.deep.include({
+    expect(liquidationFeeSplit(1000n * e18, -1n, 7n * e18 + 1n, config)).to.deep.include({
       fromAccount: 0n,
       insuranceFee: 0n,
       fundTopUp: 5n * e18,
       keeperReward: 5n * e18,
     });
+  });
+
+  it("does not let dust make the fund pay: no top-up below minKeeperReward / feeRate, no floor after a cut", function () {
+    // 1 wei below 1,000 closed: (1,000e18 − 1) × 0.005 < 5 × 1e18, so the fund pays nothing and the keeper gets
+    // what the account pays (3 of its 3.0000005).
+    expect(fundTopsUp(1000n * e18 - 1n, config)).to.equal(false);
+    expect(
+      liquidationFeeSplit(1000n * e18 - 1n, 3_000_000_500_000_000_000n, 100n * e18, config),
+    ).to.deep.include({
+      fee: 5n * e18,
+      reward: 5n * e18,
+      fundTopsUp: false,
+      fundTopUp: 0n,
+      keeperReward: 3n * e18,
+    });
+    expect(liquidationFeeSplit(100n * e18, -1n, 100n * e18, config).keeperReward).to.equal(0n);
+    // A close cut by its bound: the reward is 20 % of the fee, with no floor (100 closed: fee 0.5, reward 0.1).
+    expect(liquidationFeeAndReward(100n * e18, config, true)).to.deep.equal({
+      fee: e18 / 2n,
+      reward: e18 / 10n,
+    });
+  });
+
+  it("covers an ADL shortfall with the gap between the victim's exit fill and the close price", function () {
+    // No premium (cap 0): the exit fill is the oracle, 900. A short of 10 opened at 1,000 (break-even 1,000) closes
+    // at min(bankruptcy 1,100, 1,000) = 1,000, saving the vault 100 per unit against its exit.
+    const market = {
+      params: {
+        skewScale: e18,
+        maxPremium: 0n,
+        fairTau: 0n,
+        fundingInterest: 0n,
+        fundingClamp: 0n,
+        maxFundingRate: 1n,
+      },
+      state: { skew: 0n, lastUpdateTime: 0n, fundingIndex: 0n, fairPremium: 0n, lastOraclePrice: 900n * e18 },
+      oraclePrice: 900n * e18,
+    };
+    const short = { size: -10n * e18, openNotional: -10_000n * e18 };
+    const request = { victimsLong: false, bankruptcyPrice: 1100n * e18, remaining: 500n * e18 };
+    // 500 to cover at 100 per unit: 5 units.
+    expect(adlDeleverageSize(short, request, market)).to.deep.equal({
+      sizeDelta: 5n * e18,
+      price: 1000n * e18,
+      covered: 500n * e18,
+    });
+    // 2,000 to cover: the whole position gives 10 × 100 = 1,000.
+    expect(adlDeleverageSize(short, { ...request, remaining: 2_000n * e18 }, market)).to.deep.equal({
+      sizeDelta: 10n * e18,
+      price: 1000n * e18,
+      covered: 1_000n * e18,
+    });
+    // At an oracle of 1,000 nothing is saved: the victim leaves the set.
+    expect(adlDeleverageSize(short, request, { ...market, oraclePrice: 1000n * e18 }).sizeDelta).to.equal(0n);
+  });
+
+  it("charges the liquidity fee like OpenZeppelin's ERC4626Fees: on the total in, on the raw amount out", function () {
+    const fee = e18 / 1000n; // 0.1 %
+    // 1,001,000 units in include a fee of 1,001,000 × 0.001 / 1.001 = 1,000; 1,000,000 out add 1,000.
+    expect(liquidityFeeOnTotal(1_001_000n, fee)).to.equal(1_000n);
+    expect(liquidityFeeOnRaw(1_000_000n, fee)).to.equal(1_000n);
+    expect(liquidityFeeOnTotal(1n, fee)).to.equal(1n); // rounded up
+    // 1,000,000 USDC of assets, 10^24 shares (10^12 per unit, as the first deposit mints): 1,001,000 units buy the
+    // shares of 1,000,000 units, 1,000,000 × (10^24 + 10^12) / (10^12 + 1) = 10^18.
+    const vault = { totalAssets: 10n ** 12n, totalSupply: 10n ** 24n, liquidityFee: fee };
+    expect(liquidityPreviewDeposit(vault, 1_001_000n)).to.equal(10n ** 18n);
+    // And 10^18 shares are worth 10^18 × (10^12 + 1) / (10^24 + 10^12) = 1,000,000 units, less the exit fee of
+    // ⌈1,000,000 × 0.001 / 1.001⌉ = 1,000 (999.000999… rounded up).
+    expect(liquidityPreviewRedeem(vault, 10n ** 18n)).to.equal(999_000n);
   });
 
   it("slices positions above the partial threshold unless the account is bankrupt", function () {

@@ -1,19 +1,26 @@
 // Differential test of the SDK's liquidation math against the liquidation engine, on random chain states built on
-// the in-process network: random markets (as in the account parity test, caps out of the way, fair-price τ up to
+// the in-process network: random markets (as in the account parity test, caps out of the way, fair-premium τ up to
 // 15 min), random trades near the tiers' leverage, price walks of up to ±20 %, random liquidation parameters (fee,
 // keeper share, reward floor and cap, partial threshold, slice, cooldown), an insurance fund topped up now and then
-// and drained by bad debt, traders coming back with fresh collateral, and keepers liquidating, submitting ADL
-// candidates and executing ADL.
+// and drained by bad debt, traders coming back with fresh collateral, a whale that pushes a market's skew against
+// an account just before it is liquidated (so that forced closes are cut by their bound), and keepers liquidating,
+// submitting ADL candidates, executing ADL and rotating a stuck request.
 //
 // For every state and trader it checks, to the wei:
 //   - each position's `adlRank` (the contract's, through PerpLens.getAccount) = the SDK's `positionAdlRank`;
 //   - `previewLiquidation(account)` = the SDK's `simulateLiquidation` on the same block's snapshot (liquidatable,
-//     maintenance margin, closes, notional, keeper reward in whole USDC units, fund fee, expected bad debt);
-// and for every random liquidation, previewed with the SDK at the timestamp it is mined at: the `Liquidated` event's
-// fee, keeper reward, fund fee and partial flag equal the SDK's fee split (`liquidationFeeSplit`) on the closes the
-// engine actually made (it stops once the account is healthy), the waterfall amounts equal the SDK's expected bad
-// debt, and a refused liquidation is refused for the reason the SDK gives. ADL submissions carry the rank the SDK
-// computes (`adlVictimRank`) and execution picks the candidate the SDK ranks first.
+//     maintenance margin, each position's close fitted to its forced-close bound, notional, keeper reward in whole
+//     USDC units, fund fee, expected bad debt);
+// and for every random liquidation, previewed with the SDK at the timestamp it is mined at: each close the engine
+// made (its `Trade` event, and `ForcedCloseBounded` when its bound cut it, possibly to nothing) equals the SDK's
+// close of the same position (size, fill, cut), the `Liquidated` event's notional, fee, keeper reward, fund fee and
+// partial flag equal the SDK's fee split (`liquidationFeeSplit`, no reward floor after a cut, the fund's top-up only
+// for notional ≥ minKeeperReward / feeRate) on the closes the engine made (it stops once the account is healthy),
+// the waterfall amounts equal the SDK's expected bad debt, and a refused liquidation is refused for the reason the
+// SDK gives (`NotLiquidatable`, `LiquidationCooldown`, `LiquidationBeyondBound`). ADL submissions carry the rank
+// the SDK computes (`adlVictimRank`); execution picks the candidate the SDK ranks first and closes the size at the
+// price, covering the amount, that the SDK's `adlDeleverageSize` computes (cover at exit prices); `rotateAdl`
+// rotates exactly when the SDK says the request is stuck (its window passed, no candidate can cover).
 // A flat account (bad debt waiting for ADL) is not liquidatable: the view says so and `liquidate` reverts with
 // NothingToLiquidate.
 // Block timestamps are set explicitly, so a seed reproduces a run: PARITY_SEED=0x… PARITY_LIQ_STATES=1000 npx
@@ -24,14 +31,14 @@ import { getAddress, maxUint256, parseEventLogs, type Address, type Hash } from 
 
 import { deployLocalProtocol, type LocalProtocol } from "../../deploy/local-protocol.js";
 import * as sdk from "../../sdk/src/index.js";
-import { pick, randomMarket, randomParams } from "./helpers/random-markets.js";
+import { pick, randomMarket, randomParams, WIDE_BREAKER } from "./helpers/random-markets.js";
 import { Rng } from "./helpers/rng.js";
 
 const { viem, ethers, networkHelpers } = await network.create();
 
 const E18 = 10n ** 18n;
 const STATES = Number(process.env.PARITY_LIQ_STATES ?? 300);
-const SEED = process.env.PARITY_SEED ? BigInt(process.env.PARITY_SEED) : 0x5eed_11c0_0001n;
+const SEED = process.env.PARITY_SEED ? BigInt(process.env.PARITY_SEED) : 0x5eed_11c0_0002n;
 const TRADERS = 6;
 const MARKETS = 3;
 const GAS = 10_000_000n;
@@ -60,6 +67,7 @@ describe("SDK liquidation math parity with the liquidation engine (random chain 
   let publicClient: PublicClient;
   let owner: WalletClient;
   let keeper: WalletClient;
+  let whale: WalletClient;
   let traders: WalletClient[];
   let lens: Address;
   let engine: Address;
@@ -80,6 +88,11 @@ describe("SDK liquidation math parity with the liquidation engine (random chain 
     coolingDown: 0,
     withBadDebt: 0,
     liquidations: 0,
+    pushes: 0,
+    cutCloses: 0,
+    cutToNothing: 0,
+    beyondBound: 0,
+    noFundTopUp: 0,
     stoppedEarly: 0,
     sliced: 0,
     fundTopUps: 0,
@@ -87,6 +100,8 @@ describe("SDK liquidation math parity with the liquidation engine (random chain 
     refusals: 0,
     submissions: 0,
     adlExecutions: 0,
+    rotations: 0,
+    notStuck: 0,
     trades: 0,
     tradesMined: 0,
     previewOneUnitShort: 0,
@@ -140,6 +155,16 @@ describe("SDK liquidation math parity with the liquidation engine (random chain 
       }),
     );
 
+  const readMarket = async (marketId: bigint) =>
+    sdk.toMarket(
+      await publicClient.readContract({
+        address: lens,
+        abi: sdk.perpLensAbi,
+        functionName: "getMarket",
+        args: [marketId],
+      }),
+    );
+
   const readAdl = async () =>
     sdk.toPendingAdl(
       await publicClient.readContract({ address: lens, abi: sdk.perpLensAbi, functionName: "getAdl" }),
@@ -165,6 +190,7 @@ describe("SDK liquidation math parity with the liquidation engine (random chain 
     const wallets = await viem.getWalletClients();
     [owner, , keeper] = wallets;
     traders = wallets.slice(3, 3 + TRADERS);
+    whale = wallets[3 + TRADERS];
     lens = getAddress(await protocol.lens.getAddress());
     engine = getAddress(await protocol.engine.getAddress());
     liquidator = getAddress(await protocol.liquidationEngine.getAddress());
@@ -174,14 +200,14 @@ describe("SDK liquidation math parity with the liquidation engine (random chain 
     for (const [i, m] of protocol.markets.entries()) {
       prices.push(configs[i].price);
       tiers.push(configs[i].tiers);
-      // A fair price that follows the mark within minutes, so that price moves reach liquidation.
+      // The widest funding band first (it covers any parameters' rate at ±maxSkew), then random parameters with a
+      // fair premium that follows the skew premium within minutes.
+      await atNextBlock(1n, async () => (await protocol.engine.setCircuitBreaker(m.id, WIDE_BREAKER)).wait());
       const params = {
         ...randomParams(rng, await m.adapter.getAddress(), configs[i]),
         fairTau: rng.mag(0n, 900n),
       };
       await atNextBlock(1n, async () => (await protocol.engine.setMarketParams(m.id, params)).wait());
-      const breaker = { maxOracleMove: E18 / 2n, maxFundingRate: E18 / 10n, window: 86_400n };
-      await atNextBlock(1n, async () => (await protocol.engine.setCircuitBreaker(m.id, breaker)).wait());
     }
     config = randomConfig(rng);
     await atNextBlock(1n, async () => (await protocol.liquidationEngine.setConfig(config)).wait());
@@ -195,7 +221,7 @@ describe("SDK liquidation math parity with the liquidation engine (random chain 
     await atNextBlock(1n, async () =>
       (await protocol.liquidityVault.connect(lp).deposit(10n ** 17n, lp.address)).wait(),
     );
-    for (const w of [owner, ...traders]) {
+    for (const w of [owner, whale, ...traders]) {
       const signer = await ethers.getSigner(w.account.address);
       await atNextBlock(1n, async () => (await protocol.usdc.mint(w.account.address, 10n ** 18n)).wait());
       await atNextBlock(1n, async () =>
@@ -203,6 +229,7 @@ describe("SDK liquidation math parity with the liquidation engine (random chain 
       );
     }
     for (const t of traders) await deposit(t, t.account.address, rng.mag(100n, 50_000n));
+    await deposit(whale, whale.account.address, 100_000_000n);
   });
 
   async function deposit(from: WalletClient, account: Address, usdcWhole: bigint) {
@@ -258,8 +285,30 @@ describe("SDK liquidation math parity with the liquidation engine (random chain 
   }
 
   /**
-   * Liquidates `who` (when the SDK says it is below maintenance, or now and then when it is not), previewed with the
-   * SDK at the timestamp it is mined at, and compares the outcome.
+   * The whale trades against `account`'s position in one of its markets: a long's liquidation sells, so the whale
+   * sells first (and the other way round), moving the live skew away from the fair premium's.
+   */
+  async function push(rng: Rng, account: sdk.Account) {
+    const p = pick(rng, account.positions);
+    const market = p.market;
+    const clampAt = (market.params.maxPremium * market.params.skewScale) / E18;
+    const magnitude =
+      (p.size > 0n ? p.size : -p.size) * rng.between(1n, 5n) + (clampAt * rng.between(0n, 2n)) / 2n;
+    const sizeDelta = p.size > 0n ? -magnitude : magnitude;
+    const { revert } = await atNextBlock(1n, () =>
+      send(whale, {
+        address: engine,
+        abi: sdk.perpEngineAbi,
+        functionName: "trade",
+        args: [whale.account.address, p.marketId, sizeDelta, sizeDelta > 0n ? maxUint256 : 0n],
+      }),
+    );
+    if (revert === undefined) stats.pushes++;
+  }
+
+  /**
+   * Liquidates `who` (when the SDK says it is below maintenance, or now and then when it is not), now and then right
+   * after a whale's push, previewed with the SDK at the timestamp it is mined at, and compares the outcome.
    */
   async function tryLiquidation(rng: Rng, who: Address, label: string) {
     const maintenance = await publicClient.readContract({
@@ -269,7 +318,7 @@ describe("SDK liquidation math parity with the liquidation engine (random chain 
       args: [who],
     });
     if (maintenance >= 0n ? !rng.chance(3) : !rng.chance(75)) return;
-    const account = await readAccount(who);
+    let account = await readAccount(who);
     if (!account.valuationValid) return;
     if (account.positions.length === 0) {
       // Flat (e.g. bad debt queued for ADL): nothing to close, never liquidatable.
@@ -281,6 +330,11 @@ describe("SDK liquidation math parity with the liquidation engine (random chain 
       });
       check(`${label} flat ${who.slice(0, 8)} not liquidatable`, preview.liquidatable, false);
       return;
+    }
+    if (maintenance < 0n && rng.chance(40)) {
+      await push(rng, account);
+      account = await readAccount(who);
+      if (account.positions.length === 0 || !account.valuationValid) return;
     }
     const gap = rng.chance(70) ? 1n : rng.mag(1n, 120n);
     const at = now + gap;
@@ -297,14 +351,11 @@ describe("SDK liquidation math parity with the liquidation engine (random chain 
     );
     if (revert !== undefined) {
       stats.refusals++;
-      check(
-        `${where} refusal`,
-        sim.liquidatable ? "none" : sim.maintenanceMargin >= 0n ? "NotLiquidatable" : "LiquidationCooldown",
-        revert,
-      );
+      if (revert === "LiquidationBeyondBound") stats.beyondBound++;
+      check(`${where} refusal`, sim.refusal ?? "none", revert);
       return;
     }
-    check(`${where} liquidatable`, sim.liquidatable, true);
+    check(`${where} liquidatable`, [sim.liquidatable, sim.refusal], [true, undefined]);
     const receipt = await publicClient.getTransactionReceipt({ hash: hash! });
     const events = parseEventLogs({ abi: sdk.liquidationEngineAbi, logs: receipt.logs })
       .map(sdk.toLiquidationEvent)
@@ -315,22 +366,52 @@ describe("SDK liquidation math parity with the liquidation engine (random chain 
       return;
     }
     stats.liquidations++;
-    // The engine closes in market order and stops once the account is healthy: the closes it made are a prefix of
-    // the SDK's, with the same notional each (same skew, same oracle, same block).
-    let k = 0;
+    // The closes the engine made, in order: a `Trade` for each that filled, preceded by `ForcedCloseBounded` when its
+    // bound cut it (alone when nothing fitted). They are a prefix of the SDK's (it stops once the account is
+    // healthy), each the same as the SDK's close of that position (same skew, oracle and fair premium).
+    const made: { marketId: bigint; sizeDelta: bigint; fillPrice: bigint; cut: boolean }[] = [];
+    const mine = (a: Address) => a.toLowerCase() === who.toLowerCase();
+    for (const l of parseEventLogs({ abi: sdk.perpEngineAbi, logs: receipt.logs })) {
+      if (l.eventName === "ForcedCloseBounded" && mine(l.args.account))
+        made.push({ marketId: l.args.marketId, sizeDelta: l.args.filled, fillPrice: 0n, cut: true });
+      if (l.eventName === "Trade" && mine(l.args.account)) {
+        const last = made.at(-1);
+        if (last?.cut && last.fillPrice === 0n && last.marketId === l.args.marketId && last.sizeDelta !== 0n)
+          last.fillPrice = l.args.fillPrice;
+        else
+          made.push({
+            marketId: l.args.marketId,
+            sizeDelta: l.args.sizeDelta,
+            fillPrice: l.args.fillPrice,
+            cut: false,
+          });
+      }
+    }
+    const k = made.length;
+    check(
+      `${where} closes`,
+      made,
+      sim.closes
+        .slice(0, k)
+        .map((c) => ({ marketId: c.marketId, sizeDelta: c.sizeDelta, fillPrice: c.fillPrice, cut: c.cut })),
+    );
+    const processed = sim.closes.slice(0, k);
     let notional = 0n;
     let collateral = account.collateral;
-    while (notional < liquidated.notionalClosed && k < sim.closes.length) {
-      notional += sim.closes[k].notional;
-      collateral += sim.closes[k].cashDelta;
-      k++;
+    for (const c of processed) {
+      notional += c.notional;
+      collateral += c.cashDelta;
     }
+    const cut = processed.some((c) => c.cut);
+    if (cut) stats.cutCloses++;
+    if (processed.some((c) => c.cut && c.sizeDelta === 0n)) stats.cutToNothing++;
     check(`${where} notional`, notional, liquidated.notionalClosed);
     if (k < sim.closes.length) stats.stoppedEarly++;
-    const sliced = sim.closes.slice(0, k).some((c) => c.isSlice);
+    const sliced = processed.some((c) => c.isSlice && c.sizeDelta !== 0n);
     if (sliced) stats.sliced++;
-    const split = sdk.liquidationFeeSplit(notional, collateral, fund.available, config);
+    const split = sdk.liquidationFeeSplit(notional, collateral, fund.available, config, { cut });
     if (split.fundTopUp > 0n) stats.fundTopUps++;
+    if (split.reward > split.rewardFromAccount && !split.fundTopsUp) stats.noFundTopUp++;
     check(
       `${where} fee split`,
       [split.fee, split.keeperReward, split.insuranceFee, sliced],
@@ -387,13 +468,50 @@ describe("SDK liquidation math parity with the liquidation engine (random chain 
     if (now + 1n < request.executableAt || !rng.chance(60)) return;
     // A bankrupt account that repaid its debt itself: the request shrinks first (and may resolve with no victim).
     const repayment = sdk.adlRepayment(request.remaining, (await readAccount(request.account)).collateral);
-    const candidates = (await readAdl()).candidates;
-    let best: Address | undefined;
+    const synced = { ...request, remaining: repayment.remaining };
+    const [pending, market] = await Promise.all([readAdl(), readMarket(request.marketId)]);
+    let best: sdk.Account | undefined;
     let bestRank = 0n;
-    for (const c of candidates) {
-      const rank = sdk.adlVictimRank(await readAccount(c.account), request, now + 1n);
-      if (rank > bestRank) [best, bestRank] = [c.account, rank];
+    let coverable = false;
+    for (const c of pending.candidates) {
+      const candidate = await readAccount(c.account);
+      const rank = sdk.adlVictimRank(candidate, request, now + 1n);
+      if (rank > bestRank) [best, bestRank] = [candidate, rank];
+      const held = candidate.positions.find((p) => p.marketId === request.marketId);
+      if (
+        !repayment.resolvedByRepayment &&
+        rank > 0n &&
+        held !== undefined &&
+        sdk.adlDeleverageSize(held, synced, market).covered > 0n
+      )
+        coverable = true;
     }
+    if (now + 1n >= pending.rotatableAt && rng.chance(50)) {
+      // The request is stuck when its window passed and no candidate can cover it now: then anyone may rotate it.
+      const { hash, revert } = await atNextBlock(1n, () =>
+        send(keeper, { address: liquidator, abi: sdk.liquidationEngineAbi, functionName: "rotateAdl" }),
+      );
+      const where = `${label} rotateAdl #${request.requestId}`;
+      const expected = repayment.resolvedByRepayment ? "resolved" : coverable ? "AdlNotStuck" : "rotated";
+      if (revert !== undefined) {
+        stats.notStuck++;
+        check(`${where} outcome`, expected, revert);
+        return;
+      }
+      const logs = parseEventLogs({
+        abi: sdk.liquidationEngineAbi,
+        logs: (await publicClient.getTransactionReceipt({ hash: hash! })).logs,
+      });
+      const rotated = logs.some((l) => l.eventName === "AdlRotated");
+      if (rotated) stats.rotations++;
+      check(`${where} outcome`, expected, rotated ? "rotated" : "resolved");
+      return;
+    }
+    const held = best?.positions.find((p) => p.marketId === request.marketId);
+    const step =
+      held === undefined || repayment.resolvedByRepayment
+        ? undefined
+        : sdk.adlDeleverageSize(held, synced, market);
     const { hash, revert } = await atNextBlock(1n, () =>
       send(keeper, { address: liquidator, abi: sdk.liquidationEngineAbi, functionName: "executeAdl" }),
     );
@@ -420,7 +538,13 @@ describe("SDK liquidation math parity with the liquidation engine (random chain 
       eventName: "AdlShortfallRepaid",
     });
     check(`${where} repaid`, repayment.repaid, repaid?.args.amount ?? 0n);
-    check(`${where} victim`, repayment.resolvedByRepayment ? undefined : best, event?.args.victim);
+    check(`${where} victim`, repayment.resolvedByRepayment ? undefined : best?.address, event?.args.victim);
+    if (!repayment.resolvedByRepayment && event !== undefined)
+      check(`${where} step`, step === undefined ? undefined : [step.sizeDelta, step.price, step.covered], [
+        event.args.sizeDelta,
+        event.args.price,
+        event.args.covered,
+      ]);
   }
 
   /** Compares every trader's ADL ranks and liquidation preview with the contract's views at the latest block. */
@@ -519,5 +643,9 @@ describe("SDK liquidation math parity with the liquidation engine (random chain 
     expect(stats.belowMaintenance).to.be.greaterThan(0);
     expect(stats.liquidations).to.be.greaterThan(0);
     expect(stats.positiveRanks).to.be.greaterThan(0);
+    // The new paths were reached: closes cut by their bound (to nothing, too), and ADL steps compared.
+    expect(stats.cutCloses).to.be.greaterThan(0);
+    expect(stats.cutToNothing + stats.beyondBound).to.be.greaterThan(0);
+    expect(stats.adlExecutions).to.be.greaterThan(0);
   });
 });

@@ -1,10 +1,13 @@
 // The keeper: one `runPass()` discovers accounts from the engine's `Trade` events (the chain is the only source of
 // the account list), reads each account's health through the SDK (`getAccount`: the lens at fair prices), asks
-// `previewLiquidation` for those below maintenance margin, liquidates the ones whose reward beats the gas, and
-// runs auto-deleveraging when a shortfall is queued (submits the highest-ranked candidates among the discovered
-// accounts, executes once the ranking window is over). Reads are retried with backoff on RPC errors and grouped
-// in batches; transactions go out back to back through one nonce-managed sender. Everything is logged as events
-// (see logger.ts). The CLI (scripts/keeper.ts) runs passes in a loop or once; the demo imports `createKeeper`.
+// `previewLiquidation` for those below maintenance margin, liquidates the ones whose reward beats the gas (an
+// account whose closes do not fit their forced-close bound now is logged and retried on the next pass), and runs
+// auto-deleveraging: it queues a pnl-factor reduction when traders' profit against the liquidity vault passes its
+// limit, submits the highest-ranked candidates among the discovered accounts for the pending request, executes once
+// the ranking window is over, and rotates a request that has been stuck (no ranked candidate) past its window.
+// Reads are retried with backoff on RPC errors and grouped in batches; transactions go out back to back through
+// one nonce-managed sender. Everything is logged as events (see logger.ts). The CLI (scripts/keeper.ts) runs passes
+// in a loop or once; the demo imports `createKeeper`.
 import {
   BaseError,
   ContractFunctionRevertedError,
@@ -26,37 +29,36 @@ import {
 } from "viem/actions";
 
 import {
+  counterpartyPnl,
   createPerpClient,
   getAccount,
   getMarkets,
+  getPendingAdl,
   getTradeHistory,
+  liquidationEngineAbi,
   perpErrorsAbi,
   type Account,
+  type PendingAdl,
   type PerpClient,
   type PerpDeployment,
 } from "../../../sdk/src/index.js";
-import { LiquidationEngine__factory } from "../../../types/ethers-contracts/index.js";
 import { createJsonLogger, type Logger } from "./logger.js";
 import { sleep, withRetry, type RetryOptions } from "./retry.js";
 import { TransactionSender, type KeeperWalletClient } from "./sender.js";
 
-// The liquidation engine's ABI (`as const`, from the TypeChain factory `hardhat build` generates). When the SDK
-// exports it, this is the one line to change: `import { liquidationEngineAbi } from "../../../sdk/src/index.js";`
-// (and each read of `engineReads` below can become the SDK's liquidation / ADL action of the same name).
-const liquidationEngineAbi = LiquidationEngine__factory.abi;
-
-/** The liquidation engine's views the keeper uses, typed from the ABI. */
+/** The liquidation engine's views the keeper reads directly (the rest goes through the SDK's actions). */
 function engineReads(client: PublicClient, address: Address) {
   const read = { address, abi: liquidationEngineAbi } as const;
   return {
     previewLiquidation: (account: Address) =>
       readContract(client, { ...read, functionName: "previewLiquidation", args: [account] }),
-    pendingAdl: () => readContract(client, { ...read, functionName: "pendingAdl" }),
     adlRank: (account: Address, marketId: bigint) =>
       readContract(client, { ...read, functionName: "adlRank", args: [account, marketId] }),
-    maxAdlCandidates: () => readContract(client, { ...read, functionName: "MAX_ADL_CANDIDATES" }),
   };
 }
+
+/** The ADL entry points the keeper calls. */
+type AdlFunction = "submitAdlCandidate" | "executeAdl" | "rotateAdl" | "requestPnlReduction";
 
 /** For decoding reverts that bubble up from the engine, the vaults or an oracle. */
 const decodingAbi = [...liquidationEngineAbi, ...perpErrorsAbi];
@@ -130,23 +132,35 @@ export interface LiquidationCandidate {
 }
 
 export interface AdlExecution {
+  /** A shortfall step (`AdlExecuted`) or a pnl-factor reduction step (`PnlReductionExecuted`). */
+  kind: "shortfall" | "pnlReduction";
   victim: Address;
   sizeDelta: bigint;
+  /** The bankruptcy price (capped) of a shortfall step, the bounded market fill of a reduction. */
   price: bigint;
+  /** Shortfall repaid (0 for a reduction). */
   covered: bigint;
+  /** A reduction's caller reward (the keeper's share of the victim's trading fee), USD. */
+  callerReward: bigint;
   txHash: Hash;
 }
 
 export interface AdlReport {
   pending: boolean;
   requestId?: bigint;
+  /** The pending request's kind. */
+  kind?: "shortfall" | "pnlReduction";
   /** Accounts this pass added to the candidate set. */
   submitted: Address[];
   executed: AdlExecution[];
-  /** The request was fully covered in this pass. */
+  /** The request was fully covered (or, a reduction, the factor back within its limit) in this pass. */
   resolved: boolean;
   /** When the ranking window closes, if it was still open. */
   executableAt?: bigint;
+  /** The stuck request this pass moved to the back of the queue, and its new id. */
+  rotated?: { requestId: bigint; newRequestId: bigint };
+  /** The pnl-factor reduction this pass queued (traders' profit above maxPnlFactor of the vault's cash). */
+  pnlReductionRequested?: { requestId: bigint; marketId: bigint; traderProfit: bigint; cash: bigint };
 }
 
 export interface PassReport {
@@ -156,6 +170,11 @@ export interface PassReport {
   accountsChecked: number;
   /** Below maintenance margin (the SDK's view). */
   underwater: Address[];
+  /**
+   * Below maintenance margin but nothing of their positions fits the forced-close bound now (a pushed skew):
+   * retried on the next pass.
+   */
+  beyondBound: Address[];
   liquidations: LiquidationRecord[];
   /** In a dry run: what would have been sent. */
   wouldLiquidate: LiquidationCandidate[];
@@ -184,7 +203,6 @@ export class Keeper {
   readonly #engine: ReturnType<typeof engineReads>;
   readonly #dryRun: boolean;
   #scannedTo: bigint | undefined;
-  #maxCandidates: number | undefined;
 
   constructor(config: KeeperConfig) {
     this.#config = config;
@@ -230,6 +248,7 @@ export class Keeper {
       newAccounts: 0,
       accountsChecked: 0,
       underwater: [],
+      beyondBound: [],
       liquidations: [],
       wouldLiquidate: [],
       skipped: [],
@@ -260,6 +279,7 @@ export class Keeper {
       accounts: report.accountsKnown,
       newAccounts: report.newAccounts,
       underwater: report.underwater.length,
+      beyondBound: report.beyondBound.length,
       liquidated: report.liquidations.length,
       wouldLiquidate: report.wouldLiquidate.length,
       adlPending: report.adl.pending,
@@ -374,6 +394,10 @@ export class Keeper {
     for (const account of report.underwater) {
       try {
         const p = await this.#retry("previewLiquidation", () => this.#engine.previewLiquidation(account));
+        if (p.notionalClosed === 0n && p.maintenanceMargin < 0n) {
+          this.#beyondBound(account, report, { maintenanceMargin: p.maintenanceMargin });
+          continue;
+        }
         if (!p.liquidatable) {
           report.skipped.push({ account, reason: "cooldown" });
           this.#log.info("liquidation-cooldown", { account, maintenanceMargin: p.maintenanceMargin });
@@ -407,6 +431,11 @@ export class Keeper {
         }
         out.push(candidate);
       } catch (error) {
+        // The skew moved between the preview and the estimate: not an error, the next pass retries.
+        if (revertOf(error)?.name === "LiquidationBeyondBound") {
+          this.#beyondBound(account, report, { at: "estimateGas" });
+          continue;
+        }
         report.errors++;
         report.skipped.push({ account, reason: revertOf(error)?.name ?? "error" });
         this.#log.error("liquidation-check-failed", { account, revert: revertOf(error), error });
@@ -414,6 +443,33 @@ export class Keeper {
     }
     out.sort((a, b) => (b.profitUsd > a.profitUsd ? 1 : b.profitUsd < a.profitUsd ? -1 : 0));
     return out.slice(0, this.#config.maxLiquidationsPerPass ?? 20);
+  }
+
+  /**
+   * An account below maintenance whose closes would all fill beyond their forced-close bound now (someone pushed the
+   * skew against it): `liquidate` would revert `LiquidationBeyondBound`. Not an error; the next pass retries, once
+   * the skew has come back or the fair premium has moved.
+   */
+  #beyondBound(account: Address, report: PassReport, context: Record<string, unknown>) {
+    report.beyondBound.push(account);
+    report.skipped.push({ account, reason: "beyond-bound" });
+    this.#log.info("liquidation-beyond-bound", { account, ...context, note: "retried next pass" });
+  }
+
+  /** The error `liquidate(account)` reverts with now (undefined when it would go through or fails otherwise). */
+  async #replayLiquidation(account: Address): Promise<string | undefined> {
+    try {
+      await simulateContract(this.#config.publicClient, {
+        address: this.#config.liquidationEngine,
+        abi: decodingAbi,
+        functionName: "liquidate",
+        args: [account],
+        account: this.keeperAddress,
+      });
+      return undefined;
+    } catch (error) {
+      return revertOf(error)?.name;
+    }
   }
 
   /** Sends the liquidations back to back (consecutive nonces), then waits for all of them. */
@@ -443,6 +499,12 @@ export class Keeper {
           expectedReward: candidate.keeperReward,
         });
       } catch (error) {
+        // A node that runs the transaction when it receives it (automine) answers a revert as a send failure.
+        const reason = revertOf(error)?.name ?? (await this.#replayLiquidation(candidate.account));
+        if (reason === "LiquidationBeyondBound") {
+          this.#beyondBound(candidate.account, report, { at: "send" });
+          continue;
+        }
         report.errors++;
         this.#log.error("liquidation-send-failed", {
           account: candidate.account,
@@ -453,6 +515,16 @@ export class Keeper {
     }
     const records: LiquidationRecord[] = [];
     const receipts = await Promise.allSettled(sent.map((s) => sender.wait(s.hash)));
+    // Why a mined liquidation reverted: replayed now. An earlier liquidation of the pass may have pushed the skew
+    // so that this account's closes no longer fit their bound (a cascade waits for the next pass), or another keeper
+    // may have been first.
+    const reasons = await Promise.all(
+      receipts.map(async (r, i) =>
+        r.status === "fulfilled" && r.value.status !== "success"
+          ? await this.#replayLiquidation(sent[i].candidate.account)
+          : undefined,
+      ),
+    );
     receipts.forEach((r, i) => {
       const { candidate, hash } = sent[i];
       if (r.status === "rejected") {
@@ -465,10 +537,15 @@ export class Keeper {
         return;
       }
       if (r.value.status !== "success") {
+        if (reasons[i] === "LiquidationBeyondBound") {
+          this.#beyondBound(candidate.account, report, { at: "mined", txHash: hash });
+          return;
+        }
         report.skipped.push({ account: candidate.account, reason: "reverted" });
         this.#log.warn("liquidation-reverted", {
           account: candidate.account,
           txHash: hash,
+          revert: reasons[i],
           note: "someone else may have liquidated first",
         });
         return;
@@ -494,42 +571,42 @@ export class Keeper {
     return records;
   }
 
-  async #maxAdlCandidates(): Promise<number> {
-    this.#maxCandidates ??= Number(
-      await this.#retry("MAX_ADL_CANDIDATES", () => this.#engine.maxAdlCandidates()),
-    );
-    return this.#maxCandidates;
-  }
-
-  async #pendingAdl() {
-    const [pending, requestId, request, candidates] = await this.#retry("pendingAdl", () =>
-      this.#engine.pendingAdl(),
-    );
-    return { pending, requestId, request, candidates };
+  async #pendingAdl(): Promise<PendingAdl> {
+    return this.#retry("getPendingAdl", () => getPendingAdl(this.#perp));
   }
 
   /**
-   * ADL: while a shortfall is queued, submit the highest-ranked accounts on its victim side among the discovered
-   * ones (the contract keeps the best `MAX_ADL_CANDIDATES` and computes ranks itself), then, once the ranking window
-   * is over, execute step by step until the request is covered or no candidate can give more.
+   * Auto-deleveraging. First the pnl factor: while traders' profit against the liquidity vault is above
+   * `maxPnlFactor` of its cash, queue a reduction of the market where traders win the most against the vault. Then
+   * the pending request (a shortfall or a reduction, FIFO): submit the highest-ranked accounts on its victim side
+   * among the discovered ones (the contract keeps the best `MAX_ADL_CANDIDATES` and computes ranks itself); rotate it
+   * to the back of the queue when its stuck window has passed and still no candidate is ranked; else, once the
+   * ranking window is over, execute step by step until it resolves or no candidate can give more.
    */
   async #deleverage(snapshot: Map<Address, Account>, report: PassReport) {
     const adl = report.adl;
     let state = await this.#pendingAdl();
-    if (!state.pending) return;
-    const maxCandidates = await this.#maxAdlCandidates();
-    const { requestId, request } = state;
+    if (state.pnlFactorExceeded) {
+      await this.#requestPnlReduction(state, report);
+      state = await this.#pendingAdl();
+    }
+    const request = state.request;
+    if (request === undefined) return;
+    const { requestId } = request;
     adl.pending = true;
     adl.requestId = requestId;
-    const marketId = BigInt(request.marketId);
+    adl.kind = request.kind;
+    const marketId = request.marketId;
     this.#log.info("adl-pending", {
       requestId,
+      kind: request.kind,
       bankrupt: request.account,
       marketId,
       victimsLong: request.victimsLong,
       bankruptcyPrice: request.bankruptcyPrice,
       remaining: request.remaining,
-      candidates: state.candidates,
+      candidates: state.candidates.map((c) => c.account),
+      rotatableAt: state.rotatableAt,
     });
 
     // Rank the discovered accounts holding the victim side of the market (the contract's own rank).
@@ -540,7 +617,7 @@ export class Keeper {
         ),
       )
       .map((a) => getAddress(a.address));
-    const known = new Set(state.candidates.map((c) => getAddress(c)));
+    const known = new Set(state.candidates.map((c) => getAddress(c.account)));
     const everyone = [...new Set([...sideHolders, ...known])];
     const ranks = await Promise.all(
       everyone.map(async (account) => ({
@@ -551,12 +628,29 @@ export class Keeper {
     const desired = ranks
       .filter((r) => r.rank > 0n)
       .sort((a, b) => (b.rank > a.rank ? 1 : b.rank < a.rank ? -1 : 0))
-      .slice(0, maxCandidates);
+      .slice(0, Number(state.maxCandidates));
+    let submitted = false;
     for (const { account, rank } of desired) {
       if (known.has(account)) continue;
       if (this.#config.signal?.aborted) return;
       const done = await this.#adlStep("submitAdlCandidate", [account], { account, rank }, report);
-      if (done === "sent") adl.submitted.push(account);
+      if (done === "sent") {
+        adl.submitted.push(account);
+        submitted = true;
+      }
+    }
+    if (submitted) state = await this.#pendingAdl();
+
+    // A request no candidate can work (e.g. every trader was on its side) must not block the queue: once its stuck
+    // window has passed with no ranked candidate, anyone may move it to the back.
+    if (
+      state.request?.requestId === requestId &&
+      state.next === undefined &&
+      state.timestamp >= state.rotatableAt
+    ) {
+      if (this.#config.signal?.aborted) return;
+      await this.#adlStep("rotateAdl", [], { requestId, rotatableAt: state.rotatableAt }, report);
+      return;
     }
 
     for (let step = 0; step < (this.#config.maxAdlStepsPerPass ?? 8); step++) {
@@ -573,7 +667,7 @@ export class Keeper {
       }
       if (outcome !== "sent") return;
       state = await this.#pendingAdl();
-      if (!state.pending || state.requestId !== requestId) {
+      if (state.request?.requestId !== requestId) {
         adl.resolved = true;
         return;
       }
@@ -581,12 +675,41 @@ export class Keeper {
   }
 
   /**
+   * Queues a pnl-factor reduction of the market whose traders win the most against the liquidity vault (the
+   * SDK's `counterpartyPnl` per market, at exit prices), unless one is already queued (`PnlReductionPending`).
+   */
+  async #requestPnlReduction(state: PendingAdl, report: PassReport) {
+    const markets = await this.#retry("getMarkets", () =>
+      getMarkets(this.#perp, { blockNumber: state.blockNumber }),
+    );
+    let best: { marketId: bigint; profit: bigint } | undefined;
+    for (const m of markets) {
+      if (m.skew === 0n || !m.oracleValid) continue;
+      const profit = -counterpartyPnl([m], 0n, state.timestamp).usd;
+      if (best === undefined || profit > best.profit) best = { marketId: m.marketId, profit };
+    }
+    this.#log.info("pnl-factor-exceeded", {
+      traderProfit: state.traderProfit,
+      vaultCash: state.vaultCash,
+      limit: state.pnlFactorLimit,
+      marketId: best?.marketId,
+    });
+    if (best === undefined || this.#config.signal?.aborted) return;
+    await this.#adlStep(
+      "requestPnlReduction",
+      [best.marketId],
+      { marketId: best.marketId, traderProfitInMarket: best.profit },
+      report,
+    );
+  }
+
+  /**
    * Simulates an ADL call (on the pending block, so the ranking window is judged at the current time) and, unless
    * dry-running, sends it and waits for it. Returns what happened.
    */
   async #adlStep(
-    functionName: "submitAdlCandidate" | "executeAdl",
-    args: readonly [Address] | readonly [],
+    functionName: AdlFunction,
+    args: readonly [Address] | readonly [bigint] | readonly [],
     context: Record<string, unknown>,
     report: PassReport,
   ): Promise<"sent" | "dry-run" | "window-open" | "rejected" | "failed"> {
@@ -654,17 +777,53 @@ export class Keeper {
           });
         if (log.eventName === "AdlExecuted") {
           const e: AdlExecution = {
+            kind: "shortfall",
             victim: log.args.victim,
             sizeDelta: log.args.sizeDelta,
             price: log.args.price,
             covered: log.args.covered,
+            callerReward: 0n,
             txHash: hash,
           };
           report.adl.executed.push(e);
           this.#log.info("adl-executed", { requestId: log.args.requestId, ...e });
         }
+        if (log.eventName === "PnlReductionExecuted") {
+          const e: AdlExecution = {
+            kind: "pnlReduction",
+            victim: log.args.victim,
+            sizeDelta: log.args.sizeDelta,
+            price: log.args.fillPrice,
+            covered: 0n,
+            callerReward: log.args.callerReward,
+            txHash: hash,
+          };
+          report.adl.executed.push(e);
+          this.#log.info("pnl-reduction-executed", {
+            requestId: log.args.requestId,
+            fee: log.args.fee,
+            ...e,
+          });
+        }
         if (log.eventName === "AdlResolved")
           this.#log.info("adl-resolved", { requestId: log.args.requestId, txHash: hash });
+        if (log.eventName === "AdlRotated") {
+          report.adl.rotated = { requestId: log.args.requestId, newRequestId: log.args.newRequestId };
+          this.#log.info("adl-rotated", { ...report.adl.rotated, txHash: hash });
+        }
+        if (log.eventName === "PnlReductionRequested") {
+          report.adl.pnlReductionRequested = {
+            requestId: log.args.requestId,
+            marketId: log.args.marketId,
+            traderProfit: log.args.traderProfit,
+            cash: log.args.cash,
+          };
+          this.#log.info("pnl-reduction-requested", {
+            ...report.adl.pnlReductionRequested,
+            victimsLong: log.args.victimsLong,
+            txHash: hash,
+          });
+        }
       }
       return "sent";
     } catch (error) {

@@ -10,20 +10,35 @@ import { sendTransaction } from "./internal/send.js";
 /** Parameters of {@link executeAdl}: none (the contract picks the victim). */
 export type ExecuteAdlParameters = Record<string, never>;
 
-/** The execution's hash, receipt and decoded `AdlExecuted` event. */
+/** The execution's hash, receipt and what it did, decoded from its events. */
 export interface ExecuteAdlReturnType {
   hash: Hash;
   receipt: TransactionReceipt;
   requestId: bigint;
-  /** The highest-ranked candidate, reduced. */
-  victim: Address;
-  /** How its position changed (0: it could give nothing at the capped price and left the set). */
+  /**
+   * What kind of request the step worked: a shortfall (`AdlExecuted`, or only `AdlShortfallRepaid` when the
+   * bankrupt account had repaid it), or a pnl-factor reduction (`PnlReductionExecuted`, or none when the factor was
+   * back within its limit and the request resolved).
+   */
+  kind: "shortfall" | "pnlReduction";
+  /** The highest-ranked candidate, reduced (undefined when the request resolved without a victim). */
+  victim: Address | undefined;
+  /** How its position changed (0: it could give nothing, or nothing fitted the forced-close bound). */
   sizeDelta: bigint;
-  /** The price it closed at: the bankruptcy price capped at its break-even. */
+  /**
+   * The price it closed at: for a shortfall the bankruptcy price capped at its break-even, for a reduction the
+   * bounded market fill (0 without a victim).
+   */
   price: bigint;
-  /** Shortfall repaid by this step, USD. */
+  /** Shortfall repaid by this step, USD (0 for a reduction). */
   covered: bigint;
-  /** The request is fully covered (`AdlResolved`): the next queued request, if any, is pending now. */
+  /** Shortfall dropped because the bankrupt account repaid it itself (`AdlShortfallRepaid`), USD. */
+  repaid: bigint;
+  /** A reduction's trading fee paid by the victim, USD. */
+  fee: bigint;
+  /** A reduction's caller reward (its keeper share of the fee, paid by the liquidity vault), USD. */
+  callerReward: bigint;
+  /** The request is done (`AdlResolved`): the next queued request, if any, is pending now. */
   resolved: boolean;
 }
 
@@ -34,10 +49,13 @@ export interface ExecuteAdlReturnType {
 export type ExecuteAdlErrorType = PerpError;
 
 /**
- * Reduces the highest-ranked candidate of the pending ADL request at the bankruptcy price, capped so its profit
- * never turns into a loss, repaying the shortfall (`executeAdl`, permissionless, one victim per call). Runs once the
- * ranking window (60 s after the request opened) is over; call it again while `resolved` is false and candidates
- * remain.
+ * Works the pending ADL request, one victim per call (`executeAdl`, permissionless). A shortfall: first shrunk to
+ * the bankrupt account's remaining debt (resolved with no victim once repaid), then the highest-ranked candidate is
+ * reduced at the bankruptcy price, capped so its profit never turns into a loss, repaying the shortfall with what
+ * the liquidity vault saves against the candidate's exit price. A pnl-factor reduction: resolved once the factor is
+ * within its limit, else the candidate's whole position closes at the bounded market fill with the trading fee, of
+ * which the caller earns the keeper share. Runs once the ranking window (60 s after the request opened) is over;
+ * call it again while `resolved` is false and `getPendingAdl().executable` holds.
  *
  * @example
  * let step = await perp.executeAdl();
@@ -61,10 +79,54 @@ export async function executeAdl(
     parseEventLogs({ abi: liquidationEngineAbi, logs: receipt.logs }),
     liquidationEngine,
   );
-  const executed = logs.find((l) => l.eventName === "AdlExecuted");
-  if (executed?.eventName !== "AdlExecuted")
-    throw new PerpError(`executeAdl: transaction ${hash} emitted no AdlExecuted event.`);
-  const { requestId, victim, sizeDelta, price, covered } = executed.args;
-  const resolved = logs.some((l) => l.eventName === "AdlResolved" && l.args.requestId === requestId);
-  return { hash, receipt, requestId, victim, sizeDelta, price, covered, resolved };
+  const base = { hash, receipt, victim: undefined, sizeDelta: 0n, price: 0n, covered: 0n, fee: 0n };
+  const repaidLog = logs.find((l) => l.eventName === "AdlShortfallRepaid");
+  const repaid = repaidLog?.eventName === "AdlShortfallRepaid" ? repaidLog.args.amount : 0n;
+  const resolvedIds = logs.flatMap((l) => (l.eventName === "AdlResolved" ? [l.args.requestId] : []));
+  for (const l of logs) {
+    if (l.eventName === "AdlExecuted") {
+      const { requestId, victim, sizeDelta, price, covered } = l.args;
+      const resolved = resolvedIds.includes(requestId);
+      return {
+        ...base,
+        requestId,
+        kind: "shortfall",
+        victim,
+        sizeDelta,
+        price,
+        covered,
+        repaid,
+        callerReward: 0n,
+        resolved,
+      };
+    }
+    if (l.eventName === "PnlReductionExecuted") {
+      const { requestId, victim, sizeDelta, fillPrice, fee, callerReward } = l.args;
+      const resolved = resolvedIds.includes(requestId);
+      return {
+        ...base,
+        requestId,
+        kind: "pnlReduction",
+        victim,
+        sizeDelta,
+        price: fillPrice,
+        fee,
+        repaid,
+        callerReward,
+        resolved,
+      };
+    }
+  }
+  // No victim: the request resolved by itself (repaid shortfall, or a reduction back within its limit).
+  const requestId = resolvedIds[0];
+  if (requestId === undefined)
+    throw new PerpError(`executeAdl: transaction ${hash} emitted neither a step nor a resolution.`);
+  return {
+    ...base,
+    requestId,
+    kind: repaidLog !== undefined ? "shortfall" : "pnlReduction",
+    repaid,
+    callerReward: 0n,
+    resolved: true,
+  };
 }

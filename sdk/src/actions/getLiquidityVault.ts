@@ -1,6 +1,7 @@
 import { zeroAddress, type Address } from "viem";
 import { readContract } from "viem/actions";
 
+import { liquidityVaultAbi } from "../abis/liquidityVault.js";
 import { perpLensAbi } from "../abis/perpLens.js";
 import type { PerpClientBase } from "../client.js";
 import { toPerpError, type PerpError } from "../errors/index.js";
@@ -21,8 +22,10 @@ export type GetLiquidityVaultReturnType = LiquidityVaultInfo;
 export type GetLiquidityVaultErrorType = PerpError;
 
 /**
- * Reads the liquidity vault in one call (`PerpLens.getLiquidityVault`): total assets, share price, net value,
- * required backing, available liquidity, cap and pause, and the holder's shares and limits.
+ * Reads the liquidity vault (`PerpLens.getLiquidityVault`, plus the vault's `liquidityFee` and `valuationFallback` at
+ * the same block): total assets, share price, net value, required backing, available liquidity, cap and pause, the
+ * entry/exit fee, whether a failing oracle's fallback is in use (deposits closed), and the holder's shares and
+ * limits (`assets` and `maxWithdraw` are after the exit fee).
  *
  * @example
  * const lv = await perp.getLiquidityVault();
@@ -41,7 +44,14 @@ export async function getLiquidityVault(
       args: [holder],
       blockNumber: parameters.blockNumber,
     });
-    return toLiquidityVault(view, client.deployment.contracts.liquidityVault, holder);
+    // The fee and the fallback flag at the lens view's own block.
+    const vault = client.deployment.contracts.liquidityVault;
+    const at = { address: vault, abi: liquidityVaultAbi, blockNumber: view.blockNumber } as const;
+    const [liquidityFee, valuationFallback] = await Promise.all([
+      readContract(client.publicClient, { ...at, functionName: "liquidityFee" }),
+      readContract(client.publicClient, { ...at, functionName: "valuationFallback" }),
+    ]);
+    return toLiquidityVault(view, vault, holder, { liquidityFee, valuationFallback });
   } catch (err) {
     throw toPerpError(err, "getLiquidityVault");
   }

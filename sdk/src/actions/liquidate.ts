@@ -52,8 +52,13 @@ export interface LiquidateReturnType {
   insuranceFee: bigint;
   /** Some position was only sliced: the cooldown started. */
   partialOnly: boolean;
-  /** The closes, in the order they happened. */
+  /** The closes, in the order they happened (a close cut to nothing by its bound has no fill). */
   fills: LiquidationFill[];
+  /**
+   * The closes its forced-close bound cut (`ForcedCloseBounded`): the rest of each waits for a later liquidation,
+   * and the keeper reward had no floor.
+   */
+  bounded: { marketId: bigint; requested: bigint; filled: bigint }[];
   /** Layer 1: losses and fee absorbed by the account's own collateral. */
   lossAbsorbedByCollateral: bigint;
   /** Layer 2: bad debt the insurance fund covered. */
@@ -66,15 +71,21 @@ export interface LiquidateReturnType {
   keeperRewardCredited: bigint;
 }
 
-/** Errors {@link liquidate} can throw: `NotLiquidatable`, `LiquidationCooldown` (decoded before sending)… */
+/**
+ * Errors {@link liquidate} can throw: `NotLiquidatable`, `NothingToLiquidate`, `LiquidationCooldown`,
+ * `LiquidationBeyondBound` (nothing fits its forced-close bound now: retry in a later block), decoded before
+ * sending…
+ */
 export type LiquidateErrorType = PerpError;
 
 /**
- * Liquidates an account (`LiquidationEngine.liquidate`, permissionless): positions close through the market at the
- * fill price, slices for positions above the partial threshold, until maintenance margin is back at zero or above
- * (everything when the account is bankrupt). The caller receives the keeper reward in USDC. An account that is not
- * liquidatable, or cooling down after a partial liquidation, fails during gas estimation with the decoded
- * `NotLiquidatable` / `LiquidationCooldown` error and nothing is sent.
+ * Liquidates an account (`LiquidationEngine.liquidate`, permissionless): positions close through the market on the
+ * live skew (slices for positions above the partial threshold, everything when the account is bankrupt, i.e.
+ * equity ≤ 0 at fair prices) until maintenance margin is back at zero or above, each close only as far as its fill
+ * stays within the account's own close impact from the fair premium (`bounded` lists the ones cut; the rest waits).
+ * The caller receives the keeper reward in USDC (no floor when a close was cut; the fund tops the floor up only for
+ * notional ≥ minKeeperReward / feeRate). An account that is not liquidatable, cooling down, or with nothing that fits
+ * its bound fails during gas estimation with the decoded error and nothing is sent.
  *
  * @example
  * const preview = await keeper.previewLiquidation({ account: victim });
@@ -122,6 +133,11 @@ export async function liquidate(
   for (const l of engineLogs)
     if (l.eventName === "FundingSettled" && mine(l.args.account))
       funding.set(l.args.marketId, (funding.get(l.args.marketId) ?? 0n) + l.args.amount);
+  const bounded = engineLogs.flatMap((l) =>
+    l.eventName === "ForcedCloseBounded" && mine(l.args.account)
+      ? [{ marketId: l.args.marketId, requested: l.args.requested, filled: l.args.filled }]
+      : [],
+  );
   const fills: LiquidationFill[] = [];
   for (const l of engineLogs)
     if (l.eventName === "Trade" && mine(l.args.account))
@@ -145,6 +161,7 @@ export async function liquidate(
     insuranceFee: liquidated.insuranceFee,
     partialOnly: liquidated.partialOnly,
     fills,
+    bounded,
     lossAbsorbedByCollateral: amountOf("lossAbsorbedByCollateral"),
     badDebtCoveredByFund: amountOf("badDebtCoveredByFund"),
     shortfallForAdl: amountOf("shortfallForAdl"),

@@ -61,6 +61,17 @@ import {
 } from "../actions/openPosition.js";
 import { quoteTrade, type QuoteTradeParameters, type QuoteTradeReturnType } from "../actions/quoteTrade.js";
 import {
+  quoteLiquidity,
+  type QuoteLiquidityParameters,
+  type QuoteLiquidityReturnType,
+} from "../actions/quoteLiquidity.js";
+import {
+  requestPnlReduction,
+  type RequestPnlReductionParameters,
+  type RequestPnlReductionReturnType,
+} from "../actions/requestPnlReduction.js";
+import { rotateAdl, type RotateAdlParameters, type RotateAdlReturnType } from "../actions/rotateAdl.js";
+import {
   reducePosition,
   type ReducePositionParameters,
   type ReducePositionReturnType,
@@ -111,7 +122,7 @@ import {
 } from "../events/watchTrades.js";
 
 /**
- * Reads: markets, accounts, the liquidity vault, trade quotes; the insurance fund, the liquidation config and
+ * Reads: markets, accounts, the liquidity vault, trade and liquidity quotes; the insurance fund, the liquidation config and
  * preview, pending auto-deleveraging and the total shortfall.
  */
 export interface PerpReadActions {
@@ -125,6 +136,8 @@ export interface PerpReadActions {
   getLiquidityVault: (parameters?: GetLiquidityVaultParameters) => Promise<GetLiquidityVaultReturnType>;
   /** See {@link quoteTrade}. */
   quoteTrade: (parameters: QuoteTradeParameters) => Promise<QuoteTradeReturnType>;
+  /** See {@link quoteLiquidity}. */
+  quoteLiquidity: (parameters: QuoteLiquidityParameters) => Promise<QuoteLiquidityReturnType>;
   /** See {@link getInsuranceFund}. */
   getInsuranceFund: (parameters?: GetInsuranceFundParameters) => Promise<GetInsuranceFundReturnType>;
   /** See {@link getLiquidationConfig}. */
@@ -140,7 +153,8 @@ export interface PerpReadActions {
 }
 
 /**
- * Writes: collateral, trading, liquidity; keeper actions (liquidation, ADL, fee sweep). Each needs the client's
+ * Writes: collateral, trading, liquidity; keeper actions (liquidation, ADL and its rotation, pnl-factor reductions,
+ * fee sweep). Each needs the client's
  * wallet.
  */
 export interface PerpWriteActions {
@@ -166,6 +180,10 @@ export interface PerpWriteActions {
   submitAdlCandidate: (parameters: SubmitAdlCandidateParameters) => Promise<SubmitAdlCandidateReturnType>;
   /** See {@link executeAdl}. */
   executeAdl: (parameters?: ExecuteAdlParameters) => Promise<ExecuteAdlReturnType>;
+  /** See {@link rotateAdl}. */
+  rotateAdl: (parameters?: RotateAdlParameters) => Promise<RotateAdlReturnType>;
+  /** See {@link requestPnlReduction}. */
+  requestPnlReduction: (parameters: RequestPnlReductionParameters) => Promise<RequestPnlReductionReturnType>;
   /** See {@link sweepInsuranceFees}. */
   sweepInsuranceFees: (parameters?: SweepInsuranceFeesParameters) => Promise<SweepInsuranceFeesReturnType>;
 }
@@ -206,6 +224,7 @@ export function perpActions(client: PerpClientBase): PerpActions {
     getAccount: (p) => getAccount(client, p),
     getLiquidityVault: (p) => getLiquidityVault(client, p),
     quoteTrade: (p) => quoteTrade(client, p),
+    quoteLiquidity: (p) => quoteLiquidity(client, p),
     getInsuranceFund: (p) => getInsuranceFund(client, p),
     getLiquidationConfig: (p) => getLiquidationConfig(client, p),
     previewLiquidation: (p) => previewLiquidation(client, p),
@@ -222,6 +241,8 @@ export function perpActions(client: PerpClientBase): PerpActions {
     liquidate: (p) => liquidate(client, p),
     submitAdlCandidate: (p) => submitAdlCandidate(client, p),
     executeAdl: (p) => executeAdl(client, p),
+    rotateAdl: (p) => rotateAdl(client, p),
+    requestPnlReduction: (p) => requestPnlReduction(client, p),
     sweepInsuranceFees: (p) => sweepInsuranceFees(client, p),
     watchTrades: (p) => watchTrades(client, p),
     watchFunding: (p) => watchFunding(client, p),

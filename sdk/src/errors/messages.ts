@@ -36,7 +36,24 @@ export const contractErrorMessages: MessageTable = {
   CircuitBreakerTripped: {
     category: "marketClosed",
     message: (a) =>
-      `Market ${a.marketId} is reduce-only: its ${text(a.reason) === "funding" ? "funding-rate" : "oracle-move"} circuit breaker has tripped.`,
+      text(a.reason) === "funding"
+        ? `The trade would take market ${a.marketId}'s skew to where the hourly funding rate exceeds its breaker band: only trades that do not increase |skew| pass.`
+        : `Market ${a.marketId}'s oracle moved beyond its circuit-breaker band: only trades that reduce your own position pass until it clears.`,
+  },
+  SizeDeltaTooLarge: {
+    category: "input",
+    message: (a) =>
+      `A trade of ${formatSize(a.sizeDelta)} is larger than any position can be (at most ${formatSize(a.max)} per trade).`,
+  },
+  SkewAboveCashLimit: {
+    category: "limit",
+    message: (a) =>
+      `The trade would take market ${a.marketId}'s net skew to ${usd(a.skewNotional)} of notional, above its limit of ${usd(a.limit)} (a share of the liquidity vault's cash): trade a smaller size or the other side.`,
+  },
+  PartialCloseBelowMinimumMargin: {
+    category: "limit",
+    message: (a) =>
+      `Reducing would leave a position in market ${a.marketId} with an initial margin of ${usd(a.remainingMargin)}, below the minimum of ${usd(a.minPositionMargin)}: close it in full instead (size ${formatSize(a.fullCloseDelta)}).`,
   },
   OpenInterestCapExceeded: {
     category: "limit",
@@ -105,6 +122,11 @@ export const contractErrorMessages: MessageTable = {
     message: (a) =>
       `Account ${a.account} is not liquidatable: its maintenance margin at fair prices is ${usd(a.maintenanceMargin)} (liquidation needs it below zero).`,
   },
+  LiquidationBeyondBound: {
+    category: "liquidation",
+    message: (a) =>
+      `Nothing of account ${a.account}'s positions can be closed now within the forced-close bound (the live skew would fill them worse than their own close impact from the fair premium): retry in a later block.`,
+  },
   LiquidationCooldown: {
     category: "liquidation",
     message: (a) =>
@@ -135,6 +157,26 @@ export const contractErrorMessages: MessageTable = {
     category: "adl",
     message: () => "No eligible ADL candidate is left for the pending request: submit candidates first.",
   },
+  AdlNotStuck: {
+    category: "adl",
+    message: (a) =>
+      `The pending ADL request cannot be rotated: it may be from ${a.readyAt} (unix time), and only while no candidate can cover it.`,
+  },
+  PnlFactorWithinLimit: {
+    category: "adl",
+    message: (a) =>
+      `Traders' profit against the liquidity vault (${usd(a.traderProfit)}) is within its limit (${usd(a.limit)}): no pnl-factor reduction is needed.`,
+  },
+  PnlReductionPending: {
+    category: "adl",
+    message: () =>
+      "A pnl-factor reduction is already queued: work it with executeAdl before requesting another.",
+  },
+  NoWinningSide: {
+    category: "adl",
+    message: (a) =>
+      `Market ${a.marketId} has no net skew: no side wins against the liquidity vault there, so there is nothing to reduce.`,
+  },
   // ---------------------------------------------------------------- insurance fund
   NotPayer: {
     category: "authorization",
@@ -156,6 +198,20 @@ export const contractErrorMessages: MessageTable = {
       `A close could move the fill ${formatRate(a.maxImpact)} from the mark, more than the lowest maintenance margin rate ${formatRate(a.minMmr)}: lower maxPremium or maxOpenInterest / skewScale, or raise the tiers' mmr.`,
   },
   ZeroOracle: { category: "admin", message: () => "A market needs an oracle adapter." },
+  OracleKindNotListable: {
+    category: "admin",
+    message: (a) =>
+      `Oracle adapters of kind ${a.kind} (market hours) cannot be listed: their index jumps at each session open.`,
+  },
+  FundingBandBelowMaxSkewRate: {
+    category: "admin",
+    message: (a) =>
+      `The funding breaker band ${formatRate(a.band)} per hour is below the funding rate at ±maxSkew (${formatRate(a.rateAtMaxSkew)} per hour): raise the band or lower maxSkew.`,
+  },
+  LiquidityFeeTooHigh: {
+    category: "admin",
+    message: (a) => `A liquidity fee of ${formatRate(a.fee)} is above the maximum of ${formatRate(a.max)}.`,
+  },
   OwnableInvalidOwner: { category: "admin", message: (a) => `${a.owner} cannot be the owner.` },
   OwnableUnauthorizedAccount: {
     category: "authorization",
@@ -201,7 +257,7 @@ export const contractErrorMessages: MessageTable = {
   ERC4626ExceededMaxDeposit: {
     category: "limit",
     message: (a) =>
-      `Cannot deposit ${usdc(a.assets)}: at most ${usdc(a.max)} may be deposited now (cap or pause).`,
+      `Cannot deposit ${usdc(a.assets)}: at most ${usdc(a.max)} may be deposited now (cap, pause, or a market's oracle failing).`,
   },
   ERC4626ExceededMaxMint: {
     category: "limit",

@@ -2,7 +2,7 @@
  * Errors the SDK throws before it sends anything: bad input, a missing wallet, a trade its own math says the engine
  * would refuse. Each carries the values it checked.
  */
-import { formatUsd } from "../format.js";
+import { formatSize, formatUsd } from "../format.js";
 import type { TradeCheckFailure } from "../math/tradePreview.js";
 import { PerpError, type PerpErrorParameters } from "./base.js";
 
@@ -87,8 +87,31 @@ export class NotionalAboveMaxTierError extends PerpValidationError {
 }
 
 /**
- * Any other engine check the SDK's preview says the trade would fail (reduce-only market, circuit breaker, caps,
- * minimum margin, an explicit acceptable price already crossed); `failure` names it like the contract error.
+ * A partial reduction would leave a position whose initial margin (at the oracle price) is below the market's
+ * minimum position margin: close it in full instead, with `fullCloseDelta` (the engine's
+ * `PartialCloseBelowMinimumMargin`).
+ */
+export class PartialCloseBelowMinimumMarginError extends PerpValidationError {
+  override name = "PartialCloseBelowMinimumMarginError";
+  constructor(
+    readonly params: {
+      marketId: bigint;
+      remainingMargin: bigint;
+      minPositionMargin: bigint;
+      fullCloseDelta: bigint;
+    },
+  ) {
+    super(
+      `Reducing would leave a position in market ${params.marketId} with an initial margin of ${formatUsd(params.remainingMargin)} USD, below the minimum of ${formatUsd(params.minPositionMargin)} USD: close it in full instead (size ${formatSize(params.fullCloseDelta)}).`,
+      { metaMessages: [`full-close size delta: ${params.fullCloseDelta}`] },
+    );
+  }
+}
+
+/**
+ * Any other engine check the SDK's preview says the trade would fail (reduce-only market, circuit breaker, caps, the
+ * skew-to-cash limit, minimum margin, an explicit acceptable price already crossed); `failure` names it like the
+ * contract error.
  */
 export class TradeRejectedError extends PerpValidationError {
   override name = "TradeRejectedError";
@@ -98,6 +121,22 @@ export class TradeRejectedError extends PerpValidationError {
         .filter(([key]) => key !== "error")
         .map(([key, value]) => `${key}: ${String(value)}`),
     });
+  }
+}
+
+/**
+ * A liquidity deposit or withdrawal whose preview (the vault's own, fee included, at the block the SDK read) is
+ * worse than the caller's bound: fewer shares than `minShares`, more shares burnt than `maxShares`, or fewer assets
+ * than `minAssets`.
+ */
+export class LiquiditySlippageError extends PerpValidationError {
+  override name = "LiquiditySlippageError";
+  constructor(
+    readonly params: { bound: "minShares" | "maxShares" | "minAssets"; limit: bigint; previewed: bigint },
+  ) {
+    super(
+      `The liquidity vault would ${params.bound === "minAssets" ? "pay" : params.bound === "minShares" ? "mint" : "burn"} ${params.previewed}, beyond the bound ${params.bound} = ${params.limit}.`,
+    );
   }
 }
 

@@ -156,14 +156,76 @@ export interface AdlExecutedEvent extends EventLocation {
   covered: bigint;
 }
 
-/** A request's shortfall is fully covered (`AdlResolved`). */
+/**
+ * A request is done (`AdlResolved`): its shortfall is fully covered (or repaid, or written off), or a pnl-factor
+ * reduction's factor is back within its limit.
+ */
 export interface AdlResolvedEvent extends EventLocation {
   type: "resolved";
   requestId: bigint;
 }
 
+/** The bankrupt account repaid part of its debt itself; the request shrank by `amount` (`AdlShortfallRepaid`). */
+export interface AdlShortfallRepaidEvent extends EventLocation {
+  type: "shortfallRepaid";
+  requestId: bigint;
+  account: Address;
+  amount: bigint;
+}
+
+/** A stuck request moved to the back of the queue as `newRequestId` (`AdlRotated`). */
+export interface AdlRotatedEvent extends EventLocation {
+  type: "rotated";
+  requestId: bigint;
+  newRequestId: bigint;
+}
+
+/** The owner booked a request's remaining shortfall to the liquidity providers (`AdlWrittenOff`). */
+export interface AdlWrittenOffEvent extends EventLocation {
+  type: "writtenOff";
+  requestId: bigint;
+  account: Address;
+  amount: bigint;
+}
+
+/** A pnl-factor reduction of a market's winning side was queued (`PnlReductionRequested`). */
+export interface PnlReductionRequestedEvent extends EventLocation {
+  type: "pnlReductionRequested";
+  requestId: bigint;
+  marketId: bigint;
+  victimsLong: boolean;
+  /** Traders' unrealised profit against the liquidity vault then, USD. */
+  traderProfit: bigint;
+  /** The vault's cash then, USD. */
+  cash: bigint;
+}
+
+/** A pnl-factor reduction step closed (part of) a winning position (`PnlReductionExecuted`). */
+export interface PnlReductionExecutedEvent extends EventLocation {
+  type: "pnlReductionExecuted";
+  requestId: bigint;
+  victim: Address;
+  /** How its position changed (0 when nothing fitted the forced-close bound). */
+  sizeDelta: bigint;
+  /** The bounded market fill. */
+  fillPrice: bigint;
+  /** The trading fee the victim paid, USD. */
+  fee: bigint;
+  /** The caller's share of that fee, paid by the liquidity vault, USD (whole USDC units). */
+  callerReward: bigint;
+}
+
 /** Any auto-deleveraging event. */
-export type AdlEvent = AdlRequestedEvent | AdlCandidateSubmittedEvent | AdlExecutedEvent | AdlResolvedEvent;
+export type AdlEvent =
+  | AdlRequestedEvent
+  | AdlCandidateSubmittedEvent
+  | AdlExecutedEvent
+  | AdlResolvedEvent
+  | AdlShortfallRepaidEvent
+  | AdlRotatedEvent
+  | AdlWrittenOffEvent
+  | PnlReductionRequestedEvent
+  | PnlReductionExecutedEvent;
 
 /**
  * A decoded log of the liquidation engine, as viem's `parseEventLogs` / `getContractEvents` give it with the
@@ -222,6 +284,30 @@ export function toAdlEvent(log: LiquidationEngineLog): AdlEvent | undefined {
       };
     case "AdlResolved":
       return { type: "resolved", ...at, requestId: (log.args as { requestId: bigint }).requestId };
+    case "AdlShortfallRepaid": {
+      const a = log.args as { requestId: bigint; account: Address; amount: bigint };
+      return { type: "shortfallRepaid", ...at, requestId: a.requestId, account: a.account, amount: a.amount };
+    }
+    case "AdlRotated": {
+      const a = log.args as { requestId: bigint; newRequestId: bigint };
+      return { type: "rotated", ...at, requestId: a.requestId, newRequestId: a.newRequestId };
+    }
+    case "AdlWrittenOff": {
+      const a = log.args as { requestId: bigint; account: Address; amount: bigint };
+      return { type: "writtenOff", ...at, requestId: a.requestId, account: a.account, amount: a.amount };
+    }
+    case "PnlReductionRequested":
+      return {
+        type: "pnlReductionRequested",
+        ...at,
+        ...(log.args as Omit<PnlReductionRequestedEvent, keyof EventLocation | "type">),
+      };
+    case "PnlReductionExecuted":
+      return {
+        type: "pnlReductionExecuted",
+        ...at,
+        ...(log.args as Omit<PnlReductionExecutedEvent, keyof EventLocation | "type">),
+      };
     default:
       return undefined;
   }
@@ -247,6 +333,10 @@ export function adlEventMatches(
   if (filter.requestId !== undefined && event.requestId !== filter.requestId) return false;
   if (filter.account === undefined) return true;
   const who =
-    event.type === "executed" ? event.victim : event.type === "resolved" ? undefined : event.account;
+    event.type === "executed" || event.type === "pnlReductionExecuted"
+      ? event.victim
+      : "account" in event
+        ? event.account
+        : undefined;
   return who !== undefined && who.toLowerCase() === filter.account.toLowerCase();
 }

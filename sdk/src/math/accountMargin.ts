@@ -1,8 +1,10 @@
 /**
- * Bigint mirror of `contracts/engine/AccountMargin.sol` (SPEC §5): each position valued at the mark or fair price,
- * the account's equity, initial and maintenance margin, utilisation and withdrawable amount, and the exact
- * liquidation price (doubling then bisection over integer prices, the same steps as the contract). Every function
- * takes the state of one block and its timestamp and returns what the engine's view returns at that block.
+ * Bigint mirror of `contracts/engine/AccountMargin.sol` (SPEC §5): each position valued for the liquidation trigger
+ * (at the fair price) or for what is credited to the account (at the worse of its exit price and the fair price; a
+ * market whose oracle fails at its last good price moved against the position by the breaker band), the account's
+ * equity, initial and maintenance margin, utilisation and withdrawable amount, and the exact liquidation price (the
+ * lens's `LiquidationPriceSearch`: doubling then bisection over integer prices, the same steps as the contract).
+ * Every function takes the state of one block and its timestamp and returns what the engine's view returns there.
  */
 import { mulDivFloor, mulDivUp, WAD } from "./fixedPointMath.js";
 import { owedCeil } from "./fundingMath.js";
@@ -10,8 +12,11 @@ import { checkInt256, MAX_UINT256, toInt256 } from "./int256.js";
 import { initialMarginUp, maintenanceMarginUp, notionalUp } from "./marginMath.js";
 import {
   fairPriceNow,
+  fallbackPrice,
   markPrice,
   pendingFundingIndex,
+  quoteFillPrice,
+  requireOracle,
   type MarketValuationInput,
   type TierParams,
 } from "./marketAccounting.js";
@@ -40,9 +45,19 @@ export interface AccountStateInput {
   positions: readonly AccountPositionInput[];
 }
 
+/**
+ * How a position is valued: `"fair"` for the liquidation trigger (`accountMarginAtFair`, `maintenanceMargin`,
+ * `positionAtFair`), `"credit"` for what is credited to the account (`accountMargin`, the initial-margin check after
+ * a trade, `withdrawableUsd`).
+ */
+export type AccountValuation = "fair" | "credit";
+
 /** One position valued at a price (`PositionValue`). */
 export interface PositionValue {
-  /** The price used: mark or fair. */
+  /**
+   * The price used: the fair price (`"fair"`), or the worse for the account of its exit price (the fill its full
+   * close would get now) and the fair price (`"credit"`), or the fallback price when its oracle fails.
+   */
   price: bigint;
   pnl: bigint;
   /** Funding owed but not settled (positive: owes). */
@@ -52,6 +67,8 @@ export interface PositionValue {
   maintenanceMargin: bigint;
   /** The tier the notional falls in. */
   tier: TierParams;
+  /** The market's oracle fails: valued (credit only) at its fallback price, without funding since its last accrual. */
+  fallback: boolean;
 }
 
 /** The margin summary (`AccountMargin` struct), all 18-decimal USD. */
@@ -73,44 +90,71 @@ export function tierFor(tiers: readonly TierParams[], notional: bigint): TierPar
   return tiers[last];
 }
 
-/** Values one position at the mark (`atFair = false`) or the fair price advanced to `timestamp` (`_valuePosition`). */
-export function valuePosition(p: AccountPositionInput, timestamp: bigint, atFair: boolean): PositionValue {
+function checkValuation(valuation: AccountValuation): AccountValuation {
+  if (valuation !== "fair" && valuation !== "credit")
+    throw new TypeError(`valuation must be "fair" or "credit", got ${String(valuation)}`);
+  return valuation;
+}
+
+/**
+ * Values one position (`_valuePosition`) at `timestamp`. `"fair"`: at the fair price (throws when its oracle fails,
+ * as the engine reverts). `"credit"`: at the worse for the account of its exit price (`quoteFillPrice(−size)`) and
+ * the fair price; with `market.oracleValid === false`, at {@link fallbackPrice} against the position (down for a
+ * long, up for a short) with the stored funding index. Notional, IM and MM are at that same price.
+ */
+export function valuePosition(
+  p: AccountPositionInput,
+  timestamp: bigint,
+  valuation: AccountValuation,
+): PositionValue {
+  const credit = checkValuation(valuation) === "credit";
   const { market } = p;
-  const mark = markPrice(market, market.oraclePrice);
-  const price = atFair ? fairPriceNow(market, mark, timestamp) : mark;
+  let price: bigint;
+  let index = market.state.fundingIndex;
+  const fallback = credit && market.oracleValid === false;
+  if (fallback) {
+    price = fallbackPrice(market, p.size < 0n);
+  } else {
+    requireOracle(market, "valuePosition");
+    price = fairPriceNow(market, market.oraclePrice, timestamp);
+    if (credit) {
+      const exit = quoteFillPrice(market, market.oraclePrice, -p.size);
+      if (p.size > 0n ? exit < price : exit > price) price = exit;
+    }
+    index = pendingFundingIndex(market, market.oraclePrice, timestamp);
+  }
   const notional = notionalUp(p.size, price);
   const tier = tierFor(market.tiers, notional);
   return {
     price,
     pnl: pnlFloor(p.size, p.openNotional, price),
-    fundingOwed: owedCeil(
-      p.size,
-      checkInt256(pendingFundingIndex(market, market.oraclePrice, timestamp) - p.lastFundingIndex),
-    ),
+    fundingOwed: owedCeil(p.size, checkInt256(index - p.lastFundingIndex)),
     notional,
     initialMargin: initialMarginUp(notional, tier.maxLeverage),
     maintenanceMargin: maintenanceMarginUp(notional, tier.mmr),
     tier,
+    fallback,
   };
 }
 
 /**
- * The margin summary at mark (`accountMargin`) or fair prices (`accountMarginAtFair`): equity = collateral +
- * Σ (PnL − funding owed), Σ IM, Σ MM, utilisation = Σ MM / equity rounded up, withdrawable = max(0, min(collateral,
- * equity − Σ IM)).
+ * The margin summary (`_margin`): what is credited (`"credit"`, the default: `accountMargin`) or the liquidation
+ * trigger's (`"fair"`: `accountMarginAtFair`). equity = collateral + Σ (PnL − funding owed), Σ IM, Σ MM, utilisation
+ * = Σ MM / equity rounded up, withdrawable = max(0, min(collateral, equity − Σ IM)).
  */
 export function accountMargin(
   account: AccountStateInput,
   timestamp: bigint,
-  atFair = false,
+  valuation: AccountValuation = "credit",
 ): AccountMarginResult {
+  checkValuation(valuation);
   const collateral = checkInt256(account.collateral, "collateral");
   let equity = collateral;
   let initialMargin = 0n;
   let maintenanceMargin = 0n;
   for (const p of account.positions) {
     if (p.size === 0n) continue;
-    const v = valuePosition(p, timestamp, atFair);
+    const v = valuePosition(p, timestamp, valuation);
     equity = checkInt256(equity + checkInt256(v.pnl - v.fundingOwed), "equity");
     initialMargin += v.initialMargin;
     maintenanceMargin += v.maintenanceMargin;
@@ -124,9 +168,14 @@ export function accountMargin(
   return { collateral, equity, initialMargin, maintenanceMargin, marginUtilisation, withdrawable };
 }
 
+/** The margin summary at fair prices (`accountMarginAtFair`): what liquidation uses. */
+export function accountMarginAtFair(account: AccountStateInput, timestamp: bigint): AccountMarginResult {
+  return accountMargin(account, timestamp, "fair");
+}
+
 /** equity − Σ MM at fair prices (`maintenanceMargin`): the account is liquidatable when this is negative. */
 export function maintenanceMargin(account: AccountStateInput, timestamp: bigint): bigint {
-  const m = accountMargin(account, timestamp, true);
+  const m = accountMargin(account, timestamp, "fair");
   return checkInt256(m.equity - toInt256(m.maintenanceMargin));
 }
 
@@ -138,7 +187,7 @@ export function withdrawableUsd(account: AccountStateInput, timestamp: bigint): 
   const balance = checkInt256(account.collateral, "collateral");
   if (balance <= 0n) return 0n;
   if (!account.positions.some((p) => p.size !== 0n)) return balance;
-  const free = accountMargin(account, timestamp, false).withdrawable;
+  const free = accountMargin(account, timestamp, "credit").withdrawable;
   return free < balance ? free : balance;
 }
 
@@ -147,9 +196,23 @@ export function maxWithdraw(account: AccountStateInput, timestamp: bigint): bigi
   return toTokenDown(withdrawableUsd(account, timestamp));
 }
 
+/**
+ * One position at the fair price (`positionAtFair`): its value (PnL minus unsettled funding) and its maintenance
+ * margin; zeros for no position.
+ */
+export function positionAtFair(
+  p: AccountPositionInput,
+  timestamp: bigint,
+): { value: bigint; maintenanceMargin: bigint } {
+  if (p.size === 0n) return { value: 0n, maintenanceMargin: 0n };
+  const v = valuePosition(p, timestamp, "fair");
+  return { value: checkInt256(v.pnl - v.fundingOwed), maintenanceMargin: v.maintenanceMargin };
+}
+
 /** Funding the position owes now but has not settled, USD (`accruedFunding`; 0 for no position). */
 export function accruedFunding(p: AccountPositionInput, timestamp: bigint): bigint {
   if (p.size === 0n) return 0n;
+  requireOracle(p.market, "accruedFunding");
   const index = pendingFundingIndex(p.market, p.market.oraclePrice, timestamp);
   return owedCeil(p.size, checkInt256(index - p.lastFundingIndex));
 }
@@ -157,11 +220,12 @@ export function accruedFunding(p: AccountPositionInput, timestamp: bigint): bigi
 /** Unrealised PnL at the mark price, USD (`unrealisedPnl`; 0 for no position). */
 export function unrealisedPnl(p: AccountPositionInput): bigint {
   if (p.size === 0n) return 0n;
+  requireOracle(p.market, "unrealisedPnl");
   return pnlFloor(p.size, p.openNotional, markPrice(p.market, p.market.oraclePrice));
 }
 
 /**
- * f(P) = base + ⌊size × P⌋ − MM(notional(size, P)) (`_maintenanceAt`): the account's maintenance margin when the
+ * f(P) = base + ⌊size × P⌋ − MM(notional(size, P)) (`LiquidationPriceSearch.maintenanceAt`): the account's maintenance margin when the
  * position's market is at fair price P; liquidatable when negative.
  */
 export function maintenanceAt(
@@ -177,10 +241,12 @@ export function maintenanceAt(
 }
 
 /**
- * `_searchLiquidationPrice`: brackets by doubling from 1 wei, then bisects. For a long the highest price with
- * f < 0 (0 if none), for a short the lowest (1 if already liquidatable at 1 wei, 0 if none up to 2^128).
+ * `LiquidationPriceSearch.search`: brackets by doubling from 1 wei, then bisects. For a long the highest price with
+ * f < 0 (0 if none), for a short the lowest (1 if already liquidatable at 1 wei, 0 if none up to 2^128); 0 for
+ * size 0.
  */
 export function searchLiquidationPrice(base: bigint, size: bigint, tiers: readonly TierParams[]): bigint {
+  if (size === 0n) return 0n;
   const isLong = size > 0n;
   const bad = (price: bigint) => maintenanceAt(base, size, tiers, price) < 0n;
   let probe = 1n;
@@ -201,18 +267,20 @@ export function searchLiquidationPrice(base: bigint, size: bigint, tiers: readon
 
 /**
  * The fair price of `marketId` at which the account's maintenance margin turns negative, other positions held at
- * their fair prices advanced to `timestamp` (`liquidationPrice`): for a long the highest such price, for a short
- * the lowest; 0 when no positive price makes the account liquidatable, or when it has no position there.
+ * their fair prices advanced to `timestamp` (`PerpLens.liquidationPrice`): for a long the highest such price, for a
+ * short the lowest; 0 when no positive price makes the account liquidatable, or when it has no position there.
+ * base = collateral − openNotional − accruedFunding + Σ over the other positions of (value − MM) at fair
+ * (`positionAtFair`).
  */
 export function liquidationPrice(account: AccountStateInput, marketId: bigint, timestamp: bigint): bigint {
   const target = account.positions.find((p) => p.marketId === marketId);
   if (target === undefined || target.size === 0n) return 0n;
   let base = checkInt256(checkInt256(account.collateral) - target.openNotional);
+  base = checkInt256(base - accruedFunding(target, timestamp));
   for (const p of account.positions) {
-    if (p.size === 0n) continue;
-    const v = valuePosition(p, timestamp, true);
-    if (p.marketId === marketId) base = checkInt256(base - v.fundingOwed);
-    else base = checkInt256(base + v.pnl - v.fundingOwed - toInt256(v.maintenanceMargin));
+    if (p.size === 0n || p.marketId === marketId) continue;
+    const { value, maintenanceMargin: mm } = positionAtFair(p, timestamp);
+    base = checkInt256(base + value - toInt256(mm));
   }
   return searchLiquidationPrice(base, target.size, target.market.tiers);
 }

@@ -1,10 +1,14 @@
 /**
- * Bigint mirror of `contracts/libraries/FairPriceMath.sol`: the fair price, an EMA of the mark price with time
- * constant τ, advanced lazily (SPEC §3). e^(−x) is approximated by 1 / (1 + x + x²/2 + x³/6) with the same
- * integer steps as the contract; x is capped at 10^6.
+ * Bigint mirror of `contracts/libraries/FairPriceMath.sol`: the EMA weight shared by the fair premium and the
+ * breaker reference, the EMA step itself (`fairPrice`, used for the breaker reference), and the fair premium, an
+ * EMA of the skew premium whose move per second is capped (SPEC §3). e^(−x) is approximated by
+ * 1 / (1 + x + x²/2 + x³/6) with the same integer steps as the contract; x is capped at 10^6.
  */
-import { mulDivDown, mulDivTrunc, WAD } from "./fixedPointMath.js";
-import { checkUint256, toInt256 } from "./int256.js";
+import { clamp, mulDivDown, mulDivTrunc, WAD } from "./fixedPointMath.js";
+import { checkInt256, checkUint256, toInt256 } from "./int256.js";
+
+/** Seconds per hour, the unit of the drift cap. */
+const ONE_HOUR = 3600n;
 
 /** Cap on x = elapsed / τ (10^6, 18 decimals). */
 export const MAX_X = 10n ** 6n * WAD;
@@ -32,4 +36,28 @@ export function fairPrice(mark: bigint, fairLast: bigint, elapsed: bigint, tau: 
   const w = decayWeightDown(elapsed, tau);
   const gap = toInt256(fairLast, "fairLast") - toInt256(mark, "mark");
   return mark + mulDivTrunc(gap, w, WAD);
+}
+
+/**
+ * The fair premium `elapsed` seconds after `last`, with the skew premium at `premium` over the interval
+ * (`fairPremium`): the EMA step (premium − last) × (10^18 − w(elapsed, τ)) / 10^18, truncated toward zero, clamped to
+ * ± ⌊maxDriftPerHour × elapsed / 3600⌋. elapsed = 0 returns `last`; τ = 0 makes the step the whole gap, so the cap
+ * alone sets the speed.
+ */
+export function fairPremium(
+  last: bigint,
+  premium: bigint,
+  elapsed: bigint,
+  tau: bigint,
+  maxDriftPerHour: bigint,
+): bigint {
+  checkInt256(last, "last");
+  checkInt256(premium, "premium");
+  checkUint256(elapsed, "elapsed");
+  checkUint256(maxDriftPerHour, "maxDriftPerHour");
+  if (elapsed === 0n) return last;
+  const gap = checkInt256(premium - last, "premium - last");
+  const step = mulDivTrunc(gap, toInt256(WAD - decayWeightDown(elapsed, tau)), WAD);
+  const cap = toInt256(mulDivDown(maxDriftPerHour, elapsed, ONE_HOUR), "cap");
+  return checkInt256(last + clamp(step, -cap, cap), "fair premium");
 }

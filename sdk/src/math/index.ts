@@ -1,8 +1,8 @@
 /**
  * Pure bigint mirrors of `contracts/libraries/` (one module per library, same function names and rounding
- * directions), of the engine's account-level views (`marketAccounting`, `accountMargin`, `tradePreview`) and of
- * the liquidation engine's fee split, preview and ADL rank (`liquidationMath`). Browser-safe (no Node imports,
- * no floating point).
+ * directions), of the engine's account-level views (`marketAccounting`, `accountMargin`, `tradePreview`), of the
+ * liquidation engine's fee split, preview, ADL rank and step (`liquidationMath`) and of the liquidity vault's
+ * valuation and previews (`liquidityVaultMath`). Browser-safe (no Node imports, no floating point).
  */
 export {
   checkInt256,
@@ -23,20 +23,41 @@ export {
   mulDivUp,
   WAD,
 } from "./fixedPointMath.js";
-export { fillPrice, markPriceDown, premium, tradeFeeUp } from "./pricingMath.js";
+export {
+  FIT_STEPS,
+  fillPrice,
+  fitForcedClose,
+  markPriceDown,
+  netExitValueCeil,
+  premium,
+  premiumIntegralDown,
+  tradeFeeUp,
+  WAD2,
+} from "./pricingMath.js";
 export { annualised, fundingRate, HOURS_PER_YEAR, indexDelta, ONE_HOUR, owedCeil } from "./fundingMath.js";
-export { decayWeightDown, fairPrice, MAX_X } from "./fairPriceMath.js";
+export { decayWeightDown, fairPremium, fairPrice, MAX_X } from "./fairPriceMath.js";
 export { applyTrade, pnlFloor, type TradeResult } from "./positionMath.js";
 export { initialMarginUp, maintenanceMarginUp, notionalUp } from "./marginMath.js";
 export { TOKEN_TO_USD_SCALE, toTokenDown, toTokenUp, toUsd } from "./tokenUnits.js";
 export {
+  accrueMarket,
   currentFundingRate,
+  FAIR_DRIFT_PER_HOUR,
+  fairPremiumAfter,
+  fairPremiumNow,
   fairPriceNow,
+  fallbackPrice,
+  forcedCloseBound,
+  fundingRateAt,
   marketPremium,
   marketPrices,
   markPrice,
   pendingFundingIndex,
   quoteFillPrice,
+  quoteForcedClose,
+  type AccruedState,
+  type BreakerThresholds,
+  type ForcedCloseQuote,
   type MarketPricesResult,
   type MarketPricingParams,
   type MarketRunningState,
@@ -45,18 +66,21 @@ export {
 } from "./marketAccounting.js";
 export {
   accountMargin,
+  accountMarginAtFair,
   accruedFunding,
   liquidationPrice,
   maintenanceAt,
   maintenanceMargin,
   MAX_SEARCH_PRICE,
   maxWithdraw,
+  positionAtFair,
   searchLiquidationPrice,
   tierFor,
   unrealisedPnl,
   valuePosition,
   withdrawableUsd,
   type AccountMarginResult,
+  type AccountValuation,
   type AccountPositionInput,
   type AccountStateInput,
   type PositionState,
@@ -65,27 +89,67 @@ export {
 export {
   acceptablePriceFor,
   BPS,
+  MAX_TRADE_SIZE,
   previewTrade,
   type TradeCheckFailure,
+  type TradeContext,
   type TradeMarketInput,
   type TradePreview,
 } from "./tradePreview.js";
 export {
+  adlDeleverageSize,
+  adlExitGap,
   adlRank,
   adlRepayment,
   adlVictimRank,
+  fundTopsUp,
+  liquidationClose,
   liquidationCloseSize,
   liquidationFeeAndReward,
   liquidationFeeSplit,
+  pnlFactorLimit,
   positionAdlRank,
   simulateLiquidation,
   type AdlRepayment,
+  type AdlStep,
+  type AdlStepRequest,
   type LiquidationClose,
   type LiquidationCloseDetail,
   type LiquidationConfig,
   type LiquidationFeeAndReward,
   type LiquidationFeeSplit,
   type LiquidationPreview,
+  type LiquidationRefusal,
   type LiquidationSimulation,
   type LiquidationSimulationParameters,
 } from "./liquidationMath.js";
+export {
+  counterpartyPnl,
+  LIQUIDITY_VAULT_DECIMALS_OFFSET,
+  liquidityAvailable,
+  liquidityConvertToAssets,
+  liquidityConvertToShares,
+  liquidityFeeOnRaw,
+  liquidityFeeOnTotal,
+  liquidityMaxDeposit,
+  liquidityMaxMint,
+  liquidityMaxRedeem,
+  liquidityMaxWithdraw,
+  liquidityPreviewDeposit,
+  liquidityPreviewMint,
+  liquidityPreviewRedeem,
+  liquidityPreviewWithdraw,
+  liquidityQuote,
+  liquidityRequiredBackingAssets,
+  liquidityShareState,
+  liquidityVaultTotalAssets,
+  liquidityVaultValuation,
+  MAX_LIQUIDITY_FEE,
+  requiredBacking,
+  type CounterpartyMarketInput,
+  type CounterpartyValue,
+  type LiquidityQuote,
+  type LiquidityShareState,
+  type LiquidityVaultState,
+  type LiquidityVaultValuation,
+} from "./liquidityVaultMath.js";

@@ -1,15 +1,23 @@
 /**
  * Bigint mirror of the liquidation engine's math (`contracts/LiquidationEngine.sol` and
- * `contracts/liquidation/AutoDeleveraging.sol`): the liquidation fee and keeper reward (`_feeAndReward`), how they
- * are split between the keeper, the account and the insurance fund with the keeper paid in whole USDC units
- * (`_chargeFee` / `_previewFee`), the size each position closes by (`_closeSize`), the whole `previewLiquidation`
- * view, and the ADL rank (`adlRank`). Same integer steps as the contracts, so every value equals their views at the
- * same block to the wei.
+ * `contracts/liquidation/AutoDeleveraging.sol`): the liquidation fee and keeper reward (`_feeAndReward`: no reward
+ * floor once a close was cut by its forced-close bound), when the insurance fund tops the reward up
+ * (`_fundTopsUp`), how they are split between the keeper, the account and the fund with the keeper paid in whole
+ * USDC units (`_chargeFee` / `_previewFee`), the size each position closes by (`_closeSize`, then fitted to its
+ * bound), the whole `previewLiquidation` view, the ADL rank (`adlRank`), the ADL step (`_deleverageSize`: the cover
+ * measured at exit prices) and the pnl-factor limit. Same integer steps as the contracts, so every value equals their
+ * views at the same block to the wei.
  */
 import { abs, mulDivDown, mulDivTrunc, mulDivUp, WAD } from "./fixedPointMath.js";
 import { checkInt256, MAX_UINT256, toInt256 } from "./int256.js";
-import { accountMargin, accruedFunding, unrealisedPnl, type AccountStateInput } from "./accountMargin.js";
-import { quoteFillPrice } from "./marketAccounting.js";
+import {
+  accountMargin,
+  accruedFunding,
+  unrealisedPnl,
+  type AccountPositionInput,
+  type AccountStateInput,
+} from "./accountMargin.js";
+import { quoteFillPrice, quoteForcedClose, type MarketValuationInput } from "./marketAccounting.js";
 import { applyTrade } from "./positionMath.js";
 import { toTokenDown, toUsd } from "./tokenUnits.js";
 
@@ -40,18 +48,31 @@ export interface LiquidationFeeAndReward {
 }
 
 /**
- * fee = ⌈notionalClosed × feeRate⌉; reward = ⌊fee × keeperShare⌋ raised to `minKeeperReward`, then capped at
- * `maxKeeperReward` (`LiquidationEngine._feeAndReward`).
+ * fee = ⌈notionalClosed × feeRate⌉; reward = ⌊fee × keeperShare⌋ raised to `minKeeperReward` unless a close was
+ * `cut` by its forced-close bound, then capped at `maxKeeperReward` (`LiquidationEngine._feeAndReward`).
  */
 export function liquidationFeeAndReward(
   notionalClosed: bigint,
   config: Pick<LiquidationConfig, "feeRate" | "keeperShare" | "minKeeperReward" | "maxKeeperReward">,
+  cut = false,
 ): LiquidationFeeAndReward {
   const fee = mulDivUp(notionalClosed, config.feeRate, WAD);
   let reward = mulDivDown(fee, config.keeperShare, WAD);
-  if (reward < config.minKeeperReward) reward = config.minKeeperReward;
+  if (!cut && reward < config.minKeeperReward) reward = config.minKeeperReward;
   if (reward > config.maxKeeperReward) reward = config.maxKeeperReward;
   return { fee, reward };
+}
+
+/**
+ * Whether the insurance fund tops the keeper reward up (`_fundTopsUp`): only for a liquidation that closed at least
+ * minKeeperReward / feeRate of notional, i.e. notionalClosed × feeRate ≥ minKeeperReward × 10^18, so a dust account
+ * cannot make the fund pay the floor.
+ */
+export function fundTopsUp(
+  notionalClosed: bigint,
+  config: Pick<LiquidationConfig, "feeRate" | "minKeeperReward">,
+): boolean {
+  return notionalClosed * config.feeRate >= config.minKeeperReward * WAD;
 }
 
 /** Where a liquidation's fee goes (see {@link liquidationFeeSplit}); every amount 18-decimal USD. */
@@ -64,7 +85,9 @@ export interface LiquidationFeeSplit extends LiquidationFeeAndReward {
   rewardFromAccount: bigint;
   /** What the keeper receives out of the account: `rewardFromAccount` in whole USDC units (rounded down). */
   keeperRewardFromAccount: bigint;
-  /** What the fund pays toward the reward: min(reward − rewardFromAccount, its balance then). */
+  /** The notional closed was large enough for the fund to top the reward up ({@link fundTopsUp}). */
+  fundTopsUp: boolean;
+  /** What the fund pays toward the reward: min(reward − rewardFromAccount, its balance then); 0 without a top-up. */
   fundTopUp: bigint;
   /** What the keeper receives out of the top-up, in whole USDC units (the sub-unit rest returns to the fund). */
   keeperRewardFromFund: bigint;
@@ -82,30 +105,34 @@ const wholeUnits = (usd: bigint): bigint => toUsd(toTokenDown(usd));
  * (after the closes); the keeper's part comes first and is paid in whole USDC units, the rest (with the reward's
  * sub-unit dust) goes to the insurance fund; what the account cannot pay of the reward, the fund tops up as far as
  * its balance goes (its balance plus the engine's unswept fee share, plus the account's fee just paid in), again in
- * whole units.
+ * whole units, but only when {@link fundTopsUp} holds. With `cut` (a close was cut by its bound) the reward has no
+ * floor.
  *
  * `previewLiquidation` (`_previewFee`) computes the same split.
  *
  * @param notionalClosed Σ notional closed, USD.
  * @param collateral The account's collateral after the closes (realised PnL and settled funding), USD.
  * @param fundAvailable The insurance fund's balance plus `pendingInsuranceFees` before the liquidation, USD.
+ * @param options `cut`: some close filled less than asked because of its forced-close bound.
  */
 export function liquidationFeeSplit(
   notionalClosed: bigint,
   collateral: bigint,
   fundAvailable: bigint,
   config: Pick<LiquidationConfig, "feeRate" | "keeperShare" | "minKeeperReward" | "maxKeeperReward">,
+  options: { cut?: boolean } = {},
 ): LiquidationFeeSplit {
   checkInt256(collateral, "collateral");
-  const { fee, reward } = liquidationFeeAndReward(notionalClosed, config);
+  const { fee, reward } = liquidationFeeAndReward(notionalClosed, config, options.cut ?? false);
   const charge = fee > reward ? fee : reward;
   const fromAccount = collateral > 0n ? (charge < collateral ? charge : collateral) : 0n;
   const rewardFromAccount = reward < fromAccount ? reward : fromAccount;
   const keeperRewardFromAccount = wholeUnits(rewardFromAccount);
   const insuranceFee = fromAccount - keeperRewardFromAccount;
   const missing = reward - rewardFromAccount;
+  const topsUp = fundTopsUp(notionalClosed, config);
   const fundBalance = fundAvailable + insuranceFee;
-  const fundTopUp = missing < fundBalance ? missing : fundBalance;
+  const fundTopUp = !topsUp ? 0n : missing < fundBalance ? missing : fundBalance;
   const keeperRewardFromFund = wholeUnits(fundTopUp);
   return {
     fee,
@@ -114,6 +141,7 @@ export function liquidationFeeSplit(
     fromAccount,
     rewardFromAccount,
     keeperRewardFromAccount,
+    fundTopsUp: topsUp,
     fundTopUp,
     keeperRewardFromFund,
     keeperReward: keeperRewardFromAccount + keeperRewardFromFund,
@@ -143,17 +171,17 @@ export function liquidationCloseSize(
 /** One position's close in a liquidation preview. */
 export interface LiquidationClose {
   marketId: bigint;
-  /** The size change (a reduction: opposite sign to the position). */
+  /** The size change that fits its forced-close bound (a reduction, possibly 0: nothing fits now). */
   sizeDelta: bigint;
 }
 
 /** What `previewLiquidation(account)` returns. */
 export interface LiquidationPreview {
-  /** Maintenance margin at fair prices is negative and no cooldown applies. */
+  /** Maintenance margin at fair prices is negative, no cooldown applies and something fits its bound. */
   liquidatable: boolean;
   /** equity − Σ MM at fair prices, USD. */
   maintenanceMargin: bigint;
-  /** The positions that would be closed or reduced, by increasing market id (empty when not below maintenance). */
+  /** Every position's fitted close, by increasing market id (empty when not below maintenance). */
   closes: LiquidationClose[];
   /** Σ |sizeDelta| × quoted fill (each rounded up), USD. */
   notionalClosed: bigint;
@@ -161,35 +189,52 @@ export interface LiquidationPreview {
   keeperReward: bigint;
   /** What the insurance fund would receive from the account, USD. */
   insuranceFee: bigint;
-  /** The shortfall the account would leave if everything closed at the quoted fills, USD. */
+  /** The shortfall the account would leave if everything closed in full at the quoted fills, USD. */
   expectedBadDebt: bigint;
 }
 
 /** One close of {@link simulateLiquidation} with how it was derived. */
 export interface LiquidationCloseDetail extends LiquidationClose {
+  /** The size asked before the bound: the whole position, or a slice of one above `partialNotional`. */
+  requestedDelta: bigint;
   /** Only a slice of a position above `partialNotional`. */
   isSlice: boolean;
-  /** The quoted fill (`quoteFillPrice`). */
+  /** The bound cut the close (`ForcedCloseBounded`): `sizeDelta` ≠ `requestedDelta`. */
+  cut: boolean;
+  /** The quoted fill of the fitted size (`quoteForcedClose`; 0 when nothing fits). */
   fillPrice: bigint;
+  /** The forced-close bound: the fill the whole requested close would get from the fair premium's skew. */
+  boundPrice: bigint;
   /** |sizeDelta| × fill, rounded up, USD. */
   notional: bigint;
-  /** Realised PnL minus the funding owed: how the close moves the collateral, USD. */
+  /** Realised PnL minus the funding owed: how the close moves the collateral, USD (0 when nothing fits). */
   cashDelta: bigint;
 }
+
+/** Why `liquidate(account)` would revert now, in the contract's order. */
+export type LiquidationRefusal =
+  | "NotLiquidatable"
+  | "NothingToLiquidate"
+  | "LiquidationCooldown"
+  | "LiquidationBeyondBound";
 
 /** {@link simulateLiquidation}'s result: the contract preview's fields, plus the steps behind them. */
 export interface LiquidationSimulation extends LiquidationPreview {
   closes: LiquidationCloseDetail[];
-  /** Equity ≤ 0 at fair or at mark prices: every position closes in full and no cooldown applies. */
+  /** Equity ≤ 0 at fair prices: every position closes in full (within its bound) and no cooldown applies. */
   bankrupt: boolean;
   /** A recent partial liquidation's cooldown blocks liquidation now. */
   coolingDown: boolean;
   /** When the cooldown ends (0 if the account was never partially liquidated). */
   readyAt: bigint;
+  /** Some close was cut by its bound: the reward has no floor, and the rest waits for a later liquidation. */
+  cut: boolean;
   /** Collateral after every close, before the fee, USD. */
   collateralAfterCloses: bigint;
   /** The fee split on the notional closed, as the view computes it (undefined when not below maintenance). */
   split: LiquidationFeeSplit | undefined;
+  /** Why `liquidate` would revert now (undefined: it would go through). */
+  refusal: LiquidationRefusal | undefined;
 }
 
 /** What {@link simulateLiquidation} needs besides the account. */
@@ -204,10 +249,12 @@ export interface LiquidationSimulationParameters {
 /**
  * The liquidation engine's `previewLiquidation(account)` at `timestamp`, from an account snapshot (positions with
  * their markets, as `getAccount` returns it): whether the account is liquidatable, which positions close by how
- * much at the quoted fills, the notional, the keeper reward, the fund's fee and the expected bad debt. Like the
- * contract view, it assumes every position is processed (`liquidate` may stop earlier once the account is
- * healthy; `liquidationFeeSplit` on the closes it made gives its exact split). An account with no position (for
- * example bad debt waiting for ADL) is not liquidatable: `liquidate` reverts with `NothingToLiquidate`.
+ * much (each fitted to its forced-close bound by `quoteForcedClose`) at the quoted fills, the notional, the keeper
+ * reward (no floor when a bound cut a close; the fund tops it up only when notional × feeRate ≥ minKeeperReward),
+ * the fund's fee and the expected bad debt (bankrupt means equity ≤ 0 at fair prices). Like the contract view, it
+ * assumes every position is processed (`liquidate` may stop earlier once the account is healthy;
+ * `liquidationFeeSplit` on the closes it made gives its exact split). `refusal` names the error `liquidate` would
+ * revert with.
  *
  * @example
  * const account = await perp.getAccount({ account: victim });
@@ -226,62 +273,95 @@ export function simulateLiquidation(
   timestamp: bigint,
 ): LiquidationSimulation {
   const { config } = parameters;
-  const m = accountMargin(account, timestamp, true);
+  const m = accountMargin(account, timestamp, "fair");
   const maintenanceMargin = checkInt256(m.equity - toInt256(m.maintenanceMargin), "maintenance margin");
-  // Bankrupt at fair or at mark: right after a jump the lagging fair price can still show equity the mark does not.
-  const bankrupt =
-    maintenanceMargin < 0n && (m.equity <= 0n || accountMargin(account, timestamp, false).equity <= 0n);
+  // The fair price follows the oracle at once (only its premium term is slow): equity ≤ 0 there is bankrupt.
+  const bankrupt = maintenanceMargin < 0n && m.equity <= 0n;
   const last = parameters.lastPartialLiquidation ?? 0n;
   const readyAt = last === 0n ? 0n : last + config.cooldown;
   const coolingDown = !bankrupt && last !== 0n && timestamp < readyAt;
   const held = account.positions
     .filter((p) => p.size !== 0n)
     .sort((a, b) => (a.marketId < b.marketId ? -1 : a.marketId > b.marketId ? 1 : 0));
-  const base = {
-    liquidatable: maintenanceMargin < 0n && !coolingDown && held.length > 0,
-    maintenanceMargin,
-    bankrupt,
-    coolingDown,
-    readyAt,
-  };
+  const base = { maintenanceMargin, bankrupt, coolingDown, readyAt };
   if (maintenanceMargin >= 0n || held.length === 0)
     return {
       ...base,
+      liquidatable: false,
       closes: [],
       notionalClosed: 0n,
       keeperReward: 0n,
       insuranceFee: 0n,
       expectedBadDebt: 0n,
+      cut: false,
       collateralAfterCloses: m.collateral,
       split: undefined,
+      refusal: maintenanceMargin >= 0n ? "NotLiquidatable" : "NothingToLiquidate",
     };
 
   const closes: LiquidationCloseDetail[] = [];
   let collateral = m.collateral;
   let notionalClosed = 0n;
   let closesAll = true;
+  let cut = false;
   for (const p of held) {
-    const { sizeDelta, isSlice } = liquidationCloseSize(p, config, bankrupt);
-    const fillPrice = quoteFillPrice(p.market, p.market.oraclePrice, sizeDelta);
-    const notional = mulDivUp(abs(sizeDelta), fillPrice, WAD);
-    const { realisedPnl } = applyTrade(p.size, p.openNotional, sizeDelta, fillPrice);
-    const cashDelta = checkInt256(realisedPnl - accruedFunding(p, timestamp), "cash delta");
-    closes.push({ marketId: p.marketId, sizeDelta, isSlice, fillPrice, notional, cashDelta });
-    closesAll = closesAll && !isSlice;
-    notionalClosed += notional;
-    collateral = checkInt256(collateral + cashDelta, "collateral");
+    const close = liquidationClose(p, config, bankrupt, timestamp);
+    closes.push(close);
+    closesAll = closesAll && close.sizeDelta === -p.size;
+    cut = cut || close.cut;
+    notionalClosed += close.notional;
+    collateral = checkInt256(collateral + close.cashDelta, "collateral");
   }
-  const split = liquidationFeeSplit(notionalClosed, collateral, parameters.fundAvailable, config);
+  const split = liquidationFeeSplit(notionalClosed, collateral, parameters.fundAvailable, config, { cut });
   const after = collateral - split.fromAccount;
   return {
     ...base,
+    liquidatable: !coolingDown && notionalClosed !== 0n,
     closes,
     notionalClosed,
     keeperReward: split.keeperReward,
     insuranceFee: split.insuranceFee,
     expectedBadDebt: closesAll && after < 0n ? -after : 0n,
+    cut,
     collateralAfterCloses: collateral,
     split,
+    refusal: coolingDown
+      ? "LiquidationCooldown"
+      : notionalClosed === 0n
+        ? "LiquidationBeyondBound"
+        : undefined,
+  };
+}
+
+/**
+ * One position's liquidation close at `timestamp` (`_previewClose`): the size {@link liquidationCloseSize} asks,
+ * fitted to its forced-close bound ({@link quoteForcedClose}), its fill, notional and what it moves in collateral
+ * (realised PnL minus the funding owed; nothing when nothing fits).
+ */
+export function liquidationClose(
+  p: AccountPositionInput,
+  config: Pick<LiquidationConfig, "partialNotional" | "sliceFraction">,
+  bankrupt: boolean,
+  timestamp: bigint,
+): LiquidationCloseDetail {
+  const { sizeDelta: requestedDelta, isSlice } = liquidationCloseSize(p, config, bankrupt);
+  const quote = quoteForcedClose(p.market, p.market.oraclePrice, requestedDelta, timestamp);
+  const closed = quote.sizeClosed;
+  const detail = {
+    marketId: p.marketId,
+    sizeDelta: closed,
+    requestedDelta,
+    isSlice,
+    cut: closed !== requestedDelta,
+    fillPrice: quote.fillPrice,
+    boundPrice: quote.boundPrice,
+  };
+  if (closed === 0n) return { ...detail, notional: 0n, cashDelta: 0n };
+  const { realisedPnl } = applyTrade(p.size, p.openNotional, closed, quote.fillPrice);
+  return {
+    ...detail,
+    notional: mulDivUp(abs(closed), quote.fillPrice, WAD),
+    cashDelta: checkInt256(realisedPnl - accruedFunding(p, timestamp), "cash delta"),
   };
 }
 
@@ -309,14 +389,14 @@ export function adlRepayment(remaining: bigint, bankruptCollateral: bigint): Adl
 }
 
 /**
- * ADL rank (`AutoDeleveraging.adlRank`): unrealised PnL % × leverage, 18 decimals, both at the mark price, where
- * PnL % = ⌊pnl / |openNotional|⌋ and leverage = ⌊|openNotional + pnl| / equity⌋ (the notional at mark over the
- * account's equity at mark), multiplied and rounded down. 0 for no position or a PnL ≤ 0; 2^256 − 1 when the
- * account's equity is ≤ 0.
+ * ADL rank (`AutoDeleveraging.adlRank`): unrealised PnL % × leverage, 18 decimals, where PnL % = ⌊pnl /
+ * |openNotional|⌋ with the PnL at the mark price and leverage = ⌊|openNotional + pnl| / equity⌋ (the notional at
+ * mark over the account's credited equity, `accountMargin`), multiplied and rounded down. 0 for no position or a
+ * PnL ≤ 0; 2^256 − 1 when the account's equity is ≤ 0.
  *
  * @param position The stored size and cost basis.
  * @param pnl The position's unrealised PnL at mark (`unrealisedPnl`).
- * @param equity The account's equity at mark prices (`accountMargin(...).equity`).
+ * @param equity The account's credited equity (`accountMargin(...).equity`).
  */
 export function adlRank(
   position: { size: bigint; openNotional: bigint },
@@ -334,7 +414,7 @@ export function adlRank(
 
 /**
  * The ADL rank of the account's position in `marketId` at `timestamp`, from an account snapshot: {@link adlRank}
- * with the SDK's own `unrealisedPnl` and equity at mark (`accountMargin`). 0 when the account holds no position
+ * with the SDK's own `unrealisedPnl` and credited equity (`accountMargin`). 0 when the account holds no position
  * there.
  */
 export function positionAdlRank(account: AccountStateInput, marketId: bigint, timestamp: bigint): bigint {
@@ -342,7 +422,7 @@ export function positionAdlRank(account: AccountStateInput, marketId: bigint, ti
   if (p === undefined || p.size === 0n) return 0n;
   const pnl = unrealisedPnl(p);
   if (pnl <= 0n) return 0n;
-  return adlRank(p, pnl, accountMargin(account, timestamp, false).equity);
+  return adlRank(p, pnl, accountMargin(account, timestamp, "credit").equity);
 }
 
 /**
@@ -357,4 +437,85 @@ export function adlVictimRank(
   const size = account.positions.find((q) => q.marketId === request.marketId)?.size ?? 0n;
   if (size === 0n || size > 0n !== request.victimsLong) return 0n;
   return positionAdlRank(account, request.marketId, timestamp);
+}
+
+/** A pending ADL request as the ADL step reads it (`AdlRequest`). */
+export interface AdlStepRequest {
+  victimsLong: boolean;
+  /** The bankrupt position's bankruptcy price (0 for a pnl-factor reduction). */
+  bankruptcyPrice: bigint;
+  /** Shortfall still to cover, USD. */
+  remaining: bigint;
+}
+
+/** {@link adlDeleverageSize}'s result. */
+export interface AdlStep {
+  /** The victim's size change (0: it can give nothing at this price; it leaves the candidate set). */
+  sizeDelta: bigint;
+  /** The price it closes at: the bankruptcy price, capped so its realised PnL stays ≥ 0. */
+  price: bigint;
+  /** Shortfall this step repays: what the liquidity vault saves against the victim's exit fill, USD. */
+  covered: bigint;
+}
+
+/**
+ * What the liquidity vault saves per unit when the victim closes `q` at `price` instead of its exit fill
+ * (`_exitGap`): exit = `quoteFillPrice(∓q)`; for a long victim max(0, exit − price), for a short max(0, price − exit).
+ */
+export function adlExitGap(
+  market: Pick<MarketValuationInput, "params" | "state" | "oraclePrice">,
+  victimsLong: boolean,
+  q: bigint,
+  price: bigint,
+): bigint {
+  const exit = quoteFillPrice(market, market.oraclePrice, victimsLong ? -q : q);
+  if (victimsLong) return exit > price ? exit - price : 0n;
+  return price > exit ? price - exit : 0n;
+}
+
+/**
+ * One ADL step on a victim's position (`_deleverageSize`): the price is the bankruptcy price capped at the victim's
+ * break-even (⌈cost / size⌉ for a long, ⌊cost / size⌋ for a short); the gap to its exit fill over the whole position
+ * gives the size q = min(size, ⌈remaining / gap⌉); the price is then capped exactly for q (a long's proceeds cover
+ * the closed cost, a short's buy-back stays within it), and the cover is min(remaining, ⌊q × exitGap(q, price)⌋).
+ *
+ * @param position The victim's stored size and cost basis in the request's market (size ≠ 0).
+ * @param request The pending request.
+ * @param market The request's market at this block (its live skew and oracle price).
+ */
+export function adlDeleverageSize(
+  position: { size: bigint; openNotional: bigint },
+  request: AdlStepRequest,
+  market: Pick<MarketValuationInput, "params" | "state" | "oraclePrice">,
+): AdlStep {
+  const size = abs(position.size);
+  const cost = abs(position.openNotional);
+  const long = request.victimsLong;
+  const breakEven = long ? mulDivUp(cost, WAD, size) : mulDivDown(cost, WAD, size);
+  const bp = request.bankruptcyPrice;
+  let price = long ? (bp > breakEven ? bp : breakEven) : bp < breakEven ? bp : breakEven;
+  const gap = adlExitGap(market, long, size, price);
+  if (gap === 0n) return { sizeDelta: 0n, price, covered: 0n };
+  const wanted = mulDivUp(request.remaining, WAD, gap);
+  const q = size < wanted ? size : wanted;
+  if (long) {
+    const closedCost = mulDivUp(cost, q, size);
+    const floor = mulDivUp(closedCost, WAD, q);
+    if (floor > price) price = floor;
+  } else {
+    const closedCost = mulDivDown(cost, q, size);
+    const ceiling = mulDivDown(closedCost, WAD, q);
+    if (ceiling < price) price = ceiling;
+  }
+  const saved = mulDivDown(q, adlExitGap(market, long, q, price), WAD);
+  const covered = request.remaining < saved ? request.remaining : saved;
+  return { sizeDelta: long ? -q : q, price, covered };
+}
+
+/**
+ * The most traders' unrealised profit against the liquidity vault may be before a pnl-factor reduction can be
+ * requested: ⌊cash × maxPnlFactor / 10^18⌋ (`requestPnlReduction`, `executeAdl` on a reduction).
+ */
+export function pnlFactorLimit(vaultCash: bigint, maxPnlFactor: bigint): bigint {
+  return mulDivDown(vaultCash, maxPnlFactor, WAD);
 }

@@ -1,18 +1,31 @@
 /**
- * Bigint mirror of the per-market views of `contracts/engine/MarketAccounting.sol`: the mark price, the funding
- * index and the fair price advanced to a timestamp, the current funding rate and the fill-price quote. Same integer
- * steps as the engine, so every value equals the contract view at the same block to the wei.
+ * Bigint mirror of the per-market views of `contracts/engine/MarketAccounting.sol` and the accrual of
+ * `contracts/libraries/MarketAccrual.sol`: the mark price, the funding index and the fair premium advanced to a
+ * timestamp, the fair price (oracle × (1 + fair premium)), the current funding rate, the fill-price quote, the
+ * forced-close bound and its quote (`PerpEngine.quoteForcedClose`), the fallback price of a market whose oracle
+ * fails, and one accrual. Same integer steps as the engine, so every value equals the contract view at the same
+ * block to the wei.
  */
-import { fairPrice } from "./fairPriceMath.js";
+import { fairPremium } from "./fairPriceMath.js";
+import { mulDivDown, mulDivTrunc, mulDivUp, WAD } from "./fixedPointMath.js";
 import { annualised, fundingRate, indexDelta, ONE_HOUR } from "./fundingMath.js";
-import { checkUint256, toInt256 } from "./int256.js";
-import { fillPrice, markPriceDown, premium } from "./pricingMath.js";
+import { checkInt256, checkUint256, toInt256 } from "./int256.js";
+import { fillPrice, fitForcedClose, markPriceDown, premium } from "./pricingMath.js";
 
-/** The parameters of `MarketParams` that pricing, funding and the fair price read. */
+/** The most the fair premium moves per hour (0.1 % of the oracle price, `MarketAccrual.FAIR_DRIFT_PER_HOUR`). */
+export const FAIR_DRIFT_PER_HOUR = 10n ** 15n;
+
+const INT64_MIN = -(1n << 63n);
+const INT64_MAX = (1n << 63n) - 1n;
+const INT128_MIN = -(1n << 127n);
+const INT128_MAX = (1n << 127n) - 1n;
+const UINT128_MAX = (1n << 128n) - 1n;
+
+/** The parameters of `MarketParams` that pricing, funding and the fair premium read. */
 export interface MarketPricingParams {
   skewScale: bigint;
   maxPremium: bigint;
-  /** Fair-price EMA time constant, seconds. */
+  /** Fair-premium EMA time constant, seconds. */
   fairTau: bigint;
   fundingInterest: bigint;
   fundingClamp: bigint;
@@ -25,8 +38,10 @@ export interface MarketRunningState {
   /** Seconds (block timestamp) of the last accrual. */
   lastUpdateTime: bigint;
   fundingIndex: bigint;
-  /** Fair price at `lastUpdateTime`; 0 before the first accrual. */
-  fairPrice: bigint;
+  /** Fair premium at `lastUpdateTime` (18-decimal fraction; 0 at listing). */
+  fairPremium: bigint;
+  /** The oracle price the last accrual read: the last good price, from which a failing oracle's fallback is built. */
+  lastOraclePrice: bigint;
 }
 
 /** One notional tier (`Tier`). */
@@ -36,13 +51,31 @@ export interface TierParams {
   mmr: bigint;
 }
 
+/** The circuit-breaker thresholds valuation and the trade checks read (`BreakerParams`). */
+export interface BreakerThresholds {
+  /** The oracle-move band: also how far a failing oracle's last good price is moved against a position. */
+  maxOracleMove: bigint;
+  /** The funding band: an increase of |skew| may not take |hourly rate| beyond it. */
+  maxFundingRate: bigint;
+}
+
 /** What valuing a market at a block needs: its parameters, tiers, stored state and the oracle price. */
 export interface MarketValuationInput {
   params: MarketPricingParams;
   tiers: readonly TierParams[];
   state: MarketRunningState;
   oraclePrice: bigint;
+  /**
+   * False when the oracle reverts at this block (the lens's `oracleValid`; default true). The credit valuation then
+   * uses {@link fallbackPrice} (which needs `circuitBreaker`); the fair valuation and every quote throw, as the
+   * engine reverts.
+   */
+  oracleValid?: boolean;
+  /** The market's breaker thresholds (needed for the fallback price and the funding breaker). */
+  circuitBreaker?: BreakerThresholds;
 }
+
+type MarketCore = Pick<MarketValuationInput, "params" | "state">;
 
 function elapsedSince(state: MarketRunningState, timestamp: bigint): bigint {
   checkUint256(timestamp, "timestamp");
@@ -50,22 +83,29 @@ function elapsedSince(state: MarketRunningState, timestamp: bigint): bigint {
   return checkUint256(timestamp - state.lastUpdateTime, "elapsed");
 }
 
+/** Throws (as the engine reverts) when the market's oracle fails at this block. */
+export function requireOracle(market: Pick<MarketValuationInput, "oracleValid">, what: string): void {
+  if (market.oracleValid === false) throw new RangeError(`${what}: the market's oracle reverts`);
+}
+
 /** The skew premium of the market's current skew (`_premium(marketId, s.skew)`). */
-export function marketPremium(market: Pick<MarketValuationInput, "params" | "state">): bigint {
+export function marketPremium(market: MarketCore): bigint {
   return premium(market.state.skew, market.params.skewScale, market.params.maxPremium);
 }
 
-/** The hourly funding rate implied by the current skew (`_rate`). */
-export function currentFundingRate(market: Pick<MarketValuationInput, "params" | "state">): bigint {
+/** The hourly funding rate at `premium_` (`MarketAccrual.rate`). */
+export function fundingRateAt(market: Pick<MarketValuationInput, "params">, premium_: bigint): bigint {
   const p = market.params;
-  return fundingRate(marketPremium(market), toInt256(p.fundingInterest), p.fundingClamp, p.maxFundingRate);
+  return fundingRate(premium_, toInt256(p.fundingInterest), p.fundingClamp, p.maxFundingRate);
+}
+
+/** The hourly funding rate implied by the current skew (`_rate`). */
+export function currentFundingRate(market: MarketCore): bigint {
+  return fundingRateAt(market, marketPremium(market));
 }
 
 /** mark = oracle × (1 + premium(skew)), rounded down (`_markPrice`). */
-export function markPrice(
-  market: Pick<MarketValuationInput, "params" | "state">,
-  oraclePrice: bigint,
-): bigint {
+export function markPrice(market: MarketCore, oraclePrice: bigint): bigint {
   return markPriceDown(oraclePrice, marketPremium(market));
 }
 
@@ -73,52 +113,173 @@ export function markPrice(
  * The funding index as it would be after accruing to `timestamp` at `oraclePrice` (`_pendingIndex`):
  * the stored index plus rate × oracle × elapsed / 3600, truncated toward zero.
  */
-export function pendingFundingIndex(
-  market: Pick<MarketValuationInput, "params" | "state">,
-  oraclePrice: bigint,
-  timestamp: bigint,
-): bigint {
+export function pendingFundingIndex(market: MarketCore, oraclePrice: bigint, timestamp: bigint): bigint {
   const elapsed = elapsedSince(market.state, timestamp);
   if (elapsed === 0n) return market.state.fundingIndex;
-  return market.state.fundingIndex + indexDelta(currentFundingRate(market), oraclePrice, elapsed);
-}
-
-/**
- * The fair price advanced to `timestamp` with the current `mark` (`_fairNow`): the mark itself before the first
- * accrual, else mark + (fairLast − mark) × w(elapsed / τ).
- */
-export function fairPriceNow(
-  market: Pick<MarketValuationInput, "params" | "state">,
-  mark: bigint,
-  timestamp: bigint,
-): bigint {
-  if (market.state.fairPrice === 0n) return mark;
-  return fairPrice(
-    mark,
-    market.state.fairPrice,
-    elapsedSince(market.state, timestamp),
-    market.params.fairTau,
+  return checkInt256(
+    market.state.fundingIndex + indexDelta(currentFundingRate(market), oraclePrice, elapsed),
+    "fundingIndex",
   );
 }
 
-/** The fill price a trade of `sizeDelta` would get now (`quoteFillPrice`): oracle × (1 + average premium). */
-export function quoteFillPrice(
-  market: Pick<MarketValuationInput, "params" | "state">,
+/** `int64(x)` where it is value-preserving; throws where the contract's cast would wrap. */
+function toInt64(x: bigint, what: string): bigint {
+  if (x < INT64_MIN || x > INT64_MAX) throw new RangeError(`${what} does not fit int64: ${x}`);
+  return x;
+}
+
+/**
+ * The fair premium `elapsed` seconds after `last` with the skew premium at `premium_` (`fairPremiumAfter`):
+ * {@link fairPremium} with the market's τ and {@link FAIR_DRIFT_PER_HOUR}, stored as an int64.
+ */
+export function fairPremiumAfter(
+  market: Pick<MarketValuationInput, "params">,
+  last: bigint,
+  premium_: bigint,
+  elapsed: bigint,
+): bigint {
+  return toInt64(
+    fairPremium(last, premium_, elapsed, market.params.fairTau, FAIR_DRIFT_PER_HOUR),
+    "fair premium",
+  );
+}
+
+/** The fair premium advanced to `timestamp` with the premium of the current skew (`fairPremiumNow`). */
+export function fairPremiumNow(market: MarketCore, timestamp: bigint): bigint {
+  return fairPremiumAfter(
+    market,
+    market.state.fairPremium,
+    marketPremium(market),
+    elapsedSince(market.state, timestamp),
+  );
+}
+
+/**
+ * The fair price at `timestamp` (`_fairNow`): oracle × (1 + fair premium now), rounded down: the price liquidation
+ * is judged at. It follows the oracle at once; only its premium term is slow.
+ */
+export function fairPriceNow(market: MarketCore, oraclePrice: bigint, timestamp: bigint): bigint {
+  return markPriceDown(oraclePrice, fairPremiumNow(market, timestamp));
+}
+
+/**
+ * The fill price a trade of `sizeDelta` would get now (`quoteFillPrice`): oracle × (1 + the exact average of the
+ * clamped premium over the skew path). Throws for `sizeDelta` = 0 (`ZeroSizeDelta`).
+ */
+export function quoteFillPrice(market: MarketCore, oraclePrice: bigint, sizeDelta: bigint): bigint {
+  if (sizeDelta === 0n) throw new RangeError("quoteFillPrice: ZeroSizeDelta");
+  const { skewScale, maxPremium } = market.params;
+  return fillPrice(oraclePrice, market.state.skew, sizeDelta, skewScale, maxPremium);
+}
+
+/**
+ * The bound of a forced close of `sizeDelta` at `timestamp` (`_fitted`): the fill the whole close would get from
+ * the skew whose premium is the fair premium, ⌊fairPremium × skewScale / 10^18⌋ truncated toward zero. A forced
+ * close fills on the live skew only as far as its average fill is no worse than this.
+ */
+export function forcedCloseBound(
+  market: MarketCore,
   oraclePrice: bigint,
   sizeDelta: bigint,
+  timestamp: bigint,
 ): bigint {
   const { skewScale, maxPremium } = market.params;
-  const before = premium(market.state.skew, skewScale, maxPremium);
-  const after = premium(market.state.skew + sizeDelta, skewScale, maxPremium);
-  return fillPrice(oraclePrice, before, after, sizeDelta > 0n);
+  const fairSkew = mulDivTrunc(fairPremiumNow(market, timestamp), toInt256(skewScale), WAD);
+  return fillPrice(oraclePrice, fairSkew, sizeDelta, skewScale, maxPremium);
+}
+
+/** What {@link quoteForcedClose} returns. */
+export interface ForcedCloseQuote {
+  /** The size delta that fits its bound (same sign as asked, possibly 0). */
+  sizeClosed: bigint;
+  /** Its fill on the live skew (0 when nothing fits). */
+  fillPrice: bigint;
+  /** The bound: the fill of the whole close from the fair premium's skew. */
+  boundPrice: bigint;
+}
+
+/**
+ * What a forced close (liquidation or pnl-factor reduction) of `sizeDelta` would fill at `timestamp`
+ * (`PerpEngine.quoteForcedClose`, and the fit `forcedClose` applies after its accrual): the largest part whose
+ * average fill on the live skew stays within {@link forcedCloseBound} (`fitForcedClose`), and its fill.
+ */
+export function quoteForcedClose(
+  market: MarketCore,
+  oraclePrice: bigint,
+  sizeDelta: bigint,
+  timestamp: bigint,
+): ForcedCloseQuote {
+  if (sizeDelta === 0n) throw new RangeError("quoteForcedClose: ZeroSizeDelta");
+  const { skewScale, maxPremium } = market.params;
+  const boundPrice = forcedCloseBound(market, oraclePrice, sizeDelta, timestamp);
+  const size = fitForcedClose(oraclePrice, market.state.skew, sizeDelta, boundPrice, skewScale, maxPremium);
+  const sizeClosed = sizeDelta > 0n ? size : -size;
+  const fill =
+    sizeClosed === 0n ? 0n : fillPrice(oraclePrice, market.state.skew, sizeClosed, skewScale, maxPremium);
+  return { sizeClosed, fillPrice: fill, boundPrice };
+}
+
+/**
+ * The last good oracle price moved to its worst case within the oracle-move breaker band (`_fallbackPrice`):
+ * lastOraclePrice × (1 + band) rounded up (`up`), or × (1 − band) rounded down. The credit valuation of a position
+ * whose oracle fails uses it against the position (up for a short, down for a long); the liquidity vault's
+ * valuation against the vault.
+ */
+export function fallbackPrice(
+  market: Pick<MarketValuationInput, "state" | "circuitBreaker">,
+  up: boolean,
+): bigint {
+  const band = market.circuitBreaker?.maxOracleMove;
+  if (band === undefined)
+    throw new RangeError("fallbackPrice needs the market's circuitBreaker.maxOracleMove");
+  const last = market.state.lastOraclePrice;
+  return up ? mulDivUp(last, WAD + band, WAD) : mulDivDown(last, checkUint256(WAD - band, "1 − band"), WAD);
+}
+
+/** A market's stored state after {@link accrueMarket}. */
+export interface AccruedState extends MarketRunningState {
+  /** The hourly rate applied over the interval (`lastFundingRate`). */
+  lastFundingRate: bigint;
+}
+
+/**
+ * One accrual to `timestamp` at `oraclePrice` (`MarketAccrual.accrue`): nothing when the market already accrued at
+ * this timestamp; else the index advances by the current rate, the fair premium by {@link fairPremiumAfter}, the
+ * rate and the oracle price are stored. (The breaker reference, stored apart, is not part of the result.)
+ */
+export function accrueMarket<S extends MarketRunningState & { lastFundingRate?: bigint }>(
+  market: { params: MarketPricingParams; state: S },
+  oraclePrice: bigint,
+  timestamp: bigint,
+): S & AccruedState {
+  const s = market.state;
+  const elapsed = elapsedSince(s, timestamp);
+  if (elapsed === 0n) return { ...s, lastFundingRate: s.lastFundingRate ?? 0n };
+  const premium_ = marketPremium(market);
+  const rate = fundingRateAt(market, premium_);
+  const index = checkInt256(s.fundingIndex + indexDelta(rate, oraclePrice, elapsed), "fundingIndex");
+  if (index < INT128_MIN || index > INT128_MAX)
+    throw new RangeError(`fundingIndex does not fit int128: ${index}`);
+  if (oraclePrice > UINT128_MAX) throw new RangeError(`oraclePrice does not fit uint128: ${oraclePrice}`);
+  return {
+    ...s,
+    lastUpdateTime: timestamp,
+    lastFundingRate: rate,
+    fairPremium: fairPremiumAfter(market, s.fairPremium, premium_, elapsed),
+    fundingIndex: index,
+    lastOraclePrice: oraclePrice,
+  };
 }
 
 /** The prices and funding of a market at a block, as `marketPrices` returns them. */
 export interface MarketPricesResult {
   oraclePrice: bigint;
   markPrice: bigint;
+  /** oracle × (1 + fairPremium), rounded down. */
   fairPrice: bigint;
   premium: bigint;
+  /** The fair premium advanced to the timestamp. */
+  fairPremium: bigint;
   currentFundingRate: bigint;
   annualisedFundingRate: bigint;
   /** The funding index advanced to the timestamp. */
@@ -132,15 +293,17 @@ export interface MarketPricesResult {
 
 /** Mirror of the engine's `marketPrices` view at `timestamp`, plus the next hour's funding per unit. */
 export function marketPrices(market: MarketValuationInput, timestamp: bigint): MarketPricesResult {
+  requireOracle(market, "marketPrices");
   const oraclePrice = market.oraclePrice;
   const prem = marketPremium(market);
-  const mark = markPriceDown(oraclePrice, prem);
   const rate = currentFundingRate(market);
+  const fair = fairPremiumNow(market, timestamp);
   return {
     oraclePrice,
-    markPrice: mark,
-    fairPrice: fairPriceNow(market, mark, timestamp),
+    markPrice: markPriceDown(oraclePrice, prem),
+    fairPrice: markPriceDown(oraclePrice, fair),
     premium: prem,
+    fairPremium: fair,
     currentFundingRate: rate,
     annualisedFundingRate: annualised(rate),
     fundingIndex: pendingFundingIndex(market, oraclePrice, timestamp),

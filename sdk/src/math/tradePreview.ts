@@ -4,14 +4,13 @@
  * first check the engine would fail, in the engine's order. The SDK uses it to validate a trade and to derive the
  * acceptable price before it sends a transaction.
  */
-import { abs, mulDivDown, mulDivUp } from "./fixedPointMath.js";
-import { fairPrice } from "./fairPriceMath.js";
-import { indexDelta, owedCeil } from "./fundingMath.js";
+import { abs, mulDivDown, mulDivUp, WAD } from "./fixedPointMath.js";
+import { owedCeil } from "./fundingMath.js";
 import { checkInt256, checkUint256, toInt256 } from "./int256.js";
 import { initialMarginUp, notionalUp } from "./marginMath.js";
 import {
-  currentFundingRate,
-  markPrice,
+  accrueMarket,
+  fundingRateAt,
   type MarketPricingParams,
   type MarketRunningState,
   type MarketValuationInput,
@@ -27,7 +26,10 @@ import {
 import { fillPrice, premium, tradeFeeUp } from "./pricingMath.js";
 import { applyTrade } from "./positionMath.js";
 
-/** A market as a trade reads it: valuation inputs plus fees, caps and the reduce-only flags. */
+/** Largest |size| one trade may take (`MAX_TRADE_SIZE`, 2 × 10^36): beyond it `SizeDeltaTooLarge`. */
+export const MAX_TRADE_SIZE = 2n * 10n ** 36n;
+
+/** A market as a trade reads it: valuation inputs plus fees, caps, the reduce-only flag and the breakers. */
 export interface TradeMarketInput extends MarketValuationInput {
   marketId: bigint;
   params: MarketPricingParams & {
@@ -37,31 +39,58 @@ export interface TradeMarketInput extends MarketValuationInput {
     maxSkew: bigint;
     minPositionMargin: bigint;
   };
-  state: MarketRunningState & { openInterestLong: bigint; openInterestShort: bigint };
-  /** Paused (the market or everything): only reducing trades pass. */
+  state: MarketRunningState & { openInterestLong: bigint; lastFundingRate?: bigint };
+  /** Paused (the market or everything): only trades that reduce the trader's own position pass. */
   reduceOnly?: boolean;
-  /** Circuit-breaker conditions now (either makes opening trades revert). */
+  /**
+   * The oracle-move breaker holds now (the lens's `breakerOracleMove`, judged at the read block): only trades that
+   * reduce the trader's own position pass. The funding breaker is judged after the trade, from
+   * `circuitBreaker.maxFundingRate` (skipped without it).
+   */
   breakerOracleMove?: boolean;
-  breakerFunding?: boolean;
+}
+
+/**
+ * What a trade's checks read beyond the account and the market: the liquidity vault's cash for the skew-to-cash
+ * limit (skipped without it) and the position limit (skipped without it).
+ */
+export interface TradeContext {
+  /** The liquidity vault's collateral and the collateral vault's total debt (`collateralAndDebt(liquidityVault)`). */
+  liquidityVaultCollateral?: bigint;
+  totalDebt?: bigint;
+  /** The engine's `skewCashRatio` (18 decimals). */
+  skewCashRatio?: bigint;
+  /** The engine's `maxPositionsPerAccount`. */
+  maxPositionsPerAccount?: bigint;
 }
 
 /** The first engine check a trade fails, named and shaped like the contract's custom error. */
 export type TradeCheckFailure =
   | { error: "ZeroSizeDelta" }
+  | { error: "SizeDeltaTooLarge"; sizeDelta: bigint; max: bigint }
   | { error: "MarketReduceOnly"; marketId: bigint }
   | { error: "CircuitBreakerTripped"; marketId: bigint; reason: "oracleMove" | "funding" }
   | { error: "SlippageExceeded"; fillPrice: bigint; acceptablePrice: bigint }
+  | { error: "TooManyPositions"; maxPositions: bigint }
   | { error: "OpenInterestCapExceeded"; marketId: bigint; openInterest: bigint; cap: bigint }
   | { error: "MaxSkewExceeded"; marketId: bigint; absSkew: bigint; maxSkew: bigint }
+  | { error: "SkewAboveCashLimit"; marketId: bigint; skewNotional: bigint; limit: bigint }
   | { error: "NotionalAboveMaxTier"; notional: bigint; maxNotional: bigint }
   | { error: "PositionBelowMinimumMargin"; initialMargin: bigint; minPositionMargin: bigint }
   | { error: "InsufficientMargin"; equity: bigint; initialMargin: bigint }
+  | {
+      error: "PartialCloseBelowMinimumMargin";
+      marketId: bigint;
+      remainingMargin: bigint;
+      minPositionMargin: bigint;
+      fullCloseDelta: bigint;
+    }
   | { error: "BankruptCloseNeedsLiquidation"; collateral: bigint };
 
 /** What a trade would do (see {@link previewTrade}). */
 export interface TradePreview {
   sizeDelta: bigint;
-  /** Only reduces an existing position (skips caps and the margin check). */
+  /** Only reduces the trader's own position (skips the breakers and caps; the dust rule applies). */
   reducing: boolean;
   fillPrice: bigint;
   fee: bigint;
@@ -73,17 +102,19 @@ export interface TradePreview {
   newOpenNotional: bigint;
   /** Collateral after fees, funding and realised PnL settle. */
   collateralAfter: bigint;
-  /** The position's notional at the new mark price and its tier (meaningful when newSize ≠ 0). */
+  /** The position's notional at the oracle price after the trade and its tier (meaningful when newSize ≠ 0). */
   notionalAfter: bigint;
   tierAfter: TierParams;
-  /** The position's initial margin after the trade. */
+  /** The position's initial margin after the trade, at the oracle price (what the minimum-margin checks use). */
   positionInitialMargin: bigint;
   /** The market after the accrual and the trade. */
   marketAfter: TradeMarketInput;
   /** The account after the trade (the traded position last if it is new, removed if closed). */
   accountAfter: AccountStateInput;
-  /** The account's margin summary at mark prices after the trade. */
+  /** The account's margin summary after the trade, credited (each position at the worse of exit and fair). */
   marginAfter: AccountMarginResult;
+  /** The liquidity vault's cash after the trade, when the context gave it (collateral − total debt, ≥ 0). */
+  vaultCashAfter?: bigint;
   /** The first check the engine would fail, in its order; undefined if the trade would pass. */
   failure?: TradeCheckFailure;
 }
@@ -99,24 +130,22 @@ function positionIn(account: AccountStateInput, marketId: bigint) {
   );
 }
 
-/** `_accrue`: the market state advanced to `timestamp` (unchanged when no time passed since a first accrual). */
-function accrue(market: TradeMarketInput, timestamp: bigint): TradeMarketInput["state"] {
-  const s = market.state;
-  const elapsed = checkUint256(timestamp - s.lastUpdateTime, "elapsed");
-  if (elapsed === 0n && s.fairPrice !== 0n) return s;
-  const index = checkInt256(
-    s.fundingIndex + indexDelta(currentFundingRate(market), market.oraclePrice, elapsed),
-    "fundingIndex",
-  );
-  const mark = markPrice(market, market.oraclePrice);
-  const fair = s.fairPrice === 0n ? mark : fairPrice(mark, s.fairPrice, elapsed, market.params.fairTau);
-  return { ...s, fundingIndex: index, fairPrice: fair, lastUpdateTime: timestamp };
-}
+const longOf = (size: bigint) => (size > 0n ? size : 0n);
+const shortOf = (size: bigint) => (size < 0n ? -size : 0n);
+const debtOf = (balance: bigint) => (balance < 0n ? -balance : 0n);
 
 /**
- * Preview a trade of `sizeDelta` in `market` for `account` at block time `timestamp` (the same integer steps as
- * `PerpEngine._trade` and `_checkAfterIncrease`). With `acceptablePrice` the slippage bound is checked too.
- * Positions in other markets must carry their markets' state at the same block.
+ * Preview a trade of `sizeDelta` in `market` for `account` at block time `timestamp`: the same integer steps as
+ * `PerpEngine.trade` (accrual, exact-integral fill, fee, funding settlement, `applyTrade`, the cash settlement with
+ * the liquidity vault) and its checks in the engine's order. Before the fill: zero size, `SizeDeltaTooLarge`, and
+ * unless the trade only reduces the trader's own position the pause and the oracle-move breaker; the slippage bound
+ * (with `acceptablePrice`); the position limit (with `context.maxPositionsPerAccount`). After a trade that is not an
+ * own reduction: each side's OI cap only if that side grew; maxSkew, the funding breaker at the post-trade premium
+ * (with `market.circuitBreaker`) and the skew-to-cash limit (with the context's vault cash) only if |skew| grew; the
+ * tier ceiling and the minimum position margin at the oracle price; initial margin with every position credited
+ * (worse of exit and fair). After an own partial reduction: the remaining initial margin at the oracle must reach the
+ * minimum (`PartialCloseBelowMinimumMargin`, naming the full-close size); after a full close, a flat account may not
+ * be left with negative collateral. Positions in other markets must carry their markets' state at the same block.
  */
 export function previewTrade(
   account: AccountStateInput,
@@ -124,6 +153,7 @@ export function previewTrade(
   sizeDelta: bigint,
   timestamp: bigint,
   acceptablePrice?: bigint,
+  context: TradeContext = {},
 ): TradePreview {
   checkInt256(sizeDelta, "sizeDelta");
   const pos = positionIn(account, market.marketId);
@@ -133,39 +163,58 @@ export function previewTrade(
   const fail = (f: TradeCheckFailure) => {
     failure ??= f;
   };
-  if (sizeDelta === 0n) fail({ error: "ZeroSizeDelta" });
+  const state = accrueMarket(market, market.oraclePrice, timestamp);
+  const inert = (f: TradeCheckFailure): TradePreview => ({
+    sizeDelta,
+    reducing,
+    fillPrice: 0n,
+    fee: 0n,
+    fundingOwed: 0n,
+    realisedPnl: 0n,
+    oldSize,
+    newSize: oldSize,
+    newOpenNotional: pos.openNotional,
+    collateralAfter: account.collateral,
+    notionalAfter: 0n,
+    tierAfter: tierFor(market.tiers, 0n),
+    positionInitialMargin: 0n,
+    marketAfter: { ...market, state },
+    accountAfter: account,
+    marginAfter: accountMargin(account, timestamp, "credit"),
+    failure: f,
+  });
+  // Nothing can be priced for these: the engine refuses them before it reads the oracle.
+  if (sizeDelta === 0n) return inert({ error: "ZeroSizeDelta" });
+  if (sizeDelta > MAX_TRADE_SIZE || sizeDelta < -MAX_TRADE_SIZE)
+    return inert({ error: "SizeDeltaTooLarge", sizeDelta, max: MAX_TRADE_SIZE });
   if (!reducing) {
     if (market.reduceOnly) fail({ error: "MarketReduceOnly", marketId: market.marketId });
     if (market.breakerOracleMove)
       fail({ error: "CircuitBreakerTripped", marketId: market.marketId, reason: "oracleMove" });
-    if (market.breakerFunding)
-      fail({ error: "CircuitBreakerTripped", marketId: market.marketId, reason: "funding" });
   }
 
-  const accrued = accrue(market, timestamp);
   const p = market.params;
-  const skew = accrued.skew;
-  const price = fillPrice(
-    market.oraclePrice,
-    premium(skew, p.skewScale, p.maxPremium),
-    premium(checkInt256(skew + sizeDelta), p.skewScale, p.maxPremium),
-    sizeDelta > 0n,
-  );
+  const skew = state.skew;
+  const oracle = market.oraclePrice;
+  const price = fillPrice(oracle, skew, sizeDelta, p.skewScale, p.maxPremium);
   if (acceptablePrice !== undefined && (sizeDelta > 0n ? price > acceptablePrice : price < acceptablePrice))
     fail({ error: "SlippageExceeded", fillPrice: price, acceptablePrice });
   const fee = tradeFeeUp(skew, sizeDelta, price, p.makerFee, p.takerFee);
-  const fundingOwed = owedCeil(oldSize, checkInt256(accrued.fundingIndex - pos.lastFundingIndex));
+  const fundingOwed = owedCeil(oldSize, checkInt256(state.fundingIndex - pos.lastFundingIndex));
   const { newSize, newOpenNotional, realisedPnl } = applyTrade(oldSize, pos.openNotional, sizeDelta, price);
 
-  const longOf = (size: bigint) => (size > 0n ? size : 0n);
-  const shortOf = (size: bigint) => (size < 0n ? -size : 0n);
-  const state = {
-    ...accrued,
+  const stateAfter = {
+    ...state,
     skew: checkInt256(skew + sizeDelta),
-    openInterestLong: checkUint256(accrued.openInterestLong + longOf(newSize) - longOf(oldSize)),
-    openInterestShort: checkUint256(accrued.openInterestShort + shortOf(newSize) - shortOf(oldSize)),
+    openInterestLong: checkUint256(state.openInterestLong + longOf(newSize) - longOf(oldSize)),
   };
-  const marketAfter: TradeMarketInput = { ...market, state };
+  const marketAfter: TradeMarketInput = { ...market, state: stateAfter };
+  if (oldSize === 0n && context.maxPositionsPerAccount !== undefined) {
+    const held = account.positions.filter((q) => q.size !== 0n && q.marketId !== market.marketId).length;
+    if (BigInt(held) >= context.maxPositionsPerAccount)
+      fail({ error: "TooManyPositions", maxPositions: context.maxPositionsPerAccount });
+  }
+  // `_settleCash`: one net move between the account and the liquidity vault.
   const owed = checkInt256(fundingOwed + toInt256(fee) - realisedPnl);
   const collateralAfter = checkInt256(account.collateral - owed, "collateral");
 
@@ -196,30 +245,63 @@ export function previewTrade(
     });
   const accountAfter: AccountStateInput = { collateral: collateralAfter, positions };
 
-  const notionalAfter = notionalUp(newSize, markPrice(marketAfter, market.oraclePrice));
+  let vaultCashAfter: bigint | undefined;
+  if (context.liquidityVaultCollateral !== undefined && context.totalDebt !== undefined) {
+    // The vault's balance after the settlement, and the total debt as `_move` updates it.
+    const lpBefore = context.liquidityVaultCollateral;
+    const lpAfter = lpBefore + owed;
+    const debtAfter =
+      context.totalDebt +
+      debtOf(collateralAfter) -
+      debtOf(account.collateral) +
+      debtOf(lpAfter) -
+      debtOf(lpBefore);
+    vaultCashAfter = lpAfter > debtAfter ? lpAfter - debtAfter : 0n;
+  }
+
+  const notionalAfter = notionalUp(newSize, oracle);
   const tierAfter = tierFor(market.tiers, notionalAfter);
   const positionInitialMargin = initialMarginUp(notionalAfter, tierAfter.maxLeverage);
-  const marginAfter = accountMargin(accountAfter, timestamp, false);
+  const marginAfter = accountMargin(accountAfter, timestamp, "credit");
 
   if (!reducing) {
+    // `_checkAfterIncrease`: each cap refuses only a trade that increases what it caps.
     const cap = p.maxOpenInterest;
-    if (state.openInterestLong > cap)
+    const openInterestLong = stateAfter.openInterestLong;
+    if (longOf(newSize) > longOf(oldSize) && openInterestLong > cap)
       fail({
         error: "OpenInterestCapExceeded",
         marketId: market.marketId,
-        openInterest: state.openInterestLong,
+        openInterest: openInterestLong,
         cap,
       });
-    if (state.openInterestShort > cap)
-      fail({
-        error: "OpenInterestCapExceeded",
-        marketId: market.marketId,
-        openInterest: state.openInterestShort,
-        cap,
-      });
-    const absSkew = abs(state.skew);
-    if (absSkew > p.maxSkew)
-      fail({ error: "MaxSkewExceeded", marketId: market.marketId, absSkew, maxSkew: p.maxSkew });
+    if (shortOf(newSize) > shortOf(oldSize)) {
+      const openInterestShort = checkUint256(openInterestLong - stateAfter.skew, "openInterestShort");
+      if (openInterestShort > cap)
+        fail({
+          error: "OpenInterestCapExceeded",
+          marketId: market.marketId,
+          openInterest: openInterestShort,
+          cap,
+        });
+    }
+    const absSkew = abs(stateAfter.skew);
+    if (absSkew > abs(skew)) {
+      if (absSkew > p.maxSkew)
+        fail({ error: "MaxSkewExceeded", marketId: market.marketId, absSkew, maxSkew: p.maxSkew });
+      const band = market.circuitBreaker?.maxFundingRate;
+      if (band !== undefined) {
+        const rate = fundingRateAt(market, premium(stateAfter.skew, p.skewScale, p.maxPremium));
+        if (abs(rate) > band)
+          fail({ error: "CircuitBreakerTripped", marketId: market.marketId, reason: "funding" });
+      }
+      if (vaultCashAfter !== undefined && context.skewCashRatio !== undefined) {
+        const limit = mulDivDown(vaultCashAfter, context.skewCashRatio, WAD);
+        const skewNotional = notionalUp(absSkew, oracle);
+        if (skewNotional > limit)
+          fail({ error: "SkewAboveCashLimit", marketId: market.marketId, skewNotional, limit });
+      }
+    }
     const maxNotional = market.tiers[market.tiers.length - 1].upToNotional;
     if (notionalAfter > maxNotional)
       fail({ error: "NotionalAboveMaxTier", notional: notionalAfter, maxNotional });
@@ -235,9 +317,19 @@ export function previewTrade(
         equity: marginAfter.equity,
         initialMargin: marginAfter.initialMargin,
       });
-  } else if (newSize === 0n && positions.every((q) => q.size === 0n) && collateralAfter < 0n) {
-    // As the engine: a close that leaves the account flat with negative collateral must be a liquidation.
-    fail({ error: "BankruptCloseNeedsLiquidation", collateral: collateralAfter });
+  } else if (newSize === 0n) {
+    // A close that leaves the account flat with negative collateral must be a liquidation.
+    if (positions.every((q) => q.size === 0n) && collateralAfter < 0n)
+      fail({ error: "BankruptCloseNeedsLiquidation", collateral: collateralAfter });
+  } else if (positionInitialMargin < p.minPositionMargin) {
+    // `_checkAfterReduction`: a partial reduction may not leave dust; close in full instead.
+    fail({
+      error: "PartialCloseBelowMinimumMargin",
+      marketId: market.marketId,
+      remainingMargin: positionInitialMargin,
+      minPositionMargin: p.minPositionMargin,
+      fullCloseDelta: -oldSize,
+    });
   }
   return {
     sizeDelta,
@@ -256,6 +348,7 @@ export function previewTrade(
     marketAfter,
     accountAfter,
     marginAfter,
+    vaultCashAfter,
     failure,
   };
 }

@@ -1,14 +1,17 @@
 import type { Address, Hash, TransactionReceipt } from "viem";
 import { parseEventLogs } from "viem";
-import { writeContract } from "viem/actions";
+import { readContract, writeContract } from "viem/actions";
 
+import { collateralVaultAbi } from "../../abis/collateralVault.js";
 import { perpEngineAbi } from "../../abis/perpEngine.js";
 import type { PerpClientBase } from "../../client.js";
 import { PerpError } from "../../errors/base.js";
+import { toPerpError } from "../../errors/transaction.js";
 import {
   InvalidSizeError,
   LeverageAboveTierError,
   NotionalAboveMaxTierError,
+  PartialCloseBelowMinimumMarginError,
   TradeRejectedError,
   type PerpValidationError,
 } from "../../errors/validation.js";
@@ -16,6 +19,7 @@ import {
   acceptablePriceFor,
   previewTrade,
   type TradeCheckFailure,
+  type TradeContext,
   type TradePreview,
 } from "../../math/tradePreview.js";
 import type { Account, Market } from "../../types.js";
@@ -68,6 +72,36 @@ export interface TradeExecutionResult {
   preview: TradePreview;
 }
 
+/**
+ * What the engine's post-trade checks read besides the account and the market, at `blockNumber`: the liquidity
+ * vault's collateral and the total debt (the skew-to-cash limit), the skew-to-cash ratio and the position limit.
+ */
+export async function readTradeContext(client: PerpClientBase, blockNumber: bigint): Promise<TradeContext> {
+  const { perpEngine, collateralVault, liquidityVault } = client.deployment.contracts;
+  const [[liquidityVaultCollateral, totalDebt], skewCashRatio, maxPositionsPerAccount] = await Promise.all([
+    readContract(client.publicClient, {
+      address: collateralVault,
+      abi: collateralVaultAbi,
+      functionName: "collateralAndDebt",
+      args: [liquidityVault],
+      blockNumber,
+    }),
+    readContract(client.publicClient, {
+      address: perpEngine,
+      abi: perpEngineAbi,
+      functionName: "skewCashRatio",
+      blockNumber,
+    }),
+    readContract(client.publicClient, {
+      address: perpEngine,
+      abi: perpEngineAbi,
+      functionName: "maxPositionsPerAccount",
+      blockNumber,
+    }),
+  ]);
+  return { liquidityVaultCollateral, totalDebt, skewCashRatio, maxPositionsPerAccount };
+}
+
 /** The account and the market's state at one block, and the preview of `sizeDelta` on them. */
 export async function loadTradeContext(
   client: PerpClientBase,
@@ -78,15 +112,25 @@ export async function loadTradeContext(
     acceptablePrice?: bigint;
     snapshot?: Account;
   },
-): Promise<{ account: Account; market: Market; preview: TradePreview }> {
+): Promise<{ account: Account; market: Market; preview: TradePreview; context: TradeContext }> {
   const account = params.snapshot ?? (await getAccount(client, { account: params.account }));
   const held = account.positions.find((p) => p.marketId === params.marketId);
-  // The market at the account's block, so that the preview sees one consistent state.
-  const market =
-    held?.market ??
-    (await getMarket(client, { marketId: params.marketId, blockNumber: account.blockNumber }));
-  const preview = previewTrade(account, market, params.sizeDelta, account.timestamp, params.acceptablePrice);
-  return { account, market, preview };
+  // The market and the vault's cash at the account's block, so that the preview sees one consistent state.
+  const [market, context] = await Promise.all([
+    held?.market ?? getMarket(client, { marketId: params.marketId, blockNumber: account.blockNumber }),
+    readTradeContext(client, account.blockNumber).catch((err: unknown) => {
+      throw toPerpError(err, "readTradeContext");
+    }),
+  ]);
+  const preview = previewTrade(
+    account,
+    market,
+    params.sizeDelta,
+    account.timestamp,
+    params.acceptablePrice,
+    context,
+  );
+  return { account, market, preview, context };
 }
 
 /** The SDK validation error for a failed preview check. */
@@ -112,6 +156,13 @@ export function validationErrorFor(
         notional: failure.notional,
         maxNotional: failure.maxNotional,
       });
+    case "PartialCloseBelowMinimumMargin":
+      return new PartialCloseBelowMinimumMarginError({
+        marketId: failure.marketId,
+        remainingMargin: failure.remainingMargin,
+        minPositionMargin: failure.minPositionMargin,
+        fullCloseDelta: failure.fullCloseDelta,
+      });
     default:
       return new TradeRejectedError(failure);
   }
@@ -128,11 +179,7 @@ export async function executeTrade(
 ): Promise<TradeExecutionResult> {
   const account = resolveAccount(client, params.account, action);
   if (params.sizeDelta === 0n) throw new InvalidSizeError(0n);
-  const {
-    market,
-    preview,
-    account: snapshot,
-  } = await loadTradeContext(client, {
+  const { market, preview } = await loadTradeContext(client, {
     marketId: params.marketId,
     sizeDelta: params.sizeDelta,
     account,
@@ -143,8 +190,9 @@ export async function executeTrade(
   const acceptablePrice =
     params.acceptablePrice ??
     acceptablePriceFor(preview.fillPrice, isBuy, params.slippageBps ?? DEFAULT_SLIPPAGE_BPS);
-  // The math is only meaningful with valid oracle prices; otherwise the engine's own revert decides.
-  const priced = snapshot.valuationValid && market.oracleValid;
+  // The traded market must be priced (otherwise the engine's own revert decides); a failing oracle in another market
+  // of the account is valued at its fallback, by the preview as by the engine.
+  const priced = market.oracleValid;
   if ((params.validate ?? true) && priced && preview.failure !== undefined)
     throw validationErrorFor(preview.failure, preview, params.marketId);
 

@@ -1,0 +1,73 @@
+import { parseEventLogs, type Hash, type TransactionReceipt } from "viem";
+import { writeContract } from "viem/actions";
+
+import { liquidationEngineAbi } from "../abis/liquidationEngine.js";
+import type { PerpClientBase } from "../client.js";
+import { PerpError } from "../errors/index.js";
+import { emittedBy } from "./internal/logs.js";
+import { sendTransaction } from "./internal/send.js";
+
+/** Parameters of {@link requestPnlReduction}. */
+export interface RequestPnlReductionParameters {
+  /** The market whose winning side (the side of its net skew) is to be reduced. */
+  marketId: bigint;
+}
+
+/** The request's hash, receipt and decoded `PnlReductionRequested` event. */
+export interface RequestPnlReductionReturnType {
+  hash: Hash;
+  receipt: TransactionReceipt;
+  /** The queued request (it waits behind any earlier request, FIFO). */
+  requestId: bigint;
+  marketId: bigint;
+  /** True: profitable longs are reduced (the market's traders are net long). */
+  victimsLong: boolean;
+  /** Traders' unrealised profit against the liquidity vault when queued, USD. */
+  traderProfit: bigint;
+  /** The vault's cash when queued, USD. */
+  cash: bigint;
+}
+
+/**
+ * Errors {@link requestPnlReduction} can throw: `PnlFactorWithinLimit`, `PnlReductionPending`, `NoWinningSide`,
+ * `UnknownMarket` (decoded before sending)…
+ */
+export type RequestPnlReductionErrorType = PerpError;
+
+/**
+ * Queues a pnl-factor reduction of a market's winning side (`requestPnlReduction`, permissionless): allowed while
+ * traders' unrealised profit against the liquidity vault is above `maxPnlFactor` of the vault's cash
+ * (`getPendingAdl().pnlFactorExceeded`), one at a time. Candidates are then submitted as for ADL
+ * (`submitAdlCandidate`), and once the ranking window is over each `executeAdl` closes the highest-ranked
+ * candidate's whole position at the bounded market fill, paying the trading fee (the caller earns the keeper share),
+ * until the factor is back within the limit. A request the contract would refuse fails during gas estimation with
+ * the decoded error and nothing is sent.
+ *
+ * @example
+ * const adl = await keeper.getPendingAdl();
+ * if (adl.pnlFactorExceeded) await keeper.requestPnlReduction({ marketId: 0n });
+ */
+export async function requestPnlReduction(
+  client: PerpClientBase,
+  parameters: RequestPnlReductionParameters,
+): Promise<RequestPnlReductionReturnType> {
+  const { liquidationEngine } = client.deployment.contracts;
+  const { hash, receipt } = await sendTransaction(client, "requestPnlReduction", (wallet, from) =>
+    writeContract(wallet, {
+      address: liquidationEngine,
+      abi: liquidationEngineAbi,
+      functionName: "requestPnlReduction",
+      args: [parameters.marketId],
+      account: from,
+      chain: wallet.chain,
+    }),
+  );
+  const [event] = emittedBy(
+    parseEventLogs({ abi: liquidationEngineAbi, logs: receipt.logs, eventName: "PnlReductionRequested" }),
+    liquidationEngine,
+  );
+  if (event === undefined)
+    throw new PerpError(`requestPnlReduction: transaction ${hash} emitted no PnlReductionRequested event.`);
+  const { requestId, marketId, victimsLong, traderProfit, cash } = event.args;
+  return { hash, receipt, requestId, marketId, victimsLong, traderProfit, cash };
+}

@@ -1,0 +1,318 @@
+/**
+ * Bigint mirror of the liquidity vault's valuation and ERC-4626 views: the engine's `counterpartyPnl` (each market's
+ * net position at its exit value, `netExitValueCeil`, with the failing-oracle fallback) and `requiredBacking` (at the
+ * oracle), and `LiquidityVault`'s `totalAssets`, `max*`, conversions and previews with the entry/exit fee
+ * (`liquidityFee`, OpenZeppelin's ERC4626Fees scheme: the fee stays in the vault). Same integer steps as the
+ * contracts, so every value equals their views at the same block to the wei. Amounts: USD 18 decimals, assets USDC
+ * units (6 decimals), shares 18 decimals.
+ */
+import { abs, mulDivDown, mulDivFloor, mulDivUp, WAD } from "./fixedPointMath.js";
+import { checkInt256, checkUint256, MAX_UINT256, toInt256 } from "./int256.js";
+import {
+  fallbackPrice,
+  pendingFundingIndex,
+  type MarketValuationInput,
+  type MarketRunningState,
+} from "./marketAccounting.js";
+import { netExitValueCeil } from "./pricingMath.js";
+import { toTokenDown, toTokenUp } from "./tokenUnits.js";
+
+/** Shares carry 12 more decimals than USDC: 10^12 virtual shares against one virtual asset (`_decimalsOffset`). */
+export const LIQUIDITY_VAULT_DECIMALS_OFFSET = 12n;
+/** The largest entry/exit fee the owner may set (1 %). */
+export const MAX_LIQUIDITY_FEE = WAD / 100n;
+
+const VIRTUAL_SHARES = 10n ** LIQUIDITY_VAULT_DECIMALS_OFFSET;
+
+/** A market as the vault's valuation reads it: its state with the traders' aggregates. */
+export interface CounterpartyMarketInput
+  extends Pick<MarketValuationInput, "params" | "oraclePrice" | "oracleValid" | "circuitBreaker"> {
+  state: MarketRunningState & { sumOpenNotional: bigint; sumFundingBasis: bigint };
+}
+
+/** The engine's valuation of the liquidity vault's side: a USD amount, and whether a failing oracle's fallback was used. */
+export interface CounterpartyValue {
+  usd: bigint;
+  /** Some market's oracle fails: it was valued at its worst case within the breaker band. */
+  fallbackUsed: boolean;
+}
+
+/**
+ * `PerpEngine.counterpartyPnl()` at `timestamp`: −pendingInsuranceFees + Σ over every market (all of them, in any
+ * order) of sumOpenNotional − netExitValueCeil(oracle, skew) + ⌊skew × pendingIndex⌋ − sumFundingBasis. A market
+ * whose oracle fails (`oracleValid` false) is valued at its last good price moved against the vault (up when traders
+ * are net long) with the stored funding index, and sets `fallbackUsed`. Markets with no skew and no aggregates are
+ * skipped (their oracle is not read).
+ */
+export function counterpartyPnl(
+  markets: readonly CounterpartyMarketInput[],
+  pendingInsuranceFees: bigint,
+  timestamp: bigint,
+): CounterpartyValue {
+  let usd = -toInt256(pendingInsuranceFees, "pendingInsuranceFees");
+  let fallbackUsed = false;
+  for (const m of markets) {
+    const s = m.state;
+    const skew = s.skew;
+    if (skew === 0n && s.sumOpenNotional === 0n && s.sumFundingBasis === 0n) continue;
+    let oracle = m.oraclePrice;
+    let index = s.fundingIndex;
+    if (m.oracleValid === false || oracle === 0n) {
+      fallbackUsed = true;
+      oracle = fallbackPrice(m, skew > 0n);
+    } else {
+      index = pendingFundingIndex(m, oracle, timestamp);
+    }
+    const exit = netExitValueCeil(oracle, skew, m.params.skewScale, m.params.maxPremium);
+    usd = checkInt256(usd + checkInt256(s.sumOpenNotional - exit), "counterparty pnl");
+    usd = checkInt256(
+      usd + checkInt256(mulDivFloor(skew, index, WAD) - s.sumFundingBasis),
+      "counterparty pnl",
+    );
+  }
+  return { usd, fallbackUsed };
+}
+
+/**
+ * `PerpEngine.requiredBacking()`: Σ over markets with skew of ⌈⌈|skew| × oracle⌉ × backingRatio⌉ (each /10^18); a
+ * market whose oracle fails counts at its last good price moved up by the breaker band (`fallbackUsed`).
+ */
+export function requiredBacking(
+  markets: readonly Pick<
+    CounterpartyMarketInput,
+    "state" | "oraclePrice" | "oracleValid" | "circuitBreaker"
+  >[],
+  backingRatio: bigint,
+): CounterpartyValue {
+  let usd = 0n;
+  let fallbackUsed = false;
+  for (const m of markets) {
+    const skew = m.state.skew;
+    if (skew === 0n) continue;
+    let oracle = m.oraclePrice;
+    if (m.oracleValid === false || oracle === 0n) {
+      fallbackUsed = true;
+      oracle = fallbackPrice(m, true);
+    }
+    usd = checkUint256(
+      usd + mulDivUp(mulDivUp(abs(skew), oracle, WAD), backingRatio, WAD),
+      "required backing",
+    );
+  }
+  return { usd, fallbackUsed };
+}
+
+/** What the liquidity vault's views read, at one block. */
+export interface LiquidityVaultState {
+  /** The vault's balance in the collateral vault (`collateralOf(liquidityVault)`), USD. */
+  collateral: bigint;
+  /**
+   * The counterparty's valuation ({@link counterpartyPnl}) and required backing in USD ({@link requiredBacking});
+   * undefined when no counterparty is set.
+   */
+  counterparty: { pnl: CounterpartyValue; requiredBackingUsd: bigint } | undefined;
+  /** The liquidation engine's `totalShortfall`, USD. */
+  unresolvedShortfall: bigint;
+  /** The collateral vault's `totalDebt`, USD. */
+  totalDebt: bigint;
+  /** Shares outstanding. */
+  totalSupply: bigint;
+  /** Entry/exit fee, 18 decimals. */
+  liquidityFee: bigint;
+  /** USDC units (`type(uint256).max`: none). */
+  depositCap: bigint;
+  depositsPaused: boolean;
+}
+
+/** The vault's value: cash + counterparty PnL − unresolved shortfall, USD, and whether a fallback was used. */
+export interface LiquidityVaultValuation {
+  netValueUsd: bigint;
+  fallbackUsed: boolean;
+}
+
+/** `LiquidityVault._valuation` / `netValueUsd` / `valuationFallback`. */
+export function liquidityVaultValuation(state: LiquidityVaultState): LiquidityVaultValuation {
+  const cash = checkInt256(state.collateral, "collateral");
+  if (state.counterparty === undefined) return { netValueUsd: cash, fallbackUsed: false };
+  const { pnl } = state.counterparty;
+  return {
+    netValueUsd: checkInt256(cash + pnl.usd - toInt256(state.unresolvedShortfall), "net value"),
+    fallbackUsed: pnl.fallbackUsed,
+  };
+}
+
+/** `totalAssets`: max(0, net value) in USDC units, rounded down. */
+export function liquidityVaultTotalAssets(state: LiquidityVaultState): bigint {
+  const value = liquidityVaultValuation(state).netValueUsd;
+  return value <= 0n ? 0n : toTokenDown(value);
+}
+
+/** The fee on an amount that does not include it, rounded up (`_feeOnRaw`): ⌈assets × fee / 10^18⌉. */
+export function liquidityFeeOnRaw(assets: bigint, liquidityFee: bigint): bigint {
+  return mulDivUp(assets, liquidityFee, WAD);
+}
+
+/** The fee part of an amount that includes it, rounded up (`_feeOnTotal`): ⌈assets × fee / (10^18 + fee)⌉. */
+export function liquidityFeeOnTotal(assets: bigint, liquidityFee: bigint): bigint {
+  return mulDivUp(assets, liquidityFee, liquidityFee + WAD);
+}
+
+type Rounding = "floor" | "ceil";
+
+/**
+ * What the ERC-4626 conversions and previews read: total assets (USDC units), total supply and the fee. A
+ * `LiquidityVaultInfo` (`getLiquidityVault`) is one; {@link liquidityShareState} builds one from the raw state.
+ */
+export interface LiquidityShareState {
+  totalAssets: bigint;
+  totalSupply: bigint;
+  liquidityFee: bigint;
+}
+
+/** The share-price inputs of a raw vault state. */
+export function liquidityShareState(state: LiquidityVaultState): LiquidityShareState {
+  return {
+    totalAssets: liquidityVaultTotalAssets(state),
+    totalSupply: state.totalSupply,
+    liquidityFee: state.liquidityFee,
+  };
+}
+
+/** ERC-4626 `_convertToShares`: assets × (totalSupply + 10^12) / (totalAssets + 1), rounded as asked. */
+export function liquidityConvertToShares(
+  state: LiquidityShareState,
+  assets: bigint,
+  rounding: Rounding = "floor",
+): bigint {
+  const mul = rounding === "ceil" ? mulDivUp : mulDivDown;
+  return mul(assets, state.totalSupply + VIRTUAL_SHARES, state.totalAssets + 1n);
+}
+
+/** ERC-4626 `_convertToAssets`: shares × (totalAssets + 1) / (totalSupply + 10^12), rounded as asked. */
+export function liquidityConvertToAssets(
+  state: LiquidityShareState,
+  shares: bigint,
+  rounding: Rounding = "floor",
+): bigint {
+  const mul = rounding === "ceil" ? mulDivUp : mulDivDown;
+  return mul(shares, state.totalAssets + 1n, state.totalSupply + VIRTUAL_SHARES);
+}
+
+/** `previewDeposit`: the shares `assets` buy after the entry fee ⌈assets × f / (1 + f)⌉, rounded down. */
+export function liquidityPreviewDeposit(state: LiquidityShareState, assets: bigint): bigint {
+  const net = checkUint256(assets - liquidityFeeOnTotal(assets, state.liquidityFee), "assets − fee");
+  return liquidityConvertToShares(state, net, "floor");
+}
+
+/** `previewMint`: the assets `shares` cost (rounded up), plus the entry fee on them ⌈assets × f⌉. */
+export function liquidityPreviewMint(state: LiquidityShareState, shares: bigint): bigint {
+  const assets = liquidityConvertToAssets(state, shares, "ceil");
+  return checkUint256(assets + liquidityFeeOnRaw(assets, state.liquidityFee), "assets + fee");
+}
+
+/** `previewWithdraw`: the shares burned to pay out `assets`: those worth assets + ⌈assets × f⌉, rounded up. */
+export function liquidityPreviewWithdraw(state: LiquidityShareState, assets: bigint): bigint {
+  const gross = checkUint256(assets + liquidityFeeOnRaw(assets, state.liquidityFee), "assets + fee");
+  return liquidityConvertToShares(state, gross, "ceil");
+}
+
+/** `previewRedeem`: what `shares` pay out: their value v (rounded down) less the exit fee ⌈v × f / (1 + f)⌉. */
+export function liquidityPreviewRedeem(state: LiquidityShareState, shares: bigint): bigint {
+  const assets = liquidityConvertToAssets(state, shares, "floor");
+  return assets - liquidityFeeOnTotal(assets, state.liquidityFee);
+}
+
+/** `requiredBackingAssets`: the counterparty's required backing in USDC units, rounded up (0 without one). */
+export function liquidityRequiredBackingAssets(state: LiquidityVaultState): bigint {
+  return state.counterparty === undefined ? 0n : toTokenUp(state.counterparty.requiredBackingUsd);
+}
+
+/**
+ * `availableLiquidity`: what all holders together may withdraw now, USDC units: min(total assets above the
+ * required backing, the vault's cash less the collateral vault's total debt).
+ */
+export function liquidityAvailable(state: LiquidityVaultState): bigint {
+  const value = liquidityVaultValuation(state).netValueUsd;
+  if (value <= 0n) return 0n;
+  const total = toTokenDown(value);
+  const required = liquidityRequiredBackingAssets(state);
+  const excess = total > required ? total - required : 0n;
+  // The vault holds no position, so the collateral vault lets it withdraw its whole positive balance.
+  const cash = state.collateral > 0n ? toTokenDown(state.collateral) : 0n;
+  const owed = toTokenUp(state.totalDebt);
+  const free = cash > owed ? cash - owed : 0n;
+  return excess < free ? excess : free;
+}
+
+/** `maxDeposit`: 0 while paused, while the value is negative or a fallback is used; else up to the cap. */
+export function liquidityMaxDeposit(state: LiquidityVaultState): bigint {
+  if (state.depositsPaused) return 0n;
+  const { netValueUsd, fallbackUsed } = liquidityVaultValuation(state);
+  if (netValueUsd < 0n || fallbackUsed) return 0n;
+  const assets = toTokenDown(netValueUsd);
+  return state.depositCap > assets ? state.depositCap - assets : 0n;
+}
+
+/** `maxMint`: the shares `maxDeposit` buys (rounded down); 2^256 − 1 when that amount cannot be priced. */
+export function liquidityMaxMint(state: LiquidityVaultState): bigint {
+  const assets = liquidityMaxDeposit(state);
+  if (assets === 0n) return 0n;
+  const high = (assets * (state.totalSupply + VIRTUAL_SHARES)) >> 256n;
+  if (high > liquidityVaultTotalAssets(state)) return MAX_UINT256;
+  return liquidityPreviewDeposit(liquidityShareState(state), assets);
+}
+
+/** `maxWithdraw(owner)`: min(previewRedeem(its shares), availableLiquidity). */
+export function liquidityMaxWithdraw(state: LiquidityVaultState, ownerShares: bigint): bigint {
+  const redeem = liquidityPreviewRedeem(liquidityShareState(state), ownerShares);
+  const available = liquidityAvailable(state);
+  return redeem < available ? redeem : available;
+}
+
+/**
+ * `maxRedeem(owner)`: all its shares if they redeem to no more than `availableLiquidity`, else the shares that
+ * liquidity is worth before the fee, rounded down.
+ */
+export function liquidityMaxRedeem(state: LiquidityVaultState, ownerShares: bigint): bigint {
+  const liquidity = liquidityAvailable(state);
+  const shares = liquidityShareState(state);
+  if (liquidityPreviewRedeem(shares, ownerShares) <= liquidity) return ownerShares;
+  return liquidityConvertToShares(shares, liquidity, "floor");
+}
+
+/** One LP operation and what it moves, as the vault's preview computes it (USDC units, shares 18 decimals). */
+export interface LiquidityQuote {
+  /** USDC the depositor pays in, or the withdrawer receives. */
+  assets: bigint;
+  /** Shares minted or burned. */
+  shares: bigint;
+  /** The entry or exit fee in USDC units: it stays in the vault for the remaining holders. */
+  fee: bigint;
+}
+
+/**
+ * The four LP operations previewed with the fee broken out: `deposit` (assets in), `mint` (shares out), `withdraw`
+ * (assets out) and `redeem` (shares in).
+ */
+export function liquidityQuote(
+  state: LiquidityShareState,
+  operation: { deposit: bigint } | { mint: bigint } | { withdraw: bigint } | { redeem: bigint },
+): LiquidityQuote {
+  const f = state.liquidityFee;
+  if ("deposit" in operation) {
+    const assets = operation.deposit;
+    return { assets, shares: liquidityPreviewDeposit(state, assets), fee: liquidityFeeOnTotal(assets, f) };
+  }
+  if ("mint" in operation) {
+    const shares = operation.mint;
+    const raw = liquidityConvertToAssets(state, shares, "ceil");
+    return { assets: liquidityPreviewMint(state, shares), shares, fee: liquidityFeeOnRaw(raw, f) };
+  }
+  if ("withdraw" in operation) {
+    const assets = operation.withdraw;
+    return { assets, shares: liquidityPreviewWithdraw(state, assets), fee: liquidityFeeOnRaw(assets, f) };
+  }
+  const shares = operation.redeem;
+  const gross = liquidityConvertToAssets(state, shares, "floor");
+  return { assets: liquidityPreviewRedeem(state, shares), shares, fee: liquidityFeeOnTotal(gross, f) };
+}
