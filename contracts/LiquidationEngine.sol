@@ -293,7 +293,7 @@ contract LiquidationEngine is ILiquidationEngine, AutoDeleveraging {
     {
         (delta,) = _closeSize(pos, bankrupt);
         uint256 fill;
-        try _engine.quoteForcedClose(marketId, delta) returns (int256 c, uint256 f, uint256) {
+        try _engine.quoteForcedClose(account, marketId, delta) returns (int256 c, uint256 f, uint256) {
             (closed, fill) = (c, f);
         } catch {
             return (delta, 0, 0, 0); // its oracle fails: it waits

@@ -131,7 +131,7 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
     }
 
     /// @inheritdoc IPerpEngine
-    function quoteForcedClose(uint256 marketId, int256 sizeDelta)
+    function quoteForcedClose(address account, uint256 marketId, int256 sizeDelta)
         external
         view
         returns (int256 sizeClosed, uint256 fillPrice, uint256 boundPrice)
@@ -140,7 +140,8 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         if (sizeDelta == 0) revert ZeroSizeDelta();
         uint256 oraclePrice = _oraclePrice(marketId);
         int256 skew = _state[marketId].skew;
-        (sizeClosed, boundPrice) = _fitted(marketId, oraclePrice, skew, _fairPremiumNow(marketId), sizeDelta);
+        int256 size = _record(account, marketId).size;
+        (sizeClosed, boundPrice) = _fitted(marketId, oraclePrice, skew, _fairPremiumNow(marketId), size, sizeDelta);
         if (sizeClosed != 0) fillPrice = _fill(marketId, oraclePrice, skew, sizeClosed);
     }
 
@@ -203,7 +204,7 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
             f.price = fixedPrice;
         } else {
             if (mode != Mode.Trade) {
-                sizeDelta = _fitForcedClose(account, marketId, s, f.oraclePrice, sizeDelta);
+                sizeDelta = _fitForcedClose(account, marketId, s, f, sizeDelta);
                 if (sizeDelta == 0) return f;
             }
             _price(f, marketId, s.skew, sizeDelta, acceptablePrice);
@@ -246,16 +247,34 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
     ///      the bound is the fill the whole close would get from the skew whose premium is the fair premium. Beyond
     ///      it, only what fits closes (`PricingMath.fitForcedClose`) and the rest waits; nothing beyond the bound is
     ///      booked to the counterparty, so trades around a forced close cannot worsen its price.
-    function _fitForcedClose(address account, uint256 marketId, MarketState storage s, uint256 oraclePrice, int256 delta)
+    ///      A cut that would leave a position below the minimum position margin closes it in full instead: dust left
+    ///      open would hold a bankrupt account out of the waterfall, and a push can move a dust close's fill by at most
+    ///      its dust notional times the push's premium.
+    function _fitForcedClose(address account, uint256 marketId, MarketState storage s, Fill memory f, int256 delta)
         private
         returns (int256 fitted)
     {
-        (fitted,) = _fitted(marketId, oraclePrice, s.skew, s.fairPremium, delta);
+        (fitted,) = _fitted(marketId, f.oraclePrice, s.skew, s.fairPremium, f.oldSize, delta);
         if (fitted != delta) emit ForcedCloseBounded(account, marketId, delta, fitted);
     }
 
-    /// @dev The part of a forced close of `delta` that fits its bound at `skew`, given the fair premium, and the bound.
-    function _fitted(uint256 marketId, uint256 oraclePrice, int256 skew, int256 fairPremium, int256 delta)
+    /// @dev The part of a forced close of `delta` (on a position of `size`) that fits its bound at `skew`, given the
+    ///      fair premium, and the bound; the whole position when a cut would leave it below the minimum position
+    ///      margin (at the oracle).
+    function _fitted(uint256 marketId, uint256 oraclePrice, int256 skew, int256 fairPremium, int256 size, int256 delta)
+        private
+        view
+        returns (int256 fitted, uint256 bound)
+    {
+        (fitted, bound) = _fitToBound(marketId, oraclePrice, skew, fairPremium, delta);
+        if (fitted == delta) return (fitted, bound);
+        uint256 notional = MarginMath.notionalUp(size + fitted, oraclePrice);
+        uint256 im = MarginMath.initialMarginUp(notional, _tierFor(marketId, notional).maxLeverage);
+        if (im < _params[marketId].minPositionMargin) fitted = -size;
+    }
+
+    /// @dev The largest part of `delta` whose fill at `skew` stays within the bound, and the bound.
+    function _fitToBound(uint256 marketId, uint256 oraclePrice, int256 skew, int256 fairPremium, int256 delta)
         private
         view
         returns (int256, uint256 bound)
@@ -265,8 +284,8 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         uint256 maxPremium = p.maxPremium;
         int256 fairSkew = FixedPointMath.mulDivTrunc(fairPremium, int256(scale), WAD);
         bound = PricingMath.fillPrice(oraclePrice, fairSkew, delta, scale, maxPremium);
-        uint256 size = PricingMath.fitForcedClose(oraclePrice, skew, delta, bound, scale, maxPremium);
-        return (delta > 0 ? int256(size) : -int256(size), bound);
+        uint256 fit = PricingMath.fitForcedClose(oraclePrice, skew, delta, bound, scale, maxPremium);
+        return (delta > 0 ? int256(fit) : -int256(fit), bound);
     }
 
     /// @dev Fill price (with the slippage bound) and fee.

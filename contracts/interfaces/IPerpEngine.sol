@@ -153,7 +153,8 @@ interface IPerpEngine is IMarketConfig, IWithdrawGuard, IPerpCounterparty {
     ///         bound, margin check or the pause and breaker checks, but only as far as its average fill stays within
     ///         the account's own close impact measured from the fair premium (the fill the whole close would get from
     ///         the skew whose premium is the fair premium); beyond that it closes only what fits (possibly nothing,
-    ///         `ForcedCloseBounded`) and the rest waits. Collateral may go negative (bad debt).
+    ///         `ForcedCloseBounded`) and the rest waits, unless what would be left is below the minimum position
+    ///         margin: then the whole position closes. Collateral may go negative (bad debt).
     /// @param account The account.
     /// @param marketId The market.
     /// @param sizeDelta A reduction of the position (opposite sign, at most its size).
@@ -180,10 +181,11 @@ interface IPerpEngine is IMarketConfig, IWithdrawGuard, IPerpCounterparty {
     /// @notice The fill price a trade of `sizeDelta` would get now (reverts `ZeroSizeDelta` for 0).
     function quoteFillPrice(uint256 marketId, int256 sizeDelta) external view returns (uint256);
 
-    /// @notice What a forced close of `sizeDelta` would fill now: the part within its bound and its fill price (0 when
-    ///         nothing fits), and the bound itself (the fill of the whole close from the skew whose premium is the fair
-    ///         premium: its exit price at the fair premium).
-    function quoteForcedClose(uint256 marketId, int256 sizeDelta)
+    /// @notice What a forced close of `sizeDelta` of `account`'s position would fill now: the part within its bound
+    ///         (the whole position when a cut would leave it below the minimum position margin) and its fill price (0
+    ///         when nothing fits), and the bound itself (the fill of the whole close from the skew whose premium is the
+    ///         fair premium: its exit price at the fair premium).
+    function quoteForcedClose(address account, uint256 marketId, int256 sizeDelta)
         external
         view
         returns (int256 sizeClosed, uint256 fillPrice, uint256 boundPrice);

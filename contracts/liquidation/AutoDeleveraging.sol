@@ -209,7 +209,7 @@ abstract contract AutoDeleveraging is IAutoDeleveraging, ReentrancyGuardTransien
         AdlRequest memory r = _pendingRequest();
         if (_victimRank(candidate, r) == 0) return (0, 0, 0);
         if (r.account != address(0)) return _deleverageSize(candidate, r);
-        (sizeDelta, price,) = _engine.quoteForcedClose(r.marketId, -_engine.position(candidate, r.marketId).size);
+        (sizeDelta, price,) = _engine.quoteForcedClose(candidate, r.marketId, -_engine.position(candidate, r.marketId).size);
     }
 
     /// @inheritdoc IAutoDeleveraging
@@ -353,7 +353,7 @@ abstract contract AutoDeleveraging is IAutoDeleveraging, ReentrancyGuardTransien
     ///      get from the skew whose premium is the fair premium): a cover of 0 at the live skew alone does not drop it.
     function _givesAtFair(address victim, AdlRequest memory r, uint256 price) private view returns (bool) {
         int256 size = _engine.position(victim, r.marketId).size;
-        (,, uint256 exitAtFair) = _engine.quoteForcedClose(r.marketId, -size);
+        (,, uint256 exitAtFair) = _engine.quoteForcedClose(victim, r.marketId, -size);
         return r.victimsLong ? exitAtFair > price : exitAtFair < price;
     }
 

@@ -128,6 +128,10 @@ contract MathHarness {
         return FairPriceMath.fairPrice(mark, fairLast, elapsed, tau);
     }
 
+    function premiumWeightDown(uint256 elapsed, uint256 tau) external pure returns (uint256) {
+        return FairPriceMath.premiumWeightDown(elapsed, tau);
+    }
+
     function fairPremium(int256 last, int256 premium_, uint256 elapsed, uint256 tau, uint256 maxDriftPerHour)
         external
         pure
