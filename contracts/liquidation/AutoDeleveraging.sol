@@ -278,7 +278,8 @@ abstract contract AutoDeleveraging is IAutoDeleveraging, ReentrancyGuardTransien
 
     /// @dev One step of a pnl-factor reduction: resolved once the factor is within its limit; else the highest
     ///      candidate's position closes at the bounded market fill with the trading fee, and the caller earns its
-    ///      share of that fee from the liquidity vault (whole USDC units).
+    ///      share of the vault's part of that fee from the liquidity vault (whole USDC units), at most what the vault's
+    ///      balance holds.
     function _executeReduction(AdlRequest memory r) private {
         uint256 executableAt = uint256(r.openedAt) + ADL_RANKING_WINDOW;
         if (block.timestamp < executableAt) revert AdlRankingWindowOpen(executableAt);
@@ -299,12 +300,17 @@ abstract contract AutoDeleveraging is IAutoDeleveraging, ReentrancyGuardTransien
         // The caller's share comes out of the vault's part of the fee (the insurance fund's part is not the vault's).
         (, uint256 insuranceShare) = _engine.insuranceFeeShare();
         uint256 vaultPart = fee - FixedPointMath.mulDivDown(fee, insuranceShare, WAD);
-        uint256 reward =
-            TokenUnits.toUsd(TokenUnits.toTokenDown(FixedPointMath.mulDivDown(vaultPart, _callerFeeShare(), WAD)));
+        uint256 reward = FixedPointMath.mulDivDown(vaultPart, _callerFeeShare(), WAD);
+        // Never more than the vault's balance holds: after a move that cost it more than its cash the balance can be
+        // below the reward, or negative, and the reduction must still go through.
+        address liquidityVault = _engine.liquidityVault();
+        int256 held = _vault.collateralOf(liquidityVault);
+        if (int256(reward) > held) reward = held > 0 ? uint256(held) : 0;
+        reward = TokenUnits.toUsd(TokenUnits.toTokenDown(reward));
         if (closed == -size) _removeCandidate(index);
         if (closed != 0) _requests[_head].lastProgressAt = uint40(block.timestamp);
         emit PnlReductionExecuted(_head, victim, closed, fill, fee, reward);
-        _payReward(_engine.liquidityVault(), msg.sender, reward);
+        _payReward(liquidityVault, msg.sender, reward);
     }
 
     /// @dev Shrinks the pending shortfall to the bankrupt account's current debt: what it repaid itself (a deposit
