@@ -6,15 +6,18 @@ import {ILiquidationEngine} from "../../../contracts/interfaces/ILiquidationEngi
 import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
 import {MarketParams} from "../../../contracts/interfaces/PerpTypes.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
+import {RefPricing} from "./AdversarialFixture.sol";
 import {ReviewFixture} from "./ReviewFixture.sol";
 import {vm} from "../utils/Vm.sol";
 
 /// @notice Regression (second review, medium): at parameters the validator accepts, an attacker's own voluntary close
 ///         into a skew its other accounts pushed realised a loss beyond the account's collateral while it kept another
 ///         position (only a close that left it flat was refused); the bad debt went to the fund, ADL and the LPs and
-///         the pushing accounts collected it. Now no voluntary reduction may leave the account bankrupt: negative
-///         collateral is allowed only while the account's equity at fair stays above 0
-///         (`BankruptCloseNeedsLiquidation(account, collateral)`).
+///         the pushing accounts collected it. Now no voluntary reduction may leave the account bankrupt
+///         (`BankruptCloseNeedsLiquidation(account, collateral)`): negative collateral is allowed only while the
+///         account's equity at fair stays above 0, and a reduction filling beyond the forced-close bound (a pushed
+///         skew) must leave that equity above 0 whatever its collateral (the partial-close variant, fixed in the
+///         engine after the second round); a reduction within the bound loses no more than a liquidation would.
 /// @dev THIN at 1,000: skewScale 10,000, maxPremium 10 %, maxOI = maxSkew = 998 (⌈998 / 20,000⌉ = 4.99 %, the
 ///      validator's bound), one tier 20x / mmr 4.99 %, no fees or funding, τ 0; Z exact at 1,000 (20x / 2.5 %); empty
 ///      fund, 10,000,000 in the liquidity vault. The push: A buys 498 from 0 at 1,024.9 (cost 510,400.2; credited at
@@ -128,6 +131,93 @@ contract VoluntaryCloseBadDebtTest is ReviewFixture {
         assertEq(ring, 7_399.4e18 + 100, "the ring's gain is exactly Z's move, its own market bet");
         assertEq(liquidator.totalShortfall(), 0, "no bad debt");
         assertEq(lpVault.netValueUsd(), lpBefore - ring, "the vault pays Z's move as counterparty, nothing more");
+    }
+
+    /// @dev The variant the first version of the rule missed: a PARTIAL close into the pushed skew that keeps the
+    ///      collateral ≥ 0 but leaves the account's equity at fair below zero. Selling q of A's 498 from −500 fills at
+    ///      1,000 × (1 − (500 + q/2) / 10,000) and costs A (50 + q/20) per unit against fair: its equity at fair,
+    ///      24,900.8 before, falls to 24,900.8 − 50 q − q² / 20 (exactly: `_equityAfterSell`, PositionMath's
+    ///      rounding). Before (the second-round rule, which checked equity only once collateral was negative): A sold
+    ///      394.25 (collateral +0.021875, equity at fair −2,583.353125), C unwound, and A's liquidation left 2,045.15
+    ///      of shortfall to ADL and the LPs, the ring +2,045.15. After (contract fix): that close reverts; the largest
+    ///      that passes is q* = 364.879182313922965888 (equity 30 wei), one wei more leaves −38 wei and reverts with
+    ///      the collateral it would have left, 3,314.708360383318149325. After q*, C unwinds and A's liquidation
+    ///      (its own skew, so above fair) leaves no bad debt.
+    function test_partialCloseKeepingCollateral_butLeavingEquityBelowZero_refused() public {
+        _fund(MALLORY, 37_301e6); // A
+        _trade(MALLORY, z, 0.001e18);
+        _push();
+        uint256 qStar = 364_879182313922965888;
+        (int256 equity, int256 collateral) = _equityAfterSell(394.25e18);
+        assertEq(equity, -2_583.353125e18, "the red team's variant: bankrupt at fair");
+        assertEq(collateral, 0.021875e18, "with collateral still positive");
+        _expectBankruptClose(394.25e18, collateral);
+
+        (equity, collateral) = _equityAfterSell(qStar + 1);
+        assertEq(equity, -38, "one wei past the boundary");
+        assertEq(collateral, 3_314_708360383318149325, "collateral it would leave");
+        _expectBankruptClose(qStar + 1, collateral);
+
+        (equity, collateral) = _equityAfterSell(qStar);
+        assertEq(equity, 30, "the largest close that leaves equity above zero");
+        _trade(MALLORY, mkt, -int256(qStar));
+        assertEq(vault.collateralOf(MALLORY), collateral, "collateral as modelled");
+        assertEq(engine.accountMarginAtFair(MALLORY).equity, 30, "equity at fair as modelled");
+
+        _close(MALLORY3, mkt);
+        vm.prank(KEEPER);
+        liquidator.liquidate(MALLORY);
+        assertEq(engine.position(MALLORY, mkt).size, 0, "A liquidated");
+        assertEq(liquidator.totalShortfall(), 0, "no bad debt");
+        assertGe(vault.collateralOf(MALLORY), 0, "A's collateral covers its loss");
+    }
+
+    /// @dev A reduction that fills within the forced-close bound (no worse than its own impact from the fair premium,
+    ///      what a liquidation may realise) is not valued at all while collateral stays ≥ 0; beyond the bound it is.
+    ///      A: 3,000, long 20 Z at 1,000 and long 1 THIN from skew 0 at 1,000.05. Z falls to 840: equity at fair
+    ///      3,000 − 3,200 − 0.05 = −200.05 (bankrupt: the keeper liquidates; Z cannot be traded up past the breaker).
+    ///      A sells its THIN from skew 1 at 1,000 × (1 + 0.5 / 10,000) = 1,000.05 ≥ the bound 999.95 (the sale of 1
+    ///      from the fair skew 0): passes, realising 0. With B's 2 short first (skew −1) the same sale fills at
+    ///      1,000 × (1 − 1.5 / 10,000) = 999.85 < 999.95: beyond the bound, so the account is valued, found bankrupt,
+    ///      and the close reverts with the collateral it would have left, 3,000 − 0.2.
+    function test_closeWithinTheBound_skipsTheValuation_beyondItRefusedWhenBankrupt() public {
+        _fund(MALLORY, 3_000e6);
+        _fund(MALLORY2, 1_000e6);
+        _trade(MALLORY, z, 20e18);
+        assertEq(_trade(MALLORY, mkt, 1e18), 1_000.05e18, "1,000 x (1 + 0.5 / 10,000)");
+        zOracle.setPrice(840e18);
+        assertEq(engine.accountMarginAtFair(MALLORY).equity, -200.05e18, "bankrupt at fair");
+
+        uint256 snap = vm.snapshotState();
+        assertEq(_close(MALLORY, mkt), 1_000.05e18, "within the bound: passes");
+        assertEq(vault.collateralOf(MALLORY), 3_000e18, "realised 0");
+        vm.revertToState(snap);
+
+        _trade(MALLORY2, mkt, -2e18);
+        vm.prank(MALLORY);
+        vm.expectRevert(
+            abi.encodeWithSelector(IPerpEngine.BankruptCloseNeedsLiquidation.selector, MALLORY, 2_999.8e18)
+        );
+        engine.closePosition(MALLORY, mkt, 0);
+    }
+
+    /// @dev A's equity at fair (1,000) and collateral after selling `q` of its THIN long from skew −500, written from
+    ///      the rules: the reference fill, realised = ⌊q × fill⌋ − ⌈cost × q / 498⌉, the rest valued at
+    ///      ⌊(498 − q) × 1,000⌋ − its remaining cost; Z adds 0.
+    function _equityAfterSell(uint256 q) internal pure returns (int256 equity, int256 collateral) {
+        uint256 cost = 510_400.2e18;
+        uint256 fill = RefPricing.fill(1_000e18, -500e18, -int256(q), 10_000e18, 0.1e18);
+        uint256 closedCost = (cost * q + 498e18 - 1) / 498e18;
+        collateral = 37_301e18 + int256(q * fill / 1e18) - int256(closedCost);
+        equity = collateral + int256((498e18 - q) * 1_000) - int256(cost - closedCost);
+    }
+
+    function _expectBankruptClose(uint256 q, int256 collateral) internal {
+        vm.prank(MALLORY);
+        vm.expectRevert(
+            abi.encodeWithSelector(IPerpEngine.BankruptCloseNeedsLiquidation.selector, MALLORY, collateral)
+        );
+        engine.trade(MALLORY, mkt, -int256(q), 0);
     }
 
     /// @dev A buys 498 (1,024.9), C sells 998 (999.9), B buys 500 (975) and closes (975): skew −500.
