@@ -416,10 +416,13 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
     }
 
     /// @dev After a voluntary reduction: a partial one may not leave less than the minimum position margin (close in
-    ///      full instead); and no reduction may leave the account bankrupt. A realised loss that takes collateral below
-    ///      zero is allowed only while the account's equity (at fair prices) stays above zero: otherwise a close at a
-    ///      pushed skew could hand the bad debt to the fund and the LPs, outside the forced-close bound; such an account
-    ///      must be liquidated (`BankruptCloseNeedsLiquidation`).
+    ///      full instead); and no reduction may leave the account bankrupt: flat with negative collateral, or holding
+    ///      positions with equity (at fair prices) at or below zero when its collateral is negative or its fill was
+    ///      worse than the forced-close bound (its own close impact from the fair premium: a pushed skew). Otherwise a
+    ///      close at a pushed skew could hand the bad debt to the fund and the LPs, outside the forced-close bound (a
+    ///      partial close that keeps collateral ≥ 0 can still leave the rest of the account below zero); such an
+    ///      account must be liquidated (`BankruptCloseNeedsLiquidation`). A close within the bound loses no more than
+    ///      a liquidation would, so it skips the valuation.
     function _checkAfterReduction(address account, uint256 marketId, Fill memory f) private view {
         if (f.newSize != 0) {
             uint256 notional = MarginMath.notionalUp(f.newSize, f.oraclePrice);
@@ -430,10 +433,24 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
             }
         }
         int256 collateral = _vault.collateralOf(account);
-        if (collateral >= 0) return;
-        if (_marketList(account) == 0 || _margin(account, collateral, false, marketId, f.oraclePrice).equity <= 0) {
+        if (_marketList(account) == 0) {
+            if (collateral < 0) revert BankruptCloseNeedsLiquidation(account, collateral);
+            return;
+        }
+        if (collateral >= 0 && !_fillBeyondBound(marketId, f)) return;
+        if (_margin(account, collateral, false, marketId, f.oraclePrice).equity <= 0) {
             revert BankruptCloseNeedsLiquidation(account, collateral);
         }
+    }
+
+    /// @dev Whether a voluntary reduction filled worse for the account than a forced close of the same size would be
+    ///      allowed to: the fill of the whole reduction from the skew whose premium is the fair premium.
+    function _fillBeyondBound(uint256 marketId, Fill memory f) private view returns (bool) {
+        StoredParams storage p = _params[marketId];
+        uint256 scale = p.skewScale;
+        int256 fairSkew = FixedPointMath.mulDivTrunc(_state[marketId].fairPremium, int256(scale), WAD);
+        uint256 bound = PricingMath.fillPrice(f.oraclePrice, fairSkew, f.sizeDelta, scale, p.maxPremium);
+        return f.sizeDelta < 0 ? f.price < bound : f.price > bound;
     }
 
     /// @dev A side of a market that a trade grew, valued at the oracle, may not exceed `openInterestCashRatio` of the

@@ -59,9 +59,10 @@ interface IPerpEngine is IMarketConfig, IWithdrawGuard, IPerpCounterparty {
     error LiquidationEngineAlreadySet();
     /// @notice A liquidation close must reduce the position (opposite sign, at most its size).
     error NotAReduction(uint256 marketId, int256 size, int256 sizeDelta);
-    /// @notice The reduction would leave the account bankrupt: negative collateral with no position left, or with equity
-    ///         (at fair prices) at or below zero. It must be liquidated, so the loss goes through the bounded forced close,
-    ///         the insurance fund and ADL.
+    /// @notice The reduction would leave the account bankrupt: negative collateral with no position left, or positions
+    ///         left with equity (at fair prices) at or below zero after a reduction that left negative collateral or
+    ///         filled beyond the forced-close bound. It must be liquidated, so the loss goes through the bounded forced
+    ///         close, the insurance fund and ADL.
     error BankruptCloseNeedsLiquidation(address account, int256 collateral);
     /// @notice A circuit breaker refuses the trade: "oracleMove" (only reductions of one's own position pass) or
     ///         "funding" (the trade increases |skew| to where the hourly funding rate exceeds the band).

@@ -180,8 +180,9 @@ contract PerpLens {
     /// @param rankingWindow Seconds candidates are collected after a request opens.
     /// @param maxCandidates Size of the candidate set.
     /// @param executable Whether `executeAdl` would succeed now: a shortfall the bankrupt account has repaid in full
-    ///        resolves at once; otherwise the ranking window must be over and a candidate must rank above 0 (or, for a
-    ///        pnl-factor reduction, the factor must be back within its limit).
+    ///        resolves at once; otherwise the ranking window must be over and a candidate must rank above 0. A
+    ///        pnl-factor reduction only needs the window to be over: it then reduces the top-ranked candidate, or
+    ///        resolves (the factor back within its limit, or no candidate ranked).
     /// @param rotatableAt When `rotateAdl` may run if no candidate can cover the request (0 when none is pending).
     /// @param traderProfit Traders' unrealised profit against the liquidity vault, USD (`pnlFactor`).
     /// @param vaultCash The liquidity vault's cash, USD (`pnlFactor`).
@@ -385,8 +386,9 @@ contract PerpLens {
         }
         bool windowOver = block.timestamp >= v.executableAt;
         if (v.request.account == address(0)) {
-            bool withinLimit = v.traderProfit <= v.vaultCash * v.maxPnlFactor / 1e18;
-            v.executable = windowOver && (withinLimit || ranked);
+            // After its window a reduction always steps: it closes the top-ranked candidate, or resolves when the
+            // factor is back within its limit or no candidate ranks above 0.
+            v.executable = windowOver;
         } else {
             int256 collateral = ICollateralVault(engine.collateralVault()).collateralOf(v.request.account);
             v.executable = collateral >= 0 || (windowOver && ranked);

@@ -5,6 +5,7 @@ import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 import {IERC4626} from "@openzeppelin/contracts/interfaces/IERC4626.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ERC4626} from "@openzeppelin/contracts/token/ERC20/extensions/ERC4626.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol";
 
 import {CollateralVault} from "../../contracts/CollateralVault.sol";
@@ -54,6 +55,15 @@ contract HookUSDC is MockUSDC {
             }
         }
         super._update(from, to, value);
+    }
+}
+
+/// @dev Stands in for the liquidation engine the counterparty names: only its unresolved ADL shortfall is read.
+contract ShortfallSource {
+    uint256 public totalShortfall;
+
+    function setShortfall(uint256 usd) external {
+        totalShortfall = usd;
     }
 }
 
@@ -353,6 +363,80 @@ contract LiquidityVaultTest is TestBase {
         assertEq(lp.maxWithdraw(BOB), 100 * ONE_USDC, "bob's whole value");
         assertEq(lp.maxRedeem(BOB), 100e18, "bob's whole balance");
         assertEq(lp.maxWithdraw(ALICE), 600 * ONE_USDC, "alice capped");
+    }
+
+    // ------------------------------------------------------------------ cash the open interest requires
+
+    /// @dev The counterparty requires 300e18 + 1 of cash for its open interest: 300,000,001 units (rounded up) stay in
+    ///      the vault, so of 1,000 USDC 699,999,999 units may leave; one more unit is refused. Afterwards the cash left
+    ///      is exactly the requirement.
+    function test_requiredCash_withdrawBoundary() public {
+        _deposit(ALICE, 1_000 * ONE_USDC);
+        cp.setRequiredCash(300e18 + 1);
+        assertEq(lp.requiredCashAssets(), 300_000_001, "required cash in units, rounded up");
+        assertEq(lp.requiredBackingAssets(), 0, "no backing required");
+        assertEq(lp.availableLiquidity(), 699_999_999, "cash less the requirement");
+        assertEq(lp.maxWithdraw(ALICE), 699_999_999, "max withdraw");
+        assertEq(lp.maxRedeem(ALICE), 699_999_999e12, "max redeem");
+        vm.prank(ALICE);
+        vm.expectRevert(
+            abi.encodeWithSelector(ERC4626.ERC4626ExceededMaxWithdraw.selector, ALICE, 700_000_000, 699_999_999)
+        );
+        lp.withdraw(700_000_000, ALICE, ALICE);
+        vm.prank(ALICE);
+        lp.withdraw(699_999_999, ALICE, ALICE);
+        assertEq(cv.collateralOf(address(lp)), 300_000_001e12, "exactly the required cash left");
+        assertEq(lp.maxWithdraw(ALICE), 0, "nothing more");
+    }
+
+    /// @dev Backing and required cash are separate limits, the tighter one wins: backing 200 leaves an excess of 800,
+    ///      required cash 300 leaves 700 of the 1,000 of cash; with required cash 100 the backing decides (800); the
+    ///      collateral vault's total debt counts against the cash as before (a trader 50 in debt: 1,050 of balance,
+    ///      1,000 of it cash; 1,050 − 50 − 300 = 700 against an excess of 1,050 − 200 = 850).
+    function test_requiredCash_andBacking_tighterLimitWins() public {
+        _deposit(ALICE, 1_000 * ONE_USDC);
+        cp.setRequiredBacking(200e18);
+        cp.setRequiredCash(300e18);
+        assertEq(lp.availableLiquidity(), 700 * ONE_USDC, "min(1,000 - 200, 1,000 - 300)");
+        cp.setRequiredCash(100e18);
+        assertEq(lp.availableLiquidity(), 800 * ONE_USDC, "min(1,000 - 200, 1,000 - 100)");
+        cp.setRequiredCash(300e18);
+        cv.setBalanceManager(address(this), true);
+        cv.transferBalanceAllowingDebt(TRADER, address(lp), 50e18);
+        assertEq(cv.totalDebt(), 50e18, "the trader's debt");
+        assertEq(lp.availableLiquidity(), 700 * ONE_USDC, "min(1,050 - 200, 1,050 - 50 - 300)");
+    }
+
+    // ------------------------------------------------------------------ unresolved shortfall
+
+    /// @dev While the liquidation engine the counterparty names reports an unresolved ADL shortfall, even 1 wei of it,
+    ///      the value excludes it and deposits and mints are closed (an ADL step would restore the value by what it
+    ///      covers, so a deposit now would buy that repayment); exits stay open. At 0 they reopen.
+    function test_unresolvedShortfall_closesDepositsAndMints_notExits() public {
+        _deposit(ALICE, 1_000 * ONE_USDC);
+        ShortfallSource source = new ShortfallSource();
+        cp.setLiquidationEngine(address(source));
+        source.setShortfall(1);
+        assertEq(lp.unresolvedShortfallUsd(), 1, "read from the liquidation engine");
+        assertEq(lp.netValueUsd(), 1_000e18 - 1, "excluded from the value");
+        assertEq(lp.totalAssets(), 999_999_999, "rounded down to a unit");
+        assertEq(lp.maxDeposit(BOB), 0, "deposits closed");
+        assertEq(lp.maxMint(BOB), 0, "mints closed");
+        vm.prank(BOB);
+        vm.expectRevert(abi.encodeWithSelector(ERC4626.ERC4626ExceededMaxDeposit.selector, BOB, 1, 0));
+        lp.deposit(1, BOB);
+        vm.prank(BOB);
+        vm.expectRevert(abi.encodeWithSelector(ERC4626.ERC4626ExceededMaxMint.selector, BOB, 1, 0));
+        lp.mint(1, BOB);
+        vm.prank(ALICE);
+        lp.withdraw(100 * ONE_USDC, ALICE, ALICE);
+
+        source.setShortfall(0);
+        assertEq(lp.maxDeposit(BOB), NO_CAP - 900 * ONE_USDC, "open again");
+        uint256 supply = lp.totalSupply();
+        // Alice's 100 left at 999,999,999 units of value: ⌈1e8 × (1e21 + 1e12) / 1e9⌉ = 1e20 + 1e11 shares burned.
+        assertEq(supply, 9e20 - 1e11, "supply after her exit");
+        assertEq(_deposit(BOB, 1 * ONE_USDC), Math.mulDiv(1e6, supply + 1e12, 900e6 + 1), "OpenZeppelin's conversion");
     }
 
     // ------------------------------------------------------------------ cash limit

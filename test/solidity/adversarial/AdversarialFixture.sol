@@ -104,7 +104,7 @@ library RefPricing {
 ///         skewScale 1,000,000 ETH, maxPremium 10 %, maxSkew and maxOpenInterest 50,000 ETH, maker 2 bp, taker 5 bp,
 ///         fairTau 300 s, minimum position margin 10, SPEC §4 funding (interest 0.00125 %/h, clamp 0.00625 %/h, cap
 ///         4 %/h), tiers ≤ 1M: 20x / 2.5 %, ≤ 10M: 10x / 5 %; and an honest LP with 1,000,000 USDC in the liquidity
-///         vault. Skew-to-cash ratio 100 % (the default), insurance fee share 0 (every fee goes to the LPs).
+///         vault. Open-interest-to-cash ratio 100 % (the default), insurance fee share 0 (every fee goes to the LPs).
 abstract contract LocalEthFixture is TestBase {
     uint256 internal constant T0 = 1_700_000_000;
     address internal constant HONEST_LP = address(0x1F0057);
@@ -202,7 +202,8 @@ abstract contract LocalEthFixture is TestBase {
         return vault.collateralOf(account) + int256(usdc.balanceOf(account)) * 1e12;
     }
 
-    /// @dev The liquidity vault's LP collateral less the collateral vault's debt: the cash the skew limit reads.
+    /// @dev The liquidity vault's LP collateral less the collateral vault's debt: the cash the open-interest-to-cash
+    ///      limit reads.
     function _lpCash() internal view returns (uint256) {
         (int256 c, uint256 d) = vault.collateralAndDebt(address(lpVault));
         return c > int256(d) ? uint256(c - int256(d)) : 0;

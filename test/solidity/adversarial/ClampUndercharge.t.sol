@@ -62,10 +62,10 @@ contract ClampUnderchargeTest is LocalEthFixture {
         assertEq(engine.marketParams(thin).maxOpenInterest, 100e18, "listed at 100");
     }
 
-    /// @dev The finding's sequence, with a liquidity vault deep enough that the skew-to-cash limit lets the open
-    ///      through (honest LP 1,000,000 + DEEP_LP 9,000,000). ATTACKER (1,000,000 collateral):
+    /// @dev The finding's sequence, with a liquidity vault deep enough that the open-interest-to-cash limit lets the
+    ///      open through (honest LP 1,000,000 + DEEP_LP 9,000,000). ATTACKER (1,000,000 collateral):
     ///      open +100 in one trade: factor (100 + G(100)) / 100 = 101.6 / 100 → fill 60,960, notional 6,096,000, taker
-    ///        fee 5 bp = 3,048 (skew-to-cash: 100 × 60,000 = 6,000,000 ≤ 10,003,048);
+    ///        fee 5 bp = 3,048 (long side: 100 × 60,000 = 6,000,000 ≤ 10,003,048);
     ///      close −60 (skew 100 → 40): factor (60 + G(100) − G(40)) / 60 = 61.2 / 60 → 61,200, proceeds 3,672,000, cost
     ///        share 6,096,000 × 60 / 100 = 3,657,600, +14,400; maker fee 2 bp = 734.4;
     ///      close −40 (40 → 0): factor (40 + 0.4) / 40 → 60,600, proceeds 2,424,000, cost 2,438,400, −14,400; maker fee
@@ -91,19 +91,20 @@ contract ClampUnderchargeTest is LocalEthFixture {
     }
 
     /// @dev With only the honest 1,000,000 USDC LP the finding's open is refused outright: after the open's fee is
-    ///      settled the vault's cash is 1,003,048 and |skew| × oracle = 6,000,000 exceeds it.
-    function test_openDeep_refusedBySkewCashLimit() public {
+    ///      settled the vault's cash is 1,003,048 and the long side × oracle = 6,000,000 exceeds it.
+    function test_openDeep_refusedByOpenInterestCashLimit() public {
         _fund(ATTACKER, 1_000_000e6);
         vm.prank(ATTACKER);
         vm.expectRevert(
-            abi.encodeWithSelector(IPerpEngine.SkewAboveCashLimit.selector, thin, 6_000_000e18, 1_003_048e18)
+            abi.encodeWithSelector(IPerpEngine.OpenInterestAboveCashLimit.selector, thin, 6_000_000e18, 1_003_048e18)
         );
         engine.trade(ATTACKER, thin, 100e18, type(uint256).max);
     }
 
-    /// @dev The strongest variation that passes every limit with the 1,000,000 LP: a hedged book built in steps of 1
-    ///      (|skew| ≤ 1, so the skew-to-cash limit, maxSkew and the funding band never bind), then one leg closed in
-    ///      one trade across the clamp (a reduction: no cap applies) and the other closed in two.
+    /// @dev The hedged variation: a book built in steps of 1 (|skew| ≤ 1, so maxSkew and the funding band never bind;
+    ///      each side grows to 100 × 60,000 = 6,000,000, which the open-interest-to-cash limit allows only with
+    ///      DEEP_LP's 9,000,000 in the vault, see the next test), then one leg closed in one trade across the clamp (a
+    ///      reduction: no cap applies) and the other closed in two.
     ///      Build: LONG_LEG buys 1 at skew 0 (factor 1 + 1/4,000 → 60,015, taker 30.0075), SHORT_LEG sells 1 at skew 1
     ///        (60,015, maker 12.003), 100 times: each leg's cost basis 6,001,500, fees 3,000.75 + 1,200.3.
     ///      LONG_LEG sells 100 at skew 0 → −100: factor (100 − 1.6) / 100 → 59,040, proceeds 5,904,000, −97,500, taker
@@ -113,6 +114,7 @@ contract ClampUnderchargeTest is LocalEthFixture {
     ///        2,400,600: +24,600, maker 475.2.
     ///      PnL −97,500 + 97,500 = 0; fees 3,000.75 + 1,200.3 + 2,952 + 705.6 + 475.2 = 8,333.85.
     function test_hedgedBookAcrossTheClamp_costsExactlyTheFees() public {
+        _lpDeposit(DEEP_LP, 9_000_000e6);
         _fund(LONG_LEG, 1_000_000e6);
         _fund(SHORT_LEG, 1_000_000e6);
         int256 lpBefore = lpVault.netValueUsd();
@@ -138,6 +140,27 @@ contract ClampUnderchargeTest is LocalEthFixture {
         int256 total = vault.collateralOf(LONG_LEG) + vault.collateralOf(SHORT_LEG);
         assertEq(total, 2_000_000e18 - int256(fees), "the round trip costs exactly the fees");
         assertEq(lpVault.netValueUsd() - lpBefore, int256(fees), "the liquidity vault gains exactly the fees");
+    }
+
+    /// @dev With the honest 1,000,000 LP alone the hedged book stops at 16 a side. Each step pays 30.0075 (the long,
+    ///      taker on 60,015) + 12.003 (the short, maker): 16 steps 672.168. The 17th long takes the long side to
+    ///      17 × 60,000 = 1,020,000 against a limit of 1,000,000 + 672.168 + its own fee 30.0075 = 1,000,702.1755.
+    ///      (The old skew-to-cash limit saw a net skew of 1 at every step and let both sides grow to the caps.)
+    function test_hedgedBook_honestLpAlone_stopsAtSixteenASide() public {
+        _fund(LONG_LEG, 1_000_000e6);
+        _fund(SHORT_LEG, 1_000_000e6);
+        for (uint256 i; i < 16; ++i) {
+            _trade(LONG_LEG, thin, 1e18);
+            _trade(SHORT_LEG, thin, -1e18);
+        }
+        assertEq(_lpCash(), 1_000_672.168e18, "1,000,000 + 16 x 42.0105");
+        vm.prank(LONG_LEG);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IPerpEngine.OpenInterestAboveCashLimit.selector, thin, 1_020_000e18, 1_000_702.1755e18
+            )
+        );
+        engine.trade(LONG_LEG, thin, 1e18, type(uint256).max);
     }
 
     function _ref(int256 skew, int256 delta) private pure returns (uint256) {

@@ -86,7 +86,8 @@ contract DeadOracleTest is LocalEthFixture {
     ///      3,450 × (50 + 50² / 2,000,000) = 172,504.3125: −22,500.5625; collateral 1,000,000 + 180.00975 of fees (the
     ///      funding the longs owe it since T0 is in its favour, so not counted); NAV 977,679.44725. Deposits are
     ///      closed; the honest LP could redeem at that value, up to the liquidity left after the backing 50 × 3,450 =
-    ///      172,500: 805,179.44725.
+    ///      172,500 (805,179.44725) and after the cash the open interest requires: its larger side, Alice's 100 long,
+    ///      at the worst case 3,450 over the 100 % ratio, 345,000, out of the cash 1,000,180.00975: 655,180.00975.
     function test_outage_liquidityVaultLive_atItsWorstCase() public {
         vm.warp(T0 + HEARTBEAT + 1);
         assertTrue(lpVault.valuationFallback(), "fallback used");
@@ -96,8 +97,10 @@ contract DeadOracleTest is LocalEthFixture {
         assertEq(lpVault.maxMint(HONEST_LP), 0, "mints closed");
         // ⌊1e24 × (977,679,447,250 + 1) / (1e24 + 1e12)⌋
         assertEq(lpVault.previewRedeem(1e24), 977_679.44725e6, "exit at the worst case");
-        assertEq(lpVault.availableLiquidity(), 805_179.44725e6, "NAV - backing at 3,450");
-        assertEq(lpVault.maxWithdraw(HONEST_LP), 805_179.44725e6, "capped by the liquidity");
+        assertEq(lpVault.requiredBackingAssets(), 172_500e6, "50 x 3,450");
+        assertEq(lpVault.requiredCashAssets(), 345_000e6, "100 x 3,450 / 100 %");
+        assertEq(lpVault.availableLiquidity(), 655_180.00975e6, "min(NAV - 172,500, cash - 345,000)");
+        assertEq(lpVault.maxWithdraw(HONEST_LP), 655_180.00975e6, "capped by the liquidity");
     }
 
     /// @dev The feed answers at T0 + 1 day (age == heartbeat) and is dead one second later, for good. The owner

@@ -15,8 +15,9 @@ import {vm} from "../utils/Vm.sol";
 /// @dev The local ETH market and the honest 1,000,000 LP. At T0: W (51,466) buys 333 at oracle 3,003 (fill 3,003 × (1
 ///      + 333 / 2,000,000) = 3,003.4999995, cost basis 1,000,165.4998335, fee 500.08274991675); at oracle 3,000 ten
 ///      victims V0..V9 (collateral 50,730 + 100·i) each buy 333 at 3,000.4995 (cost basis 999,166.3335, fee
-///      499.58316675); after every buy a maker (MAKER, MAKER2: one 10M tier each) sells 333 back, so the skew stays 0
-///      (the skew-to-cash limit, about 333 ETH for the 1,000,000 vault, refuses any unbalanced 1M open). The oracle
+///      499.58316675); after every buy a maker (MAKER, MAKER2: one 10M tier each) sells 333 back, so the skew stays 0.
+///      The open-interest-to-cash limit caps each side at the vault's cash, so a deep LP's 10,000,000 sits next to the
+///      honest 1,000,000 (the long side reaches 3,663 ETH × 3,000 = 10,989,000). The oracle
 ///      then drops to 2,924 (P_f is 0: fair = 2,924). Each victim's buffer (equity − MM at fair) is 50,730 + 100·i −
 ///      499.58316675 + 333 × 2,924 − 999,166.3335 − 2.5 % × 973,692 = 413.78333325 + 100·i; W's is 51,466 −
 ///      500.08274991675 + 973,692 − 1,000,165.4998335 − 24,342.3 = 150.11741658325.
@@ -24,8 +25,9 @@ import {vm} from "../utils/Vm.sol";
 ///      2,924.0298, smallest buffer 399.12 after that interest): one 10M short (3,330 ETH, allowed then) held 300 s
 ///      moved fair to 2,917.9256 (−0.209 %) and made all ten victims and W liquidatable (buffers −417.64 to
 ///      −1,317.64); the attacker liquidated all eleven into its skew and bought back for −186.88 after fees and funding
-///      (the issue's payoff grows with the victims' size). After: that short is refused by the skew-to-cash limit;
-///      built as a hedged book and held 300 s it moves fair by exactly ⌊2,924 × 0.1 % × 300 / 3,600⌋ (to the wei
+///      (the issue's payoff grows with the victims' size). After: that short is refused by the open-interest-to-cash
+///      limit; built as a hedged book (with 10,000,000 more in the vault, as the limit caps each side, hedged or not)
+///      and held 300 s it moves fair by exactly ⌊2,924 × 0.1 % × 300 / 3,600⌋ (to the wei
 ///      rounding), no account becomes liquidatable, and longer holds only pay the victims funding; the cheapest hold
 ///      that liquidates W (the weakest account) costs the attacker 2,366.4986754052 for a 194.731915 keeper reward.
 contract FairPriceHuntingTest is LocalEthFixture {
@@ -35,6 +37,8 @@ contract FairPriceHuntingTest is LocalEthFixture {
     address internal constant LONG_LEG = address(0xA8);
     address internal constant SHORT_LEG = address(0xA9);
     address internal constant ATTACKER = address(0xA7);
+    address internal constant DEEP_LP = address(0xDEE9);
+    address internal constant DEEP_LP2 = address(0xDEEA);
     int256 internal constant Q = 333e18;
     uint256 internal constant P1 = 2_924e18;
 
@@ -42,6 +46,7 @@ contract FairPriceHuntingTest is LocalEthFixture {
 
     function setUp() public override {
         super.setUp();
+        _lpDeposit(DEEP_LP, 10_000_000e6);
         _fund(MAKER, 2_000_000e6);
         _fund(MAKER2, 2_000_000e6);
         _fund(W, 51_466e6);
@@ -67,14 +72,17 @@ contract FairPriceHuntingTest is LocalEthFixture {
     }
 
     /// @dev The finding's push, one 10M short (3,330 ETH) from the balanced market: refused. Its fee (3,330 at
-    ///      2,924 × (1 − 3,330 / 2,000,000) = 2,919.13154, taker 4,860.3540141) is settled first, then |skew| × oracle
-    ///      = 3,330 × 2,924 = 9,736,920 is above the vault's cash.
-    function test_findingShort_refusedBySkewCashLimit() public {
+    ///      2,924 × (1 − 3,330 / 2,000,000) = 2,919.13154, taker 4,860.3540141) is settled first, then the short side
+    ///      (the makers' 3,663 + 3,330) × oracle = 6,993 × 2,924 = 20,447,532 is above the vault's cash (about
+    ///      11,000,000).
+    function test_findingShort_refusedByOpenInterestCashLimit() public {
         uint256 fee = RefPricing.fee(0, -3_330e18, RefPricing.fill(P1, 0, -3_330e18, 1_000_000e18, 0.1e18), 2e14, 5e14);
         assertEq(fee, 4_860.3540141e18, "fee");
         uint256 limit = uint256(vault.collateralOf(address(lpVault))) + fee;
         vm.prank(ATTACKER);
-        vm.expectRevert(abi.encodeWithSelector(IPerpEngine.SkewAboveCashLimit.selector, eth, 9_736_920e18, limit));
+        vm.expectRevert(
+            abi.encodeWithSelector(IPerpEngine.OpenInterestAboveCashLimit.selector, eth, 20_447_532e18, limit)
+        );
         engine.trade(ATTACKER, eth, -3_330e18, 0);
     }
 
@@ -155,8 +163,11 @@ contract FairPriceHuntingTest is LocalEthFixture {
 
     // ------------------------------------------------------------------ helpers
 
-    /// @dev LONG_LEG buys `size` and SHORT_LEG sells it back, in steps of at most 333.
+    /// @dev LONG_LEG buys `size` and SHORT_LEG sells it back, in steps of at most 333. The first call adds a second
+    ///      deep LP's 10,000,000: each side of the book (up to 3,663 + 3,330 ETH × 2,924 = 20,447,532) must fit the
+    ///      cash.
     function _buildBook(int256 size) private {
+        if (lpVault.balanceOf(DEEP_LP2) == 0) _lpDeposit(DEEP_LP2, 10_000_000e6);
         while (size > 0) {
             int256 step = size < Q ? size : Q;
             _trade(LONG_LEG, eth, step);

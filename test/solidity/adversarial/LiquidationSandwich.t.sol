@@ -14,13 +14,15 @@ import {vm} from "../utils/Vm.sol";
 ///         judged at) and closed the other leg into their sells. Now each forced close fills only as far as its fill
 ///         stays within the account's own close impact measured from the fair premium: at the pushed skew nothing of
 ///         the victims' closes fits, the liquidation reverts, and the attacker's round trip costs exactly its fees.
-/// @dev The local ETH market, the honest 1,000,000 LP, the insurance fund seeded with 100,000. At T0 and oracle 3,000:
+/// @dev The local ETH market, the honest 1,000,000 LP and a deep LP's 150,000,000 (the open-interest-to-cash limit caps
+///      each side, so the attacker's book below needs that cash: 49,530 ETH × 3,000 = 148,590,000), the insurance fund
+///      seeded with 100,000. At T0 and oracle 3,000:
 ///      ten victims (collateral 51,000 + 10·i) each buy 333 at 3,000.4995 (cost basis 999,166.3335, fee 499.58316675),
 ///      each followed by a maker selling 333 back (skew 0). The attacker's book: 14 long and 14 short accounts of 3,300
-///      ETH (9.9M, the 10M tier's largest round size), built in 140 alternating steps of 330 (|skew| ≤ 330, so the
-///      skew-to-cash limit, maxSkew and the funding band never bind): 46,200 ETH a side, long open interest 49,530 of
-///      50,000. The oracle then drops to 2,921: a victim's equity at fair (P_f = 0, fair = 2,921) is 51,000 + 10·i −
-///      499.58316675 + 972,693 − 999,166.3335 = 24,027.08333325 + 10·i against MM 2.5 % × 972,693 = 24,317.325:
+///      ETH (9.9M, the 10M tier's largest round size), built in 140 alternating steps of 330 (|skew| ≤ 330, so maxSkew
+///      and the funding band never bind): 46,200 ETH a side, long open interest 49,530 of 50,000. The oracle then
+///      drops to 2,921: a victim's equity at fair (P_f = 0, fair = 2,921) is 51,000 + 10·i − 499.58316675 + 972,693 −
+///      999,166.3335 = 24,027.08333325 + 10·i against MM 2.5 % × 972,693 = 24,317.325:
 ///      just below maintenance (−290.24166675 + 10·i), not bankrupt, so a liquidation asks for a 20 % slice (66.6 ETH:
 ///      the cost basis is above the 250,000 partial threshold).
 ///      Before (commit 1005906, the same accounts and sequence; the drop left to settle for two hours so the old EMA
@@ -39,6 +41,7 @@ contract LiquidationSandwichTest is LocalEthFixture {
     int256 internal constant SLICE = -66.6e18;
     address internal constant MAKER = address(0x3A4E);
     address internal constant MAKER2 = address(0x3A4F);
+    address internal constant DEEP_LP = address(0xDEE9);
 
     address[10] internal victims;
     address[14] internal longs;
@@ -50,6 +53,7 @@ contract LiquidationSandwichTest is LocalEthFixture {
         usdc.mint(address(this), 100_000e6);
         usdc.approve(address(vault), 100_000e6);
         vault.depositFor(address(fund), 100_000e6);
+        _lpDeposit(DEEP_LP, 150_000_000e6);
         _fund(MAKER, 2_000_000e6);
         _fund(MAKER2, 2_000_000e6);
         for (uint256 i; i < 10; ++i) {
@@ -81,8 +85,8 @@ contract LiquidationSandwichTest is LocalEthFixture {
     /// @dev The finding's transaction. The 14 long legs close (reductions: no cap), skew 0 → −46,200 (premium −4.62 %).
     ///      Each victim's slice of 66.6 would have to fill at ≥ its bound, the fill of 66.6 from the fair skew 0:
     ///      2,921 × (1 − 33.3 / 1,000,000) = 2,920.9027307; from −46,200 even its first unit fills 4.62 % lower, so
-    ///      nothing fits: `quoteForcedClose` says (0, 0) and `liquidate` reverts `LiquidationBeyondBound`. The short
-    ///      legs close (skew back to 0). Every attacker trade was at a constant oracle with no other trade in between
+    ///      nothing fits: `quoteForcedClose` says (0, 0, bound) and `liquidate` reverts `LiquidationBeyondBound`. The
+    ///      short legs close (skew back to 0). Every attacker trade was at a constant oracle with no other trade in between
     ///      its legs, so its PnL is 0 and it is down exactly the fees: the build's 140 × (495.081675 taker + 198.03267
     ///      maker) = 97,036.0083 plus the legs' 92,282.995266 (taker on the closes into the push, maker on the
     ///      buy-backs) = 189,319.003566, which the liquidity vault collects. The fund and the shortfall are untouched.
@@ -93,9 +97,10 @@ contract LiquidationSandwichTest is LocalEthFixture {
         assertEq(engine.marketPrices(eth).premium, -0.0462e18, "premium -4.62 %");
         assertEq(RefPricing.fill(P1, 0, SLICE, K, M), 2_920.9027307e18, "the victims' bound");
 
-        (int256 sizeClosed, uint256 fillPrice) = engine.quoteForcedClose(eth, SLICE);
+        (int256 sizeClosed, uint256 fillPrice, uint256 boundPrice) = engine.quoteForcedClose(eth, SLICE);
         assertEq(sizeClosed, 0, "nothing fits");
         assertEq(fillPrice, 0, "no fill");
+        assertEq(boundPrice, 2_920.9027307e18, "the bound it missed: the fill of the slice from the fair skew 0");
         for (uint256 i; i < 10; ++i) {
             vm.prank(longs[0]);
             vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.LiquidationBeyondBound.selector, victims[i]));

@@ -18,7 +18,7 @@ import {vm} from "../utils/Vm.sol";
 ///         interest 0.00125 %/h, clamp 0.00625 %/h, cap 4 %/h, fairTau 300 s; tiers ≤ 1M USD: 20x / mmr 2.5 %,
 ///         ≤ 10M USD: 10x / mmr 5 %. Nobody has deposited anything yet.
 /// @dev The local deployment now lists ETH with maxSkew 680 ETH (inside the 0.0625 %/h funding band, which the
-///      validator ties to maxSkew) and sets skewCashRatio 50 %: `LOCAL_ETH_MAX_SKEW`. Every other parameter is
+///      validator ties to maxSkew) and sets openInterestCashRatio 50 %: `LOCAL_ETH_MAX_SKEW`. Every other parameter is
 ///      unchanged. Reuses EngineFixture's accounts and helpers (`_fund`, `_trade`, `exactParams`, `oneTier`) but
 ///      replaces its setUp: `engine`, `vault`, `usdc` are the wired protocol's, `eth` / `ethOracle` the ETH market.
 abstract contract LocalProtocolFixture is EngineFixture {
@@ -93,8 +93,8 @@ abstract contract LocalProtocolFixture is EngineFixture {
         vault.depositFor(address(fund), usdcAmount);
     }
 
-    /// @dev The liquidity vault's cash as the skew-to-cash limit and the pnl factor read it: its collateral less the
-    ///      collateral vault's total debt, floored at 0.
+    /// @dev The liquidity vault's cash as the open-interest-to-cash limit and the pnl factor read it: its collateral
+    ///      less the collateral vault's total debt, floored at 0.
     function _lpCash() internal view returns (uint256) {
         (int256 collateral, uint256 debt) = vault.collateralAndDebt(address(lpVault));
         return collateral > int256(debt) ? uint256(collateral - int256(debt)) : 0;

@@ -11,8 +11,8 @@ import {vm} from "../utils/Vm.sol";
 ///         position at the post-trade mark, so one large open lowered its NAV by about Δ·oracle·p/2 and the close gave
 ///         it back: push the skew, deposit at the depressed price, close, redeem, all in one block. The vault now
 ///         values the net position at its exit price (what closing it would realise), so at a constant oracle and time
-///         a trade changes the vault's value only by the fee it pays; the skew-to-cash limit also refuses the finding's
-///         push outright with a 1,000,000 USDC vault.
+///         a trade changes the vault's value only by the fee it pays; the open-interest-to-cash limit also refuses the
+///         finding's push outright with a 1,000,000 USDC vault.
 /// @dev The local ETH market (oracle 3,000, K = 1,000,000 ETH, maker 2 bp, taker 5 bp) and an honest LP with 1,000,000
 ///      USDC. A push of +3,280 ETH from skew 0 fills at 3,000 × (1 + 3,280 / 2,000,000) = 3,004.92 (notional
 ///      9,856,137.6, taker fee 4,928.0688) and closes at the same price (maker fee 1,971.22752); a push of +333 fills
@@ -66,14 +66,15 @@ contract LpSandwichTest is LocalEthFixture {
     }
 
     /// @dev The finding's push from a flat market with the 1,000,000 USDC vault: refused. The open's fee is settled
-    ///      first (cash 1,000,000 + 4,928.0688), then |skew| × oracle = 3,280 × 3,000 = 9,840,000 is over the limit.
-    function test_findingPush_refusedBySkewCashLimit() public {
+    ///      first (cash 1,000,000 + 4,928.0688), then the long side × oracle = 3,280 × 3,000 = 9,840,000 is over the
+    ///      limit.
+    function test_findingPush_refusedByOpenInterestCashLimit() public {
         assertEq(RefPricing.fill(3_000e18, 0, BIG_PUSH, 1_000_000e18, 0.1e18), 3_004.92e18, "reference fill");
         assertEq(RefPricing.fee(0, BIG_PUSH, 3_004.92e18, 0.0002e18, 0.0005e18), BIG_OPEN_FEE, "reference fee");
         vm.prank(ATTACKER);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IPerpEngine.SkewAboveCashLimit.selector, eth, 9_840_000e18, 1_000_000e18 + BIG_OPEN_FEE
+                IPerpEngine.OpenInterestAboveCashLimit.selector, eth, 9_840_000e18, 1_000_000e18 + BIG_OPEN_FEE
             )
         );
         engine.trade(ATTACKER, eth, BIG_PUSH, type(uint256).max);

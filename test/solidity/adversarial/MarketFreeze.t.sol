@@ -18,7 +18,7 @@ import {vm} from "../utils/Vm.sol";
 ///      reduction, the skew-reducing short reverted the same way.
 ///      Now the breaker and maxSkew are judged after the trade and refuse only a trade that increases |skew|; the
 ///      validator keeps the band ≥ the rate at ±maxSkew, so the band is a cap on the skew opens can reach, and the
-///      local deployment lists ETH with maxSkew 680 ETH and skewCashRatio 50 % (set here too). Rates:
+///      local deployment lists ETH with maxSkew 680 ETH and openInterestCashRatio 50 % (set here too). Rates:
 ///      F(s) = p + clamp(0.00125 % − p, ±0.00625 %), capped at ±4 %, with p = s / 1,000,000 ETH.
 contract MarketFreezeTest is LocalProtocolFixture {
     /// @dev Where `_params` sits among the engine's storage variables (PerpStorage: Ownable's owner, Ownable2Step's
@@ -35,7 +35,7 @@ contract MarketFreezeTest is LocalProtocolFixture {
 
     function setUp() public override {
         super.setUp();
-        engine.setSkewCashRatio(0.5e18);
+        engine.setOpenInterestCashRatio(0.5e18);
         _depositLp(PROVIDER, 10_000_000e6);
         _fund(ALICE, 1_000_000e6);
         _fund(BOB, 1_000_000e6);
@@ -150,7 +150,10 @@ contract MarketFreezeTest is LocalProtocolFixture {
     ///      unchanged); 1 wei more would grow |skew| to 1,199 ETH + 1 wei (`MaxSkewExceeded`), and so does a 1 wei long
     ///      at +1,199. Beyond the band on the short side 8 h later, longs reduce the skew and pass. Before: Carol's
     ///      first short reverted `CircuitBreakerTripped(ETH, "funding")`.
+    ///      Carol's flip opens a short side of 2,399 ETH (7,197,000 USD): a second provider's 5,000,000 keeps it within
+    ///      the open-interest-to-cash limit (half of about 15,007,739 of cash), which would otherwise refuse it first.
     function test_finding6_beyondTheBand_skewReducingTradesPass() public {
+        _depositLp(PROVIDER2, 5_000_000e6);
         uint256 m = _listEthWithMaxSkew(LOCAL_ETH_MAX_SKEW);
         _trade(BOB, m, -600e18);
         _trade(ALICE, m, 1_200e18);

@@ -13,7 +13,7 @@ abstract contract Refusals {
     function _requireRefusal(bytes memory reason) internal pure {
         bytes4 sel = bytes4(reason);
         if (
-            sel == IPerpEngine.SkewAboveCashLimit.selector || sel == IPerpEngine.MaxSkewExceeded.selector
+            sel == IPerpEngine.OpenInterestAboveCashLimit.selector || sel == IPerpEngine.MaxSkewExceeded.selector
                 || sel == IPerpEngine.OpenInterestCapExceeded.selector
                 || sel == IPerpEngine.CircuitBreakerTripped.selector || sel == IPerpEngine.InsufficientMargin.selector
                 || sel == IPerpEngine.NotionalAboveMaxTier.selector
@@ -34,8 +34,9 @@ abstract contract Refusals {
 ///         "Done when" list, (a), (b) and (d)), fuzzed over accounts, sizes, orderings and splits.
 /// @dev Two markets on the local protocol: the local ETH market (oracle 3,000, K = 1,000,000, maxPremium 10 %) and THIN
 ///      (oracle 60,000, K = 2,000, maxPremium 2 %: the clamp starts at 40 of its maxSkew 100, so random sizes cross
-///      it). Besides the honest 1,000,000 LP a second LP deposits 10,000,000, so the skew-to-cash limit lets opens walk
-///      THIN's whole premium curve (166 > maxSkew 100); trades a cap or margin check refuses are skipped (they change
+///      it). Besides the honest 1,000,000 LP a second LP deposits 10,000,000, so the open-interest-to-cash limit lets
+///      opens walk THIN's whole premium curve (a side of 183 > maxSkew 100); trades a cap or margin check refuses are
+///      skipped (they change
 ///      nothing). No time passes inside a sequence: a constant oracle and no funding.
 contract PropertiesTest is LocalEthFixture, Refusals {
     uint256 internal constant THIN_ORACLE = 60_000e18;
@@ -220,14 +221,16 @@ contract PropertiesTest is LocalEthFixture, Refusals {
 }
 
 /// @notice Property (d): trades by others around a liquidation in the same block.
-/// @dev The local ETH market and the honest 1,000,000 LP; the fund holds 50,000. VICTIM is long 333 ETH bought at
-///      3,000.4995 (cost basis 999,166.3335) with 51,000 of collateral (a maker sells it back); four accounts hold
-///      hedged books of 3,000 ETH a side, built in steps of 300 (|skew| ≤ 300), so their reductions can push the skew
-///      by up to ±6,000 past every cap.
+/// @dev The local ETH market, the honest 1,000,000 LP and a deep LP's 20,000,000 (the open-interest-to-cash limit caps
+///      each side: 6,333 ETH a side × 3,000 = 18,999,000 needs that cash); the fund holds 50,000. VICTIM is long 333
+///      ETH bought at 3,000.4995 (cost basis 999,166.3335) with 51,000 of collateral (a maker sells it back); four
+///      accounts hold hedged books of 3,000 ETH a side, built in steps of 300 (|skew| ≤ 300), so their reductions can
+///      push the skew by up to ±6,000 past every cap.
 contract LiquidationPropertiesTest is LocalEthFixture, Refusals {
     uint256 internal constant ETH_K = 1_000_000e18;
     address internal constant MAKER = address(0x3A4E);
     address internal constant VICTIM = address(0xF1C7);
+    address internal constant DEEP_LP = address(0xDEE9);
 
     address[4] internal books;
     /// @dev The most the liquidations of a block charged the victim: per call max(fee, keeper-reward floor) ≤
@@ -239,6 +242,7 @@ contract LiquidationPropertiesTest is LocalEthFixture, Refusals {
         usdc.mint(address(this), 50_000e6);
         usdc.approve(address(vault), 50_000e6);
         vault.depositFor(address(fund), 50_000e6);
+        _lpDeposit(DEEP_LP, 20_000_000e6);
         _fund(MAKER, 1_000_000e6);
         _fund(VICTIM, 51_000e6);
         assertEq(_trade(VICTIM, eth, 333e18), 3_000.4995e18, "victim's fill");

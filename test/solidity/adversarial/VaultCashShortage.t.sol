@@ -5,6 +5,7 @@ import {ERC4626} from "@openzeppelin/contracts/token/ERC20/extensions/ERC4626.so
 
 import {IAutoDeleveraging} from "../../../contracts/interfaces/IAutoDeleveraging.sol";
 import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
+import {RefPricing} from "./AdversarialFixture.sol";
 import {LocalProtocolFixture} from "./LocalProtocolFixture.sol";
 import {vm} from "../utils/Vm.sol";
 
@@ -12,8 +13,8 @@ import {vm} from "../utils/Vm.sol";
 ///         the backing ratio covers, traders' profit exceeded the vault's cash, so a trader's profit (and LP
 ///         withdrawals) could not be paid: the collateral vault ran out of tokens (`InsufficientVaultBalance`).
 /// @dev Local ETH market at 3,000, one provider with 1,000,000 USDC (10^24 shares), no insurance fee share.
-///      Before (commit 1005906, ported): no skew-to-cash limit (the 166.708347227432654244 ETH long of the first
-///      test passed with the net skew worth more than half the cash) and no pnl-factor reduction. Alice (200 ETH) and
+///      Before (commit 1005906, ported): no open-interest-to-cash limit (the 166.708347227432654244 ETH long of the
+///      first test passed with its side worth more than half the cash) and no pnl-factor reduction. Alice (200 ETH) and
 ///      Bob (100 ETH) of the second test rode the move to 4,700 and, 60 s later, 7,000; both closed in profit, Alice
 ///      withdrew her 839,634.372333, and Bob's 499,667.184666 reverted `InsufficientVaultBalance(499,667.184666,
 ///      300,365.627667)`: the liquidity vault's balance was −199,301.557 and its `maxWithdraw` 0.
@@ -25,23 +26,29 @@ contract VaultCashShortageTest is LocalProtocolFixture {
         assertEq(_depositLp(PROVIDER, 1_000_000e6), SHARES, "10^6 USDC x 10^12 virtual shares per unit");
     }
 
-    /// @dev The skew-to-cash limit at skewCashRatio 50 %: a trade that grows |skew| may leave |skew| × 3,000 (rounded
-    ///      up) ≤ ⌊cash × 50 %⌋, where cash is the vault's collateral after the trade's own taker fee is booked:
+    /// @dev The open-interest-to-cash limit at openInterestCashRatio 50 %: a trade that grows a side may leave that
+    ///      side × 3,000 (rounded up) ≤ ⌊cash × 50 %⌋, where cash is the vault's collateral after the trade's own fee:
     ///      1,000,000 + ⌈⌈s × fill(s)⌉ × 5 bp⌉, fill(s) = 3,000 × (1 + s / 2,000,000). The largest s with
     ///      3,000 s ≤ ⌊(1,000,000 + fee(s)) / 2⌋ (bisection on those formulas): s* = 166.708347227432654243 ETH, fill
     ///      3,000.250062520841148982, fee 250.083364595925458055, notional 500,125.041682297962729 ≤ limit
     ///      500,125.041682297962729027. One wei more: notional +3,000 wei = …732000 > limit …729028 (its fee is
-    ///      larger by a wei): `SkewAboveCashLimit`. The limit is on the net skew: Bob's 1 wei long on top is refused
-    ///      the same way, his 10 ETH short passes.
-    function test_finding13_skewToCashLimit_boundary() public {
-        engine.setSkewCashRatio(0.5e18);
+    ///      larger by a wei): `OpenInterestAboveCashLimit`. Bob's 1 wei long on top is refused the same way, his 10 ETH
+    ///      short passes (short side 30,000). The limit is on each side, not on the net skew: after that short the net
+    ///      skew is s* − 10, yet Carol's 1 ETH long takes the long side to s* + 1 (notional
+    ///      3,000 × 167.708347227432654243 = 503,125.041682297962729) against half the cash after Bob's and Carol's
+    ///      fees (reference pricing) and is refused.
+    function test_finding13_openInterestCashLimit_boundary() public {
+        engine.setOpenInterestCashRatio(0.5e18);
         _fund(ALICE, 100_000e6);
         _fund(BOB, 100_000e6);
         uint256 s = 166_708347227432654243;
         vm.prank(ALICE);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IPerpEngine.SkewAboveCashLimit.selector, eth, 500_125_041682297962732000, 500_125_041682297962729028
+                IPerpEngine.OpenInterestAboveCashLimit.selector,
+                eth,
+                500_125_041682297962732000,
+                500_125_041682297962729028
             )
         );
         engine.trade(ALICE, eth, int256(s) + 1, type(uint256).max);
@@ -53,12 +60,36 @@ contract VaultCashShortageTest is LocalProtocolFixture {
         vm.prank(BOB);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IPerpEngine.SkewAboveCashLimit.selector, eth, 500_125_041682297962732000, 500_125_041682297962729028
+                IPerpEngine.OpenInterestAboveCashLimit.selector,
+                eth,
+                500_125_041682297962732000,
+                500_125_041682297962729028
             )
         );
         engine.trade(BOB, eth, 1, type(uint256).max);
+        uint256 cash = _lpCash();
         _trade(BOB, eth, -10e18);
         assertEq(engine.marketPrices(eth).skew, int256(s) - 10e18, "the reducing short passed");
+        uint256 bobFee = RefPricing.fee(int256(s), -10e18, _refFill(int256(s), -10e18), 0.0002e18, 0.0005e18);
+        assertEq(_lpCash(), cash + bobFee, "Bob's maker fee");
+
+        _fund(CAROL, 100_000e6);
+        int256 skew = int256(s) - 10e18;
+        uint256 carolFee = RefPricing.fee(skew, 1e18, _refFill(skew, 1e18), 0.0002e18, 0.0005e18);
+        vm.prank(CAROL);
+        vm.expectRevert(
+            abi.encodeWithSelector(
+                IPerpEngine.OpenInterestAboveCashLimit.selector,
+                eth,
+                503_125_041682297962729000,
+                (cash + bobFee + carolFee) / 2
+            )
+        );
+        engine.trade(CAROL, eth, 1e18, type(uint256).max);
+    }
+
+    function _refFill(int256 skew, int256 delta) private pure returns (uint256) {
+        return RefPricing.fill(3_000e18, skew, delta, 1_000_000e18, 0.1e18);
     }
 
     /// @dev The pnl-factor reduction (maxPnlFactor 50 %). Alice (40,000) longs 200 ETH at 3,000.3 (cost 600,060, fee
@@ -91,15 +122,15 @@ contract VaultCashShortageTest is LocalProtocolFixture {
         vm.expectRevert(
             abi.encodeWithSelector(IAutoDeleveraging.PnlFactorWithinLimit.selector, 480_072e18, 500_225.03375e18)
         );
-        liquidator.requestPnlReduction(eth);
+        liquidator.requestPnlReduction();
 
         ethOracle.setPrice(4_700e18);
         vm.expectEmit(address(liquidator));
         emit IAutoDeleveraging.PnlReductionRequested(0, eth, true, 510_076.5e18, 1_000_450.0675e18);
         vm.prank(KEEPER);
-        assertEq(liquidator.requestPnlReduction(eth), 0, "request 0");
+        assertEq(liquidator.requestPnlReduction(), 0, "request 0");
         vm.expectRevert(IAutoDeleveraging.PnlReductionPending.selector);
-        liquidator.requestPnlReduction(eth);
+        liquidator.requestPnlReduction();
         liquidator.submitAdlCandidate(BOB);
         liquidator.submitAdlCandidate(ALICE);
         vm.expectRevert(abi.encodeWithSelector(IAutoDeleveraging.AdlRankingWindowOpen.selector, T0 + 60));

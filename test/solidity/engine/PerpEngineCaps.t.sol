@@ -11,8 +11,9 @@ import {EngineFixture} from "./EngineFixture.sol";
 import {vm} from "../utils/Vm.sol";
 
 /// @notice Caps and breakers judged after the trade on what it changed (SPEC §9, issue 12 findings 6, 12, 13): the
-///         OI cap refuses only a trade that grows a side above it, maxSkew, the funding breaker and the skew-to-cash
-///         limit only a trade that grows |skew|; own-position reductions skip them all. Also the dust rule (finding 11).
+///         OI cap and the open-interest-to-cash limit refuse only a trade that grows a side above them, maxSkew and the
+///         funding breaker only a trade that grows |skew|; own-position reductions skip them all. Also the dust rule
+///         (finding 11).
 contract PerpEngineCapsTest is EngineFixture {
     address internal constant DAVE = address(0xDA7E);
 
@@ -204,90 +205,134 @@ contract PerpEngineCapsTest is EngineFixture {
         b = BreakerParams({maxOracleMove: 0.15e18, maxFundingRate: band, window: 1 hours});
     }
 
-    // ------------------------------------------------------------------ skew-to-cash limit
+    // ------------------------------------------------------------------ open-interest-to-cash limit
 
-    function test_setSkewCashRatio_boundsEventOwner() public {
-        assertEq(engine.skewCashRatio(), 1e18, "default 100 %");
+    function test_setOpenInterestCashRatio_boundsEventOwner() public {
+        assertEq(engine.openInterestCashRatio(), 1e18, "default 100 %");
         vm.expectRevert(
             abi.encodeWithSelector(
-                IMarketConfig.ParameterOutOfBounds.selector, bytes32("skewCashRatio"), 0.01e18 - 1, 0.01e18, 1e18
+                IMarketConfig.ParameterOutOfBounds.selector,
+                bytes32("openInterestCashRatio"),
+                0.01e18 - 1,
+                0.01e18,
+                1e18
             )
         );
-        engine.setSkewCashRatio(0.01e18 - 1);
+        engine.setOpenInterestCashRatio(0.01e18 - 1);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IMarketConfig.ParameterOutOfBounds.selector, bytes32("skewCashRatio"), 1e18 + 1, 0.01e18, 1e18
+                IMarketConfig.ParameterOutOfBounds.selector, bytes32("openInterestCashRatio"), 1e18 + 1, 0.01e18, 1e18
             )
         );
-        engine.setSkewCashRatio(1e18 + 1);
+        engine.setOpenInterestCashRatio(1e18 + 1);
         vm.expectEmit(address(engine));
-        emit IPerpEngine.SkewCashRatioSet(0.01e18);
-        engine.setSkewCashRatio(0.01e18);
-        assertEq(engine.skewCashRatio(), 0.01e18, "lower bound accepted");
-        engine.setSkewCashRatio(1e18);
-        assertEq(engine.skewCashRatio(), 1e18, "upper bound accepted");
+        emit IPerpEngine.OpenInterestCashRatioSet(0.01e18);
+        engine.setOpenInterestCashRatio(0.01e18);
+        assertEq(engine.openInterestCashRatio(), 0.01e18, "lower bound accepted");
+        engine.setOpenInterestCashRatio(1e18);
+        assertEq(engine.openInterestCashRatio(), 1e18, "upper bound accepted");
         vm.prank(ALICE);
         vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, ALICE));
-        engine.setSkewCashRatio(0.5e18);
+        engine.setOpenInterestCashRatio(0.5e18);
     }
 
-    /// @dev Two exact markets at 2,000 (no premium, fees or funding: fills at the oracle, so the liquidity vault's
+    /// @dev Three exact markets at 2,000 (no premium, fees or funding: fills at the oracle, so the liquidity vault's
     ///      balance moves only by realised PnL). cash = LP collateral − the collateral vault's total debt.
-    ///      Bob's loss creates debt: long 10 in EX, EX falls to 800, he sells 9: realised 9 × (800 − 2,000) = −10,800,
-    ///      his collateral 10,000 → −800 (debt 800), the vault's 1,000,000 → 1,010,800. cash = 1,010,000; at a ratio
-    ///      of 1 % the limit is floor(1,010,000 × 0.01) = 10,100, i.e. a skew of 5.05 in EX2: 5.05 passes, 5.05 + 1 wei
-    ///      is ceil((5.05e18 + 1) × 2,000) = 10,100e18 + 2,000 and reverts. Once Bob repays the 800 the limit is 10,108.
-    function test_skewCashLimit_boundary_debtCounts() public {
+    ///      Bob's loss creates debt: short 10 in EX3 and long 10 in EX, both fall to 800, he sells 9 EX: realised
+    ///      9 × (800 − 2,000) = −10,800, his collateral 10,000 → −800 (debt 800), the vault's 1,000,000 → 1,010,800.
+    ///      A reduction may leave collateral negative only while equity at fair stays above 0: −800 − 1,200 (his last
+    ///      EX) + 12,000 (his EX3 short) = 10,000. cash = 1,010,000; at a ratio
+    ///      of 1 % the limit is floor(1,010,000 × 0.01) = 10,100, i.e. a long side of 5.05 in EX2: 5.05 passes,
+    ///      5.05 + 1 wei is ceil((5.05e18 + 1) × 2,000) = 10,100e18 + 2,000 and reverts. Once Bob repays the 800 the
+    ///      limit is 10,108 (a long side of 5.054).
+    function test_openInterestCashLimit_boundary_debtCounts() public {
         MockOracleAdapter exOracle = new MockOracleAdapter(2000e18);
         MockOracleAdapter ex2Oracle = new MockOracleAdapter(2000e18);
         uint256 ex = engine.listMarket("EX", exactParams(exOracle), twoTiers());
         uint256 ex2 = engine.listMarket("EX2", exactParams(ex2Oracle), twoTiers());
+        MockOracleAdapter ex3Oracle = new MockOracleAdapter(2000e18);
+        uint256 ex3 = engine.listMarket("EX3", exactParams(ex3Oracle), twoTiers());
+        _trade(BOB, ex3, -10e18);
         _trade(BOB, ex, 10e18);
         exOracle.setPrice(800e18);
+        ex3Oracle.setPrice(800e18);
         _trade(BOB, ex, -9e18);
+        assertEq(engine.accountMarginAtFair(BOB).equity, 10_000e18, "-800 - 1,200 + 12,000");
         assertEq(vault.collateralOf(BOB), -800e18, "Bob in debt");
         assertEq(vault.totalDebt(), 800e18, "total debt");
         assertEq(vault.collateralOf(LP), 1_010_800e18, "vault balance");
 
-        engine.setSkewCashRatio(0.01e18);
+        engine.setOpenInterestCashRatio(0.01e18);
         vm.prank(ALICE);
         vm.expectRevert(
-            abi.encodeWithSelector(IPerpEngine.SkewAboveCashLimit.selector, ex2, 10_100e18 + 2000, 10_100e18)
+            abi.encodeWithSelector(IPerpEngine.OpenInterestAboveCashLimit.selector, ex2, 10_100e18 + 2000, 10_100e18)
         );
         engine.trade(ALICE, ex2, 5.05e18 + 1, type(uint256).max);
         _trade(ALICE, ex2, 5.05e18);
 
-        // Bob repays: cash 1,010,800, limit 10,108 = a skew of 5.054.
+        // Bob repays: cash 1,010,800, limit 10,108 = a long side of 5.054.
         _fund(BOB, 800e6);
         assertEq(vault.totalDebt(), 0, "no debt");
         vm.prank(CAROL);
         vm.expectRevert(
-            abi.encodeWithSelector(IPerpEngine.SkewAboveCashLimit.selector, ex2, 10_108e18 + 2000, 10_108e18)
+            abi.encodeWithSelector(IPerpEngine.OpenInterestAboveCashLimit.selector, ex2, 10_108e18 + 2000, 10_108e18)
         );
         engine.trade(CAROL, ex2, 0.004e18 + 1, type(uint256).max);
         _trade(CAROL, ex2, 0.004e18);
-        assertEq(engine.marketPrices(ex2).skew, 5.054e18, "at the limit");
+        assertEq(engine.marketPrices(ex2).openInterestLong, 5.054e18, "the long side at the limit");
     }
 
-    /// @dev A trade that lowers |skew| is never refused by the limit: the vault's owner account withdraws half its
-    ///      cash (limit floor(510,000 × 1 %) = 5,100 against a skew of 5 × 2,000 = 10,000), yet a short that lowers
-    ///      the skew passes, and so does one that crosses zero to a smaller |skew|; one wei of growth reverts.
-    function test_skewCashLimit_reducingSkewNeverRefused() public {
+    /// @dev The limit is on each side of the open interest, not on the net skew. Ratio 1 %, exact EX at 2,000, cash
+    ///      1,000,000: limit floor(1,000,000 × 0.01) = 10,000, a side of 5. Alice longs 5 (10,000 ≤ 10,000). A short
+    ///      that brings the skew back to 0 grows the short side, so it is judged too: Bob's 5 passes (short side 5,
+    ///      skew 0); one wei more on either side reverts with that side at ⌈(5e18 + 1) × 2,000⌉ = 10,000e18 + 2,000,
+    ///      though the net skew would be 1 wei (the old skew-to-cash rule let a hedged book grow without end). The LP
+    ///      account then withdraws 490,000: cash 510,000, limit 5,100, both sides (10,000) above it. Own reductions
+    ///      pass on either side (Alice sells 1, Bob buys 1: sides 4 / 4, 8,000 > 5,100); Carol's new 1 wei long
+    ///      reverts (long side 8,000e18 + 2,000 > 5,100), and so does Alice's flip to a 1 wei short (it opens a short:
+    ///      short side 4 + 1 wei), while her full close (skew 0 → −4) passes.
+    function test_openInterestCashLimit_eachSide_reductionsNeverRefused() public {
         MockOracleAdapter exOracle = new MockOracleAdapter(2000e18);
         uint256 ex = engine.listMarket("EX", exactParams(exOracle), twoTiers());
-        engine.setSkewCashRatio(0.01e18);
-        _trade(ALICE, ex, 5e18); // 10,000 ≤ 10,000
+        engine.setOpenInterestCashRatio(0.01e18);
+        _trade(ALICE, ex, 5e18); // long side 10,000 ≤ 10,000
+        vm.prank(CAROL);
+        vm.expectRevert(
+            abi.encodeWithSelector(IPerpEngine.OpenInterestAboveCashLimit.selector, ex, 10_000e18 + 2000, 10_000e18)
+        );
+        engine.trade(CAROL, ex, 1, type(uint256).max);
+        _trade(BOB, ex, -5e18); // short side 10,000 ≤ 10,000, skew 0
+        assertEq(engine.marketPrices(ex).skew, 0, "hedged");
+        vm.prank(CAROL);
+        vm.expectRevert(
+            abi.encodeWithSelector(IPerpEngine.OpenInterestAboveCashLimit.selector, ex, 10_000e18 + 2000, 10_000e18)
+        );
+        engine.trade(CAROL, ex, -1, 0);
+        vm.prank(CAROL);
+        vm.expectRevert(
+            abi.encodeWithSelector(IPerpEngine.OpenInterestAboveCashLimit.selector, ex, 10_000e18 + 2000, 10_000e18)
+        );
+        engine.trade(CAROL, ex, 1, type(uint256).max);
+
         vm.prank(LP);
         vault.withdraw(490_000e6, LP);
-        _trade(BOB, ex, -1e18); // skew 4: 8,000 > 5,100, but lower
-        _trade(BOB, ex, -7e18); // skew −3: 6,000 > 5,100, but lower
-        assertEq(engine.marketPrices(ex).skew, -3e18, "crossed zero");
+        _trade(ALICE, ex, -1e18); // own reduction: long side 4 (8,000 > 5,100)
+        _trade(BOB, ex, 1e18); // own reduction: short side 4
+        assertEq(engine.marketPrices(ex).openInterestLong, 4e18, "long side 4");
+        assertEq(engine.marketPrices(ex).openInterestShort, 4e18, "short side 4");
         vm.prank(CAROL);
-        vm.expectRevert(abi.encodeWithSelector(IPerpEngine.SkewAboveCashLimit.selector, ex, 6_000e18 + 2000, 5_100e18));
-        engine.trade(CAROL, ex, -1, 0);
-        // Alice's own reduction grows the short skew (her long was offsetting it) and is exempt.
-        _trade(ALICE, ex, -5e18);
-        assertEq(engine.marketPrices(ex).skew, -8e18, "own reduction passes");
+        vm.expectRevert(
+            abi.encodeWithSelector(IPerpEngine.OpenInterestAboveCashLimit.selector, ex, 8_000e18 + 2000, 5_100e18)
+        );
+        engine.trade(CAROL, ex, 1, type(uint256).max);
+        // Alice's own reduction past zero is a flip: it opens a short and grows that side, so it is refused too.
+        vm.prank(ALICE);
+        vm.expectRevert(
+            abi.encodeWithSelector(IPerpEngine.OpenInterestAboveCashLimit.selector, ex, 8_000e18 + 2000, 5_100e18)
+        );
+        engine.trade(ALICE, ex, -4e18 - 1, 0);
+        _trade(ALICE, ex, -4e18); // closes her long in full: skew -4, short side unchanged
+        assertEq(engine.marketPrices(ex).skew, -4e18, "own reductions pass whatever they do to the skew");
     }
 
     // ------------------------------------------------------------------ dust

@@ -10,7 +10,7 @@ import {vm} from "../utils/Vm.sol";
 ///         position at the worse for it of its exit price (the fill its full close would get now) and its fair price
 ///         (issue 12 finding 10): neither its own price impact nor a third party's push counts.
 /// @dev ETH: oracle 2,000, skewScale 1M, taker 5 bp, maker 2 bp, τ 300 s. The liquidity vault gets 3M more cash so the
-///      skew-to-cash limit never binds here.
+///      open-interest-to-cash limit never binds here.
 contract PerpEngineCreditValuationTest is EngineFixture {
     address internal constant DAVE = address(0xDA7E);
 

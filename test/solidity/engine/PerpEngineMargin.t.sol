@@ -35,7 +35,8 @@ contract PerpEngineMarginTest is EngineFixture {
     // Credited at the worse of exit (sell 600 from 600 to 0: 2000.6) and fair (2,000): 2,000.
     // notional 1,200,000 > 1M → tier 2 (10x, 5 %): IM 120,000, MM 60,000.
     // equity = 200,000 − 600.18 + 600 × (2,000 − 2,000.6) = 200,000 − 600.18 − 360.
-    // The liquidity vault gets 1M more cash so the skew-to-cash limit (1.2M of skew at the oracle) does not bind.
+    // The liquidity vault gets 1M more cash so the open-interest-to-cash limit (1.2M of the long side at the oracle)
+    // does not bind.
     function test_margin_tier2_exact() public {
         _fund(LP, 1_000_000e6);
         _fund(CAROL, 200_000e6);

@@ -140,7 +140,10 @@ contract PerpEngineOracleFallbackTest is EngineFixture {
     ///        min(10,000, 9,768.934) = 9,768.934;
     ///      - Bob's B short counts at ceil(120 × 1.15) = 138: PnL −380, IM 69; the pending funding is in his favour (a
     ///        higher index pays shorts), so only the stored index counts: equity 9,620.015; withdrawable 9,551.015.
-    ///      The liquidation trigger (fair prices) reverts; a flat account withdraws everything.
+    ///      The liquidation trigger values B the same way (its worst case within the band; it used to revert): Alice's
+    ///      A at fair 2,000 has PnL 0 and MM 2.5 % × 4,000 = 100, her B MM 2.5 % × 1,020 = 25.5: equity 10,019.934,
+    ///      equity − Σ MM = 9,894.434; Bob's B MM 2.5 % × 1,380 = 34.5: 9,620.015 − 34.5 = 9,585.515. The one-position
+    ///      view `positionAtFair` still reverts for B. A flat account withdraws everything.
     function test_failingOracle_creditAtWorstCaseWithinBand() public {
         MockOracleAdapter aOracle = new MockOracleAdapter(2000e18);
         MockOracleAdapter bOracle = new MockOracleAdapter(100e18);
@@ -168,10 +171,16 @@ contract PerpEngineOracleFallbackTest is EngineFixture {
         assertEq(m.initialMargin, 69e18, "Bob IM");
         assertEq(m.withdrawable, 9551.015e18, "Bob withdrawable");
 
+        m = engine.accountMarginAtFair(ALICE);
+        assertEq(m.equity, 10_019.934e18, "trigger: Alice equity, B at 102");
+        assertEq(m.maintenanceMargin, 125.5e18, "trigger: MM 100 + 25.5");
+        assertEq(engine.maintenanceMargin(ALICE), 9_894.434e18, "trigger: 10,019.934 - 125.5");
+        assertEq(engine.maintenanceMargin(BOB), 9_585.515e18, "trigger: 9,620.015 - 34.5, B at 138");
+        (int256 aValue, uint256 aMm) = engine.positionAtFair(ALICE, a);
+        assertEq(aValue, 0, "A at fair: no PnL");
+        assertEq(aMm, 100e18, "A's MM");
         vm.expectRevert(MockOracleAdapter.MockOracleFailure.selector);
-        engine.accountMarginAtFair(ALICE);
-        vm.expectRevert(MockOracleAdapter.MockOracleFailure.selector);
-        engine.maintenanceMargin(ALICE);
+        engine.positionAtFair(ALICE, b);
 
         // The rest of the account is not held hostage: Alice withdraws what is free, trades A both ways.
         vm.prank(ALICE);

@@ -123,7 +123,8 @@ contract PerpEngineRevertsTest is EngineFixture {
 
     // The tier is judged on the notional at the oracle price: 2,500 ETH × 2,000 = 5,000,000 USD, exactly the last
     // tier's cap, passes; 2,500 ETH + 1 wei is ceil((2,500e18 + 1) × 2,000) = 5,000,000e18 + 2,000 above it.
-    // Alice gets 600,000 USDC (IM at 10x is 500,000) and the liquidity vault 5M more cash (skew-to-cash limit).
+    // Alice gets 600,000 USDC (IM at 10x is 500,000) and the liquidity vault 5M more cash (open-interest-to-cash
+    // limit).
     function test_notionalAboveMaxTier() public {
         _fund(LP, 5_000_000e6);
         _fund(ALICE, 590_000e6);
@@ -221,7 +222,7 @@ contract PerpEngineRevertsTest is EngineFixture {
 
     /// @dev A shorter tier list replaces a longer one entirely: the cap is the new last tier's. 600 ETH at the
     ///      oracle 2,000 is 1,200,000 USD of notional (the tier is judged at the oracle price). The liquidity vault
-    ///      gets 1M more cash so the skew-to-cash limit (1.2M) does not bind.
+    ///      gets 1M more cash so the open-interest-to-cash limit (1.2M) does not bind.
     function test_tiers_shorterListReplacesLonger() public {
         Tier[] memory three = new Tier[](3);
         three[0] = Tier({upToNotional: 500_000e18, maxLeverage: 50e18, mmr: 0.01e18});

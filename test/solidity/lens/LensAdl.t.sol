@@ -112,8 +112,8 @@ contract LensAdlShortfallTest is LiquidationFixture {
     }
 }
 
-/// @notice The lens on a pnl-factor reduction: executable in the window never; after it when the factor is back
-///         within the limit (executeAdl resolves) or a candidate is ranked, not otherwise.
+/// @notice The lens on a pnl-factor reduction: executable in the window never; after it always, as `executeAdl` then
+///         resolves it (the factor back within the limit, or no candidate ranked) or reduces the top-ranked candidate.
 /// @dev The fixture's liquidity vault is a plain account with 1,000,000 of cash; maxPnlFactor 0.1: limit 100,000.
 ///      Carol long 1 at 150,000 (RWA, exact): at 300,000 her profit is 150,000 > 100,000; at 250,000 it equals the
 ///      limit (within), at 250,000 + 1 wei it is one wei beyond.
@@ -126,7 +126,7 @@ contract LensAdlPnlReductionTest is LiquidationFixture {
         liquidator.setMaxPnlFactor(0.1e18);
         _openCarolLong();
         rwaOracle.setPrice(300_000e18);
-        liquidator.requestPnlReduction(rwa);
+        liquidator.requestPnlReduction();
     }
 
     function test_pnlReduction_executableExactlyWhenExecuteAdlWorks() public {
@@ -138,11 +138,19 @@ contract LensAdlPnlReductionTest is LiquidationFixture {
         vm.expectRevert(abi.encodeWithSelector(IAutoDeleveraging.AdlRankingWindowOpen.selector, T0 + 60));
         liquidator.executeAdl();
 
+        vm.warp(T0 + 59);
+        assertTrue(!lens.getAdl().executable, "one second before the window ends");
         vm.warp(T0 + 60);
+        uint256 snap = vm.snapshotState();
         rwaOracle.setPrice(250_000e18 + 1);
-        assertTrue(!lens.getAdl().executable, "one wei beyond the limit, no candidate");
-        vm.expectRevert(IAutoDeleveraging.NoAdlCandidates.selector);
+        v = lens.getAdl();
+        assertEq(v.traderProfit, 100_000e18 + 1, "one wei beyond the limit");
+        assertTrue(v.executable, "no candidate: resolves");
+        vm.expectEmit(true, false, false, false);
+        emit IAutoDeleveraging.AdlResolved(0);
         liquidator.executeAdl();
+        assertEq(engine.position(CAROL, rwa).size, 1e18, "no victim");
+        vm.revertToState(snap);
 
         rwaOracle.setPrice(250_000e18);
         v = lens.getAdl();

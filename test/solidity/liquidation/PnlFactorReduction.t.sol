@@ -17,6 +17,7 @@ import {vm} from "../utils/Vm.sol";
 abstract contract PnlFactorFixture is LiquidationFixture {
     address internal constant PROVIDER = address(0x9999);
     address internal constant EVE = address(0xE7E);
+    address internal constant DAVE = address(0xDA7E);
 
     LiquidityVault internal lpVault;
 
@@ -42,9 +43,10 @@ abstract contract PnlFactorFixture is LiquidationFixture {
 }
 
 /// @notice Pnl-factor reduction (finding 13, brief rule 8): while traders' unrealised profit against the liquidity
-///         vault exceeds maxPnlFactor of its cash, anyone may queue a reduction of a market's winning side; after the
-///         ranking window the highest-ranked candidate is closed at the bounded market fill, paying the trading fee,
-///         and the caller earns keeperShare of that fee (whole USDC units) from the liquidity vault.
+///         vault exceeds maxPnlFactor of its cash, anyone may queue a reduction of the winning side of the market where
+///         the traders win the most against the vault; after the ranking window the highest-ranked candidate is closed
+///         at the bounded market fill, paying the trading fee, and the caller earns keeperShare of the vault's part of
+///         that fee (whole USDC units) from the liquidity vault; without a ranked candidate the request resolves.
 /// @dev Market FEE: exact (no premium, no funding, fill = oracle) with maker 2 bp / taker 5 bp, at 150,000. The
 ///      provider deposits 150,000. Carol (30,000 USDC) buys 0.6 and Eve (40,000 USDC) buys 0.4, both taker:
 ///      fees 0.6 × 150,000 × 0.0005 = 45 and 30, so the vault's cash is 150,075 and its short 1 unit fits in it.
@@ -55,6 +57,7 @@ contract PnlFactorReductionTest is PnlFactorFixture {
     uint256 internal constant P_B = 225_037.5e18;
 
     MockOracleAdapter internal feeOracle;
+    MockOracleAdapter internal zroOracle;
     uint256 internal feeMarket;
     uint256 internal zro;
 
@@ -65,7 +68,8 @@ contract PnlFactorReductionTest is PnlFactorFixture {
         params.makerFee = 0.0002e18;
         params.takerFee = 0.0005e18;
         feeMarket = engine.listMarket("FEE", params, oneTier(5e18, 0.05e18));
-        zro = engine.listMarket("ZRO", exactParams(new MockOracleAdapter(1_000e18)), oneTier(5e18, 0.05e18));
+        zroOracle = new MockOracleAdapter(1_000e18);
+        zro = engine.listMarket("ZRO", exactParams(zroOracle), oneTier(5e18, 0.05e18));
         _provide(150_000e6);
         _fund(CAROL, 30_000e6);
         _trade(CAROL, feeMarket, 0.6e18);
@@ -74,8 +78,8 @@ contract PnlFactorReductionTest is PnlFactorFixture {
         assertEq(_cash(), 150_075e18, "150,000 + 45 + 30 of fees");
     }
 
-    // profit = limit: refused; one wei above: NoWinningSide for the flat market, queued for FEE (longs win), then a
-    // second request is refused while it is pending.
+    // profit = limit: refused; one wei above: queued for FEE (longs win there; ZRO, with no trader, is not negative),
+    // then a second request is refused while it is pending.
     function test_request_atBoundary_errors_andQueue() public {
         feeOracle.setPrice(P_B);
         (uint256 profit, uint256 cash) = liquidator.pnlFactor();
@@ -84,15 +88,16 @@ contract PnlFactorReductionTest is PnlFactorFixture {
         vm.expectRevert(
             abi.encodeWithSelector(IAutoDeleveraging.PnlFactorWithinLimit.selector, 75_037.5e18, 75_037.5e18)
         );
-        liquidator.requestPnlReduction(feeMarket);
+        liquidator.requestPnlReduction();
 
         feeOracle.setPrice(P_B + 1);
-        vm.expectRevert(abi.encodeWithSelector(IAutoDeleveraging.NoWinningSide.selector, zro));
-        liquidator.requestPnlReduction(zro);
-
+        (int256 feePnl,) = engine.counterpartyPnlOf(feeMarket);
+        (int256 zroPnl,) = engine.counterpartyPnlOf(zro);
+        assertEq(feePnl, -75_037.5e18 - 1, "150,000 - ceil(1 x (P_b + 1 wei))");
+        assertEq(zroPnl, 0, "no trader in ZRO");
         vm.expectEmit(true, true, false, true);
         emit IAutoDeleveraging.PnlReductionRequested(0, feeMarket, true, 75_037.5e18 + 1, 150_075e18);
-        assertEq(liquidator.requestPnlReduction(feeMarket), 0, "request 0");
+        assertEq(liquidator.requestPnlReduction(), 0, "request 0");
         (bool pending, uint256 id, AdlRequest memory r,) = liquidator.pendingAdl();
         assertTrue(pending, "pending");
         assertEq(id, 0, "id");
@@ -104,7 +109,103 @@ contract PnlFactorReductionTest is PnlFactorFixture {
         assertEq(liquidator.totalShortfall(), 0, "none");
 
         vm.expectRevert(IAutoDeleveraging.PnlReductionPending.selector);
-        liquidator.requestPnlReduction(feeMarket);
+        liquidator.requestPnlReduction();
+    }
+
+    // The request names no market: it targets the one where the traders win the most against the vault (the most
+    // negative `counterpartyPnlOf`). Dave longs 100 ZRO at 1,000 (exact, IM 20,000; 100,000 ≤ the vault's cash) and ZRO
+    // goes to 2,000: ZRO's PnL for the vault is 100,000 − 100 × 2,000 = −100,000. FEE at P: 150,000 − P.
+    //   P = 200,000: FEE −50,000, ZRO −100,000: ZRO (id 1, not the first market) is chosen.
+    //   P = 250,000 − 1 wei: FEE −100,000 + 1 wei: still ZRO; P = 250,000: a tie, the first market found (FEE) is kept.
+    // Profit in each case: 100,000 + (P − 150,000) > limit floor(150,075 × 0.5) = 75,037.5.
+    function test_request_targetsTheMarketWhereTradersWinMost_boundary() public {
+        _fund(DAVE, 25_000e6);
+        _trade(DAVE, zro, 100e18);
+        zroOracle.setPrice(2_000e18);
+        uint256[3] memory prices = [uint256(200_000e18), 250_000e18 - 1, 250_000e18];
+        uint256[3] memory chosen = [zro, zro, feeMarket];
+        for (uint256 i; i < 3; ++i) {
+            uint256 snap = vm.snapshotState();
+            feeOracle.setPrice(prices[i]);
+            (int256 zroPnl,) = engine.counterpartyPnlOf(zro);
+            assertEq(zroPnl, -100_000e18, "100 x (1,000 - 2,000)");
+            (int256 feePnl,) = engine.counterpartyPnlOf(feeMarket);
+            assertEq(feePnl, 150_000e18 - int256(prices[i]), "150,000 - P");
+            uint256 profit = 100_000e18 + prices[i] - 150_000e18;
+            vm.expectEmit(address(liquidator));
+            emit IAutoDeleveraging.PnlReductionRequested(0, chosen[i], true, profit, 150_075e18);
+            vm.prank(KEEPER);
+            liquidator.requestPnlReduction();
+            (,, AdlRequest memory r,) = liquidator.pendingAdl();
+            assertEq(r.marketId, chosen[i], "the market where the traders win the most");
+            vm.revertToState(snap);
+        }
+    }
+
+    // No market has traders winning (every counterpartyPnlOf ≥ 0), yet the factor is over its limit: only the
+    // insurance fund's pending fees count against the vault. Insurance share 50 %, maxPnlFactor 0.1; market RT (exact,
+    // 150,000, maker = taker = 1 %): each 1-unit round trip by Dave pays 1,500 + 1,500 of fees (all to the vault's
+    // collateral) of which floor(1,500 × 0.5) × 2 = 1,500 is owed to the fund. After n round trips: profit = 1,500 n,
+    // cash = 150,075 + 3,000 n, limit = floor(cash × 0.1) = 15,007.5 + 300 n: within for n = 12 (18,000 ≤ 18,607.5),
+    // over for n = 13 (19,500 > 18,907.5). With FEE at 150,000 (its PnL 150,000 − 150,000 = 0), no market is
+    // negative: `NoWinningSide()`. One wei more on FEE's oracle makes its PnL −1 wei: the request goes to FEE.
+    function test_request_noWinningSide_whenOnlyPendingFeesCount() public {
+        engine.setInsuranceFeeShare(address(fund), 0.5e18);
+        liquidator.setMaxPnlFactor(0.1e18);
+        MarketParams memory params = exactParams(new MockOracleAdapter(150_000e18));
+        params.makerFee = 0.01e18;
+        params.takerFee = 0.01e18;
+        uint256 rt = engine.listMarket("RT", params, oneTier(5e18, 0.05e18));
+        _fund(DAVE, 70_000e6);
+        for (uint256 n = 1; n <= 13; ++n) {
+            _trade(DAVE, rt, 1e18);
+            _trade(DAVE, rt, -1e18);
+            if (n == 12) {
+                vm.expectRevert(
+                    abi.encodeWithSelector(IAutoDeleveraging.PnlFactorWithinLimit.selector, 18_000e18, 18_607.5e18)
+                );
+                liquidator.requestPnlReduction();
+            }
+        }
+        assertEq(engine.pendingInsuranceFees(), 19_500e18, "13 x 1,500 owed to the fund");
+        (uint256 profit, uint256 cash) = liquidator.pnlFactor();
+        assertEq(profit, 19_500e18, "the pending fees alone");
+        assertEq(cash, 189_075e18, "150,075 + 13 x 3,000");
+        for (uint256 id; id < 3; ++id) {
+            (int256 pnl,) = engine.counterpartyPnlOf(id);
+            assertEq(pnl, 0, "no market where the traders win");
+        }
+        vm.expectRevert(IAutoDeleveraging.NoWinningSide.selector);
+        liquidator.requestPnlReduction();
+
+        feeOracle.setPrice(150_000e18 + 1);
+        vm.expectEmit(address(liquidator));
+        emit IAutoDeleveraging.PnlReductionRequested(0, feeMarket, true, 19_500e18 + 1, 189_075e18);
+        liquidator.requestPnlReduction();
+    }
+
+    // A reduction with no ranked candidate after its window resolves (before, `executeAdl` reverted
+    // `NoAdlCandidates` and the request held the single slot). A new request may then be queued (the factor is still
+    // over its limit), and worked.
+    function test_execute_withoutRankedCandidate_resolves_nextRequestWorks() public {
+        feeOracle.setPrice(P_B + 1);
+        liquidator.requestPnlReduction();
+        vm.warp(T0 + 59);
+        vm.expectRevert(abi.encodeWithSelector(IAutoDeleveraging.AdlRankingWindowOpen.selector, T0 + 60));
+        liquidator.executeAdl();
+        vm.warp(T0 + 60);
+        vm.expectEmit(address(liquidator));
+        emit IAutoDeleveraging.AdlResolved(0);
+        liquidator.executeAdl();
+        assertEq(engine.position(CAROL, feeMarket).size, 0.6e18, "carol untouched");
+        assertEq(engine.position(EVE, feeMarket).size, 0.4e18, "eve untouched");
+
+        assertEq(liquidator.requestPnlReduction(), 1, "a new request");
+        liquidator.submitAdlCandidate(CAROL);
+        vm.warp(T0 + 120);
+        vm.prank(KEEPER);
+        liquidator.executeAdl();
+        assertEq(engine.position(CAROL, feeMarket).size, 0, "the next request is worked");
     }
 
     // After the window, Carol (higher leverage: 135,022.5 of notional on 74,977.5 of equity against Eve's 90,015 on
@@ -118,7 +219,7 @@ contract PnlFactorReductionTest is PnlFactorFixture {
     // floor((105,074.1036e18 + 1) / 2) = 52,537.0518e18: the next call resolves the request.
     function test_execute_closesTopCandidate_paysCaller_resolvesWithinLimit() public {
         feeOracle.setPrice(P_B + 1);
-        liquidator.requestPnlReduction(feeMarket);
+        liquidator.requestPnlReduction();
         liquidator.submitAdlCandidate(EVE);
         liquidator.submitAdlCandidate(CAROL);
         assertTrue(liquidator.adlRank(CAROL, feeMarket) > liquidator.adlRank(EVE, feeMarket), "carol ranks first");
@@ -154,14 +255,14 @@ contract PnlFactorReductionTest is PnlFactorFixture {
         vm.expectRevert(
             abi.encodeWithSelector(IAutoDeleveraging.PnlFactorWithinLimit.selector, 30_015e18 + 1, 52_537.0518e18)
         );
-        liquidator.requestPnlReduction(feeMarket);
+        liquidator.requestPnlReduction();
         assertEq(usdc.balanceOf(address(vault)) * 1e12, vault.totalCollateral(), "ledger backed");
     }
 
     // The price falls back within the limit during the window: the request resolves with no victim.
     function test_execute_resolvesWithoutVictim_whenBackWithinLimit() public {
         feeOracle.setPrice(P_B + 1);
-        liquidator.requestPnlReduction(feeMarket);
+        liquidator.requestPnlReduction();
         liquidator.submitAdlCandidate(CAROL);
         feeOracle.setPrice(P_B);
         vm.warp(T0 + 60);
@@ -197,7 +298,7 @@ contract PnlFactorReductionTest is PnlFactorFixture {
         vm.expectRevert(
             abi.encodeWithSelector(IAutoDeleveraging.PnlFactorWithinLimit.selector, 75_037.5e18 + 1, 150_075e18)
         );
-        liquidator.requestPnlReduction(feeMarket);
+        liquidator.requestPnlReduction();
 
         // 0.1e18: limit floor(150,075 × 0.1) = 15,007.5, so even P_b − 1 (profit 75,037.5e18 − 1) is beyond it.
         vm.expectEmit(false, false, false, true);
@@ -207,7 +308,7 @@ contract PnlFactorReductionTest is PnlFactorFixture {
         feeOracle.setPrice(P_B - 1);
         vm.expectEmit(true, true, false, true);
         emit IAutoDeleveraging.PnlReductionRequested(0, feeMarket, true, 75_037.5e18 - 1, 150_075e18);
-        liquidator.requestPnlReduction(feeMarket);
+        liquidator.requestPnlReduction();
     }
 }
 
@@ -249,7 +350,7 @@ contract PnlReductionBoundTest is PnlFactorFixture {
         (uint256 profit, uint256 cash) = liquidator.pnlFactor();
         assertEq(profit, 3_001.5e18, "13,006.5 - 10,005");
         assertEq(cash, 20_005.0025e18, "20,000 + 5.0025");
-        liquidator.requestPnlReduction(pf);
+        liquidator.requestPnlReduction();
         liquidator.submitAdlCandidate(CAROL);
 
         vm.warp(T0 + 60);
@@ -258,7 +359,8 @@ contract PnlReductionBoundTest is PnlFactorFixture {
         assertEq(engine.marketPrices(pf).skew, -3e18, "pushed");
 
         uint256 largest = PremiumModel.largestFit(1_300e18, -3e18, FAIR_SKEW, -10e18, K, M);
-        (int256 closed, uint256 fill) = engine.quoteForcedClose(pf, -10e18);
+        (int256 closed, uint256 fill, uint256 boundPrice) = engine.quoteForcedClose(pf, -10e18);
+        assertEq(boundPrice, PremiumModel.fill(1_300e18, FAIR_SKEW, -10e18, K, M), "the bound: from the fair skew");
         uint256 c = uint256(-closed);
         assertLe(c, largest, "never beyond the largest fit");
         assertLe(largest - c, 10e18 >> 32, "within |delta| / 2^32");

@@ -14,11 +14,13 @@ import {vm} from "../utils/Vm.sol";
 
 /// @notice Unresolved bad debt with the real liquidity vault as counterparty: liquidity providers bear the ADL
 ///         shortfall until auto-deleveraging repays it, so every other claim stays backed by the USDC held.
-/// @dev RWA market at 150,000 (no premium, fees or funding, τ = 0, 5x / mmr 5 %). Provider 100,000 in the vault,
-///      backing ratio 25 % (the lowest; the skew is 0 after the setup, so nothing is required). Carol long 1 with 30,000, Bob short 1 with
-///      50,000 (skew 0), Alice flat with 10,000. Oracle 110,000, empty fund: Carol's liquidation realises −40,000 (credited to the vault's
-///      account: 140,000), leaves her at −10,000 and queues a 10,000 shortfall. The vault's counterparty PnL is
-///      −40,000 (Bob's unrealised gain), so its value is 140,000 − 40,000 − 10,000 = 90,000.
+/// @dev RWA market at 150,000 (no premium, fees or funding, τ = 0, 5x / mmr 5 %). Provider 150,000 in the vault,
+///      backing ratio 25 % (the lowest), open-interest-to-cash ratio 100 % (the default: each side × oracle ≤ the
+///      vault's cash, so Carol's 1-unit long and Bob's 1-unit short each fit exactly: 150,000 ≤ 150,000). Carol long
+///      1 with 30,000, Bob short 1 with 50,000 (skew 0), Alice flat with 10,000. Oracle 110,000, empty fund: Carol's
+///      liquidation realises −40,000 (credited to the vault's account: 190,000), leaves her at −10,000 and queues a
+///      10,000 shortfall. The vault's counterparty PnL is −40,000 (Bob's unrealised gain), so its value is
+///      190,000 − 40,000 − 10,000 = 140,000.
 contract ShortfallWithLiquidityVaultTest is EngineFixture {
     address internal constant PROVIDER = address(0x9999);
     address internal constant KEEPER = address(0x6EE9E2);
@@ -38,20 +40,16 @@ contract ShortfallWithLiquidityVaultTest is EngineFixture {
         rwaOracle = new MockOracleAdapter(150_000e18);
         rwa = engine.listMarket("RWA", exactParams(rwaOracle), oneTier(5e18, 0.05e18));
 
-        usdc.mint(PROVIDER, 100_000e6);
+        usdc.mint(PROVIDER, 150_000e6);
         vm.startPrank(PROVIDER);
         usdc.approve(address(lpVault), type(uint256).max);
-        lpVault.deposit(100_000e6, PROVIDER);
+        lpVault.deposit(150_000e6, PROVIDER);
         vm.stopPrank();
         _fund(CAROL, 30_000e6);
         _fund(BOB, 50_000e6);
         _fund(ALICE, 10_000e6);
-        // The skew-to-cash limit (|skew| × oracle ≤ the vault's 100,000 of cash after a trade that grows |skew|) refuses
-        // a 1-unit skew at 150,000, so Carol opens in two halves around Bob's short: skew 0.5 (75,000 ≤ 100,000),
-        // then −0.5 (|skew| not grown), then 0. Positions and cost bases are the same as one 1-unit trade each.
-        _trade(CAROL, rwa, 0.5e18);
-        _trade(BOB, rwa, -1e18);
-        _trade(CAROL, rwa, 0.5e18);
+        _trade(CAROL, rwa, 1e18); // long side 150,000 ≤ 150,000 of cash
+        _trade(BOB, rwa, -1e18); // short side 150,000 ≤ 150,000
         rwaOracle.setPrice(110_000e18);
         vm.prank(KEEPER);
         liquidator.liquidate(CAROL);
@@ -61,19 +59,25 @@ contract ShortfallWithLiquidityVaultTest is EngineFixture {
         assertEq(vault.collateralOf(CAROL), -10_000e18, "carol's debt");
         assertEq(liquidator.totalShortfall(), 10_000e18, "queued for ADL");
         assertEq(lpVault.unresolvedShortfallUsd(), 10_000e18, "seen by the vault");
-        assertEq(vault.collateralOf(address(lpVault)), 140_000e18, "100,000 + carol's realised loss");
+        assertEq(vault.collateralOf(address(lpVault)), 190_000e18, "150,000 + carol's realised loss");
         assertEq(_cpPnl(engine), -40_000e18, "bob's unrealised gain");
-        assertEq(lpVault.netValueUsd(), 90_000e18, "140,000 - 40,000 - 10,000");
-        assertEq(lpVault.totalAssets(), 90_000e6, "providers bear the shortfall");
-        // Bob's short keeps 25 % of |skew| × oracle = 0.25 × 110,000 = 27,500 as backing.
+        assertEq(lpVault.netValueUsd(), 140_000e18, "190,000 - 40,000 - 10,000");
+        assertEq(lpVault.totalAssets(), 140_000e6, "providers bear the shortfall");
+        // Bob's short keeps 25 % of |skew| × oracle = 0.25 × 110,000 = 27,500 as backing, and its side × oracle /
+        // openInterestCashRatio = 110,000 as cash.
         assertEq(lpVault.requiredBackingAssets(), 27_500e6, "backing for Bob's open short");
-        assertEq(lpVault.availableLiquidity(), 62_500e6, "min(90,000 - 27,500 excess, 140,000 cash - 10,000 owed)");
+        assertEq(lpVault.requiredCashAssets(), 110_000e6, "cash for Bob's open short");
+        assertEq(
+            lpVault.availableLiquidity(),
+            70_000e6,
+            "min(140,000 - 27,500 excess, 190,000 cash - 10,000 owed - 110,000 required)"
+        );
     }
 
-    /// @dev Everyone leaves: Bob closes (+40,000; the vault's account 100,000, nothing open, so no backing is
-    ///      required), the provider redeems every share (100,000e18 × 90,000,000,001 / (100,000e18 + 1e12) = 90,000
-    ///      USDC: min(value 90,000, cash 100,000 − 10,000 owed)), Bob withdraws 90,000, Alice 10,000: 190,000
-    ///      deposited, 190,000 paid.
+    /// @dev Everyone leaves: Bob closes (+40,000; the vault's account 150,000, nothing open, so no backing or cash is
+    ///      required), the provider redeems every share (⌊150,000e18 × 140,000,000,001 / (150,000e18 + 1e12)⌋ = 140,000
+    ///      USDC: min(value 140,000, cash 150,000 − 10,000 owed)), Bob withdraws 90,000, Alice 10,000: 240,000
+    ///      deposited, 240,000 paid.
     ///      What stays in the vault's account is a 10,000 balance matched by Carol's debt, which providers may not
     ///      take (before the fix they could, and the last trader's withdrawal failed).
     function test_bankRun_everyClaimPaid() public {
@@ -82,7 +86,7 @@ contract ShortfallWithLiquidityVaultTest is EngineFixture {
         vm.startPrank(PROVIDER);
         uint256 assets = lpVault.redeem(lpVault.balanceOf(PROVIDER), PROVIDER, PROVIDER);
         vm.stopPrank();
-        assertEq(assets, 90_000e6, "provider's share of the value");
+        assertEq(assets, 140_000e6, "provider's share of the value");
 
         assertEq(vault.maxWithdraw(BOB), 90_000e6, "50,000 + 40,000");
         vm.prank(BOB);
@@ -96,11 +100,13 @@ contract ShortfallWithLiquidityVaultTest is EngineFixture {
         assertEq(usdc.balanceOf(address(vault)) * 1e12, vault.totalCollateral(), "ledger backed");
     }
 
-    /// @dev One cash unit more than the provider may take is refused; exactly the limit passes: the value after the
-    ///      shortfall (90,000) less the backing Bob's open short requires (27,500).
+    /// @dev One cash unit more than the provider may take is refused; exactly the limit passes. The value after the
+    ///      shortfall less the backing would allow 140,000 − 27,500 = 112,500, but the cash must keep what the open
+    ///      interest requires: 190,000 − 10,000 (Carol's debt) − 110,000 (Bob's short side at 110,000, ratio 100 %) =
+    ///      70,000. Afterwards the side is still within its share of the cash: 110,000 ≤ 190,000 − 70,000 − 10,000.
     function test_providerLimit_atBoundary() public {
         uint256 max = lpVault.maxWithdraw(PROVIDER);
-        assertEq(max, 62_500e6, "value after the shortfall, less the backing");
+        assertEq(max, 70_000e6, "cash less the debt and the open interest's cash");
         vm.startPrank(PROVIDER);
         vm.expectRevert(
             abi.encodeWithSignature("ERC4626ExceededMaxWithdraw(address,uint256,uint256)", PROVIDER, max + 1, max)
@@ -108,11 +114,13 @@ contract ShortfallWithLiquidityVaultTest is EngineFixture {
         lpVault.withdraw(max + 1, PROVIDER, PROVIDER);
         lpVault.withdraw(max, PROVIDER, PROVIDER);
         vm.stopPrank();
+        (int256 collateral, uint256 debt) = vault.collateralAndDebt(address(lpVault));
+        assertEq(uint256(collateral) - debt, 110_000e18, "cash left: exactly what Bob's short side requires");
     }
 
     /// @dev ADL repays the shortfall and restores the providers: Bob (short 1 from 150,000) is closed at the bankruptcy
     ///      price 120,000 (gap 10,000 to the mark, covering all 10,000) and realises 30,000. The vault's account:
-    ///      140,000 − 30,000 − 10,000 (to Carol) = 100,000; nothing open, no shortfall: value back to 100,000.
+    ///      190,000 − 30,000 − 10,000 (to Carol) = 150,000; nothing open, no shortfall: value back to 150,000.
     function test_adlRepays_valueRestored() public {
         liquidator.submitAdlCandidate(BOB);
         vm.warp(T0 + 60);
@@ -120,8 +128,8 @@ contract ShortfallWithLiquidityVaultTest is EngineFixture {
         assertEq(vault.collateralOf(CAROL), 0, "made whole");
         assertEq(vault.collateralOf(BOB), 80_000e18, "50,000 + 30,000");
         assertEq(lpVault.unresolvedShortfallUsd(), 0, "resolved");
-        assertEq(vault.collateralOf(address(lpVault)), 100_000e18, "140,000 - 30,000 - 10,000");
-        assertEq(lpVault.totalAssets(), 100_000e6, "providers restored");
+        assertEq(vault.collateralOf(address(lpVault)), 150_000e18, "190,000 - 30,000 - 10,000");
+        assertEq(lpVault.totalAssets(), 150_000e6, "providers restored");
     }
 
     // ------------------------------------------------------------------ write-off (owner)
@@ -134,17 +142,17 @@ contract ShortfallWithLiquidityVaultTest is EngineFixture {
     }
 
     /// @dev A second request in another market first: RWB at 100,000, Alice long 0.5 with her 10,000 (IM 50,000 / 5;
-    ///      the vault's cash 140,000 − 10,000 of debt covers the 50,000 skew). At 75,000 her equity is
-    ///      10,000 − 12,500 = −2,500: request 1. The vault's account: 140,000 + 12,500 = 152,500; its counterparty PnL
-    ///      −40,000 (Bob); shortfall 12,500: net value 100,000.
-    ///      Writing off request 0 moves its 10,000 from the vault's balance to Carol: balance 142,500, shortfall 2,500,
-    ///      net value 142,500 − 40,000 − 2,500 = 100,000, unchanged to the wei; request 1 becomes the head.
+    ///      the vault's cash 190,000 − 10,000 of debt covers the 50,000 long side). At 75,000 her equity is
+    ///      10,000 − 12,500 = −2,500: request 1. The vault's account: 190,000 + 12,500 = 202,500; its counterparty PnL
+    ///      −40,000 (Bob); shortfall 12,500: net value 150,000.
+    ///      Writing off request 0 moves its 10,000 from the vault's balance to Carol: balance 192,500, shortfall 2,500,
+    ///      net value 192,500 − 40,000 − 2,500 = 150,000, unchanged to the wei; request 1 becomes the head.
     function test_writeOff_movesTheRemainingShortfall_netValueUnchanged_nextRequestHeads() public {
         _queueAliceInAnotherMarket();
-        assertEq(vault.collateralOf(address(lpVault)), 152_500e18, "140,000 + 12,500");
+        assertEq(vault.collateralOf(address(lpVault)), 202_500e18, "190,000 + 12,500");
         assertEq(liquidator.totalShortfall(), 12_500e18, "10,000 + 2,500");
         int256 netBefore = lpVault.netValueUsd();
-        assertEq(netBefore, 100_000e18, "152,500 - 40,000 - 12,500");
+        assertEq(netBefore, 150_000e18, "202,500 - 40,000 - 12,500");
 
         vm.expectEmit(true, true, false, true);
         emit IAutoDeleveraging.AdlWrittenOff(0, CAROL, 10_000e18);
@@ -153,7 +161,7 @@ contract ShortfallWithLiquidityVaultTest is EngineFixture {
         liquidator.writeOffAdl();
 
         assertEq(vault.collateralOf(CAROL), 0, "carol's debt booked to the providers");
-        assertEq(vault.collateralOf(address(lpVault)), 142_500e18, "152,500 - 10,000");
+        assertEq(vault.collateralOf(address(lpVault)), 192_500e18, "202,500 - 10,000");
         assertEq(liquidator.totalShortfall(), 2_500e18, "12,500 - 10,000");
         assertEq(lpVault.unresolvedShortfallUsd(), 2_500e18, "seen by the vault");
         assertEq(lpVault.netValueUsd(), netBefore, "net value unchanged to the wei");
@@ -167,20 +175,20 @@ contract ShortfallWithLiquidityVaultTest is EngineFixture {
 
     /// @dev Carol repays 3,000 herself first: the write-off shrinks the request to the 7,000 she still owes (as
     ///      executeAdl would) and books only that. Until that sync the total shortfall still reads 10,000, so the net
-    ///      value is 140,000 − 40,000 − 10,000 = 90,000; after it, 133,000 − 40,000 − 0 = 93,000: the 3,000 repaid
+    ///      value is 190,000 − 40,000 − 10,000 = 140,000; after it, 183,000 − 40,000 − 0 = 143,000: the 3,000 repaid
     ///      and nothing from the write-off itself.
     function test_writeOff_afterPartialRepayment_booksWhatIsLeft() public {
         _fund(CAROL, 3_000e6);
-        assertEq(lpVault.netValueUsd(), 90_000e18, "the repayment is not synced yet");
+        assertEq(lpVault.netValueUsd(), 140_000e18, "the repayment is not synced yet");
         vm.expectEmit(true, true, false, true);
         emit IAutoDeleveraging.AdlShortfallRepaid(0, CAROL, 3_000e18);
         vm.expectEmit(true, true, false, true);
         emit IAutoDeleveraging.AdlWrittenOff(0, CAROL, 7_000e18);
         liquidator.writeOffAdl();
         assertEq(vault.collateralOf(CAROL), 0, "made whole");
-        assertEq(vault.collateralOf(address(lpVault)), 133_000e18, "140,000 - 7,000");
+        assertEq(vault.collateralOf(address(lpVault)), 183_000e18, "190,000 - 7,000");
         assertEq(liquidator.totalShortfall(), 0, "none left");
-        assertEq(lpVault.netValueUsd(), 93_000e18, "90,000 + the 3,000 repaid");
+        assertEq(lpVault.netValueUsd(), 143_000e18, "140,000 + the 3,000 repaid");
         (bool pending,,,) = liquidator.pendingAdl();
         assertTrue(!pending, "resolved");
         vm.expectRevert(IAutoDeleveraging.NoAdlPending.selector);

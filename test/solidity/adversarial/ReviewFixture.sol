@@ -16,6 +16,7 @@ import {vm} from "../utils/Vm.sol";
 
 /// @notice The whole protocol as production wires it (real liquidity vault as counterparty, fund, liquidation engine),
 ///         plus helpers to list markets with chosen parameters and to move USDC in and out. No markets are listed.
+///         Used by the regression tests of the second security review (the attacks found after the first fix).
 abstract contract ReviewFixture is TestBase {
     address internal constant PROVIDER = address(0x9999);
     address internal constant KEEPER = address(0x6EE9E2);
