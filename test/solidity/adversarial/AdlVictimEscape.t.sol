@@ -74,7 +74,7 @@ contract AdlVictimEscapeTest is ReviewFixture {
         // The fair premium moved for 60 s at skew −20 (premium −0.2 %), capped at −0.1 % × 60 / 3,600.
         assertEq(engine.marketPrices(mkt).fairPremium, -16_666_666_666_666, "the drift cap");
         int256 fairSkew = -16_666_666_666_666 * 10_000; // P_f × K / 1e18, in 18-decimal units
-        (,, uint256 exitAtFair) = engine.quoteForcedClose(mkt, 10e18);
+        (,, uint256 exitAtFair) = engine.quoteForcedClose(BOB, mkt, 10e18);
         assertEq(exitAtFair, RefPricing.fill(890e18, fairSkew, 10e18, 10_000e18, 0.1e18), "exit from the fair skew");
         assertLt(exitAtFair, 890.44e18, "about 890 x (1 + 4.83 / 10,000), below 900: he still gives at fair");
         vm.expectEmit(address(liquidator));
@@ -105,7 +105,7 @@ contract AdlVictimEscapeTest is ReviewFixture {
     function test_candidateGivingNothingEvenAtFair_leavesTheSet() public {
         oracle.setPrice(905e18);
         assertTrue(liquidator.adlRank(BOB, mkt) > 0, "bob still in profit");
-        (,, uint256 exitAtFair) = engine.quoteForcedClose(mkt, 10e18);
+        (,, uint256 exitAtFair) = engine.quoteForcedClose(BOB, mkt, 10e18);
         assertEq(exitAtFair, RefPricing.fill(905e18, -16_666_666_666_666 * 10_000, 10e18, 10_000e18, 0.1e18), "fair");
         assertGe(exitAtFair, 900e18, "no better than the bankruptcy price");
         vm.expectEmit(address(liquidator));

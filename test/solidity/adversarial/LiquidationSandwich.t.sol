@@ -97,7 +97,7 @@ contract LiquidationSandwichTest is LocalEthFixture {
         assertEq(engine.marketPrices(eth).premium, -0.0462e18, "premium -4.62 %");
         assertEq(RefPricing.fill(P1, 0, SLICE, K, M), 2_920.9027307e18, "the victims' bound");
 
-        (int256 sizeClosed, uint256 fillPrice, uint256 boundPrice) = engine.quoteForcedClose(eth, SLICE);
+        (int256 sizeClosed, uint256 fillPrice, uint256 boundPrice) = engine.quoteForcedClose(victims[0], eth, SLICE);
         assertEq(sizeClosed, 0, "nothing fits");
         assertEq(fillPrice, 0, "no fill");
         assertEq(boundPrice, 2_920.9027307e18, "the bound it missed: the fill of the slice from the fair skew 0");

@@ -47,7 +47,7 @@ contract ForcedCloseBoundTest is LiquidationFixture {
         prmOracle.setPrice(795e18);
         assertEq(engine.maintenanceMargin(CAROL), 55e18 - 397.5e18, "liquidatable at fair");
 
-        (int256 quoted, uint256 quotedFill, uint256 quotedBound) = engine.quoteForcedClose(prm, -10e18);
+        (int256 quoted, uint256 quotedFill, uint256 quotedBound) = engine.quoteForcedClose(CAROL, prm, -10e18);
         assertEq(quoted, -10e18, "quote: all of it");
         assertEq(quotedFill, BOUND_795, "quote: at the bound");
         assertEq(quotedBound, BOUND_795, "quote: the bound, 795 x (1 - 10 / 20,000)");
@@ -67,7 +67,7 @@ contract ForcedCloseBoundTest is LiquidationFixture {
     // 795.3975 > 794.6025 and closes in full.
     function test_liveSkewBetterThanFair_fillsFully() public {
         _openCarolPrm();
-        (int256 quoted, uint256 quotedFill, uint256 quotedBound) = engine.quoteForcedClose(prm, -10e18);
+        (int256 quoted, uint256 quotedFill, uint256 quotedBound) = engine.quoteForcedClose(CAROL, prm, -10e18);
         assertEq(quoted, -10e18, "all of it");
         assertEq(quotedFill, 795.3975e18, "from skew +10");
         assertEq(quotedBound, BOUND_795, "the bound does not depend on the live skew");
@@ -155,7 +155,7 @@ contract ForcedCloseBoundTest is LiquidationFixture {
         assertEq(preview.sizeDeltas[0], 0, "preview: nothing fits");
         assertEq(preview.notionalClosed, 0, "preview: no notional");
         assertEq(preview.keeperReward, 0, "preview: no reward");
-        (int256 quoted, uint256 quotedFill, uint256 quotedBound) = engine.quoteForcedClose(prm, -10e18);
+        (int256 quoted, uint256 quotedFill, uint256 quotedBound) = engine.quoteForcedClose(CAROL, prm, -10e18);
         assertEq(quoted, 0, "quote: nothing");
         assertEq(quotedFill, 0, "quote: no fill");
         assertEq(quotedBound, BOUND_795, "quote: the bound it missed");

@@ -359,7 +359,7 @@ contract PnlReductionBoundTest is PnlFactorFixture {
         assertEq(engine.marketPrices(pf).skew, -3e18, "pushed");
 
         uint256 largest = PremiumModel.largestFit(1_300e18, -3e18, FAIR_SKEW, -10e18, K, M);
-        (int256 closed, uint256 fill, uint256 boundPrice) = engine.quoteForcedClose(pf, -10e18);
+        (int256 closed, uint256 fill, uint256 boundPrice) = engine.quoteForcedClose(CAROL, pf, -10e18);
         assertEq(boundPrice, PremiumModel.fill(1_300e18, FAIR_SKEW, -10e18, K, M), "the bound: from the fair skew");
         uint256 c = uint256(-closed);
         assertLe(c, largest, "never beyond the largest fit");
