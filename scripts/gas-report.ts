@@ -150,7 +150,8 @@ optimizer (200 runs), every market priced through \`ChainlinkOracleAdapter\` ove
 \`MockV3Aggregator\`. "positions held" counts the account's open positions including the one traded (for
 withdraw: while they are open). Another trader already holds a position in every market, as on a live
 deployment. Each open position adds one oracle read and one position valuation to the
-margin check of an opening trade and of a withdrawal; reducing and closing skip the margin check.
+margin check of an opening trade and of a withdrawal; reducing and closing skip it while they fill within the
+forced-close bound and leave the collateral non-negative (otherwise the account's equity at fair is checked).
 10 % of trading fees accrue to the insurance fund (local deployment default).
 
 - "open (account's first position)" pays about 17k more than a returning trader's open: it writes the account's
