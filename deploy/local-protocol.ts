@@ -16,7 +16,12 @@ import type {
   PerpEngine,
   PerpLens,
 } from "../types/ethers-contracts/index.js";
-import { LOCAL_MARKETS, LOCAL_VAULT_RISK, MARKET_DEFAULTS, type MarketConfig } from "./config/local-markets.js";
+import {
+  LOCAL_MARKETS,
+  LOCAL_VAULT_RISK,
+  MARKET_DEFAULTS,
+  type MarketConfig,
+} from "./config/local-markets.js";
 
 export type LocalMarket = {
   id: bigint;

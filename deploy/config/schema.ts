@@ -297,7 +297,12 @@ export const DEFAULT_BREAKER_FUNDING_BAND = 625_000_000_000_000n;
 /** The largest |hourly funding rate| a market's parameters give at a skew of ±maxSkew (the engine's validator's). */
 export function fundingRateAtMaxSkew(p: MarketParamsConfig): bigint {
   const rateAt = (skew: bigint) => {
-    const r = fundingRate(premium(skew, p.skewScale, p.maxPremium), p.fundingInterest, p.fundingClamp, p.maxFundingRate);
+    const r = fundingRate(
+      premium(skew, p.skewScale, p.maxPremium),
+      p.fundingInterest,
+      p.fundingClamp,
+      p.maxFundingRate,
+    );
     return r < 0n ? -r : r;
   };
   const up = rateAt(p.maxSkew);
