@@ -70,7 +70,8 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
     /// @param owner_ The admin.
     constructor(ICollateralVault vault_, address owner_) Ownable(owner_) AccountMargin(vault_) {
         if (address(vault_) == address(0)) revert ZeroAddress();
-        _vaultRisk = VaultRisk({backingRatio: 1e18, openInterestCashRatio: 1e18});
+        _vaultRisk.backingRatio = 1e18;
+        _vaultRisk.openInterestCashRatio = 1e18;
     }
 
     // ------------------------------------------------------------------ trading
@@ -191,7 +192,7 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         Mode mode,
         uint256 fixedPrice
     ) private returns (Fill memory f) {
-        address counterparty = _liquidityVault;
+        address counterparty = _vaultRisk.liquidityVault;
         if (counterparty == address(0)) revert LiquidityVaultNotSet();
 
         f.oraclePrice = _oraclePrice(marketId);
@@ -377,7 +378,7 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         if (amount == 0) return 0;
         _globals.pendingInsuranceFees = 0;
         emit InsuranceFeesSwept(_insuranceFund, amount);
-        _vault.transferBalanceAllowingDebt(_liquidityVault, _insuranceFund, amount);
+        _vault.transferBalanceAllowingDebt(_vaultRisk.liquidityVault, _insuranceFund, amount);
     }
 
     /// @dev After a trade that opens, increases or flips: the caps, each refusing only a trade that increases what it
@@ -458,7 +459,7 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
     ///      is not tokens), read in one call. Capping each side (not the net skew) bounds the skew whatever later
     ///      own-position reductions do: closing one leg of a hedged book leaves at most the other side's size.
     function _requireOpenInterestWithinCash(uint256 marketId, uint256 openInterest, uint256 oraclePrice) private view {
-        (int256 collateral, uint256 debt) = _vault.collateralAndDebt(_liquidityVault);
+        (int256 collateral, uint256 debt) = _vault.collateralAndDebt(_vaultRisk.liquidityVault);
         uint256 cash = collateral > int256(debt) ? uint256(collateral - int256(debt)) : 0;
         uint256 limit = FixedPointMath.mulDivDown(cash, _vaultRisk.openInterestCashRatio, WAD);
         uint256 notional = MarginMath.notionalUp(int256(openInterest), oraclePrice);
@@ -484,8 +485,8 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
     /// @param liquidityVault_ The ERC-4626 liquidity vault; its collateral account takes the other side.
     function setLiquidityVault(address liquidityVault_) external onlyOwner {
         if (liquidityVault_ == address(0)) revert ZeroAddress();
-        if (_liquidityVault != address(0)) revert LiquidityVaultAlreadySet();
-        _liquidityVault = liquidityVault_;
+        if (_vaultRisk.liquidityVault != address(0)) revert LiquidityVaultAlreadySet();
+        _vaultRisk.liquidityVault = liquidityVault_;
         emit LiquidityVaultSet(liquidityVault_);
     }
 
@@ -549,6 +550,6 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
 
     /// @notice The liquidity vault, counterparty of the net skew.
     function liquidityVault() external view returns (address) {
-        return _liquidityVault;
+        return _vaultRisk.liquidityVault;
     }
 }

@@ -49,14 +49,17 @@ struct StoredParams {
     uint32 breakerWindow;
 }
 
-/// @dev Vault-side risk parameters, in one slot.
-/// @param backingRatio Fraction of Σ |skew| × oracle the liquidity vault keeps when LPs withdraw.
+/// @dev The liquidity vault (the counterparty of every trade) and the ratios that size the exposure it takes. The
+///      address and the open-interest-to-cash ratio share a slot: every opening trade reads both.
+/// @param liquidityVault The counterparty of every trade (set once).
 /// @param openInterestCashRatio The most each side of a market's open interest × oracle may be, as a fraction of
 ///        the liquidity vault's cash, after a trade that increases that side (it bounds the net skew too, whatever
 ///        later own-position reductions do to it).
+/// @param backingRatio Fraction of Σ |skew| × oracle the liquidity vault keeps when LPs withdraw.
 struct VaultRisk {
-    uint64 backingRatio;
+    address liquidityVault;
     uint64 openInterestCashRatio;
+    uint64 backingRatio;
 }
 
 /// @dev A position as stored: `Position` (size and cost basis in one slot, the funding checkpoint in the next) and, in
@@ -91,7 +94,6 @@ abstract contract PerpStorage is Ownable2Step {
     /// @dev Positions by account and key: a market id, or HOME.
     mapping(address account => mapping(uint256 key => PositionRecord)) internal _positions;
     VaultRisk internal _vaultRisk;
-    address internal _liquidityVault;
     address internal _liquidationEngine;
     address internal _insuranceFund;
 }
