@@ -6,7 +6,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {AccountMargin} from "./engine/AccountMargin.sol";
-import {HOME, PositionRecord, StoredParams, VaultRisk} from "./engine/PerpStorage.sol";
+import {HOME, PositionRecord, StoredParams} from "./engine/PerpStorage.sol";
 import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
 import {IPerpEngine} from "./interfaces/IPerpEngine.sol";
 import {AccountMargin as AccountMarginSummary, MarketState} from "./interfaces/PerpTypes.sol";
