@@ -70,10 +70,10 @@ contract PerpEngineCreditValuationTest is EngineFixture {
 
     /// @dev Dave buys 1,000 more (skew 2,000): Carol's exit rises to 2,000 × (1 + 1.5e-3) = 2,003, but her fair price
     ///      is still 2,000, so nothing she could withdraw changes (97,999.5). An hour later the fair premium has moved
-    ///      by at most the drift cap: the EMA step 2e-3 × (1 − W) = 1.99993e-3 > 1e-3, so P_f = 1e-3 and fair = 2,002 < exit
-    ///      2,003: PnL 1,000 × (2,002 − 2,001) = 1,000, funding (2e-3 − 6.25e-5) × 2,000 × 1,000 = 3,875, equity
-    ///      298,999.5 + 1,000 − 3,875 = 296,124.5, IM 200,200, withdrawable 95,924.5: the push held for an hour
-    ///      credits her at most 0.1 % of the oracle per unit.
+    ///      by at most the drift cap: the EMA step 2e-3 × (1 − W) = 1.99993e-3 > 1e-3, so P_f = 1e-3 and fair = 2,002 <
+    ///      exit 2,003: PnL 1,000 × (2,002 − 2,001) = 1,000, funding (2e-3 − 6.25e-5) × 2,000 × 1,000 = 3,875, equity
+    ///      298,999.5 + 1,000 − 3,875 = 296,124.5, IM 200,200, withdrawable 95,924.5: the push held for an hour credits
+    ///      her at most 0.1 % of the oracle per unit.
     function test_thirdPartyPushTowardAccount_notCredited() public {
         _trade(CAROL, eth, 1000e18);
         _trade(DAVE, eth, 1000e18);

@@ -145,9 +145,9 @@ contract PerpEngineFundingTest is EngineFixture {
         assertEq(engine.marketPrices(eth).fairPrice, 2100e18 + 20997105528088200, "after 10 tau");
     }
 
-    // A large push held for τ: long 1,000 → p = 1e-3. The EMA step after 300 s would be 1e-3 × (1 − W(τ))
-    // = 1e-3 × 0.6319 = 6.32e-4, but the drift cap allows floor(1e15 × 300 / 3600) = 83333333333333:
-    // fair = floor(2,000 × (1 + 8.3333…e-5)) = 2,000.166666666666666. One second later the cap is floor(1e15 × 301 / 3600) = 83611111111111.
+    // A large push held for τ: long 1,000 → p = 1e-3. The EMA step after 300 s would be 1e-3 × (1 − W(τ)) = 1e-3 ×
+    // 0.6319 = 6.32e-4, but the drift cap allows floor(1e15 × 300 / 3600) = 83333333333333: fair = floor(2,000 × (1 +
+    // 8.3333…e-5)) = 2,000.166666666666666. One second later the cap is floor(1e15 × 301 / 3600) = 83611111111111.
     // Accruing stores the advanced premium; the next interval starts from it.
     function test_fairPremium_driftCapBinds() public {
         _fund(LP, 2_000_000e6);

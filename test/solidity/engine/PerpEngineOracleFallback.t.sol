@@ -37,12 +37,13 @@ contract KindOracle is IOracleAdapter {
 contract PerpEngineOracleFallbackTest is EngineFixture {
     // ------------------------------------------------------------------ replacing a dead oracle
 
-    /// @dev Alice long 100 at T0 (fill 2,000.1, cost 200,010, fee 100.005; premium 1e-4, F = 1e-4 − 6.25e-5 =
-    ///      3.75e-5 per hour). An accrual at T0 + 1 h sets the index to 3.75e-5 × 2,000 = 0.075 and the fair premium
-    ///      to trunc(1e14 × (1e18 − W) / 1e18) with the premium weight W = w(x/4)⁴, x = 3,600 / 300 = 12:
-    ///      w(3) = 1e36 / (1 + 3 + 4.5 + 4.5)e18 = 76923076923076923, squared 5917159763313609, squared again
-    ///      W = 35012779664577; 1e14 × 999964987220335423 / 1e18 = 99996498722033(.54). The oracle then dies; at T0 + 3 h the owner replaces it with
-    ///      one at 2,500 (25 % above the breaker reference, which would trip the 15 % breaker without a re-anchor):
+    /// @dev Alice long 100 at T0 (fill 2,000.1, cost 200,010, fee 100.005; premium 1e-4, F = 1e-4 − 6.25e-5 = 3.75e-5
+    ///      per hour). An accrual at T0 + 1 h sets the index to 3.75e-5 × 2,000 = 0.075 and the fair premium to
+    ///      trunc(1e14 × (1e18 − W) / 1e18) with the premium weight W = w(x/4)⁴, x = 3,600 / 300 = 12: w(3) = 1e36 / (1
+    ///      + 3 + 4.5 + 4.5)e18 = 76923076923076923, squared 5917159763313609, squared again W = 35012779664577; 1e14 ×
+    ///      999964987220335423 / 1e18 = 99996498722033(.54). The oracle then dies; at T0 + 3 h the owner replaces it
+    ///      with one at 2,500 (25 % above the breaker reference, which would trip the 15 % breaker without a
+    ///      re-anchor):
     ///      - the 2 h outage accrues no funding (index stays 0.075, lastFundingRate 0, FundingAccrued(0, 0.075, 7200));
     ///      - the fair premium advances: x = 7,200 / 300 = 24, w(6) = 1e36 / (1 + 6 + 18 + 36)e18 = 1e36 / 61e18 =
     ///        16393442622950819, squared 268744961031980, squared again W = 72223854080; step
