@@ -88,8 +88,8 @@ contract FairPriceHuntingTest is LocalEthFixture {
 
     /// @dev The same 10M push through every limit: a hedged book of 3,330 ETH a side built in steps of 333 (|skew| ≤
     ///      333), then LONG_LEG closes (a reduction, no cap) and the skew is −3,330 (premium −0.333 %), held 300 s.
-    ///      By hand: the EMA step (−0.00333 − 0) × (1 − w(1)) ≈ −0.00208 is clamped to −0.001 × 300 / 3,600 =
-    ///      −0.000083333333333333 (rounded down), so fair = ⌊2,924 × (1 − 0.000083333333333333)⌋ =
+    ///      By hand: the EMA step (−0.00333 − 0) × (1 − ω(τ)) = −0.00333 × 0.6319 ≈ −0.0021 is clamped to −0.001 × 300
+    ///      / 3,600 = −0.000083333333333333 (rounded down), so fair = ⌊2,924 × (1 − 0.000083333333333333)⌋ =
     ///      2,923.756333333333334308: the trigger moved 0.243666666666665692 ≤ 2,924 × 0.001 × 300 / 3,600 =
     ///      0.24366...67. A victim's equity at fair can fall by at most 333 × that, 81.14, below every buffer (the
     ///      smallest is W's 150.12); and the push pays them funding: rate −0.00333 + 0.0000625 = −0.0032675 /h, index
