@@ -119,6 +119,16 @@ contract FairPriceMathTest is TestBase {
         assertEq(h.decayWeightDown(12 * TAU, TAU), 2680965147453083, "w(12) = 1e36 / 373e18, for comparison");
     }
 
+    function test_premiumWeight_extremes() public view {
+        // x/4 capped at 1e6: v = w(1e6) = 5 (test_decayWeight_xCappedAtOneMillion); 5·5 / 1e18 = 0, so W = 0
+        assertEq(h.premiumWeightDown(4e6 * TAU, TAU), 0, "x/4 = 1e6: W = 0");
+        assertEq(h.premiumWeightDown(1e30, 1), 0, "x far above the cap");
+        // 1 s of a 1 day tau: x/4 = 1e18 / 345600 = 2893518518518; x2 = 8372449(.42); x2/2 = 4186224; x2·x/6e18 = 4
+        //   denominator = 1000002893522704746; v = 999997106485667703(.42); v2 = 999994212979707831(.19);
+        //   W = 999988425992905265(.86) (w(1 s, 1 day) itself is ...263: the two weights agree at small x)
+        assertEq(h.premiumWeightDown(1, 1 days), 999988425992905265, "one second of a day");
+    }
+
     function test_premiumWeight_tauZero_isZero() public view {
         // w(·, 4·0) = 0 (τ = 0 first), 0 squared is 0: the step is the whole gap
         assertEq(h.premiumWeightDown(1234, 0), 0, "tau = 0");
