@@ -88,8 +88,8 @@ contract FairPriceHuntingTest is LocalEthFixture {
 
     /// @dev The same 10M push through every limit: a hedged book of 3,330 ETH a side built in steps of 333 (|skew| ≤
     ///      333), then LONG_LEG closes (a reduction, no cap) and the skew is −3,330 (premium −0.333 %), held 300 s.
-    ///      By hand: the EMA step (−0.00333 − 0) × (1 − w(1)) ≈ −0.00208 is clamped to −0.001 × 300 / 3,600 =
-    ///      −0.000083333333333333 (rounded down), so fair = ⌊2,924 × (1 − 0.000083333333333333)⌋ =
+    ///      By hand: the EMA step (−0.00333 − 0) × (1 − ω(τ)) = −0.00333 × 0.6319 ≈ −0.0021 is clamped to −0.001 × 300
+    ///      / 3,600 = −0.000083333333333333 (rounded down), so fair = ⌊2,924 × (1 − 0.000083333333333333)⌋ =
     ///      2,923.756333333333334308: the trigger moved 0.243666666666665692 ≤ 2,924 × 0.001 × 300 / 3,600 =
     ///      0.24366...67. A victim's equity at fair can fall by at most 333 × that, 81.14, below every buffer (the
     ///      smallest is W's 150.12); and the push pays them funding: rate −0.00333 + 0.0000625 = −0.0032675 /h, index
@@ -115,9 +115,16 @@ contract FairPriceHuntingTest is LocalEthFixture {
 
     /// @dev Longer holds of the same push: the drift reaches its 0.1 %/h cap but the funding the push pays the longs
     ///      (0.32675 %/h of their notional) outruns it. After 1 h: P_f = −0.1 %, V0's buffer 2,645.97224325, W's
-    ///      2,382.30632658325, and SHORT_LEG owes 31,815.3861 of funding; after 4 h: P_f = −0.3329830387612692 % (the
-    ///      EMA, no longer the cap, binds), V0 9,978.764293719007133607, W 9,715.098377052257133607, funding
-    ///      127,261.5444.
+    ///      2,382.30632658325, and SHORT_LEG owes 31,815.3861 of funding. After 4 h the EMA, no longer the cap (4e-3),
+    ///      binds: x = 14,400 / 300 = 48, the premium weight ω = w(12)⁴ with w(12) = 1e36 / (1 + 12 + 72 + 288)e18 =
+    ///      1e36 / 373e18 = 2680965147453083, squared 7187574121858, squared again 51661221; P_f = −trunc(3.33e15 ×
+    ///      999999999948338779 / 1e18) = −3329999999827968 (−0.3329999999827968 %). Fair = 2,924e18 − 2,924 ×
+    ///      3329999999827968 = 2,914.263080000503021568. Funding index −0.0032675 × 2,924 × 4 = −38.21668 a unit.
+    ///      Buffer = collateral + 333 × fair − cost basis + 333 × 38.21668 − ⌈2.5 % × 333 × fair⌉, with 333 × fair =
+    ///      970,449.605640167506182144 and MM ⌈24,261.2401410041876545536⌉ = 24,261.240141004187654554:
+    ///      V0 50,230.41683325 + 970,449.605640167506182144 − 999,166.3335 + 12,726.15444 − 24,261.240141004187654554
+    ///      = 9,978.60327241331852759; W 50,965.91725008325 + … − 1,000,165.4998335 + … = 9,714.93735574656852759.
+    ///      Funding owed by SHORT_LEG: 3,330 × 38.21668 = 127,261.5444.
     function test_longerHoldsOfTheBigPush_fundingOutrunsTheDrift() public {
         _buildBook(3_330e18);
         _close(LONG_LEG, eth);
@@ -127,18 +134,32 @@ contract FairPriceHuntingTest is LocalEthFixture {
         assertEq(engine.maintenanceMargin(W), 2_382.30632658325e18, "W after 1 h");
         assertEq(engine.accruedFunding(SHORT_LEG, eth), 31_815.3861e18, "the push pays 31,815.3861 an hour");
         vm.warp(T0 + 4 hours);
-        assertEq(engine.marketPrices(eth).fairPremium, -3_329_830_387_612_692, "EMA after 4 h");
-        assertEq(engine.maintenanceMargin(victims[0]), 9_978.764293719007133607e18, "V0 after 4 h");
-        assertEq(engine.maintenanceMargin(W), 9_715.098377052257133607e18, "W after 4 h");
+        assertEq(engine.marketPrices(eth).fairPremium, -3_329_999_999_827_968, "EMA after 4 h");
+        assertEq(engine.maintenanceMargin(victims[0]), 9_978.60327241331852759e18, "V0 after 4 h");
+        assertEq(engine.maintenanceMargin(W), 9_714.93735574656852759e18, "W after 4 h");
         assertEq(engine.accruedFunding(SHORT_LEG, eth), 127_261.5444e18, "funding after 4 h");
     }
 
     /// @dev The cheapest hold that liquidates someone: a 500 ETH push (premium −0.05 %, just above where the drift cap
-    ///      binds for half an hour) held 1,800 s. P_f = −0.0005 × (1 − w(6)) = −0.000491803278688524 (w(6) = 1/61):
-    ///      fair 2,922.561967213114755824. Funding −0.04375 %/h: index −0.639625 a unit. W's buffer falls to −103.78
-    ///      and W is liquidatable (from t = 1,080 s); V0's is 159.885. The attacker buys back (skew 0) and liquidates
-    ///      W: slice 66.6 ETH at 2,924 × (1 − 33.3 / 1,000,000) = 2,923.9026308 (within its bound from the fair skew
-    ///      −491.8), notional 194,731.91521128, fee 973.6595760564, keeper reward 194.731915 USDC.
+    ///      binds for half an hour: the cap binds up to 1,794 s, the EMA from 1,795 s) held 1,800 s. x = 1,800 / 300 =
+    ///      6, the premium weight ω = w(1.5)⁴: denominator 1 + 1.5 + 1.125 + 0.5625 = 4.1875e18, w(1.5) =
+    ///      238805970149253731, squared 57028291378926264, squared again 3252226017599715; P_f = −trunc(5e14 ×
+    ///      996747773982400285 / 1e18) = −498373886991200 (above the cap −5e14): fair = 2,924e18 − 2,924 ×
+    ///      498373886991200 = 2,922.5427547544377312. Funding −0.04375 %/h: index −0.639625 a unit. W's buffer falls
+    ///      to −110.01855851967962264 and W is liquidatable; V0's is W's + (50,230.41683325 − 50,965.91725008325) +
+    ///      (1,000,165.4998335 − 999,166.3335) = W's + 263.66591666675 = 153.64735814707037736. The attacker buys back
+    ///      (skew 0) and liquidates W: slice 66.6 ETH at 2,924 × (1 − 33.3 / 1,000,000) = 2,923.9026308 (within its
+    ///      bound from the fair skew −498.4), notional 194,731.91521128, fee 973.6595760564, keeper reward
+    ///      194.731915 USDC.
+    ///      W becomes liquidatable at 1,033 s (the cap binds: P_f = −⌊1e15 × t / 3,600⌋; funding index
+    ///      −⌊0.0004375e18 × 2,924 × t / 3,600⌋ a unit; buffer = 50,965.91725008325 + 333 × fair − 1,000,165.4998335
+    ///      + 333 × |index| − ⌈2.5 % × 333 × fair⌉):
+    ///      t = 1,032: P_f −286666666666666, fair 2,924 − 0.838213333333331384 = 2,923.161786666666668616, 333 × fair
+    ///        973,412.874960000000649128, index −0.366718333333333333 (+122.117204999999999889), MM
+    ///        24,335.321874000000016229: buffer 0.087707583250632788 > 0;
+    ///      t = 1,033: P_f −286944444444444, fair 2,924 − 0.839025555555554256 = 2,923.160974444444445744, 333 × fair
+    ///        973,412.60449000000043275, index −0.367073680555555555 (+122.235535624999999815), MM
+    ///        24,335.315112250000010819: buffer −0.057670041749578252 < 0.
     ///      Attacker: book fees (333 and 167 a side) 1,023.5420254052, LONG_LEG's close 730.81725 (taker), SHORT_LEG's
     ///      292.3269 (maker), funding 500 × 0.639625 = 319.8125; the legs' PnL cancels: −2,366.4986754052, +194.731915
     ///      of reward: −2,171.7667604052.
@@ -147,11 +168,15 @@ contract FairPriceHuntingTest is LocalEthFixture {
         _buildBook(333e18);
         _buildBook(167e18);
         _close(LONG_LEG, eth);
+        vm.warp(T0 + 1_032);
+        assertEq(engine.maintenanceMargin(W), 0.087707583250632788e18, "W not yet liquidatable at 1,032 s");
+        vm.warp(T0 + 1_033);
+        assertEq(engine.maintenanceMargin(W), -0.057670041749578252e18, "W liquidatable from 1,033 s");
         vm.warp(T0 + 1_800);
         _close(SHORT_LEG, eth);
-        assertEq(engine.marketPrices(eth).fairPremium, -491_803_278_688_524, "EMA after 1,800 s");
-        assertEq(engine.maintenanceMargin(W), -103.780753498716652843e18, "W liquidatable");
-        assertTrue(engine.maintenanceMargin(victims[0]) > 0, "V0 is not");
+        assertEq(engine.marketPrices(eth).fairPremium, -498_373_886_991_200, "EMA after 1,800 s");
+        assertEq(engine.maintenanceMargin(W), -110.01855851967962264e18, "W liquidatable");
+        assertEq(engine.maintenanceMargin(victims[0]), 153.64735814707037736e18, "V0 is not");
 
         vm.prank(SHORT_LEG);
         (uint256 notional, uint256 reward) = liquidator.liquidate(W);

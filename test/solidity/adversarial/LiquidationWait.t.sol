@@ -20,14 +20,20 @@ import {vm} from "../utils/Vm.sol";
 ///      bound: 2 × 0.06875 % / 0.1 % per hour = 1.375 h = 4,950 s (82.5 minutes).
 ///      V long 100 with 16,000; H buys 580 (skew 680, premium 0.068 %, inside the band) and accrues the market every
 ///      minute for an hour, then sells 1,360 (skew −680) at t1 = T0 + 3,600. P_f at t1 (the EMA stepped 60 times over
-///      60 s with the premium 0.068 %: capped at 0.1 %/h until the gap is about 0.0092 %, then the cubic weight) is
-///      0.000679340721458487, recomputed here by a second implementation of the fair-premium rule. The oracle drops
-///      to 2,880: V is below maintenance, not bankrupt, and a 20 ETH slice is due. From skew −680 the slice's first
-///      unit sells at about −680 / 1M; its bound, the fill of −20 from the fair skew, averages (fairSkew − 10) / 1M:
-///      something fits only once fairSkew < −670, i.e. P_f(t1 + Δ) < −0.067 %. Over Δ the EMA step (about
-///      0.1359 % × (1 − w(Δ / 300)) ≈ 0.1358 %) exceeds the drift cap, so P_f = 0.000679340721458487 −
-///      ⌊0.001 × Δ / 3,600⌋, below −0.00067 from Δ = 4,858 s (80.97 min) on: `LiquidationBeyondBound` at Δ = 4,857,
-///      a slice of about 2 × 0.1037 = 0.2074 ETH at 4,858, within the design's 4,950.
+///      60 s with the premium 0.068 %: capped at 0.1 %/h until the gap is about 0.0092 %, then the EMA with the
+///      premium weight w(x/4)⁴, 1 − W(60 s) = 0.18127) is 0.000679341604421247, recomputed here by a second
+///      implementation of the fair-premium rule. The oracle drops to 2,880: V is below maintenance, not bankrupt, and a
+///      20 ETH slice is due. From skew −680 the slice's first unit sells at about −680 / 1M; its bound, the fill of −20
+///      from the fair skew, averages (fairSkew − 10) / 1M: something fits only once fairSkew < −670, i.e. P_f(t1 + Δ) <
+///      −0.067 %. Over Δ the EMA step (about 0.1359 % × (1 − W(Δ)), W(4,858 s) = 2.9e-6: 0.13593 %) exceeds the drift
+///      cap (0.13494 % at 4,858 s), so P_f = 0.000679341604421247 − ⌊0.001e18 × Δ / 3,600⌋, below −0.00067 once 0.001 ×
+///      Δ / 3,600 > 0.000679341604421247 + 0.00067 = 0.001349341604421247, i.e. Δ > 4,857.63: from Δ = 4,858 s (80.97
+///      min) on. At 4,857: P_f = 0.000679341604421247 − 0.001349166666666666 = −0.000669825062245419 (fairSkew −669.83,
+///      no fit: `LiquidationBeyondBound`); at 4,858: P_f = 0.000679341604421247 − 0.001349444444444444 =
+///      −0.000670102840023197, fairSkew −670.102840023197, and the slice's largest fit (average −680 − q/2 no worse
+///      than fairSkew − 10) is q = 2 × 0.102840023197 = 0.205680046394 ETH, within the design's 4,950. (With the
+///      earlier EMA weight w(x) the same run gave P_f 0.000679340721458487 at t1 and the same wait, 4,858 s: the wait
+///      is set by the drift cap, which binds over the whole of it.)
 ///      Before (the red team's measurement, commit af467cf^): blocked at +0, +41.25 min and +80 min, through at +81
 ///      min; DESIGN then said about 41 minutes. Nothing in the rules changed here: the bound is documented, not
 ///      shortened.
@@ -73,7 +79,7 @@ contract LiquidationWaitTest is ReviewFixture {
         for (uint256 i; i < 60; ++i) {
             pf = _fairPremium(pf, premium, 60);
         }
-        assertEq(pf, 679_340_721_458_487, "P_f at t1, second implementation");
+        assertEq(pf, 679_341_604_421_247, "P_f at t1, second implementation");
         assertEq(engine.marketPrices(eth).fairPremium, pf, "the engine agrees");
         assertLt(uint256(pf), BAND_PREMIUM, "below the band's premium");
 
@@ -91,9 +97,9 @@ contract LiquidationWaitTest is ReviewFixture {
                 break;
             }
         }
-        assertEq(wait, 4_858, "80.97 minutes: 0.000679340721458487 + 0.00067 < 0.001 x 4,858 / 3,600");
+        assertEq(wait, 4_858, "80.97 minutes: 0.000679341604421247 + 0.00067 < 0.001 x 4,858 / 3,600");
         assertLe(wait, designMaxWait, "within the documented bound");
-        assertEq(fit, 207_445_971_914_000_000, "2 x (670.103722985957 - 670)");
+        assertEq(fit, 205_680_046_394_000_000, "2 x (670.102840023197 - 670)");
 
         uint256 snap = vm.snapshotState();
         vm.warp(T1 + wait - 1);
@@ -142,14 +148,16 @@ contract LiquidationWaitTest is ReviewFixture {
         assertEq(_trade(HOLDER, eth, delta), fill, "reference fill");
     }
 
-    /// @dev The fair-premium rule (SPEC §3), written again: step = (premium − last) × (1 − w(t / τ)), truncated toward
-    ///      zero, clamped to ± 0.1 % × t / 3,600 (rounded down), with w(x) = 1 / (1 + x + x² / 2 + x³ / 6) rounded
-    ///      down, x = t × 1e18 / τ.
+    /// @dev The fair-premium rule (SPEC §3), written again: step = (premium − last) × (1 − W), truncated toward zero,
+    ///      clamped to ± 0.1 % × t / 3,600 (rounded down). W = w(y)⁴ as two floored squares, w(y) = 1 / (1 + y +
+    ///      y² / 2 + y³ / 6) rounded down, y = x / 4 = t × 1e18 / (4τ) (t here stays far below the 1e6 cap on y).
     function _fairPremium(int256 last, int256 premium, uint256 t) private pure returns (int256) {
-        uint256 x = t * 1e18 / TAU;
-        uint256 x2 = x * x / 1e18;
-        uint256 w = 1e36 / (1e18 + x + x2 / 2 + x2 * x / 6e18);
-        int256 step = (premium - last) * int256(1e18 - w) / 1e18; // Solidity's division truncates toward zero
+        uint256 y = t * 1e18 / (4 * TAU);
+        uint256 y2 = y * y / 1e18;
+        uint256 w = 1e36 / (1e18 + y + y2 / 2 + y2 * y / 6e18);
+        uint256 w2 = w * w / 1e18;
+        uint256 weight = w2 * w2 / 1e18;
+        int256 step = (premium - last) * int256(1e18 - weight) / 1e18; // Solidity's division truncates toward zero
         int256 cap = int256(DRIFT_PER_HOUR * t / 3_600);
         if (step > cap) step = cap;
         if (step < -cap) step = -cap;

@@ -74,6 +74,12 @@ contract WithdrawalPropertyTest is LocalProtocolFixture {
         }
     }
 
+    /// @dev A fixed scenario that tells the two fair-premium weights apart (a valuation with w(x) instead of w(x/4)⁴
+    ///      disagrees with the engine's maxWithdraw here): the property on it, every run.
+    function test_withdrawal_fixedScenario() public {
+        testFuzz_withdrawalNeverLeavesAccountBelowInitialMargin(22534, 3103, 5343, 23377);
+    }
+
     // ------------------------------------------------------------------ the property
 
     /// @dev maxWithdraw from the independent valuation equals the engine's; max + 1 unit reverts with the exact
@@ -189,18 +195,21 @@ contract WithdrawalPropertyTest is LocalProtocolFixture {
         return Math.mulDiv(oracle, factor, scaled, delta > 0 ? Math.Rounding.Ceil : Math.Rounding.Floor);
     }
 
-    /// @dev The fair premium `elapsed` after the stored one: EMA step (p − last) × (1 − w(elapsed / τ)) truncated,
-    ///      clamped to ± 0.1 % × elapsed / 1 h; w(x) = 1 / (1 + x + x²/2 + x³/6) in 18-decimal integer steps (0 for
-    ///      τ = 0).
+    /// @dev The fair premium `elapsed` after the stored one: EMA step (p − last) × (1 − W) truncated, clamped to
+    ///      ± 0.1 % × elapsed / 1 h. W = w(x / 4)⁴ with x = elapsed / τ (0 for τ = 0), w(y) = 1 / (1 + y + y²/2 + y³/6)
+    ///      in 18-decimal integer steps (y = elapsed × 1e18 / (4τ) floored, capped at 1e6), the fourth power taken as
+    ///      two floored squares.
     function _fairPremiumNow(int256 last, int256 p, uint256 elapsed, uint256 tau) private pure returns (int256) {
         if (elapsed == 0) return last;
-        uint256 w;
+        uint256 weight;
         if (tau != 0) {
-            uint256 x = Math.min(Math.mulDiv(elapsed, WAD, tau), 1e6 * WAD);
-            uint256 x2 = (x * x) / WAD;
-            w = (WAD * WAD) / (WAD + x + x2 / 2 + (x2 * x) / (6 * WAD));
+            uint256 y = Math.min(Math.mulDiv(elapsed, WAD, 4 * tau), 1e6 * WAD);
+            uint256 y2 = (y * y) / WAD;
+            uint256 w = (WAD * WAD) / (WAD + y + y2 / 2 + (y2 * y) / (6 * WAD));
+            uint256 w2 = (w * w) / WAD;
+            weight = (w2 * w2) / WAD;
         }
-        int256 step = _mulDivTrunc(p - last, int256(WAD - w), WAD);
+        int256 step = _mulDivTrunc(p - last, int256(WAD - weight), WAD);
         int256 cap = int256(Math.mulDiv(0.001e18, elapsed, 3600));
         if (step > cap) step = cap;
         if (step < -cap) step = -cap;

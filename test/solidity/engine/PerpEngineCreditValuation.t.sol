@@ -46,31 +46,34 @@ contract PerpEngineCreditValuationTest is EngineFixture {
         assertEq(engine.accountMargin(CAROL).equity, 200_000e18, "left exactly at IM");
     }
 
-    /// @dev One hour later the fair premium has moved toward p = 1e-3: w(12) = 1e36 / 373e18 = 2680965147453083,
-    ///      step trunc(1e15 × (1e18 − w) / 1e18) = 997319034852546 (cap 1e15 not binding), fair =
-    ///      2,000 × (1 + 9.97319034852546e-4) = 2,001.994638069705092 > exit 2,001: now the exit is the worse.
+    /// @dev One hour later the fair premium has moved toward p = 1e-3 with the premium weight W = w(x/4)⁴,
+    ///      x = 3,600 / 300 = 12: w(3) = 1e36 / (1 + 3 + 4.5 + 4.5)e18 = 76923076923076923, squared 5917159763313609,
+    ///      squared again W = 35012779664577; step trunc(1e15 × 999964987220335423 / 1e18) = 999964987220335 (cap 1e15
+    ///      not binding), fair = 2,000 × (1 + 9.99964987220335e-4) = 2,001.99992997444067 > exit 2,001: now the exit
+    ///      is the worse.
     ///      Funding: F = 1e-3 − 6.25e-5 = 9.375e-4 per hour, index +1.875, she owes 1,875.
     ///      Credit: PnL at 2,001 = 0; equity 298,999.5 − 1,875 = 297,124.5; notional 2,001,000, IM 200,100;
-    ///      withdrawable 97,024.5. The trigger (fair) gives PnL 994.638069705092 instead.
+    ///      withdrawable 97,024.5. The trigger (fair) gives PnL 1,000 × (2,001.99992997444067 − 2,001) =
+    ///      999.92997444067 instead.
     function test_worseOfExitAndFair_switchesToExitWhenFairIsHigher() public {
         _trade(CAROL, eth, 1000e18);
         vm.warp(T0 + 1 hours);
-        assertEq(engine.marketPrices(eth).fairPrice, 2001994638069705092000, "fair after 1 h");
+        assertEq(engine.marketPrices(eth).fairPrice, 2001.99992997444067e18, "fair after 1 h");
         assertEq(engine.quoteFillPrice(eth, -1000e18), 2001e18, "exit");
         AccountMargin memory m = engine.accountMargin(CAROL);
         assertEq(m.equity, 297_124.5e18, "equity at the exit");
         assertEq(m.initialMargin, 200_100e18, "IM at the exit");
         assertEq(m.withdrawable, 97_024.5e18, "withdrawable");
         AccountMargin memory atFair = engine.accountMarginAtFair(CAROL);
-        assertEq(atFair.equity, 298_999.5e18 + 994.638069705092e18 - 1875e18, "the trigger values at fair");
+        assertEq(atFair.equity, 298_999.5e18 + 999.92997444067e18 - 1875e18, "the trigger values at fair");
     }
 
     /// @dev Dave buys 1,000 more (skew 2,000): Carol's exit rises to 2,000 × (1 + 1.5e-3) = 2,003, but her fair price
     ///      is still 2,000, so nothing she could withdraw changes (97,999.5). An hour later the fair premium has moved
-    ///      by at most the drift cap: the EMA step 2e-3 × (1 − 1/373) > 1e-3, so P_f = 1e-3 and fair = 2,002 < exit
-    ///      2,003: PnL 1,000 × (2,002 − 2,001) = 1,000, funding (2e-3 − 6.25e-5) × 2,000 × 1,000 = 3,875, equity
-    ///      298,999.5 + 1,000 − 3,875 = 296,124.5, IM 200,200, withdrawable 95,924.5: the push held for an hour
-    ///      credits her at most 0.1 % of the oracle per unit.
+    ///      by at most the drift cap: the EMA step 2e-3 × (1 − W) = 1.99993e-3 > 1e-3, so P_f = 1e-3 and fair = 2,002 <
+    ///      exit 2,003: PnL 1,000 × (2,002 − 2,001) = 1,000, funding (2e-3 − 6.25e-5) × 2,000 × 1,000 = 3,875, equity
+    ///      298,999.5 + 1,000 − 3,875 = 296,124.5, IM 200,200, withdrawable 95,924.5: the push held for an hour credits
+    ///      her at most 0.1 % of the oracle per unit.
     function test_thirdPartyPushTowardAccount_notCredited() public {
         _trade(CAROL, eth, 1000e18);
         _trade(DAVE, eth, 1000e18);

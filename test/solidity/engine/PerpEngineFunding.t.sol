@@ -118,12 +118,18 @@ contract PerpEngineFundingTest is EngineFixture {
     // ------------------------------------------------------------------ fair price (tau = 300 s)
 
     // fair = oracle × (1 + fair premium P_f); P_f starts at 0 and moves toward the skew premium p by the EMA step
-    // (p − P_f) × (1 − w(t/τ)), capped at 0.1 %/h × t. Alice long 10 at T0 holds p = 1e-5 = 1e13; the oracle then
-    // jumps to 2,100: fair follows at once (no lag on the oracle), P_f is still 0 after 0 s.
-    // After τ (300 s): w = 0.375, step = trunc(1e13 × 0.625) = 6.25e12 (cap 1e15 × 300 / 3600 = 8.33e13 not binding)
-    //   → fair = 2,100 × (1 + 6.25e-6) = 2,100.013125.
-    // After 10 τ: w = 4392386530014641, step = trunc(1e13 × 995607613469985359 / 1e18) = 9956076134699
-    //   → fair = floor(2,100e18 × (1e18 + 9956076134699) / 1e18) = 2,100e18 + 20907759882867900.
+    // (p − P_f) × (1 − W), W = premiumWeightDown(t, τ) = (v²)² with v = w(t, 4τ) (each square floored), capped at
+    // 0.1 %/h × t. Alice long 10 at T0 holds p = 1e-5 = 1e13; the oracle then jumps to 2,100: fair follows at once
+    // (no lag on the oracle), P_f is still 0 after 0 s.
+    // After τ (300 s): x/4 = 0.25e18, x2 = 0.0625e18; denominator 1e18 + 0.25e18 + 0.03125e18 + 2604166666666666
+    //   = 1283854166666666666, v = 778904665314401623, v² = 606692477648540006, W = 368075762435324214;
+    //   step = trunc(1e13 × 631924237564675786 / 1e18) = 6319242375646 (cap 1e15 × 300 / 3600 = 8.33e13 not binding)
+    //   → fair = 2,100e18 × (1e18 + 6319242375646) / 1e18 = 2,100e18 + 2,100 × 6319242375646 = 2,100e18 +
+    //   13270408988856600.
+    // After 10 τ: x/4 = 2.5e18, x2 = 6.25e18; denominator 1e18 + 2.5e18 + 3.125e18 + 2604166666666666666
+    //   = 9229166666666666666, v = 108352144469525959, v² = 11740187211145024, W = 137831995752733;
+    //   step = trunc(1e13 × 999862168004247267 / 1e18) = 9998621680042 (cap 1e15 × 3000 / 3600 not binding)
+    //   → fair = 2,100e18 + 2,100 × 9998621680042 = 2,100e18 + 20997105528088200.
     function test_fairPrice_after0_tau_10tau() public {
         _trade(ALICE, eth, 10e18);
         ethOracle.setPrice(2100e18);
@@ -132,16 +138,16 @@ contract PerpEngineFundingTest is EngineFixture {
         assertEq(m.fairPremium, 0, "fair premium after 0 s");
         assertEq(m.fairPrice, 2100e18, "fair follows the oracle at once");
         vm.warp(T0 + 300);
-        assertEq(engine.marketPrices(eth).fairPremium, 6.25e12, "fair premium after tau");
-        assertEq(engine.marketPrices(eth).fairPrice, 2100.013125e18, "after tau");
+        assertEq(engine.marketPrices(eth).fairPremium, 6319242375646, "fair premium after tau");
+        assertEq(engine.marketPrices(eth).fairPrice, 2100e18 + 13270408988856600, "after tau");
         vm.warp(T0 + 3000);
-        assertEq(engine.marketPrices(eth).fairPremium, 9956076134699, "fair premium after 10 tau");
-        assertEq(engine.marketPrices(eth).fairPrice, 2100e18 + 20907759882867900, "after 10 tau");
+        assertEq(engine.marketPrices(eth).fairPremium, 9998621680042, "fair premium after 10 tau");
+        assertEq(engine.marketPrices(eth).fairPrice, 2100e18 + 20997105528088200, "after 10 tau");
     }
 
-    // A large push held for τ: long 1,000 → p = 1e-3. The EMA step after 300 s would be 1e-3 × 0.625 = 6.25e-4, but
-    // the drift cap allows floor(1e15 × 300 / 3600) = 83333333333333: fair = floor(2,000 × (1 + 8.3333…e-5))
-    // = 2,000.166666666666666. One second later the cap is floor(1e15 × 301 / 3600) = 83611111111111.
+    // A large push held for τ: long 1,000 → p = 1e-3. The EMA step after 300 s would be 1e-3 × (1 − W(τ)) = 1e-3 ×
+    // 0.6319 = 6.32e-4, but the drift cap allows floor(1e15 × 300 / 3600) = 83333333333333: fair = floor(2,000 × (1 +
+    // 8.3333…e-5)) = 2,000.166666666666666. One second later the cap is floor(1e15 × 301 / 3600) = 83611111111111.
     // Accruing stores the advanced premium; the next interval starts from it.
     function test_fairPremium_driftCapBinds() public {
         _fund(LP, 2_000_000e6);
@@ -155,7 +161,7 @@ contract PerpEngineFundingTest is EngineFixture {
         vm.warp(T0 + 300);
         engine.accrue(eth);
         assertEq(engine.marketState(eth).fairPremium, 83333333333333, "stored");
-        // 300 s more from 8.3333e-5: step (1e15 − 83333333333333) × 0.625 = 5.729e14 > cap 83333333333333.
+        // 300 s more from 8.3333e-5: step (1e15 − 83333333333333) × 0.6319 = 5.79e14 > cap 83333333333333.
         vm.warp(T0 + 600);
         assertEq(engine.marketPrices(eth).fairPremium, 2 * 83333333333333, "cap again");
     }

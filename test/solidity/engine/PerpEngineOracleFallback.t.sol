@@ -37,13 +37,18 @@ contract KindOracle is IOracleAdapter {
 contract PerpEngineOracleFallbackTest is EngineFixture {
     // ------------------------------------------------------------------ replacing a dead oracle
 
-    /// @dev Alice long 100 at T0 (fill 2,000.1, cost 200,010, fee 100.005; premium 1e-4, F = 1e-4 − 6.25e-5 =
-    ///      3.75e-5 per hour). An accrual at T0 + 1 h sets the index to 3.75e-5 × 2,000 = 0.075 and the fair premium
-    ///      to trunc(1e14 × (1 − 1/373)) = 99731903485254. The oracle then dies; at T0 + 3 h the owner replaces it with
-    ///      one at 2,500 (25 % above the breaker reference, which would trip the 15 % breaker without a re-anchor):
+    /// @dev Alice long 100 at T0 (fill 2,000.1, cost 200,010, fee 100.005; premium 1e-4, F = 1e-4 − 6.25e-5 = 3.75e-5
+    ///      per hour). An accrual at T0 + 1 h sets the index to 3.75e-5 × 2,000 = 0.075 and the fair premium to
+    ///      trunc(1e14 × (1e18 − W) / 1e18) with the premium weight W = w(x/4)⁴, x = 3,600 / 300 = 12: w(3) = 1e36 / (1
+    ///      + 3 + 4.5 + 4.5)e18 = 76923076923076923, squared 5917159763313609, squared again W = 35012779664577; 1e14 ×
+    ///      999964987220335423 / 1e18 = 99996498722033(.54). The oracle then dies; at T0 + 3 h the owner replaces it
+    ///      with one at 2,500 (25 % above the breaker reference, which would trip the 15 % breaker without a
+    ///      re-anchor):
     ///      - the 2 h outage accrues no funding (index stays 0.075, lastFundingRate 0, FundingAccrued(0, 0.075, 7200));
-    ///      - the fair premium advances: w(24) = 1e36 / 2617e18 = 382116927779900, step trunc((1e14 −
-    ///        99731903485254) × (1e18 − w) / 1e18) = 267994070529 → 99999897555783;
+    ///      - the fair premium advances: x = 7,200 / 300 = 24, w(6) = 1e36 / (1 + 6 + 18 + 36)e18 = 1e36 / 61e18 =
+    ///        16393442622950819, squared 268744961031980, squared again W = 72223854080; step
+    ///        trunc(3501277967 × 999999927776145920 / 1e18) = 3501277714(.12) → 99996498722033 + 3501277714 =
+    ///        99999999999747 (cap 2e15 not binding);
     ///      - the breaker is re-anchored at 2,500 (CircuitBreakerReset) and lastOraclePrice is 2,500.
     ///      Alice then closes at once: sell 100 from 100 to 0 at 2,500 × (1 + 5e-5) = 2,500.125; realised
     ///      250,012.5 − 200,010 = 50,002.5; funding 100 × 0.075 = 7.5; maker fee 250,012.5 × 2 bp = 50.0025.
@@ -54,7 +59,7 @@ contract PerpEngineOracleFallbackTest is EngineFixture {
         vm.warp(T0 + 1 hours);
         engine.accrue(eth);
         assertEq(engine.marketState(eth).fundingIndex, 0.075e18, "index after 1 h");
-        assertEq(engine.marketState(eth).fairPremium, 99731903485254, "fair premium after 1 h");
+        assertEq(engine.marketState(eth).fairPremium, 99996498722033, "fair premium after 1 h");
 
         ethOracle.setFailing(true);
         vm.warp(T0 + 3 hours);
@@ -81,7 +86,7 @@ contract PerpEngineOracleFallbackTest is EngineFixture {
         assertEq(s.fundingIndex, 0.075e18, "no funding over the outage");
         assertEq(s.lastFundingRate, 0, "last rate 0");
         assertEq(uint256(s.lastUpdateTime), T0 + 3 hours, "accrued to now");
-        assertEq(s.fairPremium, 99999897555783, "fair premium advanced");
+        assertEq(s.fairPremium, 99999999999747, "fair premium advanced");
         assertEq(uint256(s.lastOraclePrice), 2500e18, "last good price from the new oracle");
         (bool oracleMove, bool funding, uint256 referencePrice) = engine.circuitBreakerStatus(eth);
         assertTrue(!oracleMove && !funding, "breakers clear");
@@ -105,8 +110,9 @@ contract PerpEngineOracleFallbackTest is EngineFixture {
         assertEq(engine.marketParams(eth).takerFee, 0.0006e18, "stored");
         assertEq(uint256(engine.marketState(eth).lastOraclePrice), 2000e18, "last good price kept");
         assertEq(engine.marketState(eth).lastFundingRate, 0, "no funding over the outage");
-        // fair premium after 1 h toward 1e13 (long 10): trunc(1e13 × (1 − 1/373)) = 9973190348525
-        assertEq(engine.marketState(eth).fairPremium, 9973190348525, "fair premium advanced");
+        // fair premium after 1 h toward 1e13 (long 10): W = w(3)⁴ = 35012779664577 (as in the test above),
+        // trunc(1e13 × 999964987220335423 / 1e18) = 9999649872203(.35)
+        assertEq(engine.marketState(eth).fairPremium, 9999649872203, "fair premium advanced");
     }
 
     // ------------------------------------------------------------------ oracle kinds

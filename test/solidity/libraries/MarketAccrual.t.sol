@@ -85,20 +85,22 @@ contract MarketAccrualTest is TestBase {
         h.setSkew(100e18); // premium 1e-4, F = 1e-4 + clamp(1.25e-5 − 1e-4, ±6.25e-5) = 3.75e-5 per hour
     }
 
-    /// @dev One hour at 2,000: index + 3.75e-5 × 2,000 = 0.075; fair premium trunc(1e14 × (1 − w(12))) with
-    ///      w(12) = 1e36 / 373e18 = 2680965147453083: 99731903485254; last good price 2,000; the first accrual anchors
-    ///      the breaker reference at the oracle. A second accrual in the same block changes nothing.
+    /// @dev One hour at 2,000: index + 3.75e-5 × 2,000 = 0.075; fair premium trunc(1e14 × (1 − W)) with the premium
+    ///      weight W = w(12 / 4)⁴ (x = 3,600 / 300 = 12): w(3) = 1e36 / (1 + 3 + 4.5 + 4.5)e18 = 1e36 / 13e18 =
+    ///      76923076923076923; squared 5917159763313609 (.4556), squared again W = 35012779664577 (.5653);
+    ///      1e14 × 999964987220335423 / 1e18 = 99996498722033 (.5423); last good price 2,000; the first accrual
+    ///      anchors the breaker reference at the oracle. A second accrual in the same block changes nothing.
     function test_accrue_indexFairPriceAndReference() public {
         vm.warp(T0 + 1 hours);
         assertEq(h.pendingIndex(2000e18), 0.075e18, "pending index");
-        assertEq(h.fairPremiumNow(), 99731903485254, "pending fair premium");
+        assertEq(h.fairPremiumNow(), 99996498722033, "pending fair premium");
         vm.expectEmit(address(h));
         emit IPerpEngine.FundingAccrued(7, 3.75e13, 0.075e18, 1 hours);
         h.accrue(2000e18);
         MarketState memory st = h.state();
         assertEq(st.fundingIndex, 0.075e18, "index");
         assertEq(st.lastFundingRate, 3.75e13, "rate");
-        assertEq(st.fairPremium, 99731903485254, "fair premium");
+        assertEq(st.fairPremium, 99996498722033, "fair premium");
         assertEq(uint256(st.lastOraclePrice), 2000e18, "last good price");
         assertEq(uint256(st.lastUpdateTime), T0 + 1 hours, "time");
         assertEq(uint256(h.breaker().referencePrice), 2000e18, "reference anchored at the oracle");
@@ -108,8 +110,9 @@ contract MarketAccrualTest is TestBase {
     }
 
     /// @dev Without an oracle (one hour more): no funding (index kept, rate 0, FundingAccrued(0)), the fair premium
-    ///      advances from 99731903485254 toward 1e14 by trunc(268096514746 × (1 − w(12))) = 267377757333 →
-    ///      99999281242587; the last good price and the breaker reference stay.
+    ///      advances from 99996498722033 toward 1e14 by trunc(3501277967 × (1 − W)) with W = 35012779664577 as above:
+    ///      3501277967 × 999964987220335423 / 1e18 = 3501155377 (.526) → 99999999877410; the last good price and
+    ///      the breaker reference stay.
     function test_accrueWithoutOracle_noFundingFairAdvances() public {
         vm.warp(T0 + 1 hours);
         h.accrue(2000e18);
@@ -120,13 +123,13 @@ contract MarketAccrualTest is TestBase {
         MarketState memory st = h.state();
         assertEq(st.fundingIndex, 0.075e18, "index unchanged");
         assertEq(st.lastFundingRate, 0, "rate 0");
-        assertEq(st.fairPremium, 99999281242587, "fair premium advanced");
+        assertEq(st.fairPremium, 99999999877410, "fair premium advanced");
         assertEq(uint256(st.lastOraclePrice), 2000e18, "last good price kept");
         assertEq(uint256(st.lastUpdateTime), T0 + 2 hours, "time");
         assertEq(uint256(h.breaker().referenceTime), T0 + 1 hours, "reference untouched");
         // nothing elapsed: a no-op
         h.accrueWithoutOracle();
-        assertEq(h.state().fairPremium, 99999281242587, "no-op at elapsed 0");
+        assertEq(h.state().fairPremium, 99999999877410, "no-op at elapsed 0");
     }
 
     /// @dev The reference is re-sampled at most once per window / 16 = 225 s. Anchored at 2,000, oracle 2,400:
