@@ -209,6 +209,8 @@ export interface LiquidationCloseDetail extends LiquidationClose {
   cut: boolean;
   /** The market's oracle fails: the position cannot close now and waits (valued at its worst case meanwhile). */
   waiting: boolean;
+  /** The bound cut the close but what it left would be dust: the whole position closes at the live fill instead. */
+  closesAll: boolean;
   /** The quoted fill of the fitted size (`quoteForcedClose`; 0 when nothing fits). */
   fillPrice: bigint;
   /** The forced-close bound: the fill the whole requested close would get from the fair premium's skew. */
@@ -373,6 +375,7 @@ export function liquidationClose(
       sizeDelta: 0n,
       cut: true,
       waiting: true,
+      closesAll: false,
       fillPrice: 0n,
       boundPrice: 0n,
       notional: 0n,
@@ -385,6 +388,7 @@ export function liquidationClose(
     sizeDelta: closed,
     cut: quote.cut,
     waiting: false,
+    closesAll: quote.closesAll,
     fillPrice: quote.fillPrice,
     boundPrice: quote.boundPrice,
   };
