@@ -1045,7 +1045,7 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
     expect(stats.positionChecks).to.be.greaterThan(STATES);
     expect(stats.refused).to.be.greaterThan(0);
     // The new paths were reached: trades across the clamp, cut forced closes, a failing oracle in the credit and the
-    // vault valuations, the skew-to-cash limit, the dust rule, and liquidity operations with the fee.
+    // vault valuations, the open-interest-to-cash limit, the dust rule, and liquidity operations with the fee.
     expect(stats.acrossClamp).to.be.greaterThan(10);
     expect(stats.forcedCut).to.be.greaterThan(10);
     expect(stats.forcedDust).to.be.greaterThan(0);
