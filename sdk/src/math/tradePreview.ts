@@ -4,7 +4,7 @@
  * first check the engine would fail, in the engine's order. The SDK uses it to validate a trade and to derive the
  * acceptable price before it sends a transaction.
  */
-import { abs, mulDivDown, mulDivUp, WAD } from "./fixedPointMath.js";
+import { abs, mulDivDown, mulDivTrunc, mulDivUp, WAD } from "./fixedPointMath.js";
 import { owedCeil } from "./fundingMath.js";
 import { checkInt256, checkUint256, toInt256 } from "./int256.js";
 import { initialMarginUp, notionalUp } from "./marginMath.js";
@@ -116,8 +116,20 @@ export interface TradePreview {
   /** The liquidity vault's cash after the trade, when the context gave it (collateral − total debt, ≥ 0). */
   vaultCashAfter?: bigint;
   /**
+   * For an own reduction: its forced-close bound (`_fillBeyondBound`), the fill the same delta would get from the
+   * skew whose premium is the market's fair premium after the accrual, ⌊fairPremium × skewScale / 10^18⌋ truncated
+   * toward zero.
+   */
+  reductionBoundPrice?: bigint;
+  /**
+   * For an own reduction: its fill is worse for the trader than {@link reductionBoundPrice} (a sell below it, a buy
+   * above it), so the bankruptcy rule values the account even when its collateral stays ≥ 0.
+   */
+  fillBeyondBound?: boolean;
+  /**
    * The account's equity at fair prices after the trade (the trigger valuation), computed only when a voluntary
-   * reduction leaves negative collateral (the bankruptcy rule reads it).
+   * reduction leaves positions open and either negative collateral or a fill beyond its bound (the bankruptcy rule
+   * reads it; otherwise the engine does not value the account).
    */
   equityAtFairAfter?: bigint;
   /** The first check the engine would fail, in its order; undefined if the trade would pass. */
@@ -150,8 +162,10 @@ const debtOf = (balance: bigint) => (balance < 0n ? -balance : 0n);
  * the funding breaker at the post-trade premium (with `market.circuitBreaker`) only if |skew| grew; the tier ceiling
  * and the minimum position margin at the oracle price; initial margin with every position credited (worse of exit
  * and fair). After an own reduction: a partial one must leave an initial margin at the oracle of at least the minimum
- * (`PartialCloseBelowMinimumMargin`, naming the full-close size); and when it leaves the collateral negative, the
- * account must still hold a position and have equity at fair prices above zero (`BankruptCloseNeedsLiquidation`).
+ * (`PartialCloseBelowMinimumMargin`, naming the full-close size); then, if it leaves the account flat, its
+ * collateral must be ≥ 0; with positions left, its equity at fair prices (the trigger valuation) must be above zero
+ * whenever its collateral is negative or its fill was beyond the forced-close bound (worse for the trader than the
+ * fill of the same delta from the fair premium's skew) (`BankruptCloseNeedsLiquidation`).
  * Positions in other markets must carry their markets' state at the same block (a market whose oracle fails is
  * valued at its fallback, as the engine does).
  */
@@ -273,6 +287,8 @@ export function previewTrade(
   const marginAfter = accountMargin(accountAfter, timestamp, "credit");
 
   let equityAtFairAfter: bigint | undefined;
+  let reductionBoundPrice: bigint | undefined;
+  let fillBeyondBound: boolean | undefined;
   if (!reducing) {
     // `_checkAfterIncrease`: each cap refuses only a trade that increases what it caps.
     const cap = p.maxOpenInterest;
@@ -333,8 +349,9 @@ export function previewTrade(
       });
   } else {
     // `_checkAfterReduction`: a partial reduction may not leave dust (close in full instead); and no reduction may
-    // leave the account bankrupt: negative collateral is allowed only while it holds a position and its equity at
-    // fair prices stays above zero (otherwise it must be liquidated).
+    // leave the account bankrupt: flat, its collateral must be ≥ 0; with positions left, its equity at fair prices
+    // must stay above zero when its collateral is negative or its fill was beyond the forced-close bound
+    // (`_fillBeyondBound`: a pushed skew); within the bound and with collateral ≥ 0 the account is not valued.
     if (newSize !== 0n && positionInitialMargin < p.minPositionMargin)
       fail({
         error: "PartialCloseBelowMinimumMargin",
@@ -343,10 +360,16 @@ export function previewTrade(
         minPositionMargin: p.minPositionMargin,
         fullCloseDelta: -oldSize,
       });
-    if (collateralAfter < 0n) {
-      const flat = positions.every((q) => q.size === 0n);
-      if (!flat) equityAtFairAfter = accountMargin(accountAfter, timestamp, "fair").equity;
-      if (flat || equityAtFairAfter! <= 0n)
+    // The bound from the fair premium after this block's accrual (the trade does not move it).
+    const fairSkew = mulDivTrunc(state.fairPremium, toInt256(p.skewScale), WAD);
+    reductionBoundPrice = fillPrice(oracle, fairSkew, sizeDelta, p.skewScale, p.maxPremium);
+    fillBeyondBound = sizeDelta < 0n ? price < reductionBoundPrice : price > reductionBoundPrice;
+    const flat = positions.every((q) => q.size === 0n);
+    if (flat) {
+      if (collateralAfter < 0n) fail({ error: "BankruptCloseNeedsLiquidation", collateral: collateralAfter });
+    } else if (collateralAfter < 0n || fillBeyondBound) {
+      equityAtFairAfter = accountMargin(accountAfter, timestamp, "fair").equity;
+      if (equityAtFairAfter <= 0n)
         fail({ error: "BankruptCloseNeedsLiquidation", collateral: collateralAfter });
     }
   }
@@ -368,6 +391,8 @@ export function previewTrade(
     accountAfter,
     marginAfter,
     vaultCashAfter,
+    reductionBoundPrice,
+    fillBeyondBound,
     equityAtFairAfter,
     failure,
   };
