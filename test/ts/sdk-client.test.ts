@@ -339,7 +339,7 @@ describe("SDK client (viem) against the in-process network", function () {
     // The short side is capped alike, by its own size: a short of S against alice's long 1 leaves |skew| = S − 1 but
     // short open interest S. With S × oracle half an ETH beyond the limit, the skew (S − 1) × oracle is within it
     // (so the old skew-to-cash rule would have let it through), the short side is not.
-    const shortSize = (((collateral - debt) / 2n / market.oraclePrice) * E18) / E18 + parseSize("0.5");
+    const shortSize = (((collateral - debt) / 2n) * E18) / market.oraclePrice + parseSize("0.5");
     const shortFill = await protocol.engine.quoteFillPrice(ETH, -shortSize);
     // Maker fee 0.02 % on the 1 ETH that reduces the skew, taker 0.05 % on the rest, each part rounded up.
     const up = (a: bigint, b: bigint) => (a * b + E18 - 1n) / E18;
