@@ -496,9 +496,10 @@ export interface PendingAdl {
   /** The candidate `executeAdl` would reduce now: the first with the highest rank, if any rank is > 0. */
   next: AdlCandidate | undefined;
   /**
-   * Whether `executeAdl` would succeed now (the lens's answer): a shortfall the bankrupt account has repaid in full
-   * resolves at once; otherwise the ranking window must be over and a candidate must rank above 0 (or, for a
-   * pnl-factor reduction, the factor be back within its limit).
+   * Whether `executeAdl` would succeed now (the lens's answer; pure mirror `adlExecutable`): a pnl-factor reduction
+   * once its ranking window is over (it then closes the top-ranked candidate, or resolves when the factor is back
+   * within its limit or no candidate ranks above 0); a shortfall the bankrupt account has repaid in full at once,
+   * otherwise once the window is over and a candidate ranks above 0.
    */
   executable: boolean;
   /** `rotateAdl` may run once this time has passed and no candidate can cover the request (0: none pending). */

@@ -102,6 +102,7 @@ export {
   adlCandidateKept,
   adlCoverable,
   adlDeleverageSize,
+  adlExecutable,
   adlExitGap,
   adlGivesAtFair,
   adlRank,

@@ -621,6 +621,29 @@ export function adlCandidateKept(
 }
 
 /**
+ * Whether `executeAdl` would succeed now, as the lens's `getAdl().executable` answers it. A pnl-factor reduction
+ * (`kind` "pnlReduction") only needs its ranking window to be over (`timestamp` ≥ `executableAt`): it then closes the
+ * top-ranked candidate, or resolves (the factor back within its limit, or no candidate ranked above 0). A shortfall
+ * the bankrupt account has repaid in full (`bankruptCollateral` ≥ 0) resolves at once; otherwise its window must be
+ * over and some candidate must rank above 0.
+ *
+ * @param request The pending request's kind and when its window ends (openedAt + the ranking window).
+ * @param timestamp The block time judged at.
+ * @param bankruptCollateral The bankrupt account's collateral (ignored for a reduction).
+ * @param candidateRanks Each candidate's rank in the request's market now (0: not on the victim side or no profit).
+ */
+export function adlExecutable(
+  request: { kind: "shortfall" | "pnlReduction"; executableAt: bigint },
+  timestamp: bigint,
+  bankruptCollateral: bigint,
+  candidateRanks: readonly bigint[],
+): boolean {
+  const windowOver = timestamp >= request.executableAt;
+  if (request.kind === "pnlReduction") return windowOver;
+  return bankruptCollateral >= 0n || (windowOver && candidateRanks.some((r) => r !== 0n));
+}
+
+/**
  * Whether `rotateAdl` finds the request coverable now (`_coverable`): some candidate's {@link previewAdlStep} would
  * cover part of a shortfall (`covered` ≠ 0) or, for a reduction, close some size (`sizeDelta` ≠ 0). A candidate whose
  * preview throws (the request's market's oracle fails) cannot step.
