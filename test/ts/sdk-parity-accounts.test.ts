@@ -22,7 +22,9 @@
 //             valuationFallback, requiredBackingAssets, requiredCashAssets, availableLiquidity, max* of the LP and
 //             the four previews (with the fee) on random amounts.
 // Every random trade is also previewed with the SDK's `previewTrade` at the block it is mined in, and must match the
-// engine: the same fill, fee, funding settled, realised PnL and new position, or the same revert. Every LP deposit
+// engine: the same fill, fee, funding settled, realised PnL and new position, or the same revert (among them voluntary
+// reductions filling beyond their forced-close bound, valued at fair and refused when they leave equity ≤ 0 even with
+// collateral ≥ 0). Every LP deposit
 // and redemption mints or pays what the SDK's preview computed for its block's timestamp. A pnl-factor reduction is
 // requested whenever the SDK says traders' profit is beyond the limit (and refused for the SDK's reason otherwise):
 // it targets the market the SDK's `pnlReductionTarget` picks, and resolves without candidates after its window.
@@ -99,6 +101,8 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
     bankruptEquity: 0,
     bankruptRepaidClose: 0,
     negativeAfterReduction: 0,
+    beyondBoundValued: 0,
+    beyondBoundRefused: 0,
     marketPnlChecks: 0,
     pnlRequests: 0,
     pnlRefusals: 0,
@@ -393,6 +397,13 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
       reasons[revert] = (reasons[revert] ?? 0) + 1;
       if (revert === "BankruptCloseNeedsLiquidation" && preview.accountAfter.positions.length > 0)
         stats.bankruptEquity++;
+      // Refused although the collateral stays ≥ 0: only because the fill was beyond the forced-close bound.
+      if (
+        revert === "BankruptCloseNeedsLiquidation" &&
+        preview.collateralAfter >= 0n &&
+        preview.fillBeyondBound
+      )
+        stats.beyondBoundRefused++;
       check(`${where} revert`, preview.failure?.error, revert);
       return { revert, preview };
     }
@@ -405,6 +416,9 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
     check(`${where} failure`, preview.failure, undefined);
     // A reduction that left the collateral negative passed only with positive equity at fair and a position left.
     if (preview.reducing && preview.collateralAfter < 0n) stats.negativeAfterReduction++;
+    // A reduction beyond its forced-close bound that the engine let through after valuing the account at fair.
+    if (preview.reducing && preview.fillBeyondBound && preview.accountAfter.positions.length > 0)
+      stats.beyondBoundValued++;
     const logs = parseEventLogs({ abi: sdk.perpEngineAbi, logs: receipt.logs });
     const traded = logs.find((l) => l.eventName === "Trade");
     const settled = logs.find((l) => l.eventName === "FundingSettled");
@@ -1057,6 +1071,8 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
     expect(stats.bankruptFlat).to.be.greaterThan(0);
     expect(stats.bankruptRepaidClose).to.be.greaterThan(0);
     expect(stats.bankruptEquity).to.be.greaterThan(0);
+    expect(stats.beyondBoundValued).to.be.greaterThan(0);
+    expect(stats.beyondBoundRefused).to.be.greaterThan(0);
     expect(stats.pnlRequests).to.be.greaterThan(0);
     expect(stats.pnlResolved).to.be.greaterThan(0);
     expect(stats.lpOps).to.be.greaterThan(10);
