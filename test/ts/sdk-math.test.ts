@@ -3,6 +3,7 @@ import { expect } from "chai";
 import {
   abs,
   adlDeleverageSize,
+  adlExecutable,
   adlRank,
   annualised,
   applyTrade,
@@ -404,6 +405,21 @@ describe("sdk/math liquidation (hand-computed values)", function () {
       100n * e18 + 10n ** 12n,
     );
     expect(pnlReductionReward(fee, e18 / 10n, e18 / 5n, -1n)).to.equal(0n);
+  });
+
+  it("calls a pnl-factor reduction executable once its window is over, a shortfall when repaid or ranked after it", function () {
+    // The lens's rule (PerpLens.getAdl): a reduction needs only timestamp ≥ executableAt, with or without ranks; a
+    // shortfall resolves at once when the bankrupt account's collateral is back at ≥ 0, else it needs the window
+    // over and a rank above 0.
+    const reduction = { kind: "pnlReduction", executableAt: 1_060n } as const;
+    expect(adlExecutable(reduction, 1_059n, -5n, [])).to.equal(false);
+    expect(adlExecutable(reduction, 1_060n, -5n, [])).to.equal(true);
+    expect(adlExecutable(reduction, 1_060n, -5n, [0n, 0n])).to.equal(true);
+    const shortfall = { kind: "shortfall", executableAt: 1_060n } as const;
+    expect(adlExecutable(shortfall, 1_059n, -1n, [7n])).to.equal(false);
+    expect(adlExecutable(shortfall, 1_060n, -1n, [7n])).to.equal(true);
+    expect(adlExecutable(shortfall, 1_060n, -1n, [0n, 0n])).to.equal(false);
+    expect(adlExecutable(shortfall, 1_000n, 0n, [])).to.equal(true);
   });
 
   it("ranks ADL victims by PnL % × leverage (test/solidity/liquidation/AutoDeleveraging.t.sol)", function () {
