@@ -305,5 +305,23 @@ describe("SDK voluntary-reduction rule parity with the engine (bankrupt closes, 
       errorName: "BankruptCloseNeedsLiquidation",
       args: { account: dAddress, collateral: 2_999_8n * 10n ** 17n },
     });
+
+    // The SDK's client validates the close with the same rule before sending: refused, nothing sent.
+    const client = sdk.createPerpClient({
+      publicClient,
+      walletClient: d,
+      deployment: await sdk.deploymentFromLocalProtocol(protocol, {
+        chainId: await publicClient.getChainId(),
+        startBlock: 0,
+      }),
+    });
+    const nonce = await publicClient.getTransactionCount({ address: dAddress });
+    const refused = await client.closePosition({ marketId: THIN }).catch((err: unknown) => err);
+    expect(refused).to.be.instanceOf(sdk.TradeRejectedError);
+    expect((refused as sdk.TradeRejectedError).failure).to.deep.equal({
+      error: "BankruptCloseNeedsLiquidation",
+      collateral: 2_999_8n * 10n ** 17n,
+    });
+    expect(await publicClient.getTransactionCount({ address: dAddress })).to.equal(nonce);
   });
 });
