@@ -12,6 +12,7 @@ import type { perpLensAbi } from "./abis/perpLens.js";
 import { abs, mulDivDown, WAD } from "./math/fixedPointMath.js";
 import {
   accountMargin,
+  maintenanceMargin,
   valuePosition,
   withdrawableUsd,
   type AccountMarginResult,
@@ -164,7 +165,10 @@ export interface Position {
    * and the fair price, or at the fallback price while its oracle fails. What opening and withdrawing use.
    */
   credited: PositionValue;
-  /** The same at the fair price, what liquidation uses (SDK math; zeros while its oracle fails). */
+  /**
+   * The same at the fair price, what liquidation uses (SDK math); at the fallback price while its oracle fails, as the
+   * engine's trigger valuation values it.
+   */
   atFair: PositionValue;
   market: Market;
 }
@@ -177,10 +181,11 @@ export interface Account {
   /** Collateral in the vault, 18-decimal USD (negative only after a realised loss beyond it). */
   collateral: bigint;
   /**
-   * False when an oracle of one of its markets reverted: the liquidation views (fair prices) are then 0, and the
-   * credited fields (`equity`, `margin`, `withdrawable`, `maxWithdraw`) come from the SDK's own credit valuation,
-   * which values that market at its fallback price exactly as the engine's `accountMargin` and `withdrawableUsd` do
-   * (they do not revert).
+   * False when an oracle of one of its markets reverted (the lens cannot read the per-position views then). The
+   * margin fields (`equity`, `margin`, `withdrawable`, `maxWithdraw`, `marginAtFair`, `maintenanceMargin`,
+   * `liquidatable`) then come from the SDK's own valuations, which value that market at its fallback price exactly as
+   * the engine's `accountMargin`, `accountMarginAtFair`, `maintenanceMargin` and `withdrawableUsd` do (they do not
+   * revert); the per-position `unrealisedPnl`, `accruedFunding`, `liquidationPrice` and `adlRank` read 0.
    */
   valuationValid: boolean;
   /** Credited equity: collateral + Σ (PnL − funding owed), each position at the worse of its exit and fair price. */
@@ -224,7 +229,10 @@ export interface LiquidityVaultInfo {
   shares: bigint;
   /** What the holder's shares redeem for now. */
   assets: bigint;
-  /** 0 while paused, while a market's oracle fails (`valuationFallback`) or up to the cap. */
+  /**
+   * 0 while paused, while a market's oracle fails (`valuationFallback`) or while an ADL shortfall is unresolved
+   * (`unresolvedShortfallUsd` ≠ 0: a deposit would buy a share of its repayment); else up to the cap.
+   */
   maxDeposit: bigint;
   /** The holder's redeemable value after the exit fee, within `availableLiquidity`. */
   maxWithdraw: bigint;
@@ -233,6 +241,13 @@ export interface LiquidityVaultInfo {
   liquidityFee: bigint;
   /** A market's oracle fails: the vault is valued at its worst case and deposits are closed. */
   valuationFallback: boolean;
+  /** The ADL shortfall not yet covered (the liquidation engine's `totalShortfall`), USD: deposits close while ≠ 0. */
+  unresolvedShortfallUsd: bigint;
+  /**
+   * The cash the open-interest-to-cash limit needs (the engine's `requiredCash`, USDC units rounded up): LP exits
+   * (`availableLiquidity`) keep it.
+   */
+  requiredCashAssets: bigint;
 }
 
 /** bytes32 → string, trailing zero bytes removed. */
@@ -355,9 +370,7 @@ export function toAccount(v: LensAccountView): Account {
       liquidationPrice: p.liquidationPrice,
       adlRank: p.adlRank,
       credited: orElse(() => valuePosition(input, timestamp, "credit"), zeroValue(market.tiers[0])),
-      atFair: market.oracleValid
-        ? orElse(() => valuePosition(input, timestamp, "fair"), zeroValue(market.tiers[0]))
-        : zeroValue(market.tiers[0]),
+      atFair: orElse(() => valuePosition(input, timestamp, "fair"), zeroValue(market.tiers[0])),
       market,
     };
   });
@@ -370,7 +383,13 @@ export function toAccount(v: LensAccountView): Account {
   const withdrawable = v.valuationValid
     ? v.withdrawableUsd
     : orElse(() => withdrawableUsd(snapshot, timestamp), 0n);
-  const marginAtFair = v.valuationValid ? { ...v.marginAtFair } : zeroMargin(v.collateral);
+  // The trigger valuation falls back too (a failing market counts at its worst case), so the account can be judged.
+  const marginAtFair = v.valuationValid
+    ? { ...v.marginAtFair }
+    : orElse(() => accountMargin(snapshot, timestamp, "fair"), zeroMargin(v.collateral));
+  const maintenance = v.valuationValid
+    ? v.maintenanceMargin
+    : orElse(() => maintenanceMargin(snapshot, timestamp), 0n);
   return {
     address: v.account,
     blockNumber: v.blockNumber,
@@ -380,8 +399,8 @@ export function toAccount(v: LensAccountView): Account {
     equity: margin.equity,
     marginUtilisation: marginAtFair.marginUtilisation,
     atRisk: marginAtFair.marginUtilisation > DANGER_UTILISATION,
-    maintenanceMargin: v.maintenanceMargin,
-    liquidatable: v.valuationValid && v.maintenanceMargin < 0n,
+    maintenanceMargin: maintenance,
+    liquidatable: maintenance < 0n,
     withdrawable,
     maxWithdraw: v.valuationValid ? v.maxWithdraw : toTokenDown(withdrawable),
     margin,
@@ -391,12 +410,20 @@ export function toAccount(v: LensAccountView): Account {
   };
 }
 
-/** A `PerpLens.LiquidityVaultView` (plus the vault's fee and fallback flag, read beside it) as {@link LiquidityVaultInfo}. */
+/**
+ * A `PerpLens.LiquidityVaultView` (plus the vault's fee, fallback flag, unresolved shortfall and required cash, read
+ * beside it) as {@link LiquidityVaultInfo}.
+ */
 export function toLiquidityVault(
   v: LensLiquidityVaultView,
   address: Address,
   holder: Address,
-  extra: { liquidityFee: bigint; valuationFallback: boolean },
+  extra: {
+    liquidityFee: bigint;
+    valuationFallback: boolean;
+    unresolvedShortfallUsd: bigint;
+    requiredCashAssets: bigint;
+  },
 ): LiquidityVaultInfo {
   return { address, holder, ...v, ...extra };
 }
@@ -469,9 +496,10 @@ export interface PendingAdl {
   /** The candidate `executeAdl` would reduce now: the first with the highest rank, if any rank is > 0. */
   next: AdlCandidate | undefined;
   /**
-   * Whether `executeAdl` would succeed now (the lens's answer): a shortfall the bankrupt account has repaid in full
-   * resolves at once; otherwise the ranking window must be over and a candidate must rank above 0 (or, for a
-   * pnl-factor reduction, the factor be back within its limit).
+   * Whether `executeAdl` would succeed now (the lens's answer; pure mirror `adlExecutable`): a pnl-factor reduction
+   * once its ranking window is over (it then closes the top-ranked candidate, or resolves when the factor is back
+   * within its limit or no candidate ranks above 0); a shortfall the bankrupt account has repaid in full at once,
+   * otherwise once the window is over and a candidate ranks above 0.
    */
   executable: boolean;
   /** `rotateAdl` may run once this time has passed and no candidate can cover the request (0: none pending). */

@@ -101,14 +101,14 @@ describe("deploy: the protocol module, configs and address book", function () {
     expect(share).to.equal((await local.engine.insuranceFeeShare())[1]);
     expect(await deployed.liquidityVault.depositCap()).to.equal(await local.liquidityVault.depositCap());
     expect(await deployed.liquidation.config()).to.deep.equal(await local.liquidationEngine.config());
-    // The vault-risk settings: skew-to-cash 0.5, liquidity fee 0.1 %, pnl factor 0.5.
+    // The vault-risk settings: open-interest-to-cash 0.5, liquidity fee 0.1 %, pnl factor 0.5.
     expect([
-      await deployed.engine.skewCashRatio(),
+      await deployed.engine.openInterestCashRatio(),
       await deployed.liquidityVault.liquidityFee(),
       await deployed.liquidation.maxPnlFactor(),
     ]).to.deep.equal([10n ** 18n / 2n, 10n ** 15n, 10n ** 18n / 2n]);
     expect([
-      await local.engine.skewCashRatio(),
+      await local.engine.openInterestCashRatio(),
       await local.liquidityVault.liquidityFee(),
       await local.liquidationEngine.maxPnlFactor(),
     ]).to.deep.equal([10n ** 18n / 2n, 10n ** 15n, 10n ** 18n / 2n]);
@@ -256,10 +256,14 @@ describe("deploy: the protocol module, configs and address book", function () {
     );
     // The vault-risk settings, at their bounds and one wei beyond.
     expect(
-      parseDeployConfig({ ...base, skewCashRatio: "0.01", liquidityFee: "0.01", maxPnlFactor: "1" }),
-    ).to.deep.include({ skewCashRatio: 10n ** 16n, liquidityFee: 10n ** 16n, maxPnlFactor: 10n ** 18n });
-    expect(() => parseDeployConfig({ ...base, skewCashRatio: "0.009999999999999999" })).to.throw(
-      /skewCashRatio/,
+      parseDeployConfig({ ...base, openInterestCashRatio: "0.01", liquidityFee: "0.01", maxPnlFactor: "1" }),
+    ).to.deep.include({
+      openInterestCashRatio: 10n ** 16n,
+      liquidityFee: 10n ** 16n,
+      maxPnlFactor: 10n ** 18n,
+    });
+    expect(() => parseDeployConfig({ ...base, openInterestCashRatio: "0.009999999999999999" })).to.throw(
+      /openInterestCashRatio/,
     );
     expect(() => parseDeployConfig({ ...base, liquidityFee: "0.010000000000000001" })).to.throw(
       /liquidityFee/,

@@ -373,10 +373,12 @@ describe("keeper pass (in-process)", function () {
     expect(step).to.deep.include({ kind: "pnlReduction", victim: addresses.carol, sizeDelta: -40n * E18 });
     expect(second.adl.resolved).to.equal(true);
     expect(await positions(protocol, addresses.carol)).to.equal(0);
-    // The caller earns keeperShare (20 %) of the fee, in whole USDC units, from the liquidity vault.
+    // The caller earns keeperShare (20 %) of the vault's part of the fee (the fee less the insurance fund's 10 %,
+    // rounded down), in whole USDC units, from the liquidity vault.
     const [executed] = events("pnl-reduction-executed");
     const fee = BigInt(executed.fee as string);
-    expect(step.callerReward).to.equal((fee / 5n / 10n ** 12n) * 10n ** 12n);
+    const vaultPart = fee - fee / 10n;
+    expect(step.callerReward).to.equal((vaultPart / 5n / 10n ** 12n) * 10n ** 12n);
     expect((await protocol.usdc.balanceOf(keeperAccount.address)) - usdcBefore).to.equal(
       step.callerReward / 10n ** 12n,
     );

@@ -303,38 +303,67 @@ describe("SDK client (viem) against the in-process network", function () {
     expect(isPerpContractError(lpTooMuch, "ERC4626ExceededMaxWithdraw")).to.equal(true);
   });
 
-  it("refuses, before sending, a trade beyond the skew-to-cash limit and a reduction that would leave dust", async function () {
-    // The skew-to-cash limit: |skew| × oracle after an increase at most 50 % of the liquidity vault's cash (its
-    // collateral less the collateral vault's total debt) after the trade's own fee reached it.
+  it("refuses, before sending, a trade beyond the open-interest-to-cash limit and a reduction that would leave dust", async function () {
+    // The open-interest-to-cash limit: a side of a market that a trade grows, × oracle, at most 50 % of the liquidity
+    // vault's cash (its collateral less the collateral vault's total debt) after the trade's own fee reached it.
     const bobAddress = getAddress(bob.walletClient!.account!.address);
     const [collateral, debt] = await protocol.vault.collateralAndDebt(deployment.contracts.liquidityVault);
     const market = await bob.getMarket({ marketId: ETH });
-    expect(market.skew).to.equal(parseSize("1")); // alice's long: a long increase pays the taker fee only
-    // About 1 % more ETH than half the cash is worth.
-    const size = ((collateral - debt) * 101n * E18) / 200n / market.oraclePrice - market.skew;
+    expect([market.openInterestLong, market.openInterestShort]).to.deep.equal([parseSize("1"), 0n]); // alice's long
+    // About 1 % more ETH than half the cash is worth, on the long side (a long increase pays the taker fee only).
+    const size = ((collateral - debt) * 101n * E18) / 200n / market.oraclePrice - market.openInterestLong;
     const fill = await protocol.engine.quoteFillPrice(ETH, size);
     // Taker fee 0.05 %: ⌈⌈size × fill⌉ × 0.0005⌉.
     const fee = (((size * fill + E18 - 1n) / E18) * 5n * 10n ** 14n + E18 - 1n) / E18;
     const limit = (collateral + fee - debt) / 2n;
-    const skewNotional = ((market.skew + size) * market.oraclePrice + E18 - 1n) / E18;
+    const openInterestNotional = ((market.openInterestLong + size) * market.oraclePrice + E18 - 1n) / E18;
     const rejected = await expectNothingSent(bobAddress, () =>
       bob.openPosition({ marketId: ETH, side: "long", size }),
     );
     expect(rejected).to.be.instanceOf(TradeRejectedError);
     expect((rejected as TradeRejectedError).failure).to.deep.equal({
-      error: "SkewAboveCashLimit",
+      error: "OpenInterestAboveCashLimit",
       marketId: ETH,
-      skewNotional,
+      openInterestNotional,
       limit,
     });
     const onChain = await expectNothingSent(bobAddress, () =>
       bob.openPosition({ marketId: ETH, side: "long", size, validate: false }),
     );
-    expect(isPerpContractError(onChain, "SkewAboveCashLimit")).to.equal(true);
-    expect((onChain as PerpContractError<"SkewAboveCashLimit">).args).to.deep.equal({
+    expect(isPerpContractError(onChain, "OpenInterestAboveCashLimit")).to.equal(true);
+    expect((onChain as PerpContractError<"OpenInterestAboveCashLimit">).args).to.deep.equal({
       marketId: ETH,
-      skewNotional,
+      openInterestNotional,
       limit,
+    });
+    // The short side is capped alike, by its own size: a short of S against alice's long 1 leaves |skew| = S − 1 but
+    // short open interest S. With S × oracle half an ETH beyond the limit, the skew (S − 1) × oracle is within it
+    // (so the old skew-to-cash rule would have let it through), the short side is not.
+    const shortSize = (((collateral - debt) / 2n) * E18) / market.oraclePrice + parseSize("0.5");
+    const shortFill = await protocol.engine.quoteFillPrice(ETH, -shortSize);
+    // Maker fee 0.02 % on the 1 ETH that reduces the skew, taker 0.05 % on the rest, each part rounded up.
+    const up = (a: bigint, b: bigint) => (a * b + E18 - 1n) / E18;
+    const shortFee =
+      up(up(E18, shortFill), 2n * 10n ** 14n) + up(up(shortSize - E18, shortFill), 5n * 10n ** 14n);
+    const shortLimit = (collateral + shortFee - debt) / 2n;
+    const shortNotional = up(shortSize, market.oraclePrice);
+    expect(shortNotional > shortLimit && up(shortSize - E18, market.oraclePrice) < shortLimit).to.equal(true);
+    const shortRejected = await expectNothingSent(bobAddress, () =>
+      bob.openPosition({ marketId: ETH, side: "short", size: shortSize }),
+    );
+    expect((shortRejected as TradeRejectedError).failure).to.deep.equal({
+      error: "OpenInterestAboveCashLimit",
+      marketId: ETH,
+      openInterestNotional: shortNotional,
+      limit: shortLimit,
+    });
+    const shortOnChain = await expectNothingSent(bobAddress, () =>
+      bob.openPosition({ marketId: ETH, side: "short", size: shortSize, validate: false }),
+    );
+    expect((shortOnChain as PerpContractError<"OpenInterestAboveCashLimit">).args).to.deep.equal({
+      marketId: ETH,
+      openInterestNotional: shortNotional,
+      limit: shortLimit,
     });
 
     // The dust rule: alice's 1 ETH long (IM 3,300 / 20 = 165 USD) reduced by 0.99 ETH would keep 0.01 ETH, an IM of
@@ -430,6 +459,16 @@ describe("SDK client (viem) against the in-process network", function () {
       expect(account.positions[0].credited.fallback).to.equal(true);
       const last = account.positions[0].market.state.lastOraclePrice;
       expect(account.positions[0].credited.price).to.equal((last * 85n) / 100n);
+      // The liquidation trigger values it at the same worst case (the engine's views no longer revert), so the
+      // account can still be judged: the SDK's numbers are the engine's.
+      expect(account.positions[0].atFair).to.deep.include({ fallback: true, price: (last * 85n) / 100n });
+      const atFair = await protocol.engine.accountMarginAtFair(aliceAddress);
+      expect([account.marginAtFair.equity, account.marginAtFair.maintenanceMargin]).to.deep.equal([
+        atFair.equity,
+        atFair.maintenanceMargin,
+      ]);
+      expect(account.maintenanceMargin).to.equal(await protocol.engine.maintenanceMargin(aliceAddress));
+      expect(account.liquidatable).to.equal(account.maintenanceMargin < 0n);
       // The liquidity vault stays readable at its worst case, deposits closed.
       const vault = await lp.getLiquidityVault();
       expect(vault.valuationFallback).to.equal(true);

@@ -14,6 +14,7 @@ import { getAddress, type Address } from "viem";
 import { deployLocalProtocol, type LocalProtocol } from "../../deploy/local-protocol.js";
 import {
   adlDeleverageSize,
+  adlExecutable,
   adlVictimRank,
   createPerpClient,
   deploymentFromLocalProtocol,
@@ -22,6 +23,7 @@ import {
   parseSize,
   parseUsdc,
   PerpContractError,
+  pnlReductionTarget,
   positionAdlRank,
   simulateLiquidation,
   toUsd,
@@ -405,11 +407,15 @@ describe("SDK liquidation, insurance fund and ADL against the in-process network
       remaining: r.shortfallForAdl,
     });
     expect([pending.executable, pending.totalShortfall]).to.deep.equal([false, r.shortfallForAdl]);
+    // The SDK's mirror of `executable` on a shortfall: dave's debt is unpaid and nobody ranks yet.
+    const daveCollateral = async () => (await keeper.getAccount({ account: address.dave })).collateral;
+    expect(await daveCollateral()).to.equal(-r.shortfallForAdl);
+    expect(adlExecutable(pending.request!, pending.timestamp, await daveCollateral(), [])).to.equal(false);
     // Traders' profit against the vault is far within half its cash: no pnl-factor reduction.
     expect(pending.maxPnlFactor).to.equal(E18 / 2n);
     expect(pending.pnlFactorLimit).to.equal(pending.vaultCash / 2n);
     expect(pending.pnlFactorExceeded).to.equal(false);
-    const within = await expectRevert(keeperAddress, () => keeper.requestPnlReduction({ marketId: BTC }));
+    const within = await expectRevert(keeperAddress, () => keeper.requestPnlReduction());
     expect(isPerpContractError(within, "PnlFactorWithinLimit")).to.equal(true);
     // Not stuck yet: rotation waits for the ranking window and the 15 minutes after it.
     const notStuck = await expectRevert(keeperAddress, () => keeper.rotateAdl());
@@ -443,8 +449,15 @@ describe("SDK liquidation, insurance fund and ADL against the in-process network
     expect(ranked.next?.account).to.equal(address.frank); // 10x beats 3x at the same PnL %
     expect(ranked.candidates[1].rank > ranked.candidates[0].rank).to.equal(true);
 
+    // Candidates rank but the window is still open: not executable, for the lens and the SDK alike.
+    const ranks = ranked.candidates.map((c) => c.rank);
+    expect(ranked.executable).to.equal(false);
+    expect(adlExecutable(ranked.request!, ranked.timestamp, await daveCollateral(), ranks)).to.equal(false);
     await networkHelpers.time.increase(60);
-    expect((await keeper.getPendingAdl()).executable).to.equal(true);
+    const ready = await keeper.getPendingAdl();
+    expect(ready.executable).to.equal(true);
+    const readyRanks = ready.candidates.map((c) => c.rank);
+    expect(adlExecutable(ready.request!, ready.timestamp, await daveCollateral(), readyRanks)).to.equal(true);
     const frankBefore = await frank.getAccount();
     // Each step closes what the SDK's mirror of `_deleverageSize` says: the size whose saving against its exit
     // fill covers the shortfall, at the bankruptcy price capped at the victim's break-even.
@@ -575,6 +588,17 @@ describe("SDK pnl-factor reduction and ADL rotation against the in-process netwo
     );
     const keeperAddress = getAddress(wallets[2].account.address);
     const carolAddress = getAddress(wallets[3].account.address);
+    /** The action throws a decoded contract error and sends nothing. */
+    const expectRevert = async (from: Address, run: () => Promise<unknown>) => {
+      const nonce = await publicClient.getTransactionCount({ address: from });
+      const caught = await run().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(caught, "expected the action to throw").to.be.instanceOf(PerpContractError);
+      expect(await publicClient.getTransactionCount({ address: from }), "nothing sent").to.equal(nonce);
+      return caught as PerpContractError;
+    };
     for (const i of [1, 3])
       await (await protocol.usdc.mint(wallets[i].account.address, parseUsdc("200000"))).wait();
     await (await protocol.liquidationEngine.setMaxPnlFactor(E18 / 10n)).wait();
@@ -590,13 +614,12 @@ describe("SDK pnl-factor reduction and ADL rotation against the in-process netwo
     expect(before.pnlFactorLimit).to.equal(before.vaultCash / 10n);
     expect(before.traderProfit > before.pnlFactorLimit).to.equal(true);
     expect(before.pnlFactorExceeded).to.equal(true);
-    const noSide = await keeper.requestPnlReduction({ marketId: 0n }).catch((e: unknown) => e);
-    expect(isPerpContractError(noSide, "NoWinningSide")).to.equal(true);
-
-    const requested = await keeper.requestPnlReduction({ marketId: GOLD });
+    // The contract picks the market: the one whose counterpartyPnlOf is the most negative, GOLD (the only skew).
+    expect(pnlReductionTarget(await keeper.getMarkets(), before.timestamp)).to.equal(GOLD);
+    const requested = await keeper.requestPnlReduction();
     expect(requested).to.deep.include({ requestId: 0n, marketId: GOLD, victimsLong: true });
     expect(requested.traderProfit > requested.cash / 10n).to.equal(true);
-    const twice = await keeper.requestPnlReduction({ marketId: GOLD }).catch((e: unknown) => e);
+    const twice = await expectRevert(keeperAddress, () => keeper.requestPnlReduction());
     expect(isPerpContractError(twice, "PnlReductionPending")).to.equal(true);
     const pending = await keeper.getPendingAdl();
     expect(pending.request).to.deep.include({
@@ -607,31 +630,64 @@ describe("SDK pnl-factor reduction and ADL rotation against the in-process netwo
       bankruptcyPrice: 0n,
       remaining: 0n,
     });
+    const openedAt = pending.request!.openedAt;
+    expect(pending.request!.executableAt).to.equal(openedAt + 60n);
 
-    // Nobody submits a candidate: after the window it cannot be worked, and after the stuck window it rotates.
-    await networkHelpers.time.increase(61);
-    const empty = await keeper.executeAdl().catch((e: unknown) => e);
-    expect(isPerpContractError(empty, "NoAdlCandidates")).to.equal(true);
-    expect((await keeper.getPendingAdl()).executable).to.equal(false);
-    await networkHelpers.time.increaseTo(pending.request!.rotatableAt);
+    // `executable` (the lens) and the SDK's `adlExecutable` on a reduction: false one second before the window ends
+    // (executeAdl refused with the window's end), true from its end on, although nobody submitted a candidate; the
+    // step then resolves the request without a victim.
+    const judge = async (at: bigint) => {
+      await networkHelpers.time.increaseTo(at);
+      const view = await keeper.getPendingAdl();
+      expect(view.timestamp).to.equal(at);
+      const ranks = view.candidates.map((c) => c.rank);
+      expect(adlExecutable(view.request!, view.timestamp, 0n, ranks)).to.equal(view.executable);
+      return view;
+    };
+    // (A transaction sent after a read mines one second later: executeAdl is refused at openedAt + 59.)
+    expect((await judge(openedAt + 58n)).executable).to.equal(false);
+    const early = await expectRevert(keeperAddress, () => keeper.executeAdl());
+    expect((early as PerpContractError<"AdlRankingWindowOpen">).args.executableAt).to.equal(openedAt + 60n);
+    expect((await judge(openedAt + 59n)).executable).to.equal(false);
+    const windowOver = await judge(openedAt + 60n);
+    expect([windowOver.executable, windowOver.candidates, windowOver.next]).to.deep.equal([
+      true,
+      [],
+      undefined,
+    ]);
+    const empty = await keeper.executeAdl();
+    expect(empty).to.deep.include({ requestId: 0n, kind: "pnlReduction", victim: undefined, resolved: true });
+    const resolved = await keeper.getPendingAdl();
+    expect([resolved.request, resolved.pnlFactorExceeded]).to.deep.equal([undefined, true]);
+
+    // Still beyond the limit: a new request. Left alone past its stuck window with no candidate, anyone rotates it.
+    const again = await keeper.requestPnlReduction();
+    expect(again).to.deep.include({ requestId: 1n, marketId: GOLD, victimsLong: true });
+    const second = await keeper.getPendingAdl();
+    expect(second.request!.rotatableAt).to.equal(second.request!.openedAt + 60n + 900n);
+    const stuck = await judge(second.request!.rotatableAt);
+    expect(stuck.executable).to.equal(true);
     const rotated = await keeper.rotateAdl();
-    expect(rotated).to.deep.include({ requestId: 0n, newRequestId: 1n, resolved: false });
+    expect(rotated).to.deep.include({ requestId: 1n, newRequestId: 2n, resolved: false });
     const back = await keeper.getPendingAdl();
-    expect(back.request).to.deep.include({ requestId: 1n, kind: "pnlReduction", marketId: GOLD });
+    expect(back.request).to.deep.include({ requestId: 2n, kind: "pnlReduction", marketId: GOLD });
+    expect(back.executable).to.equal(false);
 
     // Carol is submitted; after the window the step closes her whole position at the bounded market fill with the
     // trading fee. Her sell of 40 from a skew of 40 reduces |skew| only: the maker fee, 0.01 %.
     const submitted = await keeper.submitAdlCandidate({ account: carolAddress });
-    expect(submitted.requestId).to.equal(1n);
-    await networkHelpers.time.increase(61);
-    const [sizeClosed, fill] = await protocol.engine.quoteForcedClose(GOLD, -parseSize("40"));
+    expect(submitted.requestId).to.equal(2n);
+    const ready = await judge(back.request!.executableAt);
+    expect(ready.executable).to.equal(true);
+    expect(ready.next?.account).to.equal(carolAddress);
+    const [sizeClosed, fill] = await protocol.engine.quoteForcedClose(carolAddress, GOLD, -parseSize("40"));
     expect(sizeClosed).to.equal(-parseSize("40"));
     const usdcBefore = await protocol.usdc.balanceOf(keeperAddress);
     const step = await keeper.executeAdl();
     // Notional ⌈40 × fill⌉ = 40 × fill exactly; fee ⌈notional × 0.0001⌉.
     const fee = (40n * fill * 10n ** 14n + E18 - 1n) / E18;
     expect(step).to.deep.include({
-      requestId: 1n,
+      requestId: 2n,
       kind: "pnlReduction",
       victim: carolAddress,
       sizeDelta: -parseSize("40"),
@@ -640,15 +696,16 @@ describe("SDK pnl-factor reduction and ADL rotation against the in-process netwo
       covered: 0n,
       resolved: false,
     });
-    // The caller earns the keeper share (20 %) of the fee in whole USDC units, paid by the liquidity vault.
-    const reward = (fee / 5n / 10n ** 12n) * 10n ** 12n;
+    // The caller earns the keeper share (20 %) of the vault's part of the fee (the fee less the insurance fund's
+    // 10 %, rounded down), in whole USDC units, paid by the liquidity vault.
+    const reward = ((fee - fee / 10n) / 5n / 10n ** 12n) * 10n ** 12n;
     expect(step.callerReward).to.equal(reward);
     expect((await protocol.usdc.balanceOf(keeperAddress)) - usdcBefore).to.equal(reward / 10n ** 12n);
     expect((await carol.getAccount()).positions).to.deep.equal([]);
 
     // Back within the limit: the next call resolves the request with no victim.
     const done = await keeper.executeAdl();
-    expect(done).to.deep.include({ requestId: 1n, kind: "pnlReduction", victim: undefined, resolved: true });
+    expect(done).to.deep.include({ requestId: 2n, kind: "pnlReduction", victim: undefined, resolved: true });
     const after = await keeper.getPendingAdl();
     expect([after.request, after.pnlFactorExceeded]).to.deep.equal([undefined, false]);
   });

@@ -243,6 +243,9 @@ function fairPriceCases(rng: Rng): Case[] {
     const dt = elapsed(rng);
     const t = tau(rng);
     cases.push({ fn: "decayWeightDown", args: [dt, t], sdk: () => sdk.decayWeightDown(dt, t) });
+    // The fair premium's own weight, w(x/4)^4: τ up to a day, now and then beyond 2^254 (4τ overflows: both revert).
+    const wt = rng.chance(2) ? sdk.MAX_UINT256 / 4n + rng.mag(1n, 10n ** 6n) : t;
+    cases.push({ fn: "premiumWeightDown", args: [dt, wt], sdk: () => sdk.premiumWeightDown(dt, wt) });
     const mark = price(rng);
     // fairLast near the mark (within ±50 %) or anywhere in the price range
     const fairLast = rng.chance(70) ? mark + rng.signed(1n, mark / 2n) : price(rng);
@@ -387,12 +390,19 @@ function tiersFor(rng: Rng): { upToNotional: bigint; maxLeverage: bigint; mmr: b
 
 /**
  * The lens's liquidation-price search (`LiquidationPriceSearch`): f(P) = base + ⌊size × P⌋ − MM at the tier of the
- * notional, and the doubling-then-bisection search for the price where it turns negative. The base is mostly that
- * of a position opened near a random price with some margin (so the answer is a realistic price), sometimes any.
+ * notional; a short's lowest liquidatable price by doubling then bisection, a long's highest by scanning the tiers'
+ * price ranges from the top. The base is mostly that of a position opened near a random price with some margin (so
+ * the answer is a realistic price), sometimes any; a third of the cases are longs built to be liquidatable just
+ * above a tier boundary while healthy just below it (the next tier's mmr is higher: f drops there), where a single
+ * bisection over all prices would stop at the wrong interval.
  */
 function liquidationSearchCases(rng: Rng): Case[] {
   const cases: Case[] = [];
   for (let i = 0; i < RUNS; i++) {
+    if (rng.chance(33)) {
+      cases.push(...tierBoundaryLongCases(rng));
+      continue;
+    }
     const tiers = tiersFor(rng);
     const s = rng.chance(2) ? 0n : size(rng);
     const entry = price(rng);
@@ -412,6 +422,45 @@ function liquidationSearchCases(rng: Rng): Case[] {
     });
   }
   return cases;
+}
+
+/**
+ * A long whose maintenance margin turns negative when its notional crosses a tier boundary upward: tiers with
+ * increasing mmr (2 to 4), a boundary k, Pb = ⌊upTo[k] × 10^18 / size⌋ the last price in tier k, and a base with
+ * f(Pb + 1) < 0 (by a random amount, up to half the MM step at the boundary, so f(Pb) ≥ 0 in most cases). The search
+ * must return a price in a tier above k (the highest liquidatable one), not 0 or one below Pb; f is checked at Pb,
+ * Pb + 1 and the answer too.
+ */
+function tierBoundaryLongCases(rng: Rng): Case[] {
+  const n = 2 + Number(rng.below(3n));
+  const tiers: { upToNotional: bigint; maxLeverage: bigint; mmr: bigint }[] = [];
+  let upTo = 0n;
+  let mmr = rng.mag(1n, WAD / 100n);
+  for (let i = 0; i < n; i++) {
+    upTo += rng.mag(1_000n, 10_000_000n) * WAD + rng.below(WAD);
+    tiers.push({ upToNotional: upTo, maxLeverage: rng.mag(WAD, 100n * WAD), mmr });
+    mmr += rng.mag(WAD / 1_000n, WAD / 5n);
+  }
+  const k = Number(rng.below(BigInt(n - 1)));
+  const s = rng.mag(10n ** 15n, 10n ** 24n);
+  const pb = (tiers[k].upToNotional * WAD) / s;
+  const above = pb + 1n;
+  const valueAbove = sdk.mulDivFloor(s, above, WAD);
+  const mmAbove = sdk.maintenanceMarginUp(sdk.notionalUp(s, above), tiers[k + 1].mmr);
+  const mmBelow = sdk.maintenanceMarginUp(sdk.notionalUp(s, pb), tiers[k].mmr);
+  const step = mmAbove > mmBelow ? mmAbove - mmBelow : 1n;
+  const base = -valueAbove + mmAbove - rng.mag(1n, step / 2n + 1n);
+  const search = {
+    fn: "liquidationPriceSearch",
+    args: [base, s, tiers],
+    sdk: () => sdk.searchLiquidationPrice(base, s, tiers),
+  };
+  const at = (p: bigint) => ({
+    fn: "maintenanceAt",
+    args: [base, s, tiers, p],
+    sdk: () => sdk.maintenanceAt(base, s, tiers, p),
+  });
+  return [search, at(pb), at(above), at(search.sdk())];
 }
 
 /** Funding over time for a long and a short, the rate derived from a premium. */
@@ -464,9 +513,29 @@ describe("sdk/math parity with the Solidity libraries (MathHarness)", function (
     it(`${name}: ${RUNS} random input sets per function agree to the wei`, async function () {
       const seed = BASE_SEED + BigInt(k);
       const cases = make(new Rng(seed));
-      // A liquidation-price search costs up to ~260 evaluations: fewer per eth_call.
-      const batch = make === liquidationSearchCases ? 20 : BATCH;
+      // A liquidation-price search costs up to ~260 evaluations, a forced-close fit up to 33 fills: fewer per eth_call.
+      const batch = make === liquidationSearchCases ? 20 : make === forcedCloseCases ? 100 : BATCH;
       report(await runParity(name, seed, cases, batch), cases.length);
+      if (make === liquidationSearchCases) {
+        // Longs liquidatable just above a tier boundary and healthy at its last price below: the answer lies above
+        // the boundary. Counted on the SDK (equal to the contract, checked above).
+        let aboveBoundary = 0;
+        for (let j = 0; j + 3 < cases.length; j++) {
+          const [search, below, at] = cases.slice(j, j + 3);
+          if (
+            search.fn !== "liquidationPriceSearch" ||
+            below.fn !== "maintenanceAt" ||
+            at.fn !== "maintenanceAt"
+          )
+            continue;
+          const pb = below.args[3] as bigint;
+          if (at.args[3] !== pb + 1n) continue;
+          const answer = search.sdk() as bigint;
+          if ((below.sdk() as bigint) >= 0n && (at.sdk() as bigint) < 0n && answer > pb) aboveBoundary++;
+        }
+        console.log(`      ${aboveBoundary} longs liquidatable only above a tier boundary`);
+        expect(aboveBoundary, "longs liquidatable above a tier boundary").to.be.greaterThan(RUNS / 10);
+      }
       if (make === forcedCloseCases) {
         // The generator reaches every outcome of the fit: the whole close, a cut one and nothing at all.
         const outcomes = { full: 0, cut: 0, none: 0 };
@@ -481,6 +550,7 @@ describe("sdk/math parity with the Solidity libraries (MathHarness)", function (
             // a reverting case (delta = 0): compared above
           }
         }
+        console.log(`      forced-close fits: ${JSON.stringify(outcomes)}`);
         expect(outcomes.full, JSON.stringify(outcomes)).to.be.greaterThan(RUNS / 10);
         expect(outcomes.cut, JSON.stringify(outcomes)).to.be.greaterThan(RUNS / 100);
         expect(outcomes.none, JSON.stringify(outcomes)).to.be.greaterThan(RUNS / 20);
@@ -553,6 +623,32 @@ describe("sdk/math parity with the Solidity libraries (MathHarness)", function (
       { fn: "toUsd", args: [MAX / 10n ** 12n + 1n], sdk: () => sdk.toUsd(MAX / 10n ** 12n + 1n) },
       { fn: "toTokenUp", args: [MAX], sdk: () => sdk.toTokenUp(MAX) },
       { fn: "decayWeightDown", args: [MAX, 1n], sdk: () => sdk.decayWeightDown(MAX, 1n) },
+      // The flat part's constant is rounded up: M = 3, K = 1 gives ⌈9 / 2e18⌉ = 1, so G(1) = 3 − 1 = 2 (exact:
+      // 3 − 4.5e-18, rounded down).
+      {
+        fn: "premiumIntegralDown",
+        args: [1n, 1n, 3n],
+        sdk: () => sdk.premiumIntegralDown(1n, 1n, 3n),
+      },
+      // 4τ overflows uint256: the weight reverts; τ = 0 gives 0, elapsed = 0 gives 10^18.
+      {
+        fn: "premiumWeightDown",
+        args: [1n, MAX / 4n + 1n],
+        sdk: () => sdk.premiumWeightDown(1n, MAX / 4n + 1n),
+      },
+      { fn: "premiumWeightDown", args: [5n, 0n], sdk: () => sdk.premiumWeightDown(5n, 0n) },
+      { fn: "premiumWeightDown", args: [0n, 7n], sdk: () => sdk.premiumWeightDown(0n, 7n) },
+      // No tiers: a long's search scans no range (0), a short's evaluates f and reverts (index out of bounds).
+      {
+        fn: "liquidationPriceSearch",
+        args: [-WAD, WAD, []],
+        sdk: () => sdk.searchLiquidationPrice(-WAD, WAD, []),
+      },
+      {
+        fn: "liquidationPriceSearch",
+        args: [-WAD, -WAD, []],
+        sdk: () => sdk.searchLiquidationPrice(-WAD, -WAD, []),
+      },
     ];
     report(await runParity("edges", 0n, cases), cases.length);
   });

@@ -3,6 +3,7 @@ import { expect } from "chai";
 import {
   abs,
   adlDeleverageSize,
+  adlExecutable,
   adlRank,
   annualised,
   applyTrade,
@@ -35,7 +36,11 @@ import {
   owedCeil,
   pnlFloor,
   premium,
+  pnlReductionReward,
   premiumIntegralDown,
+  premiumWeightDown,
+  quoteForcedClose,
+  searchLiquidationPrice,
   tradeFeeUp,
 } from "../../sdk/src/index.js";
 
@@ -117,10 +122,90 @@ describe("sdk/math (hand-computed values)", function () {
     expect(fillPrice(1000n * e18, 3n * e18, -(6n * e18 + 1n), scale, cap) < bound).to.equal(true);
   });
 
+  it("closes a cut forced close in full when the rest would be dust", function () {
+    // The setting above: skewScale 1,000, cap 10 %, oracle 1,000, fair premium 0.5 % (fair skew 5), live skew 3; a
+    // long of 10 closes. Its bound is 1,000 and about 6 of it fits (see above), leaving 4 + ε (ε ≤ 10 / 2^32): at the
+    // oracle a notional of 4,000 + 1,000ε, IM at 10x 400 + 100ε, so 400 < IM < 401.
+    const market = {
+      params: {
+        skewScale: 1_000n * e18,
+        maxPremium: e18 / 10n,
+        fairTau: 0n,
+        fundingInterest: 0n,
+        fundingClamp: 0n,
+        maxFundingRate: 0n,
+        minPositionMargin: 401n * e18,
+      },
+      state: {
+        skew: 3n * e18,
+        lastUpdateTime: 100n,
+        fundingIndex: 0n,
+        fairPremium: e18 / 200n,
+        lastOraclePrice: 0n,
+      },
+      tiers: [{ upToNotional: 10n ** 30n, maxLeverage: 10n * e18, mmr: e18 / 20n }],
+    };
+    // Minimum 401: dust, so the whole position closes at the live fill: the sell from 3 to −7 averages
+    // (0.003 − 0.007) / 2 = −0.2 %, i.e. 998.
+    const all = quoteForcedClose(market, 1000n * e18, 10n * e18, -10n * e18, 100n);
+    expect(all).to.deep.equal({
+      sizeClosed: -10n * e18,
+      fillPrice: 998n * e18,
+      boundPrice: 1000n * e18,
+      cut: false,
+      closesAll: true,
+    });
+    // Minimum 400: the rest is no dust, the cut stands (the fit of the previous test).
+    const cut = quoteForcedClose(
+      { ...market, params: { ...market.params, minPositionMargin: 400n * e18 } },
+      1000n * e18,
+      10n * e18,
+      -10n * e18,
+      100n,
+    );
+    const fitted = fitForcedClose(1000n * e18, 3n * e18, -10n * e18, 1000n * e18, 1_000n * e18, e18 / 10n);
+    expect([cut.sizeClosed, cut.cut, cut.closesAll]).to.deep.equal([-fitted, true, false]);
+    // A slice of 2: its bound is the sell from 5 to 3 (1,004), the live one from 3 to 1 fills 1,002, so nothing fits;
+    // the 10 left are no dust (IM 1,000): nothing closes.
+    const slice = quoteForcedClose(market, 1000n * e18, 10n * e18, -2n * e18, 100n);
+    expect([slice.sizeClosed, slice.fillPrice, slice.boundPrice]).to.deep.equal([0n, 0n, 1004n * e18]);
+    // A position of 3 (IM 300 < 401): its bound is the sell from 5 to 2 (1,003.5), the live sell from 3 to 0 averages
+    // at most 1,003 − nothing fits, but what would be left is dust, so all of it closes at 1,001.5.
+    const dust = quoteForcedClose(market, 1000n * e18, 3n * e18, -3n * e18, 100n);
+    expect(dust).to.deep.equal({
+      sizeClosed: -3n * e18,
+      fillPrice: 10015n * 10n ** 17n,
+      boundPrice: 10035n * 10n ** 17n,
+      cut: false,
+      closesAll: true,
+    });
+  });
+
+  it("finds a long's highest liquidation price above a tier boundary (its mmr steps up there)", function () {
+    // Long 10, base −6,000; tiers: up to 10,000 of notional at mmr 1 %, then 50 %. In the first tier (P ≤ 1,000)
+    // f(P) = −6,000 + 10P − 0.1P, negative below 606.06…; at 1,000 it is 3,900. Above, f(P) = −6,000 + 10P − 5P,
+    // negative up to 1,200 − 1 wei: the highest liquidatable price, which a single search from 1 wei would miss.
+    const tiers = [
+      { upToNotional: 10_000n * e18, maxLeverage: 50n * e18, mmr: e18 / 100n },
+      { upToNotional: 1_000_000n * e18, maxLeverage: e18, mmr: e18 / 2n },
+    ];
+    expect(searchLiquidationPrice(-6_000n * e18, 10n * e18, tiers)).to.equal(1_200n * e18 - 1n);
+    // With a base of −4,000 the second tier has no bad price (f = −4,000 + 5P > 0 from P = 800 on, and it starts
+    // above 1,000): the first tier's highest. At P = ⌊4,000e18 × 10 / 99⌋ = 404.040404040404040404: 10P =
+    // 4,040.40404040404040404, MM ⌈10P × 1 %⌉ = 40.404040404040404041, f = −1 wei; at P + 1 wei f = +9 wei.
+    const p = searchLiquidationPrice(-4_000n * e18, 10n * e18, tiers);
+    expect(p).to.equal(404_040_404_040_404_040_404n);
+  });
+
   it("moves the fair premium toward the skew premium at most 0.1 % per hour", function () {
     const drift = e18 / 1000n;
-    // A small gap is not capped: w(1 h / 1 h) = 0.375, so the step is 62.5 % of it.
-    expect(fairPremium(0n, 10n ** 13n, 3600n, 3600n, drift)).to.equal(625n * 10n ** 10n);
+    // The weight is w(x/4)^4: at x = 1, w(1/4) = 10^36 / (10^18 + 0.25e18 + 0.03125e18 + ⌊0.015625e36 / 6e18⌋)
+    // = 10^36 / 1,283,854,166,666,666,666 = 0.778904665314401623; squared (down) 0.606692477648540006, squared again
+    // 0.368075762435324214 (e^-1 = 0.3678794…, where the plain w(1) would be 0.375).
+    expect(premiumWeightDown(3600n, 3600n)).to.equal(368_075_762_435_324_214n);
+    expect(premiumWeightDown(3600n, 0n)).to.equal(0n);
+    // A small gap is not capped: the step is 1e13 × (1 − 0.368075762435324214) = 6,319,242,375,646 (truncated).
+    expect(fairPremium(0n, 10n ** 13n, 3600n, 3600n, drift)).to.equal(6_319_242_375_646n);
     // A 1 % premium held for an hour moves it by the cap, 0.1 %; held for 6 minutes by 0.01 %, whatever τ.
     expect(fairPremium(0n, e18 / 100n, 3600n, 3600n, drift)).to.equal(e18 / 1000n);
     expect(fairPremium(0n, e18 / 100n, 360n, 3600n, drift)).to.equal(e18 / 10_000n);
@@ -307,6 +392,34 @@ describe("sdk/math liquidation (hand-computed values)", function () {
     expect(
       liquidationCloseSize({ size: 10n * e18, openNotional: 250_000n * e18 }, config, false).isSlice,
     ).to.equal(false); // at the threshold: closed in full
+  });
+
+  it("pays a pnl-factor reduction's caller its share of the vault's part of the fee, in whole USDC units", function () {
+    // Fee 1,000.0000009 USD, insurance share 10 %: the vault's part is 1,000.0000009 − 100.00000009 = 900.00000081;
+    // keeper share 20 %: 180.000000162, whole units 180.000000.
+    const fee = 1_000n * e18 + 9n * 10n ** 11n;
+    expect(pnlReductionReward(fee, e18 / 10n, e18 / 5n, 10n ** 30n)).to.equal(180n * e18);
+    // Never more than the vault's balance (then whole units), nothing from a negative balance.
+    // (one USDC unit is 10^12 in 18 decimals: 100.000001999999999999 pays 100.000001)
+    expect(pnlReductionReward(fee, e18 / 10n, e18 / 5n, 100n * e18 + 1_999_999_999_999n)).to.equal(
+      100n * e18 + 10n ** 12n,
+    );
+    expect(pnlReductionReward(fee, e18 / 10n, e18 / 5n, -1n)).to.equal(0n);
+  });
+
+  it("calls a pnl-factor reduction executable once its window is over, a shortfall when repaid or ranked after it", function () {
+    // The lens's rule (PerpLens.getAdl): a reduction needs only timestamp ≥ executableAt, with or without ranks; a
+    // shortfall resolves at once when the bankrupt account's collateral is back at ≥ 0, else it needs the window
+    // over and a rank above 0.
+    const reduction = { kind: "pnlReduction", executableAt: 1_060n } as const;
+    expect(adlExecutable(reduction, 1_059n, -5n, [])).to.equal(false);
+    expect(adlExecutable(reduction, 1_060n, -5n, [])).to.equal(true);
+    expect(adlExecutable(reduction, 1_060n, -5n, [0n, 0n])).to.equal(true);
+    const shortfall = { kind: "shortfall", executableAt: 1_060n } as const;
+    expect(adlExecutable(shortfall, 1_059n, -1n, [7n])).to.equal(false);
+    expect(adlExecutable(shortfall, 1_060n, -1n, [7n])).to.equal(true);
+    expect(adlExecutable(shortfall, 1_060n, -1n, [0n, 0n])).to.equal(false);
+    expect(adlExecutable(shortfall, 1_000n, 0n, [])).to.equal(true);
   });
 
   it("ranks ADL victims by PnL % × leverage (test/solidity/liquidation/AutoDeleveraging.t.sol)", function () {

@@ -2,29 +2,46 @@
 // on random chain states built on the in-process network: random market parameters and notional tiers (premium caps
 // small enough that trades cross the clamp), random price walks (18-decimal feeds, any wei), random time gaps
 // (seconds to two days), random trades (opens, reduces, closes, flips, trades across the premium clamp, some refused
-// by caps, the skew-to-cash limit, the dust rule or margin), a market whose oracle fails for a while, random
-// skew-to-cash ratios, backing ratios and liquidity fees, and liquidity deposits and redemptions.
+// by caps, the open-interest-to-cash limit, the dust rule, margin or the bankrupt-reduction rule), a market whose
+// oracle fails for a while, random open-interest-to-cash ratios, backing ratios and liquidity fees, liquidity deposits
+// and redemptions, and pnl-factor reductions requested and resolved without candidates.
 //
 // For every state it reads each market and each trader through PerpLens (one call each; the lens only forwards the
 // engine's views) and checks, to the wei, the SDK's pure math on the same block's raw state:
 //   markets:  marketPrices (mark, fair premium and fair price advanced to now, premium, rates, pending funding
-//             index), quoteFillPrice and quoteForcedClose (the forced-close bound and its fit) on random sizes;
+//             index), quoteFillPrice on random sizes, and quoteForcedClose(account, market, size) for a random trader
+//             (the forced-close bound, its fit and the dust rule: whole closes, slices and random sizes);
 //   accounts: accountMargin (credited: each position at the worse of its exit and fair price), accountMarginAtFair,
 //             maintenanceMargin, withdrawable (vault), maxWithdraw, and per position accruedFunding, unrealisedPnl,
-//             positionAtFair, liquidationPrice (the lens's doubling + bisection search) and adlRank; while a market's
-//             oracle fails, the credited margin and withdrawable (its fallback price) against the engine's
-//             `accountMargin` and the vault's `withdrawableUsd`, which do not revert;
-//   vault:    the engine's counterpartyPnl (exit value, fallback flag) and requiredBacking, and the liquidity vault's
-//             totalAssets, netValueUsd, valuationFallback, requiredBackingAssets, availableLiquidity, max* of the
-//             LP and the four previews (with the fee) on random amounts.
+//             positionAtFair, liquidationPrice (the lens's search: a long's tier ranges from the top) and adlRank;
+//             while a market's oracle fails, both valuations (its fallback price, funding only against the holder)
+//             against the engine's `accountMargin`, `accountMarginAtFair`, `maintenanceMargin` and the vault's
+//             `withdrawableUsd`, which do not revert, and `positionAtFair` / `liquidationPrice` revert for revert;
+//   vault:    the engine's counterpartyPnl and counterpartyPnlOf per market (exit value, fallback flag),
+//             requiredBacking and requiredCash, and the liquidity vault's totalAssets, netValueUsd,
+//             valuationFallback, requiredBackingAssets, requiredCashAssets, availableLiquidity, max* of the LP and
+//             the four previews (with the fee) on random amounts.
 // Every random trade is also previewed with the SDK's `previewTrade` at the block it is mined in, and must match the
-// engine: the same fill, fee, funding settled, realised PnL and new position, or the same revert. Every LP deposit
-// and redemption mints or pays what the SDK's preview computed for its block's timestamp.
+// engine: the same fill, fee, funding settled, realised PnL and new position, or the same revert (among them voluntary
+// reductions filling beyond their forced-close bound, valued at fair and refused when they leave equity ≤ 0 even with
+// collateral ≥ 0). Every LP deposit
+// and redemption mints or pays what the SDK's preview computed for its block's timestamp. A pnl-factor reduction is
+// requested whenever the SDK says traders' profit is beyond the limit (and refused for the SDK's reason otherwise):
+// it targets the market the SDK's `pnlReductionTarget` picks, and resolves without candidates after its window.
 // Block timestamps are set explicitly, so a seed reproduces a run: PARITY_SEED=0x… PARITY_STATES=2000 npx hardhat
 // test mocha test/ts/sdk-parity-accounts.test.ts
 import { expect } from "chai";
 import { network } from "hardhat";
-import { getAddress, maxUint256, parseEventLogs, stringToHex, type Address, type PublicClient } from "viem";
+import {
+  getAddress,
+  maxUint256,
+  parseEventLogs,
+  stringToHex,
+  zeroAddress,
+  type Address,
+  type Hash,
+  type PublicClient,
+} from "viem";
 
 import type { MarketConfig } from "../../deploy/config/local-markets.js";
 import { deployLocalProtocol, type LocalProtocol } from "../../deploy/local-protocol.js";
@@ -59,6 +76,8 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
   let publicClient: PublicClient;
   let traders: WalletClient[];
   let lpWallet: WalletClient;
+  /** Opens one position near its tier's leverage and closes it after a move against it (the bankrupt-close rule). */
+  let reckless: WalletClient;
   let addresses: VaultAddresses;
   let lens: Address;
   let engine: Address;
@@ -76,6 +95,18 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
     quotes: 0,
     forcedQuotes: 0,
     forcedCut: 0,
+    forcedDust: 0,
+    fallbackFairChecks: 0,
+    bankruptFlat: 0,
+    bankruptEquity: 0,
+    bankruptRepaidClose: 0,
+    negativeAfterReduction: 0,
+    beyondBoundValued: 0,
+    beyondBoundRefused: 0,
+    marketPnlChecks: 0,
+    pnlRequests: 0,
+    pnlRefusals: 0,
+    pnlResolved: 0,
     vaultChecks: 0,
     vaultFallback: 0,
     trades: 0,
@@ -118,6 +149,19 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
     }
   }
 
+  /** Sends without estimation (a refused call is mined and reverts at `now`); returns the hash or the revert. */
+  async function sendOrRevert(
+    wallet: WalletClient,
+    request: object,
+  ): Promise<{ hash?: Hash; revert?: string }> {
+    try {
+      return { hash: await wallet.writeContract({ ...request, gas: 3_000_000n } as never) };
+    } catch (e) {
+      const data = sdk.findRevertData(e);
+      return { revert: (data && sdk.decodePerpContractError(data)?.errorName) ?? String(e).slice(0, 200) };
+    }
+  }
+
   const readAccount = async (account: Address) =>
     sdk.toAccount(
       await publicClient.readContract({
@@ -139,21 +183,26 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
     );
 
   const readContext = async (): Promise<sdk.TradeContext> => {
-    const [[liquidityVaultCollateral, totalDebt], skewCashRatio, maxPositionsPerAccount] = await Promise.all([
-      publicClient.readContract({
-        address: addresses.collateralVault,
-        abi: sdk.collateralVaultAbi,
-        functionName: "collateralAndDebt",
-        args: [addresses.liquidityVault],
-      }),
-      publicClient.readContract({ address: engine, abi: sdk.perpEngineAbi, functionName: "skewCashRatio" }),
-      publicClient.readContract({
-        address: engine,
-        abi: sdk.perpEngineAbi,
-        functionName: "maxPositionsPerAccount",
-      }),
-    ]);
-    return { liquidityVaultCollateral, totalDebt, skewCashRatio, maxPositionsPerAccount };
+    const [[liquidityVaultCollateral, totalDebt], openInterestCashRatio, maxPositionsPerAccount] =
+      await Promise.all([
+        publicClient.readContract({
+          address: addresses.collateralVault,
+          abi: sdk.collateralVaultAbi,
+          functionName: "collateralAndDebt",
+          args: [addresses.liquidityVault],
+        }),
+        publicClient.readContract({
+          address: engine,
+          abi: sdk.perpEngineAbi,
+          functionName: "openInterestCashRatio",
+        }),
+        publicClient.readContract({
+          address: engine,
+          abi: sdk.perpEngineAbi,
+          functionName: "maxPositionsPerAccount",
+        }),
+      ]);
+    return { liquidityVaultCollateral, totalDebt, openInterestCashRatio, maxPositionsPerAccount };
   };
 
   before(async function () {
@@ -164,6 +213,7 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
     const wallets = await viem.getWalletClients();
     lpWallet = wallets[1];
     traders = wallets.slice(2, 2 + TRADERS);
+    reckless = wallets[2 + TRADERS];
     lens = getAddress(await protocol.lens.getAddress());
     engine = getAddress(await protocol.engine.getAddress());
     addresses = {
@@ -190,7 +240,9 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
     await atNextBlock(1n, async () =>
       (await protocol.usdc.connect(lp).approve(addresses.collateralVault, maxUint256)).wait(),
     );
-    // A vault of a few million USD: the skew-to-cash limit binds now and then.
+    // A vault of a few million USD: the open-interest-to-cash limit binds now and then. The pnl factor's limit at its
+    // lowest (10 % of the vault's cash), so that reductions are requested now and then.
+    await atNextBlock(1n, async () => (await protocol.liquidationEngine.setMaxPnlFactor(E18 / 10n)).wait());
     await atNextBlock(1n, async () =>
       (
         await protocol.liquidityVault
@@ -198,7 +250,7 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
           .deposit(rng.mag(2_000_000n, 50_000_000n) * 1_000_000n, lp.address)
       ).wait(),
     );
-    for (const t of traders) {
+    for (const t of [...traders, reckless]) {
       const signer = await ethers.getSigner(t.account.address);
       await atNextBlock(1n, async () => (await protocol.usdc.mint(t.account.address, 10n ** 18n)).wait());
       await atNextBlock(1n, async () =>
@@ -212,9 +264,32 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
 
   /** One random trade, previewed with the SDK at the block it is mined in, then compared with what happened. */
   async function randomTrade(rng: Rng, label: string) {
-    const trader = pick(rng, traders);
+    let trader = pick(rng, traders);
+    let marketId = BigInt(rng.below(BigInt(MARKETS)));
+    let underwater = false;
+    if (rng.chance(15)) {
+      // The account with the least equity at fair prices reduces or closes its losing position: its realised loss may
+      // run past its collateral (allowed only while it keeps positive equity at fair and a position).
+      const all = await Promise.all(traders.map((t) => readAccount(getAddress(t.account.address))));
+      // Half the time among accounts with a single position (a close leaves them flat).
+      const single = rng.bool();
+      let weakest = -1;
+      for (const [i, a] of all.entries()) {
+        if (a.positions.length === 0 || (single && a.positions.length !== 1)) continue;
+        if (weakest < 0 || a.marginAtFair.equity < all[weakest].marginAtFair.equity) weakest = i;
+      }
+      if (weakest < 0) weakest = 0;
+      const losing = all[weakest].positions.reduce<sdk.Position | undefined>(
+        (worst, p) => (worst === undefined || p.credited.pnl < worst.credited.pnl ? p : worst),
+        undefined,
+      );
+      if (losing !== undefined) {
+        trader = traders[weakest];
+        marketId = losing.marketId;
+        underwater = true;
+      }
+    }
     const owner = getAddress(trader.account.address);
-    const marketId = BigInt(rng.below(BigInt(MARKETS)));
     const [account, market, context] = await Promise.all([
       readAccount(owner),
       readMarket(marketId),
@@ -228,7 +303,9 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
     const kind =
       held === 0n
         ? pick(rng, ["open", "open", "clamp"] as const)
-        : pick(rng, ["open", "open", "reduce", "dust", "close", "flip", "clamp"] as const);
+        : underwater
+          ? pick(rng, ["reduce", "close"] as const)
+          : pick(rng, ["open", "open", "reduce", "dust", "close", "flip", "clamp"] as const);
     const acrossClamp = kind === "clamp" ? sizeAcrossClamp(rng, market.params, market.skew) : 0n;
     let sizeDelta =
       kind === "open"
@@ -245,6 +322,25 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
     if (rng.chance(1)) sizeDelta = (rng.bool() ? 1n : -1n) * (sdk.MAX_TRADE_SIZE + rng.mag(1n, 10n ** 30n));
     if (sizeDelta === 0n) return;
     if (kind === "clamp") stats.acrossClamp++;
+    await tradeAndCompare(rng, label, trader, { account, market, context }, sizeDelta, kind);
+  }
+
+  /**
+   * Sends `sizeDelta` for `trader` at the next block (a random gap), previews it with the SDK at that timestamp on the
+   * state read just before, and compares the fill, fee, funding, realised PnL, new position, collateral and vault
+   * cash, or the revert. Returns the revert (undefined: mined) and the preview.
+   */
+  async function tradeAndCompare(
+    rng: Rng,
+    label: string,
+    trader: WalletClient,
+    read: { account: sdk.Account; market: sdk.Market; context: sdk.TradeContext },
+    sizeDelta: bigint,
+    kind: string,
+  ): Promise<{ revert?: string; preview?: sdk.TradePreview }> {
+    const { account, market, context } = read;
+    const owner = getAddress(trader.account.address);
+    const marketId = market.marketId;
     const quote = market.oracleValid
       ? orThrows(() => sdk.quoteFillPrice(market, market.oraclePrice, sizeDelta))
       : "throws";
@@ -286,21 +382,30 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
     // passed it and is previewed without it. The funding breaker is judged after the trade, by the SDK too.
     if (revert === "CircuitBreakerTripped" && reason === stringToHex("oracleMove", { size: 32 })) {
       stats.breaker++;
-      return;
+      return { revert };
     }
     if (!market.oracleValid) {
       // The traded market's oracle fails: the engine reverts reading it, and the SDK does not price such a trade.
       stats.oracleRefused++;
       check(`${where} oracle revert`, revert !== undefined, true);
-      return;
+      return { revert };
     }
     const unbroken = { ...market, breakerOracleMove: false };
     const preview = sdk.previewTrade(account, unbroken, sizeDelta, now, acceptablePrice, context);
     if (revert !== undefined) {
       stats.refused++;
       reasons[revert] = (reasons[revert] ?? 0) + 1;
+      if (revert === "BankruptCloseNeedsLiquidation" && preview.accountAfter.positions.length > 0)
+        stats.bankruptEquity++;
+      // Refused although the collateral stays ≥ 0: only because the fill was beyond the forced-close bound.
+      if (
+        revert === "BankruptCloseNeedsLiquidation" &&
+        preview.collateralAfter >= 0n &&
+        preview.fillBeyondBound
+      )
+        stats.beyondBoundRefused++;
       check(`${where} revert`, preview.failure?.error, revert);
-      return;
+      return { revert, preview };
     }
     const receipt = await publicClient.getTransactionReceipt({ hash: hash! });
     check(
@@ -309,6 +414,11 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
       now,
     );
     check(`${where} failure`, preview.failure, undefined);
+    // A reduction that left the collateral negative passed only with positive equity at fair and a position left.
+    if (preview.reducing && preview.collateralAfter < 0n) stats.negativeAfterReduction++;
+    // A reduction beyond its forced-close bound that the engine let through after valuing the account at fair.
+    if (preview.reducing && preview.fillBeyondBound && preview.accountAfter.positions.length > 0)
+      stats.beyondBoundValued++;
     const logs = parseEventLogs({ abi: sdk.perpEngineAbi, logs: receipt.logs });
     const traded = logs.find((l) => l.eventName === "Trade");
     const settled = logs.find((l) => l.eventName === "FundingSettled");
@@ -340,6 +450,7 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
         ? cash.liquidityVaultCollateral! - cash.totalDebt!
         : 0n,
     );
+    return { preview };
   }
 
   /** A liquidity deposit or redemption, its shares or assets predicted by the SDK for the block it is mined in. */
@@ -400,6 +511,163 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
     );
   }
 
+  /**
+   * The bankrupt-close rule on a flat account: `reckless` opens one position near its first tier's leverage on a
+   * small collateral; later its market moves 30-60 % against it and it closes: refused
+   * (`BankruptCloseNeedsLiquidation`, the account would be flat with negative collateral), then, with the deficit
+   * deposited (plus 1 USDC), the same close goes through. Each trade is compared with the SDK's preview.
+   */
+  async function recklessStep(rng: Rng, label: string) {
+    const owner = getAddress(reckless.account.address);
+    const account = await readAccount(owner);
+    const signer = await ethers.getSigner(owner);
+    const fund = (usdc: bigint) =>
+      atNextBlock(1n, async () => (await protocol.vault.connect(signer).deposit(usdc)).wait());
+    if (account.positions.length === 0) {
+      const marketId = BigInt(rng.below(BigInt(MARKETS)));
+      if (Number(marketId) === failing) return;
+      if (account.collateral < 1_000n * E18) await fund(rng.mag(1_000n, 5_000n) * 1_000_000n);
+      const [fresh, market, context] = await Promise.all([
+        readAccount(owner),
+        readMarket(marketId),
+        readContext(),
+      ]);
+      const tier = market.tiers[0];
+      const cap = (tier.upToNotional * 9n) / 10n;
+      const levered = (fresh.collateral * tier.maxLeverage * 9n) / (10n * E18);
+      const notional = levered < cap ? levered : cap;
+      const size = (rng.bool() ? 1n : -1n) * ((notional * E18) / market.oraclePrice + 1n);
+      await tradeAndCompare(
+        rng,
+        `${label} reckless`,
+        reckless,
+        { account: fresh, market, context },
+        size,
+        "open",
+      );
+      return;
+    }
+    const p = account.positions[0];
+    if (Number(p.marketId) === failing) return;
+    const i = Number(p.marketId);
+    const move = rng.between(3_000n, 6_000n);
+    prices[i] = (prices[i] * (p.size > 0n ? 10_000n - move : 10_000n + move)) / 10_000n + 1n;
+    await atNextBlock(1n, async () => (await protocol.markets[i].feed.updateAnswer(prices[i])).wait());
+    const read = async () => {
+      const [a, market, context] = await Promise.all([
+        readAccount(owner),
+        readMarket(p.marketId),
+        readContext(),
+      ]);
+      return { account: a, market, context };
+    };
+    const first = await tradeAndCompare(rng, `${label} reckless`, reckless, await read(), -p.size, "close");
+    if (first.revert !== "BankruptCloseNeedsLiquidation" || first.preview === undefined) return;
+    stats.bankruptFlat++;
+    // Repay the deficit (plus 1 USDC for the funding of the next seconds): the same close goes through.
+    await fund(-first.preview.collateralAfter / 10n ** 12n + 1_000_000n);
+    const second = await tradeAndCompare(rng, `${label} reckless`, reckless, await read(), -p.size, "close");
+    if (second.revert === undefined) stats.bankruptRepaidClose++;
+  }
+
+  /**
+   * The pnl factor: with a reduction pending and its window over, `executeAdl` resolves it (no candidate was
+   * submitted); else `requestPnlReduction()` at the next block goes through exactly when the SDK says traders' profit
+   * against the vault is beyond ⌊cash × maxPnlFactor⌋ and some market is negative, on the market the SDK's
+   * `pnlReductionTarget` picks, or reverts for the SDK's reason.
+   */
+  async function pnlFactorStep(rng: Rng, label: string) {
+    const liquidator = addresses.liquidationEngine;
+    const read = { address: liquidator, abi: sdk.liquidationEngineAbi } as const;
+    const [pending, , request] = await publicClient.readContract({ ...read, functionName: "pendingAdl" });
+    if (pending) {
+      if (request.account !== zeroAddress) return;
+      if (now + 1n < BigInt(request.openedAt) + 60n) {
+        // One reduction at a time.
+        const { revert } = await atNextBlock(1n, () =>
+          sendOrRevert(lpWallet, { ...read, functionName: "requestPnlReduction" }),
+        );
+        check(`${label} second requestPnlReduction`, revert, "PnlReductionPending");
+        stats.pnlRefusals++;
+        return;
+      }
+      const { hash, revert } = await atNextBlock(1n, () =>
+        sendOrRevert(lpWallet, { ...read, functionName: "executeAdl" }),
+      );
+      check(`${label} executeAdl on the reduction`, revert, undefined);
+      if (hash === undefined) return;
+      const logs = parseEventLogs({
+        abi: sdk.liquidationEngineAbi,
+        logs: (await publicClient.getTransactionReceipt({ hash })).logs,
+      });
+      const resolved = logs.some((l) => l.eventName === "AdlResolved");
+      check(`${label} reduction without candidates resolves`, resolved, true);
+      if (resolved) stats.pnlResolved++;
+      return;
+    }
+    if (rng.chance(50)) {
+      // Traders win: the market with the largest net skew moves their way (up 20-150 % when they are net long, down
+      // 20-60 % when net short; its feed, unless it fails).
+      const markets = (await readVaultInputs(publicClient, addresses, await publicClient.getBlockNumber()))
+        .markets;
+      let best: sdk.Market | undefined;
+      for (const m of markets)
+        if (
+          m.oracleValid &&
+          (best === undefined || sdk.abs(m.skew) * m.oraclePrice > sdk.abs(best.skew) * best.oraclePrice)
+        )
+          best = m;
+      if (best !== undefined && best.skew !== 0n) {
+        const i = Number(best.marketId);
+        const factor =
+          best.skew > 0n ? 10_000n + rng.between(2_000n, 15_000n) : 10_000n - rng.between(2_000n, 6_000n);
+        prices[i] = (prices[i] * factor) / 10_000n + 1n;
+        await atNextBlock(1n, async () => (await protocol.markets[i].feed.updateAnswer(prices[i])).wait());
+      }
+    }
+    const block = await publicClient.getBlockNumber();
+    const [inputs, maxPnlFactor] = await Promise.all([
+      readVaultInputs(publicClient, addresses, block),
+      publicClient.readContract({ ...read, functionName: "maxPnlFactor", blockNumber: block }),
+    ]);
+    const gap = rng.chance(50) ? 1n : rng.mag(1n, 600n);
+    const at = now + gap;
+    const value = sdk.counterpartyPnl(inputs.markets, inputs.pendingInsuranceFees, at).usd;
+    const profit = value < 0n ? -value : 0n;
+    const cash = inputs.collateral > inputs.totalDebt ? inputs.collateral - inputs.totalDebt : 0n;
+    const target = sdk.pnlReductionTarget(inputs.markets, at);
+    const expected =
+      profit <= sdk.pnlFactorLimit(cash, maxPnlFactor)
+        ? "PnlFactorWithinLimit"
+        : target === undefined
+          ? "NoWinningSide"
+          : undefined;
+    const { hash, revert } = await atNextBlock(gap, () =>
+      sendOrRevert(lpWallet, { ...read, functionName: "requestPnlReduction" }),
+    );
+    const where = `${label} requestPnlReduction`;
+    check(`${where} outcome`, revert, expected);
+    if (revert !== undefined) {
+      stats.pnlRefusals++;
+      return;
+    }
+    if (hash === undefined) return;
+    stats.pnlRequests++;
+    const [event] = parseEventLogs({
+      abi: sdk.liquidationEngineAbi,
+      logs: (await publicClient.getTransactionReceipt({ hash })).logs,
+      eventName: "PnlReductionRequested",
+    });
+    const skew = inputs.markets.find((m) => m.marketId === target)?.skew ?? 0n;
+    check(
+      `${where} event`,
+      [target, skew > 0n, profit, cash],
+      event === undefined
+        ? undefined
+        : [event.args.marketId, event.args.victimsLong, event.args.traderProfit, event.args.cash],
+    );
+  }
+
   /** Reads every market, the vaults and every trader at the latest block and compares the SDK with the views. */
   async function compareViews(rng: Rng, label: string) {
     const blockNumber = await publicClient.getBlockNumber();
@@ -455,17 +723,30 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
             }),
           ),
         );
+        // A forced close of a random trader's position (the whole of it, a slice, or any size; the dust rule reads
+        // its size), or of an account without one there.
+        const holder = getAddress(pick(rng, traders).account.address);
+        const held = (
+          await publicClient.readContract({ ...read, functionName: "position", args: [holder, m.marketId] })
+        ).size;
+        const forcedDelta =
+          held === 0n || rng.chance(25)
+            ? sizeDelta
+            : rng.chance(50)
+              ? -held
+              : -((held * rng.between(1n, 99n)) / 100n) || -held;
         stats.forcedQuotes++;
-        const forced = orThrows(() => sdk.quoteForcedClose(m, m.oraclePrice, sizeDelta, timestamp));
-        if (forced !== "throws" && forced.sizeClosed !== sizeDelta) stats.forcedCut++;
+        const forced = orThrows(() => sdk.quoteForcedClose(m, m.oraclePrice, held, forcedDelta, timestamp));
+        if (forced !== "throws" && forced.cut) stats.forcedCut++;
+        if (forced !== "throws" && forced.closesAll) stats.forcedDust++;
         check(
-          `${label} quoteForcedClose ${m.marketId} ${sizeDelta}`,
-          forced === "throws" ? forced : [forced.sizeClosed, forced.fillPrice],
+          `${label} quoteForcedClose ${holder.slice(0, 8)} ${m.marketId} ${forcedDelta} (size ${held})`,
+          forced === "throws" ? forced : [forced.sizeClosed, forced.fillPrice, forced.boundPrice],
           await chainOrThrows(() =>
             publicClient.readContract({
               ...read,
               functionName: "quoteForcedClose",
-              args: [m.marketId, sizeDelta],
+              args: [holder, m.marketId, forcedDelta],
             }),
           ),
         );
@@ -488,15 +769,32 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
     if (state.counterparty!.pnl.fallbackUsed) stats.vaultFallback++;
     const lpAddress = lpWallet.account.address;
     const engineRead = { address: engine, abi: sdk.perpEngineAbi, blockNumber } as const;
-    const [pnl, backing] = await Promise.all([
+    const [pnl, backing, cashNeeded, perMarket] = await Promise.all([
       publicClient.readContract({ ...engineRead, functionName: "counterpartyPnl" }),
       publicClient.readContract({ ...engineRead, functionName: "requiredBacking" }),
+      publicClient.readContract({ ...engineRead, functionName: "requiredCash" }),
+      Promise.all(
+        inputs.markets.map((m) =>
+          publicClient.readContract({ ...engineRead, functionName: "counterpartyPnlOf", args: [m.marketId] }),
+        ),
+      ),
     ]);
     check(`${label} counterpartyPnl`, state.counterparty!.pnl, { usd: pnl[0], fallbackUsed: pnl[1] });
     check(`${label} requiredBacking`, sdk.requiredBacking(inputs.markets, inputs.backingRatio), {
       usd: backing[0],
       fallbackUsed: backing[1],
     });
+    check(`${label} requiredCash`, sdk.requiredCash(inputs.markets, inputs.openInterestCashRatio), {
+      usd: cashNeeded[0],
+      fallbackUsed: cashNeeded[1],
+    });
+    for (const [i, m] of inputs.markets.entries()) {
+      stats.marketPnlChecks++;
+      check(`${label} counterpartyPnlOf ${m.marketId}`, sdk.counterpartyPnlOf(m, timestamp), {
+        usd: perMarket[i][0],
+        fallbackUsed: perMarket[i][1],
+      });
+    }
     const read = { address: addresses.liquidityVault, abi: sdk.liquidityVaultAbi, blockNumber } as const;
     const shares = await publicClient.readContract({ ...read, functionName: "balanceOf", args: [lpAddress] });
     const amounts = {
@@ -509,6 +807,7 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
       netValueUsd,
       valuationFallback,
       requiredBackingAssets,
+      requiredCashAssets,
       availableLiquidity,
       maxDeposit,
       maxMint,
@@ -523,6 +822,7 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
       publicClient.readContract({ ...read, functionName: "netValueUsd" }),
       publicClient.readContract({ ...read, functionName: "valuationFallback" }),
       publicClient.readContract({ ...read, functionName: "requiredBackingAssets" }),
+      publicClient.readContract({ ...read, functionName: "requiredCashAssets" }),
       publicClient.readContract({ ...read, functionName: "availableLiquidity" }),
       publicClient.readContract({ ...read, functionName: "maxDeposit", args: [lpAddress] }),
       publicClient.readContract({ ...read, functionName: "maxMint", args: [lpAddress] }),
@@ -541,6 +841,7 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
         netValueUsd: valuation.netValueUsd,
         valuationFallback: valuation.fallbackUsed,
         requiredBackingAssets: sdk.liquidityRequiredBackingAssets(state),
+        requiredCashAssets: sdk.liquidityRequiredCashAssets(state),
         availableLiquidity: sdk.liquidityAvailable(state),
         maxDeposit: sdk.liquidityMaxDeposit(state),
         maxMint: sdk.liquidityMaxMint(state),
@@ -556,6 +857,7 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
         netValueUsd,
         valuationFallback,
         requiredBackingAssets,
+        requiredCashAssets,
         availableLiquidity,
         maxDeposit,
         maxMint,
@@ -576,11 +878,13 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
     check(`${where} timestamp`, ts, timestamp);
     const engineRead = { address: engine, abi: sdk.perpEngineAbi, blockNumber } as const;
     if (!a.valuationValid) {
-      // An oracle of one of its markets fails: the lens cannot read the fair views, the credited ones the SDK
-      // computed itself (toAccount) with the fallback price; the engine's own credited views do not revert.
+      // An oracle of one of its markets fails: the lens cannot read the per-position views; both valuations the SDK
+      // computed itself (toAccount) with the fallback price, and the engine's own margin views do not revert.
       stats.fallbackAccountChecks++;
-      const [margin, withdrawable] = await Promise.all([
+      const [margin, marginAtFair, maintenance, withdrawable] = await Promise.all([
         publicClient.readContract({ ...engineRead, functionName: "accountMargin", args: [who] }),
+        publicClient.readContract({ ...engineRead, functionName: "accountMarginAtFair", args: [who] }),
+        publicClient.readContract({ ...engineRead, functionName: "maintenanceMargin", args: [who] }),
         publicClient.readContract({
           address: addresses.collateralVault,
           abi: sdk.collateralVaultAbi,
@@ -591,11 +895,48 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
       ]);
       check(`${where} accountMargin (fallback)`, a.margin, margin);
       check(`${where} withdrawable (fallback)`, a.withdrawable, withdrawable);
+      check(`${where} accountMarginAtFair (fallback)`, a.marginAtFair, marginAtFair);
       check(
-        `${where} credited fallback`,
-        a.positions.some((p) => p.credited.fallback),
+        `${where} maintenanceMargin (fallback)`,
+        [a.maintenanceMargin, a.liquidatable],
+        [maintenance, maintenance < 0n],
+      );
+      check(
+        `${where} credited and trigger fallback`,
+        a.positions.some((p) => p.credited.fallback && p.atFair.fallback),
         true,
       );
+      if (a.positions.length > 1) stats.fallbackFairChecks++;
+      // One position at fair, and the lens's liquidation price: each reverts when it reads a failing oracle.
+      for (const p of a.positions) {
+        check(
+          `${where} market ${p.marketId} positionAtFair (fallback)`,
+          orThrows(() => {
+            const v = sdk.positionAtFair(p, ts);
+            return [v.value, v.maintenanceMargin];
+          }),
+          await chainOrThrows(async () => [
+            ...(await publicClient.readContract({
+              ...engineRead,
+              functionName: "positionAtFair",
+              args: [who, p.marketId],
+            })),
+          ]),
+        );
+        check(
+          `${where} market ${p.marketId} liquidationPrice (fallback)`,
+          orThrows(() => sdk.liquidationPrice(a, p.marketId, ts)),
+          await chainOrThrows(() =>
+            publicClient.readContract({
+              address: lens,
+              abi: sdk.perpLensAbi,
+              functionName: "liquidationPrice",
+              args: [who, p.marketId],
+              blockNumber,
+            }),
+          ),
+        );
+      }
       return;
     }
     stats.accountChecks++;
@@ -651,7 +992,8 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
         await atNextBlock(1n, async () => (await m.feed.updateAnswer(answer)).wait());
       }
       // Now and then a risk update: new tiers, new fair-premium and funding parameters (the engine accrues first,
-      // without the oracle while it fails), the skew-to-cash ratio, the backing ratio or the liquidity fee.
+      // without the oracle while it fails), the open-interest-to-cash ratio, the backing ratio (25 % to 200 %) or the
+      // liquidity fee.
       if (rng.chance(4)) {
         const m = pick(rng, protocol.markets);
         await atNextBlock(1n, async () =>
@@ -672,11 +1014,11 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
       }
       if (rng.chance(3))
         await atNextBlock(1n, async () =>
-          (await protocol.engine.setSkewCashRatio(rng.between(E18 / 100n, E18))).wait(),
+          (await protocol.engine.setOpenInterestCashRatio(rng.between(E18 / 100n, E18))).wait(),
         );
       if (rng.chance(2))
         await atNextBlock(1n, async () =>
-          (await protocol.engine.setBackingRatio(rng.mag(0n, 2n * E18))).wait(),
+          (await protocol.engine.setBackingRatio(rng.between(E18 / 4n, 2n * E18))).wait(),
         );
       if (rng.chance(3))
         await atNextBlock(1n, async () =>
@@ -702,6 +1044,8 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
         );
       }
       if (rng.chance(12)) await randomLpOp(rng, label);
+      if (rng.chance(25)) await pnlFactorStep(rng, label);
+      if (rng.chance(10)) await recklessStep(rng, label);
       for (let k = 0, n = Number(rng.below(4n)); k < n; k++) await randomTrade(rng, label);
       await compareViews(rng, label);
       stats.states++;
@@ -715,13 +1059,22 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
     expect(stats.positionChecks).to.be.greaterThan(STATES);
     expect(stats.refused).to.be.greaterThan(0);
     // The new paths were reached: trades across the clamp, cut forced closes, a failing oracle in the credit and the
-    // vault valuations, the skew-to-cash limit, the dust rule, and liquidity operations with the fee.
+    // vault valuations, the open-interest-to-cash limit, the dust rule, and liquidity operations with the fee.
     expect(stats.acrossClamp).to.be.greaterThan(10);
     expect(stats.forcedCut).to.be.greaterThan(10);
+    expect(stats.forcedDust).to.be.greaterThan(0);
     expect(stats.fallbackAccountChecks).to.be.greaterThan(0);
+    expect(stats.fallbackFairChecks).to.be.greaterThan(0);
     expect(stats.vaultFallback).to.be.greaterThan(0);
-    expect(reasons.SkewAboveCashLimit ?? 0).to.be.greaterThan(0);
+    expect(reasons.OpenInterestAboveCashLimit ?? 0).to.be.greaterThan(0);
     expect(reasons.PartialCloseBelowMinimumMargin ?? 0).to.be.greaterThan(0);
+    expect(stats.bankruptFlat).to.be.greaterThan(0);
+    expect(stats.bankruptRepaidClose).to.be.greaterThan(0);
+    expect(stats.bankruptEquity).to.be.greaterThan(0);
+    expect(stats.beyondBoundValued).to.be.greaterThan(0);
+    expect(stats.beyondBoundRefused).to.be.greaterThan(0);
+    expect(stats.pnlRequests).to.be.greaterThan(0);
+    expect(stats.pnlResolved).to.be.greaterThan(0);
     expect(stats.lpOps).to.be.greaterThan(10);
   });
 });

@@ -29,7 +29,6 @@ import {
 } from "viem/actions";
 
 import {
-  counterpartyPnl,
   createPerpClient,
   getAccount,
   getMarkets,
@@ -37,6 +36,7 @@ import {
   getTradeHistory,
   liquidationEngineAbi,
   perpErrorsAbi,
+  pnlReductionTarget,
   type Account,
   type PendingAdl,
   type PerpClient,
@@ -641,9 +641,11 @@ export class Keeper {
     }
     if (submitted) state = await this.#pendingAdl();
 
-    // A request no candidate can work (e.g. every trader was on its side) must not block the queue: once its stuck
-    // window has passed with no ranked candidate, anyone may move it to the back.
+    // A shortfall no candidate can work (e.g. every trader was on its side) must not block the queue: once its stuck
+    // window has passed with no ranked candidate, anyone may move it to the back. A pnl-factor reduction needs no
+    // rotation: once its window is over `executeAdl` steps it or, with no candidate ranked, resolves it.
     if (
+      request.kind === "shortfall" &&
       state.request?.requestId === requestId &&
       state.next === undefined &&
       state.timestamp >= state.rotatableAt
@@ -675,32 +677,23 @@ export class Keeper {
   }
 
   /**
-   * Queues a pnl-factor reduction of the market whose traders win the most against the liquidity vault (the
-   * SDK's `counterpartyPnl` per market, at exit prices), unless one is already queued (`PnlReductionPending`).
+   * Queues a pnl-factor reduction (`requestPnlReduction()`): the contract picks the market whose traders win the most
+   * against the liquidity vault (`counterpartyPnlOf`, at exit prices; the SDK's `pnlReductionTarget` names it for the
+   * log), unless one is already queued (`PnlReductionPending`) or no market is negative (`NoWinningSide`).
    */
   async #requestPnlReduction(state: PendingAdl, report: PassReport) {
     const markets = await this.#retry("getMarkets", () =>
       getMarkets(this.#perp, { blockNumber: state.blockNumber }),
     );
-    let best: { marketId: bigint; profit: bigint } | undefined;
-    for (const m of markets) {
-      if (m.skew === 0n || !m.oracleValid) continue;
-      const profit = -counterpartyPnl([m], 0n, state.timestamp).usd;
-      if (best === undefined || profit > best.profit) best = { marketId: m.marketId, profit };
-    }
+    const target = pnlReductionTarget(markets, state.timestamp);
     this.#log.info("pnl-factor-exceeded", {
       traderProfit: state.traderProfit,
       vaultCash: state.vaultCash,
       limit: state.pnlFactorLimit,
-      marketId: best?.marketId,
+      marketId: target,
     });
-    if (best === undefined || this.#config.signal?.aborted) return;
-    await this.#adlStep(
-      "requestPnlReduction",
-      [best.marketId],
-      { marketId: best.marketId, traderProfitInMarket: best.profit },
-      report,
-    );
+    if (target === undefined || this.#config.signal?.aborted) return;
+    await this.#adlStep("requestPnlReduction", [], { marketId: target }, report);
   }
 
   /**
@@ -709,7 +702,7 @@ export class Keeper {
    */
   async #adlStep(
     functionName: AdlFunction,
-    args: readonly [Address] | readonly [bigint] | readonly [],
+    args: readonly [Address] | readonly [],
     context: Record<string, unknown>,
     report: PassReport,
   ): Promise<"sent" | "dry-run" | "window-open" | "rejected" | "failed"> {

@@ -4,6 +4,17 @@ export const perpErrorsAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "target",
+        "type": "address"
+      }
+    ],
+    "name": "AddressEmptyCode",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
         "internalType": "uint256",
         "name": "readyAt",
         "type": "uint256"
@@ -250,6 +261,11 @@ export const perpErrorsAbi = [
       }
     ],
     "name": "ERC4626ExceededMaxWithdraw",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "FailedCall",
     "type": "error"
   },
   {
@@ -654,14 +670,29 @@ export const perpErrorsAbi = [
     "type": "error"
   },
   {
+    "inputs": [],
+    "name": "NoWinningSide",
+    "type": "error"
+  },
+  {
     "inputs": [
       {
         "internalType": "uint256",
         "name": "marketId",
         "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "openInterestNotional",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "limit",
+        "type": "uint256"
       }
     ],
-    "name": "NoWinningSide",
+    "name": "OpenInterestAboveCashLimit",
     "type": "error"
   },
   {
@@ -1022,27 +1053,6 @@ export const perpErrorsAbi = [
       }
     ],
     "name": "SizeDeltaTooLarge",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "marketId",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "skewNotional",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "limit",
-        "type": "uint256"
-      }
-    ],
-    "name": "SkewAboveCashLimit",
     "type": "error"
   },
   {

@@ -113,13 +113,7 @@ export const liquidationEngineAbi = [
     "type": "error"
   },
   {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "marketId",
-        "type": "uint256"
-      }
-    ],
+    "inputs": [],
     "name": "NoWinningSide",
     "type": "error"
   },
@@ -1067,6 +1061,35 @@ export const liquidationEngineAbi = [
     "inputs": [
       {
         "internalType": "address",
+        "name": "candidate",
+        "type": "address"
+      }
+    ],
+    "name": "previewAdlStep",
+    "outputs": [
+      {
+        "internalType": "int256",
+        "name": "sizeDelta",
+        "type": "int256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "price",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "covered",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
         "name": "account",
         "type": "address"
       }
@@ -1132,13 +1155,7 @@ export const liquidationEngineAbi = [
     "type": "function"
   },
   {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "marketId",
-        "type": "uint256"
-      }
-    ],
+    "inputs": [],
     "name": "requestPnlReduction",
     "outputs": [
       {

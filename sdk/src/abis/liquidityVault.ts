@@ -1009,6 +1009,19 @@ export const liquidityVaultAbi = [
     "type": "function"
   },
   {
+    "inputs": [],
+    "name": "requiredCashAssets",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "assets",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
     "inputs": [
       {
         "internalType": "contract IPerpCounterparty",

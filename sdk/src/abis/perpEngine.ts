@@ -20,6 +20,17 @@ export const perpEngineAbi = [
     "inputs": [
       {
         "internalType": "address",
+        "name": "target",
+        "type": "address"
+      }
+    ],
+    "name": "AddressEmptyCode",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
         "name": "account",
         "type": "address"
       },
@@ -46,6 +57,11 @@ export const perpEngineAbi = [
       }
     ],
     "name": "CircuitBreakerTripped",
+    "type": "error"
+  },
+  {
+    "inputs": [],
+    "name": "FailedCall",
     "type": "error"
   },
   {
@@ -216,6 +232,27 @@ export const perpEngineAbi = [
       }
     ],
     "name": "NotionalAboveMaxTier",
+    "type": "error"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "openInterestNotional",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "limit",
+        "type": "uint256"
+      }
+    ],
+    "name": "OpenInterestAboveCashLimit",
     "type": "error"
   },
   {
@@ -413,27 +450,6 @@ export const perpEngineAbi = [
       }
     ],
     "name": "SizeDeltaTooLarge",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "uint256",
-        "name": "marketId",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "skewNotional",
-        "type": "uint256"
-      },
-      {
-        "internalType": "uint256",
-        "name": "limit",
-        "type": "uint256"
-      }
-    ],
-    "name": "SkewAboveCashLimit",
     "type": "error"
   },
   {
@@ -910,6 +926,19 @@ export const perpEngineAbi = [
     "anonymous": false,
     "inputs": [
       {
+        "indexed": false,
+        "internalType": "uint256",
+        "name": "ratio",
+        "type": "uint256"
+      }
+    ],
+    "name": "OpenInterestCashRatioSet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
         "indexed": true,
         "internalType": "address",
         "name": "previousOwner",
@@ -942,19 +971,6 @@ export const perpEngineAbi = [
       }
     ],
     "name": "OwnershipTransferred",
-    "type": "event"
-  },
-  {
-    "anonymous": false,
-    "inputs": [
-      {
-        "indexed": false,
-        "internalType": "uint256",
-        "name": "ratio",
-        "type": "uint256"
-      }
-    ],
-    "name": "SkewCashRatioSet",
     "type": "event"
   },
   {
@@ -1328,6 +1344,30 @@ export const perpEngineAbi = [
   {
     "inputs": [],
     "name": "counterpartyPnl",
+    "outputs": [
+      {
+        "internalType": "int256",
+        "name": "usd",
+        "type": "int256"
+      },
+      {
+        "internalType": "bool",
+        "name": "fallbackUsed",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "marketId",
+        "type": "uint256"
+      }
+    ],
+    "name": "counterpartyPnlOf",
     "outputs": [
       {
         "internalType": "int256",
@@ -1898,6 +1938,19 @@ export const perpEngineAbi = [
   },
   {
     "inputs": [],
+    "name": "openInterestCashRatio",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "",
+        "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
     "name": "owner",
     "outputs": [
       {
@@ -2032,6 +2085,11 @@ export const perpEngineAbi = [
   {
     "inputs": [
       {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
         "internalType": "uint256",
         "name": "marketId",
         "type": "uint256"
@@ -2053,6 +2111,11 @@ export const perpEngineAbi = [
         "internalType": "uint256",
         "name": "fillPrice",
         "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "boundPrice",
+        "type": "uint256"
       }
     ],
     "stateMutability": "view",
@@ -2068,6 +2131,24 @@ export const perpEngineAbi = [
   {
     "inputs": [],
     "name": "requiredBacking",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "usd",
+        "type": "uint256"
+      },
+      {
+        "internalType": "bool",
+        "name": "fallbackUsed",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [],
+    "name": "requiredCash",
     "outputs": [
       {
         "internalType": "uint256",
@@ -2355,22 +2436,9 @@ export const perpEngineAbi = [
         "type": "uint256"
       }
     ],
-    "name": "setSkewCashRatio",
+    "name": "setOpenInterestCashRatio",
     "outputs": [],
     "stateMutability": "nonpayable",
-    "type": "function"
-  },
-  {
-    "inputs": [],
-    "name": "skewCashRatio",
-    "outputs": [
-      {
-        "internalType": "uint256",
-        "name": "",
-        "type": "uint256"
-      }
-    ],
-    "stateMutability": "view",
     "type": "function"
   },
   {

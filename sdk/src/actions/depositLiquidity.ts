@@ -41,14 +41,15 @@ export interface DepositLiquidityReturnType {
 
 /**
  * Errors {@link depositLiquidity} can throw: `ZeroAmountError`, `LiquiditySlippageError`, `ERC4626ExceededMaxDeposit`
- * (cap, pause, a failing oracle)…
+ * (cap, pause, a failing oracle, an unresolved ADL shortfall)…
  */
 export type DepositLiquidityErrorType = PerpError;
 
 /**
  * Deposits USDC into the liquidity vault (ERC-4626) for shares, approving the vault first when needed. The deposit
  * pays the entry fee (`liquidityFee`, assets × f / (1 + f) of the assets); the shares are previewed first
- * (`quoteLiquidity`) and checked against `minShares`. Deposits are closed while a market's oracle fails.
+ * (`quoteLiquidity`) and checked against `minShares`. Deposits are closed while a market's oracle fails
+ * and while an ADL shortfall is unresolved (`getLiquidityVault().maxDeposit` is 0).
  *
  * @example
  * const { shares, fee } = await perp.depositLiquidity({ assets: parseUsdc("10000") });

@@ -22,9 +22,10 @@ export type GetLiquidityVaultReturnType = LiquidityVaultInfo;
 export type GetLiquidityVaultErrorType = PerpError;
 
 /**
- * Reads the liquidity vault (`PerpLens.getLiquidityVault`, plus the vault's `liquidityFee` and `valuationFallback` at
- * the same block): total assets, share price, net value, required backing, available liquidity, cap and pause, the
- * entry/exit fee, whether a failing oracle's fallback is in use (deposits closed), and the holder's shares and
+ * Reads the liquidity vault (`PerpLens.getLiquidityVault`, plus the vault's `liquidityFee`, `valuationFallback`,
+ * `unresolvedShortfallUsd` and `requiredCashAssets` at the same block): total assets, share price, net value,
+ * required backing and cash, available liquidity, cap and pause, the entry/exit fee, whether a failing oracle's
+ * fallback is in use or an ADL shortfall is unresolved (deposits closed either way), and the holder's shares and
  * limits (`assets` and `maxWithdraw` are after the exit fee).
  *
  * @example
@@ -47,11 +48,18 @@ export async function getLiquidityVault(
     // The fee and the fallback flag at the lens view's own block.
     const vault = client.deployment.contracts.liquidityVault;
     const at = { address: vault, abi: liquidityVaultAbi, blockNumber: view.blockNumber } as const;
-    const [liquidityFee, valuationFallback] = await Promise.all([
+    const [liquidityFee, valuationFallback, unresolvedShortfallUsd, requiredCashAssets] = await Promise.all([
       readContract(client.publicClient, { ...at, functionName: "liquidityFee" }),
       readContract(client.publicClient, { ...at, functionName: "valuationFallback" }),
+      readContract(client.publicClient, { ...at, functionName: "unresolvedShortfallUsd" }),
+      readContract(client.publicClient, { ...at, functionName: "requiredCashAssets" }),
     ]);
-    return toLiquidityVault(view, vault, holder, { liquidityFee, valuationFallback });
+    return toLiquidityVault(view, vault, holder, {
+      liquidityFee,
+      valuationFallback,
+      unresolvedShortfallUsd,
+      requiredCashAssets,
+    });
   } catch (err) {
     throw toPerpError(err, "getLiquidityVault");
   }

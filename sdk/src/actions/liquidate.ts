@@ -55,8 +55,10 @@ export interface LiquidateReturnType {
   /** The closes, in the order they happened (a close cut to nothing by its bound has no fill). */
   fills: LiquidationFill[];
   /**
-   * The closes its forced-close bound cut (`ForcedCloseBounded`): the rest of each waits for a later liquidation,
-   * and the keeper reward had no floor.
+   * The closes its forced-close bound changed (`ForcedCloseBounded`): cut, the rest of each waits for a later
+   * liquidation; or, when the cut would have left a position below the minimum position margin, the whole position
+   * closed at the live fill (`filled` = −size, possibly more than a slice asked). The keeper reward had no floor.
+   * A position whose market's oracle fails is skipped (no event): it waits, and the reward has no floor either.
    */
   bounded: { marketId: bigint; requested: bigint; filled: bigint }[];
   /** Layer 1: losses and fee absorbed by the account's own collateral. */

@@ -7,11 +7,8 @@ import { PerpError } from "../errors/index.js";
 import { emittedBy } from "./internal/logs.js";
 import { sendTransaction } from "./internal/send.js";
 
-/** Parameters of {@link requestPnlReduction}. */
-export interface RequestPnlReductionParameters {
-  /** The market whose winning side (the side of its net skew) is to be reduced. */
-  marketId: bigint;
-}
+/** Parameters of {@link requestPnlReduction}: none (the contract picks the market). */
+export type RequestPnlReductionParameters = Record<string, never>;
 
 /** The request's hash, receipt and decoded `PnlReductionRequested` event. */
 export interface RequestPnlReductionReturnType {
@@ -19,6 +16,7 @@ export interface RequestPnlReductionReturnType {
   receipt: TransactionReceipt;
   /** The queued request (it waits behind any earlier request, FIFO). */
   requestId: bigint;
+  /** The market it targets: the one where traders win the most against the liquidity vault. */
   marketId: bigint;
   /** True: profitable longs are reduced (the market's traders are net long). */
   victimsLong: boolean;
@@ -29,27 +27,29 @@ export interface RequestPnlReductionReturnType {
 }
 
 /**
- * Errors {@link requestPnlReduction} can throw: `PnlFactorWithinLimit`, `PnlReductionPending`, `NoWinningSide`,
- * `UnknownMarket` (decoded before sending)…
+ * Errors {@link requestPnlReduction} can throw: `PnlFactorWithinLimit`, `PnlReductionPending`, `NoWinningSide`
+ * (decoded before sending)…
  */
 export type RequestPnlReductionErrorType = PerpError;
 
 /**
- * Queues a pnl-factor reduction of a market's winning side (`requestPnlReduction`, permissionless): allowed while
- * traders' unrealised profit against the liquidity vault is above `maxPnlFactor` of the vault's cash
- * (`getPendingAdl().pnlFactorExceeded`), one at a time. Candidates are then submitted as for ADL
- * (`submitAdlCandidate`), and once the ranking window is over each `executeAdl` closes the highest-ranked
- * candidate's whole position at the bounded market fill, paying the trading fee (the caller earns the keeper share),
- * until the factor is back within the limit. A request the contract would refuse fails during gas estimation with
- * the decoded error and nothing is sent.
+ * Queues a pnl-factor reduction (`requestPnlReduction()`, permissionless): allowed while traders' unrealised profit
+ * against the liquidity vault is above `maxPnlFactor` of the vault's cash (`getPendingAdl().pnlFactorExceeded`), one
+ * at a time. The contract picks the market: the one whose `counterpartyPnlOf` is the most negative (the SDK's
+ * `pnlReductionTarget`), and reduces the side of its net skew. Candidates are then submitted as for ADL
+ * (`submitAdlCandidate`); once the ranking window is over each `executeAdl` closes the highest-ranked candidate's
+ * whole position at the bounded market fill, paying the trading fee (the caller earns the keeper share of the
+ * vault's part of it), until the factor is back within the limit or no candidate ranks (then the request resolves
+ * and a new one may be queued). A request the contract would refuse fails during gas estimation with the decoded
+ * error and nothing is sent.
  *
  * @example
  * const adl = await keeper.getPendingAdl();
- * if (adl.pnlFactorExceeded) await keeper.requestPnlReduction({ marketId: 0n });
+ * if (adl.pnlFactorExceeded) await keeper.requestPnlReduction();
  */
 export async function requestPnlReduction(
   client: PerpClientBase,
-  parameters: RequestPnlReductionParameters,
+  _parameters: RequestPnlReductionParameters = {},
 ): Promise<RequestPnlReductionReturnType> {
   const { liquidationEngine } = client.deployment.contracts;
   const { hash, receipt } = await sendTransaction(client, "requestPnlReduction", (wallet, from) =>
@@ -57,7 +57,6 @@ export async function requestPnlReduction(
       address: liquidationEngine,
       abi: liquidationEngineAbi,
       functionName: "requestPnlReduction",
-      args: [parameters.marketId],
       account: from,
       chain: wallet.chain,
     }),

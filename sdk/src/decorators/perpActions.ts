@@ -183,7 +183,7 @@ export interface PerpWriteActions {
   /** See {@link rotateAdl}. */
   rotateAdl: (parameters?: RotateAdlParameters) => Promise<RotateAdlReturnType>;
   /** See {@link requestPnlReduction}. */
-  requestPnlReduction: (parameters: RequestPnlReductionParameters) => Promise<RequestPnlReductionReturnType>;
+  requestPnlReduction: (parameters?: RequestPnlReductionParameters) => Promise<RequestPnlReductionReturnType>;
   /** See {@link sweepInsuranceFees}. */
   sweepInsuranceFees: (parameters?: SweepInsuranceFeesParameters) => Promise<SweepInsuranceFeesReturnType>;
 }

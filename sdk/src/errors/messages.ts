@@ -45,10 +45,10 @@ export const contractErrorMessages: MessageTable = {
     message: (a) =>
       `A trade of ${formatSize(a.sizeDelta)} is larger than any position can be (at most ${formatSize(a.max)} per trade).`,
   },
-  SkewAboveCashLimit: {
+  OpenInterestAboveCashLimit: {
     category: "limit",
     message: (a) =>
-      `The trade would take market ${a.marketId}'s net skew to ${usd(a.skewNotional)} of notional, above its limit of ${usd(a.limit)} (a share of the liquidity vault's cash): trade a smaller size or the other side.`,
+      `The trade would take one side of market ${a.marketId}'s open interest to ${usd(a.openInterestNotional)} of notional, above its limit of ${usd(a.limit)} (a share of the liquidity vault's cash): trade a smaller size, or wait for more liquidity.`,
   },
   PartialCloseBelowMinimumMargin: {
     category: "limit",
@@ -115,7 +115,7 @@ export const contractErrorMessages: MessageTable = {
   BankruptCloseNeedsLiquidation: {
     category: "liquidation",
     message: (a) =>
-      `Closing would leave account ${a.account} flat with ${usd(a.collateral)} of collateral: it is bankrupt and must be liquidated.`,
+      `The reduction would leave account ${a.account} with ${usd(a.collateral)} of collateral and no equity at fair prices (or no position): it is bankrupt and must be liquidated.`,
   },
   NotLiquidatable: {
     category: "liquidation",
@@ -174,8 +174,7 @@ export const contractErrorMessages: MessageTable = {
   },
   NoWinningSide: {
     category: "adl",
-    message: (a) =>
-      `Market ${a.marketId} has no net skew: no side wins against the liquidity vault there, so there is nothing to reduce.`,
+    message: () => "No market has traders winning against the liquidity vault: there is no side to reduce.",
   },
   // ---------------------------------------------------------------- insurance fund
   NotPayer: {
@@ -257,7 +256,7 @@ export const contractErrorMessages: MessageTable = {
   ERC4626ExceededMaxDeposit: {
     category: "limit",
     message: (a) =>
-      `Cannot deposit ${usdc(a.assets)}: at most ${usdc(a.max)} may be deposited now (cap, pause, or a market's oracle failing).`,
+      `Cannot deposit ${usdc(a.assets)}: at most ${usdc(a.max)} may be deposited now (cap, pause, a market's oracle failing, or an ADL shortfall not yet covered).`,
   },
   ERC4626ExceededMaxMint: {
     category: "limit",
@@ -357,6 +356,11 @@ export const contractErrorMessages: MessageTable = {
     message: (a) => `Feed ${a.feed} has ${a.decimals} decimals; at most 36 are supported.`,
   },
   // ---------------------------------------------------------------- OpenZeppelin internals
+  AddressEmptyCode: {
+    category: "internal",
+    message: (a) => `${a.target} has no code: the engine's admin module is missing.`,
+  },
+  FailedCall: { category: "internal", message: () => "A call to the engine's admin module failed." },
   ReentrancyGuardReentrantCall: { category: "internal", message: () => "Reentrant call refused." },
   SafeCastOverflowedIntDowncast: {
     category: "internal",

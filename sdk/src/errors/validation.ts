@@ -110,8 +110,8 @@ export class PartialCloseBelowMinimumMarginError extends PerpValidationError {
 
 /**
  * Any other engine check the SDK's preview says the trade would fail (reduce-only market, circuit breaker, caps, the
- * skew-to-cash limit, minimum margin, an explicit acceptable price already crossed); `failure` names it like the
- * contract error.
+ * open-interest-to-cash limit, minimum margin, a reduction that would leave the account bankrupt, an explicit
+ * acceptable price already crossed); `failure` names it like the contract error.
  */
 export class TradeRejectedError extends PerpValidationError {
   override name = "TradeRejectedError";

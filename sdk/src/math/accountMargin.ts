@@ -1,27 +1,33 @@
 /**
  * Bigint mirror of `contracts/engine/AccountMargin.sol` (SPEC §5): each position valued for the liquidation trigger
- * (at the fair price) or for what is credited to the account (at the worse of its exit price and the fair price; a
- * market whose oracle fails at its last good price moved against the position by the breaker band), the account's
- * equity, initial and maintenance margin, utilisation and withdrawable amount, and the exact liquidation price (the
- * lens's `LiquidationPriceSearch`: doubling then bisection over integer prices, the same steps as the contract).
+ * (at the fair price) or for what is credited to the account (at the worse of its exit price and the fair price); in
+ * both, a market whose oracle fails at its last good price moved against the position by the breaker band, with the
+ * funding since its last accrual only when it is against the position. The account's equity, initial and maintenance
+ * margin, utilisation and withdrawable amount, and the exact liquidation price (the lens's `LiquidationPriceSearch`:
+ * for a short doubling then bisection, for a long the tiers' price ranges from the top, the same integer steps as the
+ * contract).
  * Every function takes the state of one block and its timestamp and returns what the engine's view returns there.
  */
-import { mulDivFloor, mulDivUp, WAD } from "./fixedPointMath.js";
+import { mulDivDown, mulDivFloor, mulDivUp, WAD } from "./fixedPointMath.js";
 import { owedCeil } from "./fundingMath.js";
 import { checkInt256, MAX_UINT256, toInt256 } from "./int256.js";
 import { initialMarginUp, maintenanceMarginUp, notionalUp } from "./marginMath.js";
 import {
   fairPriceNow,
+  fallbackIndex,
   fallbackPrice,
   markPrice,
   pendingFundingIndex,
   quoteFillPrice,
   requireOracle,
+  tierFor,
   type MarketValuationInput,
   type TierParams,
 } from "./marketAccounting.js";
 import { pnlFloor } from "./positionMath.js";
 import { toTokenDown } from "./tokenUnits.js";
+
+export { tierFor } from "./marketAccounting.js";
 
 /** Largest price the liquidation-price search tries (2^128 wei). */
 export const MAX_SEARCH_PRICE = 1n << 128n;
@@ -67,7 +73,10 @@ export interface PositionValue {
   maintenanceMargin: bigint;
   /** The tier the notional falls in. */
   tier: TierParams;
-  /** The market's oracle fails: valued (credit only) at its fallback price, without funding since its last accrual. */
+  /**
+   * The market's oracle fails: valued (in either valuation) at its fallback price, with funding since its last
+   * accrual only when it is against the position ({@link fallbackIndex}).
+   */
   fallback: boolean;
 }
 
@@ -82,14 +91,6 @@ export interface AccountMarginResult {
   withdrawable: bigint;
 }
 
-/** The tier whose range holds `notional`; the last tier above its cap (`_tierFor`). */
-export function tierFor(tiers: readonly TierParams[], notional: bigint): TierParams {
-  if (tiers.length === 0) throw new RangeError("market has no tiers");
-  const last = tiers.length - 1;
-  for (let i = 0; i < last; i++) if (notional <= tiers[i].upToNotional) return tiers[i];
-  return tiers[last];
-}
-
 function checkValuation(valuation: AccountValuation): AccountValuation {
   if (valuation !== "fair" && valuation !== "credit")
     throw new TypeError(`valuation must be "fair" or "credit", got ${String(valuation)}`);
@@ -97,10 +98,11 @@ function checkValuation(valuation: AccountValuation): AccountValuation {
 }
 
 /**
- * Values one position (`_valuePosition`) at `timestamp`. `"fair"`: at the fair price (throws when its oracle fails,
- * as the engine reverts). `"credit"`: at the worse for the account of its exit price (`quoteFillPrice(−size)`) and
- * the fair price; with `market.oracleValid === false`, at {@link fallbackPrice} against the position (down for a
- * long, up for a short) with the stored funding index. Notional, IM and MM are at that same price.
+ * Values one position (`_valuePosition`) at `timestamp`. `"fair"`: at the fair price. `"credit"`: at the worse for
+ * the account of its exit price (`quoteFillPrice(−size)`) and the fair price. Either way, with
+ * `market.oracleValid === false`, at {@link fallbackPrice} against the position (down for a long, up for a short)
+ * with {@link fallbackIndex} (funding since the last accrual, at the fallback price, only when the position owes it).
+ * Notional, IM and MM are at that same price.
  */
 export function valuePosition(
   p: AccountPositionInput,
@@ -110,12 +112,12 @@ export function valuePosition(
   const credit = checkValuation(valuation) === "credit";
   const { market } = p;
   let price: bigint;
-  let index = market.state.fundingIndex;
-  const fallback = credit && market.oracleValid === false;
+  let index: bigint;
+  const fallback = market.oracleValid === false;
   if (fallback) {
     price = fallbackPrice(market, p.size < 0n);
+    index = fallbackIndex(market, price, p.size > 0n, timestamp);
   } else {
-    requireOracle(market, "valuePosition");
     price = fairPriceNow(market, market.oraclePrice, timestamp);
     if (credit) {
       const exit = quoteFillPrice(market, market.oraclePrice, -p.size);
@@ -140,7 +142,9 @@ export function valuePosition(
 /**
  * The margin summary (`_margin`): what is credited (`"credit"`, the default: `accountMargin`) or the liquidation
  * trigger's (`"fair"`: `accountMarginAtFair`). equity = collateral + Σ (PnL − funding owed), Σ IM, Σ MM, utilisation
- * = Σ MM / equity rounded up, withdrawable = max(0, min(collateral, equity − Σ IM)).
+ * = Σ MM / equity rounded up, withdrawable = max(0, min(collateral, equity − Σ IM)). A market whose oracle fails
+ * counts at its worst case within the breaker band in either valuation (the engine's views do not revert), so a
+ * failing market neither shields the account from liquidation nor holds the rest of it hostage.
  */
 export function accountMargin(
   account: AccountStateInput,
@@ -205,6 +209,7 @@ export function positionAtFair(
   timestamp: bigint,
 ): { value: bigint; maintenanceMargin: bigint } {
   if (p.size === 0n) return { value: 0n, maintenanceMargin: 0n };
+  requireOracle(p.market, "positionAtFair"); // the view reads the oracle itself: it reverts while the oracle fails
   const v = valuePosition(p, timestamp, "fair");
   return { value: checkInt256(v.pnl - v.fundingOwed), maintenanceMargin: v.maintenanceMargin };
 }
@@ -241,28 +246,55 @@ export function maintenanceAt(
 }
 
 /**
- * `LiquidationPriceSearch.search`: brackets by doubling from 1 wei, then bisects. For a long the highest price with
- * f < 0 (0 if none), for a short the lowest (1 if already liquidatable at 1 wei, 0 if none up to 2^128); 0 for
- * size 0.
+ * The prices at which a long of `size` falls in tier `i` (`_priceRange`): notional = ⌈size × P / 10^18⌉ in
+ * (upTo[i − 1], upTo[i]], i.e. P in [⌊upTo[i − 1] × 10^18 / size⌋ + 1, ⌊upTo[i] × 10^18 / size⌋]; the first tier
+ * starts at 1 wei, the last one (which also applies above its cap) ends at {@link MAX_SEARCH_PRICE}.
+ */
+function priceRange(size: bigint, tiers: readonly TierParams[], i: number): { lo: bigint; hi: bigint } {
+  const lo = i === 0 ? 1n : mulDivDown(tiers[i - 1].upToNotional, WAD, size) + 1n;
+  if (i + 1 === tiers.length) return { lo, hi: MAX_SEARCH_PRICE };
+  const top = mulDivDown(tiers[i].upToNotional, WAD, size);
+  return { lo, hi: top < MAX_SEARCH_PRICE ? top : MAX_SEARCH_PRICE };
+}
+
+/**
+ * `LiquidationPriceSearch.search`. A short's f falls as P rises (within a tier and at every tier boundary), so its
+ * liquidatable prices are one interval [P, ∞): brackets by doubling from 1 wei, then bisects; the lowest price with
+ * f < 0 (1 if already liquidatable at 1 wei, 0 if none up to 2^128). A long's f rises within a tier but drops at
+ * each tier boundary (its mmr steps up), so its liquidatable prices can be several intervals: the tiers' price ranges
+ * are taken from the highest down, and the highest liquidatable price of the first range that has one is returned
+ * (bisection within the range); 0 if none. 0 for size 0.
  */
 export function searchLiquidationPrice(base: bigint, size: bigint, tiers: readonly TierParams[]): bigint {
   if (size === 0n) return 0n;
-  const isLong = size > 0n;
   const bad = (price: bigint) => maintenanceAt(base, size, tiers, price) < 0n;
+  if (size > 0n) {
+    for (let i = tiers.length; i > 0; i--) {
+      let { lo, hi } = priceRange(size, tiers, i - 1);
+      if (lo > hi || !bad(lo)) continue;
+      if (bad(hi)) return hi;
+      // f(lo) < 0 ≤ f(hi), f increasing in between: the highest bad price.
+      while (hi - lo > 1n) {
+        const mid = lo + (hi - lo) / 2n;
+        if (bad(mid)) lo = mid;
+        else hi = mid;
+      }
+      return lo;
+    }
+    return 0n;
+  }
   let probe = 1n;
-  const badAtProbe = bad(probe);
-  if (isLong && !badAtProbe) return 0n;
-  if (!isLong && badAtProbe) return 1n;
-  while (probe < MAX_SEARCH_PRICE && bad(probe) === badAtProbe) probe <<= 1n;
-  if (bad(probe) === badAtProbe) return isLong ? probe : 0n;
-  let lo = probe >> 1n;
-  let hi = probe;
+  if (bad(probe)) return 1n;
+  while (probe < MAX_SEARCH_PRICE && !bad(probe)) probe <<= 1n;
+  if (!bad(probe)) return 0n;
+  let lo = probe >> 1n; // good
+  let hi = probe; // bad
   while (hi - lo > 1n) {
     const mid = lo + (hi - lo) / 2n;
-    if (bad(mid) === badAtProbe) lo = mid;
-    else hi = mid;
+    if (bad(mid)) hi = mid;
+    else lo = mid;
   }
-  return isLong ? lo : hi;
+  return hi;
 }
 
 /**

@@ -35,7 +35,7 @@ export {
   WAD2,
 } from "./pricingMath.js";
 export { annualised, fundingRate, HOURS_PER_YEAR, indexDelta, ONE_HOUR, owedCeil } from "./fundingMath.js";
-export { decayWeightDown, fairPremium, fairPrice, MAX_X } from "./fairPriceMath.js";
+export { decayWeightDown, fairPremium, fairPrice, MAX_X, premiumWeightDown } from "./fairPriceMath.js";
 export { applyTrade, pnlFloor, type TradeResult } from "./positionMath.js";
 export { initialMarginUp, maintenanceMarginUp, notionalUp } from "./marginMath.js";
 export { TOKEN_TO_USD_SCALE, toTokenDown, toTokenUp, toUsd } from "./tokenUnits.js";
@@ -46,6 +46,7 @@ export {
   fairPremiumAfter,
   fairPremiumNow,
   fairPriceNow,
+  fallbackIndex,
   fallbackPrice,
   forcedCloseBound,
   fundingRateAt,
@@ -57,6 +58,7 @@ export {
   quoteForcedClose,
   type AccruedState,
   type BreakerThresholds,
+  type ForcedCloseMarket,
   type ForcedCloseQuote,
   type MarketPricesResult,
   type MarketPricingParams,
@@ -97,8 +99,12 @@ export {
   type TradePreview,
 } from "./tradePreview.js";
 export {
+  adlCandidateKept,
+  adlCoverable,
   adlDeleverageSize,
+  adlExecutable,
   adlExitGap,
+  adlGivesAtFair,
   adlRank,
   adlRepayment,
   adlVictimRank,
@@ -108,11 +114,16 @@ export {
   liquidationFeeAndReward,
   liquidationFeeSplit,
   pnlFactorLimit,
+  pnlReductionReward,
   positionAdlRank,
+  previewAdlStep,
   simulateLiquidation,
+  type AdlPreviewRequest,
   type AdlRepayment,
   type AdlStep,
   type AdlStepRequest,
+  type ForcedCloseAccountInput,
+  type ForcedClosePositionInput,
   type LiquidationClose,
   type LiquidationCloseDetail,
   type LiquidationConfig,
@@ -125,6 +136,7 @@ export {
 } from "./liquidationMath.js";
 export {
   counterpartyPnl,
+  counterpartyPnlOf,
   LIQUIDITY_VAULT_DECIMALS_OFFSET,
   liquidityAvailable,
   liquidityConvertToAssets,
@@ -141,15 +153,19 @@ export {
   liquidityPreviewWithdraw,
   liquidityQuote,
   liquidityRequiredBackingAssets,
+  liquidityRequiredCashAssets,
   liquidityShareState,
   liquidityVaultTotalAssets,
   liquidityVaultValuation,
   MAX_LIQUIDITY_FEE,
+  pnlReductionTarget,
   requiredBacking,
+  requiredCash,
   type CounterpartyMarketInput,
   type CounterpartyValue,
   type LiquidityQuote,
   type LiquidityShareState,
   type LiquidityVaultState,
   type LiquidityVaultValuation,
+  type RequiredCashMarketInput,
 } from "./liquidityVaultMath.js";

@@ -17,7 +17,13 @@ import {
   type AccountPositionInput,
   type AccountStateInput,
 } from "./accountMargin.js";
-import { quoteFillPrice, quoteForcedClose, type MarketValuationInput } from "./marketAccounting.js";
+import {
+  quoteFillPrice,
+  quoteForcedClose,
+  requireOracle,
+  type ForcedCloseMarket,
+  type MarketValuationInput,
+} from "./marketAccounting.js";
 import { applyTrade } from "./positionMath.js";
 import { toTokenDown, toUsd } from "./tokenUnits.js";
 
@@ -199,8 +205,12 @@ export interface LiquidationCloseDetail extends LiquidationClose {
   requestedDelta: bigint;
   /** Only a slice of a position above `partialNotional`. */
   isSlice: boolean;
-  /** The bound cut the close (`ForcedCloseBounded`): `sizeDelta` ≠ `requestedDelta`. */
+  /** The bound cut the close (`ForcedCloseBounded`), or its oracle fails: `sizeDelta` ≠ `requestedDelta`. */
   cut: boolean;
+  /** The market's oracle fails: the position cannot close now and waits (valued at its worst case meanwhile). */
+  waiting: boolean;
+  /** The bound cut the close but what it left would be dust: the whole position closes at the live fill instead. */
+  closesAll: boolean;
   /** The quoted fill of the fitted size (`quoteForcedClose`; 0 when nothing fits). */
   fillPrice: bigint;
   /** The forced-close bound: the fill the whole requested close would get from the fair premium's skew. */
@@ -237,6 +247,17 @@ export interface LiquidationSimulation extends LiquidationPreview {
   refusal: LiquidationRefusal | undefined;
 }
 
+/** One position whose market carries what a forced close reads (its minimum position margin and tiers). */
+export type ForcedClosePositionInput = AccountPositionInput & { market: ForcedCloseMarket };
+
+/**
+ * An account whose positions can be force-closed in the SDK's math: an {@link AccountStateInput} whose markets carry
+ * `params.minPositionMargin` (the dust rule); an `Account` from `getAccount` is one.
+ */
+export interface ForcedCloseAccountInput extends AccountStateInput {
+  positions: readonly ForcedClosePositionInput[];
+}
+
 /** What {@link simulateLiquidation} needs besides the account. */
 export interface LiquidationSimulationParameters {
   config: LiquidationConfig;
@@ -268,7 +289,7 @@ export interface LiquidationSimulationParameters {
  * if (sim.liquidatable) console.log(`reward ${formatUsd(sim.keeperReward)}`);
  */
 export function simulateLiquidation(
-  account: AccountStateInput,
+  account: ForcedCloseAccountInput,
   parameters: LiquidationSimulationParameters,
   timestamp: bigint,
 ): LiquidationSimulation {
@@ -335,24 +356,39 @@ export function simulateLiquidation(
 
 /**
  * One position's liquidation close at `timestamp` (`_previewClose`): the size {@link liquidationCloseSize} asks,
- * fitted to its forced-close bound ({@link quoteForcedClose}), its fill, notional and what it moves in collateral
- * (realised PnL minus the funding owed; nothing when nothing fits).
+ * fitted to its forced-close bound ({@link quoteForcedClose}, with the dust rule: a cut that would leave the position
+ * below the minimum margin closes it in full), its fill, notional and what it moves in collateral (realised PnL minus
+ * the funding owed; nothing when nothing fits). A position whose market's oracle fails cannot close now: it waits
+ * (`waiting`, size 0, counted as cut), and the account's other positions are liquidated without it.
  */
 export function liquidationClose(
-  p: AccountPositionInput,
+  p: ForcedClosePositionInput,
   config: Pick<LiquidationConfig, "partialNotional" | "sliceFraction">,
   bankrupt: boolean,
   timestamp: bigint,
 ): LiquidationCloseDetail {
   const { sizeDelta: requestedDelta, isSlice } = liquidationCloseSize(p, config, bankrupt);
-  const quote = quoteForcedClose(p.market, p.market.oraclePrice, requestedDelta, timestamp);
+  const base = { marketId: p.marketId, requestedDelta, isSlice };
+  if (p.market.oracleValid === false)
+    return {
+      ...base,
+      sizeDelta: 0n,
+      cut: true,
+      waiting: true,
+      closesAll: false,
+      fillPrice: 0n,
+      boundPrice: 0n,
+      notional: 0n,
+      cashDelta: 0n,
+    };
+  const quote = quoteForcedClose(p.market, p.market.oraclePrice, p.size, requestedDelta, timestamp);
   const closed = quote.sizeClosed;
   const detail = {
-    marketId: p.marketId,
+    ...base,
     sizeDelta: closed,
-    requestedDelta,
-    isSlice,
-    cut: closed !== requestedDelta,
+    cut: quote.cut,
+    waiting: false,
+    closesAll: quote.closesAll,
     fillPrice: quote.fillPrice,
     boundPrice: quote.boundPrice,
   };
@@ -510,6 +546,146 @@ export function adlDeleverageSize(
   const saved = mulDivDown(q, adlExitGap(market, long, q, price), WAD);
   const covered = request.remaining < saved ? request.remaining : saved;
   return { sizeDelta: long ? -q : q, price, covered };
+}
+
+/** A pending request as {@link previewAdlStep} reads it (`AdlRequest`; `kind` from the account: zero is a reduction). */
+export interface AdlPreviewRequest extends AdlStepRequest {
+  kind: "shortfall" | "pnlReduction";
+  marketId: bigint;
+}
+
+/**
+ * `previewAdlStep(candidate)` at `timestamp`: what `executeAdl` would do with this candidate now. 0s when it does not
+ * rank ({@link adlVictimRank} = 0: no profitable position on the victim side); for a shortfall the step of
+ * {@link adlDeleverageSize} (size, price, cover at exit prices); for a pnl-factor reduction the forced close of its
+ * whole position ({@link quoteForcedClose}: the part that fits its bound, or the whole position under the dust rule,
+ * at the live fill), covering nothing. Throws where the view reverts (the request's market's oracle fails).
+ *
+ * @param account The candidate's account snapshot (its positions with their markets, at the same block).
+ * @param request The pending request as stored (the view reads it as is; `executeAdl` and `rotateAdl` first shrink a
+ *        shortfall to what the bankrupt account still owes, see {@link adlRepayment}).
+ * @param market The request's market at this block (for a candidate without a position there, or to override).
+ */
+export function previewAdlStep(
+  account: ForcedCloseAccountInput,
+  request: AdlPreviewRequest,
+  market: ForcedCloseMarket & Pick<MarketValuationInput, "oraclePrice" | "oracleValid">,
+  timestamp: bigint,
+): AdlStep {
+  if (adlVictimRank(account, request, timestamp) === 0n) return { sizeDelta: 0n, price: 0n, covered: 0n };
+  requireOracle(market, "previewAdlStep");
+  const position = account.positions.find((q) => q.marketId === request.marketId)!;
+  if (request.kind === "shortfall") return adlDeleverageSize(position, request, market);
+  const quote = quoteForcedClose(market, market.oraclePrice, position.size, -position.size, timestamp);
+  return { sizeDelta: quote.sizeClosed, price: quote.fillPrice, covered: 0n };
+}
+
+/**
+ * Whether a candidate that gave nothing at `price` (a shortfall step of size 0) could give something measured from
+ * the fair premium (`_givesAtFair`): the bound of its whole close (`quoteForcedClose(victim, m, −size).boundPrice`,
+ * the exit at the fair premium's skew) is above `price` for long victims, below it for short ones. A candidate that
+ * gave nothing stays in the set only then, so a push of the live skew cannot drop it.
+ */
+export function adlGivesAtFair(
+  position: { size: bigint },
+  request: { victimsLong: boolean },
+  market: ForcedCloseMarket & Pick<MarketValuationInput, "oraclePrice">,
+  price: bigint,
+  timestamp: bigint,
+): boolean {
+  const bound = quoteForcedClose(
+    market,
+    market.oraclePrice,
+    position.size,
+    -position.size,
+    timestamp,
+  ).boundPrice;
+  return request.victimsLong ? bound > price : bound < price;
+}
+
+/**
+ * Whether a candidate stays in the set after a shortfall step on it (`executeAdl`): it leaves when its position is
+ * closed, or when it gave nothing (`sizeDelta` 0) and {@link adlGivesAtFair} is false.
+ *
+ * @param sizeAfter Its size in the request's market after the step.
+ */
+export function adlCandidateKept(
+  step: AdlStep,
+  sizeAfter: bigint,
+  request: { victimsLong: boolean },
+  market: ForcedCloseMarket & Pick<MarketValuationInput, "oraclePrice">,
+  timestamp: bigint,
+): boolean {
+  if (sizeAfter === 0n) return false;
+  return step.sizeDelta !== 0n || adlGivesAtFair({ size: sizeAfter }, request, market, step.price, timestamp);
+}
+
+/**
+ * Whether `executeAdl` would succeed now, as the lens's `getAdl().executable` answers it. A pnl-factor reduction
+ * (`kind` "pnlReduction") only needs its ranking window to be over (`timestamp` ≥ `executableAt`): it then closes the
+ * top-ranked candidate, or resolves (the factor back within its limit, or no candidate ranked above 0). A shortfall
+ * the bankrupt account has repaid in full (`bankruptCollateral` ≥ 0) resolves at once; otherwise its window must be
+ * over and some candidate must rank above 0.
+ *
+ * @param request The pending request's kind and when its window ends (openedAt + the ranking window).
+ * @param timestamp The block time judged at.
+ * @param bankruptCollateral The bankrupt account's collateral (ignored for a reduction).
+ * @param candidateRanks Each candidate's rank in the request's market now (0: not on the victim side or no profit).
+ */
+export function adlExecutable(
+  request: { kind: "shortfall" | "pnlReduction"; executableAt: bigint },
+  timestamp: bigint,
+  bankruptCollateral: bigint,
+  candidateRanks: readonly bigint[],
+): boolean {
+  const windowOver = timestamp >= request.executableAt;
+  if (request.kind === "pnlReduction") return windowOver;
+  return bankruptCollateral >= 0n || (windowOver && candidateRanks.some((r) => r !== 0n));
+}
+
+/**
+ * Whether `rotateAdl` finds the request coverable now (`_coverable`): some candidate's {@link previewAdlStep} would
+ * cover part of a shortfall (`covered` ≠ 0) or, for a reduction, close some size (`sizeDelta` ≠ 0). A candidate whose
+ * preview throws (the request's market's oracle fails) cannot step.
+ */
+export function adlCoverable(
+  candidates: readonly ForcedCloseAccountInput[],
+  request: AdlPreviewRequest,
+  market: ForcedCloseMarket & Pick<MarketValuationInput, "oraclePrice" | "oracleValid">,
+  timestamp: bigint,
+): boolean {
+  for (const c of candidates) {
+    let step: AdlStep;
+    try {
+      step = previewAdlStep(c, request, market, timestamp);
+    } catch {
+      continue;
+    }
+    if (request.kind === "pnlReduction" ? step.sizeDelta !== 0n : step.covered !== 0n) return true;
+  }
+  return false;
+}
+
+/**
+ * The caller's reward for a pnl-factor reduction step (`_executeReduction`): its keeper share of the liquidity
+ * vault's part of the victim's trading fee, ⌊(fee − ⌊fee × insuranceFeeShare⌋) × keeperShare⌋ (each /10^18), at most
+ * the vault's balance after the close (0 when that is negative), then rounded down to whole USDC units.
+ *
+ * @param fee The trading fee the forced close charged, USD.
+ * @param insuranceFeeShare The engine's insurance share of trading fees (`insuranceFeeShare().share`).
+ * @param keeperShare The liquidation config's keeper share.
+ * @param vaultBalance The liquidity vault's collateral after the close (the fee included), USD.
+ */
+export function pnlReductionReward(
+  fee: bigint,
+  insuranceFeeShare: bigint,
+  keeperShare: bigint,
+  vaultBalance: bigint,
+): bigint {
+  const vaultPart = fee - mulDivDown(fee, insuranceFeeShare, WAD);
+  let reward = mulDivDown(vaultPart, keeperShare, WAD);
+  if (reward > vaultBalance) reward = vaultBalance > 0n ? vaultBalance : 0n;
+  return wholeUnits(reward);
 }
 
 /**

@@ -1,14 +1,17 @@
 /**
- * Bigint mirror of the liquidity vault's valuation and ERC-4626 views: the engine's `counterpartyPnl` (each market's
- * net position at its exit value, `netExitValueCeil`, with the failing-oracle fallback) and `requiredBacking` (at the
- * oracle), and `LiquidityVault`'s `totalAssets`, `max*`, conversions and previews with the entry/exit fee
- * (`liquidityFee`, OpenZeppelin's ERC4626Fees scheme: the fee stays in the vault). Same integer steps as the
- * contracts, so every value equals their views at the same block to the wei. Amounts: USD 18 decimals, assets USDC
- * units (6 decimals), shares 18 decimals.
+ * Bigint mirror of the liquidity vault's valuation and ERC-4626 views: the engine's `counterpartyPnl` and
+ * `counterpartyPnlOf` (each market's net position at its exit value, `netExitValueCeil`, with the failing-oracle
+ * fallback), `requiredBacking` (at the oracle) and `requiredCash` (the open-interest-to-cash limit), the pnl-factor
+ * reduction's target market, and `LiquidityVault`'s `totalAssets`, `max*` (deposits closed during a fallback or an
+ * unresolved shortfall), `availableLiquidity` (keeping the required cash), conversions and previews with the
+ * entry/exit fee (`liquidityFee`, OpenZeppelin's ERC4626Fees scheme: the fee stays in the vault). Same integer steps
+ * as the contracts, so every value equals their views at the same block to the wei. Amounts: USD 18 decimals,
+ * assets USDC units (6 decimals), shares 18 decimals.
  */
 import { abs, mulDivDown, mulDivFloor, mulDivUp, WAD } from "./fixedPointMath.js";
 import { checkInt256, checkUint256, MAX_UINT256, toInt256 } from "./int256.js";
 import {
+  fallbackIndex,
   fallbackPrice,
   pendingFundingIndex,
   type MarketValuationInput,
@@ -38,11 +41,36 @@ export interface CounterpartyValue {
 }
 
 /**
+ * The liquidity vault's PnL in one market at `timestamp` (`PerpEngine.counterpartyPnlOf`, the per-market term of
+ * `counterpartyPnl`): sumOpenNotional − netExitValueCeil(oracle, skew) + ⌊skew × pendingIndex⌋ − sumFundingBasis;
+ * negative where the traders are winning against the vault. A market whose oracle fails (`oracleValid` false) is
+ * valued at its last good price moved against the vault (up when traders are net long) with {@link fallbackIndex}
+ * for the vault's side (−skew: funding since the last accrual only when the vault owes it), and sets `fallbackUsed`.
+ * A market with no skew and no aggregates is 0 (its oracle is not read).
+ */
+export function counterpartyPnlOf(market: CounterpartyMarketInput, timestamp: bigint): CounterpartyValue {
+  const s = market.state;
+  const skew = s.skew;
+  if (skew === 0n && s.sumOpenNotional === 0n && s.sumFundingBasis === 0n)
+    return { usd: 0n, fallbackUsed: false };
+  let oracle = market.oraclePrice;
+  let index: bigint;
+  const fallbackUsed = market.oracleValid === false || oracle === 0n;
+  if (fallbackUsed) {
+    oracle = fallbackPrice(market, skew > 0n);
+    index = fallbackIndex(market, oracle, skew < 0n, timestamp);
+  } else {
+    index = pendingFundingIndex(market, oracle, timestamp);
+  }
+  const exit = netExitValueCeil(oracle, skew, market.params.skewScale, market.params.maxPremium);
+  let usd = checkInt256(s.sumOpenNotional - exit, "counterparty pnl");
+  usd = checkInt256(usd + checkInt256(mulDivFloor(skew, index, WAD) - s.sumFundingBasis), "counterparty pnl");
+  return { usd, fallbackUsed };
+}
+
+/**
  * `PerpEngine.counterpartyPnl()` at `timestamp`: −pendingInsuranceFees + Σ over every market (all of them, in any
- * order) of sumOpenNotional − netExitValueCeil(oracle, skew) + ⌊skew × pendingIndex⌋ − sumFundingBasis. A market
- * whose oracle fails (`oracleValid` false) is valued at its last good price moved against the vault (up when traders
- * are net long) with the stored funding index, and sets `fallbackUsed`. Markets with no skew and no aggregates are
- * skipped (their oracle is not read).
+ * order) of {@link counterpartyPnlOf}; `fallbackUsed` when any market's oracle fails.
  */
 export function counterpartyPnl(
   markets: readonly CounterpartyMarketInput[],
@@ -52,25 +80,30 @@ export function counterpartyPnl(
   let usd = -toInt256(pendingInsuranceFees, "pendingInsuranceFees");
   let fallbackUsed = false;
   for (const m of markets) {
-    const s = m.state;
-    const skew = s.skew;
-    if (skew === 0n && s.sumOpenNotional === 0n && s.sumFundingBasis === 0n) continue;
-    let oracle = m.oraclePrice;
-    let index = s.fundingIndex;
-    if (m.oracleValid === false || oracle === 0n) {
-      fallbackUsed = true;
-      oracle = fallbackPrice(m, skew > 0n);
-    } else {
-      index = pendingFundingIndex(m, oracle, timestamp);
-    }
-    const exit = netExitValueCeil(oracle, skew, m.params.skewScale, m.params.maxPremium);
-    usd = checkInt256(usd + checkInt256(s.sumOpenNotional - exit), "counterparty pnl");
-    usd = checkInt256(
-      usd + checkInt256(mulDivFloor(skew, index, WAD) - s.sumFundingBasis),
-      "counterparty pnl",
-    );
+    const one = counterpartyPnlOf(m, timestamp);
+    usd = checkInt256(usd + one.usd, "counterparty pnl");
+    fallbackUsed = fallbackUsed || one.fallbackUsed;
   }
   return { usd, fallbackUsed };
+}
+
+/**
+ * The market a pnl-factor reduction targets (`requestPnlReduction`): the one with the most negative
+ * {@link counterpartyPnlOf} (traders win the most against the vault there; the first such market by id on a tie);
+ * undefined when no market is negative (the contract reverts `NoWinningSide`).
+ */
+export function pnlReductionTarget(
+  markets: readonly (CounterpartyMarketInput & { marketId: bigint })[],
+  timestamp: bigint,
+): bigint | undefined {
+  let target: bigint | undefined;
+  let worst = 0n;
+  const byId = [...markets].sort((a, b) => (a.marketId < b.marketId ? -1 : a.marketId > b.marketId ? 1 : 0));
+  for (const m of byId) {
+    const { usd } = counterpartyPnlOf(m, timestamp);
+    if (usd < worst) [worst, target] = [usd, m.marketId];
+  }
+  return target;
 }
 
 /**
@@ -102,15 +135,51 @@ export function requiredBacking(
   return { usd, fallbackUsed };
 }
 
+/** A market as {@link requiredCash} reads it. */
+export type RequiredCashMarketInput = Pick<
+  CounterpartyMarketInput,
+  "oraclePrice" | "oracleValid" | "circuitBreaker"
+> & {
+  state: MarketRunningState & { openInterestLong: bigint };
+};
+
+/**
+ * `PerpEngine.requiredCash()`: the cash the open-interest-to-cash limit asks of the vault, max over markets of
+ * ⌈⌈max(OI long, OI short) × oracle / 10^18⌉ × 10^18 / openInterestCashRatio⌉ (short OI = openInterestLong − skew); a
+ * market whose oracle fails counts at its last good price moved up by the breaker band (`fallbackUsed`). Markets
+ * with no open interest are skipped (their oracle is not read).
+ */
+export function requiredCash(
+  markets: readonly RequiredCashMarketInput[],
+  openInterestCashRatio: bigint,
+): CounterpartyValue {
+  let usd = 0n;
+  let fallbackUsed = false;
+  for (const m of markets) {
+    const longs = m.state.openInterestLong;
+    const shorts = checkUint256(longs - m.state.skew, "openInterestShort");
+    const side = longs > shorts ? longs : shorts;
+    if (side === 0n) continue;
+    let oracle = m.oraclePrice;
+    if (m.oracleValid === false || oracle === 0n) {
+      fallbackUsed = true;
+      oracle = fallbackPrice(m, true);
+    }
+    const cash = mulDivUp(mulDivUp(side, oracle, WAD), WAD, openInterestCashRatio);
+    if (cash > usd) usd = cash;
+  }
+  return { usd, fallbackUsed };
+}
+
 /** What the liquidity vault's views read, at one block. */
 export interface LiquidityVaultState {
   /** The vault's balance in the collateral vault (`collateralOf(liquidityVault)`), USD. */
   collateral: bigint;
   /**
-   * The counterparty's valuation ({@link counterpartyPnl}) and required backing in USD ({@link requiredBacking});
-   * undefined when no counterparty is set.
+   * The counterparty's valuation ({@link counterpartyPnl}), required backing ({@link requiredBacking}) and required
+   * cash ({@link requiredCash}) in USD; undefined when no counterparty is set.
    */
-  counterparty: { pnl: CounterpartyValue; requiredBackingUsd: bigint } | undefined;
+  counterparty: { pnl: CounterpartyValue; requiredBackingUsd: bigint; requiredCashUsd: bigint } | undefined;
   /** The liquidation engine's `totalShortfall`, USD. */
   unresolvedShortfall: bigint;
   /** The collateral vault's `totalDebt`, USD. */
@@ -227,9 +296,15 @@ export function liquidityRequiredBackingAssets(state: LiquidityVaultState): bigi
   return state.counterparty === undefined ? 0n : toTokenUp(state.counterparty.requiredBackingUsd);
 }
 
+/** `requiredCashAssets`: the counterparty's required cash in USDC units, rounded up (0 without one). */
+export function liquidityRequiredCashAssets(state: LiquidityVaultState): bigint {
+  return state.counterparty === undefined ? 0n : toTokenUp(state.counterparty.requiredCashUsd);
+}
+
 /**
  * `availableLiquidity`: what all holders together may withdraw now, USDC units: min(total assets above the
- * required backing, the vault's cash less the collateral vault's total debt).
+ * required backing, the vault's cash less the collateral vault's total debt and the required cash of the
+ * open-interest-to-cash limit, so LP exits keep what the open interest needs).
  */
 export function liquidityAvailable(state: LiquidityVaultState): bigint {
   const value = liquidityVaultValuation(state).netValueUsd;
@@ -239,16 +314,19 @@ export function liquidityAvailable(state: LiquidityVaultState): bigint {
   const excess = total > required ? total - required : 0n;
   // The vault holds no position, so the collateral vault lets it withdraw its whole positive balance.
   const cash = state.collateral > 0n ? toTokenDown(state.collateral) : 0n;
-  const owed = toTokenUp(state.totalDebt);
+  const owed = toTokenUp(state.totalDebt) + liquidityRequiredCashAssets(state);
   const free = cash > owed ? cash - owed : 0n;
   return excess < free ? excess : free;
 }
 
-/** `maxDeposit`: 0 while paused, while the value is negative or a fallback is used; else up to the cap. */
+/**
+ * `maxDeposit`: 0 while paused, while the value is negative, while a fallback is used (an oracle fails) or while an
+ * ADL shortfall is unresolved (a deposit would buy a share of its repayment); else up to the cap.
+ */
 export function liquidityMaxDeposit(state: LiquidityVaultState): bigint {
   if (state.depositsPaused) return 0n;
   const { netValueUsd, fallbackUsed } = liquidityVaultValuation(state);
-  if (netValueUsd < 0n || fallbackUsed) return 0n;
+  if (netValueUsd < 0n || fallbackUsed || state.unresolvedShortfall !== 0n) return 0n;
   const assets = toTokenDown(netValueUsd);
   return state.depositCap > assets ? state.depositCap - assets : 0n;
 }

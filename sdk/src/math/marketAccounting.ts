@@ -2,14 +2,15 @@
  * Bigint mirror of the per-market views of `contracts/engine/MarketAccounting.sol` and the accrual of
  * `contracts/libraries/MarketAccrual.sol`: the mark price, the funding index and the fair premium advanced to a
  * timestamp, the fair price (oracle × (1 + fair premium)), the current funding rate, the fill-price quote, the
- * forced-close bound and its quote (`PerpEngine.quoteForcedClose`), the fallback price of a market whose oracle
- * fails, and one accrual. Same integer steps as the engine, so every value equals the contract view at the same
+ * forced-close bound and its quote with the dust rule (`PerpEngine.quoteForcedClose`), the fallback price and
+ * funding index of a market whose oracle fails, the tier lookup, and one accrual. Same integer steps as the engine, so every value equals the contract view at the same
  * block to the wei.
  */
 import { fairPremium } from "./fairPriceMath.js";
 import { mulDivDown, mulDivTrunc, mulDivUp, WAD } from "./fixedPointMath.js";
 import { annualised, fundingRate, indexDelta, ONE_HOUR } from "./fundingMath.js";
 import { checkInt256, checkUint256, toInt256 } from "./int256.js";
+import { initialMarginUp, notionalUp } from "./marginMath.js";
 import { fillPrice, fitForcedClose, markPriceDown, premium } from "./pricingMath.js";
 
 /** The most the fair premium moves per hour (0.1 % of the oracle price, `MarketAccrual.FAIR_DRIFT_PER_HOUR`). */
@@ -66,8 +67,9 @@ export interface MarketValuationInput {
   state: MarketRunningState;
   oraclePrice: bigint;
   /**
-   * False when the oracle reverts at this block (the lens's `oracleValid`; default true). The credit valuation then
-   * uses {@link fallbackPrice} (which needs `circuitBreaker`); the fair valuation and every quote throw, as the
+   * False when the oracle reverts at this block (the lens's `oracleValid`; default true). The credit and the trigger
+   * valuations of an account then value the market at {@link fallbackPrice} (which needs `circuitBreaker`) with
+   * {@link fallbackIndex}, as the engine does; `positionAtFair`, the market views and every quote throw, as the
    * engine reverts.
    */
   oracleValid?: boolean;
@@ -172,8 +174,16 @@ export function quoteFillPrice(market: MarketCore, oraclePrice: bigint, sizeDelt
   return fillPrice(oraclePrice, market.state.skew, sizeDelta, skewScale, maxPremium);
 }
 
+/** The tier whose range holds `notional`; the last tier above its cap (`_tierFor`). */
+export function tierFor(tiers: readonly TierParams[], notional: bigint): TierParams {
+  if (tiers.length === 0) throw new RangeError("market has no tiers");
+  const last = tiers.length - 1;
+  for (let i = 0; i < last; i++) if (notional <= tiers[i].upToNotional) return tiers[i];
+  return tiers[last];
+}
+
 /**
- * The bound of a forced close of `sizeDelta` at `timestamp` (`_fitted`): the fill the whole close would get from
+ * The bound of a forced close of `sizeDelta` at `timestamp` (`_fitToBound`): the fill the whole close would get from
  * the skew whose premium is the fair premium, ⌊fairPremium × skewScale / 10^18⌋ truncated toward zero. A forced
  * close fills on the live skew only as far as its average fill is no worse than this.
  */
@@ -190,33 +200,62 @@ export function forcedCloseBound(
 
 /** What {@link quoteForcedClose} returns. */
 export interface ForcedCloseQuote {
-  /** The size delta that fits its bound (same sign as asked, possibly 0). */
+  /**
+   * The size delta that fits its bound (same sign as asked, possibly 0), or the whole position (−positionSize) when a
+   * cut would leave it below the minimum position margin.
+   */
   sizeClosed: bigint;
-  /** Its fill on the live skew (0 when nothing fits). */
+  /** Its fill on the live skew (0 when nothing closes). */
   fillPrice: bigint;
   /** The bound: the fill of the whole close from the fair premium's skew. */
   boundPrice: bigint;
+  /** The bound cut the close (`ForcedCloseBounded`: `sizeClosed` ≠ the size asked). */
+  cut: boolean;
+  /** A cut would have left dust, so the whole position closes at the live fill instead. */
+  closesAll: boolean;
+}
+
+/** A market as a forced close reads it: its pricing, the minimum position margin and the tiers (the dust rule). */
+export interface ForcedCloseMarket extends MarketCore {
+  params: MarketPricingParams & { minPositionMargin: bigint };
+  tiers: readonly TierParams[];
 }
 
 /**
- * What a forced close (liquidation or pnl-factor reduction) of `sizeDelta` would fill at `timestamp`
- * (`PerpEngine.quoteForcedClose`, and the fit `forcedClose` applies after its accrual): the largest part whose
- * average fill on the live skew stays within {@link forcedCloseBound} (`fitForcedClose`), and its fill.
+ * What a forced close (liquidation or pnl-factor reduction) of `sizeDelta` of a position of `positionSize` would fill
+ * at `timestamp` (`PerpEngine.quoteForcedClose(account, marketId, sizeDelta)`, and the fit `forcedClose` applies after
+ * its accrual, `_fitted`): the largest part whose average fill on the live skew stays within
+ * {@link forcedCloseBound} (`fitForcedClose`); but when that cuts the close and the position it would leave
+ * (positionSize + fitted) has an initial margin at the oracle price (its tier) below `minPositionMargin`, the whole
+ * position instead (−positionSize, at the live fill), so a forced close never leaves dust. The fill is 0 when nothing
+ * closes. Throws for `sizeDelta` = 0 (`ZeroSizeDelta`). Like the view it does not check that `sizeDelta` reduces
+ * the position.
  */
 export function quoteForcedClose(
-  market: MarketCore,
+  market: ForcedCloseMarket,
   oraclePrice: bigint,
+  positionSize: bigint,
   sizeDelta: bigint,
   timestamp: bigint,
 ): ForcedCloseQuote {
   if (sizeDelta === 0n) throw new RangeError("quoteForcedClose: ZeroSizeDelta");
+  checkInt256(positionSize, "positionSize");
   const { skewScale, maxPremium } = market.params;
   const boundPrice = forcedCloseBound(market, oraclePrice, sizeDelta, timestamp);
-  const size = fitForcedClose(oraclePrice, market.state.skew, sizeDelta, boundPrice, skewScale, maxPremium);
-  const sizeClosed = sizeDelta > 0n ? size : -size;
+  const fit = fitForcedClose(oraclePrice, market.state.skew, sizeDelta, boundPrice, skewScale, maxPremium);
+  let sizeClosed = sizeDelta > 0n ? fit : -fit;
+  let closesAll = false;
+  if (sizeClosed !== sizeDelta) {
+    const notional = notionalUp(checkInt256(positionSize + sizeClosed, "size left"), oraclePrice);
+    const im = initialMarginUp(notional, tierFor(market.tiers, notional).maxLeverage);
+    if (im < market.params.minPositionMargin) {
+      sizeClosed = checkInt256(-positionSize, "-size");
+      closesAll = true;
+    }
+  }
   const fill =
     sizeClosed === 0n ? 0n : fillPrice(oraclePrice, market.state.skew, sizeClosed, skewScale, maxPremium);
-  return { sizeClosed, fillPrice: fill, boundPrice };
+  return { sizeClosed, fillPrice: fill, boundPrice, cut: sizeClosed !== sizeDelta, closesAll };
 }
 
 /**
@@ -234,6 +273,23 @@ export function fallbackPrice(
     throw new RangeError("fallbackPrice needs the market's circuitBreaker.maxOracleMove");
   const last = market.state.lastOraclePrice;
   return up ? mulDivUp(last, WAD + band, WAD) : mulDivDown(last, checkUint256(WAD - band, "1 − band"), WAD);
+}
+
+/**
+ * The funding index a holder of one side is charged while its market's oracle fails (`_fallbackIndex`): the stored
+ * index, or the one accrued to `timestamp` at `fallbackPrice` ({@link pendingFundingIndex}) when that is worse for
+ * the holder (higher for a long, who pays as it rises; lower for a short). Funding in the holder's favour since the
+ * last accrual is not counted.
+ */
+export function fallbackIndex(
+  market: MarketCore,
+  fallbackPrice_: bigint,
+  holderLong: boolean,
+  timestamp: bigint,
+): bigint {
+  const stored = market.state.fundingIndex;
+  const pending = pendingFundingIndex(market, fallbackPrice_, timestamp);
+  return holderLong === pending > stored ? pending : stored;
 }
 
 /** A market's stored state after {@link accrueMarket}. */

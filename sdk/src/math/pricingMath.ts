@@ -37,8 +37,9 @@ export const FIT_STEPS = 32;
 
 /**
  * G(s) = ∫₀^s p(u) du, the area under the clamped premium from zero skew to `skew`, in size × 10^18 units, rounded
- * down (`premiumIntegralDown`): s² × 10^18 / (2 × skewScale) while |s| ≤ ⌊maxPremium × skewScale / 10^18⌋, else
- * maxPremium × |s| − ⌊maxPremium² × skewScale / (2 × 10^18)⌋. Even in s and convex.
+ * down (`premiumIntegralDown`): ⌊s² × 10^18 / (2 × skewScale)⌋ while |s| ≤ ⌊maxPremium × skewScale / 10^18⌋, else
+ * maxPremium × |s| − ⌈maxPremium² × skewScale / (2 × 10^18)⌉ (the constant rounded up, so that G is rounded down
+ * on the flat part too). Even in s and convex.
  * @throws RangeError where the contract reverts (skewScale = 0, a product above 2^256 − 1).
  */
 export function premiumIntegralDown(skew: bigint, skewScale: bigint, maxPremium: bigint): bigint {
@@ -48,7 +49,7 @@ export function premiumIntegralDown(skew: bigint, skewScale: bigint, maxPremium:
   if (a <= mulDivDown(maxPremium, skewScale, WAD))
     return mulDivDown(checkUint256(a * a, "skew²"), WAD, checkUint256(2n * skewScale, "2 × skewScale"));
   const flat = checkUint256(maxPremium * a, "maxPremium × |skew|");
-  const offset = mulDivDown(checkUint256(maxPremium * maxPremium, "maxPremium²"), skewScale, 2n * WAD);
+  const offset = mulDivUp(checkUint256(maxPremium * maxPremium, "maxPremium²"), skewScale, 2n * WAD);
   return checkUint256(flat - offset, "premium integral");
 }
 

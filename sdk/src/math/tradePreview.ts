@@ -4,7 +4,7 @@
  * first check the engine would fail, in the engine's order. The SDK uses it to validate a trade and to derive the
  * acceptable price before it sends a transaction.
  */
-import { abs, mulDivDown, mulDivUp, WAD } from "./fixedPointMath.js";
+import { abs, mulDivDown, mulDivTrunc, mulDivUp, WAD } from "./fixedPointMath.js";
 import { owedCeil } from "./fundingMath.js";
 import { checkInt256, checkUint256, toInt256 } from "./int256.js";
 import { initialMarginUp, notionalUp } from "./marginMath.js";
@@ -51,15 +51,15 @@ export interface TradeMarketInput extends MarketValuationInput {
 }
 
 /**
- * What a trade's checks read beyond the account and the market: the liquidity vault's cash for the skew-to-cash
- * limit (skipped without it) and the position limit (skipped without it).
+ * What a trade's checks read beyond the account and the market: the liquidity vault's cash for the
+ * open-interest-to-cash limit (skipped without it) and the position limit (skipped without it).
  */
 export interface TradeContext {
   /** The liquidity vault's collateral and the collateral vault's total debt (`collateralAndDebt(liquidityVault)`). */
   liquidityVaultCollateral?: bigint;
   totalDebt?: bigint;
-  /** The engine's `skewCashRatio` (18 decimals). */
-  skewCashRatio?: bigint;
+  /** The engine's `openInterestCashRatio` (18 decimals). */
+  openInterestCashRatio?: bigint;
   /** The engine's `maxPositionsPerAccount`. */
   maxPositionsPerAccount?: bigint;
 }
@@ -74,7 +74,7 @@ export type TradeCheckFailure =
   | { error: "TooManyPositions"; maxPositions: bigint }
   | { error: "OpenInterestCapExceeded"; marketId: bigint; openInterest: bigint; cap: bigint }
   | { error: "MaxSkewExceeded"; marketId: bigint; absSkew: bigint; maxSkew: bigint }
-  | { error: "SkewAboveCashLimit"; marketId: bigint; skewNotional: bigint; limit: bigint }
+  | { error: "OpenInterestAboveCashLimit"; marketId: bigint; openInterestNotional: bigint; limit: bigint }
   | { error: "NotionalAboveMaxTier"; notional: bigint; maxNotional: bigint }
   | { error: "PositionBelowMinimumMargin"; initialMargin: bigint; minPositionMargin: bigint }
   | { error: "InsufficientMargin"; equity: bigint; initialMargin: bigint }
@@ -115,6 +115,23 @@ export interface TradePreview {
   marginAfter: AccountMarginResult;
   /** The liquidity vault's cash after the trade, when the context gave it (collateral − total debt, ≥ 0). */
   vaultCashAfter?: bigint;
+  /**
+   * For an own reduction: its forced-close bound (`_fillBeyondBound`), the fill the same delta would get from the
+   * skew whose premium is the market's fair premium after the accrual, ⌊fairPremium × skewScale / 10^18⌋ truncated
+   * toward zero.
+   */
+  reductionBoundPrice?: bigint;
+  /**
+   * For an own reduction: its fill is worse for the trader than {@link reductionBoundPrice} (a sell below it, a buy
+   * above it), so the bankruptcy rule values the account even when its collateral stays ≥ 0.
+   */
+  fillBeyondBound?: boolean;
+  /**
+   * The account's equity at fair prices after the trade (the trigger valuation), computed only when a voluntary
+   * reduction leaves positions open and either negative collateral or a fill beyond its bound (the bankruptcy rule
+   * reads it; otherwise the engine does not value the account).
+   */
+  equityAtFairAfter?: bigint;
   /** The first check the engine would fail, in its order; undefined if the trade would pass. */
   failure?: TradeCheckFailure;
 }
@@ -140,12 +157,17 @@ const debtOf = (balance: bigint) => (balance < 0n ? -balance : 0n);
  * the liquidity vault) and its checks in the engine's order. Before the fill: zero size, `SizeDeltaTooLarge`, and
  * unless the trade only reduces the trader's own position the pause and the oracle-move breaker; the slippage bound
  * (with `acceptablePrice`); the position limit (with `context.maxPositionsPerAccount`). After a trade that is not an
- * own reduction: each side's OI cap only if that side grew; maxSkew, the funding breaker at the post-trade premium
- * (with `market.circuitBreaker`) and the skew-to-cash limit (with the context's vault cash) only if |skew| grew; the
- * tier ceiling and the minimum position margin at the oracle price; initial margin with every position credited
- * (worse of exit and fair). After an own partial reduction: the remaining initial margin at the oracle must reach the
- * minimum (`PartialCloseBelowMinimumMargin`, naming the full-close size); after a full close, a flat account may not
- * be left with negative collateral. Positions in other markets must carry their markets' state at the same block.
+ * own reduction: for each side whose open interest grew, its OI cap and then the open-interest-to-cash limit (that
+ * side × oracle ≤ ⌊vault cash × openInterestCashRatio⌋, with the context's vault cash after the trade); maxSkew and
+ * the funding breaker at the post-trade premium (with `market.circuitBreaker`) only if |skew| grew; the tier ceiling
+ * and the minimum position margin at the oracle price; initial margin with every position credited (worse of exit
+ * and fair). After an own reduction: a partial one must leave an initial margin at the oracle of at least the minimum
+ * (`PartialCloseBelowMinimumMargin`, naming the full-close size); then, if it leaves the account flat, its
+ * collateral must be ≥ 0; with positions left, its equity at fair prices (the trigger valuation) must be above zero
+ * whenever its collateral is negative or its fill was beyond the forced-close bound (worse for the trader than the
+ * fill of the same delta from the fair premium's skew) (`BankruptCloseNeedsLiquidation`).
+ * Positions in other markets must carry their markets' state at the same block (a market whose oracle fails is
+ * valued at its fallback, as the engine does).
  */
 export function previewTrade(
   account: AccountStateInput,
@@ -264,17 +286,30 @@ export function previewTrade(
   const positionInitialMargin = initialMarginUp(notionalAfter, tierAfter.maxLeverage);
   const marginAfter = accountMargin(accountAfter, timestamp, "credit");
 
+  let equityAtFairAfter: bigint | undefined;
+  let reductionBoundPrice: bigint | undefined;
+  let fillBeyondBound: boolean | undefined;
   if (!reducing) {
     // `_checkAfterIncrease`: each cap refuses only a trade that increases what it caps.
     const cap = p.maxOpenInterest;
     const openInterestLong = stateAfter.openInterestLong;
-    if (longOf(newSize) > longOf(oldSize) && openInterestLong > cap)
-      fail({
-        error: "OpenInterestCapExceeded",
-        marketId: market.marketId,
-        openInterest: openInterestLong,
-        cap,
-      });
+    const withinCash = (openInterest: bigint) => {
+      if (vaultCashAfter === undefined || context.openInterestCashRatio === undefined) return;
+      const limit = mulDivDown(vaultCashAfter, context.openInterestCashRatio, WAD);
+      const openInterestNotional = notionalUp(openInterest, oracle);
+      if (openInterestNotional > limit)
+        fail({ error: "OpenInterestAboveCashLimit", marketId: market.marketId, openInterestNotional, limit });
+    };
+    if (longOf(newSize) > longOf(oldSize)) {
+      if (openInterestLong > cap)
+        fail({
+          error: "OpenInterestCapExceeded",
+          marketId: market.marketId,
+          openInterest: openInterestLong,
+          cap,
+        });
+      withinCash(openInterestLong);
+    }
     if (shortOf(newSize) > shortOf(oldSize)) {
       const openInterestShort = checkUint256(openInterestLong - stateAfter.skew, "openInterestShort");
       if (openInterestShort > cap)
@@ -284,6 +319,7 @@ export function previewTrade(
           openInterest: openInterestShort,
           cap,
         });
+      withinCash(openInterestShort);
     }
     const absSkew = abs(stateAfter.skew);
     if (absSkew > abs(skew)) {
@@ -294,12 +330,6 @@ export function previewTrade(
         const rate = fundingRateAt(market, premium(stateAfter.skew, p.skewScale, p.maxPremium));
         if (abs(rate) > band)
           fail({ error: "CircuitBreakerTripped", marketId: market.marketId, reason: "funding" });
-      }
-      if (vaultCashAfter !== undefined && context.skewCashRatio !== undefined) {
-        const limit = mulDivDown(vaultCashAfter, context.skewCashRatio, WAD);
-        const skewNotional = notionalUp(absSkew, oracle);
-        if (skewNotional > limit)
-          fail({ error: "SkewAboveCashLimit", marketId: market.marketId, skewNotional, limit });
       }
     }
     const maxNotional = market.tiers[market.tiers.length - 1].upToNotional;
@@ -317,19 +347,31 @@ export function previewTrade(
         equity: marginAfter.equity,
         initialMargin: marginAfter.initialMargin,
       });
-  } else if (newSize === 0n) {
-    // A close that leaves the account flat with negative collateral must be a liquidation.
-    if (positions.every((q) => q.size === 0n) && collateralAfter < 0n)
-      fail({ error: "BankruptCloseNeedsLiquidation", collateral: collateralAfter });
-  } else if (positionInitialMargin < p.minPositionMargin) {
-    // `_checkAfterReduction`: a partial reduction may not leave dust; close in full instead.
-    fail({
-      error: "PartialCloseBelowMinimumMargin",
-      marketId: market.marketId,
-      remainingMargin: positionInitialMargin,
-      minPositionMargin: p.minPositionMargin,
-      fullCloseDelta: -oldSize,
-    });
+  } else {
+    // `_checkAfterReduction`: a partial reduction may not leave dust (close in full instead); and no reduction may
+    // leave the account bankrupt: flat, its collateral must be ≥ 0; with positions left, its equity at fair prices
+    // must stay above zero when its collateral is negative or its fill was beyond the forced-close bound
+    // (`_fillBeyondBound`: a pushed skew); within the bound and with collateral ≥ 0 the account is not valued.
+    if (newSize !== 0n && positionInitialMargin < p.minPositionMargin)
+      fail({
+        error: "PartialCloseBelowMinimumMargin",
+        marketId: market.marketId,
+        remainingMargin: positionInitialMargin,
+        minPositionMargin: p.minPositionMargin,
+        fullCloseDelta: -oldSize,
+      });
+    // The bound from the fair premium after this block's accrual (the trade does not move it).
+    const fairSkew = mulDivTrunc(state.fairPremium, toInt256(p.skewScale), WAD);
+    reductionBoundPrice = fillPrice(oracle, fairSkew, sizeDelta, p.skewScale, p.maxPremium);
+    fillBeyondBound = sizeDelta < 0n ? price < reductionBoundPrice : price > reductionBoundPrice;
+    const flat = positions.every((q) => q.size === 0n);
+    if (flat) {
+      if (collateralAfter < 0n) fail({ error: "BankruptCloseNeedsLiquidation", collateral: collateralAfter });
+    } else if (collateralAfter < 0n || fillBeyondBound) {
+      equityAtFairAfter = accountMargin(accountAfter, timestamp, "fair").equity;
+      if (equityAtFairAfter <= 0n)
+        fail({ error: "BankruptCloseNeedsLiquidation", collateral: collateralAfter });
+    }
   }
   return {
     sizeDelta,
@@ -349,6 +391,9 @@ export function previewTrade(
     accountAfter,
     marginAfter,
     vaultCashAfter,
+    reductionBoundPrice,
+    fillBeyondBound,
+    equityAtFairAfter,
     failure,
   };
 }

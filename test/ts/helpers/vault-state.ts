@@ -1,7 +1,7 @@
 // Reads everything the SDK's liquidity-vault math needs (sdk/src/math/liquidityVaultMath.ts) at one block, for the
 // differential tests: the vault's balance and the total debt in the collateral vault, the markets (for the engine's
-// counterparty valuation), the engine's unswept insurance fees and backing ratio, the unresolved ADL shortfall and
-// the vault's own supply, fee, cap and pause.
+// counterparty valuation), the engine's unswept insurance fees, backing ratio and open-interest-to-cash ratio, the
+// unresolved ADL shortfall and the vault's own supply, fee, cap and pause.
 import type { Address, PublicClient } from "viem";
 
 import * as sdk from "../../../sdk/src/index.js";
@@ -22,6 +22,7 @@ export async function readVaultInputs(client: PublicClient, a: VaultAddresses, b
     [collateral, totalDebt],
     pendingInsuranceFees,
     backingRatio,
+    openInterestCashRatio,
     shortfall,
     supply,
     fee,
@@ -45,6 +46,12 @@ export async function readVaultInputs(client: PublicClient, a: VaultAddresses, b
       functionName: "pendingInsuranceFees",
     }),
     client.readContract({ ...at, address: a.engine, abi: sdk.perpEngineAbi, functionName: "backingRatio" }),
+    client.readContract({
+      ...at,
+      address: a.engine,
+      abi: sdk.perpEngineAbi,
+      functionName: "openInterestCashRatio",
+    }),
     client.readContract({
       ...at,
       address: a.liquidationEngine,
@@ -82,6 +89,7 @@ export async function readVaultInputs(client: PublicClient, a: VaultAddresses, b
     totalDebt,
     pendingInsuranceFees,
     backingRatio,
+    openInterestCashRatio,
     shortfall,
     totalSupply: supply,
     liquidityFee: fee,
@@ -99,6 +107,7 @@ export function vaultStateAt(inputs: VaultInputs, timestamp: bigint): sdk.Liquid
     counterparty: {
       pnl: sdk.counterpartyPnl(inputs.markets, inputs.pendingInsuranceFees, timestamp),
       requiredBackingUsd: sdk.requiredBacking(inputs.markets, inputs.backingRatio).usd,
+      requiredCashUsd: sdk.requiredCash(inputs.markets, inputs.openInterestCashRatio).usd,
     },
     unresolvedShortfall: inputs.shortfall,
     totalDebt: inputs.totalDebt,

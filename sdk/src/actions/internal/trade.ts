@@ -74,32 +74,34 @@ export interface TradeExecutionResult {
 
 /**
  * What the engine's post-trade checks read besides the account and the market, at `blockNumber`: the liquidity
- * vault's collateral and the total debt (the skew-to-cash limit), the skew-to-cash ratio and the position limit.
+ * vault's collateral and the total debt (its cash, for the open-interest-to-cash limit), the open-interest-to-cash
+ * ratio and the position limit.
  */
 export async function readTradeContext(client: PerpClientBase, blockNumber: bigint): Promise<TradeContext> {
   const { perpEngine, collateralVault, liquidityVault } = client.deployment.contracts;
-  const [[liquidityVaultCollateral, totalDebt], skewCashRatio, maxPositionsPerAccount] = await Promise.all([
-    readContract(client.publicClient, {
-      address: collateralVault,
-      abi: collateralVaultAbi,
-      functionName: "collateralAndDebt",
-      args: [liquidityVault],
-      blockNumber,
-    }),
-    readContract(client.publicClient, {
-      address: perpEngine,
-      abi: perpEngineAbi,
-      functionName: "skewCashRatio",
-      blockNumber,
-    }),
-    readContract(client.publicClient, {
-      address: perpEngine,
-      abi: perpEngineAbi,
-      functionName: "maxPositionsPerAccount",
-      blockNumber,
-    }),
-  ]);
-  return { liquidityVaultCollateral, totalDebt, skewCashRatio, maxPositionsPerAccount };
+  const [[liquidityVaultCollateral, totalDebt], openInterestCashRatio, maxPositionsPerAccount] =
+    await Promise.all([
+      readContract(client.publicClient, {
+        address: collateralVault,
+        abi: collateralVaultAbi,
+        functionName: "collateralAndDebt",
+        args: [liquidityVault],
+        blockNumber,
+      }),
+      readContract(client.publicClient, {
+        address: perpEngine,
+        abi: perpEngineAbi,
+        functionName: "openInterestCashRatio",
+        blockNumber,
+      }),
+      readContract(client.publicClient, {
+        address: perpEngine,
+        abi: perpEngineAbi,
+        functionName: "maxPositionsPerAccount",
+        blockNumber,
+      }),
+    ]);
+  return { liquidityVaultCollateral, totalDebt, openInterestCashRatio, maxPositionsPerAccount };
 }
 
 /** The account and the market's state at one block, and the preview of `sizeDelta` on them. */
