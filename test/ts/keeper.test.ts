@@ -100,7 +100,7 @@ async function goldScenario(): Promise<Scenario> {
 
 /**
  * LP 200,000; the pnl factor limit at its minimum, 10 % of the vault's cash; carol 30,000 and long 40 GOLD (96,000
- * USD of notional, within the skew-to-cash limit of half the cash).
+ * USD of notional, within the open-interest-to-cash limit of half the cash).
  */
 async function pnlScenario(): Promise<Scenario> {
   const protocol = await deployLocalProtocol(ethers);
