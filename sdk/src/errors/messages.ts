@@ -5,7 +5,7 @@
 import { hexToString, type Hex } from "viem";
 
 import { formatAdlRank, formatRate, formatSize, formatUsd, formatUsdc } from "../format.js";
-import type { PerpContractErrorArgs, PerpContractErrorName, PerpErrorCategory } from "./contract.js";
+import type { PerpContractErrorArgs, PerpContractErrorName, PerpErrorCategory } from "./types.js";
 
 type MessageTable = {
   [N in PerpContractErrorName]: {
