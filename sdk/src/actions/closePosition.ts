@@ -1,4 +1,4 @@
-import type { PerpClientBase } from "../client.js";
+import type { PerpClientBase } from "../clientBase.js";
 import { NoPositionError, type PerpError } from "../errors/index.js";
 import { getAccount } from "./getAccount.js";
 import { executeTrade, type TradeOptions, type TradeExecutionResult } from "./internal/trade.js";

@@ -2,7 +2,7 @@ import { parseEventLogs, type Address, type Hash, type TransactionReceipt } from
 import { writeContract } from "viem/actions";
 
 import { collateralVaultAbi } from "../abis/collateralVault.js";
-import type { PerpClientBase } from "../client.js";
+import type { PerpClientBase } from "../clientBase.js";
 import { ZeroAmountError, type PerpError } from "../errors/index.js";
 import { ensureAllowance, type ApprovalMode } from "./internal/approve.js";
 import { emittedBy } from "./internal/logs.js";

@@ -3,7 +3,7 @@ import { readContract } from "viem/actions";
 
 import { liquidityVaultAbi } from "../abis/liquidityVault.js";
 import { perpLensAbi } from "../abis/perpLens.js";
-import type { PerpClientBase } from "../client.js";
+import type { PerpClientBase } from "../clientBase.js";
 import { toPerpError, type PerpError } from "../errors/index.js";
 import { toLiquidityVault, type LiquidityVaultInfo } from "../types.js";
 

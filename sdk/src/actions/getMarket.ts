@@ -1,7 +1,7 @@
 import { readContract } from "viem/actions";
 
 import { perpLensAbi } from "../abis/perpLens.js";
-import type { PerpClientBase } from "../client.js";
+import type { PerpClientBase } from "../clientBase.js";
 import { isPerpContractError, toPerpError, UnknownMarketError, type PerpError } from "../errors/index.js";
 import { toMarket, type Market } from "../types.js";
 

@@ -1,7 +1,7 @@
 import { readContract } from "viem/actions";
 
 import { perpLensAbi } from "../abis/perpLens.js";
-import type { PerpClientBase } from "../client.js";
+import type { PerpClientBase } from "../clientBase.js";
 import { toPerpError, type PerpError } from "../errors/index.js";
 import { toPendingAdl, type PendingAdl } from "../types.js";
 

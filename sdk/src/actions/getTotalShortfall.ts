@@ -1,7 +1,7 @@
 import { readContract } from "viem/actions";
 
 import { liquidationEngineAbi } from "../abis/liquidationEngine.js";
-import type { PerpClientBase } from "../client.js";
+import type { PerpClientBase } from "../clientBase.js";
 import { toPerpError, type PerpError } from "../errors/index.js";
 
 /** Parameters of {@link getTotalShortfall}. */

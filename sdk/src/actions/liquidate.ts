@@ -3,7 +3,7 @@ import { writeContract } from "viem/actions";
 
 import { liquidationEngineAbi } from "../abis/liquidationEngine.js";
 import { perpEngineAbi } from "../abis/perpEngine.js";
-import type { PerpClientBase } from "../client.js";
+import type { PerpClientBase } from "../clientBase.js";
 import { PerpError } from "../errors/index.js";
 import {
   toAdlEvent,

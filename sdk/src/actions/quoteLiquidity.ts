@@ -1,6 +1,6 @@
 import type { Address } from "viem";
 
-import type { PerpClientBase } from "../client.js";
+import type { PerpClientBase } from "../clientBase.js";
 import type { PerpError } from "../errors/index.js";
 import { liquidityQuote, type LiquidityQuote } from "../math/liquidityVaultMath.js";
 import type { LiquidityVaultInfo } from "../types.js";

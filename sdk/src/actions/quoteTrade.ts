@@ -1,6 +1,6 @@
 import type { Address } from "viem";
 
-import type { PerpClientBase } from "../client.js";
+import type { PerpClientBase } from "../clientBase.js";
 import type { AccountRequiredError, PerpError, UnknownMarketError } from "../errors/index.js";
 import { acceptablePriceFor, type TradePreview } from "../math/tradePreview.js";
 import type { Account, Market } from "../types.js";

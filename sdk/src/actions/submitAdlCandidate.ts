@@ -2,7 +2,7 @@ import { isAddressEqual, parseEventLogs, type Address, type Hash, type Transacti
 import { writeContract } from "viem/actions";
 
 import { liquidationEngineAbi } from "../abis/liquidationEngine.js";
-import type { PerpClientBase } from "../client.js";
+import type { PerpClientBase } from "../clientBase.js";
 import { PerpError } from "../errors/index.js";
 import { emittedBy } from "./internal/logs.js";
 import { sendTransaction } from "./internal/send.js";

@@ -2,7 +2,7 @@ import { parseEventLogs, type Address, type Hash, type TransactionReceipt } from
 import { writeContract } from "viem/actions";
 
 import { perpEngineAbi } from "../abis/perpEngine.js";
-import type { PerpClientBase } from "../client.js";
+import type { PerpClientBase } from "../clientBase.js";
 import type { PerpError } from "../errors/index.js";
 import { emittedBy } from "./internal/logs.js";
 import { sendTransaction } from "./internal/send.js";

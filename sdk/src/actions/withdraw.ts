@@ -2,7 +2,7 @@ import { parseEventLogs, type Address, type Hash, type TransactionReceipt } from
 import { readContract, writeContract } from "viem/actions";
 
 import { collateralVaultAbi } from "../abis/collateralVault.js";
-import type { PerpClientBase } from "../client.js";
+import type { PerpClientBase } from "../clientBase.js";
 import { toPerpError, ZeroAmountError, type PerpError } from "../errors/index.js";
 import { emittedBy } from "./internal/logs.js";
 import { sendTransaction } from "./internal/send.js";

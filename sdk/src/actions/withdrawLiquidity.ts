@@ -2,7 +2,7 @@ import { parseEventLogs, type Address, type Hash, type TransactionReceipt } from
 import { writeContract } from "viem/actions";
 
 import { liquidityVaultAbi } from "../abis/liquidityVault.js";
-import type { PerpClientBase } from "../client.js";
+import type { PerpClientBase } from "../clientBase.js";
 import { LiquiditySlippageError, ZeroAmountError, type PerpError } from "../errors/index.js";
 import { type LiquidityQuote } from "../math/liquidityVaultMath.js";
 import { quoteLiquidity } from "./quoteLiquidity.js";

@@ -83,7 +83,7 @@ import {
   type WithdrawLiquidityParameters,
   type WithdrawLiquidityReturnType,
 } from "../actions/withdrawLiquidity.js";
-import type { PerpClientBase } from "../client.js";
+import type { PerpClientBase } from "../clientBase.js";
 import {
   getAdlHistory,
   type GetAdlHistoryParameters,

@@ -1,7 +1,7 @@
 import { getContractEvents } from "viem/actions";
 
 import { perpEngineAbi } from "../abis/perpEngine.js";
-import type { PerpClientBase } from "../client.js";
+import type { PerpClientBase } from "../clientBase.js";
 import { toPerpError, type PerpError } from "../errors/index.js";
 import { fetchPaged, type BlockRangeParameters } from "./paging.js";
 import { toFundingAccruedEvent, type FundingAccruedEvent } from "./types.js";

@@ -2,7 +2,7 @@ import type { Address } from "viem";
 import { getContractEvents } from "viem/actions";
 
 import { liquidationEngineAbi } from "../abis/liquidationEngine.js";
-import type { PerpClientBase } from "../client.js";
+import type { PerpClientBase } from "../clientBase.js";
 import { toPerpError, type PerpError } from "../errors/index.js";
 import { fetchPaged, type BlockRangeParameters } from "./paging.js";
 import { liquidationEventMatches, toLiquidationEvent, type LiquidationEvent } from "./types.js";

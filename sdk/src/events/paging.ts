@@ -1,6 +1,6 @@
 import { getBlockNumber } from "viem/actions";
 
-import type { PerpClientBase } from "../client.js";
+import type { PerpClientBase } from "../clientBase.js";
 
 /** Block-range options of the history queries. */
 export interface BlockRangeParameters {

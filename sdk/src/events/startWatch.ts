@@ -1,6 +1,6 @@
 import { getBlockNumber } from "viem/actions";
 
-import type { PerpClientBase } from "../client.js";
+import type { PerpClientBase } from "../clientBase.js";
 import { toPerpError, type PerpError } from "../errors/index.js";
 
 /**

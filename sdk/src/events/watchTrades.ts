@@ -2,7 +2,7 @@ import type { Address } from "viem";
 import { watchContractEvent } from "viem/actions";
 
 import { perpEngineAbi } from "../abis/perpEngine.js";
-import type { PerpClientBase } from "../client.js";
+import type { PerpClientBase } from "../clientBase.js";
 import { toPerpError, type PerpError } from "../errors/index.js";
 import { startWatch } from "./startWatch.js";
 import { toTradeEvent, type TradeEvent } from "./types.js";

@@ -1,7 +1,7 @@
 import { erc20Abi, maxUint256, type Address, type Hash } from "viem";
 import { readContract, writeContract } from "viem/actions";
 
-import type { PerpClientBase } from "../../client.js";
+import type { PerpClientBase } from "../../clientBase.js";
 import { toPerpError } from "../../errors/transaction.js";
 import { sendTransaction } from "./send.js";
 

@@ -1,7 +1,7 @@
 import type { Account, Chain, Client, Hash, TransactionReceipt, Transport } from "viem";
 import { waitForTransactionReceipt } from "viem/actions";
 
-import type { PerpClientBase } from "../../client.js";
+import type { PerpClientBase } from "../../clientBase.js";
 import { toPerpError, TransactionRevertedError } from "../../errors/transaction.js";
 import { requireWallet } from "./wallet.js";
 

@@ -4,7 +4,7 @@ import { readContract, writeContract } from "viem/actions";
 
 import { collateralVaultAbi } from "../../abis/collateralVault.js";
 import { perpEngineAbi } from "../../abis/perpEngine.js";
-import type { PerpClientBase } from "../../client.js";
+import type { PerpClientBase } from "../../clientBase.js";
 import { PerpError } from "../../errors/base.js";
 import { toPerpError } from "../../errors/transaction.js";
 import {

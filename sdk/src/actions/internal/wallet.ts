@@ -1,6 +1,6 @@
 import type { Account, Address, Chain, Client, Transport } from "viem";
 
-import type { PerpClientBase } from "../../client.js";
+import type { PerpClientBase } from "../../clientBase.js";
 import { AccountRequiredError, WalletRequiredError } from "../../errors/validation.js";
 
 /** The wallet client and its account, or a {@link WalletRequiredError}. */
