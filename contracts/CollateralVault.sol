@@ -27,7 +27,7 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
     IERC20 private immutable _token;
 
     mapping(address account => int256 usd) private _collateral;
-    mapping(address account => mapping(address operator => bool)) private _operators;
+    mapping(address account => mapping(address operator => OperatorApproval)) private _operators;
     mapping(address manager => bool) private _balanceManagers;
     IWithdrawGuard private _withdrawGuard;
     uint256 private _totalCollateral;
@@ -66,7 +66,7 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
 
     /// @inheritdoc ICollateralVault
     function withdrawFrom(address account, uint256 tokenAmount, address receiver) external nonReentrant {
-        if (msg.sender != account && !_operators[account][msg.sender]) {
+        if (msg.sender != account && !canWithdraw(account, msg.sender)) {
             revert NotAccountOrOperator(msg.sender, account);
         }
         _withdraw(account, tokenAmount, receiver);
@@ -74,10 +74,19 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
 
     /// @inheritdoc ICollateralVault
     function setOperator(address operator, bool approved) external {
-        if (operator == address(0)) revert ZeroAddress();
-        if (operator == msg.sender) revert SelfOperator();
-        _operators[msg.sender][operator] = approved;
+        _approve(operator, approved, 0, approved, 0);
         emit OperatorSet(msg.sender, operator, approved);
+    }
+
+    /// @inheritdoc ICollateralVault
+    function approveOperator(
+        address operator,
+        bool allowTrade,
+        uint40 tradeExpiry,
+        bool allowWithdraw,
+        uint40 withdrawExpiry
+    ) external {
+        _approve(operator, allowTrade, tradeExpiry, allowWithdraw, withdrawExpiry);
     }
 
     // ------------------------------------------------------------------ engine entry points
@@ -154,7 +163,24 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
 
     /// @inheritdoc ICollateralVault
     function isOperator(address account, address operator) external view returns (bool) {
+        return canTrade(account, operator) && canWithdraw(account, operator);
+    }
+
+    /// @inheritdoc ICollateralVault
+    function operatorApproval(address account, address operator) external view returns (OperatorApproval memory) {
         return _operators[account][operator];
+    }
+
+    /// @inheritdoc ICollateralVault
+    function canTrade(address account, address operator) public view returns (bool) {
+        OperatorApproval storage a = _operators[account][operator];
+        return a.canTrade && _live(a.tradeExpiry);
+    }
+
+    /// @inheritdoc ICollateralVault
+    function canWithdraw(address account, address operator) public view returns (bool) {
+        OperatorApproval storage a = _operators[account][operator];
+        return a.canWithdraw && _live(a.withdrawExpiry);
     }
 
     /// @inheritdoc ICollateralVault
@@ -183,6 +209,32 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
     }
 
     // ------------------------------------------------------------------ internal
+
+    /// @dev Replaces the caller's approval of `operator`: an expiry of a scope not granted is stored as 0, and an
+    ///      approval with no scope is deleted (the slot is cleared).
+    function _approve(
+        address operator,
+        bool allowTrade,
+        uint40 tradeExpiry,
+        bool allowWithdraw,
+        uint40 withdrawExpiry
+    ) private {
+        if (operator == address(0)) revert ZeroAddress();
+        if (operator == msg.sender) revert SelfOperator();
+        if (!allowTrade) tradeExpiry = 0;
+        if (!allowWithdraw) withdrawExpiry = 0;
+        if (allowTrade || allowWithdraw) {
+            _operators[msg.sender][operator] = OperatorApproval(allowTrade, tradeExpiry, allowWithdraw, withdrawExpiry);
+        } else {
+            delete _operators[msg.sender][operator];
+        }
+        emit OperatorApproved(msg.sender, operator, allowTrade, tradeExpiry, allowWithdraw, withdrawExpiry);
+    }
+
+    /// @dev A scope's expiry is live while it is 0 (none) or still ahead: at the expiry second it is dead.
+    function _live(uint40 expiry) private view returns (bool) {
+        return expiry == 0 || block.timestamp < expiry;
+    }
 
     function _deposit(address account, uint256 tokenAmount) private {
         if (tokenAmount == 0) revert ZeroAmount();

@@ -171,7 +171,7 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         private
         returns (uint256)
     {
-        if (msg.sender != account && !_vault.isOperator(account, msg.sender)) {
+        if (msg.sender != account && !_vault.canTrade(account, msg.sender)) {
             revert NotAccountOrOperator(msg.sender, account);
         }
         if (sizeDelta == 0) revert ZeroSizeDelta();

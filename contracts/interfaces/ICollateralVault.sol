@@ -7,6 +7,21 @@ import {IWithdrawGuard} from "./IWithdrawGuard.sol";
 /// @notice USDC margin vault: every account's collateral is kept as an 18-decimal USD balance.
 ///         USDC (6 decimals) is converted only at the token boundary, rounding against the user.
 interface ICollateralVault {
+    // ---------------------------------------------------------------- types
+    /// @notice What an account lets one operator do, in one storage slot. Each scope has its own expiry: a scope is
+    ///         live while it is granted and its expiry is 0 (none) or still ahead (`block.timestamp < expiry`); at
+    ///         the expiry second itself it is dead. A scope not granted is stored (and emitted) with expiry 0.
+    /// @param canTrade Whether the operator may trade and close positions for the account (the engine's check).
+    /// @param tradeExpiry The first second at which the trade scope is no longer live (0: never expires).
+    /// @param canWithdraw Whether the operator may withdraw the account's collateral (`withdrawFrom`).
+    /// @param withdrawExpiry The first second at which the withdraw scope is no longer live (0: never expires).
+    struct OperatorApproval {
+        bool canTrade;
+        uint40 tradeExpiry;
+        bool canWithdraw;
+        uint40 withdrawExpiry;
+    }
+
     // ---------------------------------------------------------------- errors
     /// @notice An amount of zero was passed where a positive amount is required.
     error ZeroAmount();
@@ -33,7 +48,8 @@ interface ICollateralVault {
     /// @notice The collateral token does not have the 6 decimals the vault is built for.
     /// @param decimals The token's reported decimals.
     error UnsupportedTokenDecimals(uint8 decimals);
-    /// @notice The caller is neither the account nor an operator it approved.
+    /// @notice The caller is neither the account nor an operator it approved with a live scope for the action (trade
+    ///         scope for the engine's trades, withdraw scope for `withdrawFrom`).
     /// @param caller The caller.
     /// @param account The account acted upon.
     error NotAccountOrOperator(address caller, address account);
@@ -59,8 +75,24 @@ interface ICollateralVault {
     event Withdrawn(
         address indexed caller, address indexed account, address indexed receiver, uint256 tokenAmount, uint256 usdAmount
     );
-    /// @notice An account approved or revoked an operator.
+    /// @notice An account approved or revoked an operator through `setOperator` (both scopes, no expiry).
     event OperatorSet(address indexed account, address indexed operator, bool approved);
+    /// @notice `account`'s approval of `operator` is now exactly these scopes and expiries (emitted by
+    ///         `approveOperator` and by `setOperator`, so this event alone tracks every approval).
+    /// @param account The approving account.
+    /// @param operator The operator.
+    /// @param canTrade Whether the trade scope is granted.
+    /// @param tradeExpiry The trade scope's expiry (0: none; always 0 when the scope is not granted).
+    /// @param canWithdraw Whether the withdraw scope is granted.
+    /// @param withdrawExpiry The withdraw scope's expiry (0: none; always 0 when the scope is not granted).
+    event OperatorApproved(
+        address indexed account,
+        address indexed operator,
+        bool canTrade,
+        uint40 tradeExpiry,
+        bool canWithdraw,
+        uint40 withdrawExpiry
+    );
     /// @notice The margin guard consulted on withdrawals changed.
     event WithdrawGuardSet(address indexed guard);
     /// @notice A contract was allowed or disallowed to move balances between accounts.
@@ -86,16 +118,38 @@ interface ICollateralVault {
     /// @param receiver Who receives the tokens.
     function withdraw(uint256 tokenAmount, address receiver) external;
 
-    /// @notice Withdraw `tokenAmount` USDC of `account`'s free collateral to `receiver`; caller is the account or its operator.
+    /// @notice Withdraw `tokenAmount` USDC of `account`'s free collateral to `receiver`; caller is the account or an
+    ///         operator whose withdraw scope is live (`canWithdraw`), else `NotAccountOrOperator`.
     /// @param account The account debited.
     /// @param tokenAmount USDC units (6 decimals), > 0.
     /// @param receiver Who receives the tokens.
     function withdrawFrom(address account, uint256 tokenAmount, address receiver) external;
 
-    /// @notice Approve or revoke `operator` to withdraw and trade for the caller's account.
+    /// @notice Approve or revoke `operator` to withdraw and trade for the caller's account: true grants both scopes
+    ///         with no expiry, false revokes every scope. Replaces any previous approval of `operator`. Emits
+    ///         `OperatorSet` and `OperatorApproved`.
     /// @param operator The operator (a router, a leveraged-token vault).
     /// @param approved True to approve, false to revoke.
     function setOperator(address operator, bool approved) external;
+
+    /// @notice Set the caller's approval of `operator` to exactly these scopes, each with its own expiry (0: none;
+    ///         a scope is live while `block.timestamp < expiry`). Replaces any previous approval; both scopes false
+    ///         revokes it. A trade-only approval is an agent (API) wallet or a session key: it may trade and close
+    ///         the account's positions but never withdraw. An expiry given for a scope not granted is ignored
+    ///         (stored and emitted as 0); an expiry already past is accepted and grants nothing live.
+    ///         Emits `OperatorApproved`.
+    /// @param operator The operator; not zero (`ZeroAddress`), not the caller (`SelfOperator`).
+    /// @param allowTrade Grant the trade scope (the engine's `trade` and `closePosition` for the account).
+    /// @param tradeExpiry The first second at which the trade scope is dead (0: never).
+    /// @param allowWithdraw Grant the withdraw scope (`withdrawFrom`).
+    /// @param withdrawExpiry The first second at which the withdraw scope is dead (0: never).
+    function approveOperator(
+        address operator,
+        bool allowTrade,
+        uint40 tradeExpiry,
+        bool allowWithdraw,
+        uint40 withdrawExpiry
+    ) external;
 
     // ---------------------------------------------------------------- engine entry points
     /// @notice Move `usdAmount` of collateral from `from` to `to`; callable by balance managers only.
@@ -133,8 +187,19 @@ interface ICollateralVault {
     /// @notice What `account` may withdraw now, in USDC units, rounded down.
     function maxWithdraw(address account) external view returns (uint256);
 
-    /// @notice Whether `operator` may act for `account`.
+    /// @notice Whether `operator` holds both scopes live for `account` (what `setOperator(operator, true)` grants):
+    ///         true implies it may trade and withdraw for the account, as before scopes existed. A single scope is
+    ///         read with `canTrade` / `canWithdraw`.
     function isOperator(address account, address operator) external view returns (bool);
+
+    /// @notice `account`'s stored approval of `operator` (scopes and expiries, expired or not).
+    function operatorApproval(address account, address operator) external view returns (OperatorApproval memory);
+
+    /// @notice Whether `operator` may trade for `account` now: trade scope granted and its expiry 0 or ahead.
+    function canTrade(address account, address operator) external view returns (bool);
+
+    /// @notice Whether `operator` may withdraw for `account` now: withdraw scope granted and its expiry 0 or ahead.
+    function canWithdraw(address account, address operator) external view returns (bool);
 
     /// @notice Whether `manager` may move balances between accounts.
     function isBalanceManager(address manager) external view returns (bool);

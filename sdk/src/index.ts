@@ -30,6 +30,8 @@ export * from "./actions/quoteTrade.js";
 export * from "./actions/quoteLiquidity.js";
 export * from "./actions/deposit.js";
 export * from "./actions/withdraw.js";
+export * from "./actions/approveOperator.js";
+export * from "./actions/getOperator.js";
 export * from "./actions/trade.js";
 export * from "./actions/openPosition.js";
 export * from "./actions/reducePosition.js";

@@ -280,6 +280,49 @@ export const collateralVaultAbi = [
       {
         "indexed": false,
         "internalType": "bool",
+        "name": "canTrade",
+        "type": "bool"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint40",
+        "name": "tradeExpiry",
+        "type": "uint40"
+      },
+      {
+        "indexed": false,
+        "internalType": "bool",
+        "name": "canWithdraw",
+        "type": "bool"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint40",
+        "name": "withdrawExpiry",
+        "type": "uint40"
+      }
+    ],
+    "name": "OperatorApproved",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "operator",
+        "type": "address"
+      },
+      {
+        "indexed": false,
+        "internalType": "bool",
         "name": "approved",
         "type": "bool"
       }
@@ -380,6 +423,87 @@ export const collateralVaultAbi = [
     "name": "acceptOwnership",
     "outputs": [],
     "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "operator",
+        "type": "address"
+      },
+      {
+        "internalType": "bool",
+        "name": "allowTrade",
+        "type": "bool"
+      },
+      {
+        "internalType": "uint40",
+        "name": "tradeExpiry",
+        "type": "uint40"
+      },
+      {
+        "internalType": "bool",
+        "name": "allowWithdraw",
+        "type": "bool"
+      },
+      {
+        "internalType": "uint40",
+        "name": "withdrawExpiry",
+        "type": "uint40"
+      }
+    ],
+    "name": "approveOperator",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "operator",
+        "type": "address"
+      }
+    ],
+    "name": "canTrade",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "operator",
+        "type": "address"
+      }
+    ],
+    "name": "canWithdraw",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "",
+        "type": "bool"
+      }
+    ],
+    "stateMutability": "view",
     "type": "function"
   },
   {
@@ -513,6 +637,52 @@ export const collateralVaultAbi = [
         "internalType": "uint256",
         "name": "",
         "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "operator",
+        "type": "address"
+      }
+    ],
+    "name": "operatorApproval",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "bool",
+            "name": "canTrade",
+            "type": "bool"
+          },
+          {
+            "internalType": "uint40",
+            "name": "tradeExpiry",
+            "type": "uint40"
+          },
+          {
+            "internalType": "bool",
+            "name": "canWithdraw",
+            "type": "bool"
+          },
+          {
+            "internalType": "uint40",
+            "name": "withdrawExpiry",
+            "type": "uint40"
+          }
+        ],
+        "internalType": "struct ICollateralVault.OperatorApproval",
+        "name": "",
+        "type": "tuple"
       }
     ],
     "stateMutability": "view",

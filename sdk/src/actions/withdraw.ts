@@ -14,7 +14,10 @@ export interface WithdrawParameters {
   amount: bigint | "max";
   /** Who receives the USDC (default: the wallet's account). */
   receiver?: Address;
-  /** The margin account debited (default: the wallet's account; another one needs the wallet as operator). */
+  /**
+   * The margin account debited (default: the wallet's account; another one must have approved the wallet with a
+   * live withdraw scope, `approveOperator`).
+   */
   account?: Address;
 }
 

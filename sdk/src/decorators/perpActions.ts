@@ -1,4 +1,9 @@
 import {
+  approveOperator,
+  type ApproveOperatorParameters,
+  type ApproveOperatorReturnType,
+} from "../actions/approveOperator.js";
+import {
   closePosition,
   type ClosePositionParameters,
   type ClosePositionReturnType,
@@ -52,6 +57,11 @@ import {
   type GetLiquidityVaultParameters,
   type GetLiquidityVaultReturnType,
 } from "../actions/getLiquidityVault.js";
+import {
+  getOperator,
+  type GetOperatorParameters,
+  type GetOperatorReturnType,
+} from "../actions/getOperator.js";
 import { getMarket, type GetMarketParameters, type GetMarketReturnType } from "../actions/getMarket.js";
 import { getMarkets, type GetMarketsParameters, type GetMarketsReturnType } from "../actions/getMarkets.js";
 import {
@@ -122,7 +132,7 @@ import {
 } from "../events/watchTrades.js";
 
 /**
- * Reads: markets, accounts, the liquidity vault, trade and liquidity quotes; the insurance fund, the liquidation config and
+ * Reads: markets, accounts, operator approvals, the liquidity vault, trade and liquidity quotes; the insurance fund, the liquidation config and
  * preview, pending auto-deleveraging and the total shortfall.
  */
 export interface PerpReadActions {
@@ -132,6 +142,8 @@ export interface PerpReadActions {
   getMarket: (parameters: GetMarketParameters) => Promise<GetMarketReturnType>;
   /** See {@link getAccount}. */
   getAccount: (parameters?: GetAccountParameters) => Promise<GetAccountReturnType>;
+  /** See {@link getOperator}. */
+  getOperator: (parameters: GetOperatorParameters) => Promise<GetOperatorReturnType>;
   /** See {@link getLiquidityVault}. */
   getLiquidityVault: (parameters?: GetLiquidityVaultParameters) => Promise<GetLiquidityVaultReturnType>;
   /** See {@link quoteTrade}. */
@@ -153,7 +165,7 @@ export interface PerpReadActions {
 }
 
 /**
- * Writes: collateral, trading, liquidity; keeper actions (liquidation, ADL and its rotation, pnl-factor reductions,
+ * Writes: collateral, operator approvals, trading, liquidity; keeper actions (liquidation, ADL and its rotation, pnl-factor reductions,
  * fee sweep). Each needs the client's
  * wallet.
  */
@@ -162,6 +174,8 @@ export interface PerpWriteActions {
   deposit: (parameters: DepositParameters) => Promise<DepositReturnType>;
   /** See {@link withdraw}. */
   withdraw: (parameters: WithdrawParameters) => Promise<WithdrawReturnType>;
+  /** See {@link approveOperator}. */
+  approveOperator: (parameters: ApproveOperatorParameters) => Promise<ApproveOperatorReturnType>;
   /** See {@link trade}. */
   trade: (parameters: TradeParameters) => Promise<TradeReturnType>;
   /** See {@link openPosition}. */
@@ -222,6 +236,7 @@ export function perpActions(client: PerpClientBase): PerpActions {
     getMarkets: (p) => getMarkets(client, p),
     getMarket: (p) => getMarket(client, p),
     getAccount: (p) => getAccount(client, p),
+    getOperator: (p) => getOperator(client, p),
     getLiquidityVault: (p) => getLiquidityVault(client, p),
     quoteTrade: (p) => quoteTrade(client, p),
     quoteLiquidity: (p) => quoteLiquidity(client, p),
@@ -232,6 +247,7 @@ export function perpActions(client: PerpClientBase): PerpActions {
     getTotalShortfall: (p) => getTotalShortfall(client, p),
     deposit: (p) => deposit(client, p),
     withdraw: (p) => withdraw(client, p),
+    approveOperator: (p) => approveOperator(client, p),
     trade: (p) => trade(client, p),
     openPosition: (p) => openPosition(client, p),
     reducePosition: (p) => reducePosition(client, p),

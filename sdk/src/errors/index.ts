@@ -14,6 +14,7 @@ export {
   AccountRequiredError,
   ChainMismatchError,
   InvalidDeploymentError,
+  InvalidOperatorExpiryError,
   InvalidSizeError,
   LeverageAboveTierError,
   LiquiditySlippageError,

@@ -87,7 +87,7 @@ export const contractErrorMessages: MessageTable = {
   NotAccountOrOperator: {
     category: "authorization",
     message: (a) =>
-      `${a.caller} may not act for account ${a.account}: it is neither the account nor its operator.`,
+      `${a.caller} may not act for account ${a.account}: it is neither the account nor an operator with a live scope for this (trade, or withdraw).`,
   },
   UnknownMarket: { category: "input", message: (a) => `No market has id ${a.marketId}.` },
   LiquidityVaultNotSet: {

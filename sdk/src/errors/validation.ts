@@ -3,6 +3,7 @@
  * would refuse. Each carries the values it checked.
  */
 import { formatSize, formatUsd } from "../format.js";
+import { MAX_UINT40 } from "../math/int256.js";
 import type { TradeCheckFailure } from "../math/tradePreview.js";
 import { PerpError, type PerpErrorParameters } from "./base.js";
 
@@ -167,4 +168,20 @@ export class ChainMismatchError extends PerpValidationError {
 /** An address book that is missing a contract or holds an invalid address. */
 export class InvalidDeploymentError extends PerpValidationError {
   override name = "InvalidDeploymentError";
+}
+
+/**
+ * An operator approval's expiry that would grant nothing or does not fit the contract's `uint40`: a scope is live
+ * while the block's timestamp is below its expiry, so an expiry at or before the latest block's timestamp is
+ * already dead (leave `expiry` out for a scope that never expires).
+ */
+export class InvalidOperatorExpiryError extends PerpValidationError {
+  override name = "InvalidOperatorExpiryError";
+  constructor(readonly params: { scope: "trade" | "withdraw"; expiry: bigint; latestTimestamp: bigint }) {
+    super(
+      params.expiry > MAX_UINT40
+        ? `The ${params.scope} scope's expiry ${params.expiry} does not fit in 40 bits (max ${MAX_UINT40}).`
+        : `The ${params.scope} scope's expiry ${params.expiry} is not after the latest block's timestamp ${params.latestTimestamp}: it would never be live.`,
+    );
+  }
 }

@@ -8,6 +8,7 @@ export {
   checkInt256,
   checkUint256,
   MAX_INT256,
+  MAX_UINT40,
   MAX_UINT256,
   MIN_INT256,
   toInt256,

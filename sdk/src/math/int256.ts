@@ -8,6 +8,8 @@
  * exactly what the contract returns.
  */
 
+/** type(uint40).max = 2^40 − 1 (timestamps stored in 40 bits, e.g. an operator approval's expiry). */
+export const MAX_UINT40 = (1n << 40n) - 1n;
 /** type(uint256).max = 2^256 − 1. */
 export const MAX_UINT256 = (1n << 256n) - 1n;
 /** type(int256).max = 2^255 − 1. */

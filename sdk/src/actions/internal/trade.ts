@@ -46,7 +46,10 @@ export interface TradeOptions {
    * (leverage above the tier, caps, reduce-only market…) throws a validation error and nothing is sent.
    */
   validate?: boolean;
-  /** The margin account (default: the wallet's account; another account must have approved it as operator). */
+  /**
+   * The margin account (default: the wallet's account; another account must have approved the wallet with a live
+   * trade scope, `approveOperator`).
+   */
   account?: Address;
 }
 

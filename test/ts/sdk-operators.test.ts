@@ -1,0 +1,201 @@
+// Integration: scoped operator approvals through the SDK against the in-process Hardhat network. An account approves
+// a trade-only agent with an expiry, reads it back, the agent trades the account, is refused a withdrawal, and is
+// refused a trade from the expiry second on.
+import { expect } from "chai";
+import { network } from "hardhat";
+import { getAddress, type Address } from "viem";
+
+import { deployLocalProtocol, type LocalProtocol } from "../../deploy/local-protocol.js";
+import {
+  createPerpClient,
+  deploymentFromLocalProtocol,
+  InvalidOperatorExpiryError,
+  MAX_UINT40,
+  parseSize,
+  parseUsdc,
+  PerpContractError,
+  type PerpClient,
+} from "../../sdk/src/index.js";
+
+const { viem, ethers, networkHelpers } = await network.create();
+
+const ETH = 0n;
+
+describe("SDK operator approvals (trade and withdraw scopes)", function () {
+  let protocol: LocalProtocol;
+  let publicClient: Awaited<ReturnType<typeof viem.getPublicClient>>;
+  let alice: PerpClient;
+  let agent: PerpClient;
+  let aliceAddress: Address;
+  let agentAddress: Address;
+
+  /** Runs `run`, expects it to throw, and checks no transaction was sent and no block mined. */
+  async function expectNothingSent(address: Address, run: () => Promise<unknown>): Promise<unknown> {
+    const nonce = await publicClient.getTransactionCount({ address });
+    const block = await publicClient.getBlockNumber();
+    let caught: unknown;
+    try {
+      await run();
+    } catch (e) {
+      caught = e;
+    }
+    expect(caught, "expected the action to throw").to.not.equal(undefined);
+    expect(await publicClient.getTransactionCount({ address })).to.equal(nonce);
+    expect(await publicClient.getBlockNumber()).to.equal(block);
+    return caught;
+  }
+
+  function expectNotOperator(caught: unknown) {
+    expect(caught).to.be.instanceOf(PerpContractError);
+    const err = caught as PerpContractError;
+    expect(err.errorName).to.equal("NotAccountOrOperator");
+    expect(err.args).to.deep.equal({ caller: agentAddress, account: aliceAddress });
+  }
+
+  before(async function () {
+    protocol = await deployLocalProtocol(ethers);
+    publicClient = await viem.getPublicClient();
+    const [, lpWallet, aliceWallet, agentWallet] = await viem.getWalletClients();
+    const deployment = await deploymentFromLocalProtocol(protocol, {
+      chainId: await publicClient.getChainId(),
+      startBlock: 0,
+    });
+    const lp = createPerpClient({ publicClient, walletClient: lpWallet, deployment });
+    alice = createPerpClient({ publicClient, walletClient: aliceWallet, deployment });
+    agent = createPerpClient({ publicClient, walletClient: agentWallet, deployment });
+    aliceAddress = getAddress(aliceWallet.account.address);
+    agentAddress = getAddress(agentWallet.account.address);
+    for (const w of [lpWallet, aliceWallet])
+      await (await protocol.usdc.mint(w.account.address, parseUsdc("2000000"))).wait();
+    await lp.depositLiquidity({ assets: parseUsdc("1000000") });
+    await alice.deposit({ amount: parseUsdc("10000") });
+  });
+
+  it("approves a trade-only agent with an expiry; it trades, cannot withdraw, and cannot trade from the expiry on", async function () {
+    const before = await alice.getOperator({ operator: agentAddress });
+    expect(before.trade).to.deep.equal({ granted: false, expiry: undefined, live: false });
+    expect(before.withdraw).to.deep.equal({ granted: false, expiry: undefined, live: false });
+
+    const now = (await publicClient.getBlock()).timestamp;
+    const expiry = now + 600n;
+    const approved = await alice.approveOperator({ operator: agentAddress, trade: { expiry } });
+    expect(approved.account).to.equal(aliceAddress);
+    expect(approved.operator).to.equal(agentAddress);
+    expect(approved.trade).to.deep.equal({ granted: true, expiry });
+    expect(approved.withdraw).to.deep.equal({ granted: false, expiry: undefined });
+
+    // Read back by the agent (for alice's account): trade live until `expiry`, no withdraw scope.
+    const read = await agent.getOperator({ account: aliceAddress, operator: agentAddress });
+    expect(read.account).to.equal(aliceAddress);
+    expect(read.timestamp < expiry).to.equal(true);
+    expect(read.trade).to.deep.equal({ granted: true, expiry, live: true });
+    expect(read.withdraw).to.deep.equal({ granted: false, expiry: undefined, live: false });
+    const raw = await protocol.vault.operatorApproval(aliceAddress, agentAddress);
+    expect([raw.canTrade, raw.tradeExpiry, raw.canWithdraw, raw.withdrawExpiry]).to.deep.equal([
+      true,
+      expiry,
+      false,
+      0n,
+    ]);
+
+    // The last second the trade scope is live: expiry − 1.
+    await networkHelpers.time.setNextBlockTimestamp(expiry - 1n);
+    const opened = await agent.openPosition({
+      account: aliceAddress,
+      marketId: ETH,
+      side: "long",
+      size: parseSize("1"),
+    });
+    expect((await publicClient.getBlock({ blockNumber: opened.receipt.blockNumber })).timestamp).to.equal(
+      expiry - 1n,
+    );
+    expect(opened.account).to.equal(aliceAddress);
+    expect(opened.newSize).to.equal(parseSize("1"));
+    expect((await alice.getAccount()).positions.map((p) => p.size)).to.deep.equal([parseSize("1")]);
+    expect((await agent.getAccount()).positions).to.deep.equal([]);
+
+    // No withdraw scope: the vault refuses (found by the gas estimate, nothing is sent).
+    const refusedWithdraw = await expectNothingSent(agentAddress, () =>
+      agent.withdraw({ account: aliceAddress, amount: parseUsdc("1") }),
+    );
+    expectNotOperator(refusedWithdraw);
+
+    // At the expiry second the scope is dead: read back, then the engine refuses the agent's close and open.
+    await networkHelpers.time.setNextBlockTimestamp(expiry);
+    await networkHelpers.mine();
+    const expired = await agent.getOperator({ account: aliceAddress, operator: agentAddress });
+    expect(expired.timestamp).to.equal(expiry);
+    expect(expired.trade).to.deep.equal({ granted: true, expiry, live: false });
+    expectNotOperator(
+      await expectNothingSent(agentAddress, () =>
+        agent.closePosition({ account: aliceAddress, marketId: ETH }),
+      ),
+    );
+    expectNotOperator(
+      await expectNothingSent(agentAddress, () =>
+        agent.openPosition({ account: aliceAddress, marketId: ETH, side: "long", size: parseSize("1") }),
+      ),
+    );
+    // The account itself still trades.
+    const closed = await alice.closePosition({ marketId: ETH });
+    expect(closed.newSize).to.equal(0n);
+  });
+
+  it("grants the withdraw scope, replaces and revokes the approval", async function () {
+    const both = await alice.approveOperator({ operator: agentAddress, trade: true, withdraw: {} });
+    expect(both.trade).to.deep.equal({ granted: true, expiry: undefined });
+    expect(both.withdraw).to.deep.equal({ granted: true, expiry: undefined });
+    expect(await protocol.vault.isOperator(aliceAddress, agentAddress)).to.equal(true);
+
+    const collateral = (await alice.getAccount()).collateral;
+    const out = await agent.withdraw({
+      account: aliceAddress,
+      amount: parseUsdc("25"),
+      receiver: agentAddress,
+    });
+    expect(out.account).to.equal(aliceAddress);
+    expect(out.tokenAmount).to.equal(parseUsdc("25"));
+    // 25 USDC = 25e6 units × 1e12 = 25e18 USD debited.
+    expect((await alice.getAccount()).collateral).to.equal(collateral - 25n * 10n ** 18n);
+    expect(await protocol.usdc.balanceOf(agentAddress)).to.equal(parseUsdc("25"));
+
+    // Everything left out is revoked.
+    const revoked = await alice.approveOperator({ operator: agentAddress });
+    expect(revoked.trade).to.deep.equal({ granted: false, expiry: undefined });
+    expect(revoked.withdraw).to.deep.equal({ granted: false, expiry: undefined });
+    const read = await alice.getOperator({ operator: agentAddress });
+    expect(read.trade.live || read.withdraw.live).to.equal(false);
+    expectNotOperator(
+      await expectNothingSent(agentAddress, () =>
+        agent.withdraw({ account: aliceAddress, amount: parseUsdc("1") }),
+      ),
+    );
+  });
+
+  it("refuses before sending an expiry that would never be live, one beyond 40 bits, and the account as its own operator", async function () {
+    const now = (await publicClient.getBlock()).timestamp;
+    const atNow = await expectNothingSent(aliceAddress, () =>
+      alice.approveOperator({ operator: agentAddress, trade: { expiry: now } }),
+    );
+    expect(atNow).to.be.instanceOf(InvalidOperatorExpiryError);
+    expect((atNow as InvalidOperatorExpiryError).params).to.deep.equal({
+      scope: "trade",
+      expiry: now,
+      latestTimestamp: now,
+    });
+    const tooFar = await expectNothingSent(aliceAddress, () =>
+      alice.approveOperator({ operator: agentAddress, withdraw: { expiry: MAX_UINT40 + 1n } }),
+    );
+    expect(tooFar).to.be.instanceOf(InvalidOperatorExpiryError);
+    expect((tooFar as InvalidOperatorExpiryError).params.scope).to.equal("withdraw");
+    // The contract's own refusal, found by the simulation.
+    const self = await expectNothingSent(aliceAddress, () =>
+      alice.approveOperator({ operator: aliceAddress, trade: true }),
+    );
+    expect(self).to.be.instanceOf(PerpContractError);
+    expect((self as PerpContractError).errorName).to.equal("SelfOperator");
+    // The largest expiry is accepted.
+    const far = await alice.approveOperator({ operator: agentAddress, trade: { expiry: MAX_UINT40 } });
+    expect(far.trade).to.deep.equal({ granted: true, expiry: MAX_UINT40 });
+  });
+});
