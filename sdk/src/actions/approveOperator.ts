@@ -2,7 +2,7 @@ import { parseEventLogs, type Address, type Hash, type TransactionReceipt } from
 import { getBlock, simulateContract, writeContract } from "viem/actions";
 
 import { collateralVaultAbi } from "../abis/collateralVault.js";
-import type { PerpClientBase } from "../client.js";
+import type { PerpClientBase } from "../clientBase.js";
 import { InvalidOperatorExpiryError, toPerpError, type PerpError } from "../errors/index.js";
 import { MAX_UINT40 } from "../math/int256.js";
 import { toOperatorScopeState, type OperatorScopeState } from "./getOperator.js";

@@ -2,7 +2,7 @@ import type { Address } from "viem";
 import { getBlock, readContract } from "viem/actions";
 
 import { collateralVaultAbi } from "../abis/collateralVault.js";
-import type { PerpClientBase } from "../client.js";
+import type { PerpClientBase } from "../clientBase.js";
 import { toPerpError, type PerpError } from "../errors/index.js";
 import { resolveAccount } from "./internal/wallet.js";
 
