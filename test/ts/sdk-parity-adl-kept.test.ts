@@ -9,10 +9,12 @@
 // fair premium with τ = 0 that moves at most 0.1 %/h. A hedger (long 10) and a bankrupt-to-be short (10 at about
 // 1,000.5, 1,000 USDC) keep the skew at 0 for 10 hours, so the fair premium is exactly 0; the oracle goes to 1,200,
 // the short is liquidated (its close buys 10 from skew 0 at 1,200.6) with an empty insurance fund: a shortfall of
-// about 1,006 USD is queued for ADL against the longs, bankruptcy price about 1,100. From that state (a snapshot),
-// each case opens its own victim, moves the oracle, submits it, and executes one step after the 60 s window. The
-// expected outcome is derived in this file from the pricing formulas (a second implementation of the fill price) and
-// checked against both the SDK and the contract.
+// 1,001.500958… USD is queued for ADL against the longs, bankruptcy price 1,100.449904…. From that state (a snapshot),
+// each case opens its own victim, moves the oracle, submits it, and executes one step after the 60 s window: a victim
+// closed in part (the request left open by 1 wei of rounding, the only way a partial step leaves it open) is kept, a
+// victim closed in full is dropped, a zero step at a pushed skew is kept, a zero step that would give nothing from the
+// fair premium's skew either is dropped. The expected outcome is derived in this file from the pricing formulas (a
+// second implementation of the fill price) and checked against both the SDK and the contract.
 import { expect } from "chai";
 import { network } from "hardhat";
 import { getAddress, maxUint256, parseEventLogs, type Address } from "viem";
@@ -222,12 +224,19 @@ describe("SDK adlCandidateKept against the liquidation engine's candidate set (s
   });
 
   /**
-   * Opens `victim` long `size` (at oracle 1,200 from skew 10), sets the oracle to `oracle`, submits it, and 60 s
+   * Runs `prepare` (default: nothing), opens `victim` long `size` (at oracle 1,200 from skew 10 unless prepared), sets the oracle to `oracle`, submits it, and 60 s
    * after the request opened lets the whale trade `push` (0: nothing) one second before `executeAdl`. Returns what
    * the SDK and the contract say about the step and the candidate set after it, with the inputs to derive it by hand.
    */
-  async function step(victim: WalletClient, size: bigint, oracle: bigint, push: bigint) {
+  async function step(
+    victim: WalletClient,
+    size: bigint,
+    oracle: bigint,
+    push: bigint,
+    prepare?: () => Promise<unknown>,
+  ) {
     const who = getAddress(victim.account.address);
+    if (prepare) await prepare();
     await at(1n, () => trade(victim, size));
     await at(1n, () => setOracle(oracle));
     await at(1n, () =>
@@ -294,6 +303,44 @@ describe("SDK adlCandidateKept against the liquidation engine's candidate set (s
       fairSkew: (fairPremium * K) / E18,
     };
   }
+
+  it("keeps a victim the step closed in part (a request left open by 1 wei of rounding)", async function () {
+    // A partial close (q < size) is q = ⌈remaining / gap⌉, which covers the whole remaining, unless the price for the
+    // closed part (its own break-even, rounded up) ends above the whole position's while the exit gap stays the same:
+    // both sales at the clamped premium. The whale buys 200 (skew 10 → 210, past the clamp at 100); at oracle
+    // 1,200.00000001 the victim buys A = 30 + 7 wei at the clamped fill F = 1,212.0000000101; oracle 2,300.00003525
+    // (an ADL close is a reduction: the oracle-move breaker does not stop it). Its exit (a sale from 240 to 210, all
+    // clamped) is 2,300.00003525 × 1.01 = 2,323.0000356025; price = break-even ⌈⌈A·F⌉ / A⌉ = F + 1 wei (above the
+    // bankruptcy price ≈ 1,100.45); q = ⌈1,001.5… / gap⌉ ≈ 0.9014 < A; the closed part's price ⌈⌈cost·q/A⌉ / q⌉ =
+    // F + 2 wei, and q × (exit − (F + 2 wei)) falls 1 wei short of the remaining: covered = remaining − 1 wei, the
+    // request stays open and the victim, partly closed, stays a candidate.
+    const a = 30n * E18 + 7n;
+    const entryOracle = 120_000_000_001n * 10n ** 10n;
+    const oracle = 230_000_003_525n * 10n ** 10n;
+    const r = await step(wallets[9], a, oracle, 0n, async () => {
+      await at(1n, () => setOracle(entryOracle));
+      await at(1n, () => trade(whale, 200n * E18));
+    });
+    expect(r.skew).to.equal(210n * E18 + a);
+    const entry = 1_212_000_000_010_100_000_000n;
+    expect(fill(entryOracle, 210n * E18, a)).to.equal(entry);
+    const cost = ceilDiv(a * entry, E18);
+    expect(r.position.openNotional).to.equal(cost);
+    const price = ceilDiv(cost * E18, a);
+    expect(price).to.equal(entry + 1n);
+    expect(r.request.bankruptcyPrice < price).to.equal(true);
+    const exit = 2_323_000_035_602_500_000_000n;
+    expect([fill(oracle, r.skew, -a), fill(oracle, r.skew, -E18)]).to.deep.equal([exit, exit]);
+    const q = ceilDiv(r.request.remaining * E18, exit - price);
+    expect(q).to.equal(901_440_977_721_769_107n);
+    const closedPrice = ceilDiv(ceilDiv(cost * q, a) * E18, q);
+    expect(closedPrice).to.equal(price + 1n);
+    const covered = (q * (exit - closedPrice)) / E18;
+    expect(covered).to.equal(r.request.remaining - 1n);
+    expect([r.event.sizeDelta, r.event.price, r.event.covered]).to.deep.equal([-q, closedPrice, covered]);
+    expect(r.sizeAfter).to.equal(a - q);
+    expect([r.sdkKept, r.contractKept]).to.deep.equal([true, true]);
+  });
 
   it("drops a victim the step closed", async function () {
     // Victim long 1 from skew 10 at 1,200 × (1 + 10.5/10,000) = 1,201.26; oracle 1,300. Step price max(bankruptcy
