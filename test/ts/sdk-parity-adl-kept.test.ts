@@ -224,9 +224,10 @@ describe("SDK adlCandidateKept against the liquidation engine's candidate set (s
   });
 
   /**
-   * Runs `prepare` (default: nothing), opens `victim` long `size` (at oracle 1,200 from skew 10 unless prepared), sets the oracle to `oracle`, submits it, and 60 s
-   * after the request opened lets the whale trade `push` (0: nothing) one second before `executeAdl`. Returns what
-   * the SDK and the contract say about the step and the candidate set after it, with the inputs to derive it by hand.
+   * Runs `prepare` (default: nothing), opens `victim` long `size` (at oracle 1,200 from skew 10 unless prepared), sets
+   * the oracle to `oracle` and submits the victim, one block each; the whale trades `push` (0: nothing) at openedAt +
+   * 59 and `executeAdl` runs at openedAt + 60, when the ranking window ends. Returns what the SDK and the contract say
+   * about the step and the candidate set after it, with the inputs to derive it by hand.
    */
   async function step(
     victim: WalletClient,
