@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+
 import {CollateralVault} from "../../../contracts/CollateralVault.sol";
 import {InsuranceFund} from "../../../contracts/InsuranceFund.sol";
 import {IAutoDeleveraging} from "../../../contracts/interfaces/IAutoDeleveraging.sol";
@@ -192,7 +194,12 @@ contract ProtocolInvariantTest is ProtocolDeployment {
         Position[][] positions;
     }
 
-    /// @notice Every property below, after every handler call.
+    /// @notice Every property below, after every handler call. The CI profile runs 128 sequences of 150 calls (about
+    ///         a minute and a half on two cores); the long profile 1,024 of 400.
+    /// hardhat-config: default.invariant.runs = 128
+    /// hardhat-config: default.invariant.depth = 150
+    /// hardhat-config: long.invariant.runs = 1024
+    /// hardhat-config: long.invariant.depth = 400
     function invariant_protocol() public view {
         Snapshot memory v = _snapshot();
         _checkSolvency(v);
@@ -402,22 +409,60 @@ contract ProtocolInvariantTest is ProtocolDeployment {
 
     /// @notice The liquidity vault's views against the model: netValueUsd == collateral + counterparty value −
     ///         unresolved shortfall; totalAssets == max(0, that) / 1e12 rounded down; availableLiquidity ==
-    ///         min(totalAssets − ceil(requiredBacking / 1e12), floor(collateral / 1e12) − ceil(totalDebt / 1e12)),
-    ///         floored at 0; valuationFallback and closed deposits exactly while a market falls back.
+    ///         min(totalAssets − ceil(requiredBacking / 1e12), floor(collateral / 1e12) − ceil(totalDebt / 1e12) −
+    ///         ceil(requiredCash / 1e12)), floored at 0 (0 when the net value is not positive); requiredCash against
+    ///         its model; valuationFallback exactly while a market falls back; deposits closed then and while a
+    ///         shortfall is unresolved.
     function _checkLiquidityVault(int256 value, bool fallbackUsed, uint256 backing) internal view {
         int256 collateral = vault.collateralOf(address(lpVault));
         int256 nav = collateral + value - int256(liquidator.totalShortfall());
         assertEq(lpVault.netValueUsd(), nav, "netValueUsd == model");
         uint256 assets = nav > 0 ? uint256(nav) / 1e12 : 0;
         assertEq(lpVault.totalAssets(), assets, "totalAssets == max(0, net value) / 1e12");
+        assertEq(lpVault.availableLiquidity(), _availableModel(nav, collateral, assets, backing), "availableLiquidity == model");
+        assertTrue(lpVault.valuationFallback() == fallbackUsed, "valuationFallback");
+        if (fallbackUsed) assertEq(lpVault.maxDeposit(address(1)), 0, "deposits closed on a fallback");
+        if (liquidator.totalShortfall() != 0) assertEq(lpVault.maxDeposit(address(1)), 0, "deposits closed on a shortfall");
+    }
+
+    /// @dev availableLiquidity's model (see `_checkLiquidityVault`), with requiredCash checked against its own model.
+    function _availableModel(int256 nav, int256 collateral, uint256 assets, uint256 backing)
+        internal
+        view
+        returns (uint256)
+    {
         uint256 required = (backing + 1e12 - 1) / 1e12;
         uint256 excess = assets > required ? assets - required : 0;
         uint256 cash = collateral > 0 ? uint256(collateral) / 1e12 : 0;
-        uint256 owed = (vault.totalDebt() + 1e12 - 1) / 1e12;
+        (uint256 requiredCash, bool cashFallback) = _requiredCashModel();
+        (uint256 engineCash, bool engineCashFallback) = engine.requiredCash();
+        assertEq(engineCash, requiredCash, "requiredCash == model");
+        assertTrue(engineCashFallback == cashFallback, "requiredCash fallback flag");
+        uint256 requiredCashAssets = (requiredCash + 1e12 - 1) / 1e12;
+        assertEq(lpVault.requiredCashAssets(), requiredCashAssets, "requiredCashAssets == ceil(requiredCash / 1e12)");
+        uint256 owed = (vault.totalDebt() + 1e12 - 1) / 1e12 + requiredCashAssets;
         uint256 cashFree = cash > owed ? cash - owed : 0;
-        assertEq(lpVault.availableLiquidity(), excess < cashFree ? excess : cashFree, "availableLiquidity == model");
-        assertTrue(lpVault.valuationFallback() == fallbackUsed, "valuationFallback");
-        if (fallbackUsed) assertEq(lpVault.maxDeposit(address(1)), 0, "deposits closed on a fallback");
+        return nav > 0 ? (excess < cashFree ? excess : cashFree) : 0;
+    }
+
+    /// @notice requiredCash = max over markets of ceil(ceil(max(OI long, OI short) × price) × 1e18 / ratio), price the
+    ///         oracle, or (failing) the last price moved up by the breaker band (rounded up), with the flag.
+    function _requiredCashModel() internal view returns (uint256 usd, bool fallbackUsed) {
+        uint256 ratio = engine.openInterestCashRatio();
+        for (uint256 m; m < MARKETS; ++m) {
+            PerpModel.Market memory k = PerpModel.read(engine, m);
+            uint256 longs = k.openInterestLong;
+            uint256 shorts = k.openInterestShort();
+            uint256 side = longs > shorts ? longs : shorts;
+            if (side == 0) continue;
+            uint256 price = k.price;
+            if (!k.live) {
+                fallbackUsed = true;
+                price = PerpModel.fallbackPrice(k, true);
+            }
+            uint256 needed = Math.mulDiv(Math.mulDiv(side, price, WAD, Math.Rounding.Ceil), WAD, ratio, Math.Rounding.Ceil);
+            if (needed > usd) usd = needed;
+        }
     }
 
     // ------------------------------------------------------------------ insurance fund
