@@ -25,7 +25,8 @@ import {Protocol, deployProtocol} from "../utils/ProtocolDeploy.sol";
 /// @dev Markets: 0 ETH (2,000, deep: skewScale 1M, default breakers), 1 BTC (60,000, thin: skewScale 2,000, premium
 ///      up to 2 %, funding up to 0.1 %/h, breakers loosened to a 50 % move), 2 RWA (150,000, no premium, fees or
 ///      funding, τ = 0, no minimum margin: exact prices and dust positions). Liquidation: defaults except a
-///      100,000 USD partial threshold so slices happen; 10 % of trading fees go to the fund.
+///      100,000 USD partial threshold so slices happen; 10 % of trading fees go to the fund; open-interest-to-cash
+///      ratio 100 % (the default).
 abstract contract ProtocolDeployment is TestBase {
     uint256 internal constant T0 = 1_700_000_000;
 
@@ -487,40 +488,49 @@ contract ProtocolInvariantTest is ProtocolDeployment {
     // ------------------------------------------------------------------ recorded by the handler
 
     /// @notice Every `violation*` counter of the handler is 0. What they record, around each action:
-    ///         - Liquidation: only accounts below maintenance (equity − Σ MM at fair < 0) are liquidated; one below it
-    ///           is refused only by the partial cooldown, a failing oracle, or `LiquidationBeyondBound` while no close
-    ///           fits its bound at the live skew (counted apart in `refusedBeyondBound`); each close fills within its
-    ///           bound (the fill of the whole close from the fair premium's skew) and is the largest size that fits
-    ///           (within |delta| / 2^32); a bankrupt account (equity ≤ 0 at fair) closes in full up to that bound; the
+    ///         - Liquidation: only accounts below maintenance (equity − Σ MM at fair < 0, the trigger valuation falling
+    ///           back on a failing oracle, never reverting) are liquidated; one below it is refused only by the partial
+    ///           cooldown or `LiquidationBeyondBound` while no position's model close moves anything (counted apart in
+    ///           `refusedBeyondBound`); each attempted close is exactly the model's forced close: the fit to its bound
+    ///           (the fill of the whole close from the fair premium's skew; 32 bisection steps), or the whole position
+    ///           when the fit would leave a remainder below the minimum position margin, none while its oracle fails
+    ///           (a cut: no reward floor); a bankrupt account (equity ≤ 0 at fair) asks for all of every position; the
     ///           returned notional is Σ ⌈|size| × fill⌉ and the reward what the caller received; the fund tops a reward
     ///           up only when notional × feeRate ≥ minKeeperReward; a cut close pays no reward floor; the vault's value
     ///           plus its shortfall moves only by rounding; when positions remain, maintenance margin at fair rose (the
     ///           fee included).
     ///         - ADL and the pnl factor: the reduced candidate had the highest rank; a shortfall victim realises no
-    ///           loss; the shortfall, the bankrupt account and the request move by exactly `covered`; the vault's value
-    ///           rises by what the close saved against the victim's exit fill (never less than `covered`); whenever a
-    ///           victim can cover, the head makes progress; with none, the head can be rotated after the stuck window
-    ///           (and the next request is worked) or written off (vault value unchanged); a reduction is requested and
-    ///           acts exactly while traders' profit exceeds maxPnlFactor × cash, closes within its bound, pays the
-    ///           model's fee and the caller keeperShare of it (at most the vault's balance); `pnlFactor()` matches the
-    ///           model.
+    ///           loss; the shortfall, the bankrupt account and the request move by exactly `covered`, plus the victim's
+    ///           own debt (after the fund's cover) when the close left it flat in debt; the vault's value rises by what
+    ///           the close saved against the victim's exit fill (never less than `covered`); whenever a victim can
+    ///           cover, the head makes progress; with none, the head can be rotated after the stuck window (and the
+    ///           next request is worked) or written off (vault value unchanged); a reduction is accepted exactly while
+    ///           traders' profit exceeds maxPnlFactor × cash, none is pending and some market's counterparty PnL is
+    ///           negative (it targets the most negative, victims on its skew's side: checked on its event); a step
+    ///           resolves exactly when the factor is within the limit or no candidate ranks above 0, else closes the
+    ///           model's forced close of the top candidate, pays the model's fee and the caller keeperShare of the
+    ///           vault's part of it (whole USDC, at most the vault's balance); `pnlFactor()` matches the model.
     ///         - Trades, caps and breakers: the fill is the exact integral of the clamped premium and the fee the
     ///           maker/taker split; the vault's net value moves by the fee it keeps, rounding aside (trades at a
     ///           constant oracle and time never move its exit value); a cap or breaker refuses only a trade that
-    ///           increases what it caps, with the right numbers; wherever the funding breaker holds (tried after every
-    ///           action) and in `rebalance`, a skew-reducing trade within margin passes; the stored fair premium moves
-    ///           at most 0.1 % per hour; the owner's cap, band and oracle changes the validator allows pass (also while
-    ///           the oracle fails).
-    ///         - Liquidity vault: no view reverts (checked after every action); `valuationFallback` is true exactly
-    ///           while a market with something to value falls back, and deposits are then closed; every ERC-4626 call
-    ///           within its max* view passes at its preview; after every action, redeeming the whole maxRedeem passes
-    ///           at previewRedeem (also while an oracle fails).
+    ///           increases what it caps, with the right numbers (the open-interest-to-cash limit: the grown side ×
+    ///           oracle above cash after the trade's settlement × openInterestCashRatio); wherever the funding breaker
+    ///           holds (tried after every action) and in `rebalance`, a skew-reducing trade within margin and the
+    ///           side's room passes; the stored fair premium moves at most 0.1 % per hour; the owner's cap, band and
+    ///           oracle changes the validator allows pass (also while the oracle fails).
+    ///         - Liquidity vault: no view reverts (checked after every action, and an LP action whose max* view
+    ///           reverts counts it); `valuationFallback` is true exactly while a market with something to value falls
+    ///           back; deposits are closed then and while a shortfall is unresolved; every ERC-4626 call within its
+    ///           max* view passes at its preview; after every action, redeeming the whole maxRedeem passes at
+    ///           previewRedeem (also while an oracle fails).
     ///         - Users: a flat account's maxWithdraw is floor(collateral / 1e12) and withdrawing it passes, also while
     ///           an oracle fails; maxWithdraw never reverts; a withdrawal leaves an account at or above initial margin
-    ///           (credit valuation); a reduce-only trade passes while its oracle is valid (a partial close refused by
-    ///           the dust rule, with exact numbers, then closes in full); withdrawals within their views pass unless
-    ///           the liquidity vault's balance is below the total debt (`refusedCounterpartyShort`); no trader ends
-    ///           flat with negative collateral by its own trade; no shortfall is recorded twice.
+    ///           (credit valuation); a reduce-only trade passes while its oracle is valid, except by the dust rule (exact
+    ///           numbers, then the full close passes) or the voluntary-reduction rule (`BankruptCloseNeedsLiquidation`
+    ///           with the model's collateral, only when flat in debt, or when collateral < 0 or the fill is beyond the
+    ///           bound and the equity at fair after is ≤ 0); withdrawals within their views pass unless the liquidity
+    ///           vault's balance is below the total debt (`refusedCounterpartyShort`); no trader ends flat with negative
+    ///           collateral by its own trade; no shortfall is recorded twice.
     function _checkRecorded() internal view {
         (bytes32[] memory names, uint256[] memory counts) = handler.violationReport();
         for (uint256 i; i < names.length; ++i) {
@@ -571,10 +581,11 @@ contract ProtocolInvariantTest is ProtocolDeployment {
 }
 
 /// @notice A deterministic drive of the handler that checks every action succeeds at least once and the rare
-///         outcomes (partial and full liquidations, fund cover, forced closes cut by their bound, ADL shortfall and
-///         steps, pnl-factor reductions, breaker refusals, the funding breaker holding while a skew-reducing trade
-///         passes, withdrawals, LP exits and views while an oracle fails, owner changes while it fails) are reached, so
-///         the invariant runs above exercise what they claim to.
+///         outcomes (partial and full liquidations, fund cover, forced closes cut by their bound, a liquidation that
+///         skips a failing market, ADL shortfall and steps, pnl-factor reductions, breaker refusals,
+///         open-interest-to-cash refusals, reductions refused by the voluntary-reduction rule, the funding breaker
+///         holding while a skew-reducing trade passes, withdrawals, LP exits and views while an oracle fails, owner
+///         changes while it fails) are reached, so the invariant runs above exercise what they claim to.
 /// @dev The 1,500 calls run in `setUp`: when a test fails, the runner executes it again to collect a stack trace, and
 ///      tracing 1,500 of these calls needs tens of GB; a failing `setUp` is not traced again that way.
 contract ProtocolHandlerCoverageTest is ProtocolDeployment {
@@ -592,7 +603,7 @@ contract ProtocolHandlerCoverageTest is ProtocolDeployment {
         for (uint256 k; k < names.length; ++k) {
             assertTrue(handler.count(names[k]) > 0, string(abi.encodePacked(names[k])));
         }
-        bytes32[17] memory outcomes = [
+        bytes32[20] memory outcomes = [
             bytes32("liquidate.partial"),
             "liquidate.full",
             "liquidate.fundCovered",
@@ -609,7 +620,10 @@ contract ProtocolHandlerCoverageTest is ProtocolDeployment {
             "lpViews.fallback",
             "fundingBreaker.held",
             "rebalance.fundingBreaker",
-            "caps.oracleDown"
+            "caps.oracleDown",
+            "refused.openInterestCash",
+            "reduce.bankruptMustLiquidate",
+            "liquidate.oracleDownSkipped"
         ];
         for (uint256 k; k < outcomes.length; ++k) {
             assertTrue(handler.count(outcomes[k]) > 0, string(abi.encodePacked(outcomes[k])));

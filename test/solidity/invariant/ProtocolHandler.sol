@@ -710,8 +710,8 @@ contract ProtocolHandler is TestBase {
     }
 
     /// @notice Open, increase or flip a position, sized within the account's free margin at the safest tier and
-    ///         within the open-interest, skew and skew-to-cash caps. Breakers and margin may still refuse it; every
-    ///         cap refusal is checked to be one the rules allow.
+    ///         within the open-interest and skew caps and 99 % of the open-interest-to-cash limit. Breakers and margin
+    ///         may still refuse it; every cap refusal is checked to be one the rules allow.
     function openPosition(uint256 actorSeed, uint256 marketSeed, uint256 sizeSeed, bool isLong) external action {
         address a = _trader(actorSeed);
         uint256 m = marketSeed % MARKET_COUNT;
@@ -800,13 +800,16 @@ contract ProtocolHandler is TestBase {
         _afterReduce(a);
     }
 
-    /// @dev The push: half to all of what the market can still take on that side (caps and skew-to-cash limit), the
+    /// @dev The push: half to all of what the market can still take on that side (caps and open-interest-to-cash
+    ///      limit; one time in four up to 1.5 times that limit's room), the
     ///      resulting position within 90 % of the largest tier; the trader's collateral is topped up to carry it at
     ///      the safest leverage with 20 % to spare. 0 when the market has no room.
     function _pushSize(address a, uint256 m, bool isLong, uint256 sizeSeed) private returns (int256) {
         uint256 price = oracles[m].currentPrice();
         int256 current = engine.position(a, m).size;
         uint256 hiSize = _capacity(m, isLong);
+        // One push in four goes past the open-interest-to-cash limit (up to 1.5 times its room), which must refuse it.
+        if (sizeSeed % 4 == 1) hiSize = _beyondCashCapacity(m, isLong, hiSize);
         uint256 tierRoom = _maxTierNotional[m] * 9 / 10 * WAD / price;
         uint256 sameSide = current != 0 && (current > 0) == isLong ? _abs(current) : 0;
         tierRoom = tierRoom > sameSide ? tierRoom - sameSide : 0;
@@ -1385,12 +1388,12 @@ contract ProtocolHandler is TestBase {
         return lpAfter > debt ? uint256(lpAfter - debt) : 0;
     }
 
-    /// @dev A refused own reduction: allowed only when it would leave a bankrupt account flat, when the oracle fails,
-    ///      or by the dust rule (checked), after which the full close must pass.
+    /// @dev A refused own reduction: allowed only by the voluntary-reduction rule (checked against the model), when
+    ///      the oracle fails, or by the dust rule (checked), after which the full close must pass.
     function _reduceRefused(address a, uint256 m, int256 size, int256 delta, bytes memory err) private {
         bytes4 sel = _selector(err);
-        if (sel == IPerpEngine.BankruptCloseNeedsLiquidation.selector) return _note("reduce.bankruptMustLiquidate");
         if (!_live(m)) return _note("reduce.oracleDown");
+        if (sel == IPerpEngine.BankruptCloseNeedsLiquidation.selector) return _checkBankruptClose(a, m, delta, err);
         if (sel == IPerpEngine.PartialCloseBelowMinimumMargin.selector && size + delta != 0) {
             _note("reduce.dust");
             _checkDustRefusal(m, size, delta, err);
@@ -1401,12 +1404,78 @@ contract ProtocolHandler is TestBase {
                 return;
             }
             if (_selector(closeErr) == IPerpEngine.BankruptCloseNeedsLiquidation.selector) {
-                return _note("reduce.bankruptMustLiquidate");
+                return _checkBankruptClose(a, m, -size, closeErr);
             }
             err = closeErr;
         }
         _flag(violationReduceRefused++, "reduce-only trade refused");
         lastUnexpectedRevert = err;
+    }
+
+    /// @dev `BankruptCloseNeedsLiquidation(account, collateral)` after an own reduction of `delta` (state unchanged:
+    ///      the trade reverted). The reported collateral is the model's: collateral − funding owed − fee + realised
+    ///      (closed cost ⌈openNotional × |delta| / |size|⌉, proceeds ⌊closed × fill⌋). Allowed when the account would
+    ///      be flat with that collateral < 0, or (positions left) when that collateral is < 0 or the fill is beyond the
+    ///      forced-close bound (worse for the trader than the same delta from the fair premium's skew) AND its equity
+    ///      at fair after the trade is ≤ 0: the engine's equity at fair now, with this position revalued after the
+    ///      trade (rounding within a few wei is counted apart as an edge).
+    function _checkBankruptClose(address a, uint256 m, int256 delta, bytes memory err) private {
+        (, int256 reported) = abi.decode(_args(err), (address, int256));
+        PerpModel.Market memory k = PerpModel.read(engine, m);
+        k.fairPremium = engine.marketPrices(m).fairPremium;
+        Position memory pos = engine.position(a, m);
+        (int256 collateral, int256 change) = _collateralAfterReduction(a, k, pos, delta);
+        bool allowed = reported == collateral;
+        if (pos.size + delta == 0 && engine.accountMarkets(a).length == 1) {
+            allowed = allowed && collateral < 0;
+        } else {
+            uint256 fill = k.fill(delta);
+            uint256 bound = k.fillAt(k.price, k.fairSkew(k.fairPremium), delta);
+            bool applies = collateral < 0 || (delta < 0 ? fill < bound : fill > bound);
+            int256 equity = _equityAtFairAfter(a, k, pos, delta, change);
+            if (allowed && applies && equity > 0 && equity <= 4) return _note("reduce.bankruptEdge");
+            allowed = allowed && applies && equity <= 0;
+        }
+        if (allowed) return _note("reduce.bankruptMustLiquidate");
+        _flag(violationReduceRefused++, "bankrupt-close refusal");
+        lastUnexpectedRevert = err;
+    }
+
+    /// @dev The collateral after an own reduction of `delta` and its change: − funding owed − fee + realised.
+    function _collateralAfterReduction(address a, PerpModel.Market memory k, Position memory pos, int256 delta)
+        private
+        view
+        returns (int256 collateral, int256 change)
+    {
+        uint256 fill = k.fill(delta);
+        int256 closedCost = pos.size + delta == 0
+            ? pos.openNotional
+            : PerpModel.mulDivCeil(pos.openNotional, int256(_abs(delta)), _abs(pos.size));
+        int256 owed = PerpModel.mulDivCeil(pos.size, k.index - pos.lastFundingIndex, WAD);
+        change = -owed - int256(k.fee(k.skew, delta, fill)) + PerpModel.mulDivFloor(-delta, int256(fill), WAD) - closedCost;
+        collateral = vault.collateralOf(a) + change;
+    }
+
+    /// @dev The account's equity at fair (trigger valuation) after an own reduction of `delta` in `k`: the engine's
+    ///      equity now, less this position at fair now, plus what is left of it at fair (funding settled), plus the
+    ///      collateral change.
+    function _equityAtFairAfter(
+        address a,
+        PerpModel.Market memory k,
+        Position memory pos,
+        int256 delta,
+        int256 collateralChange
+    ) private view returns (int256) {
+        int256 fair = int256(PerpModel.fairPrice(k.price, k.fairPremium));
+        int256 before = PerpModel.mulDivFloor(pos.size, fair, WAD) - pos.openNotional
+            - PerpModel.mulDivCeil(pos.size, k.index - pos.lastFundingIndex, WAD);
+        int256 newSize = pos.size + delta;
+        int256 after_;
+        if (newSize != 0) {
+            int256 closedCost = PerpModel.mulDivCeil(pos.openNotional, int256(_abs(delta)), _abs(pos.size));
+            after_ = PerpModel.mulDivFloor(newSize, fair, WAD) - (pos.openNotional - closedCost);
+        }
+        return engine.accountMarginAtFair(a).equity - before + after_ + collateralChange;
     }
 
     /// @dev The dust rule reports the remaining position's initial margin at the oracle (its tier by that notional),
@@ -2445,6 +2514,19 @@ contract ProtocolHandler is TestBase {
         if (skewRoom <= 0) return 0;
         uint256 oiRoom = _sideRoom(m, isLong);
         return uint256(skewRoom) < oiRoom ? uint256(skewRoom) : oiRoom;
+    }
+
+    /// @dev `capacity` widened past the cash limit: the skew and open-interest caps' room, up to 1.5 times the cash
+    ///      limit's room (so the open-interest-to-cash limit, not a cap, refuses it).
+    function _beyondCashCapacity(uint256 m, bool isLong, uint256 capacity) private view returns (uint256) {
+        MarketState memory s = engine.marketState(m);
+        int256 skewRoom = int256(_maxSkew[m]) - (isLong ? int256(s.skew) : -int256(s.skew));
+        uint256 side = isLong ? s.openInterestLong : uint256(int256(uint256(s.openInterestLong)) - s.skew);
+        uint256 capRoom = _maxOpenInterest[m] > side ? _maxOpenInterest[m] - side : 0;
+        uint256 wide = capacity * 3 / 2 + _minNotional[m] * WAD / oracles[m].currentPrice() + 1;
+        if (skewRoom <= 0) return 0;
+        if (wide > uint256(skewRoom)) wide = uint256(skewRoom);
+        return wide < capRoom ? wide : capRoom;
     }
 
     /// @dev What one side's open interest may still grow by: under its cap and under 99 % of the cash limit
