@@ -201,6 +201,8 @@ contract ProtocolInvariantTest is ProtocolDeployment {
     /// hardhat-config: default.invariant.depth = 150
     /// hardhat-config: long.invariant.runs = 1024
     /// hardhat-config: long.invariant.depth = 400
+    /// hardhat-config: default.invariant.failOnRevert = true
+    /// hardhat-config: long.invariant.failOnRevert = true
     function invariant_protocol() public view {
         Snapshot memory v = _snapshot();
         _checkSolvency(v);

@@ -540,8 +540,8 @@ contract ProtocolHandler is TestBase {
     uint256 public violationSelfClosedBankruptcy;
     /// @notice A liquidation of an already flat account added its debt to `totalShortfall` again.
     uint256 public violationShortfallRecounted;
-    /// @notice The trigger valuation (`accountMarginAtFair`, `maintenanceMargin`) reverted; it falls back on a failing
-    ///         oracle instead.
+    /// @notice A margin view (`accountMarginAtFair`, `maintenanceMargin`, `accountMargin`) reverted; each falls back
+    ///         on a failing oracle instead.
     uint256 public violationTriggerViewReverted;
 
     // Trades, caps and breakers.
@@ -828,7 +828,7 @@ contract ProtocolHandler is TestBase {
     ///         skew-to-cash limit, which refuse only trades that increase |skew|.
     function rebalance(uint256 marketSeed, uint256 actorSeed, uint256 sizeSeed) external action {
         for (uint256 j; j < MARKET_COUNT; ++j) {
-            uint256 m = (marketSeed + j) % MARKET_COUNT;
+            uint256 m = (marketSeed % MARKET_COUNT + j) % MARKET_COUNT;
             if (_live(m) && engine.marketState(m).skew != 0) return _rebalance(m, actorSeed, sizeSeed, false);
         }
     }
@@ -896,7 +896,7 @@ contract ProtocolHandler is TestBase {
         _ok("oracle.fail");
         _withdrawFirstFlat(actorSeed);
         for (uint256 i; i < TRADER_COUNT; ++i) {
-            address a = traders[(actorSeed + i) % TRADER_COUNT];
+            address a = traders[(actorSeed % TRADER_COUNT + i) % TRADER_COUNT];
             if (engine.accountMarkets(a).length != 0) {
                 _withdrawSome(a, actorSeed >> 8);
                 break;
@@ -1553,13 +1553,13 @@ contract ProtocolHandler is TestBase {
     ///      the most it may trade: its own position on the skew's side, plus what its free margin opens at the safest
     ///      leverage (90 %), within half the largest tier and the open-interest room of the side it grows; at most
     ///      |skew|.
-    function _rebalancer(uint256 m, bool isLong, uint256 actorSeed) private view returns (address a, uint256 hi) {
+    function _rebalancer(uint256 m, bool isLong, uint256 actorSeed) private returns (address a, uint256 hi) {
         MarketState memory s = engine.marketState(m);
         uint256 price = oracles[m].currentPrice();
         uint256 oiRoom = _sideRoom(m, isLong);
         uint256 lo = _minNotional[m] * WAD / price + 1;
         for (uint256 i; i < TRADER_COUNT; ++i) {
-            address t = traders[(actorSeed + i) % TRADER_COUNT];
+            address t = traders[(actorSeed % TRADER_COUNT + i) % TRADER_COUNT];
             uint256 cap = _rebalanceRoom(t, m, isLong, price, oiRoom);
             if (cap > _abs(s.skew)) cap = _abs(s.skew);
             if (cap >= lo) return (t, cap);
@@ -1568,7 +1568,6 @@ contract ProtocolHandler is TestBase {
 
     function _rebalanceRoom(address t, uint256 m, bool isLong, uint256 price, uint256 oiRoom)
         private
-        view
         returns (uint256)
     {
         int256 own = engine.position(t, m).size;
@@ -1586,7 +1585,7 @@ contract ProtocolHandler is TestBase {
     ///      check runs.
     function _holdStep(uint256 seed) private {
         for (uint256 i; i < TRADER_COUNT; ++i) {
-            address t = traders[(seed + i) % TRADER_COUNT];
+            address t = traders[(seed % TRADER_COUNT + i) % TRADER_COUNT];
             if (engine.accountMarkets(t).length == 0) continue;
             try engine.maintenanceMargin(t) returns (int256 x) {
                 if (x < 0) {
@@ -1594,7 +1593,10 @@ contract ProtocolHandler is TestBase {
                     _liquidate(KEEPER, t);
                     break;
                 }
-            } catch {}
+            } catch (bytes memory err) {
+                _flag(violationTriggerViewReverted++, "maintenanceMargin reverted");
+                lastUnexpectedRevert = err;
+            }
         }
         _checkFundingBreakerRebalance();
     }
@@ -1875,17 +1877,20 @@ contract ProtocolHandler is TestBase {
 
     /// @dev A trader below maintenance margin with positions if there is one, else (`anyTrader`) the seed's trader or
     ///      the first with positions.
-    function _pickLiquidationTarget(bool anyTrader, uint256 seed) private view returns (address) {
+    function _pickLiquidationTarget(bool anyTrader, uint256 seed) private returns (address) {
         for (uint256 i; i < TRADER_COUNT; ++i) {
-            address t = traders[(seed + i) % TRADER_COUNT];
+            address t = traders[(seed % TRADER_COUNT + i) % TRADER_COUNT];
             if (engine.accountMarkets(t).length == 0) continue;
             try engine.maintenanceMargin(t) returns (int256 x) {
                 if (x < 0) return t;
-            } catch {}
+            } catch (bytes memory err) {
+                _flag(violationTriggerViewReverted++, "maintenanceMargin reverted");
+                lastUnexpectedRevert = err;
+            }
         }
         if (anyTrader) return traders[seed % TRADER_COUNT];
         for (uint256 i; i < TRADER_COUNT; ++i) {
-            address t = traders[(seed + i) % TRADER_COUNT];
+            address t = traders[(seed % TRADER_COUNT + i) % TRADER_COUNT];
             if (engine.accountMarkets(t).length != 0) return t;
         }
         return traders[seed % TRADER_COUNT];
@@ -1965,7 +1970,7 @@ contract ProtocolHandler is TestBase {
 
     function _submitCandidates(uint256 seed) private {
         for (uint256 i; i < TRADER_COUNT; ++i) {
-            try liquidator.submitAdlCandidate(traders[(seed + i) % TRADER_COUNT]) {
+            try liquidator.submitAdlCandidate(traders[(seed % TRADER_COUNT + i) % TRADER_COUNT]) {
                 _note("adl.submitted");
             } catch {}
         }
@@ -2400,7 +2405,7 @@ contract ProtocolHandler is TestBase {
     /// @dev The first flat account (traders, keeper) with collateral, from the seed, withdraws everything.
     function _withdrawFirstFlat(uint256 seed) private {
         for (uint256 i; i <= TRADER_COUNT; ++i) {
-            uint256 k = (seed + i) % (TRADER_COUNT + 1);
+            uint256 k = (seed % (TRADER_COUNT + 1) + i) % (TRADER_COUNT + 1);
             address a = k == TRADER_COUNT ? KEEPER : traders[k];
             if (vault.collateralOf(a) > 0 && engine.accountMarkets(a).length == 0) return _withdrawAllIfFlat(a);
         }
@@ -2475,12 +2480,15 @@ contract ProtocolHandler is TestBase {
         }
     }
 
-    /// @dev equity − Σ IM at the credit valuation, floored at 0 (the engine's view, which must not revert).
-    function _freeMargin(address a) private view returns (uint256) {
+    /// @dev equity − Σ IM at the credit valuation, floored at 0 (the engine's view, which must not revert: it falls
+    ///      back on a failing oracle; a revert is counted).
+    function _freeMargin(address a) private returns (uint256) {
         try engine.accountMargin(a) returns (AccountMargin memory x) {
             int256 free = x.equity - int256(x.initialMargin);
             return free > 0 ? uint256(free) : 0;
-        } catch {
+        } catch (bytes memory err) {
+            _flag(violationTriggerViewReverted++, "accountMargin reverted");
+            lastUnexpectedRevert = err;
             return 0;
         }
     }
@@ -2548,9 +2556,9 @@ contract ProtocolHandler is TestBase {
         returns (address a, uint256 m, int256 size)
     {
         for (uint256 i; i < TRADER_COUNT; ++i) {
-            a = traders[(actorSeed + i) % TRADER_COUNT];
+            a = traders[(actorSeed % TRADER_COUNT + i) % TRADER_COUNT];
             for (uint256 j; j < MARKET_COUNT; ++j) {
-                m = (marketSeed + j) % MARKET_COUNT;
+                m = (marketSeed % MARKET_COUNT + j) % MARKET_COUNT;
                 size = engine.position(a, m).size;
                 if (size != 0) return (a, m, size);
             }
