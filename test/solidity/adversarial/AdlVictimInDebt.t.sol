@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {AdlRequest, IAutoDeleveraging} from "../../../contracts/interfaces/IAutoDeleveraging.sol";
 import {ILiquidationEngine} from "../../../contracts/interfaces/ILiquidationEngine.sol";
+import {MarketParams} from "../../../contracts/interfaces/PerpTypes.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
 import {ReviewFixture} from "./ReviewFixture.sol";
 import {vm} from "../utils/Vm.sol";
@@ -135,5 +136,74 @@ contract AdlVictimInDebtTest is ReviewFixture {
         usdc.mint(address(this), usdcAmount);
         usdc.approve(address(vault), usdcAmount);
         vault.depositFor(address(fund), usdcAmount);
+    }
+}
+
+/// @notice The same defect through a pnl-factor reduction (the other deleveraging close): its forced close pays the
+///         trading fee at the live fill, so a victim whose collateral is already negative can end flat in debt.
+/// @dev Markets A (exact) and B (exact but a 0.5 % maker fee), oracle 1,000 each, one tier 20x / mmr 2.5 %; provider
+///      20,000 in the liquidity vault (each side's 10,000 is within the open-interest-to-cash limit); fund empty.
+///      - Alice deposits 1,550 and buys 10 A and 10 B at 1,000 (taker fee 0; IM 20,000 / 20 = 1,000 ≤ 1,550).
+///      - Oracle A 600, B 1,250. Alice closes A: realised −4,000, collateral −2,450; equity at fair −2,450 + 2,500 = 50
+///        > 0: the reduction rule allows it. The vault's balance is 20,000 + 4,000 = 24,000, the total debt 2,450, so
+///        cash 21,550; traders' profit against the vault 10 × (1,250 − 1,000) = 2,500 (market B).
+///      - maxPnlFactor 10 %: limit floor(21,550 × 0.1) = 2,155 < 2,500: a reduction of B is queued, victims long.
+///      - After 60 s the step closes Alice's 10 B at 1,250 (no premium: within the bound) with the maker fee
+///        0.5 % × 12,500 = 62.5: collateral −2,450 + 2,500 − 62.5 = −12.5, flat. The caller earns 20 % × 62.5 =
+///        12.5 USDC from the vault (the fund's fee share is 0).
+///      - Fix: the fund (seeded with 5) covers 5; 7.5 is queued, bankruptcy price 1,250 + 12.5 / 10 = 1,251.25,
+///        victims short; totalShortfall 0 → 7.5. Before: Alice flat at −12.5, totalShortfall 0.
+contract PnlReductionVictimInDebtTest is ReviewFixture {
+    MockOracleAdapter internal oracleA;
+    MockOracleAdapter internal oracleB;
+    uint256 internal mktA;
+    uint256 internal mktB;
+
+    function setUp() public override {
+        super.setUp();
+        oracleA = new MockOracleAdapter(1_000e18);
+        oracleB = new MockOracleAdapter(1_000e18);
+        mktA = engine.listMarket("A", exactParams(oracleA), oneTier(10_000_000e18, 20e18, 0.025e18));
+        MarketParams memory p = exactParams(oracleB);
+        p.makerFee = 0.005e18;
+        mktB = engine.listMarket("B", p, oneTier(10_000_000e18, 20e18, 0.025e18));
+        _lpDeposit(PROVIDER, 20_000e6);
+        _fund(ALICE, 1_550e6);
+        assertEq(_trade(ALICE, mktA, 10e18), 1_000e18, "exact fill");
+        assertEq(_trade(ALICE, mktB, 10e18), 1_000e18, "exact fill");
+        assertEq(vault.collateralOf(ALICE), 1_550e18, "taker fee 0");
+
+        oracleA.setPrice(600e18);
+        oracleB.setPrice(1_250e18);
+        _close(ALICE, mktA);
+        assertEq(vault.collateralOf(ALICE), -2_450e18, "1,550 - 4,000");
+        assertEq(engine.accountMarginAtFair(ALICE).equity, 50e18, "-2,450 + 2,500");
+
+        liquidator.setMaxPnlFactor(0.1e18);
+        (uint256 profit, uint256 cash) = liquidator.pnlFactor();
+        assertEq(profit, 2_500e18, "10 x 250");
+        assertEq(cash, 21_550e18, "24,000 - 2,450");
+        liquidator.requestPnlReduction();
+        liquidator.submitAdlCandidate(ALICE);
+        vm.warp(T0 + 60);
+    }
+
+    function test_pnlReduction_victimLeftInDebt_drawsFundAndQueuesShortfall() public {
+        usdc.mint(address(this), 5e6);
+        usdc.approve(address(vault), 5e6);
+        vault.depositFor(address(fund), 5e6);
+        vm.expectEmit(address(liquidator));
+        emit IAutoDeleveraging.AdlRequested(1, ALICE, mktB, false, 1_251.25e18, 7.5e18);
+        vm.expectEmit(address(liquidator));
+        emit IAutoDeleveraging.PnlReductionExecuted(0, ALICE, -10e18, 1_250e18, 62.5e18, 12.5e18);
+        vm.prank(KEEPER);
+        liquidator.executeAdl();
+
+        assertEq(engine.accountMarkets(ALICE).length, 0, "Alice is flat");
+        assertEq(vault.collateralOf(ALICE), -7.5e18, "-2,450 + 2,500 - 62.5 + 5 from the fund");
+        assertEq(fund.totalBadDebtCovered(), 5e18, "the fund's whole balance");
+        assertEq(liquidator.totalShortfall(), 7.5e18, "12.5 - 5");
+        assertEq(lpVault.unresolvedShortfallUsd(), 7.5e18, "excluded from the vault's value");
+        assertEq(usdc.balanceOf(KEEPER), 12.5e6, "20 % x 62.5 (the insurance share is 0)");
     }
 }
