@@ -432,7 +432,7 @@ contract ProtocolHandler is TestBase {
     int256 internal constant ROUNDING_LOSS = 4;
     /// @dev What one valuation step may gain to rounding besides |size| / 1e18 wei (fills rounded against traders).
     int256 internal constant ROUNDING_GAIN = 8;
-    /// @dev Oracle moves within ±3 % are the common case the skew-to-cash limit covers; larger ones are counted.
+    /// @dev Oracle moves within ±3 % are the common case the open-interest-to-cash limit covers; larger ones are counted.
     uint256 internal constant SMALL_MOVE = 0.03e18;
 
     VmSnapshotDelete internal constant VM_SNAPSHOT = VmSnapshotDelete(address(vm));
@@ -616,7 +616,7 @@ contract ProtocolHandler is TestBase {
     /// @notice The largest amount one ADL step left with the liquidity vault beyond the shortfall it covered (the close
     ///         size is found with the whole position's exit price, so a partial close saves a little more).
     int256 public adlExcessMax;
-    /// @notice Oracle moves beyond ±3 % (large moves and targeted squeezes), which the skew-to-cash limit does not cover
+    /// @notice Oracle moves beyond ±3 % (large moves and targeted squeezes), which the open-interest-to-cash limit does not cover
     ///         in full.
     uint256 public largeMoves;
     /// @notice Withdrawals within their view refused with `InsufficientVaultBalance` while the liquidity vault's
@@ -823,9 +823,10 @@ contract ProtocolHandler is TestBase {
         return isLong ? int256(size) : -int256(size);
     }
 
-    /// @notice A trade that reduces |skew| of a market (at most |skew|, within a trader's free margin and the
-    ///         open-interest room it would grow into): never refused by the skew caps, the funding breaker or the
-    ///         skew-to-cash limit, which refuse only trades that increase |skew|.
+    /// @notice A trade that reduces |skew| of a market (at most |skew|, within a trader's free margin and the room of
+    ///         the side it grows under its cap and 99 % of the open-interest-to-cash limit): never refused by maxSkew or
+    ///         the funding breaker, which refuse only trades that increase |skew| (a cash-limit refusal of the side it
+    ///         grows is allowed only with the rule's numbers).
     function rebalance(uint256 marketSeed, uint256 actorSeed, uint256 sizeSeed) external action {
         for (uint256 j; j < MARKET_COUNT; ++j) {
             uint256 m = (marketSeed % MARKET_COUNT + j) % MARKET_COUNT;
@@ -835,7 +836,7 @@ contract ProtocolHandler is TestBase {
 
     // ================================================================== actions: market and time
 
-    /// @notice Move one oracle: fifteen in sixteen moves within ±3 % (what the skew-to-cash limit covers), one in
+    /// @notice Move one oracle: fifteen in sixteen moves within ±3 % (what the cash limit covers), one in
     ///         sixteen within 0.7x–1.4x; kept within 0.1x–24x of the initial price.
     function movePrice(uint256 marketSeed, uint256 factorSeed) external action {
         uint256 m = marketSeed % MARKET_COUNT;
