@@ -196,11 +196,11 @@ contract ProtocolInvariantTest is ProtocolDeployment {
     }
 
     /// @notice Every property below, after every handler call. The CI profile runs 128 sequences of 150 calls (about
-    ///         a minute and a half on two cores); the long profile 1,024 of 400.
+    ///         a minute and a half on two cores); the long profile 512 of 300 (about a quarter of an hour).
     /// hardhat-config: default.invariant.runs = 128
     /// hardhat-config: default.invariant.depth = 150
-    /// hardhat-config: long.invariant.runs = 1024
-    /// hardhat-config: long.invariant.depth = 400
+    /// hardhat-config: long.invariant.runs = 512
+    /// hardhat-config: long.invariant.depth = 300
     /// hardhat-config: default.invariant.failOnRevert = true
     /// hardhat-config: long.invariant.failOnRevert = true
     function invariant_protocol() public view {
