@@ -346,6 +346,16 @@ contract LiquidationEngine is ILiquidationEngine, AutoDeleveraging {
         return _config.keeperShare;
     }
 
+    /// @inheritdoc AutoDeleveraging
+    function _settleDeleveraged(address account, uint256 marketId, int256 closedDelta, uint256 price)
+        internal
+        override
+    {
+        int256 collateral = _vault.collateralOf(account);
+        if (collateral >= 0) return;
+        _settleWaterfall(account, collateral, WorstClose(marketId, closedDelta, price, 0));
+    }
+
     /// @dev The account pays max(fee, reward) out of its positive collateral. The reward comes first and goes to the
     ///      keeper in whole USDC units straight from the account (the sub-unit dust joins the fund's part); what the
     ///      account cannot pay of the reward, the fund tops up as far as its balance goes.

@@ -87,7 +87,10 @@ abstract contract AutoDeleveraging is IAutoDeleveraging, ReentrancyGuardTransien
         if (block.timestamp < executableAt) revert AdlRankingWindowOpen(executableAt);
         (address victim, uint256 index) = _highestCandidate(r);
         (int256 delta, uint256 price, uint256 cover) = _deleverageSize(victim, r);
-        if (delta != 0) _engine.closeForAdl(victim, r.marketId, delta, price);
+        if (delta != 0) {
+            _engine.closeForAdl(victim, r.marketId, delta, price);
+            _settleDeleveraged(victim, r.marketId, delta, price);
+        }
         covered = cover;
         if (covered != 0) _vault.transferBalanceAllowingDebt(_engine.liquidityVault(), r.account, covered);
         // A candidate that is closed, or that could give nothing at this price even from the fair premium, leaves the
@@ -235,6 +238,13 @@ abstract contract AutoDeleveraging is IAutoDeleveraging, ReentrancyGuardTransien
     /// @dev The share of a trading fee a pnl-factor reduction's caller earns (the liquidation config's keeper share).
     function _callerFeeShare() internal view virtual returns (uint256);
 
+    /// @dev After a deleveraging close of `closedDelta` at `price` in `marketId`: when it left `account` flat with
+    ///      negative collateral (a victim already in debt, whose close realised less than it owed), that debt goes
+    ///      through the loss waterfall like a liquidation's (fund, then a new ADL request), never left unrecorded.
+    function _settleDeleveraged(address account, uint256 marketId, int256 closedDelta, uint256 price)
+        internal
+        virtual;
+
     /// @dev Queues `shortfall` of `account` from closing `closedDelta` at `fill` in `marketId`. The bankruptcy
     ///      price is where that close would have left the account at zero: fill ± totalLoss / |closedDelta|.
     function _queueShortfall(
@@ -297,6 +307,7 @@ abstract contract AutoDeleveraging is IAutoDeleveraging, ReentrancyGuardTransien
         }
         int256 size = _engine.position(victim, r.marketId).size;
         (int256 closed, uint256 fill,, uint256 fee) = _engine.forcedClose(victim, r.marketId, -size, true);
+        if (closed != 0) _settleDeleveraged(victim, r.marketId, closed, fill);
         // The caller's share comes out of the vault's part of the fee (the insurance fund's part is not the vault's).
         (, uint256 insuranceShare) = _engine.insuranceFeeShare();
         uint256 vaultPart = fee - FixedPointMath.mulDivDown(fee, insuranceShare, WAD);
