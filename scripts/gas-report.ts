@@ -162,9 +162,16 @@ forced-close bound and leave the collateral non-negative (otherwise the account'
   by its market: two slots from zero, plus a rewrite of the market list.
 - "liquidate": n long positions of 1 ETH with 160 USDC each, after a 4 % drop (equity above zero, below
   maintenance). Positions close until maintenance margin is back above the fee charged afterwards: all of them
-  for 1 position, about half for 16. With more than one position the account is also valued at mark prices once
-  (equity ≤ 0 there counts as bankrupt: everything closes), so the 16-position row includes a second valuation.
-  The check is linear in the number of positions. The keeper and the fund already hold balances.
+  for 1 position, about half for 16. The account is valued at fair prices once (equity ≤ 0 there counts as
+  bankrupt: everything closes); with more than one position each close updates a running maintenance figure from
+  that position's value at fair, and the account is revalued in full only when that figure says it is healthy. The
+  check is linear in the number of positions. Each close is a forced close fitted to its bound (here the whole
+  close fits). The keeper and the fund already hold balances.
+- The "open" rows with one position are 4.6 % (first position) above their 200,000 target: an opening trade now also
+  values the new position at its exit fill (the premium integral) besides its fair price, checks the side's open
+  interest against the liquidity vault's cash (one call to the collateral vault) and judges the funding breaker on
+  the post-trade skew. "reduce" checks the remaining position against the minimum position margin and compares its
+  fill with the forced-close bound.
 - "ADL step": one execution of \`executeAdl\` (one candidate re-ranked, one position reduced at the bankruptcy
   price, the shortfall repaid).
 
