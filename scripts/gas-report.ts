@@ -179,8 +179,9 @@ forced-close bound and leave the collateral non-negative (otherwise the account'
   that position's value at fair, and the account is revalued in full only when that figure says it is healthy. The
   check is linear in the number of positions. Each close is a forced close fitted to its bound (here the whole
   close fits). The keeper and the fund already hold balances.
-- ${overNote} "reduce" checks the remaining position against the minimum position margin and compares its fill
-  with the forced-close bound.
+- "reduce" checks the remaining position against the minimum position margin and compares its fill with the
+  forced-close bound.
+- ${overNote}
 - "ADL step": one execution of \`executeAdl\` (one candidate re-ranked, one position reduced at the bankruptcy
   price, the shortfall repaid).
 
