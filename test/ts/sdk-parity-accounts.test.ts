@@ -56,6 +56,7 @@ import {
 } from "./helpers/random-markets.js";
 import { Rng } from "./helpers/rng.js";
 import { readVaultInputs, vaultStateAt, type VaultAddresses } from "./helpers/vault-state.js";
+import { readLensAccount, readLensMarket } from "./helpers/lens-reads.js";
 
 const { viem, ethers, networkHelpers } = await network.create();
 
@@ -162,25 +163,9 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
     }
   }
 
-  const readAccount = async (account: Address) =>
-    sdk.toAccount(
-      await publicClient.readContract({
-        address: lens,
-        abi: sdk.perpLensAbi,
-        functionName: "getAccount",
-        args: [account],
-      }),
-    );
+  const readAccount = (account: Address) => readLensAccount(publicClient, lens, account);
 
-  const readMarket = async (marketId: bigint) =>
-    sdk.toMarket(
-      await publicClient.readContract({
-        address: lens,
-        abi: sdk.perpLensAbi,
-        functionName: "getMarket",
-        args: [marketId],
-      }),
-    );
+  const readMarket = (marketId: bigint) => readLensMarket(publicClient, lens, marketId);
 
   const readContext = async (): Promise<sdk.TradeContext> => {
     const [[liquidityVaultCollateral, totalDebt], openInterestCashRatio, maxPositionsPerAccount] =

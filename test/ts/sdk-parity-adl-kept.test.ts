@@ -22,6 +22,7 @@ import { getAddress, maxUint256, parseEventLogs, type Address } from "viem";
 import { deployLocalProtocol, type LocalProtocol } from "../../deploy/local-protocol.js";
 import * as sdk from "../../sdk/src/index.js";
 import { WIDE_BREAKER } from "./helpers/random-markets.js";
+import { readLensAccount, readLensMarket } from "./helpers/lens-reads.js";
 
 const { viem, ethers, networkHelpers } = await network.create();
 
@@ -112,26 +113,9 @@ describe("SDK adlCandidateKept against the liquidation engine's candidate set (s
       args: [wallet.account.address, usdcWhole * 1_000_000n],
     });
 
-  const readAccount = async (account: Address, blockNumber?: bigint) =>
-    sdk.toAccount(
-      await publicClient.readContract({
-        address: lens,
-        abi: sdk.perpLensAbi,
-        functionName: "getAccount",
-        args: [account],
-        blockNumber,
-      }),
-    );
-  const readMarket = async (blockNumber?: bigint) =>
-    sdk.toMarket(
-      await publicClient.readContract({
-        address: lens,
-        abi: sdk.perpLensAbi,
-        functionName: "getMarket",
-        args: [ETH],
-        blockNumber,
-      }),
-    );
+  const readAccount = (account: Address, blockNumber?: bigint) =>
+    readLensAccount(publicClient, lens, account, blockNumber);
+  const readMarket = (blockNumber?: bigint) => readLensMarket(publicClient, lens, ETH, blockNumber);
   const readAdl = async () =>
     sdk.toPendingAdl(
       await publicClient.readContract({ address: lens, abi: sdk.perpLensAbi, functionName: "getAdl" }),

@@ -45,6 +45,7 @@ import * as sdk from "../../sdk/src/index.js";
 import { pick, randomMarket, randomParams, WIDE_BREAKER } from "./helpers/random-markets.js";
 import { Rng } from "./helpers/rng.js";
 import { readVaultInputs, vaultStateAt, type VaultAddresses } from "./helpers/vault-state.js";
+import { readLensAccount, readLensMarket } from "./helpers/lens-reads.js";
 
 const { viem, ethers, networkHelpers } = await network.create();
 
@@ -166,16 +167,8 @@ describe("SDK liquidation math parity with the liquidation engine (random chain 
     if (a !== b) failures.push(`${label}: SDK ${a} != contract ${b}`);
   }
 
-  const readAccount = async (account: Address, blockNumber?: bigint) =>
-    sdk.toAccount(
-      await publicClient.readContract({
-        address: lens,
-        abi: sdk.perpLensAbi,
-        functionName: "getAccount",
-        args: [account],
-        blockNumber,
-      }),
-    );
+  const readAccount = (account: Address, blockNumber?: bigint) =>
+    readLensAccount(publicClient, lens, account, blockNumber);
 
   const readFund = async (blockNumber?: bigint) =>
     sdk.toInsuranceFund(
@@ -188,15 +181,7 @@ describe("SDK liquidation math parity with the liquidation engine (random chain 
       }),
     );
 
-  const readMarket = async (marketId: bigint) =>
-    sdk.toMarket(
-      await publicClient.readContract({
-        address: lens,
-        abi: sdk.perpLensAbi,
-        functionName: "getMarket",
-        args: [marketId],
-      }),
-    );
+  const readMarket = (marketId: bigint) => readLensMarket(publicClient, lens, marketId);
 
   const readAdl = async () =>
     sdk.toPendingAdl(

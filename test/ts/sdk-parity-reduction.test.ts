@@ -16,6 +16,7 @@ import { getAddress, maxUint256, type Address, type PublicClient } from "viem";
 import type { MarketConfig } from "../../deploy/config/local-markets.js";
 import { deployLocalProtocol, type LocalProtocol } from "../../deploy/local-protocol.js";
 import * as sdk from "../../sdk/src/index.js";
+import { readLensAccount, readLensMarket } from "./helpers/lens-reads.js";
 
 const { viem, ethers, networkHelpers } = await network.create({
   override: { allowBlocksWithSameTimestamp: true },
@@ -77,24 +78,8 @@ describe("SDK voluntary-reduction rule parity with the engine (bankrupt closes, 
     return send();
   }
 
-  const readAccount = async (account: Address) =>
-    sdk.toAccount(
-      await publicClient.readContract({
-        address: lens,
-        abi: sdk.perpLensAbi,
-        functionName: "getAccount",
-        args: [account],
-      }),
-    );
-  const readMarket = async (marketId: bigint) =>
-    sdk.toMarket(
-      await publicClient.readContract({
-        address: lens,
-        abi: sdk.perpLensAbi,
-        functionName: "getMarket",
-        args: [marketId],
-      }),
-    );
+  const readAccount = (account: Address) => readLensAccount(publicClient, lens, account);
+  const readMarket = (marketId: bigint) => readLensMarket(publicClient, lens, marketId);
 
   /** Sends a trade without estimation at `now`; returns the decoded revert (name and args) or undefined when mined. */
   async function trade(wallet: WalletClient, marketId: bigint, sizeDelta: bigint) {
