@@ -2,7 +2,7 @@
 // already holds (the engine loops over an account's own markets for the margin check). Markets are priced
 // through the real Chainlink adapter over Chainlink's MockV3Aggregator. Prints a table and writes docs/gas.md.
 import { writeFileSync } from "node:fs";
-import { network } from "hardhat";
+import hre, { network } from "hardhat";
 
 import { LOCAL_MARKETS } from "../deploy/config/local-markets.js";
 import { deployLocalProtocol } from "../deploy/local-protocol.js";
@@ -141,6 +141,29 @@ const lines = rows.map((r) => {
   return `| ${r.action} | ${r.positions} | ${r.gas.toLocaleString("en-US")} | ${target} |`;
 });
 const table = [header, ...lines].join("\n");
+
+/** Deployed bytecode size of each production contract against EIP-170's limit (from the compiled artifacts). */
+const SIZE_LIMIT = 24_576;
+const SIZED = [
+  "PerpEngine",
+  "MarketAdmin",
+  "LiquidationEngine",
+  "PerpLens",
+  "LiquidityVault",
+  "CollateralVault",
+  "InsuranceFund",
+  "ChainlinkOracleAdapter",
+];
+const sizeLines: string[] = [];
+for (const name of SIZED) {
+  const artifact = await hre.artifacts.readArtifact(name);
+  const bytes = (artifact.deployedBytecode.length - 2) / 2;
+  sizeLines.push(
+    `| ${name} | ${bytes.toLocaleString("en-US")} | ${(SIZE_LIMIT - bytes).toLocaleString("en-US")} |`,
+  );
+}
+const sizeTable = ["| contract | bytes | headroom |", "| --- | ---: | ---: |", ...sizeLines].join("\n");
+console.log(`\n${sizeTable}`);
 /** Rows above their target, with how far above (basis points rounded up, printed as a percentage). */
 const over = rows
   .filter((r) => r.positions <= 1 && targets[r.action] !== undefined && r.gas > targets[r.action])
@@ -186,6 +209,10 @@ forced-close bound and leave the collateral non-negative (otherwise the account'
   price, the shortfall repaid).
 
 ${table}
+
+Contract sizes (deployed bytecode; the limit is ${SIZE_LIMIT.toLocaleString("en-US")} bytes):
+
+${sizeTable}
 `;
 writeFileSync(new URL("../docs/gas.md", import.meta.url), doc);
 console.log("\nwritten to docs/gas.md");
