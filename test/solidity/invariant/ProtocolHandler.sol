@@ -408,13 +408,15 @@ library PerpModel {
 
 /// @notice Drives the whole protocol (collateral vault, engine, liquidity vault, insurance fund, liquidation engine)
 ///         for the stateful invariant suite `Protocol.invariant.t.sol`.
-/// @dev Every action is bounded so that most calls succeed. The run uses `failOnRevert: false`, so an assertion inside
-///      an action would be rolled back and lost: properties checked here are recorded in the `violation*` ghost
-///      counters instead and asserted (== 0) by the invariant. Successes are counted per action in `count` (see
-///      `actions()`), so a run can be checked to have exercised every action. After every action (`_afterCall`) the
-///      handler checks what must hold in any state: the liquidity vault's views answer, its fallback flag and deposit
-///      limits, the fair premium's speed, a skew-reducing trade wherever the funding breaker holds, and an LP exit of
-///      the whole `maxRedeem` (the last two on a state snapshot that is then reverted). Expected numbers come from
+/// @dev Every action is bounded so that most calls succeed. The run uses `failOnRevert: true`, so an action that
+///      reverts fails the run: every refusal an action expects is caught (try/catch or a low-level call) and judged
+///      against the rules, and what an action checks is recorded in the `violation*` ghost counters, asserted (== 0)
+///      by the invariant with the latest violation's tag and revert data. Successes are counted per action in `count`
+///      (see `actions()`), so a run can be checked to have exercised every action. After every action (`_afterCall`)
+///      the handler checks what must hold in any state: the liquidity vault's views answer, its fallback flag and
+///      deposit limits, the fair premium's speed, a trader's skew-reducing trade wherever the funding breaker holds, a
+///      skew-reducing trade by a fresh well-funded account in every market whose oracle answers, and an LP exit of the
+///      whole `maxRedeem` (the last three on a state snapshot that is then reverted). Expected numbers come from
 ///      `PerpModel`, not from the contracts.
 contract ProtocolHandler is TestBase {
     using PerpModel for PerpModel.Market;
@@ -427,6 +429,14 @@ contract ProtocolHandler is TestBase {
 
     address public constant KEEPER = address(0x6EE9E2);
     address public constant PROVIDER = address(0x9999);
+    /// @notice The account of the skew-reducing probe (`_checkSkewReducingOpen`). It trades only on a state snapshot,
+    ///         funded on that snapshot, so outside of it it never holds collateral or a position: the ledger sums and
+    ///         the market sums of the invariant never see it.
+    address public constant PROBE = address(0x9E0BE);
+    /// @dev The probe's deposit (USDC units) and the largest notional it trades (USD at the oracle): margin 1,000 USD
+    ///      at 20x against a 1,000,000 USDC deposit, so margin, tier and position-count rules cannot refuse it.
+    uint256 internal constant PROBE_DEPOSIT = 1_000_000e6;
+    uint256 internal constant PROBE_NOTIONAL = 20_000e18;
 
     /// @dev What one valuation step may lose to rounding (funding index and exit-value roundings), wei.
     int256 internal constant ROUNDING_LOSS = 4;
@@ -555,7 +565,9 @@ contract ProtocolHandler is TestBase {
     /// @notice A cap or breaker refused a trade that did not increase what it caps, or reported other numbers.
     uint256 public violationCapRefusal;
     /// @notice A trade reducing |skew| within the trader's margin and the open-interest room was refused for a reason
-    ///         other than margin, the oracle-move breaker or the dust rule.
+    ///         other than margin, the oracle-move breaker or the dust rule; or the probe's skew-reducing trade (after
+    ///         every action, every market whose oracle answers) was refused other than by a cap on the side it grows
+    ///         or the oracle-move breaker while it holds (`_checkSkewReducingOpen`).
     uint256 public violationSkewReducingRefused;
     /// @notice The stored fair premium moved faster than 0.1 % per hour, or beyond ±maxPremium.
     uint256 public violationFairDrift;
@@ -1137,6 +1149,7 @@ contract ProtocolHandler is TestBase {
         (uint256 redeemable, uint256 preview) = _checkLpViews();
         _checkFairDrift();
         _checkFundingBreakerRebalance();
+        _checkSkewReducingOpen();
         _checkLpExit(redeemable, preview);
     }
 
@@ -1220,6 +1233,74 @@ contract ProtocolHandler is TestBase {
             _note("fundingBreaker.held");
             _rebalance(m, calls, uint256(keccak256(abi.encode(calls, m))), true);
         }
+    }
+
+    /// @dev No market is closed to a trade that reduces |skew|. In every market whose oracle answers, that the owner
+    ///      has not made reduce-only and whose skew is not 0, the probe account (flat, funded with 1,000,000 USDC on the
+    ///      snapshot) trades q against the skew, on a state snapshot reverted afterwards: q = min(|skew|, 20,000 USD
+    ///      at the oracle), raised to the smallest size the minimum position margin allows (`_minNotional`) when below
+    ///      it, as long as that stays ≤ 2|skew| (so |skew| does not grow; else the market is skipped and counted in
+    ///      `probe.skewBelowMinimum`). Flat and well funded, the probe cannot meet the margin, minimum-margin, tier,
+    ///      position-count, dust or bankrupt-close rules, and a trade that does not grow |skew| is not judged by
+    ///      maxSkew or the funding breaker. So the only refusals allowed are the rules for a trade that grows a side's
+    ///      open interest (`OpenInterestCapExceeded`, `OpenInterestAboveCashLimit`, their numbers checked by
+    ///      `_checkRefusal`, a wrong one counted in `violationCapRefusal`) and the oracle-move breaker
+    ///      (`CircuitBreakerTripped(m, "oracleMove")`) while `circuitBreakerStatus` says it holds. Any other refusal
+    ///      (maxSkew, the funding breaker, margin, ...) counts in `violationSkewReducingRefused`.
+    function _checkSkewReducingOpen() private {
+        for (uint256 m; m < MARKET_COUNT; ++m) {
+            if (!_live(m) || engine.isReduceOnly(m)) continue;
+            int256 skew = engine.marketState(m).skew;
+            if (skew == 0) continue;
+            uint256 price = oracles[m].currentPrice();
+            uint256 q = PROBE_NOTIONAL * WAD / price;
+            if (q > _abs(skew)) q = _abs(skew);
+            uint256 lo = _minNotional[m] * WAD / price + 1;
+            if (q < lo) {
+                if (lo > 2 * _abs(skew)) {
+                    _note("probe.skewBelowMinimum");
+                    continue;
+                }
+                q = lo;
+            }
+            _probe(m, skew > 0 ? -int256(q) : int256(q));
+        }
+    }
+
+    /// @dev The probe's trade of `delta` in `m` and the judgement of its outcome (see `_checkSkewReducingOpen`).
+    function _probe(uint256 m, int256 delta) private {
+        (bool oracleMoveHeld, bool fundingHeld,) = engine.circuitBreakerStatus(m);
+        bool overMaxSkew = _abs(engine.marketState(m).skew) > engine.marketParams(m).maxSkew;
+        uint256 snapshot = vm.snapshotState();
+        usdc.mint(address(this), PROBE_DEPOSIT);
+        vault.depositFor(PROBE, PROBE_DEPOSIT);
+        TradeObs memory o;
+        o.k = PerpModel.read(engine, m);
+        o.delta = delta;
+        o.traderCollateral = vault.collateralOf(PROBE);
+        (o.lpCollateral, o.debt) = vault.collateralAndDebt(address(lpVault));
+        vm.prank(PROBE);
+        (bool ok, bytes memory err) =
+            address(engine).call(abi.encodeCall(engine.trade, (PROBE, m, delta, delta > 0 ? type(uint256).max : 0)));
+        VM_SNAPSHOT.revertToStateAndDelete(snapshot);
+        if (ok) {
+            _note("probe.passed");
+            if (fundingHeld) _note("probe.passed.fundingBreaker");
+            if (overMaxSkew) _note("probe.passed.overMaxSkew");
+            return;
+        }
+        _checkRefusal(o, err);
+        bytes4 sel = _selector(err);
+        if (
+            sel == IPerpEngine.OpenInterestCapExceeded.selector
+                || sel == IPerpEngine.OpenInterestAboveCashLimit.selector
+        ) return _note("probe.refused.openInterest");
+        if (sel == IPerpEngine.CircuitBreakerTripped.selector && oracleMoveHeld) {
+            (, bytes32 reason) = abi.decode(_args(err), (uint256, bytes32));
+            if (reason == "oracleMove") return _note("probe.refused.oracleMove");
+        }
+        _flag(violationSkewReducingRefused++, "probe skew-reducing refused");
+        lastUnexpectedRevert = err;
     }
 
     /// @dev Whenever maxRedeem(provider) > 0, redeeming all of it succeeds and pays previewRedeem (also while an
@@ -1583,7 +1664,7 @@ contract ProtocolHandler is TestBase {
     }
 
     /// @dev One step of a held push: the keeper liquidates one account below maintenance, and the funding breaker
-    ///      check runs.
+    ///      check and the skew-reducing probe run (while the push is held).
     function _holdStep(uint256 seed) private {
         for (uint256 i; i < TRADER_COUNT; ++i) {
             address t = traders[(seed % TRADER_COUNT + i) % TRADER_COUNT];
@@ -1600,6 +1681,7 @@ contract ProtocolHandler is TestBase {
             }
         }
         _checkFundingBreakerRebalance();
+        _checkSkewReducingOpen();
     }
 
     // ================================================================== market and owner helpers
