@@ -592,8 +592,8 @@ contract ProtocolInvariantTest is ProtocolDeployment {
 ///         skips a failing market, ADL shortfall and steps, pnl-factor reductions, breaker refusals,
 ///         open-interest-to-cash refusals, reductions refused by the voluntary-reduction rule, the funding breaker
 ///         holding while a skew-reducing trade passes, the skew-reducing probe passing while the funding breaker
-///         holds and while |skew| is above maxSkew, withdrawals, LP exits and views while an oracle fails, owner
-///         changes while it fails) are reached, so the invariant runs above exercise what they claim to.
+///         holds and while |skew| is above maxSkew, ADL rotating past a second request without a victim,
+///         withdrawals, LP exits and views while an oracle fails, owner changes while it fails) are reached, so the invariant runs above exercise what they claim to.
 /// @dev The 1,500 calls run in `setUp`: when a test fails, the runner executes it again to collect a stack trace, and
 ///      tracing 1,500 of these calls needs tens of GB; a failing `setUp` is not traced again that way.
 contract ProtocolHandlerCoverageTest is ProtocolDeployment {
@@ -611,7 +611,7 @@ contract ProtocolHandlerCoverageTest is ProtocolDeployment {
         for (uint256 k; k < names.length; ++k) {
             assertTrue(handler.count(names[k]) > 0, string(abi.encodePacked(names[k])));
         }
-        bytes32[22] memory outcomes = [
+        bytes32[23] memory outcomes = [
             bytes32("liquidate.partial"),
             "liquidate.full",
             "liquidate.fundCovered",
@@ -633,7 +633,8 @@ contract ProtocolHandlerCoverageTest is ProtocolDeployment {
             "reduce.bankruptMustLiquidate",
             "liquidate.oracleDownSkipped",
             "probe.passed.fundingBreaker",
-            "probe.passed.overMaxSkew"
+            "probe.passed.overMaxSkew",
+            "adl.rotateAgain"
         ];
         for (uint256 k; k < outcomes.length; ++k) {
             assertTrue(handler.count(outcomes[k]) > 0, string(abi.encodePacked(outcomes[k])));

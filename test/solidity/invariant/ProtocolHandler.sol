@@ -464,6 +464,10 @@ contract ProtocolHandler is TestBase {
     MockOracleAdapter[MARKET_COUNT] public oracles;
     uint256[MARKET_COUNT] public initialPrices;
 
+    /// @dev Rotations one ADL action may make past requests without a victim (a request per bankrupt trader and one
+    ///      pnl-factor reduction at a time fill the queue in the common case).
+    uint256 internal constant MAX_ROTATIONS = TRADER_COUNT + 1;
+
     /// @dev Per-market sizing constants read once: the smallest notional that passes the minimum position margin at
     ///      any tier, the lowest tier leverage (safe for any notional), the largest tier notional, the premium cap,
     ///      the listed caps and funding band, and the caps in force (an owner action moves them).
@@ -965,9 +969,10 @@ contract ProtocolHandler is TestBase {
     ///         candidate, time moves past the ranking window, and `executeAdl` runs until it makes progress. When a
     ///         victim that can cover exists, progress is required; when none exists, the owner writes the shortfall
     ///         off (one time in four) or the head is rotated after the stuck window (required to pass) and the next
-    ///         request is worked.
+    ///         request is worked the same way (up to `MAX_ROTATIONS` rotations, until the queue comes round): a
+    ///         request with a victim behind stuck ones must make progress in the same action.
     function adl(uint256 seed) external action {
-        _workAdl(seed, true);
+        _workAdl(seed, type(uint256).max, MAX_ROTATIONS);
     }
 
     /// @notice The pnl-factor reduction: the owner sometimes sets maxPnlFactor (10–100 %), anyone requests a reduction
@@ -995,7 +1000,7 @@ contract ProtocolHandler is TestBase {
             VM_SNAPSHOT.getRecordedLogs();
             _pnlRequestRefused(err, profit, limit, found, _reductionOpen);
         }
-        _workAdl(factorSeed >> 8, true);
+        _workAdl(factorSeed >> 8, type(uint256).max, MAX_ROTATIONS);
     }
 
     // ================================================================== actions: liquidity and fund
@@ -2007,9 +2012,14 @@ contract ProtocolHandler is TestBase {
 
     /// @dev Works the head of the queue (see `adl`). Progress: a shortfall is covered in part or resolves; a
     ///      reduction closes a winner or resolves (its forced close may be cut to nothing by its bound: counted apart).
-    function _workAdl(uint256 seed, bool mayRotate) private {
+    ///      A head with no victim is rotated (when not written off) and the new head is worked the same way, so a
+    ///      request with a victim behind stuck ones must make progress in the same action: at most `rotations`
+    ///      rotations, stopping when the queue comes back to `firstId` (the first head worked; max: this is it).
+    function _workAdl(uint256 seed, uint256 firstId, uint256 rotations) private {
         (bool pending, uint256 id, AdlRequest memory r,) = liquidator.pendingAdl();
         if (!pending) return;
+        if (firstId == type(uint256).max) firstId = id;
+        else _note("adl.nextHead");
         if (!_live(r.marketId)) return _note("adl.oracleDown");
         _submitCandidates(seed);
         uint256 executableAt = uint256(r.openedAt) + liquidator.ADL_RANKING_WINDOW();
@@ -2028,7 +2038,10 @@ contract ProtocolHandler is TestBase {
         if (work) {
             for (uint256 i; i <= liquidator.MAX_ADL_CANDIDATES(); ++i) {
                 (bool progressed, bool stop) = _adlStep();
-                if (progressed) return;
+                if (progressed) {
+                    if (id != firstId) _note("adl.progressAfterRotation");
+                    return;
+                }
                 if (stop) break;
             }
             if (boundedOnly) return _note("pnl.bounded");
@@ -2036,15 +2049,16 @@ contract ProtocolHandler is TestBase {
             return;
         }
         if (r.account != address(0) && seed % 4 == 0) return _writeOff();
-        if (!mayRotate) return;
+        if (rotations == 0) return;
         uint256 since = uint256(r.openedAt) + liquidator.ADL_RANKING_WINDOW();
         if (r.lastProgressAt > since) since = r.lastProgressAt;
         uint256 readyAt = since + liquidator.ADL_STUCK_WINDOW();
         if (block.timestamp < readyAt) vm.warp(readyAt);
         try liquidator.rotateAdl() {
             _ok("adl.rotate");
+            if (id != firstId) _note("adl.rotateAgain");
             (bool still, uint256 next,,) = liquidator.pendingAdl();
-            if (still && next != id) _workAdl(seed >> 8, false);
+            if (still && next != id && next != firstId) _workAdl(seed >> 8, firstId, rotations - 1);
         } catch (bytes memory err) {
             _flag(violationAdlRotateRefused++, "rotateAdl refused with no victim");
             lastUnexpectedRevert = err;
