@@ -507,7 +507,8 @@ contract ProtocolInvariantTest is ProtocolDeployment {
     ///           own debt (after the fund's cover) when the close left it flat in debt; the vault's value rises by what
     ///           the close saved against the victim's exit fill (never less than `covered`); whenever a victim can
     ///           cover, the head makes progress; with none, the head can be rotated after the stuck window (and the
-    ///           next request is worked) or written off (vault value unchanged); a reduction is accepted exactly while
+    ///           next requests are worked the same way, so one with a victim behind stuck ones makes progress in the
+    ///           same action) or written off (vault value unchanged); a reduction is accepted exactly while
     ///           traders' profit exceeds maxPnlFactor × cash, none is pending and some market's counterparty PnL is
     ///           negative (it targets the most negative, victims on its skew's side: checked on its event); a step
     ///           resolves exactly when the factor is within the limit or no candidate ranks above 0, else closes the
@@ -593,7 +594,8 @@ contract ProtocolInvariantTest is ProtocolDeployment {
 ///         open-interest-to-cash refusals, reductions refused by the voluntary-reduction rule, the funding breaker
 ///         holding while a skew-reducing trade passes, the skew-reducing probe passing while the funding breaker
 ///         holds and while |skew| is above maxSkew, ADL rotating past a second request without a victim,
-///         withdrawals, LP exits and views while an oracle fails, owner changes while it fails) are reached, so the invariant runs above exercise what they claim to.
+///         withdrawals, LP exits and views while an oracle fails, owner changes while it fails) are reached, so the
+///         invariant runs above exercise what they claim to.
 /// @dev The 1,500 calls run in `setUp`: when a test fails, the runner executes it again to collect a stack trace, and
 ///      tracing 1,500 of these calls needs tens of GB; a failing `setUp` is not traced again that way.
 contract ProtocolHandlerCoverageTest is ProtocolDeployment {
