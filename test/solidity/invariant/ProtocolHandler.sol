@@ -408,13 +408,15 @@ library PerpModel {
 
 /// @notice Drives the whole protocol (collateral vault, engine, liquidity vault, insurance fund, liquidation engine)
 ///         for the stateful invariant suite `Protocol.invariant.t.sol`.
-/// @dev Every action is bounded so that most calls succeed. The run uses `failOnRevert: false`, so an assertion inside
-///      an action would be rolled back and lost: properties checked here are recorded in the `violation*` ghost
-///      counters instead and asserted (== 0) by the invariant. Successes are counted per action in `count` (see
-///      `actions()`), so a run can be checked to have exercised every action. After every action (`_afterCall`) the
-///      handler checks what must hold in any state: the liquidity vault's views answer, its fallback flag and deposit
-///      limits, the fair premium's speed, a skew-reducing trade wherever the funding breaker holds, and an LP exit of
-///      the whole `maxRedeem` (the last two on a state snapshot that is then reverted). Expected numbers come from
+/// @dev Every action is bounded so that most calls succeed. The run uses `failOnRevert: true`, so an action that
+///      reverts fails the run: every refusal an action expects is caught (try/catch or a low-level call) and judged
+///      against the rules, and what an action checks is recorded in the `violation*` ghost counters, asserted (== 0)
+///      by the invariant with the latest violation's tag and revert data. Successes are counted per action in `count`
+///      (see `actions()`), so a run can be checked to have exercised every action. After every action (`_afterCall`)
+///      the handler checks what must hold in any state: the liquidity vault's views answer, its fallback flag and
+///      deposit limits, the fair premium's speed, a trader's skew-reducing trade wherever the funding breaker holds, a
+///      skew-reducing trade by a fresh well-funded account in every market whose oracle answers, and an LP exit of the
+///      whole `maxRedeem` (the last three on a state snapshot that is then reverted). Expected numbers come from
 ///      `PerpModel`, not from the contracts.
 contract ProtocolHandler is TestBase {
     using PerpModel for PerpModel.Market;
@@ -427,6 +429,14 @@ contract ProtocolHandler is TestBase {
 
     address public constant KEEPER = address(0x6EE9E2);
     address public constant PROVIDER = address(0x9999);
+    /// @notice The account of the skew-reducing probe (`_checkSkewReducingOpen`). It trades only on a state snapshot,
+    ///         funded on that snapshot, so outside of it it never holds collateral or a position: the ledger sums and
+    ///         the market sums of the invariant never see it.
+    address public constant PROBE = address(0x9E0BE);
+    /// @dev The probe's deposit (USDC units) and the largest notional it trades (USD at the oracle): margin 1,000 USD
+    ///      at 20x against a 1,000,000 USDC deposit, so margin, tier and position-count rules cannot refuse it.
+    uint256 internal constant PROBE_DEPOSIT = 1_000_000e6;
+    uint256 internal constant PROBE_NOTIONAL = 20_000e18;
 
     /// @dev What one valuation step may lose to rounding (funding index and exit-value roundings), wei.
     int256 internal constant ROUNDING_LOSS = 4;
@@ -453,6 +463,10 @@ contract ProtocolHandler is TestBase {
     /// @notice Each market's oracle adapter (an owner action may replace a dead one).
     MockOracleAdapter[MARKET_COUNT] public oracles;
     uint256[MARKET_COUNT] public initialPrices;
+
+    /// @dev Rotations one ADL action may make past requests without a victim (a request per bankrupt trader and one
+    ///      pnl-factor reduction at a time fill the queue in the common case).
+    uint256 internal constant MAX_ROTATIONS = TRADER_COUNT + 1;
 
     /// @dev Per-market sizing constants read once: the smallest notional that passes the minimum position margin at
     ///      any tier, the lowest tier leverage (safe for any notional), the largest tier notional, the premium cap,
@@ -555,7 +569,9 @@ contract ProtocolHandler is TestBase {
     /// @notice A cap or breaker refused a trade that did not increase what it caps, or reported other numbers.
     uint256 public violationCapRefusal;
     /// @notice A trade reducing |skew| within the trader's margin and the open-interest room was refused for a reason
-    ///         other than margin, the oracle-move breaker or the dust rule.
+    ///         other than margin, the oracle-move breaker or the dust rule; or the probe's skew-reducing trade (after
+    ///         every action, every market whose oracle answers) was refused other than by a cap on the side it grows
+    ///         or the oracle-move breaker while it holds (`_checkSkewReducingOpen`).
     uint256 public violationSkewReducingRefused;
     /// @notice The stored fair premium moved faster than 0.1 % per hour, or beyond ±maxPremium.
     uint256 public violationFairDrift;
@@ -953,9 +969,10 @@ contract ProtocolHandler is TestBase {
     ///         candidate, time moves past the ranking window, and `executeAdl` runs until it makes progress. When a
     ///         victim that can cover exists, progress is required; when none exists, the owner writes the shortfall
     ///         off (one time in four) or the head is rotated after the stuck window (required to pass) and the next
-    ///         request is worked.
+    ///         request is worked the same way (up to `MAX_ROTATIONS` rotations, until the queue comes round): a
+    ///         request with a victim behind stuck ones must make progress in the same action.
     function adl(uint256 seed) external action {
-        _workAdl(seed, true);
+        _workAdl(seed, type(uint256).max, MAX_ROTATIONS);
     }
 
     /// @notice The pnl-factor reduction: the owner sometimes sets maxPnlFactor (10–100 %), anyone requests a reduction
@@ -983,7 +1000,7 @@ contract ProtocolHandler is TestBase {
             VM_SNAPSHOT.getRecordedLogs();
             _pnlRequestRefused(err, profit, limit, found, _reductionOpen);
         }
-        _workAdl(factorSeed >> 8, true);
+        _workAdl(factorSeed >> 8, type(uint256).max, MAX_ROTATIONS);
     }
 
     // ================================================================== actions: liquidity and fund
@@ -1137,6 +1154,7 @@ contract ProtocolHandler is TestBase {
         (uint256 redeemable, uint256 preview) = _checkLpViews();
         _checkFairDrift();
         _checkFundingBreakerRebalance();
+        _checkSkewReducingOpen();
         _checkLpExit(redeemable, preview);
     }
 
@@ -1220,6 +1238,74 @@ contract ProtocolHandler is TestBase {
             _note("fundingBreaker.held");
             _rebalance(m, calls, uint256(keccak256(abi.encode(calls, m))), true);
         }
+    }
+
+    /// @dev No market is closed to a trade that reduces |skew|. In every market whose oracle answers, that the owner
+    ///      has not made reduce-only and whose skew is not 0, the probe account (flat, funded with 1,000,000 USDC on the
+    ///      snapshot) trades q against the skew, on a state snapshot reverted afterwards: q = min(|skew|, 20,000 USD
+    ///      at the oracle), raised to the smallest size the minimum position margin allows (`_minNotional`) when below
+    ///      it, as long as that stays ≤ 2|skew| (so |skew| does not grow; else the market is skipped and counted in
+    ///      `probe.skewBelowMinimum`). Flat and well funded, the probe cannot meet the margin, minimum-margin, tier,
+    ///      position-count, dust or bankrupt-close rules, and a trade that does not grow |skew| is not judged by
+    ///      maxSkew or the funding breaker. So the only refusals allowed are the rules for a trade that grows a side's
+    ///      open interest (`OpenInterestCapExceeded`, `OpenInterestAboveCashLimit`, their numbers checked by
+    ///      `_checkRefusal`, a wrong one counted in `violationCapRefusal`) and the oracle-move breaker
+    ///      (`CircuitBreakerTripped(m, "oracleMove")`) while `circuitBreakerStatus` says it holds. Any other refusal
+    ///      (maxSkew, the funding breaker, margin, ...) counts in `violationSkewReducingRefused`.
+    function _checkSkewReducingOpen() private {
+        for (uint256 m; m < MARKET_COUNT; ++m) {
+            if (!_live(m) || engine.isReduceOnly(m)) continue;
+            int256 skew = engine.marketState(m).skew;
+            if (skew == 0) continue;
+            uint256 price = oracles[m].currentPrice();
+            uint256 q = PROBE_NOTIONAL * WAD / price;
+            if (q > _abs(skew)) q = _abs(skew);
+            uint256 lo = _minNotional[m] * WAD / price + 1;
+            if (q < lo) {
+                if (lo > 2 * _abs(skew)) {
+                    _note("probe.skewBelowMinimum");
+                    continue;
+                }
+                q = lo;
+            }
+            _probe(m, skew > 0 ? -int256(q) : int256(q));
+        }
+    }
+
+    /// @dev The probe's trade of `delta` in `m` and the judgement of its outcome (see `_checkSkewReducingOpen`).
+    function _probe(uint256 m, int256 delta) private {
+        (bool oracleMoveHeld, bool fundingHeld,) = engine.circuitBreakerStatus(m);
+        bool overMaxSkew = _abs(engine.marketState(m).skew) > engine.marketParams(m).maxSkew;
+        uint256 snapshot = vm.snapshotState();
+        usdc.mint(address(this), PROBE_DEPOSIT);
+        vault.depositFor(PROBE, PROBE_DEPOSIT);
+        TradeObs memory o;
+        o.k = PerpModel.read(engine, m);
+        o.delta = delta;
+        o.traderCollateral = vault.collateralOf(PROBE);
+        (o.lpCollateral, o.debt) = vault.collateralAndDebt(address(lpVault));
+        vm.prank(PROBE);
+        (bool ok, bytes memory err) =
+            address(engine).call(abi.encodeCall(engine.trade, (PROBE, m, delta, delta > 0 ? type(uint256).max : 0)));
+        VM_SNAPSHOT.revertToStateAndDelete(snapshot);
+        if (ok) {
+            _note("probe.passed");
+            if (fundingHeld) _note("probe.passed.fundingBreaker");
+            if (overMaxSkew) _note("probe.passed.overMaxSkew");
+            return;
+        }
+        _checkRefusal(o, err);
+        bytes4 sel = _selector(err);
+        if (
+            sel == IPerpEngine.OpenInterestCapExceeded.selector
+                || sel == IPerpEngine.OpenInterestAboveCashLimit.selector
+        ) return _note("probe.refused.openInterest");
+        if (sel == IPerpEngine.CircuitBreakerTripped.selector && oracleMoveHeld) {
+            (, bytes32 reason) = abi.decode(_args(err), (uint256, bytes32));
+            if (reason == "oracleMove") return _note("probe.refused.oracleMove");
+        }
+        _flag(violationSkewReducingRefused++, "probe skew-reducing refused");
+        lastUnexpectedRevert = err;
     }
 
     /// @dev Whenever maxRedeem(provider) > 0, redeeming all of it succeeds and pays previewRedeem (also while an
@@ -1583,7 +1669,7 @@ contract ProtocolHandler is TestBase {
     }
 
     /// @dev One step of a held push: the keeper liquidates one account below maintenance, and the funding breaker
-    ///      check runs.
+    ///      check and the skew-reducing probe run (while the push is held).
     function _holdStep(uint256 seed) private {
         for (uint256 i; i < TRADER_COUNT; ++i) {
             address t = traders[(seed % TRADER_COUNT + i) % TRADER_COUNT];
@@ -1600,6 +1686,7 @@ contract ProtocolHandler is TestBase {
             }
         }
         _checkFundingBreakerRebalance();
+        _checkSkewReducingOpen();
     }
 
     // ================================================================== market and owner helpers
@@ -1925,9 +2012,14 @@ contract ProtocolHandler is TestBase {
 
     /// @dev Works the head of the queue (see `adl`). Progress: a shortfall is covered in part or resolves; a
     ///      reduction closes a winner or resolves (its forced close may be cut to nothing by its bound: counted apart).
-    function _workAdl(uint256 seed, bool mayRotate) private {
+    ///      A head with no victim is rotated (when not written off) and the new head is worked the same way, so a
+    ///      request with a victim behind stuck ones must make progress in the same action: at most `rotations`
+    ///      rotations, stopping when the queue comes back to `firstId` (the first head worked; max: this is it).
+    function _workAdl(uint256 seed, uint256 firstId, uint256 rotations) private {
         (bool pending, uint256 id, AdlRequest memory r,) = liquidator.pendingAdl();
         if (!pending) return;
+        if (firstId == type(uint256).max) firstId = id;
+        else _note("adl.nextHead");
         if (!_live(r.marketId)) return _note("adl.oracleDown");
         _submitCandidates(seed);
         uint256 executableAt = uint256(r.openedAt) + liquidator.ADL_RANKING_WINDOW();
@@ -1946,7 +2038,10 @@ contract ProtocolHandler is TestBase {
         if (work) {
             for (uint256 i; i <= liquidator.MAX_ADL_CANDIDATES(); ++i) {
                 (bool progressed, bool stop) = _adlStep();
-                if (progressed) return;
+                if (progressed) {
+                    if (id != firstId) _note("adl.progressAfterRotation");
+                    return;
+                }
                 if (stop) break;
             }
             if (boundedOnly) return _note("pnl.bounded");
@@ -1954,15 +2049,16 @@ contract ProtocolHandler is TestBase {
             return;
         }
         if (r.account != address(0) && seed % 4 == 0) return _writeOff();
-        if (!mayRotate) return;
+        if (rotations == 0) return;
         uint256 since = uint256(r.openedAt) + liquidator.ADL_RANKING_WINDOW();
         if (r.lastProgressAt > since) since = r.lastProgressAt;
         uint256 readyAt = since + liquidator.ADL_STUCK_WINDOW();
         if (block.timestamp < readyAt) vm.warp(readyAt);
         try liquidator.rotateAdl() {
             _ok("adl.rotate");
+            if (id != firstId) _note("adl.rotateAgain");
             (bool still, uint256 next,,) = liquidator.pendingAdl();
-            if (still && next != id) _workAdl(seed >> 8, false);
+            if (still && next != id && next != firstId) _workAdl(seed >> 8, firstId, rotations - 1);
         } catch (bytes memory err) {
             _flag(violationAdlRotateRefused++, "rotateAdl refused with no victim");
             lastUnexpectedRevert = err;
