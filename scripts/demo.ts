@@ -131,7 +131,6 @@ const keeper = createKeeper({
     account: keeperAccount,
   }),
   deployment: await deploymentFromLocalProtocol(protocol, { chainId: publicClient.chain.id, startBlock: 0 }),
-  liquidationEngine: getAddress(await protocol.liquidationEngine.getAddress()),
   // The JSON-lines log stays in memory here; the summary below is printed instead.
   logger: createMemoryLogger("info"),
 });

@@ -136,7 +136,6 @@ async function keeperFor(protocol: LocalProtocol, overrides: Partial<KeeperConfi
       account: keeperAccount,
     }),
     deployment: await deploymentFromLocalProtocol(protocol, { chainId: 31337, startBlock: 0 }),
-    liquidationEngine: getAddress(await protocol.liquidationEngine.getAddress()),
     logger,
     retry: { baseDelayMs: 1, retries: 5 },
     ...overrides,
