@@ -107,7 +107,10 @@ function argsError(error: unknown): UsageError {
   const unknown = /^Unknown option '([^']+)'/.exec(message);
   if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION" && unknown !== null)
     return new UsageError(`unknown option ${unknown[1]}`);
-  return new UsageError(message.split(". ")[0].replace(/\.$/, ""));
+  const ambiguous = /^Option '([^' ]+)[^']*' argument is ambiguous/.exec(message);
+  if (ambiguous !== null)
+    return new UsageError(`${ambiguous[1]}: write a value that starts with "-" as ${ambiguous[1]}=<value>`);
+  return new UsageError(message.split("\n")[0].split(". ")[0].replace(/\.$/, ""));
 }
 
 /**

@@ -3,173 +3,19 @@
 // fit their forced-close bound (after the pass's own first liquidation, or after someone pushed the skew: logged,
 // retried on the next pass, not an error), the profit threshold, ADL over several passes (submit, wait for the
 // window, execute until covered), the rotation of a stuck ADL request, a pnl-factor reduction requested and
-// executed, retries of RPC failures, abort, and the helpers (retry policy, JSON-lines logger). The CLI against a real
-// node is in e2e-keeper.test.ts.
+// executed, retries of RPC failures, and abort. Each job on its own is in liquidations.test.ts and adl.test.ts, the
+// command line in cli.test.ts, the CLI against a real node in ../e2e-keeper.test.ts.
 import { expect } from "chai";
 import { network } from "hardhat";
-import {
-  ContractFunctionRevertedError,
-  createPublicClient,
-  createWalletClient,
-  custom,
-  getAddress,
-  HttpRequestError,
-  type Address,
-  type Hex,
-  type PublicClient,
-} from "viem";
-import { privateKeyToAccount } from "viem/accounts";
+import { createPublicClient, custom, HttpRequestError, type PublicClient } from "viem";
 import { hardhat } from "viem/chains";
 
-import { deployLocalProtocol, feedAnswer, type LocalProtocol } from "../../deploy/local-protocol.js";
-import { createKeeper, type KeeperConfig } from "../../scripts/lib/keeper/keeper.js";
-import { createJsonLogger, createMemoryLogger } from "../../scripts/lib/keeper/logger.js";
-import { backoffDelay, isTransientRpcError, withRetry } from "../../scripts/lib/keeper/retry.js";
-import { deploymentFromLocalProtocol } from "../../sdk/src/index.js";
+import { E18, keeperAccount, keeperScenarios } from "../helpers/keeper-scenarios.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
-const E18 = 10n ** 18n;
-const USDC = (whole: bigint) => whole * 1_000_000n;
-/** Hardhat's test account #9 (funded with test ETH on every local network; #1–#5 trade below). */
-const KEEPER_KEY: Hex = "0x2a871d0798f97d79848a013d4936a73bf4cc922c825d33c1cf7073dff6d409c6";
-const keeperAccount = privateKeyToAccount(KEEPER_KEY);
-
-type Scenario = {
-  protocol: LocalProtocol;
-  addresses: { carol: Address; erin: Address; bob: Address; dave: Address };
-};
-
-/**
- * LP 2M; carol 8,000 long 30 GOLD; erin 3,000 long 10 GOLD; bob 100,000 short 30 GOLD; dave 30,000 short 20. GOLD's
- * fair premium has τ = 0, so an hour after the last trade it equals the skew premium exactly (only the 0.1 %/h drift
- * cap slows it), and a liquidation on an undisturbed skew closes in full: with τ > 0 the EMA never quite arrives,
- * and a close whose fair premium lags the skew premium by ε is cut by 2ε of skew (the bound is its own impact from
- * the fair premium's skew).
- */
-async function goldScenario(): Promise<Scenario> {
-  const protocol = await deployLocalProtocol(ethers);
-  const { usdc, vault, engine, liquidityVault } = protocol;
-  const [, lp, carol, erin, bob, dave] = await ethers.getSigners();
-  const goldId = protocol.markets.find((m) => m.symbol === "GOLD")!.id;
-  const current = await engine.marketParams(goldId);
-  await (
-    await engine.setMarketParams(goldId, {
-      oracle: current.oracle,
-      fairTau: 0n,
-      maxPremium: current.maxPremium,
-      skewScale: current.skewScale,
-      maxSkew: current.maxSkew,
-      maxOpenInterest: current.maxOpenInterest,
-      minPositionMargin: current.minPositionMargin,
-      makerFee: current.makerFee,
-      takerFee: current.takerFee,
-      fundingInterest: current.fundingInterest,
-      fundingClamp: current.fundingClamp,
-      maxFundingRate: current.maxFundingRate,
-    })
-  ).wait();
-  await (await usdc.mint(lp.address, USDC(2_000_000n))).wait();
-  await (await usdc.connect(lp).approve(await liquidityVault.getAddress(), ethers.MaxUint256)).wait();
-  await (await liquidityVault.connect(lp).deposit(USDC(2_000_000n), lp.address)).wait();
-  const gold = protocol.markets.find((m) => m.symbol === "GOLD")!.id;
-  const open = [
-    [carol, 8_000n, 30n],
-    [erin, 3_000n, 10n],
-    [bob, 100_000n, -30n],
-    [dave, 30_000n, -20n],
-  ] as const;
-  for (const [signer, deposit, size] of open) {
-    await (await usdc.mint(signer.address, USDC(deposit))).wait();
-    await (await usdc.connect(signer).approve(await vault.getAddress(), ethers.MaxUint256)).wait();
-    await (await vault.connect(signer).deposit(USDC(deposit))).wait();
-    await (
-      await engine.connect(signer).trade(signer.address, gold, size * E18, size > 0n ? ethers.MaxUint256 : 0n)
-    ).wait();
-  }
-  return {
-    protocol,
-    addresses: {
-      carol: getAddress(carol.address),
-      erin: getAddress(erin.address),
-      bob: getAddress(bob.address),
-      dave: getAddress(dave.address),
-    },
-  };
-}
-
-/**
- * LP 200,000; the pnl factor limit at its minimum, 10 % of the vault's cash; carol 30,000 and long 40 GOLD (96,000
- * USD of notional, within the open-interest-to-cash limit of half the cash).
- */
-async function pnlScenario(): Promise<Scenario> {
-  const protocol = await deployLocalProtocol(ethers);
-  const { usdc, vault, engine, liquidityVault, liquidationEngine } = protocol;
-  const [, lp, carol] = await ethers.getSigners();
-  await (await liquidationEngine.setMaxPnlFactor(E18 / 10n)).wait();
-  await (await usdc.mint(lp.address, USDC(200_000n))).wait();
-  await (await usdc.connect(lp).approve(await liquidityVault.getAddress(), ethers.MaxUint256)).wait();
-  await (await liquidityVault.connect(lp).deposit(USDC(200_000n), lp.address)).wait();
-  await (await usdc.mint(carol.address, USDC(30_000n))).wait();
-  await (await usdc.connect(carol).approve(await vault.getAddress(), ethers.MaxUint256)).wait();
-  await (await vault.connect(carol).deposit(USDC(30_000n))).wait();
-  await (await engine.connect(carol).trade(carol.address, 2n, 40n * E18, ethers.MaxUint256)).wait();
-  const none = getAddress("0x0000000000000000000000000000000000000001");
-  return { protocol, addresses: { carol: getAddress(carol.address), erin: none, bob: none, dave: none } };
-}
-
-/** Sets GOLD's feed to `price` (whole USD) and lets an hour pass, so the fair premium follows. */
-async function moveGold(protocol: LocalProtocol, price: bigint) {
-  const gold = protocol.markets.find((m) => m.symbol === "GOLD")!;
-  await (await gold.feed.updateAnswer(feedAnswer(price * E18, gold.feedDecimals))).wait();
-  await networkHelpers.time.increase(3600);
-}
-
-async function keeperFor(protocol: LocalProtocol, overrides: Partial<KeeperConfig> = {}) {
-  const publicClient = (await connection.viem.getPublicClient()) as PublicClient;
-  const logger = createMemoryLogger();
-  const keeper = createKeeper({
-    publicClient,
-    walletClient: createWalletClient({
-      chain: hardhat,
-      transport: custom(connection.provider),
-      account: keeperAccount,
-    }),
-    deployment: await deploymentFromLocalProtocol(protocol, { chainId: 31337, startBlock: 0 }),
-    logger,
-    retry: { baseDelayMs: 1, retries: 5 },
-    ...overrides,
-  });
-  return { keeper, logger, events: (name: string) => logger.records.filter((r) => r.event === name) };
-}
-
-const positions = async (protocol: LocalProtocol, account: Address) =>
-  (await protocol.engine.accountMarkets(account)).length;
-
-/** Signer #6 (not used by the scenarios) trades `size` GOLD with enough collateral. */
-async function frankTrades(protocol: LocalProtocol, size: bigint) {
-  const { usdc, vault, engine } = protocol;
-  const frank = (await ethers.getSigners())[6];
-  const gold = protocol.markets.find((m) => m.symbol === "GOLD")!.id;
-  if ((await vault.collateralOf(frank.address)) === 0n) {
-    await (await usdc.mint(frank.address, USDC(100_000n))).wait();
-    await (await usdc.connect(frank).approve(await vault.getAddress(), ethers.MaxUint256)).wait();
-    await (await vault.connect(frank).deposit(USDC(100_000n))).wait();
-  }
-  await (
-    await engine.connect(frank).trade(frank.address, gold, size, size > 0n ? ethers.MaxUint256 : 0n)
-  ).wait();
-}
-
-/** Closes `who`'s GOLD position (a trader leaving before the scenario's move). */
-async function closeGold(protocol: LocalProtocol, who: Address) {
-  const signer = await ethers.getSigner(who);
-  const gold = protocol.markets.find((m) => m.symbol === "GOLD")!.id;
-  const size = (await protocol.engine.position(who, gold)).size;
-  await (
-    await protocol.engine.connect(signer).closePosition(who, gold, size > 0n ? 0n : ethers.MaxUint256)
-  ).wait();
-}
+const { goldScenario, pnlScenario, moveGold, frankTrades, closeGold, positions, keeperFor } =
+  keeperScenarios(connection);
 
 describe("keeper pass (in-process)", function () {
   this.timeout(120_000);
@@ -418,60 +264,5 @@ describe("keeper pass (in-process)", function () {
     expect(report.underwater).to.have.members([addresses.carol, addresses.erin]);
     expect(report.liquidations).to.deep.equal([]);
     expect(events("liquidations-stopped")).to.have.length(1);
-  });
-});
-
-describe("keeper helpers", function () {
-  it("retries transport failures only, with growing capped delays", async function () {
-    let calls = 0;
-    const delays: number[] = [];
-    const value = await withRetry(
-      async () => {
-        if (++calls < 3) throw new HttpRequestError({ url: "http://x", details: "ECONNREFUSED" });
-        return 42;
-      },
-      { baseDelayMs: 1, onRetry: ({ delayMs }) => delays.push(delayMs) },
-    );
-    expect(value).to.equal(42);
-    expect(calls).to.equal(3);
-    expect(delays).to.have.length(2);
-
-    calls = 0;
-    const revert = new ContractFunctionRevertedError({
-      abi: [],
-      functionName: "liquidate",
-      message: "NotLiquidatable",
-    });
-    await withRetry(
-      async () => {
-        calls++;
-        throw revert;
-      },
-      { baseDelayMs: 1 },
-    ).catch(() => undefined);
-    expect(calls, "a revert is an answer, not retried").to.equal(1);
-    expect(
-      isTransientRpcError(
-        Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:8545"), { code: "ECONNREFUSED" }),
-      ),
-    ).to.equal(true);
-    expect(
-      isTransientRpcError(new Error("wrapped", { cause: new HttpRequestError({ url: "http://x" }) })),
-    ).to.equal(true);
-
-    const half = () => 0.5;
-    expect(
-      [1, 2, 3, 4].map((a) => backoffDelay(a, { baseDelayMs: 100, maxDelayMs: 500, random: half })),
-    ).to.deep.equal([100, 200, 400, 500]);
-  });
-
-  it("logs JSON lines with bigints as decimal strings", function () {
-    const lines: string[] = [];
-    const logger = createJsonLogger({ level: "info", write: (l) => lines.push(l), now: () => new Date(0) });
-    logger.debug("hidden");
-    logger.info("liquidated", { reward: 10n ** 20n, error: new Error("boom") });
-    expect(lines).to.deep.equal([
-      '{"ts":"1970-01-01T00:00:00.000Z","level":"info","event":"liquidated","reward":"100000000000000000000","error":"boom"}',
-    ]);
   });
 });
