@@ -216,7 +216,7 @@ describe("SDK package (build, strict consumer, README quick start)", function ()
   });
 
   it("packs, and its declarations compile in a strict consumer project", async function () {
-    // The step above built sdk/dist: --ignore-scripts skips the package's `prepare`, which would build it again.
+    // The step above built sdk/dist: --ignore-scripts skips the package's `prepack`, which would build it again.
     const packed = await run("npm", ["pack", "--ignore-scripts", "--pack-destination", work], {
       cwd: sdkDir,
     });

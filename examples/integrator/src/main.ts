@@ -43,17 +43,18 @@ const rpcUrl = process.env.RPC_URL ?? "http://127.0.0.1:8545";
 const transport = http(rpcUrl);
 // A local node mines each transaction at once: poll for receipts every 250 ms rather than viem's default 4 s.
 const publicClient = createPublicClient({ chain: hardhat, transport, pollingInterval: 250 });
-const chainId = await publicClient.getChainId();
-const local = LOCAL_CHAINS.includes(chainId);
 
-function signer(variable: string, testAccount: number): Account {
+/** The account of the key in `variable`, or on a local chain the node's test account `testAccount`. */
+function signer(variable: string, testAccount: number, chainId: number): Account {
   const key = process.env[variable];
   if (key !== undefined && key !== "") return privateKeyToAccount(key as Hex);
-  if (!local) throw new Error(`${variable} is not set (test accounts are used on local chains only)`);
+  if (!LOCAL_CHAINS.includes(chainId))
+    throw new Error(`${variable} is not set (test accounts are used on local chains only)`);
   return mnemonicToAccount(TEST_MNEMONIC, { addressIndex: testAccount });
 }
 
-function loadDeployment(): { deployment: PerpDeployment; file: string } {
+/** The address book the deploy wrote for `chainId`. */
+function loadDeployment(chainId: number): { deployment: PerpDeployment; file: string } {
   const dir =
     process.env.PERP_DEPLOYMENTS_DIR ?? fileURLToPath(new URL("../../../deployments/", import.meta.url));
   const file = join(dir, `${chainId}.json`);
@@ -79,83 +80,100 @@ const usdcBalance = (deployment: PerpDeployment, owner: Account) =>
     args: [owner.address],
   });
 
-const { deployment, file } = loadDeployment();
-const trader = signer("PRIVATE_KEY", 6);
-const perp = perpFor(trader, deployment);
-console.log(`Connected to ${rpcUrl} (chain ${chainId}), address book ${file}`);
-console.log(`Trader ${trader.address}`);
+async function main(): Promise<void> {
+  const chainId = await publicClient.getChainId().catch(() => {
+    throw new Error(
+      `no node answers at ${rpcUrl}: start one (npx hardhat node --hostname 127.0.0.1) or set RPC_URL`,
+    );
+  });
+  const { deployment, file } = loadDeployment(chainId);
+  const trader = signer("PRIVATE_KEY", 6, chainId);
+  const perp = perpFor(trader, deployment);
+  console.log(`Connected to ${rpcUrl} (chain ${chainId}), address book ${file}`);
+  console.log(`Trader ${trader.address}`);
 
-const market = (await perp.getMarkets()).find((m) => m.symbol === SYMBOL);
-if (market === undefined) throw new Error(`no ${SYMBOL} market in this deployment`);
-const { marketId } = market;
+  const market = (await perp.getMarkets()).find((m) => m.symbol === SYMBOL);
+  if (market === undefined) throw new Error(`no ${SYMBOL} market in this deployment`);
+  const { marketId } = market;
 
-// A fresh local deployment has an empty liquidity vault, and trades need its cash (the open-interest-to-cash limit).
-const vault = await perp.getLiquidityVault();
-if (vault.totalAssets === 0n) {
-  const lp = perpFor(signer("LP_PRIVATE_KEY", 7), deployment);
-  await faucet(lp, { amountUsdc: LIQUIDITY });
-  await lp.depositLiquidity({ assets: LIQUIDITY });
+  // A fresh local deployment has an empty liquidity vault, and trades need its cash (the open-interest-to-cash limit).
+  const vault = await perp.getLiquidityVault();
+  if (vault.totalAssets === 0n) {
+    const provider = signer("LP_PRIVATE_KEY", 7, chainId);
+    const lp = perpFor(provider, deployment);
+    await faucet(lp, { amountUsdc: LIQUIDITY });
+    await lp.depositLiquidity({ assets: LIQUIDITY });
+    console.log(
+      `[setup] The liquidity vault was empty: LP ${provider.address} put ${formatUsdc(LIQUIDITY, 2)} USDC in`,
+    );
+  }
+
+  // 1. Fund the wallet.
+  const walletBefore = await usdcBalance(deployment, trader);
+  await faucet(perp, { amountUsdc: DEPOSIT });
+  const funded = await usdcBalance(deployment, trader);
   console.log(
-    `[setup] The liquidity vault was empty: LP ${lp.walletClient!.account!.address} put ${formatUsdc(LIQUIDITY, 2)} USDC in`,
+    `[1/6] Faucet: ${formatUsdc(funded - walletBefore, 2)} mock USDC minted to the trader (wallet ${formatUsdc(funded, 2)} USDC)`,
+  );
+
+  // 2. Deposit it as collateral.
+  const deposited = await perp.deposit({ amount: DEPOSIT });
+  const afterDeposit = await perp.getAccount();
+  console.log(
+    `[2/6] Deposited ${formatUsdc(deposited.tokenAmount, 2)} USDC: collateral ${formatUsd(afterDeposit.collateral)} USD, equity ${formatUsd(afterDeposit.equity)} USD`,
+  );
+
+  // 3. Open a long of 3x the equity.
+  const opened = await openPositionByLeverage(perp, { marketId, side: "long", leverage: LEVERAGE });
+  console.log(
+    `[3/6] Opened a ${formatFixed(LEVERAGE, 18, 0)}x ${SYMBOL} long: ${formatSize(opened.newSize, 6)} ${SYMBOL} at ${formatUsd(opened.fillPrice)} ` +
+      `(notional ${formatUsd(opened.newOpenNotional)} USD = ${formatFixed(LEVERAGE, 18, 0)} × equity ${formatUsd(afterDeposit.equity)}), fee ${formatUsd(opened.fee)} USD`,
+  );
+
+  // 4. Read the prices and the position.
+  const now = await perp.getMarket({ marketId });
+  const closeQuote = await perp.quoteTrade({ marketId, sizeDelta: -opened.newSize });
+  console.log(
+    `[4/6] ${SYMBOL} prices: oracle ${formatUsd(now.oraclePrice)}, mark ${formatUsd(now.markPrice)}, fair ${formatUsd(now.fairPrice)}; ` +
+      `fill ${formatUsd(opened.fillPrice)} to open, ${formatUsd(closeQuote.fillPrice)} to close now`,
+  );
+  const account = await perp.getAccount();
+  const position = account.positions.find((p) => p.marketId === marketId);
+  if (position === undefined) throw new Error("the position is not there");
+  const leverageNow =
+    ((position.size < 0n ? -position.size : position.size) * now.markPrice) / account.equity;
+  console.log(
+    `      Position: ${position.side} ${formatSize(position.size, 6)} ${SYMBOL}, entry ${formatUsd(position.entryPrice)}, ` +
+      `leverage ${formatFixed(leverageNow, 18, 2)}x at mark, unrealised PnL ${formatUsd(position.unrealisedPnl)} USD, ` +
+      `liquidation price ${formatUsd(position.liquidationPrice)}`,
+  );
+
+  // 5. Close it.
+  const closed = await perp.closePosition({ marketId });
+  const flat = await perp.getAccount();
+  console.log(
+    `[5/6] Closed at ${formatUsd(closed.fillPrice)}: realised PnL ${formatUsd(closed.realisedPnl)} USD, fee ${formatUsd(closed.fee)} USD; ` +
+      `${flat.positions.length} positions left, collateral ${formatUsd(flat.collateral)} USD`,
+  );
+
+  // 6. Withdraw everything.
+  const withdrawn = await perp.withdraw({ amount: "max" });
+  const walletAfter = await usdcBalance(deployment, trader);
+  const left = await perp.getAccount();
+  console.log(
+    `[6/6] Withdrew ${formatUsdc(withdrawn.tokenAmount, 2)} USDC: wallet ${formatUsdc(walletAfter, 2)} USDC, ` +
+      `margin account ${formatUsd(left.collateral, 6)} USD`,
+  );
+  console.log(
+    `Done: deposited ${formatUsdc(deposited.tokenAmount, 2)} USDC, withdrew ${formatUsdc(withdrawn.tokenAmount, 2)} USDC ` +
+      `(fees, PnL and funding: ${formatUsdc(withdrawn.tokenAmount - deposited.tokenAmount, 2)} USDC)`,
   );
 }
 
-// 1. Fund the wallet.
-const walletBefore = await usdcBalance(deployment, trader);
-await faucet(perp, { amountUsdc: DEPOSIT });
-const funded = await usdcBalance(deployment, trader);
-console.log(
-  `[1/6] Faucet: ${formatUsdc(funded - walletBefore, 2)} mock USDC minted to the trader (wallet ${formatUsdc(funded, 2)} USDC)`,
-);
-
-// 2. Deposit it as collateral.
-const deposited = await perp.deposit({ amount: DEPOSIT });
-const afterDeposit = await perp.getAccount();
-console.log(
-  `[2/6] Deposited ${formatUsdc(deposited.tokenAmount, 2)} USDC: collateral ${formatUsd(afterDeposit.collateral)} USD, equity ${formatUsd(afterDeposit.equity)} USD`,
-);
-
-// 3. Open a long of 3x the equity.
-const opened = await openPositionByLeverage(perp, { marketId, side: "long", leverage: LEVERAGE });
-console.log(
-  `[3/6] Opened a ${formatFixed(LEVERAGE, 18, 0)}x ${SYMBOL} long: ${formatSize(opened.newSize, 6)} ${SYMBOL} at ${formatUsd(opened.fillPrice)} ` +
-    `(notional ${formatUsd(opened.newOpenNotional)} USD = ${formatFixed(LEVERAGE, 18, 0)} × equity ${formatUsd(afterDeposit.equity)}), fee ${formatUsd(opened.fee)} USD`,
-);
-
-// 4. Read the prices and the position.
-const now = await perp.getMarket({ marketId });
-const closeQuote = await perp.quoteTrade({ marketId, sizeDelta: -opened.newSize });
-console.log(
-  `[4/6] ${SYMBOL} prices: oracle ${formatUsd(now.oraclePrice)}, mark ${formatUsd(now.markPrice)}, fair ${formatUsd(now.fairPrice)}; ` +
-    `fill ${formatUsd(opened.fillPrice)} to open, ${formatUsd(closeQuote.fillPrice)} to close now`,
-);
-const account = await perp.getAccount();
-const position = account.positions.find((p) => p.marketId === marketId);
-if (position === undefined) throw new Error("the position is not there");
-const leverageNow = ((position.size < 0n ? -position.size : position.size) * now.markPrice) / account.equity;
-console.log(
-  `      Position: ${position.side} ${formatSize(position.size, 6)} ${SYMBOL}, entry ${formatUsd(position.entryPrice)}, ` +
-    `leverage ${formatFixed(leverageNow, 18, 2)}x at mark, unrealised PnL ${formatUsd(position.unrealisedPnl)} USD, ` +
-    `liquidation price ${formatUsd(position.liquidationPrice)}`,
-);
-
-// 5. Close it.
-const closed = await perp.closePosition({ marketId });
-const flat = await perp.getAccount();
-console.log(
-  `[5/6] Closed at ${formatUsd(closed.fillPrice)}: realised PnL ${formatUsd(closed.realisedPnl)} USD, fee ${formatUsd(closed.fee)} USD; ` +
-    `${flat.positions.length} positions left, collateral ${formatUsd(flat.collateral)} USD`,
-);
-
-// 6. Withdraw everything.
-const withdrawn = await perp.withdraw({ amount: "max" });
-const walletAfter = await usdcBalance(deployment, trader);
-const left = await perp.getAccount();
-console.log(
-  `[6/6] Withdrew ${formatUsdc(withdrawn.tokenAmount, 2)} USDC: wallet ${formatUsdc(walletAfter, 2)} USDC, ` +
-    `margin account ${formatUsd(left.collateral, 6)} USD`,
-);
-console.log(
-  `Done: deposited ${formatUsdc(deposited.tokenAmount, 2)} USDC, withdrew ${formatUsdc(withdrawn.tokenAmount, 2)} USDC ` +
-    `(fees, PnL and funding: ${formatUsdc(withdrawn.tokenAmount - deposited.tokenAmount, 2)} USDC)`,
-);
+main().catch((err: unknown) => {
+  // One line, not a stack trace: viem's and the SDK's errors carry a one-line `shortMessage`.
+  const message =
+    err instanceof Error ? ((err as { shortMessage?: string }).shortMessage ?? err.message) : String(err);
+  console.error(`Failed: ${message}`);
+  process.exitCode = 1;
+});

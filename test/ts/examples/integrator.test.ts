@@ -57,7 +57,7 @@ describe("integrator example: an app on @perp/sdk as a package, against a hardha
   let output: string[];
 
   before(async function () {
-    // `npm install` built sdk/dist (the package's `prepare`); rebuild it only when sdk/src changed since.
+    // `npm install` built sdk/dist (the root `prepare` script); rebuild it only when sdk/src changed since.
     const entry = join(sdkDir, "dist/sdk/src/index.js");
     let built = 0;
     try {
@@ -97,6 +97,19 @@ describe("integrator example: an app on @perp/sdk as a package, against a hardha
     }
   });
 
+  it("runs the commands of the README's integrator section", function () {
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    const block = /<!-- integrator -->\s*```sh\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block, "README.md has no <!-- integrator --> block").to.not.equal(undefined);
+    expect(block).to.include("npx hardhat node --hostname 127.0.0.1");
+    expect(block).to.include("npm run deploy -- --network localhost");
+    expect(block).to.include("npm run example");
+    const scripts = (
+      JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> }
+    ).scripts;
+    expect(scripts.example).to.equal("npm start --workspace examples/integrator");
+  });
+
   it("deploys the protocol with `npm run deploy -- --network localhost`", async function () {
     const r = await run("npm", ["run", "deploy", "--", "--network", "localhost"], {
       env: { PERP_LOCAL_RPC_URL: node!.url, PERP_DEPLOYMENTS_DIR: work },
@@ -106,9 +119,8 @@ describe("integrator example: an app on @perp/sdk as a package, against a hardha
     perp = createPerpClient({ publicClient: client, deployment: defineDeployment(book) });
   });
 
-  it("runs `npm start` in examples/integrator, printing a line per step", async function () {
-    const r = await run("npm", ["start", "--silent"], {
-      cwd: exampleDir,
+  it("runs `npm run example` (npm start in examples/integrator), printing a line per step", async function () {
+    const r = await run("npm", ["run", "example", "--silent"], {
       env: { RPC_URL: node!.url, PERP_DEPLOYMENTS_DIR: work },
       timeoutMs: 60_000,
     });
