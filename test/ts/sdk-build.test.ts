@@ -216,7 +216,10 @@ describe("SDK package (build, strict consumer, README quick start)", function ()
   });
 
   it("packs, and its declarations compile in a strict consumer project", async function () {
-    const packed = await run("npm", ["pack", "--pack-destination", work], { cwd: sdkDir });
+    // The step above built sdk/dist: --ignore-scripts skips the package's `prepack`, which would build it again.
+    const packed = await run("npm", ["pack", "--ignore-scripts", "--pack-destination", work], {
+      cwd: sdkDir,
+    });
     expectSuccess(packed, "npm pack");
     const tarball = readdirSync(work).find((f) => f.endsWith(".tgz"));
     expect(tarball).to.not.equal(undefined);

@@ -1,0 +1,246 @@
+// The integrator example (examples/integrator/) run as a new user runs it: a `hardhat node` on a free loopback port,
+// the protocol deployed with `npm run deploy -- --network localhost`, then `npm start` in the example's directory,
+// which imports @perp/sdk through the package (the workspace link and its exports map to sdk/dist), never sdk/src.
+// The outcome is then read back from the chain: exactly 10,000 USDC deposited, a long of 3x the equity at its own
+// fill price (within one unit of rounding of the size computed here), closed flat, and exactly everything left
+// withdrawn. The node is stopped in `after`, also when a step fails.
+import { expect } from "chai";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { createPublicClient, erc20Abi, http, type PublicClient } from "viem";
+import { mnemonicToAccount } from "viem/accounts";
+import { hardhat } from "viem/chains";
+
+import { readAddressBook, type PerpAddressBook } from "../../../deploy/address-book.js";
+import {
+  collateralVaultAbi,
+  createPerpClient,
+  defineDeployment,
+  formatUsdc,
+  liquidityVaultAbi,
+  perpEngineAbi,
+  type PerpClient,
+} from "../../../sdk/src/index.js";
+import { root, run, startHardhatNode, type LocalNode, type RunResult } from "../helpers/processes.js";
+
+const exampleDir = join(root, "examples/integrator");
+const sdkDir = join(root, "sdk");
+const TEST_MNEMONIC = "test test test test test test test test test test test junk";
+/** The example's default accounts on a local chain: the node's test accounts #6 (trader) and #7 (LP). */
+const trader = mnemonicToAccount(TEST_MNEMONIC, { addressIndex: 6 }).address;
+const lp = mnemonicToAccount(TEST_MNEMONIC, { addressIndex: 7 }).address;
+const WAD = 10n ** 18n;
+const DEPOSIT_USDC = 10_000n * 10n ** 6n;
+const LIQUIDITY_USDC = 1_000_000n * 10n ** 6n;
+
+function expectSuccess(r: RunResult, what: string) {
+  expect(r.code, `${what} failed (${r.ms} ms):\n${r.stdout}\n${r.stderr}`).to.equal(0);
+}
+
+/** The newest modification time of the files under `dir`, in ms. */
+function newest(dir: string): number {
+  return Math.max(
+    ...readdirSync(dir, { recursive: true, encoding: "utf8" }).map((f) => statSync(join(dir, f)).mtimeMs),
+  );
+}
+
+describe("integrator example: an app on @perp/sdk as a package, against a hardhat node", function () {
+  this.timeout(120_000);
+
+  let node: LocalNode | undefined;
+  let work: string;
+  let book: PerpAddressBook;
+  let client: PublicClient;
+  let perp: PerpClient;
+  let output: string[];
+
+  before(async function () {
+    // `npm install` built sdk/dist (the root `prepare` script); rebuild it only when sdk/src changed since.
+    const entry = join(sdkDir, "dist/sdk/src/index.js");
+    let built = 0;
+    try {
+      built = statSync(entry).mtimeMs;
+    } catch {
+      // not built yet
+    }
+    if (built < newest(join(sdkDir, "src")))
+      expectSuccess(await run("npm", ["run", "build", "--workspace", "@perp/sdk"]), "npm run build (sdk)");
+    work = mkdtempSync(join(tmpdir(), "perp-integrator-"));
+    node = await startHardhatNode();
+    client = createPublicClient({ chain: hardhat, transport: http(node.url) }) as PublicClient;
+  });
+
+  after(async function () {
+    await node?.stop();
+    if (work !== undefined) rmSync(work, { recursive: true, force: true });
+  });
+
+  it("depends on @perp/sdk as a package: resolved through its exports map to sdk/dist", async function () {
+    const manifest = JSON.parse(readFileSync(join(exampleDir, "package.json"), "utf8")) as {
+      dependencies: Record<string, string>;
+    };
+    expect(manifest.dependencies).to.have.property("@perp/sdk");
+    expect(manifest.dependencies).to.have.property("viem");
+    const resolved = await run(
+      process.execPath,
+      ["--input-type=module", "-e", "console.log(import.meta.resolve('@perp/sdk'))"],
+      { cwd: exampleDir },
+    );
+    expectSuccess(resolved, "resolving @perp/sdk from the example");
+    expect(resolved.stdout.trim()).to.equal(pathToFileURL(join(sdkDir, "dist/sdk/src/index.js")).href);
+    // Its sources import the package by name, never the SDK's sources.
+    for (const f of readdirSync(join(exampleDir, "src"))) {
+      const text = readFileSync(join(exampleDir, "src", f), "utf8");
+      expect(text, f).to.not.match(/from "\.\.\/\.\.\/|sdk\/src/);
+    }
+  });
+
+  it("runs the commands of the README's integrator section", function () {
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    const block = /<!-- integrator -->\s*```sh\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block, "README.md has no <!-- integrator --> block").to.not.equal(undefined);
+    expect(block).to.include("npx hardhat node --hostname 127.0.0.1");
+    expect(block).to.include("npm run deploy -- --network localhost");
+    expect(block).to.include("npm run example");
+    const scripts = (
+      JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { scripts: Record<string, string> }
+    ).scripts;
+    expect(scripts.example).to.equal("npm start --workspace examples/integrator");
+  });
+
+  it("deploys the protocol with `npm run deploy -- --network localhost`", async function () {
+    const r = await run("npm", ["run", "deploy", "--", "--network", "localhost"], {
+      env: { PERP_LOCAL_RPC_URL: node!.url, PERP_DEPLOYMENTS_DIR: work },
+    });
+    expectSuccess(r, "npm run deploy");
+    book = readAddressBook(join(work, "31337.json"))!;
+    perp = createPerpClient({ publicClient: client, deployment: defineDeployment(book) });
+  });
+
+  it("runs `npm run example` (npm start in examples/integrator), printing a line per step", async function () {
+    const r = await run("npm", ["run", "example", "--silent"], {
+      env: { RPC_URL: node!.url, PERP_DEPLOYMENTS_DIR: work },
+      timeoutMs: 60_000,
+    });
+    expectSuccess(r, "npm start");
+    expect(r.stderr.trim(), "nothing on stderr").to.equal("");
+    output = r.stdout.trim().split("\n");
+    const expected = [
+      `Connected to ${node!.url} (chain 31337), address book ${join(work, "31337.json")}`,
+      `Trader ${trader}`,
+      `[setup] The liquidity vault was empty: LP ${lp} put 1,000,000.00 USDC in`,
+      "[1/6] Faucet: 10,000.00 mock USDC minted to the trader (wallet 10,000.00 USDC)",
+      "[2/6] Deposited 10,000.00 USDC: collateral 10,000.00 USD, equity 10,000.00 USD",
+      /^\[3\/6\] Opened a 3x ETH long: 9\.99\d{4} ETH at 3,000\.\d\d \(notional (29,999\.99|30,000\.00) USD = 3 × equity 10,000\.00\), fee \d+\.\d\d USD$/,
+      /^\[4\/6\] ETH prices: oracle 3,000\.00, mark 3,000\.\d\d, fair 3,000\.\d\d; fill 3,000\.\d\d to open, 3,000\.\d\d to close now$/,
+      /^ {6}Position: long 9\.99\d{4} ETH, entry 3,000\.\d\d, leverage 3\.0\dx at mark, unrealised PnL -?\d+\.\d\d USD, liquidation price 2,\d{3}\.\d\d$/,
+      /^\[5\/6\] Closed at 3,000\.\d\d: realised PnL -?\d+\.\d\d USD, fee \d+\.\d\d USD; 0 positions left, collateral 9,9\d\d\.\d\d USD$/,
+      /^\[6\/6\] Withdrew 9,9\d\d\.\d\d USDC: wallet 9,9\d\d\.\d\d USDC, margin account 0\.000000 USD$/,
+      /^Done: deposited 10,000\.00 USDC, withdrew 9,9\d\d\.\d\d USDC \(fees, PnL and funding: -\d+\.\d\d USDC\)$/,
+    ];
+    expect(output, r.stdout).to.have.length(expected.length);
+    expected.forEach((line, i) =>
+      typeof line === "string" ? expect(output[i]).to.equal(line) : expect(output[i]).to.match(line),
+    );
+  });
+
+  it("deposited exactly 10,000 USDC and withdrew exactly what was left after fees, PnL and funding", async function () {
+    const vault = { address: book.contracts.collateralVault, abi: collateralVaultAbi } as const;
+    const range = { fromBlock: 0n, toBlock: "latest" } as const;
+    const deposits = await client.getContractEvents({
+      ...vault,
+      eventName: "Deposited",
+      args: { account: trader },
+      ...range,
+    });
+    expect(deposits.map((e) => [e.args.payer, e.args.tokenAmount, e.args.usdAmount])).to.deep.equal([
+      [trader, DEPOSIT_USDC, DEPOSIT_USDC * 10n ** 12n],
+    ]);
+
+    const trades = await perp.getTradeHistory({ account: trader });
+    expect(trades).to.have.length(2);
+    const settled = await client.getContractEvents({
+      address: book.contracts.perpEngine,
+      abi: perpEngineAbi,
+      eventName: "FundingSettled",
+      args: { account: trader },
+      ...range,
+    });
+    const funding = settled.reduce((sum, e) => sum + e.args.amount!, 0n);
+    // Collateral after the close: the deposit, less both fees and the funding paid, plus the realised PnL.
+    const left =
+      DEPOSIT_USDC * 10n ** 12n -
+      trades[0].fee -
+      trades[1].fee +
+      trades[0].realisedPnl +
+      trades[1].realisedPnl -
+      funding;
+
+    const withdrawals = await client.getContractEvents({
+      ...vault,
+      eventName: "Withdrawn",
+      args: { account: trader },
+      ...range,
+    });
+    expect(withdrawals).to.have.length(1);
+    const { caller, receiver, tokenAmount, usdAmount } = withdrawals[0].args;
+    expect([caller, receiver]).to.deep.equal([trader, trader]);
+    // Everything: the collateral in whole USDC units (rounded down), the sub-unit rest staying in the account.
+    expect(tokenAmount).to.equal(left / 10n ** 12n);
+    expect(usdAmount).to.equal(tokenAmount! * 10n ** 12n);
+    expect(
+      await client.readContract({
+        ...vault,
+        functionName: "collateralOf",
+        args: [trader],
+        blockNumber: withdrawals[0].blockNumber - 1n,
+      }),
+    ).to.equal(left);
+    const account = await perp.getAccount({ account: trader });
+    expect(account.collateral).to.equal(left - usdAmount!);
+    expect(account.positions).to.have.length(0);
+
+    // The wallet: minted 10,000, deposited 10,000, received the withdrawal.
+    const usdc = { address: book.contracts.collateralToken, abi: erc20Abi } as const;
+    expect(await client.readContract({ ...usdc, functionName: "balanceOf", args: [trader] })).to.equal(
+      tokenAmount,
+    );
+    expect(output.at(-2)).to.include(`Withdrew ${formatUsdc(tokenAmount!, 2)} USDC`);
+
+    // The LP's liquidity, put in by the example because the vault of a fresh deployment is empty.
+    expect((await perp.getLiquidityVault({ holder: lp })).shares > 0n).to.equal(true);
+    expect(await client.readContract({ ...usdc, functionName: "balanceOf", args: [lp] })).to.equal(0n);
+    const lpDeposits = await client.getContractEvents({
+      address: book.contracts.liquidityVault,
+      abi: liquidityVaultAbi,
+      eventName: "Deposit",
+      ...range,
+    });
+    expect(lpDeposits.map((e) => [e.args.sender, e.args.owner, e.args.assets])).to.deep.equal([
+      [lp, lp, LIQUIDITY_USDC],
+    ]);
+  });
+
+  it("opened a long of 3x the equity at its fill price (within one unit of size) and closed it flat", async function () {
+    const [open, close] = await perp.getTradeHistory({ account: trader });
+    const eth = book.markets.find((m) => m.symbol === "ETH")!;
+    expect(open.marketId).to.equal(BigInt(eth.marketId));
+    expect(open.sizeDelta).to.equal(open.newSize);
+    // Before the open the account held only its deposit: equity = 10,000 USD exactly.
+    const equity = (await perp.getAccount({ account: trader, blockNumber: open.blockNumber! - 1n })).equity;
+    expect(equity).to.equal(DEPOSIT_USDC * 10n ** 12n);
+    const size = (3n * equity * WAD) / open.fillPrice;
+    const diff = open.newSize - size;
+    expect(diff >= -1n && diff <= 1n, `size ${open.newSize}, computed ${size}`).to.equal(true);
+    // Its notional at the fill is 3 × the equity, within one unit of size at that price.
+    const notionalGap = open.newOpenNotional - 3n * equity;
+    expect(notionalGap < 0n ? -notionalGap : notionalGap).to.be.lessThanOrEqual(open.fillPrice / WAD + 1n);
+
+    expect(close.marketId).to.equal(open.marketId);
+    expect(close.sizeDelta).to.equal(-open.newSize);
+    expect(close.newSize).to.equal(0n);
+    expect(close.newOpenNotional).to.equal(0n);
+  });
+});
