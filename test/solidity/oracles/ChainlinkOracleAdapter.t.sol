@@ -5,7 +5,17 @@ import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interf
 import {MockV3Aggregator} from "@chainlink/contracts/src/v0.8/tests/MockV3Aggregator.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 
-import {InvalidGracePeriod, InvalidHeartbeat, InvalidPriceBounds, PriceOutOfBounds, SequencerDown, SequencerGracePeriodNotOver, SequencerStatusInvalid, UnsupportedFeedDecimals, ZeroAddress} from "../../../contracts/interfaces/CommonErrors.sol";
+import {
+    InvalidGracePeriod,
+    InvalidHeartbeat,
+    InvalidPriceBounds,
+    PriceOutOfBounds,
+    SequencerDown,
+    SequencerGracePeriodNotOver,
+    SequencerStatusInvalid,
+    UnsupportedFeedDecimals,
+    ZeroAddress
+} from "../../../contracts/interfaces/CommonErrors.sol";
 import {IChainlinkOracleAdapter} from "../../../contracts/interfaces/IChainlinkOracleAdapter.sol";
 import {IOracleAdapter} from "../../../contracts/interfaces/IOracleAdapter.sol";
 import {IOracleAdapterBase} from "../../../contracts/interfaces/IOracleAdapterBase.sol";

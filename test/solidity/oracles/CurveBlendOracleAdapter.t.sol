@@ -5,7 +5,16 @@ import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interf
 import {MockV3Aggregator} from "@chainlink/contracts/src/v0.8/tests/MockV3Aggregator.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 
-import {InvalidGracePeriod, InvalidHeartbeat, InvalidPriceBounds, SequencerDown, SequencerGracePeriodNotOver, SequencerStatusInvalid, UnsupportedFeedDecimals, ZeroAddress} from "../../../contracts/interfaces/CommonErrors.sol";
+import {
+    InvalidGracePeriod,
+    InvalidHeartbeat,
+    InvalidPriceBounds,
+    SequencerDown,
+    SequencerGracePeriodNotOver,
+    SequencerStatusInvalid,
+    UnsupportedFeedDecimals,
+    ZeroAddress
+} from "../../../contracts/interfaces/CommonErrors.sol";
 import {ICurveBlendOracleAdapter} from "../../../contracts/interfaces/ICurveBlendOracleAdapter.sol";
 import {IOracleAdapter} from "../../../contracts/interfaces/IOracleAdapter.sol";
 import {IOracleAdapterBase} from "../../../contracts/interfaces/IOracleAdapterBase.sol";
