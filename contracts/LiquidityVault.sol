@@ -16,7 +16,7 @@ import {IAutoDeleveraging} from "./interfaces/IAutoDeleveraging.sol";
 import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
 import {ILiquidityVault} from "./interfaces/ILiquidityVault.sol";
 import {IPerpCounterparty} from "./interfaces/IPerpCounterparty.sol";
-import {TOKEN_DECIMALS, USD_DECIMALS, WAD} from "./libraries/Constants.sol";
+import {WAD} from "./libraries/Constants.sol";
 import {TokenUnits} from "./libraries/TokenUnits.sol";
 
 /// @title LiquidityVault
@@ -34,9 +34,9 @@ contract LiquidityVault is ILiquidityVault, ERC4626, Ownable2Step, ReentrancyGua
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
 
-    /// @dev Shares carry 12 more decimals than USDC (18 in all, as every USD amount); 10^12 virtual shares against
-    ///      one virtual asset make a first-depositor donation attack cost about 10^12 times what it could steal.
-    uint8 private constant DECIMALS_OFFSET = USD_DECIMALS - TOKEN_DECIMALS;
+    /// @dev Shares carry 12 more decimals than USDC (18 in all); 10^12 virtual shares against one virtual asset
+    ///      make a first-depositor donation attack cost about 10^12 times what it could steal.
+    uint8 private constant DECIMALS_OFFSET = 12;
 
     /// @dev Largest entry/exit fee the admin may set (1 %).
     uint256 private constant MAX_LIQUIDITY_FEE = 0.01e18;

@@ -13,8 +13,10 @@ uint8 constant USD_DECIMALS = 18;
 /// @dev Decimals of the collateral token (USDC).
 uint8 constant TOKEN_DECIMALS = 6;
 
-/// @dev 10^(USD_DECIMALS − TOKEN_DECIMALS) = 1e12: one collateral-token unit in 18-decimal USD.
-uint256 constant TOKEN_TO_USD_SCALE = 10 ** (USD_DECIMALS - TOKEN_DECIMALS);
+/// @dev 10^(USD_DECIMALS − TOKEN_DECIMALS) = 1e12: one collateral-token unit in 18-decimal USD. Written as a literal:
+///      a constant is inlined as its expression, and `10 ** (18 − 6)` on uint8 operands would be evaluated, with its
+///      overflow checks, at every use.
+uint256 constant TOKEN_TO_USD_SCALE = 1e12;
 
 /// @dev Seconds in an hour: funding rates and the fair-premium drift are quoted per hour.
 uint256 constant ONE_HOUR = 1 hours;

@@ -18,7 +18,7 @@ library PricingMath {
     using FixedPointMath for uint256;
 
     /// @dev WAD × WAD: a size (18 decimals) times a fraction (18 decimals).
-    uint256 internal constant WAD2 = WAD * WAD;
+    uint256 internal constant WAD2 = 1e36;
     /// @dev Bisection steps of `fitForcedClose`: the size it returns is within |delta| / 2^32 of the largest that fits.
     uint256 internal constant FIT_STEPS = 32;
 
