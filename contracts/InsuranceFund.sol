@@ -3,8 +3,10 @@ pragma solidity 0.8.30;
 
 import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 
+import {ZeroAddress} from "./interfaces/CommonErrors.sol";
 import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
 import {IInsuranceFund} from "./interfaces/IInsuranceFund.sol";
+import {INSURANCE_BAD_DEBT, INSURANCE_KEEPER_REWARD} from "./libraries/Constants.sol";
 
 /// @title InsuranceFund
 /// @notice Holds its balance as collateral in its own vault account. Liquidation fees and the insurance share of
@@ -12,9 +14,6 @@ import {IInsuranceFund} from "./interfaces/IInsuranceFund.sol";
 ///         pays more than the balance, so the fund cannot go negative. The fund must be a balance manager of the
 ///         vault.
 contract InsuranceFund is IInsuranceFund, Ownable2Step {
-    bytes32 private constant BAD_DEBT = "badDebt";
-    bytes32 private constant KEEPER_REWARD = "keeperReward";
-
     ICollateralVault private immutable _vault;
     mapping(address payer => bool) private _payers;
     uint256 private _totalBadDebtCovered;
@@ -34,8 +33,8 @@ contract InsuranceFund is IInsuranceFund, Ownable2Step {
         uint256 available = balance();
         paid = amount < available ? amount : available;
         if (paid == 0) return 0;
-        if (reason == BAD_DEBT) _totalBadDebtCovered += paid;
-        else if (reason == KEEPER_REWARD) _totalKeeperRewardsPaid += paid;
+        if (reason == INSURANCE_BAD_DEBT) _totalBadDebtCovered += paid;
+        else if (reason == INSURANCE_KEEPER_REWARD) _totalKeeperRewardsPaid += paid;
         emit Paid(recipient, paid, amount, reason);
         _vault.transferBalance(address(this), recipient, paid);
     }

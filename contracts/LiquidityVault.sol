@@ -11,10 +11,12 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
+import {ZeroAddress} from "./interfaces/CommonErrors.sol";
 import {IAutoDeleveraging} from "./interfaces/IAutoDeleveraging.sol";
 import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
 import {ILiquidityVault} from "./interfaces/ILiquidityVault.sol";
 import {IPerpCounterparty} from "./interfaces/IPerpCounterparty.sol";
+import {WAD} from "./libraries/Constants.sol";
 import {TokenUnits} from "./libraries/TokenUnits.sol";
 
 /// @title LiquidityVault
@@ -38,7 +40,6 @@ contract LiquidityVault is ILiquidityVault, ERC4626, Ownable2Step, ReentrancyGua
 
     /// @dev Largest entry/exit fee the admin may set (1 %).
     uint256 private constant MAX_LIQUIDITY_FEE = 0.01e18;
-    uint256 private constant WAD = 1e18;
 
     ICollateralVault private immutable _collateralVault;
     IPerpCounterparty private _counterparty;

@@ -162,6 +162,15 @@ interface IAutoDeleveraging {
     /// @notice The pnl factor limit (18 decimals).
     function maxPnlFactor() external view returns (uint256);
 
+    /// @notice Candidates kept per pending request (8).
+    function MAX_ADL_CANDIDATES() external view returns (uint256);
+
+    /// @notice Seconds after a request opens during which candidates are collected before execution (60).
+    function ADL_RANKING_WINDOW() external view returns (uint256);
+
+    /// @notice Seconds without a covering step, after the ranking window, before a request can be rotated (15 minutes).
+    function ADL_STUCK_WINDOW() external view returns (uint256);
+
     /// @notice Traders' unrealised profit against the liquidity vault (max(0, −counterpartyPnl)) and the vault's cash
     ///         (its collateral less the collateral vault's total debt), USD.
     function pnlFactor() external view returns (uint256 traderProfit, uint256 cash);

@@ -3,7 +3,7 @@ pragma solidity ^0.8.24;
 
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 
-import {IOracleAdapter} from "./IOracleAdapter.sol";
+import {IOracleAdapterBase} from "./IOracleAdapterBase.sol";
 
 /// @title IChainlinkOracleAdapter
 /// @notice Kind-1 oracle adapter (SPEC §7): one spot Chainlink AggregatorV3 feed, normalised to 18 decimals, with
@@ -21,7 +21,10 @@ import {IOracleAdapter} from "./IOracleAdapter.sol";
 ///      Normalisation: `answer * 10^(18 - decimals)` for decimals < 18 (saturating at `type(uint256).max`, which
 ///      always fails the max bound since `maxPrice <= MAX_PRICE_LIMIT`), `answer / 10^(decimals - 18)` rounded
 ///      down for decimals > 18. Feeds with more than 36 decimals are refused.
-interface IChainlinkOracleAdapter is IOracleAdapter {
+///      The price bounds (IOracleAdapterBase) apply to the normalised primary price. The errors this adapter shares
+///      with the other kinds (`ZeroAddress`, `InvalidHeartbeat`, `InvalidGracePeriod`, `InvalidPriceBounds`,
+///      `UnsupportedFeedDecimals`, `PriceOutOfBounds`, `Sequencer*`) are declared once in CommonErrors.sol.
+interface IChainlinkOracleAdapter is IOracleAdapterBase {
     // ---------------------------------------------------------------- types
     /// @notice The optional L2 sequencer uptime feed.
     /// @param feed Chainlink sequencer uptime feed (answer 0 = up, 1 = down); zero address: not configured.
@@ -70,20 +73,6 @@ interface IChainlinkOracleAdapter is IOracleAdapter {
     /// @param heartbeat The second feed's staleness limit, seconds.
     /// @param currentTime `block.timestamp`.
     error SecondaryStalePrice(uint256 updatedAt, uint256 heartbeat, uint256 currentTime);
-    /// @notice The L2 sequencer is reported down (answer 1).
-    error SequencerDown();
-    /// @notice The L2 sequencer is up but came back too recently (`block.timestamp - startedAt <= gracePeriod`).
-    /// @param startedAt When the sequencer status last changed.
-    /// @param gracePeriod The configured grace period, seconds.
-    error SequencerGracePeriodNotOver(uint256 startedAt, uint256 gracePeriod);
-    /// @notice The sequencer feed's round is not usable: `startedAt` is 0 or in the future, or the answer is
-    ///         neither 0 (up) nor 1 (down).
-    error SequencerStatusInvalid();
-    /// @notice The normalised primary price lies outside `[minPrice, maxPrice]`.
-    /// @param price The normalised price, 18 decimals.
-    /// @param minPrice The lowest accepted price, 18 decimals.
-    /// @param maxPrice The highest accepted price, 18 decimals.
-    error PriceOutOfBounds(uint256 price, uint256 minPrice, uint256 maxPrice);
     /// @notice The primary and the second source disagree by more than the band.
     /// @param primary The normalised primary price, 18 decimals.
     /// @param secondary The normalised second-source price, 18 decimals.
@@ -92,22 +81,6 @@ interface IChainlinkOracleAdapter is IOracleAdapter {
     error PriceDeviationTooHigh(uint256 primary, uint256 secondary, uint256 deviation, uint256 maxDeviation);
 
     // ---------------------------------------------------------------- errors: configuration
-    /// @notice The zero address was passed where a feed is required (or a config was given without its feed).
-    error ZeroAddress();
-    /// @notice A feed reports more decimals than the adapter normalises (36).
-    /// @param feed The feed.
-    /// @param decimals Its reported decimals.
-    error UnsupportedFeedDecimals(address feed, uint8 decimals);
-    /// @notice A heartbeat outside `[1, MAX_HEARTBEAT]`.
-    /// @param heartbeat The rejected value, seconds.
-    error InvalidHeartbeat(uint256 heartbeat);
-    /// @notice Price bounds that are not `0 < minPrice < maxPrice <= MAX_PRICE_LIMIT`.
-    /// @param minPrice The rejected lower bound.
-    /// @param maxPrice The rejected upper bound.
-    error InvalidPriceBounds(uint256 minPrice, uint256 maxPrice);
-    /// @notice A sequencer grace period above `MAX_GRACE_PERIOD`.
-    /// @param gracePeriod The rejected value, seconds.
-    error InvalidGracePeriod(uint256 gracePeriod);
     /// @notice A deviation band outside `(0, MAX_DEVIATION_LIMIT]`.
     /// @param maxDeviation The rejected value, 18-decimal fraction.
     error InvalidMaxDeviation(uint256 maxDeviation);
@@ -116,10 +89,6 @@ interface IChainlinkOracleAdapter is IOracleAdapter {
     /// @notice The primary feed's staleness limit changed (also emitted at construction).
     /// @param heartbeat New limit, seconds.
     event HeartbeatSet(uint256 heartbeat);
-    /// @notice The accepted price range changed (also emitted at construction).
-    /// @param minPrice New lower bound, 18 decimals, inclusive.
-    /// @param maxPrice New upper bound, 18 decimals, inclusive.
-    event PriceBoundsSet(uint256 minPrice, uint256 maxPrice);
     /// @notice The sequencer uptime check was configured or removed (feed 0, grace 0 on removal).
     /// @param feed The sequencer uptime feed.
     /// @param gracePeriod Seconds after a restart during which reads revert.
@@ -135,11 +104,6 @@ interface IChainlinkOracleAdapter is IOracleAdapter {
     /// @notice Set the primary feed's staleness limit.
     /// @param heartbeat Seconds, in `[1, MAX_HEARTBEAT]`.
     function setHeartbeat(uint256 heartbeat) external;
-
-    /// @notice Set the accepted range of the normalised primary price; both ends are inclusive.
-    /// @param minPrice Lower bound, 18 decimals, > 0.
-    /// @param maxPrice Upper bound, 18 decimals, > minPrice and `<= MAX_PRICE_LIMIT`.
-    function setPriceBounds(uint256 minPrice, uint256 maxPrice) external;
 
     /// @notice Configure the L2 sequencer uptime check.
     /// @param feed The sequencer uptime feed, non-zero (use `removeSequencer` to turn the check off).
@@ -168,9 +132,6 @@ interface IChainlinkOracleAdapter is IOracleAdapter {
     /// @notice The primary feed's staleness limit, seconds.
     function heartbeat() external view returns (uint256);
 
-    /// @notice The accepted range of the normalised primary price, both inclusive, 18 decimals.
-    function priceBounds() external view returns (uint256 minPrice, uint256 maxPrice);
-
     /// @notice The sequencer uptime check (feed zero: not configured).
     function sequencerConfig() external view returns (SequencerConfig memory);
 
@@ -188,9 +149,6 @@ interface IChainlinkOracleAdapter is IOracleAdapter {
 
     /// @notice Hard upper bound of the deviation band, 18-decimal fraction (0.5e18 = 50 %).
     function MAX_DEVIATION_LIMIT() external view returns (uint256);
-
-    /// @notice Hard upper bound of `maxPrice`, 18 decimals (1e36: 10^18 units of quote per unit of base).
-    function MAX_PRICE_LIMIT() external view returns (uint256);
 
     /// @notice Largest feed decimals the adapter normalises (36).
     function MAX_FEED_DECIMALS() external view returns (uint8);

@@ -3,7 +3,7 @@ pragma solidity ^0.8.24;
 
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 
-import {IOracleAdapter} from "./IOracleAdapter.sol";
+import {IOracleAdapterBase} from "./IOracleAdapterBase.sol";
 
 /// @title ICurveBlendOracleAdapter
 /// @notice Kind-2 oracle adapter (SPEC §7): a blend of two dated-contract feeds (front, next) whose weight moves
@@ -27,7 +27,11 @@ import {IOracleAdapter} from "./IOracleAdapter.sol";
 ///      A leg with weight 0 (next until `rollStart` inclusive, front from `rollEnd` on) is not read at all, so an
 ///      unlisted next contract or an expired front contract cannot block the price. The blend of two in-bounds
 ///      legs is in bounds. `priceWithTime()` returns the older `updatedAt` of the legs that were read.
-interface ICurveBlendOracleAdapter is IOracleAdapter {
+///      The price bounds (IOracleAdapterBase) apply to each leg's normalised price. The configuration errors this
+///      adapter shares with the other kinds (`ZeroAddress`, `InvalidHeartbeat`, `InvalidGracePeriod`,
+///      `InvalidPriceBounds`, `UnsupportedFeedDecimals`) and the `Sequencer*` errors are declared once in
+///      CommonErrors.sol.
+interface ICurveBlendOracleAdapter is IOracleAdapterBase {
     // ---------------------------------------------------------------- types
     /// @notice One leg as given to the constructor.
     /// @param feed The dated contract's Chainlink feed, non-zero, at most 36 decimals.
@@ -67,21 +71,9 @@ interface ICurveBlendOracleAdapter is IOracleAdapter {
     error PriceOutOfBounds(address feed, uint256 price, uint256 minPrice, uint256 maxPrice);
 
     // ---------------------------------------------------------------- errors: configuration
-    /// @notice The zero address was passed where a feed is required.
-    error ZeroAddress();
     /// @notice The front and the next leg would read the same feed.
     /// @param feed The repeated feed.
     error DuplicateFeed(address feed);
-    /// @notice A heartbeat outside `[1, MAX_HEARTBEAT]`.
-    /// @param heartbeat The rejected value, seconds.
-    error InvalidHeartbeat(uint256 heartbeat);
-    /// @notice Price bounds that are not `0 < minPrice < maxPrice <= MAX_PRICE_LIMIT`.
-    /// @param minPrice The rejected lower bound.
-    /// @param maxPrice The rejected upper bound.
-    error InvalidPriceBounds(uint256 minPrice, uint256 maxPrice);
-    /// @notice A sequencer grace period above `MAX_GRACE_PERIOD`.
-    /// @param gracePeriod The rejected value, seconds.
-    error InvalidGracePeriod(uint256 gracePeriod);
     /// @notice A step count outside `[1, MAX_STEP_COUNT]`.
     /// @param stepCount The rejected value.
     error InvalidStepCount(uint256 stepCount);
@@ -106,10 +98,6 @@ interface ICurveBlendOracleAdapter is IOracleAdapter {
     /// @param frontHeartbeat The front leg's limit, seconds.
     /// @param nextHeartbeat The next leg's limit, seconds.
     event HeartbeatsSet(uint256 frontHeartbeat, uint256 nextHeartbeat);
-    /// @notice The accepted leg price range changed (also emitted at construction).
-    /// @param minPrice New lower bound, 18 decimals, inclusive.
-    /// @param maxPrice New upper bound, 18 decimals, inclusive.
-    event PriceBoundsSet(uint256 minPrice, uint256 maxPrice);
     /// @notice The sequencer uptime check was configured or removed (feed 0, grace 0 on removal).
     /// @param feed The sequencer uptime feed.
     /// @param gracePeriod Seconds after a restart during which reads revert.
@@ -131,11 +119,6 @@ interface ICurveBlendOracleAdapter is IOracleAdapter {
     /// @param frontHeartbeat Seconds, in `[1, MAX_HEARTBEAT]`.
     /// @param nextHeartbeat Seconds, in `[1, MAX_HEARTBEAT]`.
     function setHeartbeats(uint256 frontHeartbeat, uint256 nextHeartbeat) external;
-
-    /// @notice Set the accepted range of each leg's normalised price; both ends are inclusive.
-    /// @param minPrice Lower bound, 18 decimals, > 0.
-    /// @param maxPrice Upper bound, 18 decimals, > minPrice and `<= MAX_PRICE_LIMIT`.
-    function setPriceBounds(uint256 minPrice, uint256 maxPrice) external;
 
     /// @notice Configure the L2 sequencer uptime check (off until set).
     /// @param feed The sequencer uptime feed, non-zero (use `removeSequencer` to turn the check off).
@@ -193,9 +176,6 @@ interface ICurveBlendOracleAdapter is IOracleAdapter {
     /// @notice The next leg's weight now: `nextWeightAt(block.timestamp)`.
     function nextWeight() external view returns (uint256);
 
-    /// @notice The accepted range of each leg's normalised price, both inclusive, 18 decimals.
-    function priceBounds() external view returns (uint256 minPrice, uint256 maxPrice);
-
     /// @notice The sequencer uptime check (feed zero: not configured).
     function sequencerConfig() external view returns (AggregatorV3Interface feed, uint256 gracePeriod);
 
@@ -204,9 +184,6 @@ interface ICurveBlendOracleAdapter is IOracleAdapter {
 
     /// @notice Hard upper bound of the sequencer grace period, seconds (1 day).
     function MAX_GRACE_PERIOD() external view returns (uint256);
-
-    /// @notice Hard upper bound of `maxPrice`, 18 decimals (1e36).
-    function MAX_PRICE_LIMIT() external view returns (uint256);
 
     /// @notice Hard upper bound of the step count (30).
     function MAX_STEP_COUNT() external view returns (uint256);

@@ -4,11 +4,10 @@ pragma solidity ^0.8.24;
 /// @title IInsuranceFund
 /// @notice Second layer of the loss waterfall (SPEC §6): receives liquidation fees and a share of trading fees as
 ///         collateral in its own vault account, pays bad debt and keeper-reward top-ups, never goes negative.
+/// @dev `ZeroAddress` is declared once, in CommonErrors.sol.
 interface IInsuranceFund {
     /// @notice The caller may not draw on the fund.
     error NotPayer(address caller);
-    /// @notice A zero address was passed.
-    error ZeroAddress();
 
     /// @notice The fund paid `amount` to `recipient`'s collateral account.
     /// @param recipient Who was paid (a bankrupt account, or the liquidation engine for a keeper reward).

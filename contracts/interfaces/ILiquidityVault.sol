@@ -12,11 +12,10 @@ import {IPerpCounterparty} from "./IPerpCounterparty.sol";
 ///         PnL and unsettled funding of the net position, as reported by the trading engine.
 /// @dev Assets are USDC units (6 decimals); shares have 18 decimals (decimals offset 12). Withdrawals may not
 ///      take the vault below the backing the engine requires, nor beyond the cash it may take out of the
-///      collateral vault; over-limit calls revert with OpenZeppelin's `ERC4626ExceededMax*` errors.
+///      collateral vault; over-limit calls revert with OpenZeppelin's `ERC4626ExceededMax*` errors. `ZeroAddress` is
+///      declared once, in CommonErrors.sol.
 interface ILiquidityVault is IERC4626 {
     // ---------------------------------------------------------------- errors
-    /// @notice The zero address was passed where a contract is required.
-    error ZeroAddress();
     /// @notice The token moved a different amount than asked (fee-on-transfer, rebasing or similar).
     /// @param expected Token units the vault asked to receive.
     /// @param actual Token units that actually arrived.

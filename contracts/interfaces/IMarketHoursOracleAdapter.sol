@@ -3,7 +3,7 @@ pragma solidity ^0.8.24;
 
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 
-import {IOracleAdapter} from "./IOracleAdapter.sol";
+import {IOracleAdapterBase} from "./IOracleAdapterBase.sol";
 
 /// @title IMarketHoursOracleAdapter
 /// @notice Kind-3 oracle adapter (SPEC §7) for equity indices and RWA: the Chainlink feed while the market is
@@ -29,7 +29,11 @@ import {IOracleAdapter} from "./IOracleAdapter.sol";
 ///      The last close: `price()` is a view and cannot store it, so `checkpoint()` (permissionless) records the
 ///      in-hours price as the last close whenever it is called while the market is open. The engine and keepers
 ///      call it; keepers must call it near every session's end so the close is the session's last price.
-interface IMarketHoursOracleAdapter is IOracleAdapter {
+///      The price bounds (IOracleAdapterBase) apply to the price read, in hours and off hours. The errors this
+///      adapter shares with the other kinds (`ZeroAddress`, `InvalidHeartbeat`, `InvalidGracePeriod`,
+///      `InvalidPriceBounds`, `UnsupportedFeedDecimals`, `PriceOutOfBounds`) and the `Sequencer*` errors are
+///      declared once in CommonErrors.sol.
+interface IMarketHoursOracleAdapter is IOracleAdapterBase {
     // ---------------------------------------------------------------- types
     /// @notice One weekly trading session, `[open, close)` in seconds from Monday 00:00 UTC.
     /// @param open First open second, `< close`.
@@ -50,11 +54,6 @@ interface IMarketHoursOracleAdapter is IOracleAdapter {
     }
 
     // ---------------------------------------------------------------- errors: reads
-    /// @notice The price lies outside `[minPrice, maxPrice]`.
-    /// @param price The price, 18 decimals.
-    /// @param minPrice The lowest accepted price, 18 decimals.
-    /// @param maxPrice The highest accepted price, 18 decimals.
-    error PriceOutOfBounds(uint256 price, uint256 minPrice, uint256 maxPrice);
     /// @notice The market is closed and no close has been recorded yet (call `checkpoint()` during hours).
     error NoLastClose();
     /// @notice The off-hours price is older than its heartbeat (`currentTime - setAt > heartbeat`).
@@ -69,23 +68,11 @@ interface IMarketHoursOracleAdapter is IOracleAdapter {
     error NotOffHoursPricer(address caller);
     /// @notice The off-hours price can only be set while the market is closed.
     error MarketOpen();
-    /// @notice An off-hours price of 0 or above `MAX_PRICE_LIMIT`.
+    /// @notice An off-hours price of 0 or above `MAX_PRICE_LIMIT` (also the hard upper bound of `maxPrice`).
     /// @param price The rejected price.
     error InvalidOffHoursPrice(uint256 price);
 
     // ---------------------------------------------------------------- errors: configuration
-    /// @notice The zero address was passed where a feed is required.
-    error ZeroAddress();
-    /// @notice A heartbeat (feed or off-hours) outside `[1, MAX_HEARTBEAT]`.
-    /// @param heartbeat The rejected value, seconds.
-    error InvalidHeartbeat(uint256 heartbeat);
-    /// @notice Price bounds that are not `0 < minPrice < maxPrice <= MAX_PRICE_LIMIT`.
-    /// @param minPrice The rejected lower bound.
-    /// @param maxPrice The rejected upper bound.
-    error InvalidPriceBounds(uint256 minPrice, uint256 maxPrice);
-    /// @notice A sequencer grace period above `MAX_GRACE_PERIOD`.
-    /// @param gracePeriod The rejected value, seconds.
-    error InvalidGracePeriod(uint256 gracePeriod);
     /// @notice A band above `MAX_BAND`.
     /// @param band The rejected value, 18-decimal fraction.
     error InvalidBand(uint256 band);
@@ -123,10 +110,6 @@ interface IMarketHoursOracleAdapter is IOracleAdapter {
     /// @notice The off-hours band changed (also emitted at construction).
     /// @param band New band, 18-decimal fraction.
     event BandSet(uint256 band);
-    /// @notice The accepted price range changed (also emitted at construction).
-    /// @param minPrice New lower bound, 18 decimals, inclusive.
-    /// @param maxPrice New upper bound, 18 decimals, inclusive.
-    event PriceBoundsSet(uint256 minPrice, uint256 maxPrice);
     /// @notice The sequencer uptime check was configured or removed (feed 0, grace 0 on removal).
     /// @param feed The sequencer uptime feed.
     /// @param gracePeriod Seconds after a restart during which reads revert.
@@ -166,11 +149,6 @@ interface IMarketHoursOracleAdapter is IOracleAdapter {
     /// @notice Set the off-hours band around the last close.
     /// @param band 18-decimal fraction, `<= MAX_BAND` (0: the price is the last close).
     function setBand(uint256 band) external;
-
-    /// @notice Set the accepted price range; both ends are inclusive.
-    /// @param minPrice Lower bound, 18 decimals, > 0.
-    /// @param maxPrice Upper bound, 18 decimals, > minPrice and `<= MAX_PRICE_LIMIT`.
-    function setPriceBounds(uint256 minPrice, uint256 maxPrice) external;
 
     /// @notice Configure the L2 sequencer uptime check (off until set).
     /// @param feed The sequencer uptime feed, non-zero (use `removeSequencer` to turn the check off).
@@ -233,9 +211,6 @@ interface IMarketHoursOracleAdapter is IOracleAdapter {
     /// @notice The feed's decimals, read once at construction.
     function feedDecimals() external view returns (uint8);
 
-    /// @notice The accepted price range, both inclusive, 18 decimals.
-    function priceBounds() external view returns (uint256 minPrice, uint256 maxPrice);
-
     /// @notice The sequencer uptime check (feed zero: not configured).
     function sequencerConfig() external view returns (AggregatorV3Interface sequencerFeed, uint256 gracePeriod);
 
@@ -244,9 +219,6 @@ interface IMarketHoursOracleAdapter is IOracleAdapter {
 
     /// @notice Hard upper bound of the sequencer grace period, seconds (1 day).
     function MAX_GRACE_PERIOD() external view returns (uint256);
-
-    /// @notice Hard upper bound of `maxPrice` and of an off-hours price, 18 decimals (1e36).
-    function MAX_PRICE_LIMIT() external view returns (uint256);
 
     /// @notice Hard upper bound of the band, 18-decimal fraction (0.2e18 = 20 %).
     function MAX_BAND() external view returns (uint256);

@@ -195,6 +195,20 @@ interface IPerpEngine is IMarketConfig, IWithdrawGuard, IPerpCounterparty {
     ///         fees): negative where the traders are winning against it. Never reverts on an oracle failure.
     function counterpartyPnlOf(uint256 marketId) external view returns (int256 usd, bool fallbackUsed);
 
+    /// @notice A market's circuit-breaker thresholds.
+    function circuitBreakerParams(uint256 marketId) external view returns (BreakerParams memory);
+
+    /// @notice Whether each breaker condition holds now (reverts when the market's oracle does).
+    /// @return oracleMove The oracle is more than maxOracleMove away from the reference: only reductions of one's own
+    ///         position pass.
+    /// @return funding |current funding rate| > maxFundingRate: trades that increase |skew| are refused (they would
+    ///         end beyond the band too); trades that leave |skew| where it was or lower pass.
+    /// @return referencePrice The reference price advanced to now.
+    function circuitBreakerStatus(uint256 marketId)
+        external
+        view
+        returns (bool oracleMove, bool funding, uint256 referencePrice);
+
     // ---------------------------------------------------------------- views: accounts
     /// @notice `account`'s position in `marketId` (all zero when it holds none).
     function position(address account, uint256 marketId) external view returns (Position memory);

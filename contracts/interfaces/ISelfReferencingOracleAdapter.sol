@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {IOracleAdapter} from "./IOracleAdapter.sol";
+import {IOracleAdapterBase} from "./IOracleAdapterBase.sol";
 
 /// @title ISelfReferencingOracleAdapter
 /// @notice Kind-4 oracle adapter (SPEC §7), "hyperp": no external feed; the index is an EMA of the market's own
@@ -21,7 +21,9 @@ import {IOracleAdapter} from "./IOracleAdapter.sol";
 ///      count that mark twice). Reads revert `IndexStale` when `now - lastUpdate > maxAge` (so a dead market goes
 ///      reduce-only through the engine's oracle-failure handling), then `PriceOutOfBounds` outside
 ///      `[minPrice, maxPrice]`. `priceWithTime()` returns `lastUpdate` as the time.
-interface ISelfReferencingOracleAdapter is IOracleAdapter {
+///      The price bounds (IOracleAdapterBase) apply to the EMA read; `MAX_PRICE_LIMIT` also caps the EMA itself.
+///      `PriceOutOfBounds` and `InvalidPriceBounds` are declared once, in CommonErrors.sol.
+interface ISelfReferencingOracleAdapter is IOracleAdapterBase {
     // ---------------------------------------------------------------- types
     /// @notice The EMA's parameters as given to the constructor.
     /// @param tau The EMA time constant, seconds, in `[MIN_TAU, MAX_TAU]`.
@@ -41,11 +43,6 @@ interface ISelfReferencingOracleAdapter is IOracleAdapter {
     /// @param maxAge The limit, seconds.
     /// @param currentTime `block.timestamp`.
     error IndexStale(uint256 lastUpdate, uint256 maxAge, uint256 currentTime);
-    /// @notice The EMA lies outside `[minPrice, maxPrice]`.
-    /// @param price The EMA, 18 decimals.
-    /// @param minPrice The lowest accepted price, 18 decimals.
-    /// @param maxPrice The highest accepted price, 18 decimals.
-    error PriceOutOfBounds(uint256 price, uint256 minPrice, uint256 maxPrice);
 
     // ---------------------------------------------------------------- errors: observer
     /// @notice Only the observer may observe.
@@ -65,10 +62,6 @@ interface ISelfReferencingOracleAdapter is IOracleAdapter {
     /// @notice A staleness limit outside `[MIN_MAX_AGE, MAX_MAX_AGE]`.
     /// @param maxAge The rejected value, seconds.
     error InvalidMaxAge(uint256 maxAge);
-    /// @notice Price bounds that are not `0 < minPrice < maxPrice <= MAX_PRICE_LIMIT`.
-    /// @param minPrice The rejected lower bound.
-    /// @param maxPrice The rejected upper bound.
-    error InvalidPriceBounds(uint256 minPrice, uint256 maxPrice);
 
     // ---------------------------------------------------------------- events
     /// @notice The index started at `price` (construction).
@@ -91,10 +84,6 @@ interface ISelfReferencingOracleAdapter is IOracleAdapter {
     /// @notice The staleness limit changed (also emitted at construction).
     /// @param maxAge New value, seconds.
     event MaxAgeSet(uint256 maxAge);
-    /// @notice The accepted price range changed (also emitted at construction).
-    /// @param minPrice New lower bound, 18 decimals, inclusive.
-    /// @param maxPrice New upper bound, 18 decimals, inclusive.
-    event PriceBoundsSet(uint256 minPrice, uint256 maxPrice);
 
     // ---------------------------------------------------------------- observer
     /// @notice Advance the EMA with the market's current mark (observer only; see the interface's definition).
@@ -119,11 +108,6 @@ interface ISelfReferencingOracleAdapter is IOracleAdapter {
     /// @notice Set the staleness limit.
     /// @param maxAge Seconds, in `[MIN_MAX_AGE, MAX_MAX_AGE]`.
     function setMaxAge(uint256 maxAge) external;
-
-    /// @notice Set the accepted price range; both ends are inclusive.
-    /// @param minPrice Lower bound, 18 decimals, > 0.
-    /// @param maxPrice Upper bound, 18 decimals, > minPrice and `<= MAX_PRICE_LIMIT`.
-    function setPriceBounds(uint256 minPrice, uint256 maxPrice) external;
 
     // ---------------------------------------------------------------- views
     /// @notice What `observe(markPrice)` would produce now (no staleness or bounds check).
@@ -150,9 +134,6 @@ interface ISelfReferencingOracleAdapter is IOracleAdapter {
     /// @notice The staleness limit, seconds.
     function maxAge() external view returns (uint256);
 
-    /// @notice The accepted price range, both inclusive, 18 decimals.
-    function priceBounds() external view returns (uint256 minPrice, uint256 maxPrice);
-
     /// @notice Hard lower bound of tau, seconds (1 minute).
     function MIN_TAU() external view returns (uint256);
 
@@ -167,7 +148,4 @@ interface ISelfReferencingOracleAdapter is IOracleAdapter {
 
     /// @notice Hard upper bound of the staleness limit, seconds (7 days).
     function MAX_MAX_AGE() external view returns (uint256);
-
-    /// @notice Hard upper bound of `maxPrice` and of the EMA, 18 decimals (1e36).
-    function MAX_PRICE_LIMIT() external view returns (uint256);
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {ONE_HOUR, WAD} from "./Constants.sol";
 import {FixedPointMath} from "./FixedPointMath.sol";
 
 /// @title FairPriceMath
@@ -12,9 +13,7 @@ import {FixedPointMath} from "./FixedPointMath.sol";
 ///      price converges to the mark more slowly than a true EMA would: it lags, which only delays liquidations
 ///      after a sustained move. The SDK uses the same integer steps. x is capped at 10^6 (weight: 5 wei).
 library FairPriceMath {
-    uint256 internal constant WAD = 1e18;
     uint256 internal constant MAX_X = 1e6 * WAD;
-    uint256 internal constant ONE_HOUR = 3600;
 
     /// @notice The weight w = 1 / (1 + x + x²/2 + x³/6) with x = elapsed / tau, 18 decimals, rounded down.
     ///         tau = 0 gives 0 (fair = mark).

@@ -10,8 +10,6 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 /// @dev Products use OpenZeppelin's full-precision `Math.mulDiv`; a signed result that does not fit int256 reverts
 ///      (SafeCast) instead of wrapping.
 library FixedPointMath {
-    uint256 internal constant WAD = 1e18;
-
     /// @notice a × b / d rounded down (unsigned).
     function mulDivDown(uint256 a, uint256 b, uint256 d) internal pure returns (uint256) {
         return Math.mulDiv(a, b, d);

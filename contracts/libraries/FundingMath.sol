@@ -1,13 +1,12 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {ONE_HOUR, WAD} from "./Constants.sol";
 import {FixedPointMath} from "./FixedPointMath.sol";
 
 /// @title FundingMath
 /// @notice Oracle-driven funding (SPEC §4): hourly rate, per-unit index accrual, and what a position owes.
 library FundingMath {
-    uint256 internal constant WAD = 1e18;
-    uint256 internal constant ONE_HOUR = 3600;
     uint256 internal constant HOURS_PER_YEAR = 24 * 365;
 
     /// @notice Hourly rate F = premium + clamp(interest − premium, −c, +c), then capped to ±maxRate.

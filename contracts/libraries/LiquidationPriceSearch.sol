@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {Tier} from "../interfaces/PerpTypes.sol";
+import {WAD} from "./Constants.sol";
 import {FixedPointMath} from "./FixedPointMath.sol";
 import {MarginMath} from "./MarginMath.sol";
 
@@ -13,7 +14,6 @@ import {MarginMath} from "./MarginMath.sol";
 ///      maintenance margin at price P is f(P) = base + floor(size × P) − MM(notional(size, P)), exactly the engine's
 ///      check. The search brackets by doubling from 1 wei, then bisects: at most ~256 evaluations, no external calls.
 library LiquidationPriceSearch {
-    uint256 internal constant WAD = 1e18;
     /// @dev Largest price the search tries (2^128 wei, far above any real price).
     uint256 internal constant MAX_SEARCH_PRICE = 1 << 128;
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {WAD} from "./Constants.sol";
 import {FixedPointMath} from "./FixedPointMath.sol";
 
 /// @title MarginMath
@@ -8,8 +9,6 @@ import {FixedPointMath} from "./FixedPointMath.sol";
 ///         requirement is never understated.
 library MarginMath {
     using FixedPointMath for uint256;
-
-    uint256 internal constant WAD = 1e18;
 
     /// @notice |size| × price, rounded up.
     function notionalUp(int256 size, uint256 price) internal pure returns (uint256) {

@@ -3,6 +3,8 @@ pragma solidity ^0.8.24;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
+import {MAX_POSITIONS_PER_ACCOUNT} from "./Constants.sol";
+
 /// @title MarketList
 /// @notice The markets an account holds positions in, as 16 one-byte entries of a 128-bit word (entry k in bits
 ///         8k to 8k + 7): an entry is marketId + 1 (market ids 0–254), 0 when free. Entry 0 is the market whose
@@ -12,7 +14,7 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 ///      instead of three (a position and a separate market set). Loops visit at most 16 entries.
 library MarketList {
     /// @notice Entries in a list (the engine's hard cap on positions per account).
-    uint256 internal constant ENTRIES = 16;
+    uint256 internal constant ENTRIES = MAX_POSITIONS_PER_ACCOUNT;
 
     /// @notice Whether the position in `marketId` is in the home record, or would open there: `marketId` is entry
     ///         0, or it is in no entry and entry 0 is free.

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {WAD} from "./Constants.sol";
 import {FixedPointMath} from "./FixedPointMath.sol";
 
 /// @title PositionMath
@@ -9,8 +10,6 @@ import {FixedPointMath} from "./FixedPointMath.sol";
 /// @dev Tracking the cost basis instead of an entry price means a full close realises exactly
 ///      Σ proceeds − Σ cost, with no rounding drift across many partial trades.
 library PositionMath {
-    uint256 internal constant WAD = 1e18;
-
     /// @notice Unrealised PnL at `price`: size × price (rounded toward −∞) − openNotional.
     function pnlFloor(int256 size, int256 openNotional, uint256 price) internal pure returns (int256) {
         return FixedPointMath.mulDivFloor(size, int256(price), WAD) - openNotional;

@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
+import {WAD} from "./Constants.sol";
 import {FixedPointMath} from "./FixedPointMath.sol";
 
 /// @title PricingMath
@@ -16,7 +17,6 @@ import {FixedPointMath} from "./FixedPointMath.sol";
 library PricingMath {
     using FixedPointMath for uint256;
 
-    uint256 internal constant WAD = 1e18;
     /// @dev WAD × WAD: a size (18 decimals) times a fraction (18 decimals).
     uint256 internal constant WAD2 = 1e36;
     /// @dev Bisection steps of `fitForcedClose`: the size it returns is within |delta| / 2^32 of the largest that fits.

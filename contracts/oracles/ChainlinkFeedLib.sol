@@ -4,6 +4,17 @@ pragma solidity ^0.8.24;
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
+import {
+    InvalidGracePeriod,
+    InvalidHeartbeat,
+    SequencerDown,
+    SequencerGracePeriodNotOver,
+    SequencerStatusInvalid,
+    UnsupportedFeedDecimals,
+    ZeroAddress
+} from "../interfaces/CommonErrors.sol";
+import {MAX_FEED_HEARTBEAT, MAX_SEQUENCER_GRACE_PERIOD, USD_DECIMALS} from "../libraries/Constants.sol";
+
 /// @title ChainlinkFeedLib
 /// @notice The per-feed safety checks shared by every Chainlink-based oracle adapter (SPEC §7): answer > 0,
 ///         `updatedAt` not 0 and not in the future, heartbeat staleness, decimals normalisation to 18, and the
@@ -20,12 +31,14 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 ///      - sequencer: the round is invalid when `startedAt == 0`, `startedAt > block.timestamp` or the answer is
 ///        neither 0 (up) nor 1 (down); then down (answer 1); then in its grace period while
 ///        `block.timestamp - startedAt <= gracePeriod`.
-///      Checks run in the order listed; the first failure wins.
+///      Checks run in the order listed; the first failure wins. The sequencer, decimals and configuration errors
+///      are the shared ones of CommonErrors.sol (an adapter reverting with them lists them once in its ABI); the
+///      `Feed*` errors are this library's.
 library ChainlinkFeedLib {
     /// @notice Largest feed decimals the adapters normalise.
     uint8 internal constant MAX_DECIMALS = 36;
     /// @notice Decimals of every normalised price.
-    uint8 internal constant PRICE_DECIMALS = 18;
+    uint8 internal constant PRICE_DECIMALS = USD_DECIMALS;
 
     /// @dev Chainlink sequencer uptime feed answers.
     int256 private constant SEQUENCER_UP = 0;
@@ -66,19 +79,6 @@ library ChainlinkFeedLib {
     /// @param heartbeat The staleness limit configured for it, seconds.
     /// @param currentTime `block.timestamp`.
     error FeedStalePrice(address feed, uint256 updatedAt, uint256 heartbeat, uint256 currentTime);
-    /// @notice A feed reports more decimals than the adapters normalise (36).
-    /// @param feed The feed.
-    /// @param decimals Its reported decimals.
-    error UnsupportedFeedDecimals(address feed, uint8 decimals);
-    /// @notice The L2 sequencer is reported down (answer 1).
-    error SequencerDown();
-    /// @notice The L2 sequencer is up but came back too recently (`block.timestamp - startedAt <= gracePeriod`).
-    /// @param startedAt When the sequencer status last changed.
-    /// @param gracePeriod The configured grace period, seconds.
-    error SequencerGracePeriodNotOver(uint256 startedAt, uint256 gracePeriod);
-    /// @notice The sequencer feed's round is not usable: `startedAt` is 0 or in the future, or the answer is
-    ///         neither 0 (up) nor 1 (down).
-    error SequencerStatusInvalid();
 
     // ------------------------------------------------------------------ feeds: classify
 
@@ -169,5 +169,19 @@ library ChainlinkFeedLib {
         if (status == SequencerStatus.Invalid) revert SequencerStatusInvalid();
         if (status == SequencerStatus.Down) revert SequencerDown();
         revert SequencerGracePeriodNotOver(startedAt, gracePeriod);
+    }
+
+    // ------------------------------------------------------------------ configuration
+
+    /// @notice Reverts `InvalidHeartbeat` unless `heartbeat` is in `[1, MAX_FEED_HEARTBEAT]` seconds.
+    function checkHeartbeat(uint256 heartbeat) internal pure {
+        if (heartbeat == 0 || heartbeat > MAX_FEED_HEARTBEAT) revert InvalidHeartbeat(heartbeat);
+    }
+
+    /// @notice Reverts `ZeroAddress` for a zero sequencer uptime feed (an adapter turns the check off with its own
+    ///         `removeSequencer`) and `InvalidGracePeriod` above `MAX_SEQUENCER_GRACE_PERIOD`.
+    function checkSequencerConfig(AggregatorV3Interface feed, uint256 gracePeriod) internal pure {
+        if (address(feed) == address(0)) revert ZeroAddress();
+        if (gracePeriod > MAX_SEQUENCER_GRACE_PERIOD) revert InvalidGracePeriod(gracePeriod);
     }
 }

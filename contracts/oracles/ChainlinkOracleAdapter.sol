@@ -2,35 +2,32 @@
 pragma solidity 0.8.30;
 
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
-import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
+import {ZeroAddress} from "../interfaces/CommonErrors.sol";
 import {IChainlinkOracleAdapter} from "../interfaces/IChainlinkOracleAdapter.sol";
 import {IOracleAdapter} from "../interfaces/IOracleAdapter.sol";
+import {MAX_FEED_HEARTBEAT, MAX_SEQUENCER_GRACE_PERIOD, WAD} from "../libraries/Constants.sol";
 import {ChainlinkFeedLib} from "./ChainlinkFeedLib.sol";
+import {OracleAdapterBase} from "./OracleAdapterBase.sol";
 
 /// @title ChainlinkOracleAdapter
 /// @notice Kind-1 oracle adapter: one spot Chainlink feed, checked and normalised to 18 decimals (SPEC §7).
 /// @dev The primary feed and its decimals are fixed at construction; the owner (two-step) tunes the heartbeat,
-///      the price bounds, the sequencer check and the second source within hard bounds. Reads never return 0:
-///      every failed check reverts with its own custom error (see IChainlinkOracleAdapter for the order).
-///      The checks themselves (feed round, sequencer round, normalisation) are ChainlinkFeedLib's; this adapter
-///      uses the library's status form and maps each outcome to its own errors, so its selectors and ABI are
-///      unchanged and a failing second source stays distinguishable from a failing primary.
-contract ChainlinkOracleAdapter is IChainlinkOracleAdapter, Ownable2Step {
+///      the price bounds (OracleAdapterBase), the sequencer check and the second source within hard bounds. Reads
+///      never return 0: every failed check reverts with its own custom error (see IChainlinkOracleAdapter for the
+///      order). The checks themselves (feed round, sequencer round, normalisation) are ChainlinkFeedLib's; this
+///      adapter uses the library's status form for its feeds and maps each outcome to its own errors, so its
+///      selectors and ABI are unchanged and a failing second source stays distinguishable from a failing primary.
+contract ChainlinkOracleAdapter is IChainlinkOracleAdapter, OracleAdapterBase {
     /// @inheritdoc IChainlinkOracleAdapter
-    uint256 public constant MAX_HEARTBEAT = 2 days;
+    uint256 public constant MAX_HEARTBEAT = MAX_FEED_HEARTBEAT;
     /// @inheritdoc IChainlinkOracleAdapter
-    uint256 public constant MAX_GRACE_PERIOD = 1 days;
+    uint256 public constant MAX_GRACE_PERIOD = MAX_SEQUENCER_GRACE_PERIOD;
     /// @inheritdoc IChainlinkOracleAdapter
     uint256 public constant MAX_DEVIATION_LIMIT = 0.5e18;
     /// @inheritdoc IChainlinkOracleAdapter
-    uint256 public constant MAX_PRICE_LIMIT = 1e36;
-    /// @inheritdoc IChainlinkOracleAdapter
     uint8 public constant MAX_FEED_DECIMALS = ChainlinkFeedLib.MAX_DECIMALS;
-
-    /// @dev 1.0 as an 18-decimal fraction.
-    uint256 private constant WAD = 1e18;
 
     AggregatorV3Interface private immutable _primaryFeed;
     uint8 private immutable _primaryDecimals;
@@ -44,12 +41,6 @@ contract ChainlinkOracleAdapter is IChainlinkOracleAdapter, Ownable2Step {
         uint8 secondaryDecimals;
     }
 
-    /// @dev Price bounds in one slot (maxPrice ≤ 1e36 < 2^128).
-    struct Bounds {
-        uint128 minPrice;
-        uint128 maxPrice;
-    }
-
     /// @dev The second source in one slot (maxDeviation ≤ 0.5e18 < 2^64); read only when configured.
     struct Secondary {
         AggregatorV3Interface feed;
@@ -58,7 +49,6 @@ contract ChainlinkOracleAdapter is IChainlinkOracleAdapter, Ownable2Step {
     }
 
     ReadConfig private _config;
-    Bounds private _bounds;
     Secondary private _secondary;
 
     /// @param primaryFeed_ The spot Chainlink feed, non-zero, at most 36 decimals.
@@ -76,10 +66,10 @@ contract ChainlinkOracleAdapter is IChainlinkOracleAdapter, Ownable2Step {
         SequencerConfig memory sequencer_,
         SecondaryConfig memory secondary_,
         address owner_
-    ) Ownable(owner_) {
+    ) OracleAdapterBase(owner_) {
         if (address(primaryFeed_) == address(0)) revert ZeroAddress();
         _primaryFeed = primaryFeed_;
-        _primaryDecimals = _feedDecimals(primaryFeed_);
+        _primaryDecimals = ChainlinkFeedLib.feedDecimals(primaryFeed_);
         _setHeartbeat(heartbeat_);
         _setPriceBounds(minPrice_, maxPrice_);
         // An optional part given without its feed is a deployment mistake, not "none": refuse it.
@@ -117,11 +107,6 @@ contract ChainlinkOracleAdapter is IChainlinkOracleAdapter, Ownable2Step {
     /// @inheritdoc IChainlinkOracleAdapter
     function setHeartbeat(uint256 heartbeat_) external onlyOwner {
         _setHeartbeat(heartbeat_);
-    }
-
-    /// @inheritdoc IChainlinkOracleAdapter
-    function setPriceBounds(uint256 minPrice_, uint256 maxPrice_) external onlyOwner {
-        _setPriceBounds(minPrice_, maxPrice_);
     }
 
     /// @inheritdoc IChainlinkOracleAdapter
@@ -167,11 +152,6 @@ contract ChainlinkOracleAdapter is IChainlinkOracleAdapter, Ownable2Step {
     }
 
     /// @inheritdoc IChainlinkOracleAdapter
-    function priceBounds() external view returns (uint256 minPrice, uint256 maxPrice) {
-        return (_bounds.minPrice, _bounds.maxPrice);
-    }
-
-    /// @inheritdoc IChainlinkOracleAdapter
     function sequencerConfig() external view returns (SequencerConfig memory) {
         return SequencerConfig({feed: _config.sequencerFeed, gracePeriod: _config.gracePeriod});
     }
@@ -195,15 +175,12 @@ contract ChainlinkOracleAdapter is IChainlinkOracleAdapter, Ownable2Step {
 
     function _read() private view returns (uint256 price18, uint256 updatedAt) {
         ReadConfig memory config = _config;
-        _checkSequencer(config);
+        ChainlinkFeedLib.checkSequencer(config.sequencerFeed, config.gracePeriod);
 
         uint256 answer;
         (answer, updatedAt) = _readPrimary(config.heartbeat);
         price18 = ChainlinkFeedLib.normalise(answer, _primaryDecimals);
-        Bounds memory bounds = _bounds;
-        if (price18 < bounds.minPrice || price18 > bounds.maxPrice) {
-            revert PriceOutOfBounds(price18, bounds.minPrice, bounds.maxPrice);
-        }
+        _checkPriceBounds(price18);
 
         if (config.hasSecondary) {
             Secondary memory secondary = _secondary;
@@ -213,21 +190,6 @@ contract ChainlinkOracleAdapter is IChainlinkOracleAdapter, Ownable2Step {
                 revert PriceDeviationTooHigh(price18, secondary18, deviation, secondary.maxDeviation);
             }
         }
-    }
-
-    /// @dev Valid once the status is well-formed, up, and `block.timestamp - startedAt > gracePeriod`.
-    function _checkSequencer(ReadConfig memory config) private view {
-        AggregatorV3Interface feed = config.sequencerFeed;
-        if (address(feed) == address(0)) return;
-        uint256 gracePeriod = config.gracePeriod;
-        (ChainlinkFeedLib.SequencerStatus status, uint256 startedAt) = ChainlinkFeedLib.sequencerStatus(
-            feed,
-            gracePeriod
-        );
-        if (status == ChainlinkFeedLib.SequencerStatus.Up) return;
-        if (status == ChainlinkFeedLib.SequencerStatus.Invalid) revert SequencerStatusInvalid();
-        if (status == ChainlinkFeedLib.SequencerStatus.Down) revert SequencerDown();
-        revert SequencerGracePeriodNotOver(startedAt, gracePeriod);
     }
 
     function _readPrimary(uint256 heartbeat_) private view returns (uint256 answer, uint256 updatedAt) {
@@ -270,30 +232,14 @@ contract ChainlinkOracleAdapter is IChainlinkOracleAdapter, Ownable2Step {
 
     // ------------------------------------------------------------------ internal: configuration
 
-    /// @dev Same limit as ChainlinkFeedLib.feedDecimals, reported with this adapter's own (identical) error so
-    ///      the library's error does not appear a second time in the ABI.
-    function _feedDecimals(AggregatorV3Interface feed) private view returns (uint8 decimals) {
-        decimals = feed.decimals();
-        if (decimals > MAX_FEED_DECIMALS) revert UnsupportedFeedDecimals(address(feed), decimals);
-    }
-
     function _setHeartbeat(uint256 heartbeat_) private {
-        _checkHeartbeat(heartbeat_);
+        ChainlinkFeedLib.checkHeartbeat(heartbeat_);
         _config.heartbeat = uint32(heartbeat_);
         emit HeartbeatSet(heartbeat_);
     }
 
-    function _setPriceBounds(uint256 minPrice, uint256 maxPrice) private {
-        if (minPrice == 0 || minPrice >= maxPrice || maxPrice > MAX_PRICE_LIMIT) {
-            revert InvalidPriceBounds(minPrice, maxPrice);
-        }
-        _bounds = Bounds({minPrice: uint128(minPrice), maxPrice: uint128(maxPrice)});
-        emit PriceBoundsSet(minPrice, maxPrice);
-    }
-
     function _setSequencer(AggregatorV3Interface feed, uint256 gracePeriod) private {
-        if (address(feed) == address(0)) revert ZeroAddress();
-        if (gracePeriod > MAX_GRACE_PERIOD) revert InvalidGracePeriod(gracePeriod);
+        ChainlinkFeedLib.checkSequencerConfig(feed, gracePeriod);
         _config.sequencerFeed = feed;
         _config.gracePeriod = uint32(gracePeriod);
         emit SequencerSet(address(feed), gracePeriod);
@@ -301,16 +247,12 @@ contract ChainlinkOracleAdapter is IChainlinkOracleAdapter, Ownable2Step {
 
     function _setSecondary(AggregatorV3Interface feed, uint256 heartbeat_, uint256 maxDeviation) private {
         if (address(feed) == address(0)) revert ZeroAddress();
-        _checkHeartbeat(heartbeat_);
+        ChainlinkFeedLib.checkHeartbeat(heartbeat_);
         if (maxDeviation == 0 || maxDeviation > MAX_DEVIATION_LIMIT) revert InvalidMaxDeviation(maxDeviation);
-        uint8 decimals = _feedDecimals(feed);
+        uint8 decimals = ChainlinkFeedLib.feedDecimals(feed);
         _secondary = Secondary({feed: feed, heartbeat: uint32(heartbeat_), maxDeviation: uint64(maxDeviation)});
         _config.hasSecondary = true;
         _config.secondaryDecimals = decimals;
         emit SecondarySet(address(feed), decimals, heartbeat_, maxDeviation);
-    }
-
-    function _checkHeartbeat(uint256 heartbeat_) private pure {
-        if (heartbeat_ == 0 || heartbeat_ > MAX_HEARTBEAT) revert InvalidHeartbeat(heartbeat_);
     }
 }

@@ -2,27 +2,27 @@
 pragma solidity 0.8.30;
 
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
-import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
+import {ZeroAddress} from "../interfaces/CommonErrors.sol";
 import {ICurveBlendOracleAdapter} from "../interfaces/ICurveBlendOracleAdapter.sol";
 import {IOracleAdapter} from "../interfaces/IOracleAdapter.sol";
+import {MAX_FEED_HEARTBEAT, MAX_SEQUENCER_GRACE_PERIOD, WAD} from "../libraries/Constants.sol";
 import {ChainlinkFeedLib} from "./ChainlinkFeedLib.sol";
+import {OracleAdapterBase} from "./OracleAdapterBase.sol";
 
 /// @title CurveBlendOracleAdapter
 /// @notice Kind-2 oracle adapter: two dated-contract feeds blended along a published roll schedule (SPEC §7); the
 ///         weight of the next contract moves linearly in time, so the index never jumps at a known second.
 /// @dev Definitions, order of checks and rounding: see ICurveBlendOracleAdapter. The per-feed checks are
 ///      ChainlinkFeedLib's; each leg is checked against its own heartbeat. The owner (two-step) tunes heartbeats,
-///      bounds and the sequencer check within hard bounds, republishes the schedule or swaps the next feed only
-///      before the roll starts, and advances the roll once it is complete.
-contract CurveBlendOracleAdapter is ICurveBlendOracleAdapter, Ownable2Step {
+///      bounds (OracleAdapterBase) and the sequencer check within hard bounds, republishes the schedule or swaps the
+///      next feed only before the roll starts, and advances the roll once it is complete.
+contract CurveBlendOracleAdapter is ICurveBlendOracleAdapter, OracleAdapterBase {
     /// @inheritdoc ICurveBlendOracleAdapter
-    uint256 public constant MAX_HEARTBEAT = 2 days;
+    uint256 public constant MAX_HEARTBEAT = MAX_FEED_HEARTBEAT;
     /// @inheritdoc ICurveBlendOracleAdapter
-    uint256 public constant MAX_GRACE_PERIOD = 1 days;
-    /// @inheritdoc ICurveBlendOracleAdapter
-    uint256 public constant MAX_PRICE_LIMIT = 1e36;
+    uint256 public constant MAX_GRACE_PERIOD = MAX_SEQUENCER_GRACE_PERIOD;
     /// @inheritdoc ICurveBlendOracleAdapter
     uint256 public constant MAX_STEP_COUNT = 30;
     /// @inheritdoc ICurveBlendOracleAdapter
@@ -31,9 +31,6 @@ contract CurveBlendOracleAdapter is ICurveBlendOracleAdapter, Ownable2Step {
     uint256 public constant MAX_STEP_DURATION = 7 days;
     /// @inheritdoc ICurveBlendOracleAdapter
     uint256 public constant MAX_ROLL_START_DELAY = 365 days;
-
-    /// @dev 1.0 as an 18-decimal fraction.
-    uint256 private constant WAD = 1e18;
 
     /// @dev Sequencer check and roll schedule in one slot (20 + 3 + 5 + 3 + 1 bytes). Widths fit the hard
     ///      bounds: grace ≤ 1 day and step ≤ 7 days (< 2^24), step count ≤ 30, roll start ≤ a year ahead. The roll
@@ -53,16 +50,9 @@ contract CurveBlendOracleAdapter is ICurveBlendOracleAdapter, Ownable2Step {
         uint8 decimals;
     }
 
-    /// @dev Price bounds in one slot (maxPrice ≤ 1e36 < 2^128).
-    struct Bounds {
-        uint128 minPrice;
-        uint128 maxPrice;
-    }
-
     ReadConfig private _config;
     Leg private _front;
     Leg private _next;
-    Bounds private _bounds;
 
     /// @param front_ The expiring contract's feed and heartbeat.
     /// @param next_ The contract rolled into: feed (not the front's) and heartbeat.
@@ -77,12 +67,12 @@ contract CurveBlendOracleAdapter is ICurveBlendOracleAdapter, Ownable2Step {
         uint256 minPrice_,
         uint256 maxPrice_,
         address owner_
-    ) Ownable(owner_) {
+    ) OracleAdapterBase(owner_) {
         uint8 frontDecimals = _checkedDecimals(front_.feed);
         uint8 nextDecimals = _checkedDecimals(next_.feed);
         if (front_.feed == next_.feed) revert DuplicateFeed(address(next_.feed));
-        _checkHeartbeat(front_.heartbeat);
-        _checkHeartbeat(next_.heartbeat);
+        ChainlinkFeedLib.checkHeartbeat(front_.heartbeat);
+        ChainlinkFeedLib.checkHeartbeat(next_.heartbeat);
         _front = Leg({feed: front_.feed, heartbeat: uint32(front_.heartbeat), decimals: frontDecimals});
         _next = Leg({feed: next_.feed, heartbeat: uint32(next_.heartbeat), decimals: nextDecimals});
         emit LegsSet(address(front_.feed), address(next_.feed), frontDecimals, nextDecimals);
@@ -112,22 +102,16 @@ contract CurveBlendOracleAdapter is ICurveBlendOracleAdapter, Ownable2Step {
 
     /// @inheritdoc ICurveBlendOracleAdapter
     function setHeartbeats(uint256 frontHeartbeat, uint256 nextHeartbeat) external onlyOwner {
-        _checkHeartbeat(frontHeartbeat);
-        _checkHeartbeat(nextHeartbeat);
+        ChainlinkFeedLib.checkHeartbeat(frontHeartbeat);
+        ChainlinkFeedLib.checkHeartbeat(nextHeartbeat);
         _front.heartbeat = uint32(frontHeartbeat);
         _next.heartbeat = uint32(nextHeartbeat);
         emit HeartbeatsSet(frontHeartbeat, nextHeartbeat);
     }
 
     /// @inheritdoc ICurveBlendOracleAdapter
-    function setPriceBounds(uint256 minPrice_, uint256 maxPrice_) external onlyOwner {
-        _setPriceBounds(minPrice_, maxPrice_);
-    }
-
-    /// @inheritdoc ICurveBlendOracleAdapter
     function setSequencer(AggregatorV3Interface feed, uint256 gracePeriod) external onlyOwner {
-        if (address(feed) == address(0)) revert ZeroAddress();
-        if (gracePeriod > MAX_GRACE_PERIOD) revert InvalidGracePeriod(gracePeriod);
+        ChainlinkFeedLib.checkSequencerConfig(feed, gracePeriod);
         _config.sequencerFeed = feed;
         _config.gracePeriod = uint24(gracePeriod);
         emit SequencerSet(address(feed), gracePeriod);
@@ -222,11 +206,6 @@ contract CurveBlendOracleAdapter is ICurveBlendOracleAdapter, Ownable2Step {
     }
 
     /// @inheritdoc ICurveBlendOracleAdapter
-    function priceBounds() external view returns (uint256 minPrice, uint256 maxPrice) {
-        return (_bounds.minPrice, _bounds.maxPrice);
-    }
-
-    /// @inheritdoc ICurveBlendOracleAdapter
     function sequencerConfig() external view returns (AggregatorV3Interface feed, uint256 gracePeriod) {
         return (_config.sequencerFeed, _config.gracePeriod);
     }
@@ -236,7 +215,7 @@ contract CurveBlendOracleAdapter is ICurveBlendOracleAdapter, Ownable2Step {
     function _read() private view returns (uint256 price18, uint256 updatedAt) {
         ReadConfig memory config = _config;
         ChainlinkFeedLib.checkSequencer(config.sequencerFeed, config.gracePeriod);
-        Bounds memory bounds = _bounds;
+        Bounds memory bounds = _priceBounds();
         uint256 elapsed = _rollElapsed(config, block.timestamp);
         if (elapsed == 0) return _readLeg(_front, bounds);
         uint256 duration = _rollDuration(config);
@@ -301,21 +280,9 @@ contract CurveBlendOracleAdapter is ICurveBlendOracleAdapter, Ownable2Step {
         emit RollScheduleSet(rollStart, stepCount, stepDuration);
     }
 
-    function _setPriceBounds(uint256 minPrice, uint256 maxPrice) private {
-        if (minPrice == 0 || minPrice >= maxPrice || maxPrice > MAX_PRICE_LIMIT) {
-            revert InvalidPriceBounds(minPrice, maxPrice);
-        }
-        _bounds = Bounds({minPrice: uint128(minPrice), maxPrice: uint128(maxPrice)});
-        emit PriceBoundsSet(minPrice, maxPrice);
-    }
-
     /// @dev Non-zero feed with at most 36 decimals; returns its decimals.
     function _checkedDecimals(AggregatorV3Interface feed) private view returns (uint8) {
         if (address(feed) == address(0)) revert ZeroAddress();
         return ChainlinkFeedLib.feedDecimals(feed);
-    }
-
-    function _checkHeartbeat(uint256 heartbeat_) private pure {
-        if (heartbeat_ == 0 || heartbeat_ > MAX_HEARTBEAT) revert InvalidHeartbeat(heartbeat_);
     }
 }

@@ -2,25 +2,25 @@
 pragma solidity 0.8.30;
 
 import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interfaces/AggregatorV3Interface.sol";
-import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
-
+import {ZeroAddress} from "../interfaces/CommonErrors.sol";
 import {IMarketHoursOracleAdapter} from "../interfaces/IMarketHoursOracleAdapter.sol";
 import {IOracleAdapter} from "../interfaces/IOracleAdapter.sol";
+import {MAX_FEED_HEARTBEAT, MAX_SEQUENCER_GRACE_PERIOD, WAD} from "../libraries/Constants.sol";
 import {ChainlinkFeedLib} from "./ChainlinkFeedLib.sol";
+import {OracleAdapterBase} from "./OracleAdapterBase.sol";
 
 /// @title MarketHoursOracleAdapter
 /// @notice Kind-3 oracle adapter: the feed during market hours, an off-hours price bounded by the last close ±
 ///         a band outside them (SPEC §7).
 /// @dev Definitions, order of checks and rounding: see IMarketHoursOracleAdapter. The feed and its decimals are
 ///      fixed at construction; the feed checks are ChainlinkFeedLib's. The owner (two-step) sets the schedule,
-///      holidays, heartbeats, band, bounds, sequencer and the off-hours pricer within hard bounds.
-contract MarketHoursOracleAdapter is IMarketHoursOracleAdapter, Ownable2Step {
+///      holidays, heartbeats, band, bounds (OracleAdapterBase), sequencer and the off-hours pricer within hard
+///      bounds.
+contract MarketHoursOracleAdapter is IMarketHoursOracleAdapter, OracleAdapterBase {
     /// @inheritdoc IMarketHoursOracleAdapter
-    uint256 public constant MAX_HEARTBEAT = 2 days;
+    uint256 public constant MAX_HEARTBEAT = MAX_FEED_HEARTBEAT;
     /// @inheritdoc IMarketHoursOracleAdapter
-    uint256 public constant MAX_GRACE_PERIOD = 1 days;
-    /// @inheritdoc IMarketHoursOracleAdapter
-    uint256 public constant MAX_PRICE_LIMIT = 1e36;
+    uint256 public constant MAX_GRACE_PERIOD = MAX_SEQUENCER_GRACE_PERIOD;
     /// @inheritdoc IMarketHoursOracleAdapter
     uint256 public constant MAX_BAND = 0.2e18;
     /// @inheritdoc IMarketHoursOracleAdapter
@@ -28,8 +28,6 @@ contract MarketHoursOracleAdapter is IMarketHoursOracleAdapter, Ownable2Step {
     /// @inheritdoc IMarketHoursOracleAdapter
     uint256 public constant MAX_HOLIDAY_LEAD_DAYS = 730;
 
-    /// @dev 1.0 as an 18-decimal fraction.
-    uint256 private constant WAD = 1e18;
     /// @dev Unix time 0 was a Thursday 00:00 UTC, 3 days after Monday 00:00.
     uint256 private constant WEEK_OFFSET = 3 days;
 
@@ -42,12 +40,6 @@ contract MarketHoursOracleAdapter is IMarketHoursOracleAdapter, Ownable2Step {
         uint32 gracePeriod;
         uint32 heartbeat;
         uint8 sessionCount;
-    }
-
-    /// @dev Price bounds in one slot (maxPrice ≤ 1e36 < 2^128).
-    struct Bounds {
-        uint128 minPrice;
-        uint128 maxPrice;
     }
 
     /// @dev The last close in one slot (price ≤ 1e36 after the bounds check).
@@ -69,7 +61,6 @@ contract MarketHoursOracleAdapter is IMarketHoursOracleAdapter, Ownable2Step {
     ReadConfig private _config;
     /// @dev Session i is `[_edges[2i], _edges[2i + 1])`; 14 × 4 bytes = two slots.
     uint32[14] private _edges;
-    Bounds private _bounds;
     Close private _close;
     OffHours private _offHours;
     address private _offHoursPricer;
@@ -90,7 +81,7 @@ contract MarketHoursOracleAdapter is IMarketHoursOracleAdapter, Ownable2Step {
         uint256 maxPrice_,
         OffHoursConfig memory offHours_,
         address owner_
-    ) Ownable(owner_) {
+    ) OracleAdapterBase(owner_) {
         if (address(feed_) == address(0)) revert ZeroAddress();
         _feed = feed_;
         _feedDecimals = ChainlinkFeedLib.feedDecimals(feed_);
@@ -172,14 +163,8 @@ contract MarketHoursOracleAdapter is IMarketHoursOracleAdapter, Ownable2Step {
     }
 
     /// @inheritdoc IMarketHoursOracleAdapter
-    function setPriceBounds(uint256 minPrice_, uint256 maxPrice_) external onlyOwner {
-        _setPriceBounds(minPrice_, maxPrice_);
-    }
-
-    /// @inheritdoc IMarketHoursOracleAdapter
     function setSequencer(AggregatorV3Interface sequencerFeed, uint256 gracePeriod) external onlyOwner {
-        if (address(sequencerFeed) == address(0)) revert ZeroAddress();
-        if (gracePeriod > MAX_GRACE_PERIOD) revert InvalidGracePeriod(gracePeriod);
+        ChainlinkFeedLib.checkSequencerConfig(sequencerFeed, gracePeriod);
         _config.sequencerFeed = sequencerFeed;
         _config.gracePeriod = uint32(gracePeriod);
         emit SequencerSet(address(sequencerFeed), gracePeriod);
@@ -276,11 +261,6 @@ contract MarketHoursOracleAdapter is IMarketHoursOracleAdapter, Ownable2Step {
     }
 
     /// @inheritdoc IMarketHoursOracleAdapter
-    function priceBounds() external view returns (uint256 minPrice, uint256 maxPrice) {
-        return (_bounds.minPrice, _bounds.maxPrice);
-    }
-
-    /// @inheritdoc IMarketHoursOracleAdapter
     function sequencerConfig() external view returns (AggregatorV3Interface, uint256) {
         return (_config.sequencerFeed, _config.gracePeriod);
     }
@@ -306,20 +286,13 @@ contract MarketHoursOracleAdapter is IMarketHoursOracleAdapter, Ownable2Step {
             price18 = close.price;
             updatedAt = close.updatedAt;
         }
-        _checkBounds(price18);
+        _checkPriceBounds(price18);
     }
 
     /// @dev In-hours: the feed's checks, normalisation and the bounds.
     function _readFeed(uint256 heartbeat_) private view returns (uint256 price18, uint256 updatedAt) {
         (price18, updatedAt) = ChainlinkFeedLib.readPrice(_feed, heartbeat_, _feedDecimals);
-        _checkBounds(price18);
-    }
-
-    function _checkBounds(uint256 price18) private view {
-        Bounds memory bounds = _bounds;
-        if (price18 < bounds.minPrice || price18 > bounds.maxPrice) {
-            revert PriceOutOfBounds(price18, bounds.minPrice, bounds.maxPrice);
-        }
+        _checkPriceBounds(price18);
     }
 
     /// @dev `clamp(value, close - delta, close + delta)`, `delta = floor(close * band / 1e18)`; close ≤ 1e36 and
@@ -366,13 +339,13 @@ contract MarketHoursOracleAdapter is IMarketHoursOracleAdapter, Ownable2Step {
     }
 
     function _setHeartbeat(uint256 heartbeat_) private {
-        _checkHeartbeat(heartbeat_);
+        ChainlinkFeedLib.checkHeartbeat(heartbeat_);
         _config.heartbeat = uint32(heartbeat_);
         emit HeartbeatSet(heartbeat_);
     }
 
     function _setOffHoursHeartbeat(uint256 heartbeat_) private {
-        _checkHeartbeat(heartbeat_);
+        ChainlinkFeedLib.checkHeartbeat(heartbeat_);
         _offHours.heartbeat = uint24(heartbeat_);
         emit OffHoursHeartbeatSet(heartbeat_);
     }
@@ -381,17 +354,5 @@ contract MarketHoursOracleAdapter is IMarketHoursOracleAdapter, Ownable2Step {
         if (band_ > MAX_BAND) revert InvalidBand(band_);
         _offHours.band = uint64(band_);
         emit BandSet(band_);
-    }
-
-    function _setPriceBounds(uint256 minPrice, uint256 maxPrice) private {
-        if (minPrice == 0 || minPrice >= maxPrice || maxPrice > MAX_PRICE_LIMIT) {
-            revert InvalidPriceBounds(minPrice, maxPrice);
-        }
-        _bounds = Bounds({minPrice: uint128(minPrice), maxPrice: uint128(maxPrice)});
-        emit PriceBoundsSet(minPrice, maxPrice);
-    }
-
-    function _checkHeartbeat(uint256 heartbeat_) private pure {
-        if (heartbeat_ == 0 || heartbeat_ > MAX_HEARTBEAT) revert InvalidHeartbeat(heartbeat_);
     }
 }

@@ -1,18 +1,19 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {Ownable, Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
-
 import {IOracleAdapter} from "../interfaces/IOracleAdapter.sol";
 import {ISelfReferencingOracleAdapter} from "../interfaces/ISelfReferencingOracleAdapter.sol";
+import {WAD} from "../libraries/Constants.sol";
 import {FairPriceMath} from "../libraries/FairPriceMath.sol";
+import {OracleAdapterBase} from "./OracleAdapterBase.sol";
 
 /// @title SelfReferencingOracleAdapter
 /// @notice Kind-4 oracle adapter ("hyperp"): the index is an EMA of the market's own mark, advanced by the
 ///         observer (the engine) with the protocol's fair-price weight (SPEC §3, §7).
 /// @dev Definitions, order of checks and rounding: see ISelfReferencingOracleAdapter. The owner (two-step) sets
-///      the observer, tau, the per-observation move limit, the staleness limit and the bounds within hard bounds.
-contract SelfReferencingOracleAdapter is ISelfReferencingOracleAdapter, Ownable2Step {
+///      the observer, tau, the per-observation move limit, the staleness limit and the bounds (OracleAdapterBase)
+///      within hard bounds.
+contract SelfReferencingOracleAdapter is ISelfReferencingOracleAdapter, OracleAdapterBase {
     /// @inheritdoc ISelfReferencingOracleAdapter
     uint256 public constant MIN_TAU = 1 minutes;
     /// @inheritdoc ISelfReferencingOracleAdapter
@@ -23,11 +24,6 @@ contract SelfReferencingOracleAdapter is ISelfReferencingOracleAdapter, Ownable2
     uint256 public constant MIN_MAX_AGE = 1 minutes;
     /// @inheritdoc ISelfReferencingOracleAdapter
     uint256 public constant MAX_MAX_AGE = 7 days;
-    /// @inheritdoc ISelfReferencingOracleAdapter
-    uint256 public constant MAX_PRICE_LIMIT = 1e36;
-
-    /// @dev 1.0 as an 18-decimal fraction.
-    uint256 private constant WAD = 1e18;
 
     /// @dev What a read needs, in one slot. The EMA never exceeds MAX_PRICE_LIMIT (< 2^128): it starts within
     ///      the bounds and moves toward a mark clamped to at most MAX_PRICE_LIMIT. maxAge ≤ 7 days.
@@ -44,15 +40,8 @@ contract SelfReferencingOracleAdapter is ISelfReferencingOracleAdapter, Ownable2
         uint32 tau;
     }
 
-    /// @dev Price bounds in one slot (maxPrice ≤ 1e36 < 2^128).
-    struct Bounds {
-        uint128 minPrice;
-        uint128 maxPrice;
-    }
-
     State private _state;
     Params private _params;
-    Bounds private _bounds;
 
     /// @param initialPrice_ The starting EMA, 18 decimals, within `[minPrice_, maxPrice_]`.
     /// @param config_ tau, per-observation move limit and staleness limit.
@@ -67,7 +56,7 @@ contract SelfReferencingOracleAdapter is ISelfReferencingOracleAdapter, Ownable2
         uint256 maxPrice_,
         address observer_,
         address owner_
-    ) Ownable(owner_) {
+    ) OracleAdapterBase(owner_) {
         _setPriceBounds(minPrice_, maxPrice_);
         if (initialPrice_ < minPrice_ || initialPrice_ > maxPrice_) revert InvalidInitialPrice(initialPrice_);
         _setTau(config_.tau);
@@ -135,11 +124,6 @@ contract SelfReferencingOracleAdapter is ISelfReferencingOracleAdapter, Ownable2
         _setMaxAge(maxAge_);
     }
 
-    /// @inheritdoc ISelfReferencingOracleAdapter
-    function setPriceBounds(uint256 minPrice_, uint256 maxPrice_) external onlyOwner {
-        _setPriceBounds(minPrice_, maxPrice_);
-    }
-
     // ------------------------------------------------------------------ views
 
     /// @inheritdoc ISelfReferencingOracleAdapter
@@ -177,11 +161,6 @@ contract SelfReferencingOracleAdapter is ISelfReferencingOracleAdapter, Ownable2
         return _state.maxAge;
     }
 
-    /// @inheritdoc ISelfReferencingOracleAdapter
-    function priceBounds() external view returns (uint256 minPrice, uint256 maxPrice) {
-        return (_bounds.minPrice, _bounds.maxPrice);
-    }
-
     // ------------------------------------------------------------------ internal
 
     function _read() private view returns (uint256 price18, uint256 updatedAt) {
@@ -191,10 +170,7 @@ contract SelfReferencingOracleAdapter is ISelfReferencingOracleAdapter, Ownable2
             revert IndexStale(updatedAt, state.maxAge, block.timestamp);
         }
         price18 = state.ema;
-        Bounds memory bounds = _bounds;
-        if (price18 < bounds.minPrice || price18 > bounds.maxPrice) {
-            revert PriceOutOfBounds(price18, bounds.minPrice, bounds.maxPrice);
-        }
+        _checkPriceBounds(price18);
     }
 
     /// @dev Clamp the mark to `[ema - d, min(ema + d, MAX_PRICE_LIMIT)]`, `d = floor(ema * maxMove / 1e18)`, then
@@ -230,13 +206,5 @@ contract SelfReferencingOracleAdapter is ISelfReferencingOracleAdapter, Ownable2
         if (maxAge_ < MIN_MAX_AGE || maxAge_ > MAX_MAX_AGE) revert InvalidMaxAge(maxAge_);
         _state.maxAge = uint32(maxAge_);
         emit MaxAgeSet(maxAge_);
-    }
-
-    function _setPriceBounds(uint256 minPrice, uint256 maxPrice) private {
-        if (minPrice == 0 || minPrice >= maxPrice || maxPrice > MAX_PRICE_LIMIT) {
-            revert InvalidPriceBounds(minPrice, maxPrice);
-        }
-        _bounds = Bounds({minPrice: uint128(minPrice), maxPrice: uint128(maxPrice)});
-        emit PriceBoundsSet(minPrice, maxPrice);
     }
 }

@@ -5,6 +5,7 @@ import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 
 import {CollateralVault} from "../../contracts/CollateralVault.sol";
 import {InsuranceFund} from "../../contracts/InsuranceFund.sol";
+import {ZeroAddress} from "../../contracts/interfaces/CommonErrors.sol";
 import {ICollateralVault} from "../../contracts/interfaces/ICollateralVault.sol";
 import {IInsuranceFund} from "../../contracts/interfaces/IInsuranceFund.sol";
 import {MockUSDC} from "../../contracts/mocks/MockUSDC.sol";
@@ -43,7 +44,7 @@ contract InsuranceFundTest is TestBase {
     // ------------------------------------------------------------------ set-up and permissions
 
     function test_constructor_zeroVault_reverts() public {
-        vm.expectRevert(abi.encodeWithSelector(IInsuranceFund.ZeroAddress.selector));
+        vm.expectRevert(abi.encodeWithSelector(ZeroAddress.selector));
         new InsuranceFund(ICollateralVault(address(0)), OWNER);
     }
 
@@ -58,7 +59,7 @@ contract InsuranceFundTest is TestBase {
         fund.setPayer(ALICE, true);
 
         vm.prank(OWNER);
-        vm.expectRevert(abi.encodeWithSelector(IInsuranceFund.ZeroAddress.selector));
+        vm.expectRevert(abi.encodeWithSelector(ZeroAddress.selector));
         fund.setPayer(address(0), true);
 
         vm.expectEmit(address(fund));
@@ -91,7 +92,7 @@ contract InsuranceFundTest is TestBase {
 
     function test_pay_zeroRecipient_reverts() public {
         vm.prank(PAYER);
-        vm.expectRevert(abi.encodeWithSelector(IInsuranceFund.ZeroAddress.selector));
+        vm.expectRevert(abi.encodeWithSelector(ZeroAddress.selector));
         fund.pay(address(0), 1e18, "badDebt");
     }
 

@@ -10,6 +10,7 @@ import {ReentrancyGuard} from "@openzeppelin/contracts/utils/ReentrancyGuard.sol
 
 import {CollateralVault} from "../../contracts/CollateralVault.sol";
 import {LiquidityVault} from "../../contracts/LiquidityVault.sol";
+import {ZeroAddress} from "../../contracts/interfaces/CommonErrors.sol";
 import {ICollateralVault} from "../../contracts/interfaces/ICollateralVault.sol";
 import {ILiquidityVault} from "../../contracts/interfaces/ILiquidityVault.sol";
 import {IPerpCounterparty} from "../../contracts/interfaces/IPerpCounterparty.sol";
@@ -129,7 +130,7 @@ contract LiquidityVaultTest is TestBase {
     }
 
     function test_constructor_rejectsZeroCollateralVault() public {
-        vm.expectRevert(ILiquidityVault.ZeroAddress.selector);
+        vm.expectRevert(ZeroAddress.selector);
         new LiquidityVault(ICollateralVault(address(0)), address(this), NO_CAP);
     }
 
@@ -661,7 +662,7 @@ contract LiquidityVaultTest is TestBase {
     }
 
     function test_setCounterparty_revertsOnZeroAndStranger() public {
-        vm.expectRevert(ILiquidityVault.ZeroAddress.selector);
+        vm.expectRevert(ZeroAddress.selector);
         lp.setCounterparty(IPerpCounterparty(address(0)));
         vm.prank(ALICE);
         vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, ALICE));

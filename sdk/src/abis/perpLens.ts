@@ -3,7 +3,7 @@ export const perpLensAbi = [
   {
     "inputs": [
       {
-        "internalType": "contract PerpEngine",
+        "internalType": "contract IPerpEngine",
         "name": "engine_",
         "type": "address"
       }
@@ -27,7 +27,7 @@ export const perpLensAbi = [
     "name": "engine",
     "outputs": [
       {
-        "internalType": "contract PerpEngine",
+        "internalType": "contract IPerpEngine",
         "name": "",
         "type": "address"
       }
@@ -211,7 +211,7 @@ export const perpLensAbi = [
                 "type": "uint256"
               }
             ],
-            "internalType": "struct PerpLens.PositionView[]",
+            "internalType": "struct IPerpLens.PositionView[]",
             "name": "positions",
             "type": "tuple[]"
           },
@@ -488,7 +488,7 @@ export const perpLensAbi = [
                 "type": "uint256"
               }
             ],
-            "internalType": "struct PerpLens.MarketView[]",
+            "internalType": "struct IPerpLens.MarketView[]",
             "name": "markets",
             "type": "tuple[]"
           },
@@ -498,7 +498,7 @@ export const perpLensAbi = [
             "type": "uint256"
           }
         ],
-        "internalType": "struct PerpLens.AccountView",
+        "internalType": "struct IPerpLens.AccountView",
         "name": "v",
         "type": "tuple"
       }
@@ -635,7 +635,7 @@ export const perpLensAbi = [
             "type": "uint256"
           }
         ],
-        "internalType": "struct PerpLens.AdlView",
+        "internalType": "struct IPerpLens.AdlView",
         "name": "v",
         "type": "tuple"
       }
@@ -701,7 +701,7 @@ export const perpLensAbi = [
             "type": "uint256"
           }
         ],
-        "internalType": "struct PerpLens.InsuranceFundView",
+        "internalType": "struct IPerpLens.InsuranceFundView",
         "name": "v",
         "type": "tuple"
       }
@@ -797,7 +797,7 @@ export const perpLensAbi = [
             "type": "uint256"
           }
         ],
-        "internalType": "struct PerpLens.LiquidityVaultView",
+        "internalType": "struct IPerpLens.LiquidityVaultView",
         "name": "v",
         "type": "tuple"
       }
@@ -1088,7 +1088,7 @@ export const perpLensAbi = [
             "type": "uint256"
           }
         ],
-        "internalType": "struct PerpLens.MarketView",
+        "internalType": "struct IPerpLens.MarketView",
         "name": "v",
         "type": "tuple"
       }
@@ -1373,7 +1373,7 @@ export const perpLensAbi = [
             "type": "uint256"
           }
         ],
-        "internalType": "struct PerpLens.MarketView[]",
+        "internalType": "struct IPerpLens.MarketView[]",
         "name": "views",
         "type": "tuple[]"
       }
@@ -1556,12 +1556,12 @@ export const perpLensAbi = [
                 "type": "uint256"
               }
             ],
-            "internalType": "struct PerpLens.PositionView[]",
+            "internalType": "struct IPerpLens.PositionView[]",
             "name": "positions",
             "type": "tuple[]"
           }
         ],
-        "internalType": "struct PerpLens.Valuation",
+        "internalType": "struct IPerpLens.Valuation",
         "name": "val",
         "type": "tuple"
       }

@@ -5,8 +5,20 @@ import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interf
 import {MockV3Aggregator} from "@chainlink/contracts/src/v0.8/tests/MockV3Aggregator.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 
+import {
+    InvalidGracePeriod,
+    InvalidHeartbeat,
+    InvalidPriceBounds,
+    PriceOutOfBounds,
+    SequencerDown,
+    SequencerGracePeriodNotOver,
+    SequencerStatusInvalid,
+    UnsupportedFeedDecimals,
+    ZeroAddress
+} from "../../../contracts/interfaces/CommonErrors.sol";
 import {IChainlinkOracleAdapter} from "../../../contracts/interfaces/IChainlinkOracleAdapter.sol";
 import {IOracleAdapter} from "../../../contracts/interfaces/IOracleAdapter.sol";
+import {IOracleAdapterBase} from "../../../contracts/interfaces/IOracleAdapterBase.sol";
 import {ChainlinkOracleAdapter} from "../../../contracts/oracles/ChainlinkOracleAdapter.sol";
 import {TestBase} from "../utils/TestBase.sol";
 import {vm} from "../utils/Vm.sol";
@@ -152,7 +164,7 @@ contract ChainlinkOracleAdapterTest is TestBase {
         vm.expectEmit(true, true, true, true);
         emit IChainlinkOracleAdapter.HeartbeatSet(30 minutes);
         vm.expectEmit(true, true, true, true);
-        emit IChainlinkOracleAdapter.PriceBoundsSet(1e18, 5000e18);
+        emit IOracleAdapterBase.PriceBoundsSet(1e18, 5000e18);
         vm.expectEmit(true, true, true, true);
         emit IChainlinkOracleAdapter.SequencerSet(address(sequencer), 3600);
         vm.expectEmit(true, true, true, true);
@@ -179,7 +191,7 @@ contract ChainlinkOracleAdapterTest is TestBase {
         assertEq(a.secondaryConfig().maxDeviation, 0.01e18, "band");
         assertEq(a.secondaryDecimals(), 6, "secondary decimals");
         // The sequencer came up at T0: still in its grace period.
-        vm.expectRevert(abi.encodeWithSelector(IChainlinkOracleAdapter.SequencerGracePeriodNotOver.selector, T0, 3600));
+        vm.expectRevert(abi.encodeWithSelector(SequencerGracePeriodNotOver.selector, T0, 3600));
         a.price();
         vm.warp(T0 + 3601);
         _setRound(primary, 2000e8, T0 + 3601);
@@ -188,26 +200,26 @@ contract ChainlinkOracleAdapterTest is TestBase {
     }
 
     function test_constructor_revertsOnZeroPrimary() public {
-        vm.expectRevert(IChainlinkOracleAdapter.ZeroAddress.selector);
+        vm.expectRevert(ZeroAddress.selector);
         _deploy(MockV3Aggregator(address(0)), HEARTBEAT, MIN_PRICE, MAX_PRICE, _noSequencer(), _noSecondary());
     }
 
     function test_constructor_revertsOnGraceWithoutSequencerFeed() public {
         IChainlinkOracleAdapter.SequencerConfig memory sequencer = _noSequencer();
         sequencer.gracePeriod = 3600;
-        vm.expectRevert(IChainlinkOracleAdapter.ZeroAddress.selector);
+        vm.expectRevert(ZeroAddress.selector);
         _deploy(primary, HEARTBEAT, MIN_PRICE, MAX_PRICE, sequencer, _noSecondary());
     }
 
     function test_constructor_revertsOnSecondaryConfigWithoutFeed() public {
         IChainlinkOracleAdapter.SecondaryConfig memory secondary = _noSecondary();
         secondary.heartbeat = 3600;
-        vm.expectRevert(IChainlinkOracleAdapter.ZeroAddress.selector);
+        vm.expectRevert(ZeroAddress.selector);
         _deploy(primary, HEARTBEAT, MIN_PRICE, MAX_PRICE, _noSequencer(), secondary);
 
         secondary = _noSecondary();
         secondary.maxDeviation = BAND;
-        vm.expectRevert(IChainlinkOracleAdapter.ZeroAddress.selector);
+        vm.expectRevert(ZeroAddress.selector);
         _deploy(primary, HEARTBEAT, MIN_PRICE, MAX_PRICE, _noSequencer(), secondary);
     }
 
@@ -225,17 +237,17 @@ contract ChainlinkOracleAdapterTest is TestBase {
     }
 
     function test_constructor_enforcesHardBounds() public {
-        vm.expectRevert(abi.encodeWithSelector(IChainlinkOracleAdapter.InvalidHeartbeat.selector, 0));
+        vm.expectRevert(abi.encodeWithSelector(InvalidHeartbeat.selector, 0));
         _deploy(primary, 0, MIN_PRICE, MAX_PRICE, _noSequencer(), _noSecondary());
 
-        vm.expectRevert(abi.encodeWithSelector(IChainlinkOracleAdapter.InvalidHeartbeat.selector, 172_801));
+        vm.expectRevert(abi.encodeWithSelector(InvalidHeartbeat.selector, 172_801));
         _deploy(primary, 172_801, MIN_PRICE, MAX_PRICE, _noSequencer(), _noSecondary());
 
-        vm.expectRevert(abi.encodeWithSelector(IChainlinkOracleAdapter.InvalidPriceBounds.selector, 0, MAX_PRICE));
+        vm.expectRevert(abi.encodeWithSelector(InvalidPriceBounds.selector, 0, MAX_PRICE));
         _deploy(primary, HEARTBEAT, 0, MAX_PRICE, _noSequencer(), _noSecondary());
 
         MockV3Aggregator sequencer = new MockV3Aggregator(0, 0);
-        vm.expectRevert(abi.encodeWithSelector(IChainlinkOracleAdapter.InvalidGracePeriod.selector, 86_401));
+        vm.expectRevert(abi.encodeWithSelector(InvalidGracePeriod.selector, 86_401));
         _deploy(
             primary,
             HEARTBEAT,
@@ -267,7 +279,7 @@ contract ChainlinkOracleAdapterTest is TestBase {
     function test_constructor_revertsOnPrimaryWith37Decimals() public {
         MockV3Aggregator feed = new MockV3Aggregator(37, 1);
         vm.expectRevert(
-            abi.encodeWithSelector(IChainlinkOracleAdapter.UnsupportedFeedDecimals.selector, address(feed), 37)
+            abi.encodeWithSelector(UnsupportedFeedDecimals.selector, address(feed), 37)
         );
         _deploy(feed, HEARTBEAT, MIN_PRICE, MAX_PRICE, _noSequencer(), _noSecondary());
     }
@@ -312,14 +324,14 @@ contract ChainlinkOracleAdapterTest is TestBase {
 
     function test_normalise_roundingToZero_failsMinBound() public {
         ChainlinkOracleAdapter a = _wideAdapter(36, 999_999_999_999_999_999);
-        vm.expectRevert(abi.encodeWithSelector(IChainlinkOracleAdapter.PriceOutOfBounds.selector, 0, 1, 1e36));
+        vm.expectRevert(abi.encodeWithSelector(PriceOutOfBounds.selector, 0, 1, 1e36));
         a.price();
     }
 
     function test_normalise_overflowSaturates_failsMaxBound() public {
         ChainlinkOracleAdapter a = _wideAdapter(0, type(int256).max);
         vm.expectRevert(
-            abi.encodeWithSelector(IChainlinkOracleAdapter.PriceOutOfBounds.selector, type(uint256).max, 1, 1e36)
+            abi.encodeWithSelector(PriceOutOfBounds.selector, type(uint256).max, 1, 1e36)
         );
         a.price();
     }
@@ -420,7 +432,7 @@ contract ChainlinkOracleAdapterTest is TestBase {
 
         _setRound(feed, 100e18 - 1, T0);
         vm.expectRevert(
-            abi.encodeWithSelector(IChainlinkOracleAdapter.PriceOutOfBounds.selector, 100e18 - 1, 100e18, 10_000e18)
+            abi.encodeWithSelector(PriceOutOfBounds.selector, 100e18 - 1, 100e18, 10_000e18)
         );
         a.price();
 
@@ -429,7 +441,7 @@ contract ChainlinkOracleAdapterTest is TestBase {
 
         _setRound(feed, 10_000e18 + 1, T0);
         vm.expectRevert(
-            abi.encodeWithSelector(IChainlinkOracleAdapter.PriceOutOfBounds.selector, 10_000e18 + 1, 100e18, 10_000e18)
+            abi.encodeWithSelector(PriceOutOfBounds.selector, 10_000e18 + 1, 100e18, 10_000e18)
         );
         a.price();
     }
@@ -438,7 +450,7 @@ contract ChainlinkOracleAdapterTest is TestBase {
         _setRound(primary, 99_99999999, T0); // 99.99999999 with 8 decimals
         vm.expectRevert(
             abi.encodeWithSelector(
-                IChainlinkOracleAdapter.PriceOutOfBounds.selector,
+                PriceOutOfBounds.selector,
                 99_999_999_990_000_000_000,
                 100e18,
                 10_000e18
@@ -459,7 +471,7 @@ contract ChainlinkOracleAdapterTest is TestBase {
     function test_sequencer_exactlyAtGrace_reverts() public {
         _withSequencer(T0 - 3600);
         vm.expectRevert(
-            abi.encodeWithSelector(IChainlinkOracleAdapter.SequencerGracePeriodNotOver.selector, T0 - 3600, 3600)
+            abi.encodeWithSelector(SequencerGracePeriodNotOver.selector, T0 - 3600, 3600)
         );
         adapter.price();
         vm.warp(T0 + 1);
@@ -470,7 +482,7 @@ contract ChainlinkOracleAdapterTest is TestBase {
     function test_sequencer_oneSecondInsideGrace_reverts() public {
         _withSequencer(T0 - 3599);
         vm.expectRevert(
-            abi.encodeWithSelector(IChainlinkOracleAdapter.SequencerGracePeriodNotOver.selector, T0 - 3599, 3600)
+            abi.encodeWithSelector(SequencerGracePeriodNotOver.selector, T0 - 3599, 3600)
         );
         adapter.price();
     }
@@ -479,7 +491,7 @@ contract ChainlinkOracleAdapterTest is TestBase {
         MockV3Aggregator sequencer = new MockV3Aggregator(0, 0);
         adapter.setSequencer(AggregatorV3Interface(address(sequencer)), 0);
         _setStatus(sequencer, 0, T0);
-        vm.expectRevert(abi.encodeWithSelector(IChainlinkOracleAdapter.SequencerGracePeriodNotOver.selector, T0, 0));
+        vm.expectRevert(abi.encodeWithSelector(SequencerGracePeriodNotOver.selector, T0, 0));
         adapter.price();
         _setStatus(sequencer, 0, T0 - 1);
         assertEq(adapter.price(), 2000e18, "one second after restart");
@@ -488,7 +500,7 @@ contract ChainlinkOracleAdapterTest is TestBase {
     function test_sequencer_down_reverts() public {
         MockV3Aggregator sequencer = _withSequencer(T0 - 10 days);
         _setStatus(sequencer, 1, T0 - 5 days);
-        vm.expectRevert(IChainlinkOracleAdapter.SequencerDown.selector);
+        vm.expectRevert(SequencerDown.selector);
         adapter.price();
     }
 
@@ -496,33 +508,33 @@ contract ChainlinkOracleAdapterTest is TestBase {
         MockV3Aggregator sequencer = _withSequencer(T0 - 10 days);
         _setStatus(sequencer, 1, T0 - 5 days);
         _setRound(primary, 0, 0);
-        vm.expectRevert(IChainlinkOracleAdapter.SequencerDown.selector);
+        vm.expectRevert(SequencerDown.selector);
         adapter.price();
     }
 
     function test_sequencer_startedAtZero_invalid() public {
         MockV3Aggregator sequencer = _withSequencer(0);
-        vm.expectRevert(IChainlinkOracleAdapter.SequencerStatusInvalid.selector);
+        vm.expectRevert(SequencerStatusInvalid.selector);
         adapter.price();
         // Also when the (unusable) round says down.
         _setStatus(sequencer, 1, 0);
-        vm.expectRevert(IChainlinkOracleAdapter.SequencerStatusInvalid.selector);
+        vm.expectRevert(SequencerStatusInvalid.selector);
         adapter.price();
     }
 
     function test_sequencer_startedAtInFuture_invalid() public {
         _withSequencer(T0 + 1);
-        vm.expectRevert(IChainlinkOracleAdapter.SequencerStatusInvalid.selector);
+        vm.expectRevert(SequencerStatusInvalid.selector);
         adapter.price();
     }
 
     function test_sequencer_unknownStatus_invalid() public {
         MockV3Aggregator sequencer = _withSequencer(T0 - 10 days);
         _setStatus(sequencer, 2, T0 - 10 days);
-        vm.expectRevert(IChainlinkOracleAdapter.SequencerStatusInvalid.selector);
+        vm.expectRevert(SequencerStatusInvalid.selector);
         adapter.price();
         _setStatus(sequencer, -1, T0 - 10 days);
-        vm.expectRevert(IChainlinkOracleAdapter.SequencerStatusInvalid.selector);
+        vm.expectRevert(SequencerStatusInvalid.selector);
         adapter.price();
     }
 
@@ -542,7 +554,7 @@ contract ChainlinkOracleAdapterTest is TestBase {
 
         vm.warp(startedAt + grace);
         vm.expectRevert(
-            abi.encodeWithSelector(IChainlinkOracleAdapter.SequencerGracePeriodNotOver.selector, startedAt, grace)
+            abi.encodeWithSelector(SequencerGracePeriodNotOver.selector, startedAt, grace)
         );
         adapter.price();
 
@@ -693,7 +705,7 @@ contract ChainlinkOracleAdapterTest is TestBase {
         _setRound(s, 20e18, T0);
         _setRound(primary, 20e8, T0);
         vm.expectRevert(
-            abi.encodeWithSelector(IChainlinkOracleAdapter.PriceOutOfBounds.selector, 20e18, 100e18, 10_000e18)
+            abi.encodeWithSelector(PriceOutOfBounds.selector, 20e18, 100e18, 10_000e18)
         );
         adapter.price();
     }
@@ -827,7 +839,7 @@ contract ChainlinkOracleAdapterTest is TestBase {
             assertTrue(
                 _isSelector(reason, IChainlinkOracleAdapter.NonPositiveAnswer.selector) ||
                     _isSelector(reason, IChainlinkOracleAdapter.StalePrice.selector) ||
-                    _isSelector(reason, IChainlinkOracleAdapter.PriceOutOfBounds.selector),
+                    _isSelector(reason, PriceOutOfBounds.selector),
                 "adapter error"
             );
         }
@@ -843,9 +855,9 @@ contract ChainlinkOracleAdapterTest is TestBase {
     }
 
     function test_setHeartbeat_hardBounds() public {
-        vm.expectRevert(abi.encodeWithSelector(IChainlinkOracleAdapter.InvalidHeartbeat.selector, 0));
+        vm.expectRevert(abi.encodeWithSelector(InvalidHeartbeat.selector, 0));
         adapter.setHeartbeat(0);
-        vm.expectRevert(abi.encodeWithSelector(IChainlinkOracleAdapter.InvalidHeartbeat.selector, 172_801));
+        vm.expectRevert(abi.encodeWithSelector(InvalidHeartbeat.selector, 172_801));
         adapter.setHeartbeat(172_801);
         adapter.setHeartbeat(1);
         assertEq(adapter.heartbeat(), 1, "1 s accepted");
@@ -864,26 +876,26 @@ contract ChainlinkOracleAdapterTest is TestBase {
 
     function test_setPriceBounds_storesAndEmits() public {
         vm.expectEmit(true, true, true, true, address(adapter));
-        emit IChainlinkOracleAdapter.PriceBoundsSet(1500e18, 2500e18);
+        emit IOracleAdapterBase.PriceBoundsSet(1500e18, 2500e18);
         adapter.setPriceBounds(1500e18, 2500e18);
         (uint256 minPrice, uint256 maxPrice) = adapter.priceBounds();
         assertEq(minPrice, 1500e18, "min");
         assertEq(maxPrice, 2500e18, "max");
         adapter.setPriceBounds(2000e18 + 1, 2500e18);
         vm.expectRevert(
-            abi.encodeWithSelector(IChainlinkOracleAdapter.PriceOutOfBounds.selector, 2000e18, 2000e18 + 1, 2500e18)
+            abi.encodeWithSelector(PriceOutOfBounds.selector, 2000e18, 2000e18 + 1, 2500e18)
         );
         adapter.price();
     }
 
     function test_setPriceBounds_hardBounds() public {
-        vm.expectRevert(abi.encodeWithSelector(IChainlinkOracleAdapter.InvalidPriceBounds.selector, 0, 1e18));
+        vm.expectRevert(abi.encodeWithSelector(InvalidPriceBounds.selector, 0, 1e18));
         adapter.setPriceBounds(0, 1e18);
-        vm.expectRevert(abi.encodeWithSelector(IChainlinkOracleAdapter.InvalidPriceBounds.selector, 5e18, 5e18));
+        vm.expectRevert(abi.encodeWithSelector(InvalidPriceBounds.selector, 5e18, 5e18));
         adapter.setPriceBounds(5e18, 5e18);
-        vm.expectRevert(abi.encodeWithSelector(IChainlinkOracleAdapter.InvalidPriceBounds.selector, 6e18, 5e18));
+        vm.expectRevert(abi.encodeWithSelector(InvalidPriceBounds.selector, 6e18, 5e18));
         adapter.setPriceBounds(6e18, 5e18);
-        vm.expectRevert(abi.encodeWithSelector(IChainlinkOracleAdapter.InvalidPriceBounds.selector, 1, 1e36 + 1));
+        vm.expectRevert(abi.encodeWithSelector(InvalidPriceBounds.selector, 1, 1e36 + 1));
         adapter.setPriceBounds(1, 1e36 + 1);
         adapter.setPriceBounds(1, 1e36);
         (uint256 minPrice, uint256 maxPrice) = adapter.priceBounds();
@@ -910,9 +922,9 @@ contract ChainlinkOracleAdapterTest is TestBase {
 
     function test_setSequencer_hardBounds() public {
         MockV3Aggregator sequencer = new MockV3Aggregator(0, 0);
-        vm.expectRevert(IChainlinkOracleAdapter.ZeroAddress.selector);
+        vm.expectRevert(ZeroAddress.selector);
         adapter.setSequencer(AggregatorV3Interface(address(0)), 3600);
-        vm.expectRevert(abi.encodeWithSelector(IChainlinkOracleAdapter.InvalidGracePeriod.selector, 86_401));
+        vm.expectRevert(abi.encodeWithSelector(InvalidGracePeriod.selector, 86_401));
         adapter.setSequencer(AggregatorV3Interface(address(sequencer)), 86_401);
         adapter.setSequencer(AggregatorV3Interface(address(sequencer)), 86_400);
         assertEq(adapter.sequencerConfig().gracePeriod, 86_400, "1 day accepted");
@@ -954,11 +966,11 @@ contract ChainlinkOracleAdapterTest is TestBase {
     function test_setSecondary_hardBounds() public {
         MockV3Aggregator s = new MockV3Aggregator(18, 2000e18);
         AggregatorV3Interface feed = AggregatorV3Interface(address(s));
-        vm.expectRevert(IChainlinkOracleAdapter.ZeroAddress.selector);
+        vm.expectRevert(ZeroAddress.selector);
         adapter.setSecondary(AggregatorV3Interface(address(0)), HEARTBEAT, BAND);
-        vm.expectRevert(abi.encodeWithSelector(IChainlinkOracleAdapter.InvalidHeartbeat.selector, 0));
+        vm.expectRevert(abi.encodeWithSelector(InvalidHeartbeat.selector, 0));
         adapter.setSecondary(feed, 0, BAND);
-        vm.expectRevert(abi.encodeWithSelector(IChainlinkOracleAdapter.InvalidHeartbeat.selector, 172_801));
+        vm.expectRevert(abi.encodeWithSelector(InvalidHeartbeat.selector, 172_801));
         adapter.setSecondary(feed, 172_801, BAND);
         vm.expectRevert(abi.encodeWithSelector(IChainlinkOracleAdapter.InvalidMaxDeviation.selector, 0));
         adapter.setSecondary(feed, HEARTBEAT, 0);
@@ -967,7 +979,7 @@ contract ChainlinkOracleAdapterTest is TestBase {
 
         MockV3Aggregator wide = new MockV3Aggregator(37, 1);
         vm.expectRevert(
-            abi.encodeWithSelector(IChainlinkOracleAdapter.UnsupportedFeedDecimals.selector, address(wide), 37)
+            abi.encodeWithSelector(UnsupportedFeedDecimals.selector, address(wide), 37)
         );
         adapter.setSecondary(AggregatorV3Interface(address(wide)), HEARTBEAT, BAND);
 

@@ -5,8 +5,19 @@ import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interf
 import {MockV3Aggregator} from "@chainlink/contracts/src/v0.8/tests/MockV3Aggregator.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 
+import {
+    InvalidGracePeriod,
+    InvalidHeartbeat,
+    InvalidPriceBounds,
+    SequencerDown,
+    SequencerGracePeriodNotOver,
+    SequencerStatusInvalid,
+    UnsupportedFeedDecimals,
+    ZeroAddress
+} from "../../../contracts/interfaces/CommonErrors.sol";
 import {ICurveBlendOracleAdapter} from "../../../contracts/interfaces/ICurveBlendOracleAdapter.sol";
 import {IOracleAdapter} from "../../../contracts/interfaces/IOracleAdapter.sol";
+import {IOracleAdapterBase} from "../../../contracts/interfaces/IOracleAdapterBase.sol";
 import {ChainlinkFeedLib} from "../../../contracts/oracles/ChainlinkFeedLib.sol";
 import {CurveBlendOracleAdapter} from "../../../contracts/oracles/CurveBlendOracleAdapter.sol";
 import {TestBase} from "../utils/TestBase.sol";
@@ -157,14 +168,14 @@ contract CurveBlendOracleAdapterTest is TestBase {
         vm.expectEmit(true, true, true, true);
         emit ICurveBlendOracleAdapter.RollScheduleSet(T0 + 10, 3, 7200);
         vm.expectEmit(true, true, true, true);
-        emit ICurveBlendOracleAdapter.PriceBoundsSet(1e18, 1000e18);
+        emit IOracleAdapterBase.PriceBoundsSet(1e18, 1000e18);
         _deploy(front, next, T0 + 10, 3, 7200);
     }
 
     function test_constructor_revertsOnZeroOrDuplicateFeed() public {
-        vm.expectRevert(ICurveBlendOracleAdapter.ZeroAddress.selector);
+        vm.expectRevert(ZeroAddress.selector);
         _deploy(MockV3Aggregator(address(0)), next, ROLL_START, STEPS, STEP);
-        vm.expectRevert(ICurveBlendOracleAdapter.ZeroAddress.selector);
+        vm.expectRevert(ZeroAddress.selector);
         _deploy(front, MockV3Aggregator(address(0)), ROLL_START, STEPS, STEP);
         vm.expectRevert(abi.encodeWithSelector(ICurveBlendOracleAdapter.DuplicateFeed.selector, address(front)));
         _deploy(front, front, ROLL_START, STEPS, STEP);
@@ -172,9 +183,9 @@ contract CurveBlendOracleAdapterTest is TestBase {
 
     function test_constructor_revertsOnFeedWith37Decimals() public {
         MockV3Aggregator wide = new MockV3Aggregator(37, 1);
-        vm.expectRevert(abi.encodeWithSelector(ChainlinkFeedLib.UnsupportedFeedDecimals.selector, address(wide), 37));
+        vm.expectRevert(abi.encodeWithSelector(UnsupportedFeedDecimals.selector, address(wide), 37));
         _deploy(front, wide, ROLL_START, STEPS, STEP);
-        vm.expectRevert(abi.encodeWithSelector(ChainlinkFeedLib.UnsupportedFeedDecimals.selector, address(wide), 37));
+        vm.expectRevert(abi.encodeWithSelector(UnsupportedFeedDecimals.selector, address(wide), 37));
         _deploy(wide, next, ROLL_START, STEPS, STEP);
         // 36 decimals is the largest accepted.
         MockV3Aggregator widest = new MockV3Aggregator(36, 70e36);
@@ -182,11 +193,11 @@ contract CurveBlendOracleAdapterTest is TestBase {
     }
 
     function test_constructor_revertsOnBadHeartbeat() public {
-        vm.expectRevert(abi.encodeWithSelector(ICurveBlendOracleAdapter.InvalidHeartbeat.selector, 0));
+        vm.expectRevert(abi.encodeWithSelector(InvalidHeartbeat.selector, 0));
         new CurveBlendOracleAdapter(
             _leg(front, 0), _leg(next, NEXT_HEARTBEAT), _schedule(ROLL_START, 5, STEP), 1e18, 1000e18, address(this)
         );
-        vm.expectRevert(abi.encodeWithSelector(ICurveBlendOracleAdapter.InvalidHeartbeat.selector, 172_801));
+        vm.expectRevert(abi.encodeWithSelector(InvalidHeartbeat.selector, 172_801));
         new CurveBlendOracleAdapter(
             _leg(front, 3600), _leg(next, 172_801), _schedule(ROLL_START, 5, STEP), 1e18, 1000e18, address(this)
         );
@@ -199,17 +210,17 @@ contract CurveBlendOracleAdapterTest is TestBase {
     }
 
     function test_constructor_revertsOnBadBoundsOrOwner() public {
-        vm.expectRevert(abi.encodeWithSelector(ICurveBlendOracleAdapter.InvalidPriceBounds.selector, 0, 1000e18));
+        vm.expectRevert(abi.encodeWithSelector(InvalidPriceBounds.selector, 0, 1000e18));
         new CurveBlendOracleAdapter(
             _leg(front, 3600), _leg(next, 7200), _schedule(ROLL_START, 5, STEP), 0, 1000e18, address(this)
         );
         vm.expectRevert(
-            abi.encodeWithSelector(ICurveBlendOracleAdapter.InvalidPriceBounds.selector, 1000e18, 1000e18)
+            abi.encodeWithSelector(InvalidPriceBounds.selector, 1000e18, 1000e18)
         );
         new CurveBlendOracleAdapter(
             _leg(front, 3600), _leg(next, 7200), _schedule(ROLL_START, 5, STEP), 1000e18, 1000e18, address(this)
         );
-        vm.expectRevert(abi.encodeWithSelector(ICurveBlendOracleAdapter.InvalidPriceBounds.selector, 1, 1e36 + 1));
+        vm.expectRevert(abi.encodeWithSelector(InvalidPriceBounds.selector, 1, 1e36 + 1));
         new CurveBlendOracleAdapter(
             _leg(front, 3600), _leg(next, 7200), _schedule(ROLL_START, 5, STEP), 1, 1e36 + 1, address(this)
         );
@@ -848,9 +859,9 @@ contract CurveBlendOracleAdapterTest is TestBase {
 
     function test_sequencer_hardBoundsAndOwner() public {
         MockV3Aggregator sequencer = new MockV3Aggregator(0, 0);
-        vm.expectRevert(ICurveBlendOracleAdapter.ZeroAddress.selector);
+        vm.expectRevert(ZeroAddress.selector);
         adapter.setSequencer(AggregatorV3Interface(address(0)), GRACE);
-        vm.expectRevert(abi.encodeWithSelector(ICurveBlendOracleAdapter.InvalidGracePeriod.selector, 86_401));
+        vm.expectRevert(abi.encodeWithSelector(InvalidGracePeriod.selector, 86_401));
         adapter.setSequencer(AggregatorV3Interface(address(sequencer)), 86_401);
         vm.startPrank(STRANGER);
         vm.expectRevert(_ownerError(STRANGER));
@@ -863,15 +874,15 @@ contract CurveBlendOracleAdapterTest is TestBase {
     function test_sequencer_checkedFirst() public {
         _setRound(front, 0, T0); // the feed is broken too: the sequencer error wins
         MockV3Aggregator sequencer = _withSequencer(1, T0 - 1 days);
-        vm.expectRevert(ChainlinkFeedLib.SequencerDown.selector);
+        vm.expectRevert(SequencerDown.selector);
         adapter.price();
 
         sequencer.updateRoundData(2, 0, T0, T0 - 3600);
-        vm.expectRevert(abi.encodeWithSelector(ChainlinkFeedLib.SequencerGracePeriodNotOver.selector, T0 - 3600, 3600));
+        vm.expectRevert(abi.encodeWithSelector(SequencerGracePeriodNotOver.selector, T0 - 3600, 3600));
         adapter.price();
 
         sequencer.updateRoundData(3, 0, T0, 0);
-        vm.expectRevert(ChainlinkFeedLib.SequencerStatusInvalid.selector);
+        vm.expectRevert(SequencerStatusInvalid.selector);
         adapter.price();
 
         sequencer.updateRoundData(4, 0, T0, T0 - 3601);
@@ -892,9 +903,9 @@ contract CurveBlendOracleAdapterTest is TestBase {
     }
 
     function test_setHeartbeats_hardBoundsAndOwner() public {
-        vm.expectRevert(abi.encodeWithSelector(ICurveBlendOracleAdapter.InvalidHeartbeat.selector, 0));
+        vm.expectRevert(abi.encodeWithSelector(InvalidHeartbeat.selector, 0));
         adapter.setHeartbeats(0, 3600);
-        vm.expectRevert(abi.encodeWithSelector(ICurveBlendOracleAdapter.InvalidHeartbeat.selector, 172_801));
+        vm.expectRevert(abi.encodeWithSelector(InvalidHeartbeat.selector, 172_801));
         adapter.setHeartbeats(3600, 172_801);
         vm.prank(STRANGER);
         vm.expectRevert(_ownerError(STRANGER));
@@ -903,7 +914,7 @@ contract CurveBlendOracleAdapterTest is TestBase {
 
     function test_setPriceBounds_storesEmitsAndApplies() public {
         vm.expectEmit(true, true, true, true, address(adapter));
-        emit ICurveBlendOracleAdapter.PriceBoundsSet(70e18 + 1, 80e18);
+        emit IOracleAdapterBase.PriceBoundsSet(70e18 + 1, 80e18);
         adapter.setPriceBounds(70e18 + 1, 80e18);
         (uint256 minPrice, uint256 maxPrice) = adapter.priceBounds();
         assertEq(minPrice, 70e18 + 1, "min");
@@ -921,11 +932,11 @@ contract CurveBlendOracleAdapterTest is TestBase {
     }
 
     function test_setPriceBounds_hardBoundsAndOwner() public {
-        vm.expectRevert(abi.encodeWithSelector(ICurveBlendOracleAdapter.InvalidPriceBounds.selector, 0, 1e18));
+        vm.expectRevert(abi.encodeWithSelector(InvalidPriceBounds.selector, 0, 1e18));
         adapter.setPriceBounds(0, 1e18);
-        vm.expectRevert(abi.encodeWithSelector(ICurveBlendOracleAdapter.InvalidPriceBounds.selector, 5e18, 5e18));
+        vm.expectRevert(abi.encodeWithSelector(InvalidPriceBounds.selector, 5e18, 5e18));
         adapter.setPriceBounds(5e18, 5e18);
-        vm.expectRevert(abi.encodeWithSelector(ICurveBlendOracleAdapter.InvalidPriceBounds.selector, 1, 1e36 + 1));
+        vm.expectRevert(abi.encodeWithSelector(InvalidPriceBounds.selector, 1, 1e36 + 1));
         adapter.setPriceBounds(1, 1e36 + 1);
         adapter.setPriceBounds(1, 1e36);
         (uint256 minPrice, uint256 maxPrice) = adapter.priceBounds();
@@ -991,12 +1002,12 @@ contract CurveBlendOracleAdapterTest is TestBase {
     }
 
     function test_setNextFeed_reverts() public {
-        vm.expectRevert(ICurveBlendOracleAdapter.ZeroAddress.selector);
+        vm.expectRevert(ZeroAddress.selector);
         adapter.setNextFeed(AggregatorV3Interface(address(0)));
         vm.expectRevert(abi.encodeWithSelector(ICurveBlendOracleAdapter.DuplicateFeed.selector, address(front)));
         adapter.setNextFeed(AggregatorV3Interface(address(front)));
         MockV3Aggregator wide = new MockV3Aggregator(37, 1);
-        vm.expectRevert(abi.encodeWithSelector(ChainlinkFeedLib.UnsupportedFeedDecimals.selector, address(wide), 37));
+        vm.expectRevert(abi.encodeWithSelector(UnsupportedFeedDecimals.selector, address(wide), 37));
         adapter.setNextFeed(AggregatorV3Interface(address(wide)));
         vm.prank(STRANGER);
         vm.expectRevert(_ownerError(STRANGER));
@@ -1079,7 +1090,7 @@ contract CurveBlendOracleAdapterTest is TestBase {
     function test_advanceRoll_reverts() public {
         vm.warp(ROLL_END);
         MockV3Aggregator third = new MockV3Aggregator(18, 80e18);
-        vm.expectRevert(ICurveBlendOracleAdapter.ZeroAddress.selector);
+        vm.expectRevert(ZeroAddress.selector);
         adapter.advanceRoll(AggregatorV3Interface(address(0)), ROLL_END + 1);
         vm.expectRevert(abi.encodeWithSelector(ICurveBlendOracleAdapter.DuplicateFeed.selector, address(next)));
         adapter.advanceRoll(AggregatorV3Interface(address(next)), ROLL_END + 1);

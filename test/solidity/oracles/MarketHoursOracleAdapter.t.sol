@@ -5,8 +5,20 @@ import {AggregatorV3Interface} from "@chainlink/contracts/src/v0.8/shared/interf
 import {MockV3Aggregator} from "@chainlink/contracts/src/v0.8/tests/MockV3Aggregator.sol";
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 
+import {
+    InvalidGracePeriod,
+    InvalidHeartbeat,
+    InvalidPriceBounds,
+    PriceOutOfBounds,
+    SequencerDown,
+    SequencerGracePeriodNotOver,
+    SequencerStatusInvalid,
+    UnsupportedFeedDecimals,
+    ZeroAddress
+} from "../../../contracts/interfaces/CommonErrors.sol";
 import {IMarketHoursOracleAdapter} from "../../../contracts/interfaces/IMarketHoursOracleAdapter.sol";
 import {IOracleAdapter} from "../../../contracts/interfaces/IOracleAdapter.sol";
+import {IOracleAdapterBase} from "../../../contracts/interfaces/IOracleAdapterBase.sol";
 import {ChainlinkFeedLib} from "../../../contracts/oracles/ChainlinkFeedLib.sol";
 import {MarketHoursOracleAdapter} from "../../../contracts/oracles/MarketHoursOracleAdapter.sol";
 import {TestBase} from "../utils/TestBase.sol";
@@ -160,7 +172,7 @@ contract MarketHoursOracleAdapterTest is TestBase {
         vm.expectEmit(true, true, true, true);
         emit IMarketHoursOracleAdapter.SessionsSet(s);
         vm.expectEmit(true, true, true, true);
-        emit IMarketHoursOracleAdapter.PriceBoundsSet(100e18, 100_000e18);
+        emit IOracleAdapterBase.PriceBoundsSet(100e18, 100_000e18);
         vm.expectEmit(true, true, true, true);
         emit IMarketHoursOracleAdapter.BandSet(0.05e18);
         vm.expectEmit(true, true, true, true);
@@ -175,17 +187,17 @@ contract MarketHoursOracleAdapterTest is TestBase {
         IMarketHoursOracleAdapter.OffHoursConfig memory off = _offHours();
         AggregatorV3Interface f = AggregatorV3Interface(address(feed));
 
-        vm.expectRevert(IMarketHoursOracleAdapter.ZeroAddress.selector);
+        vm.expectRevert(ZeroAddress.selector);
         new MarketHoursOracleAdapter(AggregatorV3Interface(address(0)), 3600, s, 1, 2, off, address(this));
 
         MockV3Aggregator wide = new MockV3Aggregator(37, 1);
-        vm.expectRevert(abi.encodeWithSelector(ChainlinkFeedLib.UnsupportedFeedDecimals.selector, address(wide), 37));
+        vm.expectRevert(abi.encodeWithSelector(UnsupportedFeedDecimals.selector, address(wide), 37));
         _deploy(wide, s);
 
-        vm.expectRevert(abi.encodeWithSelector(IMarketHoursOracleAdapter.InvalidHeartbeat.selector, 0));
+        vm.expectRevert(abi.encodeWithSelector(InvalidHeartbeat.selector, 0));
         new MarketHoursOracleAdapter(f, 0, s, 1, 2, off, address(this));
 
-        vm.expectRevert(abi.encodeWithSelector(IMarketHoursOracleAdapter.InvalidPriceBounds.selector, 2, 2));
+        vm.expectRevert(abi.encodeWithSelector(InvalidPriceBounds.selector, 2, 2));
         new MarketHoursOracleAdapter(f, 3600, s, 2, 2, off, address(this));
 
         off.band = 0.2e18 + 1;
@@ -194,7 +206,7 @@ contract MarketHoursOracleAdapterTest is TestBase {
 
         off.band = BAND;
         off.heartbeat = 172_801;
-        vm.expectRevert(abi.encodeWithSelector(IMarketHoursOracleAdapter.InvalidHeartbeat.selector, 172_801));
+        vm.expectRevert(abi.encodeWithSelector(InvalidHeartbeat.selector, 172_801));
         new MarketHoursOracleAdapter(f, 3600, s, 1, 2, off, address(this));
 
         off.heartbeat = OFF_HEARTBEAT;
@@ -302,7 +314,7 @@ contract MarketHoursOracleAdapterTest is TestBase {
         assertEq(a.price(), 100e18, "at min");
         f.updateAnswer(100e18 - 1);
         vm.expectRevert(
-            abi.encodeWithSelector(IMarketHoursOracleAdapter.PriceOutOfBounds.selector, 100e18 - 1, 100e18, 100_000e18)
+            abi.encodeWithSelector(PriceOutOfBounds.selector, 100e18 - 1, 100e18, 100_000e18)
         );
         a.price();
         f.updateAnswer(100_000e18);
@@ -310,7 +322,7 @@ contract MarketHoursOracleAdapterTest is TestBase {
         f.updateAnswer(100_000e18 + 1);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IMarketHoursOracleAdapter.PriceOutOfBounds.selector,
+                PriceOutOfBounds.selector,
                 100_000e18 + 1,
                 100e18,
                 100_000e18
@@ -492,13 +504,13 @@ contract MarketHoursOracleAdapterTest is TestBase {
         adapter.setPriceBounds(100e18, 4600e18);
         _setOffHoursPrice(4700e18);
         vm.expectRevert(
-            abi.encodeWithSelector(IMarketHoursOracleAdapter.PriceOutOfBounds.selector, 4700e18, 100e18, 4600e18)
+            abi.encodeWithSelector(PriceOutOfBounds.selector, 4700e18, 100e18, 4600e18)
         );
         adapter.price();
         adapter.setPriceBounds(4500e18 + 1, 4600e18);
         adapter.setOffHoursPricer(PRICER); // clears the off-hours price: the close is served, and is below min
         vm.expectRevert(
-            abi.encodeWithSelector(IMarketHoursOracleAdapter.PriceOutOfBounds.selector, 4500e18, 4500e18 + 1, 4600e18)
+            abi.encodeWithSelector(PriceOutOfBounds.selector, 4500e18, 4500e18 + 1, 4600e18)
         );
         adapter.price();
     }
@@ -674,9 +686,9 @@ contract MarketHoursOracleAdapterTest is TestBase {
         adapter.setOffHoursHeartbeat(1);
         assertEq(adapter.offHoursHeartbeat(), 1, "1 s accepted");
 
-        vm.expectRevert(abi.encodeWithSelector(IMarketHoursOracleAdapter.InvalidHeartbeat.selector, 0));
+        vm.expectRevert(abi.encodeWithSelector(InvalidHeartbeat.selector, 0));
         adapter.setHeartbeat(0);
-        vm.expectRevert(abi.encodeWithSelector(IMarketHoursOracleAdapter.InvalidHeartbeat.selector, 172_801));
+        vm.expectRevert(abi.encodeWithSelector(InvalidHeartbeat.selector, 172_801));
         adapter.setOffHoursHeartbeat(172_801);
 
         vm.startPrank(STRANGER);
@@ -703,14 +715,14 @@ contract MarketHoursOracleAdapterTest is TestBase {
 
     function test_setPriceBounds_storeEmitAndBounds() public {
         vm.expectEmit(true, true, true, true, address(adapter));
-        emit IMarketHoursOracleAdapter.PriceBoundsSet(1, 1e36);
+        emit IOracleAdapterBase.PriceBoundsSet(1, 1e36);
         adapter.setPriceBounds(1, 1e36);
         (uint256 minPrice, uint256 maxPrice) = adapter.priceBounds();
         assertEq(minPrice, 1, "min");
         assertEq(maxPrice, 1e36, "max");
-        vm.expectRevert(abi.encodeWithSelector(IMarketHoursOracleAdapter.InvalidPriceBounds.selector, 0, 1e18));
+        vm.expectRevert(abi.encodeWithSelector(InvalidPriceBounds.selector, 0, 1e18));
         adapter.setPriceBounds(0, 1e18);
-        vm.expectRevert(abi.encodeWithSelector(IMarketHoursOracleAdapter.InvalidPriceBounds.selector, 1, 1e36 + 1));
+        vm.expectRevert(abi.encodeWithSelector(InvalidPriceBounds.selector, 1, 1e36 + 1));
         adapter.setPriceBounds(1, 1e36 + 1);
         vm.prank(STRANGER);
         vm.expectRevert(_ownerError(STRANGER));
@@ -733,9 +745,9 @@ contract MarketHoursOracleAdapterTest is TestBase {
         (seq, grace) = adapter.sequencerConfig();
         assertEq(address(seq), address(0), "removed");
 
-        vm.expectRevert(IMarketHoursOracleAdapter.ZeroAddress.selector);
+        vm.expectRevert(ZeroAddress.selector);
         adapter.setSequencer(AggregatorV3Interface(address(0)), 0);
-        vm.expectRevert(abi.encodeWithSelector(IMarketHoursOracleAdapter.InvalidGracePeriod.selector, 86_401));
+        vm.expectRevert(abi.encodeWithSelector(InvalidGracePeriod.selector, 86_401));
         adapter.setSequencer(AggregatorV3Interface(address(sequencer)), 86_401);
         vm.startPrank(STRANGER);
         vm.expectRevert(_ownerError(STRANGER));
@@ -751,15 +763,15 @@ contract MarketHoursOracleAdapterTest is TestBase {
         MockV3Aggregator sequencer = new MockV3Aggregator(0, 0);
         sequencer.updateRoundData(1, 1, t, t - 1 days);
         adapter.setSequencer(AggregatorV3Interface(address(sequencer)), GRACE);
-        vm.expectRevert(ChainlinkFeedLib.SequencerDown.selector);
+        vm.expectRevert(SequencerDown.selector);
         adapter.price(); // off hours
 
         sequencer.updateRoundData(2, 0, t, t - 3600);
-        vm.expectRevert(abi.encodeWithSelector(ChainlinkFeedLib.SequencerGracePeriodNotOver.selector, t - 3600, 3600));
+        vm.expectRevert(abi.encodeWithSelector(SequencerGracePeriodNotOver.selector, t - 3600, 3600));
         adapter.price();
 
         sequencer.updateRoundData(3, 2, t, t - 1 days);
-        vm.expectRevert(ChainlinkFeedLib.SequencerStatusInvalid.selector);
+        vm.expectRevert(SequencerStatusInvalid.selector);
         adapter.price();
 
         sequencer.updateRoundData(4, 0, t, t - 3601);
@@ -769,9 +781,9 @@ contract MarketHoursOracleAdapterTest is TestBase {
         uint256 tuesday = _at(1, OPEN);
         _warpWithAnswer(tuesday, 4500e8);
         sequencer.updateRoundData(5, 1, tuesday, tuesday - 10);
-        vm.expectRevert(ChainlinkFeedLib.SequencerDown.selector);
+        vm.expectRevert(SequencerDown.selector);
         adapter.price();
-        vm.expectRevert(ChainlinkFeedLib.SequencerDown.selector);
+        vm.expectRevert(SequencerDown.selector);
         adapter.checkpoint();
     }
 
@@ -821,7 +833,7 @@ contract MarketHoursOracleAdapterTest is TestBase {
             assertTrue(
                 _isSelector(reason, ChainlinkFeedLib.FeedNonPositiveAnswer.selector) ||
                     _isSelector(reason, ChainlinkFeedLib.FeedStalePrice.selector) ||
-                    _isSelector(reason, IMarketHoursOracleAdapter.PriceOutOfBounds.selector) ||
+                    _isSelector(reason, PriceOutOfBounds.selector) ||
                     _isSelector(reason, IMarketHoursOracleAdapter.NoLastClose.selector),
                 "adapter error"
             );

@@ -3,6 +3,8 @@ pragma solidity ^0.8.24;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 
+import {InvalidPriceBounds, PriceOutOfBounds} from "../../../contracts/interfaces/CommonErrors.sol";
+import {IOracleAdapterBase} from "../../../contracts/interfaces/IOracleAdapterBase.sol";
 import {ISelfReferencingOracleAdapter} from "../../../contracts/interfaces/ISelfReferencingOracleAdapter.sol";
 import {IOracleAdapter} from "../../../contracts/interfaces/IOracleAdapter.sol";
 import {FairPriceMath} from "../../../contracts/libraries/FairPriceMath.sol";
@@ -98,7 +100,7 @@ contract SelfReferencingOracleAdapterTest is TestBase {
 
     function test_constructor_emitsEvents() public {
         vm.expectEmit(true, true, true, true);
-        emit ISelfReferencingOracleAdapter.PriceBoundsSet(1e18, 1_000_000e18);
+        emit IOracleAdapterBase.PriceBoundsSet(1e18, 1_000_000e18);
         vm.expectEmit(true, true, true, true);
         emit ISelfReferencingOracleAdapter.TauSet(3600);
         vm.expectEmit(true, true, true, true);
@@ -122,7 +124,7 @@ contract SelfReferencingOracleAdapterTest is TestBase {
             abi.encodeWithSelector(ISelfReferencingOracleAdapter.InvalidInitialPrice.selector, 1_000_000e18 + 1)
         );
         _deploy(1_000_000e18 + 1, c, MIN_PRICE, MAX_PRICE);
-        vm.expectRevert(abi.encodeWithSelector(ISelfReferencingOracleAdapter.InvalidPriceBounds.selector, 0, 1e18));
+        vm.expectRevert(abi.encodeWithSelector(InvalidPriceBounds.selector, 0, 1e18));
         _deploy(1, c, 0, 1e18);
         vm.expectRevert(abi.encodeWithSelector(ISelfReferencingOracleAdapter.InvalidTau.selector, 59));
         _deploy(2000e18, _config(59, MAX_MOVE, MAX_AGE), MIN_PRICE, MAX_PRICE);
@@ -297,7 +299,7 @@ contract SelfReferencingOracleAdapterTest is TestBase {
         adapter.setPriceBounds(2000e18 + 1, 2001e18);
         vm.expectRevert(
             abi.encodeWithSelector(
-                ISelfReferencingOracleAdapter.PriceOutOfBounds.selector,
+                PriceOutOfBounds.selector,
                 2000e18,
                 2000e18 + 1,
                 2001e18
@@ -309,7 +311,7 @@ contract SelfReferencingOracleAdapterTest is TestBase {
         adapter.setPriceBounds(1999e18, 2000e18 - 1);
         vm.expectRevert(
             abi.encodeWithSelector(
-                ISelfReferencingOracleAdapter.PriceOutOfBounds.selector,
+                PriceOutOfBounds.selector,
                 2000e18,
                 1999e18,
                 2000e18 - 1
@@ -389,14 +391,14 @@ contract SelfReferencingOracleAdapterTest is TestBase {
 
     function test_setPriceBounds_storesEmitsBoundsAndOwner() public {
         vm.expectEmit(true, true, true, true, address(adapter));
-        emit ISelfReferencingOracleAdapter.PriceBoundsSet(1, 1e36);
+        emit IOracleAdapterBase.PriceBoundsSet(1, 1e36);
         adapter.setPriceBounds(1, 1e36);
         (uint256 minPrice, uint256 maxPrice) = adapter.priceBounds();
         assertEq(minPrice, 1, "min");
         assertEq(maxPrice, 1e36, "max");
-        vm.expectRevert(abi.encodeWithSelector(ISelfReferencingOracleAdapter.InvalidPriceBounds.selector, 5, 5));
+        vm.expectRevert(abi.encodeWithSelector(InvalidPriceBounds.selector, 5, 5));
         adapter.setPriceBounds(5, 5);
-        vm.expectRevert(abi.encodeWithSelector(ISelfReferencingOracleAdapter.InvalidPriceBounds.selector, 1, 1e36 + 1));
+        vm.expectRevert(abi.encodeWithSelector(InvalidPriceBounds.selector, 1, 1e36 + 1));
         adapter.setPriceBounds(1, 1e36 + 1);
         vm.prank(STRANGER);
         vm.expectRevert(_ownerError(STRANGER));
