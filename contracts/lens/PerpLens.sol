@@ -15,7 +15,6 @@ import {
     Position,
     Tier
 } from "../interfaces/PerpTypes.sol";
-import {LiquidationEngine} from "../LiquidationEngine.sol";
 import {LiquidationPriceSearch} from "../libraries/LiquidationPriceSearch.sol";
 import {PerpEngine} from "../PerpEngine.sol";
 
@@ -362,7 +361,7 @@ contract PerpLens {
     function getAdl() external view returns (AdlView memory v) {
         v.blockNumber = block.number;
         v.timestamp = block.timestamp;
-        LiquidationEngine liquidator = LiquidationEngine(engine.liquidationEngine());
+        ILiquidationEngine liquidator = ILiquidationEngine(engine.liquidationEngine());
         v.liquidationEngine = address(liquidator);
         if (address(liquidator) == address(0)) return v;
         (v.pending, v.requestId, v.request, v.candidates) = liquidator.pendingAdl();
