@@ -2,17 +2,16 @@
 pragma solidity 0.8.30;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
-import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
 import {IInsuranceFund} from "./interfaces/IInsuranceFund.sol";
-import {ILiquidationEngine, LiquidationConfig, LiquidationPreview} from "./interfaces/ILiquidationEngine.sol";
+import {ILiquidationEngine, ILiquidationEngineCore, LiquidationConfig} from "./interfaces/ILiquidationEngine.sol";
 import {IPerpEngine} from "./interfaces/IPerpEngine.sol";
 import {AccountMargin, Position} from "./interfaces/PerpTypes.sol";
-import {FixedPointMath} from "./libraries/FixedPointMath.sol";
-import {PositionMath} from "./libraries/PositionMath.sol";
-import {TokenUnits} from "./libraries/TokenUnits.sol";
+import {LiquidationFeeCharge, LiquidationMath} from "./libraries/LiquidationMath.sol";
 import {AutoDeleveraging} from "./liquidation/AutoDeleveraging.sol";
+import {LiquidationModule} from "./liquidation/LiquidationModule.sol";
+import {LiquidationStorage} from "./liquidation/LiquidationStorage.sol";
 
 /// @title LiquidationEngine
 /// @notice Permissionless liquidation (SPEC §6). Positions close through the market at the fill price (slippage is
@@ -20,25 +19,22 @@ import {AutoDeleveraging} from "./liquidation/AutoDeleveraging.sol";
 ///         the insurance fund; bad debt goes account collateral → insurance fund → ADL shortfall.
 /// @dev Must be a balance manager of the vault and a payer of the fund; the engine's liquidation engine. It keeps a
 ///      transient collateral account of its own for the fee in flight, emptied in the same call.
-contract LiquidationEngine is ILiquidationEngine, AutoDeleveraging {
+///      Callers use `ILiquidationEngine`: this contract implements `ILiquidationEngineCore` (liquidation and the ADL
+///      entry points, the value paths) and serves `ILiquidationEngineModule` (the liquidation preview, the parameters
+///      and the pending ADL request) from `LiquidationModule` through its fallback, by DELEGATECALL on the same
+///      storage (`LiquidationStorage`), so that code does not count against this contract's 24 KB. The formulas
+///      both use are `LiquidationMath`'s, so the preview computes what `liquidate` executes.
+contract LiquidationEngine is ILiquidationEngineCore, AutoDeleveraging {
     bytes32 private constant KEEPER_REWARD = "keeperReward";
     bytes32 private constant BAD_DEBT = "badDebt";
 
-    uint256 private constant MAX_FEE_RATE = 0.05e18;
-    uint256 private constant MAX_REWARD = 100_000e18;
-    uint256 private constant MIN_SLICE = 0.05e18;
-    uint256 private constant MAX_COOLDOWN = 1 hours;
-
-    IInsuranceFund private immutable _fund;
-
-    LiquidationConfig private _config;
-    mapping(address account => uint256) private _lastPartial;
-    /// @dev The liquidated account's collateral before the latest close (transient bookkeeping of `liquidate`).
-    int256 private transient _lastCollateral;
+    /// @dev Serves `ILiquidationEngineModule` on this contract's storage; deployed by the constructor.
+    address private immutable _module;
 
     /// @dev A liquidation's running state across its positions. `cut`: some close filled less than asked because of
-    ///      its bound (the keeper-reward floor then does not apply).
+    ///      its bound (the keeper-reward floor then does not apply). `config`: the parameters, read once.
     struct Progress {
+        LiquidationConfig config;
         int256 maintenance;
         uint256 notionalClosed;
         int256 lastChange;
@@ -55,25 +51,18 @@ contract LiquidationEngine is ILiquidationEngine, AutoDeleveraging {
         int256 collateralChange;
     }
 
-    /// @dev The fee of one liquidation and where it went.
-    struct FeeSplit {
-        uint256 fee;
-        uint256 reward;
-        uint256 toFund;
-    }
-
     /// @param engine_ The trading engine.
     /// @param vault_ The collateral vault.
     /// @param fund_ The insurance fund.
     /// @param owner_ The admin.
     constructor(IPerpEngine engine_, ICollateralVault vault_, IInsuranceFund fund_, address owner_)
-        AutoDeleveraging(engine_, vault_)
+        LiquidationStorage(engine_, vault_, fund_)
         Ownable(owner_)
     {
         if (address(engine_) == address(0) || address(vault_) == address(0) || address(fund_) == address(0)) {
-            revert ZeroAddress();
+            revert ILiquidationEngine.ZeroAddress();
         }
-        _fund = fund_;
+        _module = address(new LiquidationModule(engine_, vault_, fund_));
         _setConfig(
             LiquidationConfig({
                 feeRate: 0.005e18,
@@ -87,24 +76,42 @@ contract LiquidationEngine is ILiquidationEngine, AutoDeleveraging {
         );
     }
 
+    /// @notice Serves `ILiquidationEngineModule`: a call this contract does not answer itself runs in the module, by
+    ///         DELEGATECALL on this contract's storage, and returns or reverts with the module's data. A selector the
+    ///         module does not know either reverts without data, as before the split.
+    /// @dev Forwarding is all it does (the delegate-proxy pattern, as OpenZeppelin's `Proxy`).
+    // solhint-disable-next-line no-complex-fallback
+    fallback() external {
+        address module = _module;
+        // solhint-disable-next-line no-inline-assembly
+        assembly {
+            calldatacopy(0, 0, calldatasize())
+            let ok := delegatecall(gas(), module, 0, calldatasize(), 0, 0)
+            returndatacopy(0, 0, returndatasize())
+            if iszero(ok) { revert(0, returndatasize()) }
+            return(0, returndatasize())
+        }
+    }
+
     // ------------------------------------------------------------------ liquidation
 
-    /// @inheritdoc ILiquidationEngine
+    /// @inheritdoc ILiquidationEngineCore
     function liquidate(address account) external nonReentrant returns (uint256 notionalClosed, uint256 keeperReward) {
         AccountMargin memory m = _engine.accountMarginAtFair(account);
         if (m.equity >= int256(m.maintenanceMargin)) {
-            revert NotLiquidatable(account, m.equity - int256(m.maintenanceMargin));
+            revert ILiquidationEngine.NotLiquidatable(account, m.equity - int256(m.maintenanceMargin));
         }
         uint256[] memory ids = _engine.accountMarkets(account);
         // A flat account with negative collateral is bad debt already handed to the fund and ADL: liquidating it
         // again would pay the debt twice.
-        if (ids.length == 0) revert NothingToLiquidate(account);
+        if (ids.length == 0) revert ILiquidationEngine.NothingToLiquidate(account);
         // The fair price follows the oracle at once (only its premium term is slow), so equity ≤ 0 there is bankrupt.
         bool bankrupt = m.equity <= 0;
-        if (!bankrupt) _requireCooldownOver(account);
+        Progress memory g;
+        g.config = _config;
+        if (!bankrupt) _requireCooldownOver(account, g.config.cooldown);
         _lastCollateral = m.collateral;
 
-        Progress memory g;
         g.maintenance = m.equity - int256(m.maintenanceMargin);
         for (uint256 i; i < ids.length; ++i) {
             if (_closeOne(account, ids[i], _engine.position(account, ids[i]), bankrupt, !bankrupt && i + 1 < ids.length, g)) {
@@ -112,14 +119,15 @@ contract LiquidationEngine is ILiquidationEngine, AutoDeleveraging {
             }
         }
         notionalClosed = g.notionalClosed;
-        if (notionalClosed == 0) revert LiquidationBeyondBound(account);
+        if (notionalClosed == 0) revert ILiquidationEngine.LiquidationBeyondBound(account);
         bool partial_ = g.partialOnly;
         WorstClose memory worst = g.worst;
         if (partial_) _lastPartial[account] = block.timestamp;
 
-        FeeSplit memory split = _chargeFee(account, msg.sender, notionalClosed, g.cut);
-        keeperReward = split.reward;
-        emit Liquidated(account, msg.sender, notionalClosed, split.fee, split.reward, split.toFund, partial_);
+        LiquidationFeeCharge memory charge =
+            LiquidationMath.liquidationFeeCharge(notionalClosed, _vault.collateralOf(account), g.config, g.cut);
+        keeperReward = _chargeFee(account, msg.sender, charge);
+        emit ILiquidationEngine.Liquidated(account, msg.sender, notionalClosed, charge.fee, keeperReward, charge.insuranceFee, partial_);
         _settleWaterfall(account, m.collateral, worst);
     }
 
@@ -135,7 +143,7 @@ contract LiquidationEngine is ILiquidationEngine, AutoDeleveraging {
         bool more,
         Progress memory g
     ) private returns (bool healthy) {
-        (int256 delta, bool isSlice) = _closeSize(pos, bankrupt);
+        (int256 delta, bool isSlice) = LiquidationMath.liquidationCloseSize(pos, g.config, bankrupt);
         // A position whose market's oracle fails cannot close now: it waits (valued at its worst case meanwhile), and
         // the account's other positions are liquidated without it, so a failing market shields nothing.
         if (more) {
@@ -152,7 +160,7 @@ contract LiquidationEngine is ILiquidationEngine, AutoDeleveraging {
         if (!more) return false;
         g.maintenance += g.lastChange + (isSlice || closed != delta ? _marginAtFair(account, marketId) : int256(0));
         // Stop only once the fee charged afterwards still leaves maintenance margin ≥ 0.
-        int256 charge = int256(_charge(g.notionalClosed, g.cut));
+        int256 charge = int256(LiquidationMath.liquidationCharge(g.notionalClosed, g.config, g.cut));
         if (g.maintenance < charge) return false;
         g.maintenance = _engine.maintenanceMargin(account);
         return g.maintenance >= charge;
@@ -181,127 +189,20 @@ contract LiquidationEngine is ILiquidationEngine, AutoDeleveraging {
         }
     }
 
-    /// @inheritdoc ILiquidationEngine
-    function previewLiquidation(address account) external view returns (LiquidationPreview memory p) {
-        AccountMargin memory m = _engine.accountMarginAtFair(account);
-        p.maintenanceMargin = m.equity - int256(m.maintenanceMargin);
-        if (p.maintenanceMargin >= 0) return p;
-        bool bankrupt = m.equity <= 0;
-        bool coolingDown = !bankrupt && _coolingDown(account);
-        uint256[] memory ids = _engine.accountMarkets(account);
-        if (ids.length == 0) return p;
-
-        p.marketIds = ids;
-        (int256 cashDelta, bool closesAll, bool cut) = _previewCloses(account, bankrupt, p);
-        int256 collateral = m.collateral + cashDelta;
-        p.liquidatable = !coolingDown && p.notionalClosed != 0;
-        uint256 fromAccount = _previewFee(p, collateral, cut);
-        int256 after_ = collateral - int256(fromAccount);
-        if (closesAll && after_ < 0) p.expectedBadDebt = uint256(-after_);
-    }
-
-    /// @dev Fills the preview's size deltas and notional from each position's quoted forced close; returns the
-    ///      collateral they move, whether every position closes in full and whether a bound cut one.
-    function _previewCloses(address account, bool bankrupt, LiquidationPreview memory p)
-        private
-        view
-        returns (int256 cashDelta, bool closesAll, bool cut)
-    {
-        uint256 n = p.marketIds.length;
-        p.sizeDeltas = new int256[](n);
-        closesAll = true;
-        for (uint256 i; i < n; ++i) {
-            Position memory pos = _engine.position(account, p.marketIds[i]);
-            (int256 delta, int256 closed, uint256 notional, int256 change) =
-                _previewClose(account, p.marketIds[i], pos, bankrupt);
-            p.sizeDeltas[i] = closed;
-            closesAll = closesAll && closed == -int256(pos.size);
-            cut = cut || closed != delta;
-            p.notionalClosed += notional;
-            cashDelta += change;
-        }
-    }
-
-    /// @dev Fills the preview's reward and fund fee as `_chargeFee` would; returns what the account pays.
-    function _previewFee(LiquidationPreview memory p, int256 collateral, bool cut)
-        private
-        view
-        returns (uint256 fromAccount)
-    {
-        (uint256 fee, uint256 reward) = _feeAndReward(p.notionalClosed, cut);
-        uint256 charge = Math.max(fee, reward);
-        fromAccount = collateral > 0 ? Math.min(charge, uint256(collateral)) : 0;
-        uint256 rewardFromAccount = Math.min(reward, fromAccount);
-        uint256 paidByAccount = TokenUnits.toUsd(TokenUnits.toTokenDown(rewardFromAccount));
-        p.insuranceFee = fromAccount - paidByAccount;
-        p.keeperReward = paidByAccount;
-        if (reward > rewardFromAccount && _fundTopsUp(p.notionalClosed)) {
-            // As in `_chargeFee`: the account's part reaches the fund before the fund tops the reward up.
-            uint256 fundAvailable = _fund.balance() + _engine.pendingInsuranceFees() + p.insuranceFee;
-            uint256 topUp = Math.min(reward - rewardFromAccount, fundAvailable);
-            p.keeperReward += TokenUnits.toUsd(TokenUnits.toTokenDown(topUp));
-        }
-    }
-
-    // ------------------------------------------------------------------ admin
-
-    /// @inheritdoc ILiquidationEngine
-    function setConfig(LiquidationConfig calldata config_) external onlyOwner {
-        _setConfig(config_);
-    }
-
     // ------------------------------------------------------------------ views
 
-    /// @inheritdoc ILiquidationEngine
-    function config() external view returns (LiquidationConfig memory) {
-        return _config;
-    }
-
-    /// @inheritdoc ILiquidationEngine
+    /// @inheritdoc ILiquidationEngineCore
     function lastPartialLiquidation(address account) external view returns (uint256) {
         return _lastPartial[account];
     }
 
     // ------------------------------------------------------------------ internal
 
-    function _requireCooldownOver(address account) private view {
-        if (_coolingDown(account)) revert LiquidationCooldown(account, _lastPartial[account] + _config.cooldown);
-    }
-
-    function _coolingDown(address account) private view returns (bool) {
+    function _requireCooldownOver(address account, uint256 cooldown) private view {
         uint256 last = _lastPartial[account];
-        return last != 0 && block.timestamp < last + _config.cooldown;
-    }
-
-    /// @dev A slice of a position above the partial threshold (by its cost basis, |openNotional|), the whole
-    ///      position otherwise or when the account is bankrupt.
-    function _closeSize(Position memory pos, bool bankrupt) private view returns (int256 delta, bool isSlice) {
-        int256 size = pos.size;
-        if (bankrupt) return (-size, false);
-        if (FixedPointMath.abs(pos.openNotional) <= _config.partialNotional) return (-size, false);
-        delta = -FixedPointMath.mulDivTrunc(size, int256(uint256(_config.sliceFraction)), WAD);
-        if (delta == 0 || delta == -size) return (-size, false);
-        return (delta, true);
-    }
-
-    /// @dev One position's forced close as quoted now: the size asked, the size that fits its bound, the notional, and
-    ///      realised PnL minus settled funding (nothing when nothing fits).
-    function _previewClose(address account, uint256 marketId, Position memory pos, bool bankrupt)
-        private
-        view
-        returns (int256 delta, int256 closed, uint256 notional, int256 cashDelta)
-    {
-        (delta,) = _closeSize(pos, bankrupt);
-        uint256 fill;
-        try _engine.quoteForcedClose(account, marketId, delta) returns (int256 c, uint256 f, uint256) {
-            (closed, fill) = (c, f);
-        } catch {
-            return (delta, 0, 0, 0); // its oracle fails: it waits
+        if (LiquidationMath.liquidationCoolingDown(last, cooldown, block.timestamp)) {
+            revert ILiquidationEngine.LiquidationCooldown(account, last + cooldown);
         }
-        if (closed == 0) return (delta, 0, 0, 0);
-        notional = FixedPointMath.mulDivUp(FixedPointMath.abs(closed), fill, WAD);
-        (,, int256 realised) = PositionMath.applyTrade(pos.size, pos.openNotional, closed, fill);
-        cashDelta = realised - _engine.accruedFunding(account, marketId);
     }
 
     /// @dev The position's value at fair minus its maintenance margin (its contribution to equity − Σ MM).
@@ -315,30 +216,6 @@ contract LiquidationEngine is ILiquidationEngine, AutoDeleveraging {
         int256 collateral = _vault.collateralOf(account);
         change = collateral - _lastCollateral;
         _lastCollateral = collateral;
-    }
-
-    /// @dev What the account is charged for closing `notionalClosed`: max(fee, bounded keeper reward).
-    function _charge(uint256 notionalClosed, bool cut) private view returns (uint256) {
-        (uint256 fee, uint256 reward) = _feeAndReward(notionalClosed, cut);
-        return Math.max(fee, reward);
-    }
-
-    /// @dev fee = notional × feeRate (up); reward = fee × keeperShare (down), at most maxKeeperReward and, unless a
-    ///      close was cut by its bound (a push could otherwise make slivers pay the floor again and again), at least
-    ///      minKeeperReward.
-    function _feeAndReward(uint256 notionalClosed, bool cut) private view returns (uint256 fee, uint256 reward) {
-        LiquidationConfig memory c = _config;
-        fee = FixedPointMath.mulDivUp(notionalClosed, c.feeRate, WAD);
-        reward = FixedPointMath.mulDivDown(fee, c.keeperShare, WAD);
-        if (!cut && reward < c.minKeeperReward) reward = c.minKeeperReward;
-        if (reward > c.maxKeeperReward) reward = c.maxKeeperReward;
-    }
-
-    /// @dev The fund tops the keeper reward up only for a close of at least minKeeperReward / feeRate of notional
-    ///      (whose fee covers the floor), so a dust account cannot make the shared fund pay.
-    function _fundTopsUp(uint256 notionalClosed) private view returns (bool) {
-        LiquidationConfig memory c = _config;
-        return notionalClosed * c.feeRate >= uint256(c.minKeeperReward) * WAD;
     }
 
     /// @inheritdoc AutoDeleveraging
@@ -356,31 +233,23 @@ contract LiquidationEngine is ILiquidationEngine, AutoDeleveraging {
         _settleWaterfall(account, collateral, WorstClose(marketId, closedDelta, price, 0));
     }
 
-    /// @dev The account pays max(fee, reward) out of its positive collateral. The reward comes first and goes to the
-    ///      keeper in whole USDC units straight from the account (the sub-unit dust joins the fund's part); what the
-    ///      account cannot pay of the reward, the fund tops up as far as its balance goes.
-    function _chargeFee(address account, address keeper, uint256 notionalClosed, bool cut)
+    /// @dev Moves the fee as `c` splits it (`LiquidationMath.liquidationFeeCharge`): the account's part to the fund,
+    ///      the reward to the keeper in whole USDC units straight from the account, then what the fund tops up as far
+    ///      as its balance goes (its sub-unit rest back to the fund). Returns what the keeper received.
+    function _chargeFee(address account, address keeper, LiquidationFeeCharge memory c)
         private
-        returns (FeeSplit memory s)
+        returns (uint256 reward)
     {
-        uint256 reward;
-        (s.fee, reward) = _feeAndReward(notionalClosed, cut);
-        uint256 charge = Math.max(s.fee, reward);
-        int256 collateral = _vault.collateralOf(account);
-        uint256 fromAccount = collateral > 0 ? Math.min(charge, uint256(collateral)) : 0;
-        uint256 rewardFromAccount = Math.min(reward, fromAccount);
-        uint256 paidToKeeper = TokenUnits.toUsd(TokenUnits.toTokenDown(rewardFromAccount));
-        s.toFund = fromAccount - paidToKeeper;
-        if (s.toFund != 0) _vault.transferBalance(account, address(_fund), s.toFund);
-        _payReward(account, keeper, paidToKeeper);
-        s.reward = paidToKeeper;
-        if (reward > rewardFromAccount && _fundTopsUp(notionalClosed)) {
+        if (c.insuranceFee != 0) _vault.transferBalance(account, address(_fund), c.insuranceFee);
+        _payReward(account, keeper, c.keeperRewardFromAccount);
+        reward = c.keeperRewardFromAccount;
+        if (c.fundTopUpWanted != 0) {
             _sweepFees();
-            uint256 topUp = _fund.pay(address(this), reward - rewardFromAccount, KEEPER_REWARD);
-            uint256 topUpPaid = TokenUnits.toUsd(TokenUnits.toTokenDown(topUp));
+            uint256 topUp = _fund.pay(address(this), c.fundTopUpWanted, KEEPER_REWARD);
+            uint256 topUpPaid = LiquidationMath.wholeUnits(topUp);
             if (topUp > topUpPaid) _vault.transferBalance(address(this), address(_fund), topUp - topUpPaid);
             _payReward(address(this), keeper, topUpPaid);
-            s.reward += topUpPaid;
+            reward += topUpPaid;
         }
     }
 
@@ -390,15 +259,15 @@ contract LiquidationEngine is ILiquidationEngine, AutoDeleveraging {
         int256 collateral = _vault.collateralOf(account);
         int256 positiveAfter = collateral > 0 ? collateral : int256(0);
         if (collateralBefore > positiveAfter) {
-            emit LossAbsorbedByCollateral(account, uint256(collateralBefore - positiveAfter));
+            emit ILiquidationEngine.LossAbsorbedByCollateral(account, uint256(collateralBefore - positiveAfter));
         }
         if (collateral >= 0 || _engine.accountMarkets(account).length != 0) return;
         uint256 shortfall = uint256(-collateral);
         _sweepFees();
         uint256 covered = _fund.pay(account, shortfall, BAD_DEBT);
-        if (covered != 0) emit BadDebtCoveredByFund(account, covered);
+        if (covered != 0) emit ILiquidationEngine.BadDebtCoveredByFund(account, covered);
         if (covered < shortfall) {
-            emit ShortfallForAdl(account, shortfall - covered);
+            emit ILiquidationEngine.ShortfallForAdl(account, shortfall - covered);
             _queueShortfall(account, worst.marketId, worst.delta, worst.fill, shortfall, shortfall - covered);
         }
     }
@@ -407,20 +276,4 @@ contract LiquidationEngine is ILiquidationEngine, AutoDeleveraging {
     function _sweepFees() private {
         if (_engine.pendingInsuranceFees() != 0) _engine.sweepInsuranceFees();
     }
-
-    function _setConfig(LiquidationConfig memory c) private {
-        _checkBounds("feeRate", c.feeRate, 0, MAX_FEE_RATE);
-        _checkBounds("keeperShare", c.keeperShare, 0, WAD);
-        _checkBounds("maxKeeperReward", c.maxKeeperReward, 0, MAX_REWARD);
-        _checkBounds("minKeeperReward", c.minKeeperReward, 0, c.maxKeeperReward);
-        _checkBounds("sliceFraction", c.sliceFraction, MIN_SLICE, WAD);
-        _checkBounds("cooldown", c.cooldown, 0, MAX_COOLDOWN);
-        _config = c;
-        emit LiquidationConfigSet(c);
-    }
-
-    function _checkBounds(bytes32 name, uint256 value, uint256 min, uint256 max) private pure {
-        if (value < min || value > max) revert ParameterOutOfBounds(name, value, min, max);
-    }
-
 }

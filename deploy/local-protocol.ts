@@ -8,8 +8,8 @@ import type { HardhatEthers } from "@nomicfoundation/hardhat-ethers/types";
 import type {
   ChainlinkOracleAdapter,
   CollateralVault,
+  ILiquidationEngine,
   InsuranceFund,
-  LiquidationEngine,
   LiquidityVault,
   MockUSDC,
   MockV3Aggregator,
@@ -37,7 +37,8 @@ export type LocalProtocol = {
   engine: PerpEngine;
   liquidityVault: LiquidityVault;
   insuranceFund: InsuranceFund;
-  liquidationEngine: LiquidationEngine;
+  /** The liquidation engine, as the combined interface: its address also answers its module's entry points. */
+  liquidationEngine: ILiquidationEngine;
   lens: PerpLens;
   markets: LocalMarket[];
 };
@@ -71,12 +72,19 @@ export async function deployLocalProtocol(
     await vault.getAddress(),
     owner.address,
   ]);
-  const liquidationEngine = await ethers.deployContract("LiquidationEngine", [
+  const liquidationDeployed = await ethers.deployContract("LiquidationEngine", [
     await engine.getAddress(),
     await vault.getAddress(),
     await insuranceFund.getAddress(),
     owner.address,
   ]);
+  // The preview, the parameters and the pending ADL request are served from the engine's module through its
+  // fallback, so they are in `ILiquidationEngine`'s ABI, not in the contract's own.
+  const liquidationEngine = await ethers.getContractAt(
+    "ILiquidationEngine",
+    await liquidationDeployed.getAddress(),
+    owner,
+  );
   await (await vault.setBalanceManager(await insuranceFund.getAddress(), true)).wait();
   await (await vault.setBalanceManager(await liquidationEngine.getAddress(), true)).wait();
   await (await insuranceFund.setPayer(await liquidationEngine.getAddress(), true)).wait();

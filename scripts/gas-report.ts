@@ -148,6 +148,7 @@ const SIZED = [
   "PerpEngine",
   "MarketAdmin",
   "LiquidationEngine",
+  "LiquidationModule",
   "PerpLens",
   "LiquidityVault",
   "CollateralVault",

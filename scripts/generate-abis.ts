@@ -17,8 +17,18 @@ type AbiParam = { type: string; name?: string; components?: AbiParam[] };
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const outDir = join(root, "sdk/src/abis");
 
-/** The contracts the SDK talks to: artifact path (under artifacts/) and the exported constant's name. */
-const CONTRACTS = [
+/**
+ * A module a contract runs by DELEGATECALL from its fallback: its entry points are answered at the contract's address,
+ * so they belong to the contract's ABI. `omit`: the module's own errors no call through the contract can see (its
+ * guard against direct calls).
+ */
+type Module = { artifact: string; omit: string[] };
+
+/**
+ * The contracts the SDK talks to: artifact path (under artifacts/), the exported constant's name, and the modules
+ * whose entry points the contract's address also answers.
+ */
+const CONTRACTS: { artifact: string; name: string; file: string; modules?: Module[] }[] = [
   { artifact: "contracts/PerpEngine.sol/PerpEngine.json", name: "perpEngineAbi", file: "perpEngine.ts" },
   {
     artifact: "contracts/CollateralVault.sol/CollateralVault.json",
@@ -34,6 +44,12 @@ const CONTRACTS = [
     artifact: "contracts/LiquidationEngine.sol/LiquidationEngine.json",
     name: "liquidationEngineAbi",
     file: "liquidationEngine.ts",
+    modules: [
+      {
+        artifact: "contracts/liquidation/LiquidationModule.sol/LiquidationModule.json",
+        omit: ["NotDelegated"],
+      },
+    ],
   },
   {
     artifact: "contracts/InsuranceFund.sol/InsuranceFund.json",
@@ -60,15 +76,41 @@ function signature(item: AbiItem): string {
   return `${item.name}(${(item.inputs ?? []).map(canonicalType).join(",")})`;
 }
 
+function readAbi(artifact: string): AbiItem[] {
+  const path = join(root, "artifacts", artifact);
+  if (!existsSync(path)) throw new Error(`missing artifact ${path}: run \`npx hardhat build\` first`);
+  return JSON.parse(readFileSync(path, "utf8")).abi as AbiItem[];
+}
+
+/**
+ * The contract's ABI with its modules' entries added once each (by kind and signature; not their constructors nor
+ * their omitted errors), sorted as solc sorts an ABI (by kind, then name), so the result reads like one contract's.
+ * The contract's fallback is left out: it only serves the modules' entries, which are listed.
+ */
+function mergedAbi(c: { artifact: string; modules?: Module[] }): AbiItem[] {
+  if (c.modules === undefined) return readAbi(c.artifact);
+  const abi = readAbi(c.artifact).filter((item) => item.type !== "fallback");
+  const key = (item: AbiItem) => `${item.type} ${signature(item)}`;
+  const seen = new Set(abi.map(key));
+  for (const m of c.modules) {
+    for (const item of readAbi(m.artifact)) {
+      if (item.type === "constructor" || seen.has(key(item))) continue;
+      if (item.type === "error" && m.omit.includes(item.name ?? "")) continue;
+      seen.add(key(item));
+      abi.push(item);
+    }
+  }
+  const rank = (item: AbiItem) => `${item.type}\u0000${item.name ?? ""}`;
+  return abi.sort((a, b) => (rank(a) < rank(b) ? -1 : rank(a) > rank(b) ? 1 : 0));
+}
+
 /** The file name → contents of every generated module. */
 export function renderAbiModules(): Map<string, string> {
   const files = new Map<string, string>();
   const errors = new Map<string, AbiItem>();
   const errorNames = new Map<string, string>();
   for (const c of CONTRACTS) {
-    const path = join(root, "artifacts", c.artifact);
-    if (!existsSync(path)) throw new Error(`missing artifact ${path}: run \`npx hardhat build\` first`);
-    const abi = JSON.parse(readFileSync(path, "utf8")).abi as AbiItem[];
+    const abi = mergedAbi(c);
     files.set(c.file, `${HEADER}export const ${c.name} = ${JSON.stringify(abi, null, 2)} as const;\n`);
     for (const item of abi) {
       if (item.type !== "error") continue;

@@ -120,6 +120,15 @@ interface IAutoDeleveraging {
     /// @param amount Shortfall no longer needing ADL, USD.
     event AdlShortfallRepaid(uint256 indexed requestId, address indexed account, uint256 amount);
 
+    /// @notice Candidates kept per pending request.
+    function MAX_ADL_CANDIDATES() external view returns (uint256);
+
+    /// @notice Seconds after a request opens during which candidates are collected before execution.
+    function ADL_RANKING_WINDOW() external view returns (uint256);
+
+    /// @notice Seconds without a covering step, after the ranking window, before a request can be rotated.
+    function ADL_STUCK_WINDOW() external view returns (uint256);
+
     /// @notice Add `account` to the pending request's candidates (its rank is computed here, at current prices).
     function submitAdlCandidate(address account) external;
 
@@ -178,12 +187,6 @@ interface IAutoDeleveraging {
     /// @notice ADL rank of `account`'s position in `marketId`: PnL % × leverage (18 decimals), both at the mark
     ///         price, leverage = notional / account equity; 0 when not profitable, max when equity ≤ 0.
     function adlRank(address account, uint256 marketId) external view returns (uint256);
-
-    /// @notice The pending request (if any), its id and current candidates.
-    function pendingAdl()
-        external
-        view
-        returns (bool pending, uint256 requestId, AdlRequest memory request, address[] memory candidates);
 
     /// @notice Σ shortfall left for ADL and not yet covered, USD.
     function totalShortfall() external view returns (uint256);

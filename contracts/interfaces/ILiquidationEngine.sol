@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {IAutoDeleveraging} from "./IAutoDeleveraging.sol";
+import {AdlRequest, IAutoDeleveraging} from "./IAutoDeleveraging.sol";
 
 /// @notice Liquidation parameters (SPEC §6), each within a hard bound.
 /// @param feeRate Liquidation fee on the notional closed, 18 decimals (default 0.5 %).
@@ -42,10 +42,52 @@ struct LiquidationPreview {
     uint256 expectedBadDebt;
 }
 
+/// @title ILiquidationEngineCore
+/// @notice The liquidation engine's own code: permissionless liquidation of accounts below maintenance margin and the
+///         ADL entry points (the value paths). Its errors and events are declared on `ILiquidationEngine`, the
+///         interface callers use, which adds what the engine serves through its module.
+interface ILiquidationEngineCore is IAutoDeleveraging {
+    /// @notice Liquidate `account` if its maintenance margin (at fair prices) is negative. Positions above the
+    ///         partial threshold are reduced by one slice, the others closed, until maintenance margin ≥ 0; a
+    ///         bankrupt account (equity ≤ 0) is closed entirely. The caller receives the keeper reward in USDC.
+    /// @param account The account to liquidate.
+    /// @return notionalClosed Σ notional closed, USD.
+    /// @return keeperReward Paid to the caller, USD.
+    function liquidate(address account) external returns (uint256 notionalClosed, uint256 keeperReward);
+
+    /// @notice When `account` was last partially liquidated (0: never).
+    function lastPartialLiquidation(address account) external view returns (uint256);
+}
+
+/// @title ILiquidationEngineModule
+/// @notice The views and admin the liquidation engine serves through its module (`LiquidationModule`, run by
+///         DELEGATECALL on the engine's storage from the engine's fallback): the engine's address answers them.
+///         Callers use `ILiquidationEngine`.
+interface ILiquidationEngineModule {
+    /// @notice What `liquidate(account)` would do now (sizes, reward, fund fee, expected bad debt).
+    function previewLiquidation(address account) external view returns (LiquidationPreview memory);
+
+    /// @notice Set the parameters (owner only; bounds: fee ≤ 5 %, keeperShare ≤ 100 %, min ≤ max ≤ 100,000 USD,
+    ///         slice in [5 %, 100 %], cooldown ≤ 1 h). Emits `LiquidationConfigSet`; reverts `ParameterOutOfBounds`.
+    function setConfig(LiquidationConfig calldata config) external;
+
+    /// @notice The parameters.
+    function config() external view returns (LiquidationConfig memory);
+
+    /// @notice The pending ADL request (if any), its id and current candidates.
+    function pendingAdl()
+        external
+        view
+        returns (bool pending, uint256 requestId, AdlRequest memory request, address[] memory candidates);
+}
+
 /// @title ILiquidationEngine
 /// @notice Permissionless liquidation of accounts below maintenance margin, with keeper rewards and the loss
-///         waterfall account collateral → insurance fund → ADL (SPEC §6).
-interface ILiquidationEngine is IAutoDeleveraging {
+///         waterfall account collateral → insurance fund → ADL (SPEC §6). Everything the liquidation engine's address
+///         answers: its own code (`ILiquidationEngineCore`, with the ADL entry points of `IAutoDeleveraging`) and its
+///         module's views and admin (`ILiquidationEngineModule`), and the liquidation errors and events (declared
+///         here, so `ILiquidationEngine.Liquidated` and the like name them).
+interface ILiquidationEngine is ILiquidationEngineCore, ILiquidationEngineModule {
     /// @notice The account's maintenance margin is not negative.
     error NotLiquidatable(address account, int256 maintenanceMargin);
     /// @notice The account holds no position (e.g. bad debt already queued for ADL): there is nothing to close.
@@ -84,26 +126,4 @@ interface ILiquidationEngine is IAutoDeleveraging {
     event ShortfallForAdl(address indexed account, uint256 amount);
     /// @notice Parameters changed.
     event LiquidationConfigSet(LiquidationConfig config);
-
-    /// @notice Liquidate `account` if its maintenance margin (at fair prices) is negative. Positions above the
-    ///         partial threshold are reduced by one slice, the others closed, until maintenance margin ≥ 0; a
-    ///         bankrupt account (equity ≤ 0) is closed entirely. The caller receives the keeper reward in USDC.
-    /// @param account The account to liquidate.
-    /// @return notionalClosed Σ notional closed, USD.
-    /// @return keeperReward Paid to the caller, USD.
-    function liquidate(address account) external returns (uint256 notionalClosed, uint256 keeperReward);
-
-    /// @notice What `liquidate(account)` would do now (sizes, reward, fund fee, expected bad debt).
-    function previewLiquidation(address account) external view returns (LiquidationPreview memory);
-
-    /// @notice Set the parameters (bounds: fee ≤ 5 %, keeperShare ≤ 100 %, min ≤ max ≤ 100,000 USD,
-    ///         slice in [5 %, 100 %], cooldown ≤ 1 h).
-    function setConfig(LiquidationConfig calldata config) external;
-
-    /// @notice The parameters.
-    function config() external view returns (LiquidationConfig memory);
-
-    /// @notice When `account` was last partially liquidated (0: never).
-    function lastPartialLiquidation(address account) external view returns (uint256);
-
 }

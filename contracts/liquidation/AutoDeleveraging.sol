@@ -1,17 +1,16 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
-import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {AdlRequest, IAutoDeleveraging} from "../interfaces/IAutoDeleveraging.sol";
-import {ICollateralVault} from "../interfaces/ICollateralVault.sol";
-import {IPerpEngine} from "../interfaces/IPerpEngine.sol";
 import {Position} from "../interfaces/PerpTypes.sol";
 import {FixedPointMath} from "../libraries/FixedPointMath.sol";
+import {LiquidationMath} from "../libraries/LiquidationMath.sol";
 import {TokenUnits} from "../libraries/TokenUnits.sol";
+import {LiquidationStorage} from "./LiquidationStorage.sol";
 
 /// @title AutoDeleveraging
 /// @notice The ADL layer of the liquidation engine: a FIFO queue of requests (shortfalls and pnl-factor reductions),
@@ -20,35 +19,20 @@ import {TokenUnits} from "../libraries/TokenUnits.sol";
 ///         owner can book an uncoverable shortfall to the liquidity providers, so one request never blocks the rest.
 /// @dev Gas: submitting recomputes at most MAX_ADL_CANDIDATES ranks (each one account valuation); executing
 ///      recomputes them once and closes one position. Nothing loops over all users; a pnl-factor check loops over
-///      markets (one oracle read each), never on a trade.
-abstract contract AutoDeleveraging is IAutoDeleveraging, ReentrancyGuardTransient, Ownable2Step {
+///      markets (one oracle read each), never on a trade. Its state is in `LiquidationStorage`; the pending
+///      request's view (`pendingAdl`) is served by the engine's module. The formulas are `LiquidationMath`'s.
+abstract contract AutoDeleveraging is IAutoDeleveraging, ReentrancyGuardTransient, LiquidationStorage {
     using SafeCast for uint256;
 
-    uint256 internal constant WAD = 1e18;
-    /// @notice Candidates kept per pending request.
+    /// @inheritdoc IAutoDeleveraging
     uint256 public constant MAX_ADL_CANDIDATES = 8;
-    /// @notice Seconds after a request opens during which candidates are collected before execution.
+    /// @inheritdoc IAutoDeleveraging
     uint256 public constant ADL_RANKING_WINDOW = 60;
-    /// @notice Seconds without a covering step, after the ranking window, before a request can be rotated.
+    /// @inheritdoc IAutoDeleveraging
     uint256 public constant ADL_STUCK_WINDOW = 15 minutes;
 
     uint256 private constant MIN_PNL_FACTOR = 0.1e18;
     uint256 private constant MAX_PNL_FACTOR = 1e18;
-
-    IPerpEngine internal immutable _engine;
-    ICollateralVault internal immutable _vault;
-
-    AdlRequest[] private _requests;
-    uint256 private _head;
-    address[] private _candidates;
-    uint256 private _totalShortfall;
-    uint256 private _maxPnlFactor = 0.5e18;
-    bool private _reductionPending;
-
-    constructor(IPerpEngine engine_, ICollateralVault vault_) {
-        _engine = engine_;
-        _vault = vault_;
-    }
 
     // ------------------------------------------------------------------ entry points
 
@@ -140,7 +124,7 @@ abstract contract AutoDeleveraging is IAutoDeleveraging, ReentrancyGuardTransien
     function requestPnlReduction() external nonReentrant returns (uint256 requestId) {
         if (_reductionPending) revert PnlReductionPending();
         (uint256 profit, uint256 cash) = pnlFactor();
-        uint256 limit = FixedPointMath.mulDivDown(cash, _maxPnlFactor, WAD);
+        uint256 limit = LiquidationMath.pnlFactorLimit(cash, _maxPnlFactor);
         if (profit <= limit) revert PnlFactorWithinLimit(profit, limit);
         // The market where the traders win the most against the vault: the caller does not choose it, so a request
         // on a quiet market cannot take the place of the one that matters.
@@ -186,25 +170,8 @@ abstract contract AutoDeleveraging is IAutoDeleveraging, ReentrancyGuardTransien
         if (pos.size == 0) return 0;
         int256 pnl = _engine.unrealisedPnl(account, marketId);
         if (pnl <= 0) return 0;
-        int256 equity = _engine.accountMargin(account).equity;
-        if (equity <= 0) return type(uint256).max;
-        // notional at mark = |size × mark| = |openNotional + pnl|
-        uint256 notional = FixedPointMath.abs(int256(pos.openNotional) + pnl);
-        uint256 pnlFraction = FixedPointMath.mulDivDown(uint256(pnl), WAD, FixedPointMath.abs(pos.openNotional));
-        uint256 leverage = FixedPointMath.mulDivDown(notional, WAD, uint256(equity));
-        return FixedPointMath.mulDivDown(pnlFraction, leverage, WAD);
-    }
-
-    /// @inheritdoc IAutoDeleveraging
-    function pendingAdl()
-        external
-        view
-        returns (bool pending, uint256 requestId, AdlRequest memory request, address[] memory candidates)
-    {
-        pending = _head < _requests.length;
-        requestId = _head;
-        if (pending) request = _requests[_head];
-        candidates = _candidates;
+        // The account's equity is read only for a position that ranks.
+        return LiquidationMath.adlRank(pos, pnl, _engine.accountMargin(account).equity);
     }
 
     /// @inheritdoc IAutoDeleveraging
@@ -256,10 +223,7 @@ abstract contract AutoDeleveraging is IAutoDeleveraging, ReentrancyGuardTransien
         uint256 shortfall
     ) internal {
         bool bankruptWasLong = closedDelta < 0;
-        uint256 perUnit = FixedPointMath.mulDivUp(totalLoss, WAD, FixedPointMath.abs(closedDelta));
-        uint256 price;
-        if (bankruptWasLong) price = fill + perUnit;
-        else price = fill > perUnit ? fill - perUnit : 1;
+        uint256 price = LiquidationMath.adlBankruptcyPrice(closedDelta, fill, totalLoss);
         _requests.push(
             AdlRequest({
                 account: account,
@@ -294,7 +258,7 @@ abstract contract AutoDeleveraging is IAutoDeleveraging, ReentrancyGuardTransien
         uint256 executableAt = uint256(r.openedAt) + ADL_RANKING_WINDOW;
         if (block.timestamp < executableAt) revert AdlRankingWindowOpen(executableAt);
         (uint256 profit, uint256 cash) = pnlFactor();
-        if (profit <= FixedPointMath.mulDivDown(cash, _maxPnlFactor, WAD)) {
+        if (profit <= LiquidationMath.pnlFactorLimit(cash, _maxPnlFactor)) {
             _resolveHead();
             return;
         }
@@ -310,14 +274,12 @@ abstract contract AutoDeleveraging is IAutoDeleveraging, ReentrancyGuardTransien
         if (closed != 0) _settleDeleveraged(victim, r.marketId, closed, fill);
         // The caller's share comes out of the vault's part of the fee (the insurance fund's part is not the vault's).
         (, uint256 insuranceShare) = _engine.insuranceFeeShare();
-        uint256 vaultPart = fee - FixedPointMath.mulDivDown(fee, insuranceShare, WAD);
-        uint256 reward = FixedPointMath.mulDivDown(vaultPart, _callerFeeShare(), WAD);
         // Never more than the vault's balance holds: after a move that cost it more than its cash the balance can be
         // below the reward, or negative, and the reduction must still go through.
         address liquidityVault = _engine.liquidityVault();
-        int256 held = _vault.collateralOf(liquidityVault);
-        if (int256(reward) > held) reward = held > 0 ? uint256(held) : 0;
-        reward = TokenUnits.toUsd(TokenUnits.toTokenDown(reward));
+        uint256 reward = LiquidationMath.pnlReductionReward(
+            fee, insuranceShare, _callerFeeShare(), _vault.collateralOf(liquidityVault)
+        );
         if (closed == -size) _removeCandidate(index);
         if (closed != 0) _requests[_head].lastProgressAt = uint40(block.timestamp);
         emit PnlReductionExecuted(_head, victim, closed, fill, fee, reward);
@@ -328,14 +290,13 @@ abstract contract AutoDeleveraging is IAutoDeleveraging, ReentrancyGuardTransien
     ///      into its negative collateral) needs no victim. Returns true when that resolved the request.
     function _syncHead() private returns (bool resolved) {
         AdlRequest storage r = _requests[_head];
-        int256 collateral = _vault.collateralOf(r.account);
-        uint256 debt = collateral < 0 ? uint256(-collateral) : 0;
-        uint256 remaining = r.remaining;
-        if (debt >= remaining) return false;
+        (uint256 debt, uint256 repaid, bool repaidInFull) =
+            LiquidationMath.adlRepayment(r.remaining, _vault.collateralOf(r.account));
+        if (repaid == 0) return false;
         r.remaining = uint128(debt);
-        _totalShortfall -= remaining - debt;
-        emit AdlShortfallRepaid(_head, r.account, remaining - debt);
-        if (debt != 0) return false;
+        _totalShortfall -= repaid;
+        emit AdlShortfallRepaid(_head, r.account, repaid);
+        if (!repaidInFull) return false;
         _resolveHead();
         return true;
     }
@@ -402,30 +363,21 @@ abstract contract AutoDeleveraging is IAutoDeleveraging, ReentrancyGuardTransien
         uint256 size = FixedPointMath.abs(pos.size);
         uint256 cost = FixedPointMath.abs(pos.openNotional);
         // Break-even for the whole position; refined below for the size actually closed.
-        uint256 breakEven =
-            r.victimsLong ? FixedPointMath.mulDivUp(cost, WAD, size) : FixedPointMath.mulDivDown(cost, WAD, size);
-        price = r.victimsLong ? Math.max(r.bankruptcyPrice, breakEven) : Math.min(r.bankruptcyPrice, breakEven);
+        price = LiquidationMath.adlClosePrice(r.victimsLong, r.bankruptcyPrice, cost, size, size);
         uint256 gap = _exitGap(r, size, price);
         if (gap == 0) return (0, price, 0);
-        uint256 q = Math.min(size, FixedPointMath.mulDivUp(r.remaining, WAD, gap));
+        uint256 q = LiquidationMath.adlCloseSize(size, r.remaining, gap);
         // Exact cap for q: a long's proceeds floor(q·P) must cover ceil(cost·q/size); a short's buy-back ceil(q·P)
         // must not exceed floor(cost·q/size).
-        if (r.victimsLong) {
-            uint256 closedCost = FixedPointMath.mulDivUp(cost, q, size);
-            price = Math.max(price, FixedPointMath.mulDivUp(closedCost, WAD, q));
-        } else {
-            uint256 closedCost = FixedPointMath.mulDivDown(cost, q, size);
-            price = Math.min(price, FixedPointMath.mulDivDown(closedCost, WAD, q));
-        }
-        covered = Math.min(r.remaining, FixedPointMath.mulDivDown(q, _exitGap(r, q, price), WAD));
+        price = LiquidationMath.adlClosePrice(r.victimsLong, price, cost, size, q);
+        covered = LiquidationMath.adlCovered(r.remaining, q, _exitGap(r, q, price));
         delta = r.victimsLong ? -int256(q) : int256(q);
     }
 
     /// @dev What the liquidity vault saves per unit when the victim closes `q` at `price` instead of its exit fill.
     function _exitGap(AdlRequest memory r, uint256 q, uint256 price) private view returns (uint256) {
         uint256 exit = _engine.quoteFillPrice(r.marketId, r.victimsLong ? -int256(q) : int256(q));
-        if (r.victimsLong) return exit > price ? exit - price : 0;
-        return price > exit ? price - exit : 0;
+        return LiquidationMath.adlPriceGap(r.victimsLong, exit, price);
     }
 
     function _removeCandidate(uint256 index) private {

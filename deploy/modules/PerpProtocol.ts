@@ -57,17 +57,22 @@ export function buildPerpProtocolModule(config: ProtocolDeployConfig) {
     if (config.liquidation !== undefined) {
       const l = config.liquidation;
       wiring.push(
-        m.call(liquidationEngine, "setConfig", [
-          {
-            feeRate: l.feeRate,
-            keeperShare: l.keeperShare,
-            minKeeperReward: l.minKeeperReward,
-            maxKeeperReward: l.maxKeeperReward,
-            partialNotional: l.partialNotional,
-            sliceFraction: l.sliceFraction,
-            cooldown: l.cooldown,
-          },
-        ]),
+        // `setConfig` is served from the engine's module through its fallback: called through the combined interface.
+        m.call(
+          m.contractAt("ILiquidationEngine", liquidationEngine, { id: "ILiquidationEngine" }),
+          "setConfig",
+          [
+            {
+              feeRate: l.feeRate,
+              keeperShare: l.keeperShare,
+              minKeeperReward: l.minKeeperReward,
+              maxKeeperReward: l.maxKeeperReward,
+              partialNotional: l.partialNotional,
+              sliceFraction: l.sliceFraction,
+              cooldown: l.cooldown,
+            },
+          ],
+        ),
       );
     }
 

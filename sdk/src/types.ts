@@ -19,7 +19,8 @@ import {
   type PositionValue,
 } from "./math/accountMargin.js";
 import { indexDelta, ONE_HOUR } from "./math/fundingMath.js";
-import { pnlFactorLimit, type LiquidationConfig, type LiquidationPreview } from "./math/liquidationMath.js";
+import { pnlFactorLimit, type LiquidationConfig } from "./math/liquidationMath.js";
+import type { LiquidationPreview } from "./math/liquidationPreview.js";
 import { toTokenDown } from "./math/tokenUnits.js";
 import type { TradeMarketInput } from "./math/tradePreview.js";
 

@@ -18,6 +18,7 @@ import { deployProtocol, DeployError } from "../../deploy/protocol.js";
 import {
   ChainlinkOracleAdapter__factory,
   CollateralVault__factory,
+  ILiquidationEngine__factory,
   InsuranceFund__factory,
   LiquidationEngine__factory,
   LiquidityVault__factory,
@@ -100,7 +101,12 @@ describe("deploy: the protocol module, configs and address book", function () {
     expect(fund).to.equal(book.contracts.insuranceFund);
     expect(share).to.equal((await local.engine.insuranceFeeShare())[1]);
     expect(await deployed.liquidityVault.depositCap()).to.equal(await local.liquidityVault.depositCap());
-    expect(await deployed.liquidation.config()).to.deep.equal(await local.liquidationEngine.config());
+    // `config` is served from the liquidation engine's module: read through the combined interface.
+    const liquidationConfig = ILiquidationEngine__factory.connect(
+      book.contracts.liquidationEngine,
+      p,
+    ).config();
+    expect(await liquidationConfig).to.deep.equal(await local.liquidationEngine.config());
     // The vault-risk settings: open-interest-to-cash 0.5, liquidity fee 0.1 %, pnl factor 0.5.
     expect([
       await deployed.engine.openInterestCashRatio(),
@@ -170,7 +176,10 @@ describe("deploy: the protocol module, configs and address book", function () {
     expect((await engine.marketPrices(0)).oraclePrice).to.equal(3_000n * 10n ** 18n);
     const liquidityVault = LiquidityVault__factory.connect(book.contracts.liquidityVault, ethers.provider);
     expect(await liquidityVault.depositCap()).to.equal(5_000_000n * 10n ** 6n);
-    const liquidation = LiquidationEngine__factory.connect(book.contracts.liquidationEngine, ethers.provider);
+    const liquidation = ILiquidationEngine__factory.connect(
+      book.contracts.liquidationEngine,
+      ethers.provider,
+    );
     expect((await liquidation.config()).cooldown).to.equal(60n);
     expect((await liquidation.config()).keeperShare).to.equal(3n * 10n ** 17n);
   });

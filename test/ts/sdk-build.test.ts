@@ -97,7 +97,7 @@ import {
   type TradeReturnType,
 } from "@perp/sdk";
 import {
-  LiquidationEngine__factory,
+  ILiquidationEngine__factory,
   PerpEngine__factory,
   PerpLens__factory,
   type PerpEngine,
@@ -158,7 +158,7 @@ export async function ethersUser(url: string, address: string): Promise<bigint> 
   const engine: PerpEngine = PerpEngine__factory.connect(address, new JsonRpcProvider(url));
   const lens = PerpLens__factory.connect(address, engine.runner);
   const view = await lens.getAccount(address);
-  const liquidator = LiquidationEngine__factory.connect(address, engine.runner);
+  const liquidator = ILiquidationEngine__factory.connect(address, engine.runner);
   const preview = await liquidator.previewLiquidation(address);
   const ok: boolean = engine instanceof BaseContract;
   return ok ? (await engine.marketCount()) + view.collateral + preview.keeperReward : 0n;

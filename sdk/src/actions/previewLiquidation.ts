@@ -4,7 +4,7 @@ import { readContract } from "viem/actions";
 import { liquidationEngineAbi } from "../abis/liquidationEngine.js";
 import type { PerpClientBase } from "../clientBase.js";
 import { toPerpError, type AccountRequiredError, type PerpError } from "../errors/index.js";
-import type { LiquidationPreview } from "../math/liquidationMath.js";
+import type { LiquidationPreview } from "../math/liquidationPreview.js";
 import { toLiquidationPreview } from "../types.js";
 import { resolveAccount } from "./internal/wallet.js";
 

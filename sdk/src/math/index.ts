@@ -1,7 +1,8 @@
 /**
  * Pure bigint mirrors of `contracts/libraries/` (one module per library, same function names and rounding
  * directions), of the engine's account-level views (`marketAccounting`, `accountMargin`, `tradePreview`), of the
- * liquidation engine's fee split, preview, ADL rank and step (`liquidationMath`) and of the liquidity vault's
+ * liquidation engine's library (`liquidationMath`, one function per `LiquidationMath` function) and its preview, ADL
+ * rank and step over account snapshots (`liquidationPreview`), and of the liquidity vault's
  * valuation and previews (`liquidityVaultMath`). Browser-safe (no Node imports, no floating point).
  */
 export {
@@ -100,41 +101,56 @@ export {
   type TradePreview,
 } from "./tradePreview.js";
 export {
+  adlBankruptcyPrice,
+  adlClosePrice,
+  adlCloseSize,
+  adlCovered,
+  adlPriceGap,
+  adlRank,
+  adlRepayment,
+  fundTopsUp,
+  liquidationBadDebt,
+  liquidationCharge,
+  liquidationCloseCashDelta,
+  liquidationCloseSize,
+  liquidationCoolingDown,
+  liquidationFeeAndReward,
+  liquidationFeeCharge,
+  pnlFactorLimit,
+  pnlReductionReward,
+  wholeUnits,
+  type AdlRepayment,
+  type LiquidationConfig,
+  type LiquidationFeeAndReward,
+  type LiquidationFeeCharge,
+  type PositionInput,
+} from "./liquidationMath.js";
+export {
   adlCandidateKept,
   adlCoverable,
   adlDeleverageSize,
   adlExecutable,
   adlExitGap,
   adlGivesAtFair,
-  adlRank,
-  adlRepayment,
   adlVictimRank,
-  fundTopsUp,
   liquidationClose,
-  liquidationCloseSize,
-  liquidationFeeAndReward,
   liquidationFeeSplit,
-  pnlFactorLimit,
-  pnlReductionReward,
   positionAdlRank,
   previewAdlStep,
   simulateLiquidation,
   type AdlPreviewRequest,
-  type AdlRepayment,
   type AdlStep,
   type AdlStepRequest,
   type ForcedCloseAccountInput,
   type ForcedClosePositionInput,
   type LiquidationClose,
   type LiquidationCloseDetail,
-  type LiquidationConfig,
-  type LiquidationFeeAndReward,
   type LiquidationFeeSplit,
   type LiquidationPreview,
   type LiquidationRefusal,
   type LiquidationSimulation,
   type LiquidationSimulationParameters,
-} from "./liquidationMath.js";
+} from "./liquidationPreview.js";
 export {
   counterpartyPnl,
   counterpartyPnlOf,

@@ -1,29 +1,16 @@
 /**
- * Bigint mirror of the liquidation engine's math (`contracts/LiquidationEngine.sol` and
- * `contracts/liquidation/AutoDeleveraging.sol`): the liquidation fee and keeper reward (`_feeAndReward`: no reward
- * floor once a close was cut by its forced-close bound), when the insurance fund tops the reward up
- * (`_fundTopsUp`), how they are split between the keeper, the account and the fund with the keeper paid in whole
- * USDC units (`_chargeFee` / `_previewFee`), the size each position closes by (`_closeSize`, then fitted to its
- * bound), the whole `previewLiquidation` view, the ADL rank (`adlRank`), the ADL step (`_deleverageSize`: the cover
- * measured at exit prices) and the pnl-factor limit. Same integer steps as the contracts, so every value equals their
- * views at the same block to the wei.
+ * Bigint mirror of `contracts/libraries/LiquidationMath.sol`, one function for each of the library's, with the same
+ * name, the same arguments in the same order and the same integer steps (a struct argument is an object with the
+ * struct's fields, several return values an object with the return values' names). The liquidation engine's
+ * `liquidate` and `previewLiquidation`, and its ADL entry points and previews, use that library, so these functions
+ * are what executes: the fee and keeper reward and their split between the account, the keeper and the insurance
+ * fund, the size each position closes by, the cooldown, a close's cash and the expected bad debt; ADL's rank,
+ * bankruptcy price, step price, size and cover, and the pnl-factor reduction's limit and reward.
+ * `liquidationPreview.ts` composes them over account snapshots (`simulateLiquidation`, `previewAdlStep`, …).
+ * Every function throws a `RangeError` where the library reverts.
  */
 import { abs, mulDivDown, mulDivTrunc, mulDivUp, WAD } from "./fixedPointMath.js";
-import { checkInt256, MAX_UINT256, toInt256 } from "./int256.js";
-import {
-  accountMargin,
-  accruedFunding,
-  unrealisedPnl,
-  type AccountPositionInput,
-  type AccountStateInput,
-} from "./accountMargin.js";
-import {
-  quoteFillPrice,
-  quoteForcedClose,
-  requireOracle,
-  type ForcedCloseMarket,
-  type MarketValuationInput,
-} from "./marketAccounting.js";
+import { checkInt256, checkUint256, MAX_UINT256, MIN_INT256, toInt256 } from "./int256.js";
 import { applyTrade } from "./positionMath.js";
 import { toTokenDown, toUsd } from "./tokenUnits.js";
 
@@ -45,7 +32,15 @@ export interface LiquidationConfig {
   cooldown: bigint;
 }
 
-/** The fee and the keeper's reward for a liquidation of `notionalClosed` (`_feeAndReward`). */
+/** A position as these functions read it (`Position`'s size and cost basis). */
+export interface PositionInput {
+  size: bigint;
+  openNotional: bigint;
+}
+
+// ------------------------------------------------------------------ liquidation fee
+
+/** The fee and the keeper's reward for a liquidation of `notionalClosed` ({@link liquidationFeeAndReward}). */
 export interface LiquidationFeeAndReward {
   /** notionalClosed × feeRate, rounded up, USD. */
   fee: bigint;
@@ -54,8 +49,8 @@ export interface LiquidationFeeAndReward {
 }
 
 /**
- * fee = ⌈notionalClosed × feeRate⌉; reward = ⌊fee × keeperShare⌋ raised to `minKeeperReward` unless a close was
- * `cut` by its forced-close bound, then capped at `maxKeeperReward` (`LiquidationEngine._feeAndReward`).
+ * `LiquidationMath.liquidationFeeAndReward`: fee = ⌈notionalClosed × feeRate⌉; reward = ⌊fee × keeperShare⌋ raised
+ * to `minKeeperReward` unless a close was `cut` by its forced-close bound, then capped at `maxKeeperReward`.
  */
 export function liquidationFeeAndReward(
   notionalClosed: bigint,
@@ -70,98 +65,90 @@ export function liquidationFeeAndReward(
 }
 
 /**
- * Whether the insurance fund tops the keeper reward up (`_fundTopsUp`): only for a liquidation that closed at least
- * minKeeperReward / feeRate of notional, i.e. notionalClosed × feeRate ≥ minKeeperReward × 10^18, so a dust account
- * cannot make the fund pay the floor.
+ * `LiquidationMath.liquidationCharge`: what the account is charged for closing `notionalClosed`, max(fee, reward)
+ * (collateral permitting). `liquidate` stops closing positions once the account's maintenance margin covers it.
+ */
+export function liquidationCharge(
+  notionalClosed: bigint,
+  config: Pick<LiquidationConfig, "feeRate" | "keeperShare" | "minKeeperReward" | "maxKeeperReward">,
+  cut = false,
+): bigint {
+  const { fee, reward } = liquidationFeeAndReward(notionalClosed, config, cut);
+  return fee > reward ? fee : reward;
+}
+
+/**
+ * `LiquidationMath.fundTopsUp`: whether the insurance fund tops the keeper reward up, only for a liquidation that
+ * closed at least minKeeperReward / feeRate of notional (notionalClosed × feeRate ≥ minKeeperReward × 10^18), so a
+ * dust account cannot make the fund pay the floor.
  */
 export function fundTopsUp(
   notionalClosed: bigint,
   config: Pick<LiquidationConfig, "feeRate" | "minKeeperReward">,
 ): boolean {
-  return notionalClosed * config.feeRate >= config.minKeeperReward * WAD;
+  const product = checkUint256(notionalClosed * config.feeRate, "notionalClosed × feeRate");
+  return product >= config.minKeeperReward * WAD;
 }
 
-/** Where a liquidation's fee goes (see {@link liquidationFeeSplit}); every amount 18-decimal USD. */
-export interface LiquidationFeeSplit extends LiquidationFeeAndReward {
-  /** max(fee, reward): what the account is charged if its collateral allows. */
-  charge: bigint;
-  /** What the account pays: min(charge, collateral), 0 for collateral ≤ 0. */
+/** What an account pays of its liquidation's fee and where it goes ({@link liquidationFeeCharge}), USD. */
+export interface LiquidationFeeCharge extends LiquidationFeeAndReward {
+  /** What the account pays: max(fee, reward), at most its positive collateral (0 for collateral ≤ 0). */
   fromAccount: bigint;
-  /** The part of the reward the account pays: min(reward, fromAccount). */
-  rewardFromAccount: bigint;
-  /** What the keeper receives out of the account: `rewardFromAccount` in whole USDC units (rounded down). */
+  /** The part of the reward the account pays, min(reward, fromAccount), in whole USDC units (rounded down). */
   keeperRewardFromAccount: bigint;
-  /** The notional closed was large enough for the fund to top the reward up ({@link fundTopsUp}). */
-  fundTopsUp: boolean;
-  /** What the fund pays toward the reward: min(reward − rewardFromAccount, its balance then); 0 without a top-up. */
-  fundTopUp: bigint;
-  /** What the keeper receives out of the top-up, in whole USDC units (the sub-unit rest returns to the fund). */
-  keeperRewardFromFund: bigint;
-  /** The keeper's total: `keeperRewardFromAccount + keeperRewardFromFund` (the `Liquidated` event's reward). */
-  keeperReward: bigint;
-  /** What the fund receives from the account: fromAccount − keeperRewardFromAccount (the event's insurance fee). */
+  /** What the insurance fund receives from the account: fromAccount − keeperRewardFromAccount. */
   insuranceFee: bigint;
+  /**
+   * What the fund is asked to add to the reward (it pays as far as its balance goes): reward − min(reward,
+   * fromAccount) when {@link fundTopsUp} holds, else 0.
+   */
+  fundTopUpWanted: bigint;
 }
-
-/** USD rounded down to whole USDC units (what `CollateralVault.payOut` can send). */
-const wholeUnits = (usd: bigint): bigint => toUsd(toTokenDown(usd));
 
 /**
- * The fee split of `LiquidationEngine._chargeFee`: the account pays max(fee, reward) out of its positive collateral
- * (after the closes); the keeper's part comes first and is paid in whole USDC units, the rest (with the reward's
- * sub-unit dust) goes to the insurance fund; what the account cannot pay of the reward, the fund tops up as far as
- * its balance goes (its balance plus the engine's unswept fee share, plus the account's fee just paid in), again in
- * whole units, but only when {@link fundTopsUp} holds. With `cut` (a close was cut by its bound) the reward has no
- * floor.
- *
- * `previewLiquidation` (`_previewFee`) computes the same split.
- *
- * @param notionalClosed Σ notional closed, USD.
- * @param collateral The account's collateral after the closes (realised PnL and settled funding), USD.
- * @param fundAvailable The insurance fund's balance plus `pendingInsuranceFees` before the liquidation, USD.
- * @param options `cut`: some close filled less than asked because of its forced-close bound.
+ * `LiquidationMath.liquidationFeeCharge`: the fee split of a liquidation that closed `notionalClosed` and left the
+ * account `collateral` (after the closes). It pays max(fee, reward) out of its positive collateral; the reward
+ * comes first and goes to the keeper in whole USDC units, the rest (with the reward's sub-unit dust) to the
+ * insurance fund; what it cannot pay of the reward, the fund is asked to top up when {@link fundTopsUp} holds.
  */
-export function liquidationFeeSplit(
+export function liquidationFeeCharge(
   notionalClosed: bigint,
   collateral: bigint,
-  fundAvailable: bigint,
   config: Pick<LiquidationConfig, "feeRate" | "keeperShare" | "minKeeperReward" | "maxKeeperReward">,
-  options: { cut?: boolean } = {},
-): LiquidationFeeSplit {
+  cut = false,
+): LiquidationFeeCharge {
   checkInt256(collateral, "collateral");
-  const { fee, reward } = liquidationFeeAndReward(notionalClosed, config, options.cut ?? false);
+  const { fee, reward } = liquidationFeeAndReward(notionalClosed, config, cut);
   const charge = fee > reward ? fee : reward;
   const fromAccount = collateral > 0n ? (charge < collateral ? charge : collateral) : 0n;
   const rewardFromAccount = reward < fromAccount ? reward : fromAccount;
   const keeperRewardFromAccount = wholeUnits(rewardFromAccount);
-  const insuranceFee = fromAccount - keeperRewardFromAccount;
-  const missing = reward - rewardFromAccount;
-  const topsUp = fundTopsUp(notionalClosed, config);
-  const fundBalance = fundAvailable + insuranceFee;
-  const fundTopUp = !topsUp ? 0n : missing < fundBalance ? missing : fundBalance;
-  const keeperRewardFromFund = wholeUnits(fundTopUp);
+  const fundTopUpWanted =
+    reward > rewardFromAccount && fundTopsUp(notionalClosed, config) ? reward - rewardFromAccount : 0n;
   return {
     fee,
     reward,
-    charge,
     fromAccount,
-    rewardFromAccount,
     keeperRewardFromAccount,
-    fundTopsUp: topsUp,
-    fundTopUp,
-    keeperRewardFromFund,
-    keeperReward: keeperRewardFromAccount + keeperRewardFromFund,
-    insuranceFee,
+    insuranceFee: fromAccount - keeperRewardFromAccount,
+    fundTopUpWanted,
   };
 }
 
+/** `LiquidationMath.wholeUnits`: `usd` rounded down to whole USDC units (what `CollateralVault.payOut` sends). */
+export function wholeUnits(usd: bigint): bigint {
+  return toUsd(toTokenDown(usd));
+}
+
+// ------------------------------------------------------------------ liquidation closes
+
 /**
- * The size change a liquidation applies to one position (`_closeSize`): the whole position when the account is
- * bankrupt or the position's cost basis |openNotional| is at most `partialNotional`; otherwise a slice of
- * `sliceFraction` (truncated toward zero), unless that slice rounds to nothing or to the whole position.
+ * `LiquidationMath.liquidationCloseSize`: the size change a liquidation asks of one position, the whole position
+ * when the account is bankrupt or the position's cost basis |openNotional| is at most `partialNotional`; otherwise a
+ * slice of `sliceFraction` (truncated toward zero), unless that slice rounds to nothing or to the whole position.
  */
 export function liquidationCloseSize(
-  position: { size: bigint; openNotional: bigint },
+  position: PositionInput,
   config: Pick<LiquidationConfig, "partialNotional" | "sliceFraction">,
   bankrupt: boolean,
 ): { sizeDelta: bigint; isSlice: boolean } {
@@ -174,231 +161,78 @@ export function liquidationCloseSize(
   return { sizeDelta, isSlice: true };
 }
 
-/** One position's close in a liquidation preview. */
-export interface LiquidationClose {
-  marketId: bigint;
-  /** The size change that fits its forced-close bound (a reduction, possibly 0: nothing fits now). */
-  sizeDelta: bigint;
-}
-
-/** What `previewLiquidation(account)` returns. */
-export interface LiquidationPreview {
-  /** Maintenance margin at fair prices is negative, no cooldown applies and something fits its bound. */
-  liquidatable: boolean;
-  /** equity − Σ MM at fair prices, USD. */
-  maintenanceMargin: bigint;
-  /** Every position's fitted close, by increasing market id (empty when not below maintenance). */
-  closes: LiquidationClose[];
-  /** Σ |sizeDelta| × quoted fill (each rounded up), USD. */
-  notionalClosed: bigint;
-  /** What the caller would receive, USD (whole USDC units). */
-  keeperReward: bigint;
-  /** What the insurance fund would receive from the account, USD. */
-  insuranceFee: bigint;
-  /** The shortfall the account would leave if everything closed in full at the quoted fills, USD. */
-  expectedBadDebt: bigint;
-}
-
-/** One close of {@link simulateLiquidation} with how it was derived. */
-export interface LiquidationCloseDetail extends LiquidationClose {
-  /** The size asked before the bound: the whole position, or a slice of one above `partialNotional`. */
-  requestedDelta: bigint;
-  /** Only a slice of a position above `partialNotional`. */
-  isSlice: boolean;
-  /** The bound cut the close (`ForcedCloseBounded`), or its oracle fails: `sizeDelta` ≠ `requestedDelta`. */
-  cut: boolean;
-  /** The market's oracle fails: the position cannot close now and waits (valued at its worst case meanwhile). */
-  waiting: boolean;
-  /** The bound cut the close but what it left would be dust: the whole position closes at the live fill instead. */
-  closesAll: boolean;
-  /** The quoted fill of the fitted size (`quoteForcedClose`; 0 when nothing fits). */
-  fillPrice: bigint;
-  /** The forced-close bound: the fill the whole requested close would get from the fair premium's skew. */
-  boundPrice: bigint;
-  /** |sizeDelta| × fill, rounded up, USD. */
-  notional: bigint;
-  /** Realised PnL minus the funding owed: how the close moves the collateral, USD (0 when nothing fits). */
-  cashDelta: bigint;
-}
-
-/** Why `liquidate(account)` would revert now, in the contract's order. */
-export type LiquidationRefusal =
-  | "NotLiquidatable"
-  | "NothingToLiquidate"
-  | "LiquidationCooldown"
-  | "LiquidationBeyondBound";
-
-/** {@link simulateLiquidation}'s result: the contract preview's fields, plus the steps behind them. */
-export interface LiquidationSimulation extends LiquidationPreview {
-  closes: LiquidationCloseDetail[];
-  /** Equity ≤ 0 at fair prices: every position closes in full (within its bound) and no cooldown applies. */
-  bankrupt: boolean;
-  /** A recent partial liquidation's cooldown blocks liquidation now. */
-  coolingDown: boolean;
-  /** When the cooldown ends (0 if the account was never partially liquidated). */
-  readyAt: bigint;
-  /** Some close was cut by its bound: the reward has no floor, and the rest waits for a later liquidation. */
-  cut: boolean;
-  /** Collateral after every close, before the fee, USD. */
-  collateralAfterCloses: bigint;
-  /** The fee split on the notional closed, as the view computes it (undefined when not below maintenance). */
-  split: LiquidationFeeSplit | undefined;
-  /** Why `liquidate` would revert now (undefined: it would go through). */
-  refusal: LiquidationRefusal | undefined;
-}
-
-/** One position whose market carries what a forced close reads (its minimum position margin and tiers). */
-export type ForcedClosePositionInput = AccountPositionInput & { market: ForcedCloseMarket };
-
 /**
- * An account whose positions can be force-closed in the SDK's math: an {@link AccountStateInput} whose markets carry
- * `params.minPositionMargin` (the dust rule); an `Account` from `getAccount` is one.
+ * `LiquidationMath.liquidationCloseCashDelta`: how a close of `closed` at `fill` moves the account's collateral,
+ * the PnL it realises (`applyTrade`) minus the funding the position owes (`funding`, settled with it).
  */
-export interface ForcedCloseAccountInput extends AccountStateInput {
-  positions: readonly ForcedClosePositionInput[];
-}
-
-/** What {@link simulateLiquidation} needs besides the account. */
-export interface LiquidationSimulationParameters {
-  config: LiquidationConfig;
-  /** The insurance fund's balance plus the engine's unswept fee share, USD (`getInsuranceFund().available`). */
-  fundAvailable: bigint;
-  /** When the account was last partially liquidated (0: never); the account snapshot's `lastPartialLiquidation`. */
-  lastPartialLiquidation?: bigint;
+export function liquidationCloseCashDelta(
+  position: PositionInput,
+  closed: bigint,
+  fill: bigint,
+  funding: bigint,
+): bigint {
+  const { realisedPnl } = applyTrade(position.size, position.openNotional, closed, fill);
+  return checkInt256(realisedPnl - checkInt256(funding, "funding"), "cash delta");
 }
 
 /**
- * The liquidation engine's `previewLiquidation(account)` at `timestamp`, from an account snapshot (positions with
- * their markets, as `getAccount` returns it): whether the account is liquidatable, which positions close by how
- * much (each fitted to its forced-close bound by `quoteForcedClose`) at the quoted fills, the notional, the keeper
- * reward (no floor when a bound cut a close; the fund tops it up only when notional × feeRate ≥ minKeeperReward),
- * the fund's fee and the expected bad debt (bankrupt means equity ≤ 0 at fair prices). Like the contract view, it
- * assumes every position is processed (`liquidate` may stop earlier once the account is healthy;
- * `liquidationFeeSplit` on the closes it made gives its exact split). `refusal` names the error `liquidate` would
- * revert with.
+ * `LiquidationMath.liquidationBadDebt`: the bad debt a liquidation leaves, what the account owes after the closes
+ * (`collateralAfterCloses`) and the fee it pays (`fromAccount`), when every position closed in full (`closesAll`);
+ * 0 otherwise.
+ */
+export function liquidationBadDebt(
+  collateralAfterCloses: bigint,
+  fromAccount: bigint,
+  closesAll: boolean,
+): bigint {
+  checkInt256(collateralAfterCloses, "collateralAfterCloses");
+  const after = checkInt256(
+    collateralAfterCloses - toInt256(fromAccount, "fromAccount"),
+    "collateral after fee",
+  );
+  if (!closesAll || after >= 0n) return 0n;
+  if (after === MIN_INT256) throw new RangeError("liquidationBadDebt: int256 min has no negation");
+  return -after;
+}
+
+/**
+ * `LiquidationMath.liquidationCoolingDown`: whether an account partially liquidated at `lastPartial` (0: never) is
+ * still in its cooldown at `timestamp` (a bankrupt account is liquidated regardless).
+ */
+export function liquidationCoolingDown(lastPartial: bigint, cooldown: bigint, timestamp: bigint): boolean {
+  return lastPartial !== 0n && timestamp < checkUint256(lastPartial + cooldown, "lastPartial + cooldown");
+}
+
+// ------------------------------------------------------------------ auto-deleveraging
+
+/**
+ * `LiquidationMath.adlRank`: unrealised PnL % × leverage, 18 decimals, where PnL % = ⌊pnl / |openNotional|⌋ with
+ * the PnL at the mark price and leverage = ⌊|openNotional + pnl| / equity⌋ (the notional at mark over the account's
+ * credited equity, `accountMargin`), multiplied and rounded down. 0 for no position or a PnL ≤ 0; 2^256 − 1 when the
+ * account's equity is ≤ 0.
  *
- * @example
- * const account = await perp.getAccount({ account: victim });
- * const fund = await perp.getInsuranceFund();
- * const config = await perp.getLiquidationConfig();
- * const sim = simulateLiquidation(account, {
- *   config,
- *   fundAvailable: fund.available,
- *   lastPartialLiquidation: account.lastPartialLiquidation,
- * }, account.timestamp);
- * if (sim.liquidatable) console.log(`reward ${formatUsd(sim.keeperReward)}`);
+ * @param position The stored size and cost basis.
+ * @param pnl The position's unrealised PnL at mark (`unrealisedPnl`).
+ * @param equity The account's credited equity (`accountMargin(...).equity`).
  */
-export function simulateLiquidation(
-  account: ForcedCloseAccountInput,
-  parameters: LiquidationSimulationParameters,
-  timestamp: bigint,
-): LiquidationSimulation {
-  const { config } = parameters;
-  const m = accountMargin(account, timestamp, "fair");
-  const maintenanceMargin = checkInt256(m.equity - toInt256(m.maintenanceMargin), "maintenance margin");
-  // The fair price follows the oracle at once (only its premium term is slow): equity ≤ 0 there is bankrupt.
-  const bankrupt = maintenanceMargin < 0n && m.equity <= 0n;
-  const last = parameters.lastPartialLiquidation ?? 0n;
-  const readyAt = last === 0n ? 0n : last + config.cooldown;
-  const coolingDown = !bankrupt && last !== 0n && timestamp < readyAt;
-  const held = account.positions
-    .filter((p) => p.size !== 0n)
-    .sort((a, b) => (a.marketId < b.marketId ? -1 : a.marketId > b.marketId ? 1 : 0));
-  const base = { maintenanceMargin, bankrupt, coolingDown, readyAt };
-  if (maintenanceMargin >= 0n || held.length === 0)
-    return {
-      ...base,
-      liquidatable: false,
-      closes: [],
-      notionalClosed: 0n,
-      keeperReward: 0n,
-      insuranceFee: 0n,
-      expectedBadDebt: 0n,
-      cut: false,
-      collateralAfterCloses: m.collateral,
-      split: undefined,
-      refusal: maintenanceMargin >= 0n ? "NotLiquidatable" : "NothingToLiquidate",
-    };
-
-  const closes: LiquidationCloseDetail[] = [];
-  let collateral = m.collateral;
-  let notionalClosed = 0n;
-  let closesAll = true;
-  let cut = false;
-  for (const p of held) {
-    const close = liquidationClose(p, config, bankrupt, timestamp);
-    closes.push(close);
-    closesAll = closesAll && close.sizeDelta === -p.size;
-    cut = cut || close.cut;
-    notionalClosed += close.notional;
-    collateral = checkInt256(collateral + close.cashDelta, "collateral");
-  }
-  const split = liquidationFeeSplit(notionalClosed, collateral, parameters.fundAvailable, config, { cut });
-  const after = collateral - split.fromAccount;
-  return {
-    ...base,
-    liquidatable: !coolingDown && notionalClosed !== 0n,
-    closes,
-    notionalClosed,
-    keeperReward: split.keeperReward,
-    insuranceFee: split.insuranceFee,
-    expectedBadDebt: closesAll && after < 0n ? -after : 0n,
-    cut,
-    collateralAfterCloses: collateral,
-    split,
-    refusal: coolingDown
-      ? "LiquidationCooldown"
-      : notionalClosed === 0n
-        ? "LiquidationBeyondBound"
-        : undefined,
-  };
+export function adlRank(position: PositionInput, pnl: bigint, equity: bigint): bigint {
+  if (position.size === 0n || pnl <= 0n) return 0n;
+  if (equity <= 0n) return MAX_UINT256;
+  const notional = abs(checkInt256(position.openNotional + pnl, "notional"));
+  const pnlFraction = mulDivDown(pnl, WAD, abs(position.openNotional));
+  const leverage = mulDivDown(notional, WAD, equity);
+  return mulDivDown(pnlFraction, leverage, WAD);
 }
 
 /**
- * One position's liquidation close at `timestamp` (`_previewClose`): the size {@link liquidationCloseSize} asks,
- * fitted to its forced-close bound ({@link quoteForcedClose}, with the dust rule: a cut that would leave the position
- * below the minimum margin closes it in full), its fill, notional and what it moves in collateral (realised PnL minus
- * the funding owed; nothing when nothing fits). A position whose market's oracle fails cannot close now: it waits
- * (`waiting`, size 0, counted as cut), and the account's other positions are liquidated without it.
+ * `LiquidationMath.adlBankruptcyPrice`: the price at which a close of `closedDelta` at `fill` that left `totalLoss`
+ * unpaid would have left the account at zero, fill ± ⌈totalLoss / |closedDelta|⌉ (+ when the bankrupt position was
+ * long, i.e. closedDelta < 0; for a short at least 1). The ADL request's `bankruptcyPrice`.
  */
-export function liquidationClose(
-  p: ForcedClosePositionInput,
-  config: Pick<LiquidationConfig, "partialNotional" | "sliceFraction">,
-  bankrupt: boolean,
-  timestamp: bigint,
-): LiquidationCloseDetail {
-  const { sizeDelta: requestedDelta, isSlice } = liquidationCloseSize(p, config, bankrupt);
-  const base = { marketId: p.marketId, requestedDelta, isSlice };
-  if (p.market.oracleValid === false)
-    return {
-      ...base,
-      sizeDelta: 0n,
-      cut: true,
-      waiting: true,
-      closesAll: false,
-      fillPrice: 0n,
-      boundPrice: 0n,
-      notional: 0n,
-      cashDelta: 0n,
-    };
-  const quote = quoteForcedClose(p.market, p.market.oraclePrice, p.size, requestedDelta, timestamp);
-  const closed = quote.sizeClosed;
-  const detail = {
-    ...base,
-    sizeDelta: closed,
-    cut: quote.cut,
-    waiting: false,
-    closesAll: quote.closesAll,
-    fillPrice: quote.fillPrice,
-    boundPrice: quote.boundPrice,
-  };
-  if (closed === 0n) return { ...detail, notional: 0n, cashDelta: 0n };
-  const { realisedPnl } = applyTrade(p.size, p.openNotional, closed, quote.fillPrice);
-  return {
-    ...detail,
-    notional: mulDivUp(abs(closed), quote.fillPrice, WAD),
-    cashDelta: checkInt256(realisedPnl - accruedFunding(p, timestamp), "cash delta"),
-  };
+export function adlBankruptcyPrice(closedDelta: bigint, fill: bigint, totalLoss: bigint): bigint {
+  const perUnit = mulDivUp(totalLoss, WAD, abs(closedDelta));
+  if (closedDelta < 0n) return checkUint256(fill + perUnit, "bankruptcy price");
+  return fill > perUnit ? fill - perUnit : 1n;
 }
 
 /** {@link adlRepayment}'s result. */
@@ -412,264 +246,75 @@ export interface AdlRepayment {
 }
 
 /**
- * What `executeAdl` does first to the pending request: shrink it to the bankrupt account's remaining debt, since a
- * deposit into negative collateral repays debt and that part needs no victim.
+ * `LiquidationMath.adlRepayment`: what `executeAdl` does first to the pending request, shrink it to the bankrupt
+ * account's remaining debt, since a deposit into negative collateral repays debt and that part needs no victim.
  *
  * @param remaining The request's remaining shortfall (`getPendingAdl().request.remaining`).
  * @param bankruptCollateral The bankrupt account's collateral now (`getAccount({ account }).collateral`).
  */
 export function adlRepayment(remaining: bigint, bankruptCollateral: bigint): AdlRepayment {
+  if (bankruptCollateral === MIN_INT256) throw new RangeError("adlRepayment: int256 min has no negation");
   const debt = bankruptCollateral < 0n ? -bankruptCollateral : 0n;
   if (debt >= remaining) return { remaining, repaid: 0n, resolvedByRepayment: false };
   return { remaining: debt, repaid: remaining - debt, resolvedByRepayment: debt === 0n };
 }
 
 /**
- * ADL rank (`AutoDeleveraging.adlRank`): unrealised PnL % × leverage, 18 decimals, where PnL % = ⌊pnl /
- * |openNotional|⌋ with the PnL at the mark price and leverage = ⌊|openNotional + pnl| / equity⌋ (the notional at
- * mark over the account's credited equity, `accountMargin`), multiplied and rounded down. 0 for no position or a
- * PnL ≤ 0; 2^256 − 1 when the account's equity is ≤ 0.
- *
- * @param position The stored size and cost basis.
- * @param pnl The position's unrealised PnL at mark (`unrealisedPnl`).
- * @param equity The account's credited equity (`accountMargin(...).equity`).
+ * `LiquidationMath.adlClosePrice`: the price a victim closes `q` of its position (`size` units, cost basis `cost`)
+ * at, `price` capped so the close realises no loss: for a long victim max(price, ⌈⌈cost × q / size⌉ / q⌉), for a
+ * short min(price, ⌊⌊cost × q / size⌋ / q⌋). With q = size it is the position's break-even.
  */
-export function adlRank(
-  position: { size: bigint; openNotional: bigint },
-  pnl: bigint,
-  equity: bigint,
-): bigint {
-  if (position.size === 0n) return 0n;
-  if (pnl <= 0n) return 0n;
-  if (equity <= 0n) return MAX_UINT256;
-  const notional = abs(checkInt256(position.openNotional + pnl, "notional"));
-  const pnlFraction = mulDivDown(pnl, WAD, abs(position.openNotional));
-  const leverage = mulDivDown(notional, WAD, equity);
-  return mulDivDown(pnlFraction, leverage, WAD);
-}
-
-/**
- * The ADL rank of the account's position in `marketId` at `timestamp`, from an account snapshot: {@link adlRank}
- * with the SDK's own `unrealisedPnl` and credited equity (`accountMargin`). 0 when the account holds no position
- * there.
- */
-export function positionAdlRank(account: AccountStateInput, marketId: bigint, timestamp: bigint): bigint {
-  const p = account.positions.find((q) => q.marketId === marketId);
-  if (p === undefined || p.size === 0n) return 0n;
-  const pnl = unrealisedPnl(p);
-  if (pnl <= 0n) return 0n;
-  return adlRank(p, pnl, accountMargin(account, timestamp, "credit").equity);
-}
-
-/**
- * The rank `executeAdl` uses for a candidate of a request (`_victimRank`): {@link positionAdlRank} when the position
- * in the request's market is on the deleveraged side (long when `victimsLong`), else 0.
- */
-export function adlVictimRank(
-  account: AccountStateInput,
-  request: { marketId: bigint; victimsLong: boolean },
-  timestamp: bigint,
-): bigint {
-  const size = account.positions.find((q) => q.marketId === request.marketId)?.size ?? 0n;
-  if (size === 0n || size > 0n !== request.victimsLong) return 0n;
-  return positionAdlRank(account, request.marketId, timestamp);
-}
-
-/** A pending ADL request as the ADL step reads it (`AdlRequest`). */
-export interface AdlStepRequest {
-  victimsLong: boolean;
-  /** The bankrupt position's bankruptcy price (0 for a pnl-factor reduction). */
-  bankruptcyPrice: bigint;
-  /** Shortfall still to cover, USD. */
-  remaining: bigint;
-}
-
-/** {@link adlDeleverageSize}'s result. */
-export interface AdlStep {
-  /** The victim's size change (0: it can give nothing at this price; it leaves the candidate set). */
-  sizeDelta: bigint;
-  /** The price it closes at: the bankruptcy price, capped so its realised PnL stays ≥ 0. */
-  price: bigint;
-  /** Shortfall this step repays: what the liquidity vault saves against the victim's exit fill, USD. */
-  covered: bigint;
-}
-
-/**
- * What the liquidity vault saves per unit when the victim closes `q` at `price` instead of its exit fill
- * (`_exitGap`): exit = `quoteFillPrice(∓q)`; for a long victim max(0, exit − price), for a short max(0, price − exit).
- */
-export function adlExitGap(
-  market: Pick<MarketValuationInput, "params" | "state" | "oraclePrice">,
+export function adlClosePrice(
   victimsLong: boolean,
-  q: bigint,
   price: bigint,
+  cost: bigint,
+  size: bigint,
+  q: bigint,
 ): bigint {
-  const exit = quoteFillPrice(market, market.oraclePrice, victimsLong ? -q : q);
+  if (victimsLong) {
+    const floor = mulDivUp(mulDivUp(cost, q, size), WAD, q);
+    return floor > price ? floor : price;
+  }
+  const ceiling = mulDivDown(mulDivDown(cost, q, size), WAD, q);
+  return ceiling < price ? ceiling : price;
+}
+
+/**
+ * `LiquidationMath.adlPriceGap`: what the liquidity vault saves per unit when a victim closes at `price` instead of
+ * its `exit` fill, exit − price for a long victim, price − exit for a short, never below 0.
+ */
+export function adlPriceGap(victimsLong: boolean, exit: bigint, price: bigint): bigint {
   if (victimsLong) return exit > price ? exit - price : 0n;
   return price > exit ? price - exit : 0n;
 }
 
 /**
- * One ADL step on a victim's position (`_deleverageSize`): the price is the bankruptcy price capped at the victim's
- * break-even (⌈cost / size⌉ for a long, ⌊cost / size⌋ for a short); the gap to its exit fill over the whole position
- * gives the size q = min(size, ⌈remaining / gap⌉); the price is then capped exactly for q (a long's proceeds cover
- * the closed cost, a short's buy-back stays within it), and the cover is min(remaining, ⌊q × exitGap(q, price)⌋).
- *
- * @param position The victim's stored size and cost basis in the request's market (size ≠ 0).
- * @param request The pending request.
- * @param market The request's market at this block (its live skew and oracle price).
+ * `LiquidationMath.adlCloseSize`: how much of a victim's `size` to close so that `gap` per unit repays
+ * `remaining`, min(size, ⌈remaining / gap⌉) (gap > 0).
  */
-export function adlDeleverageSize(
-  position: { size: bigint; openNotional: bigint },
-  request: AdlStepRequest,
-  market: Pick<MarketValuationInput, "params" | "state" | "oraclePrice">,
-): AdlStep {
-  const size = abs(position.size);
-  const cost = abs(position.openNotional);
-  const long = request.victimsLong;
-  const breakEven = long ? mulDivUp(cost, WAD, size) : mulDivDown(cost, WAD, size);
-  const bp = request.bankruptcyPrice;
-  let price = long ? (bp > breakEven ? bp : breakEven) : bp < breakEven ? bp : breakEven;
-  const gap = adlExitGap(market, long, size, price);
-  if (gap === 0n) return { sizeDelta: 0n, price, covered: 0n };
-  const wanted = mulDivUp(request.remaining, WAD, gap);
-  const q = size < wanted ? size : wanted;
-  if (long) {
-    const closedCost = mulDivUp(cost, q, size);
-    const floor = mulDivUp(closedCost, WAD, q);
-    if (floor > price) price = floor;
-  } else {
-    const closedCost = mulDivDown(cost, q, size);
-    const ceiling = mulDivDown(closedCost, WAD, q);
-    if (ceiling < price) price = ceiling;
-  }
-  const saved = mulDivDown(q, adlExitGap(market, long, q, price), WAD);
-  const covered = request.remaining < saved ? request.remaining : saved;
-  return { sizeDelta: long ? -q : q, price, covered };
+export function adlCloseSize(size: bigint, remaining: bigint, gap: bigint): bigint {
+  const wanted = mulDivUp(remaining, WAD, gap);
+  return size < wanted ? size : wanted;
 }
 
-/** A pending request as {@link previewAdlStep} reads it (`AdlRequest`; `kind` from the account: zero is a reduction). */
-export interface AdlPreviewRequest extends AdlStepRequest {
-  kind: "shortfall" | "pnlReduction";
-  marketId: bigint;
+/** `LiquidationMath.adlCovered`: the shortfall a close of `q` saving `gap` per unit repays, min(remaining, ⌊q × gap⌋). */
+export function adlCovered(remaining: bigint, q: bigint, gap: bigint): bigint {
+  const saved = mulDivDown(q, gap, WAD);
+  return remaining < saved ? remaining : saved;
 }
 
 /**
- * `previewAdlStep(candidate)` at `timestamp`: what `executeAdl` would do with this candidate now. 0s when it does not
- * rank ({@link adlVictimRank} = 0: no profitable position on the victim side); for a shortfall the step of
- * {@link adlDeleverageSize} (size, price, cover at exit prices); for a pnl-factor reduction the forced close of its
- * whole position ({@link quoteForcedClose}: the part that fits its bound, or the whole position under the dust rule,
- * at the live fill), covering nothing. Throws where the view reverts (the request's market's oracle fails).
- *
- * @param account The candidate's account snapshot (its positions with their markets, at the same block).
- * @param request The pending request as stored (the view reads it as is; `executeAdl` and `rotateAdl` first shrink a
- *        shortfall to what the bankrupt account still owes, see {@link adlRepayment}).
- * @param market The request's market at this block (for a candidate without a position there, or to override).
+ * `LiquidationMath.pnlFactorLimit`: the most traders' unrealised profit against the liquidity vault may be before a
+ * pnl-factor reduction can be requested, ⌊cash × maxPnlFactor / 10^18⌋ (`requestPnlReduction`, `executeAdl`).
  */
-export function previewAdlStep(
-  account: ForcedCloseAccountInput,
-  request: AdlPreviewRequest,
-  market: ForcedCloseMarket & Pick<MarketValuationInput, "oraclePrice" | "oracleValid">,
-  timestamp: bigint,
-): AdlStep {
-  if (adlVictimRank(account, request, timestamp) === 0n) return { sizeDelta: 0n, price: 0n, covered: 0n };
-  requireOracle(market, "previewAdlStep");
-  const position = account.positions.find((q) => q.marketId === request.marketId)!;
-  if (request.kind === "shortfall") return adlDeleverageSize(position, request, market);
-  const quote = quoteForcedClose(market, market.oraclePrice, position.size, -position.size, timestamp);
-  return { sizeDelta: quote.sizeClosed, price: quote.fillPrice, covered: 0n };
+export function pnlFactorLimit(vaultCash: bigint, maxPnlFactor: bigint): bigint {
+  return mulDivDown(vaultCash, maxPnlFactor, WAD);
 }
 
 /**
- * Whether a candidate that gave nothing at `price` (a shortfall step of size 0) could give something measured from
- * the fair premium (`_givesAtFair`): the bound of its whole close (`quoteForcedClose(victim, m, −size).boundPrice`,
- * the exit at the fair premium's skew) is above `price` for long victims, below it for short ones. A candidate that
- * gave nothing stays in the set only then, so a push of the live skew cannot drop it.
- */
-export function adlGivesAtFair(
-  position: { size: bigint },
-  request: { victimsLong: boolean },
-  market: ForcedCloseMarket & Pick<MarketValuationInput, "oraclePrice">,
-  price: bigint,
-  timestamp: bigint,
-): boolean {
-  const bound = quoteForcedClose(
-    market,
-    market.oraclePrice,
-    position.size,
-    -position.size,
-    timestamp,
-  ).boundPrice;
-  return request.victimsLong ? bound > price : bound < price;
-}
-
-/**
- * Whether a candidate stays in the set after a shortfall step on it (`executeAdl`): it leaves when its position is
- * closed, or when it gave nothing (`sizeDelta` 0) and {@link adlGivesAtFair} is false.
- *
- * @param sizeAfter Its size in the request's market after the step.
- */
-export function adlCandidateKept(
-  step: AdlStep,
-  sizeAfter: bigint,
-  request: { victimsLong: boolean },
-  market: ForcedCloseMarket & Pick<MarketValuationInput, "oraclePrice">,
-  timestamp: bigint,
-): boolean {
-  if (sizeAfter === 0n) return false;
-  return step.sizeDelta !== 0n || adlGivesAtFair({ size: sizeAfter }, request, market, step.price, timestamp);
-}
-
-/**
- * Whether `executeAdl` would succeed now, as the lens's `getAdl().executable` answers it. A pnl-factor reduction
- * (`kind` "pnlReduction") only needs its ranking window to be over (`timestamp` ≥ `executableAt`): it then closes the
- * top-ranked candidate, or resolves (the factor back within its limit, or no candidate ranked above 0). A shortfall
- * the bankrupt account has repaid in full (`bankruptCollateral` ≥ 0) resolves at once; otherwise its window must be
- * over and some candidate must rank above 0.
- *
- * @param request The pending request's kind and when its window ends (openedAt + the ranking window).
- * @param timestamp The block time judged at.
- * @param bankruptCollateral The bankrupt account's collateral (ignored for a reduction).
- * @param candidateRanks Each candidate's rank in the request's market now (0: not on the victim side or no profit).
- */
-export function adlExecutable(
-  request: { kind: "shortfall" | "pnlReduction"; executableAt: bigint },
-  timestamp: bigint,
-  bankruptCollateral: bigint,
-  candidateRanks: readonly bigint[],
-): boolean {
-  const windowOver = timestamp >= request.executableAt;
-  if (request.kind === "pnlReduction") return windowOver;
-  return bankruptCollateral >= 0n || (windowOver && candidateRanks.some((r) => r !== 0n));
-}
-
-/**
- * Whether `rotateAdl` finds the request coverable now (`_coverable`): some candidate's {@link previewAdlStep} would
- * cover part of a shortfall (`covered` ≠ 0) or, for a reduction, close some size (`sizeDelta` ≠ 0). A candidate whose
- * preview throws (the request's market's oracle fails) cannot step.
- */
-export function adlCoverable(
-  candidates: readonly ForcedCloseAccountInput[],
-  request: AdlPreviewRequest,
-  market: ForcedCloseMarket & Pick<MarketValuationInput, "oraclePrice" | "oracleValid">,
-  timestamp: bigint,
-): boolean {
-  for (const c of candidates) {
-    let step: AdlStep;
-    try {
-      step = previewAdlStep(c, request, market, timestamp);
-    } catch {
-      continue;
-    }
-    if (request.kind === "pnlReduction" ? step.sizeDelta !== 0n : step.covered !== 0n) return true;
-  }
-  return false;
-}
-
-/**
- * The caller's reward for a pnl-factor reduction step (`_executeReduction`): its keeper share of the liquidity
- * vault's part of the victim's trading fee, ⌊(fee − ⌊fee × insuranceFeeShare⌋) × keeperShare⌋ (each /10^18), at most
- * the vault's balance after the close (0 when that is negative), then rounded down to whole USDC units.
+ * `LiquidationMath.pnlReductionReward`: the caller's reward for a pnl-factor reduction step, its keeper share of
+ * the liquidity vault's part of the victim's trading fee, ⌊(fee − ⌊fee × insuranceFeeShare⌋) × keeperShare⌋ (each
+ * /10^18), at most the vault's balance after the close (0 when that is ≤ 0), rounded down to whole USDC units.
  *
  * @param fee The trading fee the forced close charged, USD.
  * @param insuranceFeeShare The engine's insurance share of trading fees (`insuranceFeeShare().share`).
@@ -682,16 +327,9 @@ export function pnlReductionReward(
   keeperShare: bigint,
   vaultBalance: bigint,
 ): bigint {
-  const vaultPart = fee - mulDivDown(fee, insuranceFeeShare, WAD);
-  let reward = mulDivDown(vaultPart, keeperShare, WAD);
-  if (reward > vaultBalance) reward = vaultBalance > 0n ? vaultBalance : 0n;
-  return wholeUnits(reward);
-}
-
-/**
- * The most traders' unrealised profit against the liquidity vault may be before a pnl-factor reduction can be
- * requested: ⌊cash × maxPnlFactor / 10^18⌋ (`requestPnlReduction`, `executeAdl` on a reduction).
- */
-export function pnlFactorLimit(vaultCash: bigint, maxPnlFactor: bigint): bigint {
-  return mulDivDown(vaultCash, maxPnlFactor, WAD);
+  const vaultPart = checkUint256(fee - mulDivDown(fee, insuranceFeeShare, WAD), "vault part");
+  const reward = mulDivDown(vaultPart, keeperShare, WAD);
+  checkInt256(vaultBalance, "vaultBalance");
+  if (vaultBalance <= 0n) return 0n;
+  return wholeUnits(reward < vaultBalance ? reward : vaultBalance);
 }

@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 
 import {AdlRequest, IAutoDeleveraging} from "../../../contracts/interfaces/IAutoDeleveraging.sol";
+import {ILiquidationEngine} from "../../../contracts/interfaces/ILiquidationEngine.sol";
 import {PerpLens} from "../../../contracts/lens/PerpLens.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
 import {LocalProtocolFixture} from "./LocalProtocolFixture.sol";
@@ -62,7 +63,7 @@ contract AdlBlockingTest is LocalProtocolFixture {
         _bankruptDan();
         assertEq(liquidator.totalShortfall(), 20_000e18, "two shortfalls queued");
         assertEq(lpVault.netValueUsd(), 1_020_000e18, "1,070,000 - 30,000 - 20,000");
-        (, uint256 head, AdlRequest memory r,) = liquidator.pendingAdl();
+        (, uint256 head, AdlRequest memory r,) = ILiquidationEngine(address(liquidator)).pendingAdl();
         assertEq(head, 0, "RWA request at the head");
         assertEq(uint256(r.bankruptcyPrice), 120_000e18, "110,000 + 10,000");
         assertTrue(!r.victimsLong, "victims would be shorts: there are none");
@@ -83,7 +84,7 @@ contract AdlBlockingTest is LocalProtocolFixture {
         vm.prank(KEEPER);
         liquidator.rotateAdl();
 
-        (, head, r,) = liquidator.pendingAdl();
+        (, head, r,) = ILiquidationEngine(address(liquidator)).pendingAdl();
         assertEq(head, 1, "GOLD request at the head");
         assertTrue(r.victimsLong, "victims long");
         assertEq(uint256(r.bankruptcyPrice), 2_200e18, "2,300 - 10,000 / 100");
@@ -100,7 +101,7 @@ contract AdlBlockingTest is LocalProtocolFixture {
         assertEq(vault.collateralOf(DAN), 0, "Dan's debt repaid");
         assertEq(lpVault.netValueUsd(), 1_030_000e18, "+10,000 recovered");
 
-        (, head, r,) = liquidator.pendingAdl();
+        (, head, r,) = ILiquidationEngine(address(liquidator)).pendingAdl();
         assertEq(head, 2, "the rotated RWA request");
         assertEq(uint256(r.openedAt), RWA_BANKRUPT_AT + 960, "fresh window");
         assertEq(uint256(r.remaining), 10_000e18, "still 10,000");
@@ -119,7 +120,7 @@ contract AdlBlockingTest is LocalProtocolFixture {
         assertEq(vault.collateralOf(address(lpVault)), 1_030_000e18, "10,000 moved out of the vault's balance");
         assertEq(vault.collateralOf(CAROL), 0, "to the bankrupt account");
         assertEq(liquidator.totalShortfall(), 0, "nothing left");
-        (bool pending,,,) = liquidator.pendingAdl();
+        (bool pending,,,) = ILiquidationEngine(address(liquidator)).pendingAdl();
         assertTrue(!pending, "queue empty");
         _assertTokensBackBalances();
     }

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {AdlRequest, IAutoDeleveraging} from "../../../contracts/interfaces/IAutoDeleveraging.sol";
+import {ILiquidationEngine} from "../../../contracts/interfaces/ILiquidationEngine.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
 import {ReviewFixture} from "./ReviewFixture.sol";
 import {vm} from "../utils/Vm.sol";
@@ -71,7 +72,7 @@ contract AdlDeadOracleRotationTest is ReviewFixture {
         emit IAutoDeleveraging.AdlRotated(0, 2);
         vm.prank(DAVE); // anyone
         liquidator.rotateAdl();
-        (bool pending, uint256 id, AdlRequest memory r,) = liquidator.pendingAdl();
+        (bool pending, uint256 id, AdlRequest memory r,) = ILiquidationEngine(address(liquidator)).pendingAdl();
         assertTrue(pending, "request 1 heads");
         assertEq(id, 1, "request 1");
         assertEq(r.marketId, rwb, "in RWB");
@@ -87,7 +88,7 @@ contract AdlDeadOracleRotationTest is ReviewFixture {
         assertEq(vault.collateralOf(DAVE), 70_000e18, "50,000 + 100,000 - 80,000");
         assertEq(liquidator.totalShortfall(), 10_000e18, "only the rotated request is left");
 
-        (pending, id, r,) = liquidator.pendingAdl();
+        (pending, id, r,) = ILiquidationEngine(address(liquidator)).pendingAdl();
         assertEq(id, 2, "the rotated request heads");
         assertEq(r.marketId, rwa, "RWA");
         assertEq(r.openedAt, T0 + 960, "a fresh window from its rotation");

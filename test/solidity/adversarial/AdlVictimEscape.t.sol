@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {IAutoDeleveraging} from "../../../contracts/interfaces/IAutoDeleveraging.sol";
+import {ILiquidationEngine} from "../../../contracts/interfaces/ILiquidationEngine.sol";
 import {MarketParams} from "../../../contracts/interfaces/PerpTypes.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
 import {RefPricing} from "./AdversarialFixture.sol";
@@ -83,7 +84,7 @@ contract AdlVictimEscapeTest is ReviewFixture {
         assertEq(liquidator.executeAdl(), 0, "nothing covered");
         assertEq(_trade(MALLORY, mkt, -128e18), 893.916e18, "the push undone at the same price");
         assertEq(vault.collateralOf(MALLORY), 30_000e18, "the push cost nothing");
-        (,,, address[] memory candidates) = liquidator.pendingAdl();
+        (,,, address[] memory candidates) = ILiquidationEngine(address(liquidator)).pendingAdl();
         assertEq(candidates.length, 2, "nobody dropped");
         assertEq(candidates[0], BOB, "bob still a candidate");
         assertEq(candidates[1], DAVE, "dave");
@@ -111,13 +112,13 @@ contract AdlVictimEscapeTest is ReviewFixture {
         vm.expectEmit(address(liquidator));
         emit IAutoDeleveraging.AdlExecuted(0, BOB, 0, 900e18, 0);
         assertEq(liquidator.executeAdl(), 0, "bob gives nothing");
-        (,,, address[] memory candidates) = liquidator.pendingAdl();
+        (,,, address[] memory candidates) = ILiquidationEngine(address(liquidator)).pendingAdl();
         assertEq(candidates.length, 1, "bob dropped");
         assertEq(candidates[0], DAVE, "dave left");
         vm.expectEmit(address(liquidator));
         emit IAutoDeleveraging.AdlExecuted(0, DAVE, 0, 900e18, 0);
         assertEq(liquidator.executeAdl(), 0, "dave gives nothing");
-        (,,, candidates) = liquidator.pendingAdl();
+        (,,, candidates) = ILiquidationEngine(address(liquidator)).pendingAdl();
         assertEq(candidates.length, 0, "dave dropped");
         vm.expectRevert(IAutoDeleveraging.NoAdlCandidates.selector);
         liquidator.executeAdl();

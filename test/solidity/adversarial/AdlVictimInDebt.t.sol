@@ -61,7 +61,7 @@ contract AdlVictimInDebtTest is ReviewFixture {
         liquidator.liquidate(BOB);
         assertEq(vault.collateralOf(BOB), -1_500e18, "1,000 - 10 x 250");
         assertEq(liquidator.totalShortfall(), 1_500e18, "nothing in the fund");
-        (, uint256 id, AdlRequest memory r,) = liquidator.pendingAdl();
+        (, uint256 id, AdlRequest memory r,) = ILiquidationEngine(address(liquidator)).pendingAdl();
         assertEq(id, 0, "first request");
         assertEq(uint256(r.bankruptcyPrice), 1_100e18, "1,250 - 1,500 / 10");
         assertTrue(r.victimsLong, "a short went bankrupt");
@@ -89,7 +89,7 @@ contract AdlVictimInDebtTest is ReviewFixture {
         assertEq(fund.balance(), 0, "drawn");
         assertEq(liquidator.totalShortfall(), 300e18, "request 0 resolved (-1,500), Alice's debt queued (+300)");
         assertEq(lpVault.unresolvedShortfallUsd(), 300e18, "excluded from the vault's value");
-        (bool pending, uint256 id, AdlRequest memory r,) = liquidator.pendingAdl();
+        (bool pending, uint256 id, AdlRequest memory r,) = ILiquidationEngine(address(liquidator)).pendingAdl();
         assertTrue(pending, "Alice's request");
         assertEq(id, 1, "after Bob's");
         assertEq(r.account, ALICE, "bankrupt account");
@@ -119,7 +119,7 @@ contract AdlVictimInDebtTest is ReviewFixture {
         assertEq(vault.collateralOf(ALICE), 0, "-1,000 + 1,000");
         assertEq(fund.totalBadDebtCovered(), 0, "no draw");
         assertEq(liquidator.totalShortfall(), 0, "nothing queued");
-        (bool pending,,,) = liquidator.pendingAdl();
+        (bool pending,,,) = ILiquidationEngine(address(liquidator)).pendingAdl();
         assertTrue(!pending, "queue empty");
     }
 

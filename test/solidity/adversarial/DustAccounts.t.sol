@@ -2,7 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
-import {LiquidationPreview} from "../../../contracts/interfaces/ILiquidationEngine.sol";
+import {ILiquidationEngine, LiquidationPreview} from "../../../contracts/interfaces/ILiquidationEngine.sol";
 import {LocalProtocolFixture} from "./LocalProtocolFixture.sol";
 import {vm} from "../utils/Vm.sol";
 
@@ -81,7 +81,7 @@ contract DustAccountsTest is LocalProtocolFixture {
 
         ethOracle.setPrice(2_716e18);
         assertEq(engine.maintenanceMargin(ERIN), -0.832999353675e18, "3.920000646325 - 4.753");
-        LiquidationPreview memory p = liquidator.previewLiquidation(ERIN);
+        LiquidationPreview memory p = ILiquidationEngine(address(liquidator)).previewLiquidation(ERIN);
         assertEq(p.keeperReward, 3.920007e18, "preview: what the account has");
         assertEq(p.insuranceFee, 0.000000300525e18, "preview: the sub-unit rest");
         uint256 fundBefore = fund.balance();

@@ -55,7 +55,7 @@ contract FailingOracleLiquidationTest is ReviewFixture {
         vm.expectRevert(MockOracleAdapter.MockOracleFailure.selector);
         engine.positionAtFair(MALLORY, spx);
 
-        LiquidationPreview memory p = liquidator.previewLiquidation(MALLORY);
+        LiquidationPreview memory p = ILiquidationEngine(address(liquidator)).previewLiquidation(MALLORY);
         assertTrue(p.liquidatable, "liquidatable despite the dead market");
         assertEq(p.sizeDeltas[0], -50e18, "ETH closes in full");
         assertEq(p.sizeDeltas[1], 0, "SPX waits");

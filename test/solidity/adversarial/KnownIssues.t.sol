@@ -26,7 +26,7 @@ contract KnownIssuesTest is LiquidationFixture {
         liquidator.liquidate(CAROL);
         assertEq(vault.collateralOf(CAROL), -10_000e18, "debt left, fund empty");
         assertEq(liquidator.totalShortfall(), 10_000e18, "recorded once");
-        assertTrue(!liquidator.previewLiquidation(CAROL).liquidatable, "preview: nothing to liquidate");
+        assertTrue(!ILiquidationEngine(address(liquidator)).previewLiquidation(CAROL).liquidatable, "preview: nothing to liquidate");
         vm.prank(KEEPER);
         vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.NothingToLiquidate.selector, CAROL));
         liquidator.liquidate(CAROL);
@@ -102,7 +102,7 @@ contract KnownIssuesTest is LiquidationFixture {
         assertEq(atFair.equity, -28_000e18, "bankrupt at fair");
         assertEq(engine.accountMargin(CAROL).equity, -28_000e18, "and at its exit price");
         assertEq(engine.maintenanceMargin(CAROL), -34_000e18, "-28,000 - 6,000");
-        LiquidationPreview memory preview = liquidator.previewLiquidation(CAROL);
+        LiquidationPreview memory preview = ILiquidationEngine(address(liquidator)).previewLiquidation(CAROL);
         assertEq(preview.sizeDeltas[0], 100e18, "preview: the whole position");
         assertEq(preview.expectedBadDebt, 28_000e18, "preview: bad debt");
 
@@ -162,9 +162,9 @@ contract KnownIssuesTest is LiquidationFixture {
     ///      there and the account ends exactly at maintenance (0).
     function test_stopCheck_chargeExactlyCovered_stops() public {
         uint256 big = _listBigMarket();
-        LiquidationConfig memory c = liquidator.config();
+        LiquidationConfig memory c = ILiquidationEngine(address(liquidator)).config();
         c.minKeeperReward = 1.5e18;
-        liquidator.setConfig(c);
+        ILiquidationEngine(address(liquidator)).setConfig(c);
         _fund(CAROL, 41_000e6);
         _trade(CAROL, rwa, 0.0005e18);
         _trade(CAROL, big, 200e18);
@@ -181,9 +181,9 @@ contract KnownIssuesTest is LiquidationFixture {
     /// @dev One wei more of floor than the released margin: the call goes on and closes BIG.
     function test_stopCheck_chargeOneWeiAbove_continues() public {
         uint256 big = _listBigMarket();
-        LiquidationConfig memory c = liquidator.config();
+        LiquidationConfig memory c = ILiquidationEngine(address(liquidator)).config();
         c.minKeeperReward = 1.5e18 + 1;
-        liquidator.setConfig(c);
+        ILiquidationEngine(address(liquidator)).setConfig(c);
         _fund(CAROL, 41_000e6);
         _trade(CAROL, rwa, 0.0005e18);
         _trade(CAROL, big, 200e18);

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {AdlRequest, IAutoDeleveraging} from "../../../contracts/interfaces/IAutoDeleveraging.sol";
+import {ILiquidationEngine} from "../../../contracts/interfaces/ILiquidationEngine.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
 import {ReviewFixture} from "./ReviewFixture.sol";
 import {vm} from "../utils/Vm.sol";
@@ -59,7 +60,7 @@ contract PnlReductionHijackTest is ReviewFixture {
         emit IAutoDeleveraging.PnlReductionRequested(0, x, true, 60_000e18, 100_000e18);
         vm.prank(MALLORY);
         assertEq(liquidator.requestPnlReduction(), 0, "request 0");
-        (, uint256 id, AdlRequest memory r,) = liquidator.pendingAdl();
+        (, uint256 id, AdlRequest memory r,) = ILiquidationEngine(address(liquidator)).pendingAdl();
         assertEq(id, 0, "pending");
         assertEq(r.marketId, x, "on X, not on the quiet Y");
         assertTrue(r.victimsLong, "X's longs win");
@@ -127,7 +128,7 @@ contract PnlReductionHijackTest is ReviewFixture {
         emit IAutoDeleveraging.AdlResolved(0);
         liquidator.executeAdl();
         assertEq(engine.position(BOB, x).size, 100e18, "bob untouched");
-        (bool pending,,,) = liquidator.pendingAdl();
+        (bool pending,,,) = ILiquidationEngine(address(liquidator)).pendingAdl();
         assertTrue(!pending, "nothing pending: the next request may be made");
         vm.expectEmit(address(liquidator));
         emit IAutoDeleveraging.PnlReductionRequested(1, y, true, 59_900.1e18, 100_000e18);

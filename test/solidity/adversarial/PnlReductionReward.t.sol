@@ -2,7 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {IAutoDeleveraging} from "../../../contracts/interfaces/IAutoDeleveraging.sol";
-import {LiquidationConfig} from "../../../contracts/interfaces/ILiquidationEngine.sol";
+import {ILiquidationEngine, LiquidationConfig} from "../../../contracts/interfaces/ILiquidationEngine.sol";
 import {MarketParams} from "../../../contracts/interfaces/PerpTypes.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
 import {ReviewFixture} from "./ReviewFixture.sol";
@@ -54,7 +54,7 @@ contract PnlReductionRewardTest is ReviewFixture {
     }
 
     function test_defaultKeeperShare_paysItsShareOfTheVaultsPart() public {
-        assertEq(liquidator.config().keeperShare, 0.2e18, "default 20 %");
+        assertEq(ILiquidationEngine(address(liquidator)).config().keeperShare, 0.2e18, "default 20 %");
         _step(160e18);
         assertEq(usdc.balanceOf(KEEPER), 160e6, "20 % of 800");
     }
@@ -75,8 +75,8 @@ contract PnlReductionRewardTest is ReviewFixture {
     }
 
     function _setKeeperShare(uint64 share) private {
-        LiquidationConfig memory c = liquidator.config();
+        LiquidationConfig memory c = ILiquidationEngine(address(liquidator)).config();
         c.keeperShare = share;
-        liquidator.setConfig(c);
+        ILiquidationEngine(address(liquidator)).setConfig(c);
     }
 }

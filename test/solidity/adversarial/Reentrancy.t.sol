@@ -5,7 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {ICollateralVault} from "../../../contracts/interfaces/ICollateralVault.sol";
-import {ILiquidationEngine} from "../../../contracts/interfaces/ILiquidationEngine.sol";
+import {ILiquidationEngineCore} from "../../../contracts/interfaces/ILiquidationEngine.sol";
 import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
 import {LiquidityVault} from "../../../contracts/LiquidityVault.sol";
 import {MaliciousReceiver} from "../../../contracts/mocks/MaliciousReceiver.sol";
@@ -87,8 +87,8 @@ contract ReentrancyTest is LiquidationFixture {
     function test_keeperPayout_reenteringLiquidate_reverts() public {
         _openCarolLong();
         rwaOracle.setPrice(LIQ_PRICE);
-        attacker.arm(address(liquidator), abi.encodeCall(ILiquidationEngine.liquidate, (CAROL)));
-        attacker.execute(address(liquidator), abi.encodeCall(ILiquidationEngine.liquidate, (CAROL)));
+        attacker.arm(address(liquidator), abi.encodeCall(ILiquidationEngineCore.liquidate, (CAROL)));
+        attacker.execute(address(liquidator), abi.encodeCall(ILiquidationEngineCore.liquidate, (CAROL)));
         _assertBlocked();
         // The outer liquidation is the one of Liquidation.t.sol: 126.315789 USDC to the keeper.
         assertEq(engine.position(CAROL, rwa).size, 0, "liquidated once");
@@ -102,7 +102,7 @@ contract ReentrancyTest is LiquidationFixture {
         _openCarolLong();
         rwaOracle.setPrice(LIQ_PRICE);
         attacker.arm(address(vault), abi.encodeCall(ICollateralVault.withdraw, (1_000e6, address(attacker))));
-        attacker.execute(address(liquidator), abi.encodeCall(ILiquidationEngine.liquidate, (CAROL)));
+        attacker.execute(address(liquidator), abi.encodeCall(ILiquidationEngineCore.liquidate, (CAROL)));
         _assertBlocked();
         assertEq(vault.collateralOf(address(attacker)), 1_000e18, "collateral untouched");
         _assertLedgerBacked();
@@ -114,7 +114,7 @@ contract ReentrancyTest is LiquidationFixture {
         _openCarolLong();
         rwaOracle.setPrice(LIQ_PRICE);
         attacker.arm(address(engine), abi.encodeCall(IPerpEngine.trade, (address(attacker), eth, 1e18, type(uint256).max)));
-        attacker.execute(address(liquidator), abi.encodeCall(ILiquidationEngine.liquidate, (CAROL)));
+        attacker.execute(address(liquidator), abi.encodeCall(ILiquidationEngineCore.liquidate, (CAROL)));
         assertTrue(attacker.succeeded(), "engine lock not held by the liquidation engine");
         assertEq(engine.position(CAROL, rwa).size, 0, "liquidation completed");
         assertEq(vault.collateralOf(CAROL), 5684210526315789473683, "same result as without the re-entry");

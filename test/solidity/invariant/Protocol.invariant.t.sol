@@ -6,7 +6,7 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {CollateralVault} from "../../../contracts/CollateralVault.sol";
 import {InsuranceFund} from "../../../contracts/InsuranceFund.sol";
 import {IAutoDeleveraging} from "../../../contracts/interfaces/IAutoDeleveraging.sol";
-import {LiquidationConfig} from "../../../contracts/interfaces/ILiquidationEngine.sol";
+import {ILiquidationEngine, LiquidationConfig} from "../../../contracts/interfaces/ILiquidationEngine.sol";
 import {
     AccountMargin, BreakerParams, MarketParams, MarketPrices, MarketState, Position, Tier
 } from "../../../contracts/interfaces/PerpTypes.sol";
@@ -44,9 +44,9 @@ abstract contract ProtocolDeployment is TestBase {
         Protocol memory p = deployProtocol(address(this));
         (usdc, vault, engine, lpVault, fund, liquidator) = (p.usdc, p.vault, p.engine, p.lpVault, p.fund, p.liquidator);
         engine.setInsuranceFeeShare(address(fund), 0.1e18);
-        LiquidationConfig memory c = liquidator.config();
+        LiquidationConfig memory c = ILiquidationEngine(address(liquidator)).config();
         c.partialNotional = 100_000e18;
-        liquidator.setConfig(c);
+        ILiquidationEngine(address(liquidator)).setConfig(c);
 
         oracles[0] = new MockOracleAdapter(2_000e18);
         oracles[1] = new MockOracleAdapter(60_000e18);

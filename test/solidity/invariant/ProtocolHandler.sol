@@ -1792,7 +1792,7 @@ contract ProtocolHandler is TestBase {
     }
 
     function _observeLiquidation(address caller, address target) private returns (LiqObs memory o) {
-        LiquidationConfig memory c = liquidator.config();
+        LiquidationConfig memory c = ILiquidationEngine(address(liquidator)).config();
         (o.caller, o.target) = (caller, target);
         try engine.accountMarginAtFair(target) returns (AccountMargin memory x) {
             (o.known, o.mmFair, o.bankrupt) = (true, x.equity - int256(x.maintenanceMargin), x.equity <= 0);
@@ -1911,7 +1911,7 @@ contract ProtocolHandler is TestBase {
     /// @dev The fund tops up the keeper reward only when notional × feeRate ≥ minKeeperReward; after a cut close the
     ///      reward is at most min(keeperShare × fee, maxKeeperReward) (no floor).
     function _checkKeeperReward(LiqObs memory o, uint256 notional, bool cut, uint256 reward) private {
-        LiquidationConfig memory c = liquidator.config();
+        LiquidationConfig memory c = ILiquidationEngine(address(liquidator)).config();
         if (fund.totalKeeperRewardsPaid() > o.fundRewardsBefore) {
             _note("liquidate.fundTopUp");
             if (notional * c.feeRate < uint256(c.minKeeperReward) * WAD) {
@@ -2016,7 +2016,7 @@ contract ProtocolHandler is TestBase {
     ///      request with a victim behind stuck ones must make progress in the same action: at most `rotations`
     ///      rotations, stopping when the queue comes back to `firstId` (the first head worked; max: this is it).
     function _workAdl(uint256 seed, uint256 firstId, uint256 rotations) private {
-        (bool pending, uint256 id, AdlRequest memory r,) = liquidator.pendingAdl();
+        (bool pending, uint256 id, AdlRequest memory r,) = ILiquidationEngine(address(liquidator)).pendingAdl();
         if (!pending) return;
         if (firstId == type(uint256).max) firstId = id;
         else _note("adl.nextHead");
@@ -2057,7 +2057,7 @@ contract ProtocolHandler is TestBase {
         try liquidator.rotateAdl() {
             _ok("adl.rotate");
             if (id != firstId) _note("adl.rotateAgain");
-            (bool still, uint256 next,,) = liquidator.pendingAdl();
+            (bool still, uint256 next,,) = ILiquidationEngine(address(liquidator)).pendingAdl();
             if (still && next != id && next != firstId) _workAdl(seed >> 8, firstId, rotations - 1);
         } catch (bytes memory err) {
             _flag(violationAdlRotateRefused++, "rotateAdl refused with no victim");
@@ -2103,7 +2103,7 @@ contract ProtocolHandler is TestBase {
     function _reductionWork(AdlRequest memory r) private view returns (bool work, bool boundedOnly) {
         (uint256 profit, uint256 cash) = _pnlFactorModel();
         if (profit <= cash * liquidator.maxPnlFactor() / WAD) return (true, false);
-        (,,, address[] memory candidates) = liquidator.pendingAdl();
+        (,,, address[] memory candidates) = ILiquidationEngine(address(liquidator)).pendingAdl();
         uint256 best;
         address winner;
         for (uint256 i; i < candidates.length; ++i) {
@@ -2123,7 +2123,7 @@ contract ProtocolHandler is TestBase {
     function _adlStep() private returns (bool progressed, bool stop) {
         AdlObs memory o;
         bool pending;
-        (pending, o.requestId, o.request, o.candidates) = liquidator.pendingAdl();
+        (pending, o.requestId, o.request, o.candidates) = ILiquidationEngine(address(liquidator)).pendingAdl();
         if (!pending) return (true, true);
         _observeCandidates(o);
         o.navBefore = _nav();
@@ -2183,7 +2183,7 @@ contract ProtocolHandler is TestBase {
     function _checkAdl(AdlObs memory o, uint256 covered) private returns (bool) {
         // The vault's gross value (net value + the shortfall it bears) moves by what the close saved, less `covered`.
         int256 gross = _nav() + int256(liquidator.totalShortfall()) - o.navBefore - int256(o.shortfallBefore);
-        (bool pending, uint256 id, AdlRequest memory r,) = liquidator.pendingAdl();
+        (bool pending, uint256 id, AdlRequest memory r,) = ILiquidationEngine(address(liquidator)).pendingAdl();
         bool resolved = !pending || id != o.requestId;
         uint256 debt = o.bankruptBefore < 0 ? uint256(-o.bankruptBefore) : 0;
         uint256 effective = debt < o.request.remaining ? debt : o.request.remaining;
@@ -2259,7 +2259,7 @@ contract ProtocolHandler is TestBase {
     ///      rather than dust), pays the model's fee, and the caller earns keeperShare of the vault's part of it in whole
     ///      USDC from the liquidity vault (at most the vault's balance).
     function _checkReduction(AdlObs memory o) private returns (bool progressed, bool stop) {
-        (bool pending, uint256 id,,) = liquidator.pendingAdl();
+        (bool pending, uint256 id,,) = ILiquidationEngine(address(liquidator)).pendingAdl();
         bool resolved = !pending || id != o.requestId;
         bool withinLimit = o.profit <= o.limit;
         uint256 m = o.request.marketId;
@@ -2321,7 +2321,7 @@ contract ProtocolHandler is TestBase {
         keeperRewardsPaid += paid;
         int256 credited = vault.collateralOf(KEEPER) - o.keeperCollateralBefore;
         reward = uint256(int256(paid * USD_PER_UNIT) + credited);
-        uint256 owed = (f - f * insuranceShare / WAD) * liquidator.config().keeperShare / WAD;
+        uint256 owed = (f - f * insuranceShare / WAD) * ILiquidationEngine(address(liquidator)).config().keeperShare / WAD;
         int256 held = vault.collateralOf(address(lpVault)) + int256(reward);
         if (int256(owed) > held) {
             owed = held > 0 ? uint256(held) : 0;
@@ -2334,7 +2334,7 @@ contract ProtocolHandler is TestBase {
     ///      account's debt; then that much moves from the vault's balance to the account, `totalShortfall` falls by
     ///      the request, and the vault's net value moves only by what the account had repaid.
     function _writeOff() private {
-        (, uint256 id, AdlRequest memory r,) = liquidator.pendingAdl();
+        (, uint256 id, AdlRequest memory r,) = ILiquidationEngine(address(liquidator)).pendingAdl();
         int256 navBefore = _nav();
         uint256 shortfallBefore = liquidator.totalShortfall();
         int256 accountBefore = vault.collateralOf(r.account);
@@ -2344,7 +2344,7 @@ contract ProtocolHandler is TestBase {
         vm.prank(owner);
         try liquidator.writeOffAdl() {
             _ok("adl.writeOff");
-            (bool pending, uint256 next,,) = liquidator.pendingAdl();
+            (bool pending, uint256 next,,) = ILiquidationEngine(address(liquidator)).pendingAdl();
             if (
                 _nav() != navBefore + int256(uint256(r.remaining) - amount)
                     || liquidator.totalShortfall() != shortfallBefore - r.remaining

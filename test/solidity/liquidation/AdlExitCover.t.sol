@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {AdlRequest, IAutoDeleveraging} from "../../../contracts/interfaces/IAutoDeleveraging.sol";
+import {ILiquidationEngine} from "../../../contracts/interfaces/ILiquidationEngine.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
 import {LiquidationFixture} from "./LiquidationFixture.sol";
 import {PremiumModel} from "./PremiumModel.sol";
@@ -75,7 +76,7 @@ contract AdlExitCoverTest is LiquidationFixture {
         prmOracle.setPrice(700e18);
         vm.prank(KEEPER);
         liquidator.liquidate(CAROL);
-        (, , AdlRequest memory r,) = liquidator.pendingAdl();
+        (, , AdlRequest memory r,) = ILiquidationEngine(address(liquidator)).pendingAdl();
         assertEq(r.bankruptcyPrice, 789.9e18, "699.93 + 899.7 / 10");
         assertEq(r.remaining, 899.7e18, "shortfall");
         assertEq(engine.marketPrices(prm).skew, -6e18, "skew after the close");
@@ -104,7 +105,7 @@ contract AdlExitCoverTest is LiquidationFixture {
         prmOracle.setPrice(1_300e18);
         vm.prank(KEEPER);
         liquidator.liquidate(CAROL);
-        (, , AdlRequest memory r,) = liquidator.pendingAdl();
+        (, , AdlRequest memory r,) = ILiquidationEngine(address(liquidator)).pendingAdl();
         assertTrue(r.victimsLong, "longs are the victims");
         assertEq(r.bankruptcyPrice, 1_210.1e18, "1,300.13 - 900.3 / 10");
         assertEq(r.remaining, 900.3e18, "shortfall");
@@ -147,7 +148,7 @@ contract AdlExitCoverTest is LiquidationFixture {
         uint256 bankruptcyPrice = victimsLong ? f - perUnit : f + perUnit;
         vm.prank(KEEPER);
         liquidator.liquidate(CAROL);
-        (, , AdlRequest memory r,) = liquidator.pendingAdl();
+        (, , AdlRequest memory r,) = ILiquidationEngine(address(liquidator)).pendingAdl();
         assertEq(r.bankruptcyPrice, bankruptcyPrice, "bankruptcy price");
         assertEq(r.remaining, shortfall, "shortfall");
 

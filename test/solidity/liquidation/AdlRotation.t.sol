@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {AdlRequest, IAutoDeleveraging} from "../../../contracts/interfaces/IAutoDeleveraging.sol";
+import {ILiquidationEngine} from "../../../contracts/interfaces/ILiquidationEngine.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
 import {LiquidationFixture} from "./LiquidationFixture.sol";
 import {vm} from "../utils/Vm.sol";
@@ -42,7 +43,7 @@ contract AdlRotationTest is LiquidationFixture {
     }
 
     function test_requestWithoutPossibleVictims_staysPending() public {
-        (bool pending, uint256 id, AdlRequest memory r,) = liquidator.pendingAdl();
+        (bool pending, uint256 id, AdlRequest memory r,) = ILiquidationEngine(address(liquidator)).pendingAdl();
         assertTrue(pending, "pending");
         assertEq(id, 0, "carol's request heads the queue");
         assertEq(r.account, CAROL, "carol");
@@ -66,7 +67,7 @@ contract AdlRotationTest is LiquidationFixture {
         vm.expectEmit(true, true, false, false);
         emit IAutoDeleveraging.AdlRotated(0, 2);
         liquidator.rotateAdl();
-        (bool pending, uint256 id, AdlRequest memory r,) = liquidator.pendingAdl();
+        (bool pending, uint256 id, AdlRequest memory r,) = ILiquidationEngine(address(liquidator)).pendingAdl();
         assertTrue(pending, "pending");
         assertEq(id, 1, "frank's request is next");
         assertEq(r.account, FRANK, "frank");
@@ -97,7 +98,7 @@ contract AdlRotationTest is LiquidationFixture {
         liquidator.rotateAdl();
 
         liquidator.executeAdl();
-        (,, AdlRequest memory r,) = liquidator.pendingAdl();
+        (,, AdlRequest memory r,) = ILiquidationEngine(address(liquidator)).pendingAdl();
         assertEq(r.lastProgressAt, readyAt, "progress recorded");
         assertEq(r.openedAt, T0 + 100, "opened when frank was liquidated");
         assertEq(r.remaining, 4_000e18, "left");
@@ -111,7 +112,7 @@ contract AdlRotationTest is LiquidationFixture {
         emit IAutoDeleveraging.AdlRotated(1, 3);
         liquidator.rotateAdl();
 
-        (, uint256 id, AdlRequest memory head,) = liquidator.pendingAdl();
+        (, uint256 id, AdlRequest memory head,) = ILiquidationEngine(address(liquidator)).pendingAdl();
         assertEq(id, 2, "carol's rotated request");
         assertEq(head.account, CAROL, "carol");
         assertEq(head.openedAt, T0 + WINDOW + STUCK, "fresh window from its rotation");

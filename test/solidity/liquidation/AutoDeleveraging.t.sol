@@ -27,7 +27,7 @@ contract AutoDeleveragingTest is LiquidationFixture {
     }
 
     function test_shortfallQueued_atBankruptcyPrice() public view {
-        (bool pending, uint256 id, AdlRequest memory r,) = liquidator.pendingAdl();
+        (bool pending, uint256 id, AdlRequest memory r,) = ILiquidationEngine(address(liquidator)).pendingAdl();
         assertTrue(pending, "pending");
         assertEq(id, 0, "first request");
         assertEq(r.account, CAROL, "bankrupt account");
@@ -95,7 +95,7 @@ contract AutoDeleveragingTest is LiquidationFixture {
         assertEq(liquidator.executeAdl(), 0, "nothing covered by a victim");
         assertEq(liquidator.totalShortfall(), 0, "shortfall gone");
         assertEq(engine.position(DAVE, rwa).size, -0.5e18, "dave untouched");
-        (bool pending,,,) = liquidator.pendingAdl();
+        (bool pending,,,) = ILiquidationEngine(address(liquidator)).pendingAdl();
         assertTrue(!pending, "resolved");
     }
 
@@ -147,7 +147,7 @@ contract AutoDeleveragingTest is LiquidationFixture {
     // Carol is flat with −9,110 waiting for ADL: there is nothing to close, and liquidating her again would pay the
     // debt twice, so the preview says no and `liquidate` refuses.
     function test_flatBankruptAccount_notLiquidatableAgain() public {
-        assertTrue(!liquidator.previewLiquidation(CAROL).liquidatable, "preview: no");
+        assertTrue(!ILiquidationEngine(address(liquidator)).previewLiquidation(CAROL).liquidatable, "preview: no");
         vm.prank(KEEPER);
         vm.expectRevert(abi.encodeWithSelector(ILiquidationEngine.NothingToLiquidate.selector, CAROL));
         liquidator.liquidate(CAROL);

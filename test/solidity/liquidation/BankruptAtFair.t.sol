@@ -43,7 +43,7 @@ contract BankruptAtFairTest is LiquidationFixture {
         assertEq(engine.accountMargin(CAROL).equity, -5.96e18, "equity at exit <= 0");
         assertEq(engine.maintenanceMargin(CAROL), 10e18 - 798e18, "liquidatable");
 
-        LiquidationPreview memory preview = liquidator.previewLiquidation(CAROL);
+        LiquidationPreview memory preview = ILiquidationEngine(address(liquidator)).previewLiquidation(CAROL);
         assertEq(preview.sizeDeltas[0], -4e18, "preview: a 20 % slice, not the whole 20");
         assertEq(preview.expectedBadDebt, 0, "preview: nothing closes in full");
 

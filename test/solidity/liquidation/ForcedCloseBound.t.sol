@@ -94,7 +94,7 @@ contract ForcedCloseBoundTest is LiquidationFixture {
         uint256 largest = PremiumModel.largestFit(795e18, -3e18, 0, -10e18, K, M);
         assertEq(largest, 4e18, "a <= 2s + 10 = 4");
 
-        LiquidationPreview memory preview = liquidator.previewLiquidation(CAROL);
+        LiquidationPreview memory preview = ILiquidationEngine(address(liquidator)).previewLiquidation(CAROL);
         int256 closed = preview.sizeDeltas[0];
         assertEq(closed, -3_999_999_999_068_677_424, "32 bisection steps (model replay)");
         assertLe(largest - uint256(-closed), 10e18 >> 32, "within |delta| / 2^32 of the largest fit");
@@ -149,7 +149,7 @@ contract ForcedCloseBoundTest is LiquidationFixture {
         _trade(ALICE, prm, -16e18);
         assertEq(PremiumModel.largestFit(795e18, -6e18, 0, -10e18, K, M), 0, "model: nothing fits");
 
-        LiquidationPreview memory preview = liquidator.previewLiquidation(CAROL);
+        LiquidationPreview memory preview = ILiquidationEngine(address(liquidator)).previewLiquidation(CAROL);
         assertTrue(!preview.liquidatable, "preview: not liquidatable");
         assertTrue(preview.maintenanceMargin < 0, "though below maintenance");
         assertEq(preview.sizeDeltas[0], 0, "preview: nothing fits");
@@ -189,7 +189,7 @@ contract ForcedCloseBoundTest is LiquidationFixture {
         (int256 delta, uint256 price, int256 skew) = _openAndPush(long, q, x);
 
         uint256 largest = PremiumModel.largestFit(price, skew, 0, delta, K, M);
-        LiquidationPreview memory preview = liquidator.previewLiquidation(CAROL);
+        LiquidationPreview memory preview = ILiquidationEngine(address(liquidator)).previewLiquidation(CAROL);
         int256 closed = preview.sizeDeltas[0];
         uint256 c = closed < 0 ? uint256(-closed) : uint256(closed);
         assertLe(c, largest, "never beyond the largest fit");

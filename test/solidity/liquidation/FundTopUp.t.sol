@@ -76,7 +76,7 @@ contract FundTopUpTest is LiquidationFixture {
     ) internal {
         assertTrue(engine.maintenanceMargin(CAROL) < 0, "liquidatable");
         assertTrue(engine.accountMarginAtFair(CAROL).equity > 0, "not bankrupt");
-        LiquidationPreview memory preview = liquidator.previewLiquidation(CAROL);
+        LiquidationPreview memory preview = ILiquidationEngine(address(liquidator)).previewLiquidation(CAROL);
         assertTrue(preview.liquidatable, "preview: liquidatable");
         assertEq(preview.notionalClosed, notional, "preview: notional");
         assertEq(preview.keeperReward, reward, "preview: reward");

@@ -29,7 +29,7 @@ contract LiquidationTest is LiquidationFixture {
         rwaOracle.setPrice(LIQ_PRICE);
         assertEq(engine.maintenanceMargin(CAROL), -1, "one wei below");
 
-        LiquidationPreview memory preview = liquidator.previewLiquidation(CAROL);
+        LiquidationPreview memory preview = ILiquidationEngine(address(liquidator)).previewLiquidation(CAROL);
         assertTrue(preview.liquidatable, "preview: liquidatable");
         assertEq(preview.sizeDeltas[0], -1e18, "preview: full close");
         assertEq(preview.notionalClosed, LIQ_PRICE, "preview: notional");
@@ -99,7 +99,7 @@ contract LiquidationTest is LiquidationFixture {
         _openCarolLong();
         _seedFund(20_000e6);
         rwaOracle.setPrice(110_000e18);
-        LiquidationPreview memory preview = liquidator.previewLiquidation(CAROL);
+        LiquidationPreview memory preview = ILiquidationEngine(address(liquidator)).previewLiquidation(CAROL);
         assertEq(preview.expectedBadDebt, 10_000e18, "preview: bad debt");
         assertEq(preview.insuranceFee, 0, "preview: nothing from the account");
 
@@ -142,7 +142,7 @@ contract LiquidationTest is LiquidationFixture {
         rwaOracle.setPrice(124_000e18);
         assertEq(engine.maintenanceMargin(CAROL), -2.2e18, "4 - 6.2");
 
-        LiquidationPreview memory preview = liquidator.previewLiquidation(CAROL);
+        LiquidationPreview memory preview = ILiquidationEngine(address(liquidator)).previewLiquidation(CAROL);
         assertTrue(preview.liquidatable, "preview: liquidatable");
         assertEq(preview.notionalClosed, 124e18, "preview: notional");
         assertEq(preview.keeperReward, 4e18, "preview: what the account has");
@@ -175,7 +175,7 @@ contract LiquidationTest is LiquidationFixture {
         _fund(CAROL, 300e6);
         _trade(CAROL, rwa, 0.01e18);
         rwaOracle.setPrice(120_400e18 + 1e8);
-        LiquidationPreview memory preview = liquidator.previewLiquidation(CAROL);
+        LiquidationPreview memory preview = ILiquidationEngine(address(liquidator)).previewLiquidation(CAROL);
         assertEq(preview.notionalClosed, 1_204e18 + 1e6, "preview: above the top-up threshold");
         vm.prank(KEEPER);
         (, uint256 reward) = liquidator.liquidate(CAROL);

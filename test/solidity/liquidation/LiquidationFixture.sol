@@ -3,7 +3,7 @@ pragma solidity ^0.8.24;
 
 import {InsuranceFund} from "../../../contracts/InsuranceFund.sol";
 import {LiquidationEngine} from "../../../contracts/LiquidationEngine.sol";
-import {LiquidationConfig} from "../../../contracts/interfaces/ILiquidationEngine.sol";
+import {ILiquidationEngine, LiquidationConfig} from "../../../contracts/interfaces/ILiquidationEngine.sol";
 import {IOracleAdapter} from "../../../contracts/interfaces/IOracleAdapter.sol";
 import {MarketParams} from "../../../contracts/interfaces/PerpTypes.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
@@ -56,8 +56,8 @@ abstract contract LiquidationFixture is EngineFixture {
     }
 
     function _setPartialNotional(uint128 notional) internal {
-        LiquidationConfig memory c = liquidator.config();
+        LiquidationConfig memory c = ILiquidationEngine(address(liquidator)).config();
         c.partialNotional = notional;
-        liquidator.setConfig(c);
+        ILiquidationEngine(address(liquidator)).setConfig(c);
     }
 }

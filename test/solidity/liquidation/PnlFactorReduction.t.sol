@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 
 import {AdlRequest, IAutoDeleveraging} from "../../../contracts/interfaces/IAutoDeleveraging.sol";
+import {ILiquidationEngine} from "../../../contracts/interfaces/ILiquidationEngine.sol";
 import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
 import {MarketParams} from "../../../contracts/interfaces/PerpTypes.sol";
 import {LiquidityVault} from "../../../contracts/LiquidityVault.sol";
@@ -98,7 +99,7 @@ contract PnlFactorReductionTest is PnlFactorFixture {
         vm.expectEmit(true, true, false, true);
         emit IAutoDeleveraging.PnlReductionRequested(0, feeMarket, true, 75_037.5e18 + 1, 150_075e18);
         assertEq(liquidator.requestPnlReduction(), 0, "request 0");
-        (bool pending, uint256 id, AdlRequest memory r,) = liquidator.pendingAdl();
+        (bool pending, uint256 id, AdlRequest memory r,) = ILiquidationEngine(address(liquidator)).pendingAdl();
         assertTrue(pending, "pending");
         assertEq(id, 0, "id");
         assertEq(r.account, address(0), "a reduction, not a shortfall");
@@ -136,7 +137,7 @@ contract PnlFactorReductionTest is PnlFactorFixture {
             emit IAutoDeleveraging.PnlReductionRequested(0, chosen[i], true, profit, 150_075e18);
             vm.prank(KEEPER);
             liquidator.requestPnlReduction();
-            (,, AdlRequest memory r,) = liquidator.pendingAdl();
+            (,, AdlRequest memory r,) = ILiquidationEngine(address(liquidator)).pendingAdl();
             assertEq(r.marketId, chosen[i], "the market where the traders win the most");
             vm.revertToState(snap);
         }
@@ -240,7 +241,7 @@ contract PnlFactorReductionTest is PnlFactorFixture {
         assertEq(vault.collateralOf(CAROL), 74_950.4955e18 - 1, "30,000 - 45 + 45,022.5 - fee");
         assertEq(usdc.balanceOf(KEEPER), 5_400900, "caller: 20 % of the fee in whole USDC");
         assertEq(vault.collateralOf(address(lpVault)), 105_074.1036e18 + 1, "paid the profit, kept fee - reward");
-        (,, AdlRequest memory r,) = liquidator.pendingAdl();
+        (,, AdlRequest memory r,) = ILiquidationEngine(address(liquidator)).pendingAdl();
         assertEq(r.lastProgressAt, T0 + 60, "progress");
 
         (uint256 profit, uint256 cash) = liquidator.pnlFactor();
@@ -249,7 +250,7 @@ contract PnlFactorReductionTest is PnlFactorFixture {
         vm.expectEmit(true, false, false, false);
         emit IAutoDeleveraging.AdlResolved(0);
         liquidator.executeAdl();
-        (bool pending,,,) = liquidator.pendingAdl();
+        (bool pending,,,) = ILiquidationEngine(address(liquidator)).pendingAdl();
         assertTrue(!pending, "resolved");
         assertEq(engine.position(EVE, feeMarket).size, 0.4e18, "eve untouched");
         vm.expectRevert(
@@ -378,7 +379,7 @@ contract PnlReductionBoundTest is PnlFactorFixture {
         liquidator.executeAdl();
         assertEq(engine.position(CAROL, pf).size, 10e18 + closed, "the rest waits");
         assertEq(usdc.balanceOf(KEEPER) * 1e12, reward, "caller paid");
-        (,, AdlRequest memory r, address[] memory candidates) = liquidator.pendingAdl();
+        (,, AdlRequest memory r, address[] memory candidates) = ILiquidationEngine(address(liquidator)).pendingAdl();
         assertEq(r.lastProgressAt, T0 + 60, "progress");
         assertEq(candidates.length, 1, "carol stays a candidate");
     }

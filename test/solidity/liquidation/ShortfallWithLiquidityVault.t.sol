@@ -7,6 +7,7 @@ import {AdlRequest, IAutoDeleveraging} from "../../../contracts/interfaces/IAuto
 import {InsuranceFund} from "../../../contracts/InsuranceFund.sol";
 import {LiquidationEngine} from "../../../contracts/LiquidationEngine.sol";
 import {LiquidityVault} from "../../../contracts/LiquidityVault.sol";
+import {ILiquidationEngine} from "../../../contracts/interfaces/ILiquidationEngine.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
 import {EngineFixture} from "../engine/EngineFixture.sol";
 import {Protocol, deployProtocol} from "../utils/ProtocolDeploy.sol";
@@ -165,7 +166,7 @@ contract ShortfallWithLiquidityVaultTest is EngineFixture {
         assertEq(liquidator.totalShortfall(), 2_500e18, "12,500 - 10,000");
         assertEq(lpVault.unresolvedShortfallUsd(), 2_500e18, "seen by the vault");
         assertEq(lpVault.netValueUsd(), netBefore, "net value unchanged to the wei");
-        (bool pending, uint256 id, AdlRequest memory r,) = liquidator.pendingAdl();
+        (bool pending, uint256 id, AdlRequest memory r,) = ILiquidationEngine(address(liquidator)).pendingAdl();
         assertTrue(pending, "the next request");
         assertEq(id, 1, "request 1 heads");
         assertEq(r.account, ALICE, "alice");
@@ -189,7 +190,7 @@ contract ShortfallWithLiquidityVaultTest is EngineFixture {
         assertEq(vault.collateralOf(address(lpVault)), 183_000e18, "190,000 - 7,000");
         assertEq(liquidator.totalShortfall(), 0, "none left");
         assertEq(lpVault.netValueUsd(), 143_000e18, "140,000 + the 3,000 repaid");
-        (bool pending,,,) = liquidator.pendingAdl();
+        (bool pending,,,) = ILiquidationEngine(address(liquidator)).pendingAdl();
         assertTrue(!pending, "resolved");
         vm.expectRevert(IAutoDeleveraging.NoAdlPending.selector);
         liquidator.writeOffAdl();
