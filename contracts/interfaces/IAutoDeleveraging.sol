@@ -120,15 +120,6 @@ interface IAutoDeleveraging {
     /// @param amount Shortfall no longer needing ADL, USD.
     event AdlShortfallRepaid(uint256 indexed requestId, address indexed account, uint256 amount);
 
-    /// @notice Candidates kept per pending request.
-    function MAX_ADL_CANDIDATES() external view returns (uint256);
-
-    /// @notice Seconds after a request opens during which candidates are collected before execution.
-    function ADL_RANKING_WINDOW() external view returns (uint256);
-
-    /// @notice Seconds without a covering step, after the ranking window, before a request can be rotated.
-    function ADL_STUCK_WINDOW() external view returns (uint256);
-
     /// @notice Add `account` to the pending request's candidates (its rank is computed here, at current prices).
     function submitAdlCandidate(address account) external;
 
