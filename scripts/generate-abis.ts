@@ -13,13 +13,26 @@ import { fileURLToPath } from "node:url";
 
 type AbiItem = { type: string; name?: string; inputs?: AbiParam[] };
 type AbiParam = { type: string; name?: string; components?: AbiParam[] };
+/** A module's artifact, and the errors only a direct call to the module can raise (left out of the union). */
+type ModuleArtifact = { artifact: string; onlyDirect: string[] };
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const outDir = join(root, "sdk/src/abis");
 
-/** The contracts the SDK talks to: artifact path (under artifacts/) and the exported constant's name. */
-const CONTRACTS = [
-  { artifact: "contracts/PerpEngine.sol/PerpEngine.json", name: "perpEngineAbi", file: "perpEngine.ts" },
+/**
+ * The contracts the SDK talks to: artifact path (under artifacts/) and the exported constant's name. `modules` are
+ * artifacts whose functions, events and errors the contract's address also answers (the engine's admin module runs
+ * behind its fallback): the SDK's ABI is the union, i.e. everything the address answers.
+ */
+const CONTRACTS: { artifact: string; name: string; file: string; modules?: ModuleArtifact[] }[] = [
+  {
+    artifact: "contracts/PerpEngine.sol/PerpEngine.json",
+    name: "perpEngineAbi",
+    file: "perpEngine.ts",
+    modules: [
+      { artifact: "contracts/engine/MarketAdmin.sol/MarketAdmin.json", onlyDirect: ["NotDelegated"] },
+    ],
+  },
   {
     artifact: "contracts/CollateralVault.sol/CollateralVault.json",
     name: "collateralVaultAbi",
@@ -60,15 +73,47 @@ function signature(item: AbiItem): string {
   return `${item.name}(${(item.inputs ?? []).map(canonicalType).join(",")})`;
 }
 
+function readAbi(artifact: string): AbiItem[] {
+  const path = join(root, "artifacts", artifact);
+  if (!existsSync(path)) throw new Error(`missing artifact ${path}: run \`npx hardhat build\` first`);
+  return JSON.parse(readFileSync(path, "utf8")).abi as AbiItem[];
+}
+
+/** solc's order: constructor, errors, events, then functions, each group by name in code-unit order. */
+const TYPE_ORDER = ["constructor", "error", "event", "function"];
+
+/**
+ * A contract's ABI together with its modules': the contract's own items, then each module's functions, events and
+ * errors it does not already have (by signature), without the contract's fallback (a module answers what it
+ * forwards) and without errors only a direct call to a module can raise; in solc's order.
+ */
+function withModules(abi: AbiItem[], modules: ModuleArtifact[]): AbiItem[] {
+  const key = (item: AbiItem) => `${item.type} ${signature(item)}`;
+  const items = new Map<string, AbiItem>();
+  for (const item of abi) if (item.type !== "fallback") items.set(key(item), item);
+  for (const m of modules)
+    for (const item of readAbi(m.artifact)) {
+      if (!["function", "event", "error"].includes(item.type)) continue;
+      if (item.type === "error" && m.onlyDirect.includes(item.name ?? "")) continue;
+      if (!items.has(key(item))) items.set(key(item), item);
+    }
+  const byCodeUnit = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  return [...items.values()].sort(
+    (a, b) =>
+      TYPE_ORDER.indexOf(a.type) - TYPE_ORDER.indexOf(b.type) ||
+      byCodeUnit(a.name ?? "", b.name ?? "") ||
+      byCodeUnit(signature(a), signature(b)),
+  );
+}
+
 /** The file name → contents of every generated module. */
 export function renderAbiModules(): Map<string, string> {
   const files = new Map<string, string>();
   const errors = new Map<string, AbiItem>();
   const errorNames = new Map<string, string>();
   for (const c of CONTRACTS) {
-    const path = join(root, "artifacts", c.artifact);
-    if (!existsSync(path)) throw new Error(`missing artifact ${path}: run \`npx hardhat build\` first`);
-    const abi = JSON.parse(readFileSync(path, "utf8")).abi as AbiItem[];
+    const own = readAbi(c.artifact);
+    const abi = c.modules === undefined ? own : withModules(own, c.modules);
     files.set(c.file, `${HEADER}export const ${c.name} = ${JSON.stringify(abi, null, 2)} as const;\n`);
     for (const item of abi) {
       if (item.type !== "error") continue;

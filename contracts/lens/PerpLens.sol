@@ -6,6 +6,7 @@ import {ICollateralVault} from "../interfaces/ICollateralVault.sol";
 import {IInsuranceFund} from "../interfaces/IInsuranceFund.sol";
 import {ILiquidationEngine} from "../interfaces/ILiquidationEngine.sol";
 import {ILiquidityVault} from "../interfaces/ILiquidityVault.sol";
+import {IPerpEngine} from "../interfaces/IPerpEngine.sol";
 import {
     AccountMargin,
     BreakerParams,
@@ -17,7 +18,6 @@ import {
 } from "../interfaces/PerpTypes.sol";
 import {LiquidationEngine} from "../LiquidationEngine.sol";
 import {LiquidationPriceSearch} from "../libraries/LiquidationPriceSearch.sol";
-import {PerpEngine} from "../PerpEngine.sol";
 
 /// @title PerpLens
 /// @notice Read-only aggregator for the SDK and front ends: all markets, one account with every position, the
@@ -208,10 +208,10 @@ contract PerpLens {
     }
 
     /// @notice The trading engine read through this lens.
-    PerpEngine public immutable engine;
+    IPerpEngine public immutable engine;
 
     /// @param engine_ The trading engine.
-    constructor(PerpEngine engine_) {
+    constructor(IPerpEngine engine_) {
         engine = engine_;
     }
 
@@ -227,7 +227,7 @@ contract PerpLens {
     /// @notice One market; reverts `UnknownMarket` for an id that is not listed.
     /// @param marketId The market.
     function getMarket(uint256 marketId) public view returns (MarketView memory v) {
-        PerpEngine e = engine;
+        IPerpEngine e = engine;
         v.marketId = marketId;
         v.symbol = e.marketSymbol(marketId);
         v.params = e.marketParams(marketId);
@@ -245,7 +245,7 @@ contract PerpLens {
     /// @notice One account with every position, its markets and the engine's margin views, in one call.
     /// @param account The margin account.
     function getAccount(address account) external view returns (AccountView memory v) {
-        PerpEngine e = engine;
+        IPerpEngine e = engine;
         v.account = account;
         v.blockNumber = block.number;
         v.timestamp = block.timestamp;
@@ -279,7 +279,7 @@ contract PerpLens {
     /// @notice Every view of `account` that reads an oracle (reverts if one does; `getAccount` catches that).
     /// @param account The margin account.
     function valuation(address account) external view returns (Valuation memory val) {
-        PerpEngine e = engine;
+        IPerpEngine e = engine;
         ICollateralVault vault = ICollateralVault(e.collateralVault());
         val.withdrawableUsd = vault.withdrawableUsd(account);
         val.maxWithdraw = vault.maxWithdraw(account);
@@ -309,7 +309,7 @@ contract PerpLens {
     /// @param account The margin account.
     /// @param marketId The market.
     function liquidationPrice(address account, uint256 marketId) public view returns (uint256) {
-        PerpEngine e = engine;
+        IPerpEngine e = engine;
         Position memory pos = e.position(account, marketId);
         if (pos.size == 0) return 0;
         int256 base = ICollateralVault(e.collateralVault()).collateralOf(account) - pos.openNotional

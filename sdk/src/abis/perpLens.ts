@@ -3,7 +3,7 @@ export const perpLensAbi = [
   {
     "inputs": [
       {
-        "internalType": "contract PerpEngine",
+        "internalType": "contract IPerpEngine",
         "name": "engine_",
         "type": "address"
       }
@@ -27,7 +27,7 @@ export const perpLensAbi = [
     "name": "engine",
     "outputs": [
       {
-        "internalType": "contract PerpEngine",
+        "internalType": "contract IPerpEngine",
         "name": "",
         "type": "address"
       }
