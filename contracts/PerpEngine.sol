@@ -8,7 +8,10 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {AccountMargin} from "./engine/AccountMargin.sol";
 import {HOME, PositionRecord, StoredParams} from "./engine/PerpStorage.sol";
 import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
+import {IPerpCounterparty} from "./interfaces/IPerpCounterparty.sol";
 import {IPerpEngine} from "./interfaces/IPerpEngine.sol";
+import {IPerpEngineCore} from "./interfaces/IPerpEngineCore.sol";
+import {IWithdrawGuard} from "./interfaces/IWithdrawGuard.sol";
 import {AccountMargin as AccountMarginSummary, MarketState} from "./interfaces/PerpTypes.sol";
 import {FixedPointMath} from "./libraries/FixedPointMath.sol";
 import {FundingMath} from "./libraries/FundingMath.sol";
@@ -27,18 +30,6 @@ import {PricingMath} from "./libraries/PricingMath.sol";
 contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
     using SafeCast for uint256;
     using SafeCast for int256;
-
-    /// @dev Bounds of the backing ratio: LP exits always leave at least a quarter of the net skew's notional in cash
-    ///      on top of traders' unrealised profit (a move of 25 % against the vault on every market at once).
-    uint256 private constant MIN_BACKING_RATIO = 0.25e18;
-    uint256 private constant MAX_BACKING_RATIO = 2e18;
-
-    /// @dev Bounds of the open-interest-to-cash ratio: neither side of a market may be worth more than the vault's cash.
-    uint256 private constant MIN_OPEN_INTEREST_CASH_RATIO = 0.01e18;
-    uint256 private constant MAX_OPEN_INTEREST_CASH_RATIO = 1e18;
-
-    /// @dev Largest share of trading fees the admin may send to the insurance fund.
-    uint256 private constant MAX_INSURANCE_FEE_SHARE = 0.5e18;
 
     /// @dev Largest |size| one trade may take: twice the largest open-interest cap (a flip from one cap to the other).
     int256 private constant MAX_TRADE_SIZE = 2e36;
@@ -69,19 +60,14 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
     /// @param vault_ The collateral vault (this engine must be one of its balance managers and its guard).
     /// @param owner_ The admin.
     constructor(ICollateralVault vault_, address owner_) Ownable(owner_) AccountMargin(vault_) {
-        if (address(vault_) == address(0)) revert ZeroAddress();
+        if (address(vault_) == address(0)) revert IPerpEngine.ZeroAddress();
         _vaultRisk.backingRatio = 1e18;
         _vaultRisk.openInterestCashRatio = 1e18;
     }
 
     // ------------------------------------------------------------------ trading
 
-    /// @notice Trade `sizeDelta` in `marketId` for `account` (open, increase, reduce, close or flip).
-    /// @param account The margin account (the caller or an account that approved the caller as operator).
-    /// @param marketId The market.
-    /// @param sizeDelta Signed size: positive buys, negative sells.
-    /// @param acceptablePrice Worst fill accepted: a maximum for a buy, a minimum for a sell.
-    /// @return fillPrice The fill price.
+    /// @inheritdoc IPerpEngineCore
     function trade(address account, uint256 marketId, int256 sizeDelta, uint256 acceptablePrice)
         external
         nonReentrant
@@ -90,11 +76,7 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         return _trade(account, marketId, sizeDelta, acceptablePrice);
     }
 
-    /// @notice Close `account`'s whole position in `marketId`.
-    /// @param account The margin account.
-    /// @param marketId The market.
-    /// @param acceptablePrice Worst fill accepted.
-    /// @return fillPrice The fill price.
+    /// @inheritdoc IPerpEngineCore
     function closePosition(address account, uint256 marketId, uint256 acceptablePrice)
         external
         nonReentrant
@@ -103,14 +85,13 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         return _trade(account, marketId, -int256(_record(account, marketId).size), acceptablePrice);
     }
 
-    /// @notice Accrue funding and advance the fair premium of a market (anyone may call).
-    /// @param marketId The market.
+    /// @inheritdoc IPerpEngineCore
     function accrue(uint256 marketId) external nonReentrant {
         _requireMarket(marketId);
         _accrue(marketId, _oraclePrice(marketId));
     }
 
-    /// @inheritdoc IPerpEngine
+    /// @inheritdoc IPerpEngineCore
     function forcedClose(address account, uint256 marketId, int256 sizeDelta, bool chargeFee)
         external
         nonReentrant
@@ -131,14 +112,14 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         if (sizeClosed != 0) notionalClosed = MarginMath.notionalUp(sizeClosed, fillPrice);
     }
 
-    /// @inheritdoc IPerpEngine
+    /// @inheritdoc IPerpEngineCore
     function quoteForcedClose(address account, uint256 marketId, int256 sizeDelta)
         external
         view
         returns (int256 sizeClosed, uint256 fillPrice, uint256 boundPrice)
     {
         _requireMarket(marketId);
-        if (sizeDelta == 0) revert ZeroSizeDelta();
+        if (sizeDelta == 0) revert IPerpEngine.ZeroSizeDelta();
         uint256 oraclePrice = _oraclePrice(marketId);
         int256 skew = _state[marketId].skew;
         int256 size = _record(account, marketId).size;
@@ -146,25 +127,21 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         if (sizeClosed != 0) fillPrice = _fill(marketId, oraclePrice, skew, sizeClosed);
     }
 
-    /// @notice Reduce `account`'s position at `price` for auto-deleveraging (liquidation engine only): no fee, no
-    ///         margin check, whatever the pause or breaker state.
-    /// @param account The deleveraged account.
-    /// @param marketId The market.
-    /// @param sizeDelta A reduction of the position.
-    /// @param price The price it is closed at (the bankrupt position's bankruptcy price, capped by the caller so the
-    ///        victim's profit never turns into a loss).
+    /// @inheritdoc IPerpEngineCore
+    /// @dev `price` is the bankrupt position's bankruptcy price, capped by the caller so the victim's profit never turns
+    ///      into a loss.
     function closeForAdl(address account, uint256 marketId, int256 sizeDelta, uint256 price) external nonReentrant {
         _requireLiquidationReduction(account, marketId, sizeDelta);
         _execute(account, marketId, sizeDelta, 0, Mode.Adl, price);
     }
 
     function _requireLiquidationReduction(address account, uint256 marketId, int256 sizeDelta) private view {
-        if (msg.sender != _liquidationEngine) revert NotLiquidationEngine(msg.sender);
+        if (msg.sender != _liquidationEngine) revert IPerpEngine.NotLiquidationEngine(msg.sender);
         int256 size = _record(account, marketId).size;
         if (
             sizeDelta == 0 || size == 0 || (size > 0) == (sizeDelta > 0)
                 || FixedPointMath.abs(sizeDelta) > FixedPointMath.abs(size)
-        ) revert NotAReduction(marketId, size, sizeDelta);
+        ) revert IPerpEngine.NotAReduction(marketId, size, sizeDelta);
     }
 
     function _trade(address account, uint256 marketId, int256 sizeDelta, uint256 acceptablePrice)
@@ -172,11 +149,11 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         returns (uint256)
     {
         if (msg.sender != account && !_vault.canTrade(account, msg.sender)) {
-            revert NotAccountOrOperator(msg.sender, account);
+            revert IPerpEngine.NotAccountOrOperator(msg.sender, account);
         }
-        if (sizeDelta == 0) revert ZeroSizeDelta();
+        if (sizeDelta == 0) revert IPerpEngine.ZeroSizeDelta();
         if (sizeDelta > MAX_TRADE_SIZE || sizeDelta < -MAX_TRADE_SIZE) {
-            revert SizeDeltaTooLarge(sizeDelta, uint256(MAX_TRADE_SIZE));
+            revert IPerpEngine.SizeDeltaTooLarge(sizeDelta, uint256(MAX_TRADE_SIZE));
         }
         _requireMarket(marketId);
         return _execute(account, marketId, sizeDelta, acceptablePrice, Mode.Trade, 0).price;
@@ -193,7 +170,7 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         uint256 fixedPrice
     ) private returns (Fill memory f) {
         address counterparty = _vaultRisk.liquidityVault;
-        if (counterparty == address(0)) revert LiquidityVaultNotSet();
+        if (counterparty == address(0)) revert IPerpEngine.LiquidityVaultNotSet();
 
         f.oraclePrice = _oraclePrice(marketId);
         PositionRecord storage pos = _record(account, marketId);
@@ -218,8 +195,8 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
 
         _writeState(s, pos, f, sizeDelta);
         _updateAccountMarkets(account, marketId, f.oldSize, f.newSize);
-        if (f.fundingOwed != 0) emit FundingSettled(account, marketId, f.fundingOwed);
-        emit Trade(account, marketId, sizeDelta, f.price, f.fee, f.realisedPnl, f.newSize, f.newOpenNotional);
+        if (f.fundingOwed != 0) emit IPerpEngine.FundingSettled(account, marketId, f.fundingOwed);
+        emit IPerpEngine.Trade(account, marketId, sizeDelta, f.price, f.fee, f.realisedPnl, f.newSize, f.newOpenNotional);
 
         _settleCash(account, counterparty, f);
         if (!reducing) _checkAfterIncrease(account, marketId, s, f);
@@ -231,7 +208,7 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
     function _checkAndAccrue(Fill memory f, uint256 marketId, bool reducing) private returns (MarketState storage s) {
         s = _state[marketId];
         if (!reducing) {
-            if (isReduceOnly(marketId)) revert MarketReduceOnly(marketId);
+            if (_isReduceOnly(marketId)) revert IPerpEngine.MarketReduceOnly(marketId);
             _requireOracleBreakerClear(marketId, f.oraclePrice, _referenceNow(marketId, f.oraclePrice));
         }
         if (MarketAccrual.due(s)) {
@@ -256,7 +233,7 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         returns (int256 fitted)
     {
         (fitted,) = _fitted(marketId, f.oraclePrice, s.skew, s.fairPremium, f.oldSize, delta);
-        if (fitted != delta) emit ForcedCloseBounded(account, marketId, delta, fitted);
+        if (fitted != delta) emit IPerpEngine.ForcedCloseBounded(account, marketId, delta, fitted);
     }
 
     /// @dev The part of a forced close of `delta` (on a position of `size`) that fits its bound at `skew`, given the
@@ -297,7 +274,7 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         StoredParams storage p = _params[marketId];
         f.price = PricingMath.fillPrice(f.oraclePrice, skew, sizeDelta, p.skewScale, p.maxPremium);
         if (sizeDelta > 0 ? f.price > acceptablePrice : f.price < acceptablePrice) {
-            revert SlippageExceeded(f.price, acceptablePrice);
+            revert IPerpEngine.SlippageExceeded(f.price, acceptablePrice);
         }
         f.fee = PricingMath.tradeFeeUp(skew, sizeDelta, f.price, p.makerFee, p.takerFee);
     }
@@ -345,8 +322,8 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         PositionRecord storage home = _positions[account][HOME];
         uint256 list = home.markets;
         if (oldSize == 0) {
-            uint256 maxPositions = maxPositionsPerAccount();
-            if (MarketList.count(list) >= maxPositions) revert TooManyPositions(maxPositions);
+            uint256 maxPositions = _globals.maxPositionsPerAccount;
+            if (MarketList.count(list) >= maxPositions) revert IPerpEngine.TooManyPositions(maxPositions);
             list = MarketList.add(list, marketId);
         } else {
             list = MarketList.remove(list, marketId);
@@ -370,14 +347,12 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         else if (owed < 0) _vault.transferBalanceAllowingDebt(counterparty, account, uint256(-owed));
     }
 
-    /// @notice Move the insurance fund's accrued share of trading fees from the liquidity vault to the fund
-    ///         (anyone may call).
-    /// @return amount What was moved, USD.
-    function sweepInsuranceFees() public nonReentrant returns (uint256 amount) {
+    /// @inheritdoc IPerpEngineCore
+    function sweepInsuranceFees() external nonReentrant returns (uint256 amount) {
         amount = _globals.pendingInsuranceFees;
         if (amount == 0) return 0;
         _globals.pendingInsuranceFees = 0;
-        emit InsuranceFeesSwept(_insuranceFund, amount);
+        emit IPerpEngine.InsuranceFeesSwept(_insuranceFund, amount);
         _vault.transferBalanceAllowingDebt(_vaultRisk.liquidityVault, _insuranceFund, amount);
     }
 
@@ -394,26 +369,26 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         uint256 openInterestLong = s.openInterestLong;
         int256 skewAfter = s.skew;
         if (_longSide(f.newSize) > _longSide(f.oldSize)) {
-            if (openInterestLong > cap) revert OpenInterestCapExceeded(marketId, openInterestLong, cap);
+            if (openInterestLong > cap) revert IPerpEngine.OpenInterestCapExceeded(marketId, openInterestLong, cap);
             _requireOpenInterestWithinCash(marketId, openInterestLong, f.oraclePrice);
         }
         if (_shortSide(f.newSize) > _shortSide(f.oldSize)) {
             uint256 openInterestShort = uint256(int256(openInterestLong) - skewAfter);
-            if (openInterestShort > cap) revert OpenInterestCapExceeded(marketId, openInterestShort, cap);
+            if (openInterestShort > cap) revert IPerpEngine.OpenInterestCapExceeded(marketId, openInterestShort, cap);
             _requireOpenInterestWithinCash(marketId, openInterestShort, f.oraclePrice);
         }
         uint256 absSkew = FixedPointMath.abs(skewAfter);
         if (absSkew > FixedPointMath.abs(skewAfter - f.sizeDelta)) {
-            if (absSkew > p.maxSkew) revert MaxSkewExceeded(marketId, absSkew, p.maxSkew);
+            if (absSkew > p.maxSkew) revert IPerpEngine.MaxSkewExceeded(marketId, absSkew, p.maxSkew);
             _requireFundingBreakerClear(marketId, PricingMath.premium(skewAfter, p.skewScale, p.maxPremium));
         }
 
         uint256 notional = MarginMath.notionalUp(f.newSize, f.oraclePrice);
         uint256 positionIm = MarginMath.initialMarginUp(notional, _tierWithin(marketId, notional).maxLeverage);
-        if (positionIm < p.minPositionMargin) revert PositionBelowMinimumMargin(positionIm, p.minPositionMargin);
+        if (positionIm < p.minPositionMargin) revert IPerpEngine.PositionBelowMinimumMargin(positionIm, p.minPositionMargin);
 
         AccountMarginSummary memory m = _margin(account, _vault.collateralOf(account), true, marketId, f.oraclePrice);
-        if (m.equity < int256(m.initialMargin)) revert InsufficientMargin(m.equity, m.initialMargin);
+        if (m.equity < int256(m.initialMargin)) revert IPerpEngine.InsufficientMargin(m.equity, m.initialMargin);
     }
 
     /// @dev After a voluntary reduction: a partial one may not leave less than the minimum position margin (close in
@@ -430,17 +405,17 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
             uint256 remaining = MarginMath.initialMarginUp(notional, _tierFor(marketId, notional).maxLeverage);
             uint256 minMargin = _params[marketId].minPositionMargin;
             if (remaining < minMargin) {
-                revert PartialCloseBelowMinimumMargin(marketId, remaining, minMargin, -f.oldSize);
+                revert IPerpEngine.PartialCloseBelowMinimumMargin(marketId, remaining, minMargin, -f.oldSize);
             }
         }
         int256 collateral = _vault.collateralOf(account);
         if (_marketList(account) == 0) {
-            if (collateral < 0) revert BankruptCloseNeedsLiquidation(account, collateral);
+            if (collateral < 0) revert IPerpEngine.BankruptCloseNeedsLiquidation(account, collateral);
             return;
         }
         if (collateral >= 0 && !_fillBeyondBound(marketId, f)) return;
         if (_margin(account, collateral, false, marketId, f.oraclePrice).equity <= 0) {
-            revert BankruptCloseNeedsLiquidation(account, collateral);
+            revert IPerpEngine.BankruptCloseNeedsLiquidation(account, collateral);
         }
     }
 
@@ -463,92 +438,43 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         uint256 cash = collateral > int256(debt) ? uint256(collateral - int256(debt)) : 0;
         uint256 limit = FixedPointMath.mulDivDown(cash, _vaultRisk.openInterestCashRatio, WAD);
         uint256 notional = MarginMath.notionalUp(int256(openInterest), oraclePrice);
-        if (notional > limit) revert OpenInterestAboveCashLimit(marketId, notional, limit);
+        if (notional > limit) revert IPerpEngine.OpenInterestAboveCashLimit(marketId, notional, limit);
     }
 
     // ------------------------------------------------------------------ withdraw guard
 
-    /// @notice Free collateral of `account`: max(0, min(collateral, equity − Σ IM)), every position at the worse of
-    ///         its exit and fair price (a market whose oracle fails at its worst case within the breaker band).
-    /// @dev A flat account reads no oracle, so it can always withdraw.
-    /// @param account The margin account.
-    /// @param collateral Its collateral as the vault sees it.
-    /// @return withdrawable 18-decimal USD.
+    /// @inheritdoc IWithdrawGuard
+    /// @dev max(0, min(collateral, equity − Σ IM)), every position at the worse of its exit and fair price (a market
+    ///      whose oracle fails at its worst case within the breaker band). A flat account reads no oracle, so it can
+    ///      always withdraw.
     function withdrawableUsd(address account, int256 collateral) external view returns (uint256) {
         if (_marketList(account) == 0) return collateral > 0 ? uint256(collateral) : 0;
         return _margin(account, collateral, true, NO_MARKET, 0).withdrawable;
     }
 
-    // ------------------------------------------------------------------ wiring
+    // ------------------------------------------------------------------ wiring (set through the admin module)
 
-    /// @notice Set the liquidity vault, counterparty of every market's net skew (once).
-    /// @param liquidityVault_ The ERC-4626 liquidity vault; its collateral account takes the other side.
-    function setLiquidityVault(address liquidityVault_) external onlyOwner {
-        if (liquidityVault_ == address(0)) revert ZeroAddress();
-        if (_vaultRisk.liquidityVault != address(0)) revert LiquidityVaultAlreadySet();
-        _vaultRisk.liquidityVault = liquidityVault_;
-        emit LiquidityVaultSet(liquidityVault_);
-    }
-
-    /// @notice Set the fraction of Σ |skew| × oracle the liquidity vault must keep as assets (25 % to 200 %).
-    /// @param ratio 18 decimals.
-    function setBackingRatio(uint256 ratio) external onlyOwner {
-        _checkBounds("backingRatio", ratio, MIN_BACKING_RATIO, MAX_BACKING_RATIO);
-        _vaultRisk.backingRatio = uint64(ratio);
-        emit BackingRatioSet(ratio);
-    }
-
-    /// @notice Set the most each side of a market's open interest × oracle may be after a trade that increases it,
-    ///         as a fraction of the liquidity vault's cash (1 % to 100 %).
-    /// @param ratio 18 decimals.
-    function setOpenInterestCashRatio(uint256 ratio) external onlyOwner {
-        _checkBounds("openInterestCashRatio", ratio, MIN_OPEN_INTEREST_CASH_RATIO, MAX_OPEN_INTEREST_CASH_RATIO);
-        _vaultRisk.openInterestCashRatio = uint64(ratio);
-        emit OpenInterestCashRatioSet(ratio);
-    }
-
-    /// @notice Set the liquidation engine, the only caller of `closeForLiquidation` (once).
-    /// @param liquidationEngine_ The liquidation engine.
-    function setLiquidationEngine(address liquidationEngine_) external onlyOwner {
-        if (liquidationEngine_ == address(0)) revert ZeroAddress();
-        if (_liquidationEngine != address(0)) revert LiquidationEngineAlreadySet();
-        _liquidationEngine = liquidationEngine_;
-        emit LiquidationEngineSet(liquidationEngine_);
-    }
-
-    /// @notice Send `share` of every trading fee to `fund` (share 0 to 50 %; the rest goes to the liquidity vault).
-    /// @param fund The insurance fund's collateral account (required when share > 0).
-    /// @param share 18 decimals.
-    function setInsuranceFeeShare(address fund, uint256 share) external onlyOwner {
-        _checkBounds("insuranceFeeShare", share, 0, MAX_INSURANCE_FEE_SHARE);
-        if (share != 0 && fund == address(0)) revert ZeroAddress();
-        if (_globals.pendingInsuranceFees != 0) sweepInsuranceFees();
-        _insuranceFund = fund;
-        _globals.insuranceFeeShare = uint64(share);
-        emit InsuranceFeeShareSet(fund, share);
-    }
-
-    /// @notice The liquidation engine.
+    /// @inheritdoc IPerpCounterparty
     function liquidationEngine() external view returns (address) {
         return _liquidationEngine;
     }
 
-    /// @notice Where the insurance share of trading fees goes, and the share (18 decimals).
+    /// @inheritdoc IPerpEngineCore
     function insuranceFeeShare() external view returns (address fund, uint256 share) {
         return (_insuranceFund, _globals.insuranceFeeShare);
     }
 
-    /// @notice The insurance fund's share of trading fees accrued and not yet swept, USD.
+    /// @inheritdoc IPerpEngineCore
     function pendingInsuranceFees() external view returns (uint256) {
         return _globals.pendingInsuranceFees;
     }
 
-    /// @notice The collateral vault.
+    /// @inheritdoc IPerpEngineCore
     function collateralVault() external view returns (address) {
         return address(_vault);
     }
 
-    /// @notice The liquidity vault, counterparty of the net skew.
+    /// @inheritdoc IPerpEngineCore
     function liquidityVault() external view returns (address) {
         return _vaultRisk.liquidityVault;
     }

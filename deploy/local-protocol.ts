@@ -12,8 +12,8 @@ import type {
   InsuranceFund,
   LiquidityVault,
   MockUSDC,
+  IPerpEngine,
   MockV3Aggregator,
-  PerpEngine,
   PerpLens,
 } from "../types/ethers-contracts/index.js";
 import {
@@ -34,7 +34,8 @@ export type LocalMarket = {
 export type LocalProtocol = {
   usdc: MockUSDC;
   vault: CollateralVault;
-  engine: PerpEngine;
+  /** The engine at its address, as callers see it: `IPerpEngine` (its own code and its admin module's). */
+  engine: IPerpEngine;
   liquidityVault: LiquidityVault;
   insuranceFund: InsuranceFund;
   /** The liquidation engine, as the combined interface: its address also answers its module's entry points. */
@@ -56,7 +57,10 @@ export async function deployLocalProtocol(
   const [owner] = await ethers.getSigners();
   const usdc = await ethers.deployContract("MockUSDC");
   const vault = await ethers.deployContract("CollateralVault", [await usdc.getAddress(), owner.address]);
-  const engine = await ethers.deployContract("PerpEngine", [await vault.getAddress(), owner.address]);
+  const perpEngine = await ethers.deployContract("PerpEngine", [await vault.getAddress(), owner.address]);
+  // Listing, parameters, wiring and the integrators' views answer at the engine's address through its fallback (the
+  // admin module), so the engine is used through the combined interface.
+  const engine = await ethers.getContractAt("IPerpEngine", await perpEngine.getAddress());
   const liquidityVault = await ethers.deployContract("LiquidityVault", [
     await vault.getAddress(),
     owner.address,

@@ -29,7 +29,12 @@ type Module = { artifact: string; omit: string[] };
  * whose entry points the contract's address also answers.
  */
 const CONTRACTS: { artifact: string; name: string; file: string; modules?: Module[] }[] = [
-  { artifact: "contracts/PerpEngine.sol/PerpEngine.json", name: "perpEngineAbi", file: "perpEngine.ts" },
+  {
+    artifact: "contracts/PerpEngine.sol/PerpEngine.json",
+    name: "perpEngineAbi",
+    file: "perpEngine.ts",
+    modules: [{ artifact: "contracts/engine/MarketAdmin.sol/MarketAdmin.json", omit: ["NotDelegated"] }],
+  },
   {
     artifact: "contracts/CollateralVault.sol/CollateralVault.json",
     name: "collateralVaultAbi",

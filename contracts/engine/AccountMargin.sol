@@ -2,6 +2,8 @@
 pragma solidity 0.8.30;
 
 import {ICollateralVault} from "../interfaces/ICollateralVault.sol";
+import {IPerpEngine} from "../interfaces/IPerpEngine.sol";
+import {IPerpEngineCore} from "../interfaces/IPerpEngineCore.sol";
 import {AccountMargin as AccountMarginSummary, Position, Tier} from "../interfaces/PerpTypes.sol";
 import {FixedPointMath} from "../libraries/FixedPointMath.sol";
 import {FundingMath} from "../libraries/FundingMath.sol";
@@ -92,7 +94,7 @@ abstract contract AccountMargin is CircuitBreakers {
     function _tierWithin(uint256 marketId, uint256 notional) internal view returns (Tier memory) {
         (uint256 i, bool above) = _tierIndex(marketId, notional);
         Tier storage t = _tiers[marketId][i];
-        if (above) revert NotionalAboveMaxTier(notional, t.upToNotional);
+        if (above) revert IPerpEngine.NotionalAboveMaxTier(notional, t.upToNotional);
         return t;
     }
 
@@ -148,19 +150,19 @@ abstract contract AccountMargin is CircuitBreakers {
 
     // ------------------------------------------------------------------ views
 
-    /// @notice `account`'s position in `marketId` (all zero when it holds none).
+    /// @inheritdoc IPerpEngineCore
     function position(address account, uint256 marketId) external view returns (Position memory) {
         PositionRecord storage pos = _record(account, marketId);
         if (pos.size == 0) return Position(0, 0, 0);
         return Position(pos.size, pos.openNotional, pos.lastFundingIndex);
     }
 
-    /// @notice Markets in which `account` holds a position, in increasing order.
+    /// @inheritdoc IPerpEngineCore
     function accountMarkets(address account) external view returns (uint256[] memory) {
         return MarketList.toArray(_marketList(account));
     }
 
-    /// @notice Funding the position owes now but has not settled (positive: owes), USD.
+    /// @inheritdoc IPerpEngineCore
     function accruedFunding(address account, uint256 marketId) external view returns (int256) {
         _requireMarket(marketId);
         PositionRecord storage pos = _record(account, marketId);
@@ -169,7 +171,7 @@ abstract contract AccountMargin is CircuitBreakers {
         return FundingMath.owedCeil(pos.size, index - pos.lastFundingIndex);
     }
 
-    /// @notice Unrealised PnL at the mark price, USD.
+    /// @inheritdoc IPerpEngineCore
     function unrealisedPnl(address account, uint256 marketId) external view returns (int256) {
         _requireMarket(marketId);
         PositionRecord storage pos = _record(account, marketId);
@@ -177,18 +179,17 @@ abstract contract AccountMargin is CircuitBreakers {
         return PositionMath.pnlFloor(pos.size, pos.openNotional, _markPrice(marketId, _oraclePrice(marketId)));
     }
 
-    /// @notice Margin summary with each position at the worse of its exit and fair price (what opening and
-    ///         withdrawing use); a market whose oracle fails counts at its worst case within the breaker band.
+    /// @inheritdoc IPerpEngineCore
     function accountMargin(address account) external view returns (AccountMarginSummary memory) {
         return _margin(account, _vault.collateralOf(account), true, NO_MARKET, 0);
     }
 
-    /// @notice Margin summary valued at fair prices (what liquidation uses).
+    /// @inheritdoc IPerpEngineCore
     function accountMarginAtFair(address account) external view returns (AccountMarginSummary memory) {
         return _margin(account, _vault.collateralOf(account), false, NO_MARKET, 0);
     }
 
-    /// @notice One position valued at the fair price: PnL minus unsettled funding, and its maintenance margin.
+    /// @inheritdoc IPerpEngineCore
     function positionAtFair(address account, uint256 marketId) external view returns (int256 value, uint256 mm) {
         _requireMarket(marketId);
         PositionRecord storage pos = _record(account, marketId);
@@ -197,7 +198,7 @@ abstract contract AccountMargin is CircuitBreakers {
         return (v.pnl - v.fundingOwed, v.maintenanceMargin);
     }
 
-    /// @notice equity − Σ MM at fair prices; the account is liquidatable when this is negative.
+    /// @inheritdoc IPerpEngineCore
     function maintenanceMargin(address account) external view returns (int256) {
         AccountMarginSummary memory m = _margin(account, _vault.collateralOf(account), false, NO_MARKET, 0);
         return m.equity - int256(m.maintenanceMargin);

@@ -4,9 +4,9 @@ pragma solidity 0.8.30;
 import {IOracleAdapter} from "../interfaces/IOracleAdapter.sol";
 import {IPerpCounterparty} from "../interfaces/IPerpCounterparty.sol";
 import {IPerpEngine} from "../interfaces/IPerpEngine.sol";
-import {MarketPrices, MarketState} from "../interfaces/PerpTypes.sol";
+import {IPerpEngineCore} from "../interfaces/IPerpEngineCore.sol";
+import {MarketState} from "../interfaces/PerpTypes.sol";
 import {FixedPointMath} from "../libraries/FixedPointMath.sol";
-import {FundingMath} from "../libraries/FundingMath.sol";
 import {MarketAccrual} from "../libraries/MarketAccrual.sol";
 import {PricingMath} from "../libraries/PricingMath.sol";
 import {MarketConfig} from "./MarketConfig.sol";
@@ -14,12 +14,13 @@ import {StoredParams} from "./PerpStorage.sol";
 
 /// @title MarketAccounting
 /// @notice Per-market running state: funding accrual into the cumulative index, the lazily advanced fair premium,
-///         the last good oracle price, the market views, and the liquidity vault's valuation (it holds the opposite
-///         of every net skew) at exit prices.
+///         the last good oracle price, the market views other contracts read, and the liquidity vault's valuation (it
+///         holds the opposite of every net skew) at exit prices. The integrators' market views (`marketPrices`, the
+///         parameters, the breaker status) are the admin module's.
 /// @dev Funding and the fair premium advance together on every interaction. Over an interval the rate and the
 ///      premium are those implied by the skew held during it (skew only changes on trades, which accrue first) and
 ///      the index is valued at the oracle price read at the end of the interval.
-abstract contract MarketAccounting is MarketConfig, IPerpEngine {
+abstract contract MarketAccounting is MarketConfig, IPerpEngineCore {
     uint256 internal constant WAD = 1e18;
 
     // ------------------------------------------------------------------ accrual
@@ -97,34 +98,21 @@ abstract contract MarketAccounting is MarketConfig, IPerpEngine {
 
     // ------------------------------------------------------------------ views
 
-    /// @notice The four prices, premium, fair premium, funding rates, skew and open interest of a market.
-    function marketPrices(uint256 marketId) external view returns (MarketPrices memory m) {
-        _requireMarket(marketId);
-        MarketState storage s = _state[marketId];
-        m.oraclePrice = _oraclePrice(marketId);
-        m.premium = _premium(marketId, s.skew);
-        m.markPrice = PricingMath.markPriceDown(m.oraclePrice, m.premium);
-        m.fairPremium = _fairPremiumNow(marketId);
-        m.fairPrice = PricingMath.markPriceDown(m.oraclePrice, m.fairPremium);
-        m.lastFundingRate = s.lastFundingRate;
-        m.currentFundingRate = _rate(_params[marketId], m.premium);
-        m.annualisedFundingRate = FundingMath.annualised(m.currentFundingRate);
-        m.fundingIndex = _pendingIndex(marketId, m.oraclePrice);
-        m.skew = s.skew;
-        m.openInterestLong = s.openInterestLong;
-        m.openInterestShort = uint256(int256(uint256(s.openInterestLong)) - s.skew);
+    /// @inheritdoc IPerpEngineCore
+    function marketCount() external view returns (uint256) {
+        return _globals.marketCount;
     }
 
-    /// @notice A market's stored state.
+    /// @inheritdoc IPerpEngineCore
     function marketState(uint256 marketId) external view returns (MarketState memory) {
         _requireMarket(marketId);
         return _state[marketId];
     }
 
-    /// @notice The fill price a trade of `sizeDelta` would get now.
+    /// @inheritdoc IPerpEngineCore
     function quoteFillPrice(uint256 marketId, int256 sizeDelta) external view returns (uint256) {
         _requireMarket(marketId);
-        if (sizeDelta == 0) revert ZeroSizeDelta();
+        if (sizeDelta == 0) revert IPerpEngine.ZeroSizeDelta();
         return _fill(marketId, _oraclePrice(marketId), _state[marketId].skew, sizeDelta);
     }
 
@@ -145,8 +133,7 @@ abstract contract MarketAccounting is MarketConfig, IPerpEngine {
         }
     }
 
-    /// @notice The liquidity vault's PnL in one market, as `counterpartyPnl` counts it (without the pending insurance
-    ///         fees): negative where the traders are winning against it.
+    /// @inheritdoc IPerpEngineCore
     function counterpartyPnlOf(uint256 marketId) external view returns (int256 usd, bool fallbackUsed) {
         _requireMarket(marketId);
         return _counterpartyPnlOf(marketId);
@@ -187,17 +174,6 @@ abstract contract MarketAccounting is MarketConfig, IPerpEngine {
             uint256 notional = FixedPointMath.mulDivUp(FixedPointMath.abs(skew), oraclePrice, WAD);
             usd += FixedPointMath.mulDivUp(notional, ratio, WAD);
         }
-    }
-
-    /// @notice The backing ratio (18 decimals).
-    function backingRatio() external view returns (uint256) {
-        return _vaultRisk.backingRatio;
-    }
-
-    /// @notice The most each side of a market's open interest × oracle may be after a trade that increases it, as a
-    ///         fraction of the liquidity vault's cash (18 decimals).
-    function openInterestCashRatio() external view returns (uint256) {
-        return _vaultRisk.openInterestCashRatio;
     }
 
     /// @inheritdoc IPerpCounterparty

@@ -3,22 +3,45 @@ pragma solidity 0.8.30;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 
+import {IMarketAdmin} from "../interfaces/IMarketAdmin.sol";
 import {IMarketConfig} from "../interfaces/IMarketConfig.sol";
 import {IOracleAdapter} from "../interfaces/IOracleAdapter.sol";
-import {BreakerParams, MarketParams, MarketState, Tier} from "../interfaces/PerpTypes.sol";
 import {IPerpEngine} from "../interfaces/IPerpEngine.sol";
+import {IPerpEngineCore} from "../interfaces/IPerpEngineCore.sol";
+import {BreakerParams, MarketParams, MarketPrices, MarketState, Tier} from "../interfaces/PerpTypes.sol";
+import {FixedPointMath} from "../libraries/FixedPointMath.sol";
+import {FundingMath} from "../libraries/FundingMath.sol";
 import {MarketAccrual} from "../libraries/MarketAccrual.sol";
+import {PricingMath} from "../libraries/PricingMath.sol";
 import {MAX_TIERS, MarketParamsValidator} from "./MarketParamsValidator.sol";
 import {MAX_MARKETS, PerpStorage, StoredParams} from "./PerpStorage.sol";
 
 /// @title MarketAdmin
-/// @notice Listing markets and replacing their parameters or tiers, run by the trading engine through DELEGATECALL
-///         on the engine's own storage (`PerpStorage`), so this code does not count against the engine's 24 KB.
-/// @dev Deployed by the engine's constructor; a direct call reverts `NotDelegated`. Each entry point is the engine's
-///      (`IMarketConfig`): the engine forwards the call unchanged, and the owner check reads the engine's owner.
-contract MarketAdmin is PerpStorage {
+/// @notice The trading engine's admin module (`IMarketAdmin`): listing markets and replacing their parameters or
+///         tiers, wiring, pauses, the circuit breakers' settings, and the market views only integrators read. The
+///         engine runs it through DELEGATECALL from its fallback on the engine's own storage (`PerpStorage`), so this
+///         code does not count against the engine's 24 KB.
+/// @dev Deployed by the engine's constructor. Every entry point is the engine's: the engine forwards the calldata
+///      unchanged and returns the module's returndata as it is, events come from the engine, and the owner check reads
+///      the engine's owner. Called directly, every function that writes reverts `NotDelegated` (the views would read
+///      the module's own empty storage).
+contract MarketAdmin is PerpStorage, IMarketAdmin {
     /// @notice Called directly rather than through the engine.
     error NotDelegated();
+
+    /// @dev Bounds of the backing ratio: LP exits always leave at least a quarter of the net skew's notional in cash
+    ///      on top of traders' unrealised profit (a move of 25 % against the vault on every market at once).
+    uint256 private constant MIN_BACKING_RATIO = 0.25e18;
+    uint256 private constant MAX_BACKING_RATIO = 2e18;
+
+    /// @dev Bounds of the open-interest-to-cash ratio: neither side of a market may be worth more than the vault's cash.
+    uint256 private constant MIN_OPEN_INTEREST_CASH_RATIO = 0.01e18;
+    uint256 private constant MAX_OPEN_INTEREST_CASH_RATIO = 1e18;
+
+    /// @dev Largest share of trading fees the admin may send to the insurance fund.
+    uint256 private constant MAX_INSURANCE_FEE_SHARE = 0.5e18;
+
+    uint256 private constant MAX_POSITIONS_HARD_CAP = 16;
 
     /// @dev Defaults from SPEC §9: 15 % within 1 h; funding beyond ±0.5 % per 8 h (0.0625 % per hour).
     uint64 internal constant DEFAULT_MAX_ORACLE_MOVE = 0.15e18;
@@ -38,7 +61,9 @@ contract MarketAdmin is PerpStorage {
         _;
     }
 
-    /// @notice See `IMarketConfig.listMarket`.
+    // ------------------------------------------------------------------ listing and parameters
+
+    /// @inheritdoc IMarketConfig
     function listMarket(bytes32 symbol, MarketParams calldata params, Tier[] calldata tiers)
         external
         onlyDelegated
@@ -46,7 +71,7 @@ contract MarketAdmin is PerpStorage {
         returns (uint256 marketId)
     {
         marketId = _globals.marketCount;
-        if (marketId >= MAX_MARKETS) revert IMarketConfig.TooManyMarkets(MAX_MARKETS);
+        if (marketId >= MAX_MARKETS) revert TooManyMarkets(MAX_MARKETS);
         uint256 rateAtMaxSkew = _validator.validateMarket(params, tiers);
         uint256 oraclePrice = _validator.validateOracle(params.oracle);
         _globals.marketCount = uint64(marketId + 1);
@@ -67,13 +92,13 @@ contract MarketAdmin is PerpStorage {
         p.breakerMaxFundingRate = breaker.maxFundingRate;
         p.breakerWindow = breaker.window;
         MarketAccrual.anchor(_breakerState[marketId], oraclePrice);
-        emit IMarketConfig.MarketListed(marketId, symbol, address(params.oracle));
-        emit IMarketConfig.MarketParamsSet(marketId, params);
-        emit IMarketConfig.MarketTiersSet(marketId, tiers);
+        emit MarketListed(marketId, symbol, address(params.oracle));
+        emit MarketParamsSet(marketId, params);
+        emit MarketTiersSet(marketId, tiers);
         emit IPerpEngine.CircuitBreakerSet(marketId, breaker);
     }
 
-    /// @notice See `IMarketConfig.setMarketParams`.
+    /// @inheritdoc IMarketConfig
     function setMarketParams(uint256 marketId, MarketParams calldata params) external onlyDelegated onlyOwner {
         _requireMarket(marketId);
         StoredParams storage p = _params[marketId];
@@ -88,22 +113,208 @@ contract MarketAdmin is PerpStorage {
             MarketAccrual.anchor(_breakerState[marketId], newOraclePrice);
             emit IPerpEngine.CircuitBreakerReset(marketId, newOraclePrice);
         }
-        emit IMarketConfig.MarketParamsSet(marketId, params);
+        emit MarketParamsSet(marketId, params);
     }
 
-    /// @notice See `IMarketConfig.setMarketTiers`.
+    /// @inheritdoc IMarketConfig
     function setMarketTiers(uint256 marketId, Tier[] calldata tiers) external onlyDelegated onlyOwner {
         _requireMarket(marketId);
         StoredParams storage p = _params[marketId];
         _validator.validateTiers(tiers, p.maxPremium, p.maxOpenInterest, p.skewScale);
         _storeTiers(marketId, tiers);
-        emit IMarketConfig.MarketTiersSet(marketId, tiers);
+        emit MarketTiersSet(marketId, tiers);
+    }
+
+    /// @inheritdoc IMarketConfig
+    function setMarketPaused(uint256 marketId, bool paused) external onlyDelegated onlyOwner {
+        _requireMarket(marketId);
+        _state[marketId].paused = paused;
+        emit MarketPausedSet(marketId, paused);
+    }
+
+    /// @inheritdoc IMarketConfig
+    function setGlobalPaused(bool paused) external onlyDelegated onlyOwner {
+        _globals.globalPaused = paused;
+        emit GlobalPausedSet(paused);
+    }
+
+    /// @inheritdoc IMarketConfig
+    function setMaxPositionsPerAccount(uint256 maxPositions) external onlyDelegated onlyOwner {
+        _checkBounds("maxPositionsPerAccount", maxPositions, 1, MAX_POSITIONS_HARD_CAP);
+        _globals.maxPositionsPerAccount = uint8(maxPositions);
+        emit MaxPositionsPerAccountSet(maxPositions);
+    }
+
+    // ------------------------------------------------------------------ circuit breakers
+
+    /// @inheritdoc IMarketAdmin
+    function setCircuitBreaker(uint256 marketId, BreakerParams calldata params) external onlyDelegated onlyOwner {
+        _requireMarket(marketId);
+        _validator.validateBreaker(params, _validator.fundingRateAtMaxSkew(marketParams(marketId)));
+        StoredParams storage p = _params[marketId];
+        p.breakerMaxOracleMove = params.maxOracleMove;
+        p.breakerMaxFundingRate = params.maxFundingRate;
+        p.breakerWindow = params.window;
+        emit IPerpEngine.CircuitBreakerSet(marketId, params);
+    }
+
+    /// @inheritdoc IMarketAdmin
+    function resetCircuitBreaker(uint256 marketId) external onlyDelegated onlyOwner {
+        _requireMarket(marketId);
+        uint256 oraclePrice = _params[marketId].oracle.price();
+        MarketAccrual.anchor(_breakerState[marketId], oraclePrice);
+        emit IPerpEngine.CircuitBreakerReset(marketId, oraclePrice);
+    }
+
+    // ------------------------------------------------------------------ wiring
+
+    /// @inheritdoc IMarketAdmin
+    function setLiquidityVault(address liquidityVault_) external onlyDelegated onlyOwner {
+        if (liquidityVault_ == address(0)) revert IPerpEngine.ZeroAddress();
+        if (_vaultRisk.liquidityVault != address(0)) revert IPerpEngine.LiquidityVaultAlreadySet();
+        _vaultRisk.liquidityVault = liquidityVault_;
+        emit IPerpEngine.LiquidityVaultSet(liquidityVault_);
+    }
+
+    /// @inheritdoc IMarketAdmin
+    function setBackingRatio(uint256 ratio) external onlyDelegated onlyOwner {
+        _checkBounds("backingRatio", ratio, MIN_BACKING_RATIO, MAX_BACKING_RATIO);
+        _vaultRisk.backingRatio = uint64(ratio);
+        emit IPerpEngine.BackingRatioSet(ratio);
+    }
+
+    /// @inheritdoc IMarketAdmin
+    function setOpenInterestCashRatio(uint256 ratio) external onlyDelegated onlyOwner {
+        _checkBounds("openInterestCashRatio", ratio, MIN_OPEN_INTEREST_CASH_RATIO, MAX_OPEN_INTEREST_CASH_RATIO);
+        _vaultRisk.openInterestCashRatio = uint64(ratio);
+        emit IPerpEngine.OpenInterestCashRatioSet(ratio);
+    }
+
+    /// @inheritdoc IMarketAdmin
+    function setLiquidationEngine(address liquidationEngine_) external onlyDelegated onlyOwner {
+        if (liquidationEngine_ == address(0)) revert IPerpEngine.ZeroAddress();
+        if (_liquidationEngine != address(0)) revert IPerpEngine.LiquidationEngineAlreadySet();
+        _liquidationEngine = liquidationEngine_;
+        emit IPerpEngine.LiquidationEngineSet(liquidationEngine_);
+    }
+
+    /// @inheritdoc IMarketAdmin
+    /// @dev The sweep is the engine's own `sweepInsuranceFees` (a call to the engine's address: this code runs there),
+    ///      so it moves the fees exactly as anyone's sweep does.
+    function setInsuranceFeeShare(address fund, uint256 share) external onlyDelegated onlyOwner {
+        _checkBounds("insuranceFeeShare", share, 0, MAX_INSURANCE_FEE_SHARE);
+        if (share != 0 && fund == address(0)) revert IPerpEngine.ZeroAddress();
+        if (_globals.pendingInsuranceFees != 0) IPerpEngineCore(address(this)).sweepInsuranceFees();
+        _insuranceFund = fund;
+        _globals.insuranceFeeShare = uint64(share);
+        emit IPerpEngine.InsuranceFeeShareSet(fund, share);
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @inheritdoc IMarketConfig
+    function marketSymbol(uint256 marketId) external view returns (bytes32) {
+        _requireMarket(marketId);
+        return _symbols[marketId];
+    }
+
+    /// @inheritdoc IMarketConfig
+    function marketParams(uint256 marketId) public view returns (MarketParams memory) {
+        _requireMarket(marketId);
+        StoredParams storage p = _params[marketId];
+        return MarketParams(
+            p.oracle,
+            p.fairTau,
+            p.maxPremium,
+            p.skewScale,
+            p.maxSkew,
+            p.maxOpenInterest,
+            p.minPositionMargin,
+            p.makerFee,
+            p.takerFee,
+            p.fundingInterest,
+            p.fundingClamp,
+            p.maxFundingRate
+        );
+    }
+
+    /// @inheritdoc IMarketConfig
+    function marketTiers(uint256 marketId) external view returns (Tier[] memory tiers) {
+        _requireMarket(marketId);
+        Tier[MAX_TIERS] storage stored = _tiers[marketId];
+        uint256 n;
+        while (n < MAX_TIERS && stored[n].upToNotional != 0) ++n;
+        tiers = new Tier[](n);
+        for (uint256 i; i < n; ++i) {
+            tiers[i] = stored[i];
+        }
+    }
+
+    /// @inheritdoc IMarketConfig
+    function isReduceOnly(uint256 marketId) external view returns (bool) {
+        return _globals.globalPaused || _state[marketId].paused;
+    }
+
+    /// @inheritdoc IMarketConfig
+    function maxPositionsPerAccount() external view returns (uint256) {
+        return _globals.maxPositionsPerAccount;
+    }
+
+    /// @inheritdoc IMarketAdmin
+    function marketPrices(uint256 marketId) external view returns (MarketPrices memory m) {
+        _requireMarket(marketId);
+        MarketState storage s = _state[marketId];
+        StoredParams storage p = _params[marketId];
+        m.oraclePrice = p.oracle.price();
+        m.premium = MarketAccrual.premium(p, s.skew);
+        m.markPrice = PricingMath.markPriceDown(m.oraclePrice, m.premium);
+        m.fairPremium = MarketAccrual.fairPremiumNow(s, p);
+        m.fairPrice = PricingMath.markPriceDown(m.oraclePrice, m.fairPremium);
+        m.lastFundingRate = s.lastFundingRate;
+        m.currentFundingRate = MarketAccrual.rate(p, m.premium);
+        m.annualisedFundingRate = FundingMath.annualised(m.currentFundingRate);
+        m.fundingIndex = MarketAccrual.pendingIndex(s, p, m.oraclePrice);
+        m.skew = s.skew;
+        m.openInterestLong = s.openInterestLong;
+        m.openInterestShort = uint256(int256(uint256(s.openInterestLong)) - s.skew);
+    }
+
+    /// @inheritdoc IMarketAdmin
+    function circuitBreakerParams(uint256 marketId) external view returns (BreakerParams memory) {
+        _requireMarket(marketId);
+        StoredParams storage p = _params[marketId];
+        return BreakerParams(p.breakerMaxOracleMove, p.breakerMaxFundingRate, p.breakerWindow);
+    }
+
+    /// @inheritdoc IMarketAdmin
+    function circuitBreakerStatus(uint256 marketId)
+        external
+        view
+        returns (bool oracleMove, bool funding, uint256 referencePrice)
+    {
+        _requireMarket(marketId);
+        StoredParams storage p = _params[marketId];
+        uint256 oraclePrice = p.oracle.price();
+        referencePrice = MarketAccrual.referenceNow(_breakerState[marketId], p, oraclePrice);
+        oracleMove = MarketAccrual.oracleMoved(p, oraclePrice, referencePrice);
+        int256 rate = MarketAccrual.rate(p, MarketAccrual.premium(p, _state[marketId].skew));
+        funding = FixedPointMath.abs(rate) > p.breakerMaxFundingRate;
+    }
+
+    /// @inheritdoc IMarketAdmin
+    function backingRatio() external view returns (uint256) {
+        return _vaultRisk.backingRatio;
+    }
+
+    /// @inheritdoc IMarketAdmin
+    function openInterestCashRatio() external view returns (uint256) {
+        return _vaultRisk.openInterestCashRatio;
     }
 
     // ------------------------------------------------------------------ internal
 
     function _requireMarket(uint256 marketId) private view {
-        if (marketId >= _globals.marketCount) revert IMarketConfig.UnknownMarket(marketId);
+        if (marketId >= _globals.marketCount) revert UnknownMarket(marketId);
     }
 
     /// @dev Accrues at the old parameters; when the old oracle does not answer (it is being replaced because it died),
@@ -146,6 +357,10 @@ contract MarketAdmin is PerpStorage {
         for (; i < MAX_TIERS && stored[i].upToNotional != 0; ++i) {
             delete stored[i];
         }
+    }
+
+    function _checkBounds(bytes32 name, uint256 value, uint256 min, uint256 max) private pure {
+        if (value < min || value > max) revert ParameterOutOfBounds(name, value, min, max);
     }
 
     function _minMmr(Tier[MAX_TIERS] storage tiers) private view returns (uint256 minMmr) {

@@ -4,7 +4,8 @@ pragma solidity ^0.8.24;
 import {MarketParams, Tier} from "./PerpTypes.sol";
 
 /// @title IMarketConfig
-/// @notice Admin listing of markets and their risk parameters, every value within a hard bound (SPEC §9).
+/// @notice Admin listing of markets and their risk parameters, every value within a hard bound (SPEC §9). Part of
+///         `IMarketAdmin` (the engine's admin module); the number of markets is `IPerpEngineCore.marketCount`.
 interface IMarketConfig {
     /// @notice A parameter is outside its hard bounds.
     /// @param parameter The parameter's name.
@@ -80,9 +81,6 @@ interface IMarketConfig {
 
     /// @notice Set how many markets one account may hold positions in (1 to 16).
     function setMaxPositionsPerAccount(uint256 maxPositions) external;
-
-    /// @notice Number of listed markets.
-    function marketCount() external view returns (uint256);
 
     /// @notice A market's symbol.
     function marketSymbol(uint256 marketId) external view returns (bytes32);

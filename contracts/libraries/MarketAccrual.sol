@@ -126,6 +126,17 @@ library MarketAccrual {
         return FairPriceMath.fairPrice(oraclePrice, last, block.timestamp - b.referenceTime, p.breakerWindow);
     }
 
+    /// @notice Whether the oracle-move breaker holds: |oracle − reference| / reference > breakerMaxOracleMove, i.e.
+    ///         |oracle − reference| × 1e18 > breakerMaxOracleMove × reference (no rounding).
+    function oracleMoved(StoredParams storage p, uint256 oraclePrice, uint256 referencePrice)
+        internal
+        view
+        returns (bool)
+    {
+        uint256 gap = oraclePrice > referencePrice ? oraclePrice - referencePrice : referencePrice - oraclePrice;
+        return gap * 1e18 > uint256(p.breakerMaxOracleMove) * referencePrice;
+    }
+
     /// @notice Re-samples the stored reference at most once per window / 16: the reference is an EMA of the oracle
     ///         sampled at least that far apart, and reads in between advance it from the last sample (so busy markets
     ///         do not pay a write on every trade).

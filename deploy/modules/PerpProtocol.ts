@@ -31,6 +31,9 @@ export function buildPerpProtocolModule(config: ProtocolDeployConfig) {
 
     const vault = m.contract("CollateralVault", [usdcAddress, deployer]);
     const engine = m.contract("PerpEngine", [vault, deployer]);
+    // The engine's admin functions run in its admin module behind its fallback, so they are not in PerpEngine's own
+    // ABI: they are called through the combined interface at the engine's address (Ignition's proxy idiom).
+    const engineApi = m.contractAt("IPerpEngine", engine);
     const liquidityVault = m.contract("LiquidityVault", [vault, deployer, config.depositCap]);
     const lens = m.contract("PerpLens", [engine]);
     const insuranceFund = m.contract("InsuranceFund", [vault, deployer]);
@@ -39,7 +42,7 @@ export function buildPerpProtocolModule(config: ProtocolDeployConfig) {
     const wiring: Future[] = [
       m.call(vault, "setBalanceManager", [engine, true], { id: "CollateralVault_manager_PerpEngine" }),
       m.call(vault, "setWithdrawGuard", [engine]),
-      m.call(engine, "setLiquidityVault", [liquidityVault]),
+      m.call(engineApi, "setLiquidityVault", [liquidityVault]),
       m.call(liquidityVault, "setCounterparty", [engine]),
       m.call(vault, "setBalanceManager", [insuranceFund, true], {
         id: "CollateralVault_manager_InsuranceFund",
@@ -48,9 +51,9 @@ export function buildPerpProtocolModule(config: ProtocolDeployConfig) {
         id: "CollateralVault_manager_LiquidationEngine",
       }),
       m.call(insuranceFund, "setPayer", [liquidationEngine, true]),
-      m.call(engine, "setLiquidationEngine", [liquidationEngine]),
-      m.call(engine, "setInsuranceFeeShare", [insuranceFund, config.insuranceFeeShare]),
-      m.call(engine, "setOpenInterestCashRatio", [config.openInterestCashRatio]),
+      m.call(engineApi, "setLiquidationEngine", [liquidationEngine]),
+      m.call(engineApi, "setInsuranceFeeShare", [insuranceFund, config.insuranceFeeShare]),
+      m.call(engineApi, "setOpenInterestCashRatio", [config.openInterestCashRatio]),
       m.call(liquidityVault, "setLiquidityFee", [config.liquidityFee]),
       m.call(liquidationEngine, "setMaxPnlFactor", [config.maxPnlFactor]),
     ];
@@ -106,7 +109,7 @@ export function buildPerpProtocolModule(config: ProtocolDeployConfig) {
       adapters.push(adapter);
       const p = market.params;
       previousListing = m.call(
-        engine,
+        engineApi,
         "listMarket",
         [
           symbolBytes32(s),

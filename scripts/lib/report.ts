@@ -4,8 +4,8 @@ import { ethers } from "ethers";
 import type { LocalMarket } from "../../deploy/local-protocol.js";
 import type {
   CollateralVault,
+  IPerpEngine,
   LiquidityVault,
-  PerpEngine,
   PerpLens,
 } from "../../types/ethers-contracts/index.js";
 import { formatFixed, formatUsd } from "./format.js";
@@ -18,7 +18,7 @@ const pct = (rate: bigint, shown = 5) => `${formatFixed(rate * 100n, 18, shown)}
 const price = (p: bigint) => formatUsd(p, 2);
 const size = (s: bigint) => formatFixed(s, 18, 4);
 
-export async function printMarkets(engine: PerpEngine, markets: LocalMarket[]) {
+export async function printMarkets(engine: IPerpEngine, markets: LocalMarket[]) {
   console.log(
     "market  oracle        mark          fair          premium      funding/h    annualised    OI long    OI short",
   );
@@ -43,7 +43,7 @@ export async function printMarkets(engine: PerpEngine, markets: LocalMarket[]) {
 type Trader = { name: string; signer: { address: string } };
 
 export async function printAccounts(
-  engine: PerpEngine,
+  engine: IPerpEngine,
   lens: PerpLens,
   vault: CollateralVault,
   markets: LocalMarket[],

@@ -20,6 +20,7 @@ import {
   CollateralVault__factory,
   ILiquidationEngine__factory,
   InsuranceFund__factory,
+  IPerpEngine__factory,
   LiquidationEngine__factory,
   LiquidityVault__factory,
   PerpEngine__factory,
@@ -77,7 +78,7 @@ describe("deploy: the protocol module, configs and address book", function () {
     const local = await deployLocalProtocol(ethers);
     const p = ethers.provider;
     const deployed = {
-      engine: PerpEngine__factory.connect(book.contracts.perpEngine, p),
+      engine: IPerpEngine__factory.connect(book.contracts.perpEngine, p),
       vault: CollateralVault__factory.connect(book.contracts.collateralVault, p),
       liquidityVault: LiquidityVault__factory.connect(book.contracts.liquidityVault, p),
       fund: InsuranceFund__factory.connect(book.contracts.insuranceFund, p),
@@ -118,7 +119,15 @@ describe("deploy: the protocol module, configs and address book", function () {
       await local.liquidityVault.liquidityFee(),
       await local.liquidationEngine.maxPnlFactor(),
     ]).to.deep.equal([10n ** 18n / 2n, 10n ** 15n, 10n ** 18n / 2n]);
-    for (const c of Object.values(deployed)) expect(await c.owner()).to.equal(deployer.address);
+    // Ownership is the engine's own code (PerpEngine's ABI); the rest of its interface is IPerpEngine.
+    const owned = [
+      PerpEngine__factory.connect(book.contracts.perpEngine, p),
+      deployed.vault,
+      deployed.liquidityVault,
+      deployed.fund,
+      deployed.liquidation,
+    ];
+    for (const c of owned) expect(await c.owner()).to.equal(deployer.address);
 
     // Markets: same ids, symbols, parameters (but the oracle), tiers, prices; adapters configured alike.
     expect(await deployed.engine.marketCount()).to.equal(await local.engine.marketCount());
@@ -172,7 +181,7 @@ describe("deploy: the protocol module, configs and address book", function () {
     ]);
     expect(book.deployment.mockCollateral).to.equal(false);
     expect(lines.some((l) => l.includes("ETH feed") && l.includes("8 decimals"))).to.equal(true);
-    const engine = PerpEngine__factory.connect(book.contracts.perpEngine, ethers.provider);
+    const engine = IPerpEngine__factory.connect(book.contracts.perpEngine, ethers.provider);
     expect((await engine.marketPrices(0)).oraclePrice).to.equal(3_000n * 10n ** 18n);
     const liquidityVault = LiquidityVault__factory.connect(book.contracts.liquidityVault, ethers.provider);
     expect(await liquidityVault.depositCap()).to.equal(5_000_000n * 10n ** 6n);

@@ -23,7 +23,7 @@ import { hardhat } from "viem/chains";
 
 import { readAddressBook, type PerpAddressBook } from "../../deploy/address-book.js";
 import { createPerpClient, defineDeployment, symbolToString } from "../../sdk/src/index.js";
-import { InsuranceFund__factory, PerpEngine__factory } from "../../types/ethers-contracts/index.js";
+import { InsuranceFund__factory, IPerpEngine__factory } from "../../types/ethers-contracts/index.js";
 import { root, run, startHardhatNode, type LocalNode, type RunResult } from "./helpers/processes.js";
 
 /** The node's default accounts (mnemonic "test … junk"), each funded with test ETH. */
@@ -93,7 +93,7 @@ describe("end to end on a hardhat node: deploy, SDK trades, keeper liquidation",
     book = readAddressBook(join(work, "31337.json"))!;
     expect(book.chainId).to.equal(31337);
     expect(book.markets.map((m) => m.symbol)).to.deep.equal(["ETH", "BTC", "GOLD", "SPX"]);
-    const engine = { address: book.contracts.perpEngine, abi: PerpEngine__factory.abi } as const;
+    const engine = { address: book.contracts.perpEngine, abi: IPerpEngine__factory.abi } as const;
     for (const m of book.markets)
       expect(
         symbolToString(

@@ -4,17 +4,6 @@ export const perpErrorsAbi = [
   {
     "inputs": [
       {
-        "internalType": "address",
-        "name": "target",
-        "type": "address"
-      }
-    ],
-    "name": "AddressEmptyCode",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
         "internalType": "uint256",
         "name": "readyAt",
         "type": "uint256"
@@ -261,11 +250,6 @@ export const perpErrorsAbi = [
       }
     ],
     "name": "ERC4626ExceededMaxWithdraw",
-    "type": "error"
-  },
-  {
-    "inputs": [],
-    "name": "FailedCall",
     "type": "error"
   },
   {

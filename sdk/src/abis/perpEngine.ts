@@ -20,17 +20,6 @@ export const perpEngineAbi = [
     "inputs": [
       {
         "internalType": "address",
-        "name": "target",
-        "type": "address"
-      }
-    ],
-    "name": "AddressEmptyCode",
-    "type": "error"
-  },
-  {
-    "inputs": [
-      {
-        "internalType": "address",
         "name": "account",
         "type": "address"
       },
@@ -57,11 +46,6 @@ export const perpEngineAbi = [
       }
     ],
     "name": "CircuitBreakerTripped",
-    "type": "error"
-  },
-  {
-    "inputs": [],
-    "name": "FailedCall",
     "type": "error"
   },
   {
@@ -1499,7 +1483,7 @@ export const perpEngineAbi = [
     "inputs": [
       {
         "internalType": "bytes32",
-        "name": "",
+        "name": "symbol",
         "type": "bytes32"
       },
       {
@@ -1566,7 +1550,7 @@ export const perpEngineAbi = [
           }
         ],
         "internalType": "struct MarketParams",
-        "name": "",
+        "name": "params",
         "type": "tuple"
       },
       {
@@ -1588,7 +1572,7 @@ export const perpEngineAbi = [
           }
         ],
         "internalType": "struct Tier[]",
-        "name": "",
+        "name": "tiers",
         "type": "tuple[]"
       }
     ],
@@ -1596,7 +1580,7 @@ export const perpEngineAbi = [
     "outputs": [
       {
         "internalType": "uint256",
-        "name": "",
+        "name": "marketId",
         "type": "uint256"
       }
     ],
@@ -1916,7 +1900,7 @@ export const perpEngineAbi = [
           }
         ],
         "internalType": "struct Tier[]",
-        "name": "",
+        "name": "tiers",
         "type": "tuple[]"
       }
     ],
@@ -2286,7 +2270,7 @@ export const perpEngineAbi = [
     "inputs": [
       {
         "internalType": "uint256",
-        "name": "",
+        "name": "marketId",
         "type": "uint256"
       },
       {
@@ -2353,7 +2337,7 @@ export const perpEngineAbi = [
           }
         ],
         "internalType": "struct MarketParams",
-        "name": "",
+        "name": "params",
         "type": "tuple"
       }
     ],
@@ -2384,7 +2368,7 @@ export const perpEngineAbi = [
     "inputs": [
       {
         "internalType": "uint256",
-        "name": "",
+        "name": "marketId",
         "type": "uint256"
       },
       {
@@ -2406,7 +2390,7 @@ export const perpEngineAbi = [
           }
         ],
         "internalType": "struct Tier[]",
-        "name": "",
+        "name": "tiers",
         "type": "tuple[]"
       }
     ],

@@ -356,11 +356,6 @@ export const contractErrorMessages: MessageTable = {
     message: (a) => `Feed ${a.feed} has ${a.decimals} decimals; at most 36 are supported.`,
   },
   // ---------------------------------------------------------------- OpenZeppelin internals
-  AddressEmptyCode: {
-    category: "internal",
-    message: (a) => `${a.target} has no code: the engine's admin module is missing.`,
-  },
-  FailedCall: { category: "internal", message: () => "A call to the engine's admin module failed." },
   ReentrancyGuardReentrantCall: { category: "internal", message: () => "Reentrant call refused." },
   SafeCastOverflowedIntDowncast: {
     category: "internal",

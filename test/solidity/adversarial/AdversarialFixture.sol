@@ -6,6 +6,7 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {CollateralVault} from "../../../contracts/CollateralVault.sol";
 import {InsuranceFund} from "../../../contracts/InsuranceFund.sol";
 import {IOracleAdapter} from "../../../contracts/interfaces/IOracleAdapter.sol";
+import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
 import {MarketParams, Tier} from "../../../contracts/interfaces/PerpTypes.sol";
 import {LiquidationEngine} from "../../../contracts/LiquidationEngine.sol";
 import {LiquidityVault} from "../../../contracts/LiquidityVault.sol";
@@ -112,7 +113,7 @@ abstract contract LocalEthFixture is TestBase {
 
     MockUSDC internal usdc;
     CollateralVault internal vault;
-    PerpEngine internal engine;
+    IPerpEngine internal engine;
     LiquidityVault internal lpVault;
     InsuranceFund internal fund;
     LiquidationEngine internal liquidator;

@@ -7,6 +7,7 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {ICollateralVault} from "../../../contracts/interfaces/ICollateralVault.sol";
 import {ILiquidationEngineCore} from "../../../contracts/interfaces/ILiquidationEngine.sol";
 import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
+import {IPerpEngineCore} from "../../../contracts/interfaces/IPerpEngineCore.sol";
 import {LiquidityVault} from "../../../contracts/LiquidityVault.sol";
 import {MaliciousReceiver} from "../../../contracts/mocks/MaliciousReceiver.sol";
 import {MockHookUSDC} from "../../../contracts/mocks/MockHookUSDC.sol";
@@ -60,7 +61,7 @@ contract ReentrancyTest is LiquidationFixture {
     /// @dev Cross-contract: the engine has its own lock, so a trade from inside a withdrawal is not refused for
     ///      reentrancy, but it is checked against the collateral left after the withdrawal (50 < IM of 1 ETH ≈ 100).
     function test_withdraw_reenteringTrade_checkedAgainstPostWithdrawalCollateral() public {
-        attacker.arm(address(engine), abi.encodeCall(IPerpEngine.trade, (address(attacker), eth, 1e18, type(uint256).max)));
+        attacker.arm(address(engine), abi.encodeCall(IPerpEngineCore.trade, (address(attacker), eth, 1e18, type(uint256).max)));
         _attackerWithdraw(950e6);
         assertTrue(attacker.attempted(), "re-entered");
         assertTrue(!attacker.succeeded(), "refused");
@@ -73,7 +74,7 @@ contract ReentrancyTest is LiquidationFixture {
     /// @dev The same trade with enough collateral left goes through: the account ends with the position and
     ///      500 − fee, and the market's sums agree with it.
     function test_withdraw_reenteringTrade_withMarginLeft_isConsistent() public {
-        attacker.arm(address(engine), abi.encodeCall(IPerpEngine.trade, (address(attacker), eth, 1e18, type(uint256).max)));
+        attacker.arm(address(engine), abi.encodeCall(IPerpEngineCore.trade, (address(attacker), eth, 1e18, type(uint256).max)));
         _attackerWithdraw(500e6);
         assertTrue(attacker.succeeded(), "not a same-contract reentrancy");
         assertEq(engine.position(address(attacker), eth).size, 1e18, "position opened");
@@ -113,7 +114,7 @@ contract ReentrancyTest is LiquidationFixture {
     function test_keeperPayout_reenteringTrade_isConsistent() public {
         _openCarolLong();
         rwaOracle.setPrice(LIQ_PRICE);
-        attacker.arm(address(engine), abi.encodeCall(IPerpEngine.trade, (address(attacker), eth, 1e18, type(uint256).max)));
+        attacker.arm(address(engine), abi.encodeCall(IPerpEngineCore.trade, (address(attacker), eth, 1e18, type(uint256).max)));
         attacker.execute(address(liquidator), abi.encodeCall(ILiquidationEngineCore.liquidate, (CAROL)));
         assertTrue(attacker.succeeded(), "engine lock not held by the liquidation engine");
         assertEq(engine.position(CAROL, rwa).size, 0, "liquidation completed");

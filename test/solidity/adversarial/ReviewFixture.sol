@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {CollateralVault} from "../../../contracts/CollateralVault.sol";
 import {InsuranceFund} from "../../../contracts/InsuranceFund.sol";
 import {IOracleAdapter} from "../../../contracts/interfaces/IOracleAdapter.sol";
+import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
 import {MarketParams, Tier} from "../../../contracts/interfaces/PerpTypes.sol";
 import {LiquidationEngine} from "../../../contracts/LiquidationEngine.sol";
 import {LiquidityVault} from "../../../contracts/LiquidityVault.sol";
@@ -31,7 +32,7 @@ abstract contract ReviewFixture is TestBase {
 
     MockUSDC internal usdc;
     CollateralVault internal vault;
-    PerpEngine internal engine;
+    IPerpEngine internal engine;
     LiquidityVault internal lpVault;
     InsuranceFund internal fund;
     LiquidationEngine internal liquidator;

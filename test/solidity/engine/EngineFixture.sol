@@ -5,6 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 import {CollateralVault} from "../../../contracts/CollateralVault.sol";
 import {IOracleAdapter} from "../../../contracts/interfaces/IOracleAdapter.sol";
+import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
 import {MarketParams, Tier} from "../../../contracts/interfaces/PerpTypes.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
 import {MockUSDC} from "../../../contracts/mocks/MockUSDC.sol";
@@ -23,7 +24,7 @@ abstract contract EngineFixture is TestBase {
 
     MockUSDC internal usdc;
     CollateralVault internal vault;
-    PerpEngine internal engine;
+    IPerpEngine internal engine;
     MockOracleAdapter internal ethOracle;
     uint256 internal eth;
 
@@ -31,7 +32,7 @@ abstract contract EngineFixture is TestBase {
         vm.warp(T0);
         usdc = _newToken();
         vault = new CollateralVault(IERC20(address(usdc)), address(this));
-        engine = new PerpEngine(vault, address(this));
+        engine = IPerpEngine(address(new PerpEngine(vault, address(this))));
         vault.setBalanceManager(address(engine), true);
         vault.setWithdrawGuard(engine);
         engine.setLiquidityVault(LP);

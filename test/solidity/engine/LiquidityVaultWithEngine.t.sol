@@ -5,6 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {ERC4626} from "@openzeppelin/contracts/token/ERC20/extensions/ERC4626.sol";
 
 import {CollateralVault} from "../../../contracts/CollateralVault.sol";
+import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
 import {LiquidityVault} from "../../../contracts/LiquidityVault.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
 import {MockUSDC} from "../../../contracts/mocks/MockUSDC.sol";
@@ -21,7 +22,7 @@ contract LiquidityVaultWithEngineTest is EngineFixture {
         vm.warp(T0);
         usdc = new MockUSDC();
         vault = new CollateralVault(IERC20(address(usdc)), address(this));
-        engine = new PerpEngine(vault, address(this));
+        engine = IPerpEngine(address(new PerpEngine(vault, address(this))));
         lpVault = new LiquidityVault(vault, address(this), type(uint256).max);
         vault.setBalanceManager(address(engine), true);
         vault.setWithdrawGuard(engine);

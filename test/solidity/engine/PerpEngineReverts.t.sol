@@ -32,7 +32,7 @@ contract PerpEngineRevertsTest is EngineFixture {
     }
 
     function test_liquidityVaultNotSet() public {
-        PerpEngine fresh = new PerpEngine(vault, address(this));
+        IPerpEngine fresh = IPerpEngine(address(new PerpEngine(vault, address(this))));
         fresh.listMarket("ETH", ethParams(ethOracle), twoTiers());
         vm.prank(ALICE);
         vm.expectRevert(IPerpEngine.LiquidityVaultNotSet.selector);
@@ -42,7 +42,7 @@ contract PerpEngineRevertsTest is EngineFixture {
     function test_setLiquidityVault_onlyOnce_andNotZero() public {
         vm.expectRevert(IPerpEngine.LiquidityVaultAlreadySet.selector);
         engine.setLiquidityVault(BOB);
-        PerpEngine fresh = new PerpEngine(vault, address(this));
+        IPerpEngine fresh = IPerpEngine(address(new PerpEngine(vault, address(this))));
         vm.expectRevert(IPerpEngine.ZeroAddress.selector);
         fresh.setLiquidityVault(address(0));
     }

@@ -10,6 +10,7 @@ import {ILiquidationEngine, LiquidationConfig} from "../../../contracts/interfac
 import {
     AccountMargin, BreakerParams, MarketParams, MarketPrices, MarketState, Position, Tier
 } from "../../../contracts/interfaces/PerpTypes.sol";
+import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
 import {LiquidationEngine} from "../../../contracts/LiquidationEngine.sol";
 import {LiquidityVault} from "../../../contracts/LiquidityVault.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
@@ -32,7 +33,7 @@ abstract contract ProtocolDeployment is TestBase {
 
     MockUSDC internal usdc;
     CollateralVault internal vault;
-    PerpEngine internal engine;
+    IPerpEngine internal engine;
     LiquidityVault internal lpVault;
     InsuranceFund internal fund;
     LiquidationEngine internal liquidator;

@@ -79,7 +79,7 @@ library PerpModel {
 
     // ------------------------------------------------------------------ reading
 
-    function read(PerpEngine e, uint256 m) internal view returns (Market memory k) {
+    function read(IPerpEngine e, uint256 m) internal view returns (Market memory k) {
         MarketParams memory p = e.marketParams(m);
         MarketState memory s = e.marketState(m);
         k.id = m;
@@ -236,7 +236,7 @@ library PerpModel {
 
     /// @notice The counterparty's value over all markets, less the fund's pending fees, and whether a market with
     ///         something to value used its fallback.
-    function counterparty(PerpEngine e, uint256 marketCount) internal view returns (int256 usd, bool fallbackUsed) {
+    function counterparty(IPerpEngine e, uint256 marketCount) internal view returns (int256 usd, bool fallbackUsed) {
         Market[] memory ks = new Market[](marketCount);
         for (uint256 m; m < marketCount; ++m) {
             ks[m] = read(e, m);
@@ -259,7 +259,7 @@ library PerpModel {
     /// @notice One account's margin as credited (withdrawals and the post-trade check): every position at the worse
     ///         for the account of its exit price (full close at the live skew) and its fair price; a failing market at
     ///         the fallback price against the position without pending funding. Reads what it needs.
-    function creditMargin(PerpEngine e, CollateralVault v, address account)
+    function creditMargin(IPerpEngine e, CollateralVault v, address account)
         internal
         view
         returns (int256 equity, uint256 initialMargin, uint256 withdrawable)
@@ -449,7 +449,7 @@ contract ProtocolHandler is TestBase {
 
     MockUSDC public immutable usdc;
     CollateralVault public immutable vault;
-    PerpEngine public immutable engine;
+    IPerpEngine public immutable engine;
     PerpLens public immutable lens;
     LiquidityVault public immutable lpVault;
     InsuranceFund public immutable fund;
@@ -652,7 +652,7 @@ contract ProtocolHandler is TestBase {
     constructor(
         MockUSDC usdc_,
         CollateralVault vault_,
-        PerpEngine engine_,
+        IPerpEngine engine_,
         LiquidityVault lpVault_,
         InsuranceFund fund_,
         LiquidationEngine liquidator_,

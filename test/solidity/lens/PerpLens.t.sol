@@ -13,6 +13,7 @@ import {LiquidityVault} from "../../../contracts/LiquidityVault.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
 import {MockUSDC} from "../../../contracts/mocks/MockUSDC.sol";
 import {PerpEngine} from "../../../contracts/PerpEngine.sol";
+import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
 import {EngineFixture} from "../engine/EngineFixture.sol";
 import {LiquidationFixture} from "../liquidation/LiquidationFixture.sol";
 import {vm} from "../utils/Vm.sol";
@@ -483,7 +484,7 @@ contract PerpLensLiquidityVaultTest is EngineFixture {
         vm.warp(T0);
         usdc = new MockUSDC();
         vault = new CollateralVault(IERC20(address(usdc)), address(this));
-        engine = new PerpEngine(vault, address(this));
+        engine = IPerpEngine(address(new PerpEngine(vault, address(this))));
         lpVault = new LiquidityVault(vault, address(this), type(uint256).max);
         vault.setBalanceManager(address(engine), true);
         vault.setWithdrawGuard(engine);

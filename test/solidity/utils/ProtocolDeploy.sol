@@ -5,6 +5,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 import {CollateralVault} from "../../../contracts/CollateralVault.sol";
 import {InsuranceFund} from "../../../contracts/InsuranceFund.sol";
+import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
 import {LiquidationEngine} from "../../../contracts/LiquidationEngine.sol";
 import {LiquidityVault} from "../../../contracts/LiquidityVault.sol";
 import {MockUSDC} from "../../../contracts/mocks/MockUSDC.sol";
@@ -14,7 +15,7 @@ import {PerpEngine} from "../../../contracts/PerpEngine.sol";
 struct Protocol {
     MockUSDC usdc;
     CollateralVault vault;
-    PerpEngine engine;
+    IPerpEngine engine;
     LiquidityVault lpVault;
     InsuranceFund fund;
     LiquidationEngine liquidator;
@@ -26,7 +27,7 @@ struct Protocol {
 function deployProtocol(address owner) returns (Protocol memory p) {
     p.usdc = new MockUSDC();
     p.vault = new CollateralVault(IERC20(address(p.usdc)), owner);
-    p.engine = new PerpEngine(p.vault, owner);
+    p.engine = IPerpEngine(address(new PerpEngine(p.vault, owner)));
     p.lpVault = new LiquidityVault(p.vault, owner, type(uint256).max);
     p.fund = new InsuranceFund(p.vault, owner);
     p.liquidator = new LiquidationEngine(p.engine, p.vault, p.fund, owner);

@@ -2,6 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {IPerpCounterparty} from "../../../contracts/interfaces/IPerpCounterparty.sol";
+import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
 import {PerpLens} from "../../../contracts/lens/PerpLens.sol";
 import {PerpEngine} from "../../../contracts/PerpEngine.sol";
 import {Vm, vm} from "./Vm.sol";
@@ -77,7 +78,7 @@ abstract contract TestBase {
     }
 
     /// @dev The lens's liquidation price (the engine does not carry the search).
-    function _liqPrice(PerpEngine e, address account, uint256 marketId) internal returns (uint256) {
+    function _liqPrice(IPerpEngine e, address account, uint256 marketId) internal returns (uint256) {
         return new PerpLens(e).liquidationPrice(account, marketId);
     }
 }

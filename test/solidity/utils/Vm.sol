@@ -8,6 +8,7 @@ interface Vm {
     function startPrank(address sender) external;
     function stopPrank() external;
     function warp(uint256 timestamp) external;
+    function deal(address account, uint256 newBalance) external;
     function roll(uint256 blockNumber) external;
     function assume(bool condition) external pure;
     function expectRevert() external;

@@ -6,6 +6,7 @@ import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 import {CollateralVault} from "../../../contracts/CollateralVault.sol";
 import {InsuranceFund} from "../../../contracts/InsuranceFund.sol";
+import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
 import {LiquidityVault} from "../../../contracts/LiquidityVault.sol";
 import {IOracleAdapter} from "../../../contracts/interfaces/IOracleAdapter.sol";
 import {MarketParams, Tier} from "../../../contracts/interfaces/PerpTypes.sol";
@@ -120,7 +121,7 @@ abstract contract EngineVaultFixture is TestBase, ExitMath {
     uint256 internal constant NO_CAP = type(uint256).max;
 
     Protocol internal p;
-    PerpEngine internal engine;
+    IPerpEngine internal engine;
     LiquidityVault internal lpVault;
     CollateralVault internal vault;
     MockUSDC internal usdc;
