@@ -211,7 +211,7 @@ describe("SDK package (build, strict consumer, README quick start)", function ()
       ).to.equal(false);
     }
     expect(readFileSync(join(dist, "sdk/src/index.js"), "utf8")).to.match(
-      /export \* from "\.\/actions\/getAccount\.js"/,
+      /export \* from "\.\/actions\/public\/getAccount\.js"/,
     );
   });
 

@@ -23,8 +23,8 @@ import {
   type TradePreview,
 } from "../../math/tradePreview.js";
 import type { Account, Market } from "../../types.js";
-import { getAccount } from "../getAccount.js";
-import { getMarket } from "../getMarket.js";
+import { getAccount } from "../public/getAccount.js";
+import { getMarket } from "../public/getMarket.js";
 import { emittedBy } from "./logs.js";
 import { sendTransaction } from "./send.js";
 import { resolveAccount } from "./wallet.js";

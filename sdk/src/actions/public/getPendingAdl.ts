@@ -1,9 +1,9 @@
 import { readContract } from "viem/actions";
 
-import { perpLensAbi } from "../abis/perpLens.js";
-import type { PerpClientBase } from "../clientBase.js";
-import { toPerpError, type PerpError } from "../errors/index.js";
-import { toPendingAdl, type PendingAdl } from "../types.js";
+import { perpLensAbi } from "../../abis/perpLens.js";
+import type { PerpClientBase } from "../../clientBase.js";
+import { toPerpError, type PerpError } from "../../errors/index.js";
+import { toPendingAdl, type PendingAdl } from "../../types.js";
 
 /** Parameters of {@link getPendingAdl}. */
 export interface GetPendingAdlParameters {

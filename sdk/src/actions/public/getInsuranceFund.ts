@@ -1,9 +1,9 @@
 import { readContract } from "viem/actions";
 
-import { perpLensAbi } from "../abis/perpLens.js";
-import type { PerpClientBase } from "../clientBase.js";
-import { toPerpError, type PerpError } from "../errors/index.js";
-import { toInsuranceFund, type InsuranceFundInfo } from "../types.js";
+import { perpLensAbi } from "../../abis/perpLens.js";
+import type { PerpClientBase } from "../../clientBase.js";
+import { toPerpError, type PerpError } from "../../errors/index.js";
+import { toInsuranceFund, type InsuranceFundInfo } from "../../types.js";
 
 /** Parameters of {@link getInsuranceFund}. */
 export interface GetInsuranceFundParameters {

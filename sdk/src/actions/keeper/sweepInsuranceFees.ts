@@ -1,11 +1,11 @@
 import { parseEventLogs, type Address, type Hash, type TransactionReceipt } from "viem";
 import { writeContract } from "viem/actions";
 
-import { perpEngineAbi } from "../abis/perpEngine.js";
-import type { PerpClientBase } from "../clientBase.js";
-import type { PerpError } from "../errors/index.js";
-import { emittedBy } from "./internal/logs.js";
-import { sendTransaction } from "./internal/send.js";
+import { perpEngineAbi } from "../../abis/perpEngine.js";
+import type { PerpClientBase } from "../../clientBase.js";
+import type { PerpError } from "../../errors/index.js";
+import { emittedBy } from "../internal/logs.js";
+import { sendTransaction } from "../internal/send.js";
 
 /** Parameters of {@link sweepInsuranceFees}: none. */
 export type SweepInsuranceFeesParameters = Record<string, never>;

@@ -1,10 +1,10 @@
 import { readContract } from "viem/actions";
 
-import { liquidationEngineAbi } from "../abis/liquidationEngine.js";
-import type { PerpClientBase } from "../clientBase.js";
-import { toPerpError, type PerpError } from "../errors/index.js";
-import type { LiquidationConfig } from "../math/liquidationMath.js";
-import { toLiquidationConfig } from "../types.js";
+import { liquidationEngineAbi } from "../../abis/liquidationEngine.js";
+import type { PerpClientBase } from "../../clientBase.js";
+import { toPerpError, type PerpError } from "../../errors/index.js";
+import type { LiquidationConfig } from "../../math/liquidationMath.js";
+import { toLiquidationConfig } from "../../types.js";
 
 /** Parameters of {@link getLiquidationConfig}. */
 export interface GetLiquidationConfigParameters {

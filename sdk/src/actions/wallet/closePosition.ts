@@ -1,8 +1,8 @@
-import type { PerpClientBase } from "../clientBase.js";
-import { NoPositionError, type PerpError } from "../errors/index.js";
-import { getAccount } from "./getAccount.js";
-import { executeTrade, type TradeOptions, type TradeExecutionResult } from "./internal/trade.js";
-import { resolveAccount } from "./internal/wallet.js";
+import type { PerpClientBase } from "../../clientBase.js";
+import { NoPositionError, type PerpError } from "../../errors/index.js";
+import { getAccount } from "../public/getAccount.js";
+import { executeTrade, type TradeOptions, type TradeExecutionResult } from "../internal/trade.js";
+import { resolveAccount } from "../internal/wallet.js";
 
 /** Parameters of {@link closePosition}. */
 export type ClosePositionParameters = TradeOptions & { marketId: bigint };

@@ -1,8 +1,8 @@
-import type { PerpClientBase } from "../clientBase.js";
-import { InvalidSizeError, type PerpError } from "../errors/index.js";
-import { executeTrade, type TradeOptions, type TradeExecutionResult } from "./internal/trade.js";
-import { getAccount } from "./getAccount.js";
-import { resolveAccount } from "./internal/wallet.js";
+import type { PerpClientBase } from "../../clientBase.js";
+import { InvalidSizeError, type PerpError } from "../../errors/index.js";
+import { executeTrade, type TradeOptions, type TradeExecutionResult } from "../internal/trade.js";
+import { getAccount } from "../public/getAccount.js";
+import { resolveAccount } from "../internal/wallet.js";
 
 /** Parameters of {@link openPosition}. */
 export type OpenPositionParameters = TradeOptions & {

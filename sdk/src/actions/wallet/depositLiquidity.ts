@@ -1,15 +1,15 @@
 import { parseEventLogs, type Address, type Hash, type TransactionReceipt } from "viem";
 import { writeContract } from "viem/actions";
 
-import { liquidityVaultAbi } from "../abis/liquidityVault.js";
-import type { PerpClientBase } from "../clientBase.js";
-import { LiquiditySlippageError, ZeroAmountError, type PerpError } from "../errors/index.js";
-import { liquidityFeeOnTotal, type LiquidityQuote } from "../math/liquidityVaultMath.js";
-import { quoteLiquidity } from "./quoteLiquidity.js";
-import { ensureAllowance, type ApprovalMode } from "./internal/approve.js";
-import { emittedBy } from "./internal/logs.js";
-import { sendTransaction } from "./internal/send.js";
-import { requireWallet } from "./internal/wallet.js";
+import { liquidityVaultAbi } from "../../abis/liquidityVault.js";
+import type { PerpClientBase } from "../../clientBase.js";
+import { LiquiditySlippageError, ZeroAmountError, type PerpError } from "../../errors/index.js";
+import { liquidityFeeOnTotal, type LiquidityQuote } from "../../math/liquidityVaultMath.js";
+import { quoteLiquidity } from "../public/quoteLiquidity.js";
+import { ensureAllowance, type ApprovalMode } from "../internal/approve.js";
+import { emittedBy } from "../internal/logs.js";
+import { sendTransaction } from "../internal/send.js";
+import { requireWallet } from "../internal/wallet.js";
 
 /** Parameters of {@link depositLiquidity}. */
 export interface DepositLiquidityParameters {

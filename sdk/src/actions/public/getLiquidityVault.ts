@@ -1,11 +1,11 @@
 import { zeroAddress, type Address } from "viem";
 import { readContract } from "viem/actions";
 
-import { liquidityVaultAbi } from "../abis/liquidityVault.js";
-import { perpLensAbi } from "../abis/perpLens.js";
-import type { PerpClientBase } from "../clientBase.js";
-import { toPerpError, type PerpError } from "../errors/index.js";
-import { toLiquidityVault, type LiquidityVaultInfo } from "../types.js";
+import { liquidityVaultAbi } from "../../abis/liquidityVault.js";
+import { perpLensAbi } from "../../abis/perpLens.js";
+import type { PerpClientBase } from "../../clientBase.js";
+import { toPerpError, type PerpError } from "../../errors/index.js";
+import { toLiquidityVault, type LiquidityVaultInfo } from "../../types.js";
 
 /** Parameters of {@link getLiquidityVault}. */
 export interface GetLiquidityVaultParameters {

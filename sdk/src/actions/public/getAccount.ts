@@ -1,11 +1,11 @@
 import type { Address } from "viem";
 import { readContract } from "viem/actions";
 
-import { perpLensAbi } from "../abis/perpLens.js";
-import type { PerpClientBase } from "../clientBase.js";
-import { toPerpError, type AccountRequiredError, type PerpError } from "../errors/index.js";
-import { toAccount, type Account } from "../types.js";
-import { resolveAccount } from "./internal/wallet.js";
+import { perpLensAbi } from "../../abis/perpLens.js";
+import type { PerpClientBase } from "../../clientBase.js";
+import { toPerpError, type AccountRequiredError, type PerpError } from "../../errors/index.js";
+import { toAccount, type Account } from "../../types.js";
+import { resolveAccount } from "../internal/wallet.js";
 
 /** Parameters of {@link getAccount}. */
 export interface GetAccountParameters {

@@ -1,13 +1,13 @@
 import { parseEventLogs, type Address, type Hash, type TransactionReceipt } from "viem";
 import { writeContract } from "viem/actions";
 
-import { collateralVaultAbi } from "../abis/collateralVault.js";
-import type { PerpClientBase } from "../clientBase.js";
-import { ZeroAmountError, type PerpError } from "../errors/index.js";
-import { ensureAllowance, type ApprovalMode } from "./internal/approve.js";
-import { emittedBy } from "./internal/logs.js";
-import { sendTransaction } from "./internal/send.js";
-import { requireWallet } from "./internal/wallet.js";
+import { collateralVaultAbi } from "../../abis/collateralVault.js";
+import type { PerpClientBase } from "../../clientBase.js";
+import { ZeroAmountError, type PerpError } from "../../errors/index.js";
+import { ensureAllowance, type ApprovalMode } from "../internal/approve.js";
+import { emittedBy } from "../internal/logs.js";
+import { sendTransaction } from "../internal/send.js";
+import { requireWallet } from "../internal/wallet.js";
 
 /** Parameters of {@link deposit}. */
 export interface DepositParameters {

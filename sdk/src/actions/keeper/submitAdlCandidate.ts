@@ -1,11 +1,11 @@
 import { isAddressEqual, parseEventLogs, type Address, type Hash, type TransactionReceipt } from "viem";
 import { writeContract } from "viem/actions";
 
-import { liquidationEngineAbi } from "../abis/liquidationEngine.js";
-import type { PerpClientBase } from "../clientBase.js";
-import { PerpError } from "../errors/index.js";
-import { emittedBy } from "./internal/logs.js";
-import { sendTransaction } from "./internal/send.js";
+import { liquidationEngineAbi } from "../../abis/liquidationEngine.js";
+import type { PerpClientBase } from "../../clientBase.js";
+import { PerpError } from "../../errors/index.js";
+import { emittedBy } from "../internal/logs.js";
+import { sendTransaction } from "../internal/send.js";
 
 /** Parameters of {@link submitAdlCandidate}. */
 export interface SubmitAdlCandidateParameters {

@@ -1,12 +1,12 @@
 import { parseEventLogs, type Address, type Hash, type TransactionReceipt } from "viem";
 import { readContract, writeContract } from "viem/actions";
 
-import { collateralVaultAbi } from "../abis/collateralVault.js";
-import type { PerpClientBase } from "../clientBase.js";
-import { toPerpError, ZeroAmountError, type PerpError } from "../errors/index.js";
-import { emittedBy } from "./internal/logs.js";
-import { sendTransaction } from "./internal/send.js";
-import { requireWallet } from "./internal/wallet.js";
+import { collateralVaultAbi } from "../../abis/collateralVault.js";
+import type { PerpClientBase } from "../../clientBase.js";
+import { toPerpError, ZeroAmountError, type PerpError } from "../../errors/index.js";
+import { emittedBy } from "../internal/logs.js";
+import { sendTransaction } from "../internal/send.js";
+import { requireWallet } from "../internal/wallet.js";
 
 /** Parameters of {@link withdraw}. */
 export interface WithdrawParameters {

@@ -1,14 +1,14 @@
 import { parseEventLogs, type Address, type Hash, type TransactionReceipt } from "viem";
 import { getBlock, simulateContract, writeContract } from "viem/actions";
 
-import { collateralVaultAbi } from "../abis/collateralVault.js";
-import type { PerpClientBase } from "../clientBase.js";
-import { InvalidOperatorExpiryError, toPerpError, type PerpError } from "../errors/index.js";
-import { MAX_UINT40 } from "../math/int256.js";
-import { toOperatorScopeState, type OperatorScopeState } from "./getOperator.js";
-import { emittedBy } from "./internal/logs.js";
-import { sendTransaction } from "./internal/send.js";
-import { requireWallet } from "./internal/wallet.js";
+import { collateralVaultAbi } from "../../abis/collateralVault.js";
+import type { PerpClientBase } from "../../clientBase.js";
+import { InvalidOperatorExpiryError, toPerpError, type PerpError } from "../../errors/index.js";
+import { MAX_UINT40 } from "../../math/int256.js";
+import { toOperatorScopeState, type OperatorScopeState } from "../public/getOperator.js";
+import { emittedBy } from "../internal/logs.js";
+import { sendTransaction } from "../internal/send.js";
+import { requireWallet } from "../internal/wallet.js";
 
 /**
  * One scope of an approval: `true` (or `{}`) grants it with no expiry, `{ expiry }` grants it until that second

@@ -1,11 +1,11 @@
 import type { Address } from "viem";
 
-import type { PerpClientBase } from "../clientBase.js";
-import type { AccountRequiredError, PerpError, UnknownMarketError } from "../errors/index.js";
-import { acceptablePriceFor, type TradePreview } from "../math/tradePreview.js";
-import type { Account, Market } from "../types.js";
-import { DEFAULT_SLIPPAGE_BPS, loadTradeContext } from "./internal/trade.js";
-import { resolveAccount } from "./internal/wallet.js";
+import type { PerpClientBase } from "../../clientBase.js";
+import type { AccountRequiredError, PerpError, UnknownMarketError } from "../../errors/index.js";
+import { acceptablePriceFor, type TradePreview } from "../../math/tradePreview.js";
+import type { Account, Market } from "../../types.js";
+import { DEFAULT_SLIPPAGE_BPS, loadTradeContext } from "../internal/trade.js";
+import { resolveAccount } from "../internal/wallet.js";
 
 /** Parameters of {@link quoteTrade}. */
 export interface QuoteTradeParameters {

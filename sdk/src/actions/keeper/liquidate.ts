@@ -1,18 +1,18 @@
 import { isAddressEqual, parseEventLogs, type Address, type Hash, type TransactionReceipt } from "viem";
 import { writeContract } from "viem/actions";
 
-import { liquidationEngineAbi } from "../abis/liquidationEngine.js";
-import { perpEngineAbi } from "../abis/perpEngine.js";
-import type { PerpClientBase } from "../clientBase.js";
-import { PerpError } from "../errors/index.js";
+import { liquidationEngineAbi } from "../../abis/liquidationEngine.js";
+import { perpEngineAbi } from "../../abis/perpEngine.js";
+import type { PerpClientBase } from "../../clientBase.js";
+import { PerpError } from "../../errors/index.js";
 import {
   toAdlEvent,
   toLiquidationEvent,
   type AdlRequestedEvent,
   type LiquidatedEvent,
-} from "../events/types.js";
-import { emittedBy } from "./internal/logs.js";
-import { sendTransaction } from "./internal/send.js";
+} from "../../events/types.js";
+import { emittedBy } from "../internal/logs.js";
+import { sendTransaction } from "../internal/send.js";
 
 /** Parameters of {@link liquidate}. */
 export interface LiquidateParameters {

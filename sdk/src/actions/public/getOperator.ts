@@ -1,10 +1,10 @@
 import type { Address } from "viem";
 import { getBlock, readContract } from "viem/actions";
 
-import { collateralVaultAbi } from "../abis/collateralVault.js";
-import type { PerpClientBase } from "../clientBase.js";
-import { toPerpError, type PerpError } from "../errors/index.js";
-import { resolveAccount } from "./internal/wallet.js";
+import { collateralVaultAbi } from "../../abis/collateralVault.js";
+import type { PerpClientBase } from "../../clientBase.js";
+import { toPerpError, type PerpError } from "../../errors/index.js";
+import { resolveAccount } from "../internal/wallet.js";
 
 /** One scope (trade or withdraw) of an operator approval as stored. */
 export interface OperatorScopeState {

@@ -1,9 +1,9 @@
 import type { Address } from "viem";
 
-import type { PerpClientBase } from "../clientBase.js";
-import type { PerpError } from "../errors/index.js";
-import { liquidityQuote, type LiquidityQuote } from "../math/liquidityVaultMath.js";
-import type { LiquidityVaultInfo } from "../types.js";
+import type { PerpClientBase } from "../../clientBase.js";
+import type { PerpError } from "../../errors/index.js";
+import { liquidityQuote, type LiquidityQuote } from "../../math/liquidityVaultMath.js";
+import type { LiquidityVaultInfo } from "../../types.js";
 import { getLiquidityVault } from "./getLiquidityVault.js";
 
 /** Parameters of {@link quoteLiquidity}: one of the four ERC-4626 operations and its amount. */

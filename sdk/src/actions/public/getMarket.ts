@@ -1,9 +1,9 @@
 import { readContract } from "viem/actions";
 
-import { perpLensAbi } from "../abis/perpLens.js";
-import type { PerpClientBase } from "../clientBase.js";
-import { isPerpContractError, toPerpError, UnknownMarketError, type PerpError } from "../errors/index.js";
-import { toMarket, type Market } from "../types.js";
+import { perpLensAbi } from "../../abis/perpLens.js";
+import type { PerpClientBase } from "../../clientBase.js";
+import { isPerpContractError, toPerpError, UnknownMarketError, type PerpError } from "../../errors/index.js";
+import { toMarket, type Market } from "../../types.js";
 
 /** Parameters of {@link getMarket}. */
 export interface GetMarketParameters {

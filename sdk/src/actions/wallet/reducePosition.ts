@@ -1,8 +1,8 @@
-import type { PerpClientBase } from "../clientBase.js";
-import { InvalidSizeError, NoPositionError, type PerpError } from "../errors/index.js";
-import { getAccount } from "./getAccount.js";
-import { executeTrade, type TradeOptions, type TradeExecutionResult } from "./internal/trade.js";
-import { resolveAccount } from "./internal/wallet.js";
+import type { PerpClientBase } from "../../clientBase.js";
+import { InvalidSizeError, NoPositionError, type PerpError } from "../../errors/index.js";
+import { getAccount } from "../public/getAccount.js";
+import { executeTrade, type TradeOptions, type TradeExecutionResult } from "../internal/trade.js";
+import { resolveAccount } from "../internal/wallet.js";
 
 /** Parameters of {@link reducePosition}. */
 export type ReducePositionParameters = TradeOptions & {

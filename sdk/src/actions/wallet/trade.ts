@@ -1,6 +1,6 @@
-import type { PerpClientBase } from "../clientBase.js";
-import type { PerpError } from "../errors/index.js";
-import { executeTrade, type TradeOptions, type TradeExecutionResult } from "./internal/trade.js";
+import type { PerpClientBase } from "../../clientBase.js";
+import type { PerpError } from "../../errors/index.js";
+import { executeTrade, type TradeOptions, type TradeExecutionResult } from "../internal/trade.js";
 
 /** Parameters of {@link trade}. */
 export type TradeParameters = TradeOptions & {

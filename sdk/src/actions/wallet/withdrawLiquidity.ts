@@ -1,14 +1,14 @@
 import { parseEventLogs, type Address, type Hash, type TransactionReceipt } from "viem";
 import { writeContract } from "viem/actions";
 
-import { liquidityVaultAbi } from "../abis/liquidityVault.js";
-import type { PerpClientBase } from "../clientBase.js";
-import { LiquiditySlippageError, ZeroAmountError, type PerpError } from "../errors/index.js";
-import { type LiquidityQuote } from "../math/liquidityVaultMath.js";
-import { quoteLiquidity } from "./quoteLiquidity.js";
-import { emittedBy } from "./internal/logs.js";
-import { sendTransaction } from "./internal/send.js";
-import { requireWallet } from "./internal/wallet.js";
+import { liquidityVaultAbi } from "../../abis/liquidityVault.js";
+import type { PerpClientBase } from "../../clientBase.js";
+import { LiquiditySlippageError, ZeroAmountError, type PerpError } from "../../errors/index.js";
+import { type LiquidityQuote } from "../../math/liquidityVaultMath.js";
+import { quoteLiquidity } from "../public/quoteLiquidity.js";
+import { emittedBy } from "../internal/logs.js";
+import { sendTransaction } from "../internal/send.js";
+import { requireWallet } from "../internal/wallet.js";
 
 /** Parameters of {@link withdrawLiquidity}: an amount of USDC (`assets`) or of shares to redeem (`shares`). */
 export type WithdrawLiquidityParameters = (

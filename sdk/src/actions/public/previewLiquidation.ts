@@ -1,12 +1,12 @@
 import type { Address } from "viem";
 import { readContract } from "viem/actions";
 
-import { liquidationEngineAbi } from "../abis/liquidationEngine.js";
-import type { PerpClientBase } from "../clientBase.js";
-import { toPerpError, type AccountRequiredError, type PerpError } from "../errors/index.js";
-import type { LiquidationPreview } from "../math/liquidationMath.js";
-import { toLiquidationPreview } from "../types.js";
-import { resolveAccount } from "./internal/wallet.js";
+import { liquidationEngineAbi } from "../../abis/liquidationEngine.js";
+import type { PerpClientBase } from "../../clientBase.js";
+import { toPerpError, type AccountRequiredError, type PerpError } from "../../errors/index.js";
+import type { LiquidationPreview } from "../../math/liquidationMath.js";
+import { toLiquidationPreview } from "../../types.js";
+import { resolveAccount } from "../internal/wallet.js";
 
 /** Parameters of {@link previewLiquidation}. */
 export interface PreviewLiquidationParameters {

@@ -1,8 +1,8 @@
 import { readContract } from "viem/actions";
 
-import { liquidationEngineAbi } from "../abis/liquidationEngine.js";
-import type { PerpClientBase } from "../clientBase.js";
-import { toPerpError, type PerpError } from "../errors/index.js";
+import { liquidationEngineAbi } from "../../abis/liquidationEngine.js";
+import type { PerpClientBase } from "../../clientBase.js";
+import { toPerpError, type PerpError } from "../../errors/index.js";
 
 /** Parameters of {@link getTotalShortfall}. */
 export interface GetTotalShortfallParameters {
