@@ -46,6 +46,8 @@ const CONTRACTS = [
     name: "chainlinkOracleAdapterAbi",
     file: "chainlinkOracleAdapter.ts",
   },
+  // The local deployments' collateral (an open `mint`): the SDK's faucet action mints it.
+  { artifact: "contracts/mocks/MockUSDC.sol/MockUSDC.json", name: "mockUsdcAbi", file: "mockUsdc.ts" },
 ];
 
 const HEADER =

@@ -23,6 +23,7 @@ export {
 export { perpPublicActions, type PerpPublicActions } from "./decorators/publicActions.js";
 export { perpWalletActions, type PerpWalletActions } from "./decorators/walletActions.js";
 export { perpKeeperActions, type PerpKeeperActions } from "./decorators/keeperActions.js";
+export { perpTestActions, type PerpTestActions } from "./decorators/testActions.js";
 
 // Actions, one per file, each also usable as a plain function `action(client, parameters)`, grouped by audience as
 // viem groups its own: public (reads, quotes, previews), wallet (a trader's and an LP's writes), keeper.
@@ -43,6 +44,7 @@ export * from "./actions/public/getTotalShortfall.js";
 export * from "./actions/wallet/deposit.js";
 export * from "./actions/wallet/withdraw.js";
 export * from "./actions/wallet/approveOperator.js";
+export * from "./actions/wallet/simulateApproveOperator.js";
 export * from "./actions/wallet/trade.js";
 export * from "./actions/wallet/openPosition.js";
 export * from "./actions/wallet/reducePosition.js";
@@ -56,11 +58,16 @@ export * from "./actions/keeper/executeAdl.js";
 export * from "./actions/keeper/rotateAdl.js";
 export * from "./actions/keeper/requestPnlReduction.js";
 export * from "./actions/keeper/sweepInsuranceFees.js";
+// Test: local development (the mock USDC faucet).
+export * from "./actions/test/faucet.js";
+// Orders and leveraged tokens get their own audiences (actions/orders/, actions/leveragedTokens/) when they land.
 export {
   DEFAULT_SLIPPAGE_BPS,
   type TradeOptions,
   type TradeExecutionResult,
+  type TradeSimulation,
 } from "./actions/internal/trade.js";
+export type { PerpWriteRequest } from "./actions/internal/simulate.js";
 export type { ApprovalMode } from "./actions/internal/approve.js";
 
 // Events.

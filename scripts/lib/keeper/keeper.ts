@@ -352,8 +352,8 @@ export class Keeper {
         }
         this.#log.debug("account", {
           account,
-          equity: a.equity,
-          maintenanceMargin: a.maintenanceMargin,
+          equity: a.equityUsd,
+          maintenanceMargin: a.maintenanceMarginUsd,
           marginUtilisation: a.marginUtilisation,
           positions: a.positions.length,
         });
@@ -604,7 +604,7 @@ export class Keeper {
       marketId,
       victimsLong: request.victimsLong,
       bankruptcyPrice: request.bankruptcyPrice,
-      remaining: request.remaining,
+      remaining: request.remainingUsd,
       candidates: state.candidates.map((c) => c.account),
       rotatableAt: state.rotatableAt,
     });
@@ -613,7 +613,7 @@ export class Keeper {
     const sideHolders = [...snapshot.values()]
       .filter((a) =>
         a.positions.some(
-          (p) => p.marketId === marketId && p.size > 0n === request.victimsLong && p.unrealisedPnl > 0n,
+          (p) => p.marketId === marketId && p.size > 0n === request.victimsLong && p.unrealisedPnlUsd > 0n,
         ),
       )
       .map((a) => getAddress(a.address));
@@ -687,9 +687,9 @@ export class Keeper {
     );
     const target = pnlReductionTarget(markets, state.timestamp);
     this.#log.info("pnl-factor-exceeded", {
-      traderProfit: state.traderProfit,
-      vaultCash: state.vaultCash,
-      limit: state.pnlFactorLimit,
+      traderProfit: state.traderProfitUsd,
+      vaultCash: state.vaultCashUsd,
+      limit: state.pnlFactorLimitUsd,
       marketId: target,
     });
     if (target === undefined || this.#config.signal?.aborted) return;

@@ -2,37 +2,56 @@ import {
   executeAdl,
   type ExecuteAdlParameters,
   type ExecuteAdlReturnType,
+  simulateExecuteAdl,
+  type SimulateExecuteAdlParameters,
+  type SimulateExecuteAdlReturnType,
 } from "../actions/keeper/executeAdl.js";
 import {
   liquidate,
   type LiquidateParameters,
   type LiquidateReturnType,
+  simulateLiquidate,
+  type SimulateLiquidateParameters,
+  type SimulateLiquidateReturnType,
 } from "../actions/keeper/liquidate.js";
 import {
   requestPnlReduction,
   type RequestPnlReductionParameters,
   type RequestPnlReductionReturnType,
+  simulateRequestPnlReduction,
+  type SimulateRequestPnlReductionParameters,
+  type SimulateRequestPnlReductionReturnType,
 } from "../actions/keeper/requestPnlReduction.js";
 import {
   rotateAdl,
   type RotateAdlParameters,
   type RotateAdlReturnType,
+  simulateRotateAdl,
+  type SimulateRotateAdlParameters,
+  type SimulateRotateAdlReturnType,
 } from "../actions/keeper/rotateAdl.js";
 import {
   submitAdlCandidate,
   type SubmitAdlCandidateParameters,
   type SubmitAdlCandidateReturnType,
+  simulateSubmitAdlCandidate,
+  type SimulateSubmitAdlCandidateParameters,
+  type SimulateSubmitAdlCandidateReturnType,
 } from "../actions/keeper/submitAdlCandidate.js";
 import {
   sweepInsuranceFees,
   type SweepInsuranceFeesParameters,
   type SweepInsuranceFeesReturnType,
+  simulateSweepInsuranceFees,
+  type SimulateSweepInsuranceFeesParameters,
+  type SimulateSweepInsuranceFeesReturnType,
 } from "../actions/keeper/sweepInsuranceFees.js";
 import type { PerpClientBase } from "../clientBase.js";
 
 /**
  * A keeper's writes, all permissionless: liquidation, auto-deleveraging (candidates, execution, rotation of a stuck
- * request), pnl-factor reductions and the insurance-fee sweep. Each needs the client's wallet.
+ * request), pnl-factor reductions and the insurance-fee sweep, each with its `simulate…` step. Each needs the client's
+ * wallet.
  */
 export interface PerpKeeperActions {
   /** See {@link liquidate}. */
@@ -47,6 +66,24 @@ export interface PerpKeeperActions {
   requestPnlReduction: (parameters?: RequestPnlReductionParameters) => Promise<RequestPnlReductionReturnType>;
   /** See {@link sweepInsuranceFees}. */
   sweepInsuranceFees: (parameters?: SweepInsuranceFeesParameters) => Promise<SweepInsuranceFeesReturnType>;
+  /** See {@link simulateLiquidate}. */
+  simulateLiquidate: (parameters: SimulateLiquidateParameters) => Promise<SimulateLiquidateReturnType>;
+  /** See {@link simulateSubmitAdlCandidate}. */
+  simulateSubmitAdlCandidate: (
+    parameters: SimulateSubmitAdlCandidateParameters,
+  ) => Promise<SimulateSubmitAdlCandidateReturnType>;
+  /** See {@link simulateExecuteAdl}. */
+  simulateExecuteAdl: (parameters?: SimulateExecuteAdlParameters) => Promise<SimulateExecuteAdlReturnType>;
+  /** See {@link simulateRotateAdl}. */
+  simulateRotateAdl: (parameters?: SimulateRotateAdlParameters) => Promise<SimulateRotateAdlReturnType>;
+  /** See {@link simulateRequestPnlReduction}. */
+  simulateRequestPnlReduction: (
+    parameters?: SimulateRequestPnlReductionParameters,
+  ) => Promise<SimulateRequestPnlReductionReturnType>;
+  /** See {@link simulateSweepInsuranceFees}. */
+  simulateSweepInsuranceFees: (
+    parameters?: SimulateSweepInsuranceFeesParameters,
+  ) => Promise<SimulateSweepInsuranceFeesReturnType>;
 }
 
 /**
@@ -61,5 +98,11 @@ export function perpKeeperActions(client: PerpClientBase): PerpKeeperActions {
     rotateAdl: (p) => rotateAdl(client, p),
     requestPnlReduction: (p) => requestPnlReduction(client, p),
     sweepInsuranceFees: (p) => sweepInsuranceFees(client, p),
+    simulateLiquidate: (p) => simulateLiquidate(client, p),
+    simulateSubmitAdlCandidate: (p) => simulateSubmitAdlCandidate(client, p),
+    simulateExecuteAdl: (p) => simulateExecuteAdl(client, p),
+    simulateRotateAdl: (p) => simulateRotateAdl(client, p),
+    simulateRequestPnlReduction: (p) => simulateRequestPnlReduction(client, p),
+    simulateSweepInsuranceFees: (p) => simulateSweepInsuranceFees(client, p),
   };
 }

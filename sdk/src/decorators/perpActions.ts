@@ -1,6 +1,7 @@
 import type { PerpClientBase } from "../clientBase.js";
 import { perpKeeperActions, type PerpKeeperActions } from "./keeperActions.js";
 import { perpPublicActions, type PerpPublicActions } from "./publicActions.js";
+import { perpTestActions, type PerpTestActions } from "./testActions.js";
 import { perpWalletActions, type PerpWalletActions } from "./walletActions.js";
 
 export type { PerpEventActions, PerpReadActions } from "./publicActions.js";
@@ -9,13 +10,18 @@ export type { PerpEventActions, PerpReadActions } from "./publicActions.js";
 export interface PerpWriteActions extends PerpWalletActions, PerpKeeperActions {}
 
 /** Every action of the SDK, bound to a client. */
-export type PerpActions = PerpPublicActions & PerpWalletActions & PerpKeeperActions;
+export type PerpActions = PerpPublicActions & PerpWalletActions & PerpKeeperActions & PerpTestActions;
 
 /**
  * The decorator that binds every action to a client (`client.extend(perpActions)`); `createPerpClient` applies it.
- * It is the public, wallet and keeper decorators together; each action is also exported as a plain function taking
- * the client first, for tree-shaking.
+ * It is the public, wallet, keeper and test (faucet) decorators together; each action is also exported as a plain
+ * function taking the client first, for tree-shaking.
  */
 export function perpActions(client: PerpClientBase): PerpActions {
-  return { ...perpPublicActions(client), ...perpWalletActions(client), ...perpKeeperActions(client) };
+  return {
+    ...perpPublicActions(client),
+    ...perpWalletActions(client),
+    ...perpKeeperActions(client),
+    ...perpTestActions(client),
+  };
 }

@@ -27,7 +27,7 @@ export type GetLiquidationHistoryErrorType = PerpError;
  *
  * @example
  * const history = await perp.getLiquidationHistory({ keeper: "0x…" });
- * const earned = history.reduce((sum, e) => (e.type === "liquidated" ? sum + e.keeperReward : sum), 0n);
+ * const earned = history.reduce((sum, e) => (e.type === "liquidated" ? sum + e.keeperRewardUsd : sum), 0n);
  */
 export async function getLiquidationHistory(
   client: PerpClientBase,

@@ -94,6 +94,7 @@ export {
   BPS,
   MAX_TRADE_SIZE,
   previewTrade,
+  sizeForLeverage,
   type TradeCheckFailure,
   type TradeContext,
   type TradeMarketInput,

@@ -34,11 +34,11 @@ export interface LiquidationConfig {
   /** Share of the fee paid to the keeper, 18 decimals (default 20 %). */
   keeperShare: bigint;
   /** Floor of the keeper reward, USD (the fund tops it up when the account cannot pay it). */
-  minKeeperReward: bigint;
+  minKeeperRewardUsd: bigint;
   /** Cap of the keeper reward, USD. */
-  maxKeeperReward: bigint;
+  maxKeeperRewardUsd: bigint;
   /** Positions whose cost basis is above this (USD) lose one slice per liquidation instead of closing. */
-  partialNotional: bigint;
+  partialNotionalUsd: bigint;
   /** Fraction of such a position closed per liquidation, 18 decimals. */
   sliceFraction: bigint;
   /** Seconds after a partial liquidation before the next one (unless the account is bankrupt). */
@@ -48,25 +48,25 @@ export interface LiquidationConfig {
 /** The fee and the keeper's reward for a liquidation of `notionalClosed` (`_feeAndReward`). */
 export interface LiquidationFeeAndReward {
   /** notionalClosed × feeRate, rounded up, USD. */
-  fee: bigint;
+  feeUsd: bigint;
   /** fee × keeperShare rounded down, clamped to [minKeeperReward, maxKeeperReward], USD. */
-  reward: bigint;
+  rewardUsd: bigint;
 }
 
 /**
- * fee = ⌈notionalClosed × feeRate⌉; reward = ⌊fee × keeperShare⌋ raised to `minKeeperReward` unless a close was
- * `cut` by its forced-close bound, then capped at `maxKeeperReward` (`LiquidationEngine._feeAndReward`).
+ * fee = ⌈notionalClosed × feeRate⌉; reward = ⌊fee × keeperShare⌋ raised to `minKeeperRewardUsd` unless a close was
+ * `cut` by its forced-close bound, then capped at `maxKeeperRewardUsd` (`LiquidationEngine._feeAndReward`).
  */
 export function liquidationFeeAndReward(
   notionalClosed: bigint,
-  config: Pick<LiquidationConfig, "feeRate" | "keeperShare" | "minKeeperReward" | "maxKeeperReward">,
+  config: Pick<LiquidationConfig, "feeRate" | "keeperShare" | "minKeeperRewardUsd" | "maxKeeperRewardUsd">,
   cut = false,
 ): LiquidationFeeAndReward {
   const fee = mulDivUp(notionalClosed, config.feeRate, WAD);
   let reward = mulDivDown(fee, config.keeperShare, WAD);
-  if (!cut && reward < config.minKeeperReward) reward = config.minKeeperReward;
-  if (reward > config.maxKeeperReward) reward = config.maxKeeperReward;
-  return { fee, reward };
+  if (!cut && reward < config.minKeeperRewardUsd) reward = config.minKeeperRewardUsd;
+  if (reward > config.maxKeeperRewardUsd) reward = config.maxKeeperRewardUsd;
+  return { feeUsd: fee, rewardUsd: reward };
 }
 
 /**
@@ -76,31 +76,31 @@ export function liquidationFeeAndReward(
  */
 export function fundTopsUp(
   notionalClosed: bigint,
-  config: Pick<LiquidationConfig, "feeRate" | "minKeeperReward">,
+  config: Pick<LiquidationConfig, "feeRate" | "minKeeperRewardUsd">,
 ): boolean {
-  return notionalClosed * config.feeRate >= config.minKeeperReward * WAD;
+  return notionalClosed * config.feeRate >= config.minKeeperRewardUsd * WAD;
 }
 
 /** Where a liquidation's fee goes (see {@link liquidationFeeSplit}); every amount 18-decimal USD. */
 export interface LiquidationFeeSplit extends LiquidationFeeAndReward {
   /** max(fee, reward): what the account is charged if its collateral allows. */
-  charge: bigint;
+  chargeUsd: bigint;
   /** What the account pays: min(charge, collateral), 0 for collateral ≤ 0. */
-  fromAccount: bigint;
+  fromAccountUsd: bigint;
   /** The part of the reward the account pays: min(reward, fromAccount). */
-  rewardFromAccount: bigint;
+  rewardFromAccountUsd: bigint;
   /** What the keeper receives out of the account: `rewardFromAccount` in whole USDC units (rounded down). */
-  keeperRewardFromAccount: bigint;
+  keeperRewardFromAccountUsd: bigint;
   /** The notional closed was large enough for the fund to top the reward up ({@link fundTopsUp}). */
   fundTopsUp: boolean;
   /** What the fund pays toward the reward: min(reward − rewardFromAccount, its balance then); 0 without a top-up. */
-  fundTopUp: bigint;
+  fundTopUpUsd: bigint;
   /** What the keeper receives out of the top-up, in whole USDC units (the sub-unit rest returns to the fund). */
-  keeperRewardFromFund: bigint;
+  keeperRewardFromFundUsd: bigint;
   /** The keeper's total: `keeperRewardFromAccount + keeperRewardFromFund` (the `Liquidated` event's reward). */
-  keeperReward: bigint;
+  keeperRewardUsd: bigint;
   /** What the fund receives from the account: fromAccount − keeperRewardFromAccount (the event's insurance fee). */
-  insuranceFee: bigint;
+  insuranceFeeUsd: bigint;
 }
 
 /** USD rounded down to whole USDC units (what `CollateralVault.payOut` can send). */
@@ -125,11 +125,15 @@ export function liquidationFeeSplit(
   notionalClosed: bigint,
   collateral: bigint,
   fundAvailable: bigint,
-  config: Pick<LiquidationConfig, "feeRate" | "keeperShare" | "minKeeperReward" | "maxKeeperReward">,
+  config: Pick<LiquidationConfig, "feeRate" | "keeperShare" | "minKeeperRewardUsd" | "maxKeeperRewardUsd">,
   options: { cut?: boolean } = {},
 ): LiquidationFeeSplit {
   checkInt256(collateral, "collateral");
-  const { fee, reward } = liquidationFeeAndReward(notionalClosed, config, options.cut ?? false);
+  const { feeUsd: fee, rewardUsd: reward } = liquidationFeeAndReward(
+    notionalClosed,
+    config,
+    options.cut ?? false,
+  );
   const charge = fee > reward ? fee : reward;
   const fromAccount = collateral > 0n ? (charge < collateral ? charge : collateral) : 0n;
   const rewardFromAccount = reward < fromAccount ? reward : fromAccount;
@@ -141,34 +145,34 @@ export function liquidationFeeSplit(
   const fundTopUp = !topsUp ? 0n : missing < fundBalance ? missing : fundBalance;
   const keeperRewardFromFund = wholeUnits(fundTopUp);
   return {
-    fee,
-    reward,
-    charge,
-    fromAccount,
-    rewardFromAccount,
-    keeperRewardFromAccount,
+    feeUsd: fee,
+    rewardUsd: reward,
+    chargeUsd: charge,
+    fromAccountUsd: fromAccount,
+    rewardFromAccountUsd: rewardFromAccount,
+    keeperRewardFromAccountUsd: keeperRewardFromAccount,
     fundTopsUp: topsUp,
-    fundTopUp,
-    keeperRewardFromFund,
-    keeperReward: keeperRewardFromAccount + keeperRewardFromFund,
-    insuranceFee,
+    fundTopUpUsd: fundTopUp,
+    keeperRewardFromFundUsd: keeperRewardFromFund,
+    keeperRewardUsd: keeperRewardFromAccount + keeperRewardFromFund,
+    insuranceFeeUsd: insuranceFee,
   };
 }
 
 /**
  * The size change a liquidation applies to one position (`_closeSize`): the whole position when the account is
- * bankrupt or the position's cost basis |openNotional| is at most `partialNotional`; otherwise a slice of
+ * bankrupt or the position's cost basis |openNotional| is at most `partialNotionalUsd`; otherwise a slice of
  * `sliceFraction` (truncated toward zero), unless that slice rounds to nothing or to the whole position.
  */
 export function liquidationCloseSize(
-  position: { size: bigint; openNotional: bigint },
-  config: Pick<LiquidationConfig, "partialNotional" | "sliceFraction">,
+  position: { size: bigint; openNotionalUsd: bigint },
+  config: Pick<LiquidationConfig, "partialNotionalUsd" | "sliceFraction">,
   bankrupt: boolean,
 ): { sizeDelta: bigint; isSlice: boolean } {
   const { size } = position;
   const whole = { sizeDelta: -size, isSlice: false };
   if (bankrupt) return whole;
-  if (abs(position.openNotional) <= config.partialNotional) return whole;
+  if (abs(position.openNotionalUsd) <= config.partialNotionalUsd) return whole;
   const sizeDelta = -mulDivTrunc(size, toInt256(config.sliceFraction), WAD);
   if (sizeDelta === 0n || sizeDelta === -size) return whole;
   return { sizeDelta, isSlice: true };
@@ -186,24 +190,24 @@ export interface LiquidationPreview {
   /** Maintenance margin at fair prices is negative, no cooldown applies and something fits its bound. */
   liquidatable: boolean;
   /** equity − Σ MM at fair prices, USD. */
-  maintenanceMargin: bigint;
+  maintenanceMarginUsd: bigint;
   /** Every position's fitted close, by increasing market id (empty when not below maintenance). */
   closes: LiquidationClose[];
   /** Σ |sizeDelta| × quoted fill (each rounded up), USD. */
-  notionalClosed: bigint;
+  notionalClosedUsd: bigint;
   /** What the caller would receive, USD (whole USDC units). */
-  keeperReward: bigint;
+  keeperRewardUsd: bigint;
   /** What the insurance fund would receive from the account, USD. */
-  insuranceFee: bigint;
+  insuranceFeeUsd: bigint;
   /** The shortfall the account would leave if everything closed in full at the quoted fills, USD. */
-  expectedBadDebt: bigint;
+  expectedBadDebtUsd: bigint;
 }
 
 /** One close of {@link simulateLiquidation} with how it was derived. */
 export interface LiquidationCloseDetail extends LiquidationClose {
-  /** The size asked before the bound: the whole position, or a slice of one above `partialNotional`. */
+  /** The size asked before the bound: the whole position, or a slice of one above `partialNotionalUsd`. */
   requestedDelta: bigint;
-  /** Only a slice of a position above `partialNotional`. */
+  /** Only a slice of a position above `partialNotionalUsd`. */
   isSlice: boolean;
   /** The bound cut the close (`ForcedCloseBounded`), or its oracle fails: `sizeDelta` ≠ `requestedDelta`. */
   cut: boolean;
@@ -216,9 +220,9 @@ export interface LiquidationCloseDetail extends LiquidationClose {
   /** The forced-close bound: the fill the whole requested close would get from the fair premium's skew. */
   boundPrice: bigint;
   /** |sizeDelta| × fill, rounded up, USD. */
-  notional: bigint;
+  notionalUsd: bigint;
   /** Realised PnL minus the funding owed: how the close moves the collateral, USD (0 when nothing fits). */
-  cashDelta: bigint;
+  cashDeltaUsd: bigint;
 }
 
 /** Why `liquidate(account)` would revert now, in the contract's order. */
@@ -240,7 +244,7 @@ export interface LiquidationSimulation extends LiquidationPreview {
   /** Some close was cut by its bound: the reward has no floor, and the rest waits for a later liquidation. */
   cut: boolean;
   /** Collateral after every close, before the fee, USD. */
-  collateralAfterCloses: bigint;
+  collateralAfterClosesUsd: bigint;
   /** The fee split on the notional closed, as the view computes it (undefined when not below maintenance). */
   split: LiquidationFeeSplit | undefined;
   /** Why `liquidate` would revert now (undefined: it would go through). */
@@ -261,8 +265,8 @@ export interface ForcedCloseAccountInput extends AccountStateInput {
 /** What {@link simulateLiquidation} needs besides the account. */
 export interface LiquidationSimulationParameters {
   config: LiquidationConfig;
-  /** The insurance fund's balance plus the engine's unswept fee share, USD (`getInsuranceFund().available`). */
-  fundAvailable: bigint;
+  /** The insurance fund's balance plus the engine's unswept fee share, USD (`getInsuranceFund().availableUsd`). */
+  fundAvailableUsd: bigint;
   /** When the account was last partially liquidated (0: never); the account snapshot's `lastPartialLiquidation`. */
   lastPartialLiquidation?: bigint;
 }
@@ -283,10 +287,10 @@ export interface LiquidationSimulationParameters {
  * const config = await perp.getLiquidationConfig();
  * const sim = simulateLiquidation(account, {
  *   config,
- *   fundAvailable: fund.available,
+ *   fundAvailableUsd: fund.availableUsd,
  *   lastPartialLiquidation: account.lastPartialLiquidation,
  * }, account.timestamp);
- * if (sim.liquidatable) console.log(`reward ${formatUsd(sim.keeperReward)}`);
+ * if (sim.liquidatable) console.log(`reward ${formatUsd(sim.keeperRewardUsd)}`);
  */
 export function simulateLiquidation(
   account: ForcedCloseAccountInput,
@@ -295,33 +299,33 @@ export function simulateLiquidation(
 ): LiquidationSimulation {
   const { config } = parameters;
   const m = accountMargin(account, timestamp, "fair");
-  const maintenanceMargin = checkInt256(m.equity - toInt256(m.maintenanceMargin), "maintenance margin");
+  const maintenanceMargin = checkInt256(m.equityUsd - toInt256(m.maintenanceMarginUsd), "maintenance margin");
   // The fair price follows the oracle at once (only its premium term is slow): equity ≤ 0 there is bankrupt.
-  const bankrupt = maintenanceMargin < 0n && m.equity <= 0n;
+  const bankrupt = maintenanceMargin < 0n && m.equityUsd <= 0n;
   const last = parameters.lastPartialLiquidation ?? 0n;
   const readyAt = last === 0n ? 0n : last + config.cooldown;
   const coolingDown = !bankrupt && last !== 0n && timestamp < readyAt;
   const held = account.positions
     .filter((p) => p.size !== 0n)
     .sort((a, b) => (a.marketId < b.marketId ? -1 : a.marketId > b.marketId ? 1 : 0));
-  const base = { maintenanceMargin, bankrupt, coolingDown, readyAt };
+  const base = { maintenanceMarginUsd: maintenanceMargin, bankrupt, coolingDown, readyAt };
   if (maintenanceMargin >= 0n || held.length === 0)
     return {
       ...base,
       liquidatable: false,
       closes: [],
-      notionalClosed: 0n,
-      keeperReward: 0n,
-      insuranceFee: 0n,
-      expectedBadDebt: 0n,
+      notionalClosedUsd: 0n,
+      keeperRewardUsd: 0n,
+      insuranceFeeUsd: 0n,
+      expectedBadDebtUsd: 0n,
       cut: false,
-      collateralAfterCloses: m.collateral,
+      collateralAfterClosesUsd: m.collateralUsd,
       split: undefined,
       refusal: maintenanceMargin >= 0n ? "NotLiquidatable" : "NothingToLiquidate",
     };
 
   const closes: LiquidationCloseDetail[] = [];
-  let collateral = m.collateral;
+  let collateral = m.collateralUsd;
   let notionalClosed = 0n;
   let closesAll = true;
   let cut = false;
@@ -330,21 +334,21 @@ export function simulateLiquidation(
     closes.push(close);
     closesAll = closesAll && close.sizeDelta === -p.size;
     cut = cut || close.cut;
-    notionalClosed += close.notional;
-    collateral = checkInt256(collateral + close.cashDelta, "collateral");
+    notionalClosed += close.notionalUsd;
+    collateral = checkInt256(collateral + close.cashDeltaUsd, "collateral");
   }
-  const split = liquidationFeeSplit(notionalClosed, collateral, parameters.fundAvailable, config, { cut });
-  const after = collateral - split.fromAccount;
+  const split = liquidationFeeSplit(notionalClosed, collateral, parameters.fundAvailableUsd, config, { cut });
+  const after = collateral - split.fromAccountUsd;
   return {
     ...base,
     liquidatable: !coolingDown && notionalClosed !== 0n,
     closes,
-    notionalClosed,
-    keeperReward: split.keeperReward,
-    insuranceFee: split.insuranceFee,
-    expectedBadDebt: closesAll && after < 0n ? -after : 0n,
+    notionalClosedUsd: notionalClosed,
+    keeperRewardUsd: split.keeperRewardUsd,
+    insuranceFeeUsd: split.insuranceFeeUsd,
+    expectedBadDebtUsd: closesAll && after < 0n ? -after : 0n,
     cut,
-    collateralAfterCloses: collateral,
+    collateralAfterClosesUsd: collateral,
     split,
     refusal: coolingDown
       ? "LiquidationCooldown"
@@ -363,7 +367,7 @@ export function simulateLiquidation(
  */
 export function liquidationClose(
   p: ForcedClosePositionInput,
-  config: Pick<LiquidationConfig, "partialNotional" | "sliceFraction">,
+  config: Pick<LiquidationConfig, "partialNotionalUsd" | "sliceFraction">,
   bankrupt: boolean,
   timestamp: bigint,
 ): LiquidationCloseDetail {
@@ -378,8 +382,8 @@ export function liquidationClose(
       closesAll: false,
       fillPrice: 0n,
       boundPrice: 0n,
-      notional: 0n,
-      cashDelta: 0n,
+      notionalUsd: 0n,
+      cashDeltaUsd: 0n,
     };
   const quote = quoteForcedClose(p.market, p.market.oraclePrice, p.size, requestedDelta, timestamp);
   const closed = quote.sizeClosed;
@@ -392,21 +396,21 @@ export function liquidationClose(
     fillPrice: quote.fillPrice,
     boundPrice: quote.boundPrice,
   };
-  if (closed === 0n) return { ...detail, notional: 0n, cashDelta: 0n };
-  const { realisedPnl } = applyTrade(p.size, p.openNotional, closed, quote.fillPrice);
+  if (closed === 0n) return { ...detail, notionalUsd: 0n, cashDeltaUsd: 0n };
+  const { realisedPnlUsd: realisedPnl } = applyTrade(p.size, p.openNotionalUsd, closed, quote.fillPrice);
   return {
     ...detail,
-    notional: mulDivUp(abs(closed), quote.fillPrice, WAD),
-    cashDelta: checkInt256(realisedPnl - accruedFunding(p, timestamp), "cash delta"),
+    notionalUsd: mulDivUp(abs(closed), quote.fillPrice, WAD),
+    cashDeltaUsd: checkInt256(realisedPnl - accruedFunding(p, timestamp), "cash delta"),
   };
 }
 
 /** {@link adlRepayment}'s result. */
 export interface AdlRepayment {
   /** The shortfall left for victims: min(remaining, the bankrupt account's debt), USD. */
-  remaining: bigint;
+  remainingUsd: bigint;
   /** What the account repaid itself and `executeAdl` drops from the request (`AdlShortfallRepaid`), USD. */
-  repaid: bigint;
+  repaidUsd: bigint;
   /** Nothing is left: `executeAdl` resolves the request with no victim and covers 0. */
   resolvedByRepayment: boolean;
 }
@@ -415,13 +419,13 @@ export interface AdlRepayment {
  * What `executeAdl` does first to the pending request: shrink it to the bankrupt account's remaining debt, since a
  * deposit into negative collateral repays debt and that part needs no victim.
  *
- * @param remaining The request's remaining shortfall (`getPendingAdl().request.remaining`).
- * @param bankruptCollateral The bankrupt account's collateral now (`getAccount({ account }).collateral`).
+ * @param remaining The request's remaining shortfall (`getPendingAdl().request.remainingUsd`).
+ * @param bankruptCollateral The bankrupt account's collateral now (`getAccount({ account }).collateralUsd`).
  */
 export function adlRepayment(remaining: bigint, bankruptCollateral: bigint): AdlRepayment {
   const debt = bankruptCollateral < 0n ? -bankruptCollateral : 0n;
-  if (debt >= remaining) return { remaining, repaid: 0n, resolvedByRepayment: false };
-  return { remaining: debt, repaid: remaining - debt, resolvedByRepayment: debt === 0n };
+  if (debt >= remaining) return { remainingUsd: remaining, repaidUsd: 0n, resolvedByRepayment: false };
+  return { remainingUsd: debt, repaidUsd: remaining - debt, resolvedByRepayment: debt === 0n };
 }
 
 /**
@@ -432,18 +436,18 @@ export function adlRepayment(remaining: bigint, bankruptCollateral: bigint): Adl
  *
  * @param position The stored size and cost basis.
  * @param pnl The position's unrealised PnL at mark (`unrealisedPnl`).
- * @param equity The account's credited equity (`accountMargin(...).equity`).
+ * @param equity The account's credited equity (`accountMargin(...).equityUsd`).
  */
 export function adlRank(
-  position: { size: bigint; openNotional: bigint },
+  position: { size: bigint; openNotionalUsd: bigint },
   pnl: bigint,
   equity: bigint,
 ): bigint {
   if (position.size === 0n) return 0n;
   if (pnl <= 0n) return 0n;
   if (equity <= 0n) return MAX_UINT256;
-  const notional = abs(checkInt256(position.openNotional + pnl, "notional"));
-  const pnlFraction = mulDivDown(pnl, WAD, abs(position.openNotional));
+  const notional = abs(checkInt256(position.openNotionalUsd + pnl, "notional"));
+  const pnlFraction = mulDivDown(pnl, WAD, abs(position.openNotionalUsd));
   const leverage = mulDivDown(notional, WAD, equity);
   return mulDivDown(pnlFraction, leverage, WAD);
 }
@@ -458,7 +462,7 @@ export function positionAdlRank(account: AccountStateInput, marketId: bigint, ti
   if (p === undefined || p.size === 0n) return 0n;
   const pnl = unrealisedPnl(p);
   if (pnl <= 0n) return 0n;
-  return adlRank(p, pnl, accountMargin(account, timestamp, "credit").equity);
+  return adlRank(p, pnl, accountMargin(account, timestamp, "credit").equityUsd);
 }
 
 /**
@@ -481,7 +485,7 @@ export interface AdlStepRequest {
   /** The bankrupt position's bankruptcy price (0 for a pnl-factor reduction). */
   bankruptcyPrice: bigint;
   /** Shortfall still to cover, USD. */
-  remaining: bigint;
+  remainingUsd: bigint;
 }
 
 /** {@link adlDeleverageSize}'s result. */
@@ -491,7 +495,7 @@ export interface AdlStep {
   /** The price it closes at: the bankruptcy price, capped so its realised PnL stays ≥ 0. */
   price: bigint;
   /** Shortfall this step repays: what the liquidity vault saves against the victim's exit fill, USD. */
-  covered: bigint;
+  coveredUsd: bigint;
 }
 
 /**
@@ -520,19 +524,19 @@ export function adlExitGap(
  * @param market The request's market at this block (its live skew and oracle price).
  */
 export function adlDeleverageSize(
-  position: { size: bigint; openNotional: bigint },
+  position: { size: bigint; openNotionalUsd: bigint },
   request: AdlStepRequest,
   market: Pick<MarketValuationInput, "params" | "state" | "oraclePrice">,
 ): AdlStep {
   const size = abs(position.size);
-  const cost = abs(position.openNotional);
+  const cost = abs(position.openNotionalUsd);
   const long = request.victimsLong;
   const breakEven = long ? mulDivUp(cost, WAD, size) : mulDivDown(cost, WAD, size);
   const bp = request.bankruptcyPrice;
   let price = long ? (bp > breakEven ? bp : breakEven) : bp < breakEven ? bp : breakEven;
   const gap = adlExitGap(market, long, size, price);
-  if (gap === 0n) return { sizeDelta: 0n, price, covered: 0n };
-  const wanted = mulDivUp(request.remaining, WAD, gap);
+  if (gap === 0n) return { sizeDelta: 0n, price, coveredUsd: 0n };
+  const wanted = mulDivUp(request.remainingUsd, WAD, gap);
   const q = size < wanted ? size : wanted;
   if (long) {
     const closedCost = mulDivUp(cost, q, size);
@@ -544,8 +548,8 @@ export function adlDeleverageSize(
     if (ceiling < price) price = ceiling;
   }
   const saved = mulDivDown(q, adlExitGap(market, long, q, price), WAD);
-  const covered = request.remaining < saved ? request.remaining : saved;
-  return { sizeDelta: long ? -q : q, price, covered };
+  const covered = request.remainingUsd < saved ? request.remainingUsd : saved;
+  return { sizeDelta: long ? -q : q, price, coveredUsd: covered };
 }
 
 /** A pending request as {@link previewAdlStep} reads it (`AdlRequest`; `kind` from the account: zero is a reduction). */
@@ -572,12 +576,12 @@ export function previewAdlStep(
   market: ForcedCloseMarket & Pick<MarketValuationInput, "oraclePrice" | "oracleValid">,
   timestamp: bigint,
 ): AdlStep {
-  if (adlVictimRank(account, request, timestamp) === 0n) return { sizeDelta: 0n, price: 0n, covered: 0n };
+  if (adlVictimRank(account, request, timestamp) === 0n) return { sizeDelta: 0n, price: 0n, coveredUsd: 0n };
   requireOracle(market, "previewAdlStep");
   const position = account.positions.find((q) => q.marketId === request.marketId)!;
   if (request.kind === "shortfall") return adlDeleverageSize(position, request, market);
   const quote = quoteForcedClose(market, market.oraclePrice, position.size, -position.size, timestamp);
-  return { sizeDelta: quote.sizeClosed, price: quote.fillPrice, covered: 0n };
+  return { sizeDelta: quote.sizeClosed, price: quote.fillPrice, coveredUsd: 0n };
 }
 
 /**
@@ -645,7 +649,7 @@ export function adlExecutable(
 
 /**
  * Whether `rotateAdl` finds the request coverable now (`_coverable`): some candidate's {@link previewAdlStep} would
- * cover part of a shortfall (`covered` ≠ 0) or, for a reduction, close some size (`sizeDelta` ≠ 0). A candidate whose
+ * cover part of a shortfall (`coveredUsd` ≠ 0) or, for a reduction, close some size (`sizeDelta` ≠ 0). A candidate whose
  * preview throws (the request's market's oracle fails) cannot step.
  */
 export function adlCoverable(
@@ -661,7 +665,7 @@ export function adlCoverable(
     } catch {
       continue;
     }
-    if (request.kind === "pnlReduction" ? step.sizeDelta !== 0n : step.covered !== 0n) return true;
+    if (request.kind === "pnlReduction" ? step.sizeDelta !== 0n : step.coveredUsd !== 0n) return true;
   }
   return false;
 }

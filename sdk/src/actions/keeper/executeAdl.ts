@@ -1,11 +1,15 @@
 import { parseEventLogs, type Address, type Hash, type TransactionReceipt } from "viem";
-import { writeContract } from "viem/actions";
+import { simulateContract } from "viem/actions";
 
 import { liquidationEngineAbi } from "../../abis/liquidationEngine.js";
 import type { PerpClientBase } from "../../clientBase.js";
-import { PerpError } from "../../errors/index.js";
+import {
+  EventNotFoundError,
+  type PerpSendErrorType,
+  type PerpSimulateErrorType,
+} from "../../errors/index.js";
 import { emittedBy } from "../internal/logs.js";
-import { sendTransaction } from "../internal/send.js";
+import { sendRequest, simulateWith, type PerpWriteRequest } from "../internal/simulate.js";
 
 /** Parameters of {@link executeAdl}: none (the contract picks the victim). */
 export type ExecuteAdlParameters = Record<string, never>;
@@ -31,22 +35,59 @@ export interface ExecuteAdlReturnType {
    */
   price: bigint;
   /** Shortfall repaid by this step, USD (0 for a reduction). */
-  covered: bigint;
+  coveredUsd: bigint;
   /** Shortfall dropped because the bankrupt account repaid it itself (`AdlShortfallRepaid`), USD. */
-  repaid: bigint;
+  repaidUsd: bigint;
   /** A reduction's trading fee paid by the victim, USD. */
-  fee: bigint;
+  feeUsd: bigint;
   /** A reduction's caller reward (its keeper share of the fee, paid by the liquidity vault), USD. */
-  callerReward: bigint;
+  callerRewardUsd: bigint;
   /** The request is done (`AdlResolved`): the next queued request, if any, is pending now. */
   resolved: boolean;
 }
 
+/** Parameters of {@link simulateExecuteAdl}: none. */
+export type SimulateExecuteAdlParameters = ExecuteAdlParameters;
+
+/** The simulated step: the request `executeAdl` sends and the shortfall it would cover. */
+export interface SimulateExecuteAdlReturnType {
+  request: PerpWriteRequest<typeof liquidationEngineAbi, "executeAdl">;
+  /** The shortfall the step would repay (the contract's return value, latest block), USD; 0 for a reduction. */
+  coveredUsd: bigint;
+}
+
 /**
- * Errors {@link executeAdl} can throw: `NoAdlPending`, `AdlRankingWindowOpen`, `NoAdlCandidates` (decoded before
- * sending)…
+ * Errors {@link simulateExecuteAdl} can throw: a wallet missing, the simulation's decoded revert (`NoAdlPending`,
+ * `AdlRankingWindowOpen`, `NoAdlCandidates`…), RPC errors.
  */
-export type ExecuteAdlErrorType = PerpError;
+export type SimulateExecuteAdlErrorType = PerpSimulateErrorType;
+
+/**
+ * Errors {@link executeAdl} can throw: those of {@link simulateExecuteAdl}, then a failed send, a mined revert or a
+ * receipt with neither a step nor a resolution.
+ */
+export type ExecuteAdlErrorType = SimulateExecuteAdlErrorType | PerpSendErrorType | EventNotFoundError;
+
+/**
+ * Simulates one ADL step (`executeAdl`) from the wallet's account without sending it.
+ *
+ * @example
+ * const { coveredUsd } = await keeper.simulateExecuteAdl();
+ */
+export async function simulateExecuteAdl(
+  client: PerpClientBase,
+  _parameters: SimulateExecuteAdlParameters = {},
+): Promise<SimulateExecuteAdlReturnType> {
+  const { request, result } = await simulateWith(client, "executeAdl", (from) =>
+    simulateContract(client.publicClient, {
+      address: client.deployment.contracts.liquidationEngine,
+      abi: liquidationEngineAbi,
+      functionName: "executeAdl",
+      account: from,
+    }),
+  );
+  return { request, coveredUsd: result };
+}
 
 /**
  * Works the pending ADL request, one victim per call (`executeAdl`, permissionless). A shortfall: first shrunk to
@@ -63,23 +104,16 @@ export type ExecuteAdlErrorType = PerpError;
  */
 export async function executeAdl(
   client: PerpClientBase,
-  _parameters: ExecuteAdlParameters = {},
+  parameters: ExecuteAdlParameters = {},
 ): Promise<ExecuteAdlReturnType> {
   const { liquidationEngine } = client.deployment.contracts;
-  const { hash, receipt } = await sendTransaction(client, "executeAdl", (wallet, from) =>
-    writeContract(wallet, {
-      address: liquidationEngine,
-      abi: liquidationEngineAbi,
-      functionName: "executeAdl",
-      account: from,
-      chain: wallet.chain,
-    }),
-  );
+  const { request } = await simulateExecuteAdl(client, parameters);
+  const { hash, receipt } = await sendRequest(client, "executeAdl", request);
   const logs = emittedBy(
     parseEventLogs({ abi: liquidationEngineAbi, logs: receipt.logs }),
     liquidationEngine,
   );
-  const base = { hash, receipt, victim: undefined, sizeDelta: 0n, price: 0n, covered: 0n, fee: 0n };
+  const base = { hash, receipt, victim: undefined, sizeDelta: 0n, price: 0n, coveredUsd: 0n, feeUsd: 0n };
   const repaidLog = logs.find((l) => l.eventName === "AdlShortfallRepaid");
   const repaid = repaidLog?.eventName === "AdlShortfallRepaid" ? repaidLog.args.amount : 0n;
   const resolvedIds = logs.flatMap((l) => (l.eventName === "AdlResolved" ? [l.args.requestId] : []));
@@ -94,9 +128,9 @@ export async function executeAdl(
         victim,
         sizeDelta,
         price,
-        covered,
-        repaid,
-        callerReward: 0n,
+        coveredUsd: covered,
+        repaidUsd: repaid,
+        callerRewardUsd: 0n,
         resolved,
       };
     }
@@ -110,23 +144,22 @@ export async function executeAdl(
         victim,
         sizeDelta,
         price: fillPrice,
-        fee,
-        repaid,
-        callerReward,
+        feeUsd: fee,
+        repaidUsd: repaid,
+        callerRewardUsd: callerReward,
         resolved,
       };
     }
   }
   // No victim: the request resolved by itself (repaid shortfall, or a reduction back within its limit).
   const requestId = resolvedIds[0];
-  if (requestId === undefined)
-    throw new PerpError(`executeAdl: transaction ${hash} emitted neither a step nor a resolution.`);
+  if (requestId === undefined) throw new EventNotFoundError(hash, "AdlExecuted or AdlResolved", "executeAdl");
   return {
     ...base,
     requestId,
     kind: repaidLog !== undefined ? "shortfall" : "pnlReduction",
-    repaid,
-    callerReward: 0n,
+    repaidUsd: repaid,
+    callerRewardUsd: 0n,
     resolved: true,
   };
 }

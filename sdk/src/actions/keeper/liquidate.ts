@@ -1,10 +1,14 @@
 import { isAddressEqual, parseEventLogs, type Address, type Hash, type TransactionReceipt } from "viem";
-import { writeContract } from "viem/actions";
+import { simulateContract } from "viem/actions";
 
 import { liquidationEngineAbi } from "../../abis/liquidationEngine.js";
 import { perpEngineAbi } from "../../abis/perpEngine.js";
 import type { PerpClientBase } from "../../clientBase.js";
-import { PerpError } from "../../errors/index.js";
+import {
+  EventNotFoundError,
+  type PerpSendErrorType,
+  type PerpSimulateErrorType,
+} from "../../errors/index.js";
 import {
   toAdlEvent,
   toLiquidationEvent,
@@ -12,7 +16,7 @@ import {
   type LiquidatedEvent,
 } from "../../events/types.js";
 import { emittedBy } from "../internal/logs.js";
-import { sendTransaction } from "../internal/send.js";
+import { sendRequest, simulateWith, type PerpWriteRequest } from "../internal/simulate.js";
 
 /** Parameters of {@link liquidate}. */
 export interface LiquidateParameters {
@@ -26,9 +30,9 @@ export interface LiquidationFill {
   sizeDelta: bigint;
   fillPrice: bigint;
   /** PnL realised by the close, USD. */
-  realisedPnl: bigint;
+  realisedPnlUsd: bigint;
   /** Funding settled by the close (positive: the account paid), USD. */
-  fundingSettled: bigint;
+  fundingSettledUsd: bigint;
   newSize: bigint;
 }
 
@@ -43,13 +47,13 @@ export interface LiquidateReturnType {
   /** The caller, who received the reward. */
   keeper: Address;
   /** Σ notional closed. */
-  notionalClosed: bigint;
+  notionalClosedUsd: bigint;
   /** The liquidation fee charged (≥ the keeper reward). */
-  fee: bigint;
+  feeUsd: bigint;
   /** Paid to the keeper (whole USDC units; out of the account, topped up by the fund when it could not pay). */
-  keeperReward: bigint;
+  keeperRewardUsd: bigint;
   /** Paid to the insurance fund out of the account's collateral. */
-  insuranceFee: bigint;
+  insuranceFeeUsd: bigint;
   /** Some position was only sliced: the cooldown started. */
   partialOnly: boolean;
   /** The closes, in the order they happened (a close cut to nothing by its bound has no fill). */
@@ -62,23 +66,67 @@ export interface LiquidateReturnType {
    */
   bounded: { marketId: bigint; requested: bigint; filled: bigint }[];
   /** Layer 1: losses and fee absorbed by the account's own collateral. */
-  lossAbsorbedByCollateral: bigint;
+  lossAbsorbedByCollateralUsd: bigint;
   /** Layer 2: bad debt the insurance fund covered. */
-  badDebtCoveredByFund: bigint;
+  badDebtCoveredByFundUsd: bigint;
   /** Layer 3: bad debt left for auto-deleveraging. */
-  shortfallForAdl: bigint;
+  shortfallForAdlUsd: bigint;
   /** The ADL request the shortfall opened, if any. */
   adlRequest: AdlRequestedEvent | undefined;
   /** The reward credited to the keeper's collateral because its USDC transfer failed (0 normally). */
-  keeperRewardCredited: bigint;
+  keeperRewardCreditedUsd: bigint;
+}
+
+/** Parameters of {@link simulateLiquidate}: the liquidation's. */
+export type SimulateLiquidateParameters = LiquidateParameters;
+
+/** The simulated liquidation: the request `liquidate` sends and what the engine returned in the simulation. */
+export interface SimulateLiquidateReturnType {
+  request: PerpWriteRequest<typeof liquidationEngineAbi, "liquidate">;
+  account: Address;
+  /** Σ notional the liquidation would close (the contract's return value, latest block), USD. */
+  notionalClosedUsd: bigint;
+  /** The keeper reward it would pay the caller, USD (whole USDC units). */
+  keeperRewardUsd: bigint;
 }
 
 /**
- * Errors {@link liquidate} can throw: `NotLiquidatable`, `NothingToLiquidate`, `LiquidationCooldown`,
- * `LiquidationBeyondBound` (nothing fits its forced-close bound now: retry in a later block), decoded before
- * sending…
+ * Errors {@link simulateLiquidate} can throw: a wallet missing, the simulation's decoded revert (`NotLiquidatable`,
+ * `NothingToLiquidate`, `LiquidationCooldown`, `LiquidationBeyondBound`: nothing fits its forced-close bound now,
+ * retry in a later block), RPC errors.
  */
-export type LiquidateErrorType = PerpError;
+export type SimulateLiquidateErrorType = PerpSimulateErrorType;
+
+/**
+ * Errors {@link liquidate} can throw: those of {@link simulateLiquidate} (nothing is sent then), a failed send, a
+ * mined revert, a receipt without the `Liquidated` event.
+ */
+export type LiquidateErrorType = SimulateLiquidateErrorType | PerpSendErrorType | EventNotFoundError;
+
+/**
+ * Simulates a liquidation (`LiquidationEngine.liquidate`) from the wallet's account without sending it: the notional
+ * it would close and the reward it would pay, or the decoded reason it would revert.
+ *
+ * @example
+ * const { keeperRewardUsd } = await keeper.simulateLiquidate({ account: victim });
+ */
+export async function simulateLiquidate(
+  client: PerpClientBase,
+  parameters: SimulateLiquidateParameters,
+): Promise<SimulateLiquidateReturnType> {
+  const { account } = parameters;
+  const { request, result } = await simulateWith(client, "liquidate", (from) =>
+    simulateContract(client.publicClient, {
+      address: client.deployment.contracts.liquidationEngine,
+      abi: liquidationEngineAbi,
+      functionName: "liquidate",
+      args: [account],
+      account: from,
+    }),
+  );
+  const [notionalClosedUsd, keeperRewardUsd] = result;
+  return { request, account, notionalClosedUsd, keeperRewardUsd };
+}
 
 /**
  * Liquidates an account (`LiquidationEngine.liquidate`, permissionless): positions close through the market on the
@@ -86,14 +134,14 @@ export type LiquidateErrorType = PerpError;
  * equity ≤ 0 at fair prices) until maintenance margin is back at zero or above, each close only as far as its fill
  * stays within the account's own close impact from the fair premium (`bounded` lists the ones cut; the rest waits).
  * The caller receives the keeper reward in USDC (no floor when a close was cut; the fund tops the floor up only for
- * notional ≥ minKeeperReward / feeRate). An account that is not liquidatable, cooling down, or with nothing that fits
- * its bound fails during gas estimation with the decoded error and nothing is sent.
+ * notional ≥ minKeeperReward / feeRate). Simulated first ({@link simulateLiquidate}): an account that is not
+ * liquidatable, cooling down, or with nothing that fits its bound fails with the decoded error and nothing is sent.
  *
  * @example
  * const preview = await keeper.previewLiquidation({ account: victim });
  * if (preview.liquidatable) {
  *   const r = await keeper.liquidate({ account: victim });
- *   console.log(`closed ${formatUsd(r.notionalClosed)}, earned ${formatUsd(r.keeperReward)} USD`);
+ *   console.log(`closed ${formatUsd(r.notionalClosedUsd)}, earned ${formatUsd(r.keeperRewardUsd)} USD`);
  * }
  */
 export async function liquidate(
@@ -102,16 +150,8 @@ export async function liquidate(
 ): Promise<LiquidateReturnType> {
   const { liquidationEngine, perpEngine } = client.deployment.contracts;
   const { account } = parameters;
-  const { hash, receipt } = await sendTransaction(client, "liquidate", (wallet, from) =>
-    writeContract(wallet, {
-      address: liquidationEngine,
-      abi: liquidationEngineAbi,
-      functionName: "liquidate",
-      args: [account],
-      account: from,
-      chain: wallet.chain,
-    }),
-  );
+  const { request } = await simulateLiquidate(client, parameters);
+  const { hash, receipt } = await sendRequest(client, "liquidate", request);
   const logs = emittedBy(
     parseEventLogs({ abi: liquidationEngineAbi, logs: receipt.logs }),
     liquidationEngine,
@@ -119,11 +159,10 @@ export async function liquidate(
   const events = logs.map(toLiquidationEvent);
   const mine = (a: Address) => isAddressEqual(a, account);
   const liquidated = events.find((e): e is LiquidatedEvent => e?.type === "liquidated" && mine(e.account));
-  if (liquidated === undefined)
-    throw new PerpError(`liquidate: transaction ${hash} emitted no Liquidated event.`);
+  if (liquidated === undefined) throw new EventNotFoundError(hash, "Liquidated", "liquidate");
   const amountOf = (type: "lossAbsorbedByCollateral" | "badDebtCoveredByFund" | "shortfallForAdl") => {
     const e = events.find((x) => x?.type === type && mine(x.account));
-    return e !== undefined && "amount" in e ? e.amount : 0n;
+    return e !== undefined && "amountUsd" in e ? e.amountUsd : 0n;
   };
   const credited = events.find((e) => e?.type === "keeperRewardCredited");
   const adlRequest = logs
@@ -147,8 +186,8 @@ export async function liquidate(
         marketId: l.args.marketId,
         sizeDelta: l.args.sizeDelta,
         fillPrice: l.args.fillPrice,
-        realisedPnl: l.args.realisedPnl,
-        fundingSettled: funding.get(l.args.marketId) ?? 0n,
+        realisedPnlUsd: l.args.realisedPnl,
+        fundingSettledUsd: funding.get(l.args.marketId) ?? 0n,
         newSize: l.args.newSize,
       });
 
@@ -157,17 +196,17 @@ export async function liquidate(
     receipt,
     account: liquidated.account,
     keeper: liquidated.keeper,
-    notionalClosed: liquidated.notionalClosed,
-    fee: liquidated.fee,
-    keeperReward: liquidated.keeperReward,
-    insuranceFee: liquidated.insuranceFee,
+    notionalClosedUsd: liquidated.notionalClosedUsd,
+    feeUsd: liquidated.feeUsd,
+    keeperRewardUsd: liquidated.keeperRewardUsd,
+    insuranceFeeUsd: liquidated.insuranceFeeUsd,
     partialOnly: liquidated.partialOnly,
     fills,
     bounded,
-    lossAbsorbedByCollateral: amountOf("lossAbsorbedByCollateral"),
-    badDebtCoveredByFund: amountOf("badDebtCoveredByFund"),
-    shortfallForAdl: amountOf("shortfallForAdl"),
+    lossAbsorbedByCollateralUsd: amountOf("lossAbsorbedByCollateral"),
+    badDebtCoveredByFundUsd: amountOf("badDebtCoveredByFund"),
+    shortfallForAdlUsd: amountOf("shortfallForAdl"),
     adlRequest,
-    keeperRewardCredited: credited?.type === "keeperRewardCredited" ? credited.amount : 0n,
+    keeperRewardCreditedUsd: credited?.type === "keeperRewardCredited" ? credited.amountUsd : 0n,
   };
 }

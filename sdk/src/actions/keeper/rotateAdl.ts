@@ -1,11 +1,15 @@
 import { parseEventLogs, type Hash, type TransactionReceipt } from "viem";
-import { writeContract } from "viem/actions";
+import { simulateContract } from "viem/actions";
 
 import { liquidationEngineAbi } from "../../abis/liquidationEngine.js";
 import type { PerpClientBase } from "../../clientBase.js";
-import { PerpError } from "../../errors/index.js";
+import {
+  EventNotFoundError,
+  type PerpSendErrorType,
+  type PerpSimulateErrorType,
+} from "../../errors/index.js";
 import { emittedBy } from "../internal/logs.js";
-import { sendTransaction } from "../internal/send.js";
+import { sendRequest, simulateWith, type PerpWriteRequest } from "../internal/simulate.js";
 
 /** Parameters of {@link rotateAdl}: none (it acts on the head of the queue). */
 export type RotateAdlParameters = Record<string, never>;
@@ -25,15 +29,53 @@ export interface RotateAdlReturnType {
   resolved: boolean;
 }
 
-/** Errors {@link rotateAdl} can throw: `NoAdlPending`, `AdlNotStuck` (decoded before sending)… */
-export type RotateAdlErrorType = PerpError;
+/** Parameters of {@link simulateRotateAdl}: none. */
+export type SimulateRotateAdlParameters = RotateAdlParameters;
+
+/** The simulated rotation: the request `rotateAdl` sends. */
+export interface SimulateRotateAdlReturnType {
+  request: PerpWriteRequest<typeof liquidationEngineAbi, "rotateAdl">;
+}
+
+/**
+ * Errors {@link simulateRotateAdl} can throw: a wallet missing, the simulation's decoded revert (`NoAdlPending`,
+ * `AdlNotStuck(readyAt)`…), RPC errors.
+ */
+export type SimulateRotateAdlErrorType = PerpSimulateErrorType;
+
+/**
+ * Errors {@link rotateAdl} can throw: those of {@link simulateRotateAdl}, then a failed send, a mined revert or a
+ * receipt with neither `AdlRotated` nor `AdlResolved`.
+ */
+export type RotateAdlErrorType = SimulateRotateAdlErrorType | PerpSendErrorType | EventNotFoundError;
+
+/**
+ * Simulates a rotation of the pending ADL request (`rotateAdl`) without sending it.
+ *
+ * @example
+ * await keeper.simulateRotateAdl(); // throws AdlNotStuck(readyAt) while a candidate can still cover it
+ */
+export async function simulateRotateAdl(
+  client: PerpClientBase,
+  _parameters: SimulateRotateAdlParameters = {},
+): Promise<SimulateRotateAdlReturnType> {
+  const { request } = await simulateWith(client, "rotateAdl", (from) =>
+    simulateContract(client.publicClient, {
+      address: client.deployment.contracts.liquidationEngine,
+      abi: liquidationEngineAbi,
+      functionName: "rotateAdl",
+      account: from,
+    }),
+  );
+  return { request };
+}
 
 /**
  * Moves a stuck ADL request to the back of the queue (`rotateAdl`, permissionless), so that one request no victim
  * can cover (for example every trader was on its side) never blocks the others. Allowed once
  * `getPendingAdl().rotatableAt` has passed (the ranking window plus `ADL_STUCK_WINDOW` of no progress) and no
- * candidate can cover the request now; otherwise the gas estimate reverts with the decoded `AdlNotStuck(readyAt)`
- * and nothing is sent.
+ * candidate can cover the request now; otherwise its simulation ({@link simulateRotateAdl}) reverts with the decoded
+ * `AdlNotStuck(readyAt)` and nothing is sent.
  *
  * @example
  * const adl = await keeper.getPendingAdl();
@@ -41,18 +83,11 @@ export type RotateAdlErrorType = PerpError;
  */
 export async function rotateAdl(
   client: PerpClientBase,
-  _parameters: RotateAdlParameters = {},
+  parameters: RotateAdlParameters = {},
 ): Promise<RotateAdlReturnType> {
   const { liquidationEngine } = client.deployment.contracts;
-  const { hash, receipt } = await sendTransaction(client, "rotateAdl", (wallet, from) =>
-    writeContract(wallet, {
-      address: liquidationEngine,
-      abi: liquidationEngineAbi,
-      functionName: "rotateAdl",
-      account: from,
-      chain: wallet.chain,
-    }),
-  );
+  const { request } = await simulateRotateAdl(client, parameters);
+  const { hash, receipt } = await sendRequest(client, "rotateAdl", request);
   const logs = emittedBy(
     parseEventLogs({ abi: liquidationEngineAbi, logs: receipt.logs }),
     liquidationEngine,
@@ -68,5 +103,5 @@ export async function rotateAdl(
     };
   if (logs.some((l) => l.eventName === "AdlResolved"))
     return { hash, receipt, requestId: undefined, newRequestId: undefined, resolved: true };
-  throw new PerpError(`rotateAdl: transaction ${hash} emitted no AdlRotated event.`);
+  throw new EventNotFoundError(hash, "AdlRotated", "rotateAdl");
 }

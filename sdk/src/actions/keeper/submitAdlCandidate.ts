@@ -1,11 +1,15 @@
 import { isAddressEqual, parseEventLogs, type Address, type Hash, type TransactionReceipt } from "viem";
-import { writeContract } from "viem/actions";
+import { simulateContract } from "viem/actions";
 
 import { liquidationEngineAbi } from "../../abis/liquidationEngine.js";
 import type { PerpClientBase } from "../../clientBase.js";
-import { PerpError } from "../../errors/index.js";
+import {
+  EventNotFoundError,
+  type PerpSendErrorType,
+  type PerpSimulateErrorType,
+} from "../../errors/index.js";
 import { emittedBy } from "../internal/logs.js";
-import { sendTransaction } from "../internal/send.js";
+import { sendRequest, simulateWith, type PerpWriteRequest } from "../internal/simulate.js";
 
 /** Parameters of {@link submitAdlCandidate}. */
 export interface SubmitAdlCandidateParameters {
@@ -23,11 +27,51 @@ export interface SubmitAdlCandidateReturnType {
   rank: bigint;
 }
 
+/** Parameters of {@link simulateSubmitAdlCandidate}: the submission's. */
+export type SimulateSubmitAdlCandidateParameters = SubmitAdlCandidateParameters;
+
+/** The simulated submission: the request `submitAdlCandidate` sends. */
+export interface SimulateSubmitAdlCandidateReturnType {
+  request: PerpWriteRequest<typeof liquidationEngineAbi, "submitAdlCandidate">;
+  account: Address;
+}
+
 /**
- * Errors {@link submitAdlCandidate} can throw: `NoAdlPending`, `NotAdlCandidate`, `AlreadyAdlCandidate`,
- * `AdlRankTooLow` (decoded before sending)…
+ * Errors {@link simulateSubmitAdlCandidate} can throw: a wallet missing, the simulation's decoded revert
+ * (`NoAdlPending`, `NotAdlCandidate`, `AlreadyAdlCandidate`, `AdlRankTooLow`…), RPC errors.
  */
-export type SubmitAdlCandidateErrorType = PerpError;
+export type SimulateSubmitAdlCandidateErrorType = PerpSimulateErrorType;
+
+/**
+ * Errors {@link submitAdlCandidate} can throw: those of {@link simulateSubmitAdlCandidate}, then a failed send, a
+ * mined revert or a receipt without `AdlCandidateSubmitted`.
+ */
+export type SubmitAdlCandidateErrorType =
+  | SimulateSubmitAdlCandidateErrorType
+  | PerpSendErrorType
+  | EventNotFoundError;
+
+/**
+ * Simulates submitting an ADL candidate (`submitAdlCandidate`) without sending it.
+ *
+ * @example
+ * await keeper.simulateSubmitAdlCandidate({ account: "0x…" }); // throws AdlRankTooLow when it would not make the set
+ */
+export async function simulateSubmitAdlCandidate(
+  client: PerpClientBase,
+  parameters: SimulateSubmitAdlCandidateParameters,
+): Promise<SimulateSubmitAdlCandidateReturnType> {
+  const { request } = await simulateWith(client, "submitAdlCandidate", (from) =>
+    simulateContract(client.publicClient, {
+      address: client.deployment.contracts.liquidationEngine,
+      abi: liquidationEngineAbi,
+      functionName: "submitAdlCandidate",
+      args: [parameters.account],
+      account: from,
+    }),
+  );
+  return { request, account: parameters.account };
+}
 
 /**
  * Adds an account to the pending ADL request's candidate set (`submitAdlCandidate`, permissionless): the contract
@@ -44,22 +88,13 @@ export async function submitAdlCandidate(
   parameters: SubmitAdlCandidateParameters,
 ): Promise<SubmitAdlCandidateReturnType> {
   const { liquidationEngine } = client.deployment.contracts;
-  const { hash, receipt } = await sendTransaction(client, "submitAdlCandidate", (wallet, from) =>
-    writeContract(wallet, {
-      address: liquidationEngine,
-      abi: liquidationEngineAbi,
-      functionName: "submitAdlCandidate",
-      args: [parameters.account],
-      account: from,
-      chain: wallet.chain,
-    }),
-  );
+  const { request } = await simulateSubmitAdlCandidate(client, parameters);
+  const { hash, receipt } = await sendRequest(client, "submitAdlCandidate", request);
   const event = emittedBy(
     parseEventLogs({ abi: liquidationEngineAbi, logs: receipt.logs, eventName: "AdlCandidateSubmitted" }),
     liquidationEngine,
   ).find((l) => isAddressEqual(l.args.account, parameters.account));
-  if (event === undefined)
-    throw new PerpError(`submitAdlCandidate: transaction ${hash} emitted no AdlCandidateSubmitted event.`);
+  if (event === undefined) throw new EventNotFoundError(hash, "AdlCandidateSubmitted", "submitAdlCandidate");
   return {
     hash,
     receipt,

@@ -1,11 +1,11 @@
 import { parseEventLogs, type Address, type Hash, type TransactionReceipt } from "viem";
-import { writeContract } from "viem/actions";
+import { simulateContract } from "viem/actions";
 
 import { perpEngineAbi } from "../../abis/perpEngine.js";
 import type { PerpClientBase } from "../../clientBase.js";
-import type { PerpError } from "../../errors/index.js";
+import type { PerpSendErrorType, PerpSimulateErrorType } from "../../errors/index.js";
 import { emittedBy } from "../internal/logs.js";
-import { sendTransaction } from "../internal/send.js";
+import { sendRequest, simulateWith, type PerpWriteRequest } from "../internal/simulate.js";
 
 /** Parameters of {@link sweepInsuranceFees}: none. */
 export type SweepInsuranceFeesParameters = Record<string, never>;
@@ -17,37 +17,64 @@ export interface SweepInsuranceFeesReturnType {
   /** The fund credited (undefined when nothing was pending). */
   fund: Address | undefined;
   /** What moved from the liquidity vault's account to the fund, USD (0 when nothing was pending). */
-  amount: bigint;
+  amountUsd: bigint;
 }
 
-/** Errors {@link sweepInsuranceFees} can throw. */
-export type SweepInsuranceFeesErrorType = PerpError;
+/** Parameters of {@link simulateSweepInsuranceFees}: none. */
+export type SimulateSweepInsuranceFeesParameters = SweepInsuranceFeesParameters;
+
+/** The simulated sweep: the request `sweepInsuranceFees` sends and the amount it would move. */
+export interface SimulateSweepInsuranceFeesReturnType {
+  request: PerpWriteRequest<typeof perpEngineAbi, "sweepInsuranceFees">;
+  /** What would move to the fund (the contract's return value, latest block), USD. */
+  amountUsd: bigint;
+}
+
+/** Errors {@link simulateSweepInsuranceFees} can throw: a wallet missing, a decoded revert, RPC errors. */
+export type SimulateSweepInsuranceFeesErrorType = PerpSimulateErrorType;
+
+/** Errors {@link sweepInsuranceFees} can throw: those of {@link simulateSweepInsuranceFees}, then a failed send. */
+export type SweepInsuranceFeesErrorType = SimulateSweepInsuranceFeesErrorType | PerpSendErrorType;
+
+/**
+ * Simulates the insurance-fee sweep (`PerpEngine.sweepInsuranceFees`) without sending it.
+ *
+ * @example
+ * const { amountUsd } = await perp.simulateSweepInsuranceFees();
+ */
+export async function simulateSweepInsuranceFees(
+  client: PerpClientBase,
+  _parameters: SimulateSweepInsuranceFeesParameters = {},
+): Promise<SimulateSweepInsuranceFeesReturnType> {
+  const { request, result } = await simulateWith(client, "sweepInsuranceFees", (from) =>
+    simulateContract(client.publicClient, {
+      address: client.deployment.contracts.perpEngine,
+      abi: perpEngineAbi,
+      functionName: "sweepInsuranceFees",
+      account: from,
+    }),
+  );
+  return { request, amountUsd: result };
+}
 
 /**
  * Moves the insurance fund's accrued share of trading fees from the liquidity vault's account into the fund
  * (`PerpEngine.sweepInsuranceFees`, anyone may call; the liquidation engine also does before drawing on the
- * fund). `getInsuranceFund().pendingFees` shows what is waiting.
+ * fund). `getInsuranceFund().pendingFeesUsd` shows what is waiting.
  *
  * @example
- * if ((await perp.getInsuranceFund()).pendingFees > 0n) await perp.sweepInsuranceFees();
+ * if ((await perp.getInsuranceFund()).pendingFeesUsd > 0n) await perp.sweepInsuranceFees();
  */
 export async function sweepInsuranceFees(
   client: PerpClientBase,
-  _parameters: SweepInsuranceFeesParameters = {},
+  parameters: SweepInsuranceFeesParameters = {},
 ): Promise<SweepInsuranceFeesReturnType> {
   const { perpEngine } = client.deployment.contracts;
-  const { hash, receipt } = await sendTransaction(client, "sweepInsuranceFees", (wallet, from) =>
-    writeContract(wallet, {
-      address: perpEngine,
-      abi: perpEngineAbi,
-      functionName: "sweepInsuranceFees",
-      account: from,
-      chain: wallet.chain,
-    }),
-  );
+  const { request } = await simulateSweepInsuranceFees(client, parameters);
+  const { hash, receipt } = await sendRequest(client, "sweepInsuranceFees", request);
   const [event] = emittedBy(
     parseEventLogs({ abi: perpEngineAbi, logs: receipt.logs, eventName: "InsuranceFeesSwept" }),
     perpEngine,
   );
-  return { hash, receipt, fund: event?.args.fund, amount: event?.args.amount ?? 0n };
+  return { hash, receipt, fund: event?.args.fund, amountUsd: event?.args.amount ?? 0n };
 }

@@ -29,7 +29,7 @@ export type GetAccountErrorType = AccountRequiredError | PerpError;
  *
  * @example
  * const account = await perp.getAccount();
- * console.log(formatUsd(account.equity), formatRate(account.marginUtilisation), account.atRisk);
+ * console.log(formatUsd(account.equityUsd), formatRate(account.marginUtilisation), account.atRisk);
  * for (const p of account.positions) console.log(p.symbol, formatSize(p.size), formatUsd(p.liquidationPrice));
  */
 export async function getAccount(

@@ -23,8 +23,8 @@ export type GetInsuranceFundErrorType = PerpError;
  *
  * @example
  * const fund = await perp.getInsuranceFund();
- * console.log(`fund ${formatUsd(fund.balance)} USD (+${formatUsd(fund.pendingFees)} to sweep)`);
- * console.log(`bad debt covered ${formatUsd(fund.totalBadDebtCovered)}, top-ups ${formatUsd(fund.totalKeeperRewardsPaid)}`);
+ * console.log(`fund ${formatUsd(fund.balanceUsd)} USD (+${formatUsd(fund.pendingFeesUsd)} to sweep)`);
+ * console.log(`bad debt covered ${formatUsd(fund.totalBadDebtCoveredUsd)}, top-ups ${formatUsd(fund.totalKeeperRewardsPaidUsd)}`);
  */
 export async function getInsuranceFund(
   client: PerpClientBase,

@@ -26,11 +26,11 @@ export type GetLiquidityVaultErrorType = PerpError;
  * `unresolvedShortfallUsd` and `requiredCashAssets` at the same block): total assets, share price, net value,
  * required backing and cash, available liquidity, cap and pause, the entry/exit fee, whether a failing oracle's
  * fallback is in use or an ADL shortfall is unresolved (deposits closed either way), and the holder's shares and
- * limits (`assets` and `maxWithdraw` are after the exit fee).
+ * limits (`assetsUsdc` and `maxWithdrawUsdc` are after the exit fee).
  *
  * @example
  * const lv = await perp.getLiquidityVault();
- * console.log(`share price ${formatUsdc(lv.sharePrice)} USDC, my shares ${formatSize(lv.shares)}`);
+ * console.log(`share price ${formatUsdc(lv.sharePriceUsdc)} USDC, my shares ${formatSize(lv.shares)}`);
  */
 export async function getLiquidityVault(
   client: PerpClientBase,
@@ -58,7 +58,7 @@ export async function getLiquidityVault(
       liquidityFee,
       valuationFallback,
       unresolvedShortfallUsd,
-      requiredCashAssets,
+      requiredCashUsdc: requiredCashAssets,
     });
   } catch (err) {
     throw toPerpError(err, "getLiquidityVault");

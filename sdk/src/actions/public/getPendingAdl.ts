@@ -24,7 +24,7 @@ export type GetPendingAdlErrorType = PerpError;
  *
  * @example
  * const adl = await perp.getPendingAdl();
- * if (adl.request) console.log(`ADL #${adl.request.requestId}: ${formatUsd(adl.request.remaining)} USD to cover`);
+ * if (adl.request) console.log(`ADL #${adl.request.requestId}: ${formatUsd(adl.request.remainingUsd)} USD to cover`);
  * if (adl.executable) await perp.executeAdl();
  */
 export async function getPendingAdl(

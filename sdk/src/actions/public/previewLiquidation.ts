@@ -30,7 +30,7 @@ export type PreviewLiquidationErrorType = AccountRequiredError | PerpError;
  *
  * @example
  * const preview = await keeper.previewLiquidation({ account: "0x…" });
- * if (preview.liquidatable) console.log(`reward ${formatUsd(preview.keeperReward)} USD`);
+ * if (preview.liquidatable) console.log(`reward ${formatUsd(preview.keeperRewardUsd)} USD`);
  */
 export async function previewLiquidation(
   client: PerpClientBase,

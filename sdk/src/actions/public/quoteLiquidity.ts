@@ -8,9 +8,9 @@ import { getLiquidityVault } from "./getLiquidityVault.js";
 
 /** Parameters of {@link quoteLiquidity}: one of the four ERC-4626 operations and its amount. */
 export type QuoteLiquidityParameters = (
-  | { /** USDC units paid in. */ deposit: bigint }
+  | { /** USDC units paid in. */ depositUsdc: bigint }
   | { /** Shares to mint. */ mint: bigint }
-  | { /** USDC units to take out. */ withdraw: bigint }
+  | { /** USDC units to take out. */ withdrawUsdc: bigint }
   | { /** Shares to redeem. */ redeem: bigint }
 ) & {
   /** Whose limits to read with it (default: the wallet's account, else none). */
@@ -33,8 +33,8 @@ export type QuoteLiquidityErrorType = PerpError;
  * value × f / (1 + f).
  *
  * @example
- * const q = await perp.quoteLiquidity({ deposit: parseUsdc("10000") });
- * console.log(`${formatSize(q.shares)} shares, fee ${formatUsdc(q.fee)} USDC`);
+ * const q = await perp.quoteLiquidity({ depositUsdc: parseUsdc("10000") });
+ * console.log(`${formatSize(q.shares)} shares, fee ${formatUsdc(q.feeUsdc)} USDC`);
  */
 export async function quoteLiquidity(
   client: PerpClientBase,

@@ -37,7 +37,7 @@ export type QuoteTradeErrorType = AccountRequiredError | UnknownMarketError | Pe
  * @example
  * const q = await perp.quoteTrade({ marketId: 0n, sizeDelta: parseSize("2") });
  * if (q.failure) console.log("would revert with", q.failure.error);
- * else console.log(`fill ${formatUsd(q.fillPrice)}, fee ${formatUsd(q.fee)}, equity after ${formatUsd(q.marginAfter.equity)}`);
+ * else console.log(`fill ${formatUsd(q.fillPrice)}, fee ${formatUsd(q.feeUsd)}, equity after ${formatUsd(q.marginAfter.equityUsd)}`);
  */
 export async function quoteTrade(
   client: PerpClientBase,

@@ -1,23 +1,30 @@
 import { parseEventLogs, type Address, type Hash, type TransactionReceipt } from "viem";
-import { writeContract } from "viem/actions";
+import { simulateContract } from "viem/actions";
 
 import { liquidityVaultAbi } from "../../abis/liquidityVault.js";
 import type { PerpClientBase } from "../../clientBase.js";
-import { LiquiditySlippageError, ZeroAmountError, type PerpError } from "../../errors/index.js";
+import {
+  EventNotFoundError,
+  LiquiditySlippageError,
+  ZeroAmountError,
+  type PerpRequestErrorType,
+  type PerpSendErrorType,
+  type PerpSimulateErrorType,
+} from "../../errors/index.js";
 import { liquidityFeeOnTotal, type LiquidityQuote } from "../../math/liquidityVaultMath.js";
-import { quoteLiquidity } from "../public/quoteLiquidity.js";
+import { quoteLiquidity, type QuoteLiquidityReturnType } from "../public/quoteLiquidity.js";
 import { ensureAllowance, type ApprovalMode } from "../internal/approve.js";
 import { emittedBy } from "../internal/logs.js";
-import { sendTransaction } from "../internal/send.js";
+import { sendRequest, simulateWith, type PerpWriteRequest } from "../internal/simulate.js";
 import { requireWallet } from "../internal/wallet.js";
 
 /** Parameters of {@link depositLiquidity}. */
 export interface DepositLiquidityParameters {
   /** USDC units (6 decimals), > 0. */
-  assets: bigint;
+  assetsUsdc: bigint;
   /** Who receives the shares (default: the wallet's account). */
   receiver?: Address;
-  /** Allowance handling when it is below `assets`: approve the amount (default), the maximum, or never. */
+  /** Allowance handling when it is below `assetsUsdc`: approve the amount (default), the maximum, or never. */
   approve?: ApprovalMode;
   /** The fewest shares accepted: checked against the vault's preview (fee included) before sending. */
   minShares?: bigint;
@@ -30,75 +37,143 @@ export interface DepositLiquidityReturnType {
   approvalHash: Hash | undefined;
   receiver: Address;
   /** USDC units deposited. */
-  assets: bigint;
+  assetsUsdc: bigint;
   /** Shares minted (18 decimals). */
   shares: bigint;
-  /** The entry fee included in `assets`, USDC units: ⌈assets × f / (1 + f)⌉; it stays in the vault. */
-  fee: bigint;
+  /** The entry fee included in `assetsUsdc`, USDC units: ⌈assets × f / (1 + f)⌉; it stays in the vault. */
+  feeUsdc: bigint;
   /** What the SDK previewed at the block it read before sending. */
   expected: LiquidityQuote;
 }
 
-/**
- * Errors {@link depositLiquidity} can throw: `ZeroAmountError`, `LiquiditySlippageError`, `ERC4626ExceededMaxDeposit`
- * (cap, pause, a failing oracle, an unresolved ADL shortfall)…
- */
-export type DepositLiquidityErrorType = PerpError;
+/** Parameters of {@link simulateDepositLiquidity}: the deposit's, without the allowance handling. */
+export type SimulateDepositLiquidityParameters = Omit<DepositLiquidityParameters, "approve">;
+
+/** The simulated deposit: the request `depositLiquidity` sends, the shares the vault returned, the SDK's preview. */
+export interface SimulateDepositLiquidityReturnType {
+  request: PerpWriteRequest<typeof liquidityVaultAbi, "deposit">;
+  receiver: Address;
+  assetsUsdc: bigint;
+  /** The shares the vault's `deposit` returned in the simulation (latest block). */
+  shares: bigint;
+  /** What the SDK previewed (at the block it read), checked against `minShares`. */
+  expected: LiquidityQuote;
+}
 
 /**
- * Deposits USDC into the liquidity vault (ERC-4626) for shares, approving the vault first when needed. The deposit
- * pays the entry fee (`liquidityFee`, assets × f / (1 + f) of the assets); the shares are previewed first
- * (`quoteLiquidity`) and checked against `minShares`. Deposits are closed while a market's oracle fails
- * and while an ADL shortfall is unresolved (`getLiquidityVault().maxDeposit` is 0).
- *
- * @example
- * const { shares, fee } = await perp.depositLiquidity({ assets: parseUsdc("10000") });
+ * Errors {@link simulateDepositLiquidity} can throw: `ZeroAmountError`, `LiquiditySlippageError` (the preview is
+ * below `minShares`), a failed read, a wallet missing, the simulation's decoded revert (`ERC4626ExceededMaxDeposit`
+ * for the cap, a pause, a failing oracle or an unresolved ADL shortfall; `ERC20InsufficientAllowance`…).
  */
-export async function depositLiquidity(
+export type SimulateDepositLiquidityErrorType =
+  | ZeroAmountError
+  | LiquiditySlippageError
+  | PerpRequestErrorType
+  | PerpSimulateErrorType;
+
+/**
+ * Errors {@link depositLiquidity} can throw: those of {@link simulateDepositLiquidity} (the bound is checked before
+ * the approval), then a failed send, a mined revert or a receipt without the `Deposit` event.
+ */
+export type DepositLiquidityErrorType =
+  | SimulateDepositLiquidityErrorType
+  | PerpSendErrorType
+  | EventNotFoundError;
+
+/** The preview of a deposit for `receiver`, refused when below `minShares`. */
+async function quoteDeposit(
   client: PerpClientBase,
-  parameters: DepositLiquidityParameters,
-): Promise<DepositLiquidityReturnType> {
-  if (parameters.assets <= 0n) throw new ZeroAmountError("liquidity deposit");
-  const { account: sender } = requireWallet(client, "depositLiquidity");
-  const { liquidityVault, collateralToken } = client.deployment.contracts;
-  const receiver = parameters.receiver ?? sender.address;
-  const expected = await quoteLiquidity(client, { deposit: parameters.assets, holder: receiver });
+  parameters: SimulateDepositLiquidityParameters,
+  receiver: Address,
+): Promise<QuoteLiquidityReturnType> {
+  const expected = await quoteLiquidity(client, { depositUsdc: parameters.assetsUsdc, holder: receiver });
   if (parameters.minShares !== undefined && expected.shares < parameters.minShares)
     throw new LiquiditySlippageError({
       bound: "minShares",
       limit: parameters.minShares,
       previewed: expected.shares,
     });
+  return expected;
+}
+
+async function simulateQuoted(
+  client: PerpClientBase,
+  parameters: SimulateDepositLiquidityParameters,
+  receiver: Address,
+  quoted: QuoteLiquidityReturnType,
+): Promise<SimulateDepositLiquidityReturnType> {
+  const { request, result } = await simulateWith(client, "depositLiquidity", (from) =>
+    simulateContract(client.publicClient, {
+      address: client.deployment.contracts.liquidityVault,
+      abi: liquidityVaultAbi,
+      functionName: "deposit",
+      args: [parameters.assetsUsdc, receiver],
+      account: from,
+    }),
+  );
+  const { vault: _vault, ...expected } = quoted;
+  return { request, receiver, assetsUsdc: parameters.assetsUsdc, shares: result, expected };
+}
+
+/**
+ * Simulates a liquidity deposit without sending it: the SDK's preview checked against `minShares`, then the vault's
+ * `deposit` simulated as the chain stands (the vault's allowance must already cover the assets; `depositLiquidity`
+ * approves first when it does not).
+ *
+ * @example
+ * const { shares, expected } = await perp.simulateDepositLiquidity({ assetsUsdc: parseUsdc("10000") });
+ */
+export async function simulateDepositLiquidity(
+  client: PerpClientBase,
+  parameters: SimulateDepositLiquidityParameters,
+): Promise<SimulateDepositLiquidityReturnType> {
+  if (parameters.assetsUsdc <= 0n) throw new ZeroAmountError("liquidity deposit");
+  const { account: sender } = requireWallet(client, "depositLiquidity");
+  const receiver = parameters.receiver ?? sender.address;
+  return simulateQuoted(client, parameters, receiver, await quoteDeposit(client, parameters, receiver));
+}
+
+/**
+ * Deposits USDC into the liquidity vault (ERC-4626) for shares. The deposit pays the entry fee (`liquidityFee`,
+ * assets × f / (1 + f) of the assets); the shares are previewed first (`quoteLiquidity`) and checked against
+ * `minShares`, then the vault is approved when needed, and the deposit is simulated
+ * ({@link simulateDepositLiquidity}) and sent. Deposits are closed while a market's oracle fails and while an ADL
+ * shortfall is unresolved (`getLiquidityVault().maxDepositUsdc` is 0).
+ *
+ * @example
+ * const { shares, feeUsdc } = await perp.depositLiquidity({ assetsUsdc: parseUsdc("10000") });
+ */
+export async function depositLiquidity(
+  client: PerpClientBase,
+  parameters: DepositLiquidityParameters,
+): Promise<DepositLiquidityReturnType> {
+  if (parameters.assetsUsdc <= 0n) throw new ZeroAmountError("liquidity deposit");
+  const { account: sender } = requireWallet(client, "depositLiquidity");
+  const { liquidityVault, collateralToken } = client.deployment.contracts;
+  const receiver = parameters.receiver ?? sender.address;
+  const quoted = await quoteDeposit(client, parameters, receiver);
   const approvalHash = await ensureAllowance(client, "depositLiquidity", {
     token: collateralToken,
     owner: sender.address,
     spender: liquidityVault,
-    amount: parameters.assets,
+    amount: parameters.assetsUsdc,
     mode: parameters.approve ?? "exact",
   });
-  const { hash, receipt } = await sendTransaction(client, "depositLiquidity", (wallet, from) =>
-    writeContract(wallet, {
-      address: liquidityVault,
-      abi: liquidityVaultAbi,
-      functionName: "deposit",
-      args: [parameters.assets, receiver],
-      account: from,
-      chain: wallet.chain,
-    }),
-  );
+  const { request, expected } = await simulateQuoted(client, parameters, receiver, quoted);
+  const { hash, receipt } = await sendRequest(client, "depositLiquidity", request);
   const [event] = emittedBy(
     parseEventLogs({ abi: liquidityVaultAbi, logs: receipt.logs, eventName: "Deposit" }),
     liquidityVault,
   );
-  const { vault: _vault, ...quote } = expected;
+  if (event === undefined) throw new EventNotFoundError(hash, "Deposit", "depositLiquidity");
   return {
     hash,
     receipt,
     approvalHash,
     receiver,
-    assets: event.args.assets,
+    assetsUsdc: event.args.assets,
     shares: event.args.shares,
-    fee: liquidityFeeOnTotal(event.args.assets, expected.vault.liquidityFee),
-    expected: quote,
+    feeUsdc: liquidityFeeOnTotal(event.args.assets, quoted.vault.liquidityFee),
+    expected,
   };
 }
