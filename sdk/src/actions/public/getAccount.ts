@@ -3,7 +3,7 @@ import { readContract } from "viem/actions";
 
 import { perpLensAbi } from "../../abis/perpLens.js";
 import type { PerpClientBase } from "../../clientBase.js";
-import { toPerpError, type AccountRequiredError, type PerpError } from "../../errors/index.js";
+import { toPerpError, type AccountRequiredError, type PerpRequestErrorType } from "../../errors/index.js";
 import { toAccount, type Account } from "../../types.js";
 import { resolveAccount } from "../internal/wallet.js";
 
@@ -19,7 +19,7 @@ export interface GetAccountParameters {
 export type GetAccountReturnType = Account;
 
 /** Errors {@link getAccount} can throw. */
-export type GetAccountErrorType = AccountRequiredError | PerpError;
+export type GetAccountErrorType = AccountRequiredError | PerpRequestErrorType;
 
 /**
  * Reads a margin account with every position in one call (`PerpLens.getAccount`): collateral, equity, margin

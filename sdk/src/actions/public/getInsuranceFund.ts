@@ -2,7 +2,7 @@ import { readContract } from "viem/actions";
 
 import { perpLensAbi } from "../../abis/perpLens.js";
 import type { PerpClientBase } from "../../clientBase.js";
-import { toPerpError, type PerpError } from "../../errors/index.js";
+import { toPerpError, type PerpRequestErrorType } from "../../errors/index.js";
 import { toInsuranceFund, type InsuranceFundInfo } from "../../types.js";
 
 /** Parameters of {@link getInsuranceFund}. */
@@ -15,7 +15,7 @@ export interface GetInsuranceFundParameters {
 export type GetInsuranceFundReturnType = InsuranceFundInfo;
 
 /** Errors {@link getInsuranceFund} can throw. */
-export type GetInsuranceFundErrorType = PerpError;
+export type GetInsuranceFundErrorType = PerpRequestErrorType;
 
 /**
  * Reads the insurance fund in one call (`PerpLens.getInsuranceFund`): its balance, everything it paid for bad debt

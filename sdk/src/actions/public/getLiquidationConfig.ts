@@ -2,7 +2,7 @@ import { readContract } from "viem/actions";
 
 import { liquidationEngineAbi } from "../../abis/liquidationEngine.js";
 import type { PerpClientBase } from "../../clientBase.js";
-import { toPerpError, type PerpError } from "../../errors/index.js";
+import { toPerpError, type PerpRequestErrorType } from "../../errors/index.js";
 import type { LiquidationConfig } from "../../math/liquidationMath.js";
 import { toLiquidationConfig } from "../../types.js";
 
@@ -16,7 +16,7 @@ export interface GetLiquidationConfigParameters {
 export type GetLiquidationConfigReturnType = LiquidationConfig;
 
 /** Errors {@link getLiquidationConfig} can throw. */
-export type GetLiquidationConfigErrorType = PerpError;
+export type GetLiquidationConfigErrorType = PerpRequestErrorType;
 
 /**
  * Reads the liquidation parameters (`LiquidationEngine.config`): fee rate, keeper share, reward floor and cap,

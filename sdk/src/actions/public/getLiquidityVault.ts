@@ -4,7 +4,7 @@ import { readContract } from "viem/actions";
 import { liquidityVaultAbi } from "../../abis/liquidityVault.js";
 import { perpLensAbi } from "../../abis/perpLens.js";
 import type { PerpClientBase } from "../../clientBase.js";
-import { toPerpError, type PerpError } from "../../errors/index.js";
+import { toPerpError, type PerpRequestErrorType } from "../../errors/index.js";
 import { toLiquidityVault, type LiquidityVaultInfo } from "../../types.js";
 
 /** Parameters of {@link getLiquidityVault}. */
@@ -19,7 +19,7 @@ export interface GetLiquidityVaultParameters {
 export type GetLiquidityVaultReturnType = LiquidityVaultInfo;
 
 /** Errors {@link getLiquidityVault} can throw. */
-export type GetLiquidityVaultErrorType = PerpError;
+export type GetLiquidityVaultErrorType = PerpRequestErrorType;
 
 /**
  * Reads the liquidity vault (`PerpLens.getLiquidityVault`, plus the vault's `liquidityFee`, `valuationFallback`,

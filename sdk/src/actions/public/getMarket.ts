@@ -2,7 +2,12 @@ import { readContract } from "viem/actions";
 
 import { perpLensAbi } from "../../abis/perpLens.js";
 import type { PerpClientBase } from "../../clientBase.js";
-import { isPerpContractError, toPerpError, UnknownMarketError, type PerpError } from "../../errors/index.js";
+import {
+  isPerpContractError,
+  toPerpError,
+  UnknownMarketError,
+  type PerpRequestErrorType,
+} from "../../errors/index.js";
 import { toMarket, type Market } from "../../types.js";
 
 /** Parameters of {@link getMarket}. */
@@ -16,7 +21,7 @@ export interface GetMarketParameters {
 export type GetMarketReturnType = Market;
 
 /** Errors {@link getMarket} can throw: {@link UnknownMarketError} for an id that is not listed. */
-export type GetMarketErrorType = UnknownMarketError | PerpError;
+export type GetMarketErrorType = UnknownMarketError | PerpRequestErrorType;
 
 /**
  * Reads one market in one call (`PerpLens.getMarket`); see {@link getMarkets} for the fields.

@@ -2,7 +2,7 @@ import { readContract } from "viem/actions";
 
 import { perpLensAbi } from "../../abis/perpLens.js";
 import type { PerpClientBase } from "../../clientBase.js";
-import { toPerpError, type PerpError } from "../../errors/index.js";
+import { toPerpError, type PerpRequestErrorType } from "../../errors/index.js";
 import { toMarket, type Market } from "../../types.js";
 
 /** Parameters of {@link getMarkets}. */
@@ -15,7 +15,7 @@ export interface GetMarketsParameters {
 export type GetMarketsReturnType = Market[];
 
 /** Errors {@link getMarkets} can throw. */
-export type GetMarketsErrorType = PerpError;
+export type GetMarketsErrorType = PerpRequestErrorType;
 
 /**
  * Reads every listed market in one call (`PerpLens.getMarkets`): the four prices, premium, funding rate per hour

@@ -2,7 +2,7 @@ import { readContract } from "viem/actions";
 
 import { perpLensAbi } from "../../abis/perpLens.js";
 import type { PerpClientBase } from "../../clientBase.js";
-import { toPerpError, type PerpError } from "../../errors/index.js";
+import { toPerpError, type PerpRequestErrorType } from "../../errors/index.js";
 import { toPendingAdl, type PendingAdl } from "../../types.js";
 
 /** Parameters of {@link getPendingAdl}. */
@@ -15,7 +15,7 @@ export interface GetPendingAdlParameters {
 export type GetPendingAdlReturnType = PendingAdl;
 
 /** Errors {@link getPendingAdl} can throw. */
-export type GetPendingAdlErrorType = PerpError;
+export type GetPendingAdlErrorType = PerpRequestErrorType;
 
 /**
  * Reads auto-deleveraging in one call (`PerpLens.getAdl`): the pending request (bankrupt account, market, side,

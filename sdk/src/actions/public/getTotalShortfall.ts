@@ -2,7 +2,7 @@ import { readContract } from "viem/actions";
 
 import { liquidationEngineAbi } from "../../abis/liquidationEngine.js";
 import type { PerpClientBase } from "../../clientBase.js";
-import { toPerpError, type PerpError } from "../../errors/index.js";
+import { toPerpError, type PerpRequestErrorType } from "../../errors/index.js";
 
 /** Parameters of {@link getTotalShortfall}. */
 export interface GetTotalShortfallParameters {
@@ -14,7 +14,7 @@ export interface GetTotalShortfallParameters {
 export type GetTotalShortfallReturnType = bigint;
 
 /** Errors {@link getTotalShortfall} can throw. */
-export type GetTotalShortfallErrorType = PerpError;
+export type GetTotalShortfallErrorType = PerpRequestErrorType;
 
 /**
  * Reads the bad debt the insurance fund could not cover and auto-deleveraging has not repaid yet

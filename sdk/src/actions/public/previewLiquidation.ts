@@ -3,7 +3,7 @@ import { readContract } from "viem/actions";
 
 import { liquidationEngineAbi } from "../../abis/liquidationEngine.js";
 import type { PerpClientBase } from "../../clientBase.js";
-import { toPerpError, type AccountRequiredError, type PerpError } from "../../errors/index.js";
+import { toPerpError, type AccountRequiredError, type PerpRequestErrorType } from "../../errors/index.js";
 import type { LiquidationPreview } from "../../math/liquidationMath.js";
 import { toLiquidationPreview } from "../../types.js";
 import { resolveAccount } from "../internal/wallet.js";
@@ -20,7 +20,7 @@ export interface PreviewLiquidationParameters {
 export type PreviewLiquidationReturnType = LiquidationPreview & { account: Address };
 
 /** Errors {@link previewLiquidation} can throw. */
-export type PreviewLiquidationErrorType = AccountRequiredError | PerpError;
+export type PreviewLiquidationErrorType = AccountRequiredError | PerpRequestErrorType;
 
 /**
  * What `liquidate(account)` would do now (`LiquidationEngine.previewLiquidation`): whether the account is

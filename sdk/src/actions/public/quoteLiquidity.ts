@@ -1,7 +1,7 @@
 import type { Address } from "viem";
 
 import type { PerpClientBase } from "../../clientBase.js";
-import type { PerpError } from "../../errors/index.js";
+import type { PerpRequestErrorType } from "../../errors/index.js";
 import { liquidityQuote, type LiquidityQuote } from "../../math/liquidityVaultMath.js";
 import type { LiquidityVaultInfo } from "../../types.js";
 import { getLiquidityVault } from "./getLiquidityVault.js";
@@ -23,7 +23,7 @@ export type QuoteLiquidityParameters = (
 export type QuoteLiquidityReturnType = LiquidityQuote & { vault: LiquidityVaultInfo };
 
 /** Errors {@link quoteLiquidity} can throw. */
-export type QuoteLiquidityErrorType = PerpError;
+export type QuoteLiquidityErrorType = PerpRequestErrorType;
 
 /**
  * Previews a liquidity-vault operation with the SDK's exact mirror of the vault's `preview*` functions, on one

@@ -1,10 +1,15 @@
 import type { Address } from "viem";
 
 import type { PerpClientBase } from "../../clientBase.js";
-import type { AccountRequiredError, PerpError, UnknownMarketError } from "../../errors/index.js";
-import { acceptablePriceFor, type TradePreview } from "../../math/tradePreview.js";
+import type {
+  AccountRequiredError,
+  InvalidSlippageError,
+  PerpRequestErrorType,
+  UnknownMarketError,
+} from "../../errors/index.js";
+import type { TradePreview } from "../../math/tradePreview.js";
 import type { Account, Market } from "../../types.js";
-import { DEFAULT_SLIPPAGE_BPS, loadTradeContext } from "../internal/trade.js";
+import { boundFor, loadTradeContext } from "../internal/trade.js";
 import { resolveAccount } from "../internal/wallet.js";
 
 /** Parameters of {@link quoteTrade}. */
@@ -27,7 +32,11 @@ export type QuoteTradeReturnType = TradePreview & {
 };
 
 /** Errors {@link quoteTrade} can throw. */
-export type QuoteTradeErrorType = AccountRequiredError | UnknownMarketError | PerpError;
+export type QuoteTradeErrorType =
+  | AccountRequiredError
+  | UnknownMarketError
+  | InvalidSlippageError
+  | PerpRequestErrorType;
 
 /**
  * Previews a trade without sending it: reads the account and the market (one call each at most) and runs the
@@ -49,10 +58,6 @@ export async function quoteTrade(
     sizeDelta: parameters.sizeDelta,
     account: owner,
   });
-  const acceptablePrice = acceptablePriceFor(
-    preview.fillPrice,
-    parameters.sizeDelta > 0n,
-    parameters.slippageBps ?? DEFAULT_SLIPPAGE_BPS,
-  );
+  const acceptablePrice = boundFor(preview.fillPrice, parameters.sizeDelta > 0n, parameters.slippageBps);
   return { ...preview, acceptablePrice, account, market };
 }
