@@ -84,6 +84,7 @@ describe("end to end on a hardhat node: deploy, SDK trades, keeper liquidation",
     expect(block).to.include(
       `KEEPER_PRIVATE_KEY=${KEYS.keeper} npm run keeper -- --rpc http://127.0.0.1:8545 --once`,
     );
+    expect(block).to.match(/^npm run faucet -- 0x[0-9a-fA-F]{40} \d+$/m);
   });
 
   it("deploys the protocol with `npm run deploy -- --network localhost`", async function () {
@@ -127,6 +128,26 @@ describe("end to end on a hardhat node: deploy, SDK trades, keeper liquidation",
     expect(await client.getBlockNumber()).to.equal(before.block);
     expect(readFileSync(bookFile, "utf8")).to.equal(before.book);
     expect(readFileSync(journal, "utf8")).to.equal(before.journal);
+  });
+
+  it("funds a wallet with the mock USDC: `npm run faucet -- <address> <amount>`", async function () {
+    const wallet: Address = "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720"; // the node's account #9
+    const balance = () =>
+      client.readContract({
+        address: book.contracts.collateralToken,
+        abi: erc20Abi,
+        functionName: "balanceOf",
+        args: [wallet],
+      });
+    const before = await balance();
+    const r = await run("npm", ["run", "faucet", "--", wallet, "2500.5"], {
+      env: { PERP_RPC_URL: node!.url, PERP_DEPLOYMENTS_DIR: work },
+    });
+    expectSuccess(r, "npm run faucet");
+    expect(r.stdout).to.match(
+      new RegExp(`minted 2,500\\.5 USDC to ${wallet} \\(transaction 0x[0-9a-f]{64}\\)`),
+    );
+    expect(await balance()).to.equal(before + 2_500_500_000n);
   });
 
   it("trades through the SDK from a separate process", async function () {
