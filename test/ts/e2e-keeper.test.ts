@@ -225,7 +225,7 @@ describe("end to end on a hardhat node: deploy, SDK trades, keeper liquidation",
     const liquidated = lines.filter((l) => l.event === "liquidated");
     expect(liquidated, r.stdout).to.have.length(1);
     expect(liquidated[0].account).to.equal(risky);
-    const reward = BigInt(liquidated[0].keeperReward as string);
+    const reward = BigInt(liquidated[0].keeperRewardUsd as string);
     expect(reward).to.be.greaterThan(0n);
 
     // Paid in USDC (whole units of the 18-decimal reward), the position gone, the fund's share received.
@@ -235,7 +235,7 @@ describe("end to end on a hardhat node: deploy, SDK trades, keeper liquidation",
     expect((await perp.getAccount({ account: risky })).positions).to.have.length(0);
     expect((await perp.getAccount({ account: safe })).positions).to.have.length(1);
     const fundAfter = await client.readContract({ ...fund, functionName: "balance" });
-    expect(fundAfter - fundBefore >= BigInt(liquidated[0].insuranceFee as string)).to.equal(true);
+    expect(fundAfter - fundBefore >= BigInt(liquidated[0].insuranceFeeUsd as string)).to.equal(true);
   });
 
   it("a second keeper pass finds nothing to liquidate", async function () {
