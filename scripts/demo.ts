@@ -142,7 +142,7 @@ console.log(
 );
 for (const l of pass.liquidations) {
   console.log(
-    `liquidated ${nameOf(l.account)}: ${formatUsd(l.notionalClosed, 2)} USD of notional closed${l.partialOnly ? " (partially)" : ""}, fee ${formatUsd(l.fee, 2)} USD = keeper reward ${formatUsd(l.keeperReward, 2)} + insurance fund ${formatUsd(l.insuranceFee, 2)}`,
+    `liquidated ${nameOf(l.account)}: ${formatUsd(l.notionalClosedUsd, 2)} USD of notional closed${l.partialOnly ? " (partially)" : ""}, fee ${formatUsd(l.feeUsd, 2)} USD = keeper reward ${formatUsd(l.keeperRewardUsd, 2)} + insurance fund ${formatUsd(l.insuranceFeeUsd, 2)}`,
   );
 }
 console.log(

@@ -67,6 +67,8 @@ const CONTRACTS: { artifact: string; name: string; file: string; modules?: Modul
     name: "chainlinkOracleAdapterAbi",
     file: "chainlinkOracleAdapter.ts",
   },
+  // The local deployments' collateral (an open `mint`): the SDK's faucet action mints it.
+  { artifact: "contracts/mocks/MockUSDC.sol/MockUSDC.json", name: "mockUsdcAbi", file: "mockUsdc.ts" },
 ];
 
 const HEADER =

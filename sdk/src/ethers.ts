@@ -12,7 +12,7 @@ export type { ICollateralVault } from "../../types/ethers-contracts/contracts/in
 export type { ILiquidityVault } from "../../types/ethers-contracts/contracts/interfaces/ILiquidityVault.js";
 export type { IOracleAdapter } from "../../types/ethers-contracts/contracts/interfaces/IOracleAdapter.js";
 export type { IPerpEngine } from "../../types/ethers-contracts/contracts/interfaces/IPerpEngine.js";
-export type { ILiquidationEngine } from "../../types/ethers-contracts/contracts/interfaces/ILiquidationEngine.js";
+export type { ILiquidationEngine } from "../../types/ethers-contracts/contracts/interfaces/ILiquidationEngine.sol/ILiquidationEngine.js";
 export type { IAutoDeleveraging } from "../../types/ethers-contracts/contracts/interfaces/IAutoDeleveraging.js";
 export type { IInsuranceFund } from "../../types/ethers-contracts/contracts/interfaces/IInsuranceFund.js";
 export { CollateralVault__factory } from "../../types/ethers-contracts/factories/contracts/CollateralVault__factory.js";
@@ -26,7 +26,7 @@ export { ICollateralVault__factory } from "../../types/ethers-contracts/factorie
 export { ILiquidityVault__factory } from "../../types/ethers-contracts/factories/contracts/interfaces/ILiquidityVault__factory.js";
 export { IOracleAdapter__factory } from "../../types/ethers-contracts/factories/contracts/interfaces/IOracleAdapter__factory.js";
 export { IPerpEngine__factory } from "../../types/ethers-contracts/factories/contracts/interfaces/IPerpEngine__factory.js";
-export { ILiquidationEngine__factory } from "../../types/ethers-contracts/factories/contracts/interfaces/ILiquidationEngine__factory.js";
+export { ILiquidationEngine__factory } from "../../types/ethers-contracts/factories/contracts/interfaces/ILiquidationEngine.sol/ILiquidationEngine__factory.js";
 export { IAutoDeleveraging__factory } from "../../types/ethers-contracts/factories/contracts/interfaces/IAutoDeleveraging__factory.js";
 export { IInsuranceFund__factory } from "../../types/ethers-contracts/factories/contracts/interfaces/IInsuranceFund__factory.js";
 export type {

@@ -20,40 +20,54 @@ export {
   type PerpReadActions,
   type PerpWriteActions,
 } from "./decorators/perpActions.js";
+export { perpPublicActions, type PerpPublicActions } from "./decorators/publicActions.js";
+export { perpWalletActions, type PerpWalletActions } from "./decorators/walletActions.js";
+export { perpKeeperActions, type PerpKeeperActions } from "./decorators/keeperActions.js";
+export { perpTestActions, type PerpTestActions } from "./decorators/testActions.js";
 
-// Actions, one per file, each also usable as a plain function `action(client, parameters)`.
-export * from "./actions/getMarkets.js";
-export * from "./actions/getMarket.js";
-export * from "./actions/getAccount.js";
-export * from "./actions/getLiquidityVault.js";
-export * from "./actions/quoteTrade.js";
-export * from "./actions/quoteLiquidity.js";
-export * from "./actions/deposit.js";
-export * from "./actions/withdraw.js";
-export * from "./actions/approveOperator.js";
-export * from "./actions/getOperator.js";
-export * from "./actions/trade.js";
-export * from "./actions/openPosition.js";
-export * from "./actions/reducePosition.js";
-export * from "./actions/closePosition.js";
-export * from "./actions/depositLiquidity.js";
-export * from "./actions/withdrawLiquidity.js";
-export * from "./actions/getInsuranceFund.js";
-export * from "./actions/getLiquidationConfig.js";
-export * from "./actions/previewLiquidation.js";
-export * from "./actions/getPendingAdl.js";
-export * from "./actions/getTotalShortfall.js";
-export * from "./actions/liquidate.js";
-export * from "./actions/submitAdlCandidate.js";
-export * from "./actions/executeAdl.js";
-export * from "./actions/rotateAdl.js";
-export * from "./actions/requestPnlReduction.js";
-export * from "./actions/sweepInsuranceFees.js";
+// Actions, one per file, each also usable as a plain function `action(client, parameters)`, grouped by audience as
+// viem groups its own: public (reads, quotes, previews), wallet (a trader's and an LP's writes), keeper.
+// Public: reads, quotes, previews.
+export * from "./actions/public/getMarkets.js";
+export * from "./actions/public/getMarket.js";
+export * from "./actions/public/getAccount.js";
+export * from "./actions/public/getLiquidityVault.js";
+export * from "./actions/public/quoteTrade.js";
+export * from "./actions/public/quoteLiquidity.js";
+export * from "./actions/public/getOperator.js";
+export * from "./actions/public/getInsuranceFund.js";
+export * from "./actions/public/getLiquidationConfig.js";
+export * from "./actions/public/previewLiquidation.js";
+export * from "./actions/public/getPendingAdl.js";
+export * from "./actions/public/getTotalShortfall.js";
+// Wallet: a trader's and a liquidity provider's writes.
+export * from "./actions/wallet/deposit.js";
+export * from "./actions/wallet/withdraw.js";
+export * from "./actions/wallet/approveOperator.js";
+export * from "./actions/wallet/simulateApproveOperator.js";
+export * from "./actions/wallet/trade.js";
+export * from "./actions/wallet/openPosition.js";
+export * from "./actions/wallet/reducePosition.js";
+export * from "./actions/wallet/closePosition.js";
+export * from "./actions/wallet/depositLiquidity.js";
+export * from "./actions/wallet/withdrawLiquidity.js";
+// Keeper: liquidation, auto-deleveraging, pnl-factor reductions, the fee sweep.
+export * from "./actions/keeper/liquidate.js";
+export * from "./actions/keeper/submitAdlCandidate.js";
+export * from "./actions/keeper/executeAdl.js";
+export * from "./actions/keeper/rotateAdl.js";
+export * from "./actions/keeper/requestPnlReduction.js";
+export * from "./actions/keeper/sweepInsuranceFees.js";
+// Test: local development (the mock USDC faucet).
+export * from "./actions/test/faucet.js";
+// Orders and leveraged tokens get their own audiences (actions/orders/, actions/leveragedTokens/) when they land.
 export {
   DEFAULT_SLIPPAGE_BPS,
   type TradeOptions,
   type TradeExecutionResult,
+  type TradeSimulation,
 } from "./actions/internal/trade.js";
+export type { PerpWriteRequest } from "./actions/internal/simulate.js";
 export type { ApprovalMode } from "./actions/internal/approve.js";
 
 // Events.

@@ -51,7 +51,7 @@ export interface MarketParams {
   /** Cap on each side's open interest, size units. */
   maxOpenInterest: bigint;
   /** Smallest initial margin a position may be opened or increased to, USD. */
-  minPositionMargin: bigint;
+  minPositionMarginUsd: bigint;
   makerFee: bigint;
   takerFee: bigint;
   fundingInterest: bigint;
@@ -59,9 +59,9 @@ export interface MarketParams {
   maxFundingRate: bigint;
 }
 
-/** One notional tier: up to `upToNotional` USD, `maxLeverage` (18 decimals) and maintenance margin rate `mmr`. */
+/** One notional tier: up to `upToNotionalUsd` USD, `maxLeverage` (18 decimals) and maintenance margin rate `mmr`. */
 export interface Tier {
-  upToNotional: bigint;
+  upToNotionalUsd: bigint;
   maxLeverage: bigint;
   mmr: bigint;
 }
@@ -81,8 +81,8 @@ export interface MarketState {
   fundingIndex: bigint;
   /** The oracle price the last accrual read: the last good price a failing oracle's fallback is built from. */
   lastOraclePrice: bigint;
-  sumOpenNotional: bigint;
-  sumFundingBasis: bigint;
+  sumOpenNotionalUsd: bigint;
+  sumFundingBasisUsd: bigint;
 }
 
 /** A market's circuit breaker: thresholds and the reference price advanced to now. */
@@ -146,14 +146,14 @@ export interface Position {
   /** Signed size (positive long). */
   size: bigint;
   /** Cost basis, USD. */
-  openNotional: bigint;
+  openNotionalUsd: bigint;
   lastFundingIndex: bigint;
   /** |openNotional| / |size|, rounded down. */
   entryPrice: bigint;
   /** PnL at the mark price (the engine's `unrealisedPnl`). */
-  unrealisedPnl: bigint;
+  unrealisedPnlUsd: bigint;
   /** Funding owed but not settled, positive: owes (the engine's `accruedFunding`). */
-  accruedFunding: bigint;
+  accruedFundingUsd: bigint;
   /** The fair price at which the account becomes liquidatable (the lens's `liquidationPrice`; 0: none). */
   liquidationPrice: bigint;
   /**
@@ -180,28 +180,28 @@ export interface Account {
   blockNumber: bigint;
   timestamp: bigint;
   /** Collateral in the vault, 18-decimal USD (negative only after a realised loss beyond it). */
-  collateral: bigint;
+  collateralUsd: bigint;
   /**
    * False when an oracle of one of its markets reverted (the lens cannot read the per-position views then). The
-   * margin fields (`equity`, `margin`, `withdrawable`, `maxWithdraw`, `marginAtFair`, `maintenanceMargin`,
+   * margin fields (`equityUsd`, `margin`, `withdrawableUsd`, `maxWithdrawUsdc`, `marginAtFair`, `maintenanceMarginUsd`,
    * `liquidatable`) then come from the SDK's own valuations, which value that market at its fallback price exactly as
    * the engine's `accountMargin`, `accountMarginAtFair`, `maintenanceMargin` and `withdrawableUsd` do (they do not
-   * revert); the per-position `unrealisedPnl`, `accruedFunding`, `liquidationPrice` and `adlRank` read 0.
+   * revert); the per-position `unrealisedPnlUsd`, `accruedFundingUsd`, `liquidationPrice` and `adlRank` read 0.
    */
   valuationValid: boolean;
   /** Credited equity: collateral + Σ (PnL − funding owed), each position at the worse of its exit and fair price. */
-  equity: bigint;
+  equityUsd: bigint;
   /** Σ MM / equity at fair prices (18 decimals; 2^256 − 1 when equity ≤ 0 with positions). */
   marginUtilisation: bigint;
   /** Utilisation above 70 %. */
   atRisk: boolean;
   /** equity − Σ MM at fair prices (the engine's `maintenanceMargin`); liquidatable when negative. */
-  maintenanceMargin: bigint;
+  maintenanceMarginUsd: bigint;
   liquidatable: boolean;
   /** What may be withdrawn now, 18-decimal USD. */
-  withdrawable: bigint;
+  withdrawableUsd: bigint;
   /** The same in USDC units, rounded down: pass it to `withdraw`. */
-  maxWithdraw: bigint;
+  maxWithdrawUsdc: bigint;
   /** The engine's credited margin summary (`accountMargin`: each position at the worse of exit and fair). */
   margin: AccountMarginResult;
   /** At fair prices (`accountMarginAtFair`). */
@@ -217,26 +217,26 @@ export interface LiquidityVaultInfo {
   holder: Address;
   blockNumber: bigint;
   timestamp: bigint;
-  totalAssets: bigint;
+  totalAssetsUsdc: bigint;
   totalSupply: bigint;
   /** USDC units one whole share (10^18) redeems for. */
-  sharePrice: bigint;
+  sharePriceUsdc: bigint;
   /** Cash plus counterparty PnL minus the unresolved ADL shortfall, 18-decimal USD. */
   netValueUsd: bigint;
-  requiredBackingAssets: bigint;
-  availableLiquidity: bigint;
-  depositCap: bigint;
+  requiredBackingUsdc: bigint;
+  availableLiquidityUsdc: bigint;
+  depositCapUsdc: bigint;
   depositsPaused: boolean;
   shares: bigint;
   /** What the holder's shares redeem for now. */
-  assets: bigint;
+  assetsUsdc: bigint;
   /**
    * 0 while paused, while a market's oracle fails (`valuationFallback`) or while an ADL shortfall is unresolved
    * (`unresolvedShortfallUsd` ≠ 0: a deposit would buy a share of its repayment); else up to the cap.
    */
-  maxDeposit: bigint;
+  maxDepositUsdc: bigint;
   /** The holder's redeemable value after the exit fee, within `availableLiquidity`. */
-  maxWithdraw: bigint;
+  maxWithdrawUsdc: bigint;
   maxRedeem: bigint;
   /** The entry/exit fee, 18 decimals: a deposit pays assets × f / (1 + f), an exit f on what it takes out. */
   liquidityFee: bigint;
@@ -248,7 +248,7 @@ export interface LiquidityVaultInfo {
    * The cash the open-interest-to-cash limit needs (the engine's `requiredCash`, USDC units rounded up): LP exits
    * (`availableLiquidity`) keep it.
    */
-  requiredCashAssets: bigint;
+  requiredCashUsdc: bigint;
 }
 
 /** bytes32 → string, trailing zero bytes removed. */
@@ -267,7 +267,7 @@ export function toMarket(v: LensMarketView): Market {
     skewScale: p.skewScale,
     maxSkew: p.maxSkew,
     maxOpenInterest: p.maxOpenInterest,
-    minPositionMargin: p.minPositionMargin,
+    minPositionMarginUsd: p.minPositionMargin,
     makerFee: p.makerFee,
     takerFee: p.takerFee,
     fundingInterest: p.fundingInterest,
@@ -283,15 +283,15 @@ export function toMarket(v: LensMarketView): Market {
     paused: s.paused,
     fundingIndex: s.fundingIndex,
     lastOraclePrice: s.lastOraclePrice,
-    sumOpenNotional: s.sumOpenNotional,
-    sumFundingBasis: s.sumFundingBasis,
+    sumOpenNotionalUsd: s.sumOpenNotional,
+    sumFundingBasisUsd: s.sumFundingBasis,
   };
   const prices = v.prices;
   return {
     marketId: v.marketId,
     symbol: symbolToString(v.symbol),
     params,
-    tiers: v.tiers.map((t) => ({ upToNotional: t.upToNotional, maxLeverage: t.maxLeverage, mmr: t.mmr })),
+    tiers: v.tiers.map((t) => ({ upToNotionalUsd: t.upToNotional, maxLeverage: t.maxLeverage, mmr: t.mmr })),
     state,
     reduceOnly: v.reduceOnly,
     oracleValid: v.oracleValid,
@@ -322,24 +322,36 @@ export function toMarket(v: LensMarketView): Market {
 }
 
 const zeroMargin = (collateral: bigint): AccountMarginResult => ({
-  collateral,
-  equity: 0n,
-  initialMargin: 0n,
-  maintenanceMargin: 0n,
+  collateralUsd: collateral,
+  equityUsd: 0n,
+  initialMarginUsd: 0n,
+  maintenanceMarginUsd: 0n,
   marginUtilisation: 0n,
-  withdrawable: 0n,
+  withdrawableUsd: 0n,
 });
 
 const zeroValue = (tier: Tier): PositionValue => ({
   price: 0n,
-  pnl: 0n,
-  fundingOwed: 0n,
-  notional: 0n,
-  initialMargin: 0n,
-  maintenanceMargin: 0n,
+  pnlUsd: 0n,
+  fundingOwedUsd: 0n,
+  notionalUsd: 0n,
+  initialMarginUsd: 0n,
+  maintenanceMarginUsd: 0n,
   tier,
   fallback: false,
 });
+
+/** The engine's `AccountMargin` struct as an {@link AccountMarginResult}. */
+function toMarginResult(m: LensAccountView["margin"]): AccountMarginResult {
+  return {
+    collateralUsd: m.collateral,
+    equityUsd: m.equity,
+    initialMarginUsd: m.initialMargin,
+    maintenanceMarginUsd: m.maintenanceMargin,
+    marginUtilisation: m.marginUtilisation,
+    withdrawableUsd: m.withdrawable,
+  };
+}
 
 /** The SDK's math on a snapshot, or `fallback` when it cannot value it (e.g. a market without tiers). */
 function orElse<T>(compute: () => T, fallback: T): T {
@@ -357,17 +369,17 @@ export function toAccount(v: LensAccountView): Account {
   const positions = v.positions.map((p, i): Position => {
     const market = markets[i];
     const { size, openNotional, lastFundingIndex } = p.position;
-    const input = { marketId: p.marketId, size, openNotional, lastFundingIndex, market };
+    const input = { marketId: p.marketId, size, openNotionalUsd: openNotional, lastFundingIndex, market };
     return {
       marketId: p.marketId,
       symbol: market.symbol,
       side: size > 0n ? "long" : "short",
       size,
-      openNotional,
+      openNotionalUsd: openNotional,
       lastFundingIndex,
       entryPrice: size === 0n ? 0n : mulDivDown(abs(openNotional), WAD, abs(size)),
-      unrealisedPnl: p.unrealisedPnl,
-      accruedFunding: p.accruedFunding,
+      unrealisedPnlUsd: p.unrealisedPnl,
+      accruedFundingUsd: p.accruedFunding,
       liquidationPrice: p.liquidationPrice,
       adlRank: p.adlRank,
       credited: orElse(() => valuePosition(input, timestamp, "credit"), zeroValue(market.tiers[0])),
@@ -377,16 +389,16 @@ export function toAccount(v: LensAccountView): Account {
   });
   // While an oracle fails the lens cannot read the fair views; the credited ones the SDK computes itself (the
   // engine's `accountMargin` and `withdrawableUsd` value the failing market at its fallback and do not revert).
-  const snapshot = { collateral: v.collateral, positions };
+  const snapshot = { collateralUsd: v.collateral, positions };
   const margin = v.valuationValid
-    ? { ...v.margin }
+    ? toMarginResult(v.margin)
     : orElse(() => accountMargin(snapshot, timestamp, "credit"), zeroMargin(v.collateral));
   const withdrawable = v.valuationValid
     ? v.withdrawableUsd
     : orElse(() => withdrawableUsd(snapshot, timestamp), 0n);
   // The trigger valuation falls back too (a failing market counts at its worst case), so the account can be judged.
   const marginAtFair = v.valuationValid
-    ? { ...v.marginAtFair }
+    ? toMarginResult(v.marginAtFair)
     : orElse(() => accountMargin(snapshot, timestamp, "fair"), zeroMargin(v.collateral));
   const maintenance = v.valuationValid
     ? v.maintenanceMargin
@@ -395,15 +407,15 @@ export function toAccount(v: LensAccountView): Account {
     address: v.account,
     blockNumber: v.blockNumber,
     timestamp,
-    collateral: v.collateral,
+    collateralUsd: v.collateral,
     valuationValid: v.valuationValid,
-    equity: margin.equity,
+    equityUsd: margin.equityUsd,
     marginUtilisation: marginAtFair.marginUtilisation,
     atRisk: marginAtFair.marginUtilisation > DANGER_UTILISATION,
-    maintenanceMargin: maintenance,
+    maintenanceMarginUsd: maintenance,
     liquidatable: maintenance < 0n,
-    withdrawable,
-    maxWithdraw: v.valuationValid ? v.maxWithdraw : toTokenDown(withdrawable),
+    withdrawableUsd: withdrawable,
+    maxWithdrawUsdc: v.valuationValid ? v.maxWithdraw : toTokenDown(withdrawable),
     margin,
     marginAtFair,
     lastPartialLiquidation: v.lastPartialLiquidation,
@@ -423,10 +435,29 @@ export function toLiquidityVault(
     liquidityFee: bigint;
     valuationFallback: boolean;
     unresolvedShortfallUsd: bigint;
-    requiredCashAssets: bigint;
+    requiredCashUsdc: bigint;
   },
 ): LiquidityVaultInfo {
-  return { address, holder, ...v, ...extra };
+  return {
+    address,
+    holder,
+    blockNumber: v.blockNumber,
+    timestamp: v.timestamp,
+    totalAssetsUsdc: v.totalAssets,
+    totalSupply: v.totalSupply,
+    sharePriceUsdc: v.sharePrice,
+    netValueUsd: v.netValueUsd,
+    requiredBackingUsdc: v.requiredBackingAssets,
+    availableLiquidityUsdc: v.availableLiquidity,
+    depositCapUsdc: v.depositCap,
+    depositsPaused: v.depositsPaused,
+    shares: v.shares,
+    assetsUsdc: v.assets,
+    maxDepositUsdc: v.maxDeposit,
+    maxWithdrawUsdc: v.maxWithdraw,
+    maxRedeem: v.maxRedeem,
+    ...extra,
+  };
 }
 
 /** The insurance fund and the trading-fee share flowing into it (all 18-decimal USD). */
@@ -435,15 +466,15 @@ export interface InsuranceFundInfo {
   blockNumber: bigint;
   timestamp: bigint;
   /** Its balance: collateral in its own vault account. */
-  balance: bigint;
+  balanceUsd: bigint;
   /** Everything paid out for bad debt. */
-  totalBadDebtCovered: bigint;
+  totalBadDebtCoveredUsd: bigint;
   /** Everything paid out as keeper-reward top-ups. */
-  totalKeeperRewardsPaid: bigint;
+  totalKeeperRewardsPaidUsd: bigint;
   /** The engine's share of trading fees accrued for the fund and not swept yet (`sweepInsuranceFees` moves it). */
-  pendingFees: bigint;
+  pendingFeesUsd: bigint;
   /** balance + pendingFees: what the fund can pay now (a liquidation sweeps before drawing on it). */
-  available: bigint;
+  availableUsd: bigint;
   /** Where the engine sends its share of trading fees. */
   feeRecipient: Address;
   /** That share of every trading fee, 18 decimals. */
@@ -474,7 +505,7 @@ export interface AdlRequest {
   /** The price victims close at (capped at each victim's break-even); 0 for a reduction (bounded market fill). */
   bankruptcyPrice: bigint;
   /** Shortfall still to cover, USD (0 for a reduction). */
-  remaining: bigint;
+  remainingUsd: bigint;
 }
 
 /** A member of the pending request's candidate set with its rank now (0: not eligible any more). */
@@ -506,19 +537,19 @@ export interface PendingAdl {
   /** `rotateAdl` may run once this time has passed and no candidate can cover the request (0: none pending). */
   rotatableAt: bigint;
   /** Σ shortfall queued and not yet covered, USD. */
-  totalShortfall: bigint;
+  totalShortfallUsd: bigint;
   /** Seconds candidates are collected after a request opens. */
   rankingWindow: bigint;
   /** Size of the candidate set. */
   maxCandidates: bigint;
   /** Traders' unrealised profit against the liquidity vault, USD (`pnlFactor`). */
-  traderProfit: bigint;
+  traderProfitUsd: bigint;
   /** The liquidity vault's cash: its collateral less the collateral vault's total debt, USD (`pnlFactor`). */
-  vaultCash: bigint;
+  vaultCashUsd: bigint;
   /** The limit on traderProfit / vaultCash, 18 decimals. */
   maxPnlFactor: bigint;
   /** ⌊vaultCash × maxPnlFactor / 10^18⌋: above it anyone may `requestPnlReduction`. */
-  pnlFactorLimit: bigint;
+  pnlFactorLimitUsd: bigint;
   /** traderProfit > pnlFactorLimit. */
   pnlFactorExceeded: boolean;
 }
@@ -529,11 +560,11 @@ export function toInsuranceFund(v: LensInsuranceFundView): InsuranceFundInfo {
     address: v.fund,
     blockNumber: v.blockNumber,
     timestamp: v.timestamp,
-    balance: v.balance,
-    totalBadDebtCovered: v.totalBadDebtCovered,
-    totalKeeperRewardsPaid: v.totalKeeperRewardsPaid,
-    pendingFees: v.pendingFees,
-    available: v.balance + v.pendingFees,
+    balanceUsd: v.balance,
+    totalBadDebtCoveredUsd: v.totalBadDebtCovered,
+    totalKeeperRewardsPaidUsd: v.totalKeeperRewardsPaid,
+    pendingFeesUsd: v.pendingFees,
+    availableUsd: v.balance + v.pendingFees,
     feeRecipient: v.feeRecipient,
     feeShare: v.feeShare,
   };
@@ -554,7 +585,7 @@ export function toPendingAdl(v: LensAdlView): PendingAdl {
         executableAt: v.executableAt,
         rotatableAt: v.rotatableAt,
         bankruptcyPrice: r.bankruptcyPrice,
-        remaining: r.remaining,
+        remainingUsd: r.remaining,
       }
     : undefined;
   const candidates = v.candidates.map((account, i) => ({ account, rank: v.candidateRanks[i] ?? 0n }));
@@ -569,13 +600,13 @@ export function toPendingAdl(v: LensAdlView): PendingAdl {
     next,
     executable: v.executable,
     rotatableAt: v.rotatableAt,
-    totalShortfall: v.totalShortfall,
+    totalShortfallUsd: v.totalShortfall,
     rankingWindow: v.rankingWindow,
     maxCandidates: v.maxCandidates,
-    traderProfit: v.traderProfit,
-    vaultCash: v.vaultCash,
+    traderProfitUsd: v.traderProfit,
+    vaultCashUsd: v.vaultCash,
     maxPnlFactor: v.maxPnlFactor,
-    pnlFactorLimit: limit,
+    pnlFactorLimitUsd: limit,
     pnlFactorExceeded: v.traderProfit > limit,
   };
 }
@@ -585,9 +616,9 @@ export function toLiquidationConfig(v: LiquidationConfigView): LiquidationConfig
   return {
     feeRate: v.feeRate,
     keeperShare: v.keeperShare,
-    minKeeperReward: v.minKeeperReward,
-    maxKeeperReward: v.maxKeeperReward,
-    partialNotional: v.partialNotional,
+    minKeeperRewardUsd: v.minKeeperReward,
+    maxKeeperRewardUsd: v.maxKeeperReward,
+    partialNotionalUsd: v.partialNotional,
     sliceFraction: v.sliceFraction,
     cooldown: BigInt(v.cooldown),
   };
@@ -597,11 +628,11 @@ export function toLiquidationConfig(v: LiquidationConfigView): LiquidationConfig
 export function toLiquidationPreview(v: LiquidationPreviewView): LiquidationPreview {
   return {
     liquidatable: v.liquidatable,
-    maintenanceMargin: v.maintenanceMargin,
+    maintenanceMarginUsd: v.maintenanceMargin,
     closes: v.marketIds.map((marketId, i) => ({ marketId, sizeDelta: v.sizeDeltas[i] ?? 0n })),
-    notionalClosed: v.notionalClosed,
-    keeperReward: v.keeperReward,
-    insuranceFee: v.insuranceFee,
-    expectedBadDebt: v.expectedBadDebt,
+    notionalClosedUsd: v.notionalClosed,
+    keeperRewardUsd: v.keeperReward,
+    insuranceFeeUsd: v.insuranceFee,
+    expectedBadDebtUsd: v.expectedBadDebt,
   };
 }

@@ -1,4 +1,4 @@
-// The e2e test's traders, a separate process talking to a node through the SDK only (plus the mock USDC faucet):
+// The e2e test's traders, a separate process talking to a node through the SDK only (the mock USDC from its faucet):
 // an LP funds the liquidity vault, "risky" opens a 7x GOLD long close to its liquidation price, "safe" a small BTC
 // short. Run: RPC_URL=… DEPLOYMENT=…/31337.json LP_KEY=0x… RISKY_KEY=0x… SAFE_KEY=0x… node --import tsx test/e2e/trader.ts
 // Prints one JSON line: the accounts and the risky position's liquidation price.
@@ -8,7 +8,6 @@ import { privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
 
 import { createPerpClient, defineDeployment, parseSize, parseUsdc } from "../../sdk/src/index.js";
-import { MockUSDC__factory } from "../../types/ethers-contracts/index.js";
 
 const env = (name: string) => {
   const value = process.env[name];
@@ -26,14 +25,8 @@ function client(key: string) {
   return { account, walletClient, perp: createPerpClient({ publicClient, walletClient, deployment }) };
 }
 
-async function mint(who: ReturnType<typeof client>, amount: bigint) {
-  const hash = await who.walletClient.writeContract({
-    address: deployment.contracts.collateralToken,
-    abi: MockUSDC__factory.abi,
-    functionName: "mint",
-    args: [who.account.address, amount],
-  });
-  await publicClient.waitForTransactionReceipt({ hash });
+async function mint(who: ReturnType<typeof client>, amountUsdc: bigint) {
+  await who.perp.faucet({ amountUsdc });
 }
 
 const lp = client(env("LP_KEY"));
@@ -45,14 +38,14 @@ const btc = markets.find((m) => m.symbol === "BTC");
 if (gold === undefined || btc === undefined) throw new Error("GOLD and BTC markets expected");
 
 await mint(lp, parseUsdc("1000000"));
-await lp.perp.depositLiquidity({ assets: parseUsdc("1000000") });
+await lp.perp.depositLiquidity({ assetsUsdc: parseUsdc("1000000") });
 
 await mint(risky, parseUsdc("8000"));
-await risky.perp.deposit({ amount: parseUsdc("8000") });
+await risky.perp.deposit({ amountUsdc: parseUsdc("8000") });
 await risky.perp.openPosition({ marketId: gold.marketId, side: "long", size: parseSize("30") });
 
 await mint(safe, parseUsdc("50000"));
-await safe.perp.deposit({ amount: parseUsdc("50000") });
+await safe.perp.deposit({ amountUsdc: parseUsdc("50000") });
 await safe.perp.openPosition({ marketId: btc.marketId, side: "short", size: parseSize("1") });
 
 const position = (await risky.perp.getAccount()).positions[0];

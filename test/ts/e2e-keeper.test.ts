@@ -84,6 +84,7 @@ describe("end to end on a hardhat node: deploy, SDK trades, keeper liquidation",
     expect(block).to.include(
       `KEEPER_PRIVATE_KEY=${KEYS.keeper} npm run keeper -- --rpc http://127.0.0.1:8545 --once`,
     );
+    expect(block).to.match(/^npm run faucet -- 0x[0-9a-fA-F]{40} \d+$/m);
   });
 
   it("deploys the protocol with `npm run deploy -- --network localhost`", async function () {
@@ -127,6 +128,26 @@ describe("end to end on a hardhat node: deploy, SDK trades, keeper liquidation",
     expect(await client.getBlockNumber()).to.equal(before.block);
     expect(readFileSync(bookFile, "utf8")).to.equal(before.book);
     expect(readFileSync(journal, "utf8")).to.equal(before.journal);
+  });
+
+  it("funds a wallet with the mock USDC: `npm run faucet -- <address> <amount>`", async function () {
+    const wallet: Address = "0xa0Ee7A142d267C1f36714E4a8F75612F20a79720"; // the node's account #9
+    const balance = () =>
+      client.readContract({
+        address: book.contracts.collateralToken,
+        abi: erc20Abi,
+        functionName: "balanceOf",
+        args: [wallet],
+      });
+    const before = await balance();
+    const r = await run("npm", ["run", "faucet", "--", wallet, "2500.5"], {
+      env: { PERP_RPC_URL: node!.url, PERP_DEPLOYMENTS_DIR: work },
+    });
+    expectSuccess(r, "npm run faucet");
+    expect(r.stdout).to.match(
+      new RegExp(`minted 2,500\\.5 USDC to ${wallet} \\(transaction 0x[0-9a-f]{64}\\)`),
+    );
+    expect(await balance()).to.equal(before + 2_500_500_000n);
   });
 
   it("trades through the SDK from a separate process", async function () {
@@ -204,7 +225,7 @@ describe("end to end on a hardhat node: deploy, SDK trades, keeper liquidation",
     const liquidated = lines.filter((l) => l.event === "liquidated");
     expect(liquidated, r.stdout).to.have.length(1);
     expect(liquidated[0].account).to.equal(risky);
-    const reward = BigInt(liquidated[0].keeperReward as string);
+    const reward = BigInt(liquidated[0].keeperRewardUsd as string);
     expect(reward).to.be.greaterThan(0n);
 
     // Paid in USDC (whole units of the 18-decimal reward), the position gone, the fund's share received.
@@ -214,7 +235,7 @@ describe("end to end on a hardhat node: deploy, SDK trades, keeper liquidation",
     expect((await perp.getAccount({ account: risky })).positions).to.have.length(0);
     expect((await perp.getAccount({ account: safe })).positions).to.have.length(1);
     const fundAfter = await client.readContract({ ...fund, functionName: "balance" });
-    expect(fundAfter - fundBefore >= BigInt(liquidated[0].insuranceFee as string)).to.equal(true);
+    expect(fundAfter - fundBefore >= BigInt(liquidated[0].insuranceFeeUsd as string)).to.equal(true);
   });
 
   it("a second keeper pass finds nothing to liquidate", async function () {

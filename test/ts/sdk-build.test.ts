@@ -118,7 +118,7 @@ export async function read(owner: Address): Promise<bigint> {
   const liq: bigint = first === undefined ? 0n : liquidationPrice(account, first.marketId, account.timestamp);
   // @ts-expect-error market ids are bigint
   await perp.getMarket({ marketId: 1 });
-  return (markets[0]?.fundingRatePerHour ?? 0n) + margin.equity + liq;
+  return (markets[0]?.fundingRatePerHour ?? 0n) + margin.equityUsd + liq;
 }
 export function onError(e: unknown): bigint | undefined {
   if (e instanceof PerpContractError && e.is("SlippageExceeded")) return e.args.fillPrice - e.args.acceptablePrice;
@@ -126,7 +126,7 @@ export function onError(e: unknown): bigint | undefined {
   if (e instanceof PerpContractError && e.is("PartialCloseBelowMinimumMargin")) return e.args.fullCloseDelta;
   return undefined;
 }
-export const fill = (r: TradeReturnType): bigint => r.fillPrice + r.fee - r.realisedPnl;
+export const fill = (r: TradeReturnType): bigint => r.fillPrice + r.feeUsd - r.realisedPnlUsd;
 export async function liquidation(victim: Address): Promise<bigint> {
   const [account, fund, config] = await Promise.all([
     perp.getAccount({ account: victim }),
@@ -135,18 +135,18 @@ export async function liquidation(victim: Address): Promise<bigint> {
   ]);
   const sim = simulateLiquidation(
     account,
-    { config, fundAvailable: fund.available, lastPartialLiquidation: account.lastPartialLiquidation },
+    { config, fundAvailableUsd: fund.availableUsd, lastPartialLiquidation: account.lastPartialLiquidation },
     account.timestamp,
   );
   const adl: PendingAdl = await perp.getPendingAdl();
   const quote = await perp.quoteLiquidity({ redeem: 10n ** 18n });
   const waiting = sim.refusal === "LiquidationBeyondBound" ? adl.rotatableAt : 0n;
-  return sim.keeperReward + adl.totalShortfall + (account.positions[0]?.adlRank ?? 0n) + (adl.request?.remaining ?? 0n) + quote.fee + waiting;
+  return sim.keeperRewardUsd + adl.totalShortfallUsd + (account.positions[0]?.adlRank ?? 0n) + (adl.request?.remainingUsd ?? 0n) + quote.feeUsdc + waiting;
 }
 export const waterfall = (r: LiquidateReturnType): bigint =>
-  r.lossAbsorbedByCollateral + r.badDebtCoveredByFund + r.shortfallForAdl + (r.adlRequest?.bankruptcyPrice ?? 0n);
+  r.lossAbsorbedByCollateralUsd + r.badDebtCoveredByFundUsd + r.shortfallForAdlUsd + (r.adlRequest?.bankruptcyPrice ?? 0n);
 export const eventAmount = (e: LiquidationEvent | AdlEvent): bigint =>
-  e.type === "liquidated" ? e.keeperReward : e.type === "executed" ? e.covered : 0n;
+  e.type === "liquidated" ? e.keeperRewardUsd : e.type === "executed" ? e.coveredUsd : 0n;
 export function onLiquidationError(e: unknown): bigint | undefined {
   if (e instanceof PerpContractError && e.is("LiquidationCooldown")) return e.args.readyAt;
   if (e instanceof PerpContractError && e.is("NotLiquidatable")) return e.args.maintenanceMargin;
@@ -211,7 +211,7 @@ describe("SDK package (build, strict consumer, README quick start)", function ()
       ).to.equal(false);
     }
     expect(readFileSync(join(dist, "sdk/src/index.js"), "utf8")).to.match(
-      /export \* from "\.\/actions\/getAccount\.js"/,
+      /export \* from "\.\/actions\/public\/getAccount\.js"/,
     );
   });
 

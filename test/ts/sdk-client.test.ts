@@ -114,47 +114,47 @@ describe("SDK client (viem) against the in-process network", function () {
   it("deposits liquidity with approval handling and reads the share price", async function () {
     // The local deployment's entry/exit fee is 0.1 %: 1,000,000 USDC in include a fee of
     // ⌈1,000,000 × 0.001 / 1.001⌉ = 999.001 USDC (999.000999000999… rounded up to the unit), which stays in the vault.
-    const quote = await lp.quoteLiquidity({ deposit: parseUsdc("1000000") });
-    expect(quote).to.deep.include({ assets: parseUsdc("1000000"), fee: 999_001_000n });
+    const quote = await lp.quoteLiquidity({ depositUsdc: parseUsdc("1000000") });
+    expect(quote).to.deep.include({ assetsUsdc: parseUsdc("1000000"), feeUsdc: 999_001_000n });
     const tooMany = await expectNothingSent(lp.walletClient!.account!.address, () =>
-      lp.depositLiquidity({ assets: parseUsdc("1000000"), minShares: quote.shares + 1n }),
+      lp.depositLiquidity({ assetsUsdc: parseUsdc("1000000"), minShares: quote.shares + 1n }),
     );
     expect(tooMany).to.be.instanceOf(LiquiditySlippageError);
-    const result = await lp.depositLiquidity({ assets: parseUsdc("1000000"), minShares: quote.shares });
+    const result = await lp.depositLiquidity({ assetsUsdc: parseUsdc("1000000"), minShares: quote.shares });
     expect(result.approvalHash).to.match(/^0x[0-9a-f]{64}$/);
-    expect(result.assets).to.equal(parseUsdc("1000000"));
-    expect(result.fee).to.equal(999_001_000n);
+    expect(result.assetsUsdc).to.equal(parseUsdc("1000000"));
+    expect(result.feeUsdc).to.equal(999_001_000n);
     // The first deposit mints 10^12 shares per unit after the fee: 999,000.999 USDC → 999,000,999,000 × 10^12.
     expect(result.shares).to.equal(999_000_999_000n * 10n ** 12n);
     expect(result.expected.shares).to.equal(result.shares);
     const vault = await lp.getLiquidityVault();
-    expect(vault.totalAssets).to.equal(parseUsdc("1000000"));
+    expect(vault.totalAssetsUsdc).to.equal(parseUsdc("1000000"));
     expect(vault.liquidityFee).to.equal(10n ** 15n);
     expect(vault.valuationFallback).to.equal(false);
     expect(vault.shares).to.equal(result.shares);
     // 10^18 × (10^12 + 1) / (999,000,999,000 × 10^12 + 10^12), rounded down: 1.001 USDC per share.
-    expect(vault.sharePrice).to.equal(1_001_000n);
+    expect(vault.sharePriceUsdc).to.equal(1_001_000n);
     // All the shares are worth 999,999.999999 USDC (the rounding keeps the last unit); the exit fee takes
     // ⌈999,999.999999 × 0.001 / 1.001⌉ = 999.000999.
-    expect(vault.maxWithdraw).to.equal(999_000_999_000n);
-    expect(vault.assets).to.equal(999_000_999_000n);
+    expect(vault.maxWithdrawUsdc).to.equal(999_000_999_000n);
+    expect(vault.assetsUsdc).to.equal(999_000_999_000n);
   });
 
   it("deposits collateral: approves the exact amount, or the maximum once", async function () {
-    const first = await alice.deposit({ amount: parseUsdc("10000") });
+    const first = await alice.deposit({ amountUsdc: parseUsdc("10000") });
     expect(first.approvalHash).to.not.equal(undefined);
-    expect(first.tokenAmount).to.equal(parseUsdc("10000"));
-    expect(first.usdAmount).to.equal(10_000n * E18);
-    const withMax = await alice.deposit({ amount: parseUsdc("5000"), approve: "max" });
+    expect(first.amountUsdc).to.equal(parseUsdc("10000"));
+    expect(first.amountUsd).to.equal(10_000n * E18);
+    const withMax = await alice.deposit({ amountUsdc: parseUsdc("5000"), approve: "max" });
     expect(withMax.approvalHash).to.not.equal(undefined);
-    const noApproval = await alice.deposit({ amount: parseUsdc("5000") });
+    const noApproval = await alice.deposit({ amountUsdc: parseUsdc("5000") });
     expect(noApproval.approvalHash).to.equal(undefined);
     const account = await alice.getAccount();
-    expect(account.collateral).to.equal(20_000n * E18);
-    expect(account.withdrawable).to.equal(20_000n * E18);
-    expect(account.maxWithdraw).to.equal(parseUsdc("20000"));
+    expect(account.collateralUsd).to.equal(20_000n * E18);
+    expect(account.withdrawableUsd).to.equal(20_000n * E18);
+    expect(account.maxWithdrawUsdc).to.equal(parseUsdc("20000"));
     expect(account.positions).to.have.length(0);
-    await bob.deposit({ amount: parseUsdc("50000"), approve: "max" });
+    await bob.deposit({ amountUsdc: parseUsdc("50000"), approve: "max" });
   });
 
   it("opens a position with slippage from the SDK's own fill-price math", async function () {
@@ -166,9 +166,9 @@ describe("SDK client (viem) against the in-process network", function () {
     expect(open.acceptablePrice).to.equal(acceptablePriceFor(quote, true, 25n));
     expect(open.fillPrice).to.equal(quote);
     expect(open.fillPrice).to.equal(open.preview.fillPrice);
-    expect(open.fee).to.equal(open.preview.fee);
+    expect(open.feeUsd).to.equal(open.preview.feeUsd);
     expect(open.newSize).to.equal(size);
-    expect(open.realisedPnl).to.equal(0n);
+    expect(open.realisedPnlUsd).to.equal(0n);
 
     const account = await alice.getAccount();
     expect(account.positions).to.have.length(1);
@@ -176,14 +176,14 @@ describe("SDK client (viem) against the in-process network", function () {
     expect(pos.symbol).to.equal("ETH");
     expect(pos.side).to.equal("long");
     expect(pos.size).to.equal(size);
-    expect(pos.openNotional).to.equal(open.newOpenNotional);
-    expect(pos.entryPrice).to.equal((open.newOpenNotional * E18) / size);
-    expect(account.collateral).to.equal(20_000n * E18 - open.fee);
+    expect(pos.openNotionalUsd).to.equal(open.newOpenNotionalUsd);
+    expect(pos.entryPrice).to.equal((open.newOpenNotionalUsd * E18) / size);
+    expect(account.collateralUsd).to.equal(20_000n * E18 - open.feeUsd);
     // The snapshot's engine values equal the SDK's math on the snapshot's own raw state.
     expect(accountMargin(account, account.timestamp)).to.deep.equal(account.margin);
     expect(liquidationPrice(account, ETH, account.timestamp)).to.equal(pos.liquidationPrice);
     expect(pos.liquidationPrice).to.be.greaterThan(0n);
-    expect(pos.credited.initialMargin).to.equal((pos.credited.notional + 19n) / 20n);
+    expect(pos.credited.initialMarginUsd).to.equal((pos.credited.notionalUsd + 19n) / 20n);
   });
 
   it("increases, reduces (realising PnL) and closes, each fill decoded from the receipt", async function () {
@@ -194,10 +194,12 @@ describe("SDK client (viem) against the in-process network", function () {
     const reduce = await alice.reducePosition({ marketId: ETH, size: parseSize("6") });
     expect(reduce.sizeDelta).to.equal(-parseSize("6"));
     expect(reduce.newSize).to.equal(parseSize("9"));
-    expect(reduce.realisedPnl).to.equal(reduce.preview.realisedPnl);
-    expect(reduce.realisedPnl).to.be.greaterThan(1_700n * E18); // about 6 × 300
+    expect(reduce.realisedPnlUsd).to.equal(reduce.preview.realisedPnlUsd);
+    expect(reduce.realisedPnlUsd).to.be.greaterThan(1_700n * E18); // about 6 × 300
     // The preview is at the block it read; the trade settles funding up to its own block, a few seconds later.
-    expect(reduce.fundingSettled > 0n && reduce.fundingSettled >= reduce.preview.fundingOwed).to.equal(true);
+    expect(
+      reduce.fundingSettledUsd > 0n && reduce.fundingSettledUsd >= reduce.preview.fundingOwedUsd,
+    ).to.equal(true);
 
     const before = await alice.getAccount();
     const close = await alice.closePosition({ marketId: ETH });
@@ -205,8 +207,8 @@ describe("SDK client (viem) against the in-process network", function () {
     expect(close.newSize).to.equal(0n);
     const after = await alice.getAccount();
     expect(after.positions).to.have.length(0);
-    expect(after.collateral).to.equal(
-      before.collateral + close.realisedPnl - close.fee - close.fundingSettled,
+    expect(after.collateralUsd).to.equal(
+      before.collateralUsd + close.realisedPnlUsd - close.feeUsd - close.fundingSettledUsd,
     );
   });
 
@@ -222,14 +224,14 @@ describe("SDK client (viem) against the in-process network", function () {
 
   it("withdraws collateral and liquidity", async function () {
     const account = await alice.getAccount();
-    const part = await alice.withdraw({ amount: parseUsdc("1000") });
-    expect(part.usdAmount).to.equal(1_000n * E18);
-    const all = await alice.withdraw({ amount: "max" });
-    expect(all.tokenAmount).to.equal(account.maxWithdraw - parseUsdc("1000"));
-    expect((await alice.getAccount()).maxWithdraw).to.equal(0n);
+    const part = await alice.withdraw({ amountUsdc: parseUsdc("1000") });
+    expect(part.amountUsd).to.equal(1_000n * E18);
+    const all = await alice.withdraw({ amountUsdc: "max" });
+    expect(all.amountUsdc).to.equal(account.maxWithdrawUsdc - parseUsdc("1000"));
+    expect((await alice.getAccount()).maxWithdrawUsdc).to.equal(0n);
 
-    const byAssets = await lp.withdrawLiquidity({ assets: parseUsdc("1000") });
-    expect(byAssets.assets).to.equal(parseUsdc("1000"));
+    const byAssets = await lp.withdrawLiquidity({ assetsUsdc: parseUsdc("1000") });
+    expect(byAssets.assetsUsdc).to.equal(parseUsdc("1000"));
     const vault = await lp.getLiquidityVault();
     const byShares = await lp.withdrawLiquidity({ shares: vault.shares / 2n });
     expect(byShares.shares).to.equal(vault.shares / 2n);
@@ -237,7 +239,7 @@ describe("SDK client (viem) against the in-process network", function () {
   });
 
   it("validates zero size, unknown market, wrong side and leverage above the tier before sending", async function () {
-    await alice.deposit({ amount: parseUsdc("1000"), approve: "max" });
+    await alice.deposit({ amountUsdc: parseUsdc("1000"), approve: "max" });
     const zero = await expectNothingSent(aliceAddress, () => alice.trade({ marketId: ETH, sizeDelta: 0n }));
     expect(zero).to.be.instanceOf(InvalidSizeError);
     const unknown = await expectNothingSent(aliceAddress, () =>
@@ -253,7 +255,7 @@ describe("SDK client (viem) against the in-process network", function () {
     expect((leverage as LeverageAboveTierError).shortMessage).to.match(/^Leverage above the tier/);
     const noPosition = await expectNothingSent(aliceAddress, () => alice.closePosition({ marketId: ETH }));
     expect(noPosition).to.be.instanceOf(NoPositionError);
-    const zeroAmount = await expectNothingSent(aliceAddress, () => alice.withdraw({ amount: 0n }));
+    const zeroAmount = await expectNothingSent(aliceAddress, () => alice.withdraw({ amountUsdc: 0n }));
     expect(zeroAmount).to.be.instanceOf(ZeroAmountError);
 
     await alice.openPosition({ marketId: ETH, side: "long", size: parseSize("1") });
@@ -294,12 +296,14 @@ describe("SDK client (viem) against the in-process network", function () {
     expect((leverage as PerpContractError).errorName).to.equal("InsufficientMargin");
 
     const withdraw = await expectNothingSent(aliceAddress, () =>
-      alice.withdraw({ amount: parseUsdc("1000000") }),
+      alice.withdraw({ amountUsdc: parseUsdc("1000000") }),
     );
     expect(isPerpContractError(withdraw, "InsufficientWithdrawable")).to.equal(true);
     expect((withdraw as PerpContractError).shortMessage).to.match(/^Cannot withdraw 1,000,000\.00 USD/);
 
-    const lpTooMuch = await expectNothingSent(aliceAddress, () => alice.withdrawLiquidity({ assets: 1n }));
+    const lpTooMuch = await expectNothingSent(aliceAddress, () =>
+      alice.withdrawLiquidity({ assetsUsdc: 1n }),
+    );
     expect(isPerpContractError(lpTooMuch, "ERC4626ExceededMaxWithdraw")).to.equal(true);
   });
 
@@ -374,8 +378,8 @@ describe("SDK client (viem) against the in-process network", function () {
     expect(dust).to.be.instanceOf(PartialCloseBelowMinimumMarginError);
     expect((dust as PartialCloseBelowMinimumMarginError).params).to.deep.equal({
       marketId: ETH,
-      remainingMargin: 1_650_000_000_000_000_000n,
-      minPositionMargin: 10n * E18,
+      remainingMarginUsd: 1_650_000_000_000_000_000n,
+      minPositionMarginUsd: 10n * E18,
       fullCloseDelta: -parseSize("1"),
     });
     expect((dust as PartialCloseBelowMinimumMarginError).shortMessage).to.match(
@@ -412,7 +416,7 @@ describe("SDK client (viem) against the in-process network", function () {
       expect(accrued.length).to.be.greaterThan(0);
       expect(accrued.every((f) => f.marketId === ETH)).to.equal(true);
       const settled = funding.find((f) => f.type === "settled" && f.account === aliceAddress);
-      expect(settled?.type === "settled" && settled.amount).to.equal(open.fundingSettled);
+      expect(settled?.type === "settled" && settled.amountUsd).to.equal(open.fundingSettledUsd);
     } finally {
       unwatchTrades();
       unwatchFunding();
@@ -452,9 +456,9 @@ describe("SDK client (viem) against the in-process network", function () {
       // The lens cannot read the fair views, but what may be withdrawn is still known: the SDK values the ETH long
       // at its last good price moved down by the breaker band (15 %), as the engine's own views do.
       const margin = await protocol.engine.accountMargin(aliceAddress);
-      expect(account.margin.equity).to.equal(margin.equity);
-      expect(account.margin.initialMargin).to.equal(margin.initialMargin);
-      expect(account.withdrawable).to.equal(await protocol.vault.withdrawableUsd(aliceAddress));
+      expect(account.margin.equityUsd).to.equal(margin.equity);
+      expect(account.margin.initialMarginUsd).to.equal(margin.initialMargin);
+      expect(account.withdrawableUsd).to.equal(await protocol.vault.withdrawableUsd(aliceAddress));
       expect(margin.equity).to.not.equal(0n);
       expect(account.positions[0].credited.fallback).to.equal(true);
       const last = account.positions[0].market.state.lastOraclePrice;
@@ -463,16 +467,16 @@ describe("SDK client (viem) against the in-process network", function () {
       // account can still be judged: the SDK's numbers are the engine's.
       expect(account.positions[0].atFair).to.deep.include({ fallback: true, price: (last * 85n) / 100n });
       const atFair = await protocol.engine.accountMarginAtFair(aliceAddress);
-      expect([account.marginAtFair.equity, account.marginAtFair.maintenanceMargin]).to.deep.equal([
+      expect([account.marginAtFair.equityUsd, account.marginAtFair.maintenanceMarginUsd]).to.deep.equal([
         atFair.equity,
         atFair.maintenanceMargin,
       ]);
-      expect(account.maintenanceMargin).to.equal(await protocol.engine.maintenanceMargin(aliceAddress));
-      expect(account.liquidatable).to.equal(account.maintenanceMargin < 0n);
+      expect(account.maintenanceMarginUsd).to.equal(await protocol.engine.maintenanceMargin(aliceAddress));
+      expect(account.liquidatable).to.equal(account.maintenanceMarginUsd < 0n);
       // The liquidity vault stays readable at its worst case, deposits closed.
       const vault = await lp.getLiquidityVault();
       expect(vault.valuationFallback).to.equal(true);
-      expect(vault.maxDeposit).to.equal(0n);
+      expect(vault.maxDepositUsdc).to.equal(0n);
       const stale = await expectNothingSent(aliceAddress, () =>
         alice.openPosition({ marketId: ETH, side: "long", size: parseSize("0.1") }),
       );
@@ -486,7 +490,7 @@ describe("SDK client (viem) against the in-process network", function () {
   it("validates a trade while another market of the account has a failing oracle, valuing it at its fallback", async function () {
     const snapshot = await networkHelpers.takeSnapshot();
     try {
-      await alice.deposit({ amount: parseUsdc("5000") });
+      await alice.deposit({ amountUsdc: parseUsdc("5000") });
       await alice.openPosition({ marketId: BTC, side: "long", size: parseSize("0.1") });
       await protocol.markets[1].feed.updateAnswer(0n); // the BTC adapter now reverts
       const account = await alice.getAccount();
@@ -497,13 +501,13 @@ describe("SDK client (viem) against the in-process network", function () {
         fallback: true,
         price: (btc.market.state.lastOraclePrice * 85n) / 100n,
       });
-      expect(account.margin.equity).to.equal((await protocol.engine.accountMargin(aliceAddress)).equity);
+      expect(account.margin.equityUsd).to.equal((await protocol.engine.accountMargin(aliceAddress)).equity);
       // Far beyond the tiers: refused before sending, with the fallback valuation in the equity.
       const tooBig = await expectNothingSent(aliceAddress, () =>
         alice.openPosition({ marketId: ETH, side: "long", size: parseSize("50") }),
       );
       expect(tooBig).to.be.instanceOf(LeverageAboveTierError);
-      expect((tooBig as LeverageAboveTierError).params.equity < account.margin.equity).to.equal(true);
+      expect((tooBig as LeverageAboveTierError).params.equityUsd < account.margin.equityUsd).to.equal(true);
       // Within them: it goes through, and the engine agrees with the preview's fill.
       const ok = await alice.openPosition({ marketId: ETH, side: "long", size: parseSize("0.5") });
       expect(ok.fillPrice).to.equal(ok.preview.fillPrice);
@@ -518,7 +522,7 @@ describe("SDK client (viem) against the in-process network", function () {
     expect((await readOnly.getAccount({ account: aliceAddress })).positions).to.have.length(1);
     let error: unknown;
     try {
-      await readOnly.deposit({ amount: 1n });
+      await readOnly.deposit({ amountUsdc: 1n });
     } catch (e) {
       error = e;
     }

@@ -26,8 +26,28 @@ const RUNS = 300; // random input sets per function
 const BATCH = 500; // evaluations per eth_call
 const BASE_SEED = process.env.PARITY_SEED ? BigInt(process.env.PARITY_SEED) : 0x11a_2025_0013n;
 
-type Config = mirror.LiquidationConfig;
+// The library's structs as the harness takes them (the Solidity field names); `sdkConfig` and `sdkPos` give the
+// mirror the same values under its unit-carrying names.
+type Config = {
+  feeRate: bigint;
+  keeperShare: bigint;
+  minKeeperReward: bigint;
+  maxKeeperReward: bigint;
+  partialNotional: bigint;
+  sliceFraction: bigint;
+  cooldown: bigint;
+};
 type Pos = { size: bigint; openNotional: bigint; lastFundingIndex: bigint };
+const sdkConfig = (c: Config): mirror.LiquidationConfig => ({
+  feeRate: c.feeRate,
+  keeperShare: c.keeperShare,
+  minKeeperRewardUsd: c.minKeeperReward,
+  maxKeeperRewardUsd: c.maxKeeperReward,
+  partialNotionalUsd: c.partialNotional,
+  sliceFraction: c.sliceFraction,
+  cooldown: c.cooldown,
+});
+const sdkPos = (p: Pos): mirror.PositionInput => ({ size: p.size, openNotionalUsd: p.openNotional });
 type Value = bigint | boolean | Config | Pos;
 type Flat = bigint | boolean;
 interface Case {
@@ -144,8 +164,8 @@ const generators: { [K in keyof typeof mirror]?: (rng: Rng) => Case } = {
       fn: "liquidationFeeAndReward",
       args: [n, c, cut],
       sdk: () => {
-        const r = mirror.liquidationFeeAndReward(n, c, cut);
-        return [r.fee, r.reward];
+        const r = mirror.liquidationFeeAndReward(n, sdkConfig(c), cut);
+        return [r.feeUsd, r.rewardUsd];
       },
     };
   },
@@ -153,22 +173,26 @@ const generators: { [K in keyof typeof mirror]?: (rng: Rng) => Case } = {
     const c = config(rng);
     const n = notional(rng, c);
     const cut = bool(rng);
-    return { fn: "liquidationCharge", args: [n, c, cut], sdk: () => [mirror.liquidationCharge(n, c, cut)] };
+    return {
+      fn: "liquidationCharge",
+      args: [n, c, cut],
+      sdk: () => [mirror.liquidationCharge(n, sdkConfig(c), cut)],
+    };
   },
   fundTopsUp(rng) {
     const c = config(rng);
     const n = notional(rng, c);
-    return { fn: "fundTopsUp", args: [n, c], sdk: () => [mirror.fundTopsUp(n, c)] };
+    return { fn: "fundTopsUp", args: [n, c], sdk: () => [mirror.fundTopsUp(n, sdkConfig(c))] };
   },
   liquidationFeeCharge(rng) {
     const c = config(rng);
     const n = notional(rng, c);
     const cut = bool(rng);
-    const { fee, reward } = (() => {
+    const { feeUsd: fee, rewardUsd: reward } = (() => {
       try {
-        return mirror.liquidationFeeAndReward(n, c, cut);
+        return mirror.liquidationFeeAndReward(n, sdkConfig(c), cut);
       } catch {
-        return { fee: 0n, reward: 0n };
+        return { feeUsd: 0n, rewardUsd: 0n };
       }
     })();
     // Collateral at the charge, at the reward (±1 wei), on a USDC unit, negative, or anywhere.
@@ -182,8 +206,15 @@ const generators: { [K in keyof typeof mirror]?: (rng: Rng) => Case } = {
       fn: "liquidationFeeCharge",
       args: [n, collateral, c, cut],
       sdk: () => {
-        const r = mirror.liquidationFeeCharge(n, collateral, c, cut);
-        return [r.fee, r.reward, r.fromAccount, r.keeperRewardFromAccount, r.insuranceFee, r.fundTopUpWanted];
+        const r = mirror.liquidationFeeCharge(n, collateral, sdkConfig(c), cut);
+        return [
+          r.feeUsd,
+          r.rewardUsd,
+          r.fromAccountUsd,
+          r.keeperRewardFromAccountUsd,
+          r.insuranceFeeUsd,
+          r.fundTopUpWantedUsd,
+        ];
       },
     };
   },
@@ -206,7 +237,7 @@ const generators: { [K in keyof typeof mirror]?: (rng: Rng) => Case } = {
       fn: "liquidationCloseSize",
       args: [p, c, bankrupt],
       sdk: () => {
-        const r = mirror.liquidationCloseSize(p, c, bankrupt);
+        const r = mirror.liquidationCloseSize(sdkPos(p), sdkConfig(c), bankrupt);
         return [r.sizeDelta, r.isSlice];
       },
     };
@@ -226,7 +257,7 @@ const generators: { [K in keyof typeof mirror]?: (rng: Rng) => Case } = {
     return {
       fn: "liquidationCloseCashDelta",
       args: [p, closed, fill, funding],
-      sdk: () => [mirror.liquidationCloseCashDelta(p, closed, fill, funding)],
+      sdk: () => [mirror.liquidationCloseCashDelta(sdkPos(p), closed, fill, funding)],
     };
   },
   liquidationBadDebt(rng) {
@@ -267,7 +298,7 @@ const generators: { [K in keyof typeof mirror]?: (rng: Rng) => Case } = {
     if (rng.chance(5)) p.openNotional = 0n;
     const pnl = rng.chance(5) ? (1n << 255n) - 1n : rng.signed(1n, 10n ** 28n);
     const equity = rng.chance(5) ? -(1n << 255n) : rng.signed(1n, 10n ** 28n);
-    return { fn: "adlRank", args: [p, pnl, equity], sdk: () => [mirror.adlRank(p, pnl, equity)] };
+    return { fn: "adlRank", args: [p, pnl, equity], sdk: () => [mirror.adlRank(sdkPos(p), pnl, equity)] };
   },
   adlBankruptcyPrice(rng) {
     const closedDelta = rng.chance(3) ? 0n : rng.signed(1n, 10n ** 26n);
@@ -296,7 +327,7 @@ const generators: { [K in keyof typeof mirror]?: (rng: Rng) => Case } = {
       args: [remaining, collateral],
       sdk: () => {
         const r = mirror.adlRepayment(remaining, collateral);
-        return [r.remaining, r.repaid, r.resolvedByRepayment];
+        return [r.remainingUsd, r.repaidUsd, r.resolvedByRepayment];
       },
     };
   },

@@ -34,6 +34,7 @@ import {
   type PerpClient,
   type PerpDeployment,
 } from "../../sdk/src/index.js";
+import { toContractLiquidationConfig } from "./helpers/liquidation-config.js";
 
 const { viem, ethers, networkHelpers } = await network.create();
 
@@ -88,12 +89,15 @@ describe("SDK liquidation, insurance fund and ADL against the in-process network
     fundAvailable: bigint,
     config: Awaited<ReturnType<PerpClient["getLiquidationConfig"]>>,
   ) {
-    const afterCloses = r.fills.reduce((c, f) => c + f.realisedPnl - f.fundingSettled, before.collateral);
-    const split = liquidationFeeSplit(r.notionalClosed, afterCloses, fundAvailable, config);
-    expect([r.fee, r.keeperReward, r.insuranceFee]).to.deep.equal([
-      split.fee,
-      split.keeperReward,
-      split.insuranceFee,
+    const afterCloses = r.fills.reduce(
+      (c, f) => c + f.realisedPnlUsd - f.fundingSettledUsd,
+      before.collateralUsd,
+    );
+    const split = liquidationFeeSplit(r.notionalClosedUsd, afterCloses, fundAvailable, config);
+    expect([r.feeUsd, r.keeperRewardUsd, r.insuranceFeeUsd]).to.deep.equal([
+      split.feeUsd,
+      split.keeperRewardUsd,
+      split.insuranceFeeUsd,
     ]);
     return split;
   }
@@ -137,7 +141,7 @@ describe("SDK liquidation, insurance fund and ADL against the in-process network
         })
       ).wait();
     }
-    await lp.depositLiquidity({ assets: parseUsdc("1000000") });
+    await lp.depositLiquidity({ assetsUsdc: parseUsdc("1000000") });
     unwatch.push(keeper.watchLiquidations({ onLiquidations: (e) => liquidationEvents.push(...e) }));
     unwatch.push(keeper.watchAdl({ onAdl: (e) => adlEvents.push(...e) }));
     await sleep(100); // the watchers start from the block after the current one
@@ -150,21 +154,25 @@ describe("SDK liquidation, insurance fund and ADL against the in-process network
     expect(fund.address).to.equal(deployment.contracts.insuranceFund);
     expect(fund.feeRecipient).to.equal(deployment.contracts.insuranceFund);
     expect(fund.feeShare).to.equal(E18 / 10n);
-    expect([fund.balance, fund.totalBadDebtCovered, fund.totalKeeperRewardsPaid]).to.deep.equal([0n, 0n, 0n]);
+    expect([fund.balanceUsd, fund.totalBadDebtCoveredUsd, fund.totalKeeperRewardsPaidUsd]).to.deep.equal([
+      0n,
+      0n,
+      0n,
+    ]);
     const config = await keeper.getLiquidationConfig();
     expect(config).to.deep.equal({
       feeRate: (5n * E18) / 1000n,
       keeperShare: E18 / 5n,
-      minKeeperReward: 5n * E18,
-      maxKeeperReward: 1_000n * E18,
-      partialNotional: 250_000n * E18,
+      minKeeperRewardUsd: 5n * E18,
+      maxKeeperRewardUsd: 1_000n * E18,
+      partialNotionalUsd: 250_000n * E18,
       sliceFraction: E18 / 5n,
       cooldown: 30n,
     });
     const adl = await keeper.getPendingAdl();
     expect(adl.request).to.equal(undefined);
     expect(adl.candidates).to.deep.equal([]);
-    expect([adl.executable, adl.totalShortfall, adl.rankingWindow, adl.maxCandidates]).to.deep.equal([
+    expect([adl.executable, adl.totalShortfallUsd, adl.rankingWindow, adl.maxCandidates]).to.deep.equal([
       false,
       0n,
       60n,
@@ -174,7 +182,7 @@ describe("SDK liquidation, insurance fund and ADL against the in-process network
   });
 
   it("liquidates at the fair price, which follows the oracle at once, with the fee split the SDK computes", async function () {
-    await alice.deposit({ amount: parseUsdc("1000") });
+    await alice.deposit({ amountUsdc: parseUsdc("1000") });
     await alice.openPosition({ marketId: ETH, side: "long", size: parseSize("6") });
     const healthy = await keeper.previewLiquidation({ account: address.alice });
     expect(healthy.liquidatable).to.equal(false);
@@ -188,7 +196,7 @@ describe("SDK liquidation, insurance fund and ADL against the in-process network
     // at 2,880 is 17,280 of notional, MM 2.5 % = 432; the equity is about 1,000 − 6 × 120 − fees ≈ 270.
     await setPrice(0, 2_880n);
     const before = await alice.getAccount();
-    expect(before.marginAtFair.equity < before.marginAtFair.maintenanceMargin).to.equal(true);
+    expect(before.marginAtFair.equityUsd < before.marginAtFair.maintenanceMarginUsd).to.equal(true);
     expect(before.liquidatable).to.equal(true);
     const [preview, fund, config] = await Promise.all([
       keeper.previewLiquidation({ account: address.alice, blockNumber: before.blockNumber }),
@@ -197,44 +205,50 @@ describe("SDK liquidation, insurance fund and ADL against the in-process network
     ]);
     const simulated = simulateLiquidation(
       before,
-      { config, fundAvailable: fund.available, lastPartialLiquidation: before.lastPartialLiquidation },
+      { config, fundAvailableUsd: fund.availableUsd, lastPartialLiquidation: before.lastPartialLiquidation },
       before.timestamp,
     );
     expect(preview).to.deep.include({
       liquidatable: simulated.liquidatable,
-      maintenanceMargin: simulated.maintenanceMargin,
-      notionalClosed: simulated.notionalClosed,
-      keeperReward: simulated.keeperReward,
-      insuranceFee: simulated.insuranceFee,
-      expectedBadDebt: 0n,
+      maintenanceMarginUsd: simulated.maintenanceMarginUsd,
+      notionalClosedUsd: simulated.notionalClosedUsd,
+      keeperRewardUsd: simulated.keeperRewardUsd,
+      insuranceFeeUsd: simulated.insuranceFeeUsd,
+      expectedBadDebtUsd: 0n,
     });
     expect(preview.closes).to.deep.equal([{ marketId: ETH, sizeDelta: -parseSize("6") }]);
-    expect(preview.keeperReward % 10n ** 12n).to.equal(0n); // whole USDC units
+    expect(preview.keeperRewardUsd % 10n ** 12n).to.equal(0n); // whole USDC units
 
     const usdcBefore = await protocol.usdc.balanceOf(keeperAddress);
     const r = await keeper.liquidate({ account: address.alice });
     expect(r.account).to.equal(address.alice);
     expect(r.keeper).to.equal(keeperAddress);
     expect(r.partialOnly).to.equal(false);
-    expect(r.notionalClosed).to.equal(preview.notionalClosed); // same skew and oracle: the same fill
+    expect(r.notionalClosedUsd).to.equal(preview.notionalClosedUsd); // same skew and oracle: the same fill
     expect(r.fills).to.have.length(1);
     expect(r.fills[0]).to.deep.include({ marketId: ETH, sizeDelta: -parseSize("6"), newSize: 0n });
-    const split = expectSplitMatches(r, before, fund.available, config);
-    expect(split.fundTopUp).to.equal(0n); // the account could pay its keeper
-    expect(r.keeperReward).to.equal(preview.keeperReward);
-    expect(r.fee).to.equal((r.notionalClosed * 5n + 999n) / 1000n);
-    expect([r.badDebtCoveredByFund, r.shortfallForAdl, r.keeperRewardCredited]).to.deep.equal([0n, 0n, 0n]);
+    const split = expectSplitMatches(r, before, fund.availableUsd, config);
+    expect(split.fundTopUpUsd).to.equal(0n); // the account could pay its keeper
+    expect(r.keeperRewardUsd).to.equal(preview.keeperRewardUsd);
+    expect(r.feeUsd).to.equal((r.notionalClosedUsd * 5n + 999n) / 1000n);
+    expect([r.badDebtCoveredByFundUsd, r.shortfallForAdlUsd, r.keeperRewardCreditedUsd]).to.deep.equal([
+      0n,
+      0n,
+      0n,
+    ]);
     expect(r.adlRequest).to.equal(undefined);
-    expect(await protocol.usdc.balanceOf(keeperAddress)).to.equal(usdcBefore + r.keeperReward / 10n ** 12n);
+    expect(await protocol.usdc.balanceOf(keeperAddress)).to.equal(
+      usdcBefore + r.keeperRewardUsd / 10n ** 12n,
+    );
 
     const after = await alice.getAccount();
     expect(after.positions).to.deep.equal([]);
-    expect(after.collateral).to.equal(
-      before.collateral + r.fills[0].realisedPnl - r.fills[0].fundingSettled - split.fromAccount,
+    expect(after.collateralUsd).to.equal(
+      before.collateralUsd + r.fills[0].realisedPnlUsd - r.fills[0].fundingSettledUsd - split.fromAccountUsd,
     );
-    expect(r.lossAbsorbedByCollateral).to.equal(before.collateral - after.collateral);
+    expect(r.lossAbsorbedByCollateralUsd).to.equal(before.collateralUsd - after.collateralUsd);
     const fundAfter = await keeper.getInsuranceFund();
-    expect(fundAfter.balance).to.equal(fund.balance + r.insuranceFee);
+    expect(fundAfter.balanceUsd).to.equal(fund.balanceUsd + r.insuranceFeeUsd);
 
     await waitFor(() =>
       liquidationEvents.some((e) => e.transactionHash === r.hash && e.type === "liquidated"),
@@ -244,22 +258,24 @@ describe("SDK liquidation, insurance fund and ADL against the in-process network
     expect(seen[0]).to.deep.include({
       account: address.alice,
       keeper: keeperAddress,
-      notionalClosed: r.notionalClosed,
-      keeperReward: r.keeperReward,
-      insuranceFee: r.insuranceFee,
+      notionalClosedUsd: r.notionalClosedUsd,
+      keeperRewardUsd: r.keeperRewardUsd,
+      insuranceFeeUsd: r.insuranceFeeUsd,
       partialOnly: false,
     });
   });
 
   it("slices a position above the partial threshold and honours the cooldown", async function () {
     await (
-      await protocol.liquidationEngine.setConfig({
-        ...(await keeper.getLiquidationConfig()),
-        partialNotional: 10_000n * E18,
-      })
+      await protocol.liquidationEngine.setConfig(
+        toContractLiquidationConfig({
+          ...(await keeper.getLiquidationConfig()),
+          partialNotionalUsd: 10_000n * E18,
+        }),
+      )
     ).wait();
-    expect((await keeper.getLiquidationConfig()).partialNotional).to.equal(10_000n * E18);
-    await carol.deposit({ amount: parseUsdc("2000") });
+    expect((await keeper.getLiquidationConfig()).partialNotionalUsd).to.equal(10_000n * E18);
+    await carol.deposit({ amountUsdc: parseUsdc("2000") });
     await carol.openPosition({ marketId: ETH, side: "long", size: parseSize("10") });
     await setPrice(0, 2_700n);
     await networkHelpers.time.increase(FAIR_CATCH_UP);
@@ -267,7 +283,7 @@ describe("SDK liquidation, insurance fund and ADL against the in-process network
     // A 10 ETH sell right before the liquidation pushes the skew 10 below the fair premium's: carol's slice (a sell
     // of 2) would average (skew − a/2) / skewScale against a bound of (fairSkew − 1) / skewScale, so a ≤ 2 − 2 × 10 <
     // 0 fits. The view says so, and `liquidate` reverts LiquidationBeyondBound, decoded before sending.
-    await erin.deposit({ amount: parseUsdc("20000") });
+    await erin.deposit({ amountUsdc: parseUsdc("20000") });
     await erin.openPosition({ marketId: ETH, side: "short", size: parseSize("10") });
     const pushed = await carol.getAccount();
     const [pushedPreview, pushedFund, pushedConfig] = await Promise.all([
@@ -277,13 +293,17 @@ describe("SDK liquidation, insurance fund and ADL against the in-process network
     ]);
     const pushedSim = simulateLiquidation(
       pushed,
-      { config: pushedConfig, fundAvailable: pushedFund.available },
+      { config: pushedConfig, fundAvailableUsd: pushedFund.availableUsd },
       pushed.timestamp,
     );
-    expect(pushedSim).to.deep.include({ liquidatable: false, notionalClosed: 0n, cut: true });
+    expect(pushedSim).to.deep.include({ liquidatable: false, notionalClosedUsd: 0n, cut: true });
     expect(pushedSim.refusal).to.equal("LiquidationBeyondBound");
     expect(pushedSim.closes[0]).to.deep.include({ requestedDelta: -parseSize("2"), sizeDelta: 0n });
-    expect(pushedPreview).to.deep.include({ liquidatable: false, notionalClosed: 0n, keeperReward: 0n });
+    expect(pushedPreview).to.deep.include({
+      liquidatable: false,
+      notionalClosedUsd: 0n,
+      keeperRewardUsd: 0n,
+    });
     expect(pushedPreview.closes).to.deep.equal([{ marketId: ETH, sizeDelta: 0n }]);
     const beyond = await expectRevert(keeperAddress, () => keeper.liquidate({ account: address.carol }));
     expect(isPerpContractError(beyond, "LiquidationBeyondBound")).to.equal(true);
@@ -298,7 +318,7 @@ describe("SDK liquidation, insurance fund and ADL against the in-process network
     const stamp = (await publicClient.getBlock({ blockNumber: first.receipt.blockNumber })).timestamp;
     expect(account.lastPartialLiquidation).to.equal(stamp);
     expect(account.positions[0].size).to.equal(parseSize("8"));
-    expect(account.maintenanceMargin < 0n && account.equity > 0n).to.equal(true); // still below, not bankrupt
+    expect(account.maintenanceMarginUsd < 0n && account.equityUsd > 0n).to.equal(true); // still below, not bankrupt
 
     const [preview, fund, config] = await Promise.all([
       keeper.previewLiquidation({ account: address.carol, blockNumber: account.blockNumber }),
@@ -307,16 +327,16 @@ describe("SDK liquidation, insurance fund and ADL against the in-process network
     ]);
     const sim = simulateLiquidation(
       account,
-      { config, fundAvailable: fund.available, lastPartialLiquidation: account.lastPartialLiquidation },
+      { config, fundAvailableUsd: fund.availableUsd, lastPartialLiquidation: account.lastPartialLiquidation },
       account.timestamp,
     );
     expect(preview.liquidatable).to.equal(false);
     expect(sim).to.deep.include({ liquidatable: false, coolingDown: true, readyAt: stamp + 30n });
     expect(preview).to.deep.include({
-      maintenanceMargin: sim.maintenanceMargin,
-      notionalClosed: sim.notionalClosed,
-      keeperReward: sim.keeperReward,
-      insuranceFee: sim.insuranceFee,
+      maintenanceMarginUsd: sim.maintenanceMarginUsd,
+      notionalClosedUsd: sim.notionalClosedUsd,
+      keeperRewardUsd: sim.keeperRewardUsd,
+      insuranceFeeUsd: sim.insuranceFeeUsd,
     });
     const cooling = await expectRevert(keeperAddress, () => keeper.liquidate({ account: address.carol }));
     expect(isPerpContractError(cooling, "LiquidationCooldown")).to.equal(true);
@@ -330,65 +350,67 @@ describe("SDK liquidation, insurance fund and ADL against the in-process network
 
   it("covers bad debt from a small fund, opens an ADL request and deleverages the highest rank first", async function () {
     // A small fund: 100 USDC deposited for it through the SDK, plus what the liquidations above paid in.
-    await keeper.deposit({ amount: parseUsdc("100"), account: deployment.contracts.insuranceFund });
+    await keeper.deposit({ amountUsdc: parseUsdc("100"), account: deployment.contracts.insuranceFund });
     // Dave: 20x long BTC. Erin (3x) and Frank (10x): shorts, the victims once Dave goes bankrupt.
-    await dave.deposit({ amount: parseUsdc("3000") });
+    await dave.deposit({ amountUsdc: parseUsdc("3000") });
     await dave.openPosition({ marketId: BTC, side: "long", size: parseSize("0.9") });
-    await erin.deposit({ amount: parseUsdc("20000") });
+    await erin.deposit({ amountUsdc: parseUsdc("20000") });
     await erin.openPosition({ marketId: BTC, side: "short", size: parseSize("1") });
-    await frank.deposit({ amount: parseUsdc("3000") });
+    await frank.deposit({ amountUsdc: parseUsdc("3000") });
     await frank.openPosition({ marketId: BTC, side: "short", size: parseSize("0.5") });
 
     await setPrice(1, 54_000n); // BTC −10 %
     await networkHelpers.time.increase(FAIR_CATCH_UP);
     const before = await dave.getAccount();
-    expect(before.marginAtFair.equity < 0n).to.equal(true); // bankrupt
+    expect(before.marginAtFair.equityUsd < 0n).to.equal(true); // bankrupt
     const [preview, fund, config] = await Promise.all([
       keeper.previewLiquidation({ account: address.dave, blockNumber: before.blockNumber }),
       keeper.getInsuranceFund({ blockNumber: before.blockNumber }),
       keeper.getLiquidationConfig(),
     ]);
-    expect(fund.balance > toUsd(parseUsdc("100"))).to.equal(true);
+    expect(fund.balanceUsd > toUsd(parseUsdc("100"))).to.equal(true);
     const sim = simulateLiquidation(
       before,
-      { config, fundAvailable: fund.available, lastPartialLiquidation: before.lastPartialLiquidation },
+      { config, fundAvailableUsd: fund.availableUsd, lastPartialLiquidation: before.lastPartialLiquidation },
       before.timestamp,
     );
     expect(sim.bankrupt).to.equal(true);
     expect(preview).to.deep.include({
       liquidatable: true,
-      maintenanceMargin: sim.maintenanceMargin,
-      notionalClosed: sim.notionalClosed,
-      keeperReward: sim.keeperReward,
-      insuranceFee: 0n,
-      expectedBadDebt: sim.expectedBadDebt,
+      maintenanceMarginUsd: sim.maintenanceMarginUsd,
+      notionalClosedUsd: sim.notionalClosedUsd,
+      keeperRewardUsd: sim.keeperRewardUsd,
+      insuranceFeeUsd: 0n,
+      expectedBadDebtUsd: sim.expectedBadDebtUsd,
     });
-    expect(preview.expectedBadDebt > fund.available).to.equal(true);
+    expect(preview.expectedBadDebtUsd > fund.availableUsd).to.equal(true);
 
     const r = await keeper.liquidate({ account: address.dave });
-    const split = expectSplitMatches(r, before, fund.available, config);
-    expect(split.fromAccount).to.equal(0n); // negative collateral: the fund pays the keeper's floor
-    expect(split.fundTopUp > 0n).to.equal(true);
+    const split = expectSplitMatches(r, before, fund.availableUsd, config);
+    expect(split.fromAccountUsd).to.equal(0n); // negative collateral: the fund pays the keeper's floor
+    expect(split.fundTopUpUsd > 0n).to.equal(true);
     // The fund received the account's fee (none here), paid the top-up, took back its sub-unit rest, then paid
     // what it had left toward the bad debt.
-    expect(r.badDebtCoveredByFund).to.equal(fund.available + r.insuranceFee - split.keeperRewardFromFund);
-    expect(r.shortfallForAdl > 0n).to.equal(true);
+    expect(r.badDebtCoveredByFundUsd).to.equal(
+      fund.availableUsd + r.insuranceFeeUsd - split.keeperRewardFromFundUsd,
+    );
+    expect(r.shortfallForAdlUsd > 0n).to.equal(true);
     expect(r.adlRequest).to.deep.include({
       type: "requested",
       requestId: 0n,
       account: address.dave,
       marketId: BTC,
       victimsLong: false,
-      shortfall: r.shortfallForAdl,
+      shortfallUsd: r.shortfallForAdlUsd,
     });
 
     // The fund is empty now; its totals record both payments.
     const fundAfter = await keeper.getInsuranceFund();
-    expect([fundAfter.balance, fundAfter.pendingFees]).to.deep.equal([0n, 0n]);
-    expect(fundAfter.totalBadDebtCovered).to.equal(r.badDebtCoveredByFund);
-    expect(fundAfter.totalKeeperRewardsPaid).to.equal(split.fundTopUp);
-    expect((await dave.getAccount()).collateral).to.equal(-r.shortfallForAdl);
-    expect(await keeper.getTotalShortfall()).to.equal(r.shortfallForAdl);
+    expect([fundAfter.balanceUsd, fundAfter.pendingFeesUsd]).to.deep.equal([0n, 0n]);
+    expect(fundAfter.totalBadDebtCoveredUsd).to.equal(r.badDebtCoveredByFundUsd);
+    expect(fundAfter.totalKeeperRewardsPaidUsd).to.equal(split.fundTopUpUsd);
+    expect((await dave.getAccount()).collateralUsd).to.equal(-r.shortfallForAdlUsd);
+    expect(await keeper.getTotalShortfall()).to.equal(r.shortfallForAdlUsd);
 
     const pending = await keeper.getPendingAdl();
     const openedAt = (await publicClient.getBlock({ blockNumber: r.receipt.blockNumber })).timestamp;
@@ -404,16 +426,16 @@ describe("SDK liquidation, insurance fund and ADL against the in-process network
       // max(openedAt + 60 s, lastProgressAt) + 15 min
       rotatableAt: openedAt + 60n + 900n,
       bankruptcyPrice: r.adlRequest!.bankruptcyPrice,
-      remaining: r.shortfallForAdl,
+      remainingUsd: r.shortfallForAdlUsd,
     });
-    expect([pending.executable, pending.totalShortfall]).to.deep.equal([false, r.shortfallForAdl]);
+    expect([pending.executable, pending.totalShortfallUsd]).to.deep.equal([false, r.shortfallForAdlUsd]);
     // The SDK's mirror of `executable` on a shortfall: dave's debt is unpaid and nobody ranks yet.
-    const daveCollateral = async () => (await keeper.getAccount({ account: address.dave })).collateral;
-    expect(await daveCollateral()).to.equal(-r.shortfallForAdl);
+    const daveCollateral = async () => (await keeper.getAccount({ account: address.dave })).collateralUsd;
+    expect(await daveCollateral()).to.equal(-r.shortfallForAdlUsd);
     expect(adlExecutable(pending.request!, pending.timestamp, await daveCollateral(), [])).to.equal(false);
     // Traders' profit against the vault is far within half its cash: no pnl-factor reduction.
     expect(pending.maxPnlFactor).to.equal(E18 / 2n);
-    expect(pending.pnlFactorLimit).to.equal(pending.vaultCash / 2n);
+    expect(pending.pnlFactorLimitUsd).to.equal(pending.vaultCashUsd / 2n);
     expect(pending.pnlFactorExceeded).to.equal(false);
     const within = await expectRevert(keeperAddress, () => keeper.requestPnlReduction());
     expect(isPerpContractError(within, "PnlFactorWithinLimit")).to.equal(true);
@@ -470,19 +492,19 @@ describe("SDK liquidation, insurance fund and ADL against the in-process network
       victim: address.frank,
       resolved: false,
     });
-    expect([step1.sizeDelta, step1.price, step1.covered]).to.deep.equal([
+    expect([step1.sizeDelta, step1.price, step1.coveredUsd]).to.deep.equal([
       expected1.sizeDelta,
       expected1.price,
-      expected1.covered,
+      expected1.coveredUsd,
     ]);
     expect(step1.sizeDelta).to.equal(parseSize("0.5")); // the whole short bought back
     expect(step1.price <= r.adlRequest!.bankruptcyPrice).to.equal(true);
     const frankAfter = await frank.getAccount();
     expect(frankAfter.positions).to.deep.equal([]);
-    expect(frankAfter.collateral >= frankBefore.collateral).to.equal(true); // profit reduced, never a loss
+    expect(frankAfter.collateralUsd >= frankBefore.collateralUsd).to.equal(true); // profit reduced, never a loss
 
     const erinBefore = await erin.getAccount();
-    const rest = { ...pending.request!, remaining: r.shortfallForAdl - step1.covered };
+    const rest = { ...pending.request!, remainingUsd: r.shortfallForAdlUsd - step1.coveredUsd };
     const expected2 = adlDeleverageSize(
       erinBefore.positions[0],
       rest,
@@ -490,18 +512,18 @@ describe("SDK liquidation, insurance fund and ADL against the in-process network
     );
     const step2 = await keeper.executeAdl();
     expect(step2).to.deep.include({ requestId: 0n, victim: address.erin, resolved: true });
-    expect([step2.sizeDelta, step2.price, step2.covered]).to.deep.equal([
+    expect([step2.sizeDelta, step2.price, step2.coveredUsd]).to.deep.equal([
       expected2.sizeDelta,
       expected2.price,
-      expected2.covered,
+      expected2.coveredUsd,
     ]);
-    expect(step1.covered + step2.covered).to.equal(r.shortfallForAdl);
+    expect(step1.coveredUsd + step2.coveredUsd).to.equal(r.shortfallForAdlUsd);
     expect((await erin.getAccount()).positions[0].size > -parseSize("1")).to.equal(true);
 
     // Resolved: Dave is made whole, nothing is pending.
-    expect((await dave.getAccount()).collateral).to.equal(0n);
+    expect((await dave.getAccount()).collateralUsd).to.equal(0n);
     const done = await keeper.getPendingAdl();
-    expect([done.request, done.candidates, done.totalShortfall]).to.deep.equal([undefined, [], 0n]);
+    expect([done.request, done.candidates, done.totalShortfallUsd]).to.deep.equal([undefined, [], 0n]);
     expect(await keeper.getTotalShortfall()).to.equal(0n);
     const none = await expectRevert(keeperAddress, () => keeper.executeAdl());
     expect(none.errorName).to.equal("NoAdlPending");
@@ -517,7 +539,7 @@ describe("SDK liquidation, insurance fund and ADL against the in-process network
       "resolved",
     ]);
     expect(adlEvents[0].transactionHash).to.equal(r.hash);
-    expect(adlEvents[3]).to.deep.include({ victim: address.frank, covered: step1.covered });
+    expect(adlEvents[3]).to.deep.include({ victim: address.frank, coveredUsd: step1.coveredUsd });
     await waitFor(() => liquidationEvents.some((e) => e.transactionHash === r.hash));
     expect(liquidationEvents.filter((e) => e.transactionHash === r.hash).map((e) => e.type)).to.deep.equal([
       "liquidated",
@@ -530,13 +552,16 @@ describe("SDK liquidation, insurance fund and ADL against the in-process network
   it("sweeps the insurance share of trading fees into the fund", async function () {
     await erin.closePosition({ marketId: BTC });
     const fund = await keeper.getInsuranceFund();
-    expect(fund.pendingFees > 0n).to.equal(true);
+    expect(fund.pendingFeesUsd > 0n).to.equal(true);
     const sweep = await keeper.sweepInsuranceFees();
     expect(sweep.fund).to.equal(deployment.contracts.insuranceFund);
-    expect(sweep.amount).to.equal(fund.pendingFees);
+    expect(sweep.amountUsd).to.equal(fund.pendingFeesUsd);
     const after = await keeper.getInsuranceFund();
-    expect([after.balance, after.pendingFees]).to.deep.equal([fund.balance + fund.pendingFees, 0n]);
-    expect((await keeper.sweepInsuranceFees()).amount).to.equal(0n); // nothing left: no event
+    expect([after.balanceUsd, after.pendingFeesUsd]).to.deep.equal([
+      fund.balanceUsd + fund.pendingFeesUsd,
+      0n,
+    ]);
+    expect((await keeper.sweepInsuranceFees()).amountUsd).to.equal(0n); // nothing left: no event
   });
 
   it("pages through liquidation and ADL history, filtered by account, keeper and request", async function () {
@@ -562,7 +587,7 @@ describe("SDK liquidation, insurance fund and ADL against the in-process network
   it("stops the watchers on unsubscribe", async function () {
     unwatch.forEach((stop) => stop());
     const seen = liquidationEvents.length;
-    await carol.deposit({ amount: parseUsdc("1") }); // a new block; carol is cooling down or healthy
+    await carol.deposit({ amountUsdc: parseUsdc("1") }); // a new block; carol is cooling down or healthy
     await networkHelpers.time.increase(3_600);
     const preview = await keeper.previewLiquidation({ account: address.carol });
     if (preview.liquidatable) await keeper.liquidate({ account: address.carol });
@@ -602,8 +627,8 @@ describe("SDK pnl-factor reduction and ADL rotation against the in-process netwo
     for (const i of [1, 3])
       await (await protocol.usdc.mint(wallets[i].account.address, parseUsdc("200000"))).wait();
     await (await protocol.liquidationEngine.setMaxPnlFactor(E18 / 10n)).wait();
-    await lp.depositLiquidity({ assets: parseUsdc("200000") });
-    await carol.deposit({ amount: parseUsdc("30000") });
+    await lp.depositLiquidity({ assetsUsdc: parseUsdc("200000") });
+    await carol.deposit({ amountUsdc: parseUsdc("30000") });
     await carol.openPosition({ marketId: GOLD, side: "long", size: parseSize("40") });
 
     // GOLD 2,400 → 3,100: carol is about 40 × 700 = 28,000 up against the vault, above 10 % of its cash.
@@ -611,14 +636,14 @@ describe("SDK pnl-factor reduction and ADL rotation against the in-process netwo
     await networkHelpers.time.increase(3_600);
     const before = await keeper.getPendingAdl();
     expect(before.request).to.equal(undefined);
-    expect(before.pnlFactorLimit).to.equal(before.vaultCash / 10n);
-    expect(before.traderProfit > before.pnlFactorLimit).to.equal(true);
+    expect(before.pnlFactorLimitUsd).to.equal(before.vaultCashUsd / 10n);
+    expect(before.traderProfitUsd > before.pnlFactorLimitUsd).to.equal(true);
     expect(before.pnlFactorExceeded).to.equal(true);
     // The contract picks the market: the one whose counterpartyPnlOf is the most negative, GOLD (the only skew).
     expect(pnlReductionTarget(await keeper.getMarkets(), before.timestamp)).to.equal(GOLD);
     const requested = await keeper.requestPnlReduction();
     expect(requested).to.deep.include({ requestId: 0n, marketId: GOLD, victimsLong: true });
-    expect(requested.traderProfit > requested.cash / 10n).to.equal(true);
+    expect(requested.traderProfitUsd > requested.cashUsd / 10n).to.equal(true);
     const twice = await expectRevert(keeperAddress, () => keeper.requestPnlReduction());
     expect(isPerpContractError(twice, "PnlReductionPending")).to.equal(true);
     const pending = await keeper.getPendingAdl();
@@ -628,7 +653,7 @@ describe("SDK pnl-factor reduction and ADL rotation against the in-process netwo
       marketId: GOLD,
       victimsLong: true,
       bankruptcyPrice: 0n,
-      remaining: 0n,
+      remainingUsd: 0n,
     });
     const openedAt = pending.request!.openedAt;
     expect(pending.request!.executableAt).to.equal(openedAt + 60n);
@@ -692,14 +717,14 @@ describe("SDK pnl-factor reduction and ADL rotation against the in-process netwo
       victim: carolAddress,
       sizeDelta: -parseSize("40"),
       price: fill,
-      fee,
-      covered: 0n,
+      feeUsd: fee,
+      coveredUsd: 0n,
       resolved: false,
     });
     // The caller earns the keeper share (20 %) of the vault's part of the fee (the fee less the insurance fund's
     // 10 %, rounded down), in whole USDC units, paid by the liquidity vault.
     const reward = ((fee - fee / 10n) / 5n / 10n ** 12n) * 10n ** 12n;
-    expect(step.callerReward).to.equal(reward);
+    expect(step.callerRewardUsd).to.equal(reward);
     expect((await protocol.usdc.balanceOf(keeperAddress)) - usdcBefore).to.equal(reward / 10n ** 12n);
     expect((await carol.getAccount()).positions).to.deep.equal([]);
 

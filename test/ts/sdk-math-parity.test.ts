@@ -70,7 +70,7 @@ function report(failures: string[], total: number): void {
   expect(failures.slice(0, 5), `${failures.length} of ${total} evaluations differ`).to.deep.equal([]);
 }
 
-const tradeTuple = (r: sdk.TradeResult): bigint[] => [r.newSize, r.newOpenNotional, r.realisedPnl];
+const tradeTuple = (r: sdk.TradeResult): bigint[] => [r.newSize, r.newOpenNotionalUsd, r.realisedPnlUsd];
 
 // ------------------------------------------------------------------ input ranges
 
@@ -357,8 +357,8 @@ function tradePipelineCases(rng: Rng): Case[] {
       },
       {
         fn: "pnlFloor",
-        args: [after.newSize, after.newOpenNotional, mark],
-        sdk: () => sdk.pnlFloor(after.newSize, after.newOpenNotional, mark),
+        args: [after.newSize, after.newOpenNotionalUsd, mark],
+        sdk: () => sdk.pnlFloor(after.newSize, after.newOpenNotionalUsd, mark),
       },
       { fn: "notionalUp", args: [after.newSize, oracle], sdk: () => notional },
       {
@@ -377,6 +377,13 @@ function tradePipelineCases(rng: Rng): Case[] {
 }
 
 /** Random notional tiers within the validator's bounds (1 to 4, increasing, mmr < 1 / maxLeverage); now and then none. */
+/** Tiers as the contract takes them (`upToNotional`) in the SDK's names (`upToNotionalUsd`). */
+function sdkTiers(
+  tiers: readonly { upToNotional: bigint; maxLeverage: bigint; mmr: bigint }[],
+): sdk.TierParams[] {
+  return tiers.map((t) => ({ upToNotionalUsd: t.upToNotional, maxLeverage: t.maxLeverage, mmr: t.mmr }));
+}
+
 function tiersFor(rng: Rng): { upToNotional: bigint; maxLeverage: bigint; mmr: bigint }[] {
   const tiers = [];
   let upTo = 0n;
@@ -412,13 +419,13 @@ function liquidationSearchCases(rng: Rng): Case[] {
     cases.push({
       fn: "liquidationPriceSearch",
       args: [base, s, tiers],
-      sdk: () => sdk.searchLiquidationPrice(base, s, tiers),
+      sdk: () => sdk.searchLiquidationPrice(base, s, sdkTiers(tiers)),
     });
     const at = rng.chance(50) ? entry : price(rng);
     cases.push({
       fn: "maintenanceAt",
       args: [base, s, tiers, at],
-      sdk: () => sdk.maintenanceAt(base, s, tiers, at),
+      sdk: () => sdk.maintenanceAt(base, s, sdkTiers(tiers), at),
     });
   }
   return cases;
@@ -453,12 +460,12 @@ function tierBoundaryLongCases(rng: Rng): Case[] {
   const search = {
     fn: "liquidationPriceSearch",
     args: [base, s, tiers],
-    sdk: () => sdk.searchLiquidationPrice(base, s, tiers),
+    sdk: () => sdk.searchLiquidationPrice(base, s, sdkTiers(tiers)),
   };
   const at = (p: bigint) => ({
     fn: "maintenanceAt",
     args: [base, s, tiers, p],
-    sdk: () => sdk.maintenanceAt(base, s, tiers, p),
+    sdk: () => sdk.maintenanceAt(base, s, sdkTiers(tiers), p),
   });
   return [search, at(pb), at(above), at(search.sdk())];
 }

@@ -134,7 +134,7 @@ describe("sdk/math (hand-computed values)", function () {
         fundingInterest: 0n,
         fundingClamp: 0n,
         maxFundingRate: 0n,
-        minPositionMargin: 401n * e18,
+        minPositionMarginUsd: 401n * e18,
       },
       state: {
         skew: 3n * e18,
@@ -143,7 +143,7 @@ describe("sdk/math (hand-computed values)", function () {
         fairPremium: e18 / 200n,
         lastOraclePrice: 0n,
       },
-      tiers: [{ upToNotional: 10n ** 30n, maxLeverage: 10n * e18, mmr: e18 / 20n }],
+      tiers: [{ upToNotionalUsd: 10n ** 30n, maxLeverage: 10n * e18, mmr: e18 / 20n }],
     };
     // Minimum 401: dust, so the whole position closes at the live fill: the sell from 3 to −7 averages
     // (0.003 − 0.007) / 2 = −0.2 %, i.e. 998.
@@ -157,7 +157,7 @@ describe("sdk/math (hand-computed values)", function () {
     });
     // Minimum 400: the rest is no dust, the cut stands (the fit of the previous test).
     const cut = quoteForcedClose(
-      { ...market, params: { ...market.params, minPositionMargin: 400n * e18 } },
+      { ...market, params: { ...market.params, minPositionMarginUsd: 400n * e18 } },
       1000n * e18,
       10n * e18,
       -10n * e18,
@@ -186,8 +186,8 @@ describe("sdk/math (hand-computed values)", function () {
     // f(P) = −6,000 + 10P − 0.1P, negative below 606.06…; at 1,000 it is 3,900. Above, f(P) = −6,000 + 10P − 5P,
     // negative up to 1,200 − 1 wei: the highest liquidatable price, which a single search from 1 wei would miss.
     const tiers = [
-      { upToNotional: 10_000n * e18, maxLeverage: 50n * e18, mmr: e18 / 100n },
-      { upToNotional: 1_000_000n * e18, maxLeverage: e18, mmr: e18 / 2n },
+      { upToNotionalUsd: 10_000n * e18, maxLeverage: 50n * e18, mmr: e18 / 100n },
+      { upToNotionalUsd: 1_000_000n * e18, maxLeverage: e18, mmr: e18 / 2n },
     ];
     expect(searchLiquidationPrice(-6_000n * e18, 10n * e18, tiers)).to.equal(1_200n * e18 - 1n);
     // With a base of −4,000 the second tier has no bad price (f = −4,000 + 5P > 0 from P = 800 on, and it starts
@@ -236,13 +236,13 @@ describe("sdk/math (hand-computed values)", function () {
   it("applies trades and margins with the contract's rounding", function () {
     expect(applyTrade(2n * e18, 4050n * e18 + 3n, -e18 / 2n, 2200n * e18 + 1n)).to.deep.equal({
       newSize: 15n * 10n ** 17n,
-      newOpenNotional: 30375n * 10n ** 17n + 2n,
-      realisedPnl: 875n * 10n ** 17n - 1n,
+      newOpenNotionalUsd: 30375n * 10n ** 17n + 2n,
+      realisedPnlUsd: 875n * 10n ** 17n - 1n,
     });
     expect(applyTrade(-2n * e18, -4000n * e18 - 2n, 35n * 10n ** 17n, 1900n * e18 + 1n)).to.deep.equal({
       newSize: 15n * 10n ** 17n,
-      newOpenNotional: 2850n * e18 + 2n,
-      realisedPnl: 200n * e18,
+      newOpenNotionalUsd: 2850n * e18 + 2n,
+      realisedPnlUsd: 200n * e18,
     });
     expect(pnlFloor(-15n * 10n ** 17n, -3000n * e18, 2000n * e18 + 1n)).to.equal(-2n);
     expect(notionalUp(-15n * 10n ** 17n, 2000n * e18 + 1n)).to.equal(3000n * e18 + 2n);
@@ -255,36 +255,36 @@ describe("sdk/math liquidation (hand-computed values)", function () {
   const config = {
     feeRate: 5n * 10n ** 15n, // 0.5 %
     keeperShare: 2n * 10n ** 17n, // 20 %
-    minKeeperReward: 5n * e18,
-    maxKeeperReward: 1_000n * e18,
-    partialNotional: 250_000n * e18,
+    minKeeperRewardUsd: 5n * e18,
+    maxKeeperRewardUsd: 1_000n * e18,
+    partialNotionalUsd: 250_000n * e18,
     sliceFraction: 2n * 10n ** 17n,
   };
 
   it("splits the fee: the keeper's part first in whole USDC units, the rest and its dust to the fund", function () {
     // 10,000 closed: fee 50, reward 10; the account pays the fee, 10 of it to the keeper.
     expect(liquidationFeeSplit(10_000n * e18, 1_000n * e18, 0n, config)).to.deep.include({
-      fee: 50n * e18,
-      reward: 10n * e18,
-      fromAccount: 50n * e18,
-      keeperReward: 10n * e18,
-      insuranceFee: 40n * e18,
-      fundTopUp: 0n,
+      feeUsd: 50n * e18,
+      rewardUsd: 10n * e18,
+      fromAccountUsd: 50n * e18,
+      keeperRewardUsd: 10n * e18,
+      insuranceFeeUsd: 40n * e18,
+      fundTopUpUsd: 0n,
     });
     // 123,456.789012345678901234 closed: fee ⌈617.28394506172839450617⌉, reward ⌊123.4567890123456789014⌋,
     // paid as 123.456789 (whole units); the 0.000000012345678901 rest joins the fund's part.
     const n = 123_456_789_012_345_678_901_234n;
     expect(liquidationFeeAndReward(n, config)).to.deep.equal({
-      fee: 617_283_945_061_728_394_507n,
-      reward: 123_456_789_012_345_678_901n,
+      feeUsd: 617_283_945_061_728_394_507n,
+      rewardUsd: 123_456_789_012_345_678_901n,
     });
     expect(liquidationFeeSplit(n, 10_000n * e18, 0n, config)).to.deep.include({
-      keeperReward: 123_456_789_000_000_000_000n,
-      insuranceFee: 617_283_945_061_728_394_507n - 123_456_789_000_000_000_000n,
+      keeperRewardUsd: 123_456_789_000_000_000_000n,
+      insuranceFeeUsd: 617_283_945_061_728_394_507n - 123_456_789_000_000_000_000n,
     });
     // The reward is clamped to [min, max].
-    expect(liquidationFeeAndReward(100n * e18, config).reward).to.equal(5n * e18);
-    expect(liquidationFeeAndReward(10_000_000n * e18, config).reward).to.equal(1_000n * e18);
+    expect(liquidationFeeAndReward(100n * e18, config).rewardUsd).to.equal(5n * e18);
+    expect(liquidationFeeAndReward(10_000_000n * e18, config).rewardUsd).to.equal(1_000n * e18);
   });
 
   it("tops the reward floor up from the fund after the account's dust reached it (liquidate and its view)", function () {
@@ -296,19 +296,19 @@ describe("sdk/math liquidation (hand-computed values)", function () {
     expect(fundTopsUp(1000n * e18, config)).to.equal(true);
     const charged = liquidationFeeSplit(1000n * e18, collateral, fund, config);
     expect(charged).to.deep.include({
-      fromAccount: collateral,
-      keeperRewardFromAccount: 3n * e18,
-      insuranceFee: 500_000_000_000n,
-      fundTopUp: 1_999_999_400_000_000_000n, // 1.9999989 + 0.0000005
-      keeperRewardFromFund: 1_999_999_000_000_000_000n,
-      keeperReward: 4_999_999_000_000_000_000n,
+      fromAccountUsd: collateral,
+      keeperRewardFromAccountUsd: 3n * e18,
+      insuranceFeeUsd: 500_000_000_000n,
+      fundTopUpUsd: 1_999_999_400_000_000_000n, // 1.9999989 + 0.0000005
+      keeperRewardFromFundUsd: 1_999_999_000_000_000_000n,
+      keeperRewardUsd: 4_999_999_000_000_000_000n,
     });
     // Nothing from an account in debt: the fund pays the whole floor, in whole units.
     expect(liquidationFeeSplit(1000n * e18, -1n, 7n * e18 + 1n, config)).to.deep.include({
-      fromAccount: 0n,
-      insuranceFee: 0n,
-      fundTopUp: 5n * e18,
-      keeperReward: 5n * e18,
+      fromAccountUsd: 0n,
+      insuranceFeeUsd: 0n,
+      fundTopUpUsd: 5n * e18,
+      keeperRewardUsd: 5n * e18,
     });
   });
 
@@ -319,17 +319,17 @@ describe("sdk/math liquidation (hand-computed values)", function () {
     expect(
       liquidationFeeSplit(1000n * e18 - 1n, 3_000_000_500_000_000_000n, 100n * e18, config),
     ).to.deep.include({
-      fee: 5n * e18,
-      reward: 5n * e18,
+      feeUsd: 5n * e18,
+      rewardUsd: 5n * e18,
       fundTopsUp: false,
-      fundTopUp: 0n,
-      keeperReward: 3n * e18,
+      fundTopUpUsd: 0n,
+      keeperRewardUsd: 3n * e18,
     });
-    expect(liquidationFeeSplit(100n * e18, -1n, 100n * e18, config).keeperReward).to.equal(0n);
+    expect(liquidationFeeSplit(100n * e18, -1n, 100n * e18, config).keeperRewardUsd).to.equal(0n);
     // A close cut by its bound: the reward is 20 % of the fee, with no floor (100 closed: fee 0.5, reward 0.1).
     expect(liquidationFeeAndReward(100n * e18, config, true)).to.deep.equal({
-      fee: e18 / 2n,
-      reward: e18 / 10n,
+      feeUsd: e18 / 2n,
+      rewardUsd: e18 / 10n,
     });
   });
 
@@ -348,19 +348,19 @@ describe("sdk/math liquidation (hand-computed values)", function () {
       state: { skew: 0n, lastUpdateTime: 0n, fundingIndex: 0n, fairPremium: 0n, lastOraclePrice: 900n * e18 },
       oraclePrice: 900n * e18,
     };
-    const short = { size: -10n * e18, openNotional: -10_000n * e18 };
-    const request = { victimsLong: false, bankruptcyPrice: 1100n * e18, remaining: 500n * e18 };
+    const short = { size: -10n * e18, openNotionalUsd: -10_000n * e18 };
+    const request = { victimsLong: false, bankruptcyPrice: 1100n * e18, remainingUsd: 500n * e18 };
     // 500 to cover at 100 per unit: 5 units.
     expect(adlDeleverageSize(short, request, market)).to.deep.equal({
       sizeDelta: 5n * e18,
       price: 1000n * e18,
-      covered: 500n * e18,
+      coveredUsd: 500n * e18,
     });
     // 2,000 to cover: the whole position gives 10 × 100 = 1,000.
-    expect(adlDeleverageSize(short, { ...request, remaining: 2_000n * e18 }, market)).to.deep.equal({
+    expect(adlDeleverageSize(short, { ...request, remainingUsd: 2_000n * e18 }, market)).to.deep.equal({
       sizeDelta: 10n * e18,
       price: 1000n * e18,
-      covered: 1_000n * e18,
+      coveredUsd: 1_000n * e18,
     });
     // At an oracle of 1,000 nothing is saved: the victim leaves the set.
     expect(adlDeleverageSize(short, request, { ...market, oraclePrice: 1000n * e18 }).sizeDelta).to.equal(0n);
@@ -374,7 +374,7 @@ describe("sdk/math liquidation (hand-computed values)", function () {
     expect(liquidityFeeOnTotal(1n, fee)).to.equal(1n); // rounded up
     // 1,000,000 USDC of assets, 10^24 shares (10^12 per unit, as the first deposit mints): 1,001,000 units buy the
     // shares of 1,000,000 units, 1,000,000 × (10^24 + 10^12) / (10^12 + 1) = 10^18.
-    const vault = { totalAssets: 10n ** 12n, totalSupply: 10n ** 24n, liquidityFee: fee };
+    const vault = { totalAssetsUsdc: 10n ** 12n, totalSupply: 10n ** 24n, liquidityFee: fee };
     expect(liquidityPreviewDeposit(vault, 1_001_000n)).to.equal(10n ** 18n);
     // And 10^18 shares are worth 10^18 × (10^12 + 1) / (10^24 + 10^12) = 1,000,000 units, less the exit fee of
     // ⌈1,000,000 × 0.001 / 1.001⌉ = 1,000 (999.000999… rounded up).
@@ -382,15 +382,17 @@ describe("sdk/math liquidation (hand-computed values)", function () {
   });
 
   it("slices positions above the partial threshold unless the account is bankrupt", function () {
-    const big = { size: 10n * e18, openNotional: 300_000n * e18 };
+    const big = { size: 10n * e18, openNotionalUsd: 300_000n * e18 };
     expect(liquidationCloseSize(big, config, false)).to.deep.equal({ sizeDelta: -2n * e18, isSlice: true });
     expect(liquidationCloseSize(big, config, true)).to.deep.equal({ sizeDelta: -10n * e18, isSlice: false });
-    expect(liquidationCloseSize({ size: -3n, openNotional: -300_000n * e18 }, config, false)).to.deep.equal({
+    expect(
+      liquidationCloseSize({ size: -3n, openNotionalUsd: -300_000n * e18 }, config, false),
+    ).to.deep.equal({
       sizeDelta: 3n, // 20 % of 3 wei truncates to 0: the whole position closes
       isSlice: false,
     });
     expect(
-      liquidationCloseSize({ size: 10n * e18, openNotional: 250_000n * e18 }, config, false).isSlice,
+      liquidationCloseSize({ size: 10n * e18, openNotionalUsd: 250_000n * e18 }, config, false).isSlice,
     ).to.equal(false); // at the threshold: closed in full
   });
 
@@ -424,15 +426,15 @@ describe("sdk/math liquidation (hand-computed values)", function () {
 
   it("ranks ADL victims by PnL % × leverage (test/solidity/liquidation/AutoDeleveraging.t.sol)", function () {
     // Mark 110,000. Bob: short 1 at 150,000 with 50,000 → 40,000/150,000 × 110,000/90,000.
-    expect(adlRank({ size: -e18, openNotional: -150_000n * e18 }, 40_000n * e18, 90_000n * e18)).to.equal(
+    expect(adlRank({ size: -e18, openNotionalUsd: -150_000n * e18 }, 40_000n * e18, 90_000n * e18)).to.equal(
       325_925_925_925_925_925n,
     );
     // Dave: short 0.5 at 150,000 with 15,000 → 20,000/75,000 × 55,000/35,000 (each factor rounded down).
-    expect(adlRank({ size: -e18 / 2n, openNotional: -75_000n * e18 }, 20_000n * e18, 35_000n * e18)).to.equal(
-      419_047_619_047_619_046n,
-    );
-    expect(adlRank({ size: e18, openNotional: 100n * e18 }, 0n, e18)).to.equal(0n); // not profitable
-    expect(adlRank({ size: e18, openNotional: 100n * e18 }, 1n, 0n)).to.equal(MAX_UINT256); // equity ≤ 0
-    expect(adlRank({ size: 0n, openNotional: 0n }, 1n, e18)).to.equal(0n);
+    expect(
+      adlRank({ size: -e18 / 2n, openNotionalUsd: -75_000n * e18 }, 20_000n * e18, 35_000n * e18),
+    ).to.equal(419_047_619_047_619_046n);
+    expect(adlRank({ size: e18, openNotionalUsd: 100n * e18 }, 0n, e18)).to.equal(0n); // not profitable
+    expect(adlRank({ size: e18, openNotionalUsd: 100n * e18 }, 1n, 0n)).to.equal(MAX_UINT256); // equity ≤ 0
+    expect(adlRank({ size: 0n, openNotionalUsd: 0n }, 1n, e18)).to.equal(0n);
   });
 });

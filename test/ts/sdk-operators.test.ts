@@ -67,8 +67,8 @@ describe("SDK operator approvals (trade and withdraw scopes)", function () {
     agentAddress = getAddress(agentWallet.account.address);
     for (const w of [lpWallet, aliceWallet])
       await (await protocol.usdc.mint(w.account.address, parseUsdc("2000000"))).wait();
-    await lp.depositLiquidity({ assets: parseUsdc("1000000") });
-    await alice.deposit({ amount: parseUsdc("10000") });
+    await lp.depositLiquidity({ assetsUsdc: parseUsdc("1000000") });
+    await alice.deposit({ amountUsdc: parseUsdc("10000") });
   });
 
   it("approves a trade-only agent with an expiry; it trades, cannot withdraw, and cannot trade from the expiry on", async function () {
@@ -116,7 +116,7 @@ describe("SDK operator approvals (trade and withdraw scopes)", function () {
 
     // No withdraw scope: the vault refuses (found by the gas estimate, nothing is sent).
     const refusedWithdraw = await expectNothingSent(agentAddress, () =>
-      agent.withdraw({ account: aliceAddress, amount: parseUsdc("1") }),
+      agent.withdraw({ account: aliceAddress, amountUsdc: parseUsdc("1") }),
     );
     expectNotOperator(refusedWithdraw);
 
@@ -147,16 +147,16 @@ describe("SDK operator approvals (trade and withdraw scopes)", function () {
     expect(both.withdraw).to.deep.equal({ granted: true, expiry: undefined });
     expect(await protocol.vault.isOperator(aliceAddress, agentAddress)).to.equal(true);
 
-    const collateral = (await alice.getAccount()).collateral;
+    const collateral = (await alice.getAccount()).collateralUsd;
     const out = await agent.withdraw({
       account: aliceAddress,
-      amount: parseUsdc("25"),
+      amountUsdc: parseUsdc("25"),
       receiver: agentAddress,
     });
     expect(out.account).to.equal(aliceAddress);
-    expect(out.tokenAmount).to.equal(parseUsdc("25"));
+    expect(out.amountUsdc).to.equal(parseUsdc("25"));
     // 25 USDC = 25e6 units × 1e12 = 25e18 USD debited.
-    expect((await alice.getAccount()).collateral).to.equal(collateral - 25n * 10n ** 18n);
+    expect((await alice.getAccount()).collateralUsd).to.equal(collateral - 25n * 10n ** 18n);
     expect(await protocol.usdc.balanceOf(agentAddress)).to.equal(parseUsdc("25"));
 
     // Everything left out is revoked.
@@ -167,7 +167,7 @@ describe("SDK operator approvals (trade and withdraw scopes)", function () {
     expect(read.trade.live || read.withdraw.live).to.equal(false);
     expectNotOperator(
       await expectNothingSent(agentAddress, () =>
-        agent.withdraw({ account: aliceAddress, amount: parseUsdc("1") }),
+        agent.withdraw({ account: aliceAddress, amountUsdc: parseUsdc("1") }),
       ),
     );
   });

@@ -187,7 +187,12 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
           functionName: "maxPositionsPerAccount",
         }),
       ]);
-    return { liquidityVaultCollateral, totalDebt, openInterestCashRatio, maxPositionsPerAccount };
+    return {
+      liquidityVaultCollateralUsd: liquidityVaultCollateral,
+      totalDebtUsd: totalDebt,
+      openInterestCashRatio,
+      maxPositionsPerAccount,
+    };
   };
 
   before(async function () {
@@ -261,11 +266,11 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
       let weakest = -1;
       for (const [i, a] of all.entries()) {
         if (a.positions.length === 0 || (single && a.positions.length !== 1)) continue;
-        if (weakest < 0 || a.marginAtFair.equity < all[weakest].marginAtFair.equity) weakest = i;
+        if (weakest < 0 || a.marginAtFair.equityUsd < all[weakest].marginAtFair.equityUsd) weakest = i;
       }
       if (weakest < 0) weakest = 0;
       const losing = all[weakest].positions.reduce<sdk.Position | undefined>(
-        (worst, p) => (worst === undefined || p.credited.pnl < worst.credited.pnl ? p : worst),
+        (worst, p) => (worst === undefined || p.credited.pnlUsd < worst.credited.pnlUsd ? p : worst),
         undefined,
       );
       if (losing !== undefined) {
@@ -281,7 +286,7 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
       readContext(),
     ]);
     const held = account.positions.find((p) => p.marketId === marketId)?.size ?? 0n;
-    const equity = account.margin.equity > 0n ? account.margin.equity : 1_000n * E18;
+    const equity = account.margin.equityUsd > 0n ? account.margin.equityUsd : 1_000n * E18;
     const reference = market.oracleValid ? market.oraclePrice : prices[Number(marketId)];
     const notional = (equity * rng.mag(1n, 4_000n)) / 100n; // 0.01x to 40x the equity
     const opening = (rng.bool() ? 1n : -1n) * ((notional * E18) / reference + 1n);
@@ -385,7 +390,7 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
       // Refused although the collateral stays ≥ 0: only because the fill was beyond the forced-close bound.
       if (
         revert === "BankruptCloseNeedsLiquidation" &&
-        preview.collateralAfter >= 0n &&
+        preview.collateralAfterUsd >= 0n &&
         preview.fillBeyondBound
       )
         stats.beyondBoundRefused++;
@@ -400,7 +405,7 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
     );
     check(`${where} failure`, preview.failure, undefined);
     // A reduction that left the collateral negative passed only with positive equity at fair and a position left.
-    if (preview.reducing && preview.collateralAfter < 0n) stats.negativeAfterReduction++;
+    if (preview.reducing && preview.collateralAfterUsd < 0n) stats.negativeAfterReduction++;
     // A reduction beyond its forced-close bound that the engine let through after valuing the account at fair.
     if (preview.reducing && preview.fillBeyondBound && preview.accountAfter.positions.length > 0)
       stats.beyondBoundValued++;
@@ -409,7 +414,13 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
     const settled = logs.find((l) => l.eventName === "FundingSettled");
     check(
       `${where} fill`,
-      [preview.fillPrice, preview.fee, preview.realisedPnl, preview.newSize, preview.newOpenNotional],
+      [
+        preview.fillPrice,
+        preview.feeUsd,
+        preview.realisedPnlUsd,
+        preview.newSize,
+        preview.newOpenNotionalUsd,
+      ],
       traded?.eventName === "Trade"
         ? [
             traded.args.fillPrice,
@@ -422,17 +433,17 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
     );
     check(
       `${where} funding`,
-      preview.fundingOwed,
+      preview.fundingOwedUsd,
       settled?.eventName === "FundingSettled" ? settled.args.amount : 0n,
     );
     const after = await readAccount(owner);
-    check(`${where} collateral after`, preview.collateralAfter, after.collateral);
+    check(`${where} collateral after`, preview.collateralAfterUsd, after.collateralUsd);
     const cash = await readContext();
     check(
       `${where} vault cash after`,
-      preview.vaultCashAfter,
-      cash.liquidityVaultCollateral! > cash.totalDebt!
-        ? cash.liquidityVaultCollateral! - cash.totalDebt!
+      preview.vaultCashAfterUsd,
+      cash.liquidityVaultCollateralUsd! > cash.totalDebtUsd!
+        ? cash.liquidityVaultCollateralUsd! - cash.totalDebtUsd!
         : 0n,
     );
     return { preview };
@@ -511,15 +522,15 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
     if (account.positions.length === 0) {
       const marketId = BigInt(rng.below(BigInt(MARKETS)));
       if (Number(marketId) === failing) return;
-      if (account.collateral < 1_000n * E18) await fund(rng.mag(1_000n, 5_000n) * 1_000_000n);
+      if (account.collateralUsd < 1_000n * E18) await fund(rng.mag(1_000n, 5_000n) * 1_000_000n);
       const [fresh, market, context] = await Promise.all([
         readAccount(owner),
         readMarket(marketId),
         readContext(),
       ]);
       const tier = market.tiers[0];
-      const cap = (tier.upToNotional * 9n) / 10n;
-      const levered = (fresh.collateral * tier.maxLeverage * 9n) / (10n * E18);
+      const cap = (tier.upToNotionalUsd * 9n) / 10n;
+      const levered = (fresh.collateralUsd * tier.maxLeverage * 9n) / (10n * E18);
       const notional = levered < cap ? levered : cap;
       const size = (rng.bool() ? 1n : -1n) * ((notional * E18) / market.oraclePrice + 1n);
       await tradeAndCompare(
@@ -550,7 +561,7 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
     if (first.revert !== "BankruptCloseNeedsLiquidation" || first.preview === undefined) return;
     stats.bankruptFlat++;
     // Repay the deficit (plus 1 USDC for the funding of the next seconds): the same close goes through.
-    await fund(-first.preview.collateralAfter / 10n ** 12n + 1_000_000n);
+    await fund(-first.preview.collateralAfterUsd / 10n ** 12n + 1_000_000n);
     const second = await tradeAndCompare(rng, `${label} reckless`, reckless, await read(), -p.size, "close");
     if (second.revert === undefined) stats.bankruptRepaidClose++;
   }
@@ -878,12 +889,21 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
           blockNumber,
         }),
       ]);
-      check(`${where} accountMargin (fallback)`, a.margin, margin);
-      check(`${where} withdrawable (fallback)`, a.withdrawable, withdrawable);
-      check(`${where} accountMarginAtFair (fallback)`, a.marginAtFair, marginAtFair);
+      // The engine's struct in the SDK's names (amounts end in Usd).
+      const named = (m: typeof margin): sdk.AccountMarginResult => ({
+        collateralUsd: m.collateral,
+        equityUsd: m.equity,
+        initialMarginUsd: m.initialMargin,
+        maintenanceMarginUsd: m.maintenanceMargin,
+        marginUtilisation: m.marginUtilisation,
+        withdrawableUsd: m.withdrawable,
+      });
+      check(`${where} accountMargin (fallback)`, a.margin, named(margin));
+      check(`${where} withdrawable (fallback)`, a.withdrawableUsd, withdrawable);
+      check(`${where} accountMarginAtFair (fallback)`, a.marginAtFair, named(marginAtFair));
       check(
         `${where} maintenanceMargin (fallback)`,
-        [a.maintenanceMargin, a.liquidatable],
+        [a.maintenanceMarginUsd, a.liquidatable],
         [maintenance, maintenance < 0n],
       );
       check(
@@ -898,7 +918,7 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
           `${where} market ${p.marketId} positionAtFair (fallback)`,
           orThrows(() => {
             const v = sdk.positionAtFair(p, ts);
-            return [v.value, v.maintenanceMargin];
+            return [v.valueUsd, v.maintenanceMarginUsd];
           }),
           await chainOrThrows(async () => [
             ...(await publicClient.readContract({
@@ -927,11 +947,11 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
     stats.accountChecks++;
     check(`${where} accountMargin`, sdk.accountMargin(a, ts), a.margin);
     check(`${where} accountMarginAtFair`, sdk.accountMarginAtFair(a, ts), a.marginAtFair);
-    check(`${where} maintenanceMargin`, sdk.maintenanceMargin(a, ts), a.maintenanceMargin);
+    check(`${where} maintenanceMargin`, sdk.maintenanceMargin(a, ts), a.maintenanceMarginUsd);
     check(
       `${where} withdrawable`,
       [sdk.withdrawableUsd(a, ts), sdk.maxWithdraw(a, ts)],
-      [a.withdrawable, a.maxWithdraw],
+      [a.withdrawableUsd, a.maxWithdrawUsdc],
     );
     for (const p of a.positions) {
       stats.positionChecks++;
@@ -946,12 +966,12 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
         [
           sdk.accruedFunding(p, ts),
           sdk.unrealisedPnl(p),
-          atFair.value,
-          atFair.maintenanceMargin,
+          atFair.valueUsd,
+          atFair.maintenanceMarginUsd,
           sdk.liquidationPrice(a, p.marketId, ts),
           sdk.positionAdlRank(a, p.marketId, ts),
         ],
-        [p.accruedFunding, p.unrealisedPnl, value, mm, p.liquidationPrice, p.adlRank],
+        [p.accruedFundingUsd, p.unrealisedPnlUsd, value, mm, p.liquidationPrice, p.adlRank],
       );
     }
   }

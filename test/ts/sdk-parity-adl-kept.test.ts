@@ -257,7 +257,7 @@ describe("SDK adlCandidateKept against the liquidation engine's candidate set (s
       "the step leaves the request open",
     ).to.equal(false);
     expect(event.victim).to.equal(who);
-    expect([sdkStep.sizeDelta, sdkStep.price, sdkStep.covered]).to.deep.equal([
+    expect([sdkStep.sizeDelta, sdkStep.price, sdkStep.coveredUsd]).to.deep.equal([
       event.sizeDelta,
       event.price,
       event.covered,
@@ -265,7 +265,7 @@ describe("SDK adlCandidateKept against the liquidation engine's candidate set (s
     const sizeAfter = (await readAccount(who)).positions.find((q) => q.marketId === ETH)?.size ?? 0n;
     expect(sizeAfter).to.equal(position.size + event.sizeDelta);
     const after = await readAdl();
-    expect(after.request?.remaining).to.equal(request.remaining - event.covered);
+    expect(after.request?.remainingUsd).to.equal(request.remainingUsd - event.covered);
     const fairPremium = (
       await publicClient.readContract({
         address: engine,
@@ -310,18 +310,18 @@ describe("SDK adlCandidateKept against the liquidation engine's candidate set (s
     const entry = 1_212_000_000_010_100_000_000n;
     expect(fill(entryOracle, 210n * E18, a)).to.equal(entry);
     const cost = ceilDiv(a * entry, E18);
-    expect(r.position.openNotional).to.equal(cost);
+    expect(r.position.openNotionalUsd).to.equal(cost);
     const price = ceilDiv(cost * E18, a);
     expect(price).to.equal(entry + 1n);
     expect(r.request.bankruptcyPrice < price).to.equal(true);
     const exit = 2_323_000_035_602_500_000_000n;
     expect([fill(oracle, r.skew, -a), fill(oracle, r.skew, -E18)]).to.deep.equal([exit, exit]);
-    const q = ceilDiv(r.request.remaining * E18, exit - price);
+    const q = ceilDiv(r.request.remainingUsd * E18, exit - price);
     expect(q).to.equal(901_440_977_721_769_107n);
     const closedPrice = ceilDiv(ceilDiv(cost * q, a) * E18, q);
     expect(closedPrice).to.equal(price + 1n);
     const covered = (q * (exit - closedPrice)) / E18;
-    expect(covered).to.equal(r.request.remaining - 1n);
+    expect(covered).to.equal(r.request.remainingUsd - 1n);
     expect([r.event.sizeDelta, r.event.price, r.event.covered]).to.deep.equal([-q, closedPrice, covered]);
     expect(r.sizeAfter).to.equal(a - q);
     expect([r.sdkKept, r.contractKept]).to.deep.equal([true, true]);
@@ -335,11 +335,11 @@ describe("SDK adlCandidateKept against the liquidation engine's candidate set (s
     const r = await step(wallets[6], E18, 1_300n * E18, 0n);
     const price = 1_201_260n * 10n ** 15n;
     const exit = 1_301_365n * 10n ** 15n;
-    expect(r.position.openNotional).to.equal(price);
+    expect(r.position.openNotionalUsd).to.equal(price);
     expect(r.request.bankruptcyPrice < price).to.equal(true);
     expect(fill(1_300n * E18, r.skew, -E18)).to.equal(exit);
     expect([r.event.sizeDelta, r.event.price, r.event.covered]).to.deep.equal([-E18, price, exit - price]);
-    expect(r.event.covered < r.request.remaining).to.equal(true);
+    expect(r.event.covered < r.request.remainingUsd).to.equal(true);
     expect(r.sizeAfter).to.equal(0n);
     expect([r.sdkKept, r.contractKept]).to.deep.equal([false, false]);
   });
@@ -354,7 +354,7 @@ describe("SDK adlCandidateKept against the liquidation engine's candidate set (s
     const r = await step(wallets[7], 20n * E18, 1_205n * E18, -(465n * E18) / 10n);
     expect(r.skew).to.equal(-(165n * E18) / 10n);
     const price = 1_202_400n * 10n ** 15n;
-    expect(r.position.openNotional).to.equal(20n * price);
+    expect(r.position.openNotionalUsd).to.equal(20n * price);
     expect(r.request.bankruptcyPrice < price).to.equal(true);
     expect(r.mark).to.equal(1_203_011_750n * 10n ** 12n);
     const live = fill(1_205n * E18, r.skew, -20n * E18);
@@ -374,7 +374,7 @@ describe("SDK adlCandidateKept against the liquidation engine's candidate set (s
     const r = await step(wallets[8], 20n * E18, 1_203n * E18, -30n * E18);
     expect(r.skew).to.equal(0n);
     const price = 1_202_400n * 10n ** 15n;
-    expect(r.position.openNotional).to.equal(20n * price);
+    expect(r.position.openNotionalUsd).to.equal(20n * price);
     expect(r.request.bankruptcyPrice < price).to.equal(true);
     expect(r.mark).to.equal(1_203n * E18);
     const live = fill(1_203n * E18, r.skew, -20n * E18);

@@ -46,6 +46,7 @@ import { pick, randomMarket, randomParams, WIDE_BREAKER } from "./helpers/random
 import { Rng } from "./helpers/rng.js";
 import { readVaultInputs, vaultStateAt, type VaultAddresses } from "./helpers/vault-state.js";
 import { readLensAccount, readLensMarket } from "./helpers/lens-reads.js";
+import { toContractLiquidationConfig } from "./helpers/liquidation-config.js";
 
 const { viem, ethers, networkHelpers } = await network.create();
 
@@ -65,9 +66,9 @@ function randomConfig(rng: Rng): sdk.LiquidationConfig {
   return {
     feeRate: rng.chance(10) ? pick(rng, [0n, E18 / 20n]) : rng.mag(1n, E18 / 20n),
     keeperShare: rng.chance(10) ? pick(rng, [0n, E18]) : rng.mag(1n, E18),
-    minKeeperReward: rng.chance(20) ? 0n : rng.mag(0n, maxKeeperReward),
-    maxKeeperReward,
-    partialNotional: rng.chance(20) ? 250_000n * E18 : rng.mag(0n, 10n ** 23n),
+    minKeeperRewardUsd: rng.chance(20) ? 0n : rng.mag(0n, maxKeeperReward),
+    maxKeeperRewardUsd: maxKeeperReward,
+    partialNotionalUsd: rng.chance(20) ? 250_000n * E18 : rng.mag(0n, 10n ** 23n),
     sliceFraction: rng.chance(10) ? pick(rng, [E18 / 20n, E18]) : rng.between(E18 / 20n, E18),
     cooldown: rng.chance(20) ? 0n : rng.mag(1n, 3_600n),
   };
@@ -191,7 +192,7 @@ describe("SDK liquidation math parity with the liquidation engine (random chain 
   const simulate = (account: sdk.Account, fund: sdk.InsuranceFundInfo, timestamp: bigint) =>
     sdk.simulateLiquidation(
       account,
-      { config, fundAvailable: fund.available, lastPartialLiquidation: account.lastPartialLiquidation },
+      { config, fundAvailableUsd: fund.availableUsd, lastPartialLiquidation: account.lastPartialLiquidation },
       timestamp,
     );
 
@@ -242,7 +243,9 @@ describe("SDK liquidation math parity with the liquidation engine (random chain 
       await atNextBlock(1n, async () => (await protocol.engine.setMarketParams(m.id, params)).wait());
     }
     config = randomConfig(rng);
-    await atNextBlock(1n, async () => (await protocol.liquidationEngine.setConfig(config)).wait());
+    await atNextBlock(1n, async () =>
+      (await protocol.liquidationEngine.setConfig(toContractLiquidationConfig(config))).wait(),
+    );
     const [, lp] = await ethers.getSigners();
     await atNextBlock(1n, async () => (await protocol.usdc.mint(lp.address, 10n ** 18n)).wait());
     await atNextBlock(1n, async () =>
@@ -434,10 +437,10 @@ describe("SDK liquidation math parity with the liquidation engine (random chain 
     const lastMade = k === 0 ? -1 : sim.closes.indexOf(active[k - 1]);
     const processed = k === active.length ? sim.closes : sim.closes.slice(0, lastMade + 1);
     let notional = 0n;
-    let collateral = account.collateral;
+    let collateral = account.collateralUsd;
     for (const c of processed) {
-      notional += c.notional;
-      collateral += c.cashDelta;
+      notional += c.notionalUsd;
+      collateral += c.cashDeltaUsd;
     }
     const cut = processed.some((c) => c.cut);
     if (cut) stats.cutCloses++;
@@ -447,30 +450,30 @@ describe("SDK liquidation math parity with the liquidation engine (random chain 
       if (notional > 0n) stats.liquidatedPastFailing++;
     }
     if (processed.some((c) => c.closesAll)) stats.dustCloses++;
-    check(`${where} notional`, notional, liquidated.notionalClosed);
+    check(`${where} notional`, notional, liquidated.notionalClosedUsd);
     if (k < active.length) stats.stoppedEarly++;
     const sliced = processed.some((c) => c.isSlice && c.sizeDelta !== 0n);
     if (sliced) stats.sliced++;
-    const split = sdk.liquidationFeeSplit(notional, collateral, fund.available, config, { cut });
-    if (split.fundTopUp > 0n) stats.fundTopUps++;
-    if (split.reward > split.rewardFromAccount && !split.fundTopsUp) stats.noFundTopUp++;
+    const split = sdk.liquidationFeeSplit(notional, collateral, fund.availableUsd, config, { cut });
+    if (split.fundTopUpUsd > 0n) stats.fundTopUps++;
+    if (split.rewardUsd > split.rewardFromAccountUsd && !split.fundTopsUp) stats.noFundTopUp++;
     check(
       `${where} fee split`,
-      [split.fee, split.keeperReward, split.insuranceFee, sliced],
-      [liquidated.fee, liquidated.keeperReward, liquidated.insuranceFee, liquidated.partialOnly],
+      [split.feeUsd, split.keeperRewardUsd, split.insuranceFeeUsd, sliced],
+      [liquidated.feeUsd, liquidated.keeperRewardUsd, liquidated.insuranceFeeUsd, liquidated.partialOnly],
     );
     if (k === active.length) {
       // The preview's keeper reward equals what `liquidate` pays, to the wei.
-      const unit = liquidated.keeperReward - sim.keeperReward;
+      const unit = liquidated.keeperRewardUsd - sim.keeperRewardUsd;
       if (unit !== 0n) stats.previewOneUnitShort++;
       check(`${where} keeper reward − preview`, unit, 0n);
       const covered = events.find((e) => e.type === "badDebtCoveredByFund");
       const shortfall = events.find((e) => e.type === "shortfallForAdl");
       const badDebt =
-        (covered?.type === "badDebtCoveredByFund" ? covered.amount : 0n) +
-        (shortfall?.type === "shortfallForAdl" ? shortfall.amount : 0n);
+        (covered?.type === "badDebtCoveredByFund" ? covered.amountUsd : 0n) +
+        (shortfall?.type === "shortfallForAdl" ? shortfall.amountUsd : 0n);
       if (badDebt > 0n) stats.badDebts++;
-      check(`${where} bad debt`, sim.expectedBadDebt, badDebt);
+      check(`${where} bad debt`, sim.expectedBadDebtUsd, badDebt);
     }
   }
 
@@ -545,7 +548,7 @@ describe("SDK liquidation math parity with the liquidation engine (random chain 
       stats.stepPreviews++;
       const mine = orThrows(() => {
         const step = sdk.previewAdlStep(c, stored, market, at);
-        return [step.sizeDelta, step.price, step.covered];
+        return [step.sizeDelta, step.price, step.coveredUsd];
       });
       const theirs = await publicClient
         .readContract({
@@ -581,8 +584,11 @@ describe("SDK liquidation math parity with the liquidation engine (random chain 
       market = await readMarket(request.marketId);
     }
     // A bankrupt account that repaid its debt itself: the request shrinks first (and may resolve with no victim).
-    const repayment = sdk.adlRepayment(request.remaining, (await readAccount(request.account)).collateral);
-    const synced = { ...stored, remaining: repayment.remaining };
+    const repayment = sdk.adlRepayment(
+      request.remainingUsd,
+      (await readAccount(request.account)).collateralUsd,
+    );
+    const synced = { ...stored, remainingUsd: repayment.remainingUsd };
     const fresh = await Promise.all(pending.candidates.map((c) => readAccount(c.account)));
     let best: sdk.Account | undefined;
     let bestRank = 0n;
@@ -655,12 +661,12 @@ describe("SDK liquidation math parity with the liquidation engine (random chain 
       logs: receipt.logs,
       eventName: "AdlShortfallRepaid",
     });
-    check(`${where} repaid`, repayment.repaid, repaid?.args.amount ?? 0n);
+    check(`${where} repaid`, repayment.repaidUsd, repaid?.args.amount ?? 0n);
     check(`${where} victim`, repayment.resolvedByRepayment ? undefined : best?.address, event?.args.victim);
     if (repayment.resolvedByRepayment || event === undefined || step === undefined) return;
     check(
       `${where} step`,
-      [step.sizeDelta, step.price, step.covered],
+      [step.sizeDelta, step.price, step.coveredUsd],
       [event.args.sizeDelta, event.args.price, event.args.covered],
     );
     // Whether the victim stays a candidate: closed, or nothing given now and nothing at the fair-premium exit either,
@@ -708,7 +714,7 @@ describe("SDK liquidation math parity with the liquidation engine (random chain 
     if (!pending) return;
     const since = BigInt(request.openedAt) + 60n;
     const readyAt = (since > BigInt(request.lastProgressAt) ? since : BigInt(request.lastProgressAt)) + 900n;
-    const debt = (await readAccount(request.account)).collateral;
+    const debt = (await readAccount(request.account)).collateralUsd;
     const repayment = sdk.adlRepayment(request.remaining, debt);
     const where = `${label} rotateAdl #${requestId} (oracle failing)`;
     const { revert: executeRevert } = await atNextBlock(1n, () =>
@@ -756,7 +762,7 @@ describe("SDK liquidation math parity with the liquidation engine (random chain 
       const a = accounts[i];
       const where = `${label} account ${who.slice(0, 8)}`;
       stats.accounts++;
-      lastEquity.set(who, a.margin.equity);
+      lastEquity.set(who, a.margin.equityUsd);
       if (!a.valuationValid) {
         // An oracle of one of its markets fails: the lens reads no per-position view, the SDK valued the account
         // itself (the failing market at its worst case); `adlRank` reverts for that market's position only.
@@ -792,17 +798,17 @@ describe("SDK liquidation math parity with the liquidation engine (random chain 
       stats.previews++;
       if (!a.valuationValid) stats.fallbackPreviews++;
       if (sim.closes.some((c) => c.closesAll)) stats.dustPreviews++;
-      if (sim.maintenanceMargin < 0n) stats.belowMaintenance++;
+      if (sim.maintenanceMarginUsd < 0n) stats.belowMaintenance++;
       if (sim.coolingDown) stats.coolingDown++;
-      if (sim.expectedBadDebt > 0n) stats.withBadDebt++;
+      if (sim.expectedBadDebtUsd > 0n) stats.withBadDebt++;
       check(`${where} previewLiquidation`, views[i], {
         liquidatable: sim.liquidatable,
-        maintenanceMargin: sim.maintenanceMargin,
+        maintenanceMarginUsd: sim.maintenanceMarginUsd,
         closes: sim.closes.map((c) => ({ marketId: c.marketId, sizeDelta: c.sizeDelta })),
-        notionalClosed: sim.notionalClosed,
-        keeperReward: sim.keeperReward,
-        insuranceFee: sim.insuranceFee,
-        expectedBadDebt: sim.expectedBadDebt,
+        notionalClosedUsd: sim.notionalClosedUsd,
+        keeperRewardUsd: sim.keeperRewardUsd,
+        insuranceFeeUsd: sim.insuranceFeeUsd,
+        expectedBadDebtUsd: sim.expectedBadDebtUsd,
       });
     }
     await compareVault(label, blockNumber);
@@ -817,7 +823,7 @@ describe("SDK liquidation math parity with the liquidation engine (random chain 
     const inputs = await readVaultInputs(publicClient, addresses, blockNumber);
     const timestamp = (await publicClient.getBlock({ blockNumber })).timestamp;
     const state = vaultStateAt(inputs, timestamp);
-    if (state.unresolvedShortfall !== 0n) stats.shortfallStates++;
+    if (state.unresolvedShortfallUsd !== 0n) stats.shortfallStates++;
     const read = { address: addresses.liquidityVault, abi: sdk.liquidityVaultAbi, blockNumber } as const;
     const lp = lpWallet.account.address;
     const [maxDeposit, maxMint, availableLiquidity, requiredCashAssets, unresolved] = await Promise.all([
@@ -834,7 +840,7 @@ describe("SDK liquidation math parity with the liquidation engine (random chain 
         sdk.liquidityMaxMint(state),
         sdk.liquidityAvailable(state),
         sdk.liquidityRequiredCashAssets(state),
-        state.unresolvedShortfall,
+        state.unresolvedShortfallUsd,
       ],
       [maxDeposit, maxMint, availableLiquidity, requiredCashAssets, unresolved],
     );
@@ -861,7 +867,7 @@ describe("SDK liquidation math parity with the liquidation engine (random chain 
     const where = `${label} LP deposit ${assets}`;
     if (assets > max) {
       check(`${where} refused`, revert, "ERC4626ExceededMaxDeposit");
-      if (state.unresolvedShortfall !== 0n) stats.lpRefusedShortfall++;
+      if (state.unresolvedShortfallUsd !== 0n) stats.lpRefusedShortfall++;
       return;
     }
     check(`${where} revert`, revert, undefined);
@@ -898,7 +904,9 @@ describe("SDK liquidation math parity with the liquidation engine (random chain 
       }
       if (rng.chance(15)) {
         config = randomConfig(rng);
-        await atNextBlock(1n, async () => (await protocol.liquidationEngine.setConfig(config)).wait());
+        await atNextBlock(1n, async () =>
+          (await protocol.liquidationEngine.setConfig(toContractLiquidationConfig(config))).wait(),
+        );
       }
       if (rng.chance(15)) await deposit(owner, fundAddress, rng.mag(1n, 20_000n));
       if (rng.chance(10))

@@ -196,23 +196,21 @@ describe("SDK voluntary-reduction rule parity with the engine (bankrupt closes, 
     // 1,000 × (1 − (500 + q / 2) / 10,000)), so the account is valued although its collateral stays ≥ 0.
     // q* + 1: equity −38 wei, collateral 3,314.708360383318149325 (the Solidity model's numbers).
     const past = at(qStar + 1n);
-    expect([past.fillBeyondBound, past.equityAtFairAfter, past.collateralAfter]).to.deep.equal([
+    expect([past.fillBeyondBound, past.equityAtFairAfterUsd, past.collateralAfterUsd]).to.deep.equal([
       true,
       -38n,
       3_314_708360383318149325n,
     ]);
     expect(past.failure).to.deep.equal({
       error: "BankruptCloseNeedsLiquidation",
-      collateral: past.collateralAfter,
+      collateral: past.collateralAfterUsd,
     });
     expect(past.reductionBoundPrice! > past.fillPrice).to.equal(true);
     // The red team's variant: 394.25 would leave collateral +0.021875 and equity at fair −2,583.353125.
     const variant = at(394_25n * 10n ** 16n);
-    expect([variant.fillBeyondBound, variant.equityAtFairAfter, variant.collateralAfter]).to.deep.equal([
-      true,
-      -2_583_353125n * 10n ** 12n,
-      21_875n * 10n ** 12n,
-    ]);
+    expect([variant.fillBeyondBound, variant.equityAtFairAfterUsd, variant.collateralAfterUsd]).to.deep.equal(
+      [true, -2_583_353125n * 10n ** 12n, 21_875n * 10n ** 12n],
+    );
     expect(variant.failure).to.deep.equal({
       error: "BankruptCloseNeedsLiquidation",
       collateral: 21_875n * 10n ** 12n,
@@ -227,18 +225,18 @@ describe("SDK voluntary-reduction rule parity with the engine (bankrupt closes, 
     ] as const)
       expect(await trade(a, THIN, -q)).to.deep.equal({
         errorName: "BankruptCloseNeedsLiquidation",
-        args: { account: aAddress, collateral: p.collateralAfter },
+        args: { account: aAddress, collateral: p.collateralAfterUsd },
       });
     const passing = at(qStar);
-    expect([passing.fillBeyondBound, passing.equityAtFairAfter, passing.failure]).to.deep.equal([
+    expect([passing.fillBeyondBound, passing.equityAtFairAfterUsd, passing.failure]).to.deep.equal([
       true,
       30n,
       undefined,
     ]);
     expect(await trade(a, THIN, -qStar)).to.equal(undefined);
     const after = await readAccount(aAddress);
-    expect(after.collateral).to.equal(passing.collateralAfter);
-    expect(after.marginAtFair.equity).to.equal(30n);
+    expect(after.collateralUsd).to.equal(passing.collateralAfterUsd);
+    expect(after.marginAtFair.equityUsd).to.equal(30n);
     expect(after.positions.find((p) => p.marketId === THIN)?.size).to.equal(498n * E18 - qStar);
   });
 
@@ -251,7 +249,7 @@ describe("SDK voluntary-reduction rule parity with the engine (bankrupt closes, 
     expect(await fillOf(d, Z, 20n * E18)).to.equal(1_000n * E18);
     expect(await fillOf(d, THIN, E18)).to.equal(1_000_05n * 10n ** 16n);
     await atNow(async () => (await protocol.markets[Number(Z)].feed.updateAnswer(840n * E18)).wait());
-    expect((await readAccount(dAddress)).marginAtFair.equity).to.equal(-200_05n * 10n ** 16n);
+    expect((await readAccount(dAddress)).marginAtFair.equityUsd).to.equal(-200_05n * 10n ** 16n);
     const before = await networkHelpers.takeSnapshot();
 
     // Within the bound: D sells its 1 THIN from skew 1 at 1,000.05, above the bound 999.95 (a sale of 1 from the fair
@@ -262,13 +260,13 @@ describe("SDK voluntary-reduction rule parity with the engine (bankrupt closes, 
       999_95n * 10n ** 16n,
       false,
     ]);
-    expect([within.equityAtFairAfter, within.failure, within.collateralAfter]).to.deep.equal([
+    expect([within.equityAtFairAfterUsd, within.failure, within.collateralAfterUsd]).to.deep.equal([
       undefined,
       undefined,
       3_000n * E18,
     ]);
     expect(await trade(d, THIN, -E18)).to.equal(undefined);
-    expect((await readAccount(dAddress)).collateral).to.equal(3_000n * E18);
+    expect((await readAccount(dAddress)).collateralUsd).to.equal(3_000n * E18);
     await before.restore();
 
     // Beyond it: E sells 2 first (skew −1); D's sale then fills at 1,000 × (1 − 1.5 / 10,000) = 999.85 < 999.95, so
@@ -281,7 +279,7 @@ describe("SDK voluntary-reduction rule parity with the engine (bankrupt closes, 
       999_95n * 10n ** 16n,
       true,
     ]);
-    expect(beyond.equityAtFairAfter! <= 0n).to.equal(true);
+    expect(beyond.equityAtFairAfterUsd! <= 0n).to.equal(true);
     expect(beyond.failure).to.deep.equal({
       error: "BankruptCloseNeedsLiquidation",
       collateral: 2_999_8n * 10n ** 17n,

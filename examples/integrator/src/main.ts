@@ -4,7 +4,7 @@
 //   npm run deploy -- --network localhost              # terminal 2: writes deployments/31337.json
 //   npm start                                          # here (or `npm run example` at the root)
 //
-// It funds a wallet with the local mock USDC, deposits it, opens a 3x ETH long by leverage, reads the market's
+// It funds a wallet with the local mock USDC (the SDK's faucet), deposits it, opens a 3x ETH long by leverage, reads the market's
 // prices and the position's liquidation price, closes the position and withdraws everything, printing a line per
 // step. Environment: RPC_URL (default http://127.0.0.1:8545), PERP_DEPLOYMENTS_DIR (where the deploy wrote
 // <chainId>.json; default the repository's deployments/), PRIVATE_KEY (the trader) and LP_PRIVATE_KEY (funds the
@@ -27,8 +27,6 @@ import {
 import { createPublicClient, createWalletClient, erc20Abi, http, type Account, type Hex } from "viem";
 import { mnemonicToAccount, privateKeyToAccount } from "viem/accounts";
 import { hardhat } from "viem/chains";
-
-import { faucet, openPositionByLeverage } from "./stand-ins.ts";
 
 const DEPOSIT = parseUsdc("10000");
 const LEVERAGE = 3n * WAD;
@@ -98,11 +96,11 @@ async function main(): Promise<void> {
 
   // A fresh local deployment has an empty liquidity vault, and trades need its cash (the open-interest-to-cash limit).
   const vault = await perp.getLiquidityVault();
-  if (vault.totalAssets === 0n) {
+  if (vault.totalAssetsUsdc === 0n) {
     const provider = signer("LP_PRIVATE_KEY", 7, chainId);
     const lp = perpFor(provider, deployment);
-    await faucet(lp, { amountUsdc: LIQUIDITY });
-    await lp.depositLiquidity({ assets: LIQUIDITY });
+    await lp.faucet({ amountUsdc: LIQUIDITY });
+    await lp.depositLiquidity({ assetsUsdc: LIQUIDITY });
     console.log(
       `[setup] The liquidity vault was empty: LP ${provider.address} put ${formatUsdc(LIQUIDITY, 2)} USDC in`,
     );
@@ -110,24 +108,24 @@ async function main(): Promise<void> {
 
   // 1. Fund the wallet.
   const walletBefore = await usdcBalance(deployment, trader);
-  await faucet(perp, { amountUsdc: DEPOSIT });
+  await perp.faucet({ amountUsdc: DEPOSIT });
   const funded = await usdcBalance(deployment, trader);
   console.log(
     `[1/6] Faucet: ${formatUsdc(funded - walletBefore, 2)} mock USDC minted to the trader (wallet ${formatUsdc(funded, 2)} USDC)`,
   );
 
   // 2. Deposit it as collateral.
-  const deposited = await perp.deposit({ amount: DEPOSIT });
+  const deposited = await perp.deposit({ amountUsdc: DEPOSIT });
   const afterDeposit = await perp.getAccount();
   console.log(
-    `[2/6] Deposited ${formatUsdc(deposited.tokenAmount, 2)} USDC: collateral ${formatUsd(afterDeposit.collateral)} USD, equity ${formatUsd(afterDeposit.equity)} USD`,
+    `[2/6] Deposited ${formatUsdc(deposited.amountUsdc, 2)} USDC: collateral ${formatUsd(afterDeposit.collateralUsd)} USD, equity ${formatUsd(afterDeposit.equityUsd)} USD`,
   );
 
-  // 3. Open a long of 3x the equity.
-  const opened = await openPositionByLeverage(perp, { marketId, side: "long", leverage: LEVERAGE });
+  // 3. Open a long of 3x the equity: the SDK sizes it, ⌊equity × leverage / fill⌋.
+  const opened = await perp.openPosition({ marketId, side: "long", leverage: LEVERAGE });
   console.log(
     `[3/6] Opened a ${formatFixed(LEVERAGE, 18, 0)}x ${SYMBOL} long: ${formatSize(opened.newSize, 6)} ${SYMBOL} at ${formatUsd(opened.fillPrice)} ` +
-      `(notional ${formatUsd(opened.newOpenNotional)} USD = ${formatFixed(LEVERAGE, 18, 0)} × equity ${formatUsd(afterDeposit.equity)}), fee ${formatUsd(opened.fee)} USD`,
+      `(notional ${formatUsd(opened.newOpenNotionalUsd)} USD = ${formatFixed(LEVERAGE, 18, 0)} × equity ${formatUsd(afterDeposit.equityUsd)}), fee ${formatUsd(opened.feeUsd)} USD`,
   );
 
   // 4. Read the prices and the position.
@@ -141,10 +139,10 @@ async function main(): Promise<void> {
   const position = account.positions.find((p) => p.marketId === marketId);
   if (position === undefined) throw new Error("the position is not there");
   const leverageNow =
-    ((position.size < 0n ? -position.size : position.size) * now.markPrice) / account.equity;
+    ((position.size < 0n ? -position.size : position.size) * now.markPrice) / account.equityUsd;
   console.log(
     `      Position: ${position.side} ${formatSize(position.size, 6)} ${SYMBOL}, entry ${formatUsd(position.entryPrice)}, ` +
-      `leverage ${formatFixed(leverageNow, 18, 2)}x at mark, unrealised PnL ${formatUsd(position.unrealisedPnl)} USD, ` +
+      `leverage ${formatFixed(leverageNow, 18, 2)}x at mark, unrealised PnL ${formatUsd(position.unrealisedPnlUsd)} USD, ` +
       `liquidation price ${formatUsd(position.liquidationPrice)}`,
   );
 
@@ -152,21 +150,21 @@ async function main(): Promise<void> {
   const closed = await perp.closePosition({ marketId });
   const flat = await perp.getAccount();
   console.log(
-    `[5/6] Closed at ${formatUsd(closed.fillPrice)}: realised PnL ${formatUsd(closed.realisedPnl)} USD, fee ${formatUsd(closed.fee)} USD; ` +
-      `${flat.positions.length} positions left, collateral ${formatUsd(flat.collateral)} USD`,
+    `[5/6] Closed at ${formatUsd(closed.fillPrice)}: realised PnL ${formatUsd(closed.realisedPnlUsd)} USD, fee ${formatUsd(closed.feeUsd)} USD; ` +
+      `${flat.positions.length} positions left, collateral ${formatUsd(flat.collateralUsd)} USD`,
   );
 
   // 6. Withdraw everything.
-  const withdrawn = await perp.withdraw({ amount: "max" });
+  const withdrawn = await perp.withdraw({ amountUsdc: "max" });
   const walletAfter = await usdcBalance(deployment, trader);
   const left = await perp.getAccount();
   console.log(
-    `[6/6] Withdrew ${formatUsdc(withdrawn.tokenAmount, 2)} USDC: wallet ${formatUsdc(walletAfter, 2)} USDC, ` +
-      `margin account ${formatUsd(left.collateral, 6)} USD`,
+    `[6/6] Withdrew ${formatUsdc(withdrawn.amountUsdc, 2)} USDC: wallet ${formatUsdc(walletAfter, 2)} USDC, ` +
+      `margin account ${formatUsd(left.collateralUsd, 6)} USD`,
   );
   console.log(
-    `Done: deposited ${formatUsdc(deposited.tokenAmount, 2)} USDC, withdrew ${formatUsdc(withdrawn.tokenAmount, 2)} USDC ` +
-      `(fees, PnL and funding: ${formatUsdc(withdrawn.tokenAmount - deposited.tokenAmount, 2)} USDC)`,
+    `Done: deposited ${formatUsdc(deposited.amountUsdc, 2)} USDC, withdrew ${formatUsdc(withdrawn.amountUsdc, 2)} USDC ` +
+      `(fees, PnL and funding: ${formatUsdc(withdrawn.amountUsdc - deposited.amountUsdc, 2)} USDC)`,
   );
 }
 

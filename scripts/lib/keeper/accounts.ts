@@ -91,8 +91,8 @@ export class AccountSet {
       }
       ctx.log.debug("account", {
         account,
-        equity: a.equity,
-        maintenanceMargin: a.maintenanceMargin,
+        equityUsd: a.equityUsd,
+        maintenanceMarginUsd: a.maintenanceMarginUsd,
         marginUtilisation: a.marginUtilisation,
         positions: a.positions.length,
       });

@@ -5,23 +5,23 @@ import type { Address, Hash } from "viem";
 export interface LiquidationRecord {
   account: Address;
   txHash: Hash;
-  notionalClosed: bigint;
-  fee: bigint;
-  keeperReward: bigint;
-  insuranceFee: bigint;
+  notionalClosedUsd: bigint;
+  feeUsd: bigint;
+  keeperRewardUsd: bigint;
+  insuranceFeeUsd: bigint;
   partialOnly: boolean;
   /** Bad debt left for ADL by this liquidation, USD. */
-  shortfallForAdl: bigint;
+  shortfallForAdlUsd: bigint;
   gasUsed: bigint;
 }
 
 export interface LiquidationCandidate {
   account: Address;
-  maintenanceMargin: bigint;
-  keeperReward: bigint;
-  insuranceFee: bigint;
-  notionalClosed: bigint;
-  expectedBadDebt: bigint;
+  maintenanceMarginUsd: bigint;
+  keeperRewardUsd: bigint;
+  insuranceFeeUsd: bigint;
+  notionalClosedUsd: bigint;
+  expectedBadDebtUsd: bigint;
   gas: bigint;
   gasCostUsd: bigint;
   profitUsd: bigint;
@@ -34,10 +34,10 @@ export interface AdlExecution {
   sizeDelta: bigint;
   /** The bankruptcy price (capped) of a shortfall step, the bounded market fill of a reduction. */
   price: bigint;
-  /** Shortfall repaid (0 for a reduction). */
-  covered: bigint;
+  /** Shortfall repaid (0 for a reduction), USD. */
+  coveredUsd: bigint;
   /** A reduction's caller reward (the keeper's share of the victim's trading fee), USD. */
-  callerReward: bigint;
+  callerRewardUsd: bigint;
   txHash: Hash;
 }
 
@@ -56,7 +56,7 @@ export interface AdlReport {
   /** The stuck request this pass moved to the back of the queue, and its new id. */
   rotated?: { requestId: bigint; newRequestId: bigint };
   /** The pnl-factor reduction this pass queued (traders' profit above maxPnlFactor of the vault's cash). */
-  pnlReductionRequested?: { requestId: bigint; marketId: bigint; traderProfit: bigint; cash: bigint };
+  pnlReductionRequested?: { requestId: bigint; marketId: bigint; traderProfitUsd: bigint; cashUsd: bigint };
 }
 
 export interface PassReport {

@@ -6,4 +6,5 @@ export { liquidationEngineAbi } from "./liquidationEngine.js";
 export { insuranceFundAbi } from "./insuranceFund.js";
 export { perpLensAbi } from "./perpLens.js";
 export { chainlinkOracleAdapterAbi } from "./chainlinkOracleAdapter.js";
+export { mockUsdcAbi } from "./mockUsdc.js";
 export { perpErrorsAbi } from "./errors.js";

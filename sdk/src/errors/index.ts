@@ -9,13 +9,17 @@ export {
   type PerpErrorCategory,
 } from "./contract.js";
 export { contractErrorMessages } from "./messages.js";
-export { PerpRpcError, toPerpError, TransactionRevertedError } from "./transaction.js";
+export { EventNotFoundError, PerpRpcError, toPerpError, TransactionRevertedError } from "./transaction.js";
+export type { PerpRequestErrorType, PerpSendErrorType, PerpSimulateErrorType } from "./unions.js";
 export {
   AccountRequiredError,
   ChainMismatchError,
+  FaucetUnavailableError,
   InvalidDeploymentError,
+  InvalidLeverageError,
   InvalidOperatorExpiryError,
   InvalidSizeError,
+  InvalidSlippageError,
   LeverageAboveTierError,
   LiquiditySlippageError,
   NoPositionError,

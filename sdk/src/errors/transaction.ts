@@ -15,6 +15,21 @@ export class TransactionRevertedError extends PerpError {
   }
 }
 
+/**
+ * A transaction was mined and succeeded but did not emit the event its action decodes (for example a call routed
+ * through a contract the SDK does not know): the effects cannot be reported.
+ */
+export class EventNotFoundError extends PerpError {
+  override name = "EventNotFoundError";
+  constructor(
+    readonly hash: Hash,
+    readonly eventName: string,
+    action: string,
+  ) {
+    super(`${action}: transaction ${hash} emitted no ${eventName} event.`);
+  }
+}
+
 /** An RPC or transport failure, or a revert that is not one of the protocol's custom errors. */
 export class PerpRpcError extends PerpError {
   override name = "PerpRpcError";

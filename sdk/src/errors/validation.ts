@@ -2,6 +2,8 @@
  * Errors the SDK throws before it sends anything: bad input, a missing wallet, a trade its own math says the engine
  * would refuse. Each carries the values it checked.
  */
+import type { Address } from "viem";
+
 import { formatSize, formatUsd } from "../format.js";
 import { MAX_UINT40 } from "../math/int256.js";
 import type { TradeCheckFailure } from "../math/tradePreview.js";
@@ -20,6 +22,45 @@ export class InvalidSizeError extends PerpValidationError {
     reason = "A trade needs a non-zero size.",
   ) {
     super(reason, { metaMessages: [`size: ${size}`] });
+  }
+}
+
+/** A slippage tolerance outside [0, 10,000) basis points. */
+export class InvalidSlippageError extends PerpValidationError {
+  override name = "InvalidSlippageError";
+  constructor(readonly slippageBps: bigint) {
+    super(`slippageBps must be in [0, 10000): got ${slippageBps}.`);
+  }
+}
+
+/**
+ * An `openPosition` by leverage that cannot be sized: both or neither of `size` and `leverage` given, a leverage
+ * ≤ 0, no equity to lever (credited equity ≤ 0), or a size that rounds down to zero.
+ */
+export class InvalidLeverageError extends PerpValidationError {
+  override name = "InvalidLeverageError";
+  constructor(
+    readonly leverage: bigint | undefined,
+    reason: string,
+  ) {
+    super(reason, leverage === undefined ? {} : { metaMessages: [`leverage: ${formatUsd(leverage)}x`] });
+  }
+}
+
+/**
+ * The deployment's collateral token has no open `mint` (it is not the local mock USDC): the faucet only works on a
+ * local deployment. `cause` holds the simulation's failure.
+ */
+export class FaucetUnavailableError extends PerpValidationError {
+  override name = "FaucetUnavailableError";
+  constructor(
+    readonly token: Address,
+    args: PerpErrorParameters = {},
+  ) {
+    super(
+      `The collateral token ${token} cannot be minted by this wallet: the faucet only works with the local mock USDC (a local deployment).`,
+      args,
+    );
   }
 }
 
@@ -59,17 +100,17 @@ export class LeverageAboveTierError extends PerpValidationError {
   constructor(
     readonly params: {
       marketId: bigint;
-      equity: bigint;
-      initialMargin: bigint;
-      notional: bigint;
+      equityUsd: bigint;
+      initialMarginUsd: bigint;
+      notionalUsd: bigint;
       maxLeverage: bigint;
     },
   ) {
     super(
-      `Leverage above the tier: the account would need ${formatUsd(params.initialMargin)} USD of initial margin but its equity after the trade would be ${formatUsd(params.equity)} USD.`,
+      `Leverage above the tier: the account would need ${formatUsd(params.initialMarginUsd)} USD of initial margin but its equity after the trade would be ${formatUsd(params.equityUsd)} USD.`,
       {
         metaMessages: [
-          `position notional after the trade: ${formatUsd(params.notional)} USD`,
+          `position notional after the trade: ${formatUsd(params.notionalUsd)} USD`,
           `tier max leverage: ${formatUsd(params.maxLeverage)}x`,
         ],
       },
@@ -80,9 +121,9 @@ export class LeverageAboveTierError extends PerpValidationError {
 /** The position's notional would be above the market's largest tier. */
 export class NotionalAboveMaxTierError extends PerpValidationError {
   override name = "NotionalAboveMaxTierError";
-  constructor(readonly params: { marketId: bigint; notional: bigint; maxNotional: bigint }) {
+  constructor(readonly params: { marketId: bigint; notionalUsd: bigint; maxNotionalUsd: bigint }) {
     super(
-      `The position's notional ${formatUsd(params.notional)} USD would be above market ${params.marketId}'s largest tier (${formatUsd(params.maxNotional)} USD).`,
+      `The position's notional ${formatUsd(params.notionalUsd)} USD would be above market ${params.marketId}'s largest tier (${formatUsd(params.maxNotionalUsd)} USD).`,
     );
   }
 }
@@ -97,13 +138,13 @@ export class PartialCloseBelowMinimumMarginError extends PerpValidationError {
   constructor(
     readonly params: {
       marketId: bigint;
-      remainingMargin: bigint;
-      minPositionMargin: bigint;
+      remainingMarginUsd: bigint;
+      minPositionMarginUsd: bigint;
       fullCloseDelta: bigint;
     },
   ) {
     super(
-      `Reducing would leave a position in market ${params.marketId} with an initial margin of ${formatUsd(params.remainingMargin)} USD, below the minimum of ${formatUsd(params.minPositionMargin)} USD: close it in full instead (size ${formatSize(params.fullCloseDelta)}).`,
+      `Reducing would leave a position in market ${params.marketId} with an initial margin of ${formatUsd(params.remainingMarginUsd)} USD, below the minimum of ${formatUsd(params.minPositionMarginUsd)} USD: close it in full instead (size ${formatSize(params.fullCloseDelta)}).`,
       { metaMessages: [`full-close size delta: ${params.fullCloseDelta}`] },
     );
   }
@@ -128,15 +169,15 @@ export class TradeRejectedError extends PerpValidationError {
 /**
  * A liquidity deposit or withdrawal whose preview (the vault's own, fee included, at the block the SDK read) is
  * worse than the caller's bound: fewer shares than `minShares`, more shares burnt than `maxShares`, or fewer assets
- * than `minAssets`.
+ * than `minAssetsUsdc`.
  */
 export class LiquiditySlippageError extends PerpValidationError {
   override name = "LiquiditySlippageError";
   constructor(
-    readonly params: { bound: "minShares" | "maxShares" | "minAssets"; limit: bigint; previewed: bigint },
+    readonly params: { bound: "minShares" | "maxShares" | "minAssetsUsdc"; limit: bigint; previewed: bigint },
   ) {
     super(
-      `The liquidity vault would ${params.bound === "minAssets" ? "pay" : params.bound === "minShares" ? "mint" : "burn"} ${params.previewed}, beyond the bound ${params.bound} = ${params.limit}.`,
+      `The liquidity vault would ${params.bound === "minAssetsUsdc" ? "pay" : params.bound === "minShares" ? "mint" : "burn"} ${params.previewed}, beyond the bound ${params.bound} = ${params.limit}.`,
     );
   }
 }

@@ -3,7 +3,7 @@ import { getContractEvents } from "viem/actions";
 
 import { liquidationEngineAbi } from "../abis/liquidationEngine.js";
 import type { PerpClientBase } from "../clientBase.js";
-import { toPerpError, type PerpError } from "../errors/index.js";
+import { toPerpError, type PerpRequestErrorType } from "../errors/index.js";
 import { fetchPaged, type BlockRangeParameters } from "./paging.js";
 import { adlEventMatches, toAdlEvent, type AdlEvent } from "./types.js";
 
@@ -19,7 +19,7 @@ export type GetAdlHistoryParameters = BlockRangeParameters & {
 export type GetAdlHistoryReturnType = AdlEvent[];
 
 /** Errors {@link getAdlHistory} can throw. */
-export type GetAdlHistoryErrorType = PerpError;
+export type GetAdlHistoryErrorType = PerpRequestErrorType;
 
 /**
  * Past auto-deleveraging events (`requested`, `candidateSubmitted`, `executed`, `resolved`), fetched in pages of

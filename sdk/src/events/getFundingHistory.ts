@@ -2,7 +2,7 @@ import { getContractEvents } from "viem/actions";
 
 import { perpEngineAbi } from "../abis/perpEngine.js";
 import type { PerpClientBase } from "../clientBase.js";
-import { toPerpError, type PerpError } from "../errors/index.js";
+import { toPerpError, type PerpRequestErrorType } from "../errors/index.js";
 import { fetchPaged, type BlockRangeParameters } from "./paging.js";
 import { toFundingAccruedEvent, type FundingAccruedEvent } from "./types.js";
 
@@ -16,7 +16,7 @@ export type GetFundingHistoryParameters = BlockRangeParameters & {
 export type GetFundingHistoryReturnType = FundingAccruedEvent[];
 
 /** Errors {@link getFundingHistory} can throw. */
-export type GetFundingHistoryErrorType = PerpError;
+export type GetFundingHistoryErrorType = PerpRequestErrorType;
 
 /**
  * Past `FundingAccrued` events (rate, index, elapsed seconds per accrual), fetched in pages of `pageSize` blocks.

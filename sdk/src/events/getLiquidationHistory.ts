@@ -3,7 +3,7 @@ import { getContractEvents } from "viem/actions";
 
 import { liquidationEngineAbi } from "../abis/liquidationEngine.js";
 import type { PerpClientBase } from "../clientBase.js";
-import { toPerpError, type PerpError } from "../errors/index.js";
+import { toPerpError, type PerpRequestErrorType } from "../errors/index.js";
 import { fetchPaged, type BlockRangeParameters } from "./paging.js";
 import { liquidationEventMatches, toLiquidationEvent, type LiquidationEvent } from "./types.js";
 
@@ -19,7 +19,7 @@ export type GetLiquidationHistoryParameters = BlockRangeParameters & {
 export type GetLiquidationHistoryReturnType = LiquidationEvent[];
 
 /** Errors {@link getLiquidationHistory} can throw. */
-export type GetLiquidationHistoryErrorType = PerpError;
+export type GetLiquidationHistoryErrorType = PerpRequestErrorType;
 
 /**
  * Past liquidation events of the liquidation engine (`liquidated` and the waterfall layers), fetched in pages of
@@ -27,7 +27,7 @@ export type GetLiquidationHistoryErrorType = PerpError;
  *
  * @example
  * const history = await perp.getLiquidationHistory({ keeper: "0x…" });
- * const earned = history.reduce((sum, e) => (e.type === "liquidated" ? sum + e.keeperReward : sum), 0n);
+ * const earned = history.reduce((sum, e) => (e.type === "liquidated" ? sum + e.keeperRewardUsd : sum), 0n);
  */
 export async function getLiquidationHistory(
   client: PerpClientBase,

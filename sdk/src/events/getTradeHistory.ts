@@ -3,7 +3,7 @@ import { getContractEvents } from "viem/actions";
 
 import { perpEngineAbi } from "../abis/perpEngine.js";
 import type { PerpClientBase } from "../clientBase.js";
-import { toPerpError, type PerpError } from "../errors/index.js";
+import { toPerpError, type PerpRequestErrorType } from "../errors/index.js";
 import { fetchPaged, type BlockRangeParameters } from "./paging.js";
 import { toTradeEvent, type TradeEvent } from "./types.js";
 
@@ -19,7 +19,7 @@ export type GetTradeHistoryParameters = BlockRangeParameters & {
 export type GetTradeHistoryReturnType = TradeEvent[];
 
 /** Errors {@link getTradeHistory} can throw. */
-export type GetTradeHistoryErrorType = PerpError;
+export type GetTradeHistoryErrorType = PerpRequestErrorType;
 
 /**
  * Past `Trade` events, filtered by account and market on the node (indexed topics), fetched in pages of

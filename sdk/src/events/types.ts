@@ -15,11 +15,11 @@ export interface TradeEvent extends EventLocation {
   sizeDelta: bigint;
   fillPrice: bigint;
   /** Trading fee, USD. */
-  fee: bigint;
+  feeUsd: bigint;
   /** PnL realised by the reducing part, USD. */
-  realisedPnl: bigint;
+  realisedPnlUsd: bigint;
   newSize: bigint;
-  newOpenNotional: bigint;
+  newOpenNotionalUsd: bigint;
 }
 
 /** A decoded `FundingAccrued` event: a market's index advanced. */
@@ -39,7 +39,7 @@ export interface FundingSettledEvent extends EventLocation {
   type: "settled";
   account: Address;
   marketId: bigint;
-  amount: bigint;
+  amountUsd: bigint;
 }
 
 /** Either funding event. */
@@ -51,8 +51,31 @@ export function locationOf(log: LogBase): EventLocation {
   return { blockNumber: log.blockNumber, transactionHash: log.transactionHash, logIndex: log.logIndex };
 }
 
-export function toTradeEvent(log: LogBase & { args: Omit<TradeEvent, keyof EventLocation> }): TradeEvent {
-  return { ...locationOf(log), ...log.args };
+/** The `Trade` log's arguments, as the engine names them. */
+interface TradeLogArgs {
+  account: Address;
+  marketId: bigint;
+  sizeDelta: bigint;
+  fillPrice: bigint;
+  fee: bigint;
+  realisedPnl: bigint;
+  newSize: bigint;
+  newOpenNotional: bigint;
+}
+
+export function toTradeEvent(log: LogBase & { args: TradeLogArgs }): TradeEvent {
+  const a = log.args;
+  return {
+    ...locationOf(log),
+    account: a.account,
+    marketId: a.marketId,
+    sizeDelta: a.sizeDelta,
+    fillPrice: a.fillPrice,
+    feeUsd: a.fee,
+    realisedPnlUsd: a.realisedPnl,
+    newSize: a.newSize,
+    newOpenNotionalUsd: a.newOpenNotional,
+  };
 }
 
 export function toFundingAccruedEvent(
@@ -62,9 +85,10 @@ export function toFundingAccruedEvent(
 }
 
 export function toFundingSettledEvent(
-  log: LogBase & { args: Omit<FundingSettledEvent, keyof EventLocation | "type"> },
+  log: LogBase & { args: { account: Address; marketId: bigint; amount: bigint } },
 ): FundingSettledEvent {
-  return { type: "settled", ...locationOf(log), ...log.args };
+  const { account, marketId, amount } = log.args;
+  return { type: "settled", ...locationOf(log), account, marketId, amountUsd: amount };
 }
 
 /** A decoded `Liquidated` event: the liquidation itself (amounts 18-decimal USD). */
@@ -74,43 +98,43 @@ export interface LiquidatedEvent extends EventLocation {
   /** Who called `liquidate` and was rewarded. */
   keeper: Address;
   /** Σ notional closed. */
-  notionalClosed: bigint;
+  notionalClosedUsd: bigint;
   /** The liquidation fee charged (≥ the keeper reward). */
-  fee: bigint;
+  feeUsd: bigint;
   /** Paid to the keeper (whole USDC units). */
-  keeperReward: bigint;
+  keeperRewardUsd: bigint;
   /** Paid to the insurance fund out of the account's collateral. */
-  insuranceFee: bigint;
+  insuranceFeeUsd: bigint;
   /** A position was only sliced: the cooldown started. */
   partialOnly: boolean;
 }
 
-/** Waterfall layer 1: the account's collateral absorbed `amount` of the losses and fee. */
+/** Waterfall layer 1: the account's collateral absorbed `amountUsd` of the losses and fee. */
 export interface LossAbsorbedByCollateralEvent extends EventLocation {
   type: "lossAbsorbedByCollateral";
   account: Address;
-  amount: bigint;
+  amountUsd: bigint;
 }
 
-/** Waterfall layer 2: the insurance fund covered `amount` of the account's bad debt. */
+/** Waterfall layer 2: the insurance fund covered `amountUsd` of the account's bad debt. */
 export interface BadDebtCoveredByFundEvent extends EventLocation {
   type: "badDebtCoveredByFund";
   account: Address;
-  amount: bigint;
+  amountUsd: bigint;
 }
 
-/** Waterfall layer 3: `amount` of bad debt was left for auto-deleveraging. */
+/** Waterfall layer 3: `amountUsd` of bad debt was left for auto-deleveraging. */
 export interface ShortfallForAdlEvent extends EventLocation {
   type: "shortfallForAdl";
   account: Address;
-  amount: bigint;
+  amountUsd: bigint;
 }
 
 /** The keeper's USDC transfer failed (e.g. blacklisted): its reward was credited to its collateral instead. */
 export interface KeeperRewardCreditedEvent extends EventLocation {
   type: "keeperRewardCredited";
   keeper: Address;
-  amount: bigint;
+  amountUsd: bigint;
 }
 
 /** Any liquidation event of the liquidation engine. */
@@ -132,7 +156,7 @@ export interface AdlRequestedEvent extends EventLocation {
   victimsLong: boolean;
   bankruptcyPrice: bigint;
   /** The shortfall queued, USD. */
-  shortfall: bigint;
+  shortfallUsd: bigint;
 }
 
 /** A candidate joined the pending request's set, with its rank then (`AdlCandidateSubmitted`). */
@@ -153,7 +177,7 @@ export interface AdlExecutedEvent extends EventLocation {
   /** The price it closed at. */
   price: bigint;
   /** Shortfall repaid by this step, USD. */
-  covered: bigint;
+  coveredUsd: bigint;
 }
 
 /**
@@ -165,12 +189,12 @@ export interface AdlResolvedEvent extends EventLocation {
   requestId: bigint;
 }
 
-/** The bankrupt account repaid part of its debt itself; the request shrank by `amount` (`AdlShortfallRepaid`). */
+/** The bankrupt account repaid part of its debt itself; the request shrank by `amountUsd` (`AdlShortfallRepaid`). */
 export interface AdlShortfallRepaidEvent extends EventLocation {
   type: "shortfallRepaid";
   requestId: bigint;
   account: Address;
-  amount: bigint;
+  amountUsd: bigint;
 }
 
 /** A stuck request moved to the back of the queue as `newRequestId` (`AdlRotated`). */
@@ -185,7 +209,7 @@ export interface AdlWrittenOffEvent extends EventLocation {
   type: "writtenOff";
   requestId: bigint;
   account: Address;
-  amount: bigint;
+  amountUsd: bigint;
 }
 
 /** A pnl-factor reduction of a market's winning side was queued (`PnlReductionRequested`). */
@@ -195,9 +219,9 @@ export interface PnlReductionRequestedEvent extends EventLocation {
   marketId: bigint;
   victimsLong: boolean;
   /** Traders' unrealised profit against the liquidity vault then, USD. */
-  traderProfit: bigint;
+  traderProfitUsd: bigint;
   /** The vault's cash then, USD. */
-  cash: bigint;
+  cashUsd: bigint;
 }
 
 /** A pnl-factor reduction step closed (part of) a winning position (`PnlReductionExecuted`). */
@@ -210,9 +234,9 @@ export interface PnlReductionExecutedEvent extends EventLocation {
   /** The bounded market fill. */
   fillPrice: bigint;
   /** The trading fee the victim paid, USD. */
-  fee: bigint;
+  feeUsd: bigint;
   /** The caller's share of that fee, paid by the liquidity vault, USD (whole USDC units). */
-  callerReward: bigint;
+  callerRewardUsd: bigint;
 }
 
 /** Any auto-deleveraging event. */
@@ -238,8 +262,26 @@ export function toLiquidationEvent(log: LiquidationEngineLog): LiquidationEvent 
   const at = locationOf(log);
   switch (log.eventName) {
     case "Liquidated": {
-      const a = log.args as Omit<LiquidatedEvent, keyof EventLocation | "type">;
-      return { type: "liquidated", ...at, ...a };
+      const a = log.args as {
+        account: Address;
+        keeper: Address;
+        notionalClosed: bigint;
+        fee: bigint;
+        keeperReward: bigint;
+        insuranceFee: bigint;
+        partialOnly: boolean;
+      };
+      return {
+        type: "liquidated",
+        ...at,
+        account: a.account,
+        keeper: a.keeper,
+        notionalClosedUsd: a.notionalClosed,
+        feeUsd: a.fee,
+        keeperRewardUsd: a.keeperReward,
+        insuranceFeeUsd: a.insuranceFee,
+        partialOnly: a.partialOnly,
+      };
     }
     case "LossAbsorbedByCollateral":
     case "BadDebtCoveredByFund":
@@ -251,11 +293,11 @@ export function toLiquidationEvent(log: LiquidationEngineLog): LiquidationEvent 
           : log.eventName === "BadDebtCoveredByFund"
             ? "badDebtCoveredByFund"
             : "shortfallForAdl";
-      return { type, ...at, account: a.account, amount: a.amount };
+      return { type, ...at, account: a.account, amountUsd: a.amount };
     }
     case "KeeperRewardCredited": {
       const a = log.args as { keeper: Address; amount: bigint };
-      return { type: "keeperRewardCredited", ...at, keeper: a.keeper, amount: a.amount };
+      return { type: "keeperRewardCredited", ...at, keeper: a.keeper, amountUsd: a.amount };
     }
     default:
       return undefined;
@@ -266,27 +308,59 @@ export function toLiquidationEvent(log: LiquidationEngineLog): LiquidationEvent 
 export function toAdlEvent(log: LiquidationEngineLog): AdlEvent | undefined {
   const at = locationOf(log);
   switch (log.eventName) {
-    case "AdlRequested":
+    case "AdlRequested": {
+      const a = log.args as {
+        requestId: bigint;
+        account: Address;
+        marketId: bigint;
+        victimsLong: boolean;
+        bankruptcyPrice: bigint;
+        shortfall: bigint;
+      };
       return {
         type: "requested",
         ...at,
-        ...(log.args as Omit<AdlRequestedEvent, keyof EventLocation | "type">),
+        requestId: a.requestId,
+        account: a.account,
+        marketId: a.marketId,
+        victimsLong: a.victimsLong,
+        bankruptcyPrice: a.bankruptcyPrice,
+        shortfallUsd: a.shortfall,
       };
+    }
     case "AdlCandidateSubmitted": {
       const a = log.args as { requestId: bigint; account: Address; rank: bigint };
       return { type: "candidateSubmitted", ...at, requestId: a.requestId, account: a.account, rank: a.rank };
     }
-    case "AdlExecuted":
+    case "AdlExecuted": {
+      const a = log.args as {
+        requestId: bigint;
+        victim: Address;
+        sizeDelta: bigint;
+        price: bigint;
+        covered: bigint;
+      };
       return {
         type: "executed",
         ...at,
-        ...(log.args as Omit<AdlExecutedEvent, keyof EventLocation | "type">),
+        requestId: a.requestId,
+        victim: a.victim,
+        sizeDelta: a.sizeDelta,
+        price: a.price,
+        coveredUsd: a.covered,
       };
+    }
     case "AdlResolved":
       return { type: "resolved", ...at, requestId: (log.args as { requestId: bigint }).requestId };
     case "AdlShortfallRepaid": {
       const a = log.args as { requestId: bigint; account: Address; amount: bigint };
-      return { type: "shortfallRepaid", ...at, requestId: a.requestId, account: a.account, amount: a.amount };
+      return {
+        type: "shortfallRepaid",
+        ...at,
+        requestId: a.requestId,
+        account: a.account,
+        amountUsd: a.amount,
+      };
     }
     case "AdlRotated": {
       const a = log.args as { requestId: bigint; newRequestId: bigint };
@@ -294,20 +368,46 @@ export function toAdlEvent(log: LiquidationEngineLog): AdlEvent | undefined {
     }
     case "AdlWrittenOff": {
       const a = log.args as { requestId: bigint; account: Address; amount: bigint };
-      return { type: "writtenOff", ...at, requestId: a.requestId, account: a.account, amount: a.amount };
+      return { type: "writtenOff", ...at, requestId: a.requestId, account: a.account, amountUsd: a.amount };
     }
-    case "PnlReductionRequested":
+    case "PnlReductionRequested": {
+      const a = log.args as {
+        requestId: bigint;
+        marketId: bigint;
+        victimsLong: boolean;
+        traderProfit: bigint;
+        cash: bigint;
+      };
       return {
         type: "pnlReductionRequested",
         ...at,
-        ...(log.args as Omit<PnlReductionRequestedEvent, keyof EventLocation | "type">),
+        requestId: a.requestId,
+        marketId: a.marketId,
+        victimsLong: a.victimsLong,
+        traderProfitUsd: a.traderProfit,
+        cashUsd: a.cash,
       };
-    case "PnlReductionExecuted":
+    }
+    case "PnlReductionExecuted": {
+      const a = log.args as {
+        requestId: bigint;
+        victim: Address;
+        sizeDelta: bigint;
+        fillPrice: bigint;
+        fee: bigint;
+        callerReward: bigint;
+      };
       return {
         type: "pnlReductionExecuted",
         ...at,
-        ...(log.args as Omit<PnlReductionExecutedEvent, keyof EventLocation | "type">),
+        requestId: a.requestId,
+        victim: a.victim,
+        sizeDelta: a.sizeDelta,
+        fillPrice: a.fillPrice,
+        feeUsd: a.fee,
+        callerRewardUsd: a.callerReward,
       };
+    }
     default:
       return undefined;
   }

@@ -37,7 +37,7 @@ export type WatchLiquidationsReturnType = () => void;
  * @example
  * const unwatch = perp.watchLiquidations({
  *   onLiquidations: (events) =>
- *     events.forEach((e) => e.type === "liquidated" && console.log(e.account, formatUsd(e.notionalClosed))),
+ *     events.forEach((e) => e.type === "liquidated" && console.log(e.account, formatUsd(e.notionalClosedUsd))),
  * });
  */
 export function watchLiquidations(

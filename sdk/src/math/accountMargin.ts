@@ -35,7 +35,7 @@ export const MAX_SEARCH_PRICE = 1n << 128n;
 /** A stored position (`Position`): signed size, cost basis and the funding index at its last settlement. */
 export interface PositionState {
   size: bigint;
-  openNotional: bigint;
+  openNotionalUsd: bigint;
   lastFundingIndex: bigint;
 }
 
@@ -47,7 +47,7 @@ export interface AccountPositionInput extends PositionState {
 
 /** An account at one block: its collateral and every open position (in any order). */
 export interface AccountStateInput {
-  collateral: bigint;
+  collateralUsd: bigint;
   positions: readonly AccountPositionInput[];
 }
 
@@ -65,12 +65,12 @@ export interface PositionValue {
    * close would get now) and the fair price (`"credit"`), or the fallback price when its oracle fails.
    */
   price: bigint;
-  pnl: bigint;
+  pnlUsd: bigint;
   /** Funding owed but not settled (positive: owes). */
-  fundingOwed: bigint;
-  notional: bigint;
-  initialMargin: bigint;
-  maintenanceMargin: bigint;
+  fundingOwedUsd: bigint;
+  notionalUsd: bigint;
+  initialMarginUsd: bigint;
+  maintenanceMarginUsd: bigint;
   /** The tier the notional falls in. */
   tier: TierParams;
   /**
@@ -82,13 +82,13 @@ export interface PositionValue {
 
 /** The margin summary (`AccountMargin` struct), all 18-decimal USD. */
 export interface AccountMarginResult {
-  collateral: bigint;
-  equity: bigint;
-  initialMargin: bigint;
-  maintenanceMargin: bigint;
+  collateralUsd: bigint;
+  equityUsd: bigint;
+  initialMarginUsd: bigint;
+  maintenanceMarginUsd: bigint;
   /** Σ MM / equity (18 decimals, rounded up); 2^256 − 1 when equity ≤ 0 with open positions. */
   marginUtilisation: bigint;
-  withdrawable: bigint;
+  withdrawableUsd: bigint;
 }
 
 function checkValuation(valuation: AccountValuation): AccountValuation {
@@ -129,11 +129,11 @@ export function valuePosition(
   const tier = tierFor(market.tiers, notional);
   return {
     price,
-    pnl: pnlFloor(p.size, p.openNotional, price),
-    fundingOwed: owedCeil(p.size, checkInt256(index - p.lastFundingIndex)),
-    notional,
-    initialMargin: initialMarginUp(notional, tier.maxLeverage),
-    maintenanceMargin: maintenanceMarginUp(notional, tier.mmr),
+    pnlUsd: pnlFloor(p.size, p.openNotionalUsd, price),
+    fundingOwedUsd: owedCeil(p.size, checkInt256(index - p.lastFundingIndex)),
+    notionalUsd: notional,
+    initialMarginUsd: initialMarginUp(notional, tier.maxLeverage),
+    maintenanceMarginUsd: maintenanceMarginUp(notional, tier.mmr),
     tier,
     fallback,
   };
@@ -152,16 +152,16 @@ export function accountMargin(
   valuation: AccountValuation = "credit",
 ): AccountMarginResult {
   checkValuation(valuation);
-  const collateral = checkInt256(account.collateral, "collateral");
+  const collateral = checkInt256(account.collateralUsd, "collateral");
   let equity = collateral;
   let initialMargin = 0n;
   let maintenanceMargin = 0n;
   for (const p of account.positions) {
     if (p.size === 0n) continue;
     const v = valuePosition(p, timestamp, valuation);
-    equity = checkInt256(equity + checkInt256(v.pnl - v.fundingOwed), "equity");
-    initialMargin += v.initialMargin;
-    maintenanceMargin += v.maintenanceMargin;
+    equity = checkInt256(equity + checkInt256(v.pnlUsd - v.fundingOwedUsd), "equity");
+    initialMargin += v.initialMarginUsd;
+    maintenanceMargin += v.maintenanceMarginUsd;
   }
   const free = checkInt256(equity - toInt256(initialMargin, "initialMargin"));
   let withdrawable = 0n;
@@ -169,7 +169,14 @@ export function accountMargin(
   let marginUtilisation = 0n;
   if (equity > 0n) marginUtilisation = mulDivUp(maintenanceMargin, WAD, equity);
   else if (maintenanceMargin > 0n) marginUtilisation = MAX_UINT256;
-  return { collateral, equity, initialMargin, maintenanceMargin, marginUtilisation, withdrawable };
+  return {
+    collateralUsd: collateral,
+    equityUsd: equity,
+    initialMarginUsd: initialMargin,
+    maintenanceMarginUsd: maintenanceMargin,
+    marginUtilisation,
+    withdrawableUsd: withdrawable,
+  };
 }
 
 /** The margin summary at fair prices (`accountMarginAtFair`): what liquidation uses. */
@@ -180,7 +187,7 @@ export function accountMarginAtFair(account: AccountStateInput, timestamp: bigin
 /** equity − Σ MM at fair prices (`maintenanceMargin`): the account is liquidatable when this is negative. */
 export function maintenanceMargin(account: AccountStateInput, timestamp: bigint): bigint {
   const m = accountMargin(account, timestamp, "fair");
-  return checkInt256(m.equity - toInt256(m.maintenanceMargin));
+  return checkInt256(m.equityUsd - toInt256(m.maintenanceMarginUsd));
 }
 
 /**
@@ -188,10 +195,10 @@ export function maintenanceMargin(account: AccountStateInput, timestamp: bigint)
  * engine as guard): 0 for collateral ≤ 0; all of it for a flat account; else the margin summary's withdrawable.
  */
 export function withdrawableUsd(account: AccountStateInput, timestamp: bigint): bigint {
-  const balance = checkInt256(account.collateral, "collateral");
+  const balance = checkInt256(account.collateralUsd, "collateral");
   if (balance <= 0n) return 0n;
   if (!account.positions.some((p) => p.size !== 0n)) return balance;
-  const free = accountMargin(account, timestamp, "credit").withdrawable;
+  const free = accountMargin(account, timestamp, "credit").withdrawableUsd;
   return free < balance ? free : balance;
 }
 
@@ -207,11 +214,11 @@ export function maxWithdraw(account: AccountStateInput, timestamp: bigint): bigi
 export function positionAtFair(
   p: AccountPositionInput,
   timestamp: bigint,
-): { value: bigint; maintenanceMargin: bigint } {
-  if (p.size === 0n) return { value: 0n, maintenanceMargin: 0n };
+): { valueUsd: bigint; maintenanceMarginUsd: bigint } {
+  if (p.size === 0n) return { valueUsd: 0n, maintenanceMarginUsd: 0n };
   requireOracle(p.market, "positionAtFair"); // the view reads the oracle itself: it reverts while the oracle fails
   const v = valuePosition(p, timestamp, "fair");
-  return { value: checkInt256(v.pnl - v.fundingOwed), maintenanceMargin: v.maintenanceMargin };
+  return { valueUsd: checkInt256(v.pnlUsd - v.fundingOwedUsd), maintenanceMarginUsd: v.maintenanceMarginUsd };
 }
 
 /** Funding the position owes now but has not settled, USD (`accruedFunding`; 0 for no position). */
@@ -226,7 +233,7 @@ export function accruedFunding(p: AccountPositionInput, timestamp: bigint): bigi
 export function unrealisedPnl(p: AccountPositionInput): bigint {
   if (p.size === 0n) return 0n;
   requireOracle(p.market, "unrealisedPnl");
-  return pnlFloor(p.size, p.openNotional, markPrice(p.market, p.market.oraclePrice));
+  return pnlFloor(p.size, p.openNotionalUsd, markPrice(p.market, p.market.oraclePrice));
 }
 
 /**
@@ -251,9 +258,9 @@ export function maintenanceAt(
  * starts at 1 wei, the last one (which also applies above its cap) ends at {@link MAX_SEARCH_PRICE}.
  */
 function priceRange(size: bigint, tiers: readonly TierParams[], i: number): { lo: bigint; hi: bigint } {
-  const lo = i === 0 ? 1n : mulDivDown(tiers[i - 1].upToNotional, WAD, size) + 1n;
+  const lo = i === 0 ? 1n : mulDivDown(tiers[i - 1].upToNotionalUsd, WAD, size) + 1n;
   if (i + 1 === tiers.length) return { lo, hi: MAX_SEARCH_PRICE };
-  const top = mulDivDown(tiers[i].upToNotional, WAD, size);
+  const top = mulDivDown(tiers[i].upToNotionalUsd, WAD, size);
   return { lo, hi: top < MAX_SEARCH_PRICE ? top : MAX_SEARCH_PRICE };
 }
 
@@ -307,11 +314,11 @@ export function searchLiquidationPrice(base: bigint, size: bigint, tiers: readon
 export function liquidationPrice(account: AccountStateInput, marketId: bigint, timestamp: bigint): bigint {
   const target = account.positions.find((p) => p.marketId === marketId);
   if (target === undefined || target.size === 0n) return 0n;
-  let base = checkInt256(checkInt256(account.collateral) - target.openNotional);
+  let base = checkInt256(checkInt256(account.collateralUsd) - target.openNotionalUsd);
   base = checkInt256(base - accruedFunding(target, timestamp));
   for (const p of account.positions) {
     if (p.size === 0n || p.marketId === marketId) continue;
-    const { value, maintenanceMargin: mm } = positionAtFair(p, timestamp);
+    const { valueUsd: value, maintenanceMarginUsd: mm } = positionAtFair(p, timestamp);
     base = checkInt256(base + value - toInt256(mm));
   }
   return searchLiquidationPrice(base, target.size, target.market.tiers);

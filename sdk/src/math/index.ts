@@ -95,6 +95,7 @@ export {
   BPS,
   MAX_TRADE_SIZE,
   previewTrade,
+  sizeForLeverage,
   type TradeCheckFailure,
   type TradeContext,
   type TradeMarketInput,

@@ -1,7 +1,8 @@
 /**
  * Bigint mirror of `contracts/libraries/LiquidationMath.sol`, one function for each of the library's, with the same
  * name, the same arguments in the same order and the same integer steps (a struct argument is an object with the
- * struct's fields, several return values an object with the return values' names). The liquidation engine's
+ * struct's fields, several return values an object with the return values' names; a field that is a money amount
+ * carries its unit, `…Usd` for 18-decimal USD, while positional arguments keep the library's names). The liquidation engine's
  * `liquidate` and `previewLiquidation`, and its ADL entry points and previews, use that library, so these functions
  * are what executes: the fee and keeper reward and their split between the account, the keeper and the insurance
  * fund, the size each position closes by, the cooldown, a close's cash and the expected bad debt; ADL's rank,
@@ -21,31 +22,31 @@ export interface LiquidationConfig {
   /** Share of the fee paid to the keeper, 18 decimals (default 20 %). */
   keeperShare: bigint;
   /** Floor of the keeper reward, USD (the fund tops it up when the account cannot pay it). */
-  minKeeperReward: bigint;
+  minKeeperRewardUsd: bigint;
   /** Cap of the keeper reward, USD. */
-  maxKeeperReward: bigint;
+  maxKeeperRewardUsd: bigint;
   /** Positions whose cost basis is above this (USD) lose one slice per liquidation instead of closing. */
-  partialNotional: bigint;
+  partialNotionalUsd: bigint;
   /** Fraction of such a position closed per liquidation, 18 decimals. */
   sliceFraction: bigint;
   /** Seconds after a partial liquidation before the next one (unless the account is bankrupt). */
   cooldown: bigint;
 }
 
-/** A position as these functions read it (`Position`'s size and cost basis). */
+/** A position as these functions read it (`Position`'s size and cost basis `openNotional`, USD). */
 export interface PositionInput {
   size: bigint;
-  openNotional: bigint;
+  openNotionalUsd: bigint;
 }
 
 // ------------------------------------------------------------------ liquidation fee
 
 /** The fee and the keeper's reward for a liquidation of `notionalClosed` ({@link liquidationFeeAndReward}). */
 export interface LiquidationFeeAndReward {
-  /** notionalClosed × feeRate, rounded up, USD. */
-  fee: bigint;
-  /** fee × keeperShare rounded down, clamped to [minKeeperReward, maxKeeperReward], USD. */
-  reward: bigint;
+  /** notionalClosed × feeRate, rounded up, USD (the library's `fee`). */
+  feeUsd: bigint;
+  /** fee × keeperShare rounded down, clamped to [minKeeperReward, maxKeeperReward], USD (the library's `reward`). */
+  rewardUsd: bigint;
 }
 
 /**
@@ -54,14 +55,14 @@ export interface LiquidationFeeAndReward {
  */
 export function liquidationFeeAndReward(
   notionalClosed: bigint,
-  config: Pick<LiquidationConfig, "feeRate" | "keeperShare" | "minKeeperReward" | "maxKeeperReward">,
+  config: Pick<LiquidationConfig, "feeRate" | "keeperShare" | "minKeeperRewardUsd" | "maxKeeperRewardUsd">,
   cut = false,
 ): LiquidationFeeAndReward {
   const fee = mulDivUp(notionalClosed, config.feeRate, WAD);
   let reward = mulDivDown(fee, config.keeperShare, WAD);
-  if (!cut && reward < config.minKeeperReward) reward = config.minKeeperReward;
-  if (reward > config.maxKeeperReward) reward = config.maxKeeperReward;
-  return { fee, reward };
+  if (!cut && reward < config.minKeeperRewardUsd) reward = config.minKeeperRewardUsd;
+  if (reward > config.maxKeeperRewardUsd) reward = config.maxKeeperRewardUsd;
+  return { feeUsd: fee, rewardUsd: reward };
 }
 
 /**
@@ -70,10 +71,10 @@ export function liquidationFeeAndReward(
  */
 export function liquidationCharge(
   notionalClosed: bigint,
-  config: Pick<LiquidationConfig, "feeRate" | "keeperShare" | "minKeeperReward" | "maxKeeperReward">,
+  config: Pick<LiquidationConfig, "feeRate" | "keeperShare" | "minKeeperRewardUsd" | "maxKeeperRewardUsd">,
   cut = false,
 ): bigint {
-  const { fee, reward } = liquidationFeeAndReward(notionalClosed, config, cut);
+  const { feeUsd: fee, rewardUsd: reward } = liquidationFeeAndReward(notionalClosed, config, cut);
   return fee > reward ? fee : reward;
 }
 
@@ -84,25 +85,28 @@ export function liquidationCharge(
  */
 export function fundTopsUp(
   notionalClosed: bigint,
-  config: Pick<LiquidationConfig, "feeRate" | "minKeeperReward">,
+  config: Pick<LiquidationConfig, "feeRate" | "minKeeperRewardUsd">,
 ): boolean {
   const product = checkUint256(notionalClosed * config.feeRate, "notionalClosed × feeRate");
-  return product >= config.minKeeperReward * WAD;
+  return product >= config.minKeeperRewardUsd * WAD;
 }
 
-/** What an account pays of its liquidation's fee and where it goes ({@link liquidationFeeCharge}), USD. */
+/**
+ * What an account pays of its liquidation's fee and where it goes ({@link liquidationFeeCharge}), USD; the library's
+ * `LiquidationFeeCharge` struct, each field with `Usd` appended.
+ */
 export interface LiquidationFeeCharge extends LiquidationFeeAndReward {
   /** What the account pays: max(fee, reward), at most its positive collateral (0 for collateral ≤ 0). */
-  fromAccount: bigint;
+  fromAccountUsd: bigint;
   /** The part of the reward the account pays, min(reward, fromAccount), in whole USDC units (rounded down). */
-  keeperRewardFromAccount: bigint;
+  keeperRewardFromAccountUsd: bigint;
   /** What the insurance fund receives from the account: fromAccount − keeperRewardFromAccount. */
-  insuranceFee: bigint;
+  insuranceFeeUsd: bigint;
   /**
    * What the fund is asked to add to the reward (it pays as far as its balance goes): reward − min(reward,
    * fromAccount) when {@link fundTopsUp} holds, else 0.
    */
-  fundTopUpWanted: bigint;
+  fundTopUpWantedUsd: bigint;
 }
 
 /**
@@ -114,11 +118,11 @@ export interface LiquidationFeeCharge extends LiquidationFeeAndReward {
 export function liquidationFeeCharge(
   notionalClosed: bigint,
   collateral: bigint,
-  config: Pick<LiquidationConfig, "feeRate" | "keeperShare" | "minKeeperReward" | "maxKeeperReward">,
+  config: Pick<LiquidationConfig, "feeRate" | "keeperShare" | "minKeeperRewardUsd" | "maxKeeperRewardUsd">,
   cut = false,
 ): LiquidationFeeCharge {
   checkInt256(collateral, "collateral");
-  const { fee, reward } = liquidationFeeAndReward(notionalClosed, config, cut);
+  const { feeUsd: fee, rewardUsd: reward } = liquidationFeeAndReward(notionalClosed, config, cut);
   const charge = fee > reward ? fee : reward;
   const fromAccount = collateral > 0n ? (charge < collateral ? charge : collateral) : 0n;
   const rewardFromAccount = reward < fromAccount ? reward : fromAccount;
@@ -126,12 +130,12 @@ export function liquidationFeeCharge(
   const fundTopUpWanted =
     reward > rewardFromAccount && fundTopsUp(notionalClosed, config) ? reward - rewardFromAccount : 0n;
   return {
-    fee,
-    reward,
-    fromAccount,
-    keeperRewardFromAccount,
-    insuranceFee: fromAccount - keeperRewardFromAccount,
-    fundTopUpWanted,
+    feeUsd: fee,
+    rewardUsd: reward,
+    fromAccountUsd: fromAccount,
+    keeperRewardFromAccountUsd: keeperRewardFromAccount,
+    insuranceFeeUsd: fromAccount - keeperRewardFromAccount,
+    fundTopUpWantedUsd: fundTopUpWanted,
   };
 }
 
@@ -144,18 +148,18 @@ export function wholeUnits(usd: bigint): bigint {
 
 /**
  * `LiquidationMath.liquidationCloseSize`: the size change a liquidation asks of one position, the whole position
- * when the account is bankrupt or the position's cost basis |openNotional| is at most `partialNotional`; otherwise a
+ * when the account is bankrupt or the position's cost basis |openNotional| is at most `partialNotionalUsd`; otherwise a
  * slice of `sliceFraction` (truncated toward zero), unless that slice rounds to nothing or to the whole position.
  */
 export function liquidationCloseSize(
   position: PositionInput,
-  config: Pick<LiquidationConfig, "partialNotional" | "sliceFraction">,
+  config: Pick<LiquidationConfig, "partialNotionalUsd" | "sliceFraction">,
   bankrupt: boolean,
 ): { sizeDelta: bigint; isSlice: boolean } {
   const { size } = position;
   const whole = { sizeDelta: -size, isSlice: false };
   if (bankrupt) return whole;
-  if (abs(position.openNotional) <= config.partialNotional) return whole;
+  if (abs(position.openNotionalUsd) <= config.partialNotionalUsd) return whole;
   const sizeDelta = -mulDivTrunc(size, toInt256(config.sliceFraction), WAD);
   if (sizeDelta === 0n || sizeDelta === -size) return whole;
   return { sizeDelta, isSlice: true };
@@ -171,8 +175,8 @@ export function liquidationCloseCashDelta(
   fill: bigint,
   funding: bigint,
 ): bigint {
-  const { realisedPnl } = applyTrade(position.size, position.openNotional, closed, fill);
-  return checkInt256(realisedPnl - checkInt256(funding, "funding"), "cash delta");
+  const { realisedPnlUsd } = applyTrade(position.size, position.openNotionalUsd, closed, fill);
+  return checkInt256(realisedPnlUsd - checkInt256(funding, "funding"), "cash delta");
 }
 
 /**
@@ -212,14 +216,14 @@ export function liquidationCoolingDown(lastPartial: bigint, cooldown: bigint, ti
  * account's equity is ≤ 0.
  *
  * @param position The stored size and cost basis.
- * @param pnl The position's unrealised PnL at mark (`unrealisedPnl`).
- * @param equity The account's credited equity (`accountMargin(...).equity`).
+ * @param pnl The position's unrealised PnL at mark (`unrealisedPnl`), USD.
+ * @param equity The account's credited equity (`accountMargin(...).equityUsd`), USD.
  */
 export function adlRank(position: PositionInput, pnl: bigint, equity: bigint): bigint {
   if (position.size === 0n || pnl <= 0n) return 0n;
   if (equity <= 0n) return MAX_UINT256;
-  const notional = abs(checkInt256(position.openNotional + pnl, "notional"));
-  const pnlFraction = mulDivDown(pnl, WAD, abs(position.openNotional));
+  const notional = abs(checkInt256(position.openNotionalUsd + pnl, "notional"));
+  const pnlFraction = mulDivDown(pnl, WAD, abs(position.openNotionalUsd));
   const leverage = mulDivDown(notional, WAD, equity);
   return mulDivDown(pnlFraction, leverage, WAD);
 }
@@ -238,9 +242,9 @@ export function adlBankruptcyPrice(closedDelta: bigint, fill: bigint, totalLoss:
 /** {@link adlRepayment}'s result. */
 export interface AdlRepayment {
   /** The shortfall left for victims: min(remaining, the bankrupt account's debt), USD. */
-  remaining: bigint;
+  remainingUsd: bigint;
   /** What the account repaid itself and `executeAdl` drops from the request (`AdlShortfallRepaid`), USD. */
-  repaid: bigint;
+  repaidUsd: bigint;
   /** Nothing is left: `executeAdl` resolves the request with no victim and covers 0. */
   resolvedByRepayment: boolean;
 }
@@ -249,14 +253,14 @@ export interface AdlRepayment {
  * `LiquidationMath.adlRepayment`: what `executeAdl` does first to the pending request, shrink it to the bankrupt
  * account's remaining debt, since a deposit into negative collateral repays debt and that part needs no victim.
  *
- * @param remaining The request's remaining shortfall (`getPendingAdl().request.remaining`).
- * @param bankruptCollateral The bankrupt account's collateral now (`getAccount({ account }).collateral`).
+ * @param remaining The request's remaining shortfall, USD (`getPendingAdl().request.remainingUsd`).
+ * @param bankruptCollateral The bankrupt account's collateral now, USD (`getAccount({ account }).collateralUsd`).
  */
 export function adlRepayment(remaining: bigint, bankruptCollateral: bigint): AdlRepayment {
   if (bankruptCollateral === MIN_INT256) throw new RangeError("adlRepayment: int256 min has no negation");
   const debt = bankruptCollateral < 0n ? -bankruptCollateral : 0n;
-  if (debt >= remaining) return { remaining, repaid: 0n, resolvedByRepayment: false };
-  return { remaining: debt, repaid: remaining - debt, resolvedByRepayment: debt === 0n };
+  if (debt >= remaining) return { remainingUsd: remaining, repaidUsd: 0n, resolvedByRepayment: false };
+  return { remainingUsd: debt, repaidUsd: remaining - debt, resolvedByRepayment: debt === 0n };
 }
 
 /**

@@ -45,23 +45,23 @@ import {
 /** Where a liquidation's fee goes (see {@link liquidationFeeSplit}); every amount 18-decimal USD. */
 export interface LiquidationFeeSplit extends LiquidationFeeAndReward {
   /** max(fee, reward): what the account is charged if its collateral allows. */
-  charge: bigint;
+  chargeUsd: bigint;
   /** What the account pays: min(charge, collateral), 0 for collateral ≤ 0. */
-  fromAccount: bigint;
+  fromAccountUsd: bigint;
   /** The part of the reward the account pays: min(reward, fromAccount). */
-  rewardFromAccount: bigint;
-  /** What the keeper receives out of the account: `rewardFromAccount` in whole USDC units (rounded down). */
-  keeperRewardFromAccount: bigint;
+  rewardFromAccountUsd: bigint;
+  /** What the keeper receives out of the account: `rewardFromAccountUsd` in whole USDC units (rounded down). */
+  keeperRewardFromAccountUsd: bigint;
   /** The notional closed was large enough for the fund to top the reward up ({@link fundTopsUp}). */
   fundTopsUp: boolean;
   /** What the fund pays toward the reward: min(reward − rewardFromAccount, its balance then); 0 without a top-up. */
-  fundTopUp: bigint;
+  fundTopUpUsd: bigint;
   /** What the keeper receives out of the top-up, in whole USDC units (the sub-unit rest returns to the fund). */
-  keeperRewardFromFund: bigint;
-  /** The keeper's total: `keeperRewardFromAccount + keeperRewardFromFund` (the `Liquidated` event's reward). */
-  keeperReward: bigint;
+  keeperRewardFromFundUsd: bigint;
+  /** The keeper's total: `keeperRewardFromAccountUsd + keeperRewardFromFundUsd` (the `Liquidated` event's reward). */
+  keeperRewardUsd: bigint;
   /** What the fund receives from the account: fromAccount − keeperRewardFromAccount (the event's insurance fee). */
-  insuranceFee: bigint;
+  insuranceFeeUsd: bigint;
 }
 
 /**
@@ -82,25 +82,25 @@ export function liquidationFeeSplit(
   notionalClosed: bigint,
   collateral: bigint,
   fundAvailable: bigint,
-  config: Pick<LiquidationConfig, "feeRate" | "keeperShare" | "minKeeperReward" | "maxKeeperReward">,
+  config: Pick<LiquidationConfig, "feeRate" | "keeperShare" | "minKeeperRewardUsd" | "maxKeeperRewardUsd">,
   options: { cut?: boolean } = {},
 ): LiquidationFeeSplit {
   const c = liquidationFeeCharge(notionalClosed, collateral, config, options.cut ?? false);
-  const fundBalance = fundAvailable + c.insuranceFee;
-  const fundTopUp = c.fundTopUpWanted < fundBalance ? c.fundTopUpWanted : fundBalance;
+  const fundBalance = fundAvailable + c.insuranceFeeUsd;
+  const fundTopUp = c.fundTopUpWantedUsd < fundBalance ? c.fundTopUpWantedUsd : fundBalance;
   const keeperRewardFromFund = wholeUnits(fundTopUp);
   return {
-    fee: c.fee,
-    reward: c.reward,
-    charge: c.fee > c.reward ? c.fee : c.reward,
-    fromAccount: c.fromAccount,
-    rewardFromAccount: c.reward < c.fromAccount ? c.reward : c.fromAccount,
-    keeperRewardFromAccount: c.keeperRewardFromAccount,
+    feeUsd: c.feeUsd,
+    rewardUsd: c.rewardUsd,
+    chargeUsd: c.feeUsd > c.rewardUsd ? c.feeUsd : c.rewardUsd,
+    fromAccountUsd: c.fromAccountUsd,
+    rewardFromAccountUsd: c.rewardUsd < c.fromAccountUsd ? c.rewardUsd : c.fromAccountUsd,
+    keeperRewardFromAccountUsd: c.keeperRewardFromAccountUsd,
     fundTopsUp: fundTopsUp(notionalClosed, config),
-    fundTopUp,
-    keeperRewardFromFund,
-    keeperReward: c.keeperRewardFromAccount + keeperRewardFromFund,
-    insuranceFee: c.insuranceFee,
+    fundTopUpUsd: fundTopUp,
+    keeperRewardFromFundUsd: keeperRewardFromFund,
+    keeperRewardUsd: c.keeperRewardFromAccountUsd + keeperRewardFromFund,
+    insuranceFeeUsd: c.insuranceFeeUsd,
   };
 }
 
@@ -116,24 +116,24 @@ export interface LiquidationPreview {
   /** Maintenance margin at fair prices is negative, no cooldown applies and something fits its bound. */
   liquidatable: boolean;
   /** equity − Σ MM at fair prices, USD. */
-  maintenanceMargin: bigint;
+  maintenanceMarginUsd: bigint;
   /** Every position's fitted close, by increasing market id (empty when not below maintenance). */
   closes: LiquidationClose[];
   /** Σ |sizeDelta| × quoted fill (each rounded up), USD. */
-  notionalClosed: bigint;
+  notionalClosedUsd: bigint;
   /** What the caller would receive, USD (whole USDC units). */
-  keeperReward: bigint;
+  keeperRewardUsd: bigint;
   /** What the insurance fund would receive from the account, USD. */
-  insuranceFee: bigint;
+  insuranceFeeUsd: bigint;
   /** The shortfall the account would leave if everything closed in full at the quoted fills, USD. */
-  expectedBadDebt: bigint;
+  expectedBadDebtUsd: bigint;
 }
 
 /** One close of {@link simulateLiquidation} with how it was derived. */
 export interface LiquidationCloseDetail extends LiquidationClose {
-  /** The size asked before the bound: the whole position, or a slice of one above `partialNotional`. */
+  /** The size asked before the bound: the whole position, or a slice of one above `partialNotionalUsd`. */
   requestedDelta: bigint;
-  /** Only a slice of a position above `partialNotional`. */
+  /** Only a slice of a position above `partialNotionalUsd`. */
   isSlice: boolean;
   /** The bound cut the close (`ForcedCloseBounded`), or its oracle fails: `sizeDelta` ≠ `requestedDelta`. */
   cut: boolean;
@@ -146,9 +146,9 @@ export interface LiquidationCloseDetail extends LiquidationClose {
   /** The forced-close bound: the fill the whole requested close would get from the fair premium's skew. */
   boundPrice: bigint;
   /** |sizeDelta| × fill, rounded up, USD. */
-  notional: bigint;
+  notionalUsd: bigint;
   /** Realised PnL minus the funding owed: how the close moves the collateral, USD (0 when nothing fits). */
-  cashDelta: bigint;
+  cashDeltaUsd: bigint;
 }
 
 /** Why `liquidate(account)` would revert now, in the contract's order. */
@@ -170,7 +170,7 @@ export interface LiquidationSimulation extends LiquidationPreview {
   /** Some close was cut by its bound: the reward has no floor, and the rest waits for a later liquidation. */
   cut: boolean;
   /** Collateral after every close, before the fee, USD. */
-  collateralAfterCloses: bigint;
+  collateralAfterClosesUsd: bigint;
   /** The fee split on the notional closed, as the view computes it (undefined when not below maintenance). */
   split: LiquidationFeeSplit | undefined;
   /** Why `liquidate` would revert now (undefined: it would go through). */
@@ -182,7 +182,7 @@ export type ForcedClosePositionInput = AccountPositionInput & { market: ForcedCl
 
 /**
  * An account whose positions can be force-closed in the SDK's math: an {@link AccountStateInput} whose markets carry
- * `params.minPositionMargin` (the dust rule); an `Account` from `getAccount` is one.
+ * `params.minPositionMarginUsd` (the dust rule); an `Account` from `getAccount` is one.
  */
 export interface ForcedCloseAccountInput extends AccountStateInput {
   positions: readonly ForcedClosePositionInput[];
@@ -191,8 +191,8 @@ export interface ForcedCloseAccountInput extends AccountStateInput {
 /** What {@link simulateLiquidation} needs besides the account. */
 export interface LiquidationSimulationParameters {
   config: LiquidationConfig;
-  /** The insurance fund's balance plus the engine's unswept fee share, USD (`getInsuranceFund().available`). */
-  fundAvailable: bigint;
+  /** The insurance fund's balance plus the engine's unswept fee share, USD (`getInsuranceFund().availableUsd`). */
+  fundAvailableUsd: bigint;
   /** When the account was last partially liquidated (0: never); the account snapshot's `lastPartialLiquidation`. */
   lastPartialLiquidation?: bigint;
 }
@@ -213,10 +213,10 @@ export interface LiquidationSimulationParameters {
  * const config = await perp.getLiquidationConfig();
  * const sim = simulateLiquidation(account, {
  *   config,
- *   fundAvailable: fund.available,
+ *   fundAvailableUsd: fund.availableUsd,
  *   lastPartialLiquidation: account.lastPartialLiquidation,
  * }, account.timestamp);
- * if (sim.liquidatable) console.log(`reward ${formatUsd(sim.keeperReward)}`);
+ * if (sim.liquidatable) console.log(`reward ${formatUsd(sim.keeperRewardUsd)}`);
  */
 export function simulateLiquidation(
   account: ForcedCloseAccountInput,
@@ -225,33 +225,33 @@ export function simulateLiquidation(
 ): LiquidationSimulation {
   const { config } = parameters;
   const m = accountMargin(account, timestamp, "fair");
-  const maintenanceMargin = checkInt256(m.equity - toInt256(m.maintenanceMargin), "maintenance margin");
+  const maintenanceMargin = checkInt256(m.equityUsd - toInt256(m.maintenanceMarginUsd), "maintenance margin");
   // The fair price follows the oracle at once (only its premium term is slow): equity ≤ 0 there is bankrupt.
-  const bankrupt = maintenanceMargin < 0n && m.equity <= 0n;
+  const bankrupt = maintenanceMargin < 0n && m.equityUsd <= 0n;
   const last = parameters.lastPartialLiquidation ?? 0n;
   const readyAt = last === 0n ? 0n : last + config.cooldown;
   const coolingDown = !bankrupt && liquidationCoolingDown(last, config.cooldown, timestamp);
   const held = account.positions
     .filter((p) => p.size !== 0n)
     .sort((a, b) => (a.marketId < b.marketId ? -1 : a.marketId > b.marketId ? 1 : 0));
-  const base = { maintenanceMargin, bankrupt, coolingDown, readyAt };
+  const base = { maintenanceMarginUsd: maintenanceMargin, bankrupt, coolingDown, readyAt };
   if (maintenanceMargin >= 0n || held.length === 0)
     return {
       ...base,
       liquidatable: false,
       closes: [],
-      notionalClosed: 0n,
-      keeperReward: 0n,
-      insuranceFee: 0n,
-      expectedBadDebt: 0n,
+      notionalClosedUsd: 0n,
+      keeperRewardUsd: 0n,
+      insuranceFeeUsd: 0n,
+      expectedBadDebtUsd: 0n,
       cut: false,
-      collateralAfterCloses: m.collateral,
+      collateralAfterClosesUsd: m.collateralUsd,
       split: undefined,
       refusal: maintenanceMargin >= 0n ? "NotLiquidatable" : "NothingToLiquidate",
     };
 
   const closes: LiquidationCloseDetail[] = [];
-  let collateral = m.collateral;
+  let collateral = m.collateralUsd;
   let notionalClosed = 0n;
   let closesAll = true;
   let cut = false;
@@ -260,20 +260,20 @@ export function simulateLiquidation(
     closes.push(close);
     closesAll = closesAll && close.sizeDelta === -p.size;
     cut = cut || close.cut;
-    notionalClosed += close.notional;
-    collateral = checkInt256(collateral + close.cashDelta, "collateral");
+    notionalClosed += close.notionalUsd;
+    collateral = checkInt256(collateral + close.cashDeltaUsd, "collateral");
   }
-  const split = liquidationFeeSplit(notionalClosed, collateral, parameters.fundAvailable, config, { cut });
+  const split = liquidationFeeSplit(notionalClosed, collateral, parameters.fundAvailableUsd, config, { cut });
   return {
     ...base,
     liquidatable: !coolingDown && notionalClosed !== 0n,
     closes,
-    notionalClosed,
-    keeperReward: split.keeperReward,
-    insuranceFee: split.insuranceFee,
-    expectedBadDebt: liquidationBadDebt(collateral, split.fromAccount, closesAll),
+    notionalClosedUsd: notionalClosed,
+    keeperRewardUsd: split.keeperRewardUsd,
+    insuranceFeeUsd: split.insuranceFeeUsd,
+    expectedBadDebtUsd: liquidationBadDebt(collateral, split.fromAccountUsd, closesAll),
     cut,
-    collateralAfterCloses: collateral,
+    collateralAfterClosesUsd: collateral,
     split,
     refusal: coolingDown
       ? "LiquidationCooldown"
@@ -292,7 +292,7 @@ export function simulateLiquidation(
  */
 export function liquidationClose(
   p: ForcedClosePositionInput,
-  config: Pick<LiquidationConfig, "partialNotional" | "sliceFraction">,
+  config: Pick<LiquidationConfig, "partialNotionalUsd" | "sliceFraction">,
   bankrupt: boolean,
   timestamp: bigint,
 ): LiquidationCloseDetail {
@@ -307,8 +307,8 @@ export function liquidationClose(
       closesAll: false,
       fillPrice: 0n,
       boundPrice: 0n,
-      notional: 0n,
-      cashDelta: 0n,
+      notionalUsd: 0n,
+      cashDeltaUsd: 0n,
     };
   const quote = quoteForcedClose(p.market, p.market.oraclePrice, p.size, requestedDelta, timestamp);
   const closed = quote.sizeClosed;
@@ -321,11 +321,11 @@ export function liquidationClose(
     fillPrice: quote.fillPrice,
     boundPrice: quote.boundPrice,
   };
-  if (closed === 0n) return { ...detail, notional: 0n, cashDelta: 0n };
+  if (closed === 0n) return { ...detail, notionalUsd: 0n, cashDeltaUsd: 0n };
   return {
     ...detail,
-    notional: notionalUp(closed, quote.fillPrice),
-    cashDelta: liquidationCloseCashDelta(p, closed, quote.fillPrice, accruedFunding(p, timestamp)),
+    notionalUsd: notionalUp(closed, quote.fillPrice),
+    cashDeltaUsd: liquidationCloseCashDelta(p, closed, quote.fillPrice, accruedFunding(p, timestamp)),
   };
 }
 
@@ -339,7 +339,7 @@ export function positionAdlRank(account: AccountStateInput, marketId: bigint, ti
   if (p === undefined || p.size === 0n) return 0n;
   const pnl = unrealisedPnl(p);
   if (pnl <= 0n) return 0n;
-  return adlRank(p, pnl, accountMargin(account, timestamp, "credit").equity);
+  return adlRank(p, pnl, accountMargin(account, timestamp, "credit").equityUsd);
 }
 
 /**
@@ -362,7 +362,7 @@ export interface AdlStepRequest {
   /** The bankrupt position's bankruptcy price (0 for a pnl-factor reduction). */
   bankruptcyPrice: bigint;
   /** Shortfall still to cover, USD. */
-  remaining: bigint;
+  remainingUsd: bigint;
 }
 
 /** {@link adlDeleverageSize}'s result. */
@@ -372,7 +372,7 @@ export interface AdlStep {
   /** The price it closes at: the bankruptcy price, capped so its realised PnL stays ≥ 0. */
   price: bigint;
   /** Shortfall this step repays: what the liquidity vault saves against the victim's exit fill, USD. */
-  covered: bigint;
+  coveredUsd: bigint;
 }
 
 /**
@@ -405,16 +405,16 @@ export function adlDeleverageSize(
   market: Pick<MarketValuationInput, "params" | "state" | "oraclePrice">,
 ): AdlStep {
   const size = abs(position.size);
-  const cost = abs(position.openNotional);
+  const cost = abs(position.openNotionalUsd);
   const long = request.victimsLong;
   // Break-even for the whole position; refined below for the size actually closed.
   let price = adlClosePrice(long, request.bankruptcyPrice, cost, size, size);
   const gap = adlExitGap(market, long, size, price);
-  if (gap === 0n) return { sizeDelta: 0n, price, covered: 0n };
-  const q = adlCloseSize(size, request.remaining, gap);
+  if (gap === 0n) return { sizeDelta: 0n, price, coveredUsd: 0n };
+  const q = adlCloseSize(size, request.remainingUsd, gap);
   price = adlClosePrice(long, price, cost, size, q);
-  const covered = adlCovered(request.remaining, q, adlExitGap(market, long, q, price));
-  return { sizeDelta: long ? -q : q, price, covered };
+  const covered = adlCovered(request.remainingUsd, q, adlExitGap(market, long, q, price));
+  return { sizeDelta: long ? -q : q, price, coveredUsd: covered };
 }
 
 /** A pending request as {@link previewAdlStep} reads it (`AdlRequest`; `kind` from the account: zero is a reduction). */
@@ -441,12 +441,12 @@ export function previewAdlStep(
   market: ForcedCloseMarket & Pick<MarketValuationInput, "oraclePrice" | "oracleValid">,
   timestamp: bigint,
 ): AdlStep {
-  if (adlVictimRank(account, request, timestamp) === 0n) return { sizeDelta: 0n, price: 0n, covered: 0n };
+  if (adlVictimRank(account, request, timestamp) === 0n) return { sizeDelta: 0n, price: 0n, coveredUsd: 0n };
   requireOracle(market, "previewAdlStep");
   const position = account.positions.find((q) => q.marketId === request.marketId)!;
   if (request.kind === "shortfall") return adlDeleverageSize(position, request, market);
   const quote = quoteForcedClose(market, market.oraclePrice, position.size, -position.size, timestamp);
-  return { sizeDelta: quote.sizeClosed, price: quote.fillPrice, covered: 0n };
+  return { sizeDelta: quote.sizeClosed, price: quote.fillPrice, coveredUsd: 0n };
 }
 
 /**
@@ -514,7 +514,7 @@ export function adlExecutable(
 
 /**
  * Whether `rotateAdl` finds the request coverable now (`_coverable`): some candidate's {@link previewAdlStep} would
- * cover part of a shortfall (`covered` ≠ 0) or, for a reduction, close some size (`sizeDelta` ≠ 0). A candidate whose
+ * cover part of a shortfall (`coveredUsd` ≠ 0) or, for a reduction, close some size (`sizeDelta` ≠ 0). A candidate whose
  * preview throws (the request's market's oracle fails) cannot step.
  */
 export function adlCoverable(
@@ -530,7 +530,7 @@ export function adlCoverable(
     } catch {
       continue;
     }
-    if (request.kind === "pnlReduction" ? step.sizeDelta !== 0n : step.covered !== 0n) return true;
+    if (request.kind === "pnlReduction" ? step.sizeDelta !== 0n : step.coveredUsd !== 0n) return true;
   }
   return false;
 }

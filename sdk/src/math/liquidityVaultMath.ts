@@ -30,7 +30,7 @@ const VIRTUAL_SHARES = 10n ** LIQUIDITY_VAULT_DECIMALS_OFFSET;
 /** A market as the vault's valuation reads it: its state with the traders' aggregates. */
 export interface CounterpartyMarketInput
   extends Pick<MarketValuationInput, "params" | "oraclePrice" | "oracleValid" | "circuitBreaker"> {
-  state: MarketRunningState & { sumOpenNotional: bigint; sumFundingBasis: bigint };
+  state: MarketRunningState & { sumOpenNotionalUsd: bigint; sumFundingBasisUsd: bigint };
 }
 
 /** The engine's valuation of the liquidity vault's side: a USD amount, and whether a failing oracle's fallback was used. */
@@ -51,7 +51,7 @@ export interface CounterpartyValue {
 export function counterpartyPnlOf(market: CounterpartyMarketInput, timestamp: bigint): CounterpartyValue {
   const s = market.state;
   const skew = s.skew;
-  if (skew === 0n && s.sumOpenNotional === 0n && s.sumFundingBasis === 0n)
+  if (skew === 0n && s.sumOpenNotionalUsd === 0n && s.sumFundingBasisUsd === 0n)
     return { usd: 0n, fallbackUsed: false };
   let oracle = market.oraclePrice;
   let index: bigint;
@@ -63,8 +63,11 @@ export function counterpartyPnlOf(market: CounterpartyMarketInput, timestamp: bi
     index = pendingFundingIndex(market, oracle, timestamp);
   }
   const exit = netExitValueCeil(oracle, skew, market.params.skewScale, market.params.maxPremium);
-  let usd = checkInt256(s.sumOpenNotional - exit, "counterparty pnl");
-  usd = checkInt256(usd + checkInt256(mulDivFloor(skew, index, WAD) - s.sumFundingBasis), "counterparty pnl");
+  let usd = checkInt256(s.sumOpenNotionalUsd - exit, "counterparty pnl");
+  usd = checkInt256(
+    usd + checkInt256(mulDivFloor(skew, index, WAD) - s.sumFundingBasisUsd),
+    "counterparty pnl",
+  );
   return { usd, fallbackUsed };
 }
 
@@ -174,22 +177,22 @@ export function requiredCash(
 /** What the liquidity vault's views read, at one block. */
 export interface LiquidityVaultState {
   /** The vault's balance in the collateral vault (`collateralOf(liquidityVault)`), USD. */
-  collateral: bigint;
+  collateralUsd: bigint;
   /**
    * The counterparty's valuation ({@link counterpartyPnl}), required backing ({@link requiredBacking}) and required
    * cash ({@link requiredCash}) in USD; undefined when no counterparty is set.
    */
   counterparty: { pnl: CounterpartyValue; requiredBackingUsd: bigint; requiredCashUsd: bigint } | undefined;
   /** The liquidation engine's `totalShortfall`, USD. */
-  unresolvedShortfall: bigint;
+  unresolvedShortfallUsd: bigint;
   /** The collateral vault's `totalDebt`, USD. */
-  totalDebt: bigint;
+  totalDebtUsd: bigint;
   /** Shares outstanding. */
   totalSupply: bigint;
   /** Entry/exit fee, 18 decimals. */
   liquidityFee: bigint;
   /** USDC units (`type(uint256).max`: none). */
-  depositCap: bigint;
+  depositCapUsdc: bigint;
   depositsPaused: boolean;
 }
 
@@ -201,11 +204,11 @@ export interface LiquidityVaultValuation {
 
 /** `LiquidityVault._valuation` / `netValueUsd` / `valuationFallback`. */
 export function liquidityVaultValuation(state: LiquidityVaultState): LiquidityVaultValuation {
-  const cash = checkInt256(state.collateral, "collateral");
+  const cash = checkInt256(state.collateralUsd, "collateral");
   if (state.counterparty === undefined) return { netValueUsd: cash, fallbackUsed: false };
   const { pnl } = state.counterparty;
   return {
-    netValueUsd: checkInt256(cash + pnl.usd - toInt256(state.unresolvedShortfall), "net value"),
+    netValueUsd: checkInt256(cash + pnl.usd - toInt256(state.unresolvedShortfallUsd), "net value"),
     fallbackUsed: pnl.fallbackUsed,
   };
 }
@@ -233,7 +236,7 @@ type Rounding = "floor" | "ceil";
  * `LiquidityVaultInfo` (`getLiquidityVault`) is one; {@link liquidityShareState} builds one from the raw state.
  */
 export interface LiquidityShareState {
-  totalAssets: bigint;
+  totalAssetsUsdc: bigint;
   totalSupply: bigint;
   liquidityFee: bigint;
 }
@@ -241,7 +244,7 @@ export interface LiquidityShareState {
 /** The share-price inputs of a raw vault state. */
 export function liquidityShareState(state: LiquidityVaultState): LiquidityShareState {
   return {
-    totalAssets: liquidityVaultTotalAssets(state),
+    totalAssetsUsdc: liquidityVaultTotalAssets(state),
     totalSupply: state.totalSupply,
     liquidityFee: state.liquidityFee,
   };
@@ -254,7 +257,7 @@ export function liquidityConvertToShares(
   rounding: Rounding = "floor",
 ): bigint {
   const mul = rounding === "ceil" ? mulDivUp : mulDivDown;
-  return mul(assets, state.totalSupply + VIRTUAL_SHARES, state.totalAssets + 1n);
+  return mul(assets, state.totalSupply + VIRTUAL_SHARES, state.totalAssetsUsdc + 1n);
 }
 
 /** ERC-4626 `_convertToAssets`: shares × (totalAssets + 1) / (totalSupply + 10^12), rounded as asked. */
@@ -264,7 +267,7 @@ export function liquidityConvertToAssets(
   rounding: Rounding = "floor",
 ): bigint {
   const mul = rounding === "ceil" ? mulDivUp : mulDivDown;
-  return mul(shares, state.totalAssets + 1n, state.totalSupply + VIRTUAL_SHARES);
+  return mul(shares, state.totalAssetsUsdc + 1n, state.totalSupply + VIRTUAL_SHARES);
 }
 
 /** `previewDeposit`: the shares `assets` buy after the entry fee ⌈assets × f / (1 + f)⌉, rounded down. */
@@ -313,8 +316,8 @@ export function liquidityAvailable(state: LiquidityVaultState): bigint {
   const required = liquidityRequiredBackingAssets(state);
   const excess = total > required ? total - required : 0n;
   // The vault holds no position, so the collateral vault lets it withdraw its whole positive balance.
-  const cash = state.collateral > 0n ? toTokenDown(state.collateral) : 0n;
-  const owed = toTokenUp(state.totalDebt) + liquidityRequiredCashAssets(state);
+  const cash = state.collateralUsd > 0n ? toTokenDown(state.collateralUsd) : 0n;
+  const owed = toTokenUp(state.totalDebtUsd) + liquidityRequiredCashAssets(state);
   const free = cash > owed ? cash - owed : 0n;
   return excess < free ? excess : free;
 }
@@ -326,9 +329,9 @@ export function liquidityAvailable(state: LiquidityVaultState): bigint {
 export function liquidityMaxDeposit(state: LiquidityVaultState): bigint {
   if (state.depositsPaused) return 0n;
   const { netValueUsd, fallbackUsed } = liquidityVaultValuation(state);
-  if (netValueUsd < 0n || fallbackUsed || state.unresolvedShortfall !== 0n) return 0n;
+  if (netValueUsd < 0n || fallbackUsed || state.unresolvedShortfallUsd !== 0n) return 0n;
   const assets = toTokenDown(netValueUsd);
-  return state.depositCap > assets ? state.depositCap - assets : 0n;
+  return state.depositCapUsdc > assets ? state.depositCapUsdc - assets : 0n;
 }
 
 /** `maxMint`: the shares `maxDeposit` buys (rounded down); 2^256 − 1 when that amount cannot be priced. */
@@ -361,36 +364,48 @@ export function liquidityMaxRedeem(state: LiquidityVaultState, ownerShares: bigi
 /** One LP operation and what it moves, as the vault's preview computes it (USDC units, shares 18 decimals). */
 export interface LiquidityQuote {
   /** USDC the depositor pays in, or the withdrawer receives. */
-  assets: bigint;
+  assetsUsdc: bigint;
   /** Shares minted or burned. */
   shares: bigint;
   /** The entry or exit fee in USDC units: it stays in the vault for the remaining holders. */
-  fee: bigint;
+  feeUsdc: bigint;
 }
 
 /**
- * The four LP operations previewed with the fee broken out: `deposit` (assets in), `mint` (shares out), `withdraw`
- * (assets out) and `redeem` (shares in).
+ * The four LP operations previewed with the fee broken out: `depositUsdc` (assets in), `mint` (shares out),
+ * `withdrawUsdc` (assets out) and `redeem` (shares in).
  */
 export function liquidityQuote(
   state: LiquidityShareState,
-  operation: { deposit: bigint } | { mint: bigint } | { withdraw: bigint } | { redeem: bigint },
+  operation: { depositUsdc: bigint } | { mint: bigint } | { withdrawUsdc: bigint } | { redeem: bigint },
 ): LiquidityQuote {
   const f = state.liquidityFee;
-  if ("deposit" in operation) {
-    const assets = operation.deposit;
-    return { assets, shares: liquidityPreviewDeposit(state, assets), fee: liquidityFeeOnTotal(assets, f) };
+  if ("depositUsdc" in operation) {
+    const assets = operation.depositUsdc;
+    return {
+      assetsUsdc: assets,
+      shares: liquidityPreviewDeposit(state, assets),
+      feeUsdc: liquidityFeeOnTotal(assets, f),
+    };
   }
   if ("mint" in operation) {
     const shares = operation.mint;
     const raw = liquidityConvertToAssets(state, shares, "ceil");
-    return { assets: liquidityPreviewMint(state, shares), shares, fee: liquidityFeeOnRaw(raw, f) };
+    return { assetsUsdc: liquidityPreviewMint(state, shares), shares, feeUsdc: liquidityFeeOnRaw(raw, f) };
   }
-  if ("withdraw" in operation) {
-    const assets = operation.withdraw;
-    return { assets, shares: liquidityPreviewWithdraw(state, assets), fee: liquidityFeeOnRaw(assets, f) };
+  if ("withdrawUsdc" in operation) {
+    const assets = operation.withdrawUsdc;
+    return {
+      assetsUsdc: assets,
+      shares: liquidityPreviewWithdraw(state, assets),
+      feeUsdc: liquidityFeeOnRaw(assets, f),
+    };
   }
   const shares = operation.redeem;
   const gross = liquidityConvertToAssets(state, shares, "floor");
-  return { assets: liquidityPreviewRedeem(state, shares), shares, fee: liquidityFeeOnTotal(gross, f) };
+  return {
+    assetsUsdc: liquidityPreviewRedeem(state, shares),
+    shares,
+    feeUsdc: liquidityFeeOnTotal(gross, f),
+  };
 }

@@ -47,7 +47,7 @@ export interface MarketRunningState {
 
 /** One notional tier (`Tier`). */
 export interface TierParams {
-  upToNotional: bigint;
+  upToNotionalUsd: bigint;
   maxLeverage: bigint;
   mmr: bigint;
 }
@@ -178,7 +178,7 @@ export function quoteFillPrice(market: MarketCore, oraclePrice: bigint, sizeDelt
 export function tierFor(tiers: readonly TierParams[], notional: bigint): TierParams {
   if (tiers.length === 0) throw new RangeError("market has no tiers");
   const last = tiers.length - 1;
-  for (let i = 0; i < last; i++) if (notional <= tiers[i].upToNotional) return tiers[i];
+  for (let i = 0; i < last; i++) if (notional <= tiers[i].upToNotionalUsd) return tiers[i];
   return tiers[last];
 }
 
@@ -217,7 +217,7 @@ export interface ForcedCloseQuote {
 
 /** A market as a forced close reads it: its pricing, the minimum position margin and the tiers (the dust rule). */
 export interface ForcedCloseMarket extends MarketCore {
-  params: MarketPricingParams & { minPositionMargin: bigint };
+  params: MarketPricingParams & { minPositionMarginUsd: bigint };
   tiers: readonly TierParams[];
 }
 
@@ -226,7 +226,7 @@ export interface ForcedCloseMarket extends MarketCore {
  * at `timestamp` (`PerpEngine.quoteForcedClose(account, marketId, sizeDelta)`, and the fit `forcedClose` applies after
  * its accrual, `_fitted`): the largest part whose average fill on the live skew stays within
  * {@link forcedCloseBound} (`fitForcedClose`); but when that cuts the close and the position it would leave
- * (positionSize + fitted) has an initial margin at the oracle price (its tier) below `minPositionMargin`, the whole
+ * (positionSize + fitted) has an initial margin at the oracle price (its tier) below `minPositionMarginUsd`, the whole
  * position instead (−positionSize, at the live fill), so a forced close never leaves dust. The fill is 0 when nothing
  * closes. Throws for `sizeDelta` = 0 (`ZeroSizeDelta`). Like the view it does not check that `sizeDelta` reduces
  * the position.
@@ -248,7 +248,7 @@ export function quoteForcedClose(
   if (sizeClosed !== sizeDelta) {
     const notional = notionalUp(checkInt256(positionSize + sizeClosed, "size left"), oraclePrice);
     const im = initialMarginUp(notional, tierFor(market.tiers, notional).maxLeverage);
-    if (im < market.params.minPositionMargin) {
+    if (im < market.params.minPositionMarginUsd) {
       sizeClosed = checkInt256(-positionSize, "-size");
       closesAll = true;
     }

@@ -16,9 +16,9 @@ export interface TradeResult {
   /** Size after the trade. */
   newSize: bigint;
   /** Cost basis after the trade. */
-  newOpenNotional: bigint;
+  newOpenNotionalUsd: bigint;
   /** PnL realised by the reducing part, 18-decimal USD (≤ the exact value). */
-  realisedPnl: bigint;
+  realisedPnlUsd: bigint;
 }
 
 /**
@@ -37,7 +37,7 @@ export function applyTrade(size: bigint, openNotional: bigint, delta: bigint, fi
   const newSize = checkInt256(size + delta, "newSize");
   if (size === 0n || size > 0n === delta > 0n) {
     const newOpenNotional = checkInt256(openNotional + mulDivCeil(delta, fillI, WAD), "openNotional");
-    return { newSize, newOpenNotional, realisedPnl: 0n };
+    return { newSize, newOpenNotionalUsd: newOpenNotional, realisedPnlUsd: 0n };
   }
   const absSize = abs(size);
   const absDelta = abs(delta);
@@ -46,9 +46,9 @@ export function applyTrade(size: bigint, openNotional: bigint, delta: bigint, fi
     const closedCost = mulDivCeil(openNotional, absDelta, absSize);
     const realisedPnl = checkInt256(mulDivFloor(closed, fillI, WAD) - closedCost, "realisedPnl");
     const newOpenNotional = checkInt256(openNotional - closedCost, "openNotional");
-    return { newSize, newOpenNotional, realisedPnl };
+    return { newSize, newOpenNotionalUsd: newOpenNotional, realisedPnlUsd: realisedPnl };
   }
   const realisedPnl = checkInt256(mulDivFloor(size, fillI, WAD) - openNotional, "realisedPnl");
   const newOpenNotional = newSize === 0n ? 0n : mulDivCeil(newSize, fillI, WAD);
-  return { newSize, newOpenNotional, realisedPnl };
+  return { newSize, newOpenNotionalUsd: newOpenNotional, realisedPnlUsd: realisedPnl };
 }

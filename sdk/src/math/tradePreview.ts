@@ -37,7 +37,7 @@ export interface TradeMarketInput extends MarketValuationInput {
     takerFee: bigint;
     maxOpenInterest: bigint;
     maxSkew: bigint;
-    minPositionMargin: bigint;
+    minPositionMarginUsd: bigint;
   };
   state: MarketRunningState & { openInterestLong: bigint; lastFundingRate?: bigint };
   /** Paused (the market or everything): only trades that reduce the trader's own position pass. */
@@ -56,8 +56,8 @@ export interface TradeMarketInput extends MarketValuationInput {
  */
 export interface TradeContext {
   /** The liquidity vault's collateral and the collateral vault's total debt (`collateralAndDebt(liquidityVault)`). */
-  liquidityVaultCollateral?: bigint;
-  totalDebt?: bigint;
+  liquidityVaultCollateralUsd?: bigint;
+  totalDebtUsd?: bigint;
   /** The engine's `openInterestCashRatio` (18 decimals). */
   openInterestCashRatio?: bigint;
   /** The engine's `maxPositionsPerAccount`. */
@@ -93,20 +93,20 @@ export interface TradePreview {
   /** Only reduces the trader's own position (skips the breakers and caps; the dust rule applies). */
   reducing: boolean;
   fillPrice: bigint;
-  fee: bigint;
+  feeUsd: bigint;
   /** Funding settled by the trade (positive: the account pays). */
-  fundingOwed: bigint;
-  realisedPnl: bigint;
+  fundingOwedUsd: bigint;
+  realisedPnlUsd: bigint;
   oldSize: bigint;
   newSize: bigint;
-  newOpenNotional: bigint;
+  newOpenNotionalUsd: bigint;
   /** Collateral after fees, funding and realised PnL settle. */
-  collateralAfter: bigint;
+  collateralAfterUsd: bigint;
   /** The position's notional at the oracle price after the trade and its tier (meaningful when newSize ≠ 0). */
-  notionalAfter: bigint;
+  notionalAfterUsd: bigint;
   tierAfter: TierParams;
   /** The position's initial margin after the trade, at the oracle price (what the minimum-margin checks use). */
-  positionInitialMargin: bigint;
+  positionInitialMarginUsd: bigint;
   /** The market after the accrual and the trade. */
   marketAfter: TradeMarketInput;
   /** The account after the trade (the traded position last if it is new, removed if closed). */
@@ -114,7 +114,7 @@ export interface TradePreview {
   /** The account's margin summary after the trade, credited (each position at the worse of exit and fair). */
   marginAfter: AccountMarginResult;
   /** The liquidity vault's cash after the trade, when the context gave it (collateral − total debt, ≥ 0). */
-  vaultCashAfter?: bigint;
+  vaultCashAfterUsd?: bigint;
   /**
    * For an own reduction: its forced-close bound (`_fillBeyondBound`), the fill the same delta would get from the
    * skew whose premium is the market's fair premium after the accrual, ⌊fairPremium × skewScale / 10^18⌋ truncated
@@ -131,7 +131,7 @@ export interface TradePreview {
    * reduction leaves positions open and either negative collateral or a fill beyond its bound (the bankruptcy rule
    * reads it; otherwise the engine does not value the account).
    */
-  equityAtFairAfter?: bigint;
+  equityAtFairAfterUsd?: bigint;
   /** The first check the engine would fail, in its order; undefined if the trade would pass. */
   failure?: TradeCheckFailure;
 }
@@ -141,7 +141,7 @@ function positionIn(account: AccountStateInput, marketId: bigint) {
   return (
     account.positions.find((p) => p.marketId === marketId) ?? {
       size: 0n,
-      openNotional: 0n,
+      openNotionalUsd: 0n,
       lastFundingIndex: 0n,
     }
   );
@@ -190,16 +190,16 @@ export function previewTrade(
     sizeDelta,
     reducing,
     fillPrice: 0n,
-    fee: 0n,
-    fundingOwed: 0n,
-    realisedPnl: 0n,
+    feeUsd: 0n,
+    fundingOwedUsd: 0n,
+    realisedPnlUsd: 0n,
     oldSize,
     newSize: oldSize,
-    newOpenNotional: pos.openNotional,
-    collateralAfter: account.collateral,
-    notionalAfter: 0n,
+    newOpenNotionalUsd: pos.openNotionalUsd,
+    collateralAfterUsd: account.collateralUsd,
+    notionalAfterUsd: 0n,
     tierAfter: tierFor(market.tiers, 0n),
-    positionInitialMargin: 0n,
+    positionInitialMarginUsd: 0n,
     marketAfter: { ...market, state },
     accountAfter: account,
     marginAfter: accountMargin(account, timestamp, "credit"),
@@ -223,7 +223,11 @@ export function previewTrade(
     fail({ error: "SlippageExceeded", fillPrice: price, acceptablePrice });
   const fee = tradeFeeUp(skew, sizeDelta, price, p.makerFee, p.takerFee);
   const fundingOwed = owedCeil(oldSize, checkInt256(state.fundingIndex - pos.lastFundingIndex));
-  const { newSize, newOpenNotional, realisedPnl } = applyTrade(oldSize, pos.openNotional, sizeDelta, price);
+  const {
+    newSize,
+    newOpenNotionalUsd: newOpenNotional,
+    realisedPnlUsd: realisedPnl,
+  } = applyTrade(oldSize, pos.openNotionalUsd, sizeDelta, price);
 
   const stateAfter = {
     ...state,
@@ -238,7 +242,7 @@ export function previewTrade(
   }
   // `_settleCash`: one net move between the account and the liquidity vault.
   const owed = checkInt256(fundingOwed + toInt256(fee) - realisedPnl);
-  const collateralAfter = checkInt256(account.collateral - owed, "collateral");
+  const collateralAfter = checkInt256(account.collateralUsd - owed, "collateral");
 
   const positions: AccountPositionInput[] = [];
   let found = false;
@@ -252,7 +256,7 @@ export function previewTrade(
       positions.push({
         marketId: q.marketId,
         size: newSize,
-        openNotional: newOpenNotional,
+        openNotionalUsd: newOpenNotional,
         lastFundingIndex: state.fundingIndex,
         market: marketAfter,
       });
@@ -261,21 +265,21 @@ export function previewTrade(
     positions.push({
       marketId: market.marketId,
       size: newSize,
-      openNotional: newOpenNotional,
+      openNotionalUsd: newOpenNotional,
       lastFundingIndex: state.fundingIndex,
       market: marketAfter,
     });
-  const accountAfter: AccountStateInput = { collateral: collateralAfter, positions };
+  const accountAfter: AccountStateInput = { collateralUsd: collateralAfter, positions };
 
   let vaultCashAfter: bigint | undefined;
-  if (context.liquidityVaultCollateral !== undefined && context.totalDebt !== undefined) {
+  if (context.liquidityVaultCollateralUsd !== undefined && context.totalDebtUsd !== undefined) {
     // The vault's balance after the settlement, and the total debt as `_move` updates it.
-    const lpBefore = context.liquidityVaultCollateral;
+    const lpBefore = context.liquidityVaultCollateralUsd;
     const lpAfter = lpBefore + owed;
     const debtAfter =
-      context.totalDebt +
+      context.totalDebtUsd +
       debtOf(collateralAfter) -
-      debtOf(account.collateral) +
+      debtOf(account.collateralUsd) +
       debtOf(lpAfter) -
       debtOf(lpBefore);
     vaultCashAfter = lpAfter > debtAfter ? lpAfter - debtAfter : 0n;
@@ -332,32 +336,32 @@ export function previewTrade(
           fail({ error: "CircuitBreakerTripped", marketId: market.marketId, reason: "funding" });
       }
     }
-    const maxNotional = market.tiers[market.tiers.length - 1].upToNotional;
+    const maxNotional = market.tiers[market.tiers.length - 1].upToNotionalUsd;
     if (notionalAfter > maxNotional)
       fail({ error: "NotionalAboveMaxTier", notional: notionalAfter, maxNotional });
-    if (positionInitialMargin < p.minPositionMargin)
+    if (positionInitialMargin < p.minPositionMarginUsd)
       fail({
         error: "PositionBelowMinimumMargin",
         initialMargin: positionInitialMargin,
-        minPositionMargin: p.minPositionMargin,
+        minPositionMargin: p.minPositionMarginUsd,
       });
-    if (marginAfter.equity < toInt256(marginAfter.initialMargin))
+    if (marginAfter.equityUsd < toInt256(marginAfter.initialMarginUsd))
       fail({
         error: "InsufficientMargin",
-        equity: marginAfter.equity,
-        initialMargin: marginAfter.initialMargin,
+        equity: marginAfter.equityUsd,
+        initialMargin: marginAfter.initialMarginUsd,
       });
   } else {
     // `_checkAfterReduction`: a partial reduction may not leave dust (close in full instead); and no reduction may
     // leave the account bankrupt: flat, its collateral must be ≥ 0; with positions left, its equity at fair prices
     // must stay above zero when its collateral is negative or its fill was beyond the forced-close bound
     // (`_fillBeyondBound`: a pushed skew); within the bound and with collateral ≥ 0 the account is not valued.
-    if (newSize !== 0n && positionInitialMargin < p.minPositionMargin)
+    if (newSize !== 0n && positionInitialMargin < p.minPositionMarginUsd)
       fail({
         error: "PartialCloseBelowMinimumMargin",
         marketId: market.marketId,
         remainingMargin: positionInitialMargin,
-        minPositionMargin: p.minPositionMargin,
+        minPositionMargin: p.minPositionMarginUsd,
         fullCloseDelta: -oldSize,
       });
     // The bound from the fair premium after this block's accrual (the trade does not move it).
@@ -368,7 +372,7 @@ export function previewTrade(
     if (flat) {
       if (collateralAfter < 0n) fail({ error: "BankruptCloseNeedsLiquidation", collateral: collateralAfter });
     } else if (collateralAfter < 0n || fillBeyondBound) {
-      equityAtFairAfter = accountMargin(accountAfter, timestamp, "fair").equity;
+      equityAtFairAfter = accountMargin(accountAfter, timestamp, "fair").equityUsd;
       if (equityAtFairAfter <= 0n)
         fail({ error: "BankruptCloseNeedsLiquidation", collateral: collateralAfter });
     }
@@ -377,23 +381,23 @@ export function previewTrade(
     sizeDelta,
     reducing,
     fillPrice: price,
-    fee,
-    fundingOwed,
-    realisedPnl,
+    feeUsd: fee,
+    fundingOwedUsd: fundingOwed,
+    realisedPnlUsd: realisedPnl,
     oldSize,
     newSize,
-    newOpenNotional,
-    collateralAfter,
-    notionalAfter,
+    newOpenNotionalUsd: newOpenNotional,
+    collateralAfterUsd: collateralAfter,
+    notionalAfterUsd: notionalAfter,
     tierAfter,
-    positionInitialMargin,
+    positionInitialMarginUsd: positionInitialMargin,
     marketAfter,
     accountAfter,
     marginAfter,
-    vaultCashAfter,
+    vaultCashAfterUsd: vaultCashAfter,
     reductionBoundPrice,
     fillBeyondBound,
-    equityAtFairAfter,
+    equityAtFairAfterUsd: equityAtFairAfter,
     failure,
   };
 }
@@ -409,4 +413,16 @@ export function acceptablePriceFor(quote: bigint, isBuy: boolean, slippageBps: b
   if (slippageBps < 0n || slippageBps >= BPS)
     throw new RangeError(`slippageBps must be in [0, 10000): ${slippageBps}`);
   return isBuy ? mulDivUp(quote, BPS + slippageBps, BPS) : mulDivDown(quote, BPS - slippageBps, BPS);
+}
+
+/**
+ * The size a leverage buys (`openPosition({ leverage })`): ⌊equity × leverage / fillPrice⌋, one rounding, down;
+ * equity in 18-decimal USD, leverage 18 decimals (3x = 3 × 10^18), the fill price in USD per unit (18 decimals), the
+ * size in units (18 decimals). The position's notional at that fill is then at most equity × leverage.
+ * @throws RangeError when an input is ≤ 0.
+ */
+export function sizeForLeverage(equityUsd: bigint, leverage: bigint, fillPrice: bigint): bigint {
+  if (equityUsd <= 0n || leverage <= 0n || fillPrice <= 0n)
+    throw new RangeError(`sizeForLeverage needs positive inputs: ${equityUsd}, ${leverage}, ${fillPrice}`);
+  return mulDivDown(equityUsd, leverage, fillPrice);
 }

@@ -1,9 +1,10 @@
 // The integrator example (examples/integrator/) run as a new user runs it: a `hardhat node` on a free loopback port,
 // the protocol deployed with `npm run deploy -- --network localhost`, then `npm start` in the example's directory,
 // which imports @perp/sdk through the package (the workspace link and its exports map to sdk/dist), never sdk/src.
-// The outcome is then read back from the chain: exactly 10,000 USDC deposited, a long of 3x the equity at its own
-// fill price (within one unit of rounding of the size computed here), closed flat, and exactly everything left
-// withdrawn. The node is stopped in `after`, also when a step fails.
+// The outcome is then read back from the chain: exactly 10,000 USDC deposited, a long of 3x the equity of exactly the
+// size the SDK's leverage rule gives (⌊equity × 3 / fill⌋, the fill quoted by the engine for ⌊equity × 3 / oracle⌋,
+// all read here from the chain at the block before the open), closed flat, and exactly everything left withdrawn.
+// The node is stopped in `after`, also when a step fails.
 import { expect } from "chai";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -172,10 +173,10 @@ describe("integrator example: an app on @perp/sdk as a package, against a hardha
     // Collateral after the close: the deposit, less both fees and the funding paid, plus the realised PnL.
     const left =
       DEPOSIT_USDC * 10n ** 12n -
-      trades[0].fee -
-      trades[1].fee +
-      trades[0].realisedPnl +
-      trades[1].realisedPnl -
+      trades[0].feeUsd -
+      trades[1].feeUsd +
+      trades[0].realisedPnlUsd +
+      trades[1].realisedPnlUsd -
       funding;
 
     const withdrawals = await client.getContractEvents({
@@ -199,7 +200,7 @@ describe("integrator example: an app on @perp/sdk as a package, against a hardha
       }),
     ).to.equal(left);
     const account = await perp.getAccount({ account: trader });
-    expect(account.collateral).to.equal(left - usdAmount!);
+    expect(account.collateralUsd).to.equal(left - usdAmount!);
     expect(account.positions).to.have.length(0);
 
     // The wallet: minted 10,000, deposited 10,000, received the withdrawal.
@@ -223,24 +224,48 @@ describe("integrator example: an app on @perp/sdk as a package, against a hardha
     ]);
   });
 
-  it("opened a long of 3x the equity at its fill price (within one unit of size) and closed it flat", async function () {
+  it("opened a long of exactly the size the SDK's leverage rule gives (3x the equity) and closed it flat", async function () {
     const [open, close] = await perp.getTradeHistory({ account: trader });
     const eth = book.markets.find((m) => m.symbol === "ETH")!;
-    expect(open.marketId).to.equal(BigInt(eth.marketId));
+    const marketId = BigInt(eth.marketId);
+    expect(open.marketId).to.equal(marketId);
     expect(open.sizeDelta).to.equal(open.newSize);
+    // The state the example sized the trade on: the block before the open (nothing else was mined in between).
+    const engine = { address: book.contracts.perpEngine, abi: perpEngineAbi } as const;
+    const before = { blockNumber: open.blockNumber! - 1n } as const;
     // Before the open the account held only its deposit: equity = 10,000 USD exactly.
-    const equity = (await perp.getAccount({ account: trader, blockNumber: open.blockNumber! - 1n })).equity;
+    const { equity } = await client.readContract({
+      ...engine,
+      functionName: "accountMargin",
+      args: [trader],
+      ...before,
+    });
     expect(equity).to.equal(DEPOSIT_USDC * 10n ** 12n);
-    const size = (3n * equity * WAD) / open.fillPrice;
-    const diff = open.newSize - size;
-    expect(diff >= -1n && diff <= 1n, `size ${open.newSize}, computed ${size}`).to.equal(true);
-    // Its notional at the fill is 3 × the equity, within one unit of size at that price.
-    const notionalGap = open.newOpenNotional - 3n * equity;
-    expect(notionalGap < 0n ? -notionalGap : notionalGap).to.be.lessThanOrEqual(open.fillPrice / WAD + 1n);
+    const { oraclePrice } = await client.readContract({
+      ...engine,
+      functionName: "marketPrices",
+      args: [marketId],
+      ...before,
+    });
+    // The rule: the fill is the engine's quote for the size 3x buys at the oracle price; the size is
+    // ⌊equity × 3 / that fill⌋, both divisions rounded down.
+    const leverage = 3n * WAD;
+    const atOracle = (equity * leverage) / oraclePrice;
+    const quotedFill = await client.readContract({
+      ...engine,
+      functionName: "quoteFillPrice",
+      args: [marketId, atOracle],
+      ...before,
+    });
+    const size = (equity * leverage) / quotedFill;
+    expect(open.newSize).to.equal(size);
+    // That is the floor: its notional at the quoted fill is at most 3 × the equity, one unit more would exceed it.
+    expect(size * quotedFill <= 3n * equity * WAD).to.equal(true);
+    expect((size + 1n) * quotedFill > 3n * equity * WAD).to.equal(true);
 
     expect(close.marketId).to.equal(open.marketId);
     expect(close.sizeDelta).to.equal(-open.newSize);
     expect(close.newSize).to.equal(0n);
-    expect(close.newOpenNotional).to.equal(0n);
+    expect(close.newOpenNotionalUsd).to.equal(0n);
   });
 });

@@ -103,17 +103,17 @@ export type VaultInputs = Awaited<ReturnType<typeof readVaultInputs>>;
 /** The SDK's vault state at `timestamp` from inputs read at a block (the same block, or one before it with no writes). */
 export function vaultStateAt(inputs: VaultInputs, timestamp: bigint): sdk.LiquidityVaultState {
   return {
-    collateral: inputs.collateral,
+    collateralUsd: inputs.collateral,
     counterparty: {
       pnl: sdk.counterpartyPnl(inputs.markets, inputs.pendingInsuranceFees, timestamp),
       requiredBackingUsd: sdk.requiredBacking(inputs.markets, inputs.backingRatio).usd,
       requiredCashUsd: sdk.requiredCash(inputs.markets, inputs.openInterestCashRatio).usd,
     },
-    unresolvedShortfall: inputs.shortfall,
-    totalDebt: inputs.totalDebt,
+    unresolvedShortfallUsd: inputs.shortfall,
+    totalDebtUsd: inputs.totalDebt,
     totalSupply: inputs.totalSupply,
     liquidityFee: inputs.liquidityFee,
-    depositCap: inputs.depositCap,
+    depositCapUsdc: inputs.depositCap,
     depositsPaused: inputs.depositsPaused,
   };
 }

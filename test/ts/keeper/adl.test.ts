@@ -77,8 +77,8 @@ describe("keeper job: adl", function () {
         victim,
         sizeDelta,
         price,
-        covered,
-        callerReward: 0n,
+        coveredUsd: covered,
+        callerRewardUsd: 0n,
         txHash: step.transactionHash,
       },
     ]);
@@ -100,7 +100,7 @@ describe("keeper job: adl", function () {
     }
     expect(await le.totalShortfall()).to.equal(0n);
     expect(steps.length > 0).to.equal(true);
-    expect(steps.reduce((sum, s) => sum + s.covered, 0n)).to.equal(before);
+    expect(steps.reduce((sum, s) => sum + s.coveredUsd, 0n)).to.equal(before);
     for (const a of [addresses.bob, addresses.dave])
       expect((await engine.position(a, GOLD)).size).to.equal(
         sizes.get(a)! + steps.filter((s) => s.victim === a).reduce((sum, s) => sum + s.sizeDelta, 0n),
@@ -130,8 +130,8 @@ describe("keeper job: adl", function () {
       pnlReductionRequested: {
         requestId: 0n,
         marketId: GOLD,
-        traderProfit: requested.args.traderProfit,
-        cash: requested.args.cash,
+        traderProfitUsd: requested.args.traderProfit,
+        cashUsd: requested.args.cash,
       },
     });
 
@@ -150,8 +150,8 @@ describe("keeper job: adl", function () {
         victim: addresses.carol,
         sizeDelta: -40n * E18,
         price: executed.args.fillPrice,
-        covered: 0n,
-        callerReward,
+        coveredUsd: 0n,
+        callerRewardUsd: callerReward,
         txHash: executed.transactionHash,
       },
     ]);

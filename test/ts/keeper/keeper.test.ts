@@ -64,7 +64,7 @@ describe("keeper pass (in-process)", function () {
     expect(events("liquidation-beyond-bound")[0].at).to.be.oneOf(["send", "mined"]);
     expect(events("liquidation-reverted")).to.deep.equal([]);
     expect((await protocol.usdc.balanceOf(keeperAccount.address)) - usdcBefore).to.equal(
-      report.liquidations[0].keeperReward / 10n ** 12n,
+      report.liquidations[0].keeperRewardUsd / 10n ** 12n,
     );
     expect(await positions(protocol, addresses.carol)).to.equal(0);
     expect(await positions(protocol, addresses.erin)).to.equal(1);
@@ -128,7 +128,7 @@ describe("keeper pass (in-process)", function () {
     const { keeper, events } = await keeperFor(protocol);
     const first = await keeper.runPass();
     expect(first.liquidations.map((l) => l.account)).to.deep.equal([addresses.carol]);
-    expect(first.liquidations[0].shortfallForAdl).to.be.greaterThan(0n);
+    expect(first.liquidations[0].shortfallForAdlUsd).to.be.greaterThan(0n);
     expect(first.adl.pending).to.equal(true);
     expect(first.adl.kind).to.equal("shortfall");
     expect(first.adl.submitted).to.have.members([addresses.bob, addresses.dave]);
@@ -203,7 +203,7 @@ describe("keeper pass (in-process)", function () {
     const first = await keeper.runPass();
     expect(first.adl.pnlReductionRequested).to.deep.include({ requestId: 0n, marketId: gold });
     const requested = first.adl.pnlReductionRequested!;
-    expect(requested.traderProfit > requested.cash / 10n).to.equal(true);
+    expect(requested.traderProfitUsd > requested.cashUsd / 10n).to.equal(true);
     expect(first.adl).to.deep.include({ pending: true, requestId: 0n, kind: "pnlReduction" });
     expect(first.adl.submitted).to.deep.equal([addresses.carol]);
     expect(events("adl-window-open")).to.have.length(1);
@@ -221,11 +221,11 @@ describe("keeper pass (in-process)", function () {
     // The caller earns keeperShare (20 %) of the vault's part of the fee (the fee less the insurance fund's 10 %,
     // rounded down), in whole USDC units, from the liquidity vault.
     const [executed] = events("pnl-reduction-executed");
-    const fee = BigInt(executed.fee as string);
+    const fee = BigInt(executed.feeUsd as string);
     const vaultPart = fee - fee / 10n;
-    expect(step.callerReward).to.equal((vaultPart / 5n / 10n ** 12n) * 10n ** 12n);
+    expect(step.callerRewardUsd).to.equal((vaultPart / 5n / 10n ** 12n) * 10n ** 12n);
     expect((await protocol.usdc.balanceOf(keeperAccount.address)) - usdcBefore).to.equal(
-      step.callerReward / 10n ** 12n,
+      step.callerRewardUsd / 10n ** 12n,
     );
     expect((await protocol.liquidationEngine.pendingAdl())[0]).to.equal(false);
   });

@@ -42,26 +42,26 @@ describe("keeper job: liquidations", function () {
       {
         account: addresses.carol,
         txHash: log.transactionHash,
-        notionalClosed: log.args.notionalClosed,
-        fee: log.args.fee,
-        keeperReward: log.args.keeperReward,
-        insuranceFee: log.args.insuranceFee,
+        notionalClosedUsd: log.args.notionalClosed,
+        feeUsd: log.args.fee,
+        keeperRewardUsd: log.args.keeperReward,
+        insuranceFeeUsd: log.args.insuranceFee,
         partialOnly: log.args.partialOnly,
-        shortfallForAdl: 0n,
+        shortfallForAdlUsd: 0n,
         gasUsed: receipt!.gasUsed,
       },
     ]);
     expect(log.args.keeper).to.equal(keeperAccount.address);
     // What the preview said (GOLD's τ = 0: an hour after the last trade the fill price does not depend on the block).
     const [record] = state.report.liquidations;
-    expect([record.notionalClosed, record.keeperReward, record.insuranceFee]).to.deep.equal([
+    expect([record.notionalClosedUsd, record.keeperRewardUsd, record.insuranceFeeUsd]).to.deep.equal([
       preview.notionalClosed,
       preview.keeperReward,
       preview.insuranceFee,
     ]);
     expect((await engine.position(addresses.carol, GOLD)).size).to.equal(sizeBefore + preview.sizeDeltas[0]);
     expect((await usdc.balanceOf(keeperAccount.address)) - usdcBefore).to.equal(
-      record.keeperReward / 10n ** 12n,
+      record.keeperRewardUsd / 10n ** 12n,
     );
     expect(events("liquidated")).to.have.length(1);
 
@@ -110,11 +110,11 @@ describe("keeper job: liquidations", function () {
     for (const c of candidates) {
       const p = await protocol.liquidationEngine.previewLiquidation(c.account);
       expect(c).to.deep.include({
-        maintenanceMargin: p.maintenanceMargin,
-        keeperReward: p.keeperReward,
-        insuranceFee: p.insuranceFee,
-        notionalClosed: p.notionalClosed,
-        expectedBadDebt: p.expectedBadDebt,
+        maintenanceMarginUsd: p.maintenanceMargin,
+        keeperRewardUsd: p.keeperReward,
+        insuranceFeeUsd: p.insuranceFee,
+        notionalClosedUsd: p.notionalClosed,
+        expectedBadDebtUsd: p.expectedBadDebt,
       });
       // The gas of `liquidate` from the dry-run address, priced at the given 3,000 USD per ETH.
       const gas = await ethers.provider.estimateGas({
@@ -125,7 +125,7 @@ describe("keeper job: liquidations", function () {
       expect(c.gas).to.equal(gas);
       expect(c.gasCostUsd > 0n).to.equal(true);
       expect(c.gasCostUsd % (gas * 3_000n)).to.equal(0n);
-      expect(c.profitUsd).to.equal(c.keeperReward - c.gasCostUsd);
+      expect(c.profitUsd).to.equal(c.keeperRewardUsd - c.gasCostUsd);
     }
     expect(events("would-liquidate")).to.have.length(2);
     expect(state.report.liquidations).to.deep.equal([]);

@@ -67,7 +67,7 @@ export function createAdlJob(options: AdlJobOptions = {}): Job {
         marketId,
         victimsLong: request.victimsLong,
         bankruptcyPrice: request.bankruptcyPrice,
-        remaining: request.remaining,
+        remainingUsd: request.remainingUsd,
         candidates: state.candidates.map((c) => c.account),
         rotatableAt: state.rotatableAt,
       });
@@ -78,7 +78,7 @@ export function createAdlJob(options: AdlJobOptions = {}): Job {
       const ranked = new Map(state.candidates.map((c) => [getAddress(c.account), c.rank]));
       for (const a of pass.accounts.values()) {
         const p = a.positions.find(
-          (p) => p.marketId === marketId && p.size > 0n === request.victimsLong && p.unrealisedPnl > 0n,
+          (p) => p.marketId === marketId && p.size > 0n === request.victimsLong && p.unrealisedPnlUsd > 0n,
         );
         if (p !== undefined && !known.has(getAddress(a.address)))
           ranked.set(getAddress(a.address), p.adlRank);
@@ -158,9 +158,9 @@ async function requestReduction(ctx: KeeperContext, state: PendingAdl, report: P
   );
   const target = pnlReductionTarget(markets, state.timestamp);
   ctx.log.info("pnl-factor-exceeded", {
-    traderProfit: state.traderProfit,
-    vaultCash: state.vaultCash,
-    limit: state.pnlFactorLimit,
+    traderProfitUsd: state.traderProfitUsd,
+    vaultCashUsd: state.vaultCashUsd,
+    limitUsd: state.pnlFactorLimitUsd,
     marketId: target,
   });
   if (target === undefined || ctx.signal?.aborted) return;
@@ -249,8 +249,8 @@ function recordAdlEvents(ctx: KeeperContext, hash: Hash, receipt: TransactionRec
           victim: e.victim,
           sizeDelta: e.sizeDelta,
           price: e.price,
-          covered: e.covered,
-          callerReward: 0n,
+          coveredUsd: e.coveredUsd,
+          callerRewardUsd: 0n,
           txHash: hash,
         };
         report.adl.executed.push(x);
@@ -263,12 +263,12 @@ function recordAdlEvents(ctx: KeeperContext, hash: Hash, receipt: TransactionRec
           victim: e.victim,
           sizeDelta: e.sizeDelta,
           price: e.fillPrice,
-          covered: 0n,
-          callerReward: e.callerReward,
+          coveredUsd: 0n,
+          callerRewardUsd: e.callerRewardUsd,
           txHash: hash,
         };
         report.adl.executed.push(x);
-        ctx.log.info("pnl-reduction-executed", { requestId: e.requestId, fee: e.fee, ...x });
+        ctx.log.info("pnl-reduction-executed", { requestId: e.requestId, feeUsd: e.feeUsd, ...x });
         break;
       }
       case "resolved":
@@ -282,8 +282,8 @@ function recordAdlEvents(ctx: KeeperContext, hash: Hash, receipt: TransactionRec
         report.adl.pnlReductionRequested = {
           requestId: e.requestId,
           marketId: e.marketId,
-          traderProfit: e.traderProfit,
-          cash: e.cash,
+          traderProfitUsd: e.traderProfitUsd,
+          cashUsd: e.cashUsd,
         };
         ctx.log.info("pnl-reduction-requested", {
           ...report.adl.pnlReductionRequested,

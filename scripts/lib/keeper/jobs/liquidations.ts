@@ -118,7 +118,7 @@ async function evaluate(
   const minProfit = options.minProfitUsd ?? 0n;
   const checks = await inBatches(report.underwater, ctx.batchSize, async (account) => {
     const preview = await ctx.retry("previewLiquidation", () => previewLiquidation(ctx.perp, { account }));
-    if (!preview.liquidatable || preview.notionalClosed === 0n) return { preview, gas: undefined };
+    if (!preview.liquidatable || preview.notionalClosedUsd === 0n) return { preview, gas: undefined };
     const gas = await ctx.retry("estimateGas", () => estimateLiquidation(ctx, account));
     return { preview, gas };
   });
@@ -138,26 +138,26 @@ async function evaluate(
       return;
     }
     const { preview: p, gas } = check.value;
-    if (p.notionalClosed === 0n && p.maintenanceMargin < 0n) {
-      beyondBound(ctx, account, report, { maintenanceMargin: p.maintenanceMargin });
+    if (p.notionalClosedUsd === 0n && p.maintenanceMarginUsd < 0n) {
+      beyondBound(ctx, account, report, { maintenanceMarginUsd: p.maintenanceMarginUsd });
       return;
     }
     if (!p.liquidatable || gas === undefined) {
       report.skipped.push({ account, reason: "cooldown" });
-      ctx.log.info("liquidation-cooldown", { account, maintenanceMargin: p.maintenanceMargin });
+      ctx.log.info("liquidation-cooldown", { account, maintenanceMarginUsd: p.maintenanceMarginUsd });
       return;
     }
     const gasCostUsd = nativePrice === undefined ? 0n : (gas * feePerGas * nativePrice) / WAD;
     const candidate: LiquidationCandidate = {
       account,
-      maintenanceMargin: p.maintenanceMargin,
-      keeperReward: p.keeperReward,
-      insuranceFee: p.insuranceFee,
-      notionalClosed: p.notionalClosed,
-      expectedBadDebt: p.expectedBadDebt,
+      maintenanceMarginUsd: p.maintenanceMarginUsd,
+      keeperRewardUsd: p.keeperRewardUsd,
+      insuranceFeeUsd: p.insuranceFeeUsd,
+      notionalClosedUsd: p.notionalClosedUsd,
+      expectedBadDebtUsd: p.expectedBadDebtUsd,
       gas,
       gasCostUsd,
-      profitUsd: p.keeperReward - gasCostUsd,
+      profitUsd: p.keeperRewardUsd - gasCostUsd,
     };
     if (candidate.profitUsd < minProfit) {
       report.skipped.push({ account, reason: "unprofitable" });
@@ -201,7 +201,7 @@ async function liquidate(
       ctx.log.info("liquidation-sent", {
         account: candidate.account,
         txHash: hash,
-        expectedReward: candidate.keeperReward,
+        expectedRewardUsd: candidate.keeperRewardUsd,
       });
     } catch (error) {
       // A node that runs the transaction when it receives it (automine) answers a revert as a send failure.
@@ -261,12 +261,12 @@ async function liquidate(
     const record: LiquidationRecord = {
       account: liquidated.account,
       txHash: hash,
-      notionalClosed: liquidated.notionalClosed,
-      fee: liquidated.fee,
-      keeperReward: liquidated.keeperReward,
-      insuranceFee: liquidated.insuranceFee,
+      notionalClosedUsd: liquidated.notionalClosedUsd,
+      feeUsd: liquidated.feeUsd,
+      keeperRewardUsd: liquidated.keeperRewardUsd,
+      insuranceFeeUsd: liquidated.insuranceFeeUsd,
       partialOnly: liquidated.partialOnly,
-      shortfallForAdl: shortfall?.type === "shortfallForAdl" ? shortfall.amount : 0n,
+      shortfallForAdlUsd: shortfall?.type === "shortfallForAdl" ? shortfall.amountUsd : 0n,
       gasUsed: r.value.gasUsed,
     };
     records.push(record);

@@ -1,16 +1,17 @@
 import { erc20Abi, maxUint256, type Address, type Hash } from "viem";
-import { readContract, writeContract } from "viem/actions";
+import { readContract, simulateContract } from "viem/actions";
 
 import type { PerpClientBase } from "../../clientBase.js";
 import { toPerpError } from "../../errors/transaction.js";
-import { sendTransaction } from "./send.js";
+import { sendRequest, simulateWith } from "./simulate.js";
 
 /** How a write that pulls tokens handles the allowance: approve exactly the amount, approve the maximum, or never. */
 export type ApprovalMode = "exact" | "max" | false;
 
 /**
  * Approves `spender` for `amount` of `token` from the wallet's account when the current allowance is lower
- * (mode "exact": the amount; "max": 2^256 − 1; false: never). Returns the approval's hash, if one was sent.
+ * (mode "exact": the amount; "max": 2^256 − 1; false: never), simulated first. Returns the approval's hash, if one
+ * was sent.
  */
 export async function ensureAllowance(
   client: PerpClientBase,
@@ -31,15 +32,15 @@ export async function ensureAllowance(
   }
   if (allowance >= params.amount) return undefined;
   const value = params.mode === "max" ? maxUint256 : params.amount;
-  const { hash } = await sendTransaction(client, `${action} (approve)`, (wallet, account) =>
-    writeContract(wallet, {
+  const { request } = await simulateWith(client, `${action} (approve)`, (account) =>
+    simulateContract(client.publicClient, {
       address: params.token,
       abi: erc20Abi,
       functionName: "approve",
       args: [params.spender, value],
       account,
-      chain: wallet.chain,
     }),
   );
+  const { hash } = await sendRequest(client, `${action} (approve)`, request);
   return hash;
 }

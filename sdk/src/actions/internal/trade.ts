@@ -1,14 +1,14 @@
 import type { Address, Hash, TransactionReceipt } from "viem";
 import { parseEventLogs } from "viem";
-import { readContract, writeContract } from "viem/actions";
+import { readContract, simulateContract } from "viem/actions";
 
 import { collateralVaultAbi } from "../../abis/collateralVault.js";
 import { perpEngineAbi } from "../../abis/perpEngine.js";
 import type { PerpClientBase } from "../../clientBase.js";
-import { PerpError } from "../../errors/base.js";
-import { toPerpError } from "../../errors/transaction.js";
+import { EventNotFoundError, toPerpError } from "../../errors/transaction.js";
 import {
   InvalidSizeError,
+  InvalidSlippageError,
   LeverageAboveTierError,
   NotionalAboveMaxTierError,
   PartialCloseBelowMinimumMarginError,
@@ -17,17 +17,18 @@ import {
 } from "../../errors/validation.js";
 import {
   acceptablePriceFor,
+  BPS,
   previewTrade,
   type TradeCheckFailure,
   type TradeContext,
   type TradePreview,
 } from "../../math/tradePreview.js";
 import type { Account, Market } from "../../types.js";
-import { getAccount } from "../getAccount.js";
-import { getMarket } from "../getMarket.js";
+import { getAccount } from "../public/getAccount.js";
+import { getMarket } from "../public/getMarket.js";
 import { emittedBy } from "./logs.js";
-import { sendTransaction } from "./send.js";
-import { resolveAccount } from "./wallet.js";
+import { sendRequest, simulateWith, type PerpWriteRequest } from "./simulate.js";
+import { requireWallet, resolveAccount } from "./wallet.js";
 
 /** Default slippage tolerance: 50 basis points (0.5 %). */
 export const DEFAULT_SLIPPAGE_BPS = 50n;
@@ -62,13 +63,13 @@ export interface TradeExecutionResult {
   sizeDelta: bigint;
   fillPrice: bigint;
   /** Trading fee charged, USD. */
-  fee: bigint;
+  feeUsd: bigint;
   /** PnL realised by the reducing part, USD. */
-  realisedPnl: bigint;
+  realisedPnlUsd: bigint;
   /** Funding settled into collateral by the trade (positive: the account paid), USD. */
-  fundingSettled: bigint;
+  fundingSettledUsd: bigint;
   newSize: bigint;
-  newOpenNotional: bigint;
+  newOpenNotionalUsd: bigint;
   /** The bound sent with the trade. */
   acceptablePrice: bigint;
   /** What the SDK expected before sending (at the block it read). */
@@ -104,7 +105,12 @@ export async function readTradeContext(client: PerpClientBase, blockNumber: bigi
         blockNumber,
       }),
     ]);
-  return { liquidityVaultCollateral, totalDebt, openInterestCashRatio, maxPositionsPerAccount };
+  return {
+    liquidityVaultCollateralUsd: liquidityVaultCollateral,
+    totalDebtUsd: totalDebt,
+    openInterestCashRatio,
+    maxPositionsPerAccount,
+  };
 }
 
 /** The account and the market's state at one block, and the preview of `sizeDelta` on them. */
@@ -116,13 +122,17 @@ export async function loadTradeContext(
     account: Address;
     acceptablePrice?: bigint;
     snapshot?: Account;
+    /** The market at the snapshot's block, when the caller read it already. */
+    market?: Market;
   },
 ): Promise<{ account: Account; market: Market; preview: TradePreview; context: TradeContext }> {
   const account = params.snapshot ?? (await getAccount(client, { account: params.account }));
   const held = account.positions.find((p) => p.marketId === params.marketId);
   // The market and the vault's cash at the account's block, so that the preview sees one consistent state.
   const [market, context] = await Promise.all([
-    held?.market ?? getMarket(client, { marketId: params.marketId, blockNumber: account.blockNumber }),
+    params.market ??
+      held?.market ??
+      getMarket(client, { marketId: params.marketId, blockNumber: account.blockNumber }),
     readTradeContext(client, account.blockNumber).catch((err: unknown) => {
       throw toPerpError(err, "readTradeContext");
     }),
@@ -150,22 +160,22 @@ export function validationErrorFor(
     case "InsufficientMargin":
       return new LeverageAboveTierError({
         marketId,
-        equity: failure.equity,
-        initialMargin: failure.initialMargin,
-        notional: preview.notionalAfter,
+        equityUsd: failure.equity,
+        initialMarginUsd: failure.initialMargin,
+        notionalUsd: preview.notionalAfterUsd,
         maxLeverage: preview.tierAfter.maxLeverage,
       });
     case "NotionalAboveMaxTier":
       return new NotionalAboveMaxTierError({
         marketId,
-        notional: failure.notional,
-        maxNotional: failure.maxNotional,
+        notionalUsd: failure.notional,
+        maxNotionalUsd: failure.maxNotional,
       });
     case "PartialCloseBelowMinimumMargin":
       return new PartialCloseBelowMinimumMarginError({
         marketId: failure.marketId,
-        remainingMargin: failure.remainingMargin,
-        minPositionMargin: failure.minPositionMargin,
+        remainingMarginUsd: failure.remainingMargin,
+        minPositionMarginUsd: failure.minPositionMargin,
         fullCloseDelta: failure.fullCloseDelta,
       });
     default:
@@ -173,28 +183,66 @@ export function validationErrorFor(
   }
 }
 
+/** What the trading actions take besides their own options: the signed size, a full close, a snapshot read already. */
+export type TradeRequestParameters = TradeOptions & {
+  marketId: bigint;
+  sizeDelta: bigint;
+  close?: boolean;
+  snapshot?: Account;
+  market?: Market;
+};
+
 /**
- * Previews, validates and sends one trade (`trade`, or `closePosition` for a full close), then decodes its
- * `Trade` and `FundingSettled` events. Shared by the trading actions.
+ * A simulated trade (what `simulateTrade`, `simulateOpenPosition`, `simulateReducePosition` and
+ * `simulateClosePosition` return): the request the trading action sends, the engine's fill in the simulation, the
+ * bound sent with it and the SDK's preview it was validated with.
  */
-export async function executeTrade(
+export interface TradeSimulation {
+  /** `PerpEngine.trade`, or `closePosition` for a full close. */
+  request:
+    | PerpWriteRequest<typeof perpEngineAbi, "trade">
+    | PerpWriteRequest<typeof perpEngineAbi, "closePosition">;
+  account: Address;
+  marketId: bigint;
+  /** The signed size traded (the whole position, negated, for a close). */
+  sizeDelta: bigint;
+  /** The fill price the engine returned in the simulation (latest block). */
+  fillPrice: bigint;
+  /** The bound sent with the trade. */
+  acceptablePrice: bigint;
+  /** What the SDK's exact mirror of the engine expects (at the block it read), and validated before simulating. */
+  preview: TradePreview;
+}
+
+/** The acceptable price for a quoted fill, or an {@link InvalidSlippageError} for a tolerance out of range. */
+export function boundFor(fill: bigint, isBuy: boolean, slippageBps: bigint | undefined): bigint {
+  const bps = slippageBps ?? DEFAULT_SLIPPAGE_BPS;
+  if (bps < 0n || bps >= BPS) throw new InvalidSlippageError(bps);
+  return acceptablePriceFor(fill, isBuy, bps);
+}
+
+/**
+ * Previews and validates one trade with the SDK's mirror of the engine, then simulates it (`trade`, or
+ * `closePosition` for a full close) from the wallet's account: a revert is decoded before anything is sent.
+ */
+export async function simulateTradeRequest(
   client: PerpClientBase,
   action: string,
-  params: TradeOptions & { marketId: bigint; sizeDelta: bigint; close?: boolean; snapshot?: Account },
-): Promise<TradeExecutionResult> {
+  params: TradeRequestParameters,
+): Promise<TradeSimulation> {
   const account = resolveAccount(client, params.account, action);
   if (params.sizeDelta === 0n) throw new InvalidSizeError(0n);
+  requireWallet(client, action);
   const { market, preview } = await loadTradeContext(client, {
     marketId: params.marketId,
     sizeDelta: params.sizeDelta,
     account,
     acceptablePrice: params.acceptablePrice,
     snapshot: params.snapshot,
+    market: params.market,
   });
-  const isBuy = params.sizeDelta > 0n;
   const acceptablePrice =
-    params.acceptablePrice ??
-    acceptablePriceFor(preview.fillPrice, isBuy, params.slippageBps ?? DEFAULT_SLIPPAGE_BPS);
+    params.acceptablePrice ?? boundFor(preview.fillPrice, params.sizeDelta > 0n, params.slippageBps);
   // The traded market must be priced (otherwise the engine's own revert decides); a failing oracle in another market
   // of the account is valued at its fallback, by the preview as by the engine.
   const priced = market.oracleValid;
@@ -202,45 +250,76 @@ export async function executeTrade(
     throw validationErrorFor(preview.failure, preview, params.marketId);
 
   const engine = client.deployment.contracts.perpEngine;
-  const { hash, receipt } = await sendTransaction(client, action, (wallet, sender) =>
-    params.close
-      ? writeContract(wallet, {
+  const { request, result } = params.close
+    ? await simulateWith(client, action, (from) =>
+        simulateContract(client.publicClient, {
           address: engine,
           abi: perpEngineAbi,
           functionName: "closePosition",
           args: [account, params.marketId, acceptablePrice],
-          account: sender,
-          chain: wallet.chain,
-        })
-      : writeContract(wallet, {
+          account: from,
+        }),
+      )
+    : await simulateWith(client, action, (from) =>
+        simulateContract(client.publicClient, {
           address: engine,
           abi: perpEngineAbi,
           functionName: "trade",
           args: [account, params.marketId, params.sizeDelta, acceptablePrice],
-          account: sender,
-          chain: wallet.chain,
+          account: from,
         }),
-  );
+      );
+  return {
+    request,
+    account,
+    marketId: params.marketId,
+    sizeDelta: params.sizeDelta,
+    fillPrice: result,
+    acceptablePrice,
+    preview,
+  };
+}
+
+/** Sends a simulated trade and decodes its `Trade` and `FundingSettled` events. */
+export async function sendTrade(
+  client: PerpClientBase,
+  action: string,
+  simulation: TradeSimulation,
+): Promise<TradeExecutionResult> {
+  const { account, marketId } = simulation;
+  const { hash, receipt } = await sendRequest(client, action, simulation.request);
+  const engine = client.deployment.contracts.perpEngine;
   const logs = emittedBy(parseEventLogs({ abi: perpEngineAbi, logs: receipt.logs }), engine);
   const mine = <T extends { args: { account: Address; marketId: bigint } }>(log: T) =>
-    log.args.account.toLowerCase() === account.toLowerCase() && log.args.marketId === params.marketId;
+    log.args.account.toLowerCase() === account.toLowerCase() && log.args.marketId === marketId;
   const tradeLog = logs.find((l) => l.eventName === "Trade" && mine(l));
   const fundingLog = logs.find((l) => l.eventName === "FundingSettled" && mine(l));
-  if (tradeLog?.eventName !== "Trade")
-    throw new PerpError(`${action}: transaction ${hash} emitted no Trade event.`);
+  if (tradeLog?.eventName !== "Trade") throw new EventNotFoundError(hash, "Trade", action);
   return {
     hash,
     receipt,
     account,
-    marketId: params.marketId,
+    marketId,
     sizeDelta: tradeLog.args.sizeDelta,
     fillPrice: tradeLog.args.fillPrice,
-    fee: tradeLog.args.fee,
-    realisedPnl: tradeLog.args.realisedPnl,
-    fundingSettled: fundingLog?.eventName === "FundingSettled" ? fundingLog.args.amount : 0n,
+    feeUsd: tradeLog.args.fee,
+    realisedPnlUsd: tradeLog.args.realisedPnl,
+    fundingSettledUsd: fundingLog?.eventName === "FundingSettled" ? fundingLog.args.amount : 0n,
     newSize: tradeLog.args.newSize,
-    newOpenNotional: tradeLog.args.newOpenNotional,
-    acceptablePrice,
-    preview,
+    newOpenNotionalUsd: tradeLog.args.newOpenNotional,
+    acceptablePrice: simulation.acceptablePrice,
+    preview: simulation.preview,
   };
+}
+
+/**
+ * Validates, simulates and sends one trade ({@link simulateTradeRequest}, then {@link sendTrade}). Shared by the
+ * trading actions.
+ */
+export async function executeTrade(
+  client: PerpClientBase,
+  action: string,
+  params: TradeRequestParameters,
+): Promise<TradeExecutionResult> {
+  return sendTrade(client, action, await simulateTradeRequest(client, action, params));
 }

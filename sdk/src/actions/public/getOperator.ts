@@ -1,0 +1,113 @@
+import type { Address } from "viem";
+import { getBlock, readContract } from "viem/actions";
+
+import { collateralVaultAbi } from "../../abis/collateralVault.js";
+import type { PerpClientBase } from "../../clientBase.js";
+import { toPerpError, type PerpError } from "../../errors/index.js";
+import { resolveAccount } from "../internal/wallet.js";
+
+/** One scope (trade or withdraw) of an operator approval as stored. */
+export interface OperatorScopeState {
+  /** Whether the stored approval grants the scope (expired or not). */
+  granted: boolean;
+  /**
+   * The first second (unix time) at which the scope is dead: it is live while the block's timestamp is below it.
+   * Undefined when the scope never expires or is not granted.
+   */
+  expiry: bigint | undefined;
+}
+
+/** One scope of an operator approval, and whether it is live at the block read. */
+export interface OperatorScope extends OperatorScopeState {
+  /** Granted and not expired at the block read (the vault's own `canTrade` / `canWithdraw` there). */
+  live: boolean;
+}
+
+/** Parameters of {@link getOperator}. */
+export interface GetOperatorParameters {
+  /** The operator. */
+  operator: Address;
+  /** The approving account (default: the wallet's account). */
+  account?: Address;
+  /** Read at this block (default: latest). */
+  blockNumber?: bigint;
+}
+
+/** What `account` lets `operator` do, at one block. */
+export interface GetOperatorReturnType {
+  account: Address;
+  operator: Address;
+  /** Trade and close positions for the account (the engine's check). */
+  trade: OperatorScope;
+  /** Withdraw the account's collateral (`withdrawFrom`). */
+  withdraw: OperatorScope;
+  /** The block read and its timestamp (what `live` was judged at). */
+  blockNumber: bigint;
+  timestamp: bigint;
+}
+
+/** Errors {@link getOperator} can throw: `AccountRequiredError`, RPC errors. */
+export type GetOperatorErrorType = PerpError;
+
+/** A stored scope as the SDK shows it: the contract's expiry 0 (none) becomes undefined. */
+export function toOperatorScopeState(granted: boolean, expiry: number | bigint): OperatorScopeState {
+  const e = BigInt(expiry);
+  return { granted, expiry: e === 0n ? undefined : e };
+}
+
+/**
+ * Reads an operator approval (`CollateralVault.operatorApproval`, `canTrade`, `canWithdraw`) at one block: each
+ * scope, its expiry and whether it is live there.
+ *
+ * @example
+ * const { trade, withdraw } = await perp.getOperator({ operator: botAddress });
+ * if (trade.live && !withdraw.granted) console.log(`trade-only agent until ${trade.expiry ?? "revoked"}`);
+ */
+export async function getOperator(
+  client: PerpClientBase,
+  parameters: GetOperatorParameters,
+): Promise<GetOperatorReturnType> {
+  const account = resolveAccount(client, parameters.account, "getOperator");
+  const { operator } = parameters;
+  const address = client.deployment.contracts.collateralVault;
+  try {
+    const block = await getBlock(
+      client.publicClient,
+      parameters.blockNumber === undefined ? {} : { blockNumber: parameters.blockNumber },
+    );
+    const blockNumber = block.number;
+    const [approval, canTrade, canWithdraw] = await Promise.all([
+      readContract(client.publicClient, {
+        address,
+        abi: collateralVaultAbi,
+        functionName: "operatorApproval",
+        args: [account, operator],
+        blockNumber,
+      }),
+      readContract(client.publicClient, {
+        address,
+        abi: collateralVaultAbi,
+        functionName: "canTrade",
+        args: [account, operator],
+        blockNumber,
+      }),
+      readContract(client.publicClient, {
+        address,
+        abi: collateralVaultAbi,
+        functionName: "canWithdraw",
+        args: [account, operator],
+        blockNumber,
+      }),
+    ]);
+    return {
+      account,
+      operator,
+      trade: { ...toOperatorScopeState(approval.canTrade, approval.tradeExpiry), live: canTrade },
+      withdraw: { ...toOperatorScopeState(approval.canWithdraw, approval.withdrawExpiry), live: canWithdraw },
+      blockNumber,
+      timestamp: block.timestamp,
+    };
+  } catch (err) {
+    throw toPerpError(err, "getOperator");
+  }
+}
