@@ -26,17 +26,22 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
     /// @dev The only decimals the vault accepts for its token.
     uint8 private constant TOKEN_DECIMALS = 6;
 
-    /// @dev An account's collateral (18-decimal USD; int96 holds ±3.9e10 USD) and the owner of a sub-account (zero
-    ///      for any other account), in one slot: the engine's rights check for an owner trading its sub-account reads
-    ///      the slot that the trade's settlement reads next.
+    /// @dev The low 96 bits of an account's record: its collateral, an int96 (18-decimal USD, ±3.96e10 USD). The high
+    ///      160 bits hold the owner of a sub-account (zero for any other account). One slot, so the engine's rights
+    ///      check for an owner trading its sub-account reads the slot that the trade's settlement reads next; kept as a
+    ///      word so that a balance update reads the slot once.
+    uint256 private constant COLLATERAL_BITS = 96;
+    uint256 private constant COLLATERAL_MASK = type(uint96).max;
+
+    /// @dev An account's slot as one word (see `COLLATERAL_BITS`), behind a storage pointer so that a balance update
+    ///      hashes the key once and reads the slot once.
     struct AccountRecord {
-        int96 collateral;
-        address owner;
+        uint256 word;
     }
 
     IERC20 private immutable _token;
 
-    /// @dev One slot per account: its collateral and, for a sub-account, its owner (see `AccountRecord`).
+    /// @dev One slot per account: its collateral and, for a sub-account, its owner (see `COLLATERAL_BITS`).
     mapping(address account => AccountRecord) private _accounts;
     mapping(address account => mapping(address operator => OperatorApproval)) private _operators;
     mapping(address manager => bool) private _balanceManagers;
@@ -119,9 +124,11 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
         if (tokenAmount == 0) revert ZeroAmount();
         if (receiver == address(0)) revert ZeroAddress();
         uint256 usdAmount = TokenUnits.toUsd(tokenAmount);
-        int256 balance = _balance(from);
+        AccountRecord storage record = _accounts[from];
+        uint256 word = record.word;
+        int256 balance = _collateralIn(word);
         if (balance < 0 || uint256(balance) < usdAmount) revert InsufficientBalance(from, usdAmount, balance);
-        _setBalance(from, balance - usdAmount.toInt256());
+        _setBalance(record, word, balance - usdAmount.toInt256());
         _spendHeld(usdAmount);
         emit Withdrawn(msg.sender, from, receiver, tokenAmount, usdAmount);
         _sendTokens(receiver, tokenAmount);
@@ -253,9 +260,11 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
         if (received != tokenAmount) revert UnsupportedTokenBehaviour(tokenAmount, received);
 
         uint256 usdAmount = TokenUnits.toUsd(tokenAmount);
-        int256 balance = _balance(account);
+        AccountRecord storage record = _accounts[account];
+        uint256 word = record.word;
+        int256 balance = _collateralIn(word);
         int256 newBalance = balance + usdAmount.toInt256();
-        _setBalance(account, newBalance);
+        _setBalance(record, word, newBalance);
         if (balance < 0) _totalDebt = _totalDebt - _debtOf(balance) + _debtOf(newBalance);
         _totalCollateral += usdAmount;
         emit Deposited(msg.sender, account, tokenAmount, usdAmount);
@@ -268,7 +277,9 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
         uint256 available = withdrawableUsd(account);
         if (usdAmount > available) revert InsufficientWithdrawable(usdAmount, available);
 
-        _setBalance(account, _balance(account) - usdAmount.toInt256());
+        AccountRecord storage record = _accounts[account];
+        uint256 word = record.word;
+        _setBalance(record, word, _collateralIn(word) - usdAmount.toInt256());
         _spendHeld(usdAmount);
         emit Withdrawn(msg.sender, account, receiver, tokenAmount, usdAmount);
         _sendTokens(receiver, tokenAmount);
@@ -298,13 +309,17 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
         if (usdAmount == 0) revert ZeroAmount();
         if (from == address(0) || to == address(0)) revert ZeroAddress();
         int256 amount = usdAmount.toInt256();
-        int256 fromBefore = _balance(from);
+        AccountRecord storage fromRecord = _accounts[from];
+        uint256 fromWord = fromRecord.word;
+        int256 fromBefore = _collateralIn(fromWord);
         int256 fromAfter = fromBefore - amount;
-        _setBalance(from, fromAfter);
+        _setBalance(fromRecord, fromWord, fromAfter);
         // Read after the write, so that a move to oneself nets out.
-        int256 toBefore = _balance(to);
+        AccountRecord storage toRecord = _accounts[to];
+        uint256 toWord = toRecord.word;
+        int256 toBefore = _collateralIn(toWord);
         int256 toAfter = toBefore + amount;
-        _setBalance(to, toAfter);
+        _setBalance(toRecord, toWord, toAfter);
         // Only a balance below zero before or after changes the debt (rare: skip the slot otherwise).
         if (fromAfter < 0 || toBefore < 0) {
             _totalDebt = _totalDebt + _debtOf(fromAfter) - _debtOf(fromBefore) + _debtOf(toAfter) - _debtOf(toBefore);
@@ -313,21 +328,27 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
     }
 
     function _balance(address account) private view returns (int256) {
-        return _accounts[account].collateral;
+        return _collateralIn(_accounts[account].word);
     }
 
-    function _setBalance(address account, int256 usd) private {
-        _accounts[account].collateral = usd.toInt96();
+    function _collateralIn(uint256 word) private pure returns (int256) {
+        return int96(uint96(word));
+    }
+
+    /// @dev Writes `usd` as the collateral of the account whose slot is `record` and held `word` (its owner is kept).
+    function _setBalance(AccountRecord storage record, uint256 word, int256 usd) private {
+        record.word = (word & ~COLLATERAL_MASK) | uint256(uint96(usd.toInt96()));
     }
 
     // ------------------------------------------------------------------ sub-account hooks
 
     function _ownerRecord(address account) internal view override returns (address) {
-        return _accounts[account].owner;
+        return address(uint160(_accounts[account].word >> COLLATERAL_BITS));
     }
 
     function _recordOwner(address account, address owner_) internal override {
-        _accounts[account].owner = owner_;
+        AccountRecord storage record = _accounts[account];
+        record.word = (record.word & COLLATERAL_MASK) | (uint256(uint160(owner_)) << COLLATERAL_BITS);
     }
 
     function _approvalOf(address account, address operator)
