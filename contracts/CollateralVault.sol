@@ -21,27 +21,31 @@ import {SubAccounts} from "./vault/SubAccounts.sol";
 contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTransient, SubAccounts {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
-    using SafeCast for int256;
 
     /// @dev The only decimals the vault accepts for its token.
     uint8 private constant TOKEN_DECIMALS = 6;
 
-    /// @dev The low 96 bits of an account's record: its collateral, an int96 (18-decimal USD, ±3.96e10 USD). The high
-    ///      160 bits hold the owner of a sub-account (zero for any other account). One slot, so the engine's rights
-    ///      check for an owner trading its sub-account reads the slot that the trade's settlement reads next; kept as a
-    ///      word so that a balance update reads the slot once.
-    uint256 private constant COLLATERAL_BITS = 96;
-    uint256 private constant COLLATERAL_MASK = type(uint96).max;
+    /// @dev An account's record is one word. A sub-account's (bit 255 set) holds its owner in bits 95–254 and its
+    ///      collateral as an int95 in bits 0–94 (18-decimal USD: ±1.98e10 USD); any other account's (bit 255 clear)
+    ///      holds its collateral as an int255 in bits 0–254, so existing accounts keep their range. One slot, so the
+    ///      engine's rights check for an owner trading its sub-account reads the slot that the trade's settlement reads
+    ///      next.
+    uint256 private constant SUB_ACCOUNT_FLAG = 1 << 255;
+    uint256 private constant SUB_BALANCE_BITS = 95;
+    /// @dev 256 − SUB_BALANCE_BITS, and the mask of the low SUB_BALANCE_BITS bits (written as literals: a constant
+    ///      defined from another constant is computed where it is used).
+    uint256 private constant SUB_HEAD_BITS = 161;
+    uint256 private constant SUB_BALANCE_MASK = (1 << 95) - 1;
 
-    /// @dev An account's slot as one word (see `COLLATERAL_BITS`), behind a storage pointer so that a balance update
-    ///      hashes the key once and reads the slot once.
+    /// @dev An account's record (see `SUB_ACCOUNT_FLAG`) behind a storage pointer, so that a balance update hashes the
+    ///      key once and reads the slot once.
     struct AccountRecord {
         uint256 word;
     }
 
     IERC20 private immutable _token;
 
-    /// @dev One slot per account: its collateral and, for a sub-account, its owner (see `COLLATERAL_BITS`).
+    /// @dev One slot per account: its collateral and, for a sub-account, its owner (see `SUB_ACCOUNT_FLAG`).
     mapping(address account => AccountRecord) private _accounts;
     mapping(address account => mapping(address operator => OperatorApproval)) private _operators;
     mapping(address manager => bool) private _balanceManagers;
@@ -331,24 +335,38 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
         return _collateralIn(_accounts[account].word);
     }
 
+    /// @dev The collateral in a record: its low 255 bits sign-extended, or a sub-account's low 95.
     function _collateralIn(uint256 word) private pure returns (int256) {
-        return int96(uint96(word));
+        if (word < SUB_ACCOUNT_FLAG) return int256(word << 1) >> 1;
+        return int256(word << SUB_HEAD_BITS) >> SUB_HEAD_BITS;
     }
 
-    /// @dev Writes `usd` as the collateral of the account whose slot is `record` and held `word` (its owner is kept).
+    /// @dev Writes `usd` as the collateral of the account whose slot is `record` and held `word` (its owner is kept);
+    ///      `SafeCastOverflowedIntDowncast(bits, usd)` when it does not fit the record's 255 or 95 bits.
     function _setBalance(AccountRecord storage record, uint256 word, int256 usd) private {
-        record.word = (word & ~COLLATERAL_MASK) | uint256(uint96(usd.toInt96()));
+        if (word < SUB_ACCOUNT_FLAG) {
+            if ((usd << 1) >> 1 != usd) revert SafeCast.SafeCastOverflowedIntDowncast(255, usd);
+            record.word = uint256(usd) & ~SUB_ACCOUNT_FLAG;
+        } else {
+            if ((usd << SUB_HEAD_BITS) >> SUB_HEAD_BITS != usd) {
+                revert SafeCast.SafeCastOverflowedIntDowncast(uint8(SUB_BALANCE_BITS), usd);
+            }
+            record.word = (word & ~SUB_BALANCE_MASK) | (uint256(usd) & SUB_BALANCE_MASK);
+        }
     }
 
     // ------------------------------------------------------------------ sub-account hooks
 
     function _ownerRecord(address account) internal view override returns (address) {
-        return address(uint160(_accounts[account].word >> COLLATERAL_BITS));
+        uint256 word = _accounts[account].word;
+        return word < SUB_ACCOUNT_FLAG ? address(0) : address(uint160(word >> SUB_BALANCE_BITS));
     }
 
+    /// @dev Turns `account`'s record into a sub-account's, keeping its collateral (which must fit an int95).
     function _recordOwner(address account, address owner_) internal override {
         AccountRecord storage record = _accounts[account];
-        record.word = (record.word & COLLATERAL_MASK) | (uint256(uint160(owner_)) << COLLATERAL_BITS);
+        int256 collateral = _collateralIn(record.word);
+        _setBalance(record, SUB_ACCOUNT_FLAG | (uint256(uint160(owner_)) << SUB_BALANCE_BITS), collateral);
     }
 
     function _approvalOf(address account, address operator)

@@ -64,7 +64,8 @@ interface ISubAccounts {
     // ---------------------------------------------------------------- entry points
     /// @notice Create the caller's next sub-account: id `subAccountCount(caller) + 1`, at the derived address. Records
     ///         the caller as its owner (collateral someone deposited to that address beforehand stays its own) and
-    ///         emits `SubAccountCreated`.
+    ///         emits `SubAccountCreated`. A sub-account's collateral is an int95 (±19.8 billion USD): a move or deposit
+    ///         beyond it reverts `SafeCastOverflowedIntDowncast(95, value)`.
     /// @return id The new sub-account's number.
     /// @return account Its address.
     function createSubAccount() external returns (uint256 id, address account);

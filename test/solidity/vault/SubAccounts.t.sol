@@ -84,21 +84,21 @@ contract SubAccountsTest is EngineFixture {
         assertEq(vault.subAccountOwner(next), ALICE, "owned");
     }
 
-    /// @dev The owner shares the account's balance slot (collateral in the low 96 bits, owner above it), so the
-    ///      engine's rights check for an owner reads the slot that the trade's settlement reads next.
+    /// @dev The owner shares the account's balance slot: a sub-account's record has bit 255 set, its owner in bits
+    ///      95–254 and its collateral as an int95 in bits 0–94, so the engine's rights check for an owner reads the
+    ///      slot that the trade's settlement reads next. A plain account's record is its collateral alone (int255).
     function test_ownerRecord_sharesTheCollateralSlot() public {
         address sub = _create(ALICE);
         _transfer(ALICE, ALICE, sub, 1_234e18);
-        bytes32 slot = keccak256(abi.encode(sub, ACCOUNTS_SLOT));
-        uint256 word = uint256(vm.load(address(vault), slot));
-        assertEq(word & type(uint96).max, 1_234e18, "collateral in the low 96 bits");
-        assertEq(address(uint160(word >> 96)), ALICE, "owner in the high 160 bits");
-        // A plain account's slot holds its collateral only.
+        uint256 word = uint256(vm.load(address(vault), keccak256(abi.encode(sub, ACCOUNTS_SLOT))));
+        assertEq(word >> 255, 1, "sub-account flag");
+        assertEq(address(uint160(word >> 95)), ALICE, "owner in bits 95-254");
+        assertEq(word & ((1 << 95) - 1), 1_234e18, "collateral in bits 0-94");
         word = uint256(vm.load(address(vault), keccak256(abi.encode(ALICE, ACCOUNTS_SLOT))));
-        assertEq(word, 10_000e18 - 1_234e18, "alice: collateral, no owner");
+        assertEq(word, 10_000e18 - 1_234e18, "alice: collateral only");
     }
 
-    /// @dev Negative collateral is stored as int96 two's complement in its 96 bits and read back signed.
+    /// @dev Negative collateral is stored as an int95 in a sub-account's record and read back signed.
     function test_negativeCollateral_roundTrips() public {
         address sub = _create(ALICE);
         vault.setBalanceManager(address(this), true);
@@ -106,25 +106,76 @@ contract SubAccountsTest is EngineFixture {
         assertEq(vault.collateralOf(sub), -7e18, "debt");
         assertEq(vault.totalDebt(), 7e18, "total debt");
         assertEq(vault.subAccountOwner(sub), ALICE, "owner kept beside a negative balance");
+        uint256 word = uint256(vm.load(address(vault), keccak256(abi.encode(sub, ACCOUNTS_SLOT))));
+        assertEq(word & ((1 << 95) - 1), (1 << 95) - 7e18, "two's complement in 95 bits");
         vault.transferBalance(BOB, sub, 7e18);
         assertEq(vault.collateralOf(sub), 0, "repaid");
         assertEq(vault.totalDebt(), 0, "no debt");
     }
 
-    /// @dev An account's collateral is an int96 (±39,614,081,257.132168796771975167 USD): the largest deposit is
-    ///      floor((2^95 − 1) / 1e12) USDC units; one unit more overflows the cast.
-    function test_collateralBound_int96() public {
+    /// @dev A sub-account's collateral is an int95 (±19,807,040,628.566084398385987584 USD): the largest deposit is
+    ///      floor((2^94 − 1) / 1e12) USDC units; one unit more overflows. Any other account keeps its range: 100
+    ///      billion USDC on one plain account is fine.
+    function test_collateralBound_subAccountInt95_plainAccountUnchanged() public {
+        address sub = _create(ALICE);
         address whale = address(0x3A1E);
-        uint256 maxUnits = uint256(int256(type(int96).max)) / 1e12;
-        usdc.mint(whale, maxUnits + 1);
+        uint256 maxUnits = (uint256(1 << 94) - 1) / 1e12;
+        usdc.mint(whale, maxUnits + 1 + 100_000_000_000e6);
         vm.startPrank(whale);
         usdc.approve(address(vault), type(uint256).max);
-        vault.deposit(maxUnits);
-        assertEq(vault.collateralOf(whale), int256(maxUnits * 1e12), "the largest balance");
+        vault.depositFor(sub, maxUnits);
+        assertEq(vault.collateralOf(sub), int256(maxUnits * 1e12), "the largest sub-account balance");
         int256 over = int256((maxUnits + 1) * 1e12);
-        vm.expectRevert(abi.encodeWithSelector(SafeCast.SafeCastOverflowedIntDowncast.selector, uint8(96), over));
-        vault.deposit(1);
+        vm.expectRevert(abi.encodeWithSelector(SafeCast.SafeCastOverflowedIntDowncast.selector, uint8(95), over));
+        vault.depositFor(sub, 1);
+        vault.deposit(100_000_000_000e6);
         vm.stopPrank();
+        assertEq(vault.collateralOf(whale), 100_000_000_000e18, "a plain account holds more");
+    }
+
+    /// @dev Any balance in a sub-account's int95 range round-trips exactly through engine moves, with the owner kept and
+    ///      the other side (a plain account, int255) mirroring it; one wei beyond either end is refused.
+    function testFuzz_subAccountRecord_roundTrips(int256 target) public {
+        address sub = _create(ALICE);
+        int256 limit = int256(1 << 94);
+        target = boundInt(target, -limit, limit - 1);
+        vault.setBalanceManager(address(this), true);
+        if (target > 0) vault.transferBalanceAllowingDebt(BOB, sub, uint256(target));
+        else if (target < 0) vault.transferBalanceAllowingDebt(sub, BOB, uint256(-target));
+        assertEq(vault.collateralOf(sub), target, "sub-account balance");
+        assertEq(vault.collateralOf(BOB), 10_000e18 - target, "plain account mirrors it");
+        assertEq(vault.subAccountOwner(sub), ALICE, "owner kept");
+        uint256 debt = (target < 0 ? uint256(-target) : 0) + (10_000e18 - target < 0 ? uint256(target - 10_000e18) : 0);
+        assertEq(vault.totalDebt(), debt, "total debt");
+    }
+
+    function test_subAccountRecord_rangeEnds() public {
+        address sub = _create(ALICE);
+        int256 limit = int256(1 << 94);
+        vault.setBalanceManager(address(this), true);
+        vault.transferBalanceAllowingDebt(BOB, sub, uint256(limit - 1) - 1_000e18);
+        vm.expectRevert(abi.encodeWithSelector(SafeCast.SafeCastOverflowedIntDowncast.selector, uint8(95), limit));
+        vault.transferBalanceAllowingDebt(BOB, sub, 1_000e18 + 1);
+        vault.transferBalanceAllowingDebt(BOB, sub, 1_000e18);
+        assertEq(vault.collateralOf(sub), limit - 1, "the top of the range");
+        vault.transferBalanceAllowingDebt(sub, BOB, uint256(limit - 1) + uint256(limit));
+        assertEq(vault.collateralOf(sub), -limit, "the bottom of the range");
+        vm.expectRevert(abi.encodeWithSelector(SafeCast.SafeCastOverflowedIntDowncast.selector, uint8(95), -limit - 1));
+        vault.transferBalanceAllowingDebt(sub, BOB, 1);
+    }
+
+    /// @dev Collateral gifted to an address before its creation must fit a sub-account's range for the creation.
+    function test_create_refusesAGiftBeyondTheSubAccountRange() public {
+        address next = _derived(ALICE, 1);
+        uint256 units = uint256(1 << 94) / 1e12 + 1;
+        usdc.mint(BOB, units);
+        vm.prank(BOB);
+        vault.depositFor(next, units);
+        vm.prank(ALICE);
+        vm.expectRevert(
+            abi.encodeWithSelector(SafeCast.SafeCastOverflowedIntDowncast.selector, uint8(95), int256(units * 1e12))
+        );
+        vault.createSubAccount();
     }
 
     // ------------------------------------------------------------------ transfers (flat accounts)
