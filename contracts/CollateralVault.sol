@@ -11,22 +11,42 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
 import {IWithdrawGuard} from "./interfaces/IWithdrawGuard.sol";
 import {TokenUnits} from "./libraries/TokenUnits.sol";
+import {SubAccounts} from "./vault/SubAccounts.sol";
 
 /// @title CollateralVault
 /// @notice Holds every trader's USDC and keeps each margin account's collateral as an 18-decimal USD balance.
 /// @dev Token units become USD only here, on the way in (exact) and on the way out (the user names token
 ///      units; the debit is exact). Balance managers (the trading engine, the liquidation engine) move USD
 ///      between accounts for PnL, fees and funding; those moves are zero-sum, so Σ collateral == totalCollateral.
-contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTransient {
+contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTransient, SubAccounts {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
 
     /// @dev The only decimals the vault accepts for its token.
     uint8 private constant TOKEN_DECIMALS = 6;
 
+    /// @dev An account's record is one word. A sub-account's (bit 255 set) holds its owner in bits 95–254 and its
+    ///      collateral as an int95 in bits 0–94 (18-decimal USD: ±1.98e10 USD); any other account's (bit 255 clear)
+    ///      holds its collateral as an int255 in bits 0–254, so existing accounts keep their range. One slot, so the
+    ///      engine's rights check for an owner trading its sub-account reads the slot that the trade's settlement reads
+    ///      next.
+    uint256 private constant SUB_ACCOUNT_FLAG = 1 << 255;
+    uint256 private constant SUB_BALANCE_BITS = 95;
+    /// @dev 256 − SUB_BALANCE_BITS, and the mask of the low SUB_BALANCE_BITS bits (written as literals: a constant
+    ///      defined from another constant is computed where it is used).
+    uint256 private constant SUB_HEAD_BITS = 161;
+    uint256 private constant SUB_BALANCE_MASK = (1 << 95) - 1;
+
+    /// @dev An account's record (see `SUB_ACCOUNT_FLAG`) behind a storage pointer, so that a balance update hashes the
+    ///      key once and reads the slot once.
+    struct AccountRecord {
+        uint256 word;
+    }
+
     IERC20 private immutable _token;
 
-    mapping(address account => int256 usd) private _collateral;
+    /// @dev One slot per account: its collateral and, for a sub-account, its owner (see `SUB_ACCOUNT_FLAG`).
+    mapping(address account => AccountRecord) private _accounts;
     mapping(address account => mapping(address operator => OperatorApproval)) private _operators;
     mapping(address manager => bool) private _balanceManagers;
     IWithdrawGuard private _withdrawGuard;
@@ -74,7 +94,7 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
 
     /// @inheritdoc ICollateralVault
     function setOperator(address operator, bool approved) external {
-        _approve(operator, approved, 0, approved, 0);
+        _approve(msg.sender, operator, approved, 0, approved, 0);
         emit OperatorSet(msg.sender, operator, approved);
     }
 
@@ -86,14 +106,14 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
         bool allowWithdraw,
         uint40 withdrawExpiry
     ) external {
-        _approve(operator, allowTrade, tradeExpiry, allowWithdraw, withdrawExpiry);
+        _approve(msg.sender, operator, allowTrade, tradeExpiry, allowWithdraw, withdrawExpiry);
     }
 
     // ------------------------------------------------------------------ engine entry points
 
     /// @inheritdoc ICollateralVault
     function transferBalance(address from, address to, uint256 usdAmount) external onlyBalanceManager {
-        int256 balance = _collateral[from];
+        int256 balance = _balance(from);
         if (balance < 0 || uint256(balance) < usdAmount) revert InsufficientBalance(from, usdAmount, balance);
         _move(from, to, usdAmount);
     }
@@ -108,9 +128,11 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
         if (tokenAmount == 0) revert ZeroAmount();
         if (receiver == address(0)) revert ZeroAddress();
         uint256 usdAmount = TokenUnits.toUsd(tokenAmount);
-        int256 balance = _collateral[from];
+        AccountRecord storage record = _accounts[from];
+        uint256 word = record.word;
+        int256 balance = _collateralIn(word);
         if (balance < 0 || uint256(balance) < usdAmount) revert InsufficientBalance(from, usdAmount, balance);
-        _collateral[from] = balance - usdAmount.toInt256();
+        _setBalance(record, word, balance - usdAmount.toInt256());
         _spendHeld(usdAmount);
         emit Withdrawn(msg.sender, from, receiver, tokenAmount, usdAmount);
         _sendTokens(receiver, tokenAmount);
@@ -143,12 +165,12 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
 
     /// @inheritdoc ICollateralVault
     function collateralOf(address account) external view returns (int256) {
-        return _collateral[account];
+        return _balance(account);
     }
 
     /// @inheritdoc ICollateralVault
     function withdrawableUsd(address account) public view returns (uint256) {
-        int256 balance = _collateral[account];
+        int256 balance = _balance(account);
         if (balance <= 0) return 0;
         IWithdrawGuard guard = _withdrawGuard;
         if (address(guard) == address(0)) return uint256(balance);
@@ -173,14 +195,12 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
 
     /// @inheritdoc ICollateralVault
     function canTrade(address account, address operator) public view returns (bool) {
-        OperatorApproval storage a = _operators[account][operator];
-        return a.canTrade && _live(a.tradeExpiry);
+        return _hasScope(account, operator, true);
     }
 
     /// @inheritdoc ICollateralVault
     function canWithdraw(address account, address operator) public view returns (bool) {
-        OperatorApproval storage a = _operators[account][operator];
-        return a.canWithdraw && _live(a.withdrawExpiry);
+        return _hasScope(account, operator, false);
     }
 
     /// @inheritdoc ICollateralVault
@@ -205,35 +225,32 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
 
     /// @inheritdoc ICollateralVault
     function collateralAndDebt(address account) external view returns (int256, uint256) {
-        return (_collateral[account], _totalDebt);
+        return (_balance(account), _totalDebt);
     }
 
     // ------------------------------------------------------------------ internal
 
-    /// @dev Replaces the caller's approval of `operator`: an expiry of a scope not granted is stored as 0, and an
-    ///      approval with no scope is deleted (the slot is cleared).
+    /// @dev Replaces `account`'s approval of `operator` (the caller's own account, or a sub-account of the caller): an
+    ///      expiry of a scope not granted is stored as 0, and an approval with no scope is deleted (the slot is
+    ///      cleared).
     function _approve(
+        address account,
         address operator,
         bool allowTrade,
         uint40 tradeExpiry,
         bool allowWithdraw,
         uint40 withdrawExpiry
-    ) private {
+    ) internal override {
         if (operator == address(0)) revert ZeroAddress();
         if (operator == msg.sender) revert SelfOperator();
         if (!allowTrade) tradeExpiry = 0;
         if (!allowWithdraw) withdrawExpiry = 0;
         if (allowTrade || allowWithdraw) {
-            _operators[msg.sender][operator] = OperatorApproval(allowTrade, tradeExpiry, allowWithdraw, withdrawExpiry);
+            _operators[account][operator] = OperatorApproval(allowTrade, tradeExpiry, allowWithdraw, withdrawExpiry);
         } else {
-            delete _operators[msg.sender][operator];
+            delete _operators[account][operator];
         }
-        emit OperatorApproved(msg.sender, operator, allowTrade, tradeExpiry, allowWithdraw, withdrawExpiry);
-    }
-
-    /// @dev A scope's expiry is live while it is 0 (none) or still ahead: at the expiry second it is dead.
-    function _live(uint40 expiry) private view returns (bool) {
-        return expiry == 0 || block.timestamp < expiry;
+        emit OperatorApproved(account, operator, allowTrade, tradeExpiry, allowWithdraw, withdrawExpiry);
     }
 
     function _deposit(address account, uint256 tokenAmount) private {
@@ -247,9 +264,11 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
         if (received != tokenAmount) revert UnsupportedTokenBehaviour(tokenAmount, received);
 
         uint256 usdAmount = TokenUnits.toUsd(tokenAmount);
-        int256 balance = _collateral[account];
+        AccountRecord storage record = _accounts[account];
+        uint256 word = record.word;
+        int256 balance = _collateralIn(word);
         int256 newBalance = balance + usdAmount.toInt256();
-        _collateral[account] = newBalance;
+        _setBalance(record, word, newBalance);
         if (balance < 0) _totalDebt = _totalDebt - _debtOf(balance) + _debtOf(newBalance);
         _totalCollateral += usdAmount;
         emit Deposited(msg.sender, account, tokenAmount, usdAmount);
@@ -262,7 +281,9 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
         uint256 available = withdrawableUsd(account);
         if (usdAmount > available) revert InsufficientWithdrawable(usdAmount, available);
 
-        _collateral[account] -= usdAmount.toInt256();
+        AccountRecord storage record = _accounts[account];
+        uint256 word = record.word;
+        _setBalance(record, word, _collateralIn(word) - usdAmount.toInt256());
         _spendHeld(usdAmount);
         emit Withdrawn(msg.sender, account, receiver, tokenAmount, usdAmount);
         _sendTokens(receiver, tokenAmount);
@@ -292,17 +313,75 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
         if (usdAmount == 0) revert ZeroAmount();
         if (from == address(0) || to == address(0)) revert ZeroAddress();
         int256 amount = usdAmount.toInt256();
-        int256 fromBefore = _collateral[from];
+        AccountRecord storage fromRecord = _accounts[from];
+        uint256 fromWord = fromRecord.word;
+        int256 fromBefore = _collateralIn(fromWord);
         int256 fromAfter = fromBefore - amount;
-        _collateral[from] = fromAfter;
+        _setBalance(fromRecord, fromWord, fromAfter);
         // Read after the write, so that a move to oneself nets out.
-        int256 toBefore = _collateral[to];
+        AccountRecord storage toRecord = _accounts[to];
+        uint256 toWord = toRecord.word;
+        int256 toBefore = _collateralIn(toWord);
         int256 toAfter = toBefore + amount;
-        _collateral[to] = toAfter;
+        _setBalance(toRecord, toWord, toAfter);
         // Only a balance below zero before or after changes the debt (rare: skip the slot otherwise).
         if (fromAfter < 0 || toBefore < 0) {
             _totalDebt = _totalDebt + _debtOf(fromAfter) - _debtOf(fromBefore) + _debtOf(toAfter) - _debtOf(toBefore);
         }
         emit BalanceTransferred(from, to, usdAmount);
+    }
+
+    function _balance(address account) private view returns (int256) {
+        return _collateralIn(_accounts[account].word);
+    }
+
+    /// @dev The collateral in a record: its low 255 bits sign-extended, or a sub-account's low 95.
+    function _collateralIn(uint256 word) private pure returns (int256) {
+        if (word < SUB_ACCOUNT_FLAG) return int256(word << 1) >> 1;
+        return int256(word << SUB_HEAD_BITS) >> SUB_HEAD_BITS;
+    }
+
+    /// @dev Writes `usd` as the collateral of the account whose slot is `record` and held `word` (its owner is kept);
+    ///      `SafeCastOverflowedIntDowncast(bits, usd)` when it does not fit the record's 255 or 95 bits.
+    function _setBalance(AccountRecord storage record, uint256 word, int256 usd) private {
+        if (word < SUB_ACCOUNT_FLAG) {
+            if ((usd << 1) >> 1 != usd) revert SafeCast.SafeCastOverflowedIntDowncast(255, usd);
+            record.word = uint256(usd) & ~SUB_ACCOUNT_FLAG;
+        } else {
+            if ((usd << SUB_HEAD_BITS) >> SUB_HEAD_BITS != usd) {
+                revert SafeCast.SafeCastOverflowedIntDowncast(uint8(SUB_BALANCE_BITS), usd);
+            }
+            record.word = (word & ~SUB_BALANCE_MASK) | (uint256(usd) & SUB_BALANCE_MASK);
+        }
+    }
+
+    // ------------------------------------------------------------------ sub-account hooks
+
+    function _ownerRecord(address account) internal view override returns (address) {
+        uint256 word = _accounts[account].word;
+        return word < SUB_ACCOUNT_FLAG ? address(0) : address(uint160(word >> SUB_BALANCE_BITS));
+    }
+
+    /// @dev Turns `account`'s record into a sub-account's, keeping its collateral (which must fit an int95).
+    function _recordOwner(address account, address owner_) internal override {
+        AccountRecord storage record = _accounts[account];
+        int256 collateral = _collateralIn(record.word);
+        _setBalance(record, SUB_ACCOUNT_FLAG | (uint256(uint160(owner_)) << SUB_BALANCE_BITS), collateral);
+    }
+
+    function _approvalOf(address account, address operator)
+        internal
+        view
+        override
+        returns (OperatorApproval storage)
+    {
+        return _operators[account][operator];
+    }
+
+    /// @dev A transfer between sub-accounts is checked as a withdrawal of `from`, then moved like an engine's move.
+    function _transferChecked(address from, address to, uint256 usdAmount) internal override {
+        uint256 available = withdrawableUsd(from);
+        if (usdAmount > available) revert InsufficientWithdrawable(usdAmount, available);
+        _move(from, to, usdAmount);
     }
 }

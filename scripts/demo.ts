@@ -1,5 +1,5 @@
 // The main job: a full local run on Hardhat's in-process network (no node to start). It deploys the protocol with
-// mock Chainlink feeds for four markets, funds an LP and four traders, trades, lets funding accrue for 8 hours,
+// mock Chainlink feeds for five markets, funds an LP and four traders, trades, lets funding accrue for 8 hours,
 // moves prices, and prints the markets, the accounts and the liquidity vault before and after. Then GOLD falls
 // further, carol's account drops below maintenance margin, and one pass of the keeper (the same code as
 // `npm run keeper`, imported) liquidates it.
@@ -23,7 +23,9 @@ const USDC = (whole: bigint) => whole * 1_000_000n;
 let step = 0;
 const progress = (text: string) => console.log(`[${++step}] ${text}`);
 
-progress("Deploying USDC, collateral vault, engine, liquidity vault and 4 markets (ETH, BTC, GOLD, SPX)");
+progress(
+  "Deploying USDC, collateral vault, engine, liquidity vault and 5 markets (ETH, BTC, GOLD, SPX, WATCH)",
+);
 const protocol = await deployLocalProtocol(ethers);
 const { usdc, vault, engine, lens, liquidityVault, insuranceFund, markets } = protocol;
 const bySymbol = Object.fromEntries(markets.map((m) => [m.symbol, m]));
@@ -70,9 +72,9 @@ await printMarkets(engine, markets);
 await printAccounts(engine, lens, vault, markets, traders);
 await printLiquidityVault(liquidityVault);
 
-progress("8 hours pass; prices move: ETH +6 %, BTC -4 %, GOLD -5 %, SPX +1 %");
+progress("8 hours pass; prices move: ETH +6 %, BTC -4 %, GOLD -5 %, SPX +1 %, WATCH unchanged");
 await networkHelpers.time.increase(8 * 3600);
-const moves: Record<string, bigint> = { ETH: 106n, BTC: 96n, GOLD: 95n, SPX: 101n };
+const moves: Record<string, bigint> = { ETH: 106n, BTC: 96n, GOLD: 95n, SPX: 101n, WATCH: 100n };
 for (const m of markets) {
   const { oraclePrice } = await engine.marketPrices(m.id);
   await (

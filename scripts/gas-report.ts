@@ -127,12 +127,52 @@ for (const n of [1, 16]) {
   });
 }
 
+// Sub-accounts: the same first open on the trader's own address (sub-account 0) and on its sub-account 1, from the
+// same state (a snapshot), each account holding 1,000,000 USD; then a transfer between sub-accounts from a flat
+// sub-account and from one holding a position (the withdraw guard values it). Every sub-account already holds
+// collateral, as an active owner's do.
+const SUB_OPEN_0 = "open, sub-account 0 (first position)";
+const SUB_OPEN_1 = "open, sub-account 1 (first position)";
+const SUB_TRANSFER_FLAT = "sub-account transfer (source flat)";
+const SUB_TRANSFER_OPEN = "sub-account transfer (source with a position)";
+let subOpen0 = 0n;
+{
+  const { vault, engine } = await deployWithMarkets(1);
+  await (await vault.connect(trader).deposit(USDC(2_000_002n))).wait();
+  await (await vault.connect(trader).createSubAccount()).wait();
+  await (await vault.connect(trader).createSubAccount()).wait();
+  const [sub1] = await vault.subAccount(trader.address, 1n);
+  const [sub2] = await vault.subAccount(trader.address, 2n);
+  const v = vault.connect(trader);
+  await (await v.transferBetweenSubAccounts(trader.address, sub1, 1_000_000n * ONE)).wait();
+  await (await v.transferBetweenSubAccounts(trader.address, sub2, 2n * ONE)).wait();
+  const t = engine.connect(trader);
+  const snapshot = await networkHelpers.takeSnapshot();
+  subOpen0 = await gasOf(t.trade(trader.address, 0, ONE, ethers.MaxUint256));
+  rows.push({ action: SUB_OPEN_0, positions: 1, gas: subOpen0 });
+  await snapshot.restore();
+  rows.push({ action: SUB_OPEN_1, positions: 1, gas: await gasOf(t.trade(sub1, 0, ONE, ethers.MaxUint256)) });
+  rows.push({
+    action: SUB_TRANSFER_FLAT,
+    positions: 0,
+    gas: await gasOf(v.transferBetweenSubAccounts(sub2, trader.address, ONE)),
+  });
+  rows.push({
+    action: SUB_TRANSFER_OPEN,
+    positions: 1,
+    gas: await gasOf(v.transferBetweenSubAccounts(sub1, sub2, ONE)),
+  });
+}
+
 const targets: Record<string, bigint> = {
   "open (account's first position)": 200_000n,
   "open (returning trader)": 200_000n,
   close: 150_000n,
   liquidate: 250_000n,
   "deposit (first)": 80_000n,
+  // An open on a sub-account costs what the same open costs on the owner's own address, within 2,000.
+  [SUB_OPEN_1]: subOpen0 + 2_000n,
+  [SUB_TRANSFER_FLAT]: 60_000n,
 };
 const header = "| action | positions held | gas | target |\n| --- | ---: | ---: | ---: |";
 const lines = rows.map((r) => {
@@ -208,6 +248,12 @@ forced-close bound and leave the collateral non-negative (otherwise the account'
 - ${overNote}
 - "ADL step": one execution of \`executeAdl\` (one candidate re-ranked, one position reduced at the bankruptcy
   price, the shortfall repaid).
+- Sub-accounts (docs/DESIGN.md, "Sub-accounts and isolated margin"): "${SUB_OPEN_0}" and "${SUB_OPEN_1}" are the
+  same first open of 1 ETH from the same state, by the owner on its own address and on its sub-account 1 (1,000,000
+  USD each). The sub-account's open adds the engine's rights call to the vault (\`canTrade(account, owner)\`), whose
+  read of the owner record warms the account's balance slot that the settlement reads next. The transfers move 1 USD
+  between two sub-accounts of the owner; with a position on the source the withdraw guard values it (one oracle
+  read).
 
 ${table}
 

@@ -2,7 +2,7 @@
 // starting answers; every parameter is within the engine's hard bounds (docs/DESIGN.md). Each maxSkew sits within the
 // funding breaker band (0.0625 %/h): with funding interest 0.00125 %/h and clamp 0.00625 %/h the hourly rate at a
 // premium p > 0.0075 % is p − 0.00625 %, so opens may take the premium to 0.06875 % at most, i.e. |skew| ≤
-// 0.0006875 × skewScale (ETH 687.5, BTC 34.375, GOLD 1,375, SPX 687.5); the open-interest-to-cash limit
+// 0.0006875 × skewScale (ETH 687.5, BTC 34.375, GOLD 1,375, SPX 687.5, WATCH 13.75); the open-interest-to-cash limit
 // (LOCAL_VAULT_RISK) usually binds first.
 
 const E18 = 10n ** 18n;
@@ -32,6 +32,7 @@ const cryptoTiers: TierConfig[] = [
   { upToNotional: 10_000_000n * E18, maxLeverage: 10n * E18, mmr: bp(500n) },
 ];
 
+/** Traditional assets; also the luxury-asset market WATCH (10x at most, as the RWA seed lists it). */
 const tradFiTiers: TierConfig[] = [
   { upToNotional: 2_000_000n * E18, maxLeverage: 10n * E18, mmr: bp(500n) },
   { upToNotional: 10_000_000n * E18, maxLeverage: 5n * E18, mmr: bp(1000n) },
@@ -82,6 +83,20 @@ export const LOCAL_MARKETS: MarketConfig[] = [
     takerFee: bp(3n),
     tiers: tradFiTiers,
   },
+  {
+    // A luxury-asset index (a watch), about 150,000 USD a unit, priced by a Chainlink-style feed like the others.
+    // skewScale 20,000 units (3B USD, as deep as the other markets); maxOpenInterest 2,000 units keeps a close's
+    // impact 2,000 / (2 × 20,000) = 5 % within the lowest mmr (5 %), the bound the validator enforces.
+    symbol: "WATCH",
+    price: 150_000n * E18,
+    feedDecimals: 8,
+    skewScale: 20_000n * E18,
+    maxSkew: (27n * E18) / 2n,
+    maxOpenInterest: 2_000n * E18,
+    makerFee: bp(1n),
+    takerFee: bp(3n),
+    tiers: tradFiTiers,
+  },
 ];
 
 /**
@@ -89,8 +104,8 @@ export const LOCAL_MARKETS: MarketConfig[] = [
  * most half the vault's cash; a pnl-factor reduction once traders' profit passes half its cash; an entry/exit fee of
  * 0.1 %. The fee is sized to the vault's value move one block's position changes can cause: at a constant oracle only
  * their fees move it, and opening both sides of every market from zero to their caps (half the cash each) pays at most
- * the taker fee on that notional, (5 + 5 + 3 + 3) bp × 2 sides × 0.5 = 0.16 % of the cash, less than the 0.2 % an entry
- * and an exit pay together.
+ * the taker fee on that notional, (5 + 5 + 3 + 3 + 3) bp × 2 sides × 0.5 = 0.19 % of the cash, less than the 0.2 % an
+ * entry and an exit pay together (a new market's taker fee must keep that sum below 0.2 %).
  */
 export const LOCAL_VAULT_RISK = {
   openInterestCashRatio: E18 / 2n,

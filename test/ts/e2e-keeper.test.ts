@@ -93,7 +93,7 @@ describe("end to end on a hardhat node: deploy, SDK trades, keeper liquidation",
     expect(r.stdout).to.match(/Sent \d+ transactions\./);
     book = readAddressBook(join(work, "31337.json"))!;
     expect(book.chainId).to.equal(31337);
-    expect(book.markets.map((m) => m.symbol)).to.deep.equal(["ETH", "BTC", "GOLD", "SPX"]);
+    expect(book.markets.map((m) => m.symbol)).to.deep.equal(["ETH", "BTC", "GOLD", "SPX", "WATCH"]);
     const engine = { address: book.contracts.perpEngine, abi: IPerpEngine__factory.abi } as const;
     for (const m of book.markets)
       expect(

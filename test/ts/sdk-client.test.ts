@@ -91,7 +91,7 @@ describe("SDK client (viem) against the in-process network", function () {
 
   it("reads every market in one call, equal to the engine's views", async function () {
     const markets = await alice.getMarkets();
-    expect(markets.map((m) => m.symbol)).to.deep.equal(["ETH", "BTC", "GOLD", "SPX"]);
+    expect(markets.map((m) => m.symbol)).to.deep.equal(["ETH", "BTC", "GOLD", "SPX", "WATCH"]);
     const eth = markets[0];
     const onChain = await protocol.engine.marketPrices(ETH);
     expect(eth.oracleValid).to.equal(true);

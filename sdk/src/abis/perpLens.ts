@@ -23,6 +23,22 @@ export const perpLensAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "owner",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      }
+    ],
+    "name": "UnknownSubAccount",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "engine",
     "outputs": [
@@ -1385,6 +1401,177 @@ export const perpLensAbi = [
     "inputs": [
       {
         "internalType": "address",
+        "name": "owner",
+        "type": "address"
+      },
+      {
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      }
+    ],
+    "name": "getSubAccount",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint256",
+            "name": "id",
+            "type": "uint256"
+          },
+          {
+            "internalType": "address",
+            "name": "account",
+            "type": "address"
+          },
+          {
+            "internalType": "int256",
+            "name": "collateral",
+            "type": "int256"
+          },
+          {
+            "internalType": "bool",
+            "name": "valuationValid",
+            "type": "bool"
+          },
+          {
+            "internalType": "int256",
+            "name": "equity",
+            "type": "int256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "withdrawableUsd",
+            "type": "uint256"
+          },
+          {
+            "components": [
+              {
+                "internalType": "int128",
+                "name": "size",
+                "type": "int128"
+              },
+              {
+                "internalType": "int128",
+                "name": "openNotional",
+                "type": "int128"
+              },
+              {
+                "internalType": "int128",
+                "name": "lastFundingIndex",
+                "type": "int128"
+              }
+            ],
+            "internalType": "struct Position[]",
+            "name": "positions",
+            "type": "tuple[]"
+          },
+          {
+            "internalType": "uint256[]",
+            "name": "markets",
+            "type": "uint256[]"
+          },
+          {
+            "internalType": "bool",
+            "name": "free",
+            "type": "bool"
+          }
+        ],
+        "internalType": "struct PerpLens.SubAccountView",
+        "name": "v",
+        "type": "tuple"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "owner",
+        "type": "address"
+      }
+    ],
+    "name": "getSubAccounts",
+    "outputs": [
+      {
+        "components": [
+          {
+            "internalType": "uint256",
+            "name": "id",
+            "type": "uint256"
+          },
+          {
+            "internalType": "address",
+            "name": "account",
+            "type": "address"
+          },
+          {
+            "internalType": "int256",
+            "name": "collateral",
+            "type": "int256"
+          },
+          {
+            "internalType": "bool",
+            "name": "valuationValid",
+            "type": "bool"
+          },
+          {
+            "internalType": "int256",
+            "name": "equity",
+            "type": "int256"
+          },
+          {
+            "internalType": "uint256",
+            "name": "withdrawableUsd",
+            "type": "uint256"
+          },
+          {
+            "components": [
+              {
+                "internalType": "int128",
+                "name": "size",
+                "type": "int128"
+              },
+              {
+                "internalType": "int128",
+                "name": "openNotional",
+                "type": "int128"
+              },
+              {
+                "internalType": "int128",
+                "name": "lastFundingIndex",
+                "type": "int128"
+              }
+            ],
+            "internalType": "struct Position[]",
+            "name": "positions",
+            "type": "tuple[]"
+          },
+          {
+            "internalType": "uint256[]",
+            "name": "markets",
+            "type": "uint256[]"
+          },
+          {
+            "internalType": "bool",
+            "name": "free",
+            "type": "bool"
+          }
+        ],
+        "internalType": "struct PerpLens.SubAccountView[]",
+        "name": "views",
+        "type": "tuple[]"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
         "name": "account",
         "type": "address"
       },
@@ -1400,6 +1587,35 @@ export const perpLensAbi = [
         "internalType": "uint256",
         "name": "",
         "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "owner",
+        "type": "address"
+      }
+    ],
+    "name": "nextFreeSubAccount",
+    "outputs": [
+      {
+        "internalType": "uint256",
+        "name": "id",
+        "type": "uint256"
+      },
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "internalType": "bool",
+        "name": "exists",
+        "type": "bool"
       }
     ],
     "stateMutability": "view",

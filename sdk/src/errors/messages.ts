@@ -248,6 +248,20 @@ export const contractErrorMessages: MessageTable = {
     message: (a) => `${a.caller} is not allowed to move collateral between accounts.`,
   },
   SelfOperator: { category: "input", message: () => "An account cannot be its own operator." },
+  // ---------------------------------------------------------------- collateral vault: sub-accounts
+  UnknownSubAccount: {
+    category: "input",
+    message: (a) => `${a.owner} has no sub-account ${a.id} (create it first).`,
+  },
+  ForeignSubAccount: {
+    category: "authorization",
+    message: (a) => `Account ${a.account} is not a sub-account of ${a.owner}.`,
+  },
+  SubAccountAddressTaken: {
+    category: "internal",
+    message: (a) =>
+      `The address derived for the new sub-account, ${a.account}, already belongs to a sub-account.`,
+  },
   SafeERC20FailedOperation: {
     category: "token",
     message: (a) => `The token ${a.token} refused the transfer.`,

@@ -163,7 +163,7 @@ contract ProtocolInvariantTest is ProtocolDeployment {
 
     /// @notice Only the actions (not the handler's ghost getters) are called.
     function targetSelectors() public view returns (FuzzSelector[] memory targets) {
-        bytes4[] memory s = new bytes4[](18);
+        bytes4[] memory s = new bytes4[](19);
         s[0] = ProtocolHandler.deposit.selector;
         s[1] = ProtocolHandler.withdraw.selector;
         s[2] = ProtocolHandler.openPosition.selector;
@@ -182,6 +182,7 @@ contract ProtocolInvariantTest is ProtocolDeployment {
         s[15] = ProtocolHandler.rebalance.selector;
         s[16] = ProtocolHandler.pnlReduction.selector;
         s[17] = ProtocolHandler.setCaps.selector;
+        s[18] = ProtocolHandler.transferBetweenSubAccounts.selector;
         targets = new FuzzSelector[](1);
         targets[0] = FuzzSelector({addr: address(handler), selectors: s});
     }
@@ -207,6 +208,7 @@ contract ProtocolInvariantTest is ProtocolDeployment {
     function invariant_protocol() public view {
         Snapshot memory v = _snapshot();
         _checkSolvency(v);
+        _checkSubAccountLedger();
         _checkConservation(v);
         _checkMarketSums(v);
         (int256 value, bool fallbackUsed, uint256 backing) = _checkFundingAndValuation(v);
@@ -277,6 +279,31 @@ contract ProtocolInvariantTest is ProtocolDeployment {
         uint256 shortfall = liquidator.totalShortfall();
         assertLe(flatDebt, shortfall, "flat debt <= recorded ADL shortfall");
         assertEq(lpVault.unresolvedShortfallUsd(), shortfall, "vault value excludes the shortfall");
+    }
+
+    // ------------------------------------------------------------------ sub-accounts
+
+    /// @notice Owners hold several sub-accounts (owner 0: three, owner 1: two). Walking each owner's sub-accounts
+    ///         through the vault's own records (`subAccountCount`, `subAccount(owner, id)`, `subAccountOwner`), not
+    ///         the handler's list: every id up to the count exists and is owned by its owner, and the balances of every
+    ///         vault account (each owner's sub-accounts, the liquidity vault, the insurance fund, the keeper, the
+    ///         liquidation engine) add up to the USDC the vault holds × 1e12, to the wei.
+    function _checkSubAccountLedger() internal view {
+        int256 sum;
+        for (uint256 k; k < handler.OWNER_COUNT(); ++k) {
+            address owner = handler.ownerAt(k);
+            uint256 count = vault.subAccountCount(owner);
+            assertEq(count, k == 0 ? 2 : k == 1 ? 1 : 0, "sub-accounts per owner");
+            for (uint256 id; id <= count; ++id) {
+                (address account, bool exists) = vault.subAccount(owner, id);
+                assertTrue(exists, "every id up to the count exists");
+                assertEq(vault.subAccountOwner(account), owner, "owned by its owner");
+                sum += vault.collateralOf(account);
+            }
+        }
+        sum += vault.collateralOf(address(lpVault)) + vault.collateralOf(address(fund))
+            + vault.collateralOf(handler.KEEPER()) + vault.collateralOf(address(liquidator));
+        assertEq(sum, int256(usdc.balanceOf(address(vault)) * 1e12), "sum over owners' sub-accounts and the protocol == tokens x 1e12");
     }
 
     // ------------------------------------------------------------------ conservation
@@ -614,7 +641,7 @@ contract ProtocolHandlerCoverageTest is ProtocolDeployment {
         for (uint256 k; k < names.length; ++k) {
             assertTrue(handler.count(names[k]) > 0, string(abi.encodePacked(names[k])));
         }
-        bytes32[23] memory outcomes = [
+        bytes32[27] memory outcomes = [
             bytes32("liquidate.partial"),
             "liquidate.full",
             "liquidate.fundCovered",
@@ -637,7 +664,11 @@ contract ProtocolHandlerCoverageTest is ProtocolDeployment {
             "liquidate.oracleDownSkipped",
             "probe.passed.fundingBreaker",
             "probe.passed.overMaxSkew",
-            "adl.rotateAgain"
+            "adl.rotateAgain",
+            "transfer.withPositions",
+            "transfer.refused",
+            "withdraw.subAccount",
+            "trade.subAccount"
         ];
         for (uint256 k; k < outcomes.length; ++k) {
             assertTrue(handler.count(outcomes[k]) > 0, string(abi.encodePacked(outcomes[k])));
@@ -668,6 +699,7 @@ contract ProtocolHandlerCoverageTest is ProtocolDeployment {
         else if (action == 16) handler.rebalance(a, b, c);
         else if (action == 17) handler.pnlReduction(a, b);
         else if (action == 18) handler.setCaps(a, b);
+        else if (seed & 0x200 != 0) handler.transferBetweenSubAccounts(a, b, c);
         else handler.liquidate(b, a);
     }
 }

@@ -424,7 +424,10 @@ contract ProtocolHandler is TestBase {
     uint256 internal constant WAD = 1e18;
     uint256 internal constant USD_PER_UNIT = 1e12;
 
-    uint256 public constant TRADER_COUNT = 4;
+    /// @notice Trader accounts: the four owners' own addresses (sub-account 0), then owner 0's sub-accounts 1 and 2 and
+    ///         owner 1's sub-account 1. A sub-account is acted on by its owner (trades, withdrawals, transfers).
+    uint256 public constant TRADER_COUNT = 7;
+    uint256 public constant OWNER_COUNT = 4;
     uint256 public constant MARKET_COUNT = 3;
 
     address public constant KEEPER = address(0x6EE9E2);
@@ -459,7 +462,7 @@ contract ProtocolHandler is TestBase {
     /// @notice Share of trading fees owed to the insurance fund.
     uint256 public immutable insuranceShare;
 
-    address[TRADER_COUNT] public traders = [address(0x7001), address(0x7002), address(0x7003), address(0x7004)];
+    address[TRADER_COUNT] public traders;
     /// @notice Each market's oracle adapter (an owner action may replace a dead one).
     MockOracleAdapter[MARKET_COUNT] public oracles;
     uint256[MARKET_COUNT] public initialPrices;
@@ -550,6 +553,10 @@ contract ProtocolHandler is TestBase {
     uint256 public violationWithdrawViewReverted;
     /// @notice A withdrawal left an account with positions below initial margin at the credit valuation.
     uint256 public violationWithdrawBelowMargin;
+    /// @notice A transfer between sub-accounts within the source's `withdrawableUsd` was refused, one above it was not
+    ///         refused with `InsufficientWithdrawable(amount, withdrawable)`, or it left a source with positions below
+    ///         initial margin at the credit valuation.
+    uint256 public violationSubAccountTransfer;
     /// @notice A trader ended flat with negative collateral by its own trade (outside the liquidation waterfall).
     uint256 public violationSelfClosedBankruptcy;
     /// @notice A liquidation of an already flat account added its debt to `totalShortfall` again.
@@ -683,10 +690,18 @@ contract ProtocolHandler is TestBase {
             MarketState memory s = engine_.marketState(m);
             (_lastFairPremium[m], _lastFairTime[m]) = (s.fairPremium, s.lastUpdateTime);
         }
-        for (uint256 i; i < TRADER_COUNT; ++i) {
-            vm.prank(traders[i]);
+        address[OWNER_COUNT] memory owners_ = [address(0x7001), address(0x7002), address(0x7003), address(0x7004)];
+        for (uint256 i; i < OWNER_COUNT; ++i) {
+            traders[i] = owners_[i];
+            vm.prank(owners_[i]);
             usdc.approve(address(vault_), type(uint256).max);
         }
+        vm.startPrank(owners_[0]);
+        (, traders[4]) = vault_.createSubAccount();
+        (, traders[5]) = vault_.createSubAccount();
+        vm.stopPrank();
+        vm.prank(owners_[1]);
+        (, traders[6]) = vault_.createSubAccount();
         vm.prank(PROVIDER);
         usdc.approve(address(lpVault_), type(uint256).max);
         usdc.approve(address(vault_), type(uint256).max);
@@ -784,6 +799,63 @@ contract ProtocolHandler is TestBase {
     ///         the withdrawal must succeed, whatever the oracles do.
     function withdrawAllWhenFlat(uint256 actorSeed) external action {
         _withdrawFirstFlat(actorSeed);
+    }
+
+    /// @notice An owner moves collateral between two of its sub-accounts (owner 0: its address and sub-accounts 1
+    ///         and 2; owner 1: its address and sub-account 1). Within the source's `withdrawableUsd` (which must
+    ///         answer) the transfer must pass and leave a source with positions at or above initial margin at the
+    ///         credit valuation (the model's); one time in four (or when nothing is free) it asks for more, which must
+    ///         be refused with exactly `InsufficientWithdrawable(amount, withdrawable)`.
+    function transferBetweenSubAccounts(uint256 ownerSeed, uint256 pairSeed, uint256 amountSeed) external action {
+        address[] memory group = _subAccountsOf(ownerSeed % 2);
+        uint256 n = group.length;
+        uint256 i = pairSeed % n;
+        address from = group[i];
+        address to = group[(i + 1 + (pairSeed / n) % (n - 1)) % n];
+        uint256 max;
+        try vault.withdrawableUsd(from) returns (uint256 x) {
+            max = x;
+        } catch (bytes memory err) {
+            _flag(violationWithdrawViewReverted++, "withdrawableUsd reverted");
+            lastUnexpectedRevert = err;
+            return;
+        }
+        bool above = max == 0 || amountSeed % 4 == 0;
+        uint256 amount = above ? max + 1 + (amountSeed >> 2) % 1e18 : bound(amountSeed >> 2, 1, max);
+        bool withPositions = engine.accountMarkets(from).length != 0;
+        vm.prank(_holder(from));
+        try vault.transferBetweenSubAccounts(from, to, amount) {
+            if (above) {
+                _flag(violationSubAccountTransfer++, "transfer above free passed");
+                return;
+            }
+            _ok("transfer");
+            if (withPositions) {
+                _note("transfer.withPositions");
+                (int256 equity, uint256 im,) = PerpModel.creditMargin(engine, vault, from);
+                if (equity < int256(im)) _flag(violationSubAccountTransfer++, "transfer below IM");
+            }
+        } catch (bytes memory err) {
+            bytes memory expected =
+                abi.encodeWithSelector(ICollateralVault.InsufficientWithdrawable.selector, amount, max);
+            if (above && keccak256(err) == keccak256(expected)) {
+                _note("transfer.refused");
+                return;
+            }
+            _flag(violationSubAccountTransfer++, "transfer refused wrongly");
+            lastUnexpectedRevert = err;
+        }
+    }
+
+    /// @dev Owner `k`'s accounts among the traders: its own address first, then its sub-accounts.
+    function _subAccountsOf(uint256 k) private view returns (address[] memory group) {
+        if (k == 0) {
+            group = new address[](3);
+            (group[0], group[1], group[2]) = (traders[0], traders[4], traders[5]);
+        } else {
+            group = new address[](2);
+            (group[0], group[1]) = (traders[1], traders[6]);
+        }
     }
 
     /// @notice Push and hold a skew: a trader opens a large position toward the market's cap (topping its collateral
@@ -961,7 +1033,7 @@ contract ProtocolHandler is TestBase {
     /// @notice Any actor (a trader or the keeper) liquidates a trader, preferring one below maintenance margin with
     ///         positions (any trader one time in four).
     function liquidate(uint256 callerSeed, uint256 targetSeed) external action {
-        address caller = callerSeed % 5 == 4 ? KEEPER : traders[callerSeed % TRADER_COUNT];
+        address caller = callerSeed % 5 == 4 ? KEEPER : _holder(traders[callerSeed % TRADER_COUNT]);
         _liquidate(caller, _pickLiquidationTarget(callerSeed % 4 == 0, targetSeed));
     }
 
@@ -1069,13 +1141,18 @@ contract ProtocolHandler is TestBase {
         return traders[i];
     }
 
+    /// @notice Owner `i` (the address of trader account `i`, i < OWNER_COUNT).
+    function ownerAt(uint256 i) external view returns (address) {
+        return traders[i];
+    }
+
     function oracle(uint256 m) external view returns (MockOracleAdapter) {
         return oracles[m];
     }
 
     /// @notice The action names counted in `count`, for coverage checks.
     function actions() external pure returns (bytes32[] memory list) {
-        list = new bytes32[](24);
+        list = new bytes32[](25);
         list[0] = "deposit";
         list[1] = "withdraw";
         list[2] = "open";
@@ -1100,12 +1177,13 @@ contract ProtocolHandler is TestBase {
         list[21] = "adl.rotate";
         list[22] = "adl.writeOff";
         list[23] = "oracle.replaced";
+        list[24] = "transfer";
     }
 
     /// @notice Every `violation*` counter with its name, for the invariant (one call instead of one per counter).
     function violationReport() external view returns (bytes32[] memory names, uint256[] memory counts) {
-        names = new bytes32[](40);
-        counts = new uint256[](40);
+        names = new bytes32[](41);
+        counts = new uint256[](41);
         (names[0], counts[0]) = ("LiquidatedHealthy", violationLiquidatedHealthy);
         (names[1], counts[1]) = ("LiquidationNoImprovement", violationLiquidationNoImprovement);
         (names[2], counts[2]) = ("LiquidatableRefused", violationLiquidatableRefused);
@@ -1146,6 +1224,7 @@ contract ProtocolHandler is TestBase {
         (names[37], counts[37]) = ("PnlFactorView", violationPnlFactorView);
         (names[38], counts[38]) = ("PnlReduction", violationPnlReduction);
         (names[39], counts[39]) = ("TriggerViewReverted", violationTriggerViewReverted);
+        (names[40], counts[40]) = ("SubAccountTransfer", violationSubAccountTransfer);
     }
 
     // ================================================================== checks after every action
@@ -1351,7 +1430,7 @@ contract ProtocolHandler is TestBase {
         TradeObs memory o = _observeTrade(a, m, delta);
         uint256 acceptable = delta > 0 ? type(uint256).max : 0;
         uint256 fillPrice;
-        vm.prank(a);
+        vm.prank(_holder(a));
         if (close) {
             try engine.closePosition(a, m, acceptable) returns (uint256 p) {
                 (ok, fillPrice) = (true, p);
@@ -1365,8 +1444,12 @@ contract ProtocolHandler is TestBase {
                 err = e;
             }
         }
-        if (ok) _checkTrade(o, fillPrice);
-        else _checkRefusal(o, err);
+        if (ok) {
+            _checkTrade(o, fillPrice);
+            if (_holder(a) != a) _note("trade.subAccount");
+        } else {
+            _checkRefusal(o, err);
+        }
     }
 
     function _observeTrade(address a, uint256 m, int256 delta) private returns (TradeObs memory o) {
@@ -1630,7 +1713,7 @@ contract ProtocolHandler is TestBase {
     function _trialTrade(address a, uint256 m, int256 delta) private returns (bool ok, bytes memory err) {
         TradeObs memory o = _observeTrade(a, m, delta);
         uint256 snapshot = vm.snapshotState();
-        vm.prank(a);
+        vm.prank(_holder(a));
         (ok, err) = address(engine).call(abi.encodeCall(engine.trade, (a, m, delta, delta > 0 ? type(uint256).max : 0)));
         VM_SNAPSHOT.revertToStateAndDelete(snapshot);
         if (!ok) _checkRefusal(o, err);
@@ -2483,19 +2566,20 @@ contract ProtocolHandler is TestBase {
         if (max == 0) return;
         uint256 amount = bound(amountSeed, 1, max);
         bool withPositions = engine.accountMarkets(a).length != 0;
-        vm.prank(a);
-        try vault.withdraw(amount, a) {
+        (bool ok, bytes memory refusal) = _withdrawTx(a, amount);
+        if (ok) {
             withdrawn[a] += amount;
             _ok("withdraw");
             if (withPositions && anyOracleFailing()) _note("withdraw.oracleDown");
+            if (_holder(a) != a) _note("withdraw.subAccount");
             if (withPositions) {
                 (int256 equity, uint256 im,) = PerpModel.creditMargin(engine, vault, a);
                 if (equity < int256(im)) _flag(violationWithdrawBelowMargin++, "withdrawal below initial margin");
             }
-        } catch (bytes memory err) {
-            if (_counterpartyShort(err)) return;
+        } else {
+            if (_counterpartyShort(refusal)) return;
             _flag(violationWithdrawWithinMax++, "withdraw within max refused");
-            lastUnexpectedRevert = err;
+            lastUnexpectedRevert = refusal;
         }
     }
 
@@ -2521,15 +2605,15 @@ contract ProtocolHandler is TestBase {
             return;
         }
         if (expected == 0) return;
-        vm.prank(a);
-        try vault.withdraw(expected, a) {
+        (bool ok, bytes memory refusal) = _withdrawTx(a, expected);
+        if (ok) {
             withdrawn[a] += expected;
             _ok("withdrawFlat");
             if (anyOracleFailing()) _note("withdrawFlat.oracleDown");
-        } catch (bytes memory err) {
-            if (_counterpartyShort(err)) return;
+        } else {
+            if (_counterpartyShort(refusal)) return;
             _flag(violationFlatWithdraw++, "flat account could not withdraw");
-            lastUnexpectedRevert = err;
+            lastUnexpectedRevert = refusal;
         }
     }
 
@@ -2557,6 +2641,31 @@ contract ProtocolHandler is TestBase {
     /// @dev Records the tag of a violation whose counter the caller has just incremented (`_flag(v++, tag)`).
     function _flag(uint256, bytes32 tag) private {
         lastViolation = tag;
+    }
+
+    /// @dev Who acts for trader account `a`: its owner (the account itself for sub-account 0; the keeper and the
+    ///      protocol's accounts are their own).
+    function _holder(address a) private view returns (address) {
+        return vault.subAccountOwner(a);
+    }
+
+    /// @dev `a`'s owner withdraws `amount` to `a`: `withdraw` from its own address, `withdrawFrom` a sub-account.
+    function _withdrawTx(address a, uint256 amount) private returns (bool ok, bytes memory err) {
+        address holder = _holder(a);
+        vm.prank(holder);
+        if (holder == a) {
+            try vault.withdraw(amount, a) {
+                ok = true;
+            } catch (bytes memory e) {
+                err = e;
+            }
+        } else {
+            try vault.withdrawFrom(a, amount, a) {
+                ok = true;
+            } catch (bytes memory e) {
+                err = e;
+            }
+        }
     }
 
     function _trader(uint256 seed) private view returns (address) {
@@ -2590,10 +2699,13 @@ contract ProtocolHandler is TestBase {
         }
     }
 
+    /// @dev The account's owner pays: `deposit` for its own address, `depositFor` a sub-account.
     function _deposit(address account, uint256 amount) private {
-        usdc.mint(account, amount);
-        vm.prank(account);
-        vault.deposit(amount);
+        address payer = _holder(account);
+        usdc.mint(payer, amount);
+        vm.prank(payer);
+        if (payer == account) vault.deposit(amount);
+        else vault.depositFor(account, amount);
         deposited[account] += amount;
         if (vault.collateralOf(account) >= 0) _recordedDebt[account] = false;
     }

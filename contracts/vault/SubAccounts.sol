@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.30;
+
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+
+import {ICollateralVault} from "../interfaces/ICollateralVault.sol";
+import {ISubAccounts} from "../interfaces/ISubAccounts.sol";
+
+/// @title SubAccounts
+/// @notice Numbered sub-accounts of an owner, each an address of its own in the collateral vault (see ISubAccounts).
+/// @dev Mixed into `CollateralVault`. The owner of a sub-account is kept by the vault in the account's balance slot
+///      (`_ownerRecord` / `_recordOwner`), the slot a trade's settlement reads anyway, so the engine's rights check for
+///      an owner trading its sub-account reads no other cold slot. This contract's own state (the per-owner count and
+///      the approvals for all sub-accounts) lives in an ERC-7201 namespace, so the vault's storage layout is unchanged.
+abstract contract SubAccounts is ISubAccounts, ReentrancyGuardTransient {
+    /// @custom:storage-location erc7201:perp.storage.SubAccounts
+    struct SubAccountsStorage {
+        mapping(address owner => uint256) count;
+        mapping(address owner => mapping(address operator => ICollateralVault.OperatorApproval)) allApprovals;
+    }
+
+    /// @dev keccak256(abi.encode(uint256(keccak256("perp.storage.SubAccounts")) - 1)) & ~bytes32(uint256(0xff))
+    bytes32 private constant SUB_ACCOUNTS_STORAGE = 0x8b53735c7395aa26a341595907098e6b432a0a02898227883dbde4fe3675bc00;
+
+    // ------------------------------------------------------------------ hooks (the vault's storage)
+
+    /// @dev The owner recorded for `account` (zero when it is no sub-account).
+    function _ownerRecord(address account) internal view virtual returns (address);
+
+    /// @dev Records `owner` as `account`'s owner (its balance is kept).
+    function _recordOwner(address account, address owner) internal virtual;
+
+    /// @dev `account`'s stored approval of `operator`.
+    function _approvalOf(address account, address operator)
+        internal
+        view
+        virtual
+        returns (ICollateralVault.OperatorApproval storage);
+
+    /// @dev Sets `account`'s approval of `operator` as `ICollateralVault.approveOperator` does for the caller.
+    function _approve(
+        address account,
+        address operator,
+        bool allowTrade,
+        uint40 tradeExpiry,
+        bool allowWithdraw,
+        uint40 withdrawExpiry
+    ) internal virtual;
+
+    /// @dev Moves `usdAmount` from `from` to `to` if `from` may withdraw that much now (the withdraw guard's check).
+    function _transferChecked(address from, address to, uint256 usdAmount) internal virtual;
+
+    // ------------------------------------------------------------------ entry points
+
+    /// @inheritdoc ISubAccounts
+    function createSubAccount() external returns (uint256 id, address account) {
+        id = ++_storage().count[msg.sender];
+        account = _derive(msg.sender, id);
+        if (_ownerRecord(account) != address(0)) revert SubAccountAddressTaken(account);
+        _recordOwner(account, msg.sender);
+        emit SubAccountCreated(msg.sender, id, account);
+    }
+
+    /// @inheritdoc ISubAccounts
+    function transferBetweenSubAccounts(address from, address to, uint256 usdAmount) external nonReentrant {
+        address owner = _ownerOf(from);
+        if (msg.sender != owner && !_hasScope(from, msg.sender, false)) {
+            revert ICollateralVault.NotAccountOrOperator(msg.sender, from);
+        }
+        if (_ownerOf(to) != owner) revert ForeignSubAccount(to, owner);
+        _transferChecked(from, to, usdAmount);
+        emit SubAccountTransfer(msg.sender, from, to, usdAmount);
+    }
+
+    /// @inheritdoc ISubAccounts
+    function approveSubAccountOperator(
+        uint256 id,
+        address operator,
+        bool allowTrade,
+        uint40 tradeExpiry,
+        bool allowWithdraw,
+        uint40 withdrawExpiry
+    ) external {
+        (address account, bool exists) = subAccount(msg.sender, id);
+        if (!exists) revert UnknownSubAccount(msg.sender, id);
+        _approve(account, operator, allowTrade, tradeExpiry, allowWithdraw, withdrawExpiry);
+    }
+
+    /// @inheritdoc ISubAccounts
+    function approveOperatorForAllSubAccounts(
+        address operator,
+        bool allowTrade,
+        uint40 tradeExpiry,
+        bool allowWithdraw,
+        uint40 withdrawExpiry
+    ) external {
+        if (operator == address(0)) revert ICollateralVault.ZeroAddress();
+        if (operator == msg.sender) revert ICollateralVault.SelfOperator();
+        if (!allowTrade) tradeExpiry = 0;
+        if (!allowWithdraw) withdrawExpiry = 0;
+        mapping(address => ICollateralVault.OperatorApproval) storage approvals = _storage().allApprovals[msg.sender];
+        if (allowTrade || allowWithdraw) {
+            approvals[operator] =
+                ICollateralVault.OperatorApproval(allowTrade, tradeExpiry, allowWithdraw, withdrawExpiry);
+        } else {
+            delete approvals[operator];
+        }
+        emit AllSubAccountsOperatorApproved(msg.sender, operator, allowTrade, tradeExpiry, allowWithdraw, withdrawExpiry);
+    }
+
+    // ------------------------------------------------------------------ views
+
+    /// @inheritdoc ISubAccounts
+    function subAccountOwner(address account) external view returns (address) {
+        return _ownerOf(account);
+    }
+
+    /// @inheritdoc ISubAccounts
+    function subAccountCount(address owner) external view returns (uint256) {
+        return _storage().count[owner];
+    }
+
+    /// @inheritdoc ISubAccounts
+    function subAccount(address owner, uint256 id) public view returns (address account, bool exists) {
+        return (_derive(owner, id), id <= _storage().count[owner]);
+    }
+
+    /// @inheritdoc ISubAccounts
+    function allSubAccountsApproval(address owner, address operator)
+        external
+        view
+        returns (ICollateralVault.OperatorApproval memory)
+    {
+        return _storage().allApprovals[owner][operator];
+    }
+
+    // ------------------------------------------------------------------ internal
+
+    /// @dev Whether `operator` holds the trade (`trade`) or withdraw scope on `account` now: it is the owner recorded
+    ///      for the sub-account (full rights), or its approval for the account or the owner's approval for all its
+    ///      sub-accounts grants the scope live. For an account that is no sub-account the owner is the account itself
+    ///      (which needs no approval and is never asked about: the callers skip it). The owner record is read first:
+    ///      it shares the account's balance slot, which the engine's settlement of the same trade reads anyway.
+    function _hasScope(address account, address operator, bool trade) internal view returns (bool) {
+        address owner = _ownerRecord(account);
+        if (owner == address(0)) owner = account;
+        else if (owner == operator) return true;
+        return _scopeLive(_approvalOf(account, operator), trade)
+            || _scopeLive(_storage().allApprovals[owner][operator], trade);
+    }
+
+    /// @dev A scope is live while it is granted and its expiry is 0 (none) or still ahead: at the expiry second it is
+    ///      dead.
+    function _scopeLive(ICollateralVault.OperatorApproval storage a, bool trade) internal view returns (bool) {
+        (bool granted, uint40 expiry) = trade ? (a.canTrade, a.tradeExpiry) : (a.canWithdraw, a.withdrawExpiry);
+        return granted && (expiry == 0 || block.timestamp < expiry);
+    }
+
+    /// @dev The owner of `account`: the recorded one, or the account itself.
+    function _ownerOf(address account) internal view returns (address owner) {
+        owner = _ownerRecord(account);
+        if (owner == address(0)) owner = account;
+    }
+
+    /// @dev Sub-account `id` of `owner`: `owner` for id 0, else the low 160 bits of keccak256(abi.encode(owner, id)).
+    function _derive(address owner, uint256 id) private pure returns (address) {
+        if (id == 0) return owner;
+        return address(uint160(uint256(keccak256(abi.encode(owner, id)))));
+    }
+
+    function _storage() private pure returns (SubAccountsStorage storage $) {
+        // solhint-disable-next-line no-inline-assembly
+        assembly ("memory-safe") {
+            $.slot := SUB_ACCOUNTS_STORAGE
+        }
+    }
+}
