@@ -107,7 +107,7 @@ contract SubAccountIsolationTest is LiquidationFixture {
         liquidator.liquidate(one);
         assertEq(vault.collateralOf(one), -5_110e18, "the shortfall stays on the sub-account");
         assertEq(liquidator.totalShortfall(), 5_110e18, "recorded");
-        (bool pending,,,) = liquidator.pendingAdl();
+        (bool pending,,,) = ILiquidationEngine(address(liquidator)).pendingAdl();
         assertTrue(pending, "ADL request");
 
         _assertSame(_state(ALICE), ownBefore, "sub-account 0 unchanged");
