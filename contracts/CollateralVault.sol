@@ -24,10 +24,23 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
     /// @dev The only decimals the vault accepts for its token.
     uint8 private constant TOKEN_DECIMALS = 6;
 
+    /// @dev The largest price bound an approval may carry: 100 % of the oracle price.
+    uint64 private constant MAX_PRICE_DEVIATION = 1e18;
+
+    /// @dev An approval as stored: `OperatorApproval`'s fields, then the trade scope's price bound, in one slot
+    ///      (bytes 0–11 as before the bound existed, the bound in bytes 12–19).
+    struct StoredApproval {
+        bool canTrade;
+        uint40 tradeExpiry;
+        bool canWithdraw;
+        uint40 withdrawExpiry;
+        uint64 maxPriceDeviation;
+    }
+
     IERC20 private immutable _token;
 
     mapping(address account => int256 usd) private _collateral;
-    mapping(address account => mapping(address operator => OperatorApproval)) private _operators;
+    mapping(address account => mapping(address operator => StoredApproval)) private _operators;
     mapping(address manager => bool) private _balanceManagers;
     IWithdrawGuard private _withdrawGuard;
     uint256 private _totalCollateral;
@@ -74,7 +87,7 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
 
     /// @inheritdoc ICollateralVault
     function setOperator(address operator, bool approved) external {
-        _approve(operator, approved, 0, approved, 0);
+        _approve(operator, approved, 0, approved, 0, 0);
         emit OperatorSet(msg.sender, operator, approved);
     }
 
@@ -86,7 +99,24 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
         bool allowWithdraw,
         uint40 withdrawExpiry
     ) external {
-        _approve(operator, allowTrade, tradeExpiry, allowWithdraw, withdrawExpiry);
+        _approve(operator, allowTrade, tradeExpiry, allowWithdraw, withdrawExpiry, 0);
+    }
+
+    /// @inheritdoc ICollateralVault
+    function approveOperatorWithPriceBound(
+        address operator,
+        bool allowTrade,
+        uint40 tradeExpiry,
+        bool allowWithdraw,
+        uint40 withdrawExpiry,
+        uint64 maxPriceDeviation
+    ) external {
+        if (maxPriceDeviation > MAX_PRICE_DEVIATION) {
+            revert PriceDeviationTooLarge(maxPriceDeviation, MAX_PRICE_DEVIATION);
+        }
+        uint64 stored = allowTrade ? maxPriceDeviation : 0;
+        _approve(operator, allowTrade, tradeExpiry, allowWithdraw, withdrawExpiry, stored);
+        emit OperatorPriceBoundSet(msg.sender, operator, stored);
     }
 
     // ------------------------------------------------------------------ engine entry points
@@ -168,18 +198,25 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
 
     /// @inheritdoc ICollateralVault
     function operatorApproval(address account, address operator) external view returns (OperatorApproval memory) {
-        return _operators[account][operator];
+        StoredApproval storage a = _operators[account][operator];
+        return OperatorApproval(a.canTrade, a.tradeExpiry, a.canWithdraw, a.withdrawExpiry);
     }
 
     /// @inheritdoc ICollateralVault
     function canTrade(address account, address operator) public view returns (bool) {
-        OperatorApproval storage a = _operators[account][operator];
+        StoredApproval storage a = _operators[account][operator];
         return a.canTrade && _live(a.tradeExpiry);
     }
 
     /// @inheritdoc ICollateralVault
+    function tradeScope(address account, address operator) external view returns (bool live, uint64 maxPriceDeviation) {
+        StoredApproval storage a = _operators[account][operator];
+        return (a.canTrade && _live(a.tradeExpiry), a.maxPriceDeviation);
+    }
+
+    /// @inheritdoc ICollateralVault
     function canWithdraw(address account, address operator) public view returns (bool) {
-        OperatorApproval storage a = _operators[account][operator];
+        StoredApproval storage a = _operators[account][operator];
         return a.canWithdraw && _live(a.withdrawExpiry);
     }
 
@@ -210,21 +247,24 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
 
     // ------------------------------------------------------------------ internal
 
-    /// @dev Replaces the caller's approval of `operator`: an expiry of a scope not granted is stored as 0, and an
-    ///      approval with no scope is deleted (the slot is cleared).
+    /// @dev Replaces the caller's approval of `operator`: an expiry of a scope not granted is stored as 0 (the price
+    ///      bound, a trade-scope setting, is 0 when that scope is not granted: the caller sees to it), and an approval
+    ///      with no scope is deleted (the slot is cleared).
     function _approve(
         address operator,
         bool allowTrade,
         uint40 tradeExpiry,
         bool allowWithdraw,
-        uint40 withdrawExpiry
+        uint40 withdrawExpiry,
+        uint64 maxPriceDeviation
     ) private {
         if (operator == address(0)) revert ZeroAddress();
         if (operator == msg.sender) revert SelfOperator();
         if (!allowTrade) tradeExpiry = 0;
         if (!allowWithdraw) withdrawExpiry = 0;
         if (allowTrade || allowWithdraw) {
-            _operators[msg.sender][operator] = OperatorApproval(allowTrade, tradeExpiry, allowWithdraw, withdrawExpiry);
+            _operators[msg.sender][operator] =
+                StoredApproval(allowTrade, tradeExpiry, allowWithdraw, withdrawExpiry, maxPriceDeviation);
         } else {
             delete _operators[msg.sender][operator];
         }

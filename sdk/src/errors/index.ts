@@ -15,6 +15,7 @@ export {
   ChainMismatchError,
   InvalidDeploymentError,
   InvalidOperatorExpiryError,
+  InvalidOperatorPriceBoundError,
   InvalidSizeError,
   LeverageAboveTierError,
   LiquiditySlippageError,

@@ -89,6 +89,11 @@ export const contractErrorMessages: MessageTable = {
     message: (a) =>
       `${a.caller} may not act for account ${a.account}: it is neither the account nor an operator with a live scope for this (trade, or withdraw).`,
   },
+  OperatorPriceBoundExceeded: {
+    category: "slippage",
+    message: (a) =>
+      `Operator ${a.operator}'s trade would fill at ${formatUsd(a.fillPrice)}, beyond its approval's price bound of ${formatUsd(a.limitPrice)}.`,
+  },
   UnknownMarket: { category: "input", message: (a) => `No market has id ${a.marketId}.` },
   LiquidityVaultNotSet: {
     category: "admin",
@@ -248,6 +253,11 @@ export const contractErrorMessages: MessageTable = {
     message: (a) => `${a.caller} is not allowed to move collateral between accounts.`,
   },
   SelfOperator: { category: "input", message: () => "An account cannot be its own operator." },
+  PriceDeviationTooLarge: {
+    category: "input",
+    message: (a) =>
+      `An operator's price bound of ${formatRate(a.maxPriceDeviation)} is above its cap of ${formatRate(a.max)}.`,
+  },
   SafeERC20FailedOperation: {
     category: "token",
     message: (a) => `The token ${a.token} refused the transfer.`,

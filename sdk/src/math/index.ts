@@ -92,7 +92,9 @@ export {
 export {
   acceptablePriceFor,
   BPS,
+  MAX_PRICE_DEVIATION,
   MAX_TRADE_SIZE,
+  operatorPriceLimit,
   previewTrade,
   type TradeCheckFailure,
   type TradeContext,
