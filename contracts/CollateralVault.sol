@@ -25,6 +25,9 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
     /// @dev The only decimals the vault accepts for its token.
     uint8 private constant TOKEN_DECIMALS = 6;
 
+    /// @dev The largest price bound an approval may carry: 100 % of the oracle price.
+    uint64 private constant MAX_PRICE_DEVIATION = 1e18;
+
     /// @dev An account's record is one word. A sub-account's (bit 255 set) holds its owner in bits 95–254 and its
     ///      collateral as an int95 in bits 0–94 (18-decimal USD: ±1.98e10 USD); any other account's (bit 255 clear)
     ///      holds its collateral as an int255 in bits 0–254, so existing accounts keep their range. One slot, so the
@@ -47,7 +50,7 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
 
     /// @dev One slot per account: its collateral and, for a sub-account, its owner (see `SUB_ACCOUNT_FLAG`).
     mapping(address account => AccountRecord) private _accounts;
-    mapping(address account => mapping(address operator => OperatorApproval)) private _operators;
+    mapping(address account => mapping(address operator => StoredApproval)) private _operators;
     mapping(address manager => bool) private _balanceManagers;
     IWithdrawGuard private _withdrawGuard;
     uint256 private _totalCollateral;
@@ -94,7 +97,7 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
 
     /// @inheritdoc ICollateralVault
     function setOperator(address operator, bool approved) external {
-        _approve(msg.sender, operator, approved, 0, approved, 0);
+        _approve(msg.sender, operator, approved, 0, approved, 0, 0);
         emit OperatorSet(msg.sender, operator, approved);
     }
 
@@ -106,7 +109,24 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
         bool allowWithdraw,
         uint40 withdrawExpiry
     ) external {
-        _approve(msg.sender, operator, allowTrade, tradeExpiry, allowWithdraw, withdrawExpiry);
+        _approve(msg.sender, operator, allowTrade, tradeExpiry, allowWithdraw, withdrawExpiry, 0);
+    }
+
+    /// @inheritdoc ICollateralVault
+    function approveOperatorWithPriceBound(
+        address operator,
+        bool allowTrade,
+        uint40 tradeExpiry,
+        bool allowWithdraw,
+        uint40 withdrawExpiry,
+        uint64 maxPriceDeviation
+    ) external {
+        if (maxPriceDeviation > MAX_PRICE_DEVIATION) {
+            revert PriceDeviationTooLarge(maxPriceDeviation, MAX_PRICE_DEVIATION);
+        }
+        uint64 stored = allowTrade ? maxPriceDeviation : 0;
+        _approve(msg.sender, operator, allowTrade, tradeExpiry, allowWithdraw, withdrawExpiry, stored);
+        emit OperatorPriceBoundSet(msg.sender, operator, stored);
     }
 
     // ------------------------------------------------------------------ engine entry points
@@ -190,12 +210,18 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
 
     /// @inheritdoc ICollateralVault
     function operatorApproval(address account, address operator) external view returns (OperatorApproval memory) {
-        return _operators[account][operator];
+        StoredApproval storage a = _operators[account][operator];
+        return OperatorApproval(a.canTrade, a.tradeExpiry, a.canWithdraw, a.withdrawExpiry);
     }
 
     /// @inheritdoc ICollateralVault
     function canTrade(address account, address operator) public view returns (bool) {
         return _hasScope(account, operator, true);
+    }
+
+    /// @inheritdoc ICollateralVault
+    function tradeScope(address account, address operator) external view returns (bool live, uint64 maxPriceDeviation) {
+        return _tradeScope(account, operator);
     }
 
     /// @inheritdoc ICollateralVault
@@ -231,22 +257,24 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
     // ------------------------------------------------------------------ internal
 
     /// @dev Replaces `account`'s approval of `operator` (the caller's own account, or a sub-account of the caller): an
-    ///      expiry of a scope not granted is stored as 0, and an approval with no scope is deleted (the slot is
-    ///      cleared).
+    ///      expiry of a scope not granted is stored as 0 (the price bound, a trade-scope setting, is 0 when that scope
+    ///      is not granted: the caller sees to it), and an approval with no scope is deleted (the slot is cleared).
     function _approve(
         address account,
         address operator,
         bool allowTrade,
         uint40 tradeExpiry,
         bool allowWithdraw,
-        uint40 withdrawExpiry
+        uint40 withdrawExpiry,
+        uint64 maxPriceDeviation
     ) internal override {
         if (operator == address(0)) revert ZeroAddress();
         if (operator == msg.sender) revert SelfOperator();
         if (!allowTrade) tradeExpiry = 0;
         if (!allowWithdraw) withdrawExpiry = 0;
         if (allowTrade || allowWithdraw) {
-            _operators[account][operator] = OperatorApproval(allowTrade, tradeExpiry, allowWithdraw, withdrawExpiry);
+            _operators[account][operator] =
+                StoredApproval(allowTrade, tradeExpiry, allowWithdraw, withdrawExpiry, maxPriceDeviation);
         } else {
             delete _operators[account][operator];
         }
@@ -373,7 +401,7 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
         internal
         view
         override
-        returns (OperatorApproval storage)
+        returns (StoredApproval storage)
     {
         return _operators[account][operator];
     }

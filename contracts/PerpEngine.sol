@@ -144,19 +144,39 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         ) revert IPerpEngine.NotAReduction(marketId, size, sizeDelta);
     }
 
+    /// @dev A trade by the account or its operator. An operator's scope and price bound come from one vault call; the
+    ///      account's own trades read neither. The bound is checked on the fill `_execute` computed (a refusal undoes
+    ///      the whole trade).
     function _trade(address account, uint256 marketId, int256 sizeDelta, uint256 acceptablePrice)
         private
         returns (uint256)
     {
-        if (msg.sender != account && !_vault.canTrade(account, msg.sender)) {
-            revert IPerpEngine.NotAccountOrOperator(msg.sender, account);
+        uint256 priceBound;
+        if (msg.sender != account) {
+            (bool live, uint64 bound) = _vault.tradeScope(account, msg.sender);
+            if (!live) revert IPerpEngine.NotAccountOrOperator(msg.sender, account);
+            priceBound = bound;
         }
         if (sizeDelta == 0) revert IPerpEngine.ZeroSizeDelta();
         if (sizeDelta > MAX_TRADE_SIZE || sizeDelta < -MAX_TRADE_SIZE) {
             revert IPerpEngine.SizeDeltaTooLarge(sizeDelta, uint256(MAX_TRADE_SIZE));
         }
         _requireMarket(marketId);
-        return _execute(account, marketId, sizeDelta, acceptablePrice, Mode.Trade, 0).price;
+        Fill memory f = _execute(account, marketId, sizeDelta, acceptablePrice, Mode.Trade, 0);
+        if (priceBound != 0) _requireWithinOperatorBound(f, sizeDelta > 0, priceBound);
+        return f.price;
+    }
+
+    /// @dev An operator's fill may deviate from the oracle price by at most `bound` (a fraction, 18 decimals) against
+    ///      the account: a buy fills at most oracle × (1 + bound), rounded down; a sell at least oracle × (1 − bound),
+    ///      rounded up (both against the operator). The vault caps the bound at 1e18.
+    function _requireWithinOperatorBound(Fill memory f, bool buy, uint256 bound) private view {
+        uint256 limit = buy
+            ? FixedPointMath.mulDivDown(f.oraclePrice, WAD + bound, WAD)
+            : FixedPointMath.mulDivUp(f.oraclePrice, WAD - bound, WAD);
+        if (buy ? f.price > limit : f.price < limit) {
+            revert IPerpEngine.OperatorPriceBoundExceeded(msg.sender, f.price, limit);
+        }
     }
 
     /// @dev The trade itself. A forced close may fill less than asked (see `_fitForcedClose`; nothing when nothing

@@ -8,7 +8,8 @@ import {IWithdrawGuard} from "./IWithdrawGuard.sol";
 ///         USDC (6 decimals) is converted only at the token boundary, rounding against the user.
 interface ICollateralVault {
     // ---------------------------------------------------------------- types
-    /// @notice What an account lets one operator do, in one storage slot. Each scope has its own expiry: a scope is
+    /// @notice What an account lets one operator do (stored in one slot with the trade scope's price bound, see
+    ///         `approveOperatorWithPriceBound` and `tradeScope`). Each scope has its own expiry: a scope is
     ///         live while it is granted and its expiry is 0 (none) or still ahead (`block.timestamp < expiry`); at
     ///         the expiry second itself it is dead. A scope not granted is stored (and emitted) with expiry 0.
     /// @param canTrade Whether the operator may trade and close positions for the account (the engine's check).
@@ -20,6 +21,16 @@ interface ICollateralVault {
         uint40 tradeExpiry;
         bool canWithdraw;
         uint40 withdrawExpiry;
+    }
+
+    /// @notice An approval as the vault stores it: `OperatorApproval`'s fields, then the trade scope's price bound
+    ///         (an 18-decimal fraction of the oracle price; 0: none), in one slot. Not part of any external signature.
+    struct StoredApproval {
+        bool canTrade;
+        uint40 tradeExpiry;
+        bool canWithdraw;
+        uint40 withdrawExpiry;
+        uint64 maxPriceDeviation;
     }
 
     // ---------------------------------------------------------------- errors
@@ -58,6 +69,10 @@ interface ICollateralVault {
     error NotBalanceManager(address caller);
     /// @notice An account tried to approve itself as its own operator.
     error SelfOperator();
+    /// @notice An operator's price bound is above its hard cap (a fraction of the oracle price, 18 decimals).
+    /// @param maxPriceDeviation The refused bound.
+    /// @param max The cap (1e18: 100 %).
+    error PriceDeviationTooLarge(uint256 maxPriceDeviation, uint256 max);
 
     // ---------------------------------------------------------------- events
     /// @notice USDC came in and was credited to `account`.
@@ -93,6 +108,14 @@ interface ICollateralVault {
         bool canWithdraw,
         uint40 withdrawExpiry
     );
+    /// @notice `account`'s approval of `operator` now carries this price bound on the operator's trades (emitted by
+    ///         `approveOperatorWithPriceBound` right after its `OperatorApproved`). An `OperatorApproved` without it
+    ///         (from `approveOperator` or `setOperator`) leaves the approval with no bound.
+    /// @param account The approving account.
+    /// @param operator The operator.
+    /// @param maxPriceDeviation The largest deviation of an operator's fill from the oracle price against the account,
+    ///        as a fraction of the oracle price (18 decimals; 0: none; always 0 when the trade scope is not granted).
+    event OperatorPriceBoundSet(address indexed account, address indexed operator, uint64 maxPriceDeviation);
     /// @notice The margin guard consulted on withdrawals changed.
     event WithdrawGuardSet(address indexed guard);
     /// @notice A contract was allowed or disallowed to move balances between accounts.
@@ -151,6 +174,28 @@ interface ICollateralVault {
         uint40 withdrawExpiry
     ) external;
 
+    /// @notice `approveOperator` with a price bound on the trade scope: the engine refuses a trade the operator sends
+    ///         for the account whose fill deviates from the oracle price by more than `maxPriceDeviation` against the
+    ///         account (a buy above oracle × (1 + bound), a sell below oracle × (1 − bound); `OperatorPriceBoundExceeded`).
+    ///         The bound does not stop a trade-only operator from trading the account at a loss into accounts of its
+    ///         own: it caps what each of its trades can cost beyond the oracle price (the bound × the trade's notional,
+    ///         plus the fees), not how often it trades. Emits `OperatorApproved`, then `OperatorPriceBoundSet`.
+    /// @param operator The operator; not zero (`ZeroAddress`), not the caller (`SelfOperator`).
+    /// @param allowTrade Grant the trade scope.
+    /// @param tradeExpiry The first second at which the trade scope is dead (0: never).
+    /// @param allowWithdraw Grant the withdraw scope.
+    /// @param withdrawExpiry The first second at which the withdraw scope is dead (0: never).
+    /// @param maxPriceDeviation The bound, a fraction of the oracle price with 18 decimals (0: none; at most 1e18,
+    ///        else `PriceDeviationTooLarge`); stored as 0 when the trade scope is not granted.
+    function approveOperatorWithPriceBound(
+        address operator,
+        bool allowTrade,
+        uint40 tradeExpiry,
+        bool allowWithdraw,
+        uint40 withdrawExpiry,
+        uint64 maxPriceDeviation
+    ) external;
+
     // ---------------------------------------------------------------- engine entry points
     /// @notice Move `usdAmount` of collateral from `from` to `to`; callable by balance managers only.
     /// @dev `from` may not go below zero through this call (bad debt is handled by the liquidation engine).
@@ -192,11 +237,18 @@ interface ICollateralVault {
     ///         read with `canTrade` / `canWithdraw`.
     function isOperator(address account, address operator) external view returns (bool);
 
-    /// @notice `account`'s stored approval of `operator` (scopes and expiries, expired or not).
+    /// @notice `account`'s stored approval of `operator` (scopes and expiries, expired or not; its price bound is read
+    ///         with `tradeScope`).
     function operatorApproval(address account, address operator) external view returns (OperatorApproval memory);
 
     /// @notice Whether `operator` may trade for `account` now: trade scope granted and its expiry 0 or ahead.
     function canTrade(address account, address operator) external view returns (bool);
+
+    /// @notice The trade scope as the engine reads it, in one call: whether `operator` may trade for `account` now
+    ///         (`canTrade`) and the price bound stored with the approval (0: none).
+    /// @return live The trade scope is granted and its expiry 0 or ahead.
+    /// @return maxPriceDeviation The stored bound, a fraction of the oracle price (18 decimals), expired or not.
+    function tradeScope(address account, address operator) external view returns (bool live, uint64 maxPriceDeviation);
 
     /// @notice Whether `operator` may withdraw for `account` now: withdraw scope granted and its expiry 0 or ahead.
     function canWithdraw(address account, address operator) external view returns (bool);

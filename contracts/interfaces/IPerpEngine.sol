@@ -17,6 +17,13 @@ interface IPerpEngine is IPerpEngineCore, IMarketAdmin {
     // ---------------------------------------------------------------- errors
     /// @notice The caller is neither the account nor an operator it approved in the collateral vault.
     error NotAccountOrOperator(address caller, address account);
+    /// @notice An operator's trade for the account would fill beyond the price bound of its approval
+    ///         (`ICollateralVault.approveOperatorWithPriceBound`): a buy above oracle × (1 + bound), rounded down, or a
+    ///         sell below oracle × (1 − bound), rounded up.
+    /// @param operator The operator (the caller).
+    /// @param fillPrice The price the trade would fill at.
+    /// @param limitPrice The bound's price: the most a buy may fill at, the least a sell may.
+    error OperatorPriceBoundExceeded(address operator, uint256 fillPrice, uint256 limitPrice);
     /// @notice A trade of size zero.
     error ZeroSizeDelta();
     /// @notice A trade larger than any position could be (twice the largest open-interest cap).

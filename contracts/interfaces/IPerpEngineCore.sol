@@ -14,7 +14,8 @@ import {AccountMargin, MarketState, Position} from "./PerpTypes.sol";
 interface IPerpEngineCore is IWithdrawGuard, IPerpCounterparty {
     // ---------------------------------------------------------------- trading
     /// @notice Trade `sizeDelta` in `marketId` for `account` (open, increase, reduce, close or flip).
-    /// @dev The caller must be the account or an operator it approved in the collateral vault. Funding is
+    /// @dev The caller must be the account or an operator whose trade scope is live in the collateral vault; an
+    ///      operator's fill must stay within its approval's price bound, if any (`OperatorPriceBoundExceeded`). Funding is
     ///      settled first; the fill is oracle × (1 + the exact average of the clamped premium over the skew path);
     ///      fees and realised PnL settle into collateral; caps and initial margin are checked after, each cap
     ///      refusing only a trade that increases what it caps; a trade that only reduces the position skips them but
@@ -28,7 +29,8 @@ interface IPerpEngineCore is IWithdrawGuard, IPerpCounterparty {
         external
         returns (uint256 fillPrice);
 
-    /// @notice Close `account`'s whole position in `marketId`.
+    /// @notice Close `account`'s whole position in `marketId` (the caller as for `trade`, with the same operator
+    ///         price bound).
     /// @param acceptablePrice Worst fill accepted.
     /// @return fillPrice The fill price.
     function closePosition(address account, uint256 marketId, uint256 acceptablePrice)

@@ -16,7 +16,7 @@ abstract contract SubAccounts is ISubAccounts, ReentrancyGuardTransient {
     /// @custom:storage-location erc7201:perp.storage.SubAccounts
     struct SubAccountsStorage {
         mapping(address owner => uint256) count;
-        mapping(address owner => mapping(address operator => ICollateralVault.OperatorApproval)) allApprovals;
+        mapping(address owner => mapping(address operator => ICollateralVault.StoredApproval)) allApprovals;
     }
 
     /// @dev keccak256(abi.encode(uint256(keccak256("perp.storage.SubAccounts")) - 1)) & ~bytes32(uint256(0xff))
@@ -35,7 +35,7 @@ abstract contract SubAccounts is ISubAccounts, ReentrancyGuardTransient {
         internal
         view
         virtual
-        returns (ICollateralVault.OperatorApproval storage);
+        returns (ICollateralVault.StoredApproval storage);
 
     /// @dev Sets `account`'s approval of `operator` as `ICollateralVault.approveOperator` does for the caller.
     function _approve(
@@ -44,7 +44,8 @@ abstract contract SubAccounts is ISubAccounts, ReentrancyGuardTransient {
         bool allowTrade,
         uint40 tradeExpiry,
         bool allowWithdraw,
-        uint40 withdrawExpiry
+        uint40 withdrawExpiry,
+        uint64 maxPriceDeviation
     ) internal virtual;
 
     /// @dev Moves `usdAmount` from `from` to `to` if `from` may withdraw that much now (the withdraw guard's check).
@@ -83,7 +84,7 @@ abstract contract SubAccounts is ISubAccounts, ReentrancyGuardTransient {
     ) external {
         (address account, bool exists) = subAccount(msg.sender, id);
         if (!exists) revert UnknownSubAccount(msg.sender, id);
-        _approve(account, operator, allowTrade, tradeExpiry, allowWithdraw, withdrawExpiry);
+        _approve(account, operator, allowTrade, tradeExpiry, allowWithdraw, withdrawExpiry, 0);
     }
 
     /// @inheritdoc ISubAccounts
@@ -98,10 +99,10 @@ abstract contract SubAccounts is ISubAccounts, ReentrancyGuardTransient {
         if (operator == msg.sender) revert ICollateralVault.SelfOperator();
         if (!allowTrade) tradeExpiry = 0;
         if (!allowWithdraw) withdrawExpiry = 0;
-        mapping(address => ICollateralVault.OperatorApproval) storage approvals = _storage().allApprovals[msg.sender];
+        mapping(address => ICollateralVault.StoredApproval) storage approvals = _storage().allApprovals[msg.sender];
         if (allowTrade || allowWithdraw) {
             approvals[operator] =
-                ICollateralVault.OperatorApproval(allowTrade, tradeExpiry, allowWithdraw, withdrawExpiry);
+                ICollateralVault.StoredApproval(allowTrade, tradeExpiry, allowWithdraw, withdrawExpiry, 0);
         } else {
             delete approvals[operator];
         }
@@ -131,7 +132,8 @@ abstract contract SubAccounts is ISubAccounts, ReentrancyGuardTransient {
         view
         returns (ICollateralVault.OperatorApproval memory)
     {
-        return _storage().allApprovals[owner][operator];
+        ICollateralVault.StoredApproval storage a = _storage().allApprovals[owner][operator];
+        return ICollateralVault.OperatorApproval(a.canTrade, a.tradeExpiry, a.canWithdraw, a.withdrawExpiry);
     }
 
     // ------------------------------------------------------------------ internal
@@ -149,9 +151,24 @@ abstract contract SubAccounts is ISubAccounts, ReentrancyGuardTransient {
             || _scopeLive(_storage().allApprovals[owner][operator], trade);
     }
 
+    /// @dev The trade scope `operator` holds on `account` now, resolved as `_hasScope` does, and the price bound of the
+    ///      approval that grants it: the owner has full rights (no bound); else the account's own approval, then the
+    ///      owner's approval for all its sub-accounts; without a live scope, the account's own approval's stored bound.
+    function _tradeScope(address account, address operator) internal view returns (bool live, uint64 maxPriceDeviation) {
+        address owner = _ownerRecord(account);
+        if (owner == address(0)) owner = account;
+        else if (owner == operator) return (true, 0);
+        ICollateralVault.StoredApproval storage a = _approvalOf(account, operator);
+        if (_scopeLive(a, true)) return (true, a.maxPriceDeviation);
+        ICollateralVault.StoredApproval storage all = _storage().allApprovals[owner][operator];
+        if (_scopeLive(all, true)) return (true, all.maxPriceDeviation);
+        // No live scope: the account's own approval's bound, as stored (kept while its scope is dead).
+        return (false, a.maxPriceDeviation);
+    }
+
     /// @dev A scope is live while it is granted and its expiry is 0 (none) or still ahead: at the expiry second it is
     ///      dead.
-    function _scopeLive(ICollateralVault.OperatorApproval storage a, bool trade) internal view returns (bool) {
+    function _scopeLive(ICollateralVault.StoredApproval storage a, bool trade) internal view returns (bool) {
         (bool granted, uint40 expiry) = trade ? (a.canTrade, a.tradeExpiry) : (a.canWithdraw, a.withdrawExpiry);
         return granted && (expiry == 0 || block.timestamp < expiry);
     }

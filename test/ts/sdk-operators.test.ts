@@ -1,6 +1,7 @@
 // Integration: scoped operator approvals through the SDK against the in-process Hardhat network. An account approves
 // a trade-only agent with an expiry, reads it back, the agent trades the account, is refused a withdrawal, and is
-// refused a trade from the expiry second on.
+// refused a trade from the expiry second on; an approval's price bound refuses the agent's fill beyond it (the SDK
+// before sending, the engine when sent anyway).
 import { expect } from "chai";
 import { network } from "hardhat";
 import { getAddress, type Address } from "viem";
@@ -10,10 +11,14 @@ import {
   createPerpClient,
   deploymentFromLocalProtocol,
   InvalidOperatorExpiryError,
+  InvalidOperatorPriceBoundError,
+  MAX_PRICE_DEVIATION,
   MAX_UINT40,
+  operatorPriceLimit,
   parseSize,
   parseUsdc,
   PerpContractError,
+  TradeRejectedError,
   type PerpClient,
 } from "../../sdk/src/index.js";
 
@@ -197,5 +202,99 @@ describe("SDK operator approvals (trade and withdraw scopes)", function () {
     // The largest expiry is accepted.
     const far = await alice.approveOperator({ operator: agentAddress, trade: { expiry: MAX_UINT40 } });
     expect(far.trade).to.deep.equal({ granted: true, expiry: MAX_UINT40 });
+  });
+
+  it("bounds the agent's fills by the approval's price bound, reads the bound back, and checks it before sending", async function () {
+    // 0.001 % (1e13): the ETH market at 3,000 with skew 0 (both earlier round trips are closed).
+    const bound = 10n ** 13n;
+    const approved = await alice.approveOperator({
+      operator: agentAddress,
+      trade: true,
+      maxPriceDeviation: bound,
+    });
+    expect(approved.trade).to.deep.equal({ granted: true, expiry: undefined });
+    expect(approved.maxPriceDeviation).to.equal(bound);
+    const read = await agent.getOperator({ account: aliceAddress, operator: agentAddress });
+    expect(read.trade.live).to.equal(true);
+    expect(read.maxPriceDeviation).to.equal(bound);
+    expect(await protocol.vault.tradeScope(aliceAddress, agentAddress)).to.deep.equal([true, bound]);
+
+    // 30 ETH from skew 0 fills at 3,000 × (1 + 15 / 1,000,000) = 3,000.045; the limit is ⌊3,000 × (1 + 0.001 %)⌋ =
+    // 3,000.03. The SDK's preview refuses it before sending.
+    const fill = 3_000_045n * 10n ** 15n;
+    const limit = 3_000_030n * 10n ** 15n;
+    expect(operatorPriceLimit(3_000n * 10n ** 18n, bound, true)).to.equal(limit);
+    const refused = await expectNothingSent(agentAddress, () =>
+      agent.openPosition({ account: aliceAddress, marketId: ETH, side: "long", size: parseSize("30") }),
+    );
+    expect(refused).to.be.instanceOf(TradeRejectedError);
+    expect((refused as TradeRejectedError).failure).to.deep.equal({
+      error: "OperatorPriceBoundExceeded",
+      fillPrice: fill,
+      limitPrice: limit,
+    });
+    // Sent without the SDK's check, the engine refuses it with the same numbers (found by the gas estimate).
+    const reverted = await expectNothingSent(agentAddress, () =>
+      agent.openPosition({
+        account: aliceAddress,
+        marketId: ETH,
+        side: "long",
+        size: parseSize("30"),
+        validate: false,
+      }),
+    );
+    expect(reverted).to.be.instanceOf(PerpContractError);
+    expect((reverted as PerpContractError).errorName).to.equal("OperatorPriceBoundExceeded");
+    expect((reverted as PerpContractError).args).to.deep.equal({
+      operator: agentAddress,
+      fillPrice: fill,
+      limitPrice: limit,
+    });
+
+    // 10 ETH fills at 3,000 × (1 + 5 / 1,000,000) = 3,000.015, within the bound; the agent closes it at the same price
+    // (a sell from skew 10: above the sell limit ⌈3,000 × (1 − 0.001 %)⌉ = 2,999.97).
+    const opened = await agent.openPosition({
+      account: aliceAddress,
+      marketId: ETH,
+      side: "long",
+      size: parseSize("10"),
+    });
+    expect(opened.fillPrice).to.equal(3_000_015n * 10n ** 15n);
+    expect(operatorPriceLimit(3_000n * 10n ** 18n, bound, false)).to.equal(2_999_970n * 10n ** 15n);
+    const closed = await agent.closePosition({ account: aliceAddress, marketId: ETH });
+    expect(closed.fillPrice).to.equal(3_000_015n * 10n ** 15n);
+    expect(closed.newSize).to.equal(0n);
+    // The account's own trades are not bounded: alice buys the 30 herself.
+    const own = await alice.openPosition({ marketId: ETH, side: "long", size: parseSize("30") });
+    expect(own.fillPrice).to.equal(fill);
+    await alice.closePosition({ marketId: ETH });
+
+    // Approving again without a bound removes it.
+    const unbounded = await alice.approveOperator({ operator: agentAddress, trade: true });
+    expect(unbounded.maxPriceDeviation).to.equal(undefined);
+    expect((await alice.getOperator({ operator: agentAddress })).maxPriceDeviation).to.equal(undefined);
+
+    // Refused before sending: a bound above 100 %, a negative one, one without the trade scope.
+    for (const [maxPriceDeviation, trade] of [
+      [MAX_PRICE_DEVIATION + 1n, true],
+      [-1n, true],
+      [bound, false],
+    ] as const) {
+      const invalid = await expectNothingSent(aliceAddress, () =>
+        alice.approveOperator({ operator: agentAddress, trade, withdraw: true, maxPriceDeviation }),
+      );
+      expect(invalid).to.be.instanceOf(InvalidOperatorPriceBoundError);
+      expect((invalid as InvalidOperatorPriceBoundError).params).to.deep.equal({
+        maxPriceDeviation,
+        max: 10n ** 18n,
+      });
+    }
+    // The cap itself is accepted.
+    const full = await alice.approveOperator({
+      operator: agentAddress,
+      trade: true,
+      maxPriceDeviation: 10n ** 18n,
+    });
+    expect(full.maxPriceDeviation).to.equal(10n ** 18n);
   });
 });

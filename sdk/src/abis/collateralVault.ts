@@ -135,6 +135,22 @@ export const collateralVaultAbi = [
     "type": "error"
   },
   {
+    "inputs": [
+      {
+        "internalType": "uint256",
+        "name": "maxPriceDeviation",
+        "type": "uint256"
+      },
+      {
+        "internalType": "uint256",
+        "name": "max",
+        "type": "uint256"
+      }
+    ],
+    "name": "PriceDeviationTooLarge",
+    "type": "error"
+  },
+  {
     "inputs": [],
     "name": "ReentrancyGuardReentrantCall",
     "type": "error"
@@ -424,6 +440,31 @@ export const collateralVaultAbi = [
       },
       {
         "indexed": false,
+        "internalType": "uint64",
+        "name": "maxPriceDeviation",
+        "type": "uint64"
+      }
+    ],
+    "name": "OperatorPriceBoundSet",
+    "type": "event"
+  },
+  {
+    "anonymous": false,
+    "inputs": [
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "indexed": true,
+        "internalType": "address",
+        "name": "operator",
+        "type": "address"
+      },
+      {
+        "indexed": false,
         "internalType": "bool",
         "name": "approved",
         "type": "bool"
@@ -691,6 +732,44 @@ export const collateralVaultAbi = [
       }
     ],
     "name": "approveOperatorForAllSubAccounts",
+    "outputs": [],
+    "stateMutability": "nonpayable",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "operator",
+        "type": "address"
+      },
+      {
+        "internalType": "bool",
+        "name": "allowTrade",
+        "type": "bool"
+      },
+      {
+        "internalType": "uint40",
+        "name": "tradeExpiry",
+        "type": "uint40"
+      },
+      {
+        "internalType": "bool",
+        "name": "allowWithdraw",
+        "type": "bool"
+      },
+      {
+        "internalType": "uint40",
+        "name": "withdrawExpiry",
+        "type": "uint40"
+      },
+      {
+        "internalType": "uint64",
+        "name": "maxPriceDeviation",
+        "type": "uint64"
+      }
+    ],
+    "name": "approveOperatorWithPriceBound",
     "outputs": [],
     "stateMutability": "nonpayable",
     "type": "function"
@@ -1187,6 +1266,35 @@ export const collateralVaultAbi = [
         "internalType": "uint256",
         "name": "",
         "type": "uint256"
+      }
+    ],
+    "stateMutability": "view",
+    "type": "function"
+  },
+  {
+    "inputs": [
+      {
+        "internalType": "address",
+        "name": "account",
+        "type": "address"
+      },
+      {
+        "internalType": "address",
+        "name": "operator",
+        "type": "address"
+      }
+    ],
+    "name": "tradeScope",
+    "outputs": [
+      {
+        "internalType": "bool",
+        "name": "live",
+        "type": "bool"
+      },
+      {
+        "internalType": "uint64",
+        "name": "maxPriceDeviation",
+        "type": "uint64"
       }
     ],
     "stateMutability": "view",

@@ -18,6 +18,7 @@ export {
   InvalidDeploymentError,
   InvalidLeverageError,
   InvalidOperatorExpiryError,
+  InvalidOperatorPriceBoundError,
   InvalidSizeError,
   InvalidSlippageError,
   LeverageAboveTierError,

@@ -89,6 +89,11 @@ export const contractErrorMessages: MessageTable = {
     message: (a) =>
       `${a.caller} may not act for account ${a.account}: it is neither the account nor an operator with a live scope for this (trade, or withdraw).`,
   },
+  OperatorPriceBoundExceeded: {
+    category: "slippage",
+    message: (a) =>
+      `Operator ${a.operator}'s trade would fill at ${formatUsd(a.fillPrice)}, beyond its approval's price bound of ${formatUsd(a.limitPrice)}.`,
+  },
   UnknownMarket: { category: "input", message: (a) => `No market has id ${a.marketId}.` },
   LiquidityVaultNotSet: {
     category: "admin",
@@ -261,6 +266,11 @@ export const contractErrorMessages: MessageTable = {
     category: "internal",
     message: (a) =>
       `The address derived for the new sub-account, ${a.account}, already belongs to a sub-account.`,
+  },
+  PriceDeviationTooLarge: {
+    category: "input",
+    message: (a) =>
+      `An operator's price bound of ${formatRate(a.maxPriceDeviation)} is above its cap of ${formatRate(a.max)}.`,
   },
   SafeERC20FailedOperation: {
     category: "token",

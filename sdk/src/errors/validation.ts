@@ -4,7 +4,7 @@
  */
 import type { Address } from "viem";
 
-import { formatSize, formatUsd } from "../format.js";
+import { formatRate, formatSize, formatUsd } from "../format.js";
 import { MAX_UINT40 } from "../math/int256.js";
 import type { TradeCheckFailure } from "../math/tradePreview.js";
 import { PerpError, type PerpErrorParameters } from "./base.js";
@@ -223,6 +223,21 @@ export class InvalidOperatorExpiryError extends PerpValidationError {
       params.expiry > MAX_UINT40
         ? `The ${params.scope} scope's expiry ${params.expiry} does not fit in 40 bits (max ${MAX_UINT40}).`
         : `The ${params.scope} scope's expiry ${params.expiry} is not after the latest block's timestamp ${params.latestTimestamp}: it would never be live.`,
+    );
+  }
+}
+
+/**
+ * An operator approval's price bound the collateral vault would refuse or drop: outside [0, 10^18] (an 18-decimal
+ * fraction of the oracle price, at most 100 %), or given without the trade scope it bounds.
+ */
+export class InvalidOperatorPriceBoundError extends PerpValidationError {
+  override name = "InvalidOperatorPriceBoundError";
+  constructor(readonly params: { maxPriceDeviation: bigint; max: bigint }) {
+    super(
+      params.maxPriceDeviation < 0n || params.maxPriceDeviation > params.max
+        ? `The price bound ${params.maxPriceDeviation} is not within [0, ${params.max}] (${formatRate(params.max)}).`
+        : `The price bound ${params.maxPriceDeviation} bounds the trade scope, which the approval does not grant.`,
     );
   }
 }

@@ -93,7 +93,9 @@ export {
 export {
   acceptablePriceFor,
   BPS,
+  MAX_PRICE_DEVIATION,
   MAX_TRADE_SIZE,
+  operatorPriceLimit,
   previewTrade,
   sizeForLeverage,
   type TradeCheckFailure,

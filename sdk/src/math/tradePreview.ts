@@ -29,6 +29,27 @@ import { applyTrade } from "./positionMath.js";
 /** Largest |size| one trade may take (`MAX_TRADE_SIZE`, 2 × 10^36): beyond it `SizeDeltaTooLarge`. */
 export const MAX_TRADE_SIZE = 2n * 10n ** 36n;
 
+/** The largest price bound an operator approval may carry (the collateral vault's cap): 10^18, i.e. 100 %. */
+export const MAX_PRICE_DEVIATION = WAD;
+
+/**
+ * The price an operator's fill may not pass under its approval's bound (`PerpEngine._requireWithinOperatorBound`):
+ * for a buy the most it may fill at, ⌊oracle × (10^18 + bound) / 10^18⌋; for a sell the least,
+ * ⌈oracle × (10^18 − bound) / 10^18⌉ (both rounded against the operator).
+ * @param oraclePrice The oracle price the trade reads, 18 decimals.
+ * @param maxPriceDeviation The bound, an 18-decimal fraction in (0, 10^18].
+ * @param isBuy Whether the trade buys.
+ * @throws RangeError for a bound above 10^18 (the vault refuses it).
+ */
+export function operatorPriceLimit(oraclePrice: bigint, maxPriceDeviation: bigint, isBuy: boolean): bigint {
+  checkUint256(maxPriceDeviation, "maxPriceDeviation");
+  if (maxPriceDeviation > MAX_PRICE_DEVIATION)
+    throw new RangeError(`maxPriceDeviation ${maxPriceDeviation} is above ${MAX_PRICE_DEVIATION}`);
+  return isBuy
+    ? mulDivDown(oraclePrice, WAD + maxPriceDeviation, WAD)
+    : mulDivUp(oraclePrice, WAD - maxPriceDeviation, WAD);
+}
+
 /** A market as a trade reads it: valuation inputs plus fees, caps, the reduce-only flag and the breakers. */
 export interface TradeMarketInput extends MarketValuationInput {
   marketId: bigint;
@@ -62,6 +83,11 @@ export interface TradeContext {
   openInterestCashRatio?: bigint;
   /** The engine's `maxPositionsPerAccount`. */
   maxPositionsPerAccount?: bigint;
+  /**
+   * The price bound of the approval an operator trades under (`CollateralVault.tradeScope`; 0 or left out: none, as
+   * for the account's own trades).
+   */
+  operatorPriceBound?: bigint;
 }
 
 /** The first engine check a trade fails, named and shaped like the contract's custom error. */
@@ -85,7 +111,8 @@ export type TradeCheckFailure =
       minPositionMargin: bigint;
       fullCloseDelta: bigint;
     }
-  | { error: "BankruptCloseNeedsLiquidation"; collateral: bigint };
+  | { error: "BankruptCloseNeedsLiquidation"; collateral: bigint }
+  | { error: "OperatorPriceBoundExceeded"; fillPrice: bigint; limitPrice: bigint };
 
 /** What a trade would do (see {@link previewTrade}). */
 export interface TradePreview {
@@ -165,7 +192,9 @@ const debtOf = (balance: bigint) => (balance < 0n ? -balance : 0n);
  * (`PartialCloseBelowMinimumMargin`, naming the full-close size); then, if it leaves the account flat, its
  * collateral must be ≥ 0; with positions left, its equity at fair prices (the trigger valuation) must be above zero
  * whenever its collateral is negative or its fill was beyond the forced-close bound (worse for the trader than the
- * fill of the same delta from the fair premium's skew) (`BankruptCloseNeedsLiquidation`).
+ * fill of the same delta from the fair premium's skew) (`BankruptCloseNeedsLiquidation`). Last, for an operator's
+ * trade under a price bound (`context.operatorPriceBound`), the fill against {@link operatorPriceLimit}
+ * (`OperatorPriceBoundExceeded`).
  * Positions in other markets must carry their markets' state at the same block (a market whose oracle fails is
  * valued at its fallback, as the engine does).
  */
@@ -376,6 +405,12 @@ export function previewTrade(
       if (equityAtFairAfter <= 0n)
         fail({ error: "BankruptCloseNeedsLiquidation", collateral: collateralAfter });
     }
+  }
+  // `_trade`: an operator's fill against its approval's price bound, once the trade has passed everything else.
+  if (context.operatorPriceBound !== undefined && context.operatorPriceBound !== 0n) {
+    const limitPrice = operatorPriceLimit(oracle, context.operatorPriceBound, sizeDelta > 0n);
+    if (sizeDelta > 0n ? price > limitPrice : price < limitPrice)
+      fail({ error: "OperatorPriceBoundExceeded", fillPrice: price, limitPrice });
   }
   return {
     sizeDelta,

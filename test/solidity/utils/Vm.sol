@@ -4,6 +4,12 @@ pragma solidity ^0.8.24;
 /// @notice The few cheatcodes this project's Solidity tests use, served by Hardhat's test runner.
 /// @dev The npm copy of forge-std is an old unofficial one, so the interface is declared here.
 interface Vm {
+    struct Log {
+        bytes32[] topics;
+        bytes data;
+        address emitter;
+    }
+
     function prank(address sender) external;
     function startPrank(address sender) external;
     function stopPrank() external;
@@ -26,6 +32,8 @@ interface Vm {
     function mockCall(address callee, bytes calldata data, bytes calldata returnData) external;
     function mockCallRevert(address callee, bytes calldata data, bytes calldata revertData) external;
     function clearMockedCalls() external;
+    function recordLogs() external;
+    function getRecordedLogs() external returns (Log[] memory logs);
     function snapshotState() external returns (uint256 snapshotId);
     function revertToState(uint256 snapshotId) external returns (bool success);
 }

@@ -7,10 +7,11 @@ import {CollateralVault} from "../../../contracts/CollateralVault.sol";
 import {ICollateralVault} from "../../../contracts/interfaces/ICollateralVault.sol";
 import {MockUSDC} from "../../../contracts/mocks/MockUSDC.sol";
 import {TestBase} from "../utils/TestBase.sol";
-import {vm} from "../utils/Vm.sol";
+import {Vm, vm} from "../utils/Vm.sol";
 
 /// @notice Scoped operator approvals in the collateral vault: a trade scope and a withdraw scope, each with its own
-///         expiry (live while `block.timestamp < expiry`, or always when the expiry is 0), in one storage slot.
+///         expiry (live while `block.timestamp < expiry`, or always when the expiry is 0), and the trade scope's
+///         optional price bound, in one storage slot.
 contract OperatorScopesTest is TestBase {
     address internal constant ALICE = address(0xA11CE);
     address internal constant ROUTER = address(0x5017E5);
@@ -260,5 +261,118 @@ contract OperatorScopesTest is TestBase {
             _withdrawRefused(ONE_USDC);
             assertEq(vault.collateralOf(ALICE), 100e18, "untouched");
         }
+    }
+
+    // ------------------------------------------------------------------ price bound
+
+    function _approveBounded(bool t, uint40 te, bool w, uint40 we, uint64 b) private {
+        vm.prank(ALICE);
+        vault.approveOperatorWithPriceBound(ROUTER, t, te, w, we, b);
+    }
+
+    function _assertScope(bool live, uint64 b, string memory what) private view {
+        (bool l, uint64 stored) = vault.tradeScope(ALICE, ROUTER);
+        assertTrue(l == live, what);
+        assertEq(uint256(stored), uint256(b), what);
+        assertTrue(vault.canTrade(ALICE, ROUTER) == live, what);
+    }
+
+    function test_priceBound_storedInTheSameSlot_andEmittedAfterTheApproval() public {
+        uint40 te = uint40(T0 + 7 days);
+        uint40 we = type(uint40).max;
+        uint64 b = 0.0025e18;
+        _expectApproved(true, te, true, we);
+        vm.expectEmit(true, true, false, true, address(vault));
+        emit ICollateralVault.OperatorPriceBoundSet(ALICE, ROUTER, b);
+        _approveBounded(true, te, true, we, b);
+        _assertStored(true, te, true, we, "scopes as without a bound");
+        _assertScope(true, b, "live, with its bound");
+        // The bound in bytes 12-19, after the fields of the approval as before.
+        uint256 expected = 1 | (uint256(te) << 8) | (uint256(1) << 48) | (uint256(we) << 56) | (uint256(b) << 96);
+        assertEq(uint256(vm.load(address(vault), _slot())), expected, "packed word");
+        assertEq(uint256(vm.load(address(vault), bytes32(uint256(_slot()) + 1))), 0, "nothing in the next slot");
+        // The cap itself, 100 %, is accepted.
+        _approveBounded(true, 0, false, 0, 1e18);
+        _assertScope(true, 1e18, "100 %");
+    }
+
+    function test_priceBound_aboveOneHundredPercent_reverts() public {
+        vm.prank(ALICE);
+        vm.expectRevert(abi.encodeWithSelector(ICollateralVault.PriceDeviationTooLarge.selector, 1e18 + 1, 1e18));
+        vault.approveOperatorWithPriceBound(ROUTER, true, 0, false, 0, 1e18 + 1);
+        vm.prank(ALICE);
+        vm.expectRevert(
+            abi.encodeWithSelector(ICollateralVault.PriceDeviationTooLarge.selector, type(uint64).max, 1e18)
+        );
+        vault.approveOperatorWithPriceBound(ROUTER, true, 0, false, 0, type(uint64).max);
+        // The zero and self checks hold as for `approveOperator`.
+        vm.prank(ALICE);
+        vm.expectRevert(ICollateralVault.ZeroAddress.selector);
+        vault.approveOperatorWithPriceBound(address(0), true, 0, false, 0, 1);
+        vm.prank(ALICE);
+        vm.expectRevert(ICollateralVault.SelfOperator.selector);
+        vault.approveOperatorWithPriceBound(ALICE, true, 0, false, 0, 1);
+    }
+
+    /// @dev A bound is a trade-scope setting: given without the trade scope it is stored and emitted as 0; given with
+    ///      no scope at all the slot is cleared.
+    function test_priceBound_withoutTradeScope_isStoredAsZero() public {
+        _expectApproved(false, 0, true, 0);
+        vm.expectEmit(true, true, false, true, address(vault));
+        emit ICollateralVault.OperatorPriceBoundSet(ALICE, ROUTER, 0);
+        _approveBounded(false, uint40(T0 + 9), true, 0, 0.01e18);
+        _assertScope(false, 0, "no trade scope, no bound");
+        assertEq(uint256(vm.load(address(vault), _slot())), uint256(1) << 48, "only the withdraw flag");
+
+        _approveBounded(true, 0, false, 0, 0.01e18);
+        vm.expectEmit(true, true, false, true, address(vault));
+        emit ICollateralVault.OperatorPriceBoundSet(ALICE, ROUTER, 0);
+        _approveBounded(false, 0, false, 0, 0.01e18);
+        assertEq(uint256(vm.load(address(vault), _slot())), 0, "slot cleared");
+    }
+
+    /// @dev `approveOperator` and `setOperator` replace the approval with no bound and emit what they emitted before:
+    ///      no `OperatorPriceBoundSet`.
+    function test_priceBound_clearedByApproveOperatorAndSetOperator_withTheirOwnEvents() public {
+        _approveBounded(true, 0, false, 0, 0.01e18);
+        vm.recordLogs();
+        _approve(true, 0, false, 0);
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        assertEq(logs.length, 1, "one event");
+        assertTrue(logs[0].topics[0] == ICollateralVault.OperatorApproved.selector, "OperatorApproved");
+        _assertScope(true, 0, "bound cleared by approveOperator");
+
+        _approveBounded(true, 0, false, 0, 0.01e18);
+        vm.recordLogs();
+        vm.prank(ALICE);
+        vault.setOperator(ROUTER, true);
+        logs = vm.getRecordedLogs();
+        assertEq(logs.length, 2, "two events");
+        assertTrue(logs[0].topics[0] == ICollateralVault.OperatorApproved.selector, "OperatorApproved");
+        assertTrue(logs[1].topics[0] == ICollateralVault.OperatorSet.selector, "OperatorSet");
+        _assertScope(true, 0, "bound cleared by setOperator");
+    }
+
+    /// @dev An expired scope keeps its stored bound (as it keeps its expiry) but is not live.
+    function test_priceBound_keptWhenExpired() public {
+        uint40 te = uint40(T0 + 1 hours);
+        _approveBounded(true, te, false, 0, 0.005e18);
+        vm.warp(te - 1);
+        _assertScope(true, 0.005e18, "live at expiry - 1");
+        vm.warp(te);
+        _assertScope(false, 0.005e18, "dead at expiry, bound still stored");
+    }
+
+    /// @dev `tradeScope` against a second implementation of the rule, the bound stored only with the trade scope.
+    /// hardhat-config: default.fuzz.runs = 1000
+    /// hardhat-config: long.fuzz.runs = 20000
+    function testFuzz_tradeScope(bool t, uint40 te, bool w, uint40 we, uint64 b, uint256 at) public {
+        b = uint64(bound(b, 0, 1e18));
+        _approveBounded(t, te, w, we, b);
+        at = bound(at, 0, uint256(type(uint40).max) + 1);
+        vm.warp(at);
+        _assertScope(t && (te == 0 || at < te), t ? b : 0, "tradeScope");
+        _assertStored(t, t ? te : 0, w, w ? we : 0, "stored");
+        assertTrue(vault.canWithdraw(ALICE, ROUTER) == (w && (we == 0 || at < we)), "canWithdraw");
     }
 }

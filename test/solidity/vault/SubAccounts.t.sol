@@ -360,4 +360,23 @@ contract SubAccountsTest is EngineFixture {
         _trade(ALICE, eth, 1e18);
         assertEq(int256(engine.position(ALICE, eth).size), 1e18, "plain trade as before");
     }
+
+    /// @dev The engine's rights read on an operator trade (`tradeScope`) resolves a sub-account as `canTrade` does:
+    ///      its owner has full rights and no price bound; an approval for all sub-accounts grants the trade scope
+    ///      without a bound (only an account's own `approveOperatorWithPriceBound` stores one); a stranger has none.
+    function test_tradeScope_resolvesOwnerAndAllSubAccountsApproval() public {
+        address sub = _create(ALICE);
+        (bool live, uint64 bound) = vault.tradeScope(sub, ALICE);
+        assertTrue(live, "owner trades its sub-account");
+        assertEq(bound, 0, "owner has no bound");
+        (live, bound) = vault.tradeScope(sub, ROUTER);
+        assertTrue(!live, "stranger");
+        assertEq(bound, 0, "stranger: nothing stored");
+        vm.prank(ALICE);
+        vault.approveOperatorForAllSubAccounts(ROUTER, true, 0, false, 0);
+        (live, bound) = vault.tradeScope(sub, ROUTER);
+        assertTrue(live, "approved for all sub-accounts");
+        assertEq(bound, 0, "no bound on an all-sub-accounts approval");
+        assertTrue(vault.canTrade(sub, ROUTER) == live, "same answer as canTrade");
+    }
 }

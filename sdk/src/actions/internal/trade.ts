@@ -49,7 +49,7 @@ export interface TradeOptions {
   validate?: boolean;
   /**
    * The margin account (default: the wallet's account; another account must have approved the wallet with a live
-   * trade scope, `approveOperator`).
+   * trade scope, `approveOperator`, and a fill beyond that approval's price bound is refused before sending).
    */
   account?: Address;
 }
@@ -79,11 +79,26 @@ export interface TradeExecutionResult {
 /**
  * What the engine's post-trade checks read besides the account and the market, at `blockNumber`: the liquidity
  * vault's collateral and the total debt (its cash, for the open-interest-to-cash limit), the open-interest-to-cash
- * ratio and the position limit.
+ * ratio and the position limit; and, when `operator` trades for `account`, the price bound of its approval
+ * (`tradeScope`, one more read; the account's own trades read none).
  */
-export async function readTradeContext(client: PerpClientBase, blockNumber: bigint): Promise<TradeContext> {
+export async function readTradeContext(
+  client: PerpClientBase,
+  blockNumber: bigint,
+  trader?: { account: Address; operator: Address },
+): Promise<TradeContext> {
   const { perpEngine, collateralVault, liquidityVault } = client.deployment.contracts;
-  const [[liquidityVaultCollateral, totalDebt], openInterestCashRatio, maxPositionsPerAccount] =
+  const operatorScope =
+    trader === undefined || trader.operator.toLowerCase() === trader.account.toLowerCase()
+      ? undefined
+      : readContract(client.publicClient, {
+          address: collateralVault,
+          abi: collateralVaultAbi,
+          functionName: "tradeScope",
+          args: [trader.account, trader.operator],
+          blockNumber,
+        });
+  const [[liquidityVaultCollateral, totalDebt], openInterestCashRatio, maxPositionsPerAccount, scope] =
     await Promise.all([
       readContract(client.publicClient, {
         address: collateralVault,
@@ -104,13 +119,16 @@ export async function readTradeContext(client: PerpClientBase, blockNumber: bigi
         functionName: "maxPositionsPerAccount",
         blockNumber,
       }),
+      operatorScope,
     ]);
-  return {
+  const context: TradeContext = {
     liquidityVaultCollateralUsd: liquidityVaultCollateral,
     totalDebtUsd: totalDebt,
     openInterestCashRatio,
     maxPositionsPerAccount,
   };
+  if (scope !== undefined) context.operatorPriceBound = scope[1];
+  return context;
 }
 
 /** The account and the market's state at one block, and the preview of `sizeDelta` on them. */
@@ -124,6 +142,8 @@ export async function loadTradeContext(
     snapshot?: Account;
     /** The market at the snapshot's block, when the caller read it already. */
     market?: Market;
+    /** Who sends the trade, when it is not the account (its approval's price bound is then checked too). */
+    operator?: Address;
   },
 ): Promise<{ account: Account; market: Market; preview: TradePreview; context: TradeContext }> {
   const account = params.snapshot ?? (await getAccount(client, { account: params.account }));
@@ -133,7 +153,11 @@ export async function loadTradeContext(
     params.market ??
       held?.market ??
       getMarket(client, { marketId: params.marketId, blockNumber: account.blockNumber }),
-    readTradeContext(client, account.blockNumber).catch((err: unknown) => {
+    readTradeContext(
+      client,
+      account.blockNumber,
+      params.operator === undefined ? undefined : { account: params.account, operator: params.operator },
+    ).catch((err: unknown) => {
       throw toPerpError(err, "readTradeContext");
     }),
   ]);
@@ -240,6 +264,7 @@ export async function simulateTradeRequest(
     acceptablePrice: params.acceptablePrice,
     snapshot: params.snapshot,
     market: params.market,
+    operator: client.walletClient?.account?.address,
   });
   const acceptablePrice =
     params.acceptablePrice ?? boundFor(preview.fillPrice, params.sizeDelta > 0n, params.slippageBps);

@@ -41,6 +41,12 @@ export interface GetOperatorReturnType {
   trade: OperatorScope;
   /** Withdraw the account's collateral (`withdrawFrom`). */
   withdraw: OperatorScope;
+  /**
+   * The trade scope's price bound: the most the operator's fills may deviate from the oracle price against the
+   * account, an 18-decimal fraction of the oracle price (`10n ** 15n` = 0.1 %); the engine refuses a buy above
+   * oracle × (1 + bound) and a sell below oracle × (1 − bound) (`OperatorPriceBoundExceeded`). Undefined: none.
+   */
+  maxPriceDeviation: bigint | undefined;
   /** The block read and its timestamp (what `live` was judged at). */
   blockNumber: bigint;
   timestamp: bigint;
@@ -56,12 +62,13 @@ export function toOperatorScopeState(granted: boolean, expiry: number | bigint):
 }
 
 /**
- * Reads an operator approval (`CollateralVault.operatorApproval`, `canTrade`, `canWithdraw`) at one block: each
- * scope, its expiry and whether it is live there.
+ * Reads an operator approval (`CollateralVault.operatorApproval`, `tradeScope`, `canWithdraw`) at one block: each
+ * scope, its expiry and whether it is live there, and the trade scope's price bound.
  *
  * @example
- * const { trade, withdraw } = await perp.getOperator({ operator: botAddress });
+ * const { trade, withdraw, maxPriceDeviation } = await perp.getOperator({ operator: botAddress });
  * if (trade.live && !withdraw.granted) console.log(`trade-only agent until ${trade.expiry ?? "revoked"}`);
+ * if (maxPriceDeviation !== undefined) console.log(`its fills stay within ${formatRate(maxPriceDeviation)} of the oracle`);
  */
 export async function getOperator(
   client: PerpClientBase,
@@ -76,7 +83,7 @@ export async function getOperator(
       parameters.blockNumber === undefined ? {} : { blockNumber: parameters.blockNumber },
     );
     const blockNumber = block.number;
-    const [approval, canTrade, canWithdraw] = await Promise.all([
+    const [approval, [canTrade, maxPriceDeviation], canWithdraw] = await Promise.all([
       readContract(client.publicClient, {
         address,
         abi: collateralVaultAbi,
@@ -87,7 +94,7 @@ export async function getOperator(
       readContract(client.publicClient, {
         address,
         abi: collateralVaultAbi,
-        functionName: "canTrade",
+        functionName: "tradeScope",
         args: [account, operator],
         blockNumber,
       }),
@@ -104,6 +111,7 @@ export async function getOperator(
       operator,
       trade: { ...toOperatorScopeState(approval.canTrade, approval.tradeExpiry), live: canTrade },
       withdraw: { ...toOperatorScopeState(approval.canWithdraw, approval.withdrawExpiry), live: canWithdraw },
+      maxPriceDeviation: maxPriceDeviation === 0n ? undefined : maxPriceDeviation,
       blockNumber,
       timestamp: block.timestamp,
     };
