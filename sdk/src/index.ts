@@ -40,6 +40,8 @@ export * from "./actions/public/getLiquidationConfig.js";
 export * from "./actions/public/previewLiquidation.js";
 export * from "./actions/public/getPendingAdl.js";
 export * from "./actions/public/getTotalShortfall.js";
+export * from "./actions/public/getSubAccounts.js";
+export * from "./actions/public/previewIsolatedPosition.js";
 // Wallet: a trader's and a liquidity provider's writes.
 export * from "./actions/wallet/deposit.js";
 export * from "./actions/wallet/withdraw.js";
@@ -51,6 +53,10 @@ export * from "./actions/wallet/reducePosition.js";
 export * from "./actions/wallet/closePosition.js";
 export * from "./actions/wallet/depositLiquidity.js";
 export * from "./actions/wallet/withdrawLiquidity.js";
+export * from "./actions/wallet/createSubAccount.js";
+export * from "./actions/wallet/transferBetweenSubAccounts.js";
+export * from "./actions/wallet/openIsolatedPosition.js";
+export * from "./actions/wallet/closeIsolatedPosition.js";
 // Keeper: liquidation, auto-deleveraging, pnl-factor reductions, the fee sweep.
 export * from "./actions/keeper/liquidate.js";
 export * from "./actions/keeper/submitAdlCandidate.js";

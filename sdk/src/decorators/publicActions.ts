@@ -19,6 +19,25 @@ import {
   type GetLiquidityVaultReturnType,
 } from "../actions/public/getLiquidityVault.js";
 import {
+  getNextFreeSubAccount,
+  type GetNextFreeSubAccountParameters,
+  type GetNextFreeSubAccountReturnType,
+  getSubAccount,
+  type GetSubAccountParameters,
+  type GetSubAccountReturnType,
+  getSubAccountOwner,
+  type GetSubAccountOwnerParameters,
+  type GetSubAccountOwnerReturnType,
+  getSubAccounts,
+  type GetSubAccountsParameters,
+  type GetSubAccountsReturnType,
+} from "../actions/public/getSubAccounts.js";
+import {
+  previewIsolatedPosition,
+  type PreviewIsolatedPositionParameters,
+  type PreviewIsolatedPositionReturnType,
+} from "../actions/public/previewIsolatedPosition.js";
+import {
   getMarket,
   type GetMarketParameters,
   type GetMarketReturnType,
@@ -97,7 +116,7 @@ import {
 } from "../events/watchTrades.js";
 
 /**
- * Reads: markets, accounts, operator approvals, the liquidity vault, trade and liquidity quotes; the insurance fund,
+ * Reads: markets, accounts, sub-accounts and isolated-position previews, operator approvals, the liquidity vault, trade and liquidity quotes; the insurance fund,
  * the liquidation config and preview, pending auto-deleveraging and the total shortfall. None needs a wallet.
  */
 export interface PerpReadActions {
@@ -109,6 +128,20 @@ export interface PerpReadActions {
   getAccount: (parameters?: GetAccountParameters) => Promise<GetAccountReturnType>;
   /** See {@link getOperator}. */
   getOperator: (parameters: GetOperatorParameters) => Promise<GetOperatorReturnType>;
+  /** See {@link getSubAccounts}. */
+  getSubAccounts: (parameters?: GetSubAccountsParameters) => Promise<GetSubAccountsReturnType>;
+  /** See {@link getSubAccount}. */
+  getSubAccount: (parameters: GetSubAccountParameters) => Promise<GetSubAccountReturnType>;
+  /** See {@link getSubAccountOwner}. */
+  getSubAccountOwner: (parameters: GetSubAccountOwnerParameters) => Promise<GetSubAccountOwnerReturnType>;
+  /** See {@link getNextFreeSubAccount}. */
+  getNextFreeSubAccount: (
+    parameters?: GetNextFreeSubAccountParameters,
+  ) => Promise<GetNextFreeSubAccountReturnType>;
+  /** See {@link previewIsolatedPosition}. */
+  previewIsolatedPosition: (
+    parameters: PreviewIsolatedPositionParameters,
+  ) => Promise<PreviewIsolatedPositionReturnType>;
   /** See {@link getLiquidityVault}. */
   getLiquidityVault: (parameters?: GetLiquidityVaultParameters) => Promise<GetLiquidityVaultReturnType>;
   /** See {@link quoteTrade}. */
@@ -164,6 +197,11 @@ export function perpPublicActions(client: PerpClientBase): PerpPublicActions {
     getMarket: (p) => getMarket(client, p),
     getAccount: (p) => getAccount(client, p),
     getOperator: (p) => getOperator(client, p),
+    getSubAccounts: (p) => getSubAccounts(client, p),
+    getSubAccount: (p) => getSubAccount(client, p),
+    getSubAccountOwner: (p) => getSubAccountOwner(client, p),
+    getNextFreeSubAccount: (p) => getNextFreeSubAccount(client, p),
+    previewIsolatedPosition: (p) => previewIsolatedPosition(client, p),
     getLiquidityVault: (p) => getLiquidityVault(client, p),
     quoteTrade: (p) => quoteTrade(client, p),
     quoteLiquidity: (p) => quoteLiquidity(client, p),

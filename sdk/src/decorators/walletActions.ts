@@ -72,10 +72,40 @@ import {
   type SimulateApproveOperatorParameters,
   type SimulateApproveOperatorReturnType,
 } from "../actions/wallet/simulateApproveOperator.js";
+import {
+  closeIsolatedPosition,
+  type CloseIsolatedPositionParameters,
+  type CloseIsolatedPositionReturnType,
+  simulateCloseIsolatedPosition,
+  type SimulateCloseIsolatedPositionParameters,
+  type SimulateCloseIsolatedPositionReturnType,
+} from "../actions/wallet/closeIsolatedPosition.js";
+import {
+  createSubAccount,
+  type CreateSubAccountReturnType,
+  simulateCreateSubAccount,
+  type SimulateCreateSubAccountReturnType,
+} from "../actions/wallet/createSubAccount.js";
+import {
+  openIsolatedPosition,
+  type OpenIsolatedPositionParameters,
+  type OpenIsolatedPositionReturnType,
+  simulateOpenIsolatedPosition,
+  type SimulateOpenIsolatedPositionParameters,
+  type SimulateOpenIsolatedPositionReturnType,
+} from "../actions/wallet/openIsolatedPosition.js";
+import {
+  simulateTransferBetweenSubAccounts,
+  type SimulateTransferBetweenSubAccountsParameters,
+  type SimulateTransferBetweenSubAccountsReturnType,
+  transferBetweenSubAccounts,
+  type TransferBetweenSubAccountsParameters,
+  type TransferBetweenSubAccountsReturnType,
+} from "../actions/wallet/transferBetweenSubAccounts.js";
 import type { PerpClientBase } from "../clientBase.js";
 
 /**
- * A trader's and a liquidity provider's writes: collateral, operator approvals, trading, liquidity, each with its
+ * A trader's and a liquidity provider's writes: collateral, sub-accounts and isolated positions, operator approvals, trading, liquidity, each with its
  * `simulate…` step (the request and the decoded result, nothing sent). Each needs the client's wallet.
  */
 export interface PerpWalletActions {
@@ -97,6 +127,34 @@ export interface PerpWalletActions {
   depositLiquidity: (parameters: DepositLiquidityParameters) => Promise<DepositLiquidityReturnType>;
   /** See {@link withdrawLiquidity}. */
   withdrawLiquidity: (parameters: WithdrawLiquidityParameters) => Promise<WithdrawLiquidityReturnType>;
+  /** See {@link createSubAccount}. */
+  createSubAccount: () => Promise<CreateSubAccountReturnType>;
+  /** See {@link transferBetweenSubAccounts}. */
+  transferBetweenSubAccounts: (
+    parameters: TransferBetweenSubAccountsParameters,
+  ) => Promise<TransferBetweenSubAccountsReturnType>;
+  /** See {@link openIsolatedPosition}. */
+  openIsolatedPosition: (
+    parameters: OpenIsolatedPositionParameters,
+  ) => Promise<OpenIsolatedPositionReturnType>;
+  /** See {@link closeIsolatedPosition}. */
+  closeIsolatedPosition: (
+    parameters: CloseIsolatedPositionParameters,
+  ) => Promise<CloseIsolatedPositionReturnType>;
+  /** See {@link simulateCreateSubAccount}. */
+  simulateCreateSubAccount: () => Promise<SimulateCreateSubAccountReturnType>;
+  /** See {@link simulateTransferBetweenSubAccounts}. */
+  simulateTransferBetweenSubAccounts: (
+    parameters: SimulateTransferBetweenSubAccountsParameters,
+  ) => Promise<SimulateTransferBetweenSubAccountsReturnType>;
+  /** See {@link simulateOpenIsolatedPosition}. */
+  simulateOpenIsolatedPosition: (
+    parameters: SimulateOpenIsolatedPositionParameters,
+  ) => Promise<SimulateOpenIsolatedPositionReturnType>;
+  /** See {@link simulateCloseIsolatedPosition}. */
+  simulateCloseIsolatedPosition: (
+    parameters: SimulateCloseIsolatedPositionParameters,
+  ) => Promise<SimulateCloseIsolatedPositionReturnType>;
   /** See {@link simulateDeposit}. */
   simulateDeposit: (parameters: SimulateDepositParameters) => Promise<SimulateDepositReturnType>;
   /** See {@link simulateWithdraw}. */
@@ -144,6 +202,14 @@ export function perpWalletActions(client: PerpClientBase): PerpWalletActions {
     closePosition: (p) => closePosition(client, p),
     depositLiquidity: (p) => depositLiquidity(client, p),
     withdrawLiquidity: (p) => withdrawLiquidity(client, p),
+    createSubAccount: () => createSubAccount(client),
+    transferBetweenSubAccounts: (p) => transferBetweenSubAccounts(client, p),
+    openIsolatedPosition: (p) => openIsolatedPosition(client, p),
+    closeIsolatedPosition: (p) => closeIsolatedPosition(client, p),
+    simulateCreateSubAccount: () => simulateCreateSubAccount(client),
+    simulateTransferBetweenSubAccounts: (p) => simulateTransferBetweenSubAccounts(client, p),
+    simulateOpenIsolatedPosition: (p) => simulateOpenIsolatedPosition(client, p),
+    simulateCloseIsolatedPosition: (p) => simulateCloseIsolatedPosition(client, p),
     simulateDeposit: (p) => simulateDeposit(client, p),
     simulateWithdraw: (p) => simulateWithdraw(client, p),
     simulateApproveOperator: (p) => simulateApproveOperator(client, p),

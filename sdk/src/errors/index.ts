@@ -32,3 +32,10 @@ export {
   WalletRequiredError,
   ZeroAmountError,
 } from "./validation.js";
+export {
+  ForeignSubAccountError,
+  InsufficientFreeCollateralError,
+  IsolatedOpenFailedError,
+  NotIsolatedSubAccountError,
+  UnknownSubAccountError,
+} from "./subAccounts.js";

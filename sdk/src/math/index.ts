@@ -189,3 +189,9 @@ export {
   type LiquidityVaultValuation,
   type RequiredCashMarketInput,
 } from "./liquidityVaultMath.js";
+export {
+  isolatedSizing,
+  previewIsolatedPosition as previewIsolatedPositionMath,
+  type IsolatedPositionPreview,
+  type IsolatedSizing,
+} from "./isolatedMargin.js";
