@@ -1,4 +1,4 @@
-import type { Address } from "viem";
+import { getAddress, type Address } from "viem";
 import { readContract } from "viem/actions";
 
 import { collateralVaultAbi } from "../../abis/collateralVault.js";
@@ -100,7 +100,7 @@ export async function getSubAccounts(
   client: PerpClientBase,
   parameters: GetSubAccountsParameters = {},
 ): Promise<GetSubAccountsReturnType> {
-  const owner = resolveAccount(client, parameters.owner, "getSubAccounts");
+  const owner = getAddress(resolveAccount(client, parameters.owner, "getSubAccounts"));
   try {
     const views = await readContract(client.publicClient, {
       address: client.deployment.contracts.perpLens,
@@ -142,7 +142,7 @@ export async function getSubAccount(
   client: PerpClientBase,
   parameters: GetSubAccountParameters,
 ): Promise<GetSubAccountReturnType> {
-  const owner = resolveAccount(client, parameters.owner, "getSubAccount");
+  const owner = getAddress(resolveAccount(client, parameters.owner, "getSubAccount"));
   try {
     const view = await readContract(client.publicClient, {
       address: client.deployment.contracts.perpLens,
@@ -227,7 +227,7 @@ export async function getNextFreeSubAccount(
   client: PerpClientBase,
   parameters: GetNextFreeSubAccountParameters = {},
 ): Promise<GetNextFreeSubAccountReturnType> {
-  const owner = resolveAccount(client, parameters.owner, "getNextFreeSubAccount");
+  const owner = getAddress(resolveAccount(client, parameters.owner, "getNextFreeSubAccount"));
   try {
     const [id, address, exists] = await readContract(client.publicClient, {
       address: client.deployment.contracts.perpLens,

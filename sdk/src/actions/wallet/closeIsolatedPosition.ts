@@ -1,4 +1,4 @@
-import { isAddressEqual, type Address, type Hash } from "viem";
+import { getAddress, isAddressEqual, type Address, type Hash } from "viem";
 import { readContract } from "viem/actions";
 
 import { collateralVaultAbi } from "../../abis/collateralVault.js";
@@ -94,7 +94,7 @@ export async function simulateCloseIsolatedPosition(
   const { account: wallet } = requireWallet(client, "closeIsolatedPosition");
   const owner = await ownerOf(client, parameters.account);
   if (!isAddressEqual(owner, wallet.address))
-    throw new ForeignSubAccountError(parameters.account, wallet.address, owner);
+    throw new ForeignSubAccountError(parameters.account, getAddress(wallet.address), owner);
   if (isAddressEqual(parameters.account, owner)) throw new NotIsolatedSubAccountError(parameters.account);
   const to = parameters.to ?? owner;
   const toOwner = await ownerOf(client, to);

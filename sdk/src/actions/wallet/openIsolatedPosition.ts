@@ -1,4 +1,4 @@
-import { isAddressEqual, type Address, type Hash } from "viem";
+import { getAddress, isAddressEqual, type Address, type Hash } from "viem";
 import { readContract } from "viem/actions";
 
 import { collateralVaultAbi } from "../../abis/collateralVault.js";
@@ -113,7 +113,7 @@ export async function simulateOpenIsolatedPosition(
   parameters: SimulateOpenIsolatedPositionParameters,
 ): Promise<SimulateOpenIsolatedPositionReturnType> {
   const { account: wallet } = requireWallet(client, "openIsolatedPosition");
-  const owner = wallet.address;
+  const owner = getAddress(wallet.address);
   const from = parameters.from ?? owner;
   const preview = await previewIsolatedPosition(client, {
     marketId: parameters.marketId,

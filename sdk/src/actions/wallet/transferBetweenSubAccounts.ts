@@ -1,4 +1,11 @@
-import { isAddressEqual, parseEventLogs, type Address, type Hash, type TransactionReceipt } from "viem";
+import {
+  getAddress,
+  isAddressEqual,
+  parseEventLogs,
+  type Address,
+  type Hash,
+  type TransactionReceipt,
+} from "viem";
 import { readContract, simulateContract } from "viem/actions";
 
 import { collateralVaultAbi } from "../../abis/collateralVault.js";
@@ -75,7 +82,7 @@ export async function simulateTransferBetweenSubAccounts(
 ): Promise<SimulateTransferBetweenSubAccountsReturnType> {
   const { account: sender } = requireWallet(client, "transferBetweenSubAccounts");
   const vault = client.deployment.contracts.collateralVault;
-  const from = parameters.from ?? sender.address;
+  const from = parameters.from ?? getAddress(sender.address);
   const read = <T>(functionName: "subAccountOwner" | "withdrawableUsd", account: Address) =>
     readContract(client.publicClient, {
       address: vault,
