@@ -8,7 +8,7 @@ import { createWalletClient, custom, getAddress, keccak256, toHex } from "viem";
 import { privateKeyToAccount } from "viem/accounts";
 
 import { deployLocalProtocol, feedAnswer } from "../deploy/local-protocol.js";
-import { deploymentFromLocalProtocol } from "../sdk/src/index.js";
+import { createPerpClient, deploymentFromLocalProtocol, parseSize, parseUsdc } from "../sdk/src/index.js";
 import { formatFixed, formatUsd } from "./lib/format.js";
 import { createKeeper } from "./lib/keeper/keeper.js";
 import { createMemoryLogger } from "./lib/keeper/logger.js";
@@ -16,7 +16,7 @@ import { printAccounts, printLiquidityVault, printMarkets } from "./lib/report.j
 
 const connection = await network.create();
 const { ethers, networkHelpers, viem } = connection;
-const [, lp, alice, bob, carol, dave] = await ethers.getSigners();
+const [, lp, alice, bob, carol, dave, erin] = await ethers.getSigners();
 const E18 = 10n ** 18n;
 const USDC = (whole: bigint) => whole * 1_000_000n;
 
@@ -125,6 +125,10 @@ const before = {
   lpAssets: await liquidityVault.totalAssets(),
   sharePrice: await liquidityVault.convertToAssets(E18),
 };
+const deployment = await deploymentFromLocalProtocol(protocol, {
+  chainId: publicClient.chain.id,
+  startBlock: 0,
+});
 const keeper = createKeeper({
   publicClient,
   walletClient: createWalletClient({
@@ -132,7 +136,7 @@ const keeper = createKeeper({
     transport: custom(connection.provider),
     account: keeperAccount,
   }),
-  deployment: await deploymentFromLocalProtocol(protocol, { chainId: publicClient.chain.id, startBlock: 0 }),
+  deployment,
   // The JSON-lines log stays in memory here; the summary below is printed instead.
   logger: createMemoryLogger("info"),
 });
@@ -160,4 +164,77 @@ console.log(
 console.log(
   `liquidity vault: total assets ${formatFixed(before.lpAssets, 6, 2)} → ${formatFixed(await liquidityVault.totalAssets(), 6, 2)} USDC, share price ${formatFixed(before.sharePrice, 6, 6)} → ${formatFixed(await liquidityVault.convertToAssets(E18), 6, 6)} USDC per share`,
 );
+
+// ------------------------------------------------------------------ isolated margin: the RWA seed's example
+
+progress(
+  "LP adds 2,000,000 USDC: a 1.5M USD WATCH position needs 3M USD of vault cash (half of it per side)",
+);
+await (await usdc.mint(lp.address, USDC(2_000_000n))).wait();
+await (await liquidityVault.connect(lp).deposit(USDC(2_000_000n), lp.address)).wait();
+
+progress(
+  "erin deposits 350,000 USDC; her cross-margin account shorts 2 WATCH, and the seed's long (10 WATCH, 300,000 USDC, 5x) opens isolated in her sub-account 1",
+);
+const erinWallet = (await viem.getWalletClients())[6];
+const erinPerp = createPerpClient({ publicClient, walletClient: erinWallet, deployment });
+const WATCH = bySymbol.WATCH.id;
+await erinPerp.faucet({ amountUsdc: parseUsdc("350000") });
+await erinPerp.deposit({ amountUsdc: parseUsdc("350000") });
+await erinPerp.openPosition({ marketId: WATCH, side: "short", size: parseSize("2") });
+const isolatedOrder = {
+  marketId: WATCH,
+  side: "long",
+  size: parseSize("10"),
+  collateralUsdc: parseUsdc("300000"),
+} as const;
+const preview = await erinPerp.previewIsolatedPosition(isolatedOrder);
+console.log(
+  `preview: fill ${formatUsd(preview.fillPrice, 2)}, fee ${formatUsd(preview.feeUsd, 2)} USD, leverage ${formatFixed(preview.leverage, 18, 4)}x, liquidation price ${formatUsd(preview.liquidationPrice, 2)}`,
+);
+const isolated = await erinPerp.openIsolatedPosition(isolatedOrder);
+const sub = isolated.subAccount.address;
+console.log(
+  `opened in sub-account ${isolated.subAccount.id} (${sub}${isolated.created ? ", created" : ""}) at ${formatUsd(isolated.open.fillPrice, 2)}; liquidation price ${formatUsd(isolated.liquidationPrice, 2)}`,
+);
+const erinAccounts = [
+  { name: "erin", signer: erin },
+  { name: "erin/1", signer: { address: sub } },
+];
+await printAccounts(engine, lens, vault, markets, erinAccounts);
+
+progress(
+  "WATCH falls 17 % to 124,500 and an hour passes: the isolated long is below maintenance margin, the cross account is not",
+);
+await (await bySymbol.WATCH.feed.updateAnswer(feedAnswer(124_500n * E18, 8))).wait();
+await networkHelpers.time.increase(3600);
+const crossBefore = await engine.accountMargin(erin.address);
+console.log(
+  `erin/1 liquidatable: ${(await erinPerp.getAccount({ account: sub })).liquidatable}; erin's cross account liquidatable: ${(await erinPerp.getAccount()).liquidatable}`,
+);
+
+progress(
+  "Keeper passes every 10 minutes while the isolated sub-account is below maintenance margin (each slice waits for the cooldown and for the fair price to follow the skew the last slice moved): they liquidate it and nothing else",
+);
+names.set(getAddress(erin.address), "erin");
+names.set(getAddress(sub), "erin/1");
+const { cooldown } = await erinPerp.getLiquidationConfig();
+const wait = cooldown > 600n ? cooldown : 600n;
+for (let round = 1; round <= 10 && (await erinPerp.getAccount({ account: sub })).liquidatable; round++) {
+  if (round > 1) await networkHelpers.time.increase(Number(wait));
+  const next = await keeper.runPass();
+  for (const l of next.liquidations) {
+    console.log(
+      `pass ${round}: liquidated ${nameOf(l.account)}: ${formatUsd(l.notionalClosedUsd, 2)} USD of notional closed${l.partialOnly ? " (a slice)" : ""}, fee ${formatUsd(l.feeUsd, 2)} USD; below maintenance margin: ${next.underwater.map(nameOf).join(", ")}`,
+    );
+  }
+}
+const crossAfter = await engine.accountMargin(erin.address);
+console.log(
+  `erin's cross account: collateral ${formatUsd(crossBefore.collateral, 2)} → ${formatUsd(crossAfter.collateral, 2)} USD (${crossAfter.collateral === crossBefore.collateral ? "unchanged to the wei" : "CHANGED"}), still short ${formatFixed(-(await engine.position(erin.address, WATCH)).size, 18, 4)} WATCH`,
+);
+console.log(
+  `erin/1 after: collateral ${formatUsd(await vault.collateralOf(sub), 2)} USD, long ${formatFixed((await engine.position(sub, WATCH)).size, 18, 4)} WATCH, above maintenance margin again; whatever WATCH does, its loss stops at the 300,000 USDC it was given`,
+);
+await printAccounts(engine, lens, vault, markets, erinAccounts);
 console.log("\nDemo finished.");
