@@ -70,9 +70,10 @@ function readmeBlock(name: string): string {
   return match[1];
 }
 
-/** The README's quick start (run against a node below) and keeper snippet (compiled). */
+/** The README's quick start (run against a node below), keeper and isolated-position snippets (compiled). */
 const quickStartSource = () => readmeBlock("quick-start");
 const keeperSource = () => readmeBlock("keeper");
+const isolatedSource = () => readmeBlock("isolated");
 
 /** A consumer of both entries, compiled with the strictest options against the packed declarations. */
 const CONSUMER = `
@@ -250,12 +251,13 @@ describe("SDK package (build, strict consumer, README quick start)", function ()
           noEmit: true,
           types: ["node"],
         },
-        files: ["consumer.ts", "quickstart.ts", "keeper.ts"],
+        files: ["consumer.ts", "quickstart.ts", "keeper.ts", "isolated.ts"],
       }),
     );
     writeFileSync(join(work, "consumer.ts"), CONSUMER);
     writeFileSync(join(work, "quickstart.ts"), quickStartSource());
     writeFileSync(join(work, "keeper.ts"), keeperSource());
+    writeFileSync(join(work, "isolated.ts"), isolatedSource());
     expectSuccess(
       await run(process.execPath, [tscCli, "-p", join(work, "tsconfig.json")]),
       "tsc (strict consumer)",
