@@ -135,11 +135,12 @@ const SUB_OPEN_0 = "open, sub-account 0 (first position)";
 const SUB_OPEN_1 = "open, sub-account 1 (first position)";
 const SUB_TRANSFER_FLAT = "sub-account transfer (source flat)";
 const SUB_TRANSFER_OPEN = "sub-account transfer (source with a position)";
+const SUB_CREATE = "create sub-account (the owner's first)";
 let subOpen0 = 0n;
 {
   const { vault, engine } = await deployWithMarkets(1);
   await (await vault.connect(trader).deposit(USDC(2_000_002n))).wait();
-  await (await vault.connect(trader).createSubAccount()).wait();
+  rows.push({ action: SUB_CREATE, positions: 0, gas: await gasOf(vault.connect(trader).createSubAccount()) });
   await (await vault.connect(trader).createSubAccount()).wait();
   const [sub1] = await vault.subAccount(trader.address, 1n);
   const [sub2] = await vault.subAccount(trader.address, 2n);
@@ -253,7 +254,9 @@ forced-close bound and leave the collateral non-negative (otherwise the account'
   USD each). The sub-account's open adds the engine's rights call to the vault (\`canTrade(account, owner)\`), whose
   read of the owner record warms the account's balance slot that the settlement reads next. The transfers move 1 USD
   between two sub-accounts of the owner; with a position on the source the withdraw guard values it (one oracle
-  read).
+  read). "${SUB_CREATE}" records the owner in the new account's slot and its count. The SDK's
+  \`openIsolatedPosition\` sends at most three transactions: a creation when no sub-account is free, a transfer from
+  the owner's account into the sub-account, and the open on the sub-account.
 
 ${table}
 

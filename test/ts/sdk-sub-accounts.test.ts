@@ -306,4 +306,18 @@ describe("SDK sub-accounts and isolated positions", function () {
       await expectNothingSent(bobAddress, () => bob.closeIsolatedPosition({ account: sub })),
     ).to.be.instanceOf(ForeignSubAccountError);
   });
+
+  it("deposit and withdraw accept a sub-account: USDC in from the wallet, out to the wallet by the owner", async function () {
+    const sub = derive(aliceAddress, 1n);
+    const wallet = () => protocol.usdc.balanceOf(aliceAddress);
+    const before = await wallet();
+    const deposited = await alice.deposit({ account: sub, amountUsdc: parseUsdc("100") });
+    expect(deposited.account).to.equal(sub);
+    expect(await collateral(sub)).to.equal(100n * E18);
+    expect(await wallet()).to.equal(before - parseUsdc("100"));
+    const withdrawn = await alice.withdraw({ account: sub, amountUsdc: "max" });
+    expect([withdrawn.account, withdrawn.amountUsdc]).to.deep.equal([sub, parseUsdc("100")]);
+    expect(await collateral(sub)).to.equal(0n);
+    expect(await wallet()).to.equal(before);
+  });
 });
