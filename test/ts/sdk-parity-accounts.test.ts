@@ -56,7 +56,7 @@ import {
 } from "./helpers/random-markets.js";
 import { Rng } from "./helpers/rng.js";
 import { readVaultInputs, vaultStateAt, type VaultAddresses } from "./helpers/vault-state.js";
-import { readLensAccount, readLensMarket } from "./helpers/lens-reads.js";
+import { readLensAccount, readLensMarket, readTradeContextRaw } from "./helpers/lens-reads.js";
 
 const { viem, ethers, networkHelpers } = await network.create();
 
@@ -167,33 +167,7 @@ describe("SDK account and liquidity-vault math parity with the engine's views (r
 
   const readMarket = (marketId: bigint) => readLensMarket(publicClient, lens, marketId);
 
-  const readContext = async (): Promise<sdk.TradeContext> => {
-    const [[liquidityVaultCollateral, totalDebt], openInterestCashRatio, maxPositionsPerAccount] =
-      await Promise.all([
-        publicClient.readContract({
-          address: addresses.collateralVault,
-          abi: sdk.collateralVaultAbi,
-          functionName: "collateralAndDebt",
-          args: [addresses.liquidityVault],
-        }),
-        publicClient.readContract({
-          address: engine,
-          abi: sdk.perpEngineAbi,
-          functionName: "openInterestCashRatio",
-        }),
-        publicClient.readContract({
-          address: engine,
-          abi: sdk.perpEngineAbi,
-          functionName: "maxPositionsPerAccount",
-        }),
-      ]);
-    return {
-      liquidityVaultCollateralUsd: liquidityVaultCollateral,
-      totalDebtUsd: totalDebt,
-      openInterestCashRatio,
-      maxPositionsPerAccount,
-    };
-  };
+  const readContext = (): Promise<sdk.TradeContext> => readTradeContextRaw(publicClient, addresses);
 
   before(async function () {
     const rng = new Rng(SEED);

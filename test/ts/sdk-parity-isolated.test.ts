@@ -18,7 +18,7 @@ import { getAddress, maxUint256, parseEventLogs, stringToHex, type Address, type
 import { deployLocalProtocol, type LocalProtocol } from "../../deploy/local-protocol.js";
 import * as sdk from "../../sdk/src/index.js";
 import { randomMarket, randomParams, sizeAcrossClamp, WIDE_BREAKER } from "./helpers/random-markets.js";
-import { readLensAccount, readLensMarket } from "./helpers/lens-reads.js";
+import { readLensAccount, readLensMarket, readTradeContextRaw } from "./helpers/lens-reads.js";
 import { Rng } from "./helpers/rng.js";
 
 const { viem, ethers, networkHelpers } = await network.create();
@@ -98,33 +98,8 @@ describe("SDK isolated-position preview parity with the lens (random chain state
       args: [from, to, amountUsd],
     });
 
-  const readContext = async (): Promise<sdk.TradeContext> => {
-    const [[liquidityVaultCollateral, totalDebt], openInterestCashRatio, maxPositionsPerAccount] =
-      await Promise.all([
-        publicClient.readContract({
-          address: vault,
-          abi: sdk.collateralVaultAbi,
-          functionName: "collateralAndDebt",
-          args: [liquidityVault],
-        }),
-        publicClient.readContract({
-          address: engine,
-          abi: sdk.perpEngineAbi,
-          functionName: "openInterestCashRatio",
-        }),
-        publicClient.readContract({
-          address: engine,
-          abi: sdk.perpEngineAbi,
-          functionName: "maxPositionsPerAccount",
-        }),
-      ]);
-    return {
-      liquidityVaultCollateralUsd: liquidityVaultCollateral,
-      totalDebtUsd: totalDebt,
-      openInterestCashRatio,
-      maxPositionsPerAccount,
-    };
-  };
+  const readContext = (): Promise<sdk.TradeContext> =>
+    readTradeContextRaw(publicClient, { collateralVault: vault, liquidityVault, engine });
 
   const withdrawable = (account: Address) =>
     publicClient.readContract({

@@ -40,3 +40,38 @@ export async function readLensMarket(
     }),
   );
 }
+
+/**
+ * What the engine's post-trade checks read besides the account and the market (the SDK's `TradeContext`): the
+ * liquidity vault's collateral and the total debt (its cash), the open-interest-to-cash ratio and the position limit.
+ */
+export async function readTradeContextRaw(
+  client: PublicClient,
+  addresses: { collateralVault: Address; liquidityVault: Address; engine: Address },
+): Promise<sdk.TradeContext> {
+  const [[liquidityVaultCollateral, totalDebt], openInterestCashRatio, maxPositionsPerAccount] =
+    await Promise.all([
+      client.readContract({
+        address: addresses.collateralVault,
+        abi: sdk.collateralVaultAbi,
+        functionName: "collateralAndDebt",
+        args: [addresses.liquidityVault],
+      }),
+      client.readContract({
+        address: addresses.engine,
+        abi: sdk.perpEngineAbi,
+        functionName: "openInterestCashRatio",
+      }),
+      client.readContract({
+        address: addresses.engine,
+        abi: sdk.perpEngineAbi,
+        functionName: "maxPositionsPerAccount",
+      }),
+    ]);
+  return {
+    liquidityVaultCollateralUsd: liquidityVaultCollateral,
+    totalDebtUsd: totalDebt,
+    openInterestCashRatio,
+    maxPositionsPerAccount,
+  };
+}
