@@ -186,5 +186,9 @@ describe("end to end on a hardhat node: an isolated position liquidated alone", 
     expect(subs[0].positions.map((p) => p.size)).to.deep.equal([-E18]);
     expect(subs[1].positions.map((p) => p.size)).to.deep.equal([2n * E18]);
     expect(subs[2].positions[0].size).to.be.lessThan(10n * E18);
+    // The owner's liquidation history over all its sub-accounts: this one liquidation, of sub-account 2.
+    const history = await trader.getLiquidationHistory({ account: subs.map((s) => s.address) });
+    const liquidations = history.filter((e) => e.type === "liquidated");
+    expect(liquidations.map((e) => ("account" in e ? e.account : undefined))).to.deep.equal([isolated]);
   });
 });

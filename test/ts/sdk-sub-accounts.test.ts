@@ -320,4 +320,19 @@ describe("SDK sub-accounts and isolated positions", function () {
     expect(await collateral(sub)).to.equal(0n);
     expect(await wallet()).to.equal(before);
   });
+
+  it("reads the trade history of every sub-account of the owner in one query", async function () {
+    const accounts = (await alice.getSubAccounts()).map((s) => s.address);
+    expect(accounts).to.deep.equal([aliceAddress, derive(aliceAddress, 1n), derive(aliceAddress, 2n)]);
+    const all = await alice.getTradeHistory({ account: accounts });
+    // Sub-account 1: an ETH open and close, the WATCH isolated open and close; none on 0 or 2 (2's open failed).
+    expect(all.map((t) => [t.account, t.marketId, t.sizeDelta])).to.deep.equal([
+      [derive(aliceAddress, 1n), ETH, E18],
+      [derive(aliceAddress, 1n), ETH, -E18],
+      [derive(aliceAddress, 1n), WATCH, 10n * E18],
+      [derive(aliceAddress, 1n), WATCH, -10n * E18],
+    ]);
+    expect(await alice.getTradeHistory({ account: aliceAddress })).to.deep.equal([]);
+    expect(await alice.getTradeHistory({ account: derive(aliceAddress, 1n) })).to.deep.equal(all);
+  });
 });

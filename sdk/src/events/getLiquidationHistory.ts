@@ -9,8 +9,11 @@ import { liquidationEventMatches, toLiquidationEvent, type LiquidationEvent } fr
 
 /** Parameters of {@link getLiquidationHistory}. */
 export type GetLiquidationHistoryParameters = BlockRangeParameters & {
-  /** Only events naming this liquidated account. */
-  account?: Address;
+  /**
+   * Only events naming this liquidated account, or any of these (e.g. every sub-account of an owner:
+   * `(await perp.getSubAccounts()).map((s) => s.address)`).
+   */
+  account?: Address | readonly Address[];
   /** Only events naming this keeper (`liquidated`, `keeperRewardCredited`). */
   keeper?: Address;
 };

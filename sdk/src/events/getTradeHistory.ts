@@ -9,8 +9,11 @@ import { toTradeEvent, type TradeEvent } from "./types.js";
 
 /** Parameters of {@link getTradeHistory}. */
 export type GetTradeHistoryParameters = BlockRangeParameters & {
-  /** Only this account's trades. */
-  account?: Address;
+  /**
+   * Only this account's trades, or those of any of these accounts (e.g. every sub-account of an owner:
+   * `(await perp.getSubAccounts()).map((s) => s.address)`), filtered on the node.
+   */
+  account?: Address | readonly Address[];
   /** Only this market's trades. */
   marketId?: bigint;
 };
@@ -39,7 +42,13 @@ export async function getTradeHistory(
         address: client.deployment.contracts.perpEngine,
         abi: perpEngineAbi,
         eventName: "Trade",
-        args: { account: parameters.account, marketId: parameters.marketId },
+        args: {
+          account:
+            typeof parameters.account === "string"
+              ? parameters.account
+              : parameters.account && [...parameters.account],
+          marketId: parameters.marketId,
+        },
         fromBlock,
         toBlock,
         strict: true,

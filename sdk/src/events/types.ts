@@ -416,11 +416,14 @@ export function toAdlEvent(log: LiquidationEngineLog): AdlEvent | undefined {
 /** Whether a liquidation event concerns `account` (its `account` field) and `keeper` (its `keeper` field). */
 export function liquidationEventMatches(
   event: LiquidationEvent,
-  filter: { account?: Address | undefined; keeper?: Address | undefined },
+  filter: { account?: Address | readonly Address[] | undefined; keeper?: Address | undefined },
 ): boolean {
   const same = (a: Address, b: Address) => a.toLowerCase() === b.toLowerCase();
-  if (filter.account !== undefined && !("account" in event && same(event.account, filter.account)))
-    return false;
+  if (filter.account !== undefined) {
+    const accounts: readonly Address[] =
+      typeof filter.account === "string" ? [filter.account] : filter.account;
+    if (!("account" in event && accounts.some((a) => same(event.account, a)))) return false;
+  }
   if (filter.keeper !== undefined && !("keeper" in event && same(event.keeper, filter.keeper))) return false;
   return true;
 }
