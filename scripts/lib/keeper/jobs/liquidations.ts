@@ -1,17 +1,21 @@
 // Liquidations: for each account the account check found below maintenance margin, the SDK's `previewLiquidation`
-// (the reward, the notional, the cooldown, whether anything fits the forced-close bound now) and a gas estimate; the
-// ones whose reward beats the gas cost by `minProfitUsd` are sent, most profitable first, back to back through the
-// keeper's nonce-managed sender (the SDK's `liquidate` waits for each receipt before the next send, which would make
-// it one liquidation per block), and their receipts are decoded with the SDK's event decoder. An account whose
-// closes do not fit their bound now is logged and retried on the next pass. Every record and log line names the
+// (the reward, the notional, the cooldown, whether anything fits the forced-close bound now) and its
+// `estimateLiquidateGas` from the keeper's address (a revert comes back decoded); the ones whose reward beats the gas
+// cost by `minProfitUsd` are sent, most profitable first, back to back through the keeper's nonce-managed sender (the
+// SDK's `liquidate` waits for each receipt before the next send, which would make it one liquidation per block), and
+// their receipts are decoded with the SDK's event decoder. Why a send failed or a mined liquidation reverted is asked
+// of the SDK's `simulateLiquidate` (the decoded revert now). An account whose closes do not fit their bound now is
+// logged and retried on the next pass. Every record and log line names the
 // account's owner and sub-account id (read for the underwater accounts in one batched call, see subAccounts.ts).
 import { encodeFunctionData, isAddressEqual, parseEventLogs, type Address, type Hash } from "viem";
-import { estimateContractGas, estimateFeesPerGas, getGasPrice } from "viem/actions";
+import { estimateFeesPerGas, getGasPrice } from "viem/actions";
 
 import {
+  estimateLiquidateGas,
   getMarkets,
   liquidationEngineAbi,
   previewLiquidation,
+  simulateLiquidate,
   toLiquidationEvent,
   type LiquidationEvent,
 } from "../../../../sdk/src/index.js";
@@ -49,20 +53,13 @@ export function createLiquidationsJob(options: LiquidationsJobOptions = {}): Job
   };
 }
 
-/** `liquidate(account)`'s gas from the keeper's address (throws the revert when it would fail now). */
-const estimateLiquidation = (ctx: KeeperContext, account: Address) =>
-  estimateContractGas(ctx.publicClient, {
-    address: ctx.perp.deployment.contracts.liquidationEngine,
-    abi: liquidationEngineAbi,
-    functionName: "liquidate",
-    args: [account],
-    account: ctx.keeperAddress,
-  });
-
-/** The error `liquidate(account)` reverts with now (undefined when it would go through or fails otherwise). */
+/**
+ * The error `liquidate(account)` reverts with now, from the keeper's wallet (undefined when it would go through or
+ * fails otherwise). Only asked when sending, so the wallet is there.
+ */
 async function replayLiquidation(ctx: KeeperContext, account: Address): Promise<string | undefined> {
   try {
-    await estimateLiquidation(ctx, account);
+    await simulateLiquidate(ctx.perp, { account });
     return undefined;
   } catch (error) {
     return revertOf(error)?.name;
@@ -125,7 +122,9 @@ async function evaluate(
   const checks = await inBatches(report.underwater, ctx.batchSize, async (account) => {
     const preview = await ctx.retry("previewLiquidation", () => previewLiquidation(ctx.perp, { account }));
     if (!preview.liquidatable || preview.notionalClosedUsd === 0n) return { preview, gas: undefined };
-    const gas = await ctx.retry("estimateGas", () => estimateLiquidation(ctx, account));
+    const gas = await ctx.retry("estimateGas", () =>
+      estimateLiquidateGas(ctx.perp, { account, from: ctx.keeperAddress }),
+    );
     return { preview, gas };
   });
   const out: LiquidationCandidate[] = [];
