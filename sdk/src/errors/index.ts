@@ -15,6 +15,7 @@ export {
   AccountRequiredError,
   ChainMismatchError,
   FaucetUnavailableError,
+  InsufficientBalanceError,
   InvalidDeploymentError,
   InvalidLeverageError,
   InvalidOperatorExpiryError,
@@ -30,5 +31,6 @@ export {
   TradeRejectedError,
   UnknownMarketError,
   WalletRequiredError,
+  ZeroAddressError,
   ZeroAmountError,
 } from "./validation.js";
