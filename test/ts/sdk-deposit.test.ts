@@ -17,11 +17,10 @@ import {
 } from "viem";
 import { hardhat } from "viem/chains";
 
-import { deployLocalProtocol, type LocalProtocol } from "../../deploy/local-protocol.js";
+import type { LocalProtocol } from "../../deploy/local-protocol.js";
 import { findAllowanceSlot } from "../../sdk/src/actions/internal/allowanceSlot.js";
 import {
   createPerpClient,
-  deploymentFromLocalProtocol,
   InsufficientBalanceError,
   PerpContractError,
   ZeroAddressError,
@@ -29,6 +28,7 @@ import {
   type PerpClient,
   type PerpDeployment,
 } from "../../sdk/src/index.js";
+import { localProtocolWithClients } from "./helpers/sdk-clients.js";
 
 const connection = await network.create();
 const { viem, ethers, networkHelpers } = connection;
@@ -49,18 +49,19 @@ type Setup = {
 
 /** The local protocol; alice (signer #2) holds 1,000 USDC and has approved nothing. */
 async function aliceWithUsdc(): Promise<Setup> {
-  const protocol = await deployLocalProtocol(ethers);
-  const publicClient = (await viem.getPublicClient()) as PublicClient;
-  const [, , wallet] = await viem.getWalletClients();
-  const deployment = await deploymentFromLocalProtocol(protocol, { chainId: 31337 });
-  const alice = getAddress(wallet.account.address);
-  await (await protocol.usdc.mint(alice, USDC(1_000n))).wait();
+  const { protocol, deployment, publicClient, clients, addresses } = await localProtocolWithClients(
+    connection,
+    {
+      wallets: { alice: 2 },
+      mint: { to: ["alice"], amountUsdc: USDC(1_000n) },
+    },
+  );
   return {
     protocol,
     deployment,
-    publicClient,
-    alice,
-    aliceClient: createPerpClient({ publicClient, walletClient: wallet, deployment }),
+    publicClient: publicClient as PublicClient,
+    alice: addresses.alice,
+    aliceClient: clients.alice,
   };
 }
 
