@@ -27,6 +27,7 @@ import {
   positionAdlRank,
   simulateLiquidation,
   toUsd,
+  WalletRequiredError,
   type Account,
   type AdlEvent,
   type LiquidateReturnType,
@@ -191,6 +192,23 @@ describe("SDK liquidation, insurance fund and ADL against the in-process network
     expect(notYet.errorName).to.equal("NotLiquidatable");
     expect(notYet.category).to.equal("liquidation");
     expect(notYet.shortMessage).to.match(/^Account 0x[0-9a-fA-F]{40} is not liquidatable/);
+    // The gas estimate answers the same: the decoded revert, from the wallet or from any `from` (a dry run).
+    const readOnly = createPerpClient({ publicClient, deployment });
+    const estimateRefused = await expectRevert(keeperAddress, () =>
+      keeper.estimateLiquidateGas({ account: address.alice }),
+    );
+    expect(estimateRefused.errorName).to.equal("NotLiquidatable");
+    const fromRefused = await expectRevert(keeperAddress, () =>
+      readOnly.estimateLiquidateGas({ account: address.alice, from: keeperAddress }),
+    );
+    expect(fromRefused.errorName).to.equal("NotLiquidatable");
+    let noFrom: unknown;
+    try {
+      await readOnly.estimateLiquidateGas({ account: address.alice });
+    } catch (e) {
+      noFrom = e;
+    }
+    expect(noFrom).to.be.instanceOf(WalletRequiredError);
 
     // ETH −4 %: the fair price is oracle × (1 + fair premium), so the account is below maintenance at once. 6 ETH
     // at 2,880 is 17,280 of notional, MM 2.5 % = 432; the equity is about 1,000 − 6 × 120 − fees ≈ 270.
@@ -219,8 +237,22 @@ describe("SDK liquidation, insurance fund and ADL against the in-process network
     expect(preview.closes).to.deep.equal([{ marketId: ETH, sizeDelta: -parseSize("6") }]);
     expect(preview.keeperRewardUsd % 10n ** 12n).to.equal(0n); // whole USDC units
 
+    // The node's own estimate of the same call, from the wallet or the given `from`; the liquidation uses no more.
+    const gas = await keeper.estimateLiquidateGas({ account: address.alice });
+    expect(gas).to.equal(
+      await ethers.provider.estimateGas({
+        from: keeperAddress,
+        to: deployment.contracts.liquidationEngine,
+        data: protocol.liquidationEngine.interface.encodeFunctionData("liquidate", [address.alice]),
+      }),
+    );
+    expect(await readOnly.estimateLiquidateGas({ account: address.alice, from: keeperAddress })).to.equal(
+      gas,
+    );
+
     const usdcBefore = await protocol.usdc.balanceOf(keeperAddress);
     const r = await keeper.liquidate({ account: address.alice });
+    expect(r.receipt.gasUsed <= gas).to.equal(true);
     expect(r.account).to.equal(address.alice);
     expect(r.keeper).to.equal(keeperAddress);
     expect(r.partialOnly).to.equal(false);

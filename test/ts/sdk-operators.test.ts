@@ -4,12 +4,10 @@
 // before sending, the engine when sent anyway).
 import { expect } from "chai";
 import { network } from "hardhat";
-import { getAddress, type Address } from "viem";
+import type { Address } from "viem";
 
-import { deployLocalProtocol, type LocalProtocol } from "../../deploy/local-protocol.js";
+import type { LocalProtocol } from "../../deploy/local-protocol.js";
 import {
-  createPerpClient,
-  deploymentFromLocalProtocol,
   InvalidOperatorExpiryError,
   InvalidOperatorPriceBoundError,
   MAX_PRICE_DEVIATION,
@@ -21,34 +19,22 @@ import {
   TradeRejectedError,
   type PerpClient,
 } from "../../sdk/src/index.js";
+import { localProtocolWithClients, nothingSentCheck, type TestPublicClient } from "./helpers/sdk-clients.js";
 
-const { viem, ethers, networkHelpers } = await network.create();
+const connection = await network.create();
+const { networkHelpers } = connection;
 
 const ETH = 0n;
 
 describe("SDK operator approvals (trade and withdraw scopes)", function () {
   let protocol: LocalProtocol;
-  let publicClient: Awaited<ReturnType<typeof viem.getPublicClient>>;
+  let publicClient: TestPublicClient;
   let alice: PerpClient;
   let agent: PerpClient;
   let aliceAddress: Address;
   let agentAddress: Address;
-
   /** Runs `run`, expects it to throw, and checks no transaction was sent and no block mined. */
-  async function expectNothingSent(address: Address, run: () => Promise<unknown>): Promise<unknown> {
-    const nonce = await publicClient.getTransactionCount({ address });
-    const block = await publicClient.getBlockNumber();
-    let caught: unknown;
-    try {
-      await run();
-    } catch (e) {
-      caught = e;
-    }
-    expect(caught, "expected the action to throw").to.not.equal(undefined);
-    expect(await publicClient.getTransactionCount({ address })).to.equal(nonce);
-    expect(await publicClient.getBlockNumber()).to.equal(block);
-    return caught;
-  }
+  let expectNothingSent: ReturnType<typeof nothingSentCheck>;
 
   function expectNotOperator(caught: unknown) {
     expect(caught).to.be.instanceOf(PerpContractError);
@@ -58,21 +44,16 @@ describe("SDK operator approvals (trade and withdraw scopes)", function () {
   }
 
   before(async function () {
-    protocol = await deployLocalProtocol(ethers);
-    publicClient = await viem.getPublicClient();
-    const [, lpWallet, aliceWallet, agentWallet] = await viem.getWalletClients();
-    const deployment = await deploymentFromLocalProtocol(protocol, {
-      chainId: await publicClient.getChainId(),
+    const setup = await localProtocolWithClients(connection, {
+      wallets: { lp: 1, alice: 2, agent: 3 },
       startBlock: 0,
+      mint: { to: ["lp", "alice"], amountUsdc: parseUsdc("2000000") },
     });
-    const lp = createPerpClient({ publicClient, walletClient: lpWallet, deployment });
-    alice = createPerpClient({ publicClient, walletClient: aliceWallet, deployment });
-    agent = createPerpClient({ publicClient, walletClient: agentWallet, deployment });
-    aliceAddress = getAddress(aliceWallet.account.address);
-    agentAddress = getAddress(agentWallet.account.address);
-    for (const w of [lpWallet, aliceWallet])
-      await (await protocol.usdc.mint(w.account.address, parseUsdc("2000000"))).wait();
-    await lp.depositLiquidity({ assetsUsdc: parseUsdc("1000000") });
+    ({ protocol, publicClient } = setup);
+    ({ alice, agent } = setup.clients);
+    ({ alice: aliceAddress, agent: agentAddress } = setup.addresses);
+    expectNothingSent = nothingSentCheck(publicClient);
+    await setup.clients.lp.depositLiquidity({ assetsUsdc: parseUsdc("1000000") });
     await alice.deposit({ amountUsdc: parseUsdc("10000") });
   });
 

@@ -1,5 +1,6 @@
 // What the keeper's steps share: the SDK client (reads through the lens and the engines, writes signed by the
-// keeper's wallet), the logger, the retry policy, the nonce-managed sender and the abort signal. Also the helpers
+// keeper's wallet), the logger, the retry policy, the nonce-managed sender, the abort signal and the owners of the
+// accounts reported on (sub-accounts, kept across passes). Also the helpers
 // every job uses: reads in concurrent batches and the name of the contract error an error carries.
 import type { Address, PublicClient } from "viem";
 
@@ -14,6 +15,7 @@ import {
 import { createJsonLogger, type Logger } from "./logger.js";
 import { withRetry, type RetryOptions } from "./retry.js";
 import { TransactionSender, type KeeperWalletClient } from "./sender.js";
+import { SubAccountDirectory } from "./subAccounts.js";
 
 /** Simulations without a wallet (dry run) are made from this address. */
 export const DRY_RUN_FROM: Address = "0x000000000000000000000000000000000000dEaD";
@@ -33,6 +35,8 @@ export interface KeeperContext {
   readonly batchSize: number;
   /** Aborting stops a job before its next transaction (those already sent are still awaited). */
   readonly signal: AbortSignal | undefined;
+  /** Each reported account's owner and sub-account id, read once per account (see subAccounts.ts). */
+  readonly subAccounts: SubAccountDirectory;
   /** Runs a read, retrying transport failures with backoff (each retry logged as `rpc-retry`). */
   retry<T>(what: string, fn: () => Promise<T>): Promise<T>;
 }
@@ -80,6 +84,7 @@ export function createKeeperContext(params: KeeperContextParameters): KeeperCont
           }),
     batchSize: Math.max(1, params.batchSize ?? 25),
     signal: params.signal,
+    subAccounts: new SubAccountDirectory(),
     retry: (what, fn) => withRetry(fn, retryOptions(what)),
   };
 }

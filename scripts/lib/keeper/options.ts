@@ -11,7 +11,9 @@ liquidates those whose keeper reward beats the gas cost (an account whose closes
 now is logged and retried on the next pass), queues a pnl-factor reduction when traders' profit against the
 liquidity vault passes its limit, runs auto-deleveraging on the pending request, and rotates a request no candidate
 can work once its stuck window has passed.
-Logs one JSON object per line to stdout. The key is read from KEEPER_PRIVATE_KEY (0x-prefixed hex).
+Logs one JSON object per line to stdout. A line about an account it liquidates or deleverages also names the
+account's owner and sub-account id ("owner", "subAccountId"; an account that is no sub-account is its own owner,
+id 0). The key is read from KEEPER_PRIVATE_KEY (0x-prefixed hex).
 
   --rpc <url>              JSON-RPC endpoint (or KEEPER_RPC_URL)
   --deployment <file>      address book (default: deployments/<chainId>.json, or under PERP_DEPLOYMENTS_DIR)

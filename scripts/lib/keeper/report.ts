@@ -1,8 +1,13 @@
 // What one keeper pass did: the shape `runPass()` returns and the demo prints. The account check fills the first
 // fields, each job its own section (liquidations: `underwater` onwards; ADL: `adl`); `skipped` and `errors` are shared.
+// What was done to an account (a liquidation, a candidate, an ADL step) names its owner and sub-account id next to it
+// (`owner` = `account` and id 0 for an account that is no sub-account; see subAccounts.ts); the lists of addresses
+// (`underwater`, `beyondBound`, `skipped`, `adl.submitted`) stay addresses, and their log lines name the owner.
 import type { Address, Hash } from "viem";
 
-export interface LiquidationRecord {
+import type { AccountOwner } from "./subAccounts.js";
+
+export interface LiquidationRecord extends AccountOwner {
   account: Address;
   txHash: Hash;
   notionalClosedUsd: bigint;
@@ -15,7 +20,7 @@ export interface LiquidationRecord {
   gasUsed: bigint;
 }
 
-export interface LiquidationCandidate {
+export interface LiquidationCandidate extends AccountOwner {
   account: Address;
   maintenanceMarginUsd: bigint;
   keeperRewardUsd: bigint;
@@ -31,6 +36,10 @@ export interface AdlExecution {
   /** A shortfall step (`AdlExecuted`) or a pnl-factor reduction step (`PnlReductionExecuted`). */
   kind: "shortfall" | "pnlReduction";
   victim: Address;
+  /** The victim's owner (the victim itself when it is no sub-account). */
+  victimOwner: Address;
+  /** The victim's id among its owner's sub-accounts (0: the owner's own address). */
+  victimSubAccountId: bigint;
   sizeDelta: bigint;
   /** The bankruptcy price (capped) of a shortfall step, the bounded market fill of a reduction. */
   price: bigint;

@@ -7,6 +7,9 @@ import {
   type SimulateExecuteAdlReturnType,
 } from "../actions/keeper/executeAdl.js";
 import {
+  estimateLiquidateGas,
+  type EstimateLiquidateGasParameters,
+  type EstimateLiquidateGasReturnType,
   liquidate,
   type LiquidateParameters,
   type LiquidateReturnType,
@@ -50,8 +53,8 @@ import type { PerpClientBase } from "../clientBase.js";
 
 /**
  * A keeper's writes, all permissionless: liquidation, auto-deleveraging (candidates, execution, rotation of a stuck
- * request), pnl-factor reductions and the insurance-fee sweep, each with its `simulate…` step. Each needs the client's
- * wallet.
+ * request), pnl-factor reductions and the insurance-fee sweep, each with its `simulate…` step, and the liquidation's
+ * gas estimate. Each needs the client's wallet (`estimateLiquidateGas` only without `from`).
  */
 export interface PerpKeeperActions {
   /** See {@link liquidate}. */
@@ -68,6 +71,10 @@ export interface PerpKeeperActions {
   sweepInsuranceFees: (parameters?: SweepInsuranceFeesParameters) => Promise<SweepInsuranceFeesReturnType>;
   /** See {@link simulateLiquidate}. */
   simulateLiquidate: (parameters: SimulateLiquidateParameters) => Promise<SimulateLiquidateReturnType>;
+  /** See {@link estimateLiquidateGas}. */
+  estimateLiquidateGas: (
+    parameters: EstimateLiquidateGasParameters,
+  ) => Promise<EstimateLiquidateGasReturnType>;
   /** See {@link simulateSubmitAdlCandidate}. */
   simulateSubmitAdlCandidate: (
     parameters: SimulateSubmitAdlCandidateParameters,
@@ -99,6 +106,7 @@ export function perpKeeperActions(client: PerpClientBase): PerpKeeperActions {
     requestPnlReduction: (p) => requestPnlReduction(client, p),
     sweepInsuranceFees: (p) => sweepInsuranceFees(client, p),
     simulateLiquidate: (p) => simulateLiquidate(client, p),
+    estimateLiquidateGas: (p) => estimateLiquidateGas(client, p),
     simulateSubmitAdlCandidate: (p) => simulateSubmitAdlCandidate(client, p),
     simulateExecuteAdl: (p) => simulateExecuteAdl(client, p),
     simulateRotateAdl: (p) => simulateRotateAdl(client, p),

@@ -15,6 +15,7 @@ export {
   AccountRequiredError,
   ChainMismatchError,
   FaucetUnavailableError,
+  InsufficientBalanceError,
   InvalidDeploymentError,
   InvalidLeverageError,
   InvalidOperatorExpiryError,
@@ -30,6 +31,7 @@ export {
   TradeRejectedError,
   UnknownMarketError,
   WalletRequiredError,
+  ZeroAddressError,
   ZeroAmountError,
 } from "./validation.js";
 export {

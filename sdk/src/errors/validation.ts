@@ -4,7 +4,7 @@
  */
 import type { Address } from "viem";
 
-import { formatRate, formatSize, formatUsd } from "../format.js";
+import { formatRate, formatSize, formatUsd, formatUsdc } from "../format.js";
 import { MAX_UINT40 } from "../math/int256.js";
 import type { TradeCheckFailure } from "../math/tradePreview.js";
 import { PerpError, type PerpErrorParameters } from "./base.js";
@@ -69,6 +69,28 @@ export class ZeroAmountError extends PerpValidationError {
   override name = "ZeroAmountError";
   constructor(readonly what: string) {
     super(`The ${what} must be greater than zero.`);
+  }
+}
+
+/** The zero address where an account is needed (a deposit's `account`: the vault's `ZeroAddress`). */
+export class ZeroAddressError extends PerpValidationError {
+  override name = "ZeroAddressError";
+  constructor(readonly what: string) {
+    super(`The ${what} must not be the zero address.`);
+  }
+}
+
+/**
+ * The wallet holds less of the token than the write would pull from it (a deposit of more USDC than the wallet has:
+ * the token's `ERC20InsufficientBalance`). `balanceUsdc` and `amountUsdc` are token units.
+ */
+export class InsufficientBalanceError extends PerpValidationError {
+  override name = "InsufficientBalanceError";
+  constructor(readonly params: { token: Address; holder: Address; balanceUsdc: bigint; amountUsdc: bigint }) {
+    super(
+      `${params.holder} holds ${formatUsdc(params.balanceUsdc)} USDC, less than the ${formatUsdc(params.amountUsdc)} USDC needed.`,
+      { metaMessages: [`token: ${params.token}`] },
+    );
   }
 }
 

@@ -30,6 +30,11 @@ export type Scenario = {
   addresses: { carol: Address; erin: Address; bob: Address; dave: Address };
 };
 
+/** The gold scenario plus grace's two sub-accounts (see `subAccountScenario`). */
+export type SubAccountScenario = Scenario & {
+  subAccounts: { owner: Address; first: Address; second: Address };
+};
+
 export function keeperScenarios(connection: Connection) {
   const { ethers, networkHelpers } = connection;
 
@@ -89,6 +94,35 @@ export function keeperScenarios(connection: Connection) {
         bob: getAddress(bob.address),
         dave: getAddress(dave.address),
       },
+    };
+  }
+
+  /**
+   * The gold scenario, then grace (signer #7) creates sub-accounts 1 and 2 and trades them: sub-account 1 as carol
+   * (8,000, long 30 GOLD: below maintenance margin at 2,150), sub-account 2 with 30,000 long 5 GOLD (healthy at
+   * 2,150). Her own address (sub-account 0) holds nothing.
+   */
+  async function subAccountScenario(): Promise<SubAccountScenario> {
+    const scenario = await goldScenario();
+    const { usdc, vault, engine } = scenario.protocol;
+    const grace = (await ethers.getSigners())[7];
+    const accounts: Address[] = [];
+    for (const [deposit, size] of [
+      [8_000n, 30n],
+      [30_000n, 5n],
+    ] as const) {
+      await (await vault.connect(grace).createSubAccount()).wait();
+      const id = await vault.subAccountCount(grace.address);
+      const [account] = await vault.subAccount(grace.address, id);
+      await (await usdc.mint(grace.address, USDC(deposit))).wait();
+      await (await usdc.connect(grace).approve(await vault.getAddress(), USDC(deposit))).wait();
+      await (await vault.connect(grace).depositFor(account, USDC(deposit))).wait();
+      await (await engine.connect(grace).trade(account, GOLD, size * E18, ethers.MaxUint256)).wait();
+      accounts.push(getAddress(account));
+    }
+    return {
+      ...scenario,
+      subAccounts: { owner: getAddress(grace.address), first: accounts[0], second: accounts[1] },
     };
   }
 
@@ -190,6 +224,7 @@ export function keeperScenarios(connection: Connection) {
 
   return {
     goldScenario,
+    subAccountScenario,
     pnlScenario,
     moveGold,
     frankTrades,

@@ -61,6 +61,15 @@ describe("keeper job: adl", function () {
       order.map((a) => [requestId, a]),
     );
     expect(events("adl-window-open")).to.have.length(1);
+    // The bankrupt account and the candidates are named with their owner and sub-account id (plain accounts here).
+    expect(events("adl-pending")[0]).to.deep.include({
+      bankrupt: addresses.carol,
+      bankruptOwner: addresses.carol,
+      bankruptSubAccountId: "0",
+    });
+    expect(events("adl-candidate-submitted").map((e) => [e.account, e.owner, e.subAccountId])).to.deep.equal(
+      order.map((a) => [a, a, "0"]),
+    );
 
     // After the window, one step: the highest-ranked candidate, as previewed one block before.
     await networkHelpers.time.increase(61);
@@ -75,6 +84,8 @@ describe("keeper job: adl", function () {
       {
         kind: "shortfall",
         victim,
+        victimOwner: victim,
+        victimSubAccountId: 0n,
         sizeDelta,
         price,
         coveredUsd: covered,
@@ -148,6 +159,8 @@ describe("keeper job: adl", function () {
       {
         kind: "pnlReduction",
         victim: addresses.carol,
+        victimOwner: addresses.carol,
+        victimSubAccountId: 0n,
         sizeDelta: -40n * E18,
         price: executed.args.fillPrice,
         coveredUsd: 0n,

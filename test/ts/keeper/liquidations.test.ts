@@ -41,6 +41,8 @@ describe("keeper job: liquidations", function () {
     expect(state.report.liquidations).to.deep.equal([
       {
         account: addresses.carol,
+        owner: addresses.carol,
+        subAccountId: 0n,
         txHash: log.transactionHash,
         notionalClosedUsd: log.args.notionalClosed,
         feeUsd: log.args.fee,

@@ -5,7 +5,9 @@
 // accounts (`submitAdlCandidate`; the contract keeps the best `maxCandidates` and computes ranks itself); rotate it to
 // the back of the queue once its stuck window has passed with no candidate ranked (`rotateAdl`); else, once the
 // ranking window is over, execute step by step (`executeAdl`) until it resolves or no candidate can give more.
-// A dry run decides from the lens's view (`getPendingAdl`) and logs what it would send.
+// A dry run decides from the lens's view (`getPendingAdl`) and logs what it would send. The bankrupt account, the
+// candidates and the victims are named with their owner and sub-account id (read in one batched call, see
+// subAccounts.ts).
 import {
   getAddress,
   isAddressEqual,
@@ -60,17 +62,6 @@ export function createAdlJob(options: AdlJobOptions = {}): Job {
       adl.pending = true;
       adl.requestId = requestId;
       adl.kind = request.kind;
-      ctx.log.info("adl-pending", {
-        requestId,
-        kind: request.kind,
-        bankrupt: request.account,
-        marketId,
-        victimsLong: request.victimsLong,
-        bankruptcyPrice: request.bankruptcyPrice,
-        remainingUsd: request.remainingUsd,
-        candidates: state.candidates.map((c) => c.account),
-        rotatableAt: state.rotatableAt,
-      });
 
       // The pass's accounts holding the victim side in profit, with the contract's rank (`adlRank`, read by the lens
       // with the account), and the candidates already in the set with their rank now.
@@ -87,11 +78,30 @@ export function createAdlJob(options: AdlJobOptions = {}): Job {
         .filter(([, rank]) => rank > 0n)
         .sort(([, a], [, b]) => (b > a ? 1 : b < a ? -1 : 0))
         .slice(0, Number(state.maxCandidates));
+      // The owners of everyone this request can name: its bankrupt account (none for a reduction), the candidates
+      // and those about to be submitted (the victims of its steps are among them).
+      await ctx.subAccounts.resolve(ctx, [
+        ...(request.kind === "shortfall" ? [request.account] : []),
+        ...known,
+        ...desired.map(([account]) => account),
+      ]);
+      const who = (account: Address, prefix?: string) => ctx.subAccounts.fields(account, prefix);
+      ctx.log.info("adl-pending", {
+        requestId,
+        kind: request.kind,
+        ...(request.kind === "shortfall" ? who(request.account, "bankrupt") : { bankrupt: request.account }),
+        marketId,
+        victimsLong: request.victimsLong,
+        bankruptcyPrice: request.bankruptcyPrice,
+        remainingUsd: request.remainingUsd,
+        candidates: state.candidates.map((c) => who(c.account)),
+        rotatableAt: state.rotatableAt,
+      });
       let submitted = false;
       for (const [account, rank] of desired) {
         if (known.has(account)) continue;
         if (ctx.signal?.aborted) return;
-        const outcome = await step(ctx, "submitAdlCandidate", { account, rank }, report, () =>
+        const outcome = await step(ctx, "submitAdlCandidate", { ...who(account), rank }, report, () =>
           submitAdlCandidate(ctx.perp, { account }),
         );
         if (outcome === "sent") {
@@ -211,7 +221,7 @@ async function step(
     ctx.log.error(`${action}-failed`, { ...context, error });
     return "failed";
   }
-  recordAdlEvents(ctx, sent.hash, sent.receipt, report);
+  await recordAdlEvents(ctx, sent.hash, sent.receipt, report);
   return "sent";
 }
 
@@ -226,19 +236,41 @@ function windowOpen(
   return "window-open";
 }
 
-/** Logs every ADL event of an action's receipt and adds the steps, the rotation and the queued reduction to the report. */
-function recordAdlEvents(ctx: KeeperContext, hash: Hash, receipt: TransactionReceipt, report: PassReport) {
+/**
+ * Logs every ADL event of an action's receipt and adds the steps, the rotation and the queued reduction to the report.
+ * A victim is a candidate whose owner was read with the request's; one submitted by someone else meanwhile is read now.
+ */
+async function recordAdlEvents(
+  ctx: KeeperContext,
+  hash: Hash,
+  receipt: TransactionReceipt,
+  report: PassReport,
+) {
   const engine: Address = ctx.perp.deployment.contracts.liquidationEngine;
   const events = parseEventLogs({ abi: liquidationEngineAbi, logs: receipt.logs })
     .filter((l) => isAddressEqual(l.address, engine))
     .map(toAdlEvent)
     .filter((e): e is AdlEvent => e !== undefined);
+  await ctx.subAccounts.resolve(
+    ctx,
+    events.flatMap((e) =>
+      e.type === "executed" || e.type === "pnlReductionExecuted"
+        ? [e.victim]
+        : e.type === "candidateSubmitted"
+          ? [e.account]
+          : [],
+    ),
+  );
+  const victim = (account: Address) => {
+    const o = ctx.subAccounts.owned(account);
+    return { victim: account, victimOwner: o.owner, victimSubAccountId: o.subAccountId };
+  };
   for (const e of events) {
     switch (e.type) {
       case "candidateSubmitted":
         ctx.log.info("adl-candidate-submitted", {
           requestId: e.requestId,
-          account: e.account,
+          ...ctx.subAccounts.fields(e.account),
           rank: e.rank,
           txHash: hash,
         });
@@ -246,7 +278,7 @@ function recordAdlEvents(ctx: KeeperContext, hash: Hash, receipt: TransactionRec
       case "executed": {
         const x: AdlExecution = {
           kind: "shortfall",
-          victim: e.victim,
+          ...victim(e.victim),
           sizeDelta: e.sizeDelta,
           price: e.price,
           coveredUsd: e.coveredUsd,
@@ -260,7 +292,7 @@ function recordAdlEvents(ctx: KeeperContext, hash: Hash, receipt: TransactionRec
       case "pnlReductionExecuted": {
         const x: AdlExecution = {
           kind: "pnlReduction",
-          victim: e.victim,
+          ...victim(e.victim),
           sizeDelta: e.sizeDelta,
           price: e.fillPrice,
           coveredUsd: 0n,

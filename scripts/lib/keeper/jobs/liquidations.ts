@@ -1,16 +1,21 @@
 // Liquidations: for each account the account check found below maintenance margin, the SDK's `previewLiquidation`
-// (the reward, the notional, the cooldown, whether anything fits the forced-close bound now) and a gas estimate; the
-// ones whose reward beats the gas cost by `minProfitUsd` are sent, most profitable first, back to back through the
-// keeper's nonce-managed sender (the SDK's `liquidate` waits for each receipt before the next send, which would make
-// it one liquidation per block), and their receipts are decoded with the SDK's event decoder. An account whose
-// closes do not fit their bound now is logged and retried on the next pass.
+// (the reward, the notional, the cooldown, whether anything fits the forced-close bound now) and its
+// `estimateLiquidateGas` from the keeper's address (a revert comes back decoded); the ones whose reward beats the gas
+// cost by `minProfitUsd` are sent, most profitable first, back to back through the keeper's nonce-managed sender (the
+// SDK's `liquidate` waits for each receipt before the next send, which would make it one liquidation per block), and
+// their receipts are decoded with the SDK's event decoder. Why a send failed or a mined liquidation reverted is asked
+// of the SDK's `simulateLiquidate` (the decoded revert now). An account whose closes do not fit their bound now is
+// logged and retried on the next pass. Every record and log line names the
+// account's owner and sub-account id (read for the underwater accounts in one batched call, see subAccounts.ts).
 import { encodeFunctionData, isAddressEqual, parseEventLogs, type Address, type Hash } from "viem";
-import { estimateContractGas, estimateFeesPerGas, getGasPrice } from "viem/actions";
+import { estimateFeesPerGas, getGasPrice } from "viem/actions";
 
 import {
+  estimateLiquidateGas,
   getMarkets,
   liquidationEngineAbi,
   previewLiquidation,
+  simulateLiquidate,
   toLiquidationEvent,
   type LiquidationEvent,
 } from "../../../../sdk/src/index.js";
@@ -48,20 +53,13 @@ export function createLiquidationsJob(options: LiquidationsJobOptions = {}): Job
   };
 }
 
-/** `liquidate(account)`'s gas from the keeper's address (throws the revert when it would fail now). */
-const estimateLiquidation = (ctx: KeeperContext, account: Address) =>
-  estimateContractGas(ctx.publicClient, {
-    address: ctx.perp.deployment.contracts.liquidationEngine,
-    abi: liquidationEngineAbi,
-    functionName: "liquidate",
-    args: [account],
-    account: ctx.keeperAddress,
-  });
-
-/** The error `liquidate(account)` reverts with now (undefined when it would go through or fails otherwise). */
+/**
+ * The error `liquidate(account)` reverts with now, from the keeper's wallet (undefined when it would go through or
+ * fails otherwise). Only asked when sending, so the wallet is there.
+ */
 async function replayLiquidation(ctx: KeeperContext, account: Address): Promise<string | undefined> {
   try {
-    await estimateLiquidation(ctx, account);
+    await simulateLiquidate(ctx.perp, { account });
     return undefined;
   } catch (error) {
     return revertOf(error)?.name;
@@ -104,7 +102,11 @@ function beyondBound(
 ) {
   report.beyondBound.push(account);
   report.skipped.push({ account, reason: "beyond-bound" });
-  ctx.log.info("liquidation-beyond-bound", { account, ...context, note: "retried next pass" });
+  ctx.log.info("liquidation-beyond-bound", {
+    ...ctx.subAccounts.fields(account),
+    ...context,
+    note: "retried next pass",
+  });
 }
 
 /** Preview and gas estimate for each underwater account (concurrent batches); the profitable ones, best first. */
@@ -114,12 +116,15 @@ async function evaluate(
   options: LiquidationsJobOptions,
 ): Promise<LiquidationCandidate[]> {
   if (report.underwater.length === 0) return [];
+  await ctx.subAccounts.resolve(ctx, report.underwater);
   const { feePerGas, nativePrice } = await gasPriceAndNative(ctx, options);
   const minProfit = options.minProfitUsd ?? 0n;
   const checks = await inBatches(report.underwater, ctx.batchSize, async (account) => {
     const preview = await ctx.retry("previewLiquidation", () => previewLiquidation(ctx.perp, { account }));
     if (!preview.liquidatable || preview.notionalClosedUsd === 0n) return { preview, gas: undefined };
-    const gas = await ctx.retry("estimateGas", () => estimateLiquidation(ctx, account));
+    const gas = await ctx.retry("estimateGas", () =>
+      estimateLiquidateGas(ctx.perp, { account, from: ctx.keeperAddress }),
+    );
     return { preview, gas };
   });
   const out: LiquidationCandidate[] = [];
@@ -134,7 +139,11 @@ async function evaluate(
       }
       report.errors++;
       report.skipped.push({ account, reason: revert?.name ?? "error" });
-      ctx.log.error("liquidation-check-failed", { account, revert, error: check.reason });
+      ctx.log.error("liquidation-check-failed", {
+        ...ctx.subAccounts.fields(account),
+        revert,
+        error: check.reason,
+      });
       return;
     }
     const { preview: p, gas } = check.value;
@@ -144,12 +153,15 @@ async function evaluate(
     }
     if (!p.liquidatable || gas === undefined) {
       report.skipped.push({ account, reason: "cooldown" });
-      ctx.log.info("liquidation-cooldown", { account, maintenanceMarginUsd: p.maintenanceMarginUsd });
+      ctx.log.info("liquidation-cooldown", {
+        ...ctx.subAccounts.fields(account),
+        maintenanceMarginUsd: p.maintenanceMarginUsd,
+      });
       return;
     }
     const gasCostUsd = nativePrice === undefined ? 0n : (gas * feePerGas * nativePrice) / WAD;
     const candidate: LiquidationCandidate = {
-      account,
+      ...ctx.subAccounts.owned(account),
       maintenanceMarginUsd: p.maintenanceMarginUsd,
       keeperRewardUsd: p.keeperRewardUsd,
       insuranceFeeUsd: p.insuranceFeeUsd,
@@ -199,7 +211,7 @@ async function liquidate(
       });
       sent.push({ candidate, hash });
       ctx.log.info("liquidation-sent", {
-        account: candidate.account,
+        ...ctx.subAccounts.fields(candidate.account),
         txHash: hash,
         expectedRewardUsd: candidate.keeperRewardUsd,
       });
@@ -212,7 +224,7 @@ async function liquidate(
       }
       report.errors++;
       ctx.log.error("liquidation-send-failed", {
-        account: candidate.account,
+        ...ctx.subAccounts.fields(candidate.account),
         revert: revertOf(error),
         error,
       });
@@ -234,7 +246,11 @@ async function liquidate(
     const { candidate, hash } = sent[i];
     if (r.status === "rejected") {
       report.errors++;
-      ctx.log.error("liquidation-unconfirmed", { account: candidate.account, txHash: hash, error: r.reason });
+      ctx.log.error("liquidation-unconfirmed", {
+        ...ctx.subAccounts.fields(candidate.account),
+        txHash: hash,
+        error: r.reason,
+      });
       return;
     }
     if (r.value.status !== "success") {
@@ -244,7 +260,7 @@ async function liquidate(
       }
       report.skipped.push({ account: candidate.account, reason: "reverted" });
       ctx.log.warn("liquidation-reverted", {
-        account: candidate.account,
+        ...ctx.subAccounts.fields(candidate.account),
         txHash: hash,
         revert: reasons[i],
         note: "someone else may have liquidated first",
@@ -260,6 +276,8 @@ async function liquidate(
     const shortfall = events.find((e) => e.type === "shortfallForAdl");
     const record: LiquidationRecord = {
       account: liquidated.account,
+      owner: candidate.owner,
+      subAccountId: candidate.subAccountId,
       txHash: hash,
       notionalClosedUsd: liquidated.notionalClosedUsd,
       feeUsd: liquidated.feeUsd,

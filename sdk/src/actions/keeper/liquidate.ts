@@ -1,11 +1,13 @@
 import { isAddressEqual, parseEventLogs, type Address, type Hash, type TransactionReceipt } from "viem";
-import { simulateContract } from "viem/actions";
+import { estimateContractGas, simulateContract } from "viem/actions";
 
 import { liquidationEngineAbi } from "../../abis/liquidationEngine.js";
 import { perpEngineAbi } from "../../abis/perpEngine.js";
 import type { PerpClientBase } from "../../clientBase.js";
 import {
   EventNotFoundError,
+  toPerpError,
+  WalletRequiredError,
   type PerpSendErrorType,
   type PerpSimulateErrorType,
 } from "../../errors/index.js";
@@ -126,6 +128,49 @@ export async function simulateLiquidate(
   );
   const [notionalClosedUsd, keeperRewardUsd] = result;
   return { request, account, notionalClosedUsd, keeperRewardUsd };
+}
+
+/** Parameters of {@link estimateLiquidateGas}: the liquidation's, and who would send it. */
+export interface EstimateLiquidateGasParameters extends LiquidateParameters {
+  /** The address the estimate runs from (default: the wallet's account); a client without a wallet must give it. */
+  from?: Address;
+}
+
+/** The gas `liquidate(account)` would use from `from` now (viem's `estimateContractGas`, no headroom added). */
+export type EstimateLiquidateGasReturnType = bigint;
+
+/**
+ * Errors {@link estimateLiquidateGas} can throw: no `from` and no wallet, the estimate's decoded revert (those of
+ * {@link simulateLiquidate}), RPC errors.
+ */
+export type EstimateLiquidateGasErrorType = PerpSimulateErrorType;
+
+/**
+ * Estimates the gas of a liquidation (`LiquidationEngine.liquidate`) from `from` (default: the wallet's account)
+ * without sending it; a liquidation that would revert throws the decoded contract error, as {@link simulateLiquidate}
+ * does. For a keeper that prices the gas before sending (or sends with its own nonce count) and for a dry run
+ * without a wallet; `simulateLiquidate` gives the request and the contract's return value instead.
+ *
+ * @example
+ * const gas = await keeper.estimateLiquidateGas({ account: victim });
+ */
+export async function estimateLiquidateGas(
+  client: PerpClientBase,
+  parameters: EstimateLiquidateGasParameters,
+): Promise<EstimateLiquidateGasReturnType> {
+  const from = parameters.from ?? client.walletClient?.account?.address;
+  if (from === undefined) throw new WalletRequiredError("estimateLiquidateGas without `from`");
+  try {
+    return await estimateContractGas(client.publicClient, {
+      address: client.deployment.contracts.liquidationEngine,
+      abi: liquidationEngineAbi,
+      functionName: "liquidate",
+      args: [parameters.account],
+      account: from,
+    });
+  } catch (err) {
+    throw toPerpError(err, "liquidate (gas estimate)");
+  }
 }
 
 /**
