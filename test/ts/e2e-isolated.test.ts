@@ -177,6 +177,8 @@ describe("end to end on a hardhat node: an isolated position liquidated alone", 
       liquidated.map((l) => l.account),
       r.stdout,
     ).to.deep.equal([isolated]);
+    // The keeper's line names the sub-account's owner and number.
+    expect([liquidated[0].owner, liquidated[0].subAccountId]).to.deep.equal([owner, "2"]);
 
     // Only the isolated sub-account paid: the owner's other accounts keep collateral and positions to the wei.
     expect(await collateralOf(owner)).to.equal(before.owner);

@@ -16,6 +16,7 @@ import {
   sizeForLeverage,
   type PerpClient,
 } from "../../sdk/src/index.js";
+import { nothingSentCheck } from "./helpers/sdk-clients.js";
 
 const { viem, ethers } = await network.create();
 
@@ -31,22 +32,12 @@ describe("SDK openPosition by leverage", function () {
   let carol: PerpClient;
   let addresses: Address[];
 
-  async function expectNothingSent(address: Address, run: () => Promise<unknown>): Promise<unknown> {
-    const nonce = await publicClient.getTransactionCount({ address });
-    let caught: unknown;
-    try {
-      await run();
-    } catch (e) {
-      caught = e;
-    }
-    expect(caught, "expected the action to throw").to.not.equal(undefined);
-    expect(await publicClient.getTransactionCount({ address })).to.equal(nonce);
-    return caught;
-  }
+  let expectNothingSent: ReturnType<typeof nothingSentCheck>;
 
   before(async function () {
     protocol = await deployLocalProtocol(ethers);
     publicClient = await viem.getPublicClient();
+    expectNothingSent = nothingSentCheck(publicClient);
     const [, lpWallet, aliceWallet, bobWallet, carolWallet] = await viem.getWalletClients();
     const deployment = await deploymentFromLocalProtocol(protocol, {
       chainId: await publicClient.getChainId(),

@@ -24,6 +24,7 @@ import {
   ZeroAmountError,
   type PerpClient,
 } from "../../sdk/src/index.js";
+import { nothingSentCheck } from "./helpers/sdk-clients.js";
 
 const { viem, ethers } = await network.create();
 
@@ -47,24 +48,14 @@ describe("SDK sub-accounts and isolated positions", function () {
   let aliceAddress: Address;
   let bobAddress: Address;
 
-  async function expectNothingSent(address: Address, run: () => Promise<unknown>): Promise<unknown> {
-    const nonce = await publicClient.getTransactionCount({ address });
-    let caught: unknown;
-    try {
-      await run();
-    } catch (e) {
-      caught = e;
-    }
-    expect(caught, "expected the action to throw").to.not.equal(undefined);
-    expect(await publicClient.getTransactionCount({ address })).to.equal(nonce);
-    return caught;
-  }
+  let expectNothingSent: ReturnType<typeof nothingSentCheck>;
 
   const collateral = (account: Address) => protocol.vault.collateralOf(account);
 
   before(async function () {
     protocol = await deployLocalProtocol(ethers);
     publicClient = await viem.getPublicClient();
+    expectNothingSent = nothingSentCheck(publicClient);
     const [, lpWallet, aliceWallet, bobWallet] = await viem.getWalletClients();
     const deployment = await deploymentFromLocalProtocol(protocol, {
       chainId: await publicClient.getChainId(),
