@@ -28,7 +28,7 @@ import {
   parseUsdc,
   type PerpClient,
 } from "../../sdk/src/index.js";
-import { run, startHardhatNode, type LocalNode, type RunResult } from "./helpers/processes.js";
+import { expectSuccess, jsonLines, run, startHardhatNode, type LocalNode } from "./helpers/processes.js";
 
 /** The node's default accounts (mnemonic "test … junk"), each funded with test ETH. */
 const KEYS = {
@@ -39,17 +39,6 @@ const KEYS = {
 } as const satisfies Record<string, Hex>;
 
 const E18 = 10n ** 18n;
-
-function expectSuccess(r: RunResult, what: string) {
-  expect(r.code, `${what} failed (${r.ms} ms):\n${r.stdout}\n${r.stderr}`).to.equal(0);
-}
-
-function jsonLines(stdout: string): Record<string, unknown>[] {
-  return stdout
-    .split("\n")
-    .filter((line) => line.startsWith("{"))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
 
 describe("end to end on a hardhat node: an isolated position liquidated alone", function () {
   this.timeout(240_000);

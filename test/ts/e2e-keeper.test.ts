@@ -24,7 +24,14 @@ import { hardhat } from "viem/chains";
 import { readAddressBook, type PerpAddressBook } from "../../deploy/address-book.js";
 import { createPerpClient, defineDeployment, symbolToString } from "../../sdk/src/index.js";
 import { InsuranceFund__factory, IPerpEngine__factory } from "../../types/ethers-contracts/index.js";
-import { root, run, startHardhatNode, type LocalNode, type RunResult } from "./helpers/processes.js";
+import {
+  expectSuccess,
+  jsonLines,
+  root,
+  run,
+  startHardhatNode,
+  type LocalNode,
+} from "./helpers/processes.js";
 
 /** The node's default accounts (mnemonic "test … junk"), each funded with test ETH. */
 const KEYS = {
@@ -34,18 +41,6 @@ const KEYS = {
   safe: "0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6",
   keeper: "0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba",
 } as const satisfies Record<string, Hex>;
-
-function expectSuccess(r: RunResult, what: string) {
-  expect(r.code, `${what} failed (${r.ms} ms):\n${r.stdout}\n${r.stderr}`).to.equal(0);
-}
-
-/** The JSON lines of a keeper run's stdout (npm's own banner lines are skipped). */
-function jsonLines(stdout: string): Record<string, unknown>[] {
-  return stdout
-    .split("\n")
-    .filter((line) => line.startsWith("{"))
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
-}
 
 describe("end to end on a hardhat node: deploy, SDK trades, keeper liquidation", function () {
   this.timeout(180_000);

@@ -108,3 +108,16 @@ export async function startHardhatNode(): Promise<LocalNode> {
   child.stderr?.removeAllListeners("data").resume();
   return { url: `http://127.0.0.1:${port}`, port, process: child, stop };
 }
+
+/** Fails with the command's output when it exited non-zero. */
+export function expectSuccess(r: RunResult, what: string): void {
+  if (r.code !== 0) throw new Error(`${what} failed (${r.ms} ms):\n${r.stdout}\n${r.stderr}`);
+}
+
+/** The JSON lines of a process's stdout (npm's own banner lines are skipped). */
+export function jsonLines(stdout: string): Record<string, unknown>[] {
+  return stdout
+    .split("\n")
+    .filter((line) => line.startsWith("{"))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
