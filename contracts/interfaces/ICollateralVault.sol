@@ -24,7 +24,13 @@ interface ICollateralVault {
     }
 
     /// @notice An approval as the vault stores it: `OperatorApproval`'s fields, then the trade scope's price bound
-    ///         (an 18-decimal fraction of the oracle price; 0: none), in one slot. Not part of any external signature.
+    ///         (an 18-decimal fraction of the oracle price; 0: none), in one slot. Returned whole by
+    ///         `ISubAccounts.allSubAccountsApproval`; `operatorApproval` returns the first four fields.
+    /// @param canTrade See `OperatorApproval`.
+    /// @param tradeExpiry See `OperatorApproval`.
+    /// @param canWithdraw See `OperatorApproval`.
+    /// @param withdrawExpiry See `OperatorApproval`.
+    /// @param maxPriceDeviation The trade scope's price bound (0: none; always 0 when the trade scope is not granted).
     struct StoredApproval {
         bool canTrade;
         uint40 tradeExpiry;
@@ -109,8 +115,9 @@ interface ICollateralVault {
         uint40 withdrawExpiry
     );
     /// @notice `account`'s approval of `operator` now carries this price bound on the operator's trades (emitted by
-    ///         `approveOperatorWithPriceBound` right after its `OperatorApproved`). An `OperatorApproved` without it
-    ///         (from `approveOperator` or `setOperator`) leaves the approval with no bound.
+    ///         `approveOperatorWithPriceBound` and `ISubAccounts.approveSubAccountOperator` right after their
+    ///         `OperatorApproved`). An `OperatorApproved` without it (from `approveOperator` or `setOperator`) leaves
+    ///         the approval with no bound.
     /// @param account The approving account.
     /// @param operator The operator.
     /// @param maxPriceDeviation The largest deviation of an operator's fill from the oracle price against the account,
