@@ -8,8 +8,10 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
+import {ZeroAddress} from "./interfaces/CommonErrors.sol";
 import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
 import {IWithdrawGuard} from "./interfaces/IWithdrawGuard.sol";
+import {TOKEN_DECIMALS} from "./libraries/Constants.sol";
 import {TokenUnits} from "./libraries/TokenUnits.sol";
 import {SubAccounts} from "./vault/SubAccounts.sol";
 
@@ -21,9 +23,6 @@ import {SubAccounts} from "./vault/SubAccounts.sol";
 contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTransient, SubAccounts {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
-
-    /// @dev The only decimals the vault accepts for its token.
-    uint8 private constant TOKEN_DECIMALS = 6;
 
     /// @dev An account's record is one word. A sub-account's (bit 255 set) holds its owner in bits 95–254 and its
     ///      collateral as an int95 in bits 0–94 (18-decimal USD: ±1.98e10 USD); any other account's (bit 255 clear)

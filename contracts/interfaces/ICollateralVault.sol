@@ -6,6 +6,8 @@ import {IWithdrawGuard} from "./IWithdrawGuard.sol";
 /// @title ICollateralVault
 /// @notice USDC margin vault: every account's collateral is kept as an 18-decimal USD balance.
 ///         USDC (6 decimals) is converted only at the token boundary, rounding against the user.
+/// @dev A zero address passed as an account, receiver, operator or contract reverts `ZeroAddress`, declared once, in
+///      CommonErrors.sol.
 interface ICollateralVault {
     // ---------------------------------------------------------------- types
     /// @notice What an account lets one operator do (stored in one slot with the trade scope's price bound, see
@@ -42,8 +44,6 @@ interface ICollateralVault {
     // ---------------------------------------------------------------- errors
     /// @notice An amount of zero was passed where a positive amount is required.
     error ZeroAmount();
-    /// @notice The zero address was passed as an account, receiver or contract.
-    error ZeroAddress();
     /// @notice The withdrawal asks for more than the account may take out.
     /// @param requested Requested amount, 18-decimal USD.
     /// @param available Amount that may be withdrawn, 18-decimal USD.

@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
+import {ZeroAddress} from "../interfaces/CommonErrors.sol";
 import {ICollateralVault} from "../interfaces/ICollateralVault.sol";
 import {ISubAccounts} from "../interfaces/ISubAccounts.sol";
 
@@ -163,7 +164,7 @@ abstract contract SubAccounts is ISubAccounts, ReentrancyGuardTransient {
         uint40 withdrawExpiry,
         uint64 maxPriceDeviation
     ) internal returns (uint40, uint40) {
-        if (operator == address(0)) revert ICollateralVault.ZeroAddress();
+        if (operator == address(0)) revert ZeroAddress();
         if (operator == msg.sender) revert ICollateralVault.SelfOperator();
         if (!allowTrade) tradeExpiry = 0;
         if (!allowWithdraw) withdrawExpiry = 0;

@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
+import {ZeroAddress} from "../../../contracts/interfaces/CommonErrors.sol";
 import {ICollateralVault} from "../../../contracts/interfaces/ICollateralVault.sol";
 import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
 import {ISubAccounts} from "../../../contracts/interfaces/ISubAccounts.sol";
@@ -319,11 +320,11 @@ contract SubAccountsTest is EngineFixture {
     function test_approveSubAccountOperator_refusesZeroAndSelf() public {
         _create(ALICE);
         vm.startPrank(ALICE);
-        vm.expectRevert(ICollateralVault.ZeroAddress.selector);
+        vm.expectRevert(ZeroAddress.selector);
         vault.approveSubAccountOperator(1, address(0), true, 0, true, 0, 0);
         vm.expectRevert(ICollateralVault.SelfOperator.selector);
         vault.approveSubAccountOperator(1, ALICE, true, 0, true, 0, 0);
-        vm.expectRevert(ICollateralVault.ZeroAddress.selector);
+        vm.expectRevert(ZeroAddress.selector);
         vault.approveOperatorForAllSubAccounts(address(0), true, 0, true, 0, 0);
         vm.expectRevert(ICollateralVault.SelfOperator.selector);
         vault.approveOperatorForAllSubAccounts(ALICE, true, 0, true, 0, 0);
