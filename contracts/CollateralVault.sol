@@ -8,8 +8,10 @@ import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
+import {ZeroAddress} from "./interfaces/CommonErrors.sol";
 import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
 import {IWithdrawGuard} from "./interfaces/IWithdrawGuard.sol";
+import {TOKEN_DECIMALS} from "./libraries/Constants.sol";
 import {TokenUnits} from "./libraries/TokenUnits.sol";
 import {SubAccounts} from "./vault/SubAccounts.sol";
 
@@ -21,12 +23,6 @@ import {SubAccounts} from "./vault/SubAccounts.sol";
 contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTransient, SubAccounts {
     using SafeERC20 for IERC20;
     using SafeCast for uint256;
-
-    /// @dev The only decimals the vault accepts for its token.
-    uint8 private constant TOKEN_DECIMALS = 6;
-
-    /// @dev The largest price bound an approval may carry: 100 % of the oracle price.
-    uint64 private constant MAX_PRICE_DEVIATION = 1e18;
 
     /// @dev An account's record is one word. A sub-account's (bit 255 set) holds its owner in bits 95–254 and its
     ///      collateral as an int95 in bits 0–94 (18-decimal USD: ±1.98e10 USD); any other account's (bit 255 clear)
@@ -121,12 +117,9 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
         uint40 withdrawExpiry,
         uint64 maxPriceDeviation
     ) external {
-        if (maxPriceDeviation > MAX_PRICE_DEVIATION) {
-            revert PriceDeviationTooLarge(maxPriceDeviation, MAX_PRICE_DEVIATION);
-        }
-        uint64 stored = allowTrade ? maxPriceDeviation : 0;
-        _approve(msg.sender, operator, allowTrade, tradeExpiry, allowWithdraw, withdrawExpiry, stored);
-        emit OperatorPriceBoundSet(msg.sender, operator, stored);
+        _approveWithPriceBound(
+            msg.sender, operator, allowTrade, tradeExpiry, allowWithdraw, withdrawExpiry, maxPriceDeviation
+        );
     }
 
     // ------------------------------------------------------------------ engine entry points
@@ -256,10 +249,9 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
 
     // ------------------------------------------------------------------ internal
 
-    /// @dev Replaces `account`'s approval of `operator` (the caller's own account, or a sub-account of the caller): an
-    ///      expiry of a scope not granted is stored as 0 (the price bound, a trade-scope setting, is 0 when that scope
-    ///      is not granted: the caller sees to it), and an approval with no scope is deleted (the slot is cleared).
-    function _approve(
+    /// @dev `_approve` with a price bound (checked, and stored as 0 without the trade scope, by `_storedPriceBound`),
+    ///      then `OperatorPriceBoundSet` with the stored bound.
+    function _approveWithPriceBound(
         address account,
         address operator,
         bool allowTrade,
@@ -268,16 +260,25 @@ contract CollateralVault is ICollateralVault, Ownable2Step, ReentrancyGuardTrans
         uint40 withdrawExpiry,
         uint64 maxPriceDeviation
     ) internal override {
-        if (operator == address(0)) revert ZeroAddress();
-        if (operator == msg.sender) revert SelfOperator();
-        if (!allowTrade) tradeExpiry = 0;
-        if (!allowWithdraw) withdrawExpiry = 0;
-        if (allowTrade || allowWithdraw) {
-            _operators[account][operator] =
-                StoredApproval(allowTrade, tradeExpiry, allowWithdraw, withdrawExpiry, maxPriceDeviation);
-        } else {
-            delete _operators[account][operator];
-        }
+        uint64 bound = _storedPriceBound(allowTrade, maxPriceDeviation);
+        _approve(account, operator, allowTrade, tradeExpiry, allowWithdraw, withdrawExpiry, bound);
+        emit OperatorPriceBoundSet(account, operator, bound);
+    }
+
+    /// @dev Replaces `account`'s approval of `operator` (the caller's own account, or a sub-account of the caller) as
+    ///      `_storeApproval` does, and emits `OperatorApproved` with the stored values.
+    function _approve(
+        address account,
+        address operator,
+        bool allowTrade,
+        uint40 tradeExpiry,
+        bool allowWithdraw,
+        uint40 withdrawExpiry,
+        uint64 maxPriceDeviation
+    ) private {
+        (tradeExpiry, withdrawExpiry) = _storeApproval(
+            _operators[account], operator, allowTrade, tradeExpiry, allowWithdraw, withdrawExpiry, maxPriceDeviation
+        );
         emit OperatorApproved(account, operator, allowTrade, tradeExpiry, allowWithdraw, withdrawExpiry);
     }
 

@@ -3,11 +3,13 @@ pragma solidity 0.8.30;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 
+import {ZeroAddress} from "./interfaces/CommonErrors.sol";
 import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
 import {IInsuranceFund} from "./interfaces/IInsuranceFund.sol";
 import {ILiquidationEngine, ILiquidationEngineCore, LiquidationConfig} from "./interfaces/ILiquidationEngine.sol";
 import {IPerpEngine} from "./interfaces/IPerpEngine.sol";
 import {AccountMargin, Position} from "./interfaces/PerpTypes.sol";
+import {INSURANCE_BAD_DEBT, INSURANCE_KEEPER_REWARD} from "./libraries/Constants.sol";
 import {LiquidationFeeCharge, LiquidationMath} from "./libraries/LiquidationMath.sol";
 import {AutoDeleveraging} from "./liquidation/AutoDeleveraging.sol";
 import {LiquidationModule} from "./liquidation/LiquidationModule.sol";
@@ -25,9 +27,6 @@ import {LiquidationStorage} from "./liquidation/LiquidationStorage.sol";
 ///      storage (`LiquidationStorage`), so that code does not count against this contract's 24 KB. The formulas
 ///      both use are `LiquidationMath`'s, so the preview computes what `liquidate` executes.
 contract LiquidationEngine is ILiquidationEngineCore, AutoDeleveraging {
-    bytes32 private constant KEEPER_REWARD = "keeperReward";
-    bytes32 private constant BAD_DEBT = "badDebt";
-
     /// @dev Serves `ILiquidationEngineModule` on this contract's storage; deployed by the constructor.
     address private immutable _module;
 
@@ -60,7 +59,7 @@ contract LiquidationEngine is ILiquidationEngineCore, AutoDeleveraging {
         Ownable(owner_)
     {
         if (address(engine_) == address(0) || address(vault_) == address(0) || address(fund_) == address(0)) {
-            revert ILiquidationEngine.ZeroAddress();
+            revert ZeroAddress();
         }
         _module = address(new LiquidationModule(engine_, vault_, fund_));
         _setConfig(
@@ -245,7 +244,7 @@ contract LiquidationEngine is ILiquidationEngineCore, AutoDeleveraging {
         reward = c.keeperRewardFromAccount;
         if (c.fundTopUpWanted != 0) {
             _sweepFees();
-            uint256 topUp = _fund.pay(address(this), c.fundTopUpWanted, KEEPER_REWARD);
+            uint256 topUp = _fund.pay(address(this), c.fundTopUpWanted, INSURANCE_KEEPER_REWARD);
             uint256 topUpPaid = LiquidationMath.wholeUnits(topUp);
             if (topUp > topUpPaid) _vault.transferBalance(address(this), address(_fund), topUp - topUpPaid);
             _payReward(address(this), keeper, topUpPaid);
@@ -264,7 +263,7 @@ contract LiquidationEngine is ILiquidationEngineCore, AutoDeleveraging {
         if (collateral >= 0 || _engine.accountMarkets(account).length != 0) return;
         uint256 shortfall = uint256(-collateral);
         _sweepFees();
-        uint256 covered = _fund.pay(account, shortfall, BAD_DEBT);
+        uint256 covered = _fund.pay(account, shortfall, INSURANCE_BAD_DEBT);
         if (covered != 0) emit ILiquidationEngine.BadDebtCoveredByFund(account, covered);
         if (covered < shortfall) {
             emit ILiquidationEngine.ShortfallForAdl(account, shortfall - covered);

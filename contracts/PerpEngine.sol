@@ -7,12 +7,14 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 
 import {AccountMargin} from "./engine/AccountMargin.sol";
 import {HOME, PositionRecord, StoredParams} from "./engine/PerpStorage.sol";
+import {ZeroAddress} from "./interfaces/CommonErrors.sol";
 import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
 import {IPerpCounterparty} from "./interfaces/IPerpCounterparty.sol";
 import {IPerpEngine} from "./interfaces/IPerpEngine.sol";
 import {IPerpEngineCore} from "./interfaces/IPerpEngineCore.sol";
 import {IWithdrawGuard} from "./interfaces/IWithdrawGuard.sol";
 import {AccountMargin as AccountMarginSummary, MarketState} from "./interfaces/PerpTypes.sol";
+import {WAD} from "./libraries/Constants.sol";
 import {FixedPointMath} from "./libraries/FixedPointMath.sol";
 import {FundingMath} from "./libraries/FundingMath.sol";
 import {MarginMath} from "./libraries/MarginMath.sol";
@@ -60,7 +62,7 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
     /// @param vault_ The collateral vault (this engine must be one of its balance managers and its guard).
     /// @param owner_ The admin.
     constructor(ICollateralVault vault_, address owner_) Ownable(owner_) AccountMargin(vault_) {
-        if (address(vault_) == address(0)) revert IPerpEngine.ZeroAddress();
+        if (address(vault_) == address(0)) revert ZeroAddress();
         _vaultRisk.backingRatio = 1e18;
         _vaultRisk.openInterestCashRatio = 1e18;
     }

@@ -5,6 +5,7 @@ import {ICollateralVault} from "../interfaces/ICollateralVault.sol";
 import {IPerpEngine} from "../interfaces/IPerpEngine.sol";
 import {IPerpEngineCore} from "../interfaces/IPerpEngineCore.sol";
 import {AccountMargin as AccountMarginSummary, Position, Tier} from "../interfaces/PerpTypes.sol";
+import {WAD} from "../libraries/Constants.sol";
 import {FixedPointMath} from "../libraries/FixedPointMath.sol";
 import {FundingMath} from "../libraries/FundingMath.sol";
 import {MarginMath} from "../libraries/MarginMath.sol";

@@ -6,6 +6,7 @@ import {IPerpCounterparty} from "../interfaces/IPerpCounterparty.sol";
 import {IPerpEngine} from "../interfaces/IPerpEngine.sol";
 import {IPerpEngineCore} from "../interfaces/IPerpEngineCore.sol";
 import {MarketState} from "../interfaces/PerpTypes.sol";
+import {WAD} from "../libraries/Constants.sol";
 import {FixedPointMath} from "../libraries/FixedPointMath.sol";
 import {MarketAccrual} from "../libraries/MarketAccrual.sol";
 import {PricingMath} from "../libraries/PricingMath.sol";
@@ -21,8 +22,6 @@ import {StoredParams} from "./PerpStorage.sol";
 ///      premium are those implied by the skew held during it (skew only changes on trades, which accrue first) and
 ///      the index is valued at the oracle price read at the end of the interval.
 abstract contract MarketAccounting is MarketConfig, IPerpEngineCore {
-    uint256 internal constant WAD = 1e18;
-
     // ------------------------------------------------------------------ accrual
 
     /// @dev Advances funding, the fair premium and the breaker reference of `marketId` to now at `oraclePrice`.

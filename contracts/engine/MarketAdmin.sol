@@ -3,12 +3,14 @@ pragma solidity 0.8.30;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 
+import {ParameterOutOfBounds, ZeroAddress} from "../interfaces/CommonErrors.sol";
 import {IMarketAdmin} from "../interfaces/IMarketAdmin.sol";
 import {IMarketConfig} from "../interfaces/IMarketConfig.sol";
 import {IOracleAdapter} from "../interfaces/IOracleAdapter.sol";
 import {IPerpEngine} from "../interfaces/IPerpEngine.sol";
 import {IPerpEngineCore} from "../interfaces/IPerpEngineCore.sol";
 import {BreakerParams, MarketParams, MarketPrices, MarketState, Tier} from "../interfaces/PerpTypes.sol";
+import {MAX_POSITIONS_PER_ACCOUNT} from "../libraries/Constants.sol";
 import {FixedPointMath} from "../libraries/FixedPointMath.sol";
 import {FundingMath} from "../libraries/FundingMath.sol";
 import {MarketAccrual} from "../libraries/MarketAccrual.sol";
@@ -40,8 +42,6 @@ contract MarketAdmin is PerpStorage, IMarketAdmin {
 
     /// @dev Largest share of trading fees the admin may send to the insurance fund.
     uint256 private constant MAX_INSURANCE_FEE_SHARE = 0.5e18;
-
-    uint256 private constant MAX_POSITIONS_HARD_CAP = 16;
 
     /// @dev Defaults from SPEC §9: 15 % within 1 h; funding beyond ±0.5 % per 8 h (0.0625 % per hour).
     uint64 internal constant DEFAULT_MAX_ORACLE_MOVE = 0.15e18;
@@ -140,7 +140,7 @@ contract MarketAdmin is PerpStorage, IMarketAdmin {
 
     /// @inheritdoc IMarketConfig
     function setMaxPositionsPerAccount(uint256 maxPositions) external onlyDelegated onlyOwner {
-        _checkBounds("maxPositionsPerAccount", maxPositions, 1, MAX_POSITIONS_HARD_CAP);
+        _checkBounds("maxPositionsPerAccount", maxPositions, 1, MAX_POSITIONS_PER_ACCOUNT);
         _globals.maxPositionsPerAccount = uint8(maxPositions);
         emit MaxPositionsPerAccountSet(maxPositions);
     }
@@ -170,7 +170,7 @@ contract MarketAdmin is PerpStorage, IMarketAdmin {
 
     /// @inheritdoc IMarketAdmin
     function setLiquidityVault(address liquidityVault_) external onlyDelegated onlyOwner {
-        if (liquidityVault_ == address(0)) revert IPerpEngine.ZeroAddress();
+        if (liquidityVault_ == address(0)) revert ZeroAddress();
         if (_vaultRisk.liquidityVault != address(0)) revert IPerpEngine.LiquidityVaultAlreadySet();
         _vaultRisk.liquidityVault = liquidityVault_;
         emit IPerpEngine.LiquidityVaultSet(liquidityVault_);
@@ -192,7 +192,7 @@ contract MarketAdmin is PerpStorage, IMarketAdmin {
 
     /// @inheritdoc IMarketAdmin
     function setLiquidationEngine(address liquidationEngine_) external onlyDelegated onlyOwner {
-        if (liquidationEngine_ == address(0)) revert IPerpEngine.ZeroAddress();
+        if (liquidationEngine_ == address(0)) revert ZeroAddress();
         if (_liquidationEngine != address(0)) revert IPerpEngine.LiquidationEngineAlreadySet();
         _liquidationEngine = liquidationEngine_;
         emit IPerpEngine.LiquidationEngineSet(liquidationEngine_);
@@ -203,7 +203,7 @@ contract MarketAdmin is PerpStorage, IMarketAdmin {
     ///      so it moves the fees exactly as anyone's sweep does.
     function setInsuranceFeeShare(address fund, uint256 share) external onlyDelegated onlyOwner {
         _checkBounds("insuranceFeeShare", share, 0, MAX_INSURANCE_FEE_SHARE);
-        if (share != 0 && fund == address(0)) revert IPerpEngine.ZeroAddress();
+        if (share != 0 && fund == address(0)) revert ZeroAddress();
         if (_globals.pendingInsuranceFees != 0) IPerpEngineCore(address(this)).sweepInsuranceFees();
         _insuranceFund = fund;
         _globals.insuranceFeeShare = uint64(share);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity 0.8.30;
 
+import {ParameterOutOfBounds} from "../interfaces/CommonErrors.sol";
 import {IMarketConfig} from "../interfaces/IMarketConfig.sol";
 import {IOracleAdapter} from "../interfaces/IOracleAdapter.sol";
 import {BreakerParams, MarketParams, Tier} from "../interfaces/PerpTypes.sol";
@@ -34,7 +35,8 @@ uint8 constant MARKET_HOURS_KIND = 3;
 /// @notice The hard bounds of a market's parameters and tiers, and the liquidation-impact bound that ties them.
 /// @dev Stateless. The trading engine deploys it from its constructor and calls it only from admin functions, so
 ///      this code is not part of the engine's runtime code (which must stay under the 24 KB limit). It reverts with
-///      IMarketConfig's errors, so callers see the same errors as from the engine itself.
+///      IMarketConfig's errors and the shared `ParameterOutOfBounds`, so callers see the same errors as from the engine
+///      itself.
 contract MarketParamsValidator {
     /// @notice A new market: its parameters, its tiers and the liquidation-impact bound between them.
     /// @param p The parameters.
@@ -178,6 +180,6 @@ contract MarketParamsValidator {
     }
 
     function _checkBounds(bytes32 name, uint256 value, uint256 min, uint256 max) private pure {
-        if (value < min || value > max) revert IMarketConfig.ParameterOutOfBounds(name, value, min, max);
+        if (value < min || value > max) revert ParameterOutOfBounds(name, value, min, max);
     }
 }

@@ -33,9 +33,8 @@ struct AdlRequest {
 ///      ranking window after a request opens, anyone may submit candidates; the contract computes each rank itself
 ///      and keeps the highest `MAX_ADL_CANDIDATES`. `executeAdl` takes no victim: it recomputes the candidates'
 ///      ranks and reduces the highest first, so a caller cannot choose a lower-ranked victim among those known.
+///      A parameter outside its hard bounds reverts `ParameterOutOfBounds`, declared once, in CommonErrors.sol.
 interface IAutoDeleveraging {
-    /// @notice A parameter is outside its hard bounds.
-    error ParameterOutOfBounds(bytes32 parameter, uint256 value, uint256 min, uint256 max);
     /// @notice No ADL request is pending.
     error NoAdlPending();
     /// @notice Candidates are still being collected until `executableAt`.

@@ -6,6 +6,8 @@ import {IWithdrawGuard} from "./IWithdrawGuard.sol";
 /// @title ICollateralVault
 /// @notice USDC margin vault: every account's collateral is kept as an 18-decimal USD balance.
 ///         USDC (6 decimals) is converted only at the token boundary, rounding against the user.
+/// @dev A zero address passed as an account, receiver, operator or contract reverts `ZeroAddress`, declared once, in
+///      CommonErrors.sol.
 interface ICollateralVault {
     // ---------------------------------------------------------------- types
     /// @notice What an account lets one operator do (stored in one slot with the trade scope's price bound, see
@@ -24,7 +26,13 @@ interface ICollateralVault {
     }
 
     /// @notice An approval as the vault stores it: `OperatorApproval`'s fields, then the trade scope's price bound
-    ///         (an 18-decimal fraction of the oracle price; 0: none), in one slot. Not part of any external signature.
+    ///         (an 18-decimal fraction of the oracle price; 0: none), in one slot. Returned whole by
+    ///         `ISubAccounts.allSubAccountsApproval`; `operatorApproval` returns the first four fields.
+    /// @param canTrade See `OperatorApproval`.
+    /// @param tradeExpiry See `OperatorApproval`.
+    /// @param canWithdraw See `OperatorApproval`.
+    /// @param withdrawExpiry See `OperatorApproval`.
+    /// @param maxPriceDeviation The trade scope's price bound (0: none; always 0 when the trade scope is not granted).
     struct StoredApproval {
         bool canTrade;
         uint40 tradeExpiry;
@@ -36,8 +44,6 @@ interface ICollateralVault {
     // ---------------------------------------------------------------- errors
     /// @notice An amount of zero was passed where a positive amount is required.
     error ZeroAmount();
-    /// @notice The zero address was passed as an account, receiver or contract.
-    error ZeroAddress();
     /// @notice The withdrawal asks for more than the account may take out.
     /// @param requested Requested amount, 18-decimal USD.
     /// @param available Amount that may be withdrawn, 18-decimal USD.
@@ -109,8 +115,9 @@ interface ICollateralVault {
         uint40 withdrawExpiry
     );
     /// @notice `account`'s approval of `operator` now carries this price bound on the operator's trades (emitted by
-    ///         `approveOperatorWithPriceBound` right after its `OperatorApproved`). An `OperatorApproved` without it
-    ///         (from `approveOperator` or `setOperator`) leaves the approval with no bound.
+    ///         `approveOperatorWithPriceBound` and `ISubAccounts.approveSubAccountOperator` right after their
+    ///         `OperatorApproved`). An `OperatorApproved` without it (from `approveOperator` or `setOperator`) leaves
+    ///         the approval with no bound.
     /// @param account The approving account.
     /// @param operator The operator.
     /// @param maxPriceDeviation The largest deviation of an operator's fill from the oracle price against the account,

@@ -87,6 +87,7 @@ interface ILiquidationEngineModule {
 ///         answers: its own code (`ILiquidationEngineCore`, with the ADL entry points of `IAutoDeleveraging`) and its
 ///         module's views and admin (`ILiquidationEngineModule`), and the liquidation errors and events (declared
 ///         here, so `ILiquidationEngine.Liquidated` and the like name them).
+/// @dev `ZeroAddress` and `ParameterOutOfBounds` are declared once, in CommonErrors.sol.
 interface ILiquidationEngine is ILiquidationEngineCore, ILiquidationEngineModule {
     /// @notice The account's maintenance margin is not negative.
     error NotLiquidatable(address account, int256 maintenanceMargin);
@@ -97,8 +98,6 @@ interface ILiquidationEngine is ILiquidationEngineCore, ILiquidationEngineModule
     /// @notice No position could be closed within its forced-close bound (the live skew is beyond every position's own
     ///         close impact from the fair premium): nothing was liquidated, try in a later block.
     error LiquidationBeyondBound(address account);
-    /// @notice A zero address was passed.
-    error ZeroAddress();
 
     /// @notice An account was liquidated.
     /// @param account The account.

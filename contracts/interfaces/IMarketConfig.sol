@@ -6,13 +6,8 @@ import {MarketParams, Tier} from "./PerpTypes.sol";
 /// @title IMarketConfig
 /// @notice Admin listing of markets and their risk parameters, every value within a hard bound (SPEC §9). Part of
 ///         `IMarketAdmin` (the engine's admin module); the number of markets is `IPerpEngineCore.marketCount`.
+/// @dev A value outside its bound reverts `ParameterOutOfBounds`, declared once, in CommonErrors.sol.
 interface IMarketConfig {
-    /// @notice A parameter is outside its hard bounds.
-    /// @param parameter The parameter's name.
-    /// @param value The rejected value.
-    /// @param min Smallest allowed value.
-    /// @param max Largest allowed value.
-    error ParameterOutOfBounds(bytes32 parameter, uint256 value, uint256 min, uint256 max);
     /// @notice The tier list is empty, too long, or not strictly increasing in notional.
     /// @param index The offending tier.
     error InvalidTier(uint256 index);

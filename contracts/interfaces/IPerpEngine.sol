@@ -11,8 +11,8 @@ import {BreakerParams} from "./PerpTypes.sol";
 /// @dev Everything the engine's address answers, and what callers use. Its functions are `IPerpEngineCore`'s
 ///      (implemented by `PerpEngine`'s own code) and `IMarketAdmin`'s (run by the engine's admin module through the
 ///      engine's fallback, on the engine's storage); its errors and events, declared here once, are the engine's
-///      whichever part raises them (the market-listing ones are `IMarketConfig`'s). Ownership (`Ownable2Step`) is the
-///      engine's too.
+///      whichever part raises them (the market-listing ones are `IMarketConfig`'s; `ZeroAddress` and
+///      `ParameterOutOfBounds` are declared once, in CommonErrors.sol). Ownership (`Ownable2Step`) is the engine's too.
 interface IPerpEngine is IPerpEngineCore, IMarketAdmin {
     // ---------------------------------------------------------------- errors
     /// @notice The caller is neither the account nor an operator it approved in the collateral vault.
@@ -62,8 +62,6 @@ interface IPerpEngine is IPerpEngineCore, IMarketAdmin {
     error LiquidityVaultAlreadySet();
     /// @notice Trading needs the liquidity vault (the counterparty) to be set first.
     error LiquidityVaultNotSet();
-    /// @notice A zero address was passed.
-    error ZeroAddress();
     /// @notice Only the liquidation engine may call this.
     error NotLiquidationEngine(address caller);
     /// @notice The liquidation engine is already set (it is set once).

@@ -37,21 +37,25 @@ interface ISubAccounts {
     /// @param account Its address.
     event SubAccountCreated(address indexed owner, uint256 indexed id, address indexed account);
     /// @notice `owner`'s approval of `operator` for every one of its sub-accounts (sub-account 0 included) is now
-    ///         exactly these scopes and expiries. An approval for one sub-account is `ICollateralVault.OperatorApproved`
-    ///         with the sub-account's address as `account`.
+    ///         exactly these scopes, expiries and price bound. An approval for one sub-account is
+    ///         `ICollateralVault.OperatorApproved`, then `ICollateralVault.OperatorPriceBoundSet`, with the
+    ///         sub-account's address as `account`.
     /// @param owner The approving owner.
     /// @param operator The operator.
     /// @param canTrade Whether the trade scope is granted.
     /// @param tradeExpiry The trade scope's expiry (0: none; always 0 when the scope is not granted).
     /// @param canWithdraw Whether the withdraw scope is granted.
     /// @param withdrawExpiry The withdraw scope's expiry (0: none; always 0 when the scope is not granted).
+    /// @param maxPriceDeviation The trade scope's price bound, a fraction of the oracle price (18 decimals; 0: none;
+    ///        always 0 when the trade scope is not granted).
     event AllSubAccountsOperatorApproved(
         address indexed owner,
         address indexed operator,
         bool canTrade,
         uint40 tradeExpiry,
         bool canWithdraw,
-        uint40 withdrawExpiry
+        uint40 withdrawExpiry,
+        uint64 maxPriceDeviation
     );
     /// @notice `caller` moved `usdAmount` of collateral from sub-account `from` to sub-account `to` of the same owner
     ///         (the vault's `BalanceTransferred(from, to, usdAmount)` is emitted with it).
@@ -83,39 +87,48 @@ interface ISubAccounts {
     function transferBetweenSubAccounts(address from, address to, uint256 usdAmount) external;
 
     /// @notice Set the caller's approval of `operator` for its sub-account `id` alone, exactly as
-    ///         `ICollateralVault.approveOperator` does for the caller's own account (id 0 is that account). Stored as
-    ///         the sub-account's approval: `operatorApproval(account, operator)` reads it and
-    ///         `OperatorApproved(account, …)` is emitted with the sub-account's address.
+    ///         `ICollateralVault.approveOperatorWithPriceBound` does for the caller's own account (id 0 is that
+    ///         account). Stored as the sub-account's approval: `operatorApproval(account, operator)` and
+    ///         `tradeScope(account, operator)` read it, and `OperatorApproved(account, …)` then
+    ///         `OperatorPriceBoundSet(account, …)` are emitted with the sub-account's address.
     /// @param id The sub-account (0 … `subAccountCount(caller)`, else `UnknownSubAccount`).
     /// @param operator The operator; not zero (`ZeroAddress`), not the caller (`SelfOperator`).
     /// @param allowTrade Grant the trade scope.
     /// @param tradeExpiry The first second at which the trade scope is dead (0: never).
     /// @param allowWithdraw Grant the withdraw scope (`withdrawFrom`, `transferBetweenSubAccounts` from it).
     /// @param withdrawExpiry The first second at which the withdraw scope is dead (0: never).
+    /// @param maxPriceDeviation The trade scope's price bound, a fraction of the oracle price with 18 decimals (0:
+    ///        none; at most 1e18, else `PriceDeviationTooLarge`); stored as 0 when the trade scope is not granted.
     function approveSubAccountOperator(
         uint256 id,
         address operator,
         bool allowTrade,
         uint40 tradeExpiry,
         bool allowWithdraw,
-        uint40 withdrawExpiry
+        uint40 withdrawExpiry,
+        uint64 maxPriceDeviation
     ) external;
 
     /// @notice Set the caller's approval of `operator` for every one of its sub-accounts, present and future,
     ///         sub-account 0 included. Replaces any previous such approval; both scopes false revokes it. It adds to
     ///         (never narrows) an approval for one sub-account: an operator may act on a sub-account when either is
-    ///         live for the scope. Same expiry rule as `approveOperator`. Emits `AllSubAccountsOperatorApproved`.
+    ///         live for the scope, and the bound of the approval that grants the trade scope applies (the sub-account's
+    ///         own approval first, when live). Same expiry rule as `approveOperator` and price bound as
+    ///         `approveOperatorWithPriceBound`. Emits `AllSubAccountsOperatorApproved`.
     /// @param operator The operator; not zero (`ZeroAddress`), not the caller (`SelfOperator`).
     /// @param allowTrade Grant the trade scope.
     /// @param tradeExpiry The first second at which the trade scope is dead (0: never).
     /// @param allowWithdraw Grant the withdraw scope.
     /// @param withdrawExpiry The first second at which the withdraw scope is dead (0: never).
+    /// @param maxPriceDeviation The trade scope's price bound, a fraction of the oracle price with 18 decimals (0:
+    ///        none; at most 1e18, else `PriceDeviationTooLarge`); stored as 0 when the trade scope is not granted.
     function approveOperatorForAllSubAccounts(
         address operator,
         bool allowTrade,
         uint40 tradeExpiry,
         bool allowWithdraw,
-        uint40 withdrawExpiry
+        uint40 withdrawExpiry,
+        uint64 maxPriceDeviation
     ) external;
 
     // ---------------------------------------------------------------- views
@@ -132,9 +145,10 @@ interface ISubAccounts {
     /// @return exists Whether the sub-account was created.
     function subAccount(address owner, uint256 id) external view returns (address account, bool exists);
 
-    /// @notice `owner`'s approval of `operator` for all its sub-accounts (scopes and expiries, expired or not).
+    /// @notice `owner`'s approval of `operator` for all its sub-accounts (scopes, expiries and the trade scope's price
+    ///         bound, expired or not).
     function allSubAccountsApproval(address owner, address operator)
         external
         view
-        returns (ICollateralVault.OperatorApproval memory);
+        returns (ICollateralVault.StoredApproval memory);
 }

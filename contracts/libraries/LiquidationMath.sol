@@ -6,6 +6,7 @@ import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
 import {LiquidationConfig} from "../interfaces/ILiquidationEngine.sol";
 import {Position} from "../interfaces/PerpTypes.sol";
+import {WAD} from "./Constants.sol";
 import {FixedPointMath} from "./FixedPointMath.sol";
 import {PositionMath} from "./PositionMath.sol";
 import {TokenUnits} from "./TokenUnits.sol";
@@ -38,8 +39,6 @@ struct LiquidationFeeCharge {
 /// @dev Every amount is 18-decimal USD unless named otherwise; every rounding is against the account being
 ///      liquidated or deleveraged and in favour of the shared pools.
 library LiquidationMath {
-    uint256 internal constant WAD = 1e18;
-
     // ------------------------------------------------------------------ liquidation fee
 
     /// @notice fee = ⌈notionalClosed × feeRate⌉; reward = ⌊fee × keeperShare⌋, raised to minKeeperReward unless a

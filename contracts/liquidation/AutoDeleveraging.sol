@@ -5,6 +5,7 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
+import {ParameterOutOfBounds} from "../interfaces/CommonErrors.sol";
 import {AdlRequest, IAutoDeleveraging} from "../interfaces/IAutoDeleveraging.sol";
 import {Position} from "../interfaces/PerpTypes.sol";
 import {FixedPointMath} from "../libraries/FixedPointMath.sol";

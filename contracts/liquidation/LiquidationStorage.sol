@@ -3,11 +3,13 @@ pragma solidity 0.8.30;
 
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 
-import {AdlRequest, IAutoDeleveraging} from "../interfaces/IAutoDeleveraging.sol";
+import {ParameterOutOfBounds} from "../interfaces/CommonErrors.sol";
+import {AdlRequest} from "../interfaces/IAutoDeleveraging.sol";
 import {ICollateralVault} from "../interfaces/ICollateralVault.sol";
 import {IInsuranceFund} from "../interfaces/IInsuranceFund.sol";
 import {ILiquidationEngine, LiquidationConfig} from "../interfaces/ILiquidationEngine.sol";
 import {IPerpEngine} from "../interfaces/IPerpEngine.sol";
+import {WAD} from "../libraries/Constants.sol";
 
 /// @title LiquidationStorage
 /// @notice Every piece of the liquidation engine's state, in one place: the owner (Ownable2Step), the ADL queue and
@@ -17,8 +19,6 @@ import {IPerpEngine} from "../interfaces/IPerpEngine.sol";
 /// @dev Add state only at the end of this contract. The addresses are immutables: each contract is constructed
 ///      with the same ones.
 abstract contract LiquidationStorage is Ownable2Step {
-    uint256 internal constant WAD = 1e18;
-
     uint256 private constant MAX_FEE_RATE = 0.05e18;
     uint256 private constant MAX_REWARD = 100_000e18;
     uint256 private constant MIN_SLICE = 0.05e18;
@@ -64,6 +64,6 @@ abstract contract LiquidationStorage is Ownable2Step {
     }
 
     function _checkBounds(bytes32 name, uint256 value, uint256 min, uint256 max) private pure {
-        if (value < min || value > max) revert IAutoDeleveraging.ParameterOutOfBounds(name, value, min, max);
+        if (value < min || value > max) revert ParameterOutOfBounds(name, value, min, max);
     }
 }

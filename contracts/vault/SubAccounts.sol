@@ -3,6 +3,7 @@ pragma solidity 0.8.30;
 
 import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
+import {ZeroAddress} from "../interfaces/CommonErrors.sol";
 import {ICollateralVault} from "../interfaces/ICollateralVault.sol";
 import {ISubAccounts} from "../interfaces/ISubAccounts.sol";
 
@@ -22,6 +23,9 @@ abstract contract SubAccounts is ISubAccounts, ReentrancyGuardTransient {
     /// @dev keccak256(abi.encode(uint256(keccak256("perp.storage.SubAccounts")) - 1)) & ~bytes32(uint256(0xff))
     bytes32 private constant SUB_ACCOUNTS_STORAGE = 0x8b53735c7395aa26a341595907098e6b432a0a02898227883dbde4fe3675bc00;
 
+    /// @dev The largest price bound an approval may carry: 100 % of the oracle price.
+    uint64 internal constant MAX_PRICE_DEVIATION = 1e18;
+
     // ------------------------------------------------------------------ hooks (the vault's storage)
 
     /// @dev The owner recorded for `account` (zero when it is no sub-account).
@@ -37,8 +41,9 @@ abstract contract SubAccounts is ISubAccounts, ReentrancyGuardTransient {
         virtual
         returns (ICollateralVault.StoredApproval storage);
 
-    /// @dev Sets `account`'s approval of `operator` as `ICollateralVault.approveOperator` does for the caller.
-    function _approve(
+    /// @dev Sets `account`'s approval of `operator` as `ICollateralVault.approveOperatorWithPriceBound` does for the
+    ///      caller (the bound checked with `_storedPriceBound`; `OperatorApproved`, then `OperatorPriceBoundSet`).
+    function _approveWithPriceBound(
         address account,
         address operator,
         bool allowTrade,
@@ -80,11 +85,14 @@ abstract contract SubAccounts is ISubAccounts, ReentrancyGuardTransient {
         bool allowTrade,
         uint40 tradeExpiry,
         bool allowWithdraw,
-        uint40 withdrawExpiry
+        uint40 withdrawExpiry,
+        uint64 maxPriceDeviation
     ) external {
         (address account, bool exists) = subAccount(msg.sender, id);
         if (!exists) revert UnknownSubAccount(msg.sender, id);
-        _approve(account, operator, allowTrade, tradeExpiry, allowWithdraw, withdrawExpiry, 0);
+        _approveWithPriceBound(
+            account, operator, allowTrade, tradeExpiry, allowWithdraw, withdrawExpiry, maxPriceDeviation
+        );
     }
 
     /// @inheritdoc ISubAccounts
@@ -93,20 +101,16 @@ abstract contract SubAccounts is ISubAccounts, ReentrancyGuardTransient {
         bool allowTrade,
         uint40 tradeExpiry,
         bool allowWithdraw,
-        uint40 withdrawExpiry
+        uint40 withdrawExpiry,
+        uint64 maxPriceDeviation
     ) external {
-        if (operator == address(0)) revert ICollateralVault.ZeroAddress();
-        if (operator == msg.sender) revert ICollateralVault.SelfOperator();
-        if (!allowTrade) tradeExpiry = 0;
-        if (!allowWithdraw) withdrawExpiry = 0;
-        mapping(address => ICollateralVault.StoredApproval) storage approvals = _storage().allApprovals[msg.sender];
-        if (allowTrade || allowWithdraw) {
-            approvals[operator] =
-                ICollateralVault.StoredApproval(allowTrade, tradeExpiry, allowWithdraw, withdrawExpiry, 0);
-        } else {
-            delete approvals[operator];
-        }
-        emit AllSubAccountsOperatorApproved(msg.sender, operator, allowTrade, tradeExpiry, allowWithdraw, withdrawExpiry);
+        uint64 bound = _storedPriceBound(allowTrade, maxPriceDeviation);
+        (tradeExpiry, withdrawExpiry) = _storeApproval(
+            _storage().allApprovals[msg.sender], operator, allowTrade, tradeExpiry, allowWithdraw, withdrawExpiry, bound
+        );
+        emit AllSubAccountsOperatorApproved(
+            msg.sender, operator, allowTrade, tradeExpiry, allowWithdraw, withdrawExpiry, bound
+        );
     }
 
     // ------------------------------------------------------------------ views
@@ -130,30 +134,72 @@ abstract contract SubAccounts is ISubAccounts, ReentrancyGuardTransient {
     function allSubAccountsApproval(address owner, address operator)
         external
         view
-        returns (ICollateralVault.OperatorApproval memory)
+        returns (ICollateralVault.StoredApproval memory)
     {
-        ICollateralVault.StoredApproval storage a = _storage().allApprovals[owner][operator];
-        return ICollateralVault.OperatorApproval(a.canTrade, a.tradeExpiry, a.canWithdraw, a.withdrawExpiry);
+        return _storage().allApprovals[owner][operator];
     }
 
     // ------------------------------------------------------------------ internal
 
-    /// @dev Whether `operator` holds the trade (`trade`) or withdraw scope on `account` now: it is the owner recorded
-    ///      for the sub-account (full rights), or its approval for the account or the owner's approval for all its
-    ///      sub-accounts grants the scope live. For an account that is no sub-account the owner is the account itself
-    ///      (which needs no approval and is never asked about: the callers skip it). The owner record is read first:
-    ///      it shares the account's balance slot, which the engine's settlement of the same trade reads anyway.
-    function _hasScope(address account, address operator, bool trade) internal view returns (bool) {
+    /// @dev The price bound an approval stores: `maxPriceDeviation` when the trade scope is granted, else 0. Reverts
+    ///      `PriceDeviationTooLarge` above `MAX_PRICE_DEVIATION` (granted or not).
+    function _storedPriceBound(bool allowTrade, uint64 maxPriceDeviation) internal pure returns (uint64) {
+        if (maxPriceDeviation > MAX_PRICE_DEVIATION) {
+            revert ICollateralVault.PriceDeviationTooLarge(maxPriceDeviation, MAX_PRICE_DEVIATION);
+        }
+        return allowTrade ? maxPriceDeviation : 0;
+    }
+
+    /// @dev Replaces the caller's approval of `operator` in `approvals` (an account's approvals, or the owner's for all
+    ///      its sub-accounts): refuses the zero address (`ZeroAddress`) and the caller (`SelfOperator`), stores the
+    ///      expiry of a scope not granted as 0 (the price bound, a trade-scope setting, is 0 when that scope is not
+    ///      granted: the callers see to it), and deletes an approval with no scope (the slot is cleared).
+    /// @return The trade and withdraw expiries stored (for the event).
+    function _storeApproval(
+        mapping(address operator => ICollateralVault.StoredApproval) storage approvals,
+        address operator,
+        bool allowTrade,
+        uint40 tradeExpiry,
+        bool allowWithdraw,
+        uint40 withdrawExpiry,
+        uint64 maxPriceDeviation
+    ) internal returns (uint40, uint40) {
+        if (operator == address(0)) revert ZeroAddress();
+        if (operator == msg.sender) revert ICollateralVault.SelfOperator();
+        if (!allowTrade) tradeExpiry = 0;
+        if (!allowWithdraw) withdrawExpiry = 0;
+        if (allowTrade || allowWithdraw) {
+            approvals[operator] = ICollateralVault.StoredApproval(
+                allowTrade, tradeExpiry, allowWithdraw, withdrawExpiry, maxPriceDeviation
+            );
+        } else {
+            delete approvals[operator];
+        }
+        return (tradeExpiry, withdrawExpiry);
+    }
+
+    /// @dev Whether `operator` holds the trade (`trade`) or withdraw scope on `account` now: the trade scope as
+    ///      `_tradeScope` resolves it; the withdraw scope in the same order (the owner recorded for the sub-account has
+    ///      full rights; else the account's own approval or the owner's approval for all its sub-accounts grants it
+    ///      live). For an account that is no sub-account the owner is the account itself (which needs no approval and
+    ///      is never asked about: the callers skip it).
+    function _hasScope(address account, address operator, bool trade) internal view returns (bool live) {
+        if (trade) {
+            (live,) = _tradeScope(account, operator);
+            return live;
+        }
         address owner = _ownerRecord(account);
         if (owner == address(0)) owner = account;
         else if (owner == operator) return true;
-        return _scopeLive(_approvalOf(account, operator), trade)
-            || _scopeLive(_storage().allApprovals[owner][operator], trade);
+        return _scopeLive(_approvalOf(account, operator), false)
+            || _scopeLive(_storage().allApprovals[owner][operator], false);
     }
 
-    /// @dev The trade scope `operator` holds on `account` now, resolved as `_hasScope` does, and the price bound of the
-    ///      approval that grants it: the owner has full rights (no bound); else the account's own approval, then the
-    ///      owner's approval for all its sub-accounts; without a live scope, the account's own approval's stored bound.
+    /// @dev The trade scope `operator` holds on `account` now and the price bound of the approval that grants it: the
+    ///      owner recorded for the sub-account has full rights (no bound); else the account's own approval, then the
+    ///      owner's approval for all its sub-accounts, the first that grants the scope live; without a live scope, the
+    ///      account's own approval's stored bound (kept while its scope is dead). The owner record is read first: it
+    ///      shares the account's balance slot, which the engine's settlement of the same trade reads anyway.
     function _tradeScope(address account, address operator) internal view returns (bool live, uint64 maxPriceDeviation) {
         address owner = _ownerRecord(account);
         if (owner == address(0)) owner = account;

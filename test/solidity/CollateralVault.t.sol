@@ -6,6 +6,7 @@ import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 import {CollateralVault} from "../../contracts/CollateralVault.sol";
+import {ZeroAddress} from "../../contracts/interfaces/CommonErrors.sol";
 import {ICollateralVault} from "../../contracts/interfaces/ICollateralVault.sol";
 import {IWithdrawGuard} from "../../contracts/interfaces/IWithdrawGuard.sol";
 import {MockUSDC} from "../../contracts/mocks/MockUSDC.sol";
@@ -95,7 +96,7 @@ contract CollateralVaultTest is TestBase {
 
     function test_depositFor_revertsOnZeroAccount() public {
         vm.prank(ALICE);
-        vm.expectRevert(ICollateralVault.ZeroAddress.selector);
+        vm.expectRevert(ZeroAddress.selector);
         vault.depositFor(address(0), ONE_USDC);
     }
 
@@ -144,7 +145,7 @@ contract CollateralVaultTest is TestBase {
         vm.prank(ALICE);
         vault.deposit(ONE_USDC);
         vm.prank(ALICE);
-        vm.expectRevert(ICollateralVault.ZeroAddress.selector);
+        vm.expectRevert(ZeroAddress.selector);
         vault.withdraw(ONE_USDC, address(0));
     }
 
@@ -203,7 +204,7 @@ contract CollateralVaultTest is TestBase {
         vm.expectRevert(ICollateralVault.SelfOperator.selector);
         vault.setOperator(ALICE, true);
         vm.prank(ALICE);
-        vm.expectRevert(ICollateralVault.ZeroAddress.selector);
+        vm.expectRevert(ZeroAddress.selector);
         vault.setOperator(address(0), true);
     }
 
@@ -372,12 +373,12 @@ contract CollateralVaultTest is TestBase {
         vault.setBalanceManager(address(this), true);
         vm.expectRevert(ICollateralVault.ZeroAmount.selector);
         vault.transferBalanceAllowingDebt(ALICE, BOB, 0);
-        vm.expectRevert(ICollateralVault.ZeroAddress.selector);
+        vm.expectRevert(ZeroAddress.selector);
         vault.transferBalanceAllowingDebt(ALICE, address(0), 1);
     }
 
     function test_setBalanceManager_revertsOnZeroAndStranger() public {
-        vm.expectRevert(ICollateralVault.ZeroAddress.selector);
+        vm.expectRevert(ZeroAddress.selector);
         vault.setBalanceManager(address(0), true);
         vm.prank(ALICE);
         vm.expectRevert(abi.encodeWithSelector(Ownable.OwnableUnauthorizedAccount.selector, ALICE));
@@ -393,7 +394,7 @@ contract CollateralVaultTest is TestBase {
     }
 
     function test_constructor_rejectsZeroToken() public {
-        vm.expectRevert(ICollateralVault.ZeroAddress.selector);
+        vm.expectRevert(ZeroAddress.selector);
         new CollateralVault(IERC20(address(0)), address(this));
     }
 

@@ -300,6 +300,12 @@ export const collateralVaultAbi = [
         "internalType": "uint40",
         "name": "withdrawExpiry",
         "type": "uint40"
+      },
+      {
+        "indexed": false,
+        "internalType": "uint64",
+        "name": "maxPriceDeviation",
+        "type": "uint64"
       }
     ],
     "name": "AllSubAccountsOperatorApproved",
@@ -660,9 +666,14 @@ export const collateralVaultAbi = [
             "internalType": "uint40",
             "name": "withdrawExpiry",
             "type": "uint40"
+          },
+          {
+            "internalType": "uint64",
+            "name": "maxPriceDeviation",
+            "type": "uint64"
           }
         ],
-        "internalType": "struct ICollateralVault.OperatorApproval",
+        "internalType": "struct ICollateralVault.StoredApproval",
         "name": "",
         "type": "tuple"
       }
@@ -729,6 +740,11 @@ export const collateralVaultAbi = [
         "internalType": "uint40",
         "name": "withdrawExpiry",
         "type": "uint40"
+      },
+      {
+        "internalType": "uint64",
+        "name": "maxPriceDeviation",
+        "type": "uint64"
       }
     ],
     "name": "approveOperatorForAllSubAccounts",
@@ -805,6 +821,11 @@ export const collateralVaultAbi = [
         "internalType": "uint40",
         "name": "withdrawExpiry",
         "type": "uint40"
+      },
+      {
+        "internalType": "uint64",
+        "name": "maxPriceDeviation",
+        "type": "uint64"
       }
     ],
     "name": "approveSubAccountOperator",

@@ -99,7 +99,7 @@ contract SubAccountRightsTest is EngineFixture {
         // sub-accounts only (Mallory has none).
         vm.prank(MALLORY);
         vm.expectRevert(abi.encodeWithSelector(ISubAccounts.UnknownSubAccount.selector, MALLORY, 1));
-        vault.approveSubAccountOperator(1, MALLORY, true, 0, true, 0);
+        vault.approveSubAccountOperator(1, MALLORY, true, 0, true, 0, 0);
         assertTrue(!vault.canTrade(one, MALLORY), "still nothing");
     }
 
@@ -111,7 +111,7 @@ contract SubAccountRightsTest is EngineFixture {
         _noRights(bobSub);
         _noRights(BOB);
         vm.prank(BOB);
-        vault.approveOperatorForAllSubAccounts(AGENT, true, 0, true, 0);
+        vault.approveOperatorForAllSubAccounts(AGENT, true, 0, true, 0, 0);
         _noRights(AGENT);
         // Bob cannot pull Alice's collateral into his accounts, nor push his into hers.
         vm.prank(BOB);
@@ -131,7 +131,7 @@ contract SubAccountRightsTest is EngineFixture {
 
     function test_tradeOnlyOperatorForOneSubAccount_tradesItOnly_neverMovesCollateral() public {
         vm.prank(ALICE);
-        vault.approveSubAccountOperator(1, AGENT, true, 0, false, 0);
+        vault.approveSubAccountOperator(1, AGENT, true, 0, false, 0, 0);
         _tradeOk(AGENT, one);
         vm.prank(AGENT);
         engine.closePosition(one, eth, 0);
@@ -145,7 +145,7 @@ contract SubAccountRightsTest is EngineFixture {
 
     function test_withdrawOperatorForOneSubAccount_movesOnlyWithinTheOwner() public {
         vm.prank(ALICE);
-        vault.approveSubAccountOperator(1, AGENT, false, 0, true, 0);
+        vault.approveSubAccountOperator(1, AGENT, false, 0, true, 0, 0);
         _tradeRefused(AGENT, one);
         _withdrawOk(AGENT, one);
         _transferOk(AGENT, one, ALICE);
@@ -172,7 +172,7 @@ contract SubAccountRightsTest is EngineFixture {
     function test_oneSubAccountApproval_expiry_toTheSecond() public {
         uint40 expiry = uint40(T0 + 1 hours);
         vm.prank(ALICE);
-        vault.approveSubAccountOperator(1, AGENT, true, expiry, true, expiry);
+        vault.approveSubAccountOperator(1, AGENT, true, expiry, true, expiry, 0);
         vm.warp(expiry - 1);
         _tradeOk(AGENT, one);
         _transferOk(AGENT, one, two);
@@ -187,7 +187,7 @@ contract SubAccountRightsTest is EngineFixture {
     /// @dev An approval for all sub-accounts covers sub-account 0, every existing one and those created later.
     function test_allSubAccountsApproval_coversEveryAccountOfTheOwner_includingLaterOnes() public {
         vm.prank(ALICE);
-        vault.approveOperatorForAllSubAccounts(AGENT, true, 0, true, 0);
+        vault.approveOperatorForAllSubAccounts(AGENT, true, 0, true, 0, 0);
         _tradeOk(AGENT, ALICE);
         _tradeOk(AGENT, one);
         _tradeOk(AGENT, two);
@@ -204,7 +204,7 @@ contract SubAccountRightsTest is EngineFixture {
 
     function test_allSubAccountsTradeOnly_neverMovesCollateral() public {
         vm.prank(ALICE);
-        vault.approveOperatorForAllSubAccounts(AGENT, true, 0, false, 0);
+        vault.approveOperatorForAllSubAccounts(AGENT, true, 0, false, 0, 0);
         _tradeOk(AGENT, one);
         _transferRefused(AGENT, one, two);
         _transferRefused(AGENT, ALICE, one);
@@ -216,7 +216,7 @@ contract SubAccountRightsTest is EngineFixture {
         uint40 tradeExpiry = uint40(T0 + 1 days);
         uint40 withdrawExpiry = uint40(T0 + 2 days);
         vm.prank(ALICE);
-        vault.approveOperatorForAllSubAccounts(AGENT, true, tradeExpiry, true, withdrawExpiry);
+        vault.approveOperatorForAllSubAccounts(AGENT, true, tradeExpiry, true, withdrawExpiry, 0);
         vm.warp(tradeExpiry - 1);
         _tradeOk(AGENT, two);
         vm.warp(tradeExpiry);
@@ -229,10 +229,10 @@ contract SubAccountRightsTest is EngineFixture {
         _withdrawRefused(AGENT, two);
 
         vm.prank(ALICE);
-        vault.approveOperatorForAllSubAccounts(AGENT, true, 0, true, 0);
+        vault.approveOperatorForAllSubAccounts(AGENT, true, 0, true, 0, 0);
         _tradeOk(AGENT, one);
         vm.prank(ALICE);
-        vault.approveOperatorForAllSubAccounts(AGENT, false, 0, false, 0);
+        vault.approveOperatorForAllSubAccounts(AGENT, false, 0, false, 0, 0);
         _noRights(AGENT);
     }
 
@@ -240,8 +240,8 @@ contract SubAccountRightsTest is EngineFixture {
     ///      sub-account 1 in force, and the reverse.
     function test_approvalsAddUp_eitherLiveScopeSuffices() public {
         vm.startPrank(ALICE);
-        vault.approveOperatorForAllSubAccounts(AGENT, true, uint40(T0 + 10), false, 0);
-        vault.approveSubAccountOperator(1, AGENT, true, uint40(T0 + 20), false, 0);
+        vault.approveOperatorForAllSubAccounts(AGENT, true, uint40(T0 + 10), false, 0, 0);
+        vault.approveSubAccountOperator(1, AGENT, true, uint40(T0 + 20), false, 0, 0);
         vm.stopPrank();
         vm.warp(T0 + 10);
         _tradeOk(AGENT, one);

@@ -73,8 +73,8 @@ contract SubAccountTransferMarginTest is LocalProtocolFixture {
     ///      approved for all sub-accounts) is refused before any amount is looked at.
     function test_transfer_byOperators_sameBoundary_tradeOnlyRefused() public {
         vm.startPrank(ALICE);
-        vault.approveOperatorForAllSubAccounts(BOB, true, 0, false, 0);
-        vault.approveSubAccountOperator(1, AGENT, false, 0, true, 0);
+        vault.approveOperatorForAllSubAccounts(BOB, true, 0, false, 0, 0);
+        vault.approveSubAccountOperator(1, AGENT, false, 0, true, 0, 0);
         vm.stopPrank();
 
         vm.prank(BOB);

@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 
+import {ParameterOutOfBounds} from "../../../contracts/interfaces/CommonErrors.sol";
 import {IMarketConfig} from "../../../contracts/interfaces/IMarketConfig.sol";
 import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
 import {BreakerParams, MarketParams} from "../../../contracts/interfaces/PerpTypes.sol";
@@ -211,7 +212,7 @@ contract PerpEngineCapsTest is EngineFixture {
         assertEq(engine.openInterestCashRatio(), 1e18, "default 100 %");
         vm.expectRevert(
             abi.encodeWithSelector(
-                IMarketConfig.ParameterOutOfBounds.selector,
+                ParameterOutOfBounds.selector,
                 bytes32("openInterestCashRatio"),
                 0.01e18 - 1,
                 0.01e18,
@@ -221,7 +222,7 @@ contract PerpEngineCapsTest is EngineFixture {
         engine.setOpenInterestCashRatio(0.01e18 - 1);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IMarketConfig.ParameterOutOfBounds.selector, bytes32("openInterestCashRatio"), 1e18 + 1, 0.01e18, 1e18
+                ParameterOutOfBounds.selector, bytes32("openInterestCashRatio"), 1e18 + 1, 0.01e18, 1e18
             )
         );
         engine.setOpenInterestCashRatio(1e18 + 1);

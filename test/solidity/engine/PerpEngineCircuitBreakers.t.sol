@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 
+import {ParameterOutOfBounds} from "../../../contracts/interfaces/CommonErrors.sol";
 import {IMarketConfig} from "../../../contracts/interfaces/IMarketConfig.sol";
 import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
 import {BreakerParams, MarketParams} from "../../../contracts/interfaces/PerpTypes.sol";
@@ -111,21 +112,21 @@ contract PerpEngineCircuitBreakersTest is EngineFixture {
         BreakerParams memory b = BreakerParams({maxOracleMove: 0.5e18 + 1, maxFundingRate: 0.005e18, window: 1 hours});
         vm.expectRevert(
             abi.encodeWithSelector(
-                IMarketConfig.ParameterOutOfBounds.selector, bytes32("maxOracleMove"), 0.5e18 + 1, 0.01e18, 0.5e18
+                ParameterOutOfBounds.selector, bytes32("maxOracleMove"), 0.5e18 + 1, 0.01e18, 0.5e18
             )
         );
         engine.setCircuitBreaker(eth, b);
         b.maxOracleMove = 0.1e18;
         b.window = 299;
         vm.expectRevert(
-            abi.encodeWithSelector(IMarketConfig.ParameterOutOfBounds.selector, bytes32("breakerWindow"), 299, 300, 1 days)
+            abi.encodeWithSelector(ParameterOutOfBounds.selector, bytes32("breakerWindow"), 299, 300, 1 days)
         );
         engine.setCircuitBreaker(eth, b);
         b.window = 300;
         b.maxFundingRate = 0.1e18 + 1;
         vm.expectRevert(
             abi.encodeWithSelector(
-                IMarketConfig.ParameterOutOfBounds.selector, bytes32("breakerFundingRate"), 0.1e18 + 1, 1, 0.1e18
+                ParameterOutOfBounds.selector, bytes32("breakerFundingRate"), 0.1e18 + 1, 1, 0.1e18
             )
         );
         engine.setCircuitBreaker(eth, b);

@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 
+import {ParameterOutOfBounds, ZeroAddress} from "../../../contracts/interfaces/CommonErrors.sol";
 import {IMarketConfig} from "../../../contracts/interfaces/IMarketConfig.sol";
 import {IOracleAdapter} from "../../../contracts/interfaces/IOracleAdapter.sol";
 import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
@@ -43,7 +44,7 @@ contract PerpEngineRevertsTest is EngineFixture {
         vm.expectRevert(IPerpEngine.LiquidityVaultAlreadySet.selector);
         engine.setLiquidityVault(BOB);
         IPerpEngine fresh = IPerpEngine(address(new PerpEngine(vault, address(this))));
-        vm.expectRevert(IPerpEngine.ZeroAddress.selector);
+        vm.expectRevert(ZeroAddress.selector);
         fresh.setLiquidityVault(address(0));
     }
 
@@ -173,7 +174,7 @@ contract PerpEngineRevertsTest is EngineFixture {
         MarketParams memory p = ethParams(ethOracle);
         p.takerFee = 0.01e18 + 1;
         vm.expectRevert(
-            abi.encodeWithSelector(IMarketConfig.ParameterOutOfBounds.selector, bytes32("takerFee"), 0.01e18 + 1, 0, 0.01e18)
+            abi.encodeWithSelector(ParameterOutOfBounds.selector, bytes32("takerFee"), 0.01e18 + 1, 0, 0.01e18)
         );
         engine.setMarketParams(eth, p);
         p.takerFee = 0.01e18;
@@ -185,7 +186,7 @@ contract PerpEngineRevertsTest is EngineFixture {
         p.maxSkew = p.maxOpenInterest + 1;
         vm.expectRevert(
             abi.encodeWithSelector(
-                IMarketConfig.ParameterOutOfBounds.selector, bytes32("maxSkew"), 10_000e18 + 1, 1, 10_000e18
+                ParameterOutOfBounds.selector, bytes32("maxSkew"), 10_000e18 + 1, 1, 10_000e18
             )
         );
         engine.setMarketParams(eth, p);
@@ -199,7 +200,7 @@ contract PerpEngineRevertsTest is EngineFixture {
         p.maxFundingRate = 0;
         vm.expectRevert(
             abi.encodeWithSelector(
-                IMarketConfig.ParameterOutOfBounds.selector, bytes32("maxFundingRate"), 0, 1, 0.1e18
+                ParameterOutOfBounds.selector, bytes32("maxFundingRate"), 0, 1, 0.1e18
             )
         );
         engine.listMarket("X", p, twoTiers());
@@ -211,7 +212,7 @@ contract PerpEngineRevertsTest is EngineFixture {
         tiers[0] = Tier({upToNotional: 1_000_000e18, maxLeverage: 20e18, mmr: 0.05e18});
         vm.expectRevert(
             abi.encodeWithSelector(
-                IMarketConfig.ParameterOutOfBounds.selector, bytes32("mmr"), 0.05e18, 1, 0.05e18 - 1
+                ParameterOutOfBounds.selector, bytes32("mmr"), 0.05e18, 1, 0.05e18 - 1
             )
         );
         engine.setMarketTiers(eth, tiers);
@@ -263,7 +264,7 @@ contract PerpEngineRevertsTest is EngineFixture {
     function test_maxPositionsPerAccount_bounds() public {
         vm.expectRevert(
             abi.encodeWithSelector(
-                IMarketConfig.ParameterOutOfBounds.selector, bytes32("maxPositionsPerAccount"), 17, 1, 16
+                ParameterOutOfBounds.selector, bytes32("maxPositionsPerAccount"), 17, 1, 16
             )
         );
         engine.setMaxPositionsPerAccount(17);

@@ -20,8 +20,8 @@ import {TokenUnits} from "../../../contracts/libraries/TokenUnits.sol";
 import {LiquidationFixture} from "../liquidation/LiquidationFixture.sol";
 import {vm} from "../utils/Vm.sol";
 
-/// @notice The shared units and limits have the values of SPEC §2 and agree with the copies still declared in the
-///         engine and the liquidation engine (until those switch to Constants.sol).
+/// @notice The shared units and limits have the values of SPEC §2, and the engine and the liquidation engine, which
+///         use them, behave by them (the engine's position cap, the insurance fund's payout reasons).
 contract ConstantsTest is LiquidationFixture {
     function test_units() public pure {
         assertEq(WAD, 1e18, "18-decimal fixed point");
@@ -36,7 +36,7 @@ contract ConstantsTest is LiquidationFixture {
         assertEq(MarketList.ENTRIES, MAX_POSITIONS_PER_ACCOUNT, "the market list holds the cap");
     }
 
-    // The engine's own hard cap (MarketConfig.MAX_POSITIONS_HARD_CAP) is the same 16, and its error the shared
+    // The engine's hard cap on positions per account is MAX_POSITIONS_PER_ACCOUNT (16), and its error the shared
     // selector.
     function test_engineCapAgrees() public {
         engine.setMaxPositionsPerAccount(MAX_POSITIONS_PER_ACCOUNT);
@@ -49,7 +49,7 @@ contract ConstantsTest is LiquidationFixture {
         engine.setMaxPositionsPerAccount(MAX_POSITIONS_PER_ACCOUNT + 1);
     }
 
-    // The liquidation engine's reasons are the fund's: Carol (long 1 RWA at 150,000 with 30,000) liquidated at 110,000
+    // The liquidation engine pays under the fund's reasons: Carol (long 1 RWA at 150,000 with 30,000) liquidated at 110,000
     // leaves −10,000 and pays no fee; the keeper reward 110,000 × 0.5 % × 20 % = 110 is topped up by the fund (4,000)
     // first, then the fund covers 3,890 of the bad debt. Both land in their totals.
     function test_liquidationEngineReasonsAgree() public {

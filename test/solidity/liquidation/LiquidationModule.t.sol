@@ -3,7 +3,7 @@ pragma solidity ^0.8.24;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 
-import {IAutoDeleveraging} from "../../../contracts/interfaces/IAutoDeleveraging.sol";
+import {ParameterOutOfBounds} from "../../../contracts/interfaces/CommonErrors.sol";
 import {
     ILiquidationEngine,
     ILiquidationEngineModule,
@@ -68,7 +68,7 @@ contract LiquidationModuleTest is LiquidationFixture {
 
         c.cooldown = 1 hours + 1;
         vm.expectRevert(
-            abi.encodeWithSelector(IAutoDeleveraging.ParameterOutOfBounds.selector, bytes32("cooldown"), 3601, 0, 3600)
+            abi.encodeWithSelector(ParameterOutOfBounds.selector, bytes32("cooldown"), 3601, 0, 3600)
         );
         liq.setConfig(c);
     }

@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {Ownable} from "@openzeppelin/contracts/access/Ownable.sol";
 
+import {ParameterOutOfBounds} from "../../../contracts/interfaces/CommonErrors.sol";
 import {AdlRequest, IAutoDeleveraging} from "../../../contracts/interfaces/IAutoDeleveraging.sol";
 import {ILiquidationEngine} from "../../../contracts/interfaces/ILiquidationEngine.sol";
 import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
@@ -280,13 +281,13 @@ contract PnlFactorReductionTest is PnlFactorFixture {
         liquidator.setMaxPnlFactor(0.4e18);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IAutoDeleveraging.ParameterOutOfBounds.selector, bytes32("maxPnlFactor"), 0.1e18 - 1, 0.1e18, 1e18
+                ParameterOutOfBounds.selector, bytes32("maxPnlFactor"), 0.1e18 - 1, 0.1e18, 1e18
             )
         );
         liquidator.setMaxPnlFactor(0.1e18 - 1);
         vm.expectRevert(
             abi.encodeWithSelector(
-                IAutoDeleveraging.ParameterOutOfBounds.selector, bytes32("maxPnlFactor"), 1e18 + 1, 0.1e18, 1e18
+                ParameterOutOfBounds.selector, bytes32("maxPnlFactor"), 1e18 + 1, 0.1e18, 1e18
             )
         );
         liquidator.setMaxPnlFactor(1e18 + 1);

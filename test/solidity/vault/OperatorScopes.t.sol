@@ -4,6 +4,7 @@ pragma solidity ^0.8.24;
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 
 import {CollateralVault} from "../../../contracts/CollateralVault.sol";
+import {ZeroAddress} from "../../../contracts/interfaces/CommonErrors.sol";
 import {ICollateralVault} from "../../../contracts/interfaces/ICollateralVault.sol";
 import {MockUSDC} from "../../../contracts/mocks/MockUSDC.sol";
 import {TestBase} from "../utils/TestBase.sol";
@@ -207,7 +208,7 @@ contract OperatorScopesTest is TestBase {
 
     function test_approveOperator_revertsOnZeroAndSelf() public {
         vm.prank(ALICE);
-        vm.expectRevert(ICollateralVault.ZeroAddress.selector);
+        vm.expectRevert(ZeroAddress.selector);
         vault.approveOperator(address(0), true, 0, false, 0);
         vm.prank(ALICE);
         vm.expectRevert(ICollateralVault.SelfOperator.selector);
@@ -307,7 +308,7 @@ contract OperatorScopesTest is TestBase {
         vault.approveOperatorWithPriceBound(ROUTER, true, 0, false, 0, type(uint64).max);
         // The zero and self checks hold as for `approveOperator`.
         vm.prank(ALICE);
-        vm.expectRevert(ICollateralVault.ZeroAddress.selector);
+        vm.expectRevert(ZeroAddress.selector);
         vault.approveOperatorWithPriceBound(address(0), true, 0, false, 0, 1);
         vm.prank(ALICE);
         vm.expectRevert(ICollateralVault.SelfOperator.selector);

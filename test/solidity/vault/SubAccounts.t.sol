@@ -3,6 +3,7 @@ pragma solidity ^0.8.24;
 
 import {SafeCast} from "@openzeppelin/contracts/utils/math/SafeCast.sol";
 
+import {ZeroAddress} from "../../../contracts/interfaces/CommonErrors.sol";
 import {ICollateralVault} from "../../../contracts/interfaces/ICollateralVault.sol";
 import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
 import {ISubAccounts} from "../../../contracts/interfaces/ISubAccounts.sol";
@@ -295,62 +296,69 @@ contract SubAccountsTest is EngineFixture {
         _create(ALICE);
         vm.prank(ALICE);
         vm.expectRevert(abi.encodeWithSelector(ISubAccounts.UnknownSubAccount.selector, ALICE, 2));
-        vault.approveSubAccountOperator(2, ROUTER, true, 0, false, 0);
+        vault.approveSubAccountOperator(2, ROUTER, true, 0, false, 0, 0);
     }
 
     function test_approveSubAccountOperator_emitsOperatorApprovedForTheSubAccount() public {
         address sub = _create(ALICE);
         vm.expectEmit(true, true, false, true, address(vault));
         emit ICollateralVault.OperatorApproved(sub, ROUTER, true, uint40(T0 + 1 days), false, 0);
+        vm.expectEmit(true, true, false, true, address(vault));
+        emit ICollateralVault.OperatorPriceBoundSet(sub, ROUTER, 0.01e18);
         vm.prank(ALICE);
-        vault.approveSubAccountOperator(1, ROUTER, true, uint40(T0 + 1 days), false, uint40(T0 + 5));
+        vault.approveSubAccountOperator(1, ROUTER, true, uint40(T0 + 1 days), false, uint40(T0 + 5), 0.01e18);
         ICollateralVault.OperatorApproval memory a = vault.operatorApproval(sub, ROUTER);
         assertTrue(a.canTrade && !a.canWithdraw, "trade only");
         assertEq(uint256(a.tradeExpiry), T0 + 1 days, "expiry");
         assertEq(uint256(a.withdrawExpiry), 0, "scope not granted: expiry 0");
+        (bool live, uint64 bound) = vault.tradeScope(sub, ROUTER);
+        assertTrue(live, "trade scope live");
+        assertEq(uint256(bound), 0.01e18, "price bound stored with the sub-account's approval");
         assertTrue(!vault.operatorApproval(ALICE, ROUTER).canTrade, "not on the owner's own account");
     }
 
     function test_approveSubAccountOperator_refusesZeroAndSelf() public {
         _create(ALICE);
         vm.startPrank(ALICE);
-        vm.expectRevert(ICollateralVault.ZeroAddress.selector);
-        vault.approveSubAccountOperator(1, address(0), true, 0, true, 0);
+        vm.expectRevert(ZeroAddress.selector);
+        vault.approveSubAccountOperator(1, address(0), true, 0, true, 0, 0);
         vm.expectRevert(ICollateralVault.SelfOperator.selector);
-        vault.approveSubAccountOperator(1, ALICE, true, 0, true, 0);
-        vm.expectRevert(ICollateralVault.ZeroAddress.selector);
-        vault.approveOperatorForAllSubAccounts(address(0), true, 0, true, 0);
+        vault.approveSubAccountOperator(1, ALICE, true, 0, true, 0, 0);
+        vm.expectRevert(ZeroAddress.selector);
+        vault.approveOperatorForAllSubAccounts(address(0), true, 0, true, 0, 0);
         vm.expectRevert(ICollateralVault.SelfOperator.selector);
-        vault.approveOperatorForAllSubAccounts(ALICE, true, 0, true, 0);
+        vault.approveOperatorForAllSubAccounts(ALICE, true, 0, true, 0, 0);
         vm.stopPrank();
     }
 
     function test_approveOperatorForAllSubAccounts_event_storage_revoke() public {
         vm.expectEmit(true, true, false, true, address(vault));
-        emit ISubAccounts.AllSubAccountsOperatorApproved(ALICE, ROUTER, false, 0, true, uint40(T0 + 9));
+        emit ISubAccounts.AllSubAccountsOperatorApproved(ALICE, ROUTER, false, 0, true, uint40(T0 + 9), 0);
         vm.prank(ALICE);
-        vault.approveOperatorForAllSubAccounts(ROUTER, false, uint40(T0 + 3), true, uint40(T0 + 9));
-        ICollateralVault.OperatorApproval memory a = vault.allSubAccountsApproval(ALICE, ROUTER);
+        vault.approveOperatorForAllSubAccounts(ROUTER, false, uint40(T0 + 3), true, uint40(T0 + 9), 0.01e18);
+        ICollateralVault.StoredApproval memory a = vault.allSubAccountsApproval(ALICE, ROUTER);
         assertTrue(!a.canTrade && a.canWithdraw, "withdraw only");
         assertEq(uint256(a.tradeExpiry), 0, "not granted: 0");
         assertEq(uint256(a.withdrawExpiry), T0 + 9, "expiry");
+        assertEq(uint256(a.maxPriceDeviation), 0, "trade scope not granted: no bound");
 
         vm.expectEmit(true, true, false, true, address(vault));
-        emit ISubAccounts.AllSubAccountsOperatorApproved(ALICE, ROUTER, false, 0, false, 0);
+        emit ISubAccounts.AllSubAccountsOperatorApproved(ALICE, ROUTER, false, 0, false, 0, 0);
         vm.prank(ALICE);
-        vault.approveOperatorForAllSubAccounts(ROUTER, false, 0, false, 0);
+        vault.approveOperatorForAllSubAccounts(ROUTER, false, 0, false, 0, 0);
         a = vault.allSubAccountsApproval(ALICE, ROUTER);
         assertTrue(!a.canTrade && !a.canWithdraw, "revoked");
         assertEq(uint256(a.withdrawExpiry), 0, "cleared");
     }
 
-    /// @dev Sub-account 0 is the owner's address: `approveSubAccountOperator(0, …)` is `approveOperator`, every
-    ///      existing view answers as before, and the owner is still not its own operator.
+    /// @dev Sub-account 0 is the owner's address: `approveSubAccountOperator(0, …)` is
+    ///      `approveOperatorWithPriceBound`, every existing view answers as before, and the owner is still not its own
+    ///      operator.
     function test_subAccountZero_isTheOwnersAccount() public {
         vm.expectEmit(true, true, false, true, address(vault));
         emit ICollateralVault.OperatorApproved(ALICE, ROUTER, true, 0, true, 0);
         vm.prank(ALICE);
-        vault.approveSubAccountOperator(0, ROUTER, true, 0, true, 0);
+        vault.approveSubAccountOperator(0, ROUTER, true, 0, true, 0, 0);
         assertTrue(vault.isOperator(ALICE, ROUTER), "the same approval as approveOperator");
         assertTrue(!vault.canTrade(ALICE, ALICE), "an account is not its own operator (as before)");
         assertTrue(!vault.canWithdraw(ALICE, ALICE), "nor for withdrawals");
@@ -362,8 +370,8 @@ contract SubAccountsTest is EngineFixture {
     }
 
     /// @dev The engine's rights read on an operator trade (`tradeScope`) resolves a sub-account as `canTrade` does:
-    ///      its owner has full rights and no price bound; an approval for all sub-accounts grants the trade scope
-    ///      without a bound (only an account's own `approveOperatorWithPriceBound` stores one); a stranger has none.
+    ///      its owner has full rights and no price bound; an approval for all sub-accounts grants the trade scope with
+    ///      its own bound (none here; the bounds are in `adversarial/SubAccountPriceBound.t.sol`); a stranger has none.
     function test_tradeScope_resolvesOwnerAndAllSubAccountsApproval() public {
         address sub = _create(ALICE);
         (bool live, uint64 bound) = vault.tradeScope(sub, ALICE);
@@ -373,10 +381,10 @@ contract SubAccountsTest is EngineFixture {
         assertTrue(!live, "stranger");
         assertEq(bound, 0, "stranger: nothing stored");
         vm.prank(ALICE);
-        vault.approveOperatorForAllSubAccounts(ROUTER, true, 0, false, 0);
+        vault.approveOperatorForAllSubAccounts(ROUTER, true, 0, false, 0, 0);
         (live, bound) = vault.tradeScope(sub, ROUTER);
         assertTrue(live, "approved for all sub-accounts");
-        assertEq(bound, 0, "no bound on an all-sub-accounts approval");
+        assertEq(bound, 0, "the approval for all was given no bound");
         assertTrue(vault.canTrade(sub, ROUTER) == live, "same answer as canTrade");
     }
 }
