@@ -46,7 +46,6 @@ export * from "./actions/public/previewIsolatedPosition.js";
 export * from "./actions/wallet/deposit.js";
 export * from "./actions/wallet/withdraw.js";
 export * from "./actions/wallet/approveOperator.js";
-export * from "./actions/wallet/simulateApproveOperator.js";
 export * from "./actions/wallet/trade.js";
 export * from "./actions/wallet/openPosition.js";
 export * from "./actions/wallet/reducePosition.js";

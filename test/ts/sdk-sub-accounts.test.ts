@@ -45,6 +45,8 @@ describe("SDK sub-accounts and isolated positions", function () {
   let publicClient: Awaited<ReturnType<typeof viem.getPublicClient>>;
   let alice: PerpClient;
   let bob: PerpClient;
+  let agent: PerpClient;
+  let agentAddress: Address;
   let aliceAddress: Address;
   let bobAddress: Address;
 
@@ -56,13 +58,15 @@ describe("SDK sub-accounts and isolated positions", function () {
     protocol = await deployLocalProtocol(ethers);
     publicClient = await viem.getPublicClient();
     expectNothingSent = nothingSentCheck(publicClient);
-    const [, lpWallet, aliceWallet, bobWallet] = await viem.getWalletClients();
+    const [, lpWallet, aliceWallet, bobWallet, , agentWallet] = await viem.getWalletClients();
     const deployment = await deploymentFromLocalProtocol(protocol, {
       chainId: await publicClient.getChainId(),
     });
     const lp = createPerpClient({ publicClient, walletClient: lpWallet, deployment });
     alice = createPerpClient({ publicClient, walletClient: aliceWallet, deployment });
     bob = createPerpClient({ publicClient, walletClient: bobWallet, deployment });
+    agent = createPerpClient({ publicClient, walletClient: agentWallet, deployment });
+    agentAddress = getAddress(agentWallet.account.address);
     aliceAddress = getAddress(aliceWallet.account.address);
     bobAddress = getAddress(bobWallet.account.address);
     for (const w of [lpWallet, aliceWallet, bobWallet])
@@ -325,5 +329,70 @@ describe("SDK sub-accounts and isolated positions", function () {
     ]);
     expect(await alice.getTradeHistory({ account: aliceAddress })).to.deep.equal([]);
     expect(await alice.getTradeHistory({ account: derive(aliceAddress, 1n) })).to.deep.equal(all);
+  });
+
+  it("approves an operator for one sub-account (with a price bound) or for all of them, and refuses an unknown one", async function () {
+    const one = derive(aliceAddress, 1n);
+    const two = derive(aliceAddress, 2n);
+    const unknown = await expectNothingSent(aliceAddress, () =>
+      alice.approveOperator({ operator: agentAddress, trade: true, subAccountId: 9n }),
+    );
+    expect(unknown).to.be.instanceOf(UnknownSubAccountError);
+
+    // Trade-only on sub-account 1, each fill within 1 % of the oracle.
+    const approved = await alice.approveOperator({
+      operator: agentAddress,
+      trade: true,
+      maxPriceDeviation: E18 / 100n,
+      subAccountId: 1n,
+    });
+    expect([approved.account, approved.allSubAccounts, approved.maxPriceDeviation]).to.deep.equal([
+      one,
+      false,
+      E18 / 100n,
+    ]);
+    const read = await alice.getOperator({ account: one, operator: agentAddress });
+    expect([read.trade.live, read.withdraw.live, read.maxPriceDeviation]).to.deep.equal([
+      true,
+      false,
+      E18 / 100n,
+    ]);
+    expect((await alice.getOperator({ account: two, operator: agentAddress })).trade.live).to.equal(false);
+
+    // The agent trades sub-account 1, and cannot move its collateral or trade sub-account 2.
+    await alice.transferBetweenSubAccounts({ to: one, amountUsd: 1_000n * E18 });
+    const traded = await agent.openPosition({
+      account: one,
+      marketId: ETH,
+      side: "long",
+      size: parseSize("0.1"),
+    });
+    expect([traded.account, traded.sizeDelta]).to.deep.equal([one, E18 / 10n]);
+    const moved = await expectNothingSent(agentAddress, () =>
+      agent.transferBetweenSubAccounts({ from: one, to: aliceAddress, amountUsd: E18 }),
+    );
+    expect(isPerpContractError(moved, "NotAccountOrOperator")).to.equal(true);
+    const other = await expectNothingSent(agentAddress, () =>
+      agent.openPosition({
+        account: two,
+        marketId: ETH,
+        side: "long",
+        size: parseSize("0.1"),
+        validate: false,
+      }),
+    );
+    expect(isPerpContractError(other, "NotAccountOrOperator")).to.equal(true);
+
+    // Withdraw scope for all of Alice's sub-accounts: the agent may now move sub-account 1's free collateral home.
+    const all = await alice.approveOperator({ operator: agentAddress, withdraw: true, subAccountId: "all" });
+    expect([all.account, all.allSubAccounts, all.withdraw.granted, all.trade.granted]).to.deep.equal([
+      aliceAddress,
+      true,
+      true,
+      false,
+    ]);
+    const before = await collateral(aliceAddress);
+    await agent.transferBetweenSubAccounts({ from: one, to: aliceAddress, amountUsd: 100n * E18 });
+    expect(await collateral(aliceAddress)).to.equal(before + 100n * E18);
   });
 });

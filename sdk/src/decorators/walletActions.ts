@@ -2,6 +2,9 @@ import {
   approveOperator,
   type ApproveOperatorParameters,
   type ApproveOperatorReturnType,
+  simulateApproveOperator,
+  type SimulateApproveOperatorParameters,
+  type SimulateApproveOperatorReturnType,
 } from "../actions/wallet/approveOperator.js";
 import {
   closePosition,
@@ -67,11 +70,6 @@ import {
   type SimulateWithdrawLiquidityParameters,
   type SimulateWithdrawLiquidityReturnType,
 } from "../actions/wallet/withdrawLiquidity.js";
-import {
-  simulateApproveOperator,
-  type SimulateApproveOperatorParameters,
-  type SimulateApproveOperatorReturnType,
-} from "../actions/wallet/simulateApproveOperator.js";
 import {
   closeIsolatedPosition,
   type CloseIsolatedPositionParameters,
