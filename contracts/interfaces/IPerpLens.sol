@@ -5,13 +5,13 @@ import {AdlRequest} from "./IAutoDeleveraging.sol";
 import {IInsuranceFund} from "./IInsuranceFund.sol";
 import {IPerpEngine} from "./IPerpEngine.sol";
 import {
-    AccountMargin,
     BreakerParams,
+    MarginSummary,
     MarketParams,
     MarketPrices,
     MarketState,
-    Position,
-    Tier
+    NotionalTier,
+    Position
 } from "./PerpTypes.sol";
 
 /// @title IPerpLens
@@ -40,7 +40,7 @@ interface IPerpLens {
         uint256 marketId;
         bytes32 symbol;
         MarketParams params;
-        Tier[] tiers;
+        NotionalTier[] tiers;
         MarketState state;
         bool reduceOnly;
         BreakerParams breaker;
@@ -91,8 +91,8 @@ interface IPerpLens {
         bool valuationValid;
         uint256 withdrawableUsd;
         uint256 maxWithdraw;
-        AccountMargin margin;
-        AccountMargin marginAtFair;
+        MarginSummary margin;
+        MarginSummary marginAtFair;
         int256 maintenanceMargin;
         PositionView[] positions;
         MarketView[] markets;
@@ -103,8 +103,8 @@ interface IPerpLens {
     struct Valuation {
         uint256 withdrawableUsd;
         uint256 maxWithdraw;
-        AccountMargin margin;
-        AccountMargin marginAtFair;
+        MarginSummary margin;
+        MarginSummary marginAtFair;
         int256 maintenanceMargin;
         PositionView[] positions;
     }

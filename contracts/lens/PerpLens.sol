@@ -8,7 +8,7 @@ import {ILiquidityVault} from "../interfaces/ILiquidityVault.sol";
 import {IPerpEngine} from "../interfaces/IPerpEngine.sol";
 import {IPerpLens} from "../interfaces/IPerpLens.sol";
 import {ISubAccounts} from "../interfaces/ISubAccounts.sol";
-import {AccountMargin, MarketPrices, Position} from "../interfaces/PerpTypes.sol";
+import {MarginSummary, MarketPrices, Position} from "../interfaces/PerpTypes.sol";
 import {LiquidationPriceSearch} from "../libraries/LiquidationPriceSearch.sol";
 
 /// @title PerpLens
@@ -245,7 +245,7 @@ contract PerpLens is IPerpLens {
             v.positions[i] = engine.position(account, v.markets[i]);
         }
         v.free = id != 0 && v.markets.length == 0 && v.collateral == 0;
-        try engine.accountMargin(account) returns (AccountMargin memory m) {
+        try engine.accountMargin(account) returns (MarginSummary memory m) {
             v.valuationValid = true;
             v.equity = m.equity;
         } catch {}

@@ -125,6 +125,7 @@ export {
   type Market,
   type MarketParams,
   type MarketState,
+  type NotionalTier,
   type PendingAdl,
   type Position,
   type Tier,
