@@ -1477,7 +1477,7 @@ export const perpLensAbi = [
             "type": "bool"
           }
         ],
-        "internalType": "struct PerpLens.SubAccountView",
+        "internalType": "struct IPerpLens.SubAccountView",
         "name": "v",
         "type": "tuple"
       }
@@ -1560,7 +1560,7 @@ export const perpLensAbi = [
             "type": "bool"
           }
         ],
-        "internalType": "struct PerpLens.SubAccountView[]",
+        "internalType": "struct IPerpLens.SubAccountView[]",
         "name": "views",
         "type": "tuple[]"
       }
