@@ -8,7 +8,7 @@ import {ICollateralVault} from "./interfaces/ICollateralVault.sol";
 import {IInsuranceFund} from "./interfaces/IInsuranceFund.sol";
 import {ILiquidationEngine, ILiquidationEngineCore, LiquidationConfig} from "./interfaces/ILiquidationEngine.sol";
 import {IPerpEngine} from "./interfaces/IPerpEngine.sol";
-import {AccountMargin, Position} from "./interfaces/PerpTypes.sol";
+import {MarginSummary, Position} from "./interfaces/PerpTypes.sol";
 import {INSURANCE_BAD_DEBT, INSURANCE_KEEPER_REWARD} from "./libraries/Constants.sol";
 import {LiquidationFeeCharge, LiquidationMath} from "./libraries/LiquidationMath.sol";
 import {AutoDeleveraging} from "./liquidation/AutoDeleveraging.sol";
@@ -96,7 +96,7 @@ contract LiquidationEngine is ILiquidationEngineCore, AutoDeleveraging {
 
     /// @inheritdoc ILiquidationEngineCore
     function liquidate(address account) external nonReentrant returns (uint256 notionalClosed, uint256 keeperReward) {
-        AccountMargin memory m = _engine.accountMarginAtFair(account);
+        MarginSummary memory m = _engine.accountMarginAtFair(account);
         if (m.equity >= int256(m.maintenanceMargin)) {
             revert ILiquidationEngine.NotLiquidatable(account, m.equity - int256(m.maintenanceMargin));
         }

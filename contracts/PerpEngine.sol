@@ -13,7 +13,7 @@ import {IPerpCounterparty} from "./interfaces/IPerpCounterparty.sol";
 import {IPerpEngine} from "./interfaces/IPerpEngine.sol";
 import {IPerpEngineCore} from "./interfaces/IPerpEngineCore.sol";
 import {IWithdrawGuard} from "./interfaces/IWithdrawGuard.sol";
-import {AccountMargin as AccountMarginSummary, MarketState} from "./interfaces/PerpTypes.sol";
+import {MarginSummary, MarketState} from "./interfaces/PerpTypes.sol";
 import {WAD} from "./libraries/Constants.sol";
 import {FixedPointMath} from "./libraries/FixedPointMath.sol";
 import {FundingMath} from "./libraries/FundingMath.sol";
@@ -409,7 +409,7 @@ contract PerpEngine is AccountMargin, ReentrancyGuardTransient {
         uint256 positionIm = MarginMath.initialMarginUp(notional, _tierWithin(marketId, notional).maxLeverage);
         if (positionIm < p.minPositionMargin) revert IPerpEngine.PositionBelowMinimumMargin(positionIm, p.minPositionMargin);
 
-        AccountMarginSummary memory m = _margin(account, _vault.collateralOf(account), true, marketId, f.oraclePrice);
+        MarginSummary memory m = _margin(account, _vault.collateralOf(account), true, marketId, f.oraclePrice);
         if (m.equity < int256(m.initialMargin)) revert IPerpEngine.InsufficientMargin(m.equity, m.initialMargin);
     }
 

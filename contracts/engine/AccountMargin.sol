@@ -4,7 +4,7 @@ pragma solidity 0.8.30;
 import {ICollateralVault} from "../interfaces/ICollateralVault.sol";
 import {IPerpEngine} from "../interfaces/IPerpEngine.sol";
 import {IPerpEngineCore} from "../interfaces/IPerpEngineCore.sol";
-import {AccountMargin as AccountMarginSummary, Position, Tier} from "../interfaces/PerpTypes.sol";
+import {MarginSummary, NotionalTier, Position} from "../interfaces/PerpTypes.sol";
 import {WAD} from "../libraries/Constants.sol";
 import {FixedPointMath} from "../libraries/FixedPointMath.sol";
 import {FundingMath} from "../libraries/FundingMath.sol";
@@ -71,7 +71,7 @@ abstract contract AccountMargin is CircuitBreakers {
         v.pnl = PositionMath.pnlFloor(size, pos.openNotional, price);
         v.fundingOwed = FundingMath.owedCeil(size, index - pos.lastFundingIndex);
         v.notional = MarginMath.notionalUp(size, price);
-        Tier memory tier = _tierFor(marketId, v.notional);
+        NotionalTier memory tier = _tierFor(marketId, v.notional);
         v.initialMargin = MarginMath.initialMarginUp(v.notional, tier.maxLeverage);
         v.maintenanceMargin = MarginMath.maintenanceMarginUp(v.notional, tier.mmr);
     }
@@ -92,15 +92,15 @@ abstract contract AccountMargin is CircuitBreakers {
     }
 
     /// @dev The tier whose range holds `notional`; reverts above the last tier's cap (opening and increasing).
-    function _tierWithin(uint256 marketId, uint256 notional) internal view returns (Tier memory) {
+    function _tierWithin(uint256 marketId, uint256 notional) internal view returns (NotionalTier memory) {
         (uint256 i, bool above) = _tierIndex(marketId, notional);
-        Tier storage t = _tiers[marketId][i];
+        NotionalTier storage t = _tiers[marketId][i];
         if (above) revert IPerpEngine.NotionalAboveMaxTier(notional, t.upToNotional);
         return t;
     }
 
     /// @dev The tier whose range holds `notional` (the last tier above its cap).
-    function _tierFor(uint256 marketId, uint256 notional) internal view returns (Tier memory) {
+    function _tierFor(uint256 marketId, uint256 notional) internal view returns (NotionalTier memory) {
         (uint256 i,) = _tierIndex(marketId, notional);
         return _tiers[marketId][i];
     }
@@ -108,7 +108,7 @@ abstract contract AccountMargin is CircuitBreakers {
     /// @dev The index of the first tier whose upToNotional ≥ `notional`, or of the last tier (`above`) when there
     ///      is none.
     function _tierIndex(uint256 marketId, uint256 notional) private view returns (uint256 i, bool above) {
-        Tier[MAX_TIERS] storage tiers = _tiers[marketId];
+        NotionalTier[MAX_TIERS] storage tiers = _tiers[marketId];
         while (notional > tiers[i].upToNotional) {
             if (i + 1 == MAX_TIERS || tiers[i + 1].upToNotional == 0) return (i, true);
             ++i;
@@ -123,7 +123,7 @@ abstract contract AccountMargin is CircuitBreakers {
     function _margin(address account, int256 collateral, bool credit, uint256 knownMarket, uint256 knownOracle)
         internal
         view
-        returns (AccountMarginSummary memory m)
+        returns (MarginSummary memory m)
     {
         m.collateral = collateral;
         int256 equity = collateral;
@@ -181,12 +181,12 @@ abstract contract AccountMargin is CircuitBreakers {
     }
 
     /// @inheritdoc IPerpEngineCore
-    function accountMargin(address account) external view returns (AccountMarginSummary memory) {
+    function accountMargin(address account) external view returns (MarginSummary memory) {
         return _margin(account, _vault.collateralOf(account), true, NO_MARKET, 0);
     }
 
     /// @inheritdoc IPerpEngineCore
-    function accountMarginAtFair(address account) external view returns (AccountMarginSummary memory) {
+    function accountMarginAtFair(address account) external view returns (MarginSummary memory) {
         return _margin(account, _vault.collateralOf(account), false, NO_MARKET, 0);
     }
 
@@ -201,7 +201,7 @@ abstract contract AccountMargin is CircuitBreakers {
 
     /// @inheritdoc IPerpEngineCore
     function maintenanceMargin(address account) external view returns (int256) {
-        AccountMarginSummary memory m = _margin(account, _vault.collateralOf(account), false, NO_MARKET, 0);
+        MarginSummary memory m = _margin(account, _vault.collateralOf(account), false, NO_MARKET, 0);
         return m.equity - int256(m.maintenanceMargin);
     }
 }

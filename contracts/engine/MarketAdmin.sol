@@ -9,7 +9,7 @@ import {IMarketConfig} from "../interfaces/IMarketConfig.sol";
 import {IOracleAdapter} from "../interfaces/IOracleAdapter.sol";
 import {IPerpEngine} from "../interfaces/IPerpEngine.sol";
 import {IPerpEngineCore} from "../interfaces/IPerpEngineCore.sol";
-import {BreakerParams, MarketParams, MarketPrices, MarketState, Tier} from "../interfaces/PerpTypes.sol";
+import {BreakerParams, MarketParams, MarketPrices, MarketState, NotionalTier} from "../interfaces/PerpTypes.sol";
 import {MAX_POSITIONS_PER_ACCOUNT} from "../libraries/Constants.sol";
 import {FixedPointMath} from "../libraries/FixedPointMath.sol";
 import {FundingMath} from "../libraries/FundingMath.sol";
@@ -64,7 +64,7 @@ contract MarketAdmin is PerpStorage, IMarketAdmin {
     // ------------------------------------------------------------------ listing and parameters
 
     /// @inheritdoc IMarketConfig
-    function listMarket(bytes32 symbol, MarketParams calldata params, Tier[] calldata tiers)
+    function listMarket(bytes32 symbol, MarketParams calldata params, NotionalTier[] calldata tiers)
         external
         onlyDelegated
         onlyOwner
@@ -117,7 +117,7 @@ contract MarketAdmin is PerpStorage, IMarketAdmin {
     }
 
     /// @inheritdoc IMarketConfig
-    function setMarketTiers(uint256 marketId, Tier[] calldata tiers) external onlyDelegated onlyOwner {
+    function setMarketTiers(uint256 marketId, NotionalTier[] calldata tiers) external onlyDelegated onlyOwner {
         _requireMarket(marketId);
         StoredParams storage p = _params[marketId];
         _validator.validateTiers(tiers, p.maxPremium, p.maxOpenInterest, p.skewScale);
@@ -239,12 +239,12 @@ contract MarketAdmin is PerpStorage, IMarketAdmin {
     }
 
     /// @inheritdoc IMarketConfig
-    function marketTiers(uint256 marketId) external view returns (Tier[] memory tiers) {
+    function marketTiers(uint256 marketId) external view returns (NotionalTier[] memory tiers) {
         _requireMarket(marketId);
-        Tier[MAX_TIERS] storage stored = _tiers[marketId];
+        NotionalTier[MAX_TIERS] storage stored = _tiers[marketId];
         uint256 n;
         while (n < MAX_TIERS && stored[n].upToNotional != 0) ++n;
-        tiers = new Tier[](n);
+        tiers = new NotionalTier[](n);
         for (uint256 i; i < n; ++i) {
             tiers[i] = stored[i];
         }
@@ -348,8 +348,8 @@ contract MarketAdmin is PerpStorage, IMarketAdmin {
     }
 
     /// @dev Stores validated tiers and clears the entries a longer previous list left behind.
-    function _storeTiers(uint256 marketId, Tier[] calldata tiers) private {
-        Tier[MAX_TIERS] storage stored = _tiers[marketId];
+    function _storeTiers(uint256 marketId, NotionalTier[] calldata tiers) private {
+        NotionalTier[MAX_TIERS] storage stored = _tiers[marketId];
         uint256 i;
         for (; i < tiers.length; ++i) {
             stored[i] = tiers[i];
@@ -363,7 +363,7 @@ contract MarketAdmin is PerpStorage, IMarketAdmin {
         if (value < min || value > max) revert ParameterOutOfBounds(name, value, min, max);
     }
 
-    function _minMmr(Tier[MAX_TIERS] storage tiers) private view returns (uint256 minMmr) {
+    function _minMmr(NotionalTier[MAX_TIERS] storage tiers) private view returns (uint256 minMmr) {
         minMmr = type(uint256).max;
         for (uint256 i; i < MAX_TIERS && tiers[i].upToNotional != 0; ++i) {
             if (tiers[i].mmr < minMmr) minMmr = tiers[i].mmr;

@@ -4,7 +4,7 @@ pragma solidity 0.8.30;
 import {ParameterOutOfBounds} from "../interfaces/CommonErrors.sol";
 import {IMarketConfig} from "../interfaces/IMarketConfig.sol";
 import {IOracleAdapter} from "../interfaces/IOracleAdapter.sol";
-import {BreakerParams, MarketParams, Tier} from "../interfaces/PerpTypes.sol";
+import {BreakerParams, MarketParams, NotionalTier} from "../interfaces/PerpTypes.sol";
 import {FixedPointMath} from "../libraries/FixedPointMath.sol";
 import {FundingMath} from "../libraries/FundingMath.sol";
 import {PricingMath} from "../libraries/PricingMath.sol";
@@ -43,7 +43,7 @@ contract MarketParamsValidator {
     /// @param tiers The notional tiers.
     /// @return rateAtMaxSkew The largest |hourly funding rate| at a skew of ±maxSkew: the funding breaker's band may
     ///         not be below it (see `validateBreaker`).
-    function validateMarket(MarketParams calldata p, Tier[] calldata tiers)
+    function validateMarket(MarketParams calldata p, NotionalTier[] calldata tiers)
         external
         pure
         returns (uint256 rateAtMaxSkew)
@@ -100,10 +100,12 @@ contract MarketParamsValidator {
     /// @param maxPremium The market's cap on |premium|.
     /// @param maxOpenInterest The market's open-interest cap per side.
     /// @param skewScale The market's skew scale.
-    function validateTiers(Tier[] calldata tiers, uint256 maxPremium, uint256 maxOpenInterest, uint256 skewScale)
-        external
-        pure
-    {
+    function validateTiers(
+        NotionalTier[] calldata tiers,
+        uint256 maxPremium,
+        uint256 maxOpenInterest,
+        uint256 skewScale
+    ) external pure {
         _requireImpactCovered(maxPremium, maxOpenInterest, skewScale, _validateTiers(tiers));
     }
 
@@ -139,12 +141,12 @@ contract MarketParamsValidator {
     }
 
     /// @dev 1 to 8 tiers, strictly increasing in notional, leverage and mmr in bounds; returns the lowest mmr.
-    function _validateTiers(Tier[] calldata tiers) private pure returns (uint256 minMmr) {
+    function _validateTiers(NotionalTier[] calldata tiers) private pure returns (uint256 minMmr) {
         if (tiers.length == 0 || tiers.length > MAX_TIERS) revert IMarketConfig.InvalidTier(tiers.length);
         uint256 previousUpTo;
         minMmr = type(uint256).max;
         for (uint256 i; i < tiers.length; ++i) {
-            Tier calldata t = tiers[i];
+            NotionalTier calldata t = tiers[i];
             if (t.upToNotional <= previousUpTo) revert IMarketConfig.InvalidTier(i);
             _checkBounds("maxLeverage", t.maxLeverage, MIN_LEVERAGE, MAX_LEVERAGE);
             // mmr < 1 / maxLeverage  ⟺  mmr × maxLeverage < 1e36; the largest such mmr is (1e36 − 1) / maxLeverage.

@@ -4,7 +4,7 @@ pragma solidity 0.8.30;
 import {Ownable2Step} from "@openzeppelin/contracts/access/Ownable2Step.sol";
 
 import {IOracleAdapter} from "../interfaces/IOracleAdapter.sol";
-import {BreakerState, MarketState, Tier} from "../interfaces/PerpTypes.sol";
+import {BreakerState, MarketState, NotionalTier} from "../interfaces/PerpTypes.sol";
 import {MAX_TIERS} from "./MarketParamsValidator.sol";
 
 /// @dev Market ids 0–254: an account's market list stores id + 1 in one byte (see MarketList), and key 255 of an
@@ -86,7 +86,7 @@ abstract contract PerpStorage is Ownable2Step {
     mapping(uint256 marketId => StoredParams) internal _params;
     /// @dev A market's tiers in order, then empty entries: every listed tier has upToNotional ≥ 1, so the first
     ///      entry with upToNotional 0 ends the list and reading a tier needs no separate length slot.
-    mapping(uint256 marketId => Tier[MAX_TIERS]) internal _tiers;
+    mapping(uint256 marketId => NotionalTier[MAX_TIERS]) internal _tiers;
     /// @dev Running state of each market (kept here so the pause flag shares its slot).
     mapping(uint256 marketId => MarketState) internal _state;
     /// @dev The oracle-move breaker's slow reference price of each market.

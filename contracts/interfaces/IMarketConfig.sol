@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {MarketParams, Tier} from "./PerpTypes.sol";
+import {MarketParams, NotionalTier} from "./PerpTypes.sol";
 
 /// @title IMarketConfig
 /// @notice Admin listing of markets and their risk parameters, every value within a hard bound (SPEC §9). Part of
@@ -37,7 +37,7 @@ interface IMarketConfig {
     /// @notice A market's parameters changed.
     event MarketParamsSet(uint256 indexed marketId, MarketParams params);
     /// @notice A market's notional tiers changed.
-    event MarketTiersSet(uint256 indexed marketId, Tier[] tiers);
+    event MarketTiersSet(uint256 indexed marketId, NotionalTier[] tiers);
     /// @notice A market was paused (reduce-only) or unpaused.
     event MarketPausedSet(uint256 indexed marketId, bool paused);
     /// @notice All markets were paused (reduce-only) or unpaused.
@@ -52,7 +52,7 @@ interface IMarketConfig {
     /// @param params Parameters, each within its hard bound.
     /// @param tiers 1 to 8 notional tiers.
     /// @return marketId The new market's id (0-based, sequential).
-    function listMarket(bytes32 symbol, MarketParams calldata params, Tier[] calldata tiers)
+    function listMarket(bytes32 symbol, MarketParams calldata params, NotionalTier[] calldata tiers)
         external
         returns (uint256 marketId);
 
@@ -66,7 +66,7 @@ interface IMarketConfig {
 
     /// @notice Replace a market's notional tiers. Their lowest mmr must cover the current parameters' largest
     ///         close impact.
-    function setMarketTiers(uint256 marketId, Tier[] calldata tiers) external;
+    function setMarketTiers(uint256 marketId, NotionalTier[] calldata tiers) external;
 
     /// @notice Pause or unpause one market: while paused it is reduce-only.
     function setMarketPaused(uint256 marketId, bool paused) external;
@@ -84,7 +84,7 @@ interface IMarketConfig {
     function marketParams(uint256 marketId) external view returns (MarketParams memory);
 
     /// @notice A market's notional tiers.
-    function marketTiers(uint256 marketId) external view returns (Tier[] memory);
+    function marketTiers(uint256 marketId) external view returns (NotionalTier[] memory);
 
     /// @notice Whether a market is reduce-only because it or everything is paused.
     function isReduceOnly(uint256 marketId) external view returns (bool);

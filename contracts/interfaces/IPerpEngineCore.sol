@@ -3,7 +3,7 @@ pragma solidity ^0.8.24;
 
 import {IPerpCounterparty} from "./IPerpCounterparty.sol";
 import {IWithdrawGuard} from "./IWithdrawGuard.sol";
-import {AccountMargin, MarketState, Position} from "./PerpTypes.sol";
+import {MarginSummary, MarketState, Position} from "./PerpTypes.sol";
 
 /// @title IPerpEngineCore
 /// @notice The part of the trading engine (`IPerpEngine`) that `PerpEngine`'s own code implements: trading, forced
@@ -102,10 +102,10 @@ interface IPerpEngineCore is IWithdrawGuard, IPerpCounterparty {
     /// @notice Margin summary with each position at the worse of its exit price (the fill closing it would get now)
     ///         and its fair price: what opening and withdrawing use. A market whose oracle fails counts at its last good
     ///         price moved against the position by the oracle-move breaker band.
-    function accountMargin(address account) external view returns (AccountMargin memory);
+    function accountMargin(address account) external view returns (MarginSummary memory);
 
     /// @notice Margin summary valued at fair prices (what liquidation uses).
-    function accountMarginAtFair(address account) external view returns (AccountMargin memory);
+    function accountMarginAtFair(address account) external view returns (MarginSummary memory);
 
     /// @notice One position valued at the fair price: PnL minus unsettled funding, and its maintenance margin.
     function positionAtFair(address account, uint256 marketId) external view returns (int256 value, uint256 mm);

@@ -5,13 +5,13 @@ import {AdlRequest} from "./IAutoDeleveraging.sol";
 import {IInsuranceFund} from "./IInsuranceFund.sol";
 import {IPerpEngine} from "./IPerpEngine.sol";
 import {
-    AccountMargin,
     BreakerParams,
+    MarginSummary,
     MarketParams,
     MarketPrices,
     MarketState,
-    Position,
-    Tier
+    NotionalTier,
+    Position
 } from "./PerpTypes.sol";
 
 /// @title IPerpLens
@@ -40,7 +40,7 @@ interface IPerpLens {
         uint256 marketId;
         bytes32 symbol;
         MarketParams params;
-        Tier[] tiers;
+        NotionalTier[] tiers;
         MarketState state;
         bool reduceOnly;
         BreakerParams breaker;
@@ -91,8 +91,8 @@ interface IPerpLens {
         bool valuationValid;
         uint256 withdrawableUsd;
         uint256 maxWithdraw;
-        AccountMargin margin;
-        AccountMargin marginAtFair;
+        MarginSummary margin;
+        MarginSummary marginAtFair;
         int256 maintenanceMargin;
         PositionView[] positions;
         MarketView[] markets;
@@ -103,8 +103,8 @@ interface IPerpLens {
     struct Valuation {
         uint256 withdrawableUsd;
         uint256 maxWithdraw;
-        AccountMargin margin;
-        AccountMargin marginAtFair;
+        MarginSummary margin;
+        MarginSummary marginAtFair;
         int256 maintenanceMargin;
         PositionView[] positions;
     }
@@ -202,6 +202,30 @@ interface IPerpLens {
         uint256 maxPnlFactor;
     }
 
+    /// @notice One sub-account of an owner, in brief (`getAccount(account)` gives the whole account).
+    /// @param id Its number (0: the owner's own address).
+    /// @param account Its address.
+    /// @param collateral Collateral in the vault, 18-decimal USD (negative: debt awaiting repayment).
+    /// @param valuationValid False when the engine's valuation or the vault's `withdrawableUsd` reverted (an oracle of
+    ///        one of its markets failed); what reverted reads zero.
+    /// @param equity Equity at mark prices (`accountMargin`), USD.
+    /// @param withdrawableUsd What may be withdrawn or moved to another sub-account now, USD.
+    /// @param positions Every open position, by increasing market id.
+    /// @param markets The market of each position, same order.
+    /// @param free Whether it can take an isolated position: a sub-account other than 0, flat, with collateral
+    ///        exactly zero (so no debt: a bankrupt one stays in debt until ADL or the fund repays it in full).
+    struct SubAccountView {
+        uint256 id;
+        address account;
+        int256 collateral;
+        bool valuationValid;
+        int256 equity;
+        uint256 withdrawableUsd;
+        Position[] positions;
+        uint256[] markets;
+        bool free;
+    }
+
     /// @notice The trading engine read through this lens.
     function engine() external view returns (IPerpEngine);
 
@@ -240,4 +264,23 @@ interface IPerpLens {
     /// @notice The pending auto-deleveraging request, its candidates with their current ranks, and the total
     ///         shortfall. Each rank costs one account valuation; the set holds at most `maxCandidates`.
     function getAdl() external view returns (AdlView memory v);
+
+    /// @notice Every sub-account of `owner` (ids 0 … `subAccountCount(owner)`): one account read per sub-account,
+    ///         so the cost grows with the count.
+    /// @param owner The owner.
+    function getSubAccounts(address owner) external view returns (SubAccountView[] memory views);
+
+    /// @notice `owner`'s sub-account `id`; reverts `ISubAccounts.UnknownSubAccount` for an id not created.
+    /// @param owner The owner.
+    /// @param id The sub-account (0: the owner's own address).
+    function getSubAccount(address owner, uint256 id) external view returns (SubAccountView memory v);
+
+    /// @notice The sub-account an isolated position of `owner` should use: the lowest id ≥ 1 that is `free` (flat,
+    ///         collateral exactly zero), else the next one to create (`exists` false: `createSubAccount` makes it,
+    ///         at `account`). Reads each existing sub-account until one is free.
+    /// @param owner The owner.
+    /// @return id The sub-account's number.
+    /// @return account Its address.
+    /// @return exists Whether it exists already (false: create it first).
+    function nextFreeSubAccount(address owner) external view returns (uint256 id, address account, bool exists);
 }

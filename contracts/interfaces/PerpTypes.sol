@@ -4,11 +4,12 @@ pragma solidity ^0.8.24;
 import {IOracleAdapter} from "./IOracleAdapter.sol";
 
 /// @notice One notional tier of a market: positions whose notional is ≤ `upToNotional` (and above the
-///         previous tier's) use this tier's leverage and maintenance margin rate.
+///         previous tier's) use this tier's leverage and maintenance margin rate. A tier of a position's notional in
+///         one market, not of an account.
 /// @param upToNotional 18-decimal USD, strictly increasing across tiers.
 /// @param maxLeverage 18 decimals (20e18 = 20x); IM = notional / maxLeverage.
 /// @param mmr Maintenance margin rate, 18 decimals; mmr < 1 / maxLeverage.
-struct Tier {
+struct NotionalTier {
     uint96 upToNotional;
     uint96 maxLeverage;
     uint64 mmr;
@@ -97,7 +98,8 @@ struct MarketPrices {
     uint256 openInterestShort;
 }
 
-/// @notice An account's margin summary (SPEC §5), all 18-decimal USD.
+/// @notice An account's margin summary (SPEC §5), all 18-decimal USD: what `accountMargin` and `accountMarginAtFair`
+///         return (computed by the engine's `AccountMargin` code).
 /// @param collateral Collateral in the vault (signed).
 /// @param equity collateral + Σ unrealised PnL − Σ unsettled funding owed (PnL at fair prices for the liquidation
 ///        trigger; at each position's worse of exit and fair price for what is credited: opening, withdrawing).
@@ -105,7 +107,7 @@ struct MarketPrices {
 /// @param maintenanceMargin Σ MM of positions.
 /// @param marginUtilisation Σ MM / equity, 18 decimals (type(uint256).max when equity ≤ 0 with open positions).
 /// @param withdrawable max(0, min(collateral, equity − Σ IM)).
-struct AccountMargin {
+struct MarginSummary {
     int256 collateral;
     int256 equity;
     uint256 initialMargin;

@@ -8,7 +8,7 @@ import {ILiquidityVault} from "../interfaces/ILiquidityVault.sol";
 import {IPerpEngine} from "../interfaces/IPerpEngine.sol";
 import {IPerpLens} from "../interfaces/IPerpLens.sol";
 import {ISubAccounts} from "../interfaces/ISubAccounts.sol";
-import {AccountMargin, MarketPrices, Position} from "../interfaces/PerpTypes.sol";
+import {MarginSummary, MarketPrices, Position} from "../interfaces/PerpTypes.sol";
 import {LiquidationPriceSearch} from "../libraries/LiquidationPriceSearch.sol";
 
 /// @title PerpLens
@@ -194,33 +194,7 @@ contract PerpLens is IPerpLens {
 
     // ------------------------------------------------------------------ sub-accounts
 
-    /// @notice One sub-account of an owner, in brief (`getAccount(account)` gives the whole account).
-    /// @param id Its number (0: the owner's own address).
-    /// @param account Its address.
-    /// @param collateral Collateral in the vault, 18-decimal USD (negative: debt awaiting repayment).
-    /// @param valuationValid False when the engine's valuation or the vault's `withdrawableUsd` reverted (an oracle of
-    ///        one of its markets failed); what reverted reads zero.
-    /// @param equity Equity at mark prices (`accountMargin`), USD.
-    /// @param withdrawableUsd What may be withdrawn or moved to another sub-account now, USD.
-    /// @param positions Every open position, by increasing market id.
-    /// @param markets The market of each position, same order.
-    /// @param free Whether it can take an isolated position: a sub-account other than 0, flat, with collateral
-    ///        exactly zero (so no debt: a bankrupt one stays in debt until ADL or the fund repays it in full).
-    struct SubAccountView {
-        uint256 id;
-        address account;
-        int256 collateral;
-        bool valuationValid;
-        int256 equity;
-        uint256 withdrawableUsd;
-        Position[] positions;
-        uint256[] markets;
-        bool free;
-    }
-
-    /// @notice Every sub-account of `owner` (ids 0 … `subAccountCount(owner)`): one account read per sub-account,
-    ///         so the cost grows with the count.
-    /// @param owner The owner.
+    /// @inheritdoc IPerpLens
     function getSubAccounts(address owner) external view returns (SubAccountView[] memory views) {
         uint256 count = ISubAccounts(engine.collateralVault()).subAccountCount(owner);
         views = new SubAccountView[](count + 1);
@@ -229,9 +203,7 @@ contract PerpLens is IPerpLens {
         }
     }
 
-    /// @notice `owner`'s sub-account `id`; reverts `UnknownSubAccount` for an id not created.
-    /// @param owner The owner.
-    /// @param id The sub-account (0: the owner's own address).
+    /// @inheritdoc IPerpLens
     function getSubAccount(address owner, uint256 id) public view returns (SubAccountView memory v) {
         address vault = engine.collateralVault();
         (address account, bool exists) = ISubAccounts(vault).subAccount(owner, id);
@@ -245,7 +217,7 @@ contract PerpLens is IPerpLens {
             v.positions[i] = engine.position(account, v.markets[i]);
         }
         v.free = id != 0 && v.markets.length == 0 && v.collateral == 0;
-        try engine.accountMargin(account) returns (AccountMargin memory m) {
+        try engine.accountMargin(account) returns (MarginSummary memory m) {
             v.valuationValid = true;
             v.equity = m.equity;
         } catch {}
@@ -256,13 +228,7 @@ contract PerpLens is IPerpLens {
         }
     }
 
-    /// @notice The sub-account an isolated position of `owner` should use: the lowest id ≥ 1 that is `free` (flat,
-    ///         collateral exactly zero), else the next one to create (`exists` false: `createSubAccount` makes it,
-    ///         at `account`). Reads each existing sub-account until one is free.
-    /// @param owner The owner.
-    /// @return id The sub-account's number.
-    /// @return account Its address.
-    /// @return exists Whether it exists already (false: create it first).
+    /// @inheritdoc IPerpLens
     function nextFreeSubAccount(address owner) external view returns (uint256 id, address account, bool exists) {
         ISubAccounts subAccounts = ISubAccounts(engine.collateralVault());
         uint256 count = subAccounts.subAccountCount(owner);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {Tier} from "../interfaces/PerpTypes.sol";
+import {NotionalTier} from "../interfaces/PerpTypes.sol";
 import {WAD} from "./Constants.sol";
 import {FixedPointMath} from "./FixedPointMath.sol";
 import {MarginMath} from "./MarginMath.sol";
@@ -27,7 +27,7 @@ library LiquidationPriceSearch {
     /// @param base See above, 18-decimal USD.
     /// @param size The position's signed size.
     /// @param tiers The market's notional tiers.
-    function search(int256 base, int256 size, Tier[] memory tiers) internal pure returns (uint256) {
+    function search(int256 base, int256 size, NotionalTier[] memory tiers) internal pure returns (uint256) {
         if (size == 0) return 0;
         if (size < 0) return _lowestBadForShort(base, size, tiers);
         for (uint256 i = tiers.length; i > 0; --i) {
@@ -48,14 +48,18 @@ library LiquidationPriceSearch {
     /// @dev The prices at which a long of `size` falls in tier `i`: notional = ceil(size × P / 1e18) in
     ///      (upTo[i − 1], upTo[i]], i.e. P in [floor(upTo[i − 1] × 1e18 / size) + 1, floor(upTo[i] × 1e18 / size)];
     ///      the first tier starts at 1 wei, the last one (which also applies above its cap) ends at MAX_SEARCH_PRICE.
-    function _priceRange(uint256 size, Tier[] memory tiers, uint256 i) private pure returns (uint256 lo, uint256 hi) {
+    function _priceRange(uint256 size, NotionalTier[] memory tiers, uint256 i)
+        private
+        pure
+        returns (uint256 lo, uint256 hi)
+    {
         lo = i == 0 ? 1 : FixedPointMath.mulDivDown(tiers[i - 1].upToNotional, WAD, size) + 1;
         hi = i + 1 == tiers.length
             ? MAX_SEARCH_PRICE
             : _min(FixedPointMath.mulDivDown(tiers[i].upToNotional, WAD, size), MAX_SEARCH_PRICE);
     }
 
-    function _lowestBadForShort(int256 base, int256 size, Tier[] memory tiers) private pure returns (uint256) {
+    function _lowestBadForShort(int256 base, int256 size, NotionalTier[] memory tiers) private pure returns (uint256) {
         uint256 probe = 1;
         if (maintenanceAt(base, size, tiers, probe) < 0) return 1;
         while (probe < MAX_SEARCH_PRICE && maintenanceAt(base, size, tiers, probe) >= 0) probe <<= 1;
@@ -75,7 +79,11 @@ library LiquidationPriceSearch {
     }
 
     /// @notice f(P) = base + floor(size × P) − MM(notional(size, P)), with MM at the tier the notional falls in.
-    function maintenanceAt(int256 base, int256 size, Tier[] memory tiers, uint256 price) internal pure returns (int256) {
+    function maintenanceAt(int256 base, int256 size, NotionalTier[] memory tiers, uint256 price)
+        internal
+        pure
+        returns (int256)
+    {
         uint256 notional = MarginMath.notionalUp(size, price);
         uint256 last = tiers.length - 1;
         uint256 mmr = tiers[last].mmr;

@@ -12,7 +12,7 @@ import {
     LiquidationPreview
 } from "../interfaces/ILiquidationEngine.sol";
 import {IPerpEngine} from "../interfaces/IPerpEngine.sol";
-import {AccountMargin, Position} from "../interfaces/PerpTypes.sol";
+import {MarginSummary, Position} from "../interfaces/PerpTypes.sol";
 import {LiquidationFeeCharge, LiquidationMath} from "../libraries/LiquidationMath.sol";
 import {MarginMath} from "../libraries/MarginMath.sol";
 import {LiquidationStorage} from "./LiquidationStorage.sol";
@@ -49,7 +49,7 @@ contract LiquidationModule is ILiquidationEngineModule, LiquidationStorage {
 
     /// @inheritdoc ILiquidationEngineModule
     function previewLiquidation(address account) external view onlyDelegated returns (LiquidationPreview memory p) {
-        AccountMargin memory m = _engine.accountMarginAtFair(account);
+        MarginSummary memory m = _engine.accountMarginAtFair(account);
         p.maintenanceMargin = m.equity - int256(m.maintenanceMargin);
         if (p.maintenanceMargin >= 0) return p;
         LiquidationConfig memory c = _config;

@@ -3,7 +3,7 @@ pragma solidity ^0.8.24;
 
 import {FairPriceMath} from "../libraries/FairPriceMath.sol";
 import {FixedPointMath} from "../libraries/FixedPointMath.sol";
-import {Tier} from "../interfaces/PerpTypes.sol";
+import {NotionalTier} from "../interfaces/PerpTypes.sol";
 import {FundingMath} from "../libraries/FundingMath.sol";
 import {LiquidationPriceSearch} from "../libraries/LiquidationPriceSearch.sol";
 import {MarginMath} from "../libraries/MarginMath.sol";
@@ -170,11 +170,15 @@ contract MathHarness {
 
     // ------------------------------------------------------------------ LiquidationPriceSearch
 
-    function liquidationPriceSearch(int256 base, int256 size, Tier[] memory tiers) external pure returns (uint256) {
+    function liquidationPriceSearch(int256 base, int256 size, NotionalTier[] memory tiers)
+        external
+        pure
+        returns (uint256)
+    {
         return LiquidationPriceSearch.search(base, size, tiers);
     }
 
-    function maintenanceAt(int256 base, int256 size, Tier[] memory tiers, uint256 price)
+    function maintenanceAt(int256 base, int256 size, NotionalTier[] memory tiers, uint256 price)
         external
         pure
         returns (int256)

@@ -130,6 +130,7 @@ export {
   type Market,
   type MarketParams,
   type MarketState,
+  type NotionalTier,
   type PendingAdl,
   type Position,
   type Tier,

@@ -59,12 +59,18 @@ export interface MarketParams {
   maxFundingRate: bigint;
 }
 
-/** One notional tier: up to `upToNotionalUsd` USD, `maxLeverage` (18 decimals) and maintenance margin rate `mmr`. */
-export interface Tier {
+/**
+ * One notional tier of a market (the contracts' `NotionalTier`): up to `upToNotionalUsd` USD, `maxLeverage`
+ * (18 decimals) and maintenance margin rate `mmr`.
+ */
+export interface NotionalTier {
   upToNotionalUsd: bigint;
   maxLeverage: bigint;
   mmr: bigint;
 }
+
+/** @deprecated Renamed {@link NotionalTier} (as the contracts' struct), so as not to be confused with account tiers. */
+export type Tier = NotionalTier;
 
 /**
  * A market's stored state (`MarketState`) as of `lastUpdateTime`. Short open interest is not stored: it is
@@ -99,7 +105,7 @@ export interface Market extends TradeMarketInput {
   marketId: bigint;
   symbol: string;
   params: MarketParams;
-  tiers: readonly Tier[];
+  tiers: readonly NotionalTier[];
   state: MarketState;
   /** Paused (this market or all): only reducing trades pass. */
   reduceOnly: boolean;
@@ -330,7 +336,7 @@ const zeroMargin = (collateral: bigint): AccountMarginResult => ({
   withdrawableUsd: 0n,
 });
 
-const zeroValue = (tier: Tier): PositionValue => ({
+const zeroValue = (tier: NotionalTier): PositionValue => ({
   price: 0n,
   pnlUsd: 0n,
   fundingOwedUsd: 0n,
@@ -341,7 +347,7 @@ const zeroValue = (tier: Tier): PositionValue => ({
   fallback: false,
 });
 
-/** The engine's `AccountMargin` struct as an {@link AccountMarginResult}. */
+/** The engine's `MarginSummary` struct as an {@link AccountMarginResult}. */
 function toMarginResult(m: LensAccountView["margin"]): AccountMarginResult {
   return {
     collateralUsd: m.collateral,

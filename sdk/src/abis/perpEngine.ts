@@ -906,7 +906,7 @@ export const perpEngineAbi = [
           }
         ],
         "indexed": false,
-        "internalType": "struct Tier[]",
+        "internalType": "struct NotionalTier[]",
         "name": "tiers",
         "type": "tuple[]"
       }
@@ -1083,7 +1083,7 @@ export const perpEngineAbi = [
             "type": "uint256"
           }
         ],
-        "internalType": "struct AccountMargin",
+        "internalType": "struct MarginSummary",
         "name": "",
         "type": "tuple"
       }
@@ -1134,7 +1134,7 @@ export const perpEngineAbi = [
             "type": "uint256"
           }
         ],
-        "internalType": "struct AccountMargin",
+        "internalType": "struct MarginSummary",
         "name": "",
         "type": "tuple"
       }
@@ -1592,7 +1592,7 @@ export const perpEngineAbi = [
             "type": "uint64"
           }
         ],
-        "internalType": "struct Tier[]",
+        "internalType": "struct NotionalTier[]",
         "name": "tiers",
         "type": "tuple[]"
       }
@@ -1920,7 +1920,7 @@ export const perpEngineAbi = [
             "type": "uint64"
           }
         ],
-        "internalType": "struct Tier[]",
+        "internalType": "struct NotionalTier[]",
         "name": "tiers",
         "type": "tuple[]"
       }
@@ -2410,7 +2410,7 @@ export const perpEngineAbi = [
             "type": "uint64"
           }
         ],
-        "internalType": "struct Tier[]",
+        "internalType": "struct NotionalTier[]",
         "name": "tiers",
         "type": "tuple[]"
       }

@@ -131,7 +131,7 @@ export const perpLensAbi = [
                 "type": "uint256"
               }
             ],
-            "internalType": "struct AccountMargin",
+            "internalType": "struct MarginSummary",
             "name": "margin",
             "type": "tuple"
           },
@@ -168,7 +168,7 @@ export const perpLensAbi = [
                 "type": "uint256"
               }
             ],
-            "internalType": "struct AccountMargin",
+            "internalType": "struct MarginSummary",
             "name": "marginAtFair",
             "type": "tuple"
           },
@@ -328,7 +328,7 @@ export const perpLensAbi = [
                     "type": "uint64"
                   }
                 ],
-                "internalType": "struct Tier[]",
+                "internalType": "struct NotionalTier[]",
                 "name": "tiers",
                 "type": "tuple[]"
               },
@@ -928,7 +928,7 @@ export const perpLensAbi = [
                 "type": "uint64"
               }
             ],
-            "internalType": "struct Tier[]",
+            "internalType": "struct NotionalTier[]",
             "name": "tiers",
             "type": "tuple[]"
           },
@@ -1213,7 +1213,7 @@ export const perpLensAbi = [
                 "type": "uint64"
               }
             ],
-            "internalType": "struct Tier[]",
+            "internalType": "struct NotionalTier[]",
             "name": "tiers",
             "type": "tuple[]"
           },
@@ -1477,7 +1477,7 @@ export const perpLensAbi = [
             "type": "bool"
           }
         ],
-        "internalType": "struct PerpLens.SubAccountView",
+        "internalType": "struct IPerpLens.SubAccountView",
         "name": "v",
         "type": "tuple"
       }
@@ -1560,7 +1560,7 @@ export const perpLensAbi = [
             "type": "bool"
           }
         ],
-        "internalType": "struct PerpLens.SubAccountView[]",
+        "internalType": "struct IPerpLens.SubAccountView[]",
         "name": "views",
         "type": "tuple[]"
       }
@@ -1676,7 +1676,7 @@ export const perpLensAbi = [
                 "type": "uint256"
               }
             ],
-            "internalType": "struct AccountMargin",
+            "internalType": "struct MarginSummary",
             "name": "margin",
             "type": "tuple"
           },
@@ -1713,7 +1713,7 @@ export const perpLensAbi = [
                 "type": "uint256"
               }
             ],
-            "internalType": "struct AccountMargin",
+            "internalType": "struct MarginSummary",
             "name": "marginAtFair",
             "type": "tuple"
           },

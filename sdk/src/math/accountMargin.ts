@@ -80,7 +80,7 @@ export interface PositionValue {
   fallback: boolean;
 }
 
-/** The margin summary (`AccountMargin` struct), all 18-decimal USD. */
+/** The margin summary (`MarginSummary` struct), all 18-decimal USD. */
 export interface AccountMarginResult {
   collateralUsd: bigint;
   equityUsd: bigint;

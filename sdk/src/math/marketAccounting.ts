@@ -45,7 +45,7 @@ export interface MarketRunningState {
   lastOraclePrice: bigint;
 }
 
-/** One notional tier (`Tier`). */
+/** One notional tier (`NotionalTier`). */
 export interface TierParams {
   upToNotionalUsd: bigint;
   maxLeverage: bigint;

@@ -7,7 +7,7 @@ import {CollateralVault} from "../../../contracts/CollateralVault.sol";
 import {InsuranceFund} from "../../../contracts/InsuranceFund.sol";
 import {IOracleAdapter} from "../../../contracts/interfaces/IOracleAdapter.sol";
 import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
-import {MarketParams, Tier} from "../../../contracts/interfaces/PerpTypes.sol";
+import {MarketParams, NotionalTier} from "../../../contracts/interfaces/PerpTypes.sol";
 import {LiquidationEngine} from "../../../contracts/LiquidationEngine.sol";
 import {LiquidityVault} from "../../../contracts/LiquidityVault.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
@@ -29,14 +29,14 @@ abstract contract AdversarialFixture is LiquidationFixture {
         uint256 maxPremium,
         uint256 maxSkew,
         uint256 maxOpenInterest,
-        Tier memory tier
+        NotionalTier memory tier
     ) internal returns (uint256) {
         MarketParams memory p = exactParams(oracle);
         p.skewScale = uint128(skewScale);
         p.maxPremium = uint64(maxPremium);
         p.maxSkew = uint128(maxSkew);
         p.maxOpenInterest = uint128(maxOpenInterest);
-        Tier[] memory tiers = new Tier[](1);
+        NotionalTier[] memory tiers = new NotionalTier[](1);
         tiers[0] = tier;
         return engine.listMarket(symbol, p, tiers);
     }
@@ -155,10 +155,10 @@ abstract contract LocalEthFixture is TestBase {
     }
 
     /// @dev ≤ 1M USD: 20x, mmr 2.5 %; ≤ 10M USD: 10x, mmr 5 %.
-    function cryptoTiers() internal pure returns (Tier[] memory tiers) {
-        tiers = new Tier[](2);
-        tiers[0] = Tier({upToNotional: 1_000_000e18, maxLeverage: 20e18, mmr: 0.025e18});
-        tiers[1] = Tier({upToNotional: 10_000_000e18, maxLeverage: 10e18, mmr: 0.05e18});
+    function cryptoTiers() internal pure returns (NotionalTier[] memory tiers) {
+        tiers = new NotionalTier[](2);
+        tiers[0] = NotionalTier({upToNotional: 1_000_000e18, maxLeverage: 20e18, mmr: 0.025e18});
+        tiers[1] = NotionalTier({upToNotional: 10_000_000e18, maxLeverage: 10e18, mmr: 0.05e18});
     }
 
     /// @dev Mints `usdcAmount` to `account` and deposits it as trading collateral.

@@ -6,7 +6,7 @@ import {MockV3Aggregator} from "@chainlink/contracts/src/v0.8/tests/MockV3Aggreg
 
 import {ICurveBlendOracleAdapter} from "../../../contracts/interfaces/ICurveBlendOracleAdapter.sol";
 import {IOracleAdapter} from "../../../contracts/interfaces/IOracleAdapter.sol";
-import {MarketParams, Tier} from "../../../contracts/interfaces/PerpTypes.sol";
+import {MarketParams, NotionalTier} from "../../../contracts/interfaces/PerpTypes.sol";
 import {CurveBlendOracleAdapter} from "../../../contracts/oracles/CurveBlendOracleAdapter.sol";
 import {vm} from "../utils/Vm.sol";
 import {AdversarialFixture} from "./AdversarialFixture.sol";
@@ -95,10 +95,10 @@ contract CurveBlendRollTest is AdversarialFixture {
         p.takerFee = uint64(TAKER_FEE);
     }
 
-    function _tradFiTiers() internal pure returns (Tier[] memory tiers) {
-        tiers = new Tier[](2);
-        tiers[0] = Tier({upToNotional: 2_000_000e18, maxLeverage: 10e18, mmr: 0.05e18});
-        tiers[1] = Tier({upToNotional: 10_000_000e18, maxLeverage: 5e18, mmr: 0.1e18});
+    function _tradFiTiers() internal pure returns (NotionalTier[] memory tiers) {
+        tiers = new NotionalTier[](2);
+        tiers[0] = NotionalTier({upToNotional: 2_000_000e18, maxLeverage: 10e18, mmr: 0.05e18});
+        tiers[1] = NotionalTier({upToNotional: 10_000_000e18, maxLeverage: 5e18, mmr: 0.1e18});
     }
 
     function _warpFresh(MockV3Aggregator f, MockV3Aggregator n, uint256 t) internal {

@@ -6,7 +6,7 @@ import {
     ILiquidationEngine, LiquidationConfig, LiquidationPreview
 } from "../../../contracts/interfaces/ILiquidationEngine.sol";
 import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
-import {AccountMargin, MarketParams} from "../../../contracts/interfaces/PerpTypes.sol";
+import {MarginSummary, MarketParams} from "../../../contracts/interfaces/PerpTypes.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
 import {LiquidationFixture} from "../liquidation/LiquidationFixture.sol";
 import {vm} from "../utils/Vm.sol";
@@ -98,7 +98,7 @@ contract KnownIssuesTest is LiquidationFixture {
         lagOracle.setPrice(2_400e18);
         vm.warp(T0 + 60);
         assertEq(engine.marketPrices(lag).fairPrice, 2_400e18, "fair follows the jump at once");
-        AccountMargin memory atFair = engine.accountMarginAtFair(CAROL);
+        MarginSummary memory atFair = engine.accountMarginAtFair(CAROL);
         assertEq(atFair.equity, -28_000e18, "bankrupt at fair");
         assertEq(engine.accountMargin(CAROL).equity, -28_000e18, "and at its exit price");
         assertEq(engine.maintenanceMargin(CAROL), -34_000e18, "-28,000 - 6,000");

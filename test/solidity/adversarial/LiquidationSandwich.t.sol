@@ -3,7 +3,7 @@ pragma solidity ^0.8.24;
 
 import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
 import {ILiquidationEngine} from "../../../contracts/interfaces/ILiquidationEngine.sol";
-import {AccountMargin} from "../../../contracts/interfaces/PerpTypes.sol";
+import {MarginSummary} from "../../../contracts/interfaces/PerpTypes.sol";
 import {LocalEthFixture, RefPricing} from "./AdversarialFixture.sol";
 import {vm} from "../utils/Vm.sol";
 
@@ -76,7 +76,7 @@ contract LiquidationSandwichTest is LocalEthFixture {
         assertEq(engine.marketState(eth).openInterestLong, 49_530e18, "3,330 + 46,200");
         ethOracle.setPrice(P1);
         for (uint256 i; i < 10; ++i) {
-            AccountMargin memory m = engine.accountMarginAtFair(victims[i]);
+            MarginSummary memory m = engine.accountMarginAtFair(victims[i]);
             assertEq(m.equity, 24_027.08333325e18 + int256(i) * 10e18, "victim's equity at fair");
             assertEq(m.maintenanceMargin, 24_317.325e18, "victim's MM");
         }
@@ -138,7 +138,7 @@ contract LiquidationSandwichTest is LocalEthFixture {
 
         int256 attackerBefore = _attackerWealth();
         uint256 feesBefore = attackerFees;
-        AccountMargin memory m0 = engine.accountMarginAtFair(victims[0]);
+        MarginSummary memory m0 = engine.accountMarginAtFair(victims[0]);
         _attackerTrade(longs[0], -16.65e18);
         vm.prank(KEEPER);
         liquidator.liquidate(victims[0]);
@@ -181,7 +181,7 @@ contract LiquidationSandwichTest is LocalEthFixture {
     ///      again.
     function _liquidateAllAfterThePush() private {
         for (uint256 i; i < 10; ++i) {
-            AccountMargin memory m0 = engine.accountMarginAtFair(victims[i]);
+            MarginSummary memory m0 = engine.accountMarginAtFair(victims[i]);
             vm.prank(KEEPER);
             (uint256 notional, uint256 reward) = liquidator.liquidate(victims[i]);
             assertEq(notional, 194_532.12186462e18, "slice at its bound");

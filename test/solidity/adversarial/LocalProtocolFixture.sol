@@ -5,7 +5,7 @@ import {InsuranceFund} from "../../../contracts/InsuranceFund.sol";
 import {IOracleAdapter} from "../../../contracts/interfaces/IOracleAdapter.sol";
 import {LiquidationEngine} from "../../../contracts/LiquidationEngine.sol";
 import {LiquidityVault} from "../../../contracts/LiquidityVault.sol";
-import {MarketParams, Tier} from "../../../contracts/interfaces/PerpTypes.sol";
+import {MarketParams, NotionalTier} from "../../../contracts/interfaces/PerpTypes.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
 import {EngineFixture} from "../engine/EngineFixture.sol";
 import {Protocol, deployProtocol} from "../utils/ProtocolDeploy.sol";
@@ -71,10 +71,10 @@ abstract contract LocalProtocolFixture is EngineFixture {
     }
 
     /// @dev The local crypto tiers: ≤ 1M USD 20x / mmr 2.5 %, ≤ 10M USD 10x / mmr 5 %.
-    function localCryptoTiers() internal pure returns (Tier[] memory tiers) {
-        tiers = new Tier[](2);
-        tiers[0] = Tier({upToNotional: 1_000_000e18, maxLeverage: 20e18, mmr: 0.025e18});
-        tiers[1] = Tier({upToNotional: 10_000_000e18, maxLeverage: 10e18, mmr: 0.05e18});
+    function localCryptoTiers() internal pure returns (NotionalTier[] memory tiers) {
+        tiers = new NotionalTier[](2);
+        tiers[0] = NotionalTier({upToNotional: 1_000_000e18, maxLeverage: 20e18, mmr: 0.025e18});
+        tiers[1] = NotionalTier({upToNotional: 10_000_000e18, maxLeverage: 10e18, mmr: 0.05e18});
     }
 
     /// @dev `provider` deposits `usdcAmount` into the liquidity vault; returns the shares minted.

@@ -3,7 +3,7 @@ pragma solidity ^0.8.24;
 
 import {ICollateralVault} from "../../../contracts/interfaces/ICollateralVault.sol";
 import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
-import {AccountMargin, Tier} from "../../../contracts/interfaces/PerpTypes.sol";
+import {MarginSummary, NotionalTier} from "../../../contracts/interfaces/PerpTypes.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
 import {AdversarialFixture} from "./AdversarialFixture.sol";
 import {vm} from "../utils/Vm.sol";
@@ -32,7 +32,7 @@ contract MangoStyleTest is AdversarialFixture {
             0,
             OI_CAP,
             OI_CAP,
-            Tier({upToNotional: 100_000_000e18, maxLeverage: 5e18, mmr: 0.05e18})
+            NotionalTier({upToNotional: 100_000_000e18, maxLeverage: 5e18, mmr: 0.05e18})
         );
         _seedFund(100_000e6);
         _fund(LONG, 200_000e6);
@@ -55,7 +55,7 @@ contract MangoStyleTest is AdversarialFixture {
         // Pump 24x. Long: equity 200,000 + 23,000,000; IM 24,000,000 / 5 = 4,800,000; free 18,400,000, but only
         // realised collateral may leave: withdrawable = min(collateral, equity − IM) = 200,000.
         mngoOracle.setPrice(24e18);
-        AccountMargin memory m = engine.accountMargin(LONG);
+        MarginSummary memory m = engine.accountMargin(LONG);
         assertEq(m.equity, 23_200_000e18, "long equity");
         assertEq(m.initialMargin, 4_800_000e18, "long IM");
         assertEq(vault.withdrawableUsd(LONG), 200_000e18, "withdrawable == collateral, not the paper profit");

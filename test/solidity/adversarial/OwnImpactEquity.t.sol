@@ -3,7 +3,7 @@ pragma solidity ^0.8.24;
 
 import {ICollateralVault} from "../../../contracts/interfaces/ICollateralVault.sol";
 import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
-import {AccountMargin} from "../../../contracts/interfaces/PerpTypes.sol";
+import {MarginSummary} from "../../../contracts/interfaces/PerpTypes.sol";
 import {LocalProtocolFixture} from "./LocalProtocolFixture.sol";
 import {vm} from "../utils/Vm.sol";
 
@@ -37,7 +37,7 @@ contract OwnImpactEquityTest is LocalProtocolFixture {
     function test_finding10_ownImpactNotCredited_withdrawableExact() public {
         _fund(ALICE, 700_000e6);
         assertEq(_trade(ALICE, eth, 2_000e18), 3_003e18, "fill 3,003");
-        AccountMargin memory m = engine.accountMargin(ALICE);
+        MarginSummary memory m = engine.accountMargin(ALICE);
         assertEq(m.collateral, 696_997e18, "700,000 - 3,003 fee");
         assertEq(m.equity, 690_997e18, "696,997 + 2,000 x 3,000 - 6,006,000");
         assertEq(m.initialMargin, 600_000e18, "6,000,000 / 10");
@@ -71,7 +71,7 @@ contract OwnImpactEquityTest is LocalProtocolFixture {
         engine.trade(CAROL, eth, 2_000e18, type(uint256).max);
         _fund(CAROL, 1);
         _trade(CAROL, eth, 2_000e18);
-        AccountMargin memory m = engine.accountMargin(CAROL);
+        MarginSummary memory m = engine.accountMargin(CAROL);
         assertEq(m.equity, 600_000e18, "609,003 - 3,003 - 6,000");
         assertEq(m.withdrawable, 0, "exactly at initial margin");
     }

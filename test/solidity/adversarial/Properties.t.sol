@@ -2,7 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {ILiquidationEngine} from "../../../contracts/interfaces/ILiquidationEngine.sol";
-import {AccountMargin, MarketParams, Position} from "../../../contracts/interfaces/PerpTypes.sol";
+import {MarginSummary, MarketParams, Position} from "../../../contracts/interfaces/PerpTypes.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
 import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
 import {LocalEthFixture, RefPricing} from "./AdversarialFixture.sol";
@@ -342,7 +342,7 @@ contract LiquidationPropertiesTest is LocalEthFixture, Refusals {
     }
 
     function _judge() private view returns (Judged memory j) {
-        AccountMargin memory a = engine.accountMarginAtFair(VICTIM);
+        MarginSummary memory a = engine.accountMarginAtFair(VICTIM);
         j.equity = a.equity;
         j.maintenance = a.maintenanceMargin;
         j.margin = a.equity - int256(a.maintenanceMargin);

@@ -5,7 +5,7 @@ import {CollateralVault} from "../../../contracts/CollateralVault.sol";
 import {InsuranceFund} from "../../../contracts/InsuranceFund.sol";
 import {IOracleAdapter} from "../../../contracts/interfaces/IOracleAdapter.sol";
 import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
-import {MarketParams, Tier} from "../../../contracts/interfaces/PerpTypes.sol";
+import {MarketParams, NotionalTier} from "../../../contracts/interfaces/PerpTypes.sol";
 import {LiquidationEngine} from "../../../contracts/LiquidationEngine.sol";
 import {LiquidityVault} from "../../../contracts/LiquidityVault.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
@@ -77,15 +77,19 @@ abstract contract ReviewFixture is TestBase {
     }
 
     /// @dev The local crypto tiers: ≤ 1M USD 20x / 2.5 %, ≤ 10M USD 10x / 5 %.
-    function cryptoTiers() internal pure returns (Tier[] memory tiers) {
-        tiers = new Tier[](2);
-        tiers[0] = Tier({upToNotional: 1_000_000e18, maxLeverage: 20e18, mmr: 0.025e18});
-        tiers[1] = Tier({upToNotional: 10_000_000e18, maxLeverage: 10e18, mmr: 0.05e18});
+    function cryptoTiers() internal pure returns (NotionalTier[] memory tiers) {
+        tiers = new NotionalTier[](2);
+        tiers[0] = NotionalTier({upToNotional: 1_000_000e18, maxLeverage: 20e18, mmr: 0.025e18});
+        tiers[1] = NotionalTier({upToNotional: 10_000_000e18, maxLeverage: 10e18, mmr: 0.05e18});
     }
 
-    function oneTier(uint256 upTo, uint256 maxLeverage, uint256 mmr) internal pure returns (Tier[] memory tiers) {
-        tiers = new Tier[](1);
-        tiers[0] = Tier({upToNotional: uint96(upTo), maxLeverage: uint96(maxLeverage), mmr: uint64(mmr)});
+    function oneTier(uint256 upTo, uint256 maxLeverage, uint256 mmr)
+        internal
+        pure
+        returns (NotionalTier[] memory tiers)
+    {
+        tiers = new NotionalTier[](1);
+        tiers[0] = NotionalTier({upToNotional: uint96(upTo), maxLeverage: uint96(maxLeverage), mmr: uint64(mmr)});
     }
 
     function _fund(address account, uint256 usdcAmount) internal {

@@ -2,7 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {ILiquidationEngine} from "../../../contracts/interfaces/ILiquidationEngine.sol";
-import {AccountMargin, Position} from "../../../contracts/interfaces/PerpTypes.sol";
+import {MarginSummary, Position} from "../../../contracts/interfaces/PerpTypes.sol";
 import {LiquidationFixture} from "../liquidation/LiquidationFixture.sol";
 import {vm} from "../utils/Vm.sol";
 
@@ -22,8 +22,8 @@ contract SubAccountIsolationTest is LiquidationFixture {
     /// @dev Everything about one account that a liquidation elsewhere must not move.
     struct AccountState {
         int256 collateral;
-        AccountMargin margin;
-        AccountMargin marginAtFair;
+        MarginSummary margin;
+        MarginSummary marginAtFair;
         int256 maintenance;
         Position rwaPosition;
         Position ethPosition;

@@ -3,7 +3,7 @@ pragma solidity ^0.8.24;
 
 import {ICollateralVault} from "../../../contracts/interfaces/ICollateralVault.sol";
 import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
-import {AccountMargin} from "../../../contracts/interfaces/PerpTypes.sol";
+import {MarginSummary} from "../../../contracts/interfaces/PerpTypes.sol";
 import {LocalProtocolFixture} from "./LocalProtocolFixture.sol";
 import {vm} from "../utils/Vm.sol";
 
@@ -41,7 +41,7 @@ contract SubAccountTransferMarginTest is LocalProtocolFixture {
 
     function test_setUp_exitPriceBinds_exactMargin() public view {
         assertEq(engine.quoteFillPrice(eth, -1_000e18), 2_995.5e18, "exit fill");
-        AccountMargin memory m = engine.accountMargin(one);
+        MarginSummary memory m = engine.accountMargin(one);
         assertEq(m.collateral, 399_400.9e18, "400,000 - 599.1");
         assertEq(m.equity, 399_400.9e18, "PnL 0 at the exit price");
         assertEq(m.initialMargin, 299_550e18, "2,995,500 / 10");
@@ -60,7 +60,7 @@ contract SubAccountTransferMarginTest is LocalProtocolFixture {
         vm.prank(ALICE);
         vault.transferBetweenSubAccounts(one, two, FREE);
         assertEq(vault.collateralOf(two), int256(FREE), "moved");
-        AccountMargin memory m = engine.accountMargin(one);
+        MarginSummary memory m = engine.accountMargin(one);
         assertEq(m.equity, int256(m.initialMargin), "equity = IM at the exit price");
         assertEq(m.withdrawable, 0, "nothing left");
 

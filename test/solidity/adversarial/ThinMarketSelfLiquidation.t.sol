@@ -2,7 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {IMarketConfig} from "../../../contracts/interfaces/IMarketConfig.sol";
-import {MarketParams, Tier} from "../../../contracts/interfaces/PerpTypes.sol";
+import {MarketParams, NotionalTier} from "../../../contracts/interfaces/PerpTypes.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
 import {AdversarialFixture} from "./AdversarialFixture.sol";
 import {vm} from "../utils/Vm.sol";
@@ -94,8 +94,8 @@ contract ThinMarketSelfLiquidationTest is AdversarialFixture {
             abi.encodeWithSelector(IMarketConfig.LiquidationImpactAboveMaintenance.selector, 0.025e18 + 2, 0.025e18)
         );
         engine.setMarketParams(thin, p);
-        Tier[] memory tiers = new Tier[](1);
-        tiers[0] = Tier({upToNotional: 10_000_000e18, maxLeverage: 20e18, mmr: 0.025e18 - 1});
+        NotionalTier[] memory tiers = new NotionalTier[](1);
+        tiers[0] = NotionalTier({upToNotional: 10_000_000e18, maxLeverage: 20e18, mmr: 0.025e18 - 1});
         vm.expectRevert(
             abi.encodeWithSelector(IMarketConfig.LiquidationImpactAboveMaintenance.selector, 0.025e18, 0.025e18 - 1)
         );
@@ -107,14 +107,14 @@ contract ThinMarketSelfLiquidationTest is AdversarialFixture {
     function test_impactBoundByOpenInterest_atBoundary() public {
         _listExactMarket(
             "OI", thinOracle, 20_000e18, 0.1e18, 1_000e18, 1_000e18,
-            Tier({upToNotional: 10_000_000e18, maxLeverage: 20e18, mmr: 0.025e18})
+            NotionalTier({upToNotional: 10_000_000e18, maxLeverage: 20e18, mmr: 0.025e18})
         );
         vm.expectRevert(
             abi.encodeWithSelector(IMarketConfig.LiquidationImpactAboveMaintenance.selector, 0.025e18 + 1, 0.025e18)
         );
         _listExactMarket(
             "OI+1", thinOracle, 20_000e18, 0.1e18, 1_000e18, 1_000e18 + 1,
-            Tier({upToNotional: 10_000_000e18, maxLeverage: 20e18, mmr: 0.025e18})
+            NotionalTier({upToNotional: 10_000_000e18, maxLeverage: 20e18, mmr: 0.025e18})
         );
     }
 
@@ -155,7 +155,7 @@ contract ThinMarketSelfLiquidationTest is AdversarialFixture {
             maxPremium,
             1_000e18,
             10_000e18,
-            Tier({upToNotional: 10_000_000e18, maxLeverage: 20e18, mmr: 0.025e18})
+            NotionalTier({upToNotional: 10_000_000e18, maxLeverage: 20e18, mmr: 0.025e18})
         );
     }
 

@@ -4,7 +4,7 @@ pragma solidity ^0.8.24;
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 import {ICollateralVault} from "../../../contracts/interfaces/ICollateralVault.sol";
-import {MarketParams, MarketState, Position, Tier} from "../../../contracts/interfaces/PerpTypes.sol";
+import {MarketParams, MarketState, NotionalTier, Position} from "../../../contracts/interfaces/PerpTypes.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
 import {LocalProtocolFixture} from "./LocalProtocolFixture.sol";
 import {vm} from "../utils/Vm.sol";
@@ -38,7 +38,7 @@ contract WithdrawalPropertyTest is LocalProtocolFixture {
         uint256 oracle;
         MarketState state;
         MarketParams params;
-        Tier[] tiers;
+        NotionalTier[] tiers;
     }
 
     function setUp() public override {
@@ -234,7 +234,7 @@ contract WithdrawalPropertyTest is LocalProtocolFixture {
     }
 
     /// @dev maxLeverage of the first tier whose cap holds `notional` (the last tier above every cap).
-    function _tierLeverage(Tier[] memory tiers, uint256 notional) private pure returns (uint256) {
+    function _tierLeverage(NotionalTier[] memory tiers, uint256 notional) private pure returns (uint256) {
         for (uint256 i; i < tiers.length; ++i) {
             if (notional <= tiers[i].upToNotional) return tiers[i].maxLeverage;
         }

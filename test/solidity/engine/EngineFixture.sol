@@ -6,7 +6,7 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {CollateralVault} from "../../../contracts/CollateralVault.sol";
 import {IOracleAdapter} from "../../../contracts/interfaces/IOracleAdapter.sol";
 import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
-import {MarketParams, Tier} from "../../../contracts/interfaces/PerpTypes.sol";
+import {MarketParams, NotionalTier} from "../../../contracts/interfaces/PerpTypes.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
 import {MockUSDC} from "../../../contracts/mocks/MockUSDC.sol";
 import {PerpEngine} from "../../../contracts/PerpEngine.sol";
@@ -72,16 +72,16 @@ abstract contract EngineFixture is TestBase {
     }
 
     /// @dev One tier up to 10M USD.
-    function oneTier(uint256 maxLeverage, uint256 mmr) internal pure returns (Tier[] memory tiers) {
-        tiers = new Tier[](1);
-        tiers[0] = Tier({upToNotional: 10_000_000e18, maxLeverage: uint96(maxLeverage), mmr: uint64(mmr)});
+    function oneTier(uint256 maxLeverage, uint256 mmr) internal pure returns (NotionalTier[] memory tiers) {
+        tiers = new NotionalTier[](1);
+        tiers[0] = NotionalTier({upToNotional: 10_000_000e18, maxLeverage: uint96(maxLeverage), mmr: uint64(mmr)});
     }
 
     /// @dev ≤ 1M USD: 20x, mmr 2.5 %; ≤ 5M USD: 10x, mmr 5 %.
-    function twoTiers() internal pure returns (Tier[] memory tiers) {
-        tiers = new Tier[](2);
-        tiers[0] = Tier({upToNotional: 1_000_000e18, maxLeverage: 20e18, mmr: 0.025e18});
-        tiers[1] = Tier({upToNotional: 5_000_000e18, maxLeverage: 10e18, mmr: 0.05e18});
+    function twoTiers() internal pure returns (NotionalTier[] memory tiers) {
+        tiers = new NotionalTier[](2);
+        tiers[0] = NotionalTier({upToNotional: 1_000_000e18, maxLeverage: 20e18, mmr: 0.025e18});
+        tiers[1] = NotionalTier({upToNotional: 5_000_000e18, maxLeverage: 10e18, mmr: 0.05e18});
     }
 
     /// @dev The collateral token; a test may use a variant (blacklist, fee-on-transfer).

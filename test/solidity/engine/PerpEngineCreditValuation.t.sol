@@ -2,7 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {ICollateralVault} from "../../../contracts/interfaces/ICollateralVault.sol";
-import {AccountMargin} from "../../../contracts/interfaces/PerpTypes.sol";
+import {MarginSummary} from "../../../contracts/interfaces/PerpTypes.sol";
 import {EngineFixture} from "./EngineFixture.sol";
 import {vm} from "../utils/Vm.sol";
 
@@ -30,7 +30,7 @@ contract PerpEngineCreditValuationTest is EngineFixture {
         _trade(CAROL, eth, 1000e18);
         assertEq(vault.collateralOf(CAROL), 298_999.5e18, "collateral after fee");
         assertEq(engine.marketPrices(eth).markPrice, 2002e18, "mark includes her impact");
-        AccountMargin memory m = engine.accountMargin(CAROL);
+        MarginSummary memory m = engine.accountMargin(CAROL);
         assertEq(m.equity, 297_999.5e18, "equity at the worse of exit and fair");
         assertEq(m.initialMargin, 200_000e18, "IM at 2,000");
         assertEq(m.maintenanceMargin, 100_000e18, "MM at 2,000");
@@ -60,11 +60,11 @@ contract PerpEngineCreditValuationTest is EngineFixture {
         vm.warp(T0 + 1 hours);
         assertEq(engine.marketPrices(eth).fairPrice, 2001.99992997444067e18, "fair after 1 h");
         assertEq(engine.quoteFillPrice(eth, -1000e18), 2001e18, "exit");
-        AccountMargin memory m = engine.accountMargin(CAROL);
+        MarginSummary memory m = engine.accountMargin(CAROL);
         assertEq(m.equity, 297_124.5e18, "equity at the exit");
         assertEq(m.initialMargin, 200_100e18, "IM at the exit");
         assertEq(m.withdrawable, 97_024.5e18, "withdrawable");
-        AccountMargin memory atFair = engine.accountMarginAtFair(CAROL);
+        MarginSummary memory atFair = engine.accountMarginAtFair(CAROL);
         assertEq(atFair.equity, 298_999.5e18 + 999.92997444067e18 - 1875e18, "the trigger values at fair");
     }
 
@@ -78,7 +78,7 @@ contract PerpEngineCreditValuationTest is EngineFixture {
         _trade(CAROL, eth, 1000e18);
         _trade(DAVE, eth, 1000e18);
         assertEq(engine.quoteFillPrice(eth, -1000e18), 2003e18, "Carol's exit after the push");
-        AccountMargin memory m = engine.accountMargin(CAROL);
+        MarginSummary memory m = engine.accountMargin(CAROL);
         assertEq(m.equity, 297_999.5e18, "equity unchanged");
         assertEq(m.withdrawable, 97_999.5e18, "withdrawable unchanged");
         // Dave himself: fill 2,003, fee 1,001.5, credited at fair 2,000: 500,000 − 1,001.5 − 3,000.
@@ -98,7 +98,7 @@ contract PerpEngineCreditValuationTest is EngineFixture {
         _trade(CAROL, eth, 1000e18);
         _trade(DAVE, eth, -2000e18);
         assertEq(engine.quoteFillPrice(eth, -1000e18), 1997e18, "Carol's exit after the push");
-        AccountMargin memory m = engine.accountMargin(CAROL);
+        MarginSummary memory m = engine.accountMargin(CAROL);
         assertEq(m.equity, 294_999.5e18, "equity at the exit");
         assertEq(m.initialMargin, 199_700e18, "IM at the exit");
         assertEq(m.withdrawable, 95_299.5e18, "withdrawable");

@@ -3,7 +3,7 @@ pragma solidity ^0.8.24;
 
 import {ICollateralVault} from "../../../contracts/interfaces/ICollateralVault.sol";
 import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
-import {AccountMargin} from "../../../contracts/interfaces/PerpTypes.sol";
+import {MarginSummary} from "../../../contracts/interfaces/PerpTypes.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
 import {EngineFixture} from "./EngineFixture.sol";
 import {vm} from "../utils/Vm.sol";
@@ -19,7 +19,7 @@ contract PerpEngineMarginTest is EngineFixture {
     // equity = 9,989.99995 + (20,000 − 20,000.1) = 9,989.89995; withdrawable = 9,989.89995 − 1,000 = 8,989.89995.
     function test_margin_tier1_exact() public {
         _trade(ALICE, eth, 10e18);
-        AccountMargin memory m = engine.accountMargin(ALICE);
+        MarginSummary memory m = engine.accountMargin(ALICE);
         assertEq(m.collateral, 9989.99995e18, "collateral");
         assertEq(m.equity, 9989.89995e18, "equity");
         assertEq(m.initialMargin, 1000e18, "IM");
@@ -41,7 +41,7 @@ contract PerpEngineMarginTest is EngineFixture {
         _fund(LP, 1_000_000e6);
         _fund(CAROL, 200_000e6);
         _trade(CAROL, eth, 600e18);
-        AccountMargin memory m = engine.accountMargin(CAROL);
+        MarginSummary memory m = engine.accountMargin(CAROL);
         assertEq(m.initialMargin, 120_000e18, "IM at 10x");
         assertEq(m.maintenanceMargin, 60_000e18, "MM at 5 %");
         assertEq(m.equity, 200_000e18 - 600.18e18 - 360e18, "equity");
@@ -65,7 +65,7 @@ contract PerpEngineMarginTest is EngineFixture {
     function test_withdraw_unrealisedProfitNotWithdrawable() public {
         _trade(ALICE, eth, 10e18);
         ethOracle.setPrice(4000e18);
-        AccountMargin memory m = engine.accountMargin(ALICE);
+        MarginSummary memory m = engine.accountMargin(ALICE);
         assertTrue(m.equity - int256(m.initialMargin) > m.collateral, "profit exceeds collateral");
         assertEq(m.withdrawable, uint256(m.collateral), "capped at collateral");
     }

@@ -4,7 +4,7 @@ pragma solidity ^0.8.24;
 import {IMarketConfig} from "../../../contracts/interfaces/IMarketConfig.sol";
 import {IOracleAdapter} from "../../../contracts/interfaces/IOracleAdapter.sol";
 import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
-import {AccountMargin, MarketParams, MarketState} from "../../../contracts/interfaces/PerpTypes.sol";
+import {MarginSummary, MarketParams, MarketState} from "../../../contracts/interfaces/PerpTypes.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
 import {EngineFixture} from "./EngineFixture.sol";
 import {vm} from "../utils/Vm.sol";
@@ -167,7 +167,7 @@ contract PerpEngineOracleFallbackTest is EngineFixture {
         bOracle.setFailing(true);
         vm.warp(T0 + 5 hours);
 
-        AccountMargin memory m = engine.accountMargin(ALICE);
+        MarginSummary memory m = engine.accountMargin(ALICE);
         assertEq(m.equity, 10_019.934e18, "Alice equity, B at 102");
         assertEq(m.initialMargin, 251e18, "Alice IM");
         assertEq(m.withdrawable, 9768.934e18, "Alice withdrawable");

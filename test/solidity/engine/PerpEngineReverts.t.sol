@@ -7,7 +7,7 @@ import {ParameterOutOfBounds, ZeroAddress} from "../../../contracts/interfaces/C
 import {IMarketConfig} from "../../../contracts/interfaces/IMarketConfig.sol";
 import {IOracleAdapter} from "../../../contracts/interfaces/IOracleAdapter.sol";
 import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
-import {MarketParams, Tier} from "../../../contracts/interfaces/PerpTypes.sol";
+import {MarketParams, NotionalTier} from "../../../contracts/interfaces/PerpTypes.sol";
 import {PerpEngine} from "../../../contracts/PerpEngine.sol";
 import {EngineFixture} from "./EngineFixture.sol";
 import {vm} from "../utils/Vm.sol";
@@ -208,8 +208,8 @@ contract PerpEngineRevertsTest is EngineFixture {
 
     // mmr must be < 1/maxLeverage: at 20x the largest mmr is (1e36 − 1) / 20e18 = 0.049999999999999999.
     function test_tiers_mmrMustBeBelowInverseLeverage() public {
-        Tier[] memory tiers = new Tier[](1);
-        tiers[0] = Tier({upToNotional: 1_000_000e18, maxLeverage: 20e18, mmr: 0.05e18});
+        NotionalTier[] memory tiers = new NotionalTier[](1);
+        tiers[0] = NotionalTier({upToNotional: 1_000_000e18, maxLeverage: 20e18, mmr: 0.05e18});
         vm.expectRevert(
             abi.encodeWithSelector(
                 ParameterOutOfBounds.selector, bytes32("mmr"), 0.05e18, 1, 0.05e18 - 1
@@ -225,16 +225,16 @@ contract PerpEngineRevertsTest is EngineFixture {
     ///      oracle 2,000 is 1,200,000 USD of notional (the tier is judged at the oracle price). The liquidity vault
     ///      gets 1M more cash so the open-interest-to-cash limit (1.2M) does not bind.
     function test_tiers_shorterListReplacesLonger() public {
-        Tier[] memory three = new Tier[](3);
-        three[0] = Tier({upToNotional: 500_000e18, maxLeverage: 50e18, mmr: 0.01e18});
-        three[1] = Tier({upToNotional: 2_000_000e18, maxLeverage: 20e18, mmr: 0.025e18});
-        three[2] = Tier({upToNotional: 10_000_000e18, maxLeverage: 10e18, mmr: 0.05e18});
+        NotionalTier[] memory three = new NotionalTier[](3);
+        three[0] = NotionalTier({upToNotional: 500_000e18, maxLeverage: 50e18, mmr: 0.01e18});
+        three[1] = NotionalTier({upToNotional: 2_000_000e18, maxLeverage: 20e18, mmr: 0.025e18});
+        three[2] = NotionalTier({upToNotional: 10_000_000e18, maxLeverage: 10e18, mmr: 0.05e18});
         engine.setMarketTiers(eth, three);
         assertEq(engine.marketTiers(eth).length, 3, "three tiers");
-        Tier[] memory one = new Tier[](1);
-        one[0] = Tier({upToNotional: 1_200_000e18 - 1, maxLeverage: 20e18, mmr: 0.025e18});
+        NotionalTier[] memory one = new NotionalTier[](1);
+        one[0] = NotionalTier({upToNotional: 1_200_000e18 - 1, maxLeverage: 20e18, mmr: 0.025e18});
         engine.setMarketTiers(eth, one);
-        Tier[] memory stored = engine.marketTiers(eth);
+        NotionalTier[] memory stored = engine.marketTiers(eth);
         assertEq(stored.length, 1, "one tier");
         assertEq(uint256(stored[0].upToNotional), 1_200_000e18 - 1, "the new tier");
         _fund(LP, 1_000_000e6);
@@ -251,14 +251,14 @@ contract PerpEngineRevertsTest is EngineFixture {
     }
 
     function test_tiers_mustIncreaseAndBeNonEmpty() public {
-        Tier[] memory tiers = twoTiers();
+        NotionalTier[] memory tiers = twoTiers();
         tiers[1].upToNotional = tiers[0].upToNotional;
         vm.expectRevert(abi.encodeWithSelector(IMarketConfig.InvalidTier.selector, 1));
         engine.setMarketTiers(eth, tiers);
         vm.expectRevert(abi.encodeWithSelector(IMarketConfig.InvalidTier.selector, 0));
-        engine.setMarketTiers(eth, new Tier[](0));
+        engine.setMarketTiers(eth, new NotionalTier[](0));
         vm.expectRevert(abi.encodeWithSelector(IMarketConfig.InvalidTier.selector, 9));
-        engine.setMarketTiers(eth, new Tier[](9));
+        engine.setMarketTiers(eth, new NotionalTier[](9));
     }
 
     function test_maxPositionsPerAccount_bounds() public {

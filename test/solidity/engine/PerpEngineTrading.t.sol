@@ -2,7 +2,7 @@
 pragma solidity ^0.8.24;
 
 import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
-import {AccountMargin, Position} from "../../../contracts/interfaces/PerpTypes.sol";
+import {MarginSummary, Position} from "../../../contracts/interfaces/PerpTypes.sol";
 import {EngineFixture} from "./EngineFixture.sol";
 import {vm} from "../utils/Vm.sol";
 
@@ -192,7 +192,7 @@ contract PerpEngineTradingTest is EngineFixture {
             assertTrue(mm > 0, "each position valued");
             mmSum += mm;
         }
-        AccountMargin memory m = engine.accountMarginAtFair(ALICE);
+        MarginSummary memory m = engine.accountMarginAtFair(ALICE);
         assertEq(m.maintenanceMargin, mmSum, "the account's MM sums all three positions");
         // Close everything: the list empties and every market's sums return to zero.
         _trade(ALICE, sol, -3e18);

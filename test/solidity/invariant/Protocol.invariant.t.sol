@@ -8,7 +8,7 @@ import {InsuranceFund} from "../../../contracts/InsuranceFund.sol";
 import {IAutoDeleveraging} from "../../../contracts/interfaces/IAutoDeleveraging.sol";
 import {ILiquidationEngine, LiquidationConfig} from "../../../contracts/interfaces/ILiquidationEngine.sol";
 import {
-    AccountMargin, BreakerParams, MarketParams, MarketPrices, MarketState, Position, Tier
+    BreakerParams, MarginSummary, MarketParams, MarketPrices, MarketState, NotionalTier, Position
 } from "../../../contracts/interfaces/PerpTypes.sol";
 import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
 import {LiquidationEngine} from "../../../contracts/LiquidationEngine.sol";
@@ -76,10 +76,10 @@ abstract contract ProtocolDeployment is TestBase {
         p.maxFundingRate = 0.04e18;
     }
 
-    function _ethTiers() internal pure returns (Tier[] memory tiers) {
-        tiers = new Tier[](2);
-        tiers[0] = Tier({upToNotional: 1_000_000e18, maxLeverage: 20e18, mmr: 0.025e18});
-        tiers[1] = Tier({upToNotional: 5_000_000e18, maxLeverage: 10e18, mmr: 0.05e18});
+    function _ethTiers() internal pure returns (NotionalTier[] memory tiers) {
+        tiers = new NotionalTier[](2);
+        tiers[0] = NotionalTier({upToNotional: 1_000_000e18, maxLeverage: 20e18, mmr: 0.025e18});
+        tiers[1] = NotionalTier({upToNotional: 5_000_000e18, maxLeverage: 10e18, mmr: 0.05e18});
     }
 
     function _btcParams(MockOracleAdapter o) internal pure returns (MarketParams memory p) {
@@ -97,11 +97,11 @@ abstract contract ProtocolDeployment is TestBase {
         p.maxFundingRate = 0.001e18;
     }
 
-    function _btcTiers() internal pure returns (Tier[] memory tiers) {
-        tiers = new Tier[](3);
-        tiers[0] = Tier({upToNotional: 500_000e18, maxLeverage: 20e18, mmr: 0.04e18});
-        tiers[1] = Tier({upToNotional: 2_000_000e18, maxLeverage: 10e18, mmr: 0.06e18});
-        tiers[2] = Tier({upToNotional: 10_000_000e18, maxLeverage: 4e18, mmr: 0.15e18});
+    function _btcTiers() internal pure returns (NotionalTier[] memory tiers) {
+        tiers = new NotionalTier[](3);
+        tiers[0] = NotionalTier({upToNotional: 500_000e18, maxLeverage: 20e18, mmr: 0.04e18});
+        tiers[1] = NotionalTier({upToNotional: 2_000_000e18, maxLeverage: 10e18, mmr: 0.06e18});
+        tiers[2] = NotionalTier({upToNotional: 10_000_000e18, maxLeverage: 4e18, mmr: 0.15e18});
     }
 
     function _rwaParams(MockOracleAdapter o) internal pure returns (MarketParams memory p) {
@@ -114,9 +114,9 @@ abstract contract ProtocolDeployment is TestBase {
         p.fundingInterest = 0;
     }
 
-    function _rwaTiers() internal pure returns (Tier[] memory tiers) {
-        tiers = new Tier[](1);
-        tiers[0] = Tier({upToNotional: 10_000_000e18, maxLeverage: 5e18, mmr: 0.05e18});
+    function _rwaTiers() internal pure returns (NotionalTier[] memory tiers) {
+        tiers = new NotionalTier[](1);
+        tiers[0] = NotionalTier({upToNotional: 10_000_000e18, maxLeverage: 5e18, mmr: 0.05e18});
     }
 }
 
@@ -140,7 +140,7 @@ contract ProtocolInvariantTest is ProtocolDeployment {
 
     /// @dev The traders then the keeper, and each market's tiers (no action changes them), read once.
     address[] internal _accounts;
-    Tier[][MARKETS] internal _tiers;
+    NotionalTier[][MARKETS] internal _tiers;
 
     function setUp() public {
         _deploy();
@@ -149,7 +149,7 @@ contract ProtocolInvariantTest is ProtocolDeployment {
         }
         _accounts.push(handler.KEEPER());
         for (uint256 m; m < MARKETS; ++m) {
-            Tier[] memory tiers = engine.marketTiers(m);
+            NotionalTier[] memory tiers = engine.marketTiers(m);
             for (uint256 i; i < tiers.length; ++i) {
                 _tiers[m].push(tiers[i]);
             }
@@ -193,7 +193,7 @@ contract ProtocolInvariantTest is ProtocolDeployment {
         address[] accounts;
         PerpModel.Market[] markets;
         MarketPrices[] prices;
-        Tier[][] tiers;
+        NotionalTier[][] tiers;
         Position[][] positions;
     }
 
@@ -230,7 +230,7 @@ contract ProtocolInvariantTest is ProtocolDeployment {
         v.accounts = _accounts;
         v.markets = new PerpModel.Market[](MARKETS);
         v.prices = new MarketPrices[](MARKETS);
-        v.tiers = new Tier[][](MARKETS);
+        v.tiers = new NotionalTier[][](MARKETS);
         for (uint256 m; m < MARKETS; ++m) {
             v.markets[m] = PerpModel.read(engine, m);
             v.tiers[m] = _tiers[m];

@@ -11,7 +11,7 @@ import {ILiquidationEngine, LiquidationConfig} from "../../../contracts/interfac
 import {IOracleAdapter} from "../../../contracts/interfaces/IOracleAdapter.sol";
 import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
 import {
-    AccountMargin, BreakerParams, MarketParams, MarketState, Position, Tier
+    BreakerParams, MarginSummary, MarketParams, MarketState, NotionalTier, Position
 } from "../../../contracts/interfaces/PerpTypes.sol";
 import {LiquidationEngine} from "../../../contracts/LiquidationEngine.sol";
 import {LiquidityVault} from "../../../contracts/LiquidityVault.sol";
@@ -279,7 +279,7 @@ library PerpModel {
 
     /// @notice One position's value (PnL − funding owed) and initial margin as credited (see `creditMargin`); a live
     ///         market needs `k.fairPremium`.
-    function positionCredit(Market memory k, Position memory pos, Tier[] memory tiers)
+    function positionCredit(Market memory k, Position memory pos, NotionalTier[] memory tiers)
         internal
         view
         returns (int256 value, uint256 initialMargin)
@@ -319,7 +319,7 @@ library PerpModel {
     }
 
     /// @notice The first tier whose notional cap holds `notional`, the last one above every cap.
-    function tierFor(Tier[] memory tiers, uint256 notional) internal pure returns (Tier memory) {
+    function tierFor(NotionalTier[] memory tiers, uint256 notional) internal pure returns (NotionalTier memory) {
         for (uint256 i; i < tiers.length; ++i) {
             if (notional <= tiers[i].upToNotional) return tiers[i];
         }
@@ -362,7 +362,7 @@ library PerpModel {
         int256 fairPremium,
         int256 size,
         int256 delta,
-        Tier[] memory tiers,
+        NotionalTier[] memory tiers,
         uint256 minMargin
     ) internal pure returns (int256) {
         uint256 fit = fitSize(k, fairPremium, delta);
@@ -678,7 +678,7 @@ contract ProtocolHandler is TestBase {
             oracles[m] = oracles_[m];
             initialPrices[m] = oracles_[m].currentPrice();
             MarketParams memory p = engine_.marketParams(m);
-            Tier[] memory tiers = engine_.marketTiers(m);
+            NotionalTier[] memory tiers = engine_.marketTiers(m);
             _safeLeverage[m] = tiers[tiers.length - 1].maxLeverage;
             _maxTierNotional[m] = tiers[tiers.length - 1].upToNotional;
             // IM = notional / leverage ≥ minPositionMargin at the highest leverage, with 1 % to spare.
@@ -1654,7 +1654,7 @@ contract ProtocolHandler is TestBase {
         (, uint256 remaining, uint256 minMargin, int256 fullClose) =
             abi.decode(_args(err), (uint256, uint256, uint256, int256));
         uint256 notional = Math.mulDiv(_abs(size + delta), oracles[m].currentPrice(), WAD, Math.Rounding.Ceil);
-        Tier memory t = PerpModel.tierFor(engine.marketTiers(m), notional);
+        NotionalTier memory t = PerpModel.tierFor(engine.marketTiers(m), notional);
         uint256 im = Math.mulDiv(notional, WAD, t.maxLeverage, Math.Rounding.Ceil);
         if (
             remaining != im || minMargin != engine.marketParams(m).minPositionMargin || remaining >= minMargin
@@ -1877,7 +1877,7 @@ contract ProtocolHandler is TestBase {
     function _observeLiquidation(address caller, address target) private returns (LiqObs memory o) {
         LiquidationConfig memory c = ILiquidationEngine(address(liquidator)).config();
         (o.caller, o.target) = (caller, target);
-        try engine.accountMarginAtFair(target) returns (AccountMargin memory x) {
+        try engine.accountMarginAtFair(target) returns (MarginSummary memory x) {
             (o.known, o.mmFair, o.bankrupt) = (true, x.equity - int256(x.maintenanceMargin), x.equity <= 0);
         } catch (bytes memory err) {
             // The trigger valuation falls back on a failing oracle: it never reverts.
@@ -2689,7 +2689,7 @@ contract ProtocolHandler is TestBase {
     /// @dev equity − Σ IM at the credit valuation, floored at 0 (the engine's view, which must not revert: it falls
     ///      back on a failing oracle; a revert is counted).
     function _freeMargin(address a) private returns (uint256) {
-        try engine.accountMargin(a) returns (AccountMargin memory x) {
+        try engine.accountMargin(a) returns (MarginSummary memory x) {
             int256 free = x.equity - int256(x.initialMargin);
             return free > 0 ? uint256(free) : 0;
         } catch (bytes memory err) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
+import {IPerpLens} from "../../../contracts/interfaces/IPerpLens.sol";
 import {ISubAccounts} from "../../../contracts/interfaces/ISubAccounts.sol";
 import {PerpLens} from "../../../contracts/lens/PerpLens.sol";
 import {EngineFixture} from "../engine/EngineFixture.sol";
@@ -35,7 +36,7 @@ contract LensSubAccountsTest is EngineFixture {
         engine.trade(one, eth, 1e18, type(uint256).max);
         vm.stopPrank();
 
-        PerpLens.SubAccountView[] memory list = lens.getSubAccounts(ALICE);
+        IPerpLens.SubAccountView[] memory list = lens.getSubAccounts(ALICE);
         assertEq(list.length, 3, "ids 0, 1, 2");
         assertEq(list[0].account, ALICE, "0: the owner");
         assertEq(list[1].account, one, "1");
@@ -111,7 +112,7 @@ contract LensSubAccountsTest is EngineFixture {
         engine.trade(one, eth, 1e18, type(uint256).max);
         vm.stopPrank();
         ethOracle.setFailing(true);
-        PerpLens.SubAccountView[] memory list = lens.getSubAccounts(ALICE);
+        IPerpLens.SubAccountView[] memory list = lens.getSubAccounts(ALICE);
         assertTrue(list[0].valuationValid, "flat owner account: no oracle needed");
         assertEq(list[1].collateral, vault.collateralOf(one), "collateral still read");
         assertEq(list[1].markets.length, 1, "positions still read");

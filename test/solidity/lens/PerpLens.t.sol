@@ -7,7 +7,7 @@ import {CollateralVault} from "../../../contracts/CollateralVault.sol";
 import {IInsuranceFund} from "../../../contracts/interfaces/IInsuranceFund.sol";
 import {IMarketConfig} from "../../../contracts/interfaces/IMarketConfig.sol";
 import {IPerpLens} from "../../../contracts/interfaces/IPerpLens.sol";
-import {MarketParams, Tier} from "../../../contracts/interfaces/PerpTypes.sol";
+import {MarketParams, NotionalTier} from "../../../contracts/interfaces/PerpTypes.sol";
 import {PerpLens} from "../../../contracts/lens/PerpLens.sol";
 import {LiquidityVault} from "../../../contracts/LiquidityVault.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
@@ -278,9 +278,9 @@ contract PerpLensLiquidationPriceTest is AliceLongFixture {
         goldOracle = new MockOracleAdapter(2_000e18);
         gold = engine.listMarket("GOLD", exactParams(goldOracle), oneTier(10e18, 0.02e18));
         tieredOracle = new MockOracleAdapter(2_000e18);
-        Tier[] memory tiers = new Tier[](2);
-        tiers[0] = Tier({upToNotional: 100_000e18, maxLeverage: 50e18, mmr: 0.01e18});
-        tiers[1] = Tier({upToNotional: 10_000_000e18, maxLeverage: 5e18, mmr: 0.1e18});
+        NotionalTier[] memory tiers = new NotionalTier[](2);
+        tiers[0] = NotionalTier({upToNotional: 100_000e18, maxLeverage: 50e18, mmr: 0.01e18});
+        tiers[1] = NotionalTier({upToNotional: 10_000_000e18, maxLeverage: 5e18, mmr: 0.1e18});
         tiered = engine.listMarket("TIER", exactParams(tieredOracle), tiers);
     }
 

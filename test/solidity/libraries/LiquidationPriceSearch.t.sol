@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.24;
 
-import {Tier} from "../../../contracts/interfaces/PerpTypes.sol";
+import {NotionalTier} from "../../../contracts/interfaces/PerpTypes.sol";
 import {LiquidationPriceSearch} from "../../../contracts/libraries/LiquidationPriceSearch.sol";
 import {TestBase} from "../utils/TestBase.sol";
 
 contract LiquidationPriceSearchHarness {
-    function search(int256 base, int256 size, Tier[] memory tiers) external pure returns (uint256) {
+    function search(int256 base, int256 size, NotionalTier[] memory tiers) external pure returns (uint256) {
         return LiquidationPriceSearch.search(base, size, tiers);
     }
 
-    function maintenanceAt(int256 base, int256 size, Tier[] memory tiers, uint256 price)
+    function maintenanceAt(int256 base, int256 size, NotionalTier[] memory tiers, uint256 price)
         external
         pure
         returns (int256)
@@ -28,16 +28,16 @@ contract LiquidationPriceSearchTest is TestBase {
         h = new LiquidationPriceSearchHarness();
     }
 
-    function _oneTier(uint64 mmr) internal pure returns (Tier[] memory t) {
-        t = new Tier[](1);
-        t[0] = Tier({upToNotional: 10_000_000e18, maxLeverage: 5e18, mmr: mmr});
+    function _oneTier(uint64 mmr) internal pure returns (NotionalTier[] memory t) {
+        t = new NotionalTier[](1);
+        t[0] = NotionalTier({upToNotional: 10_000_000e18, maxLeverage: 5e18, mmr: mmr});
     }
 
     /// @dev ≤ 100,000: mmr 1 %; ≤ 1M: mmr 5 %.
-    function _twoTiers() internal pure returns (Tier[] memory t) {
-        t = new Tier[](2);
-        t[0] = Tier({upToNotional: 100_000e18, maxLeverage: 50e18, mmr: 0.01e18});
-        t[1] = Tier({upToNotional: 1_000_000e18, maxLeverage: 10e18, mmr: 0.05e18});
+    function _twoTiers() internal pure returns (NotionalTier[] memory t) {
+        t = new NotionalTier[](2);
+        t[0] = NotionalTier({upToNotional: 100_000e18, maxLeverage: 50e18, mmr: 0.01e18});
+        t[1] = NotionalTier({upToNotional: 1_000_000e18, maxLeverage: 10e18, mmr: 0.05e18});
     }
 
     /// @dev Long 1 with base −120,000 (30,000 collateral, cost 150,000), mmr 5 %: f(P) = −120,000 + floor(19 P / 20)
@@ -72,7 +72,7 @@ contract LiquidationPriceSearchTest is TestBase {
     ///      single bisection returned 97,979.79…, a price below which the account is liquidatable but far from the
     ///      highest). At 100,000 + 1 wei the account is liquidatable too, at 100,000 it is not.
     function test_search_long_liquidatableAgainAboveATierBoundary() public view {
-        Tier[] memory t = _twoTiers();
+        NotionalTier[] memory t = _twoTiers();
         uint256 p = h.search(-97_000e18, 1e18, t);
         assertEq(p, 102105263157894736842105, "highest liquidatable price, in the upper tier");
         assertTrue(h.maintenanceAt(-97_000e18, 1e18, t, p) < 0, "f(P) < 0");
@@ -94,9 +94,9 @@ contract LiquidationPriceSearchTest is TestBase {
         mmr1 = bound(mmr1, 1, 0.2e18);
         mmr2 = bound(mmr2, mmr1, 0.5e18);
         base = boundInt(base, -1e30, 1e30);
-        Tier[] memory t = new Tier[](2);
-        t[0] = Tier({upToNotional: uint96(upTo), maxLeverage: 2e18, mmr: uint64(mmr1)});
-        t[1] = Tier({upToNotional: uint96(upTo * 10), maxLeverage: 1e18 + 1, mmr: uint64(mmr2)});
+        NotionalTier[] memory t = new NotionalTier[](2);
+        t[0] = NotionalTier({upToNotional: uint96(upTo), maxLeverage: 2e18, mmr: uint64(mmr1)});
+        t[1] = NotionalTier({upToNotional: uint96(upTo * 10), maxLeverage: 1e18 + 1, mmr: uint64(mmr2)});
         uint256 p = h.search(base, int256(size), t);
         uint256 boundary = upTo * 1e18 / size; // the highest price of tier 1
         if (p == 0) {
@@ -130,7 +130,7 @@ contract LiquidationPriceSearchTest is TestBase {
         // a long with equity short of its cost (base < 0), a short with some (base > 0): both have a boundary
         base = boundInt(base, 1e18, 1e30);
         if (isLong) base = -base;
-        Tier[] memory t = _oneTier(uint64(mmr));
+        NotionalTier[] memory t = _oneTier(uint64(mmr));
         int256 s = isLong ? int256(size) : -int256(size);
         uint256 p = h.search(base, s, t);
         assertTrue(p > 1 && p < 1 << 128, "a boundary exists");

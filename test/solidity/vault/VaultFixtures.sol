@@ -9,7 +9,7 @@ import {InsuranceFund} from "../../../contracts/InsuranceFund.sol";
 import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
 import {LiquidityVault} from "../../../contracts/LiquidityVault.sol";
 import {IOracleAdapter} from "../../../contracts/interfaces/IOracleAdapter.sol";
-import {MarketParams, Tier} from "../../../contracts/interfaces/PerpTypes.sol";
+import {MarketParams, NotionalTier} from "../../../contracts/interfaces/PerpTypes.sol";
 import {MockCounterparty} from "../../../contracts/mocks/MockCounterparty.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
 import {MockUSDC} from "../../../contracts/mocks/MockUSDC.sol";
@@ -178,9 +178,9 @@ abstract contract EngineVaultFixture is TestBase, ExitMath {
     }
 
     /// @dev One tier up to 10M USD at 10x, mmr 5 %.
-    function _tiers() internal pure returns (Tier[] memory tiers) {
-        tiers = new Tier[](1);
-        tiers[0] = Tier({upToNotional: 10_000_000e18, maxLeverage: 10e18, mmr: 0.05e18});
+    function _tiers() internal pure returns (NotionalTier[] memory tiers) {
+        tiers = new NotionalTier[](1);
+        tiers[0] = NotionalTier({upToNotional: 10_000_000e18, maxLeverage: 10e18, mmr: 0.05e18});
     }
 
     function _fund(address account, uint256 usdcAmount) internal {
