@@ -255,8 +255,11 @@ export async function approveOperator(
   if (simulated.allSubAccounts) {
     const all = logs.find((l) => l.eventName === "AllSubAccountsOperatorApproved");
     if (all?.eventName !== "AllSubAccountsOperatorApproved")
-      throw new PerpError(`approveOperator: transaction ${hash} emitted no AllSubAccountsOperatorApproved event.`);
-    const { owner, operator, canTrade, tradeExpiry, canWithdraw, withdrawExpiry, maxPriceDeviation } = all.args;
+      throw new PerpError(
+        `approveOperator: transaction ${hash} emitted no AllSubAccountsOperatorApproved event.`,
+      );
+    const { owner, operator, canTrade, tradeExpiry, canWithdraw, withdrawExpiry, maxPriceDeviation } =
+      all.args;
     return {
       hash,
       receipt,
