@@ -4,13 +4,16 @@
 // the engine's receipts: the open is mined, `sendTrade` throws `EventNotFoundError`, and the SDK must not then sweep
 // the open position's margin away. Before the fix it swept `withdrawableUsd`, leaving the position at its tier's
 // initial margin (20x instead of the 2x asked for) and reported the open as failed with its collateral "moved back".
+// Then: `closeIsolatedPosition` sweeps to no foreign account.
 import { expect } from "chai";
 import { network } from "hardhat";
 import {
   createPublicClient,
   custom,
+  encodeAbiParameters,
   getAddress,
   isAddressEqual,
+  keccak256,
   type Address,
   type EIP1193RequestFn,
 } from "viem";
@@ -20,11 +23,13 @@ import {
   createPerpClient,
   deploymentFromLocalProtocol,
   EventNotFoundError,
+  ForeignSubAccountError,
   IsolatedOpenFailedError,
   parseSize,
   parseUsdc,
   type PerpClient,
 } from "../../sdk/src/index.js";
+import { nothingSentCheck } from "./helpers/sdk-clients.js";
 
 const { viem, ethers } = await network.create();
 
@@ -36,12 +41,16 @@ describe("SDK isolated positions: adversarial review", function () {
   let alice: PerpClient;
   let lossyAlice: PerpClient;
   let aliceAddress: Address;
+  let bobAddress: Address;
   let sub: Address;
+  let expectNothingSent: ReturnType<typeof nothingSentCheck>;
 
   before(async function () {
     protocol = await deployLocalProtocol(ethers);
     const publicClient = await viem.getPublicClient();
-    const [, lpWallet, aliceWallet] = await viem.getWalletClients();
+    const [, lpWallet, aliceWallet, bobWallet] = await viem.getWalletClients();
+    expectNothingSent = nothingSentCheck(publicClient);
+    bobAddress = getAddress(bobWallet.account.address);
     const deployment = await deploymentFromLocalProtocol(protocol, {
       chainId: await publicClient.getChainId(),
     });
@@ -92,5 +101,27 @@ describe("SDK isolated positions: adversarial review", function () {
     const closed = await alice.closeIsolatedPosition({ account: sub });
     expect(closed.closes.map((c) => c.newSize)).to.deep.equal([0n]);
     expect(await protocol.vault.collateralOf(sub)).to.equal(0n);
+  });
+
+  // The sweep goes only to an account of the same owner: not another owner's, and not the address of a sub-account the
+  // owner has not created yet (its owner is itself until then). Refused before anything is sent.
+  it("refuses, before sending, a sweep to a foreign account or to a sub-account not created yet", async function () {
+    await alice.openIsolatedPosition({
+      marketId: ETH,
+      side: "long",
+      size: parseSize("1"),
+      leverage: 2n * E18,
+    });
+    const notCreated = getAddress(
+      `0x${keccak256(encodeAbiParameters([{ type: "address" }, { type: "uint256" }], [aliceAddress, 9n])).slice(26)}`,
+    );
+    for (const to of [bobAddress, notCreated]) {
+      const err = await expectNothingSent(aliceAddress, () =>
+        alice.closeIsolatedPosition({ account: sub, to }),
+      );
+      expect(err).to.be.instanceOf(ForeignSubAccountError);
+      expect((err as ForeignSubAccountError).actualOwner).to.equal(to);
+    }
+    expect((await protocol.engine.position(sub, ETH)).size).to.equal(E18);
   });
 });
