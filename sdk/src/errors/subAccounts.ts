@@ -38,7 +38,9 @@ export class ForeignSubAccountError extends PerpValidationError {
 /**
  * An isolated open whose collateral was moved into the sub-account but whose trade then failed. `swept` tells
  * whether the collateral was moved back (`sweepHash`); if not, it waits in `subAccount` (move it with
- * `transferBetweenSubAccounts` or retry the open on the same sub-account). `cause` is the trade's failure.
+ * `transferBetweenSubAccounts` or retry the open on the same sub-account). `cause` is the trade's failure. A
+ * sub-account that holds a position all the same (a trade mined although the SDK saw it fail, e.g. a lost receipt) is
+ * never swept: check it with `getAccount` before retrying.
  */
 export class IsolatedOpenFailedError extends PerpError {
   override name = "IsolatedOpenFailedError";

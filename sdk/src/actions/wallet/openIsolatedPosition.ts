@@ -2,6 +2,7 @@ import { getAddress, isAddressEqual, type Address, type Hash } from "viem";
 import { readContract } from "viem/actions";
 
 import { collateralVaultAbi } from "../../abis/collateralVault.js";
+import { perpEngineAbi } from "../../abis/perpEngine.js";
 import { perpLensAbi } from "../../abis/perpLens.js";
 import type { PerpClientBase } from "../../clientBase.js";
 import {
@@ -160,7 +161,8 @@ export async function simulateOpenIsolatedPosition(
  * at that collateral and its liquidation never touches the owner's other accounts. Up to three transactions:
  * `createSubAccount` (when needed), `transferBetweenSubAccounts`, then the trade, each simulated first; the whole open
  * is checked with the SDK's mirror before the first is sent ({@link simulateOpenIsolatedPosition}). If the trade
- * fails after the collateral moved, the collateral is moved back and {@link IsolatedOpenFailedError} is thrown.
+ * fails after the collateral moved, the collateral is moved back and {@link IsolatedOpenFailedError} is thrown; if the
+ * sub-account holds a position all the same (the trade was mined although the SDK saw it fail), nothing is moved back.
  * Cross margin stays the default: `openPosition` trades the wallet's own account.
  *
  * @example
@@ -201,13 +203,26 @@ export async function openIsolatedPosition(
     open = await sendTrade(client, "openIsolatedPosition", simulation);
   } catch (cause) {
     let sweepHash: Hash | undefined;
-    try {
-      sweepHash = (
-        await transferBetweenSubAccounts(client, { from: address, to: plan.from, amountUsd: "max" })
-      ).hash;
-    } catch {
-      // The collateral stays in the sub-account; the error says so.
-    }
+    // A trade the SDK saw fail may still have been mined (a lost receipt or log, a broadcast that timed out but went
+    // through). The sub-account was flat, so a position there now is this open's: sweeping its free collateral would
+    // leave it at its tier's initial margin. Only a flat sub-account is swept (unsure: not swept).
+    const flat = await readContract(client.publicClient, {
+      address: client.deployment.contracts.perpEngine,
+      abi: perpEngineAbi,
+      functionName: "accountMarkets",
+      args: [address],
+    }).then(
+      (markets) => markets.length === 0,
+      () => false,
+    );
+    if (flat)
+      try {
+        sweepHash = (
+          await transferBetweenSubAccounts(client, { from: address, to: plan.from, amountUsd: "max" })
+        ).hash;
+      } catch {
+        // The collateral stays in the sub-account; the error says so.
+      }
     throw new IsolatedOpenFailedError(address, collateralUsd, sweepHash !== undefined, sweepHash, {
       cause: cause instanceof Error ? cause : new PerpError(String(cause)),
     });
