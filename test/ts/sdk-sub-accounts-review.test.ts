@@ -10,10 +10,12 @@ import { network } from "hardhat";
 import {
   createPublicClient,
   custom,
+  decodeAbiParameters,
   encodeAbiParameters,
   getAddress,
   isAddressEqual,
   keccak256,
+  toFunctionSelector,
   type Address,
   type EIP1193RequestFn,
 } from "viem";
@@ -24,9 +26,11 @@ import {
   deploymentFromLocalProtocol,
   EventNotFoundError,
   ForeignSubAccountError,
+  InvalidSweepTargetError,
   IsolatedOpenFailedError,
   parseSize,
   parseUsdc,
+  SubAccountNotFreeError,
   type PerpClient,
 } from "../../sdk/src/index.js";
 import { nothingSentCheck } from "./helpers/sdk-clients.js";
@@ -123,5 +127,61 @@ describe("SDK isolated positions: adversarial review", function () {
       expect((err as ForeignSubAccountError).actualOwner).to.equal(to);
     }
     expect((await protocol.engine.position(sub, ETH)).size).to.equal(E18);
+  });
+
+  it("refuses, before sending, a sweep of a sub-account into itself", async function () {
+    const err = await expectNothingSent(aliceAddress, () =>
+      alice.closeIsolatedPosition({ account: sub, to: sub }),
+    );
+    expect(err).to.be.instanceOf(InvalidSweepTargetError);
+    expect((err as InvalidSweepTargetError).account).to.equal(sub);
+  });
+
+  // Two opens of one owner racing for the same free sub-account: the second one's pick is taken by the time it would
+  // fund it. Here a deposit into the picked sub-account is mined right after the SDK reads the lens's pick (through an
+  // RPC that runs it then): the open refuses before moving any collateral.
+  it("refuses to fund a sub-account taken between its pick and its transfer", async function () {
+    await alice.closeIsolatedPosition({ account: sub });
+    const publicClient = await viem.getPublicClient();
+    const [, , aliceWallet, bobWallet] = await viem.getWalletClients();
+    const lens = await protocol.lens.getAddress();
+    const pick = toFunctionSelector("function nextFreeSubAccount(address)");
+    let injected = false;
+    const request = (async ({ method, params }: { method: string; params?: unknown }) => {
+      const result = await publicClient.request({ method, params } as never);
+      const call = (params as [{ to?: string; data?: string }] | undefined)?.[0];
+      if (
+        !injected &&
+        method === "eth_call" &&
+        call?.to !== undefined &&
+        isAddressEqual(call.to as Address, lens as Address) &&
+        call.data?.startsWith(pick)
+      ) {
+        injected = true;
+        const [, picked] = decodeAbiParameters(
+          [{ type: "uint256" }, { type: "address" }, { type: "bool" }],
+          result as `0x${string}`,
+        );
+        await (await protocol.usdc.mint(bobAddress, 1n)).wait();
+        const bob = await ethers.getSigner(bobWallet.account.address);
+        await (await protocol.usdc.connect(bob).approve(await protocol.vault.getAddress(), 1n)).wait();
+        await (await protocol.vault.connect(bob).depositFor(picked, 1n)).wait();
+      }
+      return result;
+    }) as EIP1193RequestFn;
+    const racing = createPerpClient({
+      publicClient: createPublicClient({ chain: publicClient.chain, transport: custom({ request }) }),
+      walletClient: aliceWallet,
+      deployment: alice.deployment,
+    });
+    const crossBefore = await protocol.vault.collateralOf(aliceAddress);
+    const err = await racing
+      .openIsolatedPosition({ marketId: ETH, side: "long", size: parseSize("1"), leverage: 2n * E18 })
+      .catch((e: unknown) => e);
+    expect(injected).to.equal(true);
+    expect(err).to.be.instanceOf(SubAccountNotFreeError);
+    expect((err as SubAccountNotFreeError).account).to.equal(sub);
+    expect(await protocol.vault.collateralOf(aliceAddress)).to.equal(crossBefore);
+    expect(await protocol.vault.collateralOf(sub)).to.equal(10n ** 12n); // the dust alone
   });
 });

@@ -37,7 +37,9 @@ export {
 export {
   ForeignSubAccountError,
   InsufficientFreeCollateralError,
+  InvalidSweepTargetError,
   IsolatedOpenFailedError,
   NotIsolatedSubAccountError,
+  SubAccountNotFreeError,
   UnknownSubAccountError,
 } from "./subAccounts.js";

@@ -84,3 +84,29 @@ export class NotIsolatedSubAccountError extends PerpValidationError {
     super(`${account} is the owner's own cross-margin account (sub-account 0), not an isolated sub-account.`);
   }
 }
+
+/**
+ * The sub-account an isolated open picked is no longer free when its collateral is about to move (another open of the
+ * same owner funded or used it meanwhile): nothing was moved; retry the open.
+ */
+export class SubAccountNotFreeError extends PerpValidationError {
+  override name = "SubAccountNotFreeError";
+  constructor(
+    readonly account: Address,
+    readonly id: bigint,
+  ) {
+    super(
+      `Sub-account ${id} (${account}) is no longer free (collateral or a position arrived): retry the open.`,
+    );
+  }
+}
+
+/** `closeIsolatedPosition` asked to sweep a sub-account into itself. */
+export class InvalidSweepTargetError extends PerpValidationError {
+  override name = "InvalidSweepTargetError";
+  constructor(readonly account: Address) {
+    super(
+      `The collateral of ${account} cannot be swept into ${account} itself: give another account of the owner as \`to\`.`,
+    );
+  }
+}

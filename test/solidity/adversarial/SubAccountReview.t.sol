@@ -17,55 +17,6 @@ import {EngineFixture} from "../engine/EngineFixture.sol";
 import {LocalProtocolFixture} from "./LocalProtocolFixture.sol";
 import {vm} from "../utils/Vm.sol";
 
-/// @dev Sets operator approvals for sub-accounts through a low-level call, so these tests do not depend on the
-///      approval functions' exact parameter lists (a price bound is being added to them): the form with a trailing
-///      `uint64` bound (0 here) is tried first, then the form without it. One of them must exist.
-abstract contract SubAccountApprovals {
-    function _approveAll(address owner, address operator, bool trade, bool withdraw) internal {
-        bytes memory withBound = abi.encodeWithSignature(
-            "approveOperatorForAllSubAccounts(address,bool,uint40,bool,uint40,uint64)",
-            operator,
-            trade,
-            uint40(0),
-            withdraw,
-            uint40(0),
-            uint64(0)
-        );
-        bytes memory plain = abi.encodeWithSignature(
-            "approveOperatorForAllSubAccounts(address,bool,uint40,bool,uint40)",
-            operator,
-            trade,
-            uint40(0),
-            withdraw,
-            uint40(0)
-        );
-        _callEither(owner, withBound, plain);
-    }
-
-    function _callEither(address owner, bytes memory first, bytes memory second) private {
-        address target = _vaultAddress();
-        vm.prank(owner);
-        // solhint-disable-next-line avoid-low-level-calls
-        (bool ok, bytes memory ret) = target.call(first);
-        if (ok) return;
-        // A function that does not exist reverts with no data (the vault has no fallback); anything else is real.
-        if (ret.length != 0) _bubble(ret);
-        vm.prank(owner);
-        // solhint-disable-next-line avoid-low-level-calls
-        (ok, ret) = target.call(second);
-        if (!ok) _bubble(ret);
-    }
-
-    function _bubble(bytes memory ret) private pure {
-        // solhint-disable-next-line no-inline-assembly
-        assembly ("memory-safe") {
-            revert(add(ret, 32), mload(ret))
-        }
-    }
-
-    function _vaultAddress() internal view virtual returns (address);
-}
-
 /// @notice Adversarial review of sub-accounts on the engine fixture. Each test is an attack that must fail:
 ///         - a transfer between sub-accounts cannot take the funding a position owes, nor more than the worst case of a
 ///           market whose oracle fails (and such a market freezes no other sub-account's transfers);
@@ -79,7 +30,7 @@ abstract contract SubAccountApprovals {
 ///      interest 0.00625 %/h (the clamp, so the hourly rate is exactly that at premium 0) and one tier (10x, mmr 5 %),
 ///      breaker band 15 % (the listing default). Alice's sub-accounts 1 and 2 hold 1,000 USD each; sub-account 1 buys
 ///      1 XAU at 2,000: IM 200, so it may move 800 now.
-contract SubAccountReviewTest is EngineFixture, SubAccountApprovals {
+contract SubAccountReviewTest is EngineFixture {
     address internal constant AGENT = address(0xA6E27);
     address internal constant DAN = address(0xDA2);
 
@@ -87,10 +38,6 @@ contract SubAccountReviewTest is EngineFixture, SubAccountApprovals {
     uint256 internal xau;
     address internal one;
     address internal two;
-
-    function _vaultAddress() internal view override returns (address) {
-        return address(vault);
-    }
 
     function setUp() public override {
         super.setUp();
@@ -185,7 +132,8 @@ contract SubAccountReviewTest is EngineFixture, SubAccountApprovals {
     ///      all-sub-accounts operator act on it.
     function test_uncreatedAddress_noPositionDebtOrOperatorBeforeCreation() public {
         address next = _derived(ALICE, 3);
-        _approveAll(ALICE, AGENT, true, true);
+        vm.prank(ALICE);
+        vault.approveOperatorForAllSubAccounts(AGENT, true, 0, true, 0, 0);
         assertEq(vault.subAccountOwner(next), next, "a plain address");
 
         vm.prank(ALICE);

@@ -9,7 +9,11 @@ import {
   type PerpRequestErrorType,
   type PerpSendErrorType,
 } from "../../errors/index.js";
-import { ForeignSubAccountError, NotIsolatedSubAccountError } from "../../errors/subAccounts.js";
+import {
+  ForeignSubAccountError,
+  InvalidSweepTargetError,
+  NotIsolatedSubAccountError,
+} from "../../errors/subAccounts.js";
 import { sendTrade, type TradeExecutionResult, type TradeOptions } from "../internal/trade.js";
 import { requireWallet } from "../internal/wallet.js";
 import { getAccount } from "../public/getAccount.js";
@@ -48,6 +52,7 @@ export interface SimulateCloseIsolatedPositionReturnType {
  */
 export type SimulateCloseIsolatedPositionErrorType =
   | ForeignSubAccountError
+  | InvalidSweepTargetError
   | NotIsolatedSubAccountError
   | SimulateClosePositionErrorType
   | PerpRequestErrorType;
@@ -97,6 +102,7 @@ export async function simulateCloseIsolatedPosition(
     throw new ForeignSubAccountError(parameters.account, getAddress(wallet.address), owner);
   if (isAddressEqual(parameters.account, owner)) throw new NotIsolatedSubAccountError(parameters.account);
   const to = parameters.to ?? owner;
+  if (isAddressEqual(to, parameters.account)) throw new InvalidSweepTargetError(to);
   const toOwner = await ownerOf(client, to);
   if (!isAddressEqual(toOwner, owner)) throw new ForeignSubAccountError(to, owner, toOwner);
   const snapshot = await getAccount(client, { account: parameters.account });

@@ -16,10 +16,11 @@ import {
   ForeignSubAccountError,
   InsufficientFreeCollateralError,
   IsolatedOpenFailedError,
+  SubAccountNotFreeError,
 } from "../../errors/subAccounts.js";
 import { sendTrade, validationErrorFor, type TradeExecutionResult } from "../internal/trade.js";
 import { requireWallet } from "../internal/wallet.js";
-import { getNextFreeSubAccount } from "../public/getSubAccounts.js";
+import { getNextFreeSubAccount, getSubAccount } from "../public/getSubAccounts.js";
 import {
   previewIsolatedPosition,
   type PreviewIsolatedPositionErrorType,
@@ -95,6 +96,7 @@ export interface OpenIsolatedPositionReturnType {
  */
 export type OpenIsolatedPositionErrorType =
   | SimulateOpenIsolatedPositionErrorType
+  | SubAccountNotFreeError
   | SimulateOpenPositionErrorType
   | IsolatedOpenFailedError
   | PerpSendErrorType
@@ -163,6 +165,9 @@ export async function simulateOpenIsolatedPosition(
  * is checked with the SDK's mirror before the first is sent ({@link simulateOpenIsolatedPosition}). If the trade
  * fails after the collateral moved, the collateral is moved back and {@link IsolatedOpenFailedError} is thrown; if the
  * sub-account holds a position all the same (the trade was mined although the SDK saw it fail), nothing is moved back.
+ * A sub-account taken by another open between the pick and the transfer is refused ({@link SubAccountNotFreeError},
+ * after a creation, before any collateral moves). A reused sub-account keeps the operator approvals it was given for
+ * itself (and every sub-account is covered by an approval for all of them): revoke those you do not want on it.
  * Cross margin stays the default: `openPosition` trades the wallet's own account.
  *
  * @example
@@ -184,6 +189,10 @@ export async function openIsolatedPosition(
     createHash = created.hash;
   }
   const { collateralUsd, size } = plan.preview;
+  // Another open of the same owner (a second tab, a bot) may have taken the sub-account since it was picked: check it
+  // is still free right before funding it, so that two isolated positions never share one margin account.
+  const now = await getSubAccount(client, { owner: plan.owner, id });
+  if (!now.free) throw new SubAccountNotFreeError(address, id);
   const transfer = await transferBetweenSubAccounts(client, {
     from: plan.from,
     to: address,
