@@ -15,11 +15,19 @@
 // keccak256(abi.encode(owner, id)) and ids are consecutive from 1, so it is found by deriving the owner's addresses
 // from id 1 up (`LOCAL_SEARCH` of them, a few milliseconds); only an owner with more sub-accounts than that costs one
 // more read, `subAccountCount(owner)`, the bound of the search.
-import { encodeAbiParameters, getAddress, keccak256, type Address } from "viem";
+import { encodeAbiParameters, getAddress, keccak256, type Address, type PublicClient } from "viem";
 import { multicall, readContract } from "viem/actions";
 
-import { collateralVaultAbi } from "../../../sdk/src/index.js";
-import type { KeeperContext } from "./context.js";
+import { collateralVaultAbi, type PerpClient } from "../../../sdk/src/index.js";
+import type { Logger } from "./logger.js";
+
+/** What the directory reads through: the part of the keeper's context it uses (the context holds the directory). */
+export interface DirectoryContext {
+  readonly perp: PerpClient;
+  readonly publicClient: PublicClient;
+  readonly log: Logger;
+  retry<T>(what: string, fn: () => Promise<T>): Promise<T>;
+}
 
 /** An account's owner and its id among the owner's sub-accounts (0: the owner's own address). */
 export interface AccountOwner {
@@ -81,7 +89,7 @@ export class SubAccountDirectory {
    * Reads the owner of each of `accounts` not known yet (one multicall per {@link OWNERS_PER_CALL}, retried on
    * transport failures) and derives each sub-account's id. Throws when the node cannot answer.
    */
-  async resolve(ctx: KeeperContext, accounts: Iterable<Address>): Promise<void> {
+  async resolve(ctx: DirectoryContext, accounts: Iterable<Address>): Promise<void> {
     const missing = [...new Set([...accounts].map((a) => getAddress(a)))].filter((a) => !this.#known.has(a));
     if (missing.length === 0) return;
     const vault = ctx.perp.deployment.contracts.collateralVault;
@@ -111,7 +119,7 @@ export class SubAccountDirectory {
   }
 
   /** The id of `account` among `owner`'s sub-accounts (the vault says it is one). */
-  async #idOf(ctx: KeeperContext, owner: Address, account: Address): Promise<bigint> {
+  async #idOf(ctx: DirectoryContext, owner: Address, account: Address): Promise<bigint> {
     let d = this.#derived.get(owner);
     if (d === undefined) this.#derived.set(owner, (d = { upTo: 0n, ids: new Map() }));
     const search = (to: bigint) => {
