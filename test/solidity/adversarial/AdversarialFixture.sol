@@ -3,12 +3,11 @@ pragma solidity ^0.8.24;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
-import {IOracleAdapter} from "../../../contracts/interfaces/IOracleAdapter.sol";
 import {MarketParams, NotionalTier} from "../../../contracts/interfaces/PerpTypes.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
 import {LiquidationFixture} from "../liquidation/LiquidationFixture.sol";
-import {WiredProtocolFixture} from "../utils/ProtocolFixtures.sol";
 import {vm} from "../utils/Vm.sol";
+import {LocalProtocolFixture} from "./LocalProtocolFixture.sol";
 
 /// @notice The liquidation fixture (engine, plain LP account with 1M, fund, liquidation engine, RWA market) plus a
 ///         helper that lists an exact market: no fees, funding interest 0, τ = 0, no minimum margin, one tier.
@@ -92,29 +91,17 @@ library RefPricing {
     }
 }
 
-/// @notice The fully wired protocol (`deployProtocol`: real liquidity vault as counterparty, insurance fund,
-///         liquidation engine) with the local deployment's ETH market as the first security review used it
-///         (`localEthParamsAsReviewed`): oracle 3,000, skewScale 1,000,000 ETH, maxPremium 10 %, maxSkew and
-///         maxOpenInterest 50,000 ETH, maker 2 bp, taker 5 bp, fairTau 300 s, minimum position margin 10, SPEC §4
-///         funding (interest 0.00125 %/h, clamp 0.00625 %/h, cap 4 %/h), tiers ≤ 1M: 20x / 2.5 %, ≤ 10M: 10x / 5 %
-///         (`cryptoTiers`); and an honest LP with 1,000,000 USDC in the liquidity vault. Open-interest-to-cash ratio
-///         100 % (the default), insurance fee share 0 (every fee goes to the LPs).
-abstract contract LocalEthFixture is WiredProtocolFixture {
+/// @notice `LocalProtocolFixture` (the wired protocol with the local ETH market as the first security review used it:
+///         oracle 3,000, skewScale 1,000,000 ETH, maxPremium 10 %, maxSkew and maxOpenInterest 50,000 ETH, maker 2 bp,
+///         taker 5 bp, fairTau 300 s, minimum position margin 10, SPEC §4 funding, tiers ≤ 1M: 20x / 2.5 %, ≤ 10M:
+///         10x / 5 %) and an honest LP with 1,000,000 USDC in the liquidity vault. Open-interest-to-cash ratio 100 %
+///         (the default), insurance fee share 0 (every fee goes to the LPs).
+abstract contract LocalEthFixture is LocalProtocolFixture {
     address internal constant HONEST_LP = address(0x1F0057);
 
-    MockOracleAdapter internal ethOracle;
-    uint256 internal eth;
-
-    function setUp() public virtual {
-        _deployProtocol();
-        ethOracle = new MockOracleAdapter(3_000e18);
-        eth = engine.listMarket("ETH", localEthParamsAsReviewed(_ethAdapter()), cryptoTiers());
+    function setUp() public virtual override {
+        super.setUp();
         _lpDeposit(HONEST_LP, 1_000_000e6);
-    }
-
-    /// @dev The adapter the ETH market is listed with: the settable mock `ethOracle` unless a test overrides it.
-    function _ethAdapter() internal virtual returns (IOracleAdapter) {
-        return ethOracle;
     }
 
     /// @dev Withdraws `account`'s whole collateral to its wallet (it must be flat).

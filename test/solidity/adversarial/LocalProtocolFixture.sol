@@ -28,7 +28,12 @@ abstract contract LocalProtocolFixture is WiredProtocolFixture {
     function setUp() public virtual {
         _deployProtocol();
         ethOracle = new MockOracleAdapter(ETH_PRICE);
-        eth = engine.listMarket("ETH", localEthParamsAsReviewed(ethOracle), cryptoTiers());
+        eth = engine.listMarket("ETH", localEthParamsAsReviewed(_ethAdapter()), cryptoTiers());
+    }
+
+    /// @dev The adapter the ETH market is listed with: the settable mock `ethOracle` unless a test overrides it.
+    function _ethAdapter() internal virtual returns (IOracleAdapter) {
+        return ethOracle;
     }
 
     /// @dev The local BTC market's parameters as the review used them: 60,000, skewScale 50,000 BTC, maxSkew =
