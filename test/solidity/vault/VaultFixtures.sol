@@ -162,16 +162,22 @@ abstract contract MockVaultFixture is TestBase {
     LiquidityVault internal lp;
     MockCounterparty internal cp;
 
+    /// @dev Alice, Bob, Carol and the trader hold 100,000,000 USDC each.
     function _setUpVault() internal {
+        _setUpVault([ALICE, BOB, CAROL, TRADER], 100_000_000 * ONE_USDC);
+    }
+
+    /// @dev Deploys the vaults and the mock counterparty, makes this contract a balance manager (for `_payFee`) and
+    ///      mints `usdcEach` to each of `users`, who approve both vaults.
+    function _setUpVault(address[4] memory users, uint256 usdcEach) internal {
         usdc = new MockUSDC();
         cv = new CollateralVault(IERC20(address(usdc)), address(this));
         lp = new LiquidityVault(cv, address(this), NO_CAP);
         cp = new MockCounterparty();
         lp.setCounterparty(cp);
         cv.setBalanceManager(address(this), true);
-        address[4] memory users = [ALICE, BOB, CAROL, TRADER];
         for (uint256 i; i < users.length; ++i) {
-            usdc.mint(users[i], 100_000_000 * ONE_USDC);
+            usdc.mint(users[i], usdcEach);
             vm.startPrank(users[i]);
             usdc.approve(address(lp), type(uint256).max);
             usdc.approve(address(cv), type(uint256).max);
