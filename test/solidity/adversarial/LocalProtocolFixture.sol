@@ -39,7 +39,7 @@ abstract contract LocalProtocolFixture is WiredProtocolFixture {
     /// @dev The local BTC market's parameters as the review used them: 60,000, skewScale 50,000 BTC, maxSkew =
     ///      maxOpenInterest = 2,500 BTC (the local deployment now caps its skew at 34 BTC).
     function localBtcParams(IOracleAdapter oracle) internal pure returns (MarketParams memory p) {
-        p = localEthParams(oracle);
+        p = localEthParamsAsReviewed(oracle);
         p.skewScale = 50_000e18;
         p.maxSkew = 2_500e18;
         p.maxOpenInterest = 2_500e18;
