@@ -18,8 +18,8 @@ import {IWithdrawGuard} from "../../contracts/interfaces/IWithdrawGuard.sol";
 import {MockCounterparty} from "../../contracts/mocks/MockCounterparty.sol";
 import {MockFeeOnTransferUSDC} from "../../contracts/mocks/MockFeeOnTransferUSDC.sol";
 import {MockUSDC} from "../../contracts/mocks/MockUSDC.sol";
-import {TestBase} from "./utils/TestBase.sol";
 import {vm} from "./utils/Vm.sol";
+import {MockVaultFixture} from "./vault/VaultFixtures.sol";
 
 /// @dev A margin guard that frees a fixed amount of the LP vault's collateral, standing in for the margin engine.
 contract LpCashGuard is IWithdrawGuard {
@@ -68,47 +68,11 @@ contract ShortfallSource {
     }
 }
 
-contract LiquidityVaultTest is TestBase {
-    address internal constant ALICE = address(0xA11CE);
-    address internal constant BOB = address(0xB0B);
-    address internal constant CAROL = address(0xCA201);
-    address internal constant TRADER = address(0x7EADE2);
+contract LiquidityVaultTest is MockVaultFixture {
     address internal constant ATTACKER = address(0xBAD);
-    uint256 internal constant ONE_USDC = 1e6;
-    uint256 internal constant NO_CAP = type(uint256).max;
-
-    MockUSDC internal usdc;
-    CollateralVault internal cv;
-    LiquidityVault internal lp;
-    MockCounterparty internal cp;
 
     function setUp() public {
-        usdc = new MockUSDC();
-        cv = new CollateralVault(IERC20(address(usdc)), address(this));
-        lp = new LiquidityVault(cv, address(this), NO_CAP);
-        cp = new MockCounterparty();
-        lp.setCounterparty(cp);
-        address[4] memory users = [ALICE, BOB, TRADER, ATTACKER];
-        for (uint256 i; i < users.length; ++i) {
-            usdc.mint(users[i], 1_000_000 * ONE_USDC);
-            vm.startPrank(users[i]);
-            usdc.approve(address(lp), type(uint256).max);
-            usdc.approve(address(cv), type(uint256).max);
-            vm.stopPrank();
-        }
-    }
-
-    function _deposit(address who, uint256 assets) internal returns (uint256 shares) {
-        vm.prank(who);
-        shares = lp.deposit(assets, who);
-    }
-
-    /// @dev Moves `usd` of a trader's collateral into the LP vault's account, as the engine does with a fee.
-    function _payFee(uint256 usd) internal {
-        cv.setBalanceManager(address(this), true);
-        vm.prank(TRADER);
-        cv.deposit((usd + 1e12 - 1) / 1e12);
-        cv.transferBalance(TRADER, address(lp), usd);
+        _setUpVault([ALICE, BOB, TRADER, ATTACKER], 1_000_000 * ONE_USDC);
     }
 
     // ------------------------------------------------------------------ construction

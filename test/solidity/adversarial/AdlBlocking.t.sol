@@ -40,7 +40,7 @@ contract AdlBlockingTest is LocalProtocolFixture {
         rwa = engine.listMarket("RWA", exactParams(rwaOracle), oneTier(5e18, 0.05e18));
         goldOracle = new MockOracleAdapter(2_000e18);
         gold = engine.listMarket("GOLD", exactParams(goldOracle), oneTier(10e18, 0.05e18));
-        _depositLp(PROVIDER, 1_000_000e6);
+        _lpDeposit(PROVIDER, 1_000_000e6);
         _fund(CAROL, 30_000e6);
         _fund(DAN, 20_000e6);
         _fund(ERIN, 30_000e6);

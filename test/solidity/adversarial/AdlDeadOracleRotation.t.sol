@@ -35,8 +35,8 @@ contract AdlDeadOracleRotationTest is ReviewFixture {
         super.setUp();
         rwaOracle = new MockOracleAdapter(150_000e18);
         rwbOracle = new MockOracleAdapter(100_000e18);
-        rwa = engine.listMarket("RWA", exactParams(rwaOracle), oneTier(10_000_000e18, 5e18, 0.05e18));
-        rwb = engine.listMarket("RWB", exactParams(rwbOracle), oneTier(10_000_000e18, 5e18, 0.05e18));
+        rwa = engine.listMarket("RWA", uncappedExactParams(rwaOracle), oneTier(10_000_000e18, 5e18, 0.05e18));
+        rwb = engine.listMarket("RWB", uncappedExactParams(rwbOracle), oneTier(10_000_000e18, 5e18, 0.05e18));
         _lpDeposit(PROVIDER, 1_000_000e6);
         _fund(CAROL, 30_000e6);
         _fund(BOB, 50_000e6);

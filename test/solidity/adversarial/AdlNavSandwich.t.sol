@@ -32,7 +32,7 @@ contract AdlNavSandwichTest is ReviewFixture {
     function setUp() public override {
         super.setUp();
         rwaOracle = new MockOracleAdapter(150_000e18);
-        rwa = engine.listMarket("RWA", exactParams(rwaOracle), oneTier(10_000_000e18, 5e18, 0.05e18));
+        rwa = engine.listMarket("RWA", uncappedExactParams(rwaOracle), oneTier(10_000_000e18, 5e18, 0.05e18));
         _lpDeposit(PROVIDER, 150_000e6);
         _fund(CAROL, 30_000e6);
         _fund(BOB, 50_000e6);

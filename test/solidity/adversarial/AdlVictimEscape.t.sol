@@ -37,7 +37,7 @@ contract AdlVictimEscapeTest is ReviewFixture {
     function setUp() public override {
         super.setUp();
         oracle = new MockOracleAdapter(1_000e18);
-        MarketParams memory p = exactParams(oracle);
+        MarketParams memory p = uncappedExactParams(oracle);
         p.maxPremium = 0.1e18;
         p.skewScale = 10_000e18;
         p.maxOpenInterest = 1_000e18;

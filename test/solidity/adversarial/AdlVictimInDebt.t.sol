@@ -41,8 +41,8 @@ contract AdlVictimInDebtTest is ReviewFixture {
         super.setUp();
         oracleA = new MockOracleAdapter(1_000e18);
         oracleB = new MockOracleAdapter(1_000e18);
-        mktA = engine.listMarket("A", exactParams(oracleA), oneTier(10_000_000e18, 10e18, 0.05e18));
-        mktB = engine.listMarket("B", exactParams(oracleB), oneTier(10_000_000e18, 10e18, 0.05e18));
+        mktA = engine.listMarket("A", uncappedExactParams(oracleA), oneTier(10_000_000e18, 10e18, 0.05e18));
+        mktB = engine.listMarket("B", uncappedExactParams(oracleB), oneTier(10_000_000e18, 10e18, 0.05e18));
         _lpDeposit(PROVIDER, 1_000_000e6);
         _fund(ALICE, 2_500e6);
         _fund(BOB, 1_000e6);
@@ -131,12 +131,6 @@ contract AdlVictimInDebtTest is ReviewFixture {
         assertEq(vault.collateralOf(ALICE), -1e12, "-1,000.000001 + 1,000");
         assertEq(liquidator.totalShortfall(), 1e12, "one USDC unit");
     }
-
-    function _seedFund(uint256 usdcAmount) private {
-        usdc.mint(address(this), usdcAmount);
-        usdc.approve(address(vault), usdcAmount);
-        vault.depositFor(address(fund), usdcAmount);
-    }
 }
 
 /// @notice The same defect through a pnl-factor reduction (the other deleveraging close): its forced close pays the
@@ -163,8 +157,8 @@ contract PnlReductionVictimInDebtTest is ReviewFixture {
         super.setUp();
         oracleA = new MockOracleAdapter(1_000e18);
         oracleB = new MockOracleAdapter(1_000e18);
-        mktA = engine.listMarket("A", exactParams(oracleA), oneTier(10_000_000e18, 20e18, 0.025e18));
-        MarketParams memory p = exactParams(oracleB);
+        mktA = engine.listMarket("A", uncappedExactParams(oracleA), oneTier(10_000_000e18, 20e18, 0.025e18));
+        MarketParams memory p = uncappedExactParams(oracleB);
         p.makerFee = 0.005e18;
         mktB = engine.listMarket("B", p, oneTier(10_000_000e18, 20e18, 0.025e18));
         _lpDeposit(PROVIDER, 20_000e6);

@@ -3,20 +3,11 @@ pragma solidity ^0.8.24;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
-import {CollateralVault} from "../../../contracts/CollateralVault.sol";
-import {InsuranceFund} from "../../../contracts/InsuranceFund.sol";
-import {IOracleAdapter} from "../../../contracts/interfaces/IOracleAdapter.sol";
-import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
 import {MarketParams, NotionalTier} from "../../../contracts/interfaces/PerpTypes.sol";
-import {LiquidationEngine} from "../../../contracts/LiquidationEngine.sol";
-import {LiquidityVault} from "../../../contracts/LiquidityVault.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
-import {MockUSDC} from "../../../contracts/mocks/MockUSDC.sol";
-import {PerpEngine} from "../../../contracts/PerpEngine.sol";
 import {LiquidationFixture} from "../liquidation/LiquidationFixture.sol";
-import {Protocol, deployProtocol} from "../utils/ProtocolDeploy.sol";
-import {TestBase} from "../utils/TestBase.sol";
 import {vm} from "../utils/Vm.sol";
+import {LocalProtocolFixture} from "./LocalProtocolFixture.sol";
 
 /// @notice The liquidation fixture (engine, plain LP account with 1M, fund, liquidation engine, RWA market) plus a
 ///         helper that lists an exact market: no fees, funding interest 0, τ = 0, no minimum margin, one tier.
@@ -100,94 +91,17 @@ library RefPricing {
     }
 }
 
-/// @notice The fully wired protocol (`deployProtocol`: real liquidity vault as counterparty, insurance fund,
-///         liquidation engine) with the local deployment's ETH market (deploy/config/local-markets.ts): oracle 3,000,
-///         skewScale 1,000,000 ETH, maxPremium 10 %, maxSkew and maxOpenInterest 50,000 ETH, maker 2 bp, taker 5 bp,
-///         fairTau 300 s, minimum position margin 10, SPEC §4 funding (interest 0.00125 %/h, clamp 0.00625 %/h, cap
-///         4 %/h), tiers ≤ 1M: 20x / 2.5 %, ≤ 10M: 10x / 5 %; and an honest LP with 1,000,000 USDC in the liquidity
-///         vault. Open-interest-to-cash ratio 100 % (the default), insurance fee share 0 (every fee goes to the LPs).
-abstract contract LocalEthFixture is TestBase {
-    uint256 internal constant T0 = 1_700_000_000;
+/// @notice `LocalProtocolFixture` (the wired protocol with the local ETH market as the first security review used it:
+///         oracle 3,000, skewScale 1,000,000 ETH, maxPremium 10 %, maxSkew and maxOpenInterest 50,000 ETH, maker 2 bp,
+///         taker 5 bp, fairTau 300 s, minimum position margin 10, SPEC §4 funding, tiers ≤ 1M: 20x / 2.5 %, ≤ 10M:
+///         10x / 5 %) and an honest LP with 1,000,000 USDC in the liquidity vault. Open-interest-to-cash ratio 100 %
+///         (the default), insurance fee share 0 (every fee goes to the LPs).
+abstract contract LocalEthFixture is LocalProtocolFixture {
     address internal constant HONEST_LP = address(0x1F0057);
-    address internal constant KEEPER = address(0x6EE9E2);
 
-    MockUSDC internal usdc;
-    CollateralVault internal vault;
-    IPerpEngine internal engine;
-    LiquidityVault internal lpVault;
-    InsuranceFund internal fund;
-    LiquidationEngine internal liquidator;
-    MockOracleAdapter internal ethOracle;
-    uint256 internal eth;
-
-    function setUp() public virtual {
-        vm.warp(T0);
-        Protocol memory p = deployProtocol(address(this));
-        usdc = p.usdc;
-        vault = p.vault;
-        engine = p.engine;
-        lpVault = p.lpVault;
-        fund = p.fund;
-        liquidator = p.liquidator;
-        ethOracle = new MockOracleAdapter(3_000e18);
-        eth = engine.listMarket("ETH", localEthParams(_ethAdapter()), cryptoTiers());
+    function setUp() public virtual override {
+        super.setUp();
         _lpDeposit(HONEST_LP, 1_000_000e6);
-    }
-
-    /// @dev The adapter the ETH market is listed with: the settable mock `ethOracle` unless a test overrides it.
-    function _ethAdapter() internal virtual returns (IOracleAdapter) {
-        return ethOracle;
-    }
-
-    function localEthParams(IOracleAdapter oracle) internal pure returns (MarketParams memory p) {
-        p.oracle = oracle;
-        p.fairTau = 300;
-        p.maxPremium = 0.1e18;
-        p.skewScale = 1_000_000e18;
-        p.maxSkew = 50_000e18;
-        p.maxOpenInterest = 50_000e18;
-        p.minPositionMargin = 10e18;
-        p.makerFee = 0.0002e18;
-        p.takerFee = 0.0005e18;
-        p.fundingInterest = 0.0000125e18;
-        p.fundingClamp = 0.0000625e18;
-        p.maxFundingRate = 0.04e18;
-    }
-
-    /// @dev ≤ 1M USD: 20x, mmr 2.5 %; ≤ 10M USD: 10x, mmr 5 %.
-    function cryptoTiers() internal pure returns (NotionalTier[] memory tiers) {
-        tiers = new NotionalTier[](2);
-        tiers[0] = NotionalTier({upToNotional: 1_000_000e18, maxLeverage: 20e18, mmr: 0.025e18});
-        tiers[1] = NotionalTier({upToNotional: 10_000_000e18, maxLeverage: 10e18, mmr: 0.05e18});
-    }
-
-    /// @dev Mints `usdcAmount` to `account` and deposits it as trading collateral.
-    function _fund(address account, uint256 usdcAmount) internal {
-        usdc.mint(account, usdcAmount);
-        vm.startPrank(account);
-        usdc.approve(address(vault), type(uint256).max);
-        vault.deposit(usdcAmount);
-        vm.stopPrank();
-    }
-
-    /// @dev Mints `usdcAmount` to `account` and deposits it into the liquidity vault.
-    function _lpDeposit(address account, uint256 usdcAmount) internal returns (uint256 shares) {
-        usdc.mint(account, usdcAmount);
-        vm.startPrank(account);
-        usdc.approve(address(lpVault), type(uint256).max);
-        shares = lpVault.deposit(usdcAmount, account);
-        vm.stopPrank();
-    }
-
-    function _trade(address account, uint256 marketId, int256 delta) internal returns (uint256 fill) {
-        vm.prank(account);
-        fill = engine.trade(account, marketId, delta, delta > 0 ? type(uint256).max : 0);
-    }
-
-    function _close(address account, uint256 marketId) internal returns (uint256 fill) {
-        int256 size = engine.position(account, marketId).size;
-        vm.prank(account);
-        fill = engine.closePosition(account, marketId, size > 0 ? 0 : type(uint256).max);
     }
 
     /// @dev Withdraws `account`'s whole collateral to its wallet (it must be flat).
@@ -201,12 +115,5 @@ abstract contract LocalEthFixture is TestBase {
     /// @dev What `account` holds in USD (18 decimals): trading collateral plus wallet USDC.
     function _wealth(address account) internal view returns (int256) {
         return vault.collateralOf(account) + int256(usdc.balanceOf(account)) * 1e12;
-    }
-
-    /// @dev The liquidity vault's LP collateral less the collateral vault's debt: the cash the open-interest-to-cash
-    ///      limit reads.
-    function _lpCash() internal view returns (uint256) {
-        (int256 c, uint256 d) = vault.collateralAndDebt(address(lpVault));
-        return c > int256(d) ? uint256(c - int256(d)) : 0;
     }
 }

@@ -19,7 +19,7 @@ import {vm} from "../utils/Vm.sol";
 contract CapsLockoutTest is LocalProtocolFixture {
     function setUp() public override {
         super.setUp();
-        _depositLp(PROVIDER, 20_000_000e6);
+        _lpDeposit(PROVIDER, 20_000_000e6);
         _fund(ALICE, 1_000_000e6);
         _fund(BOB, 1_000_000e6);
         _fund(CAROL, 1_000_000e6);

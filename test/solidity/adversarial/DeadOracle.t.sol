@@ -31,8 +31,6 @@ import {vm} from "../utils/Vm.sol";
 ///      view; nothing could leave. After: ALICE withdraws exactly 42,008.491614 (one unit more is refused), the owner
 ///      replaces the adapter, both traders close at 2,900 and the honest LP redeems 1,005,310.634024.
 contract DeadOracleTest is LocalEthFixture {
-    address internal constant ALICE = address(0xA11CE);
-    address internal constant BOB = address(0xB0B);
     uint256 internal constant HEARTBEAT = 1 days;
 
     MockV3Aggregator internal feed;

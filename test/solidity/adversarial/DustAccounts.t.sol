@@ -22,7 +22,7 @@ contract DustAccountsTest is LocalProtocolFixture {
 
     function setUp() public override {
         super.setUp();
-        _depositLp(PROVIDER, 1_000_000e6);
+        _lpDeposit(PROVIDER, 1_000_000e6);
         _seedFund(1_000e6);
     }
 

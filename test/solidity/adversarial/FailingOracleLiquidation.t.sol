@@ -37,8 +37,8 @@ contract FailingOracleLiquidationTest is ReviewFixture {
         super.setUp();
         ethOracle = new MockOracleAdapter(2_000e18);
         spxOracle = new MockOracleAdapter(5_000e18);
-        eth = engine.listMarket("ETH", exactParams(ethOracle), oneTier(10_000_000e18, 20e18, 0.025e18));
-        spx = engine.listMarket("SPX", exactParams(spxOracle), oneTier(10_000_000e18, 20e18, 0.025e18));
+        eth = engine.listMarket("ETH", uncappedExactParams(ethOracle), oneTier(10_000_000e18, 20e18, 0.025e18));
+        spx = engine.listMarket("SPX", uncappedExactParams(spxOracle), oneTier(10_000_000e18, 20e18, 0.025e18));
         _lpDeposit(PROVIDER, 1_000_000e6);
         _fund(MALLORY, 5_100e6);
         _fund(MALLORY2, 10_000e6);

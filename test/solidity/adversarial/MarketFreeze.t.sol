@@ -36,7 +36,7 @@ contract MarketFreezeTest is LocalProtocolFixture {
     function setUp() public override {
         super.setUp();
         engine.setOpenInterestCashRatio(0.5e18);
-        _depositLp(PROVIDER, 10_000_000e6);
+        _lpDeposit(PROVIDER, 10_000_000e6);
         _fund(ALICE, 1_000_000e6);
         _fund(BOB, 1_000_000e6);
         _fund(CAROL, 1_000_000e6);
@@ -153,7 +153,7 @@ contract MarketFreezeTest is LocalProtocolFixture {
     ///      Carol's flip opens a short side of 2,399 ETH (7,197,000 USD): a second provider's 5,000,000 keeps it within
     ///      the open-interest-to-cash limit (half of about 15,007,739 of cash), which would otherwise refuse it first.
     function test_finding6_beyondTheBand_skewReducingTradesPass() public {
-        _depositLp(PROVIDER2, 5_000_000e6);
+        _lpDeposit(PROVIDER2, 5_000_000e6);
         uint256 m = _listEthWithMaxSkew(LOCAL_ETH_MAX_SKEW);
         _trade(BOB, m, -600e18);
         _trade(ALICE, m, 1_200e18);
@@ -188,7 +188,7 @@ contract MarketFreezeTest is LocalProtocolFixture {
     function _listEthWithMaxSkew(uint256 maxSkew) private returns (uint256) {
         MarketParams memory p = localEthParams(ethOracle);
         p.maxSkew = uint128(maxSkew);
-        return engine.listMarket("ETH2", p, localCryptoTiers());
+        return engine.listMarket("ETH2", p, cryptoTiers());
     }
 
     /// @dev Writes `band` into market `m`'s stored funding band, after checking the word holds what the engine

@@ -46,7 +46,7 @@ contract OperatorPriceBoundTest is LocalProtocolFixture {
     function setUp() public override {
         super.setUp();
         // Enough liquidity-vault cash for 12M of longs under the 100 % open-interest-to-cash limit.
-        _depositLp(PROVIDER, 20_000_000e6);
+        _lpDeposit(PROVIDER, 20_000_000e6);
         _fund(ALICE, 1_500_000e6);
         _fund(CAROL, 400_000e6);
     }

@@ -33,8 +33,8 @@ contract OracleFailureLpTest is LocalProtocolFixture {
     function setUp() public override {
         super.setUp();
         btcOracle = new MockOracleAdapter(60_000e18);
-        btc = engine.listMarket("BTC", localBtcParams(btcOracle), localCryptoTiers());
-        assertEq(_depositLp(PROVIDER, 1_000_000e6), SHARES, "10^6 USDC x 10^12 virtual shares per unit");
+        btc = engine.listMarket("BTC", localBtcParams(btcOracle), cryptoTiers());
+        assertEq(_lpDeposit(PROVIDER, 1_000_000e6), SHARES, "10^6 USDC x 10^12 virtual shares per unit");
         _fund(ALICE, 100_000e6);
         _fund(BOB, 20_000e6);
         _fund(CAROL, 20_000e6);

@@ -27,7 +27,7 @@ import {vm} from "../utils/Vm.sol";
 contract OwnImpactEquityTest is LocalProtocolFixture {
     function setUp() public override {
         super.setUp();
-        _depositLp(PROVIDER, 20_000_000e6);
+        _lpDeposit(PROVIDER, 20_000_000e6);
     }
 
     /// @dev Withdrawable is exactly 90,997 USDC: 1 unit more reverts `InsufficientWithdrawable(90,997.000001, 90,997)`.

@@ -35,8 +35,8 @@ contract PnlReductionHijackTest is ReviewFixture {
         super.setUp();
         xOracle = new MockOracleAdapter(1_000e18);
         yOracle = new MockOracleAdapter(1_000e18);
-        x = engine.listMarket("X", exactParams(xOracle), oneTier(10_000_000e18, 5e18, 0.05e18));
-        y = engine.listMarket("Y", exactParams(yOracle), oneTier(10_000_000e18, 5e18, 0.05e18));
+        x = engine.listMarket("X", uncappedExactParams(xOracle), oneTier(10_000_000e18, 5e18, 0.05e18));
+        y = engine.listMarket("Y", uncappedExactParams(yOracle), oneTier(10_000_000e18, 5e18, 0.05e18));
         _lpDeposit(PROVIDER, 100_000e6);
         _fund(BOB, 20_000e6);
         _fund(MALLORY, 100e6);

@@ -29,7 +29,7 @@ contract PnlReductionRewardTest is ReviewFixture {
     function setUp() public override {
         super.setUp();
         xOracle = new MockOracleAdapter(1_000e18);
-        MarketParams memory p = exactParams(xOracle);
+        MarketParams memory p = uncappedExactParams(xOracle);
         p.makerFee = 0.01e18;
         p.takerFee = 0.01e18;
         x = engine.listMarket("X", p, oneTier(10_000_000e18, 5e18, 0.05e18));

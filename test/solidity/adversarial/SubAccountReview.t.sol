@@ -261,7 +261,7 @@ contract SubAccountSiblingPushTest is LocalProtocolFixture {
 
     function setUp() public override {
         super.setUp();
-        _depositLp(PROVIDER, 20_000_000e6);
+        _lpDeposit(PROVIDER, 20_000_000e6);
         _fund(ALICE, 1_400_000e6);
         vm.startPrank(ALICE);
         (, one) = vault.createSubAccount();

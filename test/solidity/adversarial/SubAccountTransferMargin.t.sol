@@ -27,7 +27,7 @@ contract SubAccountTransferMarginTest is LocalProtocolFixture {
 
     function setUp() public override {
         super.setUp();
-        _depositLp(PROVIDER, 20_000_000e6);
+        _lpDeposit(PROVIDER, 20_000_000e6);
         _fund(BOB, 1_000_000e6);
         assertEq(_trade(BOB, eth, -2_000e18), 2_997e18, "bob: 3,000 x (1 - 0.1 %)");
         _fund(ALICE, 400_000e6);

@@ -23,7 +23,7 @@ contract VaultCashShortageTest is LocalProtocolFixture {
 
     function setUp() public override {
         super.setUp();
-        assertEq(_depositLp(PROVIDER, 1_000_000e6), SHARES, "10^6 USDC x 10^12 virtual shares per unit");
+        assertEq(_lpDeposit(PROVIDER, 1_000_000e6), SHARES, "10^6 USDC x 10^12 virtual shares per unit");
     }
 
     /// @dev The open-interest-to-cash limit at openInterestCashRatio 50 %: a trade that grows a side may leave that

@@ -41,13 +41,13 @@ contract VoluntaryCloseBadDebtTest is ReviewFixture {
         super.setUp();
         pOracle = new MockOracleAdapter(1_000e18);
         zOracle = new MockOracleAdapter(1_000e18);
-        MarketParams memory p = exactParams(pOracle);
+        MarketParams memory p = uncappedExactParams(pOracle);
         p.maxPremium = 0.1e18;
         p.skewScale = 10_000e18;
         p.maxOpenInterest = 998e18;
         p.maxSkew = 998e18;
         mkt = engine.listMarket("THIN", p, oneTier(10_000_000e18, 20e18, 0.0499e18));
-        z = engine.listMarket("Z", exactParams(zOracle), oneTier(10_000_000e18, 20e18, 0.025e18));
+        z = engine.listMarket("Z", uncappedExactParams(zOracle), oneTier(10_000_000e18, 20e18, 0.025e18));
         _lpDeposit(PROVIDER, 10_000_000e6);
         _fund(MALLORY2, 30_000e6); // B
         _fund(MALLORY3, 60_000e6); // C
@@ -55,7 +55,7 @@ contract VoluntaryCloseBadDebtTest is ReviewFixture {
 
     /// @dev The validator's bound is met with equality: one more unit of maxOI is refused.
     function test_parametersAreAtTheValidatorsBound() public {
-        MarketParams memory p = exactParams(pOracle);
+        MarketParams memory p = uncappedExactParams(pOracle);
         p.maxPremium = 0.1e18;
         p.skewScale = 10_000e18;
         p.maxOpenInterest = 998e18 + 1;

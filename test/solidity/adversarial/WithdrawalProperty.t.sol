@@ -44,8 +44,8 @@ contract WithdrawalPropertyTest is LocalProtocolFixture {
     function setUp() public override {
         super.setUp();
         btcOracle = new MockOracleAdapter(60_000e18);
-        btc = engine.listMarket("BTC", localBtcParams(btcOracle), localCryptoTiers());
-        _depositLp(PROVIDER, 200_000_000e6);
+        btc = engine.listMarket("BTC", localBtcParams(btcOracle), cryptoTiers());
+        _lpDeposit(PROVIDER, 200_000_000e6);
         _fund(BOB, 100_000_000e6);
     }
 

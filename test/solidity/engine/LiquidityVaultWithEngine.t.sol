@@ -15,7 +15,6 @@ import {vm} from "../utils/Vm.sol";
 
 /// @notice The real liquidity vault as the engine's counterparty: fees, trader PnL and the backing rule.
 contract LiquidityVaultWithEngineTest is EngineFixture {
-    address internal constant PROVIDER = address(0x9999);
     LiquidityVault internal lpVault;
 
     function setUp() public override {

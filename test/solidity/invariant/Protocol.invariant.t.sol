@@ -3,23 +3,15 @@ pragma solidity ^0.8.24;
 
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
-import {CollateralVault} from "../../../contracts/CollateralVault.sol";
-import {InsuranceFund} from "../../../contracts/InsuranceFund.sol";
 import {IAutoDeleveraging} from "../../../contracts/interfaces/IAutoDeleveraging.sol";
 import {ILiquidationEngine, LiquidationConfig} from "../../../contracts/interfaces/ILiquidationEngine.sol";
 import {
     BreakerParams, MarginSummary, MarketParams, MarketPrices, MarketState, NotionalTier, Position
 } from "../../../contracts/interfaces/PerpTypes.sol";
-import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
-import {LiquidationEngine} from "../../../contracts/LiquidationEngine.sol";
-import {LiquidityVault} from "../../../contracts/LiquidityVault.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
-import {MockUSDC} from "../../../contracts/mocks/MockUSDC.sol";
-import {PerpEngine} from "../../../contracts/PerpEngine.sol";
-import {TestBase} from "../utils/TestBase.sol";
 import {vm} from "../utils/Vm.sol";
+import {WiredProtocolFixture} from "../utils/ProtocolFixtures.sol";
 import {PerpModel, ProtocolHandler} from "./ProtocolHandler.sol";
-import {Protocol, deployProtocol} from "../utils/ProtocolDeploy.sol";
 
 /// @notice The real protocol wired as in production (LiquidationFixture + LiquidityVaultWithEngine), three markets and
 ///         the handler that drives it.
@@ -28,22 +20,12 @@ import {Protocol, deployProtocol} from "../utils/ProtocolDeploy.sol";
 ///      funding, τ = 0, no minimum margin: exact prices and dust positions). Liquidation: defaults except a
 ///      100,000 USD partial threshold so slices happen; 10 % of trading fees go to the fund; open-interest-to-cash
 ///      ratio 100 % (the default).
-abstract contract ProtocolDeployment is TestBase {
-    uint256 internal constant T0 = 1_700_000_000;
-
-    MockUSDC internal usdc;
-    CollateralVault internal vault;
-    IPerpEngine internal engine;
-    LiquidityVault internal lpVault;
-    InsuranceFund internal fund;
-    LiquidationEngine internal liquidator;
+abstract contract ProtocolDeployment is WiredProtocolFixture {
     MockOracleAdapter[3] internal oracles;
     ProtocolHandler internal handler;
 
     function _deploy() internal {
-        vm.warp(T0);
-        Protocol memory p = deployProtocol(address(this));
-        (usdc, vault, engine, lpVault, fund, liquidator) = (p.usdc, p.vault, p.engine, p.lpVault, p.fund, p.liquidator);
+        _deployProtocol();
         engine.setInsuranceFeeShare(address(fund), 0.1e18);
         LiquidationConfig memory c = ILiquidationEngine(address(liquidator)).config();
         c.partialNotional = 100_000e18;
@@ -52,38 +34,19 @@ abstract contract ProtocolDeployment is TestBase {
         oracles[0] = new MockOracleAdapter(2_000e18);
         oracles[1] = new MockOracleAdapter(60_000e18);
         oracles[2] = new MockOracleAdapter(150_000e18);
-        engine.listMarket("ETH", _ethParams(oracles[0]), _ethTiers());
+        engine.listMarket("ETH", ethParams(oracles[0]), twoTiers());
         engine.listMarket("BTC", _btcParams(oracles[1]), _btcTiers());
-        engine.listMarket("RWA", _rwaParams(oracles[2]), _rwaTiers());
+        engine.listMarket("RWA", exactParams(oracles[2]), oneTier(5e18, 0.05e18));
         engine.setCircuitBreaker(1, BreakerParams({maxOracleMove: 0.5e18, maxFundingRate: 0.002e18, window: 1 hours}));
         lpVault.setLiquidityFee(0.001e18);
 
         handler = new ProtocolHandler(usdc, vault, engine, lpVault, fund, liquidator, oracles);
     }
 
-    function _ethParams(MockOracleAdapter o) internal pure returns (MarketParams memory p) {
-        p.oracle = o;
-        p.fairTau = 300;
-        p.maxPremium = 0.1e18;
-        p.skewScale = 1_000_000e18;
-        p.maxSkew = 5_000e18;
-        p.maxOpenInterest = 10_000e18;
-        p.minPositionMargin = 10e18;
-        p.makerFee = 0.0002e18;
-        p.takerFee = 0.0005e18;
-        p.fundingInterest = 0.0000125e18;
-        p.fundingClamp = 0.0000625e18;
-        p.maxFundingRate = 0.04e18;
-    }
-
-    function _ethTiers() internal pure returns (NotionalTier[] memory tiers) {
-        tiers = new NotionalTier[](2);
-        tiers[0] = NotionalTier({upToNotional: 1_000_000e18, maxLeverage: 20e18, mmr: 0.025e18});
-        tiers[1] = NotionalTier({upToNotional: 5_000_000e18, maxLeverage: 10e18, mmr: 0.05e18});
-    }
-
+    /// @dev `ethParams` made thin: τ 600 s, premium up to 2 % over skewScale 2,000, caps 100 / 200, minimum margin 50,
+    ///      maker 3 bp, taker 8 bp, funding up to 0.1 %/h.
     function _btcParams(MockOracleAdapter o) internal pure returns (MarketParams memory p) {
-        p.oracle = o;
+        p = ethParams(o);
         p.fairTau = 600;
         p.maxPremium = 0.02e18;
         p.skewScale = 2_000e18;
@@ -92,8 +55,6 @@ abstract contract ProtocolDeployment is TestBase {
         p.minPositionMargin = 50e18;
         p.makerFee = 0.0003e18;
         p.takerFee = 0.0008e18;
-        p.fundingInterest = 0.0000125e18;
-        p.fundingClamp = 0.0000625e18;
         p.maxFundingRate = 0.001e18;
     }
 
@@ -102,21 +63,6 @@ abstract contract ProtocolDeployment is TestBase {
         tiers[0] = NotionalTier({upToNotional: 500_000e18, maxLeverage: 20e18, mmr: 0.04e18});
         tiers[1] = NotionalTier({upToNotional: 2_000_000e18, maxLeverage: 10e18, mmr: 0.06e18});
         tiers[2] = NotionalTier({upToNotional: 10_000_000e18, maxLeverage: 4e18, mmr: 0.15e18});
-    }
-
-    function _rwaParams(MockOracleAdapter o) internal pure returns (MarketParams memory p) {
-        p = _ethParams(o);
-        p.maxPremium = 0;
-        p.makerFee = 0;
-        p.takerFee = 0;
-        p.fairTau = 0;
-        p.minPositionMargin = 0;
-        p.fundingInterest = 0;
-    }
-
-    function _rwaTiers() internal pure returns (NotionalTier[] memory tiers) {
-        tiers = new NotionalTier[](1);
-        tiers[0] = NotionalTier({upToNotional: 10_000_000e18, maxLeverage: 5e18, mmr: 0.05e18});
     }
 }
 
@@ -749,11 +695,6 @@ contract DeleveragingRegressionTest is ProtocolDeployment {
         liquidator.executeAdl();
         assertEq(engine.position(bob, ETH).size, int256(0), "closed in full");
         assertEq(usdc.balanceOf(handler.KEEPER()), 0, "no reward out of a negative balance");
-    }
-
-    function _trade(address a, uint256 m, int256 delta) private {
-        vm.prank(a);
-        engine.trade(a, m, delta, delta > 0 ? type(uint256).max : 0);
     }
 
     function _deposit(address a, uint256 amount) private {

@@ -476,7 +476,6 @@ contract PerpLensInsuranceFundTest is AliceLongFixture {
 ///      provider's shares redeem for floor(1e23 × (TA + 1) / (1e23 + 1e12)) = 99,009,995,050; the available liquidity
 ///      is worth floor(78,009,995,050 × (1e23 + 1e12) / (TA + 1)) = 78,790,020,149,579,029,545,668 shares.
 contract PerpLensLiquidityVaultTest is EngineFixture {
-    address internal constant PROVIDER = address(0x9999);
     LiquidityVault internal lpVault;
     PerpLens internal lens;
 

@@ -12,8 +12,6 @@ import {EngineFixture} from "../engine/EngineFixture.sol";
 /// @notice The engine fixture plus the insurance fund and the liquidation engine, and an RWA market with no premium,
 ///         no fees, no funding and τ = 0 (fill = fair = oracle), so every number can be worked by hand.
 abstract contract LiquidationFixture is EngineFixture {
-    address internal constant KEEPER = address(0x6EE9E2);
-
     InsuranceFund internal fund;
     LiquidationEngine internal liquidator;
     MockOracleAdapter internal rwaOracle;

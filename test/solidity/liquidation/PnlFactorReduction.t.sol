@@ -17,7 +17,6 @@ import {vm} from "../utils/Vm.sol";
 
 /// @notice The fully wired protocol (a real liquidity vault) with one provider, for the pnl-factor tests.
 abstract contract PnlFactorFixture is LiquidationFixture {
-    address internal constant PROVIDER = address(0x9999);
     address internal constant EVE = address(0xE7E);
     address internal constant DAVE = address(0xDA7E);
 

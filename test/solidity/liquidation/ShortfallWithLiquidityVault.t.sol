@@ -23,9 +23,6 @@ import {vm} from "../utils/Vm.sol";
 ///      10,000 shortfall. The vault's counterparty PnL is −40,000 (Bob's unrealised gain), so its value is
 ///      190,000 − 40,000 − 10,000 = 140,000.
 contract ShortfallWithLiquidityVaultTest is EngineFixture {
-    address internal constant PROVIDER = address(0x9999);
-    address internal constant KEEPER = address(0x6EE9E2);
-
     LiquidityVault internal lpVault;
     InsuranceFund internal fund;
     LiquidationEngine internal liquidator;

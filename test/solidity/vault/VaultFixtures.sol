@@ -5,16 +5,13 @@ import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
 
 import {CollateralVault} from "../../../contracts/CollateralVault.sol";
-import {InsuranceFund} from "../../../contracts/InsuranceFund.sol";
-import {IPerpEngine} from "../../../contracts/interfaces/IPerpEngine.sol";
 import {LiquidityVault} from "../../../contracts/LiquidityVault.sol";
 import {IOracleAdapter} from "../../../contracts/interfaces/IOracleAdapter.sol";
 import {MarketParams, NotionalTier} from "../../../contracts/interfaces/PerpTypes.sol";
 import {MockCounterparty} from "../../../contracts/mocks/MockCounterparty.sol";
 import {MockOracleAdapter} from "../../../contracts/mocks/MockOracleAdapter.sol";
 import {MockUSDC} from "../../../contracts/mocks/MockUSDC.sol";
-import {PerpEngine} from "../../../contracts/PerpEngine.sol";
-import {Protocol, deployProtocol} from "../utils/ProtocolDeploy.sol";
+import {WiredProtocolFixture} from "../utils/ProtocolFixtures.sol";
 import {TestBase} from "../utils/TestBase.sol";
 import {vm} from "../utils/Vm.sol";
 
@@ -112,20 +109,8 @@ abstract contract ExitMath {
 /// @notice The fully wired protocol (real liquidity vault as counterparty) with markets whose parameters make every
 ///         number workable by hand: ETH at 2,000 (K = 1M, M = 10 %), BTC at 50,000 (same shape) and a thin market
 ///         THIN at 100 with K = 2,000 and M = 1 %, so its premium clamps at |skew| = 20.
-abstract contract EngineVaultFixture is TestBase, ExitMath {
-    address internal constant PROVIDER = address(0x9999);
-    address internal constant ALICE = address(0xA11CE);
-    address internal constant BOB = address(0xB0B);
-    address internal constant CAROL = address(0xCA201);
-    uint256 internal constant T0 = 1_700_000_000;
+abstract contract EngineVaultFixture is WiredProtocolFixture, ExitMath {
     uint256 internal constant NO_CAP = type(uint256).max;
-
-    Protocol internal p;
-    IPerpEngine internal engine;
-    LiquidityVault internal lpVault;
-    CollateralVault internal vault;
-    MockUSDC internal usdc;
-    InsuranceFund internal fund;
 
     MockOracleAdapter internal ethOracle;
     MockOracleAdapter internal btcOracle;
@@ -135,73 +120,30 @@ abstract contract EngineVaultFixture is TestBase, ExitMath {
     uint256 internal thin;
 
     function _setUpProtocol(uint256 providerDeposit) internal {
-        vm.warp(T0);
-        p = deployProtocol(address(this));
-        engine = p.engine;
-        lpVault = p.lpVault;
-        vault = p.vault;
-        usdc = p.usdc;
-        fund = p.fund;
+        _deployProtocol();
         ethOracle = new MockOracleAdapter(2_000e18);
         btcOracle = new MockOracleAdapter(50_000e18);
         thinOracle = new MockOracleAdapter(100e18);
-        eth = engine.listMarket("ETH", _marketParams(ethOracle, 1_000_000e18, 0.1e18, 5_000e18, 10_000e18), _tiers());
-        btc = engine.listMarket("BTC", _marketParams(btcOracle, 1_000_000e18, 0.1e18, 5_000e18, 10_000e18), _tiers());
-        thin = engine.listMarket("THIN", _marketParams(thinOracle, 2_000e18, 0.01e18, 400e18, 1_000e18), _tiers());
-        if (providerDeposit > 0) {
-            usdc.mint(PROVIDER, providerDeposit);
-            vm.startPrank(PROVIDER);
-            usdc.approve(address(lpVault), type(uint256).max);
-            lpVault.deposit(providerDeposit, PROVIDER);
-            vm.stopPrank();
-        }
+        NotionalTier[] memory tiers = oneTier(10e18, 0.05e18);
+        eth = engine.listMarket("ETH", _marketParams(ethOracle, 1_000_000e18, 0.1e18, 5_000e18, 10_000e18), tiers);
+        btc = engine.listMarket("BTC", _marketParams(btcOracle, 1_000_000e18, 0.1e18, 5_000e18, 10_000e18), tiers);
+        thin = engine.listMarket("THIN", _marketParams(thinOracle, 2_000e18, 0.01e18, 400e18, 1_000e18), tiers);
+        if (providerDeposit > 0) _lpDeposit(PROVIDER, providerDeposit);
     }
 
-    /// @dev Maker 2 bp, taker 5 bp, funding interest 0.00125 %/h within ±0.00625 %, τ 300 s, no minimum margin.
+    /// @dev `ethParams` (maker 2 bp, taker 5 bp, funding interest 0.00125 %/h within ±0.00625 %, τ 300 s) with the
+    ///      given premium shape and caps and no minimum margin.
     function _marketParams(IOracleAdapter oracle, uint256 k, uint256 m, uint256 maxSkew, uint256 maxOi)
         internal
         pure
         returns (MarketParams memory mp)
     {
-        mp.oracle = oracle;
-        mp.fairTau = 300;
+        mp = ethParams(oracle);
         mp.maxPremium = uint64(m);
         mp.skewScale = uint128(k);
         mp.maxSkew = uint128(maxSkew);
         mp.maxOpenInterest = uint128(maxOi);
         mp.minPositionMargin = 0;
-        mp.makerFee = 0.0002e18;
-        mp.takerFee = 0.0005e18;
-        mp.fundingInterest = 0.0000125e18;
-        mp.fundingClamp = 0.0000625e18;
-        mp.maxFundingRate = 0.04e18;
-    }
-
-    /// @dev One tier up to 10M USD at 10x, mmr 5 %.
-    function _tiers() internal pure returns (NotionalTier[] memory tiers) {
-        tiers = new NotionalTier[](1);
-        tiers[0] = NotionalTier({upToNotional: 10_000_000e18, maxLeverage: 10e18, mmr: 0.05e18});
-    }
-
-    function _fund(address account, uint256 usdcAmount) internal {
-        usdc.mint(account, usdcAmount);
-        vm.startPrank(account);
-        usdc.approve(address(vault), type(uint256).max);
-        vault.deposit(usdcAmount);
-        vm.stopPrank();
-    }
-
-    function _trade(address account, uint256 marketId, int256 delta) internal returns (uint256 fill) {
-        vm.prank(account);
-        fill = engine.trade(account, marketId, delta, delta > 0 ? type(uint256).max : 0);
-    }
-
-    function _lpDeposit(address who, uint256 assets) internal returns (uint256 shares) {
-        usdc.mint(who, assets);
-        vm.startPrank(who);
-        usdc.approve(address(lpVault), type(uint256).max);
-        shares = lpVault.deposit(assets, who);
-        vm.stopPrank();
     }
 }
 
@@ -220,16 +162,22 @@ abstract contract MockVaultFixture is TestBase {
     LiquidityVault internal lp;
     MockCounterparty internal cp;
 
+    /// @dev Alice, Bob, Carol and the trader hold 100,000,000 USDC each.
     function _setUpVault() internal {
+        _setUpVault([ALICE, BOB, CAROL, TRADER], 100_000_000 * ONE_USDC);
+    }
+
+    /// @dev Deploys the vaults and the mock counterparty, makes this contract a balance manager (for `_payFee`) and
+    ///      mints `usdcEach` to each of `users`, who approve both vaults.
+    function _setUpVault(address[4] memory users, uint256 usdcEach) internal {
         usdc = new MockUSDC();
         cv = new CollateralVault(IERC20(address(usdc)), address(this));
         lp = new LiquidityVault(cv, address(this), NO_CAP);
         cp = new MockCounterparty();
         lp.setCounterparty(cp);
         cv.setBalanceManager(address(this), true);
-        address[4] memory users = [ALICE, BOB, CAROL, TRADER];
         for (uint256 i; i < users.length; ++i) {
-            usdc.mint(users[i], 100_000_000 * ONE_USDC);
+            usdc.mint(users[i], usdcEach);
             vm.startPrank(users[i]);
             usdc.approve(address(lp), type(uint256).max);
             usdc.approve(address(cv), type(uint256).max);
