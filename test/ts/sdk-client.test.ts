@@ -42,6 +42,7 @@ import {
   type PerpDeployment,
   type TradeEvent,
 } from "../../sdk/src/index.js";
+import { nothingSentCheck } from "./helpers/sdk-clients.js";
 
 const { viem, ethers, networkHelpers } = await network.create();
 
@@ -58,24 +59,12 @@ describe("SDK client (viem) against the in-process network", function () {
   let lp: PerpClient;
   let aliceAddress: Address;
 
-  async function expectNothingSent<T>(address: Address, run: () => Promise<T>): Promise<unknown> {
-    const nonce = await publicClient.getTransactionCount({ address });
-    const block = await publicClient.getBlockNumber();
-    let caught: unknown;
-    try {
-      await run();
-    } catch (e) {
-      caught = e;
-    }
-    expect(caught, "expected the action to throw").to.not.equal(undefined);
-    expect(await publicClient.getTransactionCount({ address })).to.equal(nonce);
-    expect(await publicClient.getBlockNumber()).to.equal(block);
-    return caught;
-  }
+  let expectNothingSent: ReturnType<typeof nothingSentCheck>;
 
   before(async function () {
     protocol = await deployLocalProtocol(ethers);
     publicClient = await viem.getPublicClient();
+    expectNothingSent = nothingSentCheck(publicClient);
     const [, lpWallet, aliceWallet, bobWallet] = await viem.getWalletClients();
     deployment = await deploymentFromLocalProtocol(protocol, {
       chainId: await publicClient.getChainId(),
