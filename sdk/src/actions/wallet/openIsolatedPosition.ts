@@ -18,13 +18,13 @@ import {
   IsolatedOpenFailedError,
   SubAccountNotFreeError,
 } from "../../errors/subAccounts.js";
+import type { IsolatedSizing } from "../../math/isolatedMargin.js";
 import { sendTrade, validationErrorFor, type TradeExecutionResult } from "../internal/trade.js";
 import { requireWallet } from "../internal/wallet.js";
 import { getNextFreeSubAccount, getSubAccount } from "../public/getSubAccounts.js";
 import {
   previewIsolatedPosition,
   type PreviewIsolatedPositionErrorType,
-  type PreviewIsolatedPositionParameters,
   type PreviewIsolatedPositionReturnType,
 } from "../public/previewIsolatedPosition.js";
 import type { SimulateOpenPositionErrorType } from "./openPosition.js";
@@ -36,7 +36,9 @@ import { transferBetweenSubAccounts } from "./transferBetweenSubAccounts.js";
  * Parameters of {@link openIsolatedPosition}: the market, the side, exactly two of `size`, `leverage` and
  * `collateralUsdc` (see `IsolatedSizing`), where the collateral comes from, and the trade's slippage options.
  */
-export type OpenIsolatedPositionParameters = Omit<PreviewIsolatedPositionParameters, "blockNumber"> & {
+export type OpenIsolatedPositionParameters = {
+  marketId: bigint;
+  side: "long" | "short";
   /** The wallet's sub-account the collateral moves from (default: its own account, sub-account 0). */
   from?: Address;
   /** Slippage tolerance around the SDK's fill quote, basis points (default 50). */
@@ -45,7 +47,7 @@ export type OpenIsolatedPositionParameters = Omit<PreviewIsolatedPositionParamet
   acceptablePrice?: bigint;
   /** Refuse, before sending anything, an open the engine would refuse (default true). */
   validate?: boolean;
-};
+} & IsolatedSizing;
 
 /** Parameters of {@link simulateOpenIsolatedPosition}: the open's. */
 export type SimulateOpenIsolatedPositionParameters = OpenIsolatedPositionParameters;
@@ -118,13 +120,8 @@ export async function simulateOpenIsolatedPosition(
   const { account: wallet } = requireWallet(client, "openIsolatedPosition");
   const owner = getAddress(wallet.address);
   const from = parameters.from ?? owner;
-  const preview = await previewIsolatedPosition(client, {
-    marketId: parameters.marketId,
-    side: parameters.side,
-    size: parameters.size,
-    leverage: parameters.leverage,
-    collateralUsdc: parameters.collateralUsdc,
-  } as PreviewIsolatedPositionParameters);
+  // The preview takes the market, the side and the sizing; the open's own options are not its.
+  const preview = await previewIsolatedPosition(client, { ...parameters, blockNumber: undefined });
   if ((parameters.validate ?? true) && preview.preview.failure !== undefined)
     throw validationErrorFor(preview.preview.failure, preview.preview, parameters.marketId);
   const vault = client.deployment.contracts.collateralVault;
