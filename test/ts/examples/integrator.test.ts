@@ -24,7 +24,7 @@ import {
   perpEngineAbi,
   type PerpClient,
 } from "../../../sdk/src/index.js";
-import { root, run, startHardhatNode, type LocalNode, type RunResult } from "../helpers/processes.js";
+import { expectSuccess, root, run, startHardhatNode, type LocalNode } from "../helpers/processes.js";
 
 const exampleDir = join(root, "examples/integrator");
 const sdkDir = join(root, "sdk");
@@ -35,10 +35,6 @@ const lp = mnemonicToAccount(TEST_MNEMONIC, { addressIndex: 7 }).address;
 const WAD = 10n ** 18n;
 const DEPOSIT_USDC = 10_000n * 10n ** 6n;
 const LIQUIDITY_USDC = 1_000_000n * 10n ** 6n;
-
-function expectSuccess(r: RunResult, what: string) {
-  expect(r.code, `${what} failed (${r.ms} ms):\n${r.stdout}\n${r.stderr}`).to.equal(0);
-}
 
 /** The newest modification time of the files under `dir`, in ms. */
 function newest(dir: string): number {
