@@ -5,8 +5,8 @@
 //   npm start                                          # here (or `npm run example` at the root)
 //
 // It funds a wallet with the local mock USDC (the SDK's faucet), deposits it, opens a 3x ETH long by leverage, reads the market's
-// prices and the position's liquidation price, closes the position and withdraws everything, printing a line per
-// step. Environment: RPC_URL (default http://127.0.0.1:8545), PERP_DEPLOYMENTS_DIR (where the deploy wrote
+// prices and the position's liquidation price, closes the position, opens and closes an isolated 2x long with 1,000
+// USDC of its own in a sub-account, and withdraws everything, printing a line per step. Environment: RPC_URL (default http://127.0.0.1:8545), PERP_DEPLOYMENTS_DIR (where the deploy wrote
 // <chainId>.json; default the repository's deployments/), PRIVATE_KEY (the trader) and LP_PRIVATE_KEY (funds the
 // liquidity vault of a fresh deployment); on a local chain both keys default to the node's test accounts #6 and #7.
 import { readFileSync } from "node:fs";
@@ -30,6 +30,8 @@ import { hardhat } from "viem/chains";
 
 const DEPOSIT = parseUsdc("10000");
 const LEVERAGE = 3n * WAD;
+const ISOLATED = parseUsdc("1000");
+const ISOLATED_LEVERAGE = 2n * WAD;
 const SYMBOL = "ETH";
 /** What the LP puts into an empty liquidity vault, so that trades have a counterparty. */
 const LIQUIDITY = parseUsdc("1000000");
@@ -111,20 +113,20 @@ async function main(): Promise<void> {
   await perp.faucet({ amountUsdc: DEPOSIT });
   const funded = await usdcBalance(deployment, trader);
   console.log(
-    `[1/6] Faucet: ${formatUsdc(funded - walletBefore, 2)} mock USDC minted to the trader (wallet ${formatUsdc(funded, 2)} USDC)`,
+    `[1/8] Faucet: ${formatUsdc(funded - walletBefore, 2)} mock USDC minted to the trader (wallet ${formatUsdc(funded, 2)} USDC)`,
   );
 
   // 2. Deposit it as collateral.
   const deposited = await perp.deposit({ amountUsdc: DEPOSIT });
   const afterDeposit = await perp.getAccount();
   console.log(
-    `[2/6] Deposited ${formatUsdc(deposited.amountUsdc, 2)} USDC: collateral ${formatUsd(afterDeposit.collateralUsd)} USD, equity ${formatUsd(afterDeposit.equityUsd)} USD`,
+    `[2/8] Deposited ${formatUsdc(deposited.amountUsdc, 2)} USDC: collateral ${formatUsd(afterDeposit.collateralUsd)} USD, equity ${formatUsd(afterDeposit.equityUsd)} USD`,
   );
 
   // 3. Open a long of 3x the equity: the SDK sizes it, ⌊equity × leverage / fill⌋.
   const opened = await perp.openPosition({ marketId, side: "long", leverage: LEVERAGE });
   console.log(
-    `[3/6] Opened a ${formatFixed(LEVERAGE, 18, 0)}x ${SYMBOL} long: ${formatSize(opened.newSize, 6)} ${SYMBOL} at ${formatUsd(opened.fillPrice)} ` +
+    `[3/8] Opened a ${formatFixed(LEVERAGE, 18, 0)}x ${SYMBOL} long: ${formatSize(opened.newSize, 6)} ${SYMBOL} at ${formatUsd(opened.fillPrice)} ` +
       `(notional ${formatUsd(opened.newOpenNotionalUsd)} USD = ${formatFixed(LEVERAGE, 18, 0)} × equity ${formatUsd(afterDeposit.equityUsd)}), fee ${formatUsd(opened.feeUsd)} USD`,
   );
 
@@ -132,7 +134,7 @@ async function main(): Promise<void> {
   const now = await perp.getMarket({ marketId });
   const closeQuote = await perp.quoteTrade({ marketId, sizeDelta: -opened.newSize });
   console.log(
-    `[4/6] ${SYMBOL} prices: oracle ${formatUsd(now.oraclePrice)}, mark ${formatUsd(now.markPrice)}, fair ${formatUsd(now.fairPrice)}; ` +
+    `[4/8] ${SYMBOL} prices: oracle ${formatUsd(now.oraclePrice)}, mark ${formatUsd(now.markPrice)}, fair ${formatUsd(now.fairPrice)}; ` +
       `fill ${formatUsd(opened.fillPrice)} to open, ${formatUsd(closeQuote.fillPrice)} to close now`,
   );
   const account = await perp.getAccount();
@@ -150,16 +152,38 @@ async function main(): Promise<void> {
   const closed = await perp.closePosition({ marketId });
   const flat = await perp.getAccount();
   console.log(
-    `[5/6] Closed at ${formatUsd(closed.fillPrice)}: realised PnL ${formatUsd(closed.realisedPnlUsd)} USD, fee ${formatUsd(closed.feeUsd)} USD; ` +
+    `[5/8] Closed at ${formatUsd(closed.fillPrice)}: realised PnL ${formatUsd(closed.realisedPnlUsd)} USD, fee ${formatUsd(closed.feeUsd)} USD; ` +
       `${flat.positions.length} positions left, collateral ${formatUsd(flat.collateralUsd)} USD`,
   );
 
-  // 6. Withdraw everything.
+  // 6. An isolated position: a 2x long with 1,000 USDC of its own, in a sub-account (its loss stops at that collateral).
+  const isolatedOrder = {
+    marketId,
+    side: "long",
+    leverage: ISOLATED_LEVERAGE,
+    collateralUsdc: ISOLATED,
+  } as const;
+  const preview = await perp.previewIsolatedPosition(isolatedOrder);
+  const isolated = await perp.openIsolatedPosition(isolatedOrder);
+  console.log(
+    `[6/8] Isolated ${formatFixed(ISOLATED_LEVERAGE, 18, 0)}x ${SYMBOL} long with ${formatUsdc(ISOLATED, 2)} USDC in sub-account ${isolated.subAccount.id}: ` +
+      `${formatSize(isolated.open.newSize, 6)} ${SYMBOL} at ${formatUsd(isolated.open.fillPrice)}, liquidation price ${formatUsd(isolated.liquidationPrice)} ` +
+      `(previewed ${formatUsd(preview.liquidationPrice)})`,
+  );
+
+  // 7. Close it and sweep its collateral back to the cross account.
+  const swept = await perp.closeIsolatedPosition({ account: isolated.subAccount.address });
+  const back = await perp.getAccount();
+  console.log(
+    `[7/8] Closed the isolated long and swept ${formatUsd(swept.sweptUsd)} USD back: collateral ${formatUsd(back.collateralUsd)} USD`,
+  );
+
+  // 8. Withdraw everything.
   const withdrawn = await perp.withdraw({ amountUsdc: "max" });
   const walletAfter = await usdcBalance(deployment, trader);
   const left = await perp.getAccount();
   console.log(
-    `[6/6] Withdrew ${formatUsdc(withdrawn.amountUsdc, 2)} USDC: wallet ${formatUsdc(walletAfter, 2)} USDC, ` +
+    `[8/8] Withdrew ${formatUsdc(withdrawn.amountUsdc, 2)} USDC: wallet ${formatUsdc(walletAfter, 2)} USDC, ` +
       `margin account ${formatUsd(left.collateralUsd, 6)} USD`,
   );
   console.log(

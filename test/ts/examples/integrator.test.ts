@@ -3,7 +3,8 @@
 // which imports @perp/sdk through the package (the workspace link and its exports map to sdk/dist), never sdk/src.
 // The outcome is then read back from the chain: exactly 10,000 USDC deposited, a long of 3x the equity of exactly the
 // size the SDK's leverage rule gives (⌊equity × 3 / fill⌋, the fill quoted by the engine for ⌊equity × 3 / oracle⌋,
-// all read here from the chain at the block before the open), closed flat, and exactly everything left withdrawn.
+// all read here from the chain at the block before the open), closed flat, an isolated 2x long with 1,000 USDC opened
+// in sub-account 1 and closed with exactly its collateral swept back, and exactly everything left withdrawn.
 // The node is stopped in `after`, also when a step fails.
 import { expect } from "chai";
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -35,6 +36,7 @@ const lp = mnemonicToAccount(TEST_MNEMONIC, { addressIndex: 7 }).address;
 const WAD = 10n ** 18n;
 const DEPOSIT_USDC = 10_000n * 10n ** 6n;
 const LIQUIDITY_USDC = 1_000_000n * 10n ** 6n;
+const ISOLATED_USDC = 1_000n * 10n ** 6n;
 
 /** The newest modification time of the files under `dir`, in ms. */
 function newest(dir: string): number {
@@ -128,13 +130,15 @@ describe("integrator example: an app on @perp/sdk as a package, against a hardha
       `Connected to ${node!.url} (chain 31337), address book ${join(work, "31337.json")}`,
       `Trader ${trader}`,
       `[setup] The liquidity vault was empty: LP ${lp} put 1,000,000.00 USDC in`,
-      "[1/6] Faucet: 10,000.00 mock USDC minted to the trader (wallet 10,000.00 USDC)",
-      "[2/6] Deposited 10,000.00 USDC: collateral 10,000.00 USD, equity 10,000.00 USD",
-      /^\[3\/6\] Opened a 3x ETH long: 9\.99\d{4} ETH at 3,000\.\d\d \(notional (29,999\.99|30,000\.00) USD = 3 × equity 10,000\.00\), fee \d+\.\d\d USD$/,
-      /^\[4\/6\] ETH prices: oracle 3,000\.00, mark 3,000\.\d\d, fair 3,000\.\d\d; fill 3,000\.\d\d to open, 3,000\.\d\d to close now$/,
+      "[1/8] Faucet: 10,000.00 mock USDC minted to the trader (wallet 10,000.00 USDC)",
+      "[2/8] Deposited 10,000.00 USDC: collateral 10,000.00 USD, equity 10,000.00 USD",
+      /^\[3\/8\] Opened a 3x ETH long: 9\.99\d{4} ETH at 3,000\.\d\d \(notional (29,999\.99|30,000\.00) USD = 3 × equity 10,000\.00\), fee \d+\.\d\d USD$/,
+      /^\[4\/8\] ETH prices: oracle 3,000\.00, mark 3,000\.\d\d, fair 3,000\.\d\d; fill 3,000\.\d\d to open, 3,000\.\d\d to close now$/,
       /^ {6}Position: long 9\.99\d{4} ETH, entry 3,000\.\d\d, leverage 3\.0\dx at mark, unrealised PnL -?\d+\.\d\d USD, liquidation price 2,\d{3}\.\d\d$/,
-      /^\[5\/6\] Closed at 3,000\.\d\d: realised PnL -?\d+\.\d\d USD, fee \d+\.\d\d USD; 0 positions left, collateral 9,9\d\d\.\d\d USD$/,
-      /^\[6\/6\] Withdrew 9,9\d\d\.\d\d USDC: wallet 9,9\d\d\.\d\d USDC, margin account 0\.000000 USD$/,
+      /^\[5\/8\] Closed at 3,000\.\d\d: realised PnL -?\d+\.\d\d USD, fee \d+\.\d\d USD; 0 positions left, collateral 9,9\d\d\.\d\d USD$/,
+      /^\[6\/8\] Isolated 2x ETH long with 1,000\.00 USDC in sub-account 1: 0\.66\d{4} ETH at 3,000\.\d\d, liquidation price 1,\d{3}\.\d\d \(previewed 1,\d{3}\.\d\d\)$/,
+      /^\[7\/8\] Closed the isolated long and swept 99\d\.\d\d USD back: collateral 9,9\d\d\.\d\d USD$/,
+      /^\[8\/8\] Withdrew 9,9\d\d\.\d\d USDC: wallet 9,9\d\d\.\d\d USDC, margin account 0\.000000 USD$/,
       /^Done: deposited 10,000\.00 USDC, withdrew 9,9\d\d\.\d\d USDC \(fees, PnL and funding: -\d+\.\d\d USDC\)$/,
     ];
     expect(output, r.stdout).to.have.length(expected.length);
@@ -143,7 +147,7 @@ describe("integrator example: an app on @perp/sdk as a package, against a hardha
     );
   });
 
-  it("deposited exactly 10,000 USDC and withdrew exactly what was left after fees, PnL and funding", async function () {
+  it("deposited exactly 10,000 USDC, swept the isolated position's collateral back and withdrew exactly what was left", async function () {
     const vault = { address: book.contracts.collateralVault, abi: collateralVaultAbi } as const;
     const range = { fromBlock: 0n, toBlock: "latest" } as const;
     const deposits = await client.getContractEvents({
@@ -166,14 +170,46 @@ describe("integrator example: an app on @perp/sdk as a package, against a hardha
       ...range,
     });
     const funding = settled.reduce((sum, e) => sum + e.args.amount!, 0n);
-    // Collateral after the close: the deposit, less both fees and the funding paid, plus the realised PnL.
+
+    // The isolated round trip: collateral moved into sub-account 1, its open and close there, all of it swept back.
+    const [sub] = await client.readContract({ ...vault, functionName: "subAccount", args: [trader, 1n] });
+    const moves = await client.getContractEvents({ ...vault, eventName: "SubAccountTransfer", ...range });
+    expect(moves.map((e) => [e.args.caller, e.args.from, e.args.to])).to.deep.equal([
+      [trader, trader, sub],
+      [trader, sub, trader],
+    ]);
+    const [movedIn, sweptBack] = moves.map((e) => e.args.usdAmount!);
+    expect(movedIn).to.equal(ISOLATED_USDC * 10n ** 12n);
+    const subTrades = await perp.getTradeHistory({ account: sub });
+    expect(subTrades.map((t) => t.newSize === 0n)).to.deep.equal([false, true]);
+    const subSettled = await client.getContractEvents({
+      address: book.contracts.perpEngine,
+      abi: perpEngineAbi,
+      eventName: "FundingSettled",
+      args: { account: sub },
+      ...range,
+    });
+    const subFunding = subSettled.reduce((sum, e) => sum + e.args.amount!, 0n);
+    expect(sweptBack).to.equal(
+      movedIn -
+        subTrades[0].feeUsd -
+        subTrades[1].feeUsd +
+        subTrades[0].realisedPnlUsd +
+        subTrades[1].realisedPnlUsd -
+        subFunding,
+    );
+    expect(await client.readContract({ ...vault, functionName: "collateralOf", args: [sub] })).to.equal(0n);
+
+    // Collateral before the withdrawal: the deposit, less both fees and the funding paid, plus the realised PnL, and
+    // the isolated round trip's result (what was swept back less what was moved in).
     const left =
       DEPOSIT_USDC * 10n ** 12n -
       trades[0].feeUsd -
       trades[1].feeUsd +
       trades[0].realisedPnlUsd +
       trades[1].realisedPnlUsd -
-      funding;
+      funding +
+      (sweptBack - movedIn);
 
     const withdrawals = await client.getContractEvents({
       ...vault,
