@@ -311,6 +311,57 @@ contract SubAccountPriceBoundTest is EngineFixture {
         assertEq(uint256(a.maxPriceDeviation), 0, "cleared");
     }
 
+    // ------------------------------------------------------------------ attacks: splitting, a failing oracle
+
+    /// @dev Splitting does not escape the bound. With the all-sub-accounts bound of 0.125 % (limit 0.99875), one 5,000
+    ///      sell from zero skew fills at 1 − 2,500 / 1M = 0.9975 and is refused. In slices of 1,000 the k-th fills at
+    ///      the average premium over [−1,000(k−1), −1,000k], 1 − (1,000k − 500) / 1M: the first, 0.9995, passes; the
+    ///      second, 0.9985, is refused, and so is every later one (the skew only moves by what passed). What the passed
+    ///      fill cost the sub-account against the oracle, 0.5 USD, stays within the bound × its notional, 1.25 USD.
+    function test_attack_splitSells_eachFillWithinTheBound_theRestRefused() public {
+        uint64 bound = BOUND / 2;
+        uint256 limit = 1e18 - bound;
+        _approveAll(bound);
+        vm.prank(AGENT);
+        vm.expectRevert(abi.encodeWithSelector(IPerpEngine.OperatorPriceBoundExceeded.selector, AGENT, SELL_FILL, limit));
+        engine.trade(sub1, one, -SIZE, 0);
+
+        vm.prank(AGENT);
+        assertEq(engine.trade(sub1, one, -1_000e18, 0), 0.9995e18, "first slice");
+        for (uint256 k; k < 3; ++k) {
+            vm.prank(AGENT);
+            vm.expectRevert(
+                abi.encodeWithSelector(IPerpEngine.OperatorPriceBoundExceeded.selector, AGENT, 0.9985e18, limit)
+            );
+            engine.trade(sub1, one, -1_000e18, 0);
+        }
+        assertEq(int256(engine.position(sub1, one).size), -1_000e18, "one slice sold");
+        uint256 costVsOracle = (1e18 - 0.9995e18) * 1_000;
+        assertEq(costVsOracle, 0.5e18, "0.5 USD");
+        assertLe(costVsOracle, uint256(bound) * 1_000, "within the bound times the notional");
+    }
+
+    /// @dev A failing oracle gives the operator no stale price to fill against: its trade on the sub-account reverts
+    ///      with the oracle's own error (the bound is judged at a live oracle price only), the owner's too, and nothing
+    ///      moves; once the oracle answers again the bound applies as before.
+    function test_attack_failingOracle_noTradeAtAStalePrice() public {
+        _approveAll(BOUND);
+        oneOracle.setFailing(true);
+        vm.prank(AGENT);
+        vm.expectRevert(MockOracleAdapter.MockOracleFailure.selector);
+        engine.trade(sub1, one, -SIZE, 0);
+        vm.prank(ALICE);
+        vm.expectRevert(MockOracleAdapter.MockOracleFailure.selector);
+        engine.trade(sub1, one, -SIZE, 0);
+        assertEq(int256(engine.position(sub1, one).size), 0, "nothing traded");
+        assertEq(vault.collateralOf(sub1), 2_000e18, "nothing charged");
+
+        oneOracle.setFailing(false);
+        _agentTrade(sub1, -SIZE, SELL_FILL, 0);
+        _approveAll(BOUND - 1);
+        _agentTrade(sub1, -SIZE, SELL_FILL, SELL_FILL + 1);
+    }
+
     // ------------------------------------------------------------------ log helpers
 
     /// @dev A log of the vault with this event `selector`, the account (or owner) and AGENT as the indexed topics, and
