@@ -48,9 +48,12 @@ export interface KeeperContextParameters {
   /** The SDK's address book. */
   deployment: PerpDeployment;
   logger?: Logger;
+  /** Find and evaluate, send nothing (default false; always so without a wallet). */
   dryRun?: boolean;
+  /** Accounts read concurrently, one JSON-RPC batch on a batching transport (default 25). */
   batchSize?: number;
   retry?: RetryOptions;
+  /** Aborting stops the pass before its next transaction (transactions already sent are still awaited). */
   signal?: AbortSignal;
 }
 

@@ -4,17 +4,13 @@
 // with backoff on RPC errors; liquidations go out back to back through one nonce-managed sender. Everything is
 // logged as events (see logger.ts). The CLI (scripts/keeper.ts) runs passes in a loop or once; the demo imports
 // `createKeeper`.
-import type { Address, PublicClient } from "viem";
+import type { Address } from "viem";
 import { getBlockNumber } from "viem/actions";
 
-import type { PerpDeployment } from "../../../sdk/src/index.js";
 import { AccountSet } from "./accounts.js";
-import { createKeeperContext, type KeeperContext } from "./context.js";
+import { createKeeperContext, type KeeperContext, type KeeperContextParameters } from "./context.js";
 import { createJobs, type Job } from "./jobs/index.js";
-import type { Logger } from "./logger.js";
 import { emptyReport, type PassReport } from "./report.js";
-import type { RetryOptions } from "./retry.js";
-import type { KeeperWalletClient } from "./sender.js";
 
 export type {
   AdlExecution,
@@ -25,17 +21,8 @@ export type {
 } from "./report.js";
 export { revertOf } from "./context.js";
 
-export interface KeeperConfig {
-  publicClient: PublicClient;
-  /** Signs the keeper's transactions; without one the keeper only reports (dry run). */
-  walletClient?: KeeperWalletClient;
-  /** The SDK's address book. */
-  deployment: PerpDeployment;
-  logger?: Logger;
-  /** Find and evaluate, send nothing (default false). */
-  dryRun?: boolean;
-  /** Accounts read concurrently, one JSON-RPC batch on a batching transport (default 25). */
-  batchSize?: number;
+/** The keeper's context (client, wallet, address book, logger, dry run, batch size, retry, abort) and its jobs' options. */
+export interface KeeperConfig extends KeeperContextParameters {
   /** Liquidations sent per pass, most profitable first (default 20). */
   maxLiquidationsPerPass?: number;
   /** Least reward minus gas cost worth a liquidation, 18-decimal USD (default 0). */
@@ -54,9 +41,6 @@ export interface KeeperConfig {
   pageSize?: bigint;
   /** Scan events from this block (default: the address book's startBlock). */
   fromBlock?: bigint;
-  retry?: RetryOptions;
-  /** Aborting stops the pass before its next transaction (transactions already sent are still awaited). */
-  signal?: AbortSignal;
   /** The jobs to run (default: `createJobs` from the options above). */
   jobs?: Job[];
 }
