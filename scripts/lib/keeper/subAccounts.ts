@@ -15,10 +15,10 @@
 // keccak256(abi.encode(owner, id)) and ids are consecutive from 1, so it is found by deriving the owner's addresses
 // from id 1 up (`LOCAL_SEARCH` of them, a few milliseconds); only an owner with more sub-accounts than that costs one
 // more read, `subAccountCount(owner)`, the bound of the search.
-import { encodeAbiParameters, getAddress, keccak256, type Address, type PublicClient } from "viem";
+import { getAddress, type Address, type PublicClient } from "viem";
 import { multicall, readContract } from "viem/actions";
 
-import { collateralVaultAbi, type PerpClient } from "../../../sdk/src/index.js";
+import { collateralVaultAbi, subAccountAddress, type PerpClient } from "../../../sdk/src/index.js";
 import type { Logger } from "./logger.js";
 
 /** What the directory reads through: the part of the keeper's context it uses (the context holds the directory). */
@@ -39,13 +39,6 @@ export interface AccountOwner {
 export const OWNERS_PER_CALL = 500;
 /** Sub-account ids derived locally before the owner's count is read. */
 export const LOCAL_SEARCH = 1024n;
-
-/** Sub-account `id` of `owner`, as the vault derives it (`owner` itself for id 0). */
-export function subAccountAddress(owner: Address, id: bigint): Address {
-  if (id === 0n) return getAddress(owner);
-  const hash = keccak256(encodeAbiParameters([{ type: "address" }, { type: "uint256" }], [owner, id]));
-  return getAddress(`0x${hash.slice(-40)}`);
-}
 
 /** The owners of the accounts the keeper reports on, read once each and kept. */
 export class SubAccountDirectory {

@@ -195,3 +195,4 @@ export {
   type IsolatedPositionPreview,
   type IsolatedSizing,
 } from "./isolatedMargin.js";
+export { subAccountAddress } from "./subAccounts.js";

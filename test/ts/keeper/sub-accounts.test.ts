@@ -7,7 +7,8 @@ import { createPublicClient, custom, toFunctionSelector, type PublicClient } fro
 import { hardhat } from "viem/chains";
 
 import { createLiquidationsJob } from "../../../scripts/lib/keeper/jobs/index.js";
-import { SubAccountDirectory, subAccountAddress } from "../../../scripts/lib/keeper/subAccounts.js";
+import { SubAccountDirectory } from "../../../scripts/lib/keeper/subAccounts.js";
+import { subAccountAddress } from "../../../sdk/src/index.js";
 import { E18, GOLD, keeperAccount, keeperScenarios } from "../helpers/keeper-scenarios.js";
 
 const connection = await network.create();

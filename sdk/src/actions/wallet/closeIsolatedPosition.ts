@@ -17,6 +17,7 @@ import {
 import { sendTrade, type TradeExecutionResult, type TradeOptions } from "../internal/trade.js";
 import { requireWallet } from "../internal/wallet.js";
 import { getAccount } from "../public/getAccount.js";
+import { getSubAccountOwner } from "../public/getSubAccounts.js";
 import { simulateClosePosition, type SimulateClosePositionErrorType } from "./closePosition.js";
 import { transferBetweenSubAccounts } from "./transferBetweenSubAccounts.js";
 
@@ -72,19 +73,6 @@ export type CloseIsolatedPositionErrorType =
   | PerpSendErrorType
   | EventNotFoundError;
 
-async function ownerOf(client: PerpClientBase, account: Address): Promise<Address> {
-  try {
-    return await readContract(client.publicClient, {
-      address: client.deployment.contracts.collateralVault,
-      abi: collateralVaultAbi,
-      functionName: "subAccountOwner",
-      args: [account],
-    });
-  } catch (err) {
-    throw toPerpError(err, "closeIsolatedPosition (owner)");
-  }
-}
-
 /**
  * Checks an isolated close without sending it: the sub-account is the wallet's and not its own account, `to` has the
  * same owner, and the first close simulates.
@@ -97,13 +85,13 @@ export async function simulateCloseIsolatedPosition(
   parameters: SimulateCloseIsolatedPositionParameters,
 ): Promise<SimulateCloseIsolatedPositionReturnType> {
   const { account: wallet } = requireWallet(client, "closeIsolatedPosition");
-  const owner = await ownerOf(client, parameters.account);
+  const owner = await getSubAccountOwner(client, { account: parameters.account });
   if (!isAddressEqual(owner, wallet.address))
     throw new ForeignSubAccountError(parameters.account, getAddress(wallet.address), owner);
   if (isAddressEqual(parameters.account, owner)) throw new NotIsolatedSubAccountError(parameters.account);
   const to = parameters.to ?? owner;
   if (isAddressEqual(to, parameters.account)) throw new InvalidSweepTargetError(to);
-  const toOwner = await ownerOf(client, to);
+  const toOwner = await getSubAccountOwner(client, { account: to });
   if (!isAddressEqual(toOwner, owner)) throw new ForeignSubAccountError(to, owner, toOwner);
   const snapshot = await getAccount(client, { account: parameters.account });
   const marketIds = snapshot.positions.map((p) => p.marketId);
