@@ -14,7 +14,12 @@ import {
   InvalidSweepTargetError,
   NotIsolatedSubAccountError,
 } from "../../errors/subAccounts.js";
-import { sendTrade, type TradeExecutionResult, type TradeOptions } from "../internal/trade.js";
+import {
+  sendTrade,
+  type TradeExecutionResult,
+  type TradeOptions,
+  type TradeSimulation,
+} from "../internal/trade.js";
 import { requireWallet } from "../internal/wallet.js";
 import { getAccount } from "../public/getAccount.js";
 import { getSubAccountOwner } from "../public/getSubAccounts.js";
@@ -84,6 +89,19 @@ export async function simulateCloseIsolatedPosition(
   client: PerpClientBase,
   parameters: SimulateCloseIsolatedPositionParameters,
 ): Promise<SimulateCloseIsolatedPositionReturnType> {
+  const { plan, first } = await planClose(client, parameters);
+  const expectedSweepUsd = first?.preview.collateralAfterUsd ?? plan.expectedSweepUsd;
+  return { ...plan, expectedSweepUsd: expectedSweepUsd > 0n ? expectedSweepUsd : 0n };
+}
+
+/**
+ * The checks of an isolated close (the wallet's sub-account, not its own account, a destination of the same owner),
+ * the markets to close, and the first close simulated (the only one whose state is known before sending).
+ */
+async function planClose(
+  client: PerpClientBase,
+  parameters: SimulateCloseIsolatedPositionParameters,
+): Promise<{ plan: SimulateCloseIsolatedPositionReturnType; first: TradeSimulation | undefined }> {
   const { account: wallet } = requireWallet(client, "closeIsolatedPosition");
   const owner = await getSubAccountOwner(client, { account: parameters.account });
   if (!isAddressEqual(owner, wallet.address))
@@ -95,21 +113,17 @@ export async function simulateCloseIsolatedPosition(
   if (!isAddressEqual(toOwner, owner)) throw new ForeignSubAccountError(to, owner, toOwner);
   const snapshot = await getAccount(client, { account: parameters.account });
   const marketIds = snapshot.positions.map((p) => p.marketId);
-  let expectedSweepUsd = snapshot.collateralUsd;
-  if (marketIds.length > 0) {
-    const first = await simulateClosePosition(client, {
-      ...parameters,
-      account: parameters.account,
-      marketId: marketIds[0],
-    });
-    expectedSweepUsd = first.preview.collateralAfterUsd;
-  }
+  const first =
+    marketIds.length === 0
+      ? undefined
+      : await simulateClosePosition(client, {
+          ...parameters,
+          account: parameters.account,
+          marketId: marketIds[0],
+        });
   return {
-    owner,
-    account: parameters.account,
-    to,
-    marketIds,
-    expectedSweepUsd: expectedSweepUsd > 0n ? expectedSweepUsd : 0n,
+    plan: { owner, account: parameters.account, to, marketIds, expectedSweepUsd: snapshot.collateralUsd },
+    first,
   };
 }
 
@@ -126,14 +140,14 @@ export async function closeIsolatedPosition(
   client: PerpClientBase,
   parameters: CloseIsolatedPositionParameters,
 ): Promise<CloseIsolatedPositionReturnType> {
-  const plan = await simulateCloseIsolatedPosition(client, parameters);
+  const { plan, first } = await planClose(client, parameters);
   const closes: TradeExecutionResult[] = [];
-  for (const marketId of plan.marketIds) {
-    const simulation = await simulateClosePosition(client, {
-      ...parameters,
-      account: plan.account,
-      marketId,
-    });
+  for (const [i, marketId] of plan.marketIds.entries()) {
+    // The first close was simulated by the plan; each later one at the state the previous close left.
+    const simulation =
+      i === 0 && first !== undefined
+        ? first
+        : await simulateClosePosition(client, { ...parameters, account: plan.account, marketId });
     closes.push(await sendTrade(client, "closeIsolatedPosition", simulation));
   }
   let free: bigint;
